@@ -1,0 +1,264 @@
+# Hartix top-level Makefile: Kconfig targets, the kernel build, QEMU and tests.
+#
+# The build is non-recursive: every directory's Makefile uses Kbuild syntax
+# (obj-y, obj-$(CONFIG_FOO), dir/, ccflags-y, CFLAGS_foo.o) and is read into
+# this one make process (tools/build/Kbuild.include), so dependencies are exact
+# across directories and 'make -j' sees the whole graph.
+
+HARTIX_VERSION := 0.1.0
+
+MAKEFLAGS += -rR --no-print-directory
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+srctree := $(patsubst %/,%,$(dir $(realpath $(lastword $(MAKEFILE_LIST)))))
+ifneq ($(O),)
+objtree := $(abspath $(O))
+$(shell mkdir -p $(objtree))
+else
+objtree := $(srctree)
+endif
+export srctree objtree
+
+KCONFIG_CONFIG ?= $(objtree)/.config
+override KCONFIG_CONFIG := $(abspath $(KCONFIG_CONFIG))
+export KCONFIG_CONFIG
+
+# Kconfiglib is imported by Debian's python3, which may not be first on PATH.
+PYTHON ?= /usr/bin/python3
+KCONFIG_ENV := srctree=$(srctree) HARTIXVERSION=$(HARTIX_VERSION) \
+	KCONFIG_CONFIG=$(KCONFIG_CONFIG)
+KCONFIG_RUN = cd $(srctree) && $(KCONFIG_ENV) $(PYTHON)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+export Q
+
+CROSS_COMPILE ?= riscv64-unknown-elf-
+CC := $(CROSS_COMPILE)gcc
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NM := $(CROSS_COMPILE)nm
+HOSTCC ?= gcc
+
+DEFCONFIG := qemu_virt_defconfig
+
+# ---------------------------------------------------------------------------
+# Goals: configuration targets and build targets given together (make
+# allnoconfig all) run one after another, each in its own make.
+config-targets := menuconfig guiconfig oldconfig olddefconfig defconfig \
+	%_defconfig savedefconfig allnoconfig allyesconfig randconfig \
+	listnewconfig
+no-config-targets := clean mrproper help deps distclean run debug test hosttest fuzz
+mixed-goals := $(and $(filter $(config-targets),$(MAKECMDGOALS)), \
+	$(filter-out $(config-targets),$(MAKECMDGOALS)))
+
+ifneq ($(mixed-goals),)
+$(MAKECMDGOALS): __sequential
+	@:
+__sequential:
+	$(Q)set -e; for goal in $(MAKECMDGOALS); do \
+		$(MAKE) -f $(srctree)/Makefile $$goal; done
+.PHONY: __sequential $(MAKECMDGOALS)
+else
+
+# ---------------------------------------------------------------------------
+# Configuration (Kconfiglib)
+kconfig-tool = $(KCONFIG_RUN) -m $(1) Kconfig
+
+menuconfig guiconfig oldconfig olddefconfig allnoconfig allyesconfig listnewconfig:
+	$(Q)$(call kconfig-tool,$@)
+
+savedefconfig:
+	$(Q)$(KCONFIG_RUN) -m savedefconfig --kconfig Kconfig --out $(objtree)/defconfig
+	@echo "  Minimal configuration saved to $(objtree)/defconfig"
+
+defconfig: $(DEFCONFIG)
+
+%_defconfig:
+	$(Q)test -f $(srctree)/configs/$@ || \
+		{ echo "*** No configuration configs/$@ (see 'make help')" >&2; exit 1; }
+	$(Q)$(KCONFIG_RUN) -m defconfig --kconfig Kconfig configs/$@
+
+randconfig:
+	$(Q)$(KCONFIG_RUN) tools/kconfig/randconfig.py Kconfig
+
+PHONY += $(config-targets)
+
+# ---------------------------------------------------------------------------
+# Build
+need-config := $(filter-out $(config-targets) $(no-config-targets),$(or $(MAKECMDGOALS),all))
+
+ifneq ($(need-config),)
+ifeq ($(shell command -v $(CC)),)
+$(error $(CC) not found: run 'make deps' (as root) to install the toolchain)
+endif
+ifneq ($(shell $(PYTHON) -c 'import kconfiglib' 2>/dev/null && echo ok),ok)
+$(error $(PYTHON) cannot import kconfiglib: run 'make deps' (as root))
+endif
+ifeq ($(wildcard $(KCONFIG_CONFIG)),)
+$(info *** No configuration found: using configs/$(DEFCONFIG))
+$(shell $(KCONFIG_RUN) -m defconfig --kconfig Kconfig configs/$(DEFCONFIG) >/dev/null)
+endif
+
+# auto.conf and the rest are regenerated whenever .config or any Kconfig file
+# changes; make then restarts with the new values.
+-include $(objtree)/include/config/auto.conf.cmd
+include $(objtree)/include/config/auto.conf
+
+$(objtree)/include/config/auto.conf: $(KCONFIG_CONFIG)
+	$(Q)$(KCONFIG_RUN) tools/kconfig/syncconfig.py Kconfig $(objtree)
+	$(Q)touch $@
+
+$(KCONFIG_CONFIG): ;
+endif
+
+include $(srctree)/tools/build/Kbuild.include
+
+# ---------------------------------------------------------------------------
+# Compiler flags
+ISA := rv64ima$(if $(CONFIG_RISCV_ISA_C),c)_zicsr_zifencei
+KBUILD_CPPFLAGS := -D__KERNEL__ -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-isystem $(shell $(CC) -print-file-name=include-fixed) \
+	-I$(srctree)/arch/riscv/include -I$(srctree)/include -I$(objtree)/include \
+	-include $(srctree)/include/hartix/kconfig.h
+KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
+	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-optimize-sibling-calls -march=$(ISA) -mabi=lp64 -mcmodel=medany \
+	-mno-save-restore -mstrict-align \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
+	-Wstrict-prototypes -Wno-missing-field-initializers \
+	$(if $(CONFIG_CC_OPTIMIZE_FOR_SIZE),-Os,-O2) $(if $(CONFIG_DEBUG_INFO),-g)
+KBUILD_AFLAGS := -D__ASSEMBLY__ -march=$(ISA) -mabi=lp64 $(if $(CONFIG_DEBUG_INFO),-g)
+KBUILD_LDFLAGS := -nostdlib --no-dynamic-linker -z noexecstack --build-id=none \
+	-z max-page-size=4096
+LIBGCC := $(shell $(CC) -march=$(ISA) -mabi=lp64 -print-libgcc-file-name)
+
+# ---------------------------------------------------------------------------
+# Objects: descend from the top-level directories.
+obj-dirs := arch/riscv init kernel mm drivers lib
+$(foreach d,$(obj-dirs),$(eval $(call descend,$(d))))
+
+lds := $(objtree)/arch/riscv/kernel/vmlinux.lds
+fixdep := $(objtree)/tools/build/fixdep
+
+# Generated headers must exist before the first compile; fixdep replaces the
+# dependency on them with per-symbol ones afterwards.
+build-prereqs := $(objtree)/include/config/auto.conf $(fixdep)
+
+quiet_cmd_cc_o_c = CC      $(call relpath,$@)
+      cmd_cc_o_c = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) $(ccflags-$(@D)) \
+	$(CFLAGS_$@) -MD -MP -MF $(depfile) -c -o $@ $<
+
+quiet_cmd_as_o_S = AS      $(call relpath,$@)
+      cmd_as_o_S = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_AFLAGS) $(ccflags-$(@D)) \
+	$(CFLAGS_$@) -MD -MP -MF $(depfile) -c -o $@ $<
+
+quiet_cmd_cpp_lds_S = LDS     $(call relpath,$@)
+      cmd_cpp_lds_S = $(CC) -E -P $(KBUILD_CPPFLAGS) -D__ASSEMBLY__ -DLINKER_SCRIPT \
+	-MD -MP -MF $(depfile) -MT $@ -o $@ $<
+
+$(objtree)/%.o: $(srctree)/%.c FORCE | $(build-prereqs)
+	$(call if_changed_dep,cc_o_c)
+
+$(objtree)/%.o: $(srctree)/%.S FORCE | $(build-prereqs)
+	$(call if_changed_dep,as_o_S)
+
+$(objtree)/%.lds: $(srctree)/%.lds.S FORCE | $(build-prereqs)
+	$(call if_changed_dep,cpp_lds_S)
+
+# ---------------------------------------------------------------------------
+# Link. With CONFIG_KALLSYMS the symbol table is generated from a first link
+# and linked into the second; it sits after .text, so text addresses are the
+# same in both links, which tools/kallsyms.py --verify checks on the result.
+link-objs := $(all-objs)
+
+quiet_cmd_link = LD      $(call relpath,$@)
+      cmd_link = $(LD) $(KBUILD_LDFLAGS) -T $(lds) -Map=$@.map -o $@ \
+	$(link-objs) $(2) $(LIBGCC)
+
+quiet_cmd_kallsyms = KSYMS   $(call relpath,$@)
+      cmd_kallsyms = $(NM) -n $< | $(PYTHON) $(srctree)/tools/kallsyms.py > $@
+
+quiet_cmd_cc_gen = CC      $(call relpath,$@)
+      cmd_cc_gen = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) -c -o $@ $<
+
+ifdef CONFIG_KALLSYMS
+$(objtree)/.tmp_vmlinux1: $(link-objs) $(lds) $(objtree)/.tmp_kallsyms0.o
+	$(call cmd,link,$(objtree)/.tmp_kallsyms0.o)
+
+$(objtree)/.tmp_kallsyms0.c:
+	$(Q)$(PYTHON) $(srctree)/tools/kallsyms.py < /dev/null > $@
+
+$(objtree)/.tmp_kallsyms1.c: $(objtree)/.tmp_vmlinux1 $(srctree)/tools/kallsyms.py
+	$(call cmd,kallsyms)
+
+$(objtree)/.tmp_kallsyms%.o: $(objtree)/.tmp_kallsyms%.c $(build-prereqs)
+	$(call cmd,cc_gen)
+
+$(objtree)/vmlinux: $(objtree)/.tmp_vmlinux1 $(objtree)/.tmp_kallsyms1.o
+	$(call cmd,link,$(objtree)/.tmp_kallsyms1.o)
+	$(Q)$(NM) -n $@ | $(PYTHON) $(srctree)/tools/kallsyms.py --verify $(objtree)/.tmp_kallsyms1.c
+else
+$(objtree)/vmlinux: $(link-objs) $(lds)
+	$(call cmd,link)
+endif
+
+quiet_cmd_sysmap = SYSMAP  $(call relpath,$@)
+      cmd_sysmap = $(NM) -n $< | grep -v -e ' [aNUw] ' -e '\$$x' -e '\.L' > $@
+
+$(objtree)/System.map: $(objtree)/vmlinux
+	$(call cmd,sysmap)
+
+quiet_cmd_objcopy = OBJCOPY $(call relpath,$@)
+      cmd_objcopy = $(OBJCOPY) -O binary $< $@
+
+image := $(objtree)/arch/riscv/boot/Image
+$(image): $(objtree)/vmlinux
+	@mkdir -p $(@D)
+	$(call cmd,objcopy)
+	$(Q)$(PYTHON) $(srctree)/tools/check-image.py $@
+	@echo "  Kernel: $(call relpath,$@) is ready"
+
+all: $(objtree)/vmlinux $(objtree)/System.map $(image)
+
+vmlinux: $(objtree)/vmlinux
+Image: $(image)
+
+# Host build helpers.
+$(fixdep): $(srctree)/tools/build/fixdep.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $(call relpath,$@)"
+	$(Q)$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+-include $(foreach o,$(all-objs) $(lds),$(dir $(o)).$(notdir $(o)).cmd)
+
+PHONY += all vmlinux Image
+
+# ---------------------------------------------------------------------------
+# Clean
+clean:
+	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.map $(objtree)/System.map \
+		$(objtree)/.tmp_* $(objtree)/arch/riscv/boot/Image $(objtree)/build
+	$(Q)find $(objtree) -path $(srctree)/.git -prune -o \
+		\( -name '*.o' -o -name '.*.cmd' -o -name '*.d' -o -name '*.lds' \) \
+		-type f -print | xargs rm -f
+	$(Q)rm -rf $(objtree)/tools/build/fixdep $(objtree)/tools/testing/host/test_*
+
+mrproper distclean: clean
+	$(Q)rm -rf $(objtree)/include/generated $(objtree)/include/config \
+		$(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old $(objtree)/defconfig
+
+PHONY += clean mrproper distclean
+
+include $(srctree)/tools/build/Makefile.run
+
+endif # mixed-goals
+
+PHONY += FORCE
+FORCE:
+
+.PHONY: $(PHONY)

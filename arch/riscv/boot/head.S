@@ -1,0 +1,89 @@
+/* Kernel entry from SBI firmware: the Linux RISC-V Image header, then the switch to virtual addresses. */
+#include <asm/csr.h>
+#include <asm/page.h>
+
+	.section .head.text, "ax"
+	.globl _start
+_start:
+	/*
+	 * The 64-byte Image header U-Boot's booti checks (Linux
+	 * Documentation/arch/riscv/boot-image-header.rst). code0 must be a
+	 * 4-byte jump, so no compressed instructions here.
+	 */
+	.option push
+	.option norvc
+	j	_start_kernel		/* code0 */
+	.word	0			/* code1 */
+	.dword	KERNEL_TEXT_OFFSET	/* text_offset */
+	.dword	__image_size		/* image_size: load size incl. .bss */
+	.dword	0			/* flags: little endian */
+	.word	0x2			/* version 0.2 */
+	.word	0			/* res1 */
+	.dword	0			/* res2 */
+	.ascii	"RISCV\0\0\0"		/* magic (deprecated) */
+	.ascii	"RSC\x05"		/* magic2 */
+	.word	0			/* res3: no PE/COFF header */
+	.option pop
+
+	.text
+/*
+ * a0 = hartid, a1 = FDT physical address, satp = 0, running wherever the
+ * loader put us: everything before the jump to virtual addresses must be
+ * PC-relative (lla, never la of an absolute).
+ */
+_start_kernel:
+	rdtime	s2				/* kernel entry time */
+	csrw	CSR_SIE, zero
+	csrw	CSR_SIP, zero
+	li	t0, SR_FS
+	csrc	CSR_SSTATUS, t0			/* no FPU use in the kernel */
+	mv	s0, a0
+	mv	s1, a1
+
+	lla	t0, __bss_start
+	lla	t1, __bss_stop
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:
+	lla	sp, init_stack_top
+	lla	a0, _start
+	call	setup_early_vm			/* returns the satp value */
+
+	/*
+	 * With satp written, the next fetch at a physical address faults, and
+	 * the fault lands on stvec: the virtual address of 3f. The link
+	 * address is read from a literal, as lla would give the physical one.
+	 */
+	ld	t0, .Lvirt_3f
+	csrw	CSR_STVEC, t0
+	sfence.vma
+	csrw	CSR_SATP, a0
+	.align	2
+3:
+	sfence.vma
+	lla	sp, init_stack_top
+	lla	tp, boot_cpu
+	lla	t0, handle_exception
+	csrw	CSR_STVEC, t0
+	lla	t0, boot_entry_ticks
+	sd	s2, 0(t0)
+	mv	a0, s0
+	mv	a1, s1
+	call	start_kernel
+4:	wfi
+	j	4b
+
+	.section .rodata
+	.balign	8
+.Lvirt_3f:
+	.dword	3b
+
+	.section .bss..stack, "aw", @nobits
+	.balign	16
+	.globl	init_stack
+init_stack:
+	.space	16384
+	.globl	init_stack_top
+init_stack_top:

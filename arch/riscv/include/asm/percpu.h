@@ -1,0 +1,20 @@
+/* The current hart's per-CPU area: kept in tp while in the kernel. */
+#ifndef ASM_PERCPU_H
+#define ASM_PERCPU_H
+
+struct cpu;
+
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *cpu;
+
+	__asm__("mv %0, tp" : "=r"(cpu));
+	return cpu;
+}
+
+static inline void set_this_cpu(struct cpu *cpu)
+{
+	__asm__ __volatile__("mv tp, %0" : : "r"(cpu) : "memory");
+}
+
+#endif

@@ -1,0 +1,56 @@
+/* Ticket spinlock on RISC-V AMOs: harts get the lock in the order they asked. */
+#ifndef ASM_SPINLOCK_H
+#define ASM_SPINLOCK_H
+
+#include <hartix/types.h>
+
+typedef struct {
+	union {
+		u64 word; /* for trylock's single compare-and-swap */
+		struct {
+			u32 owner; /* ticket being served */
+			u32 next; /* next ticket to hand out */
+		};
+	};
+} arch_spinlock_t;
+
+#define ARCH_SPINLOCK_UNLOCKED { { 0 } }
+
+static inline void cpu_relax(void)
+{
+	/* Zihintpause 'pause', a hint (a no-op fence) where unsupported. */
+	__asm__ __volatile__(".4byte 0x0100000f" ::: "memory");
+}
+
+static inline void arch_spin_lock(arch_spinlock_t *lock)
+{
+	u32 ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket)
+		cpu_relax();
+}
+
+static inline bool arch_spin_trylock(arch_spinlock_t *lock)
+{
+	u64 old = __atomic_load_n(&lock->word, __ATOMIC_RELAXED);
+
+	if ((u32)old != (u32)(old >> 32))
+		return false;
+	return __atomic_compare_exchange_n(&lock->word, &old,
+					   old + (1ULL << 32), false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static inline void arch_spin_unlock(arch_spinlock_t *lock)
+{
+	__atomic_store_n(&lock->owner, lock->owner + 1, __ATOMIC_RELEASE);
+}
+
+static inline bool arch_spin_is_locked(arch_spinlock_t *lock)
+{
+	u64 v = __atomic_load_n(&lock->word, __ATOMIC_RELAXED);
+
+	return (u32)v != (u32)(v >> 32);
+}
+
+#endif

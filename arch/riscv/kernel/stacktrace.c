@@ -1,0 +1,85 @@
+/* Frame-pointer stack unwinding and the symbolized backtraces of panics and oopses. */
+#include <hartix/kallsyms.h>
+#include <hartix/kernel.h>
+#include <hartix/smp.h>
+#include <asm/ptrace.h>
+#include <asm/stacktrace.h>
+
+extern char _stext[], _etext[];
+
+/* With -fno-omit-frame-pointer, GCC's RISC-V frame record sits just below fp. */
+struct stackframe {
+	unsigned long fp;
+	unsigned long ra;
+};
+
+static bool on_stack(unsigned long addr, unsigned long size)
+{
+	struct cpu *cpu = this_cpu();
+
+	return addr >= cpu->stack_lo && addr <= cpu->stack_hi - size;
+}
+
+static bool is_kernel_text(unsigned long pc)
+{
+	return pc >= (unsigned long)_stext && pc < (unsigned long)_etext;
+}
+
+/*
+ * Every frame pointer is checked against the current stack's bounds and
+ * must move up, so a corrupt chain ends the walk instead of faulting or
+ * looping. regs (may be NULL) is the trap frame the walk starts from: the
+ * interrupted function may be a leaf that saved no return address.
+ */
+void walk_stackframe(const struct pt_regs *regs, unsigned long fp,
+		     unsigned long pc, bool (*fn)(void *arg, unsigned long pc),
+		     void *arg)
+{
+	bool first = true;
+
+	while (is_kernel_text(pc) && fn(arg, pc)) {
+		const struct stackframe *frame;
+
+		if (!IS_ALIGNED(fp, 8) || !on_stack(fp - sizeof(*frame),
+						     sizeof(*frame)))
+			break;
+		frame = (const struct stackframe *)fp - 1;
+		if (first && regs && on_stack(frame->ra, 0) && frame->ra > fp) {
+			/* Leaf function: the slot holds the caller's fp. */
+			fp = frame->ra;
+			pc = regs->ra;
+		} else {
+			if (frame->fp <= fp)
+				break;
+			fp = frame->fp;
+			pc = frame->ra;
+		}
+		first = false;
+	}
+}
+
+static bool print_frame(void *arg, unsigned long pc)
+{
+	char sym[96];
+
+	printk("%s [<%016lx>] %s\n", (const char *)arg, pc,
+	       sprint_symbol(sym, sizeof(sym), pc));
+	return true;
+}
+
+void show_backtrace(const struct pt_regs *regs, const char *loglvl)
+{
+	printk("%sCall trace:\n", loglvl);
+	if (regs)
+		walk_stackframe(regs, regs->s0, regs->epc, print_frame,
+				(void *)loglvl);
+	else
+		walk_stackframe(NULL, (unsigned long)__builtin_frame_address(0),
+				(unsigned long)show_backtrace, print_frame,
+				(void *)loglvl);
+}
+
+void dump_stack(void)
+{
+	show_backtrace(NULL, KERN_WARNING);
+}

@@ -1,0 +1,61 @@
+/* Linker script: the kernel image layout, from the Image header to _end. */
+#include <asm/page.h>
+
+OUTPUT_ARCH(riscv)
+ENTRY(_start)
+
+SECTIONS
+{
+	. = KERNEL_LINK_ADDR;
+	.head.text : {
+		KEEP(*(.head.text))
+	}
+
+	.text : ALIGN(16) {
+		_stext = .;
+		*(.text .text.*)
+		_etext = .;
+	}
+
+	. = ALIGN(PAGE_SIZE);
+	.rodata : {
+		_srodata = .;
+		*(.rodata .rodata.* .srodata .srodata.*)
+		. = ALIGN(8);
+		__drivers_start = .;
+		KEEP(*(.drivers))
+		__drivers_end = .;
+		__kernel_params_start = .;
+		KEEP(*(.kernel_params))
+		__kernel_params_end = .;
+		__ktest_suites_start = .;
+		KEEP(*(.ktest_suites))
+		__ktest_suites_end = .;
+		/* Last, so its size never moves the symbols it lists. */
+		KEEP(*(.kallsyms))
+		_erodata = .;
+	}
+
+	. = ALIGN(PAGE_SIZE);
+	.data : {
+		_sdata = .;
+		*(.data .data.* .sdata .sdata.*)
+		_edata = .;
+	}
+
+	.bss (NOLOAD) : ALIGN(16) {
+		__bss_start = .;
+		*(.bss..stack)
+		*(.bss .bss.* .sbss .sbss.* COMMON)
+		. = ALIGN(8);
+		__bss_stop = .;
+	}
+
+	. = ALIGN(PAGE_SIZE);
+	_end = .;
+	__image_size = _end - _start;
+
+	/DISCARD/ : {
+		*(.eh_frame .eh_frame_hdr .comment .note .note.*)
+	}
+}

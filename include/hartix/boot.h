@@ -1,0 +1,18 @@
+/* What early boot found out, for the rest of the kernel. */
+#ifndef HARTIX_BOOT_H
+#define HARTIX_BOOT_H
+
+#include <hartix/types.h>
+
+struct fdt_boot_info;
+
+/* The validated device tree (direct-mapped) and what fdt_scan_boot() read. */
+extern const void *boot_fdt;
+extern struct fdt_boot_info boot_info;
+
+void start_kernel(unsigned long hartid, phys_addr_t fdt_pa);
+
+/* Architecture setup: FDT, boot arguments, memory map. */
+void setup_arch(phys_addr_t fdt_pa);
+
+#endif

@@ -1,0 +1,50 @@
+/* MMIO accessors and ioremap(). */
+#ifndef HARTIX_IO_H
+#define HARTIX_IO_H
+
+#include <hartix/types.h>
+#include <asm/page.h>
+
+/*
+ * The early page tables map all physical addresses below DIRECT_MAP_SIZE,
+ * device registers included (on RISC-V, cacheability comes from the
+ * platform's PMAs, not the page tables), so a mapping is an offset. Returns
+ * NULL for a range outside it.
+ */
+static inline void *ioremap(phys_addr_t pa, size_t size)
+{
+	if (pa >= DIRECT_MAP_SIZE || size > DIRECT_MAP_SIZE - pa)
+		return NULL;
+	return phys_to_virt(pa);
+}
+
+/* Device I/O fences order MMIO against normal memory, as Linux's do. */
+static inline u8 readb(const volatile void *addr)
+{
+	u8 v = *(const volatile u8 *)addr;
+
+	__asm__ __volatile__("fence i,r" ::: "memory");
+	return v;
+}
+
+static inline u32 readl(const volatile void *addr)
+{
+	u32 v = *(const volatile u32 *)addr;
+
+	__asm__ __volatile__("fence i,r" ::: "memory");
+	return v;
+}
+
+static inline void writeb(u8 v, volatile void *addr)
+{
+	__asm__ __volatile__("fence w,o" ::: "memory");
+	*(volatile u8 *)addr = v;
+}
+
+static inline void writel(u32 v, volatile void *addr)
+{
+	__asm__ __volatile__("fence w,o" ::: "memory");
+	*(volatile u32 *)addr = v;
+}
+
+#endif

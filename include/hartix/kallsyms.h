@@ -1,0 +1,17 @@
+/* Kernel symbol lookup for backtraces (the table tools/kallsyms.py generates). */
+#ifndef HARTIX_KALLSYMS_H
+#define HARTIX_KALLSYMS_H
+
+#include <hartix/types.h>
+
+/*
+ * Name of the function containing addr, with its size and addr's offset
+ * into it; NULL when unknown (or without CONFIG_KALLSYMS).
+ */
+const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
+			    unsigned long *offset);
+
+/* "name+0x1c/0x80" or the bare address; returns buf. */
+char *sprint_symbol(char *buf, size_t size, unsigned long addr);
+
+#endif

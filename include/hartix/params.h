@@ -1,0 +1,26 @@
+/* Boot arguments: handlers registered in a linker section and matched by name. */
+#ifndef HARTIX_PARAMS_H
+#define HARTIX_PARAMS_H
+
+#include <hartix/compiler.h>
+
+/*
+ * A handler gets the text after '=' (NULL for a bare word) and returns 0,
+ * or -EINVAL for a malformed value (which is then reported and ignored).
+ */
+struct kernel_param {
+	const char *name;
+	int (*set)(const char *val);
+};
+
+#define kernel_param(pname, fn)                                          \
+	static const struct kernel_param __kparam_##fn __used             \
+		__section(".kernel_params") __aligned(8) = { pname, fn }
+
+/* The command line as the kernel saw it (bootloader and CONFIG_CMDLINE). */
+extern char boot_command_line[];
+
+/* Assembles boot_command_line and calls the handlers; reports unknown words. */
+void parse_boot_args(const char *bootloader_args);
+
+#endif

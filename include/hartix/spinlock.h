@@ -1,0 +1,45 @@
+/* Spinlocks: fair ticket locks; the _irqsave forms also mask local interrupts. */
+#ifndef HARTIX_SPINLOCK_H
+#define HARTIX_SPINLOCK_H
+
+#include <asm/irqflags.h>
+#include <asm/spinlock.h>
+
+typedef struct {
+	arch_spinlock_t raw;
+} spinlock_t;
+
+#define SPINLOCK_UNLOCKED { ARCH_SPINLOCK_UNLOCKED }
+#define DEFINE_SPINLOCK(name) spinlock_t name = SPINLOCK_UNLOCKED
+
+static inline void spin_lock(spinlock_t *lock)
+{
+	arch_spin_lock(&lock->raw);
+}
+
+static inline bool spin_trylock(spinlock_t *lock)
+{
+	return arch_spin_trylock(&lock->raw);
+}
+
+static inline void spin_unlock(spinlock_t *lock)
+{
+	arch_spin_unlock(&lock->raw);
+}
+
+static inline unsigned long spin_lock_irqsave(spinlock_t *lock)
+{
+	unsigned long flags = local_irq_save();
+
+	spin_lock(lock);
+	return flags;
+}
+
+static inline void spin_unlock_irqrestore(spinlock_t *lock,
+					  unsigned long flags)
+{
+	spin_unlock(lock);
+	local_irq_restore(flags);
+}
+
+#endif

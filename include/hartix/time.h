@@ -1,0 +1,25 @@
+/* Kernel time: ticks of the RISC-V time CSR, converted with the FDT's timebase. */
+#ifndef HARTIX_TIME_H
+#define HARTIX_TIME_H
+
+#include <hartix/types.h>
+#include <asm/timex.h>
+
+#define NSEC_PER_SEC 1000000000ULL
+#define NSEC_PER_MSEC 1000000ULL
+#define NSEC_PER_USEC 1000ULL
+
+/* Time CSR value at kernel entry (recorded by head.S). */
+extern u64 boot_entry_ticks;
+/* Ticks per second, from /cpus/timebase-frequency. */
+extern u64 timebase_freq;
+
+u64 ticks_to_ns(u64 ticks);
+
+/* Nanoseconds since kernel entry. */
+static inline u64 ktime_get_ns(void)
+{
+	return ticks_to_ns(get_ticks() - boot_entry_ticks);
+}
+
+#endif

@@ -1,0 +1,47 @@
+/* start_kernel(): the boot hart's path from the first C code to a running system. */
+#include <hartix/boot.h>
+#include <hartix/device.h>
+#include <hartix/kernel.h>
+#include <hartix/ktest.h>
+#include <hartix/reboot.h>
+#include <hartix/smp.h>
+#include <hartix/time.h>
+
+extern char init_stack[], init_stack_top[];
+
+struct cpu boot_cpu;
+
+static void print_boot_time(void)
+{
+	u64 now = get_ticks();
+	u64 total = ticks_to_ns(now), kernel = ticks_to_ns(now - boot_entry_ticks);
+
+	pr_info("Booted in %llu.%03llu ms (%llu.%03llu ms in kernel)\n",
+		(unsigned long long)(total / NSEC_PER_MSEC),
+		(unsigned long long)(total % NSEC_PER_MSEC / 1000),
+		(unsigned long long)(kernel / NSEC_PER_MSEC),
+		(unsigned long long)(kernel % NSEC_PER_MSEC / 1000));
+}
+
+void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
+{
+	int failed;
+
+	boot_cpu.hartid = hartid;
+	boot_cpu.stack_lo = (unsigned long)init_stack;
+	boot_cpu.stack_hi = (unsigned long)init_stack_top;
+
+	pr_notice("Hartix " UTS_RELEASE " (gcc " __VERSION__ ")%s\n",
+		  IS_ENABLED(CONFIG_SMP) ? " SMP" : "");
+	pr_info("Boot hart %lu, kernel at %p\n", hartid, (void *)start_kernel);
+	setup_arch(fdt_pa);
+	driver_probe_all(boot_fdt);
+	console_init_late();
+	print_boot_time();
+
+	failed = IS_ENABLED(CONFIG_KTEST) ? ktest_run_requested() : -1;
+	if (failed >= 0)
+		machine_power_off(failed ? EXIT_FAILURE : EXIT_OK);
+	pr_info("Nothing to run yet: powering off\n");
+	machine_power_off(EXIT_OK);
+}

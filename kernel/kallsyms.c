@@ -1,0 +1,50 @@
+/* Address-to-symbol lookup over the table tools/kallsyms.py generates at link time. */
+#include <hartix/kallsyms.h>
+#include <hartix/sprintf.h>
+
+/* Generated: sorted offsets from kallsyms_base, one extra for the end of text. */
+extern const unsigned long kallsyms_base;
+extern const unsigned int kallsyms_num;
+extern const unsigned int kallsyms_offsets[];
+extern const unsigned int kallsyms_name_offsets[];
+extern const char kallsyms_names[];
+
+const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
+			    unsigned long *offset)
+{
+	unsigned int lo = 0, hi, mid;
+	unsigned long rel;
+
+	if (!IS_ENABLED(CONFIG_KALLSYMS) || !kallsyms_num ||
+	    addr < kallsyms_base)
+		return NULL;
+	rel = addr - kallsyms_base;
+	if (rel >= kallsyms_offsets[kallsyms_num])
+		return NULL;
+	/* The last symbol starting at or below addr. */
+	hi = kallsyms_num;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (kallsyms_offsets[mid] <= rel)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (kallsyms_offsets[lo] > rel)
+		return NULL;
+	*size = kallsyms_offsets[lo + 1] - kallsyms_offsets[lo];
+	*offset = rel - kallsyms_offsets[lo];
+	return kallsyms_names + kallsyms_name_offsets[lo];
+}
+
+char *sprint_symbol(char *buf, size_t len, unsigned long addr)
+{
+	unsigned long size, offset;
+	const char *name = kallsyms_lookup(addr, &size, &offset);
+
+	if (name)
+		scnprintf(buf, len, "%s+%#lx/%#lx", name, offset, size);
+	else
+		scnprintf(buf, len, "%#lx", addr);
+	return buf;
+}

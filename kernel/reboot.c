@@ -1,0 +1,41 @@
+/* machine_power_off(): the best registered handler, then SBI system reset. */
+#include <hartix/reboot.h>
+#include <asm/irqflags.h>
+#include <asm/sbi.h>
+
+#define MAX_POWER_OFF_HANDLERS 4
+
+/*
+ * Registered by drivers while the boot hart probes them, before any other
+ * hart runs; read-only afterwards, so no lock.
+ */
+static struct power_off_handler *handlers[MAX_POWER_OFF_HANDLERS];
+static int nr_handlers;
+
+void register_power_off_handler(struct power_off_handler *h)
+{
+	int i;
+
+	if (nr_handlers == MAX_POWER_OFF_HANDLERS)
+		return;
+	/* Keep the array sorted by priority, highest first. */
+	for (i = nr_handlers; i > 0 && handlers[i - 1]->priority < h->priority;
+	     i--)
+		handlers[i] = handlers[i - 1];
+	handlers[i] = h;
+	nr_handlers++;
+}
+
+void machine_power_off(int status)
+{
+	int i;
+
+	local_irq_disable();
+	for (i = 0; i < nr_handlers; i++)
+		handlers[i]->power_off(handlers[i], status);
+	sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN,
+			 status ? SBI_SRST_REASON_FAILURE :
+				  SBI_SRST_REASON_NONE);
+	for (;;)
+		__asm__ __volatile__("wfi");
+}

@@ -1,0 +1,198 @@
+/* Freestanding memory and string functions for the kernel (ISO C semantics plus strscpy). */
+#include <hartix/compiler.h>
+#include <hartix/errno.h>
+#include <hartix/string.h>
+
+/*
+ * Word accesses go through a may_alias type: memcpy and memset touch objects
+ * of every type, and strict aliasing must not let GCC reorder around them.
+ */
+typedef unsigned long __attribute__((may_alias)) word_t;
+
+#define WORD_SIZE sizeof(word_t)
+#define WORD_MASK (WORD_SIZE - 1)
+
+/*
+ * RISC-V cores may trap (or emulate slowly in firmware) on misaligned loads
+ * and stores, so words are only used when both pointers share the same
+ * offset within a word and can be brought to alignment together.
+ */
+static inline bool co_aligned(const void *a, const void *b, size_t n)
+{
+	return n >= WORD_SIZE &&
+	       (((uintptr_t)a ^ (uintptr_t)b) & WORD_MASK) == 0;
+}
+
+/*
+ * Safe for overlapping buffers as long as dst is below src: every byte is
+ * read before the store that could overwrite it.
+ */
+static void copy_forward(u8 *d, const u8 *s, size_t n)
+{
+	if (co_aligned(d, s, n)) {
+		for (; (uintptr_t)d & WORD_MASK; n--)
+			*d++ = *s++;
+		for (; n >= WORD_SIZE; n -= WORD_SIZE) {
+			*(word_t *)d = *(const word_t *)s;
+			d += WORD_SIZE;
+			s += WORD_SIZE;
+		}
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+static void copy_backward(u8 *d, const u8 *s, size_t n)
+{
+	d += n;
+	s += n;
+	if (co_aligned(d, s, n)) {
+		for (; (uintptr_t)d & WORD_MASK; n--)
+			*--d = *--s;
+		for (; n >= WORD_SIZE; n -= WORD_SIZE) {
+			d -= WORD_SIZE;
+			s -= WORD_SIZE;
+			*(word_t *)d = *(const word_t *)s;
+		}
+	}
+	while (n--)
+		*--d = *--s;
+}
+
+void *memcpy(void *dst, const void *src, size_t n)
+{
+	copy_forward(dst, src, n);
+	return dst;
+}
+
+void *memmove(void *dst, const void *src, size_t n)
+{
+	/* Unsigned distance: also true when dst is below src. */
+	if ((uintptr_t)dst - (uintptr_t)src >= n)
+		copy_forward(dst, src, n);
+	else
+		copy_backward(dst, src, n);
+	return dst;
+}
+
+void *memset(void *dst, int c, size_t n)
+{
+	u8 *d = dst;
+
+	if (n >= WORD_SIZE) {
+		/* ~0 / 0xff is 0x0101...01: the byte repeated in every lane. */
+		word_t w = (u8)c * (~(word_t)0 / 0xff);
+
+		for (; (uintptr_t)d & WORD_MASK; n--)
+			*d++ = c;
+		for (; n >= WORD_SIZE; n -= WORD_SIZE) {
+			*(word_t *)d = w;
+			d += WORD_SIZE;
+		}
+	}
+	while (n--)
+		*d++ = c;
+	return dst;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+	const u8 *x = a, *y = b;
+
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
+
+void *memchr(const void *s, int c, size_t n)
+{
+	const u8 *p = s;
+
+	for (; n; n--, p++)
+		if (*p == (u8)c)
+			return (void *)p;
+	return NULL;
+}
+
+size_t strlen(const char *s)
+{
+	const char *p = s;
+
+	while (*p)
+		p++;
+	return p - s;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+	return strncmp(a, b, SIZE_MAX);
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	const u8 *x = (const u8 *)a, *y = (const u8 *)b;
+
+	for (; n; n--, x++, y++) {
+		if (*x != *y)
+			return *x - *y;
+		if (!*x)
+			break;
+	}
+	return 0;
+}
+
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
+char *strrchr(const char *s, int c)
+{
+	const char *last = NULL;
+
+	for (;; s++) {
+		if (*s == (char)c)
+			last = s;
+		if (!*s)
+			return (char *)last;
+	}
+}
+
+char *strstr(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *haystack; haystack++)
+		if (!strncmp(haystack, needle, n))
+			return (char *)haystack;
+	return n ? NULL : (char *)haystack;
+}
+
+ssize_t strscpy(char *dst, const char *src, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		dst[i] = src[i];
+		if (!src[i])
+			return i;
+	}
+	if (size)
+		dst[size - 1] = '\0';
+	return -E2BIG;
+}

@@ -1,0 +1,202 @@
+/* libFuzzer target: fdt_check(), then every FDT navigation and scan function over blobs that pass. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hartix/errno.h>
+#include <hartix/fdt.h>
+#include <hartix/fdt_scan.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A broken invariant is a finding just like a sanitizer report. */
+#define EXPECT(cond)                      \
+	do {                              \
+		if (!(cond))              \
+			abort();          \
+	} while (0)
+
+/*
+ * Lookups that walk the whole tree run for the first nodes only, so that a
+ * large seed does not make every execution quadratic.
+ */
+#define DEEP_NODES 48
+
+static const char *const exts[] = {
+	"i", "m", "a", "f", "d", "c", "h", "v", "g", "zicsr", "ZBA", "sstc",
+	"zicbom", "svpbmt", "zba1p0", "",
+};
+
+static void count_warning(void *ctx, const char *msg, const char *where)
+{
+	EXPECT(msg && *msg);
+	(void)where;
+	++*(int *)ctx;
+}
+
+static void walk_props(const void *fdt, int node)
+{
+	const char *name, *s;
+	int prop, len, len2, i;
+	const void *val;
+	u64 v64;
+	u32 v32;
+
+	for (prop = fdt_first_prop(fdt, node); prop >= 0;
+	     prop = fdt_next_prop(fdt, prop)) {
+		val = fdt_prop_by_offset(fdt, prop, &name, &len);
+		EXPECT(val && len >= 0);
+		EXPECT(fdt_getprop(fdt, node, name, &len2) && len2 >= 0);
+		for (i = 0; (s = fdt_stringlist_get(val, len, i)); i++) {
+			EXPECT(i < len);
+			EXPECT(fdt_stringlist_contains(val, len, s));
+		}
+		s = fdt_getprop_string(fdt, node, name);
+		EXPECT(!s || strlen(s) + 1 == (size_t)len2);
+		fdt_getprop_u32(fdt, node, name, &v32);
+		fdt_getprop_u64(fdt, node, name, &v64);
+	}
+	EXPECT(prop == -ENOENT);
+}
+
+static const char *first_compatible(const void *fdt, int node)
+{
+	int len;
+	const char *list = fdt_getprop(fdt, node, "compatible", &len);
+
+	return list ? fdt_stringlist_get(list, len, 0) : NULL;
+}
+
+/* Structural relations that hold in any blob fdt_check() accepted. */
+static void check_links(const void *fdt, int node, int parent, int prev)
+{
+	const char *name = fdt_node_name(fdt, node);
+	const char *compat;
+	char path[512];
+	int found, i;
+	u64 addr, size;
+	u32 ph;
+
+	EXPECT(fdt_parent(fdt, node) == (parent >= 0 ? parent : -ENOENT));
+	if (parent >= 0) {
+		EXPECT((prev >= 0 ? fdt_next_sibling(fdt, prev) :
+				    fdt_first_child(fdt, parent)) == node);
+		/* An exact name match always wins over a base-name one. */
+		found = fdt_subnode(fdt, parent, name);
+		EXPECT(found >= 0 && !strcmp(fdt_node_name(fdt, found), name));
+	}
+	if (!fdt_get_path(fdt, node, path, sizeof(path)))
+		fdt_path_offset(fdt, path, strlen(path));
+	for (i = 0; i < 8; i++)
+		if (fdt_reg(fdt, node, i, &addr, &size))
+			break;
+	compat = first_compatible(fdt, node);
+	if (compat)
+		EXPECT(fdt_node_by_compatible(fdt, -1, compat) <= node);
+	ph = fdt_get_phandle(fdt, node);
+	if (ph)
+		EXPECT(fdt_get_phandle(fdt, fdt_node_by_phandle(fdt, ph)) == ph);
+}
+
+static void walk_node(const void *fdt, int node)
+{
+	const char *compat;
+	int ac, sc;
+
+	EXPECT(fdt_node_name(fdt, node));
+	compat = first_compatible(fdt, node);
+	if (compat)
+		EXPECT(fdt_node_is_compatible(fdt, node, compat));
+	fdt_node_is_enabled(fdt, node);
+	ac = fdt_address_cells(fdt, node);
+	sc = fdt_size_cells(fdt, node);
+	EXPECT(ac == -EINVAL || (ac >= 0 && ac <= FDT_MAX_CELLS));
+	EXPECT(sc == -EINVAL || (sc >= 0 && sc <= FDT_MAX_CELLS));
+	walk_props(fdt, node);
+}
+
+static void walk_tree(const void *fdt)
+{
+	/* Per depth: the node open there, and its last child seen so far. */
+	int open[FDT_MAX_DEPTH + 1], last[FDT_MAX_DEPTH + 1];
+	int node, depth = 0, count = 0, prev_depth = 0;
+
+	EXPECT(fdt_root(fdt) >= 0);
+	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_node(fdt, node, &depth), count++) {
+		EXPECT(depth >= 1 && depth <= FDT_MAX_DEPTH);
+		if (depth > prev_depth)
+			last[depth] = -1;
+		open[depth] = node;
+		if (count < DEEP_NODES)
+			check_links(fdt, node, depth > 1 ? open[depth - 1] : -1,
+				    last[depth]);
+		last[depth] = node;
+		prev_depth = depth;
+		walk_node(fdt, node);
+	}
+	EXPECT(node == -ENOENT && depth == 0);
+}
+
+static void walk_aliases(const void *fdt)
+{
+	int aliases = fdt_path_offset(fdt, "/aliases", 8);
+	const char *name, *opts;
+	char path[256];
+	int prop;
+
+	fdt_stdout_node(fdt, &opts);
+	if (aliases < 0)
+		return;
+	for (prop = fdt_first_prop(fdt, aliases); prop >= 0;
+	     prop = fdt_next_prop(fdt, prop)) {
+		fdt_prop_by_offset(fdt, prop, &name, NULL);
+		fdt_path_offset(fdt, name, strlen(name));
+		if (strlen(name) + 3 <= sizeof(path)) {
+			strcpy(path, name);
+			strcat(path, "/x");
+			fdt_path_offset(fdt, path, strlen(path));
+		}
+	}
+}
+
+static void walk_scan(const void *fdt)
+{
+	struct fdt_boot_info bi;
+	u64 addr, size;
+	int warnings = 0, ret, i, j, n;
+
+	n = fdt_num_mem_rsv(fdt);
+	EXPECT(n >= 0);
+	for (i = 0; i < n; i++)
+		EXPECT(!fdt_get_mem_rsv(fdt, i, &addr, &size));
+	EXPECT(fdt_get_mem_rsv(fdt, n, &addr, &size) == -ENOENT);
+
+	ret = fdt_scan_boot(fdt, &bi, count_warning, &warnings);
+	EXPECT(ret == 0 ? !bi.error && bi.nmem && bi.ncpus :
+			  ret == -EINVAL && bi.error);
+	EXPECT(bi.nmem <= FDT_MAX_MEM && bi.nresv <= FDT_MAX_RESV &&
+	       bi.ncpus <= FDT_MAX_CPUS);
+	EXPECT(!bi.has_initrd || bi.initrd_end > bi.initrd_start);
+	for (i = 0; i < bi.ncpus; i++) {
+		fdt_cpu_has_mmu(&bi.cpu[i]);
+		for (j = 0; j < (int)(sizeof(exts) / sizeof(exts[0])); j++)
+			fdt_cpu_has_ext(&bi.cpu[i], exts[j]);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (fdt_check(data, size, NULL))
+		return 0;
+	EXPECT(fdt_totalsize(data) <= size);
+	walk_tree(data);
+	walk_aliases(data);
+	walk_scan(data);
+	/* Odd queries: empty, relative to nothing, embedded NUL. */
+	EXPECT(fdt_path_offset(data, "", 0) == -EINVAL);
+	fdt_path_offset(data, "/\0/x", 4);
+	fdt_path_offset(data, "nosuchalias/x", 13);
+	EXPECT(fdt_node_by_phandle(data, 0) == -EINVAL);
+	return 0;
+}

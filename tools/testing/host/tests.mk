@@ -1,0 +1,39 @@
+# Host test programs: add a name to hosttests and list its sources in <name>-srcs.
+
+# lib/string.c and lib/vsprintf.c define libc's names; libc_rename.h moves them aside.
+hosttests += string
+string-srcs := lib/string.c
+string-cflags := -include $(srctree)/tools/testing/host/libc_rename.h
+
+hosttests += vsprintf
+vsprintf-srcs := lib/vsprintf.c lib/string.c
+vsprintf-cflags := -include $(srctree)/tools/testing/host/libc_rename.h
+
+hosttests += sort
+sort-srcs := lib/sort.c
+
+hosttests += cmdline
+cmdline-srcs := lib/cmdline.c
+
+hosttests += memblock
+memblock-srcs := mm/memblock.c
+
+# fuzz_fdt.c is linked in too: the tests feed malformed blobs through its
+# walker, which also keeps the fuzz target building.
+hosttests += fdt
+fdt-srcs := lib/fdt.c lib/fdt_scan.c tools/testing/host/fuzz_fdt.c
+fdt-cflags := -DFDT_TEST_DTB_DIR='"$(abspath $(srctree))/tools/testing/dtb"'
+
+# QEMU virt dumps for test_fdt's directory mode (needs qemu-system-riscv64):
+# 'fdt-qemu-dtbs' makes them, 'fdt-qemu-check' also runs test_fdt over them.
+# Defined only when asked for, so that no rule here becomes the default goal.
+fdt-dtbdir := $(hostobj)/qemu-dtbs
+ifneq ($(filter fdt-qemu-%,$(MAKECMDGOALS)),)
+$(fdt-dtbdir)/.stamp: $(srctree)/tools/testing/host/gen-qemu-dtbs.sh
+	sh $< $(@D)
+	touch $@
+fdt-qemu-dtbs: $(fdt-dtbdir)/.stamp
+fdt-qemu-check: $(fdt-dtbdir)/.stamp $(hostobj)/test_fdt
+	$(hostobj)/test_fdt $(fdt-dtbdir)
+.PHONY: fdt-qemu-dtbs fdt-qemu-check
+endif

@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""Boot a Hartix Image in QEMU with a timeout, keep the console log, parse KTAP.
+
+As a program: qemu_run.py IMAGE [--smp N] [--mem M] [--append ARGS] ...
+prints the console as it arrives and one line per KTAP case, and exits 0
+only if the kernel reached "Booted in", did not panic, every KTAP case
+passed, and QEMU's exit status was the expected one.
+"""
+import argparse
+import os
+import re
+import selectors
+import subprocess
+import sys
+import time
+
+OPENSBI_DIR = "/usr/lib/riscv64-linux-gnu/opensbi/generic"
+BIOS = {
+    "default": "default",
+    "fw_jump": os.path.join(OPENSBI_DIR, "fw_jump.bin"),
+    "fw_dynamic": os.path.join(OPENSBI_DIR, "fw_dynamic.bin"),
+}
+
+# "[    0.123456][hart1] text" -> "text"
+PRINTK_PREFIX = re.compile(r"^\[\s*\d+\.\d+\]\[hart\d+\] ?")
+FATAL = re.compile(r"Kernel panic|Oops:|recursive panic")
+
+
+class Result:
+    def __init__(self, status, log, timed_out, seconds):
+        self.status = status
+        self.log = log
+        self.timed_out = timed_out
+        self.seconds = seconds
+
+    @property
+    def lines(self):
+        return [PRINTK_PREFIX.sub("", l.rstrip("\r"))
+                for l in self.log.splitlines()]
+
+    @property
+    def booted(self):
+        return any(l.startswith("Booted in ") for l in self.lines)
+
+    @property
+    def fatal(self):
+        return next((l for l in self.lines if FATAL.search(l)), None)
+
+
+def qemu_command(image, smp=1, mem="256M", append=None, bios="default",
+                 machine="virt", extra=()):
+    cmd = ["qemu-system-riscv64", "-M", machine, "-smp", str(smp), "-m", mem,
+           "-nographic", "-bios", BIOS.get(bios, bios), "-kernel", image]
+    if append:
+        cmd += ["-append", append]
+    return cmd + list(extra)
+
+
+def boot(cmd, timeout=60, log_path=None, echo=False):
+    """Run QEMU, streaming its output; kill it after timeout seconds."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    chunks, timed_out = [], False
+    log = open(log_path, "wb") if log_path else None
+    try:
+        while True:
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                timed_out = True
+                proc.kill()
+                break
+            if not sel.select(min(left, 1.0)):
+                continue
+            data = os.read(proc.stdout.fileno(), 65536)
+            if not data:
+                break
+            chunks.append(data)
+            if log:
+                log.write(data)
+                log.flush()
+            if echo:
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+        status = proc.wait()
+    finally:
+        if log:
+            log.close()
+        proc.stdout.close()
+    text = b"".join(chunks).decode("utf-8", "replace")
+    return Result(status, text, timed_out, time.monotonic() - start)
+
+
+def parse_ktap(lines):
+    """Return [(suite.case, ok, skip)] for every KTAP subtest case."""
+    cases, suite = [], None
+    subtest = re.compile(r"^\s+# Subtest: (\S+)")
+    result = re.compile(r"^(\s+)(not ok|ok) \d+ (\S+)(.*)$")
+    for line in lines:
+        m = subtest.match(line)
+        if m:
+            suite = m.group(1)
+            continue
+        m = result.match(line)
+        if m and suite:
+            skip = "# SKIP" in m.group(4)
+            cases.append(("%s.%s" % (suite, m.group(3)), m.group(2) == "ok",
+                          skip))
+    return cases
+
+
+def ktap_totals(lines):
+    for line in lines:
+        m = re.match(r"# Totals: pass:(\d+) fail:(\d+) skip:(\d+)", line)
+        if m:
+            return tuple(int(x) for x in m.groups())
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("image")
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--mem", default="256M")
+    ap.add_argument("--append")
+    ap.add_argument("--bios", default="default")
+    ap.add_argument("--machine", default="virt")
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--expect-status", type=int, default=0)
+    ap.add_argument("--log")
+    args = ap.parse_args()
+    res = boot(qemu_command(args.image, args.smp, args.mem, args.append,
+                            args.bios, args.machine),
+               args.timeout, args.log, echo=True)
+    ok = res.booted and not res.fatal and not res.timed_out and \
+        res.status == args.expect_status
+    for name, passed, skip in parse_ktap(res.lines):
+        print("%s %s" % ("SKIP" if skip else "PASS" if passed else "FAIL",
+                         name))
+        ok = ok and passed
+    print("qemu: status %d%s, %.1f s" % (res.status,
+                                         " (timed out)" if res.timed_out else "",
+                                         res.seconds))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,345 @@
+#!/usr/bin/python3
+"""make test: host unit tests, Kbuild checks, config builds, in-kernel tests and boots.
+
+Every check prints PASS/FAIL/SKIP and its name as it finishes; the last
+line is "N passed, N failed". Logs go to BUILD/test/logs/; a failure also
+prints the end of its log. Exit status 1 if anything failed.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu_run  # noqa: E402
+
+SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PYTHON = "/usr/bin/python3"
+JOBS = str(os.cpu_count() or 2)
+PHASES = ["host", "kbuild", "configs", "ktest", "boot"]
+
+# Fixed seeds keep CI reproducible; RANDCONFIG_SEEDS=... tries others.
+RANDCONFIG_SEEDS = os.environ.get("RANDCONFIG_SEEDS", "0x1 0x2a 0xbeef 0x5eed").split()
+
+
+class Runner:
+    def __init__(self, out):
+        self.out = out
+        self.logs = os.path.join(out, "logs")
+        os.makedirs(self.logs, exist_ok=True)
+        self.passed = self.failed = self.skipped = 0
+
+    def report(self, ok, name, detail="", log=None):
+        if ok is None:
+            self.skipped += 1
+            print("SKIP %s%s" % (name, " (%s)" % detail if detail else ""))
+            return
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        print("%s %s%s" % ("PASS" if ok else "FAIL", name,
+                           " (%s)" % detail if detail else ""), flush=True)
+        if not ok and log:
+            tail = log.splitlines()[-40:]
+            print("\n".join("    | " + l for l in tail), flush=True)
+
+    def logfile(self, name):
+        return os.path.join(self.logs, re.sub(r"[^\w.-]", "_", name) + ".log")
+
+    def save(self, name, text):
+        with open(self.logfile(name), "w") as f:
+            f.write(text)
+
+
+def sh(cmd, env=None, cwd=SRC):
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    proc = subprocess.run(cmd, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    return proc.returncode, proc.stdout
+
+
+def make(objdir, *targets, env=None):
+    return sh(["make", "-C", SRC, "O=" + objdir, "-j" + JOBS] + list(targets),
+              env=env)
+
+
+# ---------------------------------------------------------------------------
+def phase_host(r):
+    hostdir = os.path.join(r.out, "host")
+    rc, log = sh(["make", "-f", "tools/testing/host/Makefile", "-j" + JOBS,
+                  "srctree=" + SRC, "objtree=" + hostdir])
+    r.save("host-build", log)
+    if rc:
+        r.report(False, "host/build", "compile failed", log)
+        return
+    dtbdir = os.path.join(hostdir, "qemu-dtbs")
+    rc, log = sh(["sh", "tools/testing/host/gen-qemu-dtbs.sh", dtbdir])
+    r.report(rc == 0, "host/qemu-dtb-dumps", "", log)
+    rc, progs = sh(["make", "-s", "-f", "tools/testing/host/Makefile",
+                    "srctree=" + SRC, "objtree=" + hostdir, "print-progs"])
+    for prog in progs.split():
+        name = os.path.basename(prog)[len("test_"):]
+        rc, log = sh([prog, dtbdir] if name == "fdt" else [prog])
+        r.save("host-" + name, log)
+        cases = re.findall(r"^(ok|not ok) \d+ (.*)$", log, re.M)
+        for status, case in cases:
+            r.report(status == "ok", "host/%s/%s" % (name, case), "", log)
+        if rc and all(s == "ok" for s, _ in cases):
+            r.report(False, "host/%s" % name,
+                     "exited %d (sanitizer or crash)" % rc, log)
+        if not cases:
+            r.report(False, "host/%s" % name, "ran no test", log)
+
+
+# ---------------------------------------------------------------------------
+def tree_snapshot():
+    files = set()
+    for root, dirs, names in os.walk(SRC):
+        dirs[:] = [d for d in dirs if d != ".git" and
+                   os.path.join(root, d) != os.path.join(SRC, "build")]
+        files.update(os.path.relpath(os.path.join(root, n), SRC)
+                     for n in names)
+    return files
+
+
+def compiled(log):
+    return sorted(re.findall(r"^\s+CC\s+(\S+\.o)$", log, re.M))
+
+
+def cmd_deps(objdir):
+    """{object: set of files it depends on}, read from the .cmd files."""
+    deps = {}
+    for root, _, names in os.walk(objdir):
+        for n in names:
+            if not (n.startswith(".") and n.endswith(".o.cmd")):
+                continue
+            obj = os.path.relpath(os.path.join(root, n[1:-4]), objdir)
+            with open(os.path.join(root, n)) as f:
+                deps[obj] = set(re.findall(r"^\s+(\S+) \\$", f.read(), re.M))
+    return deps
+
+
+def phase_kbuild(r):
+    objdir = os.path.join(r.out, "kbuild")
+    shutil.rmtree(objdir, ignore_errors=True)
+    before = tree_snapshot()
+    rc, log = make(objdir, "qemu_virt_defconfig")
+    rc2, log2 = make(objdir, "all")
+    r.save("kbuild-first", log + log2)
+    r.report(rc == 0 and rc2 == 0, "kbuild/O=dir-build", "", log + log2)
+    new = sorted(tree_snapshot() - before)
+    r.report(not new, "kbuild/O=dir-leaves-source-clean",
+             "new files: %s" % " ".join(new[:5]) if new else "")
+    if rc or rc2:
+        return
+
+    rc, log = make(objdir, "all")
+    r.report(rc == 0 and not compiled(log) and " LD " not in log,
+             "kbuild/no-op-rebuild", " ".join(compiled(log)), log)
+
+    env = {"srctree": SRC, "KCONFIG_CONFIG": os.path.join(objdir, ".config")}
+    rc, log = sh([PYTHON, "-m", "setconfig", "--kconfig", "Kconfig",
+                  "PANIC_TIMEOUT=3"], env=env)
+    rc2, log2 = make(objdir, "all")
+    got = compiled(log2)
+    r.report(rc == 0 and rc2 == 0 and got == ["kernel/panic.o"],
+             "kbuild/symbol-change-rebuilds-only-users",
+             "rebuilt: %s" % " ".join(got), log + log2)
+
+    header = os.path.join(SRC, "include", "hartix", "reboot.h")
+    users = sorted(o for o, d in cmd_deps(objdir).items() if header in d)
+    os.utime(header)
+    rc, log = make(objdir, "all")
+    got = compiled(log)
+    total = len(cmd_deps(objdir))
+    r.report(rc == 0 and users and got == users and len(got) < total,
+             "kbuild/header-edit-rebuilds-users",
+             "%d users of reboot.h of %d objects; rebuilt: %s"
+             % (len(users), total, " ".join(got)), log)
+
+    # A bad value in .config is reported by name and replaced by the default.
+    with open(os.path.join(objdir, ".config"), "a") as f:
+        f.write("CONFIG_NR_CPUS=999\n")
+    rc, log = make(objdir, "all")
+    with open(os.path.join(objdir, ".config")) as f:
+        config = f.read()
+    r.report(rc == 0 and "NR_CPUS" in log and "CONFIG_NR_CPUS=999" not in config,
+             "kbuild/bad-config-value-reported", "", log)
+
+
+# ---------------------------------------------------------------------------
+CONFIGS = [("qemu_virt_defconfig", 4), ("qemu_virt_up_defconfig", 1),
+           ("tiny_defconfig", 1), ("allnoconfig", 1), ("allyesconfig", 4)]
+
+
+def build_config(r, name, target, env=None):
+    objdir = os.path.join(r.out, name)
+    shutil.rmtree(objdir, ignore_errors=True)
+    rc, log = make(objdir, target, env=env)
+    rc2, log2 = make(objdir, "all")
+    log += log2
+    r.save("build-" + name, log)
+    warnings = [l for l in log.splitlines() if "warning:" in l]
+    ok = rc == 0 and rc2 == 0 and not warnings
+    seed = re.search(r"KCONFIG_SEED=(\S+)", log)
+    r.report(ok, "build/" + name, (warnings[0] if warnings else "") +
+             (" seed " + seed.group(1) if seed else ""), log)
+    return os.path.join(objdir, "arch", "riscv", "boot", "Image") if ok else None
+
+
+def check_boot(r, name, image, expect_status=0, timeout=60, **kw):
+    res = qemu_run.boot(qemu_run.qemu_command(image, **kw), timeout,
+                        r.logfile(name))
+    problems = []
+    if res.timed_out:
+        problems.append("timed out after %d s" % timeout)
+    if not res.booted:
+        problems.append("no 'Booted in'")
+    if res.fatal:
+        problems.append(res.fatal.strip())
+    if res.status != expect_status and not res.timed_out:
+        problems.append("QEMU exit status %d" % res.status)
+    r.report(not problems, name, "; ".join(problems) or
+             "%.1f s" % res.seconds, res.log)
+    return res
+
+
+def phase_configs(r):
+    for cfg, smp in CONFIGS:
+        image = build_config(r, cfg, cfg)
+        if image:
+            check_boot(r, "boot/%s/smp%d" % (cfg, smp), image, smp=smp)
+    for seed in RANDCONFIG_SEEDS:
+        name = "randconfig-" + seed
+        image = build_config(r, name, "randconfig", {"KCONFIG_SEED": seed})
+        if image:
+            smp = 4 if "CONFIG_SMP=y" in open(
+                os.path.join(r.out, name, ".config")).read() else 1
+            check_boot(r, "boot/%s/smp%d" % (name, smp), image, smp=smp)
+
+
+def default_image(r):
+    image = os.path.join(r.out, "qemu_virt_defconfig", "arch", "riscv",
+                         "boot", "Image")
+    if not os.path.exists(image):
+        image = build_config(r, "qemu_virt_defconfig", "qemu_virt_defconfig")
+    return image
+
+
+# ---------------------------------------------------------------------------
+def run_ktest(r, tag, image, smp, append="ktest.run=1", expect_suites=None):
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp, append=append),
+                        120, r.logfile("ktest-" + tag))
+    lines = res.lines
+    cases = qemu_run.parse_ktap(lines)
+    for case, ok, skip in cases:
+        r.report(None if skip else ok, "ktest/%s/%s" % (tag, case), "",
+                 res.log)
+    totals = qemu_run.ktap_totals(lines)
+    failed = sum(1 for _, ok, _ in cases if not ok)
+    problems = []
+    if not totals:
+        problems.append("no KTAP totals: the run did not finish")
+    if res.fatal:
+        problems.append(res.fatal.strip())
+    if res.status != (1 if failed else 0):
+        problems.append("QEMU exit status %d with %d failures" % (res.status, failed))
+    suites = sorted({c.split(".")[0] for c, _, _ in cases})
+    if expect_suites is not None and suites != expect_suites:
+        problems.append("suites run: %s" % " ".join(suites))
+    r.report(not problems and bool(cases), "ktest/%s" % tag,
+             "; ".join(problems) or "%d cases" % len(cases), res.log)
+
+
+def phase_ktest(r):
+    image = default_image(r)
+    if not image:
+        return
+    for smp in (1, 4):
+        run_ktest(r, "smp%d" % smp, image, smp)
+    run_ktest(r, "filter", image, 2, "ktest.filter=lib", ["lib"])
+    up = os.path.join(r.out, "qemu_virt_up_defconfig", "arch", "riscv",
+                      "boot", "Image")
+    if not os.path.exists(up):
+        up = build_config(r, "qemu_virt_up_defconfig", "qemu_virt_up_defconfig")
+    if up:
+        run_ktest(r, "up", up, 1)
+
+
+# ---------------------------------------------------------------------------
+def phase_boot(r):
+    image = default_image(r)
+    if not image:
+        return
+    for mem in ("64M", "2G"):
+        check_boot(r, "boot/mem-%s" % mem, image, smp=4, mem=mem)
+    check_boot(r, "boot/smp8", image, smp=8)
+    for bios in ("fw_jump", "fw_dynamic"):
+        check_boot(r, "boot/debian-opensbi-%s" % bios, image, smp=2, bios=bios)
+    res = check_boot(r, "boot/bootargs-bad-values", image, smp=1,
+                     append="loglevel=banana nosuchparam=1 console=nowhere")
+    text = "\n".join(res.lines)
+    r.report("Malformed value in \"loglevel=banana\"" in text and
+             "Unknown kernel command line parameter \"nosuchparam=1\"" in text
+             and "console=nowhere: no such" in text,
+             "boot/bootargs-bad-values-reported", "", res.log)
+    bad_dtb_boot(r, image)
+
+
+def bad_dtb_boot(r, image):
+    """A tree without /memory must stop boot with a clear message, not hang."""
+    work = os.path.join(r.out, "baddtb")
+    os.makedirs(work, exist_ok=True)
+    good, dts = os.path.join(work, "virt.dtb"), os.path.join(work, "virt.dts")
+    bad = os.path.join(work, "no-memory.dtb")
+    rc, log = sh(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + good,
+                  "-smp", "2", "-m", "256M", "-nographic"])
+    rc2, log2 = sh(["dtc", "-q", "-I", "dtb", "-O", "dts", "-o", dts, good])
+    if rc or rc2:
+        r.report(False, "boot/fdt-without-memory", "could not make the DTB",
+                 log + log2)
+        return
+    with open(dts) as f:
+        text = re.sub(r"\n\tmemory@[0-9a-f]+ \{.*?\n\t\};", "", f.read(),
+                      flags=re.S)
+    with open(dts, "w") as f:
+        f.write(text)
+    rc, log = sh(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", bad, dts])
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=2,
+                                              extra=["-dtb", bad]),
+                        60, r.logfile("boot-fdt-without-memory"))
+    text = "\n".join(res.lines)
+    r.report(rc == 0 and not res.timed_out and not res.booted and
+             "Kernel panic - not syncing: device tree" in text and
+             "memory" in text, "boot/fdt-without-memory-rejected",
+             "" if not res.timed_out else "hung", res.log)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=os.path.join(SRC, "build", "test"))
+    ap.add_argument("--only", help="comma-separated phases: " + ",".join(PHASES))
+    args = ap.parse_args()
+    phases = args.only.split(",") if args.only else PHASES
+    unknown = [p for p in phases if p not in PHASES]
+    if unknown:
+        sys.exit("unknown test phase %s (phases: %s)" % (",".join(unknown),
+                                                         ",".join(PHASES)))
+    r = Runner(os.path.abspath(args.out))
+    start = time.monotonic()
+    for p in phases:
+        print("==== %s" % p, flush=True)
+        globals()["phase_" + p](r)
+    print("# %.0f s, logs in %s" % (time.monotonic() - start, r.logs))
+    print("%d passed, %d failed, %d skipped" % (r.passed, r.failed,
+                                               r.skipped))
+    sys.exit(1 if r.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
