@@ -128,7 +128,7 @@ KBUILD_CPPFLAGS := -D__KERNEL__ -nostdinc -isystem $(shell $(CC) -print-file-nam
 KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
 	-fno-optimize-sibling-calls -march=$(ISA) -mabi=lp64 -mcmodel=medany \
-	-mno-save-restore -mstrict-align \
+	-mno-save-restore -mstrict-align -fmacro-prefix-map=$(srctree)/= \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-Wstrict-prototypes -Wno-missing-field-initializers \
 	$(if $(CONFIG_CC_OPTIMIZE_FOR_SIZE),-Os,-O2) $(if $(CONFIG_DEBUG_INFO),-g)
@@ -196,7 +196,7 @@ $(objtree)/.tmp_kallsyms0.c:
 $(objtree)/.tmp_kallsyms1.c: $(objtree)/.tmp_vmlinux1 $(srctree)/tools/kallsyms.py
 	$(call cmd,kallsyms)
 
-$(objtree)/.tmp_kallsyms%.o: $(objtree)/.tmp_kallsyms%.c $(build-prereqs)
+$(objtree)/.tmp_kallsyms%.o: $(objtree)/.tmp_kallsyms%.c | $(build-prereqs)
 	$(call cmd,cc_gen)
 
 $(objtree)/vmlinux: $(objtree)/.tmp_vmlinux1 $(objtree)/.tmp_kallsyms1.o

@@ -39,6 +39,8 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	console_init_late();
 	print_boot_time();
 
+	if (IS_ENABLED(CONFIG_KTEST))
+		crashtest_run();
 	failed = IS_ENABLED(CONFIG_KTEST) ? ktest_run_requested() : -1;
 	if (failed >= 0)
 		machine_power_off(failed ? EXIT_FAILURE : EXIT_OK);

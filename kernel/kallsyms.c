@@ -37,14 +37,25 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
 	return kallsyms_names + kallsyms_name_offsets[lo];
 }
 
-char *sprint_symbol(char *buf, size_t len, unsigned long addr)
+static char *format_symbol(char *buf, size_t len, unsigned long addr,
+			   unsigned long bias)
 {
 	unsigned long size, offset;
-	const char *name = kallsyms_lookup(addr, &size, &offset);
+	const char *name = kallsyms_lookup(addr - bias, &size, &offset);
 
 	if (name)
-		scnprintf(buf, len, "%s+%#lx/%#lx", name, offset, size);
+		scnprintf(buf, len, "%s+%#lx/%#lx", name, offset + bias, size);
 	else
 		scnprintf(buf, len, "%#lx", addr);
 	return buf;
+}
+
+char *sprint_symbol(char *buf, size_t len, unsigned long addr)
+{
+	return format_symbol(buf, len, addr, 0);
+}
+
+char *sprint_backtrace(char *buf, size_t len, unsigned long addr)
+{
+	return format_symbol(buf, len, addr, 1);
 }

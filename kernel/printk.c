@@ -223,20 +223,25 @@ int vprintk(const char *fmt, va_list ap)
 	u64 ticks = get_ticks() - boot_entry_ticks;
 	unsigned long flags;
 	const char *p, *end;
+	char *text;
 	bool locked;
 
-	if (fmt[0] == KERN_SOH[0] && fmt[1] >= '0' && fmt[1] <= '7') {
-		level = fmt[1] - '0';
-		fmt += 2;
-	}
+	/* As in Linux the level is read from the formatted text, so it may come from a %s. */
 	len = vscnprintf(buf, sizeof(buf), fmt, ap);
+	text = buf;
+	if (len >= 2 && text[0] == KERN_SOH[0] && text[1] >= '0' &&
+	    text[1] <= '7') {
+		level = text[1] - '0';
+		text += 2;
+		len -= 2;
+	}
 
 	locked = printk_lock(&flags);
 	/* One record per line; a trailing newline is implied. */
-	for (p = buf; p < buf + len; p = end + 1) {
-		end = memchr(p, '\n', (size_t)(buf + len - p));
+	for (p = text; p < text + len; p = end + 1) {
+		end = memchr(p, '\n', (size_t)(text + len - p));
 		if (!end)
-			end = buf + len;
+			end = text + len;
 		log_store(level, ticks, p, (u16)(end - p));
 	}
 	console_flush();

@@ -14,4 +14,10 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
 /* "name+0x1c/0x80" or the bare address; returns buf. */
 char *sprint_symbol(char *buf, size_t size, unsigned long addr);
 
+/*
+ * The same for a return address: looks up addr - 1, since a call that
+ * never returns may be the last instruction of its function (Linux's %pB).
+ */
+char *sprint_backtrace(char *buf, size_t size, unsigned long addr);
+
 #endif

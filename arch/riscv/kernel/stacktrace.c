@@ -58,25 +58,35 @@ void walk_stackframe(const struct pt_regs *regs, unsigned long fp,
 	}
 }
 
+struct print_state {
+	const char *loglvl;
+	bool first; /* the first pc is where execution is, not a return address */
+};
+
 static bool print_frame(void *arg, unsigned long pc)
 {
+	struct print_state *ps = arg;
 	char sym[96];
 
-	printk("%s [<%016lx>] %s\n", (const char *)arg, pc,
-	       sprint_symbol(sym, sizeof(sym), pc));
+	if (ps->first)
+		sprint_symbol(sym, sizeof(sym), pc);
+	else
+		sprint_backtrace(sym, sizeof(sym), pc);
+	ps->first = false;
+	printk("%s [<%016lx>] %s\n", ps->loglvl, pc, sym);
 	return true;
 }
 
 void show_backtrace(const struct pt_regs *regs, const char *loglvl)
 {
+	struct print_state ps = { .loglvl = loglvl, .first = true };
+
 	printk("%sCall trace:\n", loglvl);
 	if (regs)
-		walk_stackframe(regs, regs->s0, regs->epc, print_frame,
-				(void *)loglvl);
+		walk_stackframe(regs, regs->s0, regs->epc, print_frame, &ps);
 	else
 		walk_stackframe(NULL, (unsigned long)__builtin_frame_address(0),
-				(unsigned long)show_backtrace, print_frame,
-				(void *)loglvl);
+				(unsigned long)show_backtrace, print_frame, &ps);
 }
 
 void dump_stack(void)

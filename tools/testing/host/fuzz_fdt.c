@@ -17,10 +17,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 /*
- * Lookups that walk the whole tree run for the first nodes only, so that a
- * large seed does not make every execution quadratic.
+ * Lookups that rescan the tree (or a node's properties, or a string list)
+ * run for the first few items only, so that a large seed does not make each
+ * execution quadratic: that would cost more coverage than it finds.
  */
-#define DEEP_NODES 48
+#define DEEP_NODES 16
+#define FEW 4
 
 static const char *const exts[] = {
 	"i", "m", "a", "f", "d", "c", "h", "v", "g", "zicsr", "ZBA", "sstc",
@@ -37,7 +39,7 @@ static void count_warning(void *ctx, const char *msg, const char *where)
 static void walk_props(const void *fdt, int node)
 {
 	const char *name, *s;
-	int prop, len, len2, i;
+	int prop, len, len2, i, n = 0;
 	const void *val;
 	u64 v64;
 	u32 v32;
@@ -46,11 +48,11 @@ static void walk_props(const void *fdt, int node)
 	     prop = fdt_next_prop(fdt, prop)) {
 		val = fdt_prop_by_offset(fdt, prop, &name, &len);
 		EXPECT(val && len >= 0);
+		if (n++ >= FEW)
+			continue;
 		EXPECT(fdt_getprop(fdt, node, name, &len2) && len2 >= 0);
-		for (i = 0; (s = fdt_stringlist_get(val, len, i)); i++) {
-			EXPECT(i < len);
+		for (i = 0; i < FEW && (s = fdt_stringlist_get(val, len, i)); i++)
 			EXPECT(fdt_stringlist_contains(val, len, s));
-		}
 		s = fdt_getprop_string(fdt, node, name);
 		EXPECT(!s || strlen(s) + 1 == (size_t)len2);
 		fdt_getprop_u32(fdt, node, name, &v32);
@@ -143,13 +145,13 @@ static void walk_aliases(const void *fdt)
 	int aliases = fdt_path_offset(fdt, "/aliases", 8);
 	const char *name, *opts;
 	char path[256];
-	int prop;
+	int prop, n = 0;
 
 	fdt_stdout_node(fdt, &opts);
 	if (aliases < 0)
 		return;
-	for (prop = fdt_first_prop(fdt, aliases); prop >= 0;
-	     prop = fdt_next_prop(fdt, prop)) {
+	for (prop = fdt_first_prop(fdt, aliases); prop >= 0 && n < FEW;
+	     prop = fdt_next_prop(fdt, prop), n++) {
 		fdt_prop_by_offset(fdt, prop, &name, NULL);
 		fdt_path_offset(fdt, name, strlen(name));
 		if (strlen(name) + 3 <= sizeof(path)) {

@@ -26,9 +26,9 @@ fdt-cflags := -DFDT_TEST_DTB_DIR='"$(abspath $(srctree))/tools/testing/dtb"'
 
 # QEMU virt dumps for test_fdt's directory mode (needs qemu-system-riscv64):
 # 'fdt-qemu-dtbs' makes them, 'fdt-qemu-check' also runs test_fdt over them.
-# Defined only when asked for, so that no rule here becomes the default goal.
 fdt-dtbdir := $(hostobj)/qemu-dtbs
-ifneq ($(filter fdt-qemu-%,$(MAKECMDGOALS)),)
+# These must not become the default goal of the makefile including this one.
+fdt-saved-goal := $(.DEFAULT_GOAL)
 $(fdt-dtbdir)/.stamp: $(srctree)/tools/testing/host/gen-qemu-dtbs.sh
 	sh $< $(@D)
 	touch $@
@@ -36,4 +36,4 @@ fdt-qemu-dtbs: $(fdt-dtbdir)/.stamp
 fdt-qemu-check: $(fdt-dtbdir)/.stamp $(hostobj)/test_fdt
 	$(hostobj)/test_fdt $(fdt-dtbdir)
 .PHONY: fdt-qemu-dtbs fdt-qemu-check
-endif
+.DEFAULT_GOAL := $(fdt-saved-goal)

@@ -1,0 +1,38 @@
+# libFuzzer target for the FDT reader, for inclusion by the top-level Makefile.
+#
+# 'fuzz-fdt' builds tools/testing/host/fuzz_fdt.c with clang's libFuzzer,
+# ASan and UBSan, and runs it for $(FUZZ_SECONDS) seconds starting from the
+# real blobs in tools/testing/dtb. Any crash, sanitizer report, broken
+# invariant, timeout or OOM makes libFuzzer, and so make, fail; the input is
+# left in $(objtree)/tools/testing/fuzz/fdt-artifacts/. The corpus it grows
+# stays in .../fdt-corpus and seeds the next run.
+# Needs: srctree, objtree; clang and (Debian 12) libclang-rt-14-dev.
+
+FUZZ_SECONDS ?= 300
+FUZZ_CC ?= clang
+FUZZ_FLAGS ?=
+
+fuzzobj := $(objtree)/tools/testing/fuzz
+fuzz-cflags := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-DHARTIX_HOST_TEST -I$(srctree)/include
+fuzz-fdt-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_fdt.c \
+	lib/fdt.c lib/fdt_scan.c)
+
+# Keep whatever default goal the including makefile has (or will have).
+fuzz-saved-goal := $(.DEFAULT_GOAL)
+
+$(fuzzobj)/fuzz_fdt: $(fuzz-fdt-srcs) $(srctree)/include/hartix/fdt.h \
+		     $(srctree)/include/hartix/fdt_scan.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(fuzz-cflags) -o $@ $(fuzz-fdt-srcs)
+
+fuzz-fdt: $(fuzzobj)/fuzz_fdt
+	@mkdir -p $(fuzzobj)/fdt-corpus $(fuzzobj)/fdt-artifacts
+	cp $(srctree)/tools/testing/dtb/*.dtb $(fuzzobj)/fdt-corpus/
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix=$(fuzzobj)/fdt-artifacts/ \
+		$(FUZZ_FLAGS) $(fuzzobj)/fdt-corpus
+
+.PHONY: fuzz-fdt
+.DEFAULT_GOAL := $(fuzz-saved-goal)
