@@ -69,7 +69,12 @@ else
 # Configuration (Kconfiglib)
 kconfig-tool = $(KCONFIG_RUN) -m $(1) Kconfig
 
-menuconfig guiconfig oldconfig olddefconfig allnoconfig allyesconfig listnewconfig:
+menuconfig oldconfig olddefconfig allnoconfig allyesconfig listnewconfig:
+	$(Q)$(call kconfig-tool,$@)
+
+guiconfig:
+	$(Q)$(PYTHON) -c 'import tkinter' 2>/dev/null || { echo "*** guiconfig needs" \
+		"Tk for Python: apt-get install python3-tk (or use make menuconfig)" >&2; exit 1; }
 	$(Q)$(call kconfig-tool,$@)
 
 savedefconfig:
