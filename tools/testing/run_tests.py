@@ -56,8 +56,13 @@ class Runner:
             f.write(text)
 
 
+# Set by the make that started us; each build here must start from scratch.
+INHERITED = ("KCONFIG_CONFIG", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+             "srctree", "objtree", "Q", "O", "V")
+
+
 def sh(cmd, env=None, cwd=SRC):
-    full_env = dict(os.environ)
+    full_env = {k: v for k, v in os.environ.items() if k not in INHERITED}
     full_env.update(env or {})
     proc = subprocess.run(cmd, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
