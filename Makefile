@@ -140,7 +140,6 @@ KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
 KBUILD_AFLAGS := -D__ASSEMBLY__ -march=$(ISA) -mabi=lp64 $(if $(CONFIG_DEBUG_INFO),-g)
 KBUILD_LDFLAGS := -nostdlib --no-dynamic-linker -z noexecstack --build-id=none \
 	-z max-page-size=4096
-LIBGCC := $(shell $(CC) -march=$(ISA) -mabi=lp64 -print-libgcc-file-name)
 
 # ---------------------------------------------------------------------------
 # Objects: descend from the top-level directories.
@@ -183,7 +182,7 @@ link-objs := $(all-objs)
 
 quiet_cmd_link = LD      $(call relpath,$@)
       cmd_link = $(LD) $(KBUILD_LDFLAGS) -T $(lds) -Map=$@.map -o $@ \
-	$(link-objs) $(2) $(LIBGCC)
+	$(link-objs) $(2)
 
 quiet_cmd_kallsyms = KSYMS   $(call relpath,$@)
       cmd_kallsyms = $(NM) -n $< | $(PYTHON) $(srctree)/tools/kallsyms.py > $@

@@ -9,7 +9,8 @@
 
 extern char init_stack[], init_stack_top[];
 
-struct cpu boot_cpu;
+struct cpu cpus[NR_CPUS];
+cpumask_t cpu_online_mask;
 
 static void print_boot_time(void)
 {
@@ -27,9 +28,12 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 {
 	int failed;
 
-	boot_cpu.hartid = hartid;
-	boot_cpu.stack_lo = (unsigned long)init_stack;
-	boot_cpu.stack_hi = (unsigned long)init_stack_top;
+	/* First: trap entry checks sp against these bounds. */
+	cpus[0].hartid = hartid;
+	cpus[0].stack_lo = (unsigned long)init_stack;
+	cpus[0].stack_hi = (unsigned long)init_stack_top;
+	cpus[0].overflow_sp = overflow_stack_top(0);
+	cpu_init_early();
 
 	pr_notice("Hartix " UTS_RELEASE " (gcc " __VERSION__ ")%s\n",
 		  IS_ENABLED(CONFIG_SMP) ? " SMP" : "");
@@ -37,6 +41,10 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	setup_arch(fdt_pa);
 	driver_probe_all(boot_fdt);
 	console_init_late();
+	cpumask_set(&cpu_online_mask, 0);
+	cpu_init_late();
+	if (IS_ENABLED(CONFIG_SMP))
+		smp_init();
 	print_boot_time();
 
 	if (IS_ENABLED(CONFIG_KTEST))

@@ -260,6 +260,17 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
+void console_write_raw(const char *s, size_t len)
+{
+	unsigned long flags;
+	bool locked = printk_lock(&flags);
+	struct console *con = output_console();
+
+	if (con)
+		con->write(con, s, len);
+	printk_unlock(locked, flags);
+}
+
 void printk_enter_panic(void)
 {
 	in_panic = true;

@@ -1,5 +1,7 @@
 /* machine_power_off(): the best registered handler, then SBI system reset. */
+#include <hartix/printk.h>
 #include <hartix/reboot.h>
+#include <hartix/smp.h>
 #include <asm/irqflags.h>
 #include <asm/sbi.h>
 
@@ -16,8 +18,10 @@ void register_power_off_handler(struct power_off_handler *h)
 {
 	int i;
 
-	if (nr_handlers == MAX_POWER_OFF_HANDLERS)
+	if (nr_handlers == MAX_POWER_OFF_HANDLERS) {
+		pr_warn("power-off: %s not registered, table full\n", h->name);
 		return;
+	}
 	/* Keep the array sorted by priority, highest first. */
 	for (i = nr_handlers; i > 0 && handlers[i - 1]->priority < h->priority;
 	     i--)
@@ -31,6 +35,7 @@ void machine_power_off(int status)
 	int i;
 
 	local_irq_disable();
+	smp_send_stop();
 	for (i = 0; i < nr_handlers; i++)
 		handlers[i]->power_off(handlers[i], status);
 	sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN,

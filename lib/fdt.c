@@ -1,10 +1,11 @@
-/* Flattened device tree reader: blob validation, tree walking, property access. */
+/* Flattened device tree reader: validation, tree walking, property access. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>
 #include <hartix/fdt.h>
 #include <hartix/string.h>
 
-#define FDT_V16_HDR_SIZE	__builtin_offsetof(struct fdt_header, size_dt_struct)
+#define FDT_HDR_OFF(field)	__builtin_offsetof(struct fdt_header, field)
+#define FDT_V16_HDR_SIZE	FDT_HDR_OFF(size_dt_struct)
 #define FDT_V17_HDR_SIZE	sizeof(struct fdt_header)
 #define FDT_TAG_SIZE		4U
 /* FDT_PROP token, value length, name offset. */
@@ -13,10 +14,9 @@
 /* Marks a token that cannot be decoded; no real token is 0. */
 #define FDT_BAD			0U
 
-#define FDT_HDR(fdt, field) \
-	fdt32_ld((const u8 *)(fdt) + __builtin_offsetof(struct fdt_header, field))
+#define FDT_HDR(fdt, field) fdt32_ld((const u8 *)(fdt) + FDT_HDR_OFF(field))
 
-/* Where the two blocks the walkers use live, taken from the header once. */
+/* The two blocks the walkers use, as the header places them. */
 struct fdt_view {
 	const u8 *st;
 	u32 st_size;
@@ -102,15 +102,18 @@ static u32 next_tag(const struct fdt_view *v, int off, int *next,
 	case FDT_BEGIN_NODE:
 		len = strnlen((const char *)p + FDT_TAG_SIZE, room);
 		if (len == room)
-			return bad_tag(why, "node name not terminated in structure block");
+			return bad_tag(why,
+				       "node name not terminated in structure block");
 		end = (size_t)off + FDT_TAG_SIZE + len + 1;
 		break;
 	case FDT_PROP:
 		if (room < FDT_PROP_HDR_SIZE - FDT_TAG_SIZE)
-			return bad_tag(why, "property header past end of structure block");
+			return bad_tag(why,
+				       "property header past end of structure block");
 		len = fdt32_ld(p + 4);
 		if (len > room - (FDT_PROP_HDR_SIZE - FDT_TAG_SIZE))
-			return bad_tag(why, "property value past end of structure block");
+			return bad_tag(why,
+				       "property value past end of structure block");
 		end = (size_t)off + FDT_PROP_HDR_SIZE + len;
 		break;
 	case FDT_END_NODE:
@@ -159,18 +162,21 @@ static int check_struct(const struct fdt_view *v, const char **why)
 		switch (next_tag(v, off, &next, why)) {
 		case FDT_BEGIN_NODE:
 			if (depth == 0 && roots++)
-				return check_fail(why, "more than one root node");
+				return check_fail(why,
+						  "more than one root node");
 			if (++depth > FDT_MAX_DEPTH)
 				return check_fail(why, "nesting deeper than "
 						  __stringify(FDT_MAX_DEPTH));
 			break;
 		case FDT_END_NODE:
 			if (depth-- == 0)
-				return check_fail(why, "END_NODE without matching BEGIN_NODE");
+				return check_fail(why,
+						  "END_NODE without matching BEGIN_NODE");
 			break;
 		case FDT_PROP:
 			if (depth == 0)
-				return check_fail(why, "property outside any node");
+				return check_fail(why,
+						  "property outside any node");
 			if (!prop_name(v, fdt32_ld(v->st + off + 8), why))
 				return -EINVAL;
 			break;
@@ -178,7 +184,8 @@ static int check_struct(const struct fdt_view *v, const char **why)
 			break;
 		case FDT_END:
 			if (depth)
-				return check_fail(why, "FDT_END inside an open node");
+				return check_fail(why,
+						  "FDT_END inside an open node");
 			if (!roots)
 				return check_fail(why, "no root node");
 			return 0;
@@ -198,15 +205,55 @@ static bool blocks_overlap(const struct fdt_block *a, const struct fdt_block *b)
 	       a->start < b->end && b->start < a->end;
 }
 
+/* Where the blocks are: inside the blob, aligned, apart from each other. */
+static int check_blocks(const void *blob, u32 hdr_size, const char **why)
+{
+	u32 total = FDT_HDR(blob, totalsize);
+	struct fdt_block blk[4];
+	unsigned int i, j;
+	u64 e;
+
+	blk[0] = (struct fdt_block){ 0, hdr_size };
+
+	blk[1].start = FDT_HDR(blob, off_mem_rsvmap);
+	if (blk[1].start % 8)
+		return check_fail(why, "memory reservation block misaligned");
+	for (e = blk[1].start;; e += FDT_RSV_ENTRY_SIZE) {
+		if (e + FDT_RSV_ENTRY_SIZE > total)
+			return check_fail(why,
+					  "memory reservation block not terminated");
+		if (!fdt64_ld((const u8 *)blob + e) &&
+		    !fdt64_ld((const u8 *)blob + e + 8))
+			break;
+	}
+	blk[1].end = e + FDT_RSV_ENTRY_SIZE;
+
+	blk[2].start = FDT_HDR(blob, off_dt_struct);
+	if (blk[2].start % FDT_TAG_SIZE)
+		return check_fail(why, "structure block misaligned");
+	blk[2].end = blk[2].start + struct_size(blob);
+	if (blk[2].end > total)
+		return check_fail(why, "structure block outside blob");
+
+	blk[3].start = FDT_HDR(blob, off_dt_strings);
+	blk[3].end = blk[3].start + FDT_HDR(blob, size_dt_strings);
+	if (blk[3].end > total)
+		return check_fail(why, "strings block outside blob");
+
+	for (i = 0; i < ARRAY_SIZE(blk); i++)
+		for (j = i + 1; j < ARRAY_SIZE(blk); j++)
+			if (blocks_overlap(&blk[i], &blk[j]))
+				return check_fail(why, i ? "blocks overlap" :
+						  "block overlaps header");
+	return 0;
+}
+
 int fdt_check(const void *blob, size_t bufsize, const char **why)
 {
-	struct fdt_block blk[4];
-	struct fdt_view v;
-	const u8 *base = blob;
 	const char *ignored;
-	u32 version, total, hdr_size, off;
-	u64 e;
-	unsigned int i, j;
+	u32 version, total, hdr_size;
+	struct fdt_view v;
+	int ret;
 
 	if (!why)
 		why = &ignored;
@@ -228,37 +275,9 @@ int fdt_check(const void *blob, size_t bufsize, const char **why)
 	/* Offsets into the blob are ints. */
 	if (total > (u32)__INT_MAX__)
 		return check_fail(why, "totalsize too large");
-
-	off = FDT_HDR(blob, off_mem_rsvmap);
-	if (off % 8)
-		return check_fail(why, "memory reservation block misaligned");
-	for (e = off;; e += FDT_RSV_ENTRY_SIZE) {
-		if (e + FDT_RSV_ENTRY_SIZE > total)
-			return check_fail(why, "memory reservation block not terminated");
-		if (!fdt64_ld(base + e) && !fdt64_ld(base + e + 8))
-			break;
-	}
-	blk[0] = (struct fdt_block){ 0, hdr_size };
-	blk[1] = (struct fdt_block){ off, e + FDT_RSV_ENTRY_SIZE };
-
-	off = FDT_HDR(blob, off_dt_struct);
-	if (off % FDT_TAG_SIZE)
-		return check_fail(why, "structure block misaligned");
-	blk[2] = (struct fdt_block){ off, (u64)off + struct_size(blob) };
-	if (blk[2].end > total)
-		return check_fail(why, "structure block outside blob");
-
-	off = FDT_HDR(blob, off_dt_strings);
-	blk[3] = (struct fdt_block){ off, (u64)off + FDT_HDR(blob, size_dt_strings) };
-	if (blk[3].end > total)
-		return check_fail(why, "strings block outside blob");
-
-	for (i = 0; i < ARRAY_SIZE(blk); i++)
-		for (j = i + 1; j < ARRAY_SIZE(blk); j++)
-			if (blocks_overlap(&blk[i], &blk[j]))
-				return check_fail(why, i ? "blocks overlap" :
-						  "block overlaps header");
-
+	ret = check_blocks(blob, hdr_size, why);
+	if (ret)
+		return ret;
 	v = fdt_view(blob);
 	return check_struct(&v, why);
 }
@@ -497,7 +516,7 @@ int fdt_path_offset(const void *fdt, const char *path, size_t len)
 	return node;
 }
 
-/* The property at or after @off, skipping NOPs; none once a node starts or ends. */
+/* The property at or after @off, skipping NOPs; none past the node's own. */
 static int prop_from(const struct fdt_view *v, int off)
 {
 	int next = 0;
@@ -604,7 +623,7 @@ const char *fdt_getprop_string(const void *fdt, int node, const char *name)
 	return string_value(val, len);
 }
 
-/* The string at *@list, advancing past it; NULL at the end or an unterminated tail. */
+/* The string at *@list, then step past it; NULL at the end or an open tail. */
 static const char *next_string(const char **list, const char *end)
 {
 	const char *s = *list;

@@ -1,4 +1,4 @@
-/* Extraction of the boot information (memory, reservations, /chosen, harts) from a DTB. */
+/* Boot information (memory, reservations, /chosen, harts) from a DTB. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>
 #include <hartix/fdt.h>
@@ -12,7 +12,8 @@ struct scan {
 	void *ctx;
 };
 
-static void warn(const struct scan *s, const char *msg, const char *where)
+static void scan_warn(const struct scan *s, const char *msg,
+		      const char *where)
 {
 	if (s->warn)
 		s->warn(s->ctx, msg, where);
@@ -47,13 +48,14 @@ static void for_each_reg(const struct scan *s, int node, int ac, int sc,
 		if (!size)
 			continue;
 		if (base + size < base) {
-			warn(s, "reg entry wraps around the address space", name);
+			scan_warn(s, "reg entry wraps around the address space",
+				  name);
 			continue;
 		}
 		add(s, node, base, size);
 	}
 	if (ret != -ENOENT)
-		warn(s, "malformed reg", name);
+		scan_warn(s, "malformed reg", name);
 }
 
 static void add_mem(const struct scan *s, int node, u64 base, u64 size)
@@ -61,9 +63,9 @@ static void add_mem(const struct scan *s, int node, u64 base, u64 size)
 	struct fdt_boot_info *bi = s->bi;
 
 	if (bi->nmem == FDT_MAX_MEM) {
-		warn(s, "more than " __stringify(FDT_MAX_MEM)
-		     " memory ranges, ignoring the rest",
-		     fdt_node_name(s->fdt, node));
+		scan_warn(s, "more than " __stringify(FDT_MAX_MEM)
+			  " memory ranges, ignoring the rest",
+			  fdt_node_name(s->fdt, node));
 		return;
 	}
 	bi->mem[bi->nmem++] = (struct fdt_mem_region){ base, size };
@@ -75,8 +77,8 @@ static void add_resv(const struct scan *s, const char *name, bool no_map,
 	struct fdt_boot_info *bi = s->bi;
 
 	if (bi->nresv == FDT_MAX_RESV) {
-		warn(s, "more than " __stringify(FDT_MAX_RESV)
-		     " reserved ranges, ignoring the rest", name);
+		scan_warn(s, "more than " __stringify(FDT_MAX_RESV)
+			  " reserved ranges, ignoring the rest", name);
 		return;
 	}
 	bi->resv[bi->nresv++] = (struct fdt_resv_region){ base, size, name,
@@ -111,7 +113,8 @@ static int scan_memory(const struct scan *s, int root)
 	int node;
 
 	if (ac < 0 || sc < 0)
-		return scan_fail(s, "bad #address-cells or #size-cells in the root node");
+		return scan_fail(s,
+				 "bad #address-cells or #size-cells in the root node");
 	for_each_child(s->fdt, root, node) {
 		if (!is_memory_node(s->fdt, node))
 			continue;
@@ -142,7 +145,8 @@ static void scan_reservations(const struct scan *s, int root)
 	ac = fdt_address_cells(s->fdt, rm);
 	sc = fdt_size_cells(s->fdt, rm);
 	if (ac < 0 || sc < 0) {
-		warn(s, "bad #address-cells or #size-cells", "reserved-memory");
+		scan_warn(s, "bad #address-cells or #size-cells",
+			  "reserved-memory");
 		return;
 	}
 	/* Children without reg are allocated dynamically by their users. */
@@ -162,9 +166,10 @@ static void scan_initrd(const struct scan *s, int chosen)
 	if (rs == -ENOENT && re == -ENOENT)
 		return;
 	if (rs || re)
-		warn(s, "initrd start or end missing or not 32/64 bits wide", "chosen");
+		scan_warn(s, "initrd start or end missing or not 32/64 bits wide",
+			  "chosen");
 	else if (bi->initrd_end <= bi->initrd_start)
-		warn(s, "initrd ends before it starts", "chosen");
+		scan_warn(s, "initrd ends before it starts", "chosen");
 	else
 		bi->has_initrd = true;
 }
@@ -207,12 +212,12 @@ static void add_cpu(const struct scan *s, int node, int ac, int sc)
 	int len;
 
 	if (bi->ncpus == FDT_MAX_CPUS) {
-		warn(s, "more than " __stringify(FDT_MAX_CPUS)
-		     " harts, ignoring the rest", name);
+		scan_warn(s, "more than " __stringify(FDT_MAX_CPUS)
+			  " harts, ignoring the rest", name);
 		return;
 	}
 	if (fdt_reg_cells(s->fdt, node, ac, sc, 0, &hartid, NULL)) {
-		warn(s, "cpu without a usable reg (hart id)", name);
+		scan_warn(s, "cpu without a usable reg (hart id)", name);
 		return;
 	}
 	cpu = &bi->cpu[bi->ncpus++];
@@ -242,20 +247,21 @@ static int scan_cpus(const struct scan *s, int root)
 	ac = fdt_address_cells(s->fdt, cpus);
 	sc = fdt_size_cells(s->fdt, cpus);
 	if (ac < 0 || sc < 0)
-		return scan_fail(s, "bad #address-cells or #size-cells in /cpus");
+		return scan_fail(s,
+				 "bad #address-cells or #size-cells in /cpus");
 	have_tb = fdt_getprop_u32(s->fdt, cpus, "timebase-frequency",
 				  &bi->timebase_freq);
 	for_each_child(s->fdt, cpus, node) {
 		if (!is_cpu_node(s->fdt, node))
 			continue;
-		/* Older trees put it in the cpu nodes; the first one decides. */
+		/* Older trees have it in the cpu nodes: the first decides. */
 		if (!have_tb && !bi->ncpus)
 			fdt_getprop_u32(s->fdt, node, "timebase-frequency",
 					&bi->timebase_freq);
 		add_cpu(s, node, ac, sc);
 	}
 	if (!bi->timebase_freq)
-		warn(s, "no timebase-frequency", "cpus");
+		scan_warn(s, "no timebase-frequency", "cpus");
 	if (!bi->ncpus)
 		return scan_fail(s, "no usable cpu node in /cpus");
 	return 0;
@@ -276,7 +282,7 @@ int fdt_scan_boot(const void *fdt, struct fdt_boot_info *bi, fdt_warn_fn warn,
 	scan_chosen(&s, root);
 	scan_reservations(&s, root);
 	mem_ret = scan_memory(&s, root);
-	/* Scan the harts even without memory so bi is as complete as it can be. */
+	/* Scan the harts even without memory: bi is as complete as can be. */
 	cpu_ret = scan_cpus(&s, root);
 	return mem_ret ? mem_ret : cpu_ret;
 }

@@ -1,4 +1,4 @@
-/* Flattened device tree (DTB) reader: validation, navigation, property access. */
+/* Flattened device tree (DTB) reader: validation, navigation, properties. */
 #ifndef HARTIX_FDT_H
 #define HARTIX_FDT_H
 

@@ -1,4 +1,4 @@
-/* Boot information (memory, reservations, /chosen, harts) extracted from a DTB. */
+/* Boot information (memory, reservations, /chosen, harts) from a DTB. */
 #ifndef HARTIX_FDT_SCAN_H
 #define HARTIX_FDT_SCAN_H
 
@@ -16,7 +16,7 @@ struct fdt_mem_region {
 struct fdt_resv_region {
 	u64 base;
 	u64 size;
-	/* /reserved-memory child ("mmode_resv0@80000000"); NULL for /memreserve/. */
+	/* The /reserved-memory child ("mmode_resv0@80000000") or NULL. */
 	const char *name;
 	bool no_map;
 };

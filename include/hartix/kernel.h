@@ -4,6 +4,7 @@
 
 #include <hartix/compiler.h>
 #include <hartix/printk.h>
+#include <asm/bug.h>
 
 struct pt_regs;
 
@@ -12,24 +13,28 @@ __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 /* An exception the kernel cannot handle: registers, backtrace, panic. */
 __noreturn void die(struct pt_regs *regs, const char *what);
 
-#define BUG() panic("kernel BUG at %s:%d (%s)", __FILE__, __LINE__, __func__)
-#define BUG_ON(cond)              \
-	do {                      \
-		if (unlikely(cond)) \
-			BUG();    \
+/* Both trap with ebreak: registers and backtrace come from the trap frame. */
+#define BUG()                            \
+	do {                             \
+		__BUG_FLAGS(0);          \
+		__builtin_unreachable(); \
 	} while (0)
 
-void dump_stack(void);
+#define BUG_ON(cond)                \
+	do {                        \
+		if (unlikely(cond)) \
+			BUG();      \
+	} while (0)
 
-#define WARN_ON(cond)                                                     \
-	({                                                                \
-		bool __c = !!(cond);                                      \
-		if (unlikely(__c)) {                                      \
-			pr_warn("WARNING at %s:%d %s\n", __FILE__, __LINE__, \
-				__func__);                                \
-			dump_stack();                                     \
-		}                                                         \
-		__c;                                                      \
+/* Prints the location, registers and a backtrace, then continues. */
+#define WARN_ON(cond)                                    \
+	({                                               \
+		bool __c = !!(cond);                     \
+		if (unlikely(__c))                       \
+			__BUG_FLAGS(BUGFLAG_WARNING);    \
+		__c;                                     \
 	})
+
+void dump_stack(void);
 
 #endif

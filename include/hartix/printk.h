@@ -73,6 +73,12 @@ void console_init_late(void);
 /* Log level for the console, set by loglevel= (0..8). */
 extern int console_loglevel;
 
+/*
+ * Bytes straight to the console, not logged (the tty's echo); under the
+ * log lock, so they never land inside a line from printk.
+ */
+void console_write_raw(const char *s, size_t len);
+
 /* Panic mode: no more waiting for the log lock, everything goes out. */
 void printk_enter_panic(void);
 

@@ -2,25 +2,77 @@
 #ifndef HARTIX_SMP_H
 #define HARTIX_SMP_H
 
+#include <hartix/cpumask.h>
 #include <hartix/types.h>
 #include <asm/percpu.h>
 
+/*
+ * The first fields are read by assembly (entry.S, head.S) at the offsets in
+ * asm/percpu.h; arch/riscv/kernel/smpboot.c checks them at build time.
+ */
 struct cpu {
 	unsigned long hartid;
-	unsigned int id; /* dense logical CPU number; the boot hart is 0 */
-	unsigned long stack_lo, stack_hi; /* bounds for the unwinder */
+	unsigned long id; /* dense logical CPU number; the boot hart is 0 */
+	unsigned long stack_lo, stack_hi; /* this hart's kernel stack */
+	unsigned long overflow_sp; /* top of the stack for a bad-stack report */
+	unsigned long scratch; /* trap entry's spare register slot */
+
+	unsigned long ipi_pending; /* IPI_* bits, set by senders */
+	bool has_sstc; /* timer through the stimecmp CSR, not SBI */
+	bool need_resched; /* set by a reschedule IPI */
+	u64 ticks, irqs, ipis; /* interrupts taken, by kind */
 };
 
-extern struct cpu boot_cpu;
+/* Indexed by logical id; tp points at the running hart's entry. */
+extern struct cpu cpus[NR_CPUS];
+extern cpumask_t cpu_online_mask;
 
 static inline unsigned int smp_processor_id(void)
 {
-	return this_cpu()->id;
+	return (unsigned int)this_cpu()->id;
 }
 
 static inline unsigned long current_hartid(void)
 {
 	return this_cpu()->hartid;
 }
+
+static inline unsigned long cpu_hartid(unsigned int cpu)
+{
+	return cpus[cpu].hartid;
+}
+
+#define for_each_online_cpu(cpu) for_each_cpu(cpu, &cpu_online_mask)
+
+/* Top of cpu's small stack for reporting a bad kernel stack pointer. */
+unsigned long overflow_stack_top(unsigned int cpu);
+
+/* Number of CPUs brought up (1 until smp_init() ran). */
+unsigned int num_online_cpus(void);
+
+/* Starts the other usable harts the device tree describes (CONFIG_SMP). */
+void smp_init(void);
+
+/* Per-CPU set-up on every hart: trap vector, counters (early); timer, interrupts (late). */
+void cpu_init_early(void);
+void cpu_init_late(void);
+
+/*
+ * Runs fn(arg) on every CPU in mask (this one too, directly, with
+ * interrupts masked); waits for all of them to finish if wait. Not from
+ * interrupt context.
+ */
+void smp_call_function(const cpumask_t *mask, void (*fn)(void *arg), void *arg,
+		       bool wait);
+void on_each_cpu(void (*fn)(void *arg), void *arg, bool wait);
+void smp_send_reschedule(unsigned int cpu);
+/* Stops every other hart (panic, power-off). */
+void smp_send_stop(void);
+
+/* Trap code: a supervisor software interrupt (IPI) arrived. */
+void handle_ipi(void);
+
+/* Waits for an interrupt with interrupts masked, then takes it. */
+void cpu_wait_for_interrupt(void);
 
 #endif

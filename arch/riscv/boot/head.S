@@ -1,6 +1,7 @@
 /* Kernel entry from SBI firmware: the Linux RISC-V Image header, then the switch to virtual addresses. */
 #include <asm/csr.h>
 #include <asm/page.h>
+#include <asm/percpu.h>
 
 	.section .head.text, "ax"
 	.globl _start
@@ -31,6 +32,19 @@ _start:
  * loader put us: everything before the jump to virtual addresses must be
  * PC-relative (lla, never la of an absolute).
  */
+/*
+ * Turn on translation with the satp value in \satp and continue at the
+ * virtual (link) address of \label. With satp written, the next fetch at a
+ * physical address faults, and the fault lands on stvec: the label's link
+ * address, read from a literal since lla would give the physical one.
+ */
+.macro enable_mmu satp, label
+	ld	t0, \label
+	csrw	CSR_STVEC, t0
+	sfence.vma
+	csrw	CSR_SATP, \satp
+.endm
+
 _start_kernel:
 	rdtime	s2				/* kernel entry time */
 	csrw	CSR_SIE, zero
@@ -50,35 +64,60 @@ _start_kernel:
 	lla	sp, init_stack_top
 	lla	a0, _start
 	call	setup_early_vm			/* returns the satp value */
-
-	/*
-	 * With satp written, the next fetch at a physical address faults, and
-	 * the fault lands on stvec: the virtual address of 3f. The link
-	 * address is read from a literal, as lla would give the physical one.
-	 */
-	ld	t0, .Lvirt_3f
-	csrw	CSR_STVEC, t0
-	sfence.vma
-	csrw	CSR_SATP, a0
+	lla	t0, early_satp
+	sd	a0, 0(t0)			/* for the secondary harts */
+	enable_mmu a0, .Lvirt_boot
 	.align	2
 3:
 	sfence.vma
 	lla	sp, init_stack_top
-	lla	tp, boot_cpu
+	lla	tp, cpus
 	lla	t0, handle_exception
 	csrw	CSR_STVEC, t0
 	lla	t0, boot_entry_ticks
 	sd	s2, 0(t0)
 	mv	a0, s0
 	mv	a1, s1
+	li	s0, 0				/* ends the frame-pointer chain */
 	call	start_kernel
 4:	wfi
 	j	4b
 
+#ifdef CONFIG_SMP
+/*
+ * Secondary harts, started by SBI HSM hart_start: a0 = hartid, a1 = the
+ * struct cpu prepared for them (a virtual address), satp = 0.
+ */
+	.globl	secondary_entry
+secondary_entry:
+	csrw	CSR_SIE, zero
+	csrw	CSR_SIP, zero
+	li	t0, SR_FS
+	csrc	CSR_SSTATUS, t0
+	lla	t1, early_satp
+	ld	t1, 0(t1)
+	enable_mmu t1, .Lvirt_secondary
+	.align	2
+5:
+	sfence.vma
+	mv	tp, a1
+	ld	sp, CPU_STACK_HI(tp)
+	lla	t0, handle_exception
+	csrw	CSR_STVEC, t0
+	li	s0, 0
+	call	secondary_start_kernel
+6:	wfi
+	j	6b
+#endif
+
 	.section .rodata
 	.balign	8
-.Lvirt_3f:
+.Lvirt_boot:
 	.dword	3b
+#ifdef CONFIG_SMP
+.Lvirt_secondary:
+	.dword	5b
+#endif
 
 	.section .bss..stack, "aw", @nobits
 	.balign	16

@@ -1,12 +1,21 @@
-/* Trap dispatch: decodes scause; a kernel exception becomes an oops. */
+/* Trap dispatch: interrupts to their handlers; kernel exceptions to fixups, BUG/WARN, or an oops. */
 #include <hartix/compiler.h>
+#include <hartix/irq.h>
 #include <hartix/kallsyms.h>
 #include <hartix/kernel.h>
 #include <hartix/smp.h>
+#include <hartix/sprintf.h>
+#include <hartix/timer.h>
+#include <asm/bug.h>
 #include <asm/csr.h>
+#include <asm/extable.h>
 #include <asm/ptrace.h>
+#include <asm/stacktrace.h>
 
 void do_trap(struct pt_regs *regs);
+void __noreturn handle_bad_stack(unsigned long sp, unsigned long epc);
+
+extern const struct bug_entry __start___bug_table[], __stop___bug_table[];
 
 static const char *const exception_names[] = {
 	[EXC_INST_MISALIGNED] = "instruction address misaligned",
@@ -24,10 +33,8 @@ static const char *const exception_names[] = {
 	[EXC_STORE_PAGE_FAULT] = "store page fault",
 };
 
-static const char *trap_name(unsigned long cause)
+static const char *exception_name(unsigned long cause)
 {
-	if (cause & CAUSE_IRQ_FLAG)
-		return "unexpected interrupt";
 	if (cause < ARRAY_SIZE(exception_names) && exception_names[cause])
 		return exception_names[cause];
 	return "unknown exception";
@@ -45,7 +52,7 @@ void show_regs(const struct pt_regs *regs)
 	int i;
 
 	pr_emerg("epc: %s\n", sprint_symbol(sym, sizeof(sym), regs->epc));
-	pr_emerg(" ra: %s\n", sprint_symbol(sym, sizeof(sym), regs->ra));
+	pr_emerg(" ra: %s\n", sprint_backtrace(sym, sizeof(sym), regs->ra));
 	for (i = 0; i < 32; i += 4)
 		pr_emerg("%4s: %016lx %4s: %016lx %4s: %016lx %4s: %016lx\n",
 			 names[i], pt_regs_gpr(regs, i), names[i + 1],
@@ -56,8 +63,87 @@ void show_regs(const struct pt_regs *regs)
 		 regs->tval, regs->cause);
 }
 
+static const struct bug_entry *find_bug(unsigned long addr)
+{
+	const struct bug_entry *b;
+
+	for (b = __start___bug_table; b < __stop___bug_table; b++)
+		if (b->addr == addr)
+			return b;
+	return NULL;
+}
+
+bool report_bug(struct pt_regs *regs)
+{
+	const struct bug_entry *b = find_bug(regs->epc);
+	char what[128];
+	u16 insn;
+
+	if (!b)
+		return false;
+	if (!(b->flags & BUGFLAG_WARNING)) {
+		scnprintf(what, sizeof(what), "kernel BUG at %s:%u", b->file,
+			  b->line);
+		die(regs, what);
+	}
+	pr_warn("WARNING: at %s:%u on hart %lu, cpu %u\n", b->file, b->line,
+		current_hartid(), smp_processor_id());
+	show_backtrace(regs, KERN_WARNING);
+	/* Step over the ebreak, which the assembler may have compressed. */
+	insn = *(const u16 *)regs->epc;
+	regs->epc += (insn & 3) == 3 ? 4 : 2;
+	return true;
+}
+
+static void handle_interrupt(unsigned long irq)
+{
+	struct cpu *cpu = this_cpu();
+
+	switch (irq) {
+	case IRQ_S_TIMER:
+		timer_interrupt();
+		return;
+	case IRQ_S_EXT:
+		cpu->irqs++;
+		handle_external_irq();
+		return;
+#ifdef CONFIG_SMP
+	case IRQ_S_SOFT:
+		handle_ipi();
+		return;
+#endif
+	}
+	pr_warn("spurious interrupt %lu on hart %lu, masked\n", irq,
+		current_hartid());
+	csr_clear(CSR_SIE, 1UL << irq);
+}
+
 void do_trap(struct pt_regs *regs)
 {
-	/* No interrupt source is enabled yet: every trap here is a bug. */
-	die(regs, trap_name(regs->cause));
+	unsigned long cause = regs->cause;
+
+	if (cause & CAUSE_IRQ_FLAG) {
+		handle_interrupt(cause & ~CAUSE_IRQ_FLAG);
+		return;
+	}
+	if (cause == EXC_BREAKPOINT && report_bug(regs))
+		return;
+	if (fixup_exception(regs))
+		return;
+	die(regs, exception_name(cause));
+}
+
+/* entry.S found sp outside this hart's stack; we run on the overflow stack. */
+void handle_bad_stack(unsigned long sp, unsigned long epc)
+{
+	struct cpu *cpu = this_cpu();
+	char sym[96];
+
+	pr_emerg("Kernel stack pointer %#lx is outside this hart's stack [%#lx-%#lx): "
+		 "kernel stack overflow or corruption\n", sp, cpu->stack_lo,
+		 cpu->stack_hi);
+	pr_emerg("Trapped at %s on hart %lu, cpu %u\n",
+		 sprint_symbol(sym, sizeof(sym), epc), cpu->hartid,
+		 smp_processor_id());
+	panic("kernel stack overflow");
 }

@@ -14,6 +14,7 @@ SECTIONS
 	.text : ALIGN(16) {
 		_stext = .;
 		*(.text .text.*)
+		*(.fixup)
 		_etext = .;
 	}
 
@@ -31,6 +32,12 @@ SECTIONS
 		__ktest_suites_start = .;
 		KEEP(*(.ktest_suites))
 		__ktest_suites_end = .;
+		__start___ex_table = .;
+		KEEP(*(__ex_table))
+		__stop___ex_table = .;
+		__start___bug_table = .;
+		KEEP(*(__bug_table))
+		__stop___bug_table = .;
 		/* Last, so its size never moves the symbols it lists. */
 		KEEP(*(.kallsyms))
 		_erodata = .;

@@ -14,13 +14,15 @@
 pte_t early_pg_dir[PTRS_PER_PT] __aligned(PAGE_SIZE);
 static pte_t early_kernel_pmd[PTRS_PER_PT] __aligned(PAGE_SIZE);
 unsigned long kernel_va_pa_offset;
+/* The satp value every hart switches to (head.S stores it). */
+unsigned long early_satp;
 
 extern char _start[], _end[];
 
 static void __noreturn early_halt(const char *msg)
 {
 	while (*msg)
-		sbi_ecall(SBI_EXT_LEGACY_PUTCHAR, 0, *msg++, 0, 0);
+		sbi_ecall(SBI_EXT_LEGACY_PUTCHAR, 0, *msg++, 0, 0, 0);
 	for (;;)
 		__asm__ __volatile__("wfi");
 }

@@ -1,12 +1,15 @@
-/* 8250/16550 UART (ns16550a, DesignWare APB): polled console output. */
+/* 8250/16550 UART (ns16550a, DesignWare APB): polled console output, input by interrupt. */
 #include <hartix/boot.h>
 #include <hartix/cmdline.h>
 #include <hartix/device.h>
 #include <hartix/errno.h>
 #include <hartix/fdt.h>
+#include <hartix/fdt_platform.h>
 #include <hartix/io.h>
+#include <hartix/irq.h>
 #include <hartix/printk.h>
 #include <hartix/string.h>
+#include <hartix/tty.h>
 
 #define UART_RBR 0 /* receive buffer (read) */
 #define UART_THR 0 /* transmit holding (write) */
@@ -19,16 +22,21 @@
 #define UART_LSR 5
 #define UART_DW_USR 31 /* DesignWare status register (0x7c with 4-byte stride) */
 
+#define UART_IER_RDI 0x01 /* receive data available */
 #define UART_FCR_ENABLE_FIFO 0x01
 #define UART_FCR_CLEAR 0x06
 #define UART_LCR_8N1 0x03
 #define UART_LCR_DLAB 0x80
 #define UART_MCR_DTR_RTS 0x03
+#define UART_MCR_OUT2 0x08
+#define UART_LSR_DR 0x01
 #define UART_LSR_THRE 0x20
 #define UART_DW_USR_BUSY 0x01
 
 #define MAX_UARTS 4
 #define DEFAULT_BAUD 115200
+/* Bytes taken per interrupt; a level interrupt brings the handler back for more. */
+#define UART_RX_BURST 64
 
 struct uart8250 {
 	void *base;
@@ -38,7 +46,11 @@ struct uart8250 {
 	struct console con;
 };
 
-/* Set up by the boot hart while probing; the console lock serialises output. */
+/*
+ * Set up by the boot hart while probing; the console lock serialises
+ * output. Input needs no lock: the PLIC delivers a claimed irq to one hart
+ * at a time, so one handler at a time reads RBR.
+ */
 static struct uart8250 uarts[MAX_UARTS];
 static int nr_uarts;
 
@@ -128,6 +140,36 @@ static void uart_init_line(struct uart8250 *u, u32 clock, u32 baud)
 	uart_write(u, UART_MCR, UART_MCR_DTR_RTS);
 }
 
+static void uart_rx_irq(unsigned int irq, void *data)
+{
+	struct uart8250 *u = data;
+	unsigned int n;
+
+	for (n = 0; n < UART_RX_BURST && (uart_read(u, UART_LSR) & UART_LSR_DR);
+	     n++)
+		tty_receive_char((char)uart_read(u, UART_RBR));
+}
+
+/* The console's input goes to the tty, by interrupt when there is an irqchip. */
+static void uart_enable_rx_irq(struct device *dev, struct uart8250 *u)
+{
+	int irq = fdt_device_irq(dev->fdt, dev->node, 0);
+	int err;
+
+	if (irq <= 0 || !irq_nr_irqs())
+		return;
+	err = request_irq((unsigned int)irq, uart_rx_irq, u);
+	if (err) {
+		pr_warn("%s: irq %d: error %d, no console input\n", dev->name,
+			irq, err);
+		return;
+	}
+	/* OUT2 gates the interrupt line on PC-style 16550s; harmless elsewhere. */
+	uart_write(u, UART_MCR, uart_read(u, UART_MCR) | UART_MCR_OUT2);
+	uart_write(u, UART_IER, UART_IER_RDI);
+	pr_info("%s: console input on irq %d\n", dev->name, irq);
+}
+
 static int uart8250_probe(struct device *dev)
 {
 	struct uart8250 *u;
@@ -162,9 +204,11 @@ static int uart8250_probe(struct device *dev)
 	if (device_read_u32(dev, "clock-frequency", &clock) && clock)
 		uart_init_line(u, clock, uart_baud(dev));
 	nr_uarts++;
-	if (console_offer(&u->con, dev->node))
+	if (console_offer(&u->con, dev->node)) {
 		pr_info("%s: console at MMIO %#llx, reg-shift %u, reg-io-width %u\n",
 			dev->name, (unsigned long long)addr, shift, width);
+		uart_enable_rx_irq(dev, u);
+	}
 	return 0;
 }
 

@@ -19,7 +19,6 @@ fuzz-cflags := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 fuzz-fdt-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_fdt.c \
 	lib/fdt.c lib/fdt_scan.c)
 
-# Keep whatever default goal the including makefile has (or will have).
 fuzz-saved-goal := $(.DEFAULT_GOAL)
 
 $(fuzzobj)/fuzz_fdt: $(fuzz-fdt-srcs) $(srctree)/include/hartix/fdt.h \
@@ -35,4 +34,11 @@ fuzz-fdt: $(fuzzobj)/fuzz_fdt
 		$(FUZZ_FLAGS) $(fuzzobj)/fdt-corpus
 
 .PHONY: fuzz-fdt
+
+# Run on its own (make -f fuzz.mk), fuzz-fdt is the default goal; included,
+# this file leaves the including makefile's default goal alone.
+ifeq ($(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))
+.DEFAULT_GOAL := fuzz-fdt
+else
 .DEFAULT_GOAL := $(fuzz-saved-goal)
+endif

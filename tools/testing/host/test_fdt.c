@@ -1,4 +1,4 @@
-/* Host tests of the FDT reader (lib/fdt.c) and the boot-information scan (lib/fdt_scan.c). */
+/* Host tests of the FDT reader (lib/fdt.c) and boot scan (lib/fdt_scan.c). */
 #include <hartix/compiler.h> /* before any libc header, as the other tests do */
 #include <dirent.h>
 #include <stdarg.h>
@@ -40,7 +40,7 @@ static void put64(u8 *p, u64 v)
 	put32(p + 4, (u32)v);
 }
 
-/* Read a whole file into a buffer of exactly its size, so ASan sees overruns. */
+/* Read a file into a buffer of exactly its size, so ASan sees overruns. */
 static u8 *load_file(const char *path, size_t *size)
 {
 	FILE *f = fopen(path, "rb");
@@ -93,7 +93,7 @@ static void collect_warning(void *ctx, const char *msg, const char *where)
 	snprintf(w->last, sizeof(w->last), "%s: %s", where ? where : "-", msg);
 }
 
-/* ---- a small blob builder, so malformed trees can be made token by token ---- */
+/* ---- a blob builder, so that malformed trees can be made token by token */
 
 struct bld {
 	u8 st[16384];
@@ -175,7 +175,7 @@ static void b_rsv(struct bld *b, u64 addr, u64 size)
 	b->nrsv++;
 }
 
-/* Header, reservation map, structure block, strings block, as dtc lays them out. */
+/* Header, reservation map, structure and strings block, as dtc lays out. */
 static size_t b_finish(const struct bld *b, u8 *out)
 {
 	size_t rsv = sizeof(struct fdt_header);
@@ -400,7 +400,8 @@ static void test_visionfive2(void)
 	plic = fdt_node_by_compatible(fdt, -1, "sifive,plic-1.0.0");
 	CHECK_STR(fdt_node_name(fdt, plic), "interrupt-controller@c000000");
 	CHECK(fdt_node_is_compatible(fdt, plic, "starfive,jh7110-plic"));
-	CHECK_EQ(fdt_node_by_compatible(fdt, plic, "sifive,plic-1.0.0"), -ENOENT);
+	CHECK_EQ(fdt_node_by_compatible(fdt, plic, "sifive,plic-1.0.0"),
+		 -ENOENT);
 	CHECK_EQ(fdt_reg(fdt, plic, 0, &addr, NULL), 0);
 	CHECK_EQ(addr, 0xc000000);
 	CHECK(fdt_getprop_u32(fdt, plic, "riscv,ndev", &v) && v == 136);
@@ -474,7 +475,7 @@ static void test_qemu_virt(void)
 	CHECK_EQ(addr, 0xc000000);
 	CHECK(fdt_getprop_u32(fdt, serial, "interrupt-parent", &v));
 	CHECK_EQ(fdt_node_by_phandle(fdt, v), plic);
-	/* #address-cells = <0> is fine for a node, useless for its reg users. */
+	/* #address-cells = <0> is fine for a node, not for reg users below. */
 	CHECK_EQ(fdt_address_cells(fdt, plic), 0);
 	free(fdt);
 }
@@ -1005,6 +1006,17 @@ static void test_mem_rsv(void)
 	CHECK_EQ(fdt_get_mem_rsv(blob_buf, -1, &addr, &size), -ENOENT);
 }
 
+/* Lookups in the blob last built into blob_buf. */
+static int node_at(const char *path)
+{
+	return fdt_path_offset(blob_buf, path, strlen(path));
+}
+
+static int reg_at(const char *path, int index, u64 *addr, u64 *size)
+{
+	return fdt_reg(blob_buf, node_at(path), index, addr, size);
+}
+
 static void test_cells_and_reg(void)
 {
 	struct bld b = { 0 };
@@ -1047,42 +1059,33 @@ static void test_cells_and_reg(void)
 
 	root = fdt_root(fdt);
 	CHECK_EQ(fdt_address_cells(fdt, root), 2);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/mem", 4), 0, &addr, &size), 0);
+	CHECK_EQ(reg_at("/mem", 0, &addr, &size), 0);
 	CHECK_EQ(addr, 0x80000000);
 	CHECK_EQ(size, 0x100000000ULL);
 	CHECK_EQ(fdt_reg(fdt, root, 0, &addr, &size), -ENOENT);
-	CHECK_EQ(fdt_address_cells(fdt, fdt_path_offset(fdt, "/ac7", 4)), -EINVAL);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/ac7/dev", 8), 0, &addr, &size),
-		 -EINVAL);
-	CHECK_EQ(fdt_address_cells(fdt, fdt_path_offset(fdt, "/acff", 5)), -EINVAL);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/acff/dev", 9), 0, &addr, &size),
-		 -EINVAL);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/sc7/dev", 8), 0, &addr, &size),
-		 -EINVAL);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/ac0/dev", 8), 0, &addr, &size),
-		 -EINVAL);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/odd/dev", 8), 0, &addr, &size),
-		 -EINVAL);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/two/dev", 8), 1, &addr, &size), 0);
+	CHECK_EQ(fdt_address_cells(fdt, node_at("/ac7")), -EINVAL);
+	CHECK_EQ(reg_at("/ac7/dev", 0, &addr, &size), -EINVAL);
+	CHECK_EQ(fdt_address_cells(fdt, node_at("/acff")), -EINVAL);
+	CHECK_EQ(reg_at("/acff/dev", 0, &addr, &size), -EINVAL);
+	CHECK_EQ(reg_at("/sc7/dev", 0, &addr, &size), -EINVAL);
+	CHECK_EQ(reg_at("/ac0/dev", 0, &addr, &size), -EINVAL);
+	CHECK_EQ(reg_at("/odd/dev", 0, &addr, &size), -EINVAL);
+	CHECK_EQ(reg_at("/two/dev", 1, &addr, &size), 0);
 	CHECK_EQ(addr, 0x2000);
 	CHECK_EQ(size, 0x200);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/two/dev", 8), 2, &addr, &size),
-		 -ENOENT);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/two/dev", 8), -1, &addr, &size),
-		 -ENOENT);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/sc0/dev", 8), 0, &addr, &size), 0);
+	CHECK_EQ(reg_at("/two/dev", 2, &addr, &size), -ENOENT);
+	CHECK_EQ(reg_at("/two/dev", -1, &addr, &size), -ENOENT);
+	CHECK_EQ(reg_at("/sc0/dev", 0, &addr, &size), 0);
 	CHECK_EQ(addr, 0x100000002ULL);
 	CHECK_EQ(size, 0);
-	CHECK_EQ(fdt_address_cells(fdt, fdt_path_offset(fdt, "/shortcells", 11)),
-		 -EINVAL);
-	CHECK_EQ(fdt_size_cells(fdt, fdt_path_offset(fdt, "/shortcells", 11)), 1);
-	CHECK_EQ(fdt_reg(fdt, fdt_path_offset(fdt, "/noreg", 6), 0, &addr, &size),
-		 -ENOENT);
-	CHECK_EQ(fdt_reg_cells(fdt, fdt_path_offset(fdt, "/two/dev", 8), 1, 1, 0,
-			       &addr, NULL), 0);
+	CHECK_EQ(fdt_address_cells(fdt, node_at("/shortcells")), -EINVAL);
+	CHECK_EQ(fdt_size_cells(fdt, node_at("/shortcells")), 1);
+	CHECK_EQ(reg_at("/noreg", 0, &addr, &size), -ENOENT);
+	CHECK_EQ(fdt_reg_cells(fdt, node_at("/two/dev"), 1, 1, 0, &addr, NULL),
+		 0);
 	CHECK_EQ(addr, 0x1000);
-	CHECK_EQ(fdt_reg_cells(fdt, fdt_path_offset(fdt, "/two/dev", 8), 3, 1, 0,
-			       &addr, NULL), -EINVAL);
+	CHECK_EQ(fdt_reg_cells(fdt, node_at("/two/dev"), 3, 1, 0, &addr, NULL),
+		 -EINVAL);
 }
 
 /* ---- boot-information scan ---- */
@@ -1148,6 +1151,15 @@ static void test_scan_small(void)
 	CHECK_EQ(scan(&b, &bi, &w), -EINVAL);
 	CHECK_STR(bi.error, "memory nodes describe no memory");
 	CHECK_EQ(bi.ncpus, 0);
+
+	memset(&b, 0, sizeof(b));
+	b_root_cells(&b, 3, 2);
+	b_cpus(&b, 1);
+	b_end(&b);
+	b_word(&b, FDT_END);
+	CHECK_EQ(scan(&b, &bi, &w), -EINVAL);
+	CHECK_STR(bi.error,
+		  "bad #address-cells or #size-cells in the root node");
 }
 
 static void test_scan_memory(void)
@@ -1216,7 +1228,8 @@ static void test_scan_memory(void)
 	/* One for the wrapping range, one per ignored range. */
 	CHECK_EQ(w.count, 5);
 	CHECK_STR(w.last,
-		  "memory@1b0000000: more than 16 memory ranges, ignoring the rest");
+		  "memory@1b0000000: more than 16 memory ranges, "
+		  "ignoring the rest");
 }
 
 static void test_scan_reserved(void)
@@ -1291,6 +1304,24 @@ static void test_scan_reserved(void)
 	CHECK_EQ(bi.nresv, FDT_MAX_RESV);
 	CHECK_EQ(w.count, 6);
 	CHECK_STR(bi.resv[FDT_MAX_RESV - 1].name, "r@90019000");
+
+	/* Unusable cells: the memreserve entries still count. */
+	memset(&b, 0, sizeof(b));
+	b_rsv(&b, 0x80000000, 0x1000);
+	b_root_cells(&b, 2, 2);
+	b_cpus(&b, 1);
+	b_memory(&b, 0x80000000, 0x10000000);
+	b_begin(&b, "reserved-memory");
+	b_cells(&b, "#size-cells", 1, 5);
+	b_begin(&b, "r@90000000");
+	b_cells(&b, "reg", 2, 0x90000000, 0x1000);
+	b_end(&b);
+	b_end(&b);
+	b_end(&b);
+	b_word(&b, FDT_END);
+	CHECK_EQ(scan(&b, &bi, &w), 0);
+	CHECK_EQ(bi.nresv, 1);
+	CHECK_STR(w.last, "reserved-memory: bad #address-cells or #size-cells");
 }
 
 /* /chosen with the given initrd properties (NULL: absent). */
@@ -1344,7 +1375,8 @@ static void test_scan_chosen(void)
 	CHECK_EQ(scan_initrd("\x84\0\0\0", 4, NULL, 0, &bi, &w), 0);
 	CHECK(!bi.has_initrd);
 	CHECK_EQ(w.count, 1);
-	CHECK_STR(w.last, "chosen: initrd start or end missing or not 32/64 bits wide");
+	CHECK_STR(w.last, "chosen: initrd start or end missing or not "
+			  "32/64 bits wide");
 
 	CHECK_EQ(scan_initrd("\x84\0\0", 3, "\x85\0\0\0", 4, &bi, &w), 0);
 	CHECK(!bi.has_initrd);
@@ -1366,7 +1398,7 @@ static void test_scan_cpus(void)
 		"rv64gc",
 		"RV64IMA_Zba1p0_zbb",
 		"rv64imaczicsr_zifencei",
-		"rv64i2p1m2p0a_svpbmt",
+		"rv64i2p1m2p0a_svpbmt_zbb2x",
 		"rv32ima",
 		"x86_64",
 	};
@@ -1446,6 +1478,7 @@ static void test_scan_cpus(void)
 	CHECK(fdt_cpu_has_ext(&c[4], "a"));
 	CHECK(fdt_cpu_has_ext(&c[4], "svpbmt"));
 	CHECK(!fdt_cpu_has_ext(&c[4], "p"));
+	CHECK(!fdt_cpu_has_ext(&c[4], "zbb"));
 
 	CHECK(fdt_cpu_has_ext(&c[5], "a"));
 	CHECK(!fdt_cpu_has_ext(&c[6], "x"));
@@ -1528,9 +1561,11 @@ static void test_qemu_dumps(void)
 		u8 *fdt;
 		int i;
 
-		if (sscanf(de->d_name, "qemu-virt-smp%u-%uM.dtb", &smp, &mib) != 2)
+		if (sscanf(de->d_name, "qemu-virt-smp%u-%uM.dtb", &smp,
+			   &mib) != 2)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", qemu_dump_dir, de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", qemu_dump_dir,
+			 de->d_name);
 		fdt = load_file(path, &size);
 		if (!fdt) {
 			CHECK(fdt);

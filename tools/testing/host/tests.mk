@@ -37,3 +37,15 @@ fdt-qemu-check: $(fdt-dtbdir)/.stamp $(hostobj)/test_fdt
 	$(hostobj)/test_fdt $(fdt-dtbdir)
 .PHONY: fdt-qemu-dtbs fdt-qemu-check
 .DEFAULT_GOAL := $(fdt-saved-goal)
+
+hosttests += time64
+time64-srcs := lib/time64.c
+
+# Platform discovery on the real blobs and made-up ones (compiled with dtc at
+# run time), and tools/dtcheck, which the test builds with the sanitizers
+# into its own directory here.
+hosttests += platform
+platform-srcs := lib/fdt.c lib/fdt_scan.c lib/fdt_platform.c
+platform-cflags := -DFDT_TEST_DTB_DIR='"$(abspath $(srctree))/tools/testing/dtb"' \
+	-DDTCHECK='"$(abspath $(srctree))/tools/dtcheck"' \
+	-DDTCHECK_BUILD='"$(abspath $(hostobj))/dtcheck"'

@@ -25,6 +25,17 @@
 
 #define CAUSE_IRQ_FLAG (1UL << 63)
 
+/* Interrupt numbers (scause with the interrupt bit set) and sie/sip bits. */
+#define IRQ_S_SOFT 1
+#define IRQ_S_TIMER 5
+#define IRQ_S_EXT 9
+#define SIE_SSIE (1UL << IRQ_S_SOFT)
+#define SIE_STIE (1UL << IRQ_S_TIMER)
+#define SIE_SEIE (1UL << IRQ_S_EXT)
+#define SIP_SSIP SIE_SSIE
+
+#define CSR_STIMECMP 0x14d
+
 /* Exception codes (scause with the interrupt bit clear). */
 #define EXC_INST_MISALIGNED 0
 #define EXC_INST_ACCESS 1

@@ -2,6 +2,15 @@
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
 
+/* Offsets into struct cpu for assembly (checked in smpboot.c). */
+#define CPU_HARTID 0
+#define CPU_STACK_LO 16
+#define CPU_STACK_HI 24
+#define CPU_OVERFLOW_SP 32
+#define CPU_SCRATCH 40
+
+#ifndef __ASSEMBLY__
+
 struct cpu;
 
 static inline struct cpu *this_cpu(void)
@@ -16,5 +25,6 @@ static inline void set_this_cpu(struct cpu *cpu)
 {
 	__asm__ __volatile__("mv tp, %0" : : "r"(cpu) : "memory");
 }
+#endif
 
 #endif

@@ -27,17 +27,18 @@ struct sbiret {
 /* Inline and position independent: early_vm.c calls it with the MMU off. */
 static inline struct sbiret sbi_ecall(unsigned long ext, unsigned long fid,
 				      unsigned long arg0, unsigned long arg1,
-				      unsigned long arg2)
+				      unsigned long arg2, unsigned long arg3)
 {
 	register unsigned long a0 __asm__("a0") = arg0;
 	register unsigned long a1 __asm__("a1") = arg1;
 	register unsigned long a2 __asm__("a2") = arg2;
+	register unsigned long a3 __asm__("a3") = arg3;
 	register unsigned long a6 __asm__("a6") = fid;
 	register unsigned long a7 __asm__("a7") = ext;
 
 	__asm__ __volatile__("ecall"
 			     : "+r"(a0), "+r"(a1)
-			     : "r"(a2), "r"(a6), "r"(a7)
+			     : "r"(a2), "r"(a3), "r"(a6), "r"(a7)
 			     : "memory");
 	return (struct sbiret){ .error = (long)a0, .value = (long)a1 };
 }
@@ -52,5 +53,22 @@ void sbi_console_write(const char *s, size_t len);
 
 /* System reset; returns only if the firmware refused. */
 int sbi_system_reset(u32 type, u32 reason);
+
+/* HSM: start hartid at physical address start with a1 = opaque. */
+int sbi_hart_start(unsigned long hartid, unsigned long start,
+		   unsigned long opaque);
+/* HSM: stop the calling hart; returns only on failure. */
+int sbi_hart_stop(void);
+
+/* Timer interrupt at the given time CSR value (TIME extension or legacy). */
+void sbi_set_timer(u64 deadline);
+
+/*
+ * IPI and remote fences to a set of harts given as logical CPUs: the hart
+ * ids are grouped into the (mask, base) windows the SBI calls take.
+ */
+int sbi_send_ipi_cpus(u64 cpu_bits);
+int sbi_remote_sfence_vma_cpus(u64 cpu_bits, unsigned long start,
+			       unsigned long size);
 
 #endif

@@ -1,0 +1,151 @@
+/* Inter-processor interrupts: cross-calls, reschedule, stop. */
+#include <hartix/kernel.h>
+#include <hartix/smp.h>
+#include <hartix/spinlock.h>
+#include <hartix/time.h>
+#include <hartix/timer.h>
+#include <asm/irqflags.h>
+#include <asm/sbi.h>
+
+enum ipi_kind { IPI_CALL, IPI_RESCHED, IPI_STOP };
+
+#define STOP_TIMEOUT_MS 1000
+
+struct call_data {
+	struct call_data *next;
+	void (*fn)(void *arg);
+	void *arg;
+	unsigned long busy; /* set by the sender, cleared when fn returned */
+};
+
+/*
+ * A CPU's queue lock protects its list. A slot belongs to one (sender,
+ * target) pair: only the sender fills it, after the target released it.
+ */
+struct call_queue {
+	spinlock_t lock;
+	struct call_data *head;
+};
+
+static struct call_queue call_queues[NR_CPUS];
+static struct call_data call_slots[NR_CPUS][NR_CPUS]; /* [sender][target] */
+
+static void send_ipi(u64 cpu_bits, enum ipi_kind kind)
+{
+	unsigned int cpu;
+	int err;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_bits & (1ULL << cpu))
+			__atomic_fetch_or(&cpus[cpu].ipi_pending, 1UL << kind,
+					  __ATOMIC_RELEASE);
+	err = sbi_send_ipi_cpus(cpu_bits);
+	if (err)
+		pr_err("smp: sending an IPI failed: %d\n", err);
+}
+
+static void run_call_queue(void)
+{
+	struct call_queue *q = &call_queues[smp_processor_id()];
+	struct call_data *c, *next;
+
+	spin_lock(&q->lock);
+	c = q->head;
+	q->head = NULL;
+	spin_unlock(&q->lock);
+	for (; c; c = next) {
+		next = c->next;
+		c->fn(c->arg);
+		__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
+	}
+}
+
+static void __noreturn cpu_stop(void)
+{
+	local_irq_disable();
+	cpumask_clear_cpu(&cpu_online_mask, smp_processor_id());
+	for (;;)
+		__asm__ __volatile__("wfi");
+}
+
+void handle_ipi(void)
+{
+	struct cpu *cpu = this_cpu();
+	unsigned long pending;
+
+	csr_clear(CSR_SIP, SIP_SSIP);
+	pending = __atomic_exchange_n(&cpu->ipi_pending, 0, __ATOMIC_ACQUIRE);
+	cpu->ipis++;
+	if (pending & (1UL << IPI_STOP))
+		cpu_stop();
+	if (pending & (1UL << IPI_CALL))
+		run_call_queue();
+	if (pending & (1UL << IPI_RESCHED))
+		WRITE_ONCE(cpu->need_resched, true);
+}
+
+void smp_call_function(const cpumask_t *mask, void (*fn)(void *arg),
+		       void *arg, bool wait)
+{
+	unsigned int self = smp_processor_id(), cpu;
+	u64 targets = mask->bits & cpu_online_mask.bits & ~(1ULL << self);
+	unsigned long flags;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct call_data *c = &call_slots[self][cpu];
+		struct call_queue *q = &call_queues[cpu];
+
+		if (!(targets & (1ULL << cpu)))
+			continue;
+		/* A previous call without wait may still hold the slot. */
+		while (__atomic_load_n(&c->busy, __ATOMIC_ACQUIRE))
+			run_call_queue();
+		c->fn = fn;
+		c->arg = arg;
+		c->busy = 1;
+		flags = spin_lock_irqsave(&q->lock);
+		c->next = q->head;
+		q->head = c;
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+	if (targets)
+		send_ipi(targets, IPI_CALL);
+
+	if (cpumask_test(mask, self)) {
+		flags = local_irq_save();
+		fn(arg);
+		local_irq_restore(flags);
+	}
+	/* Serving our own queue meanwhile: two CPUs may wait on each other. */
+	for (cpu = 0; wait && cpu < NR_CPUS; cpu++)
+		while ((targets & (1ULL << cpu)) &&
+		       __atomic_load_n(&call_slots[self][cpu].busy,
+				       __ATOMIC_ACQUIRE))
+			run_call_queue();
+}
+
+void on_each_cpu(void (*fn)(void *arg), void *arg, bool wait)
+{
+	smp_call_function(&cpu_online_mask, fn, arg, wait);
+}
+
+void smp_send_reschedule(unsigned int cpu)
+{
+	send_ipi(1ULL << cpu, IPI_RESCHED);
+}
+
+void smp_send_stop(void)
+{
+	u64 self = 1ULL << smp_processor_id();
+	u64 others = cpu_online_mask.bits & ~self;
+	u64 deadline = get_ticks() + ms_to_ticks(STOP_TIMEOUT_MS);
+
+	if (!others)
+		return;
+	send_ipi(others, IPI_STOP);
+	while ((cpu_online_mask.bits & ~self) && get_ticks() < deadline)
+		;
+	if (cpu_online_mask.bits & ~self)
+		pr_emerg("smp: CPUs %#llx did not stop\n",
+			 (unsigned long long)(cpu_online_mask.bits & ~self));
+}

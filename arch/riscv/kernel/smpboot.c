@@ -1,0 +1,139 @@
+/* Secondary hart bring-up through SBI HSM: stacks, per-CPU areas, the online map. */
+#include <hartix/boot.h>
+#include <hartix/fdt_platform.h>
+#include <hartix/kernel.h>
+#include <hartix/memblock.h>
+#include <hartix/smp.h>
+#include <hartix/sprintf.h>
+#include <hartix/time.h>
+#include <hartix/timer.h>
+#include <asm/page.h>
+#include <asm/sbi.h>
+
+#define SECONDARY_STACK_SIZE (16 * 1024)
+#define BRINGUP_TIMEOUT_MS 1000
+
+BUILD_BUG_ON(__builtin_offsetof(struct cpu, hartid) != CPU_HARTID);
+BUILD_BUG_ON(__builtin_offsetof(struct cpu, stack_lo) != CPU_STACK_LO);
+BUILD_BUG_ON(__builtin_offsetof(struct cpu, stack_hi) != CPU_STACK_HI);
+BUILD_BUG_ON(__builtin_offsetof(struct cpu, overflow_sp) != CPU_OVERFLOW_SP);
+BUILD_BUG_ON(__builtin_offsetof(struct cpu, scratch) != CPU_SCRATCH);
+
+enum { CPU_BOOTING = 1, CPU_ONLINE, CPU_ABANDONED };
+
+/*
+ * Written by the boot hart before hart_start and by the starting hart with
+ * a compare-and-swap, so a hart that shows up after its timeout parks
+ * instead of joining.
+ */
+static unsigned long bringup_state[NR_CPUS];
+static struct fdt_hart_plan plan;
+
+extern char secondary_entry[];
+extern struct memblock memblock;
+void secondary_start_kernel(void);
+
+void __noreturn secondary_start_kernel(void)
+{
+	struct cpu *cpu = this_cpu();
+	unsigned long expected = CPU_BOOTING;
+
+	if (!__atomic_compare_exchange_n(&bringup_state[cpu->id], &expected,
+					 CPU_ONLINE, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		sbi_hart_stop();
+		for (;;)
+			__asm__ __volatile__("wfi");
+	}
+	cpu_init_early();
+	cpu_init_late();
+	cpumask_set(&cpu_online_mask, cpu->id);
+	for (;;)
+		cpu_wait_for_interrupt();
+}
+
+enum start_result { START_FAILED, START_ONLINE, START_ABANDONED };
+
+/*
+ * START_FAILED: the hart never ran, its slot can be reused. START_ABANDONED:
+ * it may still run later with this slot, which therefore stays retired.
+ */
+static enum start_result start_hart(unsigned int id, u64 hartid)
+{
+	struct cpu *cpu = &cpus[id];
+	phys_addr_t stack;
+	unsigned long expected = CPU_BOOTING;
+	u64 deadline;
+	int err;
+
+	stack = memblock_alloc(&memblock, SECONDARY_STACK_SIZE, 16, "stack");
+	if (!stack) {
+		pr_err("smp: no memory for the stack of hart %llu\n",
+		       (unsigned long long)hartid);
+		return START_FAILED;
+	}
+	cpu->hartid = hartid;
+	cpu->id = id;
+	cpu->stack_lo = (unsigned long)phys_to_virt(stack);
+	cpu->stack_hi = cpu->stack_lo + SECONDARY_STACK_SIZE;
+	cpu->overflow_sp = overflow_stack_top(id);
+	__atomic_store_n(&bringup_state[id], CPU_BOOTING, __ATOMIC_RELEASE);
+
+	err = sbi_hart_start(hartid, virt_to_phys(secondary_entry),
+			     (unsigned long)cpu);
+	if (err) {
+		pr_warn("smp: hart %llu did not start: SBI error %d\n",
+			(unsigned long long)hartid, err);
+		return START_FAILED;
+	}
+	deadline = get_ticks() + ms_to_ticks(BRINGUP_TIMEOUT_MS);
+	while (!cpumask_test(&cpu_online_mask, id)) {
+		if (get_ticks() < deadline)
+			continue;
+		if (__atomic_compare_exchange_n(&bringup_state[id], &expected,
+						CPU_ABANDONED, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			pr_warn("smp: hart %llu did not come up within %d ms, left out\n",
+				(unsigned long long)hartid, BRINGUP_TIMEOUT_MS);
+			return START_ABANDONED;
+		}
+		/* It started just now: it will be online shortly. */
+	}
+	return START_ONLINE;
+}
+
+void smp_init(void)
+{
+	unsigned int i, id = 1, online = 1;
+	char map[160];
+	size_t n = 0;
+
+	if (fdt_plan_harts(&boot_info, current_hartid(), NR_CPUS, &plan))
+		pr_warn("smp: boot hart %lu is not a usable hart of the device tree; running on it alone\n",
+			current_hartid());
+	for (i = 0; i < plan.nr_skipped; i++)
+		pr_info("smp: hart %llu skipped: %s\n",
+			(unsigned long long)plan.skipped[i].hartid,
+			plan.skipped[i].reason);
+
+	for (i = 1; i < plan.nr_cpus; i++) {
+		switch (start_hart(id, plan.hartid[i])) {
+		case START_ONLINE:
+			online++;
+			id++;
+			break;
+		case START_ABANDONED:
+			id++;
+			break;
+		case START_FAILED:
+			break;
+		}
+	}
+
+	pr_info("smp: Brought up %u CPU%s\n", online, online == 1 ? "" : "s");
+	for_each_online_cpu(i)
+		n += scnprintf(map + n, sizeof(map) - n, " %u:%lu", i,
+			       cpu_hartid(i));
+	pr_info("smp: CPU:hart%s\n", map);
+}

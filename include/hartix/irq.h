@@ -1,0 +1,51 @@
+/* Interrupts: the platform interrupt controller and the handlers drivers register. */
+#ifndef HARTIX_IRQ_H
+#define HARTIX_IRQ_H
+
+#include <hartix/types.h>
+
+typedef void (*irq_handler_t)(unsigned int irq, void *data);
+
+/* The external interrupt controller (the PLIC), registered by its driver. */
+struct irqchip {
+	const char *name;
+	unsigned int nr_irqs; /* valid interrupt numbers are 1..nr_irqs */
+	/* Route irq to logical CPU cpu only, and unmask it there. */
+	void (*enable)(unsigned int irq, unsigned int cpu);
+	void (*disable)(unsigned int irq);
+	/* On the current hart: the highest pending irq, or 0 for none. */
+	unsigned int (*claim)(void);
+	void (*complete)(unsigned int irq);
+	/* Runs on every hart as it comes online, before interrupts are on. */
+	void (*cpu_init)(void);
+};
+
+void irqchip_register(const struct irqchip *chip);
+
+/*
+ * Installs handler for irq and enables it (routed to CPU 0). 0, or
+ * -ENODEV without an irqchip, -EINVAL for a bad number, -EBUSY if taken.
+ */
+int request_irq(unsigned int irq, irq_handler_t handler, void *data);
+void free_irq(unsigned int irq);
+
+/* Trap code: a supervisor external interrupt arrived on this hart. */
+void handle_external_irq(void);
+
+/* Per-CPU late init: set up this hart's irqchip context. */
+void irq_cpu_init(void);
+
+/* Valid interrupt numbers are 1..irq_nr_irqs(); 0 without an irqchip. */
+unsigned int irq_nr_irqs(void);
+/* How many times irq was claimed since boot (for /proc/interrupts). */
+u64 irq_count(unsigned int irq);
+
+/*
+ * Test hooks of the PLIC driver: its S-mode contexts (0 when no PLIC was
+ * probed) and, for the i-th of them, the enable word holding irq and the
+ * hart the context belongs to.
+ */
+unsigned int plic_nr_s_contexts(void);
+u32 plic_enable_word(unsigned int i, unsigned int irq, u64 *hartid);
+
+#endif

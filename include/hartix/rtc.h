@@ -1,0 +1,23 @@
+/* Real-time clocks: wall-clock time from the RTC driver that registered first. */
+#ifndef HARTIX_RTC_H
+#define HARTIX_RTC_H
+
+#include <hartix/types.h>
+
+struct rtc_device {
+	const char *name;
+	/* Seconds since 1970-01-01 00:00:00 UTC; 0 or a negative errno. */
+	int (*read_time)(struct rtc_device *rtc, s64 *secs);
+	void *data;
+};
+
+/*
+ * Makes rtc the system's clock and prints its time; a second RTC is
+ * refused with a message. Called by drivers at probe.
+ */
+void rtc_register(struct rtc_device *rtc);
+
+/* The wall-clock time in seconds since the epoch: 0, or -ENODEV without an RTC. */
+int rtc_read_time(s64 *secs);
+
+#endif

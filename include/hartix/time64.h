@@ -1,0 +1,20 @@
+/* Calendar conversion of Unix time (seconds since 1970-01-01 UTC), freestanding. */
+#ifndef HARTIX_TIME64_H
+#define HARTIX_TIME64_H
+
+#include <hartix/types.h>
+
+/* A broken-down UTC time; unlike struct tm, year and month are not offset. */
+struct tm_utc {
+	s64 year; /* proleptic Gregorian, 1970 is 1970; wide enough for any s64 */
+	int mon; /* 1..12 */
+	int mday; /* 1..31 */
+	int hour, min, sec;
+	int wday; /* 0 = Sunday */
+	int yday; /* 0..365 */
+};
+
+/* Any secs, negative ones (before 1970) included; no leap seconds. */
+void time64_to_tm(s64 secs, struct tm_utc *out);
+
+#endif

@@ -1,0 +1,32 @@
+/* Per-CPU timer queues: one-shot callbacks at a time CSR deadline, the tick, sleeping. */
+#ifndef HARTIX_TIMER_H
+#define HARTIX_TIMER_H
+
+#include <hartix/types.h>
+
+struct timer {
+	struct timer *next;
+	u64 expires; /* time CSR value */
+	void (*fn)(struct timer *t);
+	unsigned int cpu; /* queue it is on */
+	bool queued;
+};
+
+/* Queue t on the current CPU; fn runs in interrupt context at expires. */
+void timer_add(struct timer *t, u64 expires);
+/* Remove t if still queued; true if it was (fn then never runs). */
+bool timer_cancel(struct timer *t);
+
+/* This hart: pick the timer method, start the periodic tick. */
+void timer_cpu_init(void);
+/* Trap code: the supervisor timer interrupt fired on this hart. */
+void timer_interrupt(void);
+
+/* Sleep with the hart in wfi until ms milliseconds have passed. */
+void msleep(unsigned int ms);
+/* Busy-wait; for short waits and where sleeping is not possible. */
+void udelay(unsigned int us);
+
+u64 ms_to_ticks(u64 ms);
+
+#endif

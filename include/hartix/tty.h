@@ -1,0 +1,21 @@
+/* The console tty's input: bytes from the serial driver, echoed and queued for a reader. */
+#ifndef HARTIX_TTY_H
+#define HARTIX_TTY_H
+
+/* Bytes queued before the reader falls behind and new ones are dropped. */
+#define TTY_BUF_SIZE 256
+
+/*
+ * From the serial driver's interrupt handler: queues c and echoes it. Every
+ * byte is queued as received ('\r' too, erase characters too: a reader may
+ * already have consumed what they erase, so it edits its own line); the
+ * echo shows '\r' as a new line and backspace/DEL as erasing the last
+ * character typed on the line. Other control characters are not echoed,
+ * so an escape sequence cannot move the cursor. A full queue drops c.
+ */
+void tty_receive_char(char c);
+
+/* The next queued byte (0..255), or -1 if there is none. */
+int tty_read_char(void);
+
+#endif

@@ -1,0 +1,134 @@
+/* Per-CPU timer queues, the periodic tick, msleep and udelay. */
+#include <hartix/kernel.h>
+#include <hartix/smp.h>
+#include <hartix/spinlock.h>
+#include <hartix/time.h>
+#include <hartix/timer.h>
+#include <asm/irqflags.h>
+#include <asm/timer.h>
+
+/*
+ * Each CPU's queue is a list sorted by expiry. Its lock protects the list
+ * and the queued flags of the timers on it; timers are added on the local
+ * CPU, but timer_cancel() may run anywhere. Callbacks run without the lock.
+ */
+struct timer_base {
+	spinlock_t lock;
+	struct timer *head;
+	struct timer tick;
+};
+
+static struct timer_base timer_bases[NR_CPUS];
+
+u64 ms_to_ticks(u64 ms)
+{
+	return ms * timebase_freq / 1000;
+}
+
+static void program_next(struct timer_base *base)
+{
+	arch_timer_program(base->head ? base->head->expires : UINT64_MAX);
+}
+
+void timer_add(struct timer *t, u64 expires)
+{
+	struct timer_base *base = &timer_bases[smp_processor_id()];
+	unsigned long flags = spin_lock_irqsave(&base->lock);
+	struct timer **pos = &base->head;
+
+	BUG_ON(t->queued);
+	t->expires = expires;
+	t->cpu = smp_processor_id();
+	while (*pos && (*pos)->expires <= expires)
+		pos = &(*pos)->next;
+	t->next = *pos;
+	*pos = t;
+	t->queued = true;
+	if (base->head == t)
+		program_next(base);
+	spin_unlock_irqrestore(&base->lock, flags);
+}
+
+bool timer_cancel(struct timer *t)
+{
+	struct timer_base *base = &timer_bases[t->cpu];
+	unsigned long flags = spin_lock_irqsave(&base->lock);
+	struct timer **pos;
+	bool was_queued = t->queued;
+
+	for (pos = &base->head; was_queued && *pos; pos = &(*pos)->next) {
+		if (*pos == t) {
+			*pos = t->next;
+			t->queued = false;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&base->lock, flags);
+	return was_queued;
+}
+
+void timer_interrupt(void)
+{
+	struct timer_base *base = &timer_bases[smp_processor_id()];
+	u64 now = get_ticks();
+	struct timer *t;
+
+	spin_lock(&base->lock);
+	while ((t = base->head) && t->expires <= now) {
+		base->head = t->next;
+		t->queued = false;
+		spin_unlock(&base->lock);
+		t->fn(t);
+		spin_lock(&base->lock);
+	}
+	program_next(base);
+	spin_unlock(&base->lock);
+}
+
+static void tick(struct timer *t)
+{
+	u64 period = timebase_freq / CONFIG_HZ;
+
+	this_cpu()->ticks++;
+	/* From the last deadline, not from now: no drift. */
+	timer_add(t, t->expires + period);
+}
+
+void timer_cpu_init(void)
+{
+	struct cpu *cpu = this_cpu();
+	struct timer_base *base = &timer_bases[cpu->id];
+
+	cpu->has_sstc = arch_timer_probe_sstc();
+	base->tick.fn = tick;
+	timer_add(&base->tick, get_ticks() + timebase_freq / CONFIG_HZ);
+}
+
+struct sleeper {
+	struct timer timer;
+	bool done;
+};
+
+static void wake_sleeper(struct timer *t)
+{
+	WRITE_ONCE(container_of(t, struct sleeper, timer)->done, true);
+}
+
+void msleep(unsigned int ms)
+{
+	struct sleeper s = { .timer = { .fn = wake_sleeper }, .done = false };
+	unsigned long flags = local_irq_save();
+
+	timer_add(&s.timer, get_ticks() + ms_to_ticks(ms));
+	while (!READ_ONCE(s.done))
+		cpu_wait_for_interrupt();
+	local_irq_restore(flags);
+}
+
+void udelay(unsigned int us)
+{
+	u64 end = get_ticks() + (u64)us * timebase_freq / 1000000;
+
+	while (get_ticks() < end)
+		;
+}

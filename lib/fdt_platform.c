@@ -1,0 +1,251 @@
+/* Platform discovery from the device tree: usable harts, PLIC contexts, the console node. */
+#include <hartix/compiler.h>
+#include <hartix/errno.h>
+#include <hartix/fdt.h>
+#include <hartix/fdt_platform.h>
+#include <hartix/fdt_scan.h>
+#include <hartix/string.h>
+
+/* The PLIC's interrupts-extended names these hart-local interrupts. */
+#define IRQ_S_EXT 9
+#define IRQ_M_EXT 11
+
+/* Bounds the interrupt-parent walk, which phandles could send in a loop. */
+#define MAX_IRQ_PARENT_HOPS 64
+
+/* Why the tree rules @cpu out as a CPU, or NULL if it is usable. */
+static const char *hart_unusable(const struct fdt_cpu *cpu)
+{
+	if (!cpu->enabled)
+		return "disabled";
+	if (!cpu->mmu_type)
+		return "no MMU (mmu-type missing)";
+	if (!fdt_cpu_has_mmu(cpu))
+		return "mmu-type riscv,none";
+	return NULL;
+}
+
+static bool planned(const struct fdt_hart_plan *plan, u64 hartid)
+{
+	unsigned int i;
+
+	for (i = 0; i < plan->nr_cpus; i++)
+		if (plan->hartid[i] == hartid)
+			return true;
+	return false;
+}
+
+static void skip_hart(struct fdt_hart_plan *plan, u64 hartid,
+		      const char *reason)
+{
+	plan->skipped[plan->nr_skipped].hartid = hartid;
+	plan->skipped[plan->nr_skipped].reason = reason;
+	plan->nr_skipped++;
+}
+
+int fdt_plan_harts(const struct fdt_boot_info *bi, u64 boot_hartid,
+		   unsigned int max_cpus, struct fdt_hart_plan *plan)
+{
+	const char *why = "not in the device tree";
+	int boot = -1, i;
+
+	memset(plan, 0, sizeof(*plan));
+	max_cpus = min(max(max_cpus, 1U), (unsigned int)FDT_MAX_CPUS);
+
+	/* The first usable node with the boot hart's id is the boot CPU. */
+	for (i = 0; i < bi->ncpus && boot < 0; i++) {
+		if (bi->cpu[i].hartid != boot_hartid)
+			continue;
+		why = hart_unusable(&bi->cpu[i]);
+		if (!why)
+			boot = i;
+	}
+	plan->nr_cpus = 1;
+	plan->hartid[0] = boot_hartid;
+	plan->cpu_node[0] = boot >= 0 ? bi->cpu[boot].node : -1;
+	if (boot < 0) {
+		/* The caller still runs on it: say why the tree rules it out. */
+		skip_hart(plan, boot_hartid, why);
+		return -ENOENT;
+	}
+
+	for (i = 0; i < bi->ncpus; i++) {
+		const struct fdt_cpu *cpu = &bi->cpu[i];
+
+		if (i == boot)
+			continue;
+		why = hart_unusable(cpu);
+		if (!why && planned(plan, cpu->hartid))
+			why = "duplicate hart id";
+		if (!why && plan->nr_cpus == max_cpus)
+			why = "beyond the CPU limit";
+		if (why) {
+			skip_hart(plan, cpu->hartid, why);
+			continue;
+		}
+		plan->hartid[plan->nr_cpus] = cpu->hartid;
+		plan->cpu_node[plan->nr_cpus] = cpu->node;
+		plan->nr_cpus++;
+	}
+	return 0;
+}
+
+static int plic_fail(const char **why, const char *reason)
+{
+	*why = reason;
+	return -EINVAL;
+}
+
+/*
+ * The hart whose local interrupt controller @phandle names: 0, -ENOENT when
+ * the node is something else (the context is then skipped), -EINVAL when
+ * no node has that phandle.
+ */
+static int intc_hartid(const void *fdt, u32 phandle, u64 *hartid)
+{
+	int intc = fdt_node_by_phandle(fdt, phandle);
+	int cpu;
+	const char *type;
+
+	if (intc < 0)
+		return -EINVAL;
+	if (!fdt_node_is_compatible(fdt, intc, "riscv,cpu-intc"))
+		return -ENOENT;
+	cpu = fdt_parent(fdt, intc);
+	if (cpu < 0)
+		return -ENOENT;
+	type = fdt_getprop_string(fdt, cpu, "device_type");
+	if (!type || strcmp(type, "cpu") || fdt_reg(fdt, cpu, 0, hartid, NULL))
+		return -ENOENT;
+	return 0;
+}
+
+int fdt_plic_parse(const void *fdt, int node, struct fdt_plic_info *info,
+		   const char **why)
+{
+	const char *ignored;
+	const u8 *ctx;
+	int len, i, ret;
+
+	if (!why)
+		why = &ignored;
+	memset(info, 0, sizeof(*info));
+	if (fdt_reg(fdt, node, 0, &info->base, &info->size))
+		return plic_fail(why, "PLIC reg missing or malformed");
+	if (!fdt_getprop_u32(fdt, node, "riscv,ndev", &info->ndev))
+		return plic_fail(why, "riscv,ndev missing or not one cell");
+	/* Source 0 is reserved; the register layout has room for 1023. */
+	if (info->ndev > 1023)
+		return plic_fail(why, "riscv,ndev above 1023");
+	ctx = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	if (!ctx || len <= 0)
+		return plic_fail(why, "interrupts-extended missing or empty");
+	/* Each context is <&cpu-intc N>: riscv,cpu-intc has one cell. */
+	if (len % 8)
+		return plic_fail(why,
+				 "interrupts-extended is not a list of <phandle irq> pairs");
+
+	info->nr_contexts = (unsigned int)len / 8;
+	for (i = 0; i < len / 8; i++) {
+		u32 phandle = fdt32_ld(ctx + i * 8);
+		u32 irq = fdt32_ld(ctx + i * 8 + 4);
+		u64 hartid;
+
+		/* M-mode contexts belong to the firmware; Hartix runs in S. */
+		if (phandle == 0xffffffffU || irq != IRQ_S_EXT)
+			continue;
+		ret = intc_hartid(fdt, phandle, &hartid);
+		if (ret == -EINVAL)
+			return plic_fail(why,
+					 "interrupts-extended names an unknown phandle");
+		/*
+		 * A second S context of the same hart is ignored, as Linux
+		 * does; past the table's end are harts beyond FDT_MAX_CPUS,
+		 * which are never brought up.
+		 */
+		if (ret || fdt_plic_context_of(info, hartid) >= 0 ||
+		    info->nr_s == FDT_PLIC_MAX_CONTEXTS)
+			continue;
+		info->s_ctx[info->nr_s].hartid = hartid;
+		info->s_ctx[info->nr_s].context = (unsigned int)i;
+		info->nr_s++;
+	}
+	return 0;
+}
+
+int fdt_plic_context_of(const struct fdt_plic_info *info, u64 hartid)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->nr_s; i++)
+		if (info->s_ctx[i].hartid == hartid)
+			return (int)info->s_ctx[i].context;
+	return -1;
+}
+
+/* Nodes under a disabled one are not probed, so they cannot be consoles. */
+int fdt_console_node(const void *fdt, const char *const *compatibles)
+{
+	int depth = 0, skip_below = -1;
+	int node = fdt_stdout_node(fdt, NULL);
+	const char *const *c;
+
+	if (node >= 0)
+		return node;
+	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		if (skip_below >= 0 && depth > skip_below)
+			continue;
+		skip_below = -1;
+		if (!fdt_node_is_enabled(fdt, node)) {
+			skip_below = depth;
+			continue;
+		}
+		for (c = compatibles; *c; c++)
+			if (fdt_node_is_compatible(fdt, node, *c))
+				return node;
+	}
+	return -ENOENT;
+}
+
+/*
+ * The interrupt parent as Linux finds it: the node's interrupt-parent, else
+ * its tree parent's, until a node that says #interrupt-cells.
+ */
+static int irq_parent(const void *fdt, int node)
+{
+	unsigned int hops;
+	u32 phandle;
+
+	for (hops = 0; hops < MAX_IRQ_PARENT_HOPS; hops++) {
+		if (fdt_getprop_u32(fdt, node, "interrupt-parent", &phandle))
+			node = fdt_node_by_phandle(fdt, phandle);
+		else
+			node = fdt_parent(fdt, node);
+		if (node < 0)
+			return -EINVAL;
+		if (fdt_getprop(fdt, node, "#interrupt-cells", NULL))
+			return node;
+	}
+	return -EINVAL;
+}
+
+int fdt_device_irq(const void *fdt, int node, int index)
+{
+	int len, parent;
+	const u8 *irqs;
+	u32 cells, irq;
+
+	irqs = fdt_getprop(fdt, node, "interrupts", &len);
+	if (!irqs)
+		return -ENOENT;
+	parent = irq_parent(fdt, node);
+	if (parent < 0 ||
+	    !fdt_getprop_u32(fdt, parent, "#interrupt-cells", &cells) ||
+	    cells != 1 || len % 4)
+		return -EINVAL;
+	if (index < 0 || index >= len / 4)
+		return -ENOENT;
+	irq = fdt32_ld(irqs + index * 4);
+	return irq > (u32)__INT_MAX__ ? -EINVAL : (int)irq;
+}
