@@ -24,7 +24,7 @@ static void print_boot_time(void)
 		(unsigned long long)(kernel % NSEC_PER_MSEC / 1000));
 }
 
-void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
+void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 {
 	int failed;
 
@@ -52,6 +52,7 @@ void start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	failed = IS_ENABLED(CONFIG_KTEST) ? ktest_run_requested() : -1;
 	if (failed >= 0)
 		machine_power_off(failed ? EXIT_FAILURE : EXIT_OK);
-	pr_info("Nothing to run yet: powering off\n");
-	machine_power_off(EXIT_OK);
+	pr_info("Nothing to run yet: idling; console input echoes\n");
+	for (;;)
+		cpu_wait_for_interrupt();
 }

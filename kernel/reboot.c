@@ -32,15 +32,17 @@ void register_power_off_handler(struct power_off_handler *h)
 
 void machine_power_off(int status)
 {
-	int i;
+	int i, err;
 
 	local_irq_disable();
 	smp_send_stop();
 	for (i = 0; i < nr_handlers; i++)
 		handlers[i]->power_off(handlers[i], status);
-	sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN,
-			 status ? SBI_SRST_REASON_FAILURE :
-				  SBI_SRST_REASON_NONE);
+	err = sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN,
+			       status ? SBI_SRST_REASON_FAILURE :
+					SBI_SRST_REASON_NONE);
+	pr_emerg("power-off: no method worked (SBI system reset: error %d); halted\n",
+		 err);
 	for (;;)
 		__asm__ __volatile__("wfi");
 }

@@ -1,4 +1,4 @@
-/* Platform discovery from the device tree: usable harts, PLIC contexts, the console node. */
+/* Platform discovery from the device tree: harts, PLIC contexts, console. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>
 #include <hartix/fdt.h>
@@ -6,9 +6,8 @@
 #include <hartix/fdt_scan.h>
 #include <hartix/string.h>
 
-/* The PLIC's interrupts-extended names these hart-local interrupts. */
+/* The hart-local interrupt of a PLIC context Hartix can use. */
 #define IRQ_S_EXT 9
-#define IRQ_M_EXT 11
 
 /* Bounds the interrupt-parent walk, which phandles could send in a loop. */
 #define MAX_IRQ_PARENT_HOPS 64
@@ -64,7 +63,7 @@ int fdt_plan_harts(const struct fdt_boot_info *bi, u64 boot_hartid,
 	plan->hartid[0] = boot_hartid;
 	plan->cpu_node[0] = boot >= 0 ? bi->cpu[boot].node : -1;
 	if (boot < 0) {
-		/* The caller still runs on it: say why the tree rules it out. */
+		/* The caller still runs on it: say why the tree says no. */
 		skip_hart(plan, boot_hartid, why);
 		return -ENOENT;
 	}
@@ -151,19 +150,19 @@ int fdt_plic_parse(const void *fdt, int node, struct fdt_plic_info *info,
 		u32 irq = fdt32_ld(ctx + i * 8 + 4);
 		u64 hartid;
 
-		/* M-mode contexts belong to the firmware; Hartix runs in S. */
-		if (phandle == 0xffffffffU || irq != IRQ_S_EXT)
+		if (phandle == 0xffffffffU)
 			continue;
 		ret = intc_hartid(fdt, phandle, &hartid);
 		if (ret == -EINVAL)
 			return plic_fail(why,
 					 "interrupts-extended names an unknown phandle");
 		/*
-		 * A second S context of the same hart is ignored, as Linux
-		 * does; past the table's end are harts beyond FDT_MAX_CPUS,
-		 * which are never brought up.
+		 * M-mode contexts (11) belong to the firmware. A second S
+		 * context of the same hart is ignored, as Linux does; past the
+		 * table's end are harts beyond FDT_MAX_CPUS, never brought up.
 		 */
-		if (ret || fdt_plic_context_of(info, hartid) >= 0 ||
+		if (ret || irq != IRQ_S_EXT ||
+		    fdt_plic_context_of(info, hartid) >= 0 ||
 		    info->nr_s == FDT_PLIC_MAX_CONTEXTS)
 			continue;
 		info->s_ctx[info->nr_s].hartid = hartid;

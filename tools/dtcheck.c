@@ -1,5 +1,5 @@
-/* dtcheck: what Hartix would find in a device tree blob; built and run by tools/dtcheck. */
-#include <hartix/compiler.h> /* before libc, whose cdefs.h #undefs __always_inline */
+/* dtcheck: what Hartix would find in a device tree; run by tools/dtcheck. */
+#include <hartix/compiler.h> /* first: glibc #undefs its __always_inline */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -121,13 +121,13 @@ static void *load_blob(const char *file, size_t *size)
 		die(2, "%s: %s", file, strerror(errno));
 	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
 		die(2, "%s: not a regular file", file);
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf || fread(buf, 1, (size_t)st.st_size, f) != (size_t)st.st_size) {
+	*size = (size_t)st.st_size;
+	buf = malloc(*size ? *size : 1);
+	if (!buf || fread(buf, 1, *size, f) != *size) {
 		free(buf);
 		die(2, "%s: read error", file);
 	}
 	fclose(f);
-	*size = (size_t)st.st_size;
 	return buf;
 }
 
@@ -189,10 +189,13 @@ static void print_memory(const struct fdt_boot_info *bi)
 	int i;
 
 	printf("Memory:\n");
-	for (i = 0; i < bi->nmem; i++)
-		printf("  %#llx-%#llx  %s\n", (unsigned long long)bi->mem[i].base,
-		       (unsigned long long)(bi->mem[i].base + bi->mem[i].size - 1),
-		       human_size(bi->mem[i].size));
+	for (i = 0; i < bi->nmem; i++) {
+		const struct fdt_mem_region *m = &bi->mem[i];
+
+		printf("  %#llx-%#llx  %s\n", (unsigned long long)m->base,
+		       (unsigned long long)(m->base + m->size - 1),
+		       human_size(m->size));
+	}
 	if (!bi->nmem)
 		printf("  none\n");
 	printf("Reserved:\n");
@@ -247,6 +250,7 @@ static void print_isa(const struct fdt_cpu *cpu)
 static u64 choose_boot_hart(const struct fdt_boot_info *bi,
 			    const struct options *o, struct fdt_hart_plan *plan)
 {
+	const char *why;
 	int i;
 
 	if (o->boot_hart >= 0) {
@@ -258,13 +262,14 @@ static u64 choose_boot_hart(const struct fdt_boot_info *bi,
 		       "--boot-hart N for another)\n", bi->boot_hartid);
 		return bi->boot_hartid;
 	}
+	why = plan->skipped[0].reason;
 	for (i = 0; i < bi->ncpus; i++) {
 		if (fdt_plan_harts(bi, bi->cpu[i].hartid, o->nr_cpus, plan))
 			continue;
-		printf("Boot hart:  %llu (the first usable one; the header's "
-		       "boot_cpuid_phys %u is not usable; --boot-hart N for "
-		       "another)\n", (unsigned long long)bi->cpu[i].hartid,
-		       bi->boot_hartid);
+		printf("Boot hart:  %llu (the first usable one; --boot-hart N "
+		       "for another)\n  the header's boot_cpuid_phys %u is not "
+		       "usable: %s\n", (unsigned long long)bi->cpu[i].hartid,
+		       bi->boot_hartid, why);
 		return bi->cpu[i].hartid;
 	}
 	printf("Boot hart:  %u (the header's boot_cpuid_phys; no hart is "

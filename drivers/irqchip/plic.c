@@ -128,7 +128,7 @@ u32 plic_enable_word(unsigned int i, unsigned int irq, u64 *hartid)
 	return readl(plic_reg(PLIC_ENABLE(plic_info.s_ctx[i].context, irq)));
 }
 
-/* "hart0->1 hart1->3 ...", a line per few harts to stay within printk's line. */
+/* "hart0->1 hart1->3 ...", split to stay within a printk line. */
 static void plic_print_contexts(const struct device *dev)
 {
 	char line[160];
@@ -141,17 +141,38 @@ static void plic_print_contexts(const struct device *dev)
 		n += scnprintf(line + n, sizeof(line) - n, " hart%llu->%u",
 			       (unsigned long long)plic_info.s_ctx[i].hartid,
 			       plic_info.s_ctx[i].context);
-		if (n > sizeof(line) - 32 || i + 1 == plic_info.nr_s) {
+		/* An entry takes at most 37 characters. */
+		if (n > sizeof(line) - 48 || i + 1 == plic_info.nr_s) {
 			pr_info("%s: S-mode contexts:%s\n", dev->name, line);
 			n = 0;
 		}
 	}
 }
 
+/*
+ * Priority and enable registers are WARL: where nothing is implemented
+ * they read back 0. Probe-time only, while every source is still masked.
+ */
+static bool plic_source_works(unsigned int irq)
+{
+	void *en = plic_info.nr_s ?
+		plic_reg(PLIC_ENABLE(plic_info.s_ctx[0].context, irq)) : NULL;
+	u32 bit = 1U << (irq % 32);
+	bool ok = readl(plic_reg(PLIC_PRIORITY(irq))) != 0;
+
+	if (ok && en) {
+		writel(bit, en);
+		ok = readl(en) & bit;
+		writel(0, en);
+	}
+	return ok;
+}
+
 static int plic_probe(struct device *dev)
 {
 	unsigned int i, irq, top = 0;
 	const char *why;
+	u32 dt_ndev;
 	u64 need;
 
 	if (plic_base)
@@ -162,10 +183,12 @@ static int plic_probe(struct device *dev)
 	}
 	for (i = 0; i < plic_info.nr_s; i++)
 		top = max(top, plic_info.s_ctx[i].context);
-	need = plic_info.nr_s ? PLIC_CLAIM(top) + 4 : PLIC_PRIORITY(plic_info.ndev) + 4;
+	need = PLIC_PRIORITY(plic_info.ndev) + 4;
+	if (plic_info.nr_s)
+		need = max(need, (u64)PLIC_CLAIM(top) + 4);
 	if (plic_info.size < need) {
-		pr_warn("%s: reg size %#llx too small for context %u\n",
-			dev->name, (unsigned long long)plic_info.size, top);
+		pr_warn("%s: reg size %#llx does not cover its registers\n",
+			dev->name, (unsigned long long)plic_info.size);
 		return -EINVAL;
 	}
 	plic_base = ioremap(plic_info.base, plic_info.size);
@@ -180,16 +203,16 @@ static int plic_probe(struct device *dev)
 	for (irq = 1; irq <= plic_info.ndev; irq++)
 		writel(1, plic_reg(PLIC_PRIORITY(irq)));
 	/*
-	 * Priorities are WARL and read 0 where no source is wired: QEMU up
-	 * to 7.2 says riscv,ndev = 96 for its sources 1..95. An irq that
-	 * can never be unmasked must not be requestable.
+	 * An irq that can never be unmasked must not be requestable: drop
+	 * the top sources that do not work. QEMU 7.2's virt says
+	 * riscv,ndev = 96, yet its source 96 has no enable bit.
 	 */
-	ndev = plic_info.ndev;
-	while (ndev && !readl(plic_reg(PLIC_PRIORITY(ndev))))
-		ndev--;
-	if (ndev != plic_info.ndev)
-		pr_warn("%s: riscv,ndev is %u but sources above %u do not exist\n",
-			dev->name, plic_info.ndev, ndev);
+	dt_ndev = plic_info.ndev;
+	while (plic_info.ndev && !plic_source_works(plic_info.ndev))
+		plic_info.ndev--;
+	if (plic_info.ndev != dt_ndev)
+		pr_info("%s: riscv,ndev is %u, but sources above %u cannot be enabled\n",
+			dev->name, dt_ndev, plic_info.ndev);
 	for (i = 0; i < plic_info.nr_s; i++)
 		for (irq = 0; irq <= plic_info.ndev; irq += 32)
 			writel(0, plic_reg(PLIC_ENABLE(plic_info.s_ctx[i].context,

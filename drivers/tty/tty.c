@@ -25,7 +25,8 @@ static unsigned int echo_col;
 static void tty_echo(char c)
 {
 	if (c == '\r' || c == '\n') {
-		console_write_raw("\r\n", 2);
+		/* Consoles expand "\n" to "\r\n" themselves. */
+		console_write_raw("\n", 1);
 		echo_col = 0;
 	} else if (c == CHAR_BS || c == CHAR_DEL) {
 		if (echo_col) {

@@ -21,6 +21,12 @@ static inline void cpumask_clear_cpu(cpumask_t *m, unsigned int cpu)
 	__atomic_fetch_and(&m->bits, ~(1ULL << cpu), __ATOMIC_RELAXED);
 }
 
+/* The whole set, read once: masks change under us (CPUs going on/offline). */
+static inline u64 cpumask_bits(const cpumask_t *m)
+{
+	return __atomic_load_n(&m->bits, __ATOMIC_ACQUIRE);
+}
+
 static inline bool cpumask_test(const cpumask_t *m, unsigned int cpu)
 {
 	return __atomic_load_n(&m->bits, __ATOMIC_RELAXED) & (1ULL << cpu);

@@ -24,14 +24,17 @@ BIOS = {
 # "[    0.123456][hart1] text" -> "text"
 PRINTK_PREFIX = re.compile(r"^\[\s*\d+\.\d+\]\[hart\d+\] ?")
 FATAL = re.compile(r"Kernel panic|Oops:|recursive panic")
+# The end of boot; the kernel then idles until there is something to run.
+BOOTED = r"Booted in [^\n]*\n"
 
 
 class Result:
-    def __init__(self, status, log, timed_out, seconds):
+    def __init__(self, status, log, timed_out, seconds, stopped=False):
         self.status = status
         self.log = log
         self.timed_out = timed_out
         self.seconds = seconds
+        self.stopped = stopped  # the runner ended QEMU after its last step
 
     @property
     def lines(self):
@@ -56,14 +59,22 @@ def qemu_command(image, smp=1, mem="256M", append=None, bios="default",
     return cmd + list(extra)
 
 
-def boot(cmd, timeout=60, log_path=None, echo=False):
-    """Run QEMU, streaming its output; kill it after timeout seconds."""
+def boot(cmd, timeout=60, log_path=None, echo=False, steps=None):
+    """Run QEMU, streaming its output; kill it after timeout seconds.
+
+    steps: [(regex, bytes or None)]: wait for each regex in the console
+    output (after the previous step's match), then type the bytes. After the
+    last step QEMU is ended (Result.stopped); the kernel keeps running
+    otherwise, waiting for input.
+    """
     start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+    steps = list(steps or [])
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if steps else
+                            subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
-    chunks, timed_out = [], False
+    chunks, timed_out, stopped, seen = [], False, False, 0
     log = open(log_path, "wb") if log_path else None
     try:
         while True:
@@ -78,19 +89,43 @@ def boot(cmd, timeout=60, log_path=None, echo=False):
             if not data:
                 break
             chunks.append(data)
+            text = b"".join(chunks).decode("utf-8", "replace")
+            while steps:
+                m = re.compile(steps[0][0]).search(text, seen)
+                if not m:
+                    break
+                seen = m.end()
+                if steps[0][1] is not None:
+                    proc.stdin.write(steps[0][1])
+                    proc.stdin.flush()
+                steps.pop(0)
+                if not steps:
+                    stopped = True
+            if stopped:
+                time.sleep(0.2)  # let the line being printed finish
+                proc.kill()
             if log:
                 log.write(data)
                 log.flush()
             if echo:
                 sys.stdout.buffer.write(data)
                 sys.stdout.flush()
+        while True:
+            data = os.read(proc.stdout.fileno(), 65536)
+            if not data:
+                break
+            chunks.append(data)
+            if log:
+                log.write(data)
         status = proc.wait()
     finally:
         if log:
             log.close()
         proc.stdout.close()
+        if proc.stdin:
+            proc.stdin.close()
     text = b"".join(chunks).decode("utf-8", "replace")
-    return Result(status, text, timed_out, time.monotonic() - start)
+    return Result(status, text, timed_out, time.monotonic() - start, stopped)
 
 
 def parse_ktap(lines):
@@ -130,12 +165,15 @@ def main():
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--expect-status", type=int, default=0)
     ap.add_argument("--log")
+    ap.add_argument("--stop-after-boot", action="store_true",
+                    help="end QEMU once the kernel printed 'Booted in'")
     args = ap.parse_args()
     res = boot(qemu_command(args.image, args.smp, args.mem, args.append,
                             args.bios, args.machine),
-               args.timeout, args.log, echo=True)
+               args.timeout, args.log, echo=True,
+               steps=[(BOOTED, None)] if args.stop_after_boot else None)
     ok = res.booted and not res.fatal and not res.timed_out and \
-        res.status == args.expect_status
+        (res.stopped or res.status == args.expect_status)
     for name, passed, skip in parse_ktap(res.lines):
         print("%s %s" % ("SKIP" if skip else "PASS" if passed else "FAIL",
                          name))

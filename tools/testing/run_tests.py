@@ -200,12 +200,15 @@ def build_config(r, name, target, env=None):
     return os.path.join(objdir, "arch", "riscv", "boot", "Image") if ok else None
 
 
-def check_boot(r, name, image, expect_status=0, timeout=60,
-               append="loglevel=7", **kw):
-    """Boot to "Booted in"; loglevel=7 shows it whatever the config's level."""
+def check_boot(r, name, image, timeout=60, append="loglevel=7", steps=None,
+               **kw):
+    """Boot to "Booted in", then end QEMU (the kernel idles after boot).
+
+    loglevel=7 shows the line whatever the configuration's level.
+    """
     res = qemu_run.boot(qemu_run.qemu_command(image, append=append, **kw),
-                        timeout,
-                        r.logfile(name))
+                        timeout, r.logfile(name),
+                        steps=steps or [(qemu_run.BOOTED, None)])
     problems = []
     if res.timed_out:
         problems.append("timed out after %d s" % timeout)
@@ -213,8 +216,9 @@ def check_boot(r, name, image, expect_status=0, timeout=60,
         problems.append("no 'Booted in'")
     if res.fatal:
         problems.append(res.fatal.strip())
-    if res.status != expect_status and not res.timed_out:
-        problems.append("QEMU exit status %d" % res.status)
+    if not res.stopped and not res.timed_out:
+        problems.append("QEMU exited (status %d) before the runner ended it"
+                        % res.status)
     r.report(not problems, name, "; ".join(problems) or
              "%.1f s" % res.seconds, res.log)
     return res
@@ -281,7 +285,7 @@ def phase_ktest(r):
     image = config_image(r, "qemu_virt_defconfig")
     if not image:
         return
-    for smp in (1, 4):
+    for smp in (1, 4, 8):
         run_ktest(r, "smp%d" % smp, image, smp)
     run_ktest(r, "filter", image, 2, "ktest.filter=lib loglevel=7", ["lib"])
     up = config_image(r, "qemu_virt_up_defconfig")
@@ -296,7 +300,15 @@ def phase_boot(r):
         return
     for mem in ("64M", "2G"):
         check_boot(r, "boot/mem-%s" % mem, image, smp=4, mem=mem)
-    check_boot(r, "boot/smp8", image, smp=8)
+    res = check_boot(r, "boot/smp8", image, smp=8)
+    r.report("smp: Brought up 8 CPUs" in "\n".join(res.lines),
+             "boot/smp8-all-harts-online", "", res.log)
+    res = check_boot(r, "boot/console-echo-by-interrupt", image, smp=4,
+                     steps=[(qemu_run.BOOTED, b"hartix echo\r"),
+                            (r"hartix echo\r*\n", None)])
+    r.report(res.stopped and "console input on irq" in res.log,
+             "boot/console-echo-by-interrupt-path", "", res.log)
+    sifive_u(r)
     for bios in ("fw_jump", "fw_dynamic"):
         check_boot(r, "boot/debian-opensbi-%s" % bios, image, smp=2, bios=bios)
     res = check_boot(r, "boot/bootargs-bad-values", image, smp=1,
@@ -336,6 +348,18 @@ def crash_boots(r, image):
             problems.append("QEMU exit status %d, expected 2" % res.status)
         r.report(not problems, "boot/crash-%s" % kind, "; ".join(problems),
                  res.log)
+
+
+def sifive_u(r):
+    """QEMU sifive_u: hart 0 has no MMU, the console is a SiFive UART."""
+    image = config_image(r, "qemu_virt_defconfig")
+    if not image:
+        return
+    res = check_boot(r, "boot/sifive_u-smp5", image, smp=5, machine="sifive_u")
+    text = "\n".join(res.lines)
+    r.report("smp: Brought up 4 CPUs" in text and
+             "hart 0 skipped: " in text,
+             "boot/sifive_u-4-cpus-hart0-skipped", "", res.log)
 
 
 def bad_dtb_boot(r, image):

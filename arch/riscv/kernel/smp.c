@@ -88,7 +88,7 @@ void smp_call_function(const cpumask_t *mask, void (*fn)(void *arg),
 		       void *arg, bool wait)
 {
 	unsigned int self = smp_processor_id(), cpu;
-	u64 targets = mask->bits & cpu_online_mask.bits & ~(1ULL << self);
+	u64 targets = cpumask_bits(mask) & cpumask_bits(&cpu_online_mask) & ~(1ULL << self);
 	unsigned long flags;
 
 	for (cpu = 0; cpu < NR_CPUS; cpu++) {
@@ -137,15 +137,15 @@ void smp_send_reschedule(unsigned int cpu)
 void smp_send_stop(void)
 {
 	u64 self = 1ULL << smp_processor_id();
-	u64 others = cpu_online_mask.bits & ~self;
+	u64 others = cpumask_bits(&cpu_online_mask) & ~self;
 	u64 deadline = get_ticks() + ms_to_ticks(STOP_TIMEOUT_MS);
 
 	if (!others)
 		return;
 	send_ipi(others, IPI_STOP);
-	while ((cpu_online_mask.bits & ~self) && get_ticks() < deadline)
+	while ((cpumask_bits(&cpu_online_mask) & ~self) && get_ticks() < deadline)
 		;
-	if (cpu_online_mask.bits & ~self)
+	if (cpumask_bits(&cpu_online_mask) & ~self)
 		pr_emerg("smp: CPUs %#llx did not stop\n",
-			 (unsigned long long)(cpu_online_mask.bits & ~self));
+			 (unsigned long long)(cpumask_bits(&cpu_online_mask) & ~self));
 }

@@ -21,11 +21,11 @@ void flush_tlb_mask(const cpumask_t *mask, unsigned long start,
 		    unsigned long size)
 {
 	u64 self = 1ULL << smp_processor_id();
-	u64 remote = mask->bits & cpu_online_mask.bits & ~self;
+	u64 remote = cpumask_bits(mask) & cpumask_bits(&cpu_online_mask) & ~self;
 	struct flush_range r = { start, size };
 	cpumask_t remote_mask = { remote };
 
-	if (mask->bits & self)
+	if (cpumask_bits(mask) & self)
 		flush_local(&r);
 	if (remote && sbi_remote_sfence_vma_cpus(remote, start, size))
 		smp_call_function(&remote_mask, flush_local, &r, true);

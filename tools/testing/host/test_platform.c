@@ -1,4 +1,4 @@
-/* Host tests of platform discovery (lib/fdt_platform.c) and tools/dtcheck on real and made-up trees. */
+/* Host tests of lib/fdt_platform.c and tools/dtcheck, real and made-up trees. */
 #include <hartix/compiler.h> /* before any libc header, as the other tests do */
 #include <stdarg.h>
 #include <stdio.h>
@@ -460,6 +460,8 @@ static void test_plic_malformed(void)
 			  "interrupts-extended is not a list of <phandle irq> pairs");
 	expect_plic_error("plic-unknown", "<&intc0 11 0x4242 9>",
 			  "interrupts-extended names an unknown phandle");
+	expect_plic_error("plic-unknown-m", "<0x4242 11 &intc0 9>",
+			  "interrupts-extended names an unknown phandle");
 	expect_plic_error("plic-empty", "[]",
 			  "interrupts-extended missing or empty");
 	/* And a NULL why is allowed. */
@@ -544,7 +546,7 @@ static void test_console_real(void)
 
 static void test_console_fallback(void)
 {
-	/* No stdout-path: the first enabled node, not one under a disabled bus. */
+	/* No stdout-path: the first enabled node, none under a disabled bus. */
 	struct blob *b = from_dts("console-fallback",
 		"/dts-v1/;\n"
 		"/ { #address-cells = <2>; #size-cells = <2>;\n"

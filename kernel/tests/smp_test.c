@@ -1,0 +1,166 @@
+/* SMP tests: every hart runs code, IPIs arrive, locks hold under contention from all harts. */
+#include <hartix/kernel.h>
+#include <hartix/ktest.h>
+#include <hartix/smp.h>
+#include <hartix/spinlock.h>
+#include <hartix/time.h>
+#include <hartix/timer.h>
+
+/*
+ * A fair lock hands over in ticket order, so under an emulator with more
+ * harts than host cores every handover may wait for a host thread switch:
+ * the total, not the per-hart count, is bounded.
+ */
+#define TORTURE_TOTAL 8000
+
+static unsigned long seen_hart[NR_CPUS];
+
+static void record_hart(void *arg)
+{
+	seen_hart[smp_processor_id()] = current_hartid() + 1;
+}
+
+static void every_cpu_runs_function(struct ktest *t)
+{
+	unsigned int cpu, ran = 0;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		seen_hart[cpu] = 0;
+	on_each_cpu(record_hart, NULL, true);
+	for_each_online_cpu(cpu) {
+		KT_EXPECT_EQ(t, seen_hart[cpu], cpu_hartid(cpu) + 1);
+		ran++;
+	}
+	KT_EXPECT_EQ(t, ran, num_online_cpus());
+	pr_info("        # %u CPUs ran the function\n", ran);
+}
+
+static void ipi_reaches_each_cpu(struct ktest *t)
+{
+	unsigned int cpu, self = smp_processor_id();
+
+	for_each_online_cpu(cpu) {
+		u64 before = READ_ONCE(cpus[cpu].ipis);
+		u64 deadline = get_ticks() + ms_to_ticks(500);
+
+		if (cpu == self)
+			continue;
+		WRITE_ONCE(cpus[cpu].need_resched, false);
+		smp_send_reschedule(cpu);
+		while (!READ_ONCE(cpus[cpu].need_resched) &&
+		       get_ticks() < deadline)
+			cpu_relax();
+		KT_EXPECT(t, READ_ONCE(cpus[cpu].need_resched));
+		KT_EXPECT(t, READ_ONCE(cpus[cpu].ipis) > before);
+	}
+	if (num_online_cpus() == 1)
+		ktest_skip(t, "one CPU online");
+}
+
+static unsigned long call_count;
+
+static void count_call(void *arg)
+{
+	__atomic_fetch_add(&call_count, 1, __ATOMIC_RELAXED);
+}
+
+static void call_function_round_trips(struct ktest *t)
+{
+	int i;
+
+	call_count = 0;
+	for (i = 0; i < 100; i++)
+		on_each_cpu(count_call, NULL, true);
+	KT_EXPECT_EQ(t, call_count, 100 * num_online_cpus());
+	/* Without waiting, then a waiting call flushes the slots. */
+	for (i = 0; i < 10; i++)
+		on_each_cpu(count_call, NULL, false);
+	on_each_cpu(count_call, NULL, true);
+	KT_EXPECT_EQ(t, call_count, 111 * num_online_cpus());
+}
+
+static DEFINE_SPINLOCK(torture_lock);
+static unsigned long torture_counter; /* protected by torture_lock */
+static unsigned long torture_arrived;
+
+static unsigned long torture_rounds(void)
+{
+	return TORTURE_TOTAL / num_online_cpus();
+}
+
+static void torture(void *arg)
+{
+	unsigned long i;
+
+	/* Start together so every hart contends for the whole run. */
+	__atomic_fetch_add(&torture_arrived, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&torture_arrived, __ATOMIC_ACQUIRE) <
+	       num_online_cpus())
+		cpu_relax();
+	for (i = 0; i < torture_rounds(); i++) {
+		spin_lock(&torture_lock);
+		/* A non-atomic read-modify-write: a lost update shows. */
+		WRITE_ONCE(torture_counter, READ_ONCE(torture_counter) + 1);
+		spin_unlock(&torture_lock);
+	}
+}
+
+static void lock_torture_all_harts(struct ktest *t)
+{
+	torture_counter = 0;
+	torture_arrived = 0;
+	on_each_cpu(torture, NULL, true);
+	KT_EXPECT_EQ(t, torture_counter, torture_rounds() * num_online_cpus());
+}
+
+static void msleep_accuracy(struct ktest *t)
+{
+	/* Slack: two ticks plus scheduling noise of the emulator. */
+	const u64 slack_ms = 2 * 1000 / CONFIG_HZ + 30;
+	u64 start = get_ticks(), elapsed_ms;
+
+	msleep(10);
+	elapsed_ms = (get_ticks() - start) * 1000 / timebase_freq;
+	KT_EXPECT(t, elapsed_ms >= 10);
+	KT_EXPECT(t, elapsed_ms <= 10 + slack_ms);
+}
+
+static void every_cpu_ticks(struct ktest *t)
+{
+	u64 before[NR_CPUS] = { 0 };
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		before[cpu] = READ_ONCE(cpus[cpu].ticks);
+	msleep(5 * 1000 / CONFIG_HZ);
+	for_each_online_cpu(cpu)
+		KT_EXPECT(t, READ_ONCE(cpus[cpu].ticks) > before[cpu]);
+}
+
+static bool cancelled_fired;
+
+static void cancelled_fn(struct timer *tm)
+{
+	cancelled_fired = true;
+}
+
+static void timer_cancel_prevents_callback(struct ktest *t)
+{
+	struct timer tm = { .fn = cancelled_fn };
+
+	cancelled_fired = false;
+	timer_add(&tm, get_ticks() + ms_to_ticks(20));
+	KT_EXPECT(t, timer_cancel(&tm));
+	KT_EXPECT(t, !timer_cancel(&tm));
+	msleep(40);
+	KT_EXPECT(t, !cancelled_fired);
+}
+
+KTEST_SUITE(smp,
+	    KTEST_CASE(every_cpu_runs_function),
+	    KTEST_CASE(ipi_reaches_each_cpu),
+	    KTEST_CASE(call_function_round_trips),
+	    KTEST_CASE(lock_torture_all_harts),
+	    KTEST_CASE(msleep_accuracy),
+	    KTEST_CASE(every_cpu_ticks),
+	    KTEST_CASE(timer_cancel_prevents_callback));
