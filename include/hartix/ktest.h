@@ -76,7 +76,7 @@ void ktest_skip(struct ktest *t, const char *reason);
  */
 int ktest_run_requested(void);
 
-/* Crashes on purpose if crashtest=panic|bug|fault|illegal was given. */
+/* Crashes on purpose if crashtest=panic|bug|fault|illegal|stack was given. */
 void crashtest_run(void);
 
 #endif

@@ -36,6 +36,13 @@ static __noinline void crashtest_illegal(void)
 	__asm__ __volatile__(".4byte 0x00000000"); /* defined illegal */
 }
 
+/* A corrupt stack pointer: trap entry must notice instead of looping. */
+static __noinline void crashtest_bad_stack(void)
+{
+	__asm__ __volatile__("li sp, 0x1000\n"
+			     "ebreak" ::: "memory");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -44,6 +51,7 @@ static const struct {
 	{ "bug", crashtest_bug },
 	{ "fault", crashtest_load_fault },
 	{ "illegal", crashtest_illegal },
+	{ "stack", crashtest_bad_stack },
 };
 
 static int set_crashtest(const char *val)

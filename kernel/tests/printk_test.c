@@ -1,6 +1,7 @@
 /* Tests of the printk ring buffer: records, formatting, wrap-around. */
 #include <hartix/ktest.h>
 #include <hartix/printk.h>
+#include <hartix/smp.h>
 #include <hartix/sprintf.h>
 #include <hartix/string.h>
 
@@ -73,8 +74,58 @@ static void ring_wraps_keeping_newest(struct ktest *t)
 	KT_EXPECT(t, strncmp(e.text, "Hartix", 6) != 0);
 }
 
+#define CONCURRENT_LINES 40
+
+/* Lines per CPU: all of them must fit in half the ring, whatever its size. */
+static unsigned int concurrent_lines(void)
+{
+	return min(CONCURRENT_LINES,
+		   (1U << CONFIG_LOG_BUF_SHIFT) / 2 / 64 / num_online_cpus());
+}
+
+static void print_lines(void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < concurrent_lines(); i++)
+		printk(KERN_DEBUG "ktest-conc cpu%u line%02u end\n",
+		       smp_processor_id(), i);
+}
+
+/* Every hart prints at once: each line must arrive whole and exactly once. */
+static void concurrent_printk_lines_intact(struct ktest *t)
+{
+	static struct log_entry e;
+	static u8 seen[NR_CPUS][CONCURRENT_LINES];
+	unsigned int cpu, line, bad = 0, total = 0;
+	u64 seq = 0;
+	char expect[48];
+
+	memset(seen, 0, sizeof(seen));
+	on_each_cpu(print_lines, NULL, true);
+	while (log_read(&seq, &e)) {
+		if (e.len < 10 || memcmp(e.text, "ktest-conc", 10))
+			continue;
+		total++;
+		for (cpu = 0; cpu < NR_CPUS; cpu++)
+			for (line = 0; line < CONCURRENT_LINES; line++) {
+				size_t n = (size_t)snprintf(expect, sizeof(expect),
+					"ktest-conc cpu%u line%02u end", cpu, line);
+
+				if (e.len == n && !memcmp(e.text, expect, n))
+					seen[cpu][line]++;
+			}
+	}
+	for_each_online_cpu(cpu)
+		for (line = 0; line < concurrent_lines(); line++)
+			bad += seen[cpu][line] != 1;
+	KT_EXPECT_EQ(t, bad, 0);
+	KT_EXPECT_EQ(t, total, concurrent_lines() * num_online_cpus());
+}
+
 KTEST_SUITE(printk,
 	    KTEST_CASE(printk_stores_level_and_text),
 	    KTEST_CASE(printk_splits_lines),
 	    KTEST_CASE(log_format_prefix),
-	    KTEST_CASE(ring_wraps_keeping_newest));
+	    KTEST_CASE(ring_wraps_keeping_newest),
+	    KTEST_CASE(concurrent_printk_lines_intact));

@@ -332,15 +332,18 @@ def crash_boots(r, image):
         "fault": ["Oops: load page fault", "epc: crashtest_load_fault+",
                   "badaddr: 0000000000000008"],
         "illegal": ["Oops: illegal instruction", "epc: crashtest_illegal+"],
+        "stack": ["Kernel stack pointer 0x1000 is outside this hart's stack",
+                  "Trapped at crashtest_bad_stack+"],
     }
     for kind, needles in expect.items():
         res = qemu_run.boot(qemu_run.qemu_command(
             image, smp=2, append="crashtest=%s loglevel=7" % kind),
             60, r.logfile("crash-" + kind))
         text = "\n".join(res.lines)
-        missing = [n for n in needles + ["Call trace:", "start_kernel+",
-                                         "---[ end Kernel panic"]
-                   if n not in text]
+        common = ["Call trace:", "---[ end Kernel panic"]
+        if kind != "stack":  # no frames to walk from a bad stack
+            common.append("start_kernel+")
+        missing = [n for n in needles + common if n not in text]
         problems = ["missing %r" % m for m in missing]
         if res.timed_out:
             problems.append("hung")
