@@ -327,6 +327,19 @@ int fdt_next_node(const void *fdt, int node, int *depth)
 	}
 }
 
+int fdt_next_enabled_node(const void *fdt, int node, int *depth)
+{
+	node = fdt_next_node(fdt, node, depth);
+	while (node >= 0 && !fdt_node_is_enabled(fdt, node)) {
+		int top = *depth;
+
+		do
+			node = fdt_next_node(fdt, node, depth);
+		while (node >= 0 && *depth > top);
+	}
+	return node;
+}
+
 int fdt_first_child(const void *fdt, int node)
 {
 	int depth = 0;

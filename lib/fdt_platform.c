@@ -185,21 +185,14 @@ int fdt_plic_context_of(const struct fdt_plic_info *info, u64 hartid)
 /* Nodes under a disabled one are not probed, so they cannot be consoles. */
 int fdt_console_node(const void *fdt, const char *const *compatibles)
 {
-	int depth = 0, skip_below = -1;
+	int depth = 0;
 	int node = fdt_stdout_node(fdt, NULL);
 	const char *const *c;
 
 	if (node >= 0)
 		return node;
-	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
-	     node = fdt_next_node(fdt, node, &depth)) {
-		if (skip_below >= 0 && depth > skip_below)
-			continue;
-		skip_below = -1;
-		if (!fdt_node_is_enabled(fdt, node)) {
-			skip_below = depth;
-			continue;
-		}
+	for (node = fdt_next_enabled_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_enabled_node(fdt, node, &depth)) {
 		for (c = compatibles; *c; c++)
 			if (fdt_node_is_compatible(fdt, node, *c))
 				return node;

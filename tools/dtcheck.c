@@ -382,20 +382,13 @@ static void print_bindings(const void *fdt)
 
 	printf("Drivers that would bind:\n");
 	for (stage = 0; stage < DRIVER_STAGE_COUNT; stage++) {
-		int depth = 0, skip_below = -1;
-		int node = fdt_next_node(fdt, -1, &depth);
+		int depth = 0, node;
 
-		for (; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
+		for (node = fdt_next_enabled_node(fdt, -1, &depth); node >= 0;
+		     node = fdt_next_enabled_node(fdt, node, &depth)) {
 			const struct dt_driver *d;
 			const char *matched;
 
-			if (skip_below >= 0 && depth > skip_below)
-				continue;
-			skip_below = -1;
-			if (!fdt_node_is_enabled(fdt, node)) {
-				skip_below = depth;
-				continue;
-			}
 			d = best_driver(fdt, node, stage, &matched);
 			if (!d)
 				continue;

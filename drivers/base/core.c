@@ -102,19 +102,10 @@ void driver_probe_all(const void *fdt)
 	enum driver_stage stage;
 
 	for (stage = 0; stage < DRIVER_STAGE_COUNT; stage++) {
-		int depth = 0, skip_below = -1;
-		int node = fdt_next_node(fdt, -1, &depth);
+		int depth = 0, node;
 
-		for (; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
-			/* Nothing under a disabled node is probed either. */
-			if (skip_below >= 0 && depth > skip_below)
-				continue;
-			skip_below = -1;
-			if (!fdt_node_is_enabled(fdt, node)) {
-				skip_below = depth;
-				continue;
-			}
+		for (node = fdt_next_enabled_node(fdt, -1, &depth); node >= 0;
+		     node = fdt_next_enabled_node(fdt, node, &depth))
 			probe_node(fdt, node, stage);
-		}
 	}
 }

@@ -71,6 +71,11 @@ int fdt_root(const void *fdt);
  * with *depth == 0 visits exactly its descendants.
  */
 int fdt_next_node(const void *fdt, int node, int *depth);
+/*
+ * The same walk over enabled nodes only: a node with status other than
+ * "okay" is skipped with everything under it, as nothing there is probed.
+ */
+int fdt_next_enabled_node(const void *fdt, int node, int *depth);
 int fdt_first_child(const void *fdt, int node);
 int fdt_next_sibling(const void *fdt, int node);
 int fdt_parent(const void *fdt, int node);
