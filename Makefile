@@ -79,7 +79,6 @@ guiconfig:
 
 savedefconfig:
 	$(Q)$(KCONFIG_RUN) -m savedefconfig --kconfig Kconfig --out $(objtree)/defconfig
-	@echo "  Minimal configuration saved to $(objtree)/defconfig"
 
 defconfig: $(DEFCONFIG)
 

@@ -69,7 +69,7 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt,
 	va_start(ap, fmt);
 	vscnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	pr_info("        # %s: %s:%d: %s\n", t->name, file, line, msg);
+	pr_info("    # %s: %s:%d: %s\n", t->name, file, line, msg);
 	t->failed = true;
 }
 

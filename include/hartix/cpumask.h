@@ -5,6 +5,12 @@
 #include <hartix/compiler.h>
 #include <hartix/types.h>
 
+#ifdef CONFIG_SMP
+#define NR_CPUS CONFIG_NR_CPUS
+#else
+#define NR_CPUS 1
+#endif
+
 typedef struct {
 	u64 bits;
 } cpumask_t;

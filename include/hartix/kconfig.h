@@ -5,8 +5,9 @@
 #include <generated/autoconf.h>
 
 /*
- * IS_ENABLED(CONFIG_FOO) is 1 when CONFIG_FOO is defined to 1 and 0 when it is
+ * IS_ENABLED(option) is 1 when the option is defined to 1 and 0 when it is
  * undefined, usable in plain C 'if' so both branches are always compiled.
+ * (No option is named here: fixdep would make every object depend on it.)
  */
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val
@@ -14,11 +15,5 @@
 #define ___is_defined(val) ____is_defined(__ARG_PLACEHOLDER_##val)
 #define ____is_defined(arg1_or_junk) __take_second_arg(arg1_or_junk 1, 0)
 #define IS_ENABLED(option) __is_defined(option)
-
-#ifdef CONFIG_SMP
-#define NR_CPUS CONFIG_NR_CPUS
-#else
-#define NR_CPUS 1
-#endif
 
 #endif

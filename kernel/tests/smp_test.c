@@ -32,7 +32,7 @@ static void every_cpu_runs_function(struct ktest *t)
 		ran++;
 	}
 	KT_EXPECT_EQ(t, ran, num_online_cpus());
-	pr_info("        # %u CPUs ran the function\n", ran);
+	pr_info("    # %u CPUs ran the function\n", ran);
 }
 
 static void ipi_reaches_each_cpu(struct ktest *t)

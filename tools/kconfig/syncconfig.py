@@ -46,7 +46,7 @@ def main():
               % " ".join(sorted(new)))
     msg = kconf.write_config(config)
     if not msg.startswith("No change"):
-        print("  " + msg.replace("Configuration saved to", "SYNC    ").strip())
+        print("  SYNC    %s" % os.path.relpath(config))
 
     os.makedirs(os.path.join(objtree, "include", "generated"), exist_ok=True)
     os.makedirs(os.path.join(objtree, "include", "config"), exist_ok=True)

@@ -122,11 +122,23 @@ static void setup_memory(phys_addr_t fdt_pa)
 
 	memblock_init(&memblock, memblock_memory, MEMBLOCK_SLOTS,
 		      memblock_reserved, MEMBLOCK_SLOTS);
-	for (i = 0; i < bi->nmem; i++)
-		if (memblock_add(&memblock, bi->mem[i].base, bi->mem[i].size))
+	for (i = 0; i < bi->nmem; i++) {
+		u64 base = bi->mem[i].base, size = bi->mem[i].size;
+
+		/* Only what the direct map reaches can be handed out. */
+		if (base >= DIRECT_MAP_SIZE || size > DIRECT_MAP_SIZE - base) {
+			pr_warn("memblock: memory above %lu GiB is not mapped, ignored: %#llx+%#llx\n",
+				DIRECT_MAP_SIZE >> 30, (unsigned long long)base,
+				(unsigned long long)size);
+			if (base >= DIRECT_MAP_SIZE)
+				continue;
+			size = DIRECT_MAP_SIZE - base;
+		}
+		if (memblock_add(&memblock, base, size))
 			pr_warn("memblock: memory %#llx+%#llx ignored\n",
-				(unsigned long long)bi->mem[i].base,
-				(unsigned long long)bi->mem[i].size);
+				(unsigned long long)base,
+				(unsigned long long)size);
+	}
 	for (i = 0; i < bi->nresv; i++)
 		reserve(bi->resv[i].base, bi->resv[i].size,
 			bi->resv[i].name ? bi->resv[i].name : "memreserve");
