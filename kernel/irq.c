@@ -22,12 +22,13 @@ struct irq_desc {
 };
 
 /*
- * irq_lock protects every irq_desc field except running_on (which its
- * hart clears with a release store, see dispatch()) and the registration
- * of the chip. Dispatch takes it only to snapshot handler and data: a
- * global lock for a few loads per interrupt is cheap at this scale and,
- * unlike a lockless read, can never pair one request's handler with
- * another's data. Lock order: irq_lock, then the chip's own lock.
+ * irq_lock protects the irq_descs and the registration of the chip;
+ * running_on is set under it but cleared by its hart with a release
+ * store (see dispatch()), count is also read by irq_count() without it.
+ * Dispatch takes it only to snapshot handler and data: a global lock for
+ * a few loads per interrupt is cheap at this scale and, unlike a lockless
+ * read, can never pair one request's handler with another's data.
+ * Lock order: irq_lock, then the chip's own lock.
  */
 static DEFINE_SPINLOCK(irq_lock);
 static struct irq_desc irq_descs[MAX_IRQS + 1];
@@ -94,7 +95,7 @@ int request_irq(unsigned int irq, irq_handler_t handler, void *data)
 	if (d->handler) {
 		ret = -EBUSY;
 	} else {
-		/* Installed before the unmask, so the first interrupt finds it. */
+		/* Set before the unmask: the first interrupt finds it. */
 		d->handler = handler;
 		d->data = data;
 		d->reported = false;
@@ -172,7 +173,7 @@ static void dispatch(const struct irqchip *chip, unsigned int irq)
 	if (!handler)
 		return;
 	handler(irq, data);
-	/* Release: the handler's accesses to data happen before free_irq() returns. */
+	/* Release: the handler is done with data before free_irq() returns. */
 	__atomic_store_n(&d->running_on, 0, __ATOMIC_RELEASE);
 }
 

@@ -27,6 +27,11 @@ void irqchip_register(const struct irqchip *chip);
  * -ENODEV without an irqchip, -EINVAL for a bad number, -EBUSY if taken.
  */
 int request_irq(unsigned int irq, irq_handler_t handler, void *data);
+/*
+ * Masks irq and waits until a handler already running on another hart
+ * has returned, so its data may be freed. Not while holding a lock that
+ * handler takes.
+ */
 void free_irq(unsigned int irq);
 
 /* Trap code: a supervisor external interrupt arrived on this hart. */

@@ -76,7 +76,10 @@ void ktest_skip(struct ktest *t, const char *reason);
  */
 int ktest_run_requested(void);
 
-/* Crashes on purpose if crashtest=panic|bug|fault|illegal|stack was given. */
+/*
+ * Crashes on purpose if crashtest= names a kind: panic, bug, fault, illegal,
+ * stack, lock-recursion, lock-unowned (kernel/tests/crashtest.c).
+ */
 void crashtest_run(void);
 
 #endif

@@ -17,7 +17,7 @@ struct rtc_device {
  */
 void rtc_register(struct rtc_device *rtc);
 
-/* The wall-clock time in seconds since the epoch: 0, or -ENODEV without an RTC. */
+/* Wall-clock seconds since the epoch: 0, or -ENODEV without an RTC. */
 int rtc_read_time(s64 *secs);
 
 #endif

@@ -69,8 +69,16 @@ void smp_send_reschedule(unsigned int cpu);
 /* Stops every other hart (panic, power-off). */
 void smp_send_stop(void);
 
+struct pt_regs;
+
 /* Trap code: a supervisor software interrupt (IPI) arrived. */
-void handle_ipi(void);
+void handle_ipi(struct pt_regs *regs);
+
+/*
+ * Asks cpu to print a backtrace of what it was running when the IPI
+ * arrived; a CPU spinning with interrupts masked does not answer.
+ */
+void smp_send_backtrace(unsigned int cpu);
 
 /* Waits for an interrupt with interrupts masked, then takes it. */
 void cpu_wait_for_interrupt(void);

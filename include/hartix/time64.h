@@ -6,7 +6,7 @@
 
 /* A broken-down UTC time; unlike struct tm, year and month are not offset. */
 struct tm_utc {
-	s64 year; /* proleptic Gregorian, 1970 is 1970; wide enough for any s64 */
+	s64 year; /* proleptic Gregorian, not offset; any secs fits */
 	int mon; /* 1..12 */
 	int mday; /* 1..31 */
 	int hour, min, sec;

@@ -3,6 +3,7 @@
 #include <hartix/kernel.h>
 #include <hartix/ktest.h>
 #include <hartix/params.h>
+#include <hartix/spinlock.h>
 #include <hartix/string.h>
 
 /*
@@ -43,6 +44,20 @@ static __noinline void crashtest_bad_stack(void)
 			     "ebreak" ::: "memory");
 }
 
+static DEFINE_SPINLOCK(crash_lock);
+
+/* Caught only with CONFIG_DEBUG_SPINLOCK; otherwise the first one hangs. */
+static __noinline void crashtest_lock_recursion(void)
+{
+	spin_lock(&crash_lock);
+	spin_lock(&crash_lock);
+}
+
+static __noinline void crashtest_lock_unowned(void)
+{
+	spin_unlock(&crash_lock);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -52,6 +67,8 @@ static const struct {
 	{ "fault", crashtest_load_fault },
 	{ "illegal", crashtest_illegal },
 	{ "stack", crashtest_bad_stack },
+	{ "lock-recursion", crashtest_lock_recursion },
+	{ "lock-unowned", crashtest_lock_unowned },
 };
 
 static int set_crashtest(const char *val)

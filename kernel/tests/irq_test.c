@@ -1,4 +1,4 @@
-/* Tests of interrupts and what they feed: the handler table, PLIC routing and dispatch, the RTC, tty input. */
+/* Tests of interrupts and their users: irq table, PLIC routing, dispatch, RTC, tty input. */
 #include <hartix/boot.h>
 #include <hartix/errno.h>
 #include <hartix/fdt.h>
@@ -54,6 +54,23 @@ static void request_irq_checks(struct ktest *t)
 	free_irq(irq);
 	KT_EXPECT_EQ(t, request_irq(irq, nop_handler, NULL), 0);
 	free_irq(irq);
+}
+
+/* Only the first irqchip counts: irq numbers belong to it. */
+static void second_irqchip_refused(struct ktest *t)
+{
+	static const struct irqchip dummy = {
+		.name = "ktest-dummy",
+		.nr_irqs = 7,
+	};
+	unsigned int n = irq_nr_irqs();
+
+	if (!n) {
+		ktest_skip(t, "no irqchip: the dummy would become the first");
+		return;
+	}
+	irqchip_register(&dummy);
+	KT_EXPECT_EQ(t, irq_nr_irqs(), n);
 }
 
 /* Enable words of every S context, for irq's word. */
@@ -172,6 +189,7 @@ static void dispatch_rtc_alarm(struct ktest *t)
 
 KTEST_SUITE(irq,
 	    KTEST_CASE(request_irq_checks),
+	    KTEST_CASE(second_irqchip_refused),
 	    KTEST_CASE(plic_routes_to_cpu0),
 	    KTEST_CASE(dispatch_rtc_alarm));
 

@@ -338,6 +338,12 @@ def crash_boots(r, image):
         "illegal": ["Oops: illegal instruction", "epc: crashtest_illegal+"],
         "stack": ["Kernel stack pointer 0x1000 is outside this hart's stack",
                   "Trapped at crashtest_bad_stack+"],
+        # qemu_virt_defconfig has CONFIG_DEBUG_SPINLOCK.
+        "lock-recursion": ["BUG: spinlock recursion on CPU0",
+                           "taken at crashtest_lock_recursion+",
+                           "crashtest_lock_recursion+"],
+        "lock-unowned": ["BUG: spinlock unlocked by a CPU that does not hold it",
+                         "held by nobody", "crashtest_lock_unowned+"],
     }
     for kind, needles in expect.items():
         res = qemu_run.boot(qemu_run.qemu_command(

@@ -5,9 +5,11 @@
 #include <hartix/time.h>
 #include <hartix/timer.h>
 #include <asm/irqflags.h>
+#include <asm/ptrace.h>
 #include <asm/sbi.h>
+#include <asm/stacktrace.h>
 
-enum ipi_kind { IPI_CALL, IPI_RESCHED, IPI_STOP };
+enum ipi_kind { IPI_CALL, IPI_RESCHED, IPI_STOP, IPI_BACKTRACE };
 
 #define STOP_TIMEOUT_MS 1000
 
@@ -68,7 +70,7 @@ static void __noreturn cpu_stop(void)
 		__asm__ __volatile__("wfi");
 }
 
-void handle_ipi(void)
+void handle_ipi(struct pt_regs *regs)
 {
 	struct cpu *cpu = this_cpu();
 	unsigned long pending;
@@ -82,6 +84,16 @@ void handle_ipi(void)
 		run_call_queue();
 	if (pending & (1UL << IPI_RESCHED))
 		WRITE_ONCE(cpu->need_resched, true);
+	if (pending & (1UL << IPI_BACKTRACE)) {
+		pr_warn("Backtrace of CPU%u (hart %lu), interrupted at:\n",
+			smp_processor_id(), cpu->hartid);
+		show_backtrace(regs, KERN_WARNING);
+	}
+}
+
+void smp_send_backtrace(unsigned int cpu)
+{
+	send_ipi(1ULL << cpu, IPI_BACKTRACE);
 }
 
 void smp_call_function(const cpumask_t *mask, void (*fn)(void *arg),

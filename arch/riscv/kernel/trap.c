@@ -95,7 +95,7 @@ bool report_bug(struct pt_regs *regs)
 	return true;
 }
 
-static void handle_interrupt(unsigned long irq)
+static void handle_interrupt(struct pt_regs *regs, unsigned long irq)
 {
 	struct cpu *cpu = this_cpu();
 
@@ -109,7 +109,7 @@ static void handle_interrupt(unsigned long irq)
 		return;
 #ifdef CONFIG_SMP
 	case IRQ_S_SOFT:
-		handle_ipi();
+		handle_ipi(regs);
 		return;
 #endif
 	}
@@ -123,7 +123,7 @@ void do_trap(struct pt_regs *regs)
 	unsigned long cause = regs->cause;
 
 	if (cause & CAUSE_IRQ_FLAG) {
-		handle_interrupt(cause & ~CAUSE_IRQ_FLAG);
+		handle_interrupt(regs, cause & ~CAUSE_IRQ_FLAG);
 		return;
 	}
 	if (cause == EXC_BREAKPOINT && report_bug(regs))

@@ -35,7 +35,7 @@
 
 #define MAX_UARTS 4
 #define DEFAULT_BAUD 115200
-/* Bytes taken per interrupt; a level interrupt brings the handler back for more. */
+/* Bytes taken per interrupt; the level interrupt comes back for more. */
 #define UART_RX_BURST 64
 
 struct uart8250 {
@@ -150,7 +150,7 @@ static void uart_rx_irq(unsigned int irq, void *data)
 		tty_receive_char((char)uart_read(u, UART_RBR));
 }
 
-/* The console's input goes to the tty, by interrupt when there is an irqchip. */
+/* The console's input goes to the tty, by interrupt if there is an irqchip. */
 static void uart_enable_rx_irq(struct device *dev, struct uart8250 *u)
 {
 	int irq = fdt_device_irq(dev->fdt, dev->node, 0);
@@ -164,7 +164,7 @@ static void uart_enable_rx_irq(struct device *dev, struct uart8250 *u)
 			irq, err);
 		return;
 	}
-	/* OUT2 gates the interrupt line on PC-style 16550s; harmless elsewhere. */
+	/* OUT2 gates the interrupt line on PC-style 16550s; harmless here. */
 	uart_write(u, UART_MCR, uart_read(u, UART_MCR) | UART_MCR_OUT2);
 	uart_write(u, UART_IER, UART_IER_RDI);
 	pr_info("%s: console input on irq %d\n", dev->name, irq);

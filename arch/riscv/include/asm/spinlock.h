@@ -22,11 +22,21 @@ static inline void cpu_relax(void)
 	__asm__ __volatile__(".4byte 0x0100000f" ::: "memory");
 }
 
+static inline u32 arch_spin_take_ticket(arch_spinlock_t *lock)
+{
+	return __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
+}
+
+static inline bool arch_spin_ticket_served(arch_spinlock_t *lock, u32 ticket)
+{
+	return __atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) == ticket;
+}
+
 static inline void arch_spin_lock(arch_spinlock_t *lock)
 {
-	u32 ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
+	u32 ticket = arch_spin_take_ticket(lock);
 
-	while (__atomic_load_n(&lock->owner, __ATOMIC_ACQUIRE) != ticket)
+	while (!arch_spin_ticket_served(lock, ticket))
 		cpu_relax();
 }
 
