@@ -445,6 +445,9 @@ static void print_console(const void *fdt)
 	printf("  %-16s", "clock-frequency");
 	if (fdt_getprop_u32(fdt, node, "clock-frequency", &clock))
 		printf("%u Hz\n", clock);
+	else if (fdt_node_is_compatible(fdt, node, "snps,dw-apb-uart") &&
+		 fdt_getprop(fdt, node, "clocks", NULL))
+		printf("none: \"clocks\" only, so CONFIG_SERIAL_8250_DW_DEFAULT_CLOCK applies (24 MHz unless changed)\n");
 	else
 		printf("none (the driver keeps the divisor the firmware set)\n");
 	printf("  %-16s", "IRQ");

@@ -198,10 +198,15 @@ static int uart8250_probe(struct device *dev)
 				   .write = uart_console_write, .data = u };
 
 	/*
-	 * Without clock-frequency the divisor cannot be computed: keep the
-	 * line settings the firmware left (it printed through this UART).
+	 * A DesignWare UART described only by "clocks" (the JH7110's) runs
+	 * from a fixed reference clock we cannot query without a clock
+	 * driver. Any other UART without clock-frequency keeps the line
+	 * settings the firmware left (it printed through this UART).
 	 */
-	if (device_read_u32(dev, "clock-frequency", &clock) && clock)
+	if (!device_read_u32(dev, "clock-frequency", &clock) && u->dw &&
+	    fdt_getprop(dev->fdt, dev->node, "clocks", NULL))
+		clock = CONFIG_SERIAL_8250_DW_DEFAULT_CLOCK;
+	if (clock)
 		uart_init_line(u, clock, uart_baud(dev));
 	nr_uarts++;
 	if (console_offer(&u->con, dev->node)) {
