@@ -120,6 +120,11 @@ int ktest_run_requested(void)
 		return -1;
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
 		nsuites += count_selected(*s) > 0;
+	if (!nsuites) {
+		/* A typo in the filter must not look like a passing run. */
+		pr_err("ktest: no test matches ktest.filter=%s\n", filter);
+		return 1;
+	}
 	pr_info("KTAP version 1\n");
 	pr_info("1..%d\n", nsuites);
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)

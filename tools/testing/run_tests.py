@@ -292,6 +292,12 @@ def phase_ktest(r):
     for smp in (1, 4, 8):
         run_ktest(r, "smp%d" % smp, image, smp)
     run_ktest(r, "filter", image, 2, "ktest.filter=lib loglevel=7", ["lib"])
+    res = qemu_run.boot(qemu_run.qemu_command(
+        image, smp=1, append="ktest.filter=nosuchsuite loglevel=7"), 60,
+        r.logfile("ktest-filter-no-match"))
+    r.report(res.status == 1 and "no test matches ktest.filter=nosuchsuite"
+             in res.log, "ktest/filter-matching-nothing-fails",
+             "QEMU exit status %d" % res.status, res.log)
     up = config_image(r, "qemu_virt_up_defconfig")
     if up:
         run_ktest(r, "up", up, 1)
