@@ -3,9 +3,11 @@
 #include <hartix/device.h>
 #include <hartix/kernel.h>
 #include <hartix/ktest.h>
+#include <hartix/mm.h>
 #include <hartix/reboot.h>
 #include <hartix/smp.h>
 #include <hartix/time.h>
+#include <asm/pgtable.h>
 
 extern char init_stack[], init_stack_top[];
 
@@ -39,6 +41,8 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 		  IS_ENABLED(CONFIG_SMP) ? " SMP" : "");
 	pr_info("Boot hart %lu, kernel at %p\n", hartid, (void *)start_kernel);
 	setup_arch(fdt_pa);
+	page_alloc_init();
+	pgtable_use_page_allocator();
 	driver_probe_all(boot_fdt);
 	console_init_late();
 	cpumask_set(&cpu_online_mask, 0);

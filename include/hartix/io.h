@@ -6,17 +6,12 @@
 #include <asm/page.h>
 
 /*
- * The early page tables map all physical addresses below DIRECT_MAP_SIZE,
- * device registers included (on RISC-V, cacheability comes from the
- * platform's PMAs, not the page tables), so a mapping is an offset. Returns
- * NULL for a range outside it.
+ * Maps device registers into the vmalloc area (read/write, never
+ * executable); NULL when out of space. On RISC-V cacheability comes from
+ * the platform's PMAs, so no special page attributes are needed.
  */
-static inline void *ioremap(phys_addr_t pa, size_t size)
-{
-	if (pa >= DIRECT_MAP_SIZE || size > DIRECT_MAP_SIZE - pa)
-		return NULL;
-	return phys_to_virt(pa);
-}
+void *ioremap(phys_addr_t pa, size_t size);
+void iounmap(void *addr);
 
 /* Device I/O fences order MMIO against normal memory, as Linux's do. */
 static inline u8 readb(const volatile void *addr)

@@ -78,7 +78,7 @@ int ktest_run_requested(void);
 
 /*
  * Crashes on purpose if crashtest= names a kind: panic, bug, fault, illegal,
- * stack, lock-recursion, lock-unowned (kernel/tests/crashtest.c).
+ * stack, lock-recursion, lock-unowned, stack-overflow (kernel/tests/crashtest.c).
  */
 void crashtest_run(void);
 

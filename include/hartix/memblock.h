@@ -47,6 +47,10 @@ int memblock_reserve(struct memblock *mb, phys_addr_t base, phys_addr_t size,
  * the highest free address inside [min_addr, max_addr), recorded under
  * 'name'. Returns the base, or 0 on failure: address 0 is never handed
  * out, so 0 is unambiguous.
+ *
+ * Boot-time only: page_alloc_init() hands every free range to the page
+ * allocator and then reserves all of memory as "page_alloc", so from then
+ * on this finds nothing and returns 0. Use alloc_pages() instead.
  */
 phys_addr_t memblock_alloc_range(struct memblock *mb, phys_addr_t size,
 				 phys_addr_t align, phys_addr_t min_addr,

@@ -2,7 +2,10 @@
 #include <hartix/errno.h>
 #include <hartix/kernel.h>
 #include <hartix/ktest.h>
+#include <hartix/mm.h>
 #include <hartix/params.h>
+#include <hartix/slab.h>
+#include <hartix/smp.h>
 #include <hartix/spinlock.h>
 #include <hartix/string.h>
 
@@ -44,6 +47,32 @@ static __noinline void crashtest_bad_stack(void)
 			     "ebreak" ::: "memory");
 }
 
+/* Real recursion: the volatile frame and the addition after the call stay. */
+static __noinline unsigned long crashtest_recurse(unsigned long n)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)n;
+	return n ? crashtest_recurse(n - 1) + frame[0] : 0;
+}
+
+static void overflow_here(void *arg)
+{
+	crashtest_recurse(~0UL);
+}
+
+/* Secondary harts run on vmalloc stacks with a guard page below. */
+static __noinline void crashtest_stack_overflow(void)
+{
+	cpumask_t cpu1 = { 1ULL << 1 };
+
+	if (num_online_cpus() < 2) {
+		pr_err("crashtest: stack-overflow needs a second CPU\n");
+		return;
+	}
+	smp_call_function(&cpu1, overflow_here, NULL, true);
+}
+
 static DEFINE_SPINLOCK(crash_lock);
 
 /* Caught only with CONFIG_DEBUG_SPINLOCK; otherwise the first one hangs. */
@@ -58,6 +87,79 @@ static __noinline void crashtest_lock_unowned(void)
 	spin_unlock(&crash_lock);
 }
 
+/*
+ * Allocator misuse is reported and stops the kernel before any list is
+ * corrupted. The use-after-free kinds rely on the block just freed coming
+ * straight back from this CPU's cache.
+ */
+static bool crashtest_needs(bool enabled, const char *option)
+{
+	if (!enabled)
+		pr_err("crashtest: '%s' needs %s\n", crash_kind, option);
+	return enabled;
+}
+
+static __noinline void crashtest_page_double_free(void)
+{
+	void *p = alloc_page(0);
+
+	free_page(p);
+	free_page(p);
+}
+
+static __noinline void crashtest_page_wrong_order(void)
+{
+	free_pages(alloc_pages(1, 0), 0);
+}
+
+static __noinline void crashtest_page_use_after_free(void)
+{
+	volatile u8 *p = alloc_page(0);
+
+	if (!crashtest_needs(IS_ENABLED(CONFIG_DEBUG_PAGEALLOC),
+			     "CONFIG_DEBUG_PAGEALLOC"))
+		return;
+	free_page((void *)p);
+	p[100] = 1;
+	free_page(alloc_page(0));
+}
+
+static __noinline void crashtest_slab_double_free(void)
+{
+	void *p = kmalloc(32, 0);
+
+	kfree(p);
+	kfree(p);
+}
+
+static __noinline void crashtest_slab_bad_free(void)
+{
+	u8 *p = kmalloc(64, 0);
+
+	kfree(p + 8);
+}
+
+static __noinline void crashtest_slab_overrun(void)
+{
+	volatile u8 *p = kmalloc(20, 0);
+
+	if (!crashtest_needs(IS_ENABLED(CONFIG_DEBUG_SLAB), "CONFIG_DEBUG_SLAB"))
+		return;
+	p[20] = 'x';
+	kfree((void *)p);
+}
+
+static __noinline void crashtest_slab_use_after_free(void)
+{
+	volatile u8 *p = kmalloc(64, 0);
+
+	if (!crashtest_needs(IS_ENABLED(CONFIG_DEBUG_SLAB), "CONFIG_DEBUG_SLAB"))
+		return;
+	kfree((void *)p);
+	p[3] = 1;
+	kfree(kmalloc(64, 0));
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -69,6 +171,14 @@ static const struct {
 	{ "stack", crashtest_bad_stack },
 	{ "lock-recursion", crashtest_lock_recursion },
 	{ "lock-unowned", crashtest_lock_unowned },
+	{ "stack-overflow", crashtest_stack_overflow },
+	{ "page-double-free", crashtest_page_double_free },
+	{ "page-wrong-order", crashtest_page_wrong_order },
+	{ "page-use-after-free", crashtest_page_use_after_free },
+	{ "slab-double-free", crashtest_slab_double_free },
+	{ "slab-bad-free", crashtest_slab_bad_free },
+	{ "slab-overrun", crashtest_slab_overrun },
+	{ "slab-use-after-free", crashtest_slab_use_after_free },
 };
 
 static int set_crashtest(const char *val)

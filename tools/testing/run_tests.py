@@ -308,7 +308,7 @@ def phase_boot(r):
     image = config_image(r, "qemu_virt_defconfig")
     if not image:
         return
-    for mem in ("64M", "2G"):
+    for mem in ("16M", "64M", "2G"):
         check_boot(r, "boot/mem-%s" % mem, image, smp=4, mem=mem)
     res = check_boot(r, "boot/smp8", image, smp=8)
     r.report("smp: Brought up 8 CPUs" in "\n".join(res.lines),
@@ -343,7 +343,10 @@ def crash_boots(r, image):
                   "badaddr: 0000000000000008"],
         "illegal": ["Oops: illegal instruction", "epc: crashtest_illegal+"],
         "stack": ["Kernel stack pointer 0x1000 is outside this hart's stack",
-                  "Trapped at crashtest_bad_stack+"],
+                  "corrupt stack pointer", "Trapped at crashtest_bad_stack+"],
+        "stack-overflow": ["kernel stack overflow on hart",
+                           "Trapped at crashtest_recurse",
+                           "Kernel panic - not syncing: kernel stack overflow"],
         # qemu_virt_defconfig has CONFIG_DEBUG_SPINLOCK.
         "lock-recursion": ["BUG: spinlock recursion on CPU0",
                            "taken at crashtest_lock_recursion+",
@@ -357,7 +360,7 @@ def crash_boots(r, image):
             60, r.logfile("crash-" + kind))
         text = "\n".join(res.lines)
         common = ["Call trace:", "---[ end Kernel panic"]
-        if kind != "stack":  # no frames to walk from a bad stack
+        if not kind.startswith("stack"):  # no frames to walk from a bad stack
             common.append("start_kernel+")
         missing = [n for n in needles + common if n not in text]
         problems = ["missing %r" % m for m in missing]

@@ -10,6 +10,7 @@
 #include <hartix/sprintf.h>
 #include <hartix/time.h>
 #include <asm/page.h>
+#include <asm/pgtable.h>
 #include <asm/sbi.h>
 
 /* A larger blob is far more likely a bad pointer than a real tree. */
@@ -189,4 +190,5 @@ void setup_arch(phys_addr_t fdt_pa)
 		fdt_totalsize(boot_fdt));
 	print_harts();
 	setup_memory(fdt_pa);
+	paging_init();
 }

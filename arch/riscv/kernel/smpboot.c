@@ -2,11 +2,11 @@
 #include <hartix/boot.h>
 #include <hartix/fdt_platform.h>
 #include <hartix/kernel.h>
-#include <hartix/memblock.h>
 #include <hartix/smp.h>
 #include <hartix/sprintf.h>
 #include <hartix/time.h>
 #include <hartix/timer.h>
+#include <hartix/vmalloc.h>
 #include <asm/page.h>
 #include <asm/sbi.h>
 
@@ -30,7 +30,6 @@ static unsigned long bringup_state[NR_CPUS];
 static struct fdt_hart_plan plan;
 
 extern char secondary_entry[];
-extern struct memblock memblock;
 void secondary_start_kernel(void);
 
 void __noreturn secondary_start_kernel(void)
@@ -61,12 +60,13 @@ enum start_result { START_FAILED, START_ONLINE, START_ABANDONED };
 static enum start_result start_hart(unsigned int id, u64 hartid)
 {
 	struct cpu *cpu = &cpus[id];
-	phys_addr_t stack;
+	void *stack;
 	unsigned long expected = CPU_BOOTING;
 	u64 deadline;
 	int err;
 
-	stack = memblock_alloc(&memblock, SECONDARY_STACK_SIZE, 16, "stack");
+	/* vmalloc: an unmapped guard page below catches an overflow. */
+	stack = vmalloc(SECONDARY_STACK_SIZE);
 	if (!stack) {
 		pr_err("smp: no memory for the stack of hart %llu\n",
 		       (unsigned long long)hartid);
@@ -74,7 +74,7 @@ static enum start_result start_hart(unsigned int id, u64 hartid)
 	}
 	cpu->hartid = hartid;
 	cpu->id = id;
-	cpu->stack_lo = (unsigned long)phys_to_virt(stack);
+	cpu->stack_lo = (unsigned long)stack;
 	cpu->stack_hi = cpu->stack_lo + SECONDARY_STACK_SIZE;
 	cpu->overflow_sp = overflow_stack_top(id);
 	__atomic_store_n(&bringup_state[id], CPU_BOOTING, __ATOMIC_RELEASE);
@@ -84,6 +84,7 @@ static enum start_result start_hart(unsigned int id, u64 hartid)
 	if (err) {
 		pr_warn("smp: hart %llu did not start: SBI error %d\n",
 			(unsigned long long)hartid, err);
+		vfree(stack);
 		return START_FAILED;
 	}
 	deadline = get_ticks() + ms_to_ticks(BRINGUP_TIMEOUT_MS);
@@ -94,6 +95,7 @@ static enum start_result start_hart(unsigned int id, u64 hartid)
 						CPU_ABANDONED, false,
 						__ATOMIC_ACQ_REL,
 						__ATOMIC_ACQUIRE)) {
+			/* Its stack stays: the hart may still run on it. */
 			pr_warn("smp: hart %llu did not come up within %d ms, left out\n",
 				(unsigned long long)hartid, BRINGUP_TIMEOUT_MS);
 			return START_ABANDONED;

@@ -9,6 +9,7 @@
 #include <asm/bug.h>
 #include <asm/csr.h>
 #include <asm/extable.h>
+#include <asm/page.h>
 #include <asm/ptrace.h>
 #include <asm/stacktrace.h>
 
@@ -137,13 +138,20 @@ void do_trap(struct pt_regs *regs)
 void handle_bad_stack(unsigned long sp, unsigned long epc)
 {
 	struct cpu *cpu = this_cpu();
+	/* Just below the bottom: ran into the guard page, or about to. */
+	bool overflow = sp < cpu->stack_lo + PT_SIZE &&
+			sp + PAGE_SIZE >= cpu->stack_lo;
 	char sym[96];
 
-	pr_emerg("Kernel stack pointer %#lx is outside this hart's stack [%#lx-%#lx): "
-		 "kernel stack overflow or corruption\n", sp, cpu->stack_lo,
-		 cpu->stack_hi);
+	if (overflow)
+		pr_emerg("kernel stack overflow on hart %lu, cpu %u: sp %#lx, stack %#lx-%#lx\n",
+			 cpu->hartid, smp_processor_id(), sp, cpu->stack_lo,
+			 cpu->stack_hi);
+	else
+		pr_emerg("Kernel stack pointer %#lx is outside this hart's stack [%#lx-%#lx): corrupt stack pointer\n",
+			 sp, cpu->stack_lo, cpu->stack_hi);
 	pr_emerg("Trapped at %s on hart %lu, cpu %u\n",
 		 sprint_symbol(sym, sizeof(sym), epc), cpu->hartid,
 		 smp_processor_id());
-	panic("kernel stack overflow");
+	panic(overflow ? "kernel stack overflow" : "corrupt kernel stack pointer");
 }

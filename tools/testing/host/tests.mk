@@ -49,3 +49,13 @@ platform-srcs := lib/fdt.c lib/fdt_scan.c lib/fdt_platform.c
 platform-cflags := -DFDT_TEST_DTB_DIR='"$(abspath $(srctree))/tools/testing/dtb"' \
 	-DDTCHECK='"$(abspath $(srctree))/tools/dtcheck"' \
 	-DDTCHECK_BUILD='"$(abspath $(hostobj))/dtcheck"'
+
+# struct page comes from <hartix/mm.h>, which needs <asm/page.h>.
+hosttests += buddy
+buddy-srcs := mm/buddy.c
+buddy-cflags := -I$(srctree)/arch/riscv/include
+
+# The slab core, with the buddy core as its page provider.
+hosttests += slab
+slab-srcs := mm/slab_core.c mm/buddy.c
+slab-cflags := -I$(srctree)/arch/riscv/include

@@ -48,4 +48,22 @@ static inline int read_ulong_nofault(const unsigned long *p,
 	return err;
 }
 
+/* Writes an unsigned long where a store may fault: 0 or -EFAULT. */
+static inline int write_ulong_nofault(unsigned long *p, unsigned long v)
+{
+	int err = 0;
+
+	__asm__ __volatile__("1:	sd %[v], 0(%[p])\n"
+			     "2:\n"
+			     "	.pushsection .fixup, \"ax\"\n"
+			     "3:	li %[err], %[efault]\n"
+			     "	j 2b\n"
+			     "	.popsection\n"
+			     _ASM_EXTABLE(1b, 3b)
+			     : [err] "+r"(err)
+			     : [p] "r"(p), [v] "r"(v), [efault] "i"(-EFAULT)
+			     : "memory");
+	return err;
+}
+
 #endif

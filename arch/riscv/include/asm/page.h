@@ -23,6 +23,11 @@
 #define DIRECT_MAP_SIZE (_AC(128, UL) << 30)
 #define KERNEL_LINK_ADDR _AC(0xffffffff80000000, UL)
 
+/* vmalloc(), ioremap() and kernel stacks with guard pages live here. */
+#define VMALLOC_START _AC(0xffffffe000000000, UL)
+#define VMALLOC_SIZE (_AC(1, UL) << 30)
+#define VMALLOC_END (VMALLOC_START + VMALLOC_SIZE)
+
 /* Where U-Boot's booti and QEMU place the image: RAM base + text_offset. */
 #define KERNEL_TEXT_OFFSET 0x200000
 

@@ -20,15 +20,47 @@ typedef u64 pte_t;
 /* A and D preset: harts without hardware A/D updating would fault otherwise. */
 #define PAGE_KERNEL (PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D)
 #define PAGE_KERNEL_EXEC (PAGE_KERNEL | PTE_X)
+#define PAGE_KERNEL_RO (PTE_V | PTE_R | PTE_G | PTE_A)
+#define PAGE_KERNEL_RX (PAGE_KERNEL_RO | PTE_X)
+
+#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
 
 static inline pte_t pfn_pte(u64 pa, u64 prot)
 {
 	return ((pa >> 12) << PTE_PPN_SHIFT) | prot;
 }
 
+static inline u64 pte_pa(pte_t pte)
+{
+	return (pte >> PTE_PPN_SHIFT) << 12;
+}
+
 static inline unsigned int pt_index(unsigned long va, int level)
 {
 	return (va >> (12 + 9 * level)) & (PTRS_PER_PT - 1);
 }
+
+/* Size mapped by one entry at level (0: 4 KiB, 1: 2 MiB, 2: 1 GiB). */
+#define PT_LEVEL_SIZE(level) (1UL << (12 + 9 * (level)))
+
+/* The kernel's page table, shared by every hart (arch/riscv/mm/pgtable.c). */
+extern pte_t swapper_pg_dir[PTRS_PER_PT];
+
+/*
+ * Map [va, va + size) to pa with prot in the kernel page table, with the
+ * largest pages alignment allows. 0, or -ENOMEM without page-table pages
+ * (the range is then partly mapped; unmap it).
+ */
+int map_kernel_range(unsigned long va, u64 pa, unsigned long size, u64 prot);
+/* Clear the mappings; page-table pages stay. Caller flushes the TLBs. */
+void unmap_kernel_range(unsigned long va, unsigned long size);
+/* The leaf entry mapping va, or 0. */
+pte_t kernel_pte(unsigned long va);
+
+/* Page-table pages come from memblock until the page allocator is up. */
+void pgtable_use_page_allocator(void);
+
+/* Build the final kernel page table and switch this hart to it. */
+void paging_init(void);
 
 #endif

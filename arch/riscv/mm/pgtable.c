@@ -1,0 +1,195 @@
+/* The kernel page table: direct map, the image with W^X, and the vmalloc area. */
+#include <hartix/boot.h>
+#include <hartix/errno.h>
+#include <hartix/fdt_scan.h>
+#include <hartix/kernel.h>
+#include <hartix/memblock.h>
+#include <hartix/mm.h>
+#include <hartix/spinlock.h>
+#include <hartix/string.h>
+#include <hartix/vmalloc.h>
+#include <asm/csr.h>
+#include <asm/page.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+
+pte_t swapper_pg_dir[PTRS_PER_PT] __aligned(PAGE_SIZE);
+
+/*
+ * kernel_pt_lock serialises changes below the root (vmalloc, ioremap).
+ * The root itself is complete after paging_init(): the one root entry of
+ * the vmalloc area is preallocated there, so page tables that copy the
+ * kernel's upper half (user address spaces) never miss a later change.
+ */
+static DEFINE_SPINLOCK(kernel_pt_lock);
+static bool pt_from_page_allocator;
+
+extern struct memblock memblock;
+extern char _start[], _srodata[], _sdata[], _end[];
+extern unsigned long early_satp;
+
+void pgtable_use_page_allocator(void)
+{
+	pt_from_page_allocator = true;
+}
+
+static pte_t *pt_alloc(void)
+{
+	phys_addr_t pa;
+
+	if (pt_from_page_allocator)
+		return alloc_page(__GFP_ZERO);
+	pa = memblock_alloc(&memblock, PAGE_SIZE, PAGE_SIZE, "page tables");
+	if (!pa)
+		return NULL;
+	memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	return phys_to_virt(pa);
+}
+
+/* The entry for va at level, allocating the tables above it. */
+static pte_t *pt_entry(unsigned long va, int level, bool alloc)
+{
+	pte_t *table = swapper_pg_dir;
+	int l;
+
+	for (l = 2; l > level; l--) {
+		pte_t *e = &table[pt_index(va, l)];
+
+		if (!(*e & PTE_V)) {
+			pte_t *next;
+
+			if (!alloc || !(next = pt_alloc()))
+				return NULL;
+			*e = pfn_pte(virt_to_phys(next), PTE_V);
+		} else if (*e & PTE_LEAF) {
+			return NULL; /* inside a larger page */
+		}
+		table = phys_to_virt(pte_pa(*e));
+	}
+	return &table[pt_index(va, level)];
+}
+
+int map_kernel_range(unsigned long va, u64 pa, unsigned long size, u64 prot)
+{
+	unsigned long end = va + size;
+	int err = 0;
+
+	spin_lock(&kernel_pt_lock);
+	while (va < end) {
+		int level = 2;
+		pte_t *e;
+
+		while (level > 0 &&
+		       (!IS_ALIGNED(va | pa, PT_LEVEL_SIZE(level)) ||
+			end - va < PT_LEVEL_SIZE(level)))
+			level--;
+		e = pt_entry(va, level, true);
+		if (!e) {
+			err = -ENOMEM;
+			break;
+		}
+		*e = pfn_pte(pa, prot);
+		va += PT_LEVEL_SIZE(level);
+		pa += PT_LEVEL_SIZE(level);
+	}
+	spin_unlock(&kernel_pt_lock);
+	return err;
+}
+
+void unmap_kernel_range(unsigned long va, unsigned long size)
+{
+	unsigned long end = va + size;
+
+	spin_lock(&kernel_pt_lock);
+	for (; va < end; va += PAGE_SIZE) {
+		pte_t *e = pt_entry(va, 0, false);
+
+		if (e)
+			*e = 0;
+	}
+	spin_unlock(&kernel_pt_lock);
+}
+
+pte_t kernel_pte(unsigned long va)
+{
+	pte_t *table = swapper_pg_dir;
+	int level;
+
+	for (level = 2; level >= 0; level--) {
+		pte_t e = table[pt_index(va, level)];
+
+		if (!(e & PTE_V) || (e & PTE_LEAF))
+			return e & PTE_V ? e : 0;
+		table = phys_to_virt(pte_pa(e));
+	}
+	return 0;
+}
+
+static void map_or_die(unsigned long va, u64 pa, unsigned long size, u64 prot,
+		       const char *what)
+{
+	if (map_kernel_range(va, pa, size, prot))
+		panic("paging: out of memory mapping the %s", what);
+}
+
+/*
+ * RAM minus no-map reservations (firmware memory a speculative access must
+ * not touch), each piece mapped with the largest pages that fit.
+ */
+static void map_direct(void)
+{
+	int i, j;
+
+	for (i = 0; i < memblock.memory.cnt; i++) {
+		u64 start = memblock.memory.regions[i].base;
+		u64 end = start + memblock.memory.regions[i].size;
+
+		for (j = 0; j < boot_info.nresv && start < end; j++) {
+			const struct fdt_resv_region *r = &boot_info.resv[j];
+			u64 rs = ALIGN_DOWN(r->base, PAGE_SIZE);
+			u64 re = ALIGN_UP(r->base + r->size, PAGE_SIZE);
+
+			if (!r->no_map || re <= start || rs >= end)
+				continue;
+			if (rs > start)
+				map_or_die(PAGE_OFFSET + start, start, rs - start,
+					   PAGE_KERNEL, "direct map");
+			start = re;
+		}
+		if (start < end)
+			map_or_die(PAGE_OFFSET + start, start, end - start,
+				   PAGE_KERNEL, "direct map");
+	}
+}
+
+static void map_image(void)
+{
+	unsigned long text = (unsigned long)_start, ro = (unsigned long)_srodata;
+	unsigned long data = (unsigned long)_sdata, end = (unsigned long)_end;
+
+	map_or_die(text, virt_to_phys(_start), ro - text, PAGE_KERNEL_RX,
+		   "kernel text");
+	map_or_die(ro, virt_to_phys(_srodata), data - ro, PAGE_KERNEL_RO,
+		   "kernel rodata");
+	map_or_die(data, virt_to_phys(_sdata), end - data, PAGE_KERNEL,
+		   "kernel data");
+	pr_info("paging: kernel text %#lx-%#lx RX, rodata %#lx-%#lx R, data+bss %#lx-%#lx RW\n",
+		text, ro - 1, ro, data - 1, data, end - 1);
+}
+
+void paging_init(void)
+{
+	unsigned long satp;
+
+	map_direct();
+	map_image();
+	if (!pt_entry(VMALLOC_START, 1, true))
+		panic("paging: out of memory for the vmalloc area's table");
+	vmalloc_init();
+
+	satp = SATP_MODE_SV39 | (virt_to_phys(swapper_pg_dir) >> PAGE_SHIFT);
+	csr_write(CSR_SATP, satp);
+	local_flush_tlb_all();
+	/* Harts started from now on switch straight to these tables. */
+	early_satp = satp;
+}

@@ -1,0 +1,14 @@
+/* Virtually contiguous kernel memory, each area above an unmapped guard page. */
+#ifndef HARTIX_VMALLOC_H
+#define HARTIX_VMALLOC_H
+
+#include <hartix/types.h>
+
+/* Takes the area's bookkeeping from memblock (from paging_init()). */
+void vmalloc_init(void);
+
+/* Zeroed pages mapped contiguously; NULL when out of memory or space. */
+void *vmalloc(unsigned long size);
+void vfree(const void *addr);
+
+#endif

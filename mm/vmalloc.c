@@ -1,0 +1,168 @@
+/* Kernel virtual areas: vmalloc(), ioremap() and stacks, each above an unmapped guard page. */
+#include <hartix/io.h>
+#include <hartix/kernel.h>
+#include <hartix/memblock.h>
+#include <hartix/mm.h>
+#include <hartix/spinlock.h>
+#include <hartix/string.h>
+#include <hartix/vmalloc.h>
+#include <asm/page.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+
+#define VM_PAGES (VMALLOC_SIZE >> PAGE_SHIFT)
+#define BITS_PER_WORD 64
+
+/*
+ * One bit per page of the area in each map: vm_used marks pages taken
+ * (guard pages included), vm_last the last page of each area, which is how
+ * vfree() finds where an area ends. vm_lock protects both maps.
+ */
+static u64 *vm_used, *vm_last;
+static DEFINE_SPINLOCK(vm_lock);
+
+extern struct memblock memblock;
+
+static bool test_bit(const u64 *map, unsigned long i)
+{
+	return map[i / BITS_PER_WORD] & (1ULL << (i % BITS_PER_WORD));
+}
+
+static void assign_bit(u64 *map, unsigned long i, bool v)
+{
+	if (v)
+		map[i / BITS_PER_WORD] |= 1ULL << (i % BITS_PER_WORD);
+	else
+		map[i / BITS_PER_WORD] &= ~(1ULL << (i % BITS_PER_WORD));
+}
+
+void vmalloc_init(void)
+{
+	size_t bytes = VM_PAGES / 8;
+	phys_addr_t used = memblock_alloc(&memblock, bytes, PAGE_SIZE, "vmalloc maps");
+	phys_addr_t last = memblock_alloc(&memblock, bytes, PAGE_SIZE, "vmalloc maps");
+
+	if (!used || !last)
+		panic("vmalloc: no memory for the area maps");
+	vm_used = phys_to_virt(used);
+	vm_last = phys_to_virt(last);
+	memset(vm_used, 0, bytes);
+	memset(vm_last, 0, bytes);
+}
+
+/* First fit of a guard page plus npages; returns the first usable page's address. */
+static unsigned long vm_reserve(unsigned long npages)
+{
+	unsigned long start = 0, run = 0, i, want = npages + 1;
+
+	spin_lock(&vm_lock);
+	for (i = 0; i < VM_PAGES && run < want; i++) {
+		if (test_bit(vm_used, i)) {
+			run = 0;
+			start = i + 1;
+		} else {
+			run++;
+		}
+	}
+	if (run < want) {
+		spin_unlock(&vm_lock);
+		return 0;
+	}
+	for (i = start; i < start + want; i++)
+		assign_bit(vm_used, i, true);
+	assign_bit(vm_last, start + npages, true);
+	spin_unlock(&vm_lock);
+	return VMALLOC_START + (start + 1) * PAGE_SIZE;
+}
+
+/* Releases the area starting at va; returns its size in pages. */
+static unsigned long vm_release(unsigned long va)
+{
+	unsigned long first = (va - VMALLOC_START) / PAGE_SIZE, i;
+
+	spin_lock(&vm_lock);
+	if (first == 0 || !test_bit(vm_used, first - 1) ||
+	    !test_bit(vm_used, first) || test_bit(vm_last, first - 1))
+		panic("vfree/iounmap of %#lx: not the start of an area", va);
+	for (i = first; !test_bit(vm_last, i); i++)
+		assign_bit(vm_used, i, false);
+	assign_bit(vm_used, i, false);
+	assign_bit(vm_last, i, false);
+	assign_bit(vm_used, first - 1, false); /* the guard page */
+	spin_unlock(&vm_lock);
+	return i - first + 1;
+}
+
+static bool in_vmalloc(const void *addr)
+{
+	unsigned long va = (unsigned long)addr;
+
+	return va >= VMALLOC_START && va < VMALLOC_END;
+}
+
+/* Unmaps an area, frees its pages if it owns them, and releases its range. */
+static void vm_unmap(unsigned long va, bool free_frames)
+{
+	unsigned long npages = vm_release(va), i;
+
+	for (i = 0; free_frames && i < npages; i++) {
+		pte_t pte = kernel_pte(va + i * PAGE_SIZE);
+
+		if (pte)
+			free_page(phys_to_virt(pte_pa(pte)));
+	}
+	unmap_kernel_range(va, npages * PAGE_SIZE);
+	flush_tlb_kernel_range(va, npages * PAGE_SIZE);
+}
+
+void *vmalloc(unsigned long size)
+{
+	unsigned long npages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, i;
+	unsigned long va;
+
+	if (!size || !(va = vm_reserve(npages)))
+		return NULL;
+	for (i = 0; i < npages; i++) {
+		void *page = alloc_page(__GFP_ZERO);
+
+		if (!page || map_kernel_range(va + i * PAGE_SIZE,
+					      virt_to_phys(page), PAGE_SIZE,
+					      PAGE_KERNEL)) {
+			if (page)
+				free_page(page);
+			/* Pages mapped so far are freed with the area. */
+			vm_unmap(va, true);
+			return NULL;
+		}
+	}
+	return (void *)va;
+}
+
+void vfree(const void *addr)
+{
+	if (!addr)
+		return;
+	BUG_ON(!in_vmalloc(addr));
+	vm_unmap((unsigned long)addr, true);
+}
+
+void *ioremap(phys_addr_t pa, size_t size)
+{
+	phys_addr_t base = ALIGN_DOWN(pa, PAGE_SIZE);
+	unsigned long npages = (ALIGN_UP(pa + size, PAGE_SIZE) - base) / PAGE_SIZE;
+	unsigned long va;
+
+	if (!size || pa + size < pa || !(va = vm_reserve(npages)))
+		return NULL;
+	if (map_kernel_range(va, base, npages * PAGE_SIZE, PAGE_KERNEL)) {
+		vm_unmap(va, false);
+		return NULL;
+	}
+	return (void *)(va + (pa - base));
+}
+
+void iounmap(void *addr)
+{
+	BUG_ON(!in_vmalloc(addr));
+	vm_unmap(ALIGN_DOWN((unsigned long)addr, PAGE_SIZE), false);
+}
