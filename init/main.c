@@ -4,6 +4,7 @@
 #include <hartix/kernel.h>
 #include <hartix/ktest.h>
 #include <hartix/mm.h>
+#include <hartix/mmap.h>
 #include <hartix/reboot.h>
 #include <hartix/smp.h>
 #include <hartix/time.h>
@@ -43,6 +44,8 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	setup_arch(fdt_pa);
 	page_alloc_init();
 	pgtable_use_page_allocator();
+	mmap_init();
+	asid_init();
 	driver_probe_all(boot_fdt);
 	console_init_late();
 	cpumask_set(&cpu_online_mask, 0);
@@ -56,7 +59,7 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	failed = IS_ENABLED(CONFIG_KTEST) ? ktest_run_requested() : -1;
 	if (failed >= 0)
 		machine_power_off(failed ? EXIT_FAILURE : EXIT_OK);
-	pr_info("Nothing to run yet: idling; console input echoes\n");
+	pr_info("Nothing to run yet: idling\n");
 	for (;;)
 		cpu_wait_for_interrupt();
 }

@@ -9,7 +9,8 @@
 #include <asm/sbi.h>
 #include <asm/stacktrace.h>
 
-static int panic_depth;
+/* The CPU reporting a panic, or -1. */
+static long panic_cpu = -1;
 
 static void panic_delay(void)
 {
@@ -28,8 +29,16 @@ void panic(const char *fmt, ...)
 	static char msg[256];
 	va_list ap;
 
+	long me = smp_processor_id(), none = -1;
+
 	local_irq_disable();
-	if (__atomic_fetch_add(&panic_depth, 1, __ATOMIC_RELAXED)) {
+	if (!__atomic_compare_exchange_n(&panic_cpu, &none, me, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		if (none != me) {
+			/* Another hart is reporting: let it, and wait to be stopped. */
+			for (;;)
+				__asm__ __volatile__("wfi");
+		}
 		/* A panic while panicking: say so without touching printk. */
 		static const char again[] = "\nKernel panic: recursive panic\n";
 

@@ -271,6 +271,11 @@ void console_write_raw(const char *s, size_t len)
 	printk_unlock(locked, flags);
 }
 
+bool printk_lock_is(const spinlock_t *lock)
+{
+	return lock == &logbuf_lock;
+}
+
 void printk_enter_panic(void)
 {
 	in_panic = true;

@@ -32,14 +32,20 @@ static void report_long_hold(spinlock_t *lock, u64 waited_ms)
 	unsigned int holder = READ_ONCE(lock->owner);
 	char sym[96];
 
+	/*
+	 * Nothing to say if it was released just now; and printing while we
+	 * hold a ticket of printk's own lock would queue behind ourselves.
+	 */
+	if (!holder || printk_lock_is(lock))
+		return;
 	reporting[smp_processor_id()] = true;
 	__atomic_fetch_add(&spin_debug_reports, 1, __ATOMIC_RELAXED);
-	pr_warn("spinlock %p: CPU%u waited %llu ms; held by CPU%d, taken at %s\n",
+	pr_warn("spinlock %p: CPU%u waited %llu ms; held by CPU%u, taken at %s\n",
 		(void *)lock, smp_processor_id(), (unsigned long long)waited_ms,
-		(int)holder - 1,
+		holder - 1,
 		sprint_backtrace(sym, sizeof(sym), READ_ONCE(lock->owner_pc)));
 	dump_stack();
-	if (IS_ENABLED(CONFIG_SMP) && holder)
+	if (IS_ENABLED(CONFIG_SMP))
 		smp_send_backtrace(holder - 1);
 	reporting[smp_processor_id()] = false;
 }

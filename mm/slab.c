@@ -88,9 +88,10 @@ static void __noreturn slab_bug(const struct kmem_cache *c, const char *op,
 	char detail[80] = "";
 
 	if (bad && bad != obj)
-		scnprintf(detail, sizeof(detail), ": byte at %p (object%+ld) is %#04x",
+		scnprintf(detail, sizeof(detail), ": byte at %p (object%+ld) is %#04x%s",
 			  bad, (long)((const u8 *)bad - (const u8 *)obj),
-			  *(const u8 *)bad);
+			  *(const u8 *)bad, err != -SLAB_EREDZONE ? "" :
+			  bad < obj ? " (underrun)" : " (overrun)");
 	printk_enter_panic();
 	pr_emerg("BUG: slab %s: %s(%p): %s%s\n", c->core.name, op, obj,
 		 slab_strerror(err), detail);

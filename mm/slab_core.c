@@ -406,7 +406,7 @@ const char *slab_strerror(int err)
 		[SLAB_EINVAL] = "invalid object size or alignment",
 		[SLAB_ENOTOBJ] = "not the start of an object",
 		[SLAB_EDOUBLEFREE] = "double free: the object is already free",
-		[SLAB_EREDZONE] = "redzone overwritten (overrun or underrun)",
+		[SLAB_EREDZONE] = "redzone overwritten",
 		[SLAB_EPOISON] = "free object modified (use after free)",
 		[SLAB_EINUSE] = "object handed out while in use (freelist corrupted)",
 		[SLAB_EFREELIST] = "freelist link corrupted (use after free?)",

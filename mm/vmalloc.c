@@ -75,8 +75,8 @@ static unsigned long vm_reserve(unsigned long npages)
 	return VMALLOC_START + (start + 1) * PAGE_SIZE;
 }
 
-/* Releases the area starting at va; returns its size in pages. */
-static unsigned long vm_release(unsigned long va)
+/* The size in pages of the area starting at va (checked to be one). */
+static unsigned long vm_area_pages(unsigned long va)
 {
 	unsigned long first = (va - VMALLOC_START) / PAGE_SIZE, i;
 
@@ -85,12 +85,23 @@ static unsigned long vm_release(unsigned long va)
 	    !test_bit(vm_used, first) || test_bit(vm_last, first - 1))
 		panic("vfree/iounmap of %#lx: not the start of an area", va);
 	for (i = first; !test_bit(vm_last, i); i++)
+		;
+	spin_unlock(&vm_lock);
+	return i - first + 1;
+}
+
+/* Releases the area starting at va. */
+static void vm_release(unsigned long va)
+{
+	unsigned long first = (va - VMALLOC_START) / PAGE_SIZE, i;
+
+	spin_lock(&vm_lock);
+	for (i = first; !test_bit(vm_last, i); i++)
 		assign_bit(vm_used, i, false);
 	assign_bit(vm_used, i, false);
 	assign_bit(vm_last, i, false);
 	assign_bit(vm_used, first - 1, false); /* the guard page */
 	spin_unlock(&vm_lock);
-	return i - first + 1;
 }
 
 static bool in_vmalloc(const void *addr)
@@ -100,19 +111,36 @@ static bool in_vmalloc(const void *addr)
 	return va >= VMALLOC_START && va < VMALLOC_END;
 }
 
-/* Unmaps an area, frees its pages if it owns them, and releases its range. */
-static void vm_unmap(unsigned long va, bool free_frames)
+/*
+ * Unmaps an area and releases its range, in the only safe order: clear the
+ * entries, flush every TLB, then free the frames (chained through their
+ * first word, still reachable in the direct map) and only then let the
+ * range be handed out again.
+ */
+static void vm_unmap(unsigned long va, unsigned long npages, bool free_frames)
 {
-	unsigned long npages = vm_release(va), i;
+	void *frames = NULL;
+	unsigned long i;
 
 	for (i = 0; free_frames && i < npages; i++) {
 		pte_t pte = kernel_pte(va + i * PAGE_SIZE);
+		void *frame;
 
-		if (pte)
-			free_page(phys_to_virt(pte_pa(pte)));
+		if (!pte)
+			continue;
+		frame = phys_to_virt(pte_pa(pte));
+		*(void **)frame = frames;
+		frames = frame;
 	}
 	unmap_kernel_range(va, npages * PAGE_SIZE);
 	flush_tlb_kernel_range(va, npages * PAGE_SIZE);
+	while (frames) {
+		void *next = *(void **)frames;
+
+		free_page(frames);
+		frames = next;
+	}
+	vm_release(va);
 }
 
 void *vmalloc(unsigned long size)
@@ -131,7 +159,7 @@ void *vmalloc(unsigned long size)
 			if (page)
 				free_page(page);
 			/* Pages mapped so far are freed with the area. */
-			vm_unmap(va, true);
+			vm_unmap(va, npages, true);
 			return NULL;
 		}
 	}
@@ -143,7 +171,7 @@ void vfree(const void *addr)
 	if (!addr)
 		return;
 	BUG_ON(!in_vmalloc(addr));
-	vm_unmap((unsigned long)addr, true);
+	vm_unmap((unsigned long)addr, vm_area_pages((unsigned long)addr), true);
 }
 
 void *ioremap(phys_addr_t pa, size_t size)
@@ -155,7 +183,7 @@ void *ioremap(phys_addr_t pa, size_t size)
 	if (!size || pa + size < pa || !(va = vm_reserve(npages)))
 		return NULL;
 	if (map_kernel_range(va, base, npages * PAGE_SIZE, PAGE_KERNEL)) {
-		vm_unmap(va, false);
+		vm_unmap(va, npages, false);
 		return NULL;
 	}
 	return (void *)(va + (pa - base));
@@ -163,6 +191,8 @@ void *ioremap(phys_addr_t pa, size_t size)
 
 void iounmap(void *addr)
 {
+	unsigned long va = ALIGN_DOWN((unsigned long)addr, PAGE_SIZE);
+
 	BUG_ON(!in_vmalloc(addr));
-	vm_unmap(ALIGN_DOWN((unsigned long)addr, PAGE_SIZE), false);
+	vm_unmap(va, vm_area_pages(va), false);
 }

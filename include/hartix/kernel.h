@@ -26,7 +26,7 @@ __noreturn void die(struct pt_regs *regs, const char *what);
 			BUG();      \
 	} while (0)
 
-/* Prints the location, registers and a backtrace, then continues. */
+/* Prints the location and a backtrace, then continues. */
 #define WARN_ON(cond)                                    \
 	({                                               \
 		bool __c = !!(cond);                     \

@@ -20,6 +20,8 @@ struct cpu {
 	unsigned long ipi_pending; /* IPI_* bits, set by senders */
 	bool has_sstc; /* timer through the stimecmp CSR, not SBI */
 	bool need_resched; /* set by a reschedule IPI */
+	struct mm *mm; /* address space in satp; NULL: kernel only */
+	u64 asid_gen_seen; /* ASID generation this hart's TLB is clean for */
 	u64 ticks, irqs, ipis; /* interrupts taken, by kind */
 };
 
@@ -53,7 +55,7 @@ unsigned int num_online_cpus(void);
 /* Starts the other usable harts the device tree describes (CONFIG_SMP). */
 void smp_init(void);
 
-/* Per-CPU set-up on every hart: trap vector, counters (early); timer, interrupts (late). */
+/* Per-CPU set-up on every hart: sscratch, FPU off, counters (early); timer, interrupts (late). */
 void cpu_init_early(void);
 void cpu_init_late(void);
 

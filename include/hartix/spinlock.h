@@ -50,6 +50,9 @@ static inline void spin_unlock(spinlock_t *lock)
 
 #define DEFINE_SPINLOCK(name) spinlock_t name = SPINLOCK_UNLOCKED
 
+/* Is this printk's log lock? (Lock debugging must not print while waiting on it.) */
+bool printk_lock_is(const spinlock_t *lock);
+
 static inline unsigned long spin_lock_irqsave(spinlock_t *lock)
 {
 	unsigned long flags = local_irq_save();

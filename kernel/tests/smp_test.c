@@ -1,10 +1,14 @@
 /* SMP tests: every hart runs code, IPIs arrive, locks hold under contention from all harts. */
+#include <hartix/boot.h>
+#include <hartix/fdt_scan.h>
 #include <hartix/kernel.h>
 #include <hartix/ktest.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
 #include <hartix/time.h>
 #include <hartix/timer.h>
+#include <asm/page.h>
+#include <asm/sbi.h>
 
 /*
  * A fair lock hands over in ticket order, so under an emulator with more
@@ -156,6 +160,44 @@ static void timer_cancel_prevents_callback(struct ktest *t)
 	KT_EXPECT(t, !cancelled_fired);
 }
 
+extern char _start[];
+
+/*
+ * A hart the firmware sends to the kernel's boot entry (OpenSBI 1.1's
+ * hart_start race) must stop itself, not boot a second kernel over this
+ * one. Needs a usable hart left offline: boot with maxcpus=.
+ */
+static void late_boot_entry_stops_itself(struct ktest *t)
+{
+	u64 deadline;
+	int i, hart = -1;
+
+	for (i = 0; i < boot_info.ncpus && hart < 0; i++) {
+		const struct fdt_cpu *c = &boot_info.cpu[i];
+		unsigned int cpu, online = 0;
+
+		for_each_online_cpu(cpu)
+			online |= cpu_hartid(cpu) == c->hartid;
+		if (c->enabled && fdt_cpu_has_mmu(c) && !online)
+			hart = (int)c->hartid;
+	}
+	if (hart < 0) {
+		ktest_skip(t, "no offline hart (boot with maxcpus=)");
+		return;
+	}
+	KT_ASSERT(t, sbi_hart_get_status(hart) == SBI_HSM_STATE_STOPPED);
+	KT_ASSERT(t, sbi_hart_start(hart, virt_to_phys(_start), 0) == 0);
+	deadline = get_ticks() + ms_to_ticks(1000);
+	msleep(20);
+	while (sbi_hart_get_status(hart) != SBI_HSM_STATE_STOPPED &&
+	       get_ticks() < deadline)
+		msleep(5);
+	KT_EXPECT_EQ(t, sbi_hart_get_status(hart), SBI_HSM_STATE_STOPPED);
+	/* Still this kernel: its state survived. */
+	KT_EXPECT(t, cpumask_test(&cpu_online_mask, 0));
+	KT_EXPECT(t, boot_info.ncpus > 0);
+}
+
 KTEST_SUITE(smp,
 	    KTEST_CASE(every_cpu_runs_function),
 	    KTEST_CASE(ipi_reaches_each_cpu),
@@ -163,4 +205,5 @@ KTEST_SUITE(smp,
 	    KTEST_CASE(lock_torture_all_harts),
 	    KTEST_CASE(msleep_accuracy),
 	    KTEST_CASE(every_cpu_ticks),
-	    KTEST_CASE(timer_cancel_prevents_callback));
+	    KTEST_CASE(timer_cancel_prevents_callback),
+	    KTEST_CASE(late_boot_entry_stops_itself));

@@ -21,10 +21,12 @@ uboot-qemu-dir := $(boot-dir)/uboot-qemu
 uboot-qemu-img := $(uboot-qemu-dir)/sdcard.img
 mkbootfs := $(srctree)/tools/boot/mkbootfs.sh
 
-mkbootfs-opts = -q -d $(or $(BOOT_DTB),none) -s $(SDCARD_MIB) \
-	$(if $(INITRD),-i $(abspath $(INITRD))) \
+boot-dtb := $(if $(filter-out none,$(BOOT_DTB)),$(abspath $(BOOT_DTB)))
+boot-initrd := $(if $(INITRD),$(abspath $(INITRD)))
+mkbootfs-opts = -q -d $(or $(boot-dtb),none) -s $(SDCARD_MIB) \
+	$(if $(boot-initrd),-i $(boot-initrd)) \
 	$(if $(APPEND),-a '$(call escsq,$(APPEND))')
-mkbootfs-deps := $(image) $(mkbootfs) $(filter-out none,$(BOOT_DTB)) $(INITRD)
+mkbootfs-deps := $(image) $(mkbootfs) $(boot-dtb) $(boot-initrd)
 
 # Rebuild when an input is newer or the options changed: the command is
 # saved in .<file>.cmd next to the output, as for the objects.

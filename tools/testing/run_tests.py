@@ -292,6 +292,10 @@ def phase_ktest(r):
     for smp in (1, 4, 8):
         run_ktest(r, "smp%d" % smp, image, smp)
     run_ktest(r, "filter", image, 2, "ktest.filter=lib loglevel=7", ["lib"])
+    # A hart left offline is sent to the boot entry: it must stop itself.
+    run_ktest(r, "late-boot-entry", image, 3,
+              "maxcpus=2 ktest.filter=smp.late_boot_entry_stops_itself loglevel=7",
+              ["smp"])
     res = qemu_run.boot(qemu_run.qemu_command(
         image, smp=1, append="ktest.filter=nosuchsuite loglevel=7"), 60,
         r.logfile("ktest-filter-no-match"))

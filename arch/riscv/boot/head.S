@@ -2,6 +2,7 @@
 #include <asm/csr.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
+#include <asm/sbi.h>
 
 	.section .head.text, "ax"
 	.globl _start
@@ -46,6 +47,17 @@ _start:
 .endm
 
 _start_kernel:
+	/*
+	 * One hart boots. Another arrives here only through a firmware race
+	 * (OpenSBI 1.1's hart_start marks a hart START_PENDING before it
+	 * writes the start address, so a hart that wakes early jumps to the
+	 * old one: this entry). Booting again would wipe the running kernel;
+	 * it stops itself instead, and smp_init() starts it again.
+	 */
+	lla	t0, hart_lottery
+	li	t1, 1
+	amoadd.w t0, t1, (t0)
+	bnez	t0, .Lstop_self
 	rdtime	s2				/* kernel entry time */
 	csrw	CSR_SIE, zero
 	csrw	CSR_SIP, zero
@@ -83,6 +95,12 @@ _start_kernel:
 4:	wfi
 	j	4b
 
+.Lstop_self:
+	li	a7, SBI_EXT_HSM
+	li	a6, SBI_HSM_HART_STOP
+	ecall
+	j	4b
+
 #ifdef CONFIG_SMP
 /*
  * Secondary harts, started by SBI HSM hart_start: a0 = hartid, a1 = the
@@ -109,6 +127,11 @@ secondary_entry:
 6:	wfi
 	j	6b
 #endif
+
+	.data
+	.balign	4
+hart_lottery:
+	.word	0
 
 	.section .rodata
 	.balign	8

@@ -33,6 +33,9 @@ handle_exception:
 	csrr	t1, CSR_SSTATUS
 	csrr	t2, CSR_SCAUSE
 	csrr	t3, CSR_STVAL
+	/* Handlers never touch user memory by accident; sret restores SUM. */
+	li	t4, SR_SUM
+	csrc	CSR_SSTATUS, t4
 	sd	t0, PT_EPC(sp)
 	sd	t1, PT_STATUS(sp)
 	sd	t2, PT_CAUSE(sp)

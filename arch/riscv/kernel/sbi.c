@@ -13,8 +13,6 @@
 #define SBI_BASE_PROBE_EXT 3
 #define SBI_DBCN_WRITE 0
 #define SBI_SRST_RESET 0
-#define SBI_HSM_HART_START 0
-#define SBI_HSM_HART_STOP 1
 #define SBI_TIME_SET_TIMER 0
 #define SBI_IPI_SEND_IPI 0
 #define SBI_RFENCE_REMOTE_SFENCE_VMA 1
@@ -251,4 +249,14 @@ int sbi_remote_sfence_vma_cpus(u64 cpu_bits, unsigned long start,
 	struct fence_range r = { start, size };
 
 	return for_each_hart_window(cpu_bits, sfence_window, &r);
+}
+
+int sbi_hart_get_status(unsigned long hartid)
+{
+	struct sbiret ret;
+
+	if (!sbi_has_ext(SBI_EXT_HSM))
+		return -EOPNOTSUPP;
+	ret = sbi_ecall(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hartid, 0, 0, 0);
+	return ret.error ? sbi_err_to_errno(ret.error) : (int)ret.value;
 }

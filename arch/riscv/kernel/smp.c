@@ -46,13 +46,13 @@ static void send_ipi(u64 cpu_bits, enum ipi_kind kind)
 		pr_err("smp: sending an IPI failed: %d\n", err);
 }
 
+/* Called functions always run with interrupts masked, wherever they run from. */
 static void run_call_queue(void)
 {
 	struct call_queue *q = &call_queues[smp_processor_id()];
-	struct call_data *c, *next;
+	unsigned long flags = spin_lock_irqsave(&q->lock);
+	struct call_data *c = q->head, *next;
 
-	spin_lock(&q->lock);
-	c = q->head;
 	q->head = NULL;
 	spin_unlock(&q->lock);
 	for (; c; c = next) {
@@ -60,6 +60,7 @@ static void run_call_queue(void)
 		c->fn(c->arg);
 		__atomic_store_n(&c->busy, 0, __ATOMIC_RELEASE);
 	}
+	local_irq_restore(flags);
 }
 
 static void __noreturn cpu_stop(void)

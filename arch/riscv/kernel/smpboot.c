@@ -1,7 +1,10 @@
 /* Secondary hart bring-up through SBI HSM: stacks, per-CPU areas, the online map. */
 #include <hartix/boot.h>
+#include <hartix/cmdline.h>
+#include <hartix/errno.h>
 #include <hartix/fdt_platform.h>
 #include <hartix/kernel.h>
+#include <hartix/params.h>
 #include <hartix/smp.h>
 #include <hartix/sprintf.h>
 #include <hartix/time.h>
@@ -9,6 +12,7 @@
 #include <hartix/vmalloc.h>
 #include <asm/page.h>
 #include <asm/sbi.h>
+#include <asm/spinlock.h>
 
 #define SECONDARY_STACK_SIZE (16 * 1024)
 #define BRINGUP_TIMEOUT_MS 1000
@@ -53,6 +57,16 @@ void __noreturn secondary_start_kernel(void)
 
 enum start_result { START_FAILED, START_ONLINE, START_ABANDONED };
 
+static bool wait_online(unsigned int id)
+{
+	u64 deadline = get_ticks() + ms_to_ticks(BRINGUP_TIMEOUT_MS);
+
+	while (!cpumask_test(&cpu_online_mask, id))
+		if (get_ticks() >= deadline)
+			return false;
+	return true;
+}
+
 /*
  * START_FAILED: the hart never ran, its slot can be reused. START_ABANDONED:
  * it may still run later with this slot, which therefore stays retired.
@@ -62,8 +76,7 @@ static enum start_result start_hart(unsigned int id, u64 hartid)
 	struct cpu *cpu = &cpus[id];
 	void *stack;
 	unsigned long expected = CPU_BOOTING;
-	u64 deadline;
-	int err;
+	int err, attempt;
 
 	/* vmalloc: an unmapped guard page below catches an overflow. */
 	stack = vmalloc(SECONDARY_STACK_SIZE);
@@ -79,18 +92,27 @@ static enum start_result start_hart(unsigned int id, u64 hartid)
 	cpu->overflow_sp = overflow_stack_top(id);
 	__atomic_store_n(&bringup_state[id], CPU_BOOTING, __ATOMIC_RELEASE);
 
-	err = sbi_hart_start(hartid, virt_to_phys(secondary_entry),
-			     (unsigned long)cpu);
-	if (err) {
-		pr_warn("smp: hart %llu did not start: SBI error %d\n",
-			(unsigned long long)hartid, err);
-		vfree(stack);
-		return START_FAILED;
-	}
-	deadline = get_ticks() + ms_to_ticks(BRINGUP_TIMEOUT_MS);
-	while (!cpumask_test(&cpu_online_mask, id)) {
-		if (get_ticks() < deadline)
+	for (attempt = 1;; attempt++) {
+		err = sbi_hart_start(hartid, virt_to_phys(secondary_entry),
+				     (unsigned long)cpu);
+		if (err) {
+			pr_warn("smp: hart %llu did not start: SBI error %d\n",
+				(unsigned long long)hartid, err);
+			vfree(stack);
+			return START_FAILED;
+		}
+		if (wait_online(id))
+			return START_ONLINE;
+		/*
+		 * A hart that took the firmware's old start address stopped
+		 * itself in head.S: start it once more.
+		 */
+		if (attempt < 2 &&
+		    sbi_hart_get_status(hartid) == SBI_HSM_STATE_STOPPED) {
+			pr_warn("smp: hart %llu stopped itself (firmware start race), starting it again\n",
+				(unsigned long long)hartid);
 			continue;
+		}
 		if (__atomic_compare_exchange_n(&bringup_state[id], &expected,
 						CPU_ABANDONED, false,
 						__ATOMIC_ACQ_REL,
@@ -101,17 +123,32 @@ static enum start_result start_hart(unsigned int id, u64 hartid)
 			return START_ABANDONED;
 		}
 		/* It started just now: it will be online shortly. */
+		while (!cpumask_test(&cpu_online_mask, id))
+			cpu_relax();
+		return START_ONLINE;
 	}
-	return START_ONLINE;
 }
+
+static unsigned int max_cpus = NR_CPUS;
+
+static int set_maxcpus(const char *val)
+{
+	unsigned int n;
+
+	if (!val || kstrtouint(val, 10, &n) || n == 0)
+		return -EINVAL;
+	max_cpus = min(n, (unsigned int)NR_CPUS);
+	return 0;
+}
+kernel_param("maxcpus", set_maxcpus);
 
 void smp_init(void)
 {
 	unsigned int i, id = 1, online = 1;
-	char map[160];
+	char map[NR_CPUS * 8 + 1];
 	size_t n = 0;
 
-	if (fdt_plan_harts(&boot_info, current_hartid(), NR_CPUS, &plan))
+	if (fdt_plan_harts(&boot_info, current_hartid(), max_cpus, &plan))
 		pr_warn("smp: boot hart %lu is not a usable hart of the device tree; running on it alone\n",
 			current_hartid());
 	for (i = 0; i < plan.nr_skipped; i++)

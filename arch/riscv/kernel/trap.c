@@ -3,6 +3,7 @@
 #include <hartix/irq.h>
 #include <hartix/kallsyms.h>
 #include <hartix/kernel.h>
+#include <hartix/mmap.h>
 #include <hartix/smp.h>
 #include <hartix/sprintf.h>
 #include <hartix/timer.h>
@@ -10,10 +11,20 @@
 #include <asm/csr.h>
 #include <asm/extable.h>
 #include <asm/page.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
 #include <asm/ptrace.h>
 #include <asm/stacktrace.h>
 
 void do_trap(struct pt_regs *regs);
+
+/* entry.S uses these offsets; keep them honest. */
+BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, epc) != PT_EPC);
+BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, t6) != PT_REG(31));
+BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, status) != PT_STATUS);
+BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, cause) != PT_CAUSE);
+BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, tval) != PT_TVAL);
+BUILD_BUG_ON(sizeof(struct pt_regs) > PT_SIZE || PT_SIZE % 16);
 void __noreturn handle_bad_stack(unsigned long sp, unsigned long epc);
 
 extern const struct bug_entry __start___bug_table[], __stop___bug_table[];
@@ -119,6 +130,57 @@ static void handle_interrupt(struct pt_regs *regs, unsigned long irq)
 	csr_clear(CSR_SIE, 1UL << irq);
 }
 
+static bool fault_access(unsigned long cause, enum fault_access *acc)
+{
+	switch (cause) {
+	case EXC_LOAD_PAGE_FAULT:
+		*acc = FAULT_READ;
+		return true;
+	case EXC_STORE_PAGE_FAULT:
+		*acc = FAULT_WRITE;
+		return true;
+	case EXC_INST_PAGE_FAULT:
+		*acc = FAULT_EXEC;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The kernel touched user memory: only the uaccess routines may (they run
+ * with sstatus.SUM set), and a fault inside a valid region is resolved and
+ * the access retried.
+ */
+static bool kernel_user_fault(struct pt_regs *regs)
+{
+	struct mm *mm = this_cpu()->mm;
+	enum fault_access acc;
+
+	return fault_access(regs->cause, &acc) && (regs->status & SR_SUM) &&
+	       mm && regs->tval < TASK_SIZE &&
+	       handle_mm_fault(mm, regs->tval, acc) == 0;
+}
+
+/*
+ * A hart may have cached the absence of a mapping made since (vmalloc,
+ * ioremap on another hart): if the entry now allows the access, drop the
+ * stale translation and retry, as Linux does for its vmalloc area.
+ */
+static bool spurious_kernel_fault(struct pt_regs *regs)
+{
+	enum fault_access acc;
+	pte_t pte;
+
+	if (!fault_access(regs->cause, &acc) || regs->tval < VMALLOC_START)
+		return false;
+	pte = kernel_pte(regs->tval);
+	if (!(pte & PTE_V) || !(pte & (acc == FAULT_WRITE ? PTE_W :
+				      acc == FAULT_EXEC ? PTE_X : PTE_R)))
+		return false;
+	local_flush_tlb_range(regs->tval, PAGE_SIZE);
+	return true;
+}
+
 void do_trap(struct pt_regs *regs)
 {
 	unsigned long cause = regs->cause;
@@ -128,6 +190,8 @@ void do_trap(struct pt_regs *regs)
 		return;
 	}
 	if (cause == EXC_BREAKPOINT && report_bug(regs))
+		return;
+	if (kernel_user_fault(regs) || spurious_kernel_fault(regs))
 		return;
 	if (fixup_exception(regs))
 		return;

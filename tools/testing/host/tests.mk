@@ -59,3 +59,7 @@ buddy-cflags := -I$(srctree)/arch/riscv/include
 hosttests += slab
 slab-srcs := mm/slab_core.c mm/buddy.c
 slab-cflags := -I$(srctree)/arch/riscv/include
+
+# The VMA tree (user address-space regions) against a sorted-array model.
+hosttests += vma
+vma-srcs := mm/vma.c

@@ -1,4 +1,4 @@
-/* The register frame saved on every trap (layout shared with entry.S through asm-offsets). */
+/* The register frame saved on every trap (entry.S uses the PT_* offsets; trap.c checks them). */
 #ifndef ASM_PTRACE_H
 #define ASM_PTRACE_H
 

@@ -2,7 +2,9 @@
 #ifndef ASM_SBI_H
 #define ASM_SBI_H
 
+#ifndef __ASSEMBLY__
 #include <hartix/types.h>
+#endif
 
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
 #define SBI_EXT_LEGACY_SHUTDOWN 0x08
@@ -14,11 +16,17 @@
 #define SBI_EXT_SRST 0x53525354
 #define SBI_EXT_DBCN 0x4442434e
 
+#define SBI_HSM_HART_START 0
+#define SBI_HSM_HART_STOP 1
+#define SBI_HSM_HART_GET_STATUS 2
+#define SBI_HSM_STATE_STOPPED 1
+
 #define SBI_SRST_TYPE_SHUTDOWN 0
 #define SBI_SRST_TYPE_COLD_REBOOT 1
 #define SBI_SRST_REASON_NONE 0
 #define SBI_SRST_REASON_FAILURE 1
 
+#ifndef __ASSEMBLY__
 struct sbiret {
 	long error;
 	long value;
@@ -71,4 +79,8 @@ int sbi_send_ipi_cpus(u64 cpu_bits);
 int sbi_remote_sfence_vma_cpus(u64 cpu_bits, unsigned long start,
 			       unsigned long size);
 
+/* HSM: the hart's state (SBI_HSM_STATE_*), or a negative errno. */
+int sbi_hart_get_status(unsigned long hartid);
+
+#endif /* __ASSEMBLY__ */
 #endif

@@ -1,0 +1,88 @@
+/* User-memory copies: every access has an exception-table entry; SUM is set only here. */
+#include <asm/csr.h>
+
+/* Adds an exception-table entry sending a fault at the instruction to .Lfault. */
+.macro user insn:vararg
+99:	\insn
+	.pushsection __ex_table, "a"
+	.balign	4
+	.long	99b - .
+	.long	.Lfault - .
+	.popsection
+.endm
+
+/*
+ * unsigned long __copy_user(void *dst, const void *src, unsigned long n)
+ * Copies n bytes, words while both pointers are 8-byte aligned; returns
+ * how many bytes were not copied (0 on success).
+ */
+	.text
+	.globl	__copy_user
+__copy_user:
+	li	t6, SR_SUM
+	csrs	CSR_SSTATUS, t6
+	or	t0, a0, a1
+	andi	t0, t0, 7
+	bnez	t0, 2f
+	li	t1, 8
+1:	bltu	a2, t1, 2f
+	user	ld t2, 0(a1)
+	user	sd t2, 0(a0)
+	addi	a0, a0, 8
+	addi	a1, a1, 8
+	addi	a2, a2, -8
+	j	1b
+2:	beqz	a2, .Ldone
+	user	lbu t2, 0(a1)
+	user	sb t2, 0(a0)
+	addi	a0, a0, 1
+	addi	a1, a1, 1
+	addi	a2, a2, -1
+	j	2b
+
+/* unsigned long __clear_user(void *dst, unsigned long n): bytes not cleared. */
+	.globl	__clear_user
+__clear_user:
+	li	t6, SR_SUM
+	csrs	CSR_SSTATUS, t6
+	mv	a2, a1
+3:	beqz	a2, .Ldone
+	user	sb zero, 0(a0)
+	addi	a0, a0, 1
+	addi	a2, a2, -1
+	j	3b
+
+/*
+ * long __strncpy_user(char *dst, const char *src, long n)
+ * Copies up to n bytes, stopping after a NUL; returns the string's length
+ * (< n), n if no NUL came, or -1 after a fault.
+ */
+	.globl	__strncpy_user
+__strncpy_user:
+	li	t6, SR_SUM
+	csrs	CSR_SSTATUS, t6
+	mv	a3, a2
+	li	a2, -1				/* what a fault returns */
+	li	t0, 0
+4:	beq	t0, a3, 5f
+	add	t1, a1, t0
+	user	lbu t2, 0(t1)
+	add	t1, a0, t0
+	sb	t2, 0(t1)
+	beqz	t2, 5f
+	addi	t0, t0, 1
+	j	4b
+5:	mv	a2, t0
+	j	.Ldone
+
+.Ldone:
+	csrc	CSR_SSTATUS, t6
+	mv	a0, a2
+	ret
+
+/* Returns a2: what is left to copy, or -1 in __strncpy_user. */
+.Lfault:
+	li	t6, SR_SUM
+	csrc	CSR_SSTATUS, t6
+	mv	a0, a2
+	ret

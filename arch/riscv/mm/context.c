@@ -1,0 +1,74 @@
+/* Address-space switches and ASIDs: a flush only when an ASID generation rolls over. */
+#include <hartix/kernel.h>
+#include <hartix/mmap.h>
+#include <hartix/smp.h>
+#include <hartix/spinlock.h>
+#include <asm/csr.h>
+#include <asm/page.h>
+#include <asm/tlbflush.h>
+
+#define SATP_ASID_MASK 0xffffUL
+
+/*
+ * ASID 0 is the kernel's. Numbers are handed out in generations: when they
+ * run out a new generation starts, every address space gets a new number
+ * on its next switch, and each hart flushes its TLB once on its first
+ * switch in the new generation, so no stale entry of a reused number
+ * survives. asid_lock protects asid_gen, asid_next and each mm's
+ * asid/asid_gen.
+ */
+static DEFINE_SPINLOCK(asid_lock);
+static u64 asid_gen = 1;
+static unsigned long asid_next = 1, asid_max;
+
+extern unsigned long early_satp;
+
+/* How many ASID bits the hart implements: write ones, read back. */
+void asid_init(void)
+{
+	unsigned long satp = csr_read(CSR_SATP);
+
+	csr_write(CSR_SATP, satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
+	asid_max = (csr_read(CSR_SATP) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+	csr_write(CSR_SATP, satp);
+	if (asid_max)
+		pr_info("mm: %lu ASIDs\n", asid_max);
+	else
+		pr_info("mm: no ASIDs, the TLB is flushed on every address-space switch\n");
+}
+
+void mm_activate(struct mm *mm)
+{
+	struct cpu *cpu = this_cpu();
+	unsigned long asid = 0, flags;
+	u64 gen = 0;
+
+	if (!mm) {
+		csr_write(CSR_SATP, early_satp);
+		cpu->mm = NULL;
+		return;
+	}
+	/* Before the switch, so a shootdown from now on includes us. */
+	cpumask_set(&mm->cpus_ran, cpu->id);
+	if (asid_max) {
+		flags = spin_lock_irqsave(&asid_lock);
+		if (mm->asid_gen != asid_gen) {
+			if (asid_next > asid_max) {
+				asid_gen++;
+				asid_next = 1;
+			}
+			mm->asid = asid_next++;
+			mm->asid_gen = asid_gen;
+		}
+		asid = mm->asid;
+		gen = asid_gen;
+		spin_unlock_irqrestore(&asid_lock, flags);
+	}
+	csr_write(CSR_SATP, SATP_MODE_SV39 | (asid << SATP_ASID_SHIFT) |
+				    (virt_to_phys(mm->pgd) >> PAGE_SHIFT));
+	if (!asid_max || cpu->asid_gen_seen != gen) {
+		local_flush_tlb_all();
+		cpu->asid_gen_seen = asid_max ? gen : 0;
+	}
+	cpu->mm = mm;
+}

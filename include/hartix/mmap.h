@@ -1,0 +1,73 @@
+/* User address spaces: regions, their page table, faults, copy-on-write duplication. */
+#ifndef HARTIX_MMAP_H
+#define HARTIX_MMAP_H
+
+#include <hartix/cpumask.h>
+#include <hartix/spinlock.h>
+#include <hartix/types.h>
+#include <hartix/vma.h>
+#include <asm/pgtable.h>
+
+/* Sv39's lower half; page 0 stays unmapped so NULL faults. */
+#define TASK_SIZE (1UL << 38)
+#define USER_MIN_ADDR 0x10000UL
+#define STACK_TOP (TASK_SIZE - PAGE_SIZE)
+#define STACK_LIMIT_DEFAULT (8UL << 20)
+
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+
+/* How a fault accessed the page. */
+enum fault_access { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
+
+/*
+ * lock protects the region tree, the user half of the page table and the
+ * counters; it is never held while copying to or from user memory, which
+ * may fault and take it.
+ */
+struct mm {
+	spinlock_t lock;
+	pte_t *pgd; /* upper half: the kernel's entries, shared */
+	struct vma_tree vmas;
+	unsigned long stack_limit; /* how far the stack may grow down */
+	unsigned long rss; /* pages mapped */
+	cpumask_t cpus_ran; /* harts to shoot down: those that ran it */
+	u64 asid_gen; /* generation asid belongs to; 0 = none yet */
+	unsigned long asid;
+	unsigned long refcount;
+};
+
+/* Boot: the caches regions and address spaces come from. */
+void mmap_init(void);
+/* Boot: probe the ASID bits (arch). */
+void asid_init(void);
+
+struct mm *mm_create(void);
+/* Drops a reference; the last one returns every page and table. */
+void mm_put(struct mm *mm);
+/* fork: private writable pages become copy-on-write in both. */
+struct mm *mm_dup(struct mm *old);
+
+/*
+ * Anonymous mapping of len bytes with prot. With fixed, exactly at addr
+ * (replacing what was there); else at a free place chosen top-down (addr
+ * is then only a hint). Returns the address or a negative errno.
+ */
+long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
+	    unsigned int prot, bool fixed, bool stack);
+int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len);
+int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
+	       unsigned int prot);
+
+/*
+ * Resolves a fault at addr: demand-zero, copy-on-write, stack growth.
+ * 0 when the access can be retried; -EFAULT (no region, or it forbids the
+ * access) or -ENOMEM.
+ */
+int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc);
+
+/* Switch this hart to mm (NULL: kernel only); sets the ASID. */
+void mm_activate(struct mm *mm);
+
+#endif

@@ -1,0 +1,20 @@
+/* Copying between kernel and user memory: every user pointer is checked and may fault. */
+#ifndef HARTIX_UACCESS_H
+#define HARTIX_UACCESS_H
+
+#include <hartix/types.h>
+
+/*
+ * The range must lie in user space; a fault inside a valid region is
+ * resolved (demand-zero, copy-on-write), any other makes these return what
+ * they did not copy. sstatus.SUM is set only inside them.
+ */
+bool access_ok(const void *uptr, size_t n);
+/* Bytes not copied: 0 on success. */
+size_t copy_to_user(void *udst, const void *src, size_t n);
+size_t copy_from_user(void *dst, const void *usrc, size_t n);
+size_t clear_user(void *udst, size_t n);
+/* Length of the string copied (< n), n if no NUL in n bytes, or -EFAULT. */
+long strncpy_from_user(char *dst, const char *usrc, long n);
+
+#endif

@@ -1,0 +1,47 @@
+/* copy_to_user() and friends: range checks around the architecture's faulting copies. */
+#include <hartix/errno.h>
+#include <hartix/mmap.h>
+#include <hartix/uaccess.h>
+
+unsigned long __copy_user(void *dst, const void *src, unsigned long n);
+unsigned long __clear_user(void *dst, unsigned long n);
+long __strncpy_user(char *dst, const char *src, long n);
+
+bool access_ok(const void *uptr, size_t n)
+{
+	unsigned long addr = (unsigned long)uptr;
+
+	return n <= TASK_SIZE && addr <= TASK_SIZE - n;
+}
+
+size_t copy_to_user(void *udst, const void *src, size_t n)
+{
+	return access_ok(udst, n) ? __copy_user(udst, src, n) : n;
+}
+
+size_t copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	return access_ok(usrc, n) ? __copy_user(dst, usrc, n) : n;
+}
+
+size_t clear_user(void *udst, size_t n)
+{
+	return access_ok(udst, n) ? __clear_user(udst, n) : n;
+}
+
+long strncpy_from_user(char *dst, const char *usrc, long n)
+{
+	unsigned long room = TASK_SIZE - (unsigned long)usrc;
+	long limit, ret;
+
+	if (n < 0)
+		return -EINVAL;
+	if ((unsigned long)usrc >= TASK_SIZE)
+		return -EFAULT;
+	/* Never read past the top of user space. */
+	limit = (unsigned long)n > room ? (long)room : n;
+	ret = __strncpy_user(dst, usrc, limit);
+	if (ret < 0 || (ret == limit && limit < n))
+		return -EFAULT; /* faulted, or ran into the end of user space */
+	return ret;
+}
