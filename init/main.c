@@ -1,4 +1,5 @@
 /* start_kernel(): the boot hart's path from the first C code to a running system. */
+#include <hartix/bench.h>
 #include <hartix/boot.h>
 #include <hartix/device.h>
 #include <hartix/kernel.h>
@@ -56,6 +57,8 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 
 	if (IS_ENABLED(CONFIG_KTEST))
 		crashtest_run();
+	if (IS_ENABLED(CONFIG_BENCH) && bench_run_requested())
+		machine_power_off(EXIT_OK);
 	failed = IS_ENABLED(CONFIG_KTEST) ? ktest_run_requested() : -1;
 	if (failed >= 0)
 		machine_power_off(failed ? EXIT_FAILURE : EXIT_OK);

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""make bench: allocator costs in instructions and throughput on 1, 2 and 4 harts.
+
+Builds qemu_virt_defconfig with the benchmarks on and the debug checks off,
+boots it with bench.run=1: once on 1 hart under -icount shift=0 (each
+instruction is 1 ns of guest time and rdinstret is exact, so counts repeat
+from run to run), then on 1, 2 and 4 harts under multi-threaded TCG for
+throughput in operations per second of guest time. Prints a table.
+"""
+import argparse
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu_run  # noqa: E402
+from run_tests import make, sh, SRC, PYTHON  # noqa: E402
+
+BENCH_CONFIG = ["BENCH=y", "KTEST=n", "DEBUG_SPINLOCK=n", "DEBUG_PAGEALLOC=n",
+                "DEBUG_SLAB=n"]
+
+
+def build(out):
+    objdir = os.path.join(out, "kernel")
+    rc, log = make(objdir, "qemu_virt_defconfig")
+    if rc == 0:
+        rc, log2 = sh([PYTHON, "-m", "setconfig", "--kconfig", "Kconfig"] +
+                      BENCH_CONFIG,
+                      env={"srctree": SRC,
+                           "KCONFIG_CONFIG": os.path.join(objdir, ".config")})
+        log += log2
+    if rc == 0:
+        rc, log2 = make(objdir, "all")
+        log += log2
+    if rc:
+        sys.exit("bench: build failed\n" + log[-3000:])
+    return os.path.join(objdir, "arch", "riscv", "boot", "Image")
+
+
+def run(image, smp, icount, log):
+    extra = ["-icount", "shift=0"] if icount else []
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp,
+                                              append="bench.run=1",
+                                              extra=extra), 300, log)
+    text = "\n".join(res.lines)
+    if "bench: done" not in text:
+        sys.exit("bench: the run on %d harts did not finish; see %s" % (smp, log))
+    instr = dict(re.findall(r"bench: (\S+) (\d+) instructions/op", text))
+    tput = dict(re.findall(r"bench: (\S+) throughput (\d+) ops/s", text))
+    return instr, tput
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    image = build(args.out)
+    instr, _ = run(image, 1, True, os.path.join(args.out, "icount.log"))
+    tputs = {n: run(image, n, False, os.path.join(args.out, "smp%d.log" % n))[1]
+             for n in (1, 2, 4)}
+    names = list(instr)
+    print("%-26s %14s %14s %14s %14s" % ("operation", "instr/op", "ops/s 1 hart",
+                                         "ops/s 2 harts", "ops/s 4 harts"))
+    for name in names:
+        print("%-26s %14s %14s %14s %14s" % (
+            name, instr[name], *(tputs[n].get(name, "-") for n in (1, 2, 4))))
+    print("# instructions: 1 hart, QEMU -icount shift=0; throughput: guest "
+          "time under multi-threaded TCG on a host with %d cores" %
+          (os.cpu_count() or 1))
+
+
+if __name__ == "__main__":
+    main()
