@@ -7,6 +7,7 @@
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/reboot.h>
+#include <hartix/sched.h>
 #include <hartix/smp.h>
 #include <hartix/time.h>
 #include <asm/pgtable.h>
@@ -47,6 +48,7 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	pgtable_use_page_allocator();
 	mmap_init();
 	asid_init();
+	sched_init();
 	driver_probe_all(boot_fdt);
 	console_init_late();
 	cpumask_set(&cpu_online_mask, 0);
@@ -63,6 +65,5 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	if (failed >= 0)
 		machine_power_off(failed ? EXIT_FAILURE : EXIT_OK);
 	pr_info("Nothing to run yet: idling\n");
-	for (;;)
-		cpu_wait_for_interrupt();
+	cpu_idle();
 }

@@ -1,5 +1,6 @@
 /* Per-CPU timer queues, the periodic tick, msleep and udelay. */
 #include <hartix/kernel.h>
+#include <hartix/sched.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
 #include <hartix/time.h>
@@ -90,6 +91,7 @@ static void tick(struct timer *t)
 	u64 period = timebase_freq / CONFIG_HZ;
 
 	this_cpu()->ticks++;
+	sched_tick();
 	/* From the last deadline, not from now: no drift. */
 	timer_add(t, t->expires + period);
 }
@@ -107,21 +109,41 @@ void timer_cpu_init(void)
 struct sleeper {
 	struct timer timer;
 	bool done;
+	struct task *task; /* NULL: an idle task, waiting in wfi */
 };
 
 static void wake_sleeper(struct timer *t)
 {
-	WRITE_ONCE(container_of(t, struct sleeper, timer)->done, true);
+	struct sleeper *s = container_of(t, struct sleeper, timer);
+
+	WRITE_ONCE(s->done, true);
+	if (s->task)
+		wake_up_task(s->task);
 }
 
+/*
+ * A task sleeps and its hart runs others; an idle task (boot code, tests
+ * run from start_kernel) waits in wfi. Interrupts stay masked between the
+ * check and the sleep, and the timer is on this hart, so it cannot fire in
+ * between.
+ */
 void msleep(unsigned int ms)
 {
-	struct sleeper s = { .timer = { .fn = wake_sleeper }, .done = false };
+	struct cpu *cpu = this_cpu();
+	struct task *t = cpu->current;
+	struct sleeper s = { .timer = { .fn = wake_sleeper }, .done = false,
+			     .task = t && t != cpu->idle ? t : NULL };
 	unsigned long flags = local_irq_save();
 
 	timer_add(&s.timer, get_ticks() + ms_to_ticks(ms));
-	while (!READ_ONCE(s.done))
-		cpu_wait_for_interrupt();
+	while (!READ_ONCE(s.done)) {
+		if (s.task) {
+			s.task->state = TASK_SLEEPING;
+			schedule();
+		} else {
+			cpu_wait_for_interrupt();
+		}
+	}
 	local_irq_restore(flags);
 }
 

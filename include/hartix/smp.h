@@ -6,6 +6,8 @@
 #include <hartix/types.h>
 #include <asm/percpu.h>
 
+struct task;
+
 /*
  * The first fields are read by assembly (entry.S, head.S) at the offsets in
  * asm/percpu.h; arch/riscv/kernel/smpboot.c checks them at build time.
@@ -21,6 +23,8 @@ struct cpu {
 	bool has_sstc; /* timer through the stimecmp CSR, not SBI */
 	bool need_resched; /* set by a reschedule IPI */
 	struct mm *mm; /* address space in satp; NULL: kernel only */
+	struct task *current, *idle; /* running task; this hart's idle task */
+	u64 context_switches;
 	u64 asid_gen_seen; /* ASID generation this hart's TLB is clean for */
 	u64 ticks, irqs, ipis; /* interrupts taken, by kind */
 };

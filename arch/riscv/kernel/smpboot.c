@@ -5,6 +5,7 @@
 #include <hartix/fdt_platform.h>
 #include <hartix/kernel.h>
 #include <hartix/params.h>
+#include <hartix/sched.h>
 #include <hartix/smp.h>
 #include <hartix/sprintf.h>
 #include <hartix/time.h>
@@ -49,10 +50,10 @@ void __noreturn secondary_start_kernel(void)
 			__asm__ __volatile__("wfi");
 	}
 	cpu_init_early();
+	sched_cpu_init();
 	cpu_init_late();
 	cpumask_set(&cpu_online_mask, cpu->id);
-	for (;;)
-		cpu_wait_for_interrupt();
+	cpu_idle();
 }
 
 enum start_result { START_FAILED, START_ONLINE, START_ABANDONED };

@@ -1,0 +1,96 @@
+/* Tasks and the scheduler: per-CPU run queues, idle harts in wfi, work stealing. */
+#ifndef HARTIX_SCHED_H
+#define HARTIX_SCHED_H
+
+#include <hartix/cpumask.h>
+#include <hartix/smp.h>
+#include <hartix/spinlock.h>
+#include <hartix/types.h>
+
+/* Callee-saved state of a task switched out in __switch_to (switch.S). */
+struct task_context {
+	unsigned long ra, sp;
+	unsigned long s[12];
+};
+
+enum task_state {
+	TASK_RUNNING, /* on a CPU */
+	TASK_RUNNABLE, /* on a run queue */
+	TASK_SLEEPING, /* waiting for wake_up_task() */
+	TASK_ZOMBIE, /* exited, waiting to be reaped */
+};
+
+#define TASK_COMM_LEN 16
+
+struct task {
+	struct task_context ctx;
+	unsigned long kstack; /* vmalloc'd, guard page below */
+	unsigned long kstack_size;
+	enum task_state state;
+	int on_cpu; /* 1 from picking until its context is saved */
+	unsigned int cpu; /* run queue it is on or last ran on */
+	cpumask_t cpus_allowed;
+	struct task *rq_next, *rq_prev;
+	struct task *wait_next; /* wait queue link */
+	int pid;
+	char comm[TASK_COMM_LEN];
+	u64 runtime_ticks; /* ticks it was running at */
+	unsigned int slice_left; /* ticks until preemption */
+	int exit_code;
+	void (*fn)(void *arg); /* kernel thread body */
+	void *arg;
+	struct mm *mm;
+};
+
+#define KERNEL_STACK_SIZE (16 * 1024)
+#define SCHED_SLICE_TICKS 5
+
+/* The task running on this hart. */
+static inline struct task *current_task(void)
+{
+	return this_cpu()->current;
+}
+
+/* Boot: the scheduler structures, and the boot hart's idle task. */
+void sched_init(void);
+/* Each hart, once it is online: its idle task and run queue. */
+void sched_cpu_init(void);
+/* The idle loop of this hart: runs queued tasks, else waits in wfi. */
+void __noreturn cpu_idle(void);
+
+/*
+ * A kernel thread running fn(arg), queued on cpu (or any CPU if cpu is
+ * -1); when fn returns the thread exits. NULL when out of memory.
+ */
+struct task *kthread_run(void (*fn)(void *arg), void *arg, const char *name,
+			 int cpu);
+
+/* Pick another task if there is one; the caller goes back on the queue. */
+void schedule(void);
+void yield(void);
+/* Ends the current task; it becomes a zombie until task_reap(). */
+void __noreturn task_exit(int code);
+/* Waits until t is a zombie off every CPU, frees it, returns its code. */
+int task_reap(struct task *t);
+
+/* Sleeping: the current task waits until woken. */
+struct wait_queue {
+	spinlock_t lock;
+	struct task *head;
+};
+
+#define WAIT_QUEUE_INIT { SPINLOCK_UNLOCKED, NULL }
+
+/*
+ * Sleeps until cond(arg) is true; cond is checked with wq->lock held, and
+ * wake_up() takes the lock, so no wake-up is lost between check and sleep.
+ */
+void wait_event(struct wait_queue *wq, bool (*cond)(void *arg), void *arg);
+void wake_up(struct wait_queue *wq);
+/* Makes a sleeping task runnable again; false if it was not sleeping. */
+bool wake_up_task(struct task *t);
+
+/* Timer tick: accounts the running task, asks for preemption. */
+void sched_tick(void);
+
+#endif

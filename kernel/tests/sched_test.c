@@ -1,0 +1,141 @@
+/* Scheduler tests: kernel threads on every hart, stealing, sleeping and waking, reaping. */
+#include <hartix/ktest.h>
+#include <hartix/mm.h>
+#include <hartix/sched.h>
+#include <hartix/slab.h>
+#include <hartix/time.h>
+#include <hartix/timer.h>
+
+#define NTASKS 16
+
+static unsigned long ran_on[NTASKS];
+
+static void record_cpu(void *arg)
+{
+	unsigned long i = (unsigned long)arg;
+	u64 end = get_ticks() + ms_to_ticks(20);
+
+	/* Busy long enough that queued work is worth stealing. */
+	while (get_ticks() < end)
+		yield();
+	ran_on[i] = smp_processor_id() + 1;
+}
+
+static void threads_run_and_spread(struct ktest *t)
+{
+	struct task *tasks[NTASKS];
+	unsigned long cpus_used = 0, i;
+
+	for (i = 0; i < NTASKS; i++) {
+		ran_on[i] = 0;
+		tasks[i] = kthread_run(record_cpu, (void *)i, "ktest-spread", -1);
+		KT_ASSERT(t, tasks[i] != NULL);
+	}
+	for (i = 0; i < NTASKS; i++) {
+		KT_EXPECT_EQ(t, task_reap(tasks[i]), 0);
+		KT_EXPECT(t, ran_on[i] != 0);
+		cpus_used |= 1UL << (ran_on[i] - 1);
+	}
+	/* Work spread over the harts (placed or stolen), never outside them. */
+	KT_EXPECT_EQ(t, cpus_used & ~cpumask_bits(&cpu_online_mask), 0);
+	if (num_online_cpus() > 1)
+		KT_EXPECT(t, cpus_used & (cpus_used - 1));
+}
+
+static void pinned_thread_stays(struct ktest *t)
+{
+	int cpu = (int)num_online_cpus() - 1;
+	struct task *task;
+
+	ran_on[0] = 0;
+	task = kthread_run(record_cpu, (void *)0UL, "ktest-pinned", cpu);
+	KT_ASSERT(t, task != NULL);
+	task_reap(task);
+	KT_EXPECT_EQ(t, ran_on[0], (unsigned long)cpu + 1);
+}
+
+static struct wait_queue wq = WAIT_QUEUE_INIT;
+static unsigned long wq_flag;
+static unsigned long woken;
+
+static bool flag_set(void *arg)
+{
+	return READ_ONCE(wq_flag);
+}
+
+static void sleeper(void *arg)
+{
+	wait_event(&wq, flag_set, NULL);
+	__atomic_fetch_add(&woken, 1, __ATOMIC_RELAXED);
+}
+
+static void wait_queue_wakes_all(struct ktest *t)
+{
+	struct task *tasks[4];
+	int i;
+
+	wq_flag = 0;
+	woken = 0;
+	for (i = 0; i < 4; i++)
+		KT_ASSERT(t, (tasks[i] = kthread_run(sleeper, NULL, "ktest-wait", -1)));
+	msleep(20);
+	KT_EXPECT_EQ(t, woken, 0);
+	WRITE_ONCE(wq_flag, 1);
+	wake_up(&wq);
+	for (i = 0; i < 4; i++)
+		task_reap(tasks[i]);
+	KT_EXPECT_EQ(t, woken, 4);
+}
+
+static u64 sleeper_elapsed;
+
+static void timed_sleeper(void *arg)
+{
+	u64 start = get_ticks();
+
+	msleep(30);
+	sleeper_elapsed = get_ticks() - start;
+}
+
+/* A sleeping task leaves its hart to others and wakes on time. */
+static void task_msleep_on_time(struct ktest *t)
+{
+	struct task *s = kthread_run(timed_sleeper, NULL, "ktest-sleep", 0);
+	u64 ms;
+
+	KT_ASSERT(t, s != NULL);
+	task_reap(s);
+	ms = sleeper_elapsed * 1000 / timebase_freq;
+	KT_EXPECT(t, ms >= 30);
+	KT_EXPECT(t, ms <= 30 + 2 * 1000 / CONFIG_HZ + 30);
+}
+
+static void nothing(void *arg)
+{
+}
+
+static void reaped_tasks_leak_nothing(struct ktest *t)
+{
+	struct page_alloc_stats before, after;
+	int i;
+
+	kmem_cache_shrink_all();
+	page_alloc_get_stats(&before);
+	for (i = 0; i < 50; i++) {
+		struct task *task = kthread_run(nothing, NULL, "ktest-leak", -1);
+
+		KT_ASSERT(t, task != NULL);
+		task_reap(task);
+	}
+	kmem_cache_shrink_all();
+	page_alloc_get_stats(&after);
+	KT_EXPECT_EQ(t, after.free_pages + after.cached_pages,
+		     before.free_pages + before.cached_pages);
+}
+
+KTEST_SUITE(sched,
+	    KTEST_CASE(threads_run_and_spread),
+	    KTEST_CASE(pinned_thread_stays),
+	    KTEST_CASE(wait_queue_wakes_all),
+	    KTEST_CASE(task_msleep_on_time),
+	    KTEST_CASE(reaped_tasks_leak_nothing));
