@@ -145,6 +145,9 @@ KBUILD_LDFLAGS := -nostdlib --no-dynamic-linker -z noexecstack --build-id=none \
 obj-dirs := arch/riscv init kernel mm drivers lib
 $(foreach d,$(obj-dirs),$(eval $(call descend,$(d))))
 
+# User space: the libc, the programs and the initramfs the kernel embeds.
+include $(srctree)/user/Makefile
+
 lds := $(objtree)/arch/riscv/kernel/vmlinux.lds
 fixdep := $(objtree)/tools/build/fixdep
 
@@ -238,6 +241,9 @@ $(fixdep): $(srctree)/tools/build/fixdep.c
 	$(Q)$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
 -include $(foreach o,$(all-objs) $(lds),$(dir $(o)).$(notdir $(o)).cmd)
+
+# .incbin is invisible to the dependency files.
+$(objtree)/init/initramfs_data.o: $(initramfs-path)
 
 PHONY += all vmlinux Image
 

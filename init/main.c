@@ -14,6 +14,7 @@
 
 extern char init_stack[], init_stack_top[];
 
+const char hartix_release[] = UTS_RELEASE;
 struct cpu cpus[NR_CPUS];
 cpumask_t cpu_online_mask;
 
@@ -64,6 +65,6 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	failed = IS_ENABLED(CONFIG_KTEST) ? ktest_run_requested() : -1;
 	if (failed >= 0)
 		machine_power_off(failed ? EXIT_FAILURE : EXIT_OK);
-	pr_info("Nothing to run yet: idling\n");
+	run_userspace();
 	cpu_idle();
 }

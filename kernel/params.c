@@ -8,6 +8,7 @@
 #define COMMAND_LINE_SIZE 1024
 
 char boot_command_line[COMMAND_LINE_SIZE];
+char *init_args = "";
 
 extern const struct kernel_param __kernel_params_start[],
 	__kernel_params_end[];
@@ -63,6 +64,11 @@ void parse_boot_args(const char *bootloader_args)
 	args = skip_spaces(scratch);
 	while (*args) {
 		args = next_arg(args, &param, &val);
+		/* As in Linux, everything after "--" is for init. */
+		if (param && !strcmp(param, "--") && !val) {
+			init_args = args;
+			break;
+		}
 		if (param && *param)
 			dispatch(param, val);
 	}

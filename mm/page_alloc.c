@@ -74,7 +74,10 @@ static void __noreturn page_bug(const void *addr, unsigned int order,
 	panic("page_alloc: bad free_pages(%p, %u)", addr, order);
 }
 
-/* The block goes back to the buddy lists; it was checked already. */
+/*
+ * Back to the buddy lists, under zone_lock. The core refuses a bad block
+ * without changing anything, and says why: stop there.
+ */
 static void zone_free(struct page *page, unsigned int order)
 {
 	int err = buddy_free(&zone, buddy_page_to_pfn(&zone, page), order);
@@ -177,8 +180,7 @@ static void alloc_failed(unsigned int order, gfp_t flags)
 	u64 now = get_ticks(), next;
 	struct page_alloc_stats s;
 
-	__atomic_fetch_add(&failures[min(order, (unsigned int)MAX_ORDER)], 1,
-			   __ATOMIC_RELAXED);
+	__atomic_fetch_add(&failures[order], 1, __ATOMIC_RELAXED);
 	if (flags & __GFP_NOWARN)
 		return;
 	next = __atomic_load_n(&next_oom_warning, __ATOMIC_RELAXED);
@@ -248,7 +250,6 @@ void *alloc_pages(unsigned int order, gfp_t flags)
 				order, MAX_ORDER);
 			dump_stack();
 		}
-		__atomic_fetch_add(&failures[MAX_ORDER], 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
 	page = order ? zone_alloc(order) : pcp_alloc();
@@ -328,11 +329,12 @@ void page_alloc_get_stats(struct page_alloc_stats *s)
 void page_alloc_get_cpu_stats(unsigned int cpu,
 			      struct page_alloc_cpu_stats *s)
 {
-	const struct pcp *p = &pcp[cpu < NR_CPUS ? cpu : 0];
+	const struct pcp *p;
 
 	memset(s, 0, sizeof(*s));
 	if (cpu >= NR_CPUS)
 		return;
+	p = &pcp[cpu];
 	s->cached_pages = READ_ONCE(p->count);
 	s->allocs = READ_ONCE(p->allocs);
 	s->frees = READ_ONCE(p->frees);

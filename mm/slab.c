@@ -16,7 +16,7 @@
  * (kmem_cache_shrink() gets each CPU to empty its own).
  */
 struct cpu_cache {
-	unsigned int count;
+	unsigned long count;
 	void *objs[CPU_CACHE_SIZE]; /* [0, count): oldest first */
 };
 
@@ -52,6 +52,7 @@ static const u8 small_class[24] = {
 	0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
 };
 
+/* The last class of kmalloc_classes. */
 BUILD_BUG_ON(KMALLOC_MAX_CACHE_SIZE != 2048);
 
 static void *slab_pages_alloc(void *ctx, unsigned int order, gfp_t gfp)
@@ -106,30 +107,53 @@ static void __noreturn bad_pointer(const char *op, const void *p,
 	panic("%s of a bad pointer %p", op, p);
 }
 
+/*
+ * Fills this CPU's empty cache with a batch from the slabs; interrupts
+ * masked. Out of line, like the drain, so the fast paths stay small.
+ */
+static __noinline void cache_refill(struct kmem_cache *c, struct cpu_cache *cc,
+				    gfp_t flags)
+{
+	const void *bad;
+	int got;
+
+	/* A cache used before kmem_cache_init() has no page source yet. */
+	if (WARN_ON(!c->core.ops))
+		return;
+	spin_lock(&c->lock);
+	got = slab_cache_take(&c->core, cc->objs, CPU_CACHE_BATCH, flags, &bad);
+	spin_unlock(&c->lock);
+	if (got < 0)
+		slab_bug(c, "alloc", bad, got, bad);
+	cc->count = (unsigned long)got;
+}
+
+/* Gives the oldest batch of this CPU's full cache back; interrupts masked. */
+static __noinline void cache_drain(struct kmem_cache *c, struct cpu_cache *cc)
+{
+	spin_lock(&c->lock);
+	slab_cache_put(&c->core, cc->objs, CPU_CACHE_BATCH);
+	spin_unlock(&c->lock);
+	cc->count -= CPU_CACHE_BATCH;
+	memmove(cc->objs, cc->objs + CPU_CACHE_BATCH,
+		cc->count * sizeof(cc->objs[0]));
+}
+
 static void *cache_alloc(struct kmem_cache *c, gfp_t flags, size_t req)
 {
-	const void *bad = NULL;
+	const void *bad;
 	struct cpu_cache *cc;
 	unsigned long irq;
 	void *obj = NULL;
-	int got = 0, err;
+	int err;
 
 	irq = local_irq_save();
 	cc = &c->cpu[smp_processor_id()];
-	/* A cache used before kmem_cache_init() has no page source yet. */
-	if (unlikely(!cc->count) && !WARN_ON(!c->core.ops)) {
-		spin_lock(&c->lock);
-		got = slab_cache_take(&c->core, cc->objs, CPU_CACHE_BATCH, flags,
-				      &bad);
-		spin_unlock(&c->lock);
-		if (got > 0)
-			cc->count = (unsigned int)got;
-	}
+	if (unlikely(!cc->count))
+		cache_refill(c, cc, flags);
 	if (likely(cc->count))
 		obj = cc->objs[--cc->count];
 	local_irq_restore(irq);
-	if (unlikely(got < 0))
-		slab_bug(c, "alloc", bad, got, bad);
 	if (unlikely(!obj))
 		return NULL; /* the page allocator said so, unless __GFP_NOWARN */
 	err = slab_obj_alloc(&c->core, obj, req, &bad);
@@ -151,14 +175,8 @@ static void cache_free(struct kmem_cache *c, void *obj, const char *op)
 		slab_bug(c, op, obj, err, bad);
 	irq = local_irq_save();
 	cc = &c->cpu[smp_processor_id()];
-	if (unlikely(cc->count == CPU_CACHE_SIZE)) {
-		spin_lock(&c->lock);
-		slab_cache_put(&c->core, cc->objs, CPU_CACHE_BATCH);
-		spin_unlock(&c->lock);
-		cc->count -= CPU_CACHE_BATCH;
-		memmove(cc->objs, cc->objs + CPU_CACHE_BATCH,
-			cc->count * sizeof(cc->objs[0]));
-	}
+	if (unlikely(cc->count == CPU_CACHE_SIZE))
+		cache_drain(c, cc);
 	cc->objs[cc->count++] = obj;
 	local_irq_restore(irq);
 }
@@ -171,7 +189,8 @@ struct kmem_cache *kmalloc_cache(size_t size)
 		return NULL;
 	if (size <= 192)
 		return &kmalloc_caches[small_class[(size - 1) / 8]];
-	for (i = 7; kmalloc_classes[i].size < size; i++)
+	for (i = small_class[ARRAY_SIZE(small_class) - 1] + 1;
+	     kmalloc_classes[i].size < size; i++)
 		;
 	return &kmalloc_caches[i];
 }
@@ -403,6 +422,12 @@ void kmem_cache_destroy(struct kmem_cache *c)
 
 	if (!c)
 		return;
+	if (c >= kmalloc_caches && c < kmalloc_caches + ARRAY_SIZE(kmalloc_caches)) {
+		pr_err("kmem_cache_destroy(%s): kmalloc's caches stay\n",
+		       c->core.name);
+		dump_stack();
+		return;
+	}
 	kmem_cache_shrink(c);
 	irq = spin_lock_irqsave(&c->lock);
 	out = slab_cache_objs_out(&c->core);

@@ -297,6 +297,30 @@ unsigned long slab_cache_shrink(struct slab_cache *c)
 	return pages;
 }
 
+/* SLAB_DEBUG, out of line to keep the common path's frame small. */
+static __noinline int debug_obj_alloc(const struct slab_cache *c, void *obj,
+				      size_t req, const void **bad)
+{
+	const u8 *slot = slot_of(c, obj), *p;
+
+	p = mismatch(slot, SLAB_REDZONE_BYTE, c->obj_offset);
+	if (!p)
+		p = mismatch(slot + c->obj_offset + c->size, SLAB_REDZONE_BYTE,
+			     c->link_offset - c->obj_offset - c->size);
+	if (p) {
+		*bad = p;
+		return -SLAB_EREDZONE;
+	}
+	p = mismatch(obj, SLAB_POISON_BYTE, c->size);
+	if (p) {
+		*bad = p;
+		return -SLAB_EPOISON;
+	}
+	*req_of(c, obj) = req;
+	memset((u8 *)obj + req, SLAB_REDZONE_BYTE, c->size - req);
+	return 0;
+}
+
 int slab_obj_alloc(const struct slab_cache *c, void *obj, size_t req,
 		   const void **bad)
 {
@@ -310,26 +334,8 @@ int slab_obj_alloc(const struct slab_cache *c, void *obj, size_t req,
 	old = __atomic_fetch_or(bitmap_word(c, obj, idx), bit, __ATOMIC_RELAXED);
 	if (old & bit)
 		return -SLAB_EINUSE;
-	if (c->flags & SLAB_DEBUG) {
-		const u8 *slot = slot_of(c, obj), *p;
-
-		p = mismatch(slot, SLAB_REDZONE_BYTE, c->obj_offset);
-		if (!p)
-			p = mismatch(slot + c->obj_offset + c->size,
-				     SLAB_REDZONE_BYTE,
-				     c->link_offset - c->obj_offset - c->size);
-		if (p) {
-			*bad = p;
-			return -SLAB_EREDZONE;
-		}
-		p = mismatch(obj, SLAB_POISON_BYTE, c->size);
-		if (p) {
-			*bad = p;
-			return -SLAB_EPOISON;
-		}
-		*req_of(c, obj) = req;
-		memset((u8 *)obj + req, SLAB_REDZONE_BYTE, c->size - req);
-	}
+	if (c->flags & SLAB_DEBUG)
+		return debug_obj_alloc(c, obj, req, bad);
 	return 0;
 }
 
@@ -348,6 +354,30 @@ static const u8 *redzone_check(const struct slab_cache *c, const void *obj)
 	return p;
 }
 
+/* Clears obj's bit; two CPUs freeing it at once: only one sees it set. */
+static int release(u64 *word, u64 bit)
+{
+	return __atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED) & bit ?
+		       0 : -SLAB_EDOUBLEFREE;
+}
+
+static __noinline int debug_obj_free(const struct slab_cache *c,
+				     const void *obj, u64 *word, u64 bit,
+				     const void **bad)
+{
+	const u8 *p = redzone_check(c, obj);
+	int err;
+
+	if (p) {
+		*bad = p;
+		return -SLAB_EREDZONE;
+	}
+	err = release(word, bit);
+	if (!err)
+		memset((void *)obj, SLAB_POISON_BYTE, c->size);
+	return err;
+}
+
 int slab_obj_free(const struct slab_cache *c, const void *obj,
 		  const void **bad)
 {
@@ -361,20 +391,9 @@ int slab_obj_free(const struct slab_cache *c, const void *obj,
 	word = bitmap_word(c, obj, idx);
 	if (!(__atomic_load_n(word, __ATOMIC_RELAXED) & bit))
 		return -SLAB_EDOUBLEFREE;
-	if (c->flags & SLAB_DEBUG) {
-		const u8 *p = redzone_check(c, obj);
-
-		if (p) {
-			*bad = p;
-			return -SLAB_EREDZONE;
-		}
-	}
-	/* Two CPUs freeing it at once: only one sees the bit set. */
-	if (!(__atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED) & bit))
-		return -SLAB_EDOUBLEFREE;
 	if (c->flags & SLAB_DEBUG)
-		memset((void *)obj, SLAB_POISON_BYTE, c->size);
-	return 0;
+		return debug_obj_free(c, obj, word, bit, bad);
+	return release(word, bit);
 }
 
 int slab_obj_resize(const struct slab_cache *c, void *obj, size_t req,

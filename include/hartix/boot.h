@@ -12,6 +12,12 @@ extern struct fdt_boot_info boot_info;
 
 void start_kernel(unsigned long hartid, phys_addr_t fdt_pa);
 
+/* Runs /init (or init=), or the batch of apps; returns if there is none. */
+void run_userspace(void);
+
+/* "0.1.0" plus CONFIG_LOCALVERSION: the banner and uname(). */
+extern const char hartix_release[];
+
 /* Architecture setup: FDT, boot arguments, memory map. */
 void setup_arch(phys_addr_t fdt_pa);
 

@@ -6,6 +6,7 @@
 #include <hartix/spinlock.h>
 #include <hartix/types.h>
 #include <hartix/vma.h>
+#include <asm/page.h>
 #include <asm/pgtable.h>
 
 /* Sv39's lower half; page 0 stays unmapped so NULL faults. */
@@ -32,6 +33,7 @@ struct mm {
 	struct vma_tree vmas;
 	unsigned long stack_limit; /* how far the stack may grow down */
 	unsigned long rss; /* pages mapped */
+	unsigned long brk_start, brk; /* the heap: [brk_start, brk) */
 	cpumask_t cpus_ran; /* harts to shoot down: those that ran it */
 	u64 asid_gen; /* generation asid belongs to; 0 = none yet */
 	unsigned long asid;

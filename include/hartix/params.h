@@ -20,6 +20,9 @@ struct kernel_param {
 /* The command line as the kernel saw it (bootloader and CONFIG_CMDLINE). */
 extern char boot_command_line[];
 
+/* What followed "--" on the command line: arguments for init (in place). */
+extern char *init_args;
+
 /* Assembles boot_command_line and calls the handlers; reports unknown words. */
 void parse_boot_args(const char *bootloader_args);
 

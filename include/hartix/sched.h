@@ -40,6 +40,7 @@ struct task {
 	void (*fn)(void *arg); /* kernel thread body */
 	void *arg;
 	struct mm *mm;
+	unsigned int console_fds; /* open console descriptors (bits 0-2) */
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)
@@ -64,6 +65,12 @@ void __noreturn cpu_idle(void);
  */
 struct task *kthread_run(void (*fn)(void *arg), void *arg, const char *name,
 			 int cpu);
+
+/* A task with a kernel stack and a pid, not yet started; task_free() undoes it. */
+struct task *task_alloc(const char *name);
+void task_free(struct task *t);
+/* Queues a prepared task on cpu (-1: the least loaded). */
+void task_start(struct task *t, int cpu);
 
 /* Pick another task if there is one; the caller goes back on the queue. */
 void schedule(void);

@@ -196,7 +196,7 @@ void sched_tick(void)
 		WRITE_ONCE(cpu->need_resched, true);
 }
 
-static struct task *task_alloc(const char *name)
+struct task *task_alloc(const char *name)
 {
 	struct task *t = kmem_cache_alloc(task_cache, __GFP_ZERO);
 
@@ -214,8 +214,10 @@ static struct task *task_alloc(const char *name)
 	return t;
 }
 
-static void task_free(struct task *t)
+void task_free(struct task *t)
 {
+	if (t->mm)
+		mm_put(t->mm);
 	vfree((void *)t->kstack);
 	kmem_cache_free(task_cache, t);
 }
@@ -238,6 +240,17 @@ static unsigned int pick_cpu(void)
 	return best;
 }
 
+void task_start(struct task *t, int cpu)
+{
+	if (cpu >= 0) {
+		t->cpus_allowed = (cpumask_t){ 1ULL << cpu };
+		t->cpu = (unsigned int)cpu;
+	} else {
+		t->cpu = pick_cpu();
+	}
+	enqueue(t);
+}
+
 struct task *kthread_run(void (*fn)(void *arg), void *arg, const char *name,
 			 int cpu)
 {
@@ -249,13 +262,7 @@ struct task *kthread_run(void (*fn)(void *arg), void *arg, const char *name,
 	t->ctx.sp = t->kstack + KERNEL_STACK_SIZE;
 	t->ctx.s[0] = (unsigned long)fn;
 	t->ctx.s[1] = (unsigned long)arg;
-	if (cpu >= 0) {
-		t->cpus_allowed = (cpumask_t){ 1ULL << cpu };
-		t->cpu = (unsigned int)cpu;
-	} else {
-		t->cpu = pick_cpu();
-	}
-	enqueue(t);
+	task_start(t, cpu);
 	return t;
 }
 

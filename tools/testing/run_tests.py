@@ -7,6 +7,7 @@ prints the end of its log. Exit status 1 if anything failed.
 """
 import argparse
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -19,7 +20,7 @@ import qemu_run  # noqa: E402
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PYTHON = "/usr/bin/python3"
 JOBS = str(os.cpu_count() or 2)
-PHASES = ["host", "kbuild", "configs", "ktest", "boot"]
+PHASES = ["host", "kbuild", "configs", "ktest", "boot", "user"]
 
 # Fixed seeds keep CI reproducible; RANDCONFIG_SEEDS=... tries others.
 RANDCONFIG_SEEDS = os.environ.get("RANDCONFIG_SEEDS", "0x1 0x5 0x7 0x9").split()
@@ -357,6 +358,26 @@ def crash_boots(r, image):
                            "crashtest_lock_recursion+"],
         "lock-unowned": ["BUG: spinlock unlocked by a CPU that does not hold it",
                          "held by nobody", "crashtest_lock_unowned+"],
+        # qemu_virt_defconfig has DEBUG_PAGEALLOC and DEBUG_SLAB too.
+        "page-double-free": ["BUG: page_alloc: free_pages(",
+                             "double free: the block is already free",
+                             "crashtest_page_double_free+"],
+        "page-wrong-order": ["BUG: page_alloc: free_pages(",
+                             "wrong order: the block was allocated with another",
+                             "crashtest_page_wrong_order+"],
+        "page-use-after-free": ["BUG: page_alloc: use after free:",
+                                "was written while free: 0x01, expected 0xaa",
+                                "crashtest_page_use_after_free+"],
+        "slab-double-free": ["BUG: slab kmalloc-32: kfree(",
+                             "double free: the object is already free",
+                             "crashtest_slab_double_free+"],
+        "slab-bad-free": ["BUG: slab kmalloc-64: kfree(",
+                          "not the start of an object", "crashtest_slab_bad_free+"],
+        "slab-overrun": ["BUG: slab kmalloc-32: kfree(", "redzone overwritten: byte at",
+                         "(object+20) is 0x78 (overrun)", "crashtest_slab_overrun+"],
+        "slab-use-after-free": ["BUG: slab kmalloc-64: alloc(",
+                                "free object modified (use after free)",
+                                "(object+3) is 0x01", "crashtest_slab_use_after_free+"],
     }
     for kind, needles in expect.items():
         res = qemu_run.boot(qemu_run.qemu_command(
@@ -415,6 +436,81 @@ def bad_dtb_boot(r, image):
              "Kernel panic - not syncing: device tree" in text and
              "memory" in text, "boot/fdt-without-memory-rejected",
              "" if not res.timed_out else "hung", res.log)
+
+
+# ---------------------------------------------------------------------------
+def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None):
+    """Boot with a user program as init; check its output and exit status.
+
+    With stop_on the kernel is expected to keep running: the runner ends
+    QEMU once that pattern appears.
+    """
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp, append=append),
+                        90, r.logfile(name),
+                        steps=[(stop_on, None)] if stop_on else None)
+    text = "\n".join(res.lines)
+    problems = ["missing %r" % e for e in expect if e not in text]
+    if res.timed_out:
+        problems.append("hung")
+    elif stop_on:
+        if not res.stopped:
+            problems.append("QEMU exited (status %d)" % res.status)
+    elif res.status != status:
+        problems.append("QEMU exit status %d, expected %d" % (res.status, status))
+    if res.fatal:
+        problems.append(res.fatal.strip())
+    r.report(not problems, name, "; ".join(problems), res.log)
+
+
+def phase_user(r):
+    image = config_image(r, "qemu_virt_defconfig")
+    if not image:
+        return
+    user_boot(r, "user/init-hello", image, "loglevel=7",
+              ["Hello, world!", 'argv[0] = "/init"',
+               "init: /init exited with status 0"])
+    # A random token a fixed string cannot match.
+    token = "tok%08x" % random.getrandbits(32)
+    user_boot(r, "user/init-args-token", image,
+              "loglevel=4 init=/tests/hello_token -- %s" % token,
+              ["hello_token: %s" % token, "argc=2"])
+    user_boot(r, "user/syscall-errno", image, "loglevel=4 init=/tests/syscall_errno",
+              ["syscall_errno: ", " 0 failed"])
+    user_boot(r, "user/init-missing", image, "init=/nosuch loglevel=7",
+              ["No init program found (tried /nosuch)"],
+              stop_on=r"No init program found[^\n]*\n")
+    # PID 1 killed by SIGSEGV: QEMU exits with 128 + 11.
+    for smp in (1, 4):
+        user_boot(r, "user/init-killed-exit-status-smp%d" % smp, image,
+                  "loglevel=4 init=/bin/store_fault",
+                  ["store page fault at 0x0", "killed (SIGSEGV)"], status=139,
+                  smp=smp)
+
+    objdir = os.path.join(r.out, "batch")
+    shutil.rmtree(objdir, ignore_errors=True)
+    rc, log = make(objdir, "qemu_virt_defconfig")
+    if rc == 0:
+        rc, log2 = sh([PYTHON, "-m", "setconfig", "--kconfig", "Kconfig",
+                       "SCHED_BATCH=y"],
+                      env={"srctree": SRC,
+                           "KCONFIG_CONFIG": os.path.join(objdir, ".config")})
+        log += log2
+    if rc == 0:
+        rc, log2 = make(objdir, "all")
+        log += log2
+    r.report(rc == 0, "build/batch", "", log)
+    if rc:
+        return
+    # rCore chapter 2: the bad apps are killed and the next one runs.
+    user_boot(r, "user/batch-rcore-ch2",
+              os.path.join(objdir, "arch", "riscv", "boot", "Image"), "",
+              ["Hello, world!", "Test power OK!",
+               "pid 3 (store_fault): store page fault at 0x0",
+               "killed (SIGSEGV)",
+               "(sret_in_user): illegal instruction 0x10200073",
+               "(csr_read): illegal instruction", "killed (SIGILL)",
+               "batch: /bin/csr_read was killed by signal 4",
+               "batch: all apps done"], smp=2)
 
 
 def main():

@@ -32,3 +32,12 @@ kthread_trampoline:
 	mv	a1, s1
 	call	kthread_main
 1:	j	1b
+
+/*
+ * A new user task's first return from __switch_to: its kernel stack pointer
+ * is the register frame built by user_task_create(); leave through it.
+ */
+	.globl	user_trampoline
+user_trampoline:
+	call	schedule_tail
+	j	ret_from_trap

@@ -2,6 +2,7 @@
 #include <hartix/compiler.h>
 #include <hartix/irq.h>
 #include <hartix/kallsyms.h>
+#include <hartix/exec.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/smp.h>
@@ -181,10 +182,41 @@ static bool spurious_kernel_fault(struct pt_regs *regs)
 	return true;
 }
 
+static void handle_user_trap(struct pt_regs *regs)
+{
+	unsigned long cause = regs->cause;
+	enum fault_access acc;
+
+	if (cause & CAUSE_IRQ_FLAG) {
+		handle_interrupt(regs, cause & ~CAUSE_IRQ_FLAG);
+	} else if (cause == EXC_ECALL_U) {
+		regs->epc += 4;
+		local_irq_enable();
+		syscall_dispatch(regs);
+	} else if (fault_access(cause, &acc)) {
+		local_irq_enable();
+		if (handle_mm_fault(current_task()->mm, regs->tval, acc))
+			user_fault_kill(regs, exception_name(cause), SIGSEGV);
+	} else {
+		user_fault_kill(regs, exception_name(cause),
+				cause == EXC_ILLEGAL_INST ? SIGILL :
+				cause == EXC_BREAKPOINT ? SIGTRAP :
+				cause == EXC_LOAD_ACCESS || cause == EXC_STORE_ACCESS ||
+				cause == EXC_INST_ACCESS ? SIGSEGV : SIGBUS);
+	}
+	/* On the way back to user mode: the preemption point. */
+	while (READ_ONCE(this_cpu()->need_resched))
+		schedule();
+}
+
 void do_trap(struct pt_regs *regs)
 {
 	unsigned long cause = regs->cause;
 
+	if (!(regs->status & SR_SPP)) {
+		handle_user_trap(regs);
+		return;
+	}
 	if (cause & CAUSE_IRQ_FLAG) {
 		handle_interrupt(regs, cause & ~CAUSE_IRQ_FLAG);
 		return;

@@ -63,3 +63,13 @@ slab-cflags := -I$(srctree)/arch/riscv/include
 # The VMA tree (user address-space regions) against a sorted-array model.
 hosttests += vma
 vma-srcs := mm/vma.c
+
+# The initramfs cpio reader, on made-up archives and on GNU cpio's (if installed).
+hosttests += cpio
+cpio-srcs := lib/cpio.c
+
+# execve's ELF checks, on binaries built at run time with the RISC-V compilers
+# that are installed (riscv64-unknown-elf-gcc, riscv64-linux-gnu-gcc) and on
+# mutated and made-up headers.
+hosttests += elf
+elf-srcs := lib/elf.c

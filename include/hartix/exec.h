@@ -1,0 +1,50 @@
+/* User programs: loading an executable, user tasks, system calls. */
+#ifndef HARTIX_EXEC_H
+#define HARTIX_EXEC_H
+
+#include <hartix/sched.h>
+#include <hartix/types.h>
+#include <asm/ptrace.h>
+
+/* A user task's register frame: the top of its kernel stack. */
+static inline struct pt_regs *task_user_regs(struct task *t)
+{
+	return (struct pt_regs *)(t->kstack + t->kstack_size - PT_SIZE);
+}
+
+/*
+ * Replaces t's address space with the static ELF in image and sets its
+ * user registers to start it with Linux's initial stack. 0, or a negative
+ * errno with a reason in *why (-ENOEXEC for a bad executable).
+ */
+int exec_image(struct task *t, const void *image, size_t size,
+	       const char *path, const char *const *argv,
+	       const char *const *envp, const char **why);
+
+/*
+ * A new task running the executable, queued on cpu (-1: any). NULL with
+ * *err and *why set when the executable cannot run.
+ */
+struct task *user_task_spawn(const void *image, size_t size, const char *path,
+			     const char *const *argv, int cpu, int *err,
+			     const char **why);
+
+/* Trap code: a system call from user mode (a7 = number). */
+void syscall_dispatch(struct pt_regs *regs);
+
+/* Ends the current task for a fault, naming it and where it happened. */
+void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig);
+
+/* Wait status encodings (Linux's). */
+#define W_EXITCODE(code) (((code) & 0xff) << 8)
+#define WIFSIGNALED(s) (((s) & 0x7f) != 0)
+#define WTERMSIG(s) ((s) & 0x7f)
+#define WEXITSTATUS(s) (((s) >> 8) & 0xff)
+
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGBUS 7
+#define SIGKILL 9
+#define SIGSEGV 11
+
+#endif

@@ -1,0 +1,10 @@
+/* The initramfs embedded in the kernel image (CONFIG_INITRAMFS_SOURCE). */
+	.section .rodata.initramfs, "a"
+	.balign	8
+	.globl	__initramfs_start
+__initramfs_start:
+#ifdef INITRAMFS_IMAGE
+	.incbin	INITRAMFS_IMAGE
+#endif
+	.globl	__initramfs_end
+__initramfs_end:

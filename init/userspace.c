@@ -1,0 +1,115 @@
+/* Starting user space: PID 1 from the initramfs, or rCore's batch of apps in order. */
+#include <hartix/boot.h>
+#include <hartix/cmdline.h>
+#include <hartix/errno.h>
+#include <hartix/exec.h>
+#include <hartix/initramfs.h>
+#include <hartix/params.h>
+#include <hartix/printk.h>
+#include <hartix/reboot.h>
+#include <hartix/sched.h>
+#include <hartix/string.h>
+
+static char init_path[64] = "/init";
+
+static int set_init(const char *val)
+{
+	if (!val || val[0] != '/' || strscpy(init_path, val, sizeof(init_path)) < 0)
+		return -EINVAL;
+	return 0;
+}
+kernel_param("init", set_init);
+
+/* Linux's name for the initramfs's init; here there is only one kind. */
+static int set_rdinit(const char *val)
+{
+	return set_init(val);
+}
+kernel_param("rdinit", set_rdinit);
+
+#define MAX_INIT_ARGS 16
+
+/* Runs one program to its end; returns its wait status, or -errno. */
+static int run_program(const char *path, const void *image, size_t size,
+		       int cpu, const char *const *argv)
+{
+	const char *why = "";
+	struct task *t;
+	int err;
+
+	t = user_task_spawn(image, size, path, argv, cpu, &err, &why);
+	if (!t) {
+		pr_err("%s: cannot run: %s (error %d)\n", path, why, err);
+		return err;
+	}
+	return task_reap(t);
+}
+
+static void report(const char *what, const char *path, int status)
+{
+	if (status < 0)
+		return;
+	if (WIFSIGNALED(status))
+		pr_info("%s %s was killed by signal %d\n", what, path,
+			WTERMSIG(status));
+	else
+		pr_info("%s %s exited with status %d\n", what, path,
+			WEXITSTATUS(status));
+}
+
+static void run_batch_entry(const struct cpio_entry *e, void *arg)
+{
+	char path[64] = "/";
+
+	strscpy(path + 1, e->name, sizeof(path) - 1);
+	pr_info("batch: running %s\n", path);
+	/* rCore's batch system: one at a time, on the boot hart. */
+	report("batch:", path,
+	       run_program(path, e->data, e->size, 0,
+			   (const char *const[]){ path, NULL }));
+}
+
+/* argv for init: its path, then the words after "--" on the command line. */
+static const char *const *init_argv(void)
+{
+	static const char *argv[MAX_INIT_ARGS + 2];
+	char *args = skip_spaces(init_args), *param, *val;
+	int n = 0;
+
+	argv[n++] = init_path;
+	while (*args && n <= MAX_INIT_ARGS) {
+		args = next_arg(args, &param, &val);
+		/* key=value words were split by next_arg: put them back. */
+		if (val)
+			val[-1] = '=';
+		argv[n++] = param;
+	}
+	argv[n] = NULL;
+	return argv;
+}
+
+/* Returns only when there is no program to run. */
+void run_userspace(void)
+{
+	const void *image;
+	size_t size;
+	int status;
+
+	initramfs_init();
+	if (IS_ENABLED(CONFIG_SCHED_BATCH)) {
+		initramfs_for_each("bin/", run_batch_entry, NULL);
+		pr_info("batch: all apps done\n");
+		machine_power_off(EXIT_OK);
+	}
+	if (initramfs_find(init_path, &image, &size)) {
+		pr_warn("No init program found (tried %s): nothing to run\n",
+			init_path);
+		return;
+	}
+	status = run_program(init_path, image, size, -1, init_argv());
+	report("init:", init_path, status);
+	/* On QEMU the status becomes QEMU's exit status (sifive,test0). */
+	machine_power_off(status < 0 ? EXIT_FAILURE :
+			  WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+						WEXITSTATUS(status));
+}

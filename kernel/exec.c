@@ -1,0 +1,190 @@
+/* Loading a static ELF executable into a new address space, with Linux's initial stack. */
+#include <hartix/elf.h>
+#include <hartix/errno.h>
+#include <hartix/exec.h>
+#include <hartix/kernel.h>
+#include <hartix/mmap.h>
+#include <hartix/smp.h>
+#include <hartix/string.h>
+#include <hartix/time.h>
+#include <hartix/uaccess.h>
+#include <asm/csr.h>
+#include <asm/ptrace.h>
+
+#define USER_STACK_SIZE (128 * 1024) /* mapped up front; grows to the limit */
+
+/* Auxiliary vector keys (Linux include/uapi/linux/auxvec.h). */
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+
+/* 'I', 'M', 'A', 'C' as Linux reports them: a bit per letter. */
+#define HWCAP_IMAC ((1UL << ('i' - 'a')) | (1UL << ('m' - 'a')) | \
+		    (1UL << ('a' - 'a')) | (1UL << ('c' - 'a')))
+
+/* Copies the segments into mm, which is active on this hart. */
+static int load_segments(struct mm *mm, const u8 *image,
+			 const struct elf_info *info, u64 bias)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->nr_loads; i++) {
+		const struct elf_segment *seg = &info->load[i];
+		u64 start = ALIGN_DOWN(seg->vaddr + bias, PAGE_SIZE);
+		u64 end = ALIGN_UP(seg->vaddr + bias + seg->memsz, PAGE_SIZE);
+		long ret;
+
+		/* Writable while loading; mm_protect sets the real prot. */
+		ret = mm_map(mm, start, end - start, PROT_READ | PROT_WRITE, true,
+			     false);
+		if (ret < 0)
+			return (int)ret;
+		if (copy_to_user((void *)(seg->vaddr + bias),
+				 image + seg->offset, seg->filesz))
+			return -EFAULT;
+		ret = mm_protect(mm, start, end - start, seg->prot);
+		if (ret)
+			return (int)ret;
+	}
+	return 0;
+}
+
+/* Pushes n bytes below *sp; returns their user address. */
+static unsigned long push(unsigned long *sp, const void *data, size_t n,
+			  int *err)
+{
+	*sp -= n;
+	if (copy_to_user((void *)*sp, data, n))
+		*err = -EFAULT;
+	return *sp;
+}
+
+static unsigned long count_strings(const char *const *v)
+{
+	unsigned long n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/*
+ * Linux's layout, from the stack pointer up: argc, argv[], NULL, envp[],
+ * NULL, auxv pairs ending with AT_NULL; the strings and AT_RANDOM's 16
+ * bytes above them. sp ends 16-byte aligned.
+ */
+static int build_stack(const struct elf_info *info, u64 bias, const char *path,
+		       const char *const *argv, const char *const *envp,
+		       unsigned long *sp_out)
+{
+	unsigned long argc = count_strings(argv), envc = count_strings(envp);
+	unsigned long sp = STACK_TOP, execfn, random, i, n = 0;
+	unsigned long strs[64], vec[64 + 2 * 18];
+	u64 rnd[2] = { get_ticks() * 0x9e3779b97f4a7c15ULL,
+		       (unsigned long)path ^ get_ticks() };
+	int err = 0;
+
+	if (argc + envc > ARRAY_SIZE(strs) - 1)
+		return -E2BIG;
+	execfn = push(&sp, path, strlen(path) + 1, &err);
+	for (i = 0; i < argc; i++)
+		strs[i] = push(&sp, argv[i], strlen(argv[i]) + 1, &err);
+	for (i = 0; i < envc; i++)
+		strs[argc + i] = push(&sp, envp[i], strlen(envp[i]) + 1, &err);
+	sp = ALIGN_DOWN(sp, 16);
+	random = push(&sp, rnd, sizeof(rnd), &err);
+
+	vec[n++] = argc;
+	for (i = 0; i < argc; i++)
+		vec[n++] = strs[i];
+	vec[n++] = 0;
+	for (i = 0; i < envc; i++)
+		vec[n++] = strs[argc + i];
+	vec[n++] = 0;
+#define AUX(k, v)                    \
+	do {                         \
+		vec[n++] = (k);      \
+		vec[n++] = (v);      \
+	} while (0)
+	AUX(AT_PHDR, info->phdr_vaddr ? info->phdr_vaddr + bias : 0);
+	AUX(AT_PHENT, info->phent);
+	AUX(AT_PHNUM, info->phnum);
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_BASE, 0);
+	AUX(AT_ENTRY, info->entry + bias);
+	AUX(AT_UID, 0);
+	AUX(AT_EUID, 0);
+	AUX(AT_GID, 0);
+	AUX(AT_EGID, 0);
+	AUX(AT_HWCAP, HWCAP_IMAC);
+	AUX(AT_CLKTCK, CONFIG_HZ);
+	AUX(AT_SECURE, 0);
+	AUX(AT_RANDOM, random);
+	AUX(AT_EXECFN, execfn);
+	AUX(AT_NULL, 0);
+#undef AUX
+	sp = ALIGN_DOWN(sp - n * sizeof(long), 16);
+	if (copy_to_user((void *)sp, vec, n * sizeof(long)))
+		err = -EFAULT;
+	*sp_out = sp;
+	return err;
+}
+
+int exec_image(struct task *t, const void *image, size_t size,
+	       const char *path, const char *const *argv,
+	       const char *const *envp, const char **why)
+{
+	struct elf_info info = { .min_vaddr = USER_MIN_ADDR,
+				 .max_vaddr = STACK_TOP - STACK_LIMIT_DEFAULT };
+	struct mm *mm, *prev = this_cpu()->mm;
+	struct pt_regs *regs = task_user_regs(t);
+	unsigned long sp = 0;
+	long ret;
+	int err;
+
+	err = elf_check(image, size, &info, why);
+	if (err)
+		return err;
+	mm = mm_create();
+	if (!mm)
+		return -ENOMEM;
+	/* Loaded from here: the new address space is active on this hart meanwhile. */
+	mm_activate(mm);
+	err = load_segments(mm, image, &info, info.load_bias);
+	if (!err) {
+		ret = mm_map(mm, STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
+			     PROT_READ | PROT_WRITE, true, true);
+		err = ret < 0 ? (int)ret : build_stack(&info, info.load_bias,
+							path, argv, envp, &sp);
+	}
+	mm_activate(prev);
+	if (err) {
+		*why = "could not set up the address space";
+		mm_put(mm);
+		return err;
+	}
+	mm->brk_start = mm->brk = ALIGN_UP(info.high_vaddr + info.load_bias,
+					   PAGE_SIZE);
+	if (t->mm)
+		mm_put(t->mm);
+	t->mm = mm;
+	memset(regs, 0, sizeof(*regs));
+	regs->epc = info.entry + info.load_bias;
+	regs->sp = sp;
+	/* To user mode, interrupts on after sret, no FPU state yet. */
+	regs->status = SR_SPIE;
+	return 0;
+}

@@ -1,0 +1,253 @@
+#!/bin/sh
+# Checks the user programs of 'make user' against Linux itself: each one runs
+# under qemu-riscv64 (QEMU's Linux user-mode emulation, the reference ABI),
+# each ELF is checked with readelf, and the initramfs is listed and unpacked.
+#
+# Usage: sh tools/testing/user_qemu_check.sh [OBJTREE]
+#   OBJTREE is the O= directory of the build (default: the source tree).
+#   Build first: make O=OBJTREE user
+#
+# Prints TAP like the host tests: "ok N name" or "not ok N name" per check
+# (a skipped one ends in "# SKIP reason"), "# ..." diagnostics before the
+# result, the plan "1..N" last. Exit status 1 if any check failed.
+# Needs qemu-user (qemu-riscv64), binutils (readelf) and python3; cpio and
+# riscv64-linux-gnu-gcc are used when installed.
+
+srctree=$(cd "$(dirname "$0")/../.." && pwd)
+objtree=$(cd "${1:-$srctree}" 2>/dev/null && pwd) || {
+	echo "Bail out! no directory ${1}"; exit 1; }
+user=$objtree/user
+python=/usr/bin/python3
+qemu=qemu-riscv64
+timeout_s=60
+
+apps="hello power store_fault sret_in_user csr_read"
+tests="hello_token syscall_errno libc_selftest"
+
+command -v $qemu >/dev/null 2>&1 || {
+	echo "Bail out! $qemu not found: apt-get install qemu-user"; exit 1; }
+for b in $apps; do
+	[ -x "$user/apps/$b" ] || { echo "Bail out! no $user/apps/$b: make O=$objtree user"; exit 1; }
+done
+for b in $tests; do
+	[ -x "$user/tests/$b" ] || { echo "Bail out! no $user/tests/$b: make O=$objtree user"; exit 1; }
+done
+
+tmp=$(mktemp -d /tmp/user_qemu_check.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+# A dying program must not leave a qemu core file behind.
+ulimit -c 0 2>/dev/null
+cd "$tmp" || exit 1
+
+n=0
+failed=0
+
+result() { # result OK(0/1) NAME [SKIP-REASON]
+	n=$((n + 1))
+	if [ -n "$3" ]; then
+		echo "ok $n $2 # SKIP $3"
+	elif [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n $2"
+	fi
+}
+
+diag() { sed 's/^/# /' "$@"; }
+
+# run OUTFILE PROGRAM ARGS...: runs under qemu with a timeout; sets $rc
+# (128 + N when signal N ended it, 124 on timeout).
+run() {
+	out=$1
+	shift
+	timeout $timeout_s $qemu "$@" >"$out" 2>&1
+	rc=$?
+}
+
+# ---------------------------------------------------------------------------
+# The ELF files: static ELF64 RISC-V executables, entry 0x10000, page-aligned
+# PT_LOADs from 0x10000 on, none writable and executable, a non-executable
+# stack, no interpreter, no dynamic section.
+check_elf() {
+	f=$1
+	readelf -hl -W "$f" >elf.txt 2>&1 || { diag elf.txt; return 1; }
+	ok=0
+	grep -q 'Class: *ELF64' elf.txt || { echo "# $f: not ELF64"; ok=1; }
+	grep -q 'Type: *EXEC' elf.txt || { echo "# $f: not ET_EXEC"; ok=1; }
+	grep -q 'Machine: *RISC-V' elf.txt || { echo "# $f: not RISC-V"; ok=1; }
+	grep -q 'Entry point address: *0x10000$' elf.txt || {
+		echo "# $f: entry is not 0x10000"; ok=1; }
+	if grep -qE '^ *(INTERP|DYNAMIC) ' elf.txt; then
+		echo "# $f: has INTERP or DYNAMIC: not static"; ok=1
+	fi
+	grep -qE '^ *GNU_STACK .* RW  ' elf.txt || {
+		echo "# $f: no non-executable PT_GNU_STACK"; ok=1; }
+	loads=$(awk '$1 == "LOAD"' elf.txt)
+	[ -n "$loads" ] || { echo "# $f: no PT_LOAD"; ok=1; }
+	first=$(echo "$loads" | awk 'NR == 1 { print $3 }')
+	[ "$first" = 0x0000000000010000 ] || {
+		echo "# $f: first PT_LOAD at $first, not 0x10000"; ok=1; }
+	if echo "$loads" | awk '{ a = $NF } a != "0x1000" { bad = 1 }
+	    / RWE / { bad = 1 } END { exit !bad }'; then
+		echo "# $f: a PT_LOAD is not 4 KiB aligned, or is writable and executable"
+		ok=1
+	fi
+	[ $ok = 0 ] || diag elf.txt
+	return $ok
+}
+
+for b in $apps; do
+	check_elf "$user/apps/$b"
+	result $? "elf/$b"
+done
+for b in $tests; do
+	check_elf "$user/tests/$b"
+	result $? "elf/$b"
+done
+
+# ---------------------------------------------------------------------------
+# The programs under qemu-riscv64.
+run out.txt "$user/apps/hello" a 'b c'
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -qx 'Hello, world!' out.txt || ok=1
+grep -qx 'argc = 3' out.txt || ok=1
+grep -qx 'argv\[1\] = "a"' out.txt || ok=1
+grep -qx 'argv\[2\] = "b c"' out.txt || ok=1
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/hello
+
+run out.txt "$user/apps/power"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+# 3^i mod 10007 for i = 10000, 20000, ..., 100000, as Python's pow() says.
+expect="5079 8202 8824 5750 3824 8516 2510 9379 2621 2749"
+i=0
+for v in $expect; do
+	i=$((i + 10000))
+	grep -qx "3^$i=$v(MOD 10007)" out.txt || { echo "# missing 3^$i=$v"; ok=1; }
+done
+[ "$(grep -c 'MOD 10007' out.txt)" = 10 ] || ok=1
+grep -qx 'Test power OK!' out.txt || ok=1
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/power
+
+# check_killed NAME SIGNAL-NUMBER SIGNAL-NAME: dies by that signal, after
+# its messages and without the "FAIL" line it prints if it survives.
+check_killed() {
+	run out.txt "$user/apps/$1"
+	ok=0
+	[ $rc = $((128 + $2)) ] || { echo "# $1: status $rc, expected $((128 + $2)) ($3)"; ok=1; }
+	grep -q 'Kernel should kill this application!' out.txt || ok=1
+	! grep -q FAIL out.txt || ok=1
+	[ $ok = 0 ] || diag out.txt
+	result $ok "qemu/$1 (killed by $3)"
+}
+check_killed store_fault 11 SIGSEGV
+check_killed sret_in_user 4 SIGILL
+check_killed csr_read 4 SIGILL
+
+token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+run out.txt "$user/tests/hello_token" "$token"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -qx "hello_token: $token" out.txt || { echo "# token $token not printed"; ok=1; }
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/hello_token
+
+run out.txt "$user/tests/hello_token"
+[ $rc = 2 ] && grep -q usage out.txt
+ok=$?
+[ $ok = 0 ] || { echo "# without a token: status $rc"; diag out.txt; }
+result $ok qemu/hello_token_usage
+
+run out.txt "$user/tests/syscall_errno"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -qE '^syscall_errno: [1-9][0-9]* passed, 0 failed$' out.txt || ok=1
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/syscall_errno
+
+# libc_selftest speaks TAP itself: each of its cases is one result here.
+run out.txt "$user/tests/libc_selftest"
+grep '^# ' out.txt | cut -c1-200
+grep -E '^(ok|not ok) [0-9]+ ' out.txt >cases.txt
+cases=$(wc -l <cases.txt)
+while IFS= read -r line; do
+	name=$(echo "$line" | sed -E 's/^(ok|not ok) [0-9]+ //')
+	case $line in
+	"not ok "*) result 1 "libc_selftest/$name" ;;
+	*) result 0 "libc_selftest/$name" ;;
+	esac
+done <cases.txt
+ok=0
+[ $rc = 0 ] || { echo "# libc_selftest: exit status $rc"; ok=1; }
+[ "$cases" -gt 0 ] || { echo "# libc_selftest: ran no case"; ok=1; }
+grep -qx "1..$cases" out.txt || { echo "# libc_selftest: no plan 1..$cases"; ok=1; }
+result $ok qemu/libc_selftest
+
+# ---------------------------------------------------------------------------
+# The archive: what it holds, by our own lister and by GNU cpio; /init is
+# hello; regenerating it gives the same bytes.
+cpio_file=$user/initramfs.cpio
+list=$user/initramfs.list
+if [ -f "$cpio_file" ] && $python "$srctree/tools/build/gen_initramfs.py" \
+		--list "$cpio_file" >listing.txt 2>&1; then
+	ok=0
+	want="bin tests init"
+	for b in $apps; do want="$want bin/$b"; done
+	for b in $tests; do want="$want tests/$b"; done
+	for e in $want; do
+		awk -v e="$e" '$4 == e { f = 1 } END { exit !f }' listing.txt ||
+			{ echo "# $e missing"; ok=1; }
+	done
+	awk '$4 == "bin" || $4 == "tests" { if ($1 != "040755") bad = 1 }
+	     $4 != "bin" && $4 != "tests" { if ($1 != "100755") bad = 1 }
+	     END { exit bad }' listing.txt || { echo "# wrong modes"; ok=1; }
+	[ $ok = 0 ] || diag listing.txt
+else
+	ok=1
+	echo "# $cpio_file missing or malformed"
+	[ -f listing.txt ] && diag listing.txt
+fi
+result $ok initramfs/contents
+
+if ! command -v cpio >/dev/null 2>&1; then
+	result 0 initramfs/gnu-cpio-extracts "cpio not installed"
+else
+	mkdir x && (cd x && cpio -idm --quiet <"$cpio_file") >cpio.txt 2>&1
+	ok=$?
+	for b in $apps; do cmp -s "x/bin/$b" "$user/apps/$b" || { echo "# bin/$b differs"; ok=1; }; done
+	for b in $tests; do cmp -s "x/tests/$b" "$user/tests/$b" || { echo "# tests/$b differs"; ok=1; }; done
+	cmp -s x/init "$user/apps/hello" || { echo "# init is not hello"; ok=1; }
+	[ $ok = 0 ] || diag cpio.txt
+	result $ok initramfs/gnu-cpio-extracts
+fi
+
+$python "$srctree/tools/build/gen_initramfs.py" -o again.cpio "$list" &&
+	cmp -s again.cpio "$cpio_file"
+result $? initramfs/deterministic
+
+# ---------------------------------------------------------------------------
+# A binary from the Linux toolchain, with its own _start: exit status 42.
+if ! command -v riscv64-linux-gnu-gcc >/dev/null 2>&1; then
+	result 0 linux-toolchain/static_exit "riscv64-linux-gnu-gcc not installed"
+else
+	riscv64-linux-gnu-gcc -static -nostdlib -fno-stack-protector -O2 \
+		-o linux_static_exit "$srctree/user/examples/linux_static_exit.c" \
+		>gcc.txt 2>&1
+	ok=$?
+	if [ $ok = 0 ]; then
+		run out.txt ./linux_static_exit
+		[ $rc = 42 ] || { echo "# exit status $rc, expected 42"; ok=1; }
+		readelf -h linux_static_exit | grep -q 'Type: *EXEC' ||
+			{ echo "# not ET_EXEC"; ok=1; }
+	else
+		diag gcc.txt
+	fi
+	result $ok linux-toolchain/static_exit
+fi
+
+echo "1..$n"
+[ $failed = 0 ]
