@@ -255,7 +255,8 @@ clean:
 	$(Q)find $(objtree) -path $(srctree)/.git -prune -o \
 		\( -name '*.o' -o -name '.*.cmd' -o -name '*.d' -o -name '*.lds' \) \
 		-type f -print | xargs rm -f
-	$(Q)rm -rf $(objtree)/tools/build/fixdep $(objtree)/tools/testing/host/test_*
+	$(Q)rm -rf $(objtree)/tools/build/fixdep \
+		$(filter-out %.c,$(wildcard $(objtree)/tools/testing/host/test_*))
 
 mrproper distclean: clean
 	$(Q)rm -rf $(objtree)/include/generated $(objtree)/include/config \

@@ -462,10 +462,28 @@ def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None):
     r.report(not problems, name, "; ".join(problems), res.log)
 
 
+def user_reference_checks(r, objdir):
+    """The programs under qemu-riscv64, the real Linux ABI: the reference."""
+    rc, log = sh(["sh", "tools/testing/user_qemu_check.sh", objdir])
+    r.save("user-qemu", log)
+    cases = re.findall(r"^(ok|not ok) \d+ (.*)$", log, re.M)
+    for status, case in cases:
+        name, _, skip = case.partition(" # SKIP ")
+        if skip:
+            r.report(None, "user/qemu-user/" + name, skip)
+        else:
+            r.report(status == "ok", "user/qemu-user/" + name, "", log)
+    if not cases:
+        r.report(False, "user/qemu-user", "ran no check", log)
+    elif rc and all(s == "ok" for s, _ in cases):
+        r.report(False, "user/qemu-user", "exited %d" % rc, log)
+
+
 def phase_user(r):
     image = config_image(r, "qemu_virt_defconfig")
     if not image:
         return
+    user_reference_checks(r, os.path.join(r.out, "qemu_virt_defconfig"))
     user_boot(r, "user/init-hello", image, "loglevel=7",
               ["Hello, world!", 'argv[0] = "/init"',
                "init: /init exited with status 0"])
