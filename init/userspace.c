@@ -31,7 +31,7 @@ kernel_param("rdinit", set_rdinit);
 
 /* Runs one program to its end; returns its wait status, or -errno. */
 static int run_program(const char *path, const void *image, size_t size,
-		       int cpu, const char *const *argv)
+		       int cpu, const char *const *argv, bool is_init)
 {
 	const char *why = "";
 	struct task *t;
@@ -42,6 +42,8 @@ static int run_program(const char *path, const void *image, size_t size,
 		pr_err("%s: cannot run: %s (error %d)\n", path, why, err);
 		return err;
 	}
+	if (is_init)
+		process_set_init(t);
 	return task_reap(t);
 }
 
@@ -66,7 +68,7 @@ static void run_batch_entry(const struct cpio_entry *e, void *arg)
 	/* rCore's batch system: one at a time, on the boot hart. */
 	report("batch:", path,
 	       run_program(path, e->data, e->size, 0,
-			   (const char *const[]){ path, NULL }));
+			   (const char *const[]){ path, NULL }, false));
 }
 
 /* argv for init: its path, then the words after "--" on the command line. */
@@ -106,7 +108,7 @@ void run_userspace(void)
 			init_path);
 		return;
 	}
-	status = run_program(init_path, image, size, -1, init_argv());
+	status = run_program(init_path, image, size, -1, init_argv(), true);
 	report("init:", init_path, status);
 	/* On QEMU the status becomes QEMU's exit status (sifive,test0). */
 	machine_power_off(status < 0 ? EXIT_FAILURE :

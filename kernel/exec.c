@@ -149,7 +149,7 @@ int exec_image(struct task *t, const void *image, size_t size,
 {
 	struct elf_info info = { .min_vaddr = USER_MIN_ADDR,
 				 .max_vaddr = STACK_TOP - STACK_LIMIT_DEFAULT };
-	struct mm *mm, *prev = this_cpu()->mm;
+	struct mm *mm, *prev = this_cpu()->mm, *prev_mm;
 	struct pt_regs *regs = task_user_regs(t);
 	unsigned long sp = 0;
 	long ret;
@@ -170,17 +170,21 @@ int exec_image(struct task *t, const void *image, size_t size,
 		err = ret < 0 ? (int)ret : build_stack(&info, info.load_bias,
 							path, argv, envp, &sp);
 	}
-	mm_activate(prev);
 	if (err) {
+		mm_activate(prev);
 		*why = "could not set up the address space";
 		mm_put(mm);
 		return err;
 	}
 	mm->brk_start = mm->brk = ALIGN_UP(info.high_vaddr + info.load_bias,
 					   PAGE_SIZE);
-	if (t->mm)
-		mm_put(t->mm);
+	/* Point of no return: the old image is gone. */
+	prev_mm = t->mm;
 	t->mm = mm;
+	if (t != current_task())
+		mm_activate(prev);
+	if (prev_mm)
+		mm_put(prev_mm); /* after the switch: it may be in satp */
 	memset(regs, 0, sizeof(*regs));
 	regs->epc = info.entry + info.load_bias;
 	regs->sp = sp;

@@ -4,9 +4,12 @@
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
+#include <hartix/smp.h>
+#include <hartix/spinlock.h>
 #include <hartix/string.h>
 
 void user_trampoline(void);
+static void count_process(void);
 
 static const char *basename(const char *path)
 {
@@ -32,6 +35,7 @@ struct task *user_task_spawn(const void *image, size_t size, const char *path,
 		task_free(t);
 		return NULL;
 	}
+	count_process();
 	t->console_fds = 0x7; /* stdin, stdout, stderr */
 	/* First switch in: schedule_tail, then out through the frame. */
 	t->ctx.ra = (unsigned long)user_trampoline;
@@ -56,4 +60,241 @@ void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig)
 	       sig == SIGILL ? "" : "at ", regs->tval, regs->epc,
 	       signal_names[sig]);
 	task_exit(sig);
+}
+
+/*
+ * tasklist_lock protects every task's parent, children and sibling links,
+ * the list of all tasks, nr_processes and init_task. Lock order: a wait
+ * queue's lock, then tasklist_lock.
+ */
+static DEFINE_SPINLOCK(tasklist_lock);
+static struct task *all_tasks;
+static unsigned int nr_processes;
+static struct task *init_task; /* adopts orphans */
+
+void task_list_add(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	t->all_next = all_tasks;
+	all_tasks = t;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+void task_list_del(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task **p;
+
+	for (p = &all_tasks; *p; p = &(*p)->all_next)
+		if (*p == t) {
+			*p = t->all_next;
+			break;
+		}
+	if (t->mm)
+		nr_processes--;
+	if (init_task == t)
+		init_task = NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+/* Caller holds tasklist_lock. */
+static struct task *find_task(int pid)
+{
+	struct task *t;
+
+	for (t = all_tasks; t; t = t->all_next)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+void process_set_init(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	init_task = t;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+/* A task with a user address space counts against MAX_PROCESSES. */
+static void count_process(void)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	nr_processes++;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+/* Called by task_exit(): orphans go to init, the parent learns of it. */
+void process_exit(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *c, *next, *adopter = init_task != t ? init_task : NULL;
+	bool zombie_moved = false;
+
+	for (c = t->children; c; c = next) {
+		next = c->sibling;
+		c->parent = adopter;
+		if (adopter) {
+			c->sibling = adopter->children;
+			adopter->children = c;
+			zombie_moved |= READ_ONCE(c->state) == TASK_ZOMBIE;
+		}
+	}
+	t->children = NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (zombie_moved)
+		wake_up(&adopter->child_exit);
+	if (t->parent)
+		wake_up(&t->parent->child_exit);
+}
+
+long process_fork(struct pt_regs *regs, unsigned long newsp)
+{
+	struct task *parent = current_task(), *child;
+	unsigned long flags;
+	struct pt_regs *cregs;
+
+	flags = spin_lock_irqsave(&tasklist_lock);
+	if (nr_processes >= MAX_PROCESSES) {
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		return -EAGAIN; /* a fork bomb stops here */
+	}
+	nr_processes++;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+
+	child = task_alloc(parent->comm);
+	if (child)
+		child->mm = mm_dup(parent->mm);
+	if (!child || !child->mm) {
+		if (child)
+			task_free(child); /* no mm: not counted again there */
+		flags = spin_lock_irqsave(&tasklist_lock);
+		nr_processes--;
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		return -ENOMEM;
+	}
+	cregs = task_user_regs(child);
+	*cregs = *regs;
+	cregs->a0 = 0; /* the child's fork() returns 0 */
+	if (newsp)
+		cregs->sp = newsp;
+	child->console_fds = parent->console_fds;
+	child->ctx.ra = (unsigned long)user_trampoline;
+	child->ctx.sp = (unsigned long)cregs;
+
+	flags = spin_lock_irqsave(&tasklist_lock);
+	child->parent = parent;
+	child->sibling = parent->children;
+	parent->children = child;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	task_start(child, -1);
+	return child->pid;
+}
+
+struct wait_ctx {
+	struct task *self;
+	int pid;
+};
+
+/* Caller holds tasklist_lock: a matching zombie child, unlinked; or NULL. */
+static struct task *take_zombie(struct task *self, int pid, bool *any)
+{
+	struct task **p;
+
+	*any = false;
+	for (p = &self->children; *p; p = &(*p)->sibling) {
+		struct task *c = *p;
+
+		if (pid > 0 && c->pid != pid)
+			continue;
+		*any = true;
+		if (READ_ONCE(c->state) == TASK_ZOMBIE) {
+			*p = c->sibling;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static bool child_ready(void *arg)
+{
+	struct wait_ctx *w = arg;
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *c;
+	bool ready = READ_ONCE(w->self->pending_kill);
+
+	for (c = w->self->children; c && !ready; c = c->sibling)
+		ready = (w->pid <= 0 || c->pid == w->pid) &&
+			READ_ONCE(c->state) == TASK_ZOMBIE;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ready;
+}
+
+long process_wait(int pid, int *status, bool nohang)
+{
+	struct task *self = current_task(), *z;
+	struct wait_ctx w = { self, pid };
+	unsigned long flags;
+	bool any;
+	int zpid;
+
+	if (pid < -1 || pid == 0)
+		return -EINVAL; /* process groups come with signals */
+	for (;;) {
+		flags = spin_lock_irqsave(&tasklist_lock);
+		z = take_zombie(self, pid, &any);
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		if (z) {
+			zpid = z->pid;
+			*status = task_reap(z);
+			return zpid;
+		}
+		if (!any)
+			return -ECHILD;
+		if (nohang)
+			return 0;
+		if (self->pending_kill)
+			return -EINTR;
+		wait_event(&self->child_exit, child_ready, &w);
+	}
+}
+
+long process_kill(int pid, int sig)
+{
+	unsigned long flags;
+	struct task *t;
+	long err = 0;
+
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	if (pid <= 0)
+		return -EINVAL; /* process groups come with signals */
+	flags = spin_lock_irqsave(&tasklist_lock);
+	t = find_task(pid);
+	if (!t || READ_ONCE(t->state) == TASK_ZOMBIE)
+		err = t ? 0 : -ESRCH;
+	else if (!t->mm)
+		err = -EPERM; /* kernel threads take no signals */
+	else if (sig && !t->pending_kill)
+		t->pending_kill = sig;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (!err && sig && t && READ_ONCE(t->state) != TASK_ZOMBIE) {
+		/* Asleep: wake it; in user mode on another hart: interrupt it. */
+		wake_up_task(t);
+		if (t->cpu != smp_processor_id())
+			smp_send_reschedule(t->cpu);
+	}
+	return err;
+}
+
+int process_getppid(void)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *p = current_task()->parent;
+	int pid = p ? p->pid : 0;
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return pid;
 }

@@ -2,6 +2,8 @@
 #include <hartix/errno.h>
 #include <hartix/boot.h>
 #include <hartix/exec.h>
+#include <hartix/initramfs.h>
+#include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/printk.h>
 #include <hartix/sched.h>
@@ -10,6 +12,7 @@
 #include <hartix/time.h>
 #include <hartix/timer.h>
 #include <hartix/uaccess.h>
+#include <asm/page.h>
 
 #define __NR_close 57
 #define __NR_write 64
@@ -22,7 +25,26 @@
 #define __NR_getpid 172
 #define __NR_getppid 173
 #define __NR_gettid 178
+#define __NR_kill 129
+#define __NR_clone 220
+#define __NR_execve 221
+#define __NR_wait4 260
+#define __NR_brk 214
+#define __NR_munmap 215
+#define __NR_mmap 222
+#define __NR_mprotect 226
+#define __NR_getrandom 278
 #define NR_SYSCALLS 300
+
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_STACK 0x20000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define GRND_NONBLOCK 0x1
+#define GRND_RANDOM 0x2
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
@@ -87,11 +109,115 @@ static long sys_getpid(unsigned long a0, unsigned long a1, unsigned long a2,
 	return current_task()->pid;
 }
 
-/* No process tree yet: every program's parent is the kernel. */
 static long sys_getppid(unsigned long a0, unsigned long a1, unsigned long a2,
 			unsigned long a3, unsigned long a4, unsigned long a5)
 {
-	return 0;
+	return process_getppid();
+}
+
+#define SIGCHLD 17
+#define WNOHANG 1
+
+/* Only fork's form: a new process with SIGCHLD to the parent at exit. */
+static long sys_clone(unsigned long flags, unsigned long newsp,
+		      unsigned long ptid, unsigned long tls, unsigned long ctid,
+		      unsigned long a5)
+{
+	if (flags != SIGCHLD)
+		return -EINVAL; /* threads (CLONE_VM ...) are not supported yet */
+	return process_fork(task_user_regs(current_task()), newsp);
+}
+
+static long sys_wait4(unsigned long pid, unsigned long ustatus,
+		      unsigned long options, unsigned long urusage,
+		      unsigned long a4, unsigned long a5)
+{
+	int status = 0;
+	long ret;
+
+	if (options & ~WNOHANG)
+		return -EINVAL;
+	if (ustatus && !access_ok((void *)ustatus, sizeof(int)))
+		return -EFAULT;
+	ret = process_wait((int)pid, &status, options & WNOHANG);
+	if (ret > 0 && ustatus &&
+	    copy_to_user((void *)ustatus, &status, sizeof(status)))
+		return -EFAULT;
+	if (ret > 0 && urusage && clear_user((void *)urusage, 144))
+		return -EFAULT;
+	return ret;
+}
+
+static long sys_kill(unsigned long pid, unsigned long sig, unsigned long a2,
+		     unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return process_kill((int)pid, (int)sig);
+}
+
+#define EXEC_MAX_ARGS 32
+#define EXEC_ARG_SPACE 4096
+
+/* Copies a NULL-terminated user array of strings into space; -errno or count. */
+static long copy_strings(const char *const *uvec, const char **out,
+			 char *space, size_t *used)
+{
+	long n;
+
+	for (n = 0; uvec; n++) {
+		unsigned long up;
+		long len;
+
+		if (n == EXEC_MAX_ARGS)
+			return -E2BIG;
+		if (copy_from_user(&up, &uvec[n], sizeof(up)))
+			return -EFAULT;
+		if (!up)
+			break;
+		len = strncpy_from_user(space + *used, (const char *)up,
+					(long)(EXEC_ARG_SPACE - *used));
+		if (len < 0)
+			return len;
+		if ((size_t)len >= EXEC_ARG_SPACE - *used)
+			return -E2BIG;
+		out[n] = space + *used;
+		*used += (size_t)len + 1;
+	}
+	out[n] = NULL;
+	return n;
+}
+
+/* Programs come from the initramfs until there is a file system. */
+static long sys_execve(unsigned long upath, unsigned long uargv,
+		       unsigned long uenvp, unsigned long a3, unsigned long a4,
+		       unsigned long a5)
+{
+	const char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
+	char *space = alloc_page(0), path[256];
+	const void *image;
+	const char *why = "";
+	size_t size, used = 0;
+	long ret;
+
+	if (!space)
+		return -ENOMEM;
+	ret = strncpy_from_user(path, (const char *)upath, sizeof(path));
+	if (ret >= 0 && (size_t)ret == sizeof(path))
+		ret = -ENAMETOOLONG;
+	if (ret >= 0)
+		ret = copy_strings((const char *const *)uargv, argv, space, &used);
+	if (ret >= 0)
+		ret = copy_strings((const char *const *)uenvp, envp, space, &used);
+	if (ret >= 0)
+		ret = initramfs_find(path, &image, &size);
+	if (ret >= 0)
+		ret = exec_image(current_task(), image, size, path, argv, envp,
+				 &why);
+	if (ret == 0)
+		strscpy(current_task()->comm,
+			strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
+			sizeof(current_task()->comm));
+	free_page(space);
+	return ret;
 }
 
 static long sys_sched_yield(unsigned long a0, unsigned long a1,
@@ -147,6 +273,90 @@ static long sys_uname(unsigned long ubuf, unsigned long a1, unsigned long a2,
 	return copy_to_user((void *)ubuf, &uts, sizeof(uts)) ? -EFAULT : 0;
 }
 
+/* Linux semantics: returns the new break, or the old one when it cannot move. */
+static long sys_brk(unsigned long addr, unsigned long a1, unsigned long a2,
+		    unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	struct mm *mm = current_task()->mm;
+	unsigned long old = ALIGN_UP(mm->brk, PAGE_SIZE), new;
+
+	if (addr < mm->brk_start || addr > STACK_TOP - mm->stack_limit)
+		return (long)mm->brk;
+	new = ALIGN_UP(addr, PAGE_SIZE);
+	if (new > old && mm_map(mm, old, new - old, PROT_READ | PROT_WRITE,
+				 true, false) < 0)
+		return (long)mm->brk;
+	if (new < old && mm_unmap(mm, new, old - new))
+		return (long)mm->brk;
+	mm->brk = addr;
+	return (long)addr;
+}
+
+/* Anonymous private (or shared: no other process can see it yet) mappings. */
+static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
+		     unsigned long flags, unsigned long fd, unsigned long off)
+{
+	unsigned long known = MAP_SHARED | MAP_PRIVATE | MAP_FIXED |
+			      MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE |
+			      MAP_POPULATE;
+
+	if (!(flags & MAP_ANONYMOUS))
+		return (long)fd < 0 ? -EBADF : -ENODEV; /* no files yet */
+	if ((flags & ~known) || !(flags & (MAP_SHARED | MAP_PRIVATE)) ||
+	    (flags & MAP_SHARED && flags & MAP_PRIVATE) || !len ||
+	    (off & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	return mm_map(current_task()->mm, addr, len, (unsigned int)prot,
+		      flags & MAP_FIXED, false);
+}
+
+static long sys_munmap(unsigned long addr, unsigned long len, unsigned long a2,
+		       unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return mm_unmap(current_task()->mm, addr, len);
+}
+
+static long sys_mprotect(unsigned long addr, unsigned long len,
+			 unsigned long prot, unsigned long a3, unsigned long a4,
+			 unsigned long a5)
+{
+	return mm_protect(current_task()->mm, addr, len, (unsigned int)prot);
+}
+
+/*
+ * No entropy pool yet: bytes from a xorshift generator seeded by the time
+ * CSR and mixed per call. Enough for AT_RANDOM-style uses, not for keys.
+ */
+static long sys_getrandom(unsigned long ubuf, unsigned long len,
+			  unsigned long flags, unsigned long a3,
+			  unsigned long a4, unsigned long a5)
+{
+	static u64 state = 0x9e3779b97f4a7c15ULL;
+	unsigned long done = 0;
+	u8 buf[64];
+
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM))
+		return -EINVAL;
+	if ((long)len < 0)
+		return -EINVAL;
+	while (done < len) {
+		size_t n = min(len - done, sizeof(buf)), i;
+		u64 x = __atomic_add_fetch(&state, get_ticks() | 1,
+					   __ATOMIC_RELAXED);
+
+		for (i = 0; i < n; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			buf[i] = (u8)x;
+		}
+		if (copy_to_user((void *)(ubuf + done), buf, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
+}
+
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[__NR_close] = sys_close,
 	[__NR_write] = sys_write,
@@ -159,6 +369,15 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[__NR_getpid] = sys_getpid,
 	[__NR_getppid] = sys_getppid,
 	[__NR_gettid] = sys_getpid,
+	[__NR_brk] = sys_brk,
+	[__NR_munmap] = sys_munmap,
+	[__NR_mmap] = sys_mmap,
+	[__NR_mprotect] = sys_mprotect,
+	[__NR_getrandom] = sys_getrandom,
+	[__NR_kill] = sys_kill,
+	[__NR_clone] = sys_clone,
+	[__NR_execve] = sys_execve,
+	[__NR_wait4] = sys_wait4,
 };
 
 void syscall_dispatch(struct pt_regs *regs)

@@ -35,6 +35,20 @@ void syscall_dispatch(struct pt_regs *regs);
 /* Ends the current task for a fault, naming it and where it happened. */
 void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig);
 
+/* A fork bomb runs into this (RLIMIT_NPROC-like, for everyone). */
+#define MAX_PROCESSES 512
+
+/* The process tree (kernel/process.c). */
+void task_list_add(struct task *t);
+void task_list_del(struct task *t);
+void process_set_init(struct task *t);
+void process_exit(struct task *t);
+long process_fork(struct pt_regs *regs, unsigned long newsp);
+/* wait4: a child's pid with its status, 0 (nohang), or -errno. */
+long process_wait(int pid, int *status, bool nohang);
+long process_kill(int pid, int sig);
+int process_getppid(void);
+
 /* Wait status encodings (Linux's). */
 #define W_EXITCODE(code) (((code) & 0xff) << 8)
 #define WIFSIGNALED(s) (((s) & 0x7f) != 0)

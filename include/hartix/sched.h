@@ -22,6 +22,14 @@ enum task_state {
 
 #define TASK_COMM_LEN 16
 
+/* Sleeping: tasks wait on a queue until woken. */
+struct wait_queue {
+	spinlock_t lock;
+	struct task *head;
+};
+
+#define WAIT_QUEUE_INIT { SPINLOCK_UNLOCKED, NULL }
+
 struct task {
 	struct task_context ctx;
 	unsigned long kstack; /* vmalloc'd, guard page below */
@@ -41,6 +49,13 @@ struct task {
 	void *arg;
 	struct mm *mm;
 	unsigned int console_fds; /* open console descriptors (bits 0-2) */
+
+	/* The process tree, under tasklist_lock (kernel/process.c). */
+	struct task *parent; /* NULL: started by the kernel, which reaps it */
+	struct task *children, *sibling;
+	struct task *all_next; /* every task, for lookups by pid */
+	struct wait_queue child_exit; /* a child became a zombie */
+	int pending_kill; /* signal that ends it at its next return to user */
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)
@@ -80,13 +95,6 @@ void __noreturn task_exit(int code);
 /* Waits until t is a zombie off every CPU, frees it, returns its code. */
 int task_reap(struct task *t);
 
-/* Sleeping: the current task waits until woken. */
-struct wait_queue {
-	spinlock_t lock;
-	struct task *head;
-};
-
-#define WAIT_QUEUE_INIT { SPINLOCK_UNLOCKED, NULL }
 
 /*
  * Sleeps until cond(arg) is true; cond is checked with wq->lock held, and

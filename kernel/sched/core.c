@@ -1,5 +1,6 @@
 /* The scheduler: per-CPU run queues, switching, idle harts in wfi, work stealing. */
 #include <hartix/errno.h>
+#include <hartix/exec.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
@@ -211,11 +212,13 @@ struct task *task_alloc(const char *name)
 	t->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
 	strscpy(t->comm, name, sizeof(t->comm));
 	t->cpus_allowed = cpu_online_mask;
+	task_list_add(t);
 	return t;
 }
 
 void task_free(struct task *t)
 {
+	task_list_del(t);
 	if (t->mm)
 		mm_put(t->mm);
 	vfree((void *)t->kstack);
@@ -270,6 +273,7 @@ void task_exit(int code)
 {
 	struct task *t = current_task();
 
+	process_exit(t);
 	local_irq_disable();
 	t->exit_code = code;
 	__atomic_store_n(&t->state, TASK_ZOMBIE, __ATOMIC_RELEASE);
@@ -277,13 +281,26 @@ void task_exit(int code)
 	BUG(); /* a zombie is never picked again */
 }
 
+static bool reapable(struct task *t)
+{
+	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == TASK_ZOMBIE &&
+	       !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE);
+}
+
 int task_reap(struct task *t)
 {
+	struct cpu *cpu = this_cpu();
 	int code;
 
-	while (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != TASK_ZOMBIE ||
-	       __atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+	while (!reapable(t)) {
 		yield();
+		/* The idle task cannot sleep: with nothing to run, wait in wfi. */
+		local_irq_disable();
+		if (cpu->current == cpu->idle && !reapable(t) &&
+		    !READ_ONCE(run_queues[cpu->id].nr))
+			cpu_wait_for_interrupt();
+		local_irq_enable();
+	}
 	code = t->exit_code;
 	task_free(t);
 	return code;

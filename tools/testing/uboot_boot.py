@@ -9,8 +9,9 @@ QEMU's OpenSBI. U-Boot's distro boot then finds the boot files by itself
 
   boot/sdcard-image          MBR, FAT and files of sdcard.img are as documented
   boot/uboot-booti           virtio disk -> boot.scr -> booti with U-Boot's FDT
-  boot/uboot-booti-initrd    the same with an initrd.img on the disk: the
-                             kernel's memory map reserves it as "initrd"
+  boot/uboot-booti-initrd    the same with an initrd.img on the disk (a
+                             one-file newc cpio, zero-padded): the kernel's
+                             memory map reserves it as "initrd", whole
   boot/uboot-extlinux        the board's card, extlinux.conf first (FDTDIR
                              falls back to U-Boot's FDT on QEMU)
   boot/uboot-tftp            no disk: dhcp -> TFTP boot.scr.uimg -> Image
@@ -179,7 +180,7 @@ def run(r, out_dir, image):
     initrd = os.path.join(initrd_dir, "dummy-initrd")
     size = 100000  # not a multiple of the page size
     with open(initrd, "wb") as f:
-        f.write((b"HARTIX TEST INITRD\n" * (size // 19 + 1))[:size])
+        f.write(dummy_cpio(size))
     if mkbootfs(r, "boot/uboot-booti-initrd", image, initrd_dir, "-E",
                 "-i", initrd, *disk_opts):
         res = boot(r, "boot/uboot-booti-initrd", virtio_disk(initrd_dir),
@@ -192,6 +193,19 @@ def run(r, out_dir, image):
                  "memory map has no (initrd)" if not m else
                  "" if got == size else "initrd reserved %d bytes, file is %d"
                  % (got, size), res.log)
+
+
+def dummy_cpio(size):
+    """A newc cpio archive with one small text file, zero-padded to SIZE."""
+    def entry(name, data, mode):
+        name = name.encode() + b"\0"
+        fields = [1, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0]
+        head = b"070701" + b"".join(b"%08X" % v for v in fields) + name
+        head += b"\0" * (-len(head) % 4)
+        return head + data + b"\0" * (-len(data) % 4)
+    archive = (entry("hartix-test-initrd.txt", b"Hartix U-Boot test initrd\n",
+                     0o100644) + entry("TRAILER!!!", b"", 0))
+    return archive + b"\0" * (size - len(archive))
 
 
 def virtio_disk(out):

@@ -204,9 +204,16 @@ static void handle_user_trap(struct pt_regs *regs)
 				cause == EXC_LOAD_ACCESS || cause == EXC_STORE_ACCESS ||
 				cause == EXC_INST_ACCESS ? SIGSEGV : SIGBUS);
 	}
-	/* On the way back to user mode: the preemption point. */
-	while (READ_ONCE(this_cpu()->need_resched))
+	/* On the way back to user mode: the preemption point, and kill(). */
+	for (;;) {
+		int sig = READ_ONCE(current_task()->pending_kill);
+
+		if (sig)
+			task_exit(sig);
+		if (!READ_ONCE(this_cpu()->need_resched))
+			break;
 		schedule();
+	}
 }
 
 void do_trap(struct pt_regs *regs)

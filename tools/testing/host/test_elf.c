@@ -766,3 +766,537 @@ static const char start_c[] =
 	"int data = 1;\n"
 	"void _start(void) { bss[100] = data; for (;;) ; }\n";
 
+static const char hello_c[] =
+	"#include <stdio.h>\n"
+	"int main(void) { puts(\"hello\"); return 0; }\n";
+
+/*
+ * Build a binary into workdir/name with cc and flags from src; false (and
+ * the reason in *skip) if the compiler or its libraries are missing.
+ */
+static bool build(const char *name, const char *cc, const char *flags,
+		  const char *src, struct file *f, const char **skip)
+{
+	char path[256], cmd[1024];
+	FILE *fp;
+
+	if (!have_workdir) {
+		*skip = "no temporary directory";
+		return false;
+	}
+	if (!have_tool(cc)) {
+		*skip = "compiler not installed";
+		return false;
+	}
+	snprintf(path, sizeof(path), "%s/%s.c", workdir, name);
+	fp = fopen(path, "w");
+	if (!fp || fputs(src, fp) < 0 || fclose(fp)) {
+		*skip = "cannot write the source";
+		return false;
+	}
+	snprintf(cmd, sizeof(cmd), "%s %s -o %s/%s %s >%s/%s.log 2>&1", cc,
+		 flags, workdir, name, path, workdir, name);
+	if (system(cmd)) {
+		*skip = "compiler failed (libc for the target missing?)";
+		return false;
+	}
+	snprintf(path, sizeof(path), "%s/%s", workdir, name);
+	if (!read_file(path, f)) {
+		*skip = "cannot read the binary";
+		return false;
+	}
+	return true;
+}
+
+/* Compare the accepted image with what readelf says about the file. */
+static void check_with_readelf(const char *name, const struct elf_info *in)
+{
+	char cmd[512], line[512];
+	unsigned int n = 0;
+	FILE *p;
+
+	if (!have_tool("readelf"))
+		return;
+	snprintf(cmd, sizeof(cmd), "readelf -hlW %s/%s", workdir, name);
+	p = popen(cmd, "r");
+	if (!p) {
+		CHECK(0);
+		return;
+	}
+	while (fgets(line, sizeof(line), p)) {
+		unsigned long long off, va, pa, fsz, msz, entry;
+		char *s = line;
+		u32 prot = 0;
+		int used = 0;
+
+		if (sscanf(line, " Entry point address: %llx", &entry) == 1)
+			CHECK_EQ(in->entry, entry);
+		while (*s == ' ')
+			s++;
+		if (strncmp(s, "LOAD ", 5))
+			continue;
+		if (sscanf(s + 5, "%llx %llx %llx %llx %llx%n", &off, &va, &pa,
+			   &fsz, &msz, &used) != 5) {
+			CHECK(0);
+			continue;
+		}
+		if (!msz)
+			continue;
+		/* The flags ("R E", "RW ") come before the alignment. */
+		for (s += 5 + used; *s && strncmp(s, "0x", 2); s++)
+			prot |= *s == 'R' ? ELF_PROT_READ :
+				*s == 'W' ? ELF_PROT_WRITE :
+				*s == 'E' ? ELF_PROT_EXEC : 0;
+		CHECK(n < in->nr_loads);
+		if (n < in->nr_loads) {
+			CHECK_EQ(in->load[n].offset, off);
+			CHECK_EQ(in->load[n].vaddr, va);
+			CHECK_EQ(in->load[n].filesz, fsz);
+			CHECK_EQ(in->load[n].memsz, msz);
+			CHECK_EQ(in->load[n].prot, prot);
+		}
+		n++;
+	}
+	pclose(p);
+	CHECK_EQ(n, in->nr_loads);
+}
+
+/* Build, check it is accepted, compare with readelf; the image in *f. */
+static bool accept_built(const char *name, const char *cc, const char *flags,
+			 const char *src, u16 type, struct file *f,
+			 struct elf_info *info)
+{
+	const char *why;
+
+	if (!build(name, cc, flags, src, f, &skip_reason)) {
+		free(f->p);
+		f->p = NULL;
+		return false;
+	}
+	init_info(info);
+	CHECK_EQ(check_copy(f->p, f->size, info, &why), 0);
+	if (why)
+		printf("#   %s: %s\n", name, why);
+	check_invariants(info, f->size);
+	CHECK_EQ(info->type, type);
+	check_with_readelf(name, info);
+	return true;
+}
+
+static struct file bin_elf, bin_linux, bin_pie, bin_glibc;
+
+/* riscv64-unknown-elf-gcc, the kernel's compiler: ET_EXEC at 0x10000. */
+static void test_accept_unknown_elf_static(void)
+{
+	struct elf_info in;
+
+	if (!accept_built("unknown_elf_static", "riscv64-unknown-elf-gcc",
+			  "-nostdlib -static", start_c, ET_EXEC, &bin_elf, &in))
+		return;
+	CHECK_EQ(in.load_bias, 0);
+	CHECK_EQ(in.nr_loads, 2);
+	CHECK_EQ(in.low_vaddr, 0x10000);
+	CHECK_EQ(in.phdr_vaddr, 0x10000 + 64); /* text maps the file from 0 */
+	CHECK_EQ(in.load[0].prot, ELF_PROT_READ | ELF_PROT_EXEC);
+	CHECK_EQ(in.load[1].prot, ELF_PROT_READ | ELF_PROT_WRITE);
+	CHECK(in.load[1].memsz >= 8192); /* bss[] */
+	CHECK(!in.exec_stack);
+}
+
+/* riscv64-linux-gnu-gcc -nostdlib -static: ET_EXEC with PT_GNU_STACK. */
+static void test_accept_linux_static(void)
+{
+	struct elf_info in;
+
+	if (!accept_built("linux_static", "riscv64-linux-gnu-gcc",
+			  "-nostdlib -static", start_c, ET_EXEC, &bin_linux, &in))
+		return;
+	CHECK(!in.exec_stack);
+	CHECK_EQ(in.load_bias, 0);
+}
+
+/*
+ * Debian's GCC 12 for riscv64 still passes -dynamic-linker with -static-pie
+ * (so the output has a PT_INTERP): --no-dynamic-linker makes a real one.
+ */
+static void test_accept_linux_static_pie(void)
+{
+	struct elf_info in;
+
+	if (!accept_built("linux_static_pie", "riscv64-linux-gnu-gcc",
+			  "-nostdlib -static-pie -Wl,--no-dynamic-linker",
+			  start_c, ET_DYN, &bin_pie, &in))
+		return;
+	CHECK_EQ(in.low_vaddr, 0);
+	CHECK(in.load_bias >= MIN_VADDR);
+	CHECK_EQ(in.phdr_vaddr, 64);
+}
+
+/* A real glibc static binary: PT_TLS, PT_GNU_RELRO, notes, attributes. */
+static void test_accept_glibc_static(void)
+{
+	struct elf_info in;
+
+	if (accept_built("glibc_static", "riscv64-linux-gnu-gcc", "-static",
+			 hello_c, ET_EXEC, &bin_glibc, &in))
+		CHECK_EQ(in.phdr_vaddr, in.load[0].vaddr + 64);
+}
+
+static void reject_built(const char *name, const char *cc, const char *flags,
+			 const char *src, const char *want)
+{
+	struct elf_info in;
+	struct file f = { 0 };
+	const char *why;
+
+	if (!build(name, cc, flags, src, &f, &skip_reason)) {
+		free(f.p);
+		return;
+	}
+	init_info(&in);
+	CHECK_EQ(check_copy(f.p, f.size, &in, &why), -ENOEXEC);
+	CHECK_STR(why, want);
+	free(f.p);
+}
+
+#define DYNAMIC_WHY "dynamically linked (PT_INTERP) executables are not supported"
+
+/* A PIE with an interpreter but no libraries. */
+static void test_reject_linux_dynamic(void)
+{
+	reject_built("linux_dyn_nostdlib", "riscv64-linux-gnu-gcc", "-nostdlib",
+		     start_c, DYNAMIC_WHY);
+}
+
+static void test_reject_glibc_dynamic(void)
+{
+	reject_built("glibc_dynamic", "riscv64-linux-gnu-gcc", "", hello_c,
+		     DYNAMIC_WHY);
+}
+
+/* The host's own /bin/true (x86-64 here). */
+static void test_reject_host_binary(void)
+{
+	struct elf_info in;
+	struct file f;
+	const char *why;
+
+	if (!read_file("/bin/true", &f) || f.size < 20 ||
+	    (f.p[18] | f.p[19] << 8) == EM_RISCV) {
+		free(f.p);
+		skip_reason = "/bin/true is missing or a RISC-V binary";
+		return;
+	}
+	init_info(&in);
+	CHECK_EQ(check_copy(f.p, f.size, &in, &why), -ENOEXEC);
+	CHECK_STR(why, "not RISC-V (e_machine is not EM_RISCV)");
+	free(f.p);
+}
+
+static void get_eh(const struct file *f, Elf64_Ehdr *eh)
+{
+	memcpy(eh, f->p, sizeof(*eh));
+}
+
+static void get_ph(const struct file *f, unsigned int i, Elf64_Phdr *ph)
+{
+	Elf64_Ehdr eh;
+
+	get_eh(f, &eh);
+	memcpy(ph, f->p + eh.e_phoff + i * sizeof(*ph), sizeof(*ph));
+}
+
+static void put_ph(struct file *f, unsigned int i, const Elf64_Phdr *ph)
+{
+	Elf64_Ehdr eh;
+
+	get_eh(f, &eh);
+	memcpy(f->p + eh.e_phoff + i * sizeof(*ph), ph, sizeof(*ph));
+}
+
+/* Index of the n-th PT_LOAD's program header. */
+static int load_index(const struct file *f, int n)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int i;
+
+	get_eh(f, &eh);
+	for (i = 0; i < eh.e_phnum; i++) {
+		get_ph(f, i, &ph);
+		if (ph.p_type == PT_LOAD && !n--)
+			return i;
+	}
+	return -1;
+}
+
+static void expect_file(const struct file *f, struct elf_info *in,
+			const char *want, int line)
+{
+	const char *why;
+	int ret = check_copy(f->p, f->size, in, &why);
+
+	if (ret != -ENOEXEC || !why || strcmp(why, want)) {
+		printf("#   line %d: got %d \"%s\", expected \"%s\"\n", line, ret,
+		       why ? why : "(null)", want);
+		htest_case_failed = 1;
+	}
+}
+
+#define EXPECT_FILE(f, w) \
+	do { init_info(&in); expect_file((f), &in, (w), __LINE__); } while (0)
+
+/* Hand-mutated copies of the riscv64-unknown-elf-gcc binary. */
+static void test_mutated_real(void)
+{
+	struct file f;
+	struct elf_info in;
+	Elf64_Ehdr eh;
+	Elf64_Phdr text, data;
+	int ti, di;
+
+	if (!bin_elf.p) {
+		skip_reason = "riscv64-unknown-elf-gcc built no binary";
+		return;
+	}
+	f.size = bin_elf.size;
+	f.p = malloc(f.size);
+#define RESET() memcpy(f.p, bin_elf.p, f.size)
+	RESET();
+	ti = load_index(&f, 0);
+	di = load_index(&f, 1);
+	if (ti < 0 || di < 0) {
+		CHECK(ti >= 0 && di >= 0);
+		free(f.p);
+		return;
+	}
+	get_ph(&f, ti, &text);
+	get_ph(&f, di, &data);
+	get_eh(&f, &eh);
+
+	f.p[EI_CLASS] = ELFCLASS32;
+	EXPECT_FILE(&f, "not a 64-bit ELF (EI_CLASS is not ELFCLASS64)");
+	RESET();
+	f.p[18] = EM_X86_64;
+	f.p[19] = 0;
+	EXPECT_FILE(&f, "not RISC-V (e_machine is not EM_RISCV)");
+	RESET();
+	{
+		struct file t = { f.p, 40 };
+
+		EXPECT_FILE(&t, "truncated ELF header");
+		t.size = eh.e_phoff + 10;
+		EXPECT_FILE(&t, "program headers outside the file");
+	}
+	{
+		Elf64_Ehdr m = eh;
+
+		m.e_phoff = f.size - 8;
+		memcpy(f.p, &m, sizeof(m));
+		EXPECT_FILE(&f, "program headers outside the file");
+		RESET();
+		m = eh;
+		m.e_entry = data.p_vaddr & ~1ULL;
+		memcpy(f.p, &m, sizeof(m));
+		EXPECT_FILE(&f, "e_entry is not inside an executable PT_LOAD");
+		m.e_entry = (text.p_vaddr + text.p_memsz + 2) & ~1ULL;
+		memcpy(f.p, &m, sizeof(m));
+		EXPECT_FILE(&f, "e_entry is not inside an executable PT_LOAD");
+		RESET();
+	}
+	{
+		Elf64_Phdr m = data;
+
+		m.p_filesz = m.p_memsz + 1;
+		put_ph(&f, di, &m);
+		EXPECT_FILE(&f, "PT_LOAD p_filesz larger than p_memsz");
+		RESET();
+		/* The data moved onto the text's page. */
+		m = data;
+		m.p_vaddr = text.p_vaddr + (data.p_vaddr & (PAGE - 1));
+		put_ph(&f, di, &m);
+		EXPECT_FILE(&f, "PT_LOAD segments overlap (after page rounding)");
+		RESET();
+		m = data;
+		m.p_vaddr = MAX_VADDR + (data.p_vaddr & (PAGE - 1));
+		put_ph(&f, di, &m);
+		EXPECT_FILE(&f, "PT_LOAD above the user address limit");
+		RESET();
+		/* Or the limit moved below the data. */
+		init_info(&in);
+		in.max_vaddr = ALIGN_UP(text.p_vaddr + text.p_memsz, PAGE);
+		expect_file(&f, &in, "PT_LOAD above the user address limit",
+			    __LINE__);
+		/* PT_INTERP in place of the data segment. */
+		m = data;
+		m.p_type = PT_INTERP;
+		put_ph(&f, di, &m);
+		EXPECT_FILE(&f, DYNAMIC_WHY);
+		RESET();
+		m = text;
+		m.p_offset = f.size;
+		put_ph(&f, ti, &m);
+		EXPECT_FILE(&f, "PT_LOAD file range outside the file");
+		RESET();
+	}
+	free(f.p);
+#undef RESET
+}
+
+/*
+ * Every prefix of a real image: header, program headers, then segments
+ * must be complete; the sections after them are not needed.
+ */
+static void check_prefixes(const struct file *f, size_t step)
+{
+	struct elf_info in;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	size_t len, phend, loadend = 0;
+	const char *why, *want;
+	int i, ret;
+
+	get_eh(f, &eh);
+	phend = eh.e_phoff + eh.e_phnum * sizeof(ph);
+	for (i = 0; i < eh.e_phnum; i++) {
+		get_ph(f, i, &ph);
+		if (ph.p_type == PT_LOAD && ph.p_offset + ph.p_filesz > loadend)
+			loadend = ph.p_offset + ph.p_filesz;
+	}
+	for (len = 0; len <= f->size; len++) {
+		/* Big files: every byte near the boundaries, a sample elsewhere. */
+		if (step > 1 && len > phend + 64 && len % step &&
+		    (len + 2 < loadend || len > loadend + 2) && len != f->size)
+			continue;
+		init_info(&in);
+		ret = check_copy(f->p, len, &in, &why);
+		if (len < sizeof(eh))
+			want = "truncated ELF header";
+		else if (len < phend)
+			want = "program headers outside the file";
+		else if (len < loadend)
+			want = "PT_LOAD file range outside the file";
+		else
+			want = NULL;
+		CHECK_EQ(ret, want ? -ENOEXEC : 0);
+		if (want)
+			CHECK_STR(why, want);
+		if (htest_case_failed) {
+			printf("#   at prefix length %zu of %zu\n", len, f->size);
+			return;
+		}
+	}
+}
+
+static void test_prefixes_real(void)
+{
+	if (!bin_elf.p) {
+		skip_reason = "riscv64-unknown-elf-gcc built no binary";
+		return;
+	}
+	check_prefixes(&bin_elf, 1);
+	if (bin_pie.p)
+		check_prefixes(&bin_pie, 1);
+	if (bin_glibc.p)
+		check_prefixes(&bin_glibc, 509);
+}
+
+/* Deterministic random corruption of the headers of a real binary. */
+static void test_random_mutation(void)
+{
+	static const u64 vals[] = { 0, 1, 2, 0x1000, 0x10000, 0x7fffffff,
+				    0xffffffff, 1ULL << 38, ~0ULL, ~0ULL - 0xfff };
+	const struct file *src = bin_linux.p ? &bin_linux : &bin_elf;
+	struct elf_info in;
+	Elf64_Ehdr eh;
+	size_t hdr_len;
+	u32 seed = 42;
+	int iter, accepted = 0;
+	u8 *b;
+
+	if (!src->p) {
+		skip_reason = "no RISC-V compiler built a binary";
+		return;
+	}
+	get_eh(src, &eh);
+	hdr_len = eh.e_phoff + eh.e_phnum * sizeof(Elf64_Phdr);
+	b = malloc(src->size);
+	for (iter = 0; iter < 30000; iter++) {
+		const char *why;
+		int k, ret;
+
+		memcpy(b, src->p, src->size);
+		for (k = 0; k <= iter % 3; k++) {
+			size_t pos;
+
+			seed = seed * 1103515245 + 12345;
+			pos = (seed >> 8) % hdr_len;
+			if (seed & 0x80000000) {
+				u64 v = vals[(seed >> 4) % ARRAY_SIZE(vals)];
+
+				/* An interesting value over an 8-aligned field. */
+				pos &= ~7UL;
+				if (pos + 8 <= hdr_len)
+					memcpy(b + pos, &v, 8);
+			} else {
+				b[pos] ^= 1u << ((seed >> 4) & 7);
+			}
+		}
+		init_info(&in);
+		ret = check_copy(b, src->size, &in, &why);
+		CHECK(ret == 0 || ret == -ENOEXEC);
+		if (ret)
+			CHECK(why != NULL);
+		else {
+			accepted++;
+			check_invariants(&in, src->size);
+		}
+		if (htest_case_failed) {
+			printf("#   iteration %d: %s\n", iter, why);
+			break;
+		}
+	}
+	/* Some changes (p_paddr, e_shoff...) are harmless. */
+	CHECK(accepted > 0);
+	free(b);
+}
+
+int main(void)
+{
+	have_workdir = mkdtemp(workdir) != NULL;
+
+	RUN(test_synth_valid);
+	RUN(test_synth_ident);
+	RUN(test_synth_header);
+	RUN(test_synth_loads);
+	RUN(test_synth_layout);
+	RUN(test_synth_limits);
+	RUN(test_synth_entry);
+	RUN(test_synth_interp);
+	RUN(test_synth_phdr);
+	RUN(test_synth_stack);
+	RUN(test_synth_dyn);
+	RUN(test_synth_prefixes);
+	RUN(test_accept_unknown_elf_static);
+	RUN(test_accept_linux_static);
+	RUN(test_accept_linux_static_pie);
+	RUN(test_accept_glibc_static);
+	RUN(test_reject_linux_dynamic);
+	RUN(test_reject_glibc_dynamic);
+	RUN(test_reject_host_binary);
+	RUN(test_mutated_real);
+	RUN(test_prefixes_real);
+	RUN(test_random_mutation);
+	free(bin_elf.p);
+	free(bin_linux.p);
+	free(bin_pie.p);
+	free(bin_glibc.p);
+	if (have_workdir) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", workdir);
+		if (system(cmd))
+			printf("# could not remove %s\n", workdir);
+	}
+	return htest_done();
+}
