@@ -49,7 +49,7 @@ static int load_segments(struct mm *mm, const u8 *image,
 
 		/* Writable while loading; mm_protect sets the real prot. */
 		ret = mm_map(mm, start, end - start, PROT_READ | PROT_WRITE, true,
-			     false);
+			     0);
 		if (ret < 0)
 			return (int)ret;
 		if (copy_to_user((void *)(seg->vaddr + bias),
@@ -166,7 +166,7 @@ int exec_image(struct task *t, const void *image, size_t size,
 	err = load_segments(mm, image, &info, info.load_bias);
 	if (!err) {
 		ret = mm_map(mm, STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
-			     PROT_READ | PROT_WRITE, true, true);
+			     PROT_READ | PROT_WRITE, true, VM_GROWSDOWN);
 		err = ret < 0 ? (int)ret : build_stack(&info, info.load_bias,
 							path, argv, envp, &sp);
 	}

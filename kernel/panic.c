@@ -35,7 +35,11 @@ void panic(const char *fmt, ...)
 	if (!__atomic_compare_exchange_n(&panic_cpu, &none, me, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		if (none != me) {
-			/* Another hart is reporting: let it, and wait to be stopped. */
+			/*
+			 * Another hart is reporting: let it. Interrupts are off, so
+			 * no stop IPI would reach us: leave the online set now.
+			 */
+			cpumask_clear_cpu(&cpu_online_mask, smp_processor_id());
 			for (;;)
 				__asm__ __volatile__("wfi");
 		}

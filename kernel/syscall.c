@@ -284,7 +284,7 @@ static long sys_brk(unsigned long addr, unsigned long a1, unsigned long a2,
 		return (long)mm->brk;
 	new = ALIGN_UP(addr, PAGE_SIZE);
 	if (new > old && mm_map(mm, old, new - old, PROT_READ | PROT_WRITE,
-				 true, false) < 0)
+				 true, 0) < 0)
 		return (long)mm->brk;
 	if (new < old && mm_unmap(mm, new, old - new))
 		return (long)mm->brk;
@@ -292,7 +292,7 @@ static long sys_brk(unsigned long addr, unsigned long a1, unsigned long a2,
 	return (long)addr;
 }
 
-/* Anonymous private (or shared: no other process can see it yet) mappings. */
+/* Anonymous mappings; MAP_SHARED ones stay shared with forked children. */
 static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		     unsigned long flags, unsigned long fd, unsigned long off)
 {
@@ -307,7 +307,7 @@ static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	    (off & (PAGE_SIZE - 1)))
 		return -EINVAL;
 	return mm_map(current_task()->mm, addr, len, (unsigned int)prot,
-		      flags & MAP_FIXED, false);
+		      flags & MAP_FIXED, flags & MAP_SHARED ? VM_SHARED : 0);
 }
 
 static long sys_munmap(unsigned long addr, unsigned long len, unsigned long a2,

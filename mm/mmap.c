@@ -107,11 +107,34 @@ static void walk_user(struct mm *mm, unsigned long start, unsigned long end,
 	}
 }
 
+/*
+ * Pages whose entries were cleared wait here, chained through their struct
+ * page's 'private', until every hart's TLB forgot them: freed earlier, a
+ * page could be reused while another hart still reaches it.
+ */
+struct zap_list {
+	struct page *head;
+};
+
 static void zap_one(struct mm *mm, unsigned long va, pte_t *pte, void *arg)
 {
-	user_page_put(phys_to_virt(pte_pa(*pte)));
+	struct zap_list *z = arg;
+	struct page *page = virt_to_page(phys_to_virt(pte_pa(*pte)));
+
+	page->private = z->head;
+	z->head = page;
 	*pte = 0;
 	mm->rss--;
+}
+
+static void zap_finish(struct zap_list *z)
+{
+	while (z->head) {
+		struct page *page = z->head;
+
+		z->head = page->private;
+		user_page_put(page_to_virt(page));
+	}
 }
 
 static void flush_user_range(struct mm *mm, unsigned long start,
@@ -154,15 +177,18 @@ void mm_put(struct mm *mm)
 {
 	struct vma *v;
 
+	struct zap_list z = { NULL };
+
 	if (__atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
 	while ((v = vma_first(&mm->vmas))) {
-		walk_user(mm, v->start, v->end, zap_one, NULL);
+		walk_user(mm, v->start, v->end, zap_one, &z);
 		vma_remove(&mm->vmas, v);
 		kmem_cache_free(vma_cache, v);
 	}
 	/* No hart runs it any more; entries left in TLBs carry a dead ASID. */
 	flush_tlb_mask(&mm->cpus_ran, 0, ~0UL);
+	zap_finish(&z);
 	free_tables(mm->pgd, 2);
 	kmem_cache_free(mm_cache, mm);
 }
@@ -206,17 +232,19 @@ static int split_at(struct mm *mm, unsigned long addr)
 /* Caller holds mm->lock. */
 static int unmap_locked(struct mm *mm, unsigned long start, unsigned long end)
 {
+	struct zap_list z = { NULL };
 	struct vma *v;
 	int err;
 
 	if ((err = split_at(mm, start)) || (err = split_at(mm, end)))
 		return err;
 	while ((v = vma_find_from(&mm->vmas, start)) && v->start < end) {
-		walk_user(mm, v->start, v->end, zap_one, NULL);
+		walk_user(mm, v->start, v->end, zap_one, &z);
 		vma_remove(&mm->vmas, v);
 		kmem_cache_free(vma_cache, v);
 	}
 	flush_user_range(mm, start, end);
+	zap_finish(&z);
 	return 0;
 }
 
@@ -227,7 +255,7 @@ static bool range_ok(unsigned long addr, unsigned long len)
 }
 
 long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
-	    unsigned int prot, bool fixed, bool stack)
+	    unsigned int prot, bool fixed, unsigned int vm_flags)
 {
 	struct vma *v;
 	int err;
@@ -237,7 +265,9 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (fixed && !range_ok(addr, len))
 		return -EINVAL;
-	v = vma_alloc(0, 0, prot, VM_ANON | (stack ? VM_GROWSDOWN : 0));
+	if (vm_flags & ~(VM_GROWSDOWN | VM_SHARED))
+		return -EINVAL;
+	v = vma_alloc(0, 0, prot, VM_ANON | vm_flags);
 	if (!v)
 		return -ENOMEM;
 
@@ -345,8 +375,14 @@ static bool access_allowed(const struct vma *v, enum fault_access acc)
 	}
 }
 
-/* A write to a shared page: take it over if we are the last user, else copy. */
-static int break_cow(struct mm *mm, pte_t *pte, const struct vma *v)
+/*
+ * A write to a shared page: take it over if we are the last user, else
+ * copy. A copy changes the page behind the address, so every hart that ran
+ * this address space must drop the old translation before the old page can
+ * go (a harmless stale read-only entry only costs a spurious fault).
+ */
+static int break_cow(struct mm *mm, unsigned long addr, pte_t *pte,
+		     const struct vma *v)
 {
 	void *old = phys_to_virt(pte_pa(*pte)), *copy;
 
@@ -356,8 +392,9 @@ static int break_cow(struct mm *mm, pte_t *pte, const struct vma *v)
 			return -ENOMEM;
 		memcpy(copy, old, PAGE_SIZE);
 		virt_to_page(copy)->refcount = 1;
-		user_page_put(old);
 		*pte = pfn_pte(virt_to_phys(copy), prot_pte(v->prot));
+		flush_tlb_mask(&mm->cpus_ran, addr, PAGE_SIZE);
+		user_page_put(old);
 	} else {
 		*pte = pfn_pte(pte_pa(*pte), prot_pte(v->prot));
 	}
@@ -394,7 +431,7 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 		*pte = pfn_pte(virt_to_phys(page), prot_pte(v->prot));
 		mm->rss++;
 	} else if (acc == FAULT_WRITE && !(*pte & PTE_W)) {
-		err = break_cow(mm, pte, v);
+		err = break_cow(mm, addr, pte, v);
 	}
 	/*
 	 * Otherwise the entry already allows the access: another hart fixed
@@ -408,7 +445,7 @@ out:
 
 struct dup_ctx {
 	struct mm *child;
-	bool writable;
+	bool cow; /* private and writable: both sides go read-only */
 	int err;
 };
 
@@ -425,7 +462,7 @@ static void dup_one(struct mm *mm, unsigned long va, pte_t *pte, void *arg)
 		return;
 	}
 	/* Both sides read-only: the first write copies (break_cow). */
-	if (d->writable)
+	if (d->cow)
 		*pte &= ~PTE_W;
 	*child = *pte;
 	user_page_get(phys_to_virt(pte_pa(*pte)));
@@ -449,7 +486,7 @@ struct mm *mm_dup(struct mm *old)
 			break;
 		}
 		vma_insert(&mm->vmas, copy);
-		d.writable = v->prot & PROT_WRITE;
+		d.cow = (v->prot & PROT_WRITE) && !(v->flags & VM_SHARED);
 		walk_user(old, v->start, v->end, dup_one, &d);
 	}
 	/* The parent's writable entries just became read-only. */

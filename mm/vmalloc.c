@@ -15,10 +15,11 @@
 
 /*
  * One bit per page of the area in each map: vm_used marks pages taken
- * (guard pages included), vm_last the last page of each area, which is how
- * vfree() finds where an area ends. vm_lock protects both maps.
+ * (guard pages included), vm_first and vm_last the first and last page of
+ * each area: how vfree() checks it was given an area's start and finds its
+ * end. vm_lock protects the maps.
  */
-static u64 *vm_used, *vm_last;
+static u64 *vm_used, *vm_last, *vm_first;
 static DEFINE_SPINLOCK(vm_lock);
 
 extern struct memblock memblock;
@@ -41,13 +42,16 @@ void vmalloc_init(void)
 	size_t bytes = VM_PAGES / 8;
 	phys_addr_t used = memblock_alloc(&memblock, bytes, PAGE_SIZE, "vmalloc maps");
 	phys_addr_t last = memblock_alloc(&memblock, bytes, PAGE_SIZE, "vmalloc maps");
+	phys_addr_t first = memblock_alloc(&memblock, bytes, PAGE_SIZE, "vmalloc maps");
 
-	if (!used || !last)
+	if (!used || !last || !first)
 		panic("vmalloc: no memory for the area maps");
 	vm_used = phys_to_virt(used);
 	vm_last = phys_to_virt(last);
+	vm_first = phys_to_virt(first);
 	memset(vm_used, 0, bytes);
 	memset(vm_last, 0, bytes);
+	memset(vm_first, 0, bytes);
 }
 
 /* First fit of a guard page plus npages; returns the first usable page's address. */
@@ -70,6 +74,7 @@ static unsigned long vm_reserve(unsigned long npages)
 	}
 	for (i = start; i < start + want; i++)
 		assign_bit(vm_used, i, true);
+	assign_bit(vm_first, start + 1, true);
 	assign_bit(vm_last, start + npages, true);
 	spin_unlock(&vm_lock);
 	return VMALLOC_START + (start + 1) * PAGE_SIZE;
@@ -81,8 +86,7 @@ static unsigned long vm_area_pages(unsigned long va)
 	unsigned long first = (va - VMALLOC_START) / PAGE_SIZE, i;
 
 	spin_lock(&vm_lock);
-	if (first == 0 || !test_bit(vm_used, first - 1) ||
-	    !test_bit(vm_used, first) || test_bit(vm_last, first - 1))
+	if (first >= VM_PAGES || !test_bit(vm_first, first))
 		panic("vfree/iounmap of %#lx: not the start of an area", va);
 	for (i = first; !test_bit(vm_last, i); i++)
 		;
@@ -100,6 +104,7 @@ static void vm_release(unsigned long va)
 		assign_bit(vm_used, i, false);
 	assign_bit(vm_used, i, false);
 	assign_bit(vm_last, i, false);
+	assign_bit(vm_first, first, false);
 	assign_bit(vm_used, first - 1, false); /* the guard page */
 	spin_unlock(&vm_lock);
 }

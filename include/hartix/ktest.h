@@ -76,10 +76,7 @@ void ktest_skip(struct ktest *t, const char *reason);
  */
 int ktest_run_requested(void);
 
-/*
- * Crashes on purpose if crashtest= names a kind: panic, bug, fault, illegal,
- * stack, lock-recursion, lock-unowned, stack-overflow (kernel/tests/crashtest.c).
- */
+/* Crashes on purpose if crashtest= names a kind (crash_kinds[] in kernel/tests/crashtest.c). */
 void crashtest_run(void);
 
 #endif

@@ -53,11 +53,13 @@ struct mm *mm_dup(struct mm *old);
 
 /*
  * Anonymous mapping of len bytes with prot. With fixed, exactly at addr
- * (replacing what was there); else at a free place chosen top-down (addr
- * is then only a hint). Returns the address or a negative errno.
+ * (replacing what was there); else at the highest free place below the
+ * stack's room (addr is ignored). vm_flags: VM_GROWSDOWN for a stack,
+ * VM_SHARED to stay shared (not copy-on-write) across fork. Returns the
+ * address or a negative errno.
  */
 long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
-	    unsigned int prot, bool fixed, bool stack);
+	    unsigned int prot, bool fixed, unsigned int vm_flags);
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len);
 int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
 	       unsigned int prot);

@@ -5,6 +5,7 @@
 #include <hartix/mm.h>
 #include <hartix/params.h>
 #include <hartix/slab.h>
+#include <hartix/sched.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
 #include <hartix/string.h>
@@ -61,16 +62,15 @@ static void overflow_here(void *arg)
 	crashtest_recurse(~0UL);
 }
 
-/* Secondary harts run on vmalloc stacks with a guard page below. */
+/* A kernel thread's stack is vmalloc'd with a guard page below. */
 static __noinline void crashtest_stack_overflow(void)
 {
-	cpumask_t cpu1 = { 1ULL << 1 };
+	struct task *t = kthread_run(overflow_here, NULL, "crash-overflow", -1);
 
-	if (num_online_cpus() < 2) {
-		pr_err("crashtest: stack-overflow needs a second CPU\n");
-		return;
-	}
-	smp_call_function(&cpu1, overflow_here, NULL, true);
+	if (t)
+		task_reap(t);
+	else
+		pr_err("crashtest: no memory for the thread\n");
 }
 
 static DEFINE_SPINLOCK(crash_lock);

@@ -42,7 +42,7 @@ static void demand_zero_and_copy(struct ktest *t)
 	int i;
 
 	KT_ASSERT(t, mm != NULL);
-	addr = mm_map(mm, 0, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE, false, false);
+	addr = mm_map(mm, 0, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE, false, 0);
 	KT_ASSERT(t, addr > 0);
 	KT_EXPECT_EQ(t, mm->rss, 0);
 	/* Untouched memory reads as zeroes. */
@@ -66,7 +66,7 @@ static void bad_pointers_efault(struct ktest *t)
 	long addr;
 
 	KT_ASSERT(t, mm != NULL);
-	addr = mm_map(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, false, false);
+	addr = mm_map(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, false, 0);
 	KT_ASSERT(t, addr > 0);
 	KT_EXPECT_EQ(t, copy_to_user(NULL, buf, 8), 8);
 	KT_EXPECT_EQ(t, copy_to_user((void *)(addr + PAGE_SIZE), buf, 8), 8);
@@ -91,7 +91,7 @@ static void mprotect_and_munmap(struct ktest *t)
 	long addr;
 
 	KT_ASSERT(t, mm != NULL);
-	addr = mm_map(mm, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, false, false);
+	addr = mm_map(mm, 0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, false, 0);
 	KT_ASSERT(t, addr > 0);
 	KT_EXPECT_EQ(t, copy_to_user((void *)addr, &c, 1), 0);
 	KT_EXPECT_EQ(t, mm_protect(mm, addr, PAGE_SIZE, PROT_READ), 0);
@@ -104,7 +104,7 @@ static void mprotect_and_munmap(struct ktest *t)
 	KT_EXPECT_EQ(t, copy_to_user((void *)(addr + 2 * PAGE_SIZE), &c, 1), 1);
 	KT_EXPECT_EQ(t, copy_to_user((void *)(addr + 3 * PAGE_SIZE), &c, 1), 0);
 	KT_EXPECT_EQ(t, mm_protect(mm, addr, 4 * PAGE_SIZE, PROT_READ), -ENOMEM);
-	KT_EXPECT_EQ(t, mm_map(mm, addr + 1, PAGE_SIZE, PROT_READ, true, false),
+	KT_EXPECT_EQ(t, mm_map(mm, addr + 1, PAGE_SIZE, PROT_READ, true, 0),
 		     -EINVAL);
 	leave_mm(mm);
 }
@@ -117,7 +117,7 @@ static void fork_is_copy_on_write(struct ktest *t)
 	u64 free_before;
 
 	KT_ASSERT(t, parent != NULL);
-	addr = mm_map(parent, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, false, false);
+	addr = mm_map(parent, 0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, false, 0);
 	KT_ASSERT(t, addr > 0);
 	KT_EXPECT_EQ(t, copy_to_user((void *)addr, &v, 1), 0);
 	child = mm_dup(parent);
@@ -158,7 +158,7 @@ static void stack_grows_down_to_limit(struct ktest *t)
 	mm->stack_limit = 16 * PAGE_SIZE;
 	base = top - 4 * PAGE_SIZE;
 	KT_ASSERT(t, mm_map(mm, base, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, true,
-			    true) == (long)base);
+			    VM_GROWSDOWN) == (long)base);
 	KT_EXPECT_EQ(t, copy_to_user((void *)(base - 3 * PAGE_SIZE), &c, 1), 0);
 	KT_EXPECT_EQ(t, vma_find(&mm->vmas, base - 3 * PAGE_SIZE)->start,
 		     base - 3 * PAGE_SIZE);
@@ -180,13 +180,13 @@ static void many_regions_no_leak(struct ktest *t)
 		unsigned long a = base + (unsigned long)i * 2 * PAGE_SIZE;
 
 		KT_ASSERT(t, mm_map(mm, a, PAGE_SIZE, PROT_READ | PROT_WRITE, true,
-				    false) == (long)a);
+				    0) == (long)a);
 		if (i % 3 == 0)
 			KT_ASSERT(t, copy_to_user((void *)a, &c, 1) == 0);
 	}
 	KT_EXPECT_EQ(t, vma_count(&mm->vmas), n);
 	/* Free placement must find a gap quickly with thousands of regions. */
-	KT_EXPECT(t, mm_map(mm, 0, PAGE_SIZE, PROT_READ, false, false) > 0);
+	KT_EXPECT(t, mm_map(mm, 0, PAGE_SIZE, PROT_READ, false, 0) > 0);
 	copy = mm_dup(mm);
 	KT_ASSERT(t, copy != NULL);
 	leave_mm(mm);
@@ -194,10 +194,36 @@ static void many_regions_no_leak(struct ktest *t)
 	KT_EXPECT_EQ(t, free_pages_now(), before);
 }
 
+/* MAP_SHARED: after fork both sides see each other's writes. */
+static void shared_mapping_stays_shared(struct ktest *t)
+{
+	struct mm *parent = enter_new_mm(t), *child;
+	char v = 's', got = 0;
+	long addr;
+
+	KT_ASSERT(t, parent != NULL);
+	addr = mm_map(parent, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, false,
+		      VM_SHARED);
+	KT_ASSERT(t, addr > 0);
+	KT_EXPECT_EQ(t, copy_to_user((void *)addr, &v, 1), 0);
+	child = mm_dup(parent);
+	KT_ASSERT(t, child != NULL);
+	mm_activate(child);
+	v = 'c';
+	KT_EXPECT_EQ(t, copy_to_user((void *)addr, &v, 1), 0);
+	mm_activate(parent);
+	KT_EXPECT_EQ(t, copy_from_user(&got, (void *)addr, 1), 0);
+	KT_EXPECT_EQ(t, got, 'c');
+	mm_activate(NULL);
+	mm_put(child);
+	mm_put(parent);
+}
+
 KTEST_SUITE(mmap,
 	    KTEST_CASE(demand_zero_and_copy),
 	    KTEST_CASE(bad_pointers_efault),
 	    KTEST_CASE(mprotect_and_munmap),
 	    KTEST_CASE(fork_is_copy_on_write),
+	    KTEST_CASE(shared_mapping_stays_shared),
 	    KTEST_CASE(stack_grows_down_to_limit),
 	    KTEST_CASE(many_regions_no_leak));

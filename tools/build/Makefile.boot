@@ -52,6 +52,8 @@ $(sdcard-img): $(mkbootfs-deps) FORCE
 sdcard: $(sdcard-img)
 	@:
 
+all: $(if $(CONFIG_BOOT_SDCARD_IMAGE),$(sdcard-img))
+
 # For QEMU: no extlinux.conf, so that distro boot runs boot.scr.
 quiet_cmd_uboot_disk = DISK    $(call relpath,$@)
       cmd_uboot_disk = sh $(mkbootfs) -E $(mkbootfs-opts) $(image) $(@D)

@@ -357,6 +357,7 @@ def crash_boots(r, image):
         "stack": ["Kernel stack pointer 0x1000 is outside this hart's stack",
                   "corrupt stack pointer", "Trapped at crashtest_bad_stack+"],
         "stack-overflow": ["kernel stack overflow on hart",
+                           "(crash-overflow): sp",
                            "Trapped at crashtest_recurse",
                            "Kernel panic - not syncing: kernel stack overflow"],
         # qemu_virt_defconfig has CONFIG_DEBUG_SPINLOCK.

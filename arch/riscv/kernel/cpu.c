@@ -25,7 +25,8 @@ void cpu_init_early(void)
 {
 	/* 0 in sscratch tells trap entry the trap came from the kernel. */
 	csr_write(CSR_SSCRATCH, 0);
-	csr_clear(CSR_SSTATUS, SR_FS | SR_SIE);
+	/* User memory only inside uaccess; whatever the firmware left. */
+	csr_clear(CSR_SSTATUS, SR_FS | SR_SIE | SR_SUM);
 	/* User mode may read cycle, time and instret (rdtime in benchmarks). */
 	csr_write(CSR_SCOUNTEREN, SCOUNTEREN_CY_TM_IR);
 }

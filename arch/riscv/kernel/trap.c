@@ -5,6 +5,7 @@
 #include <hartix/exec.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
+#include <hartix/sched.h>
 #include <hartix/smp.h>
 #include <hartix/sprintf.h>
 #include <hartix/timer.h>
@@ -247,9 +248,11 @@ void handle_bad_stack(unsigned long sp, unsigned long epc)
 	char sym[96];
 
 	if (overflow)
-		pr_emerg("kernel stack overflow on hart %lu, cpu %u: sp %#lx, stack %#lx-%#lx\n",
-			 cpu->hartid, smp_processor_id(), sp, cpu->stack_lo,
-			 cpu->stack_hi);
+		pr_emerg("kernel stack overflow on hart %lu, cpu %u, task %d (%s): sp %#lx, stack %#lx-%#lx\n",
+			 cpu->hartid, smp_processor_id(),
+			 cpu->current ? cpu->current->pid : 0,
+			 cpu->current ? cpu->current->comm : "boot", sp,
+			 cpu->stack_lo, cpu->stack_hi);
 	else
 		pr_emerg("Kernel stack pointer %#lx is outside this hart's stack [%#lx-%#lx): corrupt stack pointer\n",
 			 sp, cpu->stack_lo, cpu->stack_hi);

@@ -96,16 +96,41 @@ int map_kernel_range(unsigned long va, u64 pa, unsigned long size, u64 prot)
 	return err;
 }
 
+/* The leaf entry mapping va and its level, or NULL. */
+static pte_t *leaf_entry(unsigned long va, int *level)
+{
+	pte_t *table = swapper_pg_dir;
+	int l;
+
+	for (l = 2; l >= 0; l--) {
+		pte_t *e = &table[pt_index(va, l)];
+
+		if (!(*e & PTE_V))
+			return NULL;
+		if (*e & PTE_LEAF) {
+			*level = l;
+			return e;
+		}
+		table = phys_to_virt(pte_pa(*e));
+	}
+	return NULL;
+}
+
 void unmap_kernel_range(unsigned long va, unsigned long size)
 {
 	unsigned long end = va + size;
 
 	spin_lock(&kernel_pt_lock);
-	for (; va < end; va += PAGE_SIZE) {
-		pte_t *e = pt_entry(va, 0, false);
+	while (va < end) {
+		int level = 0;
+		pte_t *e = leaf_entry(va, &level);
+		unsigned long step = PT_LEVEL_SIZE(level);
 
+		/* A large page is only ever unmapped whole (ioremap maps it whole). */
+		BUG_ON(e && (!IS_ALIGNED(va, step) || end - va < step));
 		if (e)
 			*e = 0;
+		va = ALIGN_DOWN(va, step) + step;
 	}
 	spin_unlock(&kernel_pt_lock);
 }
