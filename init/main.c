@@ -23,6 +23,9 @@ static void print_boot_time(void)
 	u64 now = get_ticks();
 	u64 total = ticks_to_ns(now), kernel = ticks_to_ns(now - boot_entry_ticks);
 
+	/* make bench measures from here to /init's first instruction. */
+	pr_info("Kernel entered at time-CSR tick %llu\n",
+		(unsigned long long)boot_entry_ticks);
 	pr_info("Booted in %llu.%03llu ms (%llu.%03llu ms in kernel)\n",
 		(unsigned long long)(total / NSEC_PER_MSEC),
 		(unsigned long long)(total % NSEC_PER_MSEC / 1000),

@@ -50,6 +50,44 @@ def run(image, smp, icount, log):
     return instr, tput
 
 
+# The design's goals and the reference figures (same QEMU 7.2), for the table.
+GOALS = {
+    "getpid": ("1,130", "187", "100"),
+    "sched_yield_round_trip": ("-", "-", "-"),
+    "fork+exit+wait": ("474,700", "159,700", "60,000"),
+    "boot_to_init": ("~400 M", "~53 M", "2 M"),
+}
+
+
+def user_run(image, smp, icount, append, log):
+    extra = ["-icount", "shift=0"] if icount else []
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp, append=append,
+                                              extra=extra), 300, log)
+    return "\n".join(res.lines)
+
+
+def user_benchmarks(image, out):
+    """Instructions on 1 hart (-icount), wall clock under plain QEMU, boot."""
+    text = user_run(image, 1, True, "loglevel=7 init=/tests/bench",
+                    os.path.join(out, "user-icount.log"))
+    if "bench: done" not in text:
+        sys.exit("bench: the user benchmarks did not finish; see %s/user-icount.log"
+                 % out)
+    instr = dict(re.findall(r"bench: (\S+) (\d+) instructions", text))
+    wall = dict(re.findall(r"bench: (\S+) \d+ instructions (\d+) ns",
+                           user_run(image, 1, False, "loglevel=7 init=/tests/bench",
+                                    os.path.join(out, "user-wall.log"))))
+    boot = user_run(image, 4, True, "loglevel=7 init=/tests/bench -- boot",
+                    os.path.join(out, "boot-icount.log"))
+    entry = re.search(r"Kernel entered at time-CSR tick (\d+)", boot)
+    started = re.search(r"bench: init_started_at_tick (\d+)", boot)
+    if entry and started:
+        # -icount shift=0: 1 instruction per ns; the time CSR runs at 10 MHz.
+        instr["boot_to_init"] = str((int(started.group(1)) -
+                                     int(entry.group(1))) * 100)
+    return instr, wall
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
@@ -68,6 +106,18 @@ def main():
     print("# instructions: 1 hart, QEMU -icount shift=0; throughput: guest "
           "time under multi-threaded TCG on a host with %d cores" %
           (os.cpu_count() or 1))
+    print()
+    uinstr, uwall = user_benchmarks(image, args.out)
+    print("%-24s %12s %12s %12s %12s %14s" % ("user-visible", "instr", "goal",
+                                             "xv6", "Linux 6.1", "ns plain QEMU"))
+    for name in ("getpid", "sched_yield_round_trip", "fork+exit+wait",
+                 "boot_to_init"):
+        xv6, linux, goal = GOALS[name]
+        print("%-24s %12s %12s %12s %12s %14s" % (
+            name, uinstr.get(name, "-"), goal, xv6, linux, uwall.get(name, "-")))
+    print("# instructions retired on the hart (user and kernel, both processes "
+          "for the round trips); boot_to_init: kernel entry to /init's first "
+          "instructions, 4 harts")
 
 
 if __name__ == "__main__":

@@ -53,19 +53,28 @@ void __noreturn secondary_start_kernel(void)
 	sched_cpu_init();
 	cpu_init_late();
 	cpumask_set(&cpu_online_mask, cpu->id);
+	smp_send_reschedule(0); /* the boot hart waits in wait_online() */
 	cpu_idle();
 }
 
 enum start_result { START_FAILED, START_ONLINE, START_ABANDONED };
 
+/*
+ * In wfi, not spinning: under QEMU -icount harts take turns only at wfi or
+ * timer deadlines, so a spinning boot hart would hold the new one back for
+ * a whole tick. The new hart's IPI (or the tick) ends the wait.
+ */
 static bool wait_online(unsigned int id)
 {
 	u64 deadline = get_ticks() + ms_to_ticks(BRINGUP_TIMEOUT_MS);
+	unsigned long flags = local_irq_save();
+	bool online;
 
-	while (!cpumask_test(&cpu_online_mask, id))
-		if (get_ticks() >= deadline)
-			return false;
-	return true;
+	while (!(online = cpumask_test(&cpu_online_mask, id)) &&
+	       get_ticks() < deadline)
+		cpu_wait_for_interrupt();
+	local_irq_restore(flags);
+	return online;
 }
 
 /*
