@@ -142,7 +142,7 @@ KBUILD_LDFLAGS := -nostdlib --no-dynamic-linker -z noexecstack --build-id=none \
 
 # ---------------------------------------------------------------------------
 # Objects: descend from the top-level directories.
-obj-dirs := arch/riscv init kernel mm drivers lib
+obj-dirs := arch/riscv init kernel mm drivers lib fs
 $(foreach d,$(obj-dirs),$(eval $(call descend,$(d))))
 
 # User space: the libc, the programs and the initramfs the kernel embeds.

@@ -3,12 +3,14 @@
 #include <hartix/cmdline.h>
 #include <hartix/errno.h>
 #include <hartix/exec.h>
+#include <hartix/fs.h>
 #include <hartix/initramfs.h>
 #include <hartix/params.h>
 #include <hartix/printk.h>
 #include <hartix/reboot.h>
 #include <hartix/sched.h>
 #include <hartix/string.h>
+#include <hartix/vmalloc.h>
 
 static char init_path[64] = "/init";
 
@@ -29,15 +31,23 @@ kernel_param("rdinit", set_rdinit);
 
 #define MAX_INIT_ARGS 16
 
-/* Runs one program to its end; returns its wait status, or -errno. */
-static int run_program(const char *path, const void *image, size_t size,
-		       int cpu, const char *const *argv, bool is_init)
+/* Runs one program from the file system to its end; its wait status, or -errno. */
+static int run_program(const char *path, int cpu, const char *const *argv,
+		       bool is_init)
 {
 	const char *why = "";
 	struct task *t;
+	size_t size;
+	void *image;
 	int err;
 
+	err = fs_read_file(path, &image, &size);
+	if (err) {
+		pr_err("%s: cannot read: error %d\n", path, err);
+		return err;
+	}
 	t = user_task_spawn(image, size, path, argv, cpu, &err, &why);
+	kvfree(image); /* exec copied it */
 	if (!t) {
 		pr_err("%s: cannot run: %s (error %d)\n", path, why, err);
 		return err;
@@ -67,8 +77,7 @@ static void run_batch_entry(const struct cpio_entry *e, void *arg)
 	pr_info("batch: running %s\n", path);
 	/* rCore's batch system: one at a time, on the boot hart. */
 	report("batch:", path,
-	       run_program(path, e->data, e->size, 0,
-			   (const char *const[]){ path, NULL }, false));
+	       run_program(path, 0, (const char *const[]){ path, NULL }, false));
 }
 
 /* argv for init: its path, then the words after "--" on the command line. */
@@ -93,7 +102,7 @@ static const char *const *init_argv(void)
 /* Returns only when there is no program to run. */
 void run_userspace(void)
 {
-	const void *image;
+	void *image;
 	size_t size;
 	int status;
 
@@ -103,12 +112,13 @@ void run_userspace(void)
 		pr_info("batch: all apps done\n");
 		machine_power_off(EXIT_OK);
 	}
-	if (initramfs_find(init_path, &image, &size)) {
+	if (fs_read_file(init_path, &image, &size)) {
 		pr_warn("No init program found (tried %s): nothing to run\n",
 			init_path);
 		return;
 	}
-	status = run_program(init_path, image, size, -1, init_argv(), true);
+	kvfree(image);
+	status = run_program(init_path, -1, init_argv(), true);
 	report("init:", init_path, status);
 	/* On QEMU the status becomes QEMU's exit status (sifive,test0). */
 	machine_power_off(status < 0 ? EXIT_FAILURE :

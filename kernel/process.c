@@ -1,6 +1,7 @@
 /* User tasks: starting one from an executable, and ending one that faulted. */
 #include <hartix/errno.h>
 #include <hartix/exec.h>
+#include <hartix/fs.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
@@ -30,13 +31,21 @@ struct task *user_task_spawn(const void *image, size_t size, const char *path,
 		*why = "out of memory";
 		return NULL;
 	}
+	t->files = files_alloc_console(); /* stdin, stdout, stderr */
+	if (!t->files) {
+		task_free(t);
+		*err = -ENOMEM;
+		*why = "out of memory";
+		return NULL;
+	}
 	*err = exec_image(t, image, size, path, argv, envp, why);
 	if (*err) {
+		files_close_all(t->files);
+		t->files = NULL;
 		task_free(t);
 		return NULL;
 	}
 	count_process();
-	t->console_fds = 0x7; /* stdin, stdout, stderr */
 	/* First switch in: schedule_tail, then out through the frame. */
 	t->ctx.ra = (unsigned long)user_trampoline;
 	t->ctx.sp = (unsigned long)task_user_regs(t);
@@ -129,9 +138,15 @@ static void count_process(void)
 /* Called by task_exit(): orphans go to init, the parent learns of it. */
 void process_exit(struct task *t)
 {
-	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *c, *next, *adopter = init_task != t ? init_task : NULL;
+	unsigned long flags;
+	struct task *c, *next, *adopter;
 	bool zombie_moved = false;
+
+	/* Its open files close now, not when it is reaped. */
+	files_close_all(t->files);
+	t->files = NULL;
+	flags = spin_lock_irqsave(&tasklist_lock);
+	adopter = init_task != t ? init_task : NULL;
 
 	for (c = t->children; c; c = next) {
 		next = c->sibling;
@@ -167,9 +182,14 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 	child = task_alloc(parent->comm);
 	if (child)
 		child->mm = mm_dup(parent->mm);
+	if (child && child->mm) {
+		child->files = files_dup(parent->files);
+		if (!child->files) {
+			task_free(child); /* with an mm: uncounted there */
+			return -ENOMEM;
+		}
+	}
 	if (!child || !child->mm) {
-		if (child)
-			task_free(child); /* no mm: not counted again there */
 		flags = spin_lock_irqsave(&tasklist_lock);
 		nr_processes--;
 		spin_unlock_irqrestore(&tasklist_lock, flags);
@@ -180,7 +200,6 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 	cregs->a0 = 0; /* the child's fork() returns 0 */
 	if (newsp)
 		cregs->sp = newsp;
-	child->console_fds = parent->console_fds;
 	child->ctx.ra = (unsigned long)user_trampoline;
 	child->ctx.sp = (unsigned long)cregs;
 

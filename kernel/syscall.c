@@ -2,7 +2,8 @@
 #include <hartix/errno.h>
 #include <hartix/boot.h>
 #include <hartix/exec.h>
-#include <hartix/initramfs.h>
+#include <hartix/fs.h>
+#include <hartix/vmalloc.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/printk.h>
@@ -14,8 +15,21 @@
 #include <hartix/uaccess.h>
 #include <asm/page.h>
 
+#define __NR_getcwd 17
+#define __NR_dup 23
+#define __NR_dup3 24
+#define __NR_fcntl 25
+#define __NR_ioctl 29
+#define __NR_mkdirat 34
+#define __NR_chdir 49
+#define __NR_openat 56
 #define __NR_close 57
+#define __NR_getdents64 61
+#define __NR_lseek 62
+#define __NR_read 63
 #define __NR_write 64
+#define __NR_newfstatat 79
+#define __NR_fstat 80
 #define __NR_exit 93
 #define __NR_exit_group 94
 #define __NR_nanosleep 101
@@ -57,44 +71,101 @@ struct timespec {
 	long tv_nsec;
 };
 
-/*
- * Until there are files, a task has descriptors 0, 1 and 2, all on the
- * console; console_fds holds which of them are still open (bit per fd).
- */
-static bool console_fd_open(unsigned long fd)
+/* Files (fs/file.c): the arguments as Linux's system calls take them. */
+static long sys_openat(unsigned long dirfd, unsigned long upath,
+		       unsigned long flags, unsigned long mode,
+		       unsigned long a4, unsigned long a5)
 {
-	return fd < 3 && (current_task()->console_fds & (1U << fd));
+	return fs_openat((int)dirfd, (const char *)upath, (int)flags, (u32)mode);
 }
 
 static long sys_close(unsigned long fd, unsigned long a1, unsigned long a2,
 		      unsigned long a3, unsigned long a4, unsigned long a5)
 {
-	if (!console_fd_open(fd))
-		return -EBADF;
-	current_task()->console_fds &= ~(1U << fd);
-	return 0;
+	return fs_close((int)fd);
+}
+
+static long sys_read(unsigned long fd, unsigned long ubuf, unsigned long count,
+		     unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return fs_read((int)fd, (char *)ubuf, count);
 }
 
 static long sys_write(unsigned long fd, unsigned long ubuf, unsigned long count,
 		      unsigned long a3, unsigned long a4, unsigned long a5)
 {
-	char buf[256];
-	unsigned long done = 0;
+	return fs_write((int)fd, (const char *)ubuf, count);
+}
 
-	if (!console_fd_open(fd))
-		return -EBADF;
-	if ((long)count < 0)
-		return -EINVAL;
-	while (done < count) {
-		size_t n = min(count - done, sizeof(buf));
-		size_t left = copy_from_user(buf, (const void *)(ubuf + done), n);
+static long sys_lseek(unsigned long fd, unsigned long off, unsigned long whence,
+		      unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return fs_lseek((int)fd, (long)off, (int)whence);
+}
 
-		console_write_raw(buf, n - left);
-		done += n - left;
-		if (left)
-			return done ? (long)done : -EFAULT;
-	}
-	return (long)done;
+static long sys_getdents64(unsigned long fd, unsigned long ubuf,
+			   unsigned long count, unsigned long a3,
+			   unsigned long a4, unsigned long a5)
+{
+	return fs_getdents64((int)fd, (void *)ubuf, count);
+}
+
+static long sys_fstat(unsigned long fd, unsigned long ustat, unsigned long a2,
+		      unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return fs_fstat((int)fd, (void *)ustat);
+}
+
+static long sys_newfstatat(unsigned long dirfd, unsigned long upath,
+			   unsigned long ustat, unsigned long flags,
+			   unsigned long a4, unsigned long a5)
+{
+	return fs_newfstatat((int)dirfd, (const char *)upath, (void *)ustat,
+			     (int)flags);
+}
+
+static long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg,
+		      unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return fs_ioctl((int)fd, (unsigned int)cmd, arg);
+}
+
+static long sys_fcntl(unsigned long fd, unsigned long cmd, unsigned long arg,
+		      unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return fs_fcntl((int)fd, (unsigned int)cmd, arg);
+}
+
+static long sys_dup(unsigned long fd, unsigned long a1, unsigned long a2,
+		    unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return fs_dup((int)fd);
+}
+
+static long sys_dup3(unsigned long oldfd, unsigned long newfd,
+		     unsigned long flags, unsigned long a3, unsigned long a4,
+		     unsigned long a5)
+{
+	return fs_dup3((int)oldfd, (int)newfd, (int)flags);
+}
+
+static long sys_getcwd(unsigned long ubuf, unsigned long size, unsigned long a2,
+		       unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return fs_getcwd((char *)ubuf, size);
+}
+
+static long sys_chdir(unsigned long upath, unsigned long a1, unsigned long a2,
+		      unsigned long a3, unsigned long a4, unsigned long a5)
+{
+	return fs_chdir((const char *)upath);
+}
+
+static long sys_mkdirat(unsigned long dirfd, unsigned long upath,
+			unsigned long mode, unsigned long a3, unsigned long a4,
+			unsigned long a5)
+{
+	return fs_mkdirat((int)dirfd, (const char *)upath, (u32)mode);
 }
 
 static long sys_exit(unsigned long code, unsigned long a1, unsigned long a2,
@@ -186,14 +257,14 @@ static long copy_strings(const char *const *uvec, const char **out,
 	return n;
 }
 
-/* Programs come from the initramfs until there is a file system. */
+/* Programs are read from the file system (absolute paths from the root). */
 static long sys_execve(unsigned long upath, unsigned long uargv,
 		       unsigned long uenvp, unsigned long a3, unsigned long a4,
 		       unsigned long a5)
 {
 	const char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
 	char *space = alloc_page(0), path[256];
-	const void *image;
+	void *image = NULL;
 	const char *why = "";
 	size_t size, used = 0;
 	long ret;
@@ -208,14 +279,17 @@ static long sys_execve(unsigned long upath, unsigned long uargv,
 	if (ret >= 0)
 		ret = copy_strings((const char *const *)uenvp, envp, space, &used);
 	if (ret >= 0)
-		ret = initramfs_find(path, &image, &size);
+		ret = fs_read_file(path, &image, &size);
 	if (ret >= 0)
 		ret = exec_image(current_task(), image, size, path, argv, envp,
 				 &why);
-	if (ret == 0)
+	if (ret == 0) {
 		strscpy(current_task()->comm,
 			strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
 			sizeof(current_task()->comm));
+		files_exec(current_task()->files);
+	}
+	kvfree(image);
 	free_page(space);
 	return ret;
 }
@@ -358,8 +432,21 @@ static long sys_getrandom(unsigned long ubuf, unsigned long len,
 }
 
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
+	[__NR_getcwd] = sys_getcwd,
+	[__NR_dup] = sys_dup,
+	[__NR_dup3] = sys_dup3,
+	[__NR_fcntl] = sys_fcntl,
+	[__NR_ioctl] = sys_ioctl,
+	[__NR_mkdirat] = sys_mkdirat,
+	[__NR_chdir] = sys_chdir,
+	[__NR_openat] = sys_openat,
 	[__NR_close] = sys_close,
+	[__NR_getdents64] = sys_getdents64,
+	[__NR_lseek] = sys_lseek,
+	[__NR_read] = sys_read,
 	[__NR_write] = sys_write,
+	[__NR_newfstatat] = sys_newfstatat,
+	[__NR_fstat] = sys_fstat,
 	[__NR_exit] = sys_exit,
 	[__NR_exit_group] = sys_exit,
 	[__NR_nanosleep] = sys_nanosleep,

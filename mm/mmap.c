@@ -186,8 +186,12 @@ void mm_put(struct mm *mm)
 		vma_remove(&mm->vmas, v);
 		kmem_cache_free(vma_cache, v);
 	}
-	/* No hart runs it any more; entries left in TLBs carry a dead ASID. */
-	flush_tlb_mask(&mm->cpus_ran, 0, ~0UL);
+	/*
+	 * No shootdown: no hart has it in satp any more, and the entries TLBs
+	 * may keep are tagged with its ASID, which is not handed out again
+	 * before a generation rollover flushes every hart (without ASIDs,
+	 * every switch flushes). So its pages and tables can go at once.
+	 */
 	zap_finish(&z);
 	free_tables(mm->pgd, 2);
 	kmem_cache_free(mm_cache, mm);

@@ -3,6 +3,7 @@
 #include <hartix/kernel.h>
 #include <hartix/memblock.h>
 #include <hartix/mm.h>
+#include <hartix/slab.h>
 #include <hartix/spinlock.h>
 #include <hartix/string.h>
 #include <hartix/vmalloc.h>
@@ -200,4 +201,19 @@ void iounmap(void *addr)
 
 	BUG_ON(!in_vmalloc(addr));
 	vm_unmap(va, vm_area_pages(va), false);
+}
+
+void *kvmalloc(unsigned long size)
+{
+	void *p = kmalloc(size, __GFP_NOWARN);
+
+	return p ? p : vmalloc(size);
+}
+
+void kvfree(const void *addr)
+{
+	if (in_vmalloc(addr))
+		vfree(addr);
+	else
+		kfree(addr);
 }

@@ -1,6 +1,8 @@
 /* The console tty's input side: a ring of received bytes, echoed as they arrive. */
 #include <hartix/compiler.h>
+#include <hartix/errno.h>
 #include <hartix/printk.h>
+#include <hartix/sched.h>
 #include <hartix/spinlock.h>
 #include <hartix/tty.h>
 
@@ -20,6 +22,8 @@ static char tty_buf[TTY_BUF_SIZE];
 static unsigned int tty_head, tty_tail;
 /* Characters echoed since the last new line: an erase stops at its start. */
 static unsigned int echo_col;
+/* Readers waiting for a byte (tty_wait_input); woken for each one queued. */
+static struct wait_queue tty_wait = WAIT_QUEUE_INIT;
 
 /* Caller holds tty_lock. */
 static void tty_echo(char c)
@@ -49,6 +53,20 @@ void tty_receive_char(char c)
 		tty_echo(c);
 	}
 	spin_unlock_irqrestore(&tty_lock, flags);
+	wake_up(&tty_wait);
+}
+
+/* Checked under tty_wait's lock: a byte queued after it wakes the reader. */
+static bool tty_input_ready(void *arg)
+{
+	return READ_ONCE(tty_head) != READ_ONCE(tty_tail) ||
+	       READ_ONCE(current_task()->pending_kill);
+}
+
+int tty_wait_input(void)
+{
+	wait_event(&tty_wait, tty_input_ready, NULL);
+	return READ_ONCE(current_task()->pending_kill) ? -EINTR : 0;
 }
 
 int tty_read_char(void)

@@ -22,6 +22,8 @@ enum task_state {
 
 #define TASK_COMM_LEN 16
 
+struct files;
+
 /* Sleeping: tasks wait on a queue until woken. */
 struct wait_queue {
 	spinlock_t lock;
@@ -48,7 +50,7 @@ struct task {
 	void (*fn)(void *arg); /* kernel thread body */
 	void *arg;
 	struct mm *mm;
-	unsigned int console_fds; /* open console descriptors (bits 0-2) */
+	struct files *files; /* descriptor table (include/hartix/fs.h); NULL in kernel threads */
 
 	/* The process tree, under tasklist_lock (kernel/process.c). */
 	struct task *parent; /* NULL: started by the kernel, which reaps it */

@@ -18,4 +18,10 @@ void tty_receive_char(char c);
 /* The next queued byte (0..255), or -1 if there is none. */
 int tty_read_char(void);
 
+/*
+ * Sleeps until a byte is queued (0) or the task is being killed (-EINTR).
+ * Task context only.
+ */
+int tty_wait_input(void);
+
 #endif

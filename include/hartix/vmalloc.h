@@ -11,4 +11,12 @@ void vmalloc_init(void);
 void *vmalloc(unsigned long size);
 void vfree(const void *addr);
 
+/*
+ * Contiguous memory from kmalloc when it can get it, else vmalloc: freeing
+ * vmalloc memory shoots down every hart's TLB, contiguous memory needs
+ * none. kvfree() takes either.
+ */
+void *kvmalloc(unsigned long size);
+void kvfree(const void *addr);
+
 #endif

@@ -76,6 +76,23 @@ def make(objdir, *targets, env=None):
               env=env)
 
 
+def build_variant(objdir, defconfig, settings):
+    """A defconfig with some symbols changed ("FOO=y"), then built.
+
+    Returns (status, log, Image path)."""
+    rc, log = make(objdir, defconfig)
+    if rc == 0:
+        rc, log2 = sh([PYTHON, "-m", "setconfig", "--kconfig", "Kconfig"] +
+                      list(settings),
+                      env={"srctree": SRC,
+                           "KCONFIG_CONFIG": os.path.join(objdir, ".config")})
+        log += log2
+    if rc == 0:
+        rc, log2 = make(objdir, "all")
+        log += log2
+    return rc, log, os.path.join(objdir, "arch", "riscv", "boot", "Image")
+
+
 # ---------------------------------------------------------------------------
 def phase_host(r):
     hostdir = os.path.join(r.out, "host")
@@ -447,13 +464,15 @@ def bad_dtb_boot(r, image):
 
 
 # ---------------------------------------------------------------------------
-def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None):
+def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None,
+              extra=()):
     """Boot with a user program as init; check its output and exit status.
 
     With stop_on the kernel is expected to keep running: the runner ends
     QEMU once that pattern appears.
     """
-    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp, append=append),
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp, append=append,
+                                              extra=extra),
                         90, r.logfile(name),
                         steps=[(stop_on, None)] if stop_on else None)
     text = "\n".join(res.lines)
@@ -468,6 +487,26 @@ def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None):
     if res.fatal:
         problems.append(res.fatal.strip())
     r.report(not problems, name, "; ".join(problems), res.log)
+
+
+def initrd_hello42(r):
+    """A cpio with /hello42, built by the Linux toolchain outside the tree."""
+    d = os.path.join(r.out, "initrd-hello42")
+    os.makedirs(d, exist_ok=True)
+    exe, lst, cpio = (os.path.join(d, f) for f in ("hello42", "list",
+                                                    "hello42.cpio"))
+    rc, log = sh(["riscv64-linux-gnu-gcc", "-static", "-nostdlib",
+                  "-fno-stack-protector", "-O2", "-o", exe,
+                  "user/examples/linux_static_exit.c"])
+    if rc == 0:
+        with open(lst, "w") as f:
+            f.write("hello42 %s 0755\n" % exe)
+        rc, log2 = sh([PYTHON, "tools/build/gen_initramfs.py", "-o", cpio, lst])
+        log += log2
+    if rc:
+        r.report(False, "user/initrd-build", "building the initrd failed", log)
+        return None
+    return cpio
 
 
 def user_reference_checks(r, objdir):
@@ -502,13 +541,20 @@ def phase_user(r):
               ["hello_token: %s" % token, "argc=2"])
     user_boot(r, "user/syscall-errno", image, "loglevel=4 init=/tests/syscall_errno",
               ["syscall_errno: ", " 0 failed"])
-    # The libc's own checks; open() needs the file system (not there yet),
-    # so its case and the exit status are not held against the kernel.
     user_boot(r, "user/libc-selftest", image, "loglevel=4 init=/tests/libc_selftest",
               ["ok %d %s" % c for c in enumerate(
                   ["startup_argv_envp_auxv", "strings", "snprintf", "malloc",
                    "brk", "mmap", "ids", "fork_wait", "fork_kill", "time",
-                   "uname", "getrandom"], 1)], status=None)
+                   "uname", "getrandom", "exec_open_missing"], 1)])
+    user_boot(r, "user/fs-test", image, "loglevel=4 init=/tests/fs_test",
+              ["fs_test: ", " 0 failed"])
+    # A static binary from the Linux toolchain, passed by the boot loader.
+    initrd = initrd_hello42(r)
+    if initrd:
+        user_boot(r, "user/initrd-linux-static-exit", image,
+                  "loglevel=7 init=/hello42",
+                  ["initrd: ", "init: /hello42 exited with status 42"],
+                  status=42, extra=("-initrd", initrd))
     user_boot(r, "user/init-missing", image, "init=/nosuch loglevel=7",
               ["No init program found (tried /nosuch)"],
               stop_on=r"No init program found[^\n]*\n")
@@ -521,22 +567,13 @@ def phase_user(r):
 
     objdir = os.path.join(r.out, "batch")
     shutil.rmtree(objdir, ignore_errors=True)
-    rc, log = make(objdir, "qemu_virt_defconfig")
-    if rc == 0:
-        rc, log2 = sh([PYTHON, "-m", "setconfig", "--kconfig", "Kconfig",
-                       "SCHED_BATCH=y"],
-                      env={"srctree": SRC,
-                           "KCONFIG_CONFIG": os.path.join(objdir, ".config")})
-        log += log2
-    if rc == 0:
-        rc, log2 = make(objdir, "all")
-        log += log2
+    rc, log, batch_image = build_variant(objdir, "qemu_virt_defconfig",
+                                         ["SCHED_BATCH=y"])
     r.report(rc == 0, "build/batch", "", log)
     if rc:
         return
     # rCore chapter 2: the bad apps are killed and the next one runs.
-    user_boot(r, "user/batch-rcore-ch2",
-              os.path.join(objdir, "arch", "riscv", "boot", "Image"), "",
+    user_boot(r, "user/batch-rcore-ch2", batch_image, "",
               ["Hello, world!", "Test power OK!",
                "pid 3 (store_fault): store page fault at 0x0",
                "killed (SIGSEGV)",

@@ -1,0 +1,905 @@
+/*
+ * Open files, per-task descriptor tables and the file system calls.
+ *
+ * A struct file is shared by every descriptor that dup() or fork() made
+ * from the same open (Linux semantics: one offset); its refs count them
+ * atomically. A descriptor table belongs to one task and is only used by
+ * it (no CLONE_FILES), so it has no lock. Inodes, data and f_pos are under
+ * fs_lock (internal.h); user memory is only touched with it released,
+ * through a kernel bounce buffer.
+ */
+#include <hartix/errno.h>
+#include <hartix/fs.h>
+#include <hartix/kernel.h>
+#include <hartix/mm.h>
+#include <hartix/printk.h>
+#include <hartix/sched.h>
+#include <hartix/slab.h>
+#include <hartix/string.h>
+#include <hartix/tty.h>
+#include <hartix/uaccess.h>
+#include <asm/page.h>
+
+#include "internal.h"
+
+#define UMASK 022
+
+/* ---------------------------------------------------------------------- */
+/* Regular files and directories */
+
+static long reg_read(struct file *f, char *ubuf, size_t n)
+{
+	char *kbuf = alloc_page(__GFP_NOWARN);
+	size_t done = 0;
+
+	if (!kbuf)
+		return -ENOMEM;
+	while (done < n) {
+		unsigned long flags = fs_lock_irqsave();
+		u64 pos = f->f_pos;
+		long got = ramfs_read(f->inode, pos, kbuf, min(n - done, PAGE_SIZE));
+		size_t left;
+
+		fs_unlock_irqrestore(flags);
+		if (got <= 0)
+			break;
+		left = copy_to_user(ubuf + done, kbuf, (size_t)got);
+		flags = fs_lock_irqsave();
+		f->f_pos = pos + (size_t)got - left;
+		fs_unlock_irqrestore(flags);
+		done += (size_t)got - left;
+		if (left) {
+			free_page(kbuf);
+			return done ? (long)done : -EFAULT;
+		}
+	}
+	free_page(kbuf);
+	return (long)done;
+}
+
+static long reg_write(struct file *f, const char *ubuf, size_t n)
+{
+	char *kbuf = alloc_page(__GFP_NOWARN);
+	size_t done = 0;
+	long err = 0;
+
+	if (!kbuf)
+		return -ENOSPC;
+	while (done < n) {
+		size_t chunk = min(n - done, PAGE_SIZE), left, want;
+		unsigned long flags;
+		long put;
+		u64 pos;
+
+		left = copy_from_user(kbuf, ubuf + done, chunk);
+		want = chunk - left;
+		if (!want) {
+			err = -EFAULT;
+			break;
+		}
+		flags = fs_lock_irqsave();
+		pos = f->flags & O_APPEND ? f->inode->size : f->f_pos;
+		put = ramfs_write(f->inode, pos, kbuf, want);
+		if (put > 0)
+			f->f_pos = pos + (u64)put;
+		fs_unlock_irqrestore(flags);
+		if (put <= 0) {
+			err = put;
+			break;
+		}
+		done += (size_t)put;
+		if ((size_t)put < want || left) {
+			err = left ? -EFAULT : -ENOSPC;
+			break;
+		}
+	}
+	free_page(kbuf);
+	return done ? (long)done : err;
+}
+
+static long dir_read(struct file *f, char *ubuf, size_t n)
+{
+	return -EISDIR;
+}
+
+static const struct file_operations reg_fops = {
+	.read = reg_read, .write = reg_write, .seekable = true,
+};
+static const struct file_operations dir_fops = {
+	.read = dir_read, .seekable = true,
+};
+
+/* ---------------------------------------------------------------------- */
+/* The console (/dev/console, /dev/tty, descriptors 0-2) and /dev/null */
+
+static long console_read(struct file *f, char *ubuf, size_t n)
+{
+	char kbuf[TTY_BUF_SIZE];
+	size_t got = 0;
+	int c, err;
+
+	if (!n)
+		return 0;
+	n = min(n, sizeof(kbuf));
+	/* Sleeps until at least one byte is there; returns what is queued, up to a line. */
+	while ((c = tty_read_char()) < 0) {
+		err = tty_wait_input();
+		if (err)
+			return err;
+	}
+	do {
+		kbuf[got++] = c == '\r' ? '\n' : (char)c; /* ICRNL */
+		if (c == '\r' || c == '\n')
+			break;
+	} while (got < n && (c = tty_read_char()) >= 0);
+	if (copy_to_user(ubuf, kbuf, got))
+		return -EFAULT;
+	return (long)got;
+}
+
+static long console_write(struct file *f, const char *ubuf, size_t n)
+{
+	char buf[256];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t chunk = min(n - done, sizeof(buf));
+		size_t left = copy_from_user(buf, ubuf + done, chunk);
+
+		console_write_raw(buf, chunk - left);
+		done += chunk - left;
+		if (left)
+			return done ? (long)done : -EFAULT;
+	}
+	return (long)done;
+}
+
+#define TCGETS		0x5401
+#define TCSETS		0x5402
+#define TCSETSW		0x5403
+#define TCSETSF		0x5404
+#define TIOCGPGRP	0x540F
+#define TIOCGWINSZ	0x5413
+
+/* The kernel's struct termios (asm-generic/termbits.h): 36 bytes. */
+struct kernel_termios {
+	u32 c_iflag, c_oflag, c_cflag, c_lflag;
+	u8 c_line;
+	u8 c_cc[19];
+};
+
+struct winsize {
+	u16 ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+static long console_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
+{
+	/* Linux's defaults: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD|HUPCL,
+	 * ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN. */
+	static const struct kernel_termios tio = {
+		.c_iflag = 0x500, .c_oflag = 0x5, .c_cflag = 0x4bf,
+		.c_lflag = 0x8a3b,
+		.c_cc = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a,
+			  0, 0x12, 0xf, 0x17, 0x16, 0 },
+	};
+	static const struct winsize ws = { 24, 80, 0, 0 };
+	struct kernel_termios ignored;
+
+	switch (cmd) {
+	case TCGETS:
+		return copy_to_user((void *)arg, &tio, sizeof(tio)) ? -EFAULT : 0;
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		/* Accepted and ignored: the console has one fixed mode. */
+		return copy_from_user(&ignored, (const void *)arg,
+				      sizeof(ignored)) ? -EFAULT : 0;
+	case TIOCGWINSZ:
+		return copy_to_user((void *)arg, &ws, sizeof(ws)) ? -EFAULT : 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations console_fops = {
+	.read = console_read, .write = console_write, .ioctl = console_ioctl,
+};
+
+static long null_read(struct file *f, char *ubuf, size_t n)
+{
+	return 0;
+}
+
+static long null_write(struct file *f, const char *ubuf, size_t n)
+{
+	return (long)n;
+}
+
+static const struct file_operations null_fops = {
+	.read = null_read, .write = null_write, .seekable = true,
+};
+
+/* ---------------------------------------------------------------------- */
+/* struct file and descriptor tables */
+
+static void file_get(struct file *f)
+{
+	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
+}
+
+static void file_put(struct file *f)
+{
+	unsigned long flags;
+
+	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	flags = fs_lock_irqsave();
+	inode_put(f->inode);
+	fs_unlock_irqrestore(flags);
+	kfree(f);
+}
+
+/* Caller holds fs_lock; the file holds a reference to ino. */
+static const struct file_operations *inode_fops(struct inode *ino)
+{
+	if (S_ISREG(ino->mode))
+		return &reg_fops;
+	if (S_ISDIR(ino->mode))
+		return &dir_fops;
+	if (S_ISCHR(ino->mode)) {
+		if (ino->rdev == DEV_CONSOLE || ino->rdev == DEV_TTY)
+			return &console_fops;
+		if (ino->rdev == DEV_NULL)
+			return &null_fops;
+	}
+	return NULL;
+}
+
+static struct files *cur_files(void)
+{
+	return current_task()->files;
+}
+
+static struct file *fget(int fd)
+{
+	struct files *fs = cur_files();
+
+	if (!fs || fd < 0 || fd >= NR_OPEN)
+		return NULL;
+	return fs->fd[fd];
+}
+
+/* The lowest free descriptor >= from, or -EMFILE. */
+static int fd_alloc(struct files *fs, int from)
+{
+	int fd;
+
+	for (fd = from; fd < NR_OPEN; fd++)
+		if (!fs->fd[fd])
+			return fd;
+	return -EMFILE;
+}
+
+struct files *files_alloc_console(void)
+{
+	struct files *fs = kzalloc(sizeof(*fs), 0);
+	struct file *con = kzalloc(sizeof(*con), 0);
+	unsigned long flags;
+	struct inode *ino;
+
+	if (!fs || !con) {
+		kfree(fs);
+		kfree(con);
+		return NULL;
+	}
+	flags = fs_lock_irqsave();
+	if (fs_lookup(fs_root, "/dev/console", true, &ino, NULL, NULL) ||
+	    inode_fops(ino) != &console_fops) {
+		ino = fs_root; /* only if /dev/console was replaced */
+		con->ops = &console_fops;
+	}
+	inode_get(ino);
+	con->inode = ino;
+	con->ops = &console_fops;
+	con->flags = O_RDWR;
+	con->refs = 3;
+	fs->fd[0] = fs->fd[1] = fs->fd[2] = con;
+	inode_get(fs_root);
+	fs->cwd = fs_root;
+	fs_unlock_irqrestore(flags);
+	return fs;
+}
+
+struct files *files_dup(struct files *old)
+{
+	struct files *fs = kmalloc(sizeof(*fs), 0);
+	unsigned long flags;
+	int fd;
+
+	if (!fs)
+		return NULL;
+	memcpy(fs, old, sizeof(*fs));
+	for (fd = 0; fd < NR_OPEN; fd++)
+		if (fs->fd[fd])
+			file_get(fs->fd[fd]);
+	flags = fs_lock_irqsave();
+	inode_get(fs->cwd);
+	fs_unlock_irqrestore(flags);
+	return fs;
+}
+
+void files_close_all(struct files *fs)
+{
+	unsigned long flags;
+	int fd;
+
+	if (!fs)
+		return;
+	for (fd = 0; fd < NR_OPEN; fd++)
+		if (fs->fd[fd])
+			file_put(fs->fd[fd]);
+	flags = fs_lock_irqsave();
+	inode_put(fs->cwd);
+	fs_unlock_irqrestore(flags);
+	kfree(fs);
+}
+
+void files_exec(struct files *fs)
+{
+	int fd;
+
+	if (!fs)
+		return;
+	for (fd = 0; fd < NR_OPEN; fd++) {
+		if (fs->fd[fd] && fs->cloexec[fd]) {
+			file_put(fs->fd[fd]);
+			fs->fd[fd] = NULL;
+			fs->cloexec[fd] = 0;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Paths from user space */
+
+/* A kmalloc'd copy of the user path, or an ERR value in *err. */
+static char *get_path(const char *upath, long *err)
+{
+	char *path = kmalloc(PATH_MAX, __GFP_NOWARN);
+	long len;
+
+	if (!path) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	len = strncpy_from_user(path, upath, PATH_MAX);
+	if (len < 0 || len >= PATH_MAX) {
+		*err = len < 0 ? len : -ENAMETOOLONG;
+		kfree(path);
+		return NULL;
+	}
+	*err = 0;
+	return path;
+}
+
+/* Where a relative path starts: the cwd or dirfd's directory. */
+static long base_dir(int dirfd, const char *path, struct inode **base)
+{
+	struct files *fs = cur_files();
+	struct file *f;
+
+	if (!fs)
+		return -EBADF;
+	if (path[0] == '/' || dirfd == AT_FDCWD) {
+		*base = fs->cwd;
+		return 0;
+	}
+	f = fget(dirfd);
+	if (!f)
+		return -EBADF;
+	if (!S_ISDIR(f->inode->mode))
+		return -ENOTDIR;
+	*base = f->inode;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* System calls */
+
+long fs_openat(int dirfd, const char *upath, int flags, u32 mode)
+{
+	struct file *f = kzalloc(sizeof(*f), __GFP_NOWARN);
+	struct inode *base, *ino, *parent = NULL;
+	char name[NAME_MAX + 1];
+	struct files *fs = cur_files();
+	unsigned long irq;
+	long ret;
+	char *path = get_path(upath, &ret);
+	int fd = -1, acc = flags & O_ACCMODE;
+
+	if (!f || !path) {
+		kfree(path);
+		kfree(f);
+		return f ? ret : -ENOMEM;
+	}
+	ret = base_dir(dirfd, path, &base);
+	if (!ret) {
+		fd = fd_alloc(fs, 0);
+		ret = fd < 0 ? fd : 0;
+	}
+	if (ret)
+		goto out_free;
+
+	irq = fs_lock_irqsave();
+	ret = fs_lookup(base, path, !(flags & O_NOFOLLOW), &ino,
+			flags & O_CREAT ? &parent : NULL, name);
+	if (ret == -ENOENT && parent) {
+		size_t len = strlen(path);
+
+		if (path[len - 1] == '/') {
+			ret = -EISDIR;
+		} else {
+			ino = fs_create(parent, name, strlen(name),
+					S_IFREG | (mode & 07777 & ~UMASK), 0);
+			ret = ino ? 0 : -ENOSPC;
+		}
+	} else if (!ret) {
+		if ((flags & O_CREAT) && (flags & O_EXCL))
+			ret = -EEXIST;
+		else if (S_ISLNK(ino->mode))
+			ret = -ELOOP; /* O_NOFOLLOW */
+		else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+			ret = -ENOTDIR;
+		else if (S_ISDIR(ino->mode) &&
+			 (acc != O_RDONLY || (flags & O_CREAT)))
+			ret = -EISDIR;
+		else if (!inode_fops(ino))
+			ret = -ENXIO;
+		else if (S_ISREG(ino->mode) && (flags & O_TRUNC) &&
+			 acc != O_RDONLY)
+			ret = ramfs_truncate(ino, 0);
+	}
+	if (!ret) {
+		inode_get(ino);
+		f->inode = ino;
+		f->ops = inode_fops(ino);
+	}
+	fs_unlock_irqrestore(irq);
+	if (ret)
+		goto out_free;
+	f->refs = 1;
+	f->flags = (unsigned int)flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
+	fs->fd[fd] = f;
+	fs->cloexec[fd] = !!(flags & O_CLOEXEC);
+	kfree(path);
+	return fd;
+
+out_free:
+	kfree(path);
+	kfree(f);
+	return ret;
+}
+
+long fs_close(int fd)
+{
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	cur_files()->fd[fd] = NULL;
+	cur_files()->cloexec[fd] = 0;
+	file_put(f);
+	return 0;
+}
+
+long fs_read(int fd, char *ubuf, size_t n)
+{
+	struct file *f = fget(fd);
+
+	if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if ((long)n < 0)
+		return -EINVAL;
+	if (!f->ops->read)
+		return -EINVAL;
+	if (n && !access_ok(ubuf, n))
+		return -EFAULT;
+	return f->ops->read(f, ubuf, n);
+}
+
+long fs_write(int fd, const char *ubuf, size_t n)
+{
+	struct file *f = fget(fd);
+
+	if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if ((long)n < 0)
+		return -EINVAL;
+	if (!f->ops->write)
+		return -EINVAL;
+	if (!n)
+		return 0;
+	if (!access_ok(ubuf, n))
+		return -EFAULT;
+	return f->ops->write(f, ubuf, n);
+}
+
+long fs_lseek(int fd, long off, int whence)
+{
+	struct file *f = fget(fd);
+	unsigned long irq;
+	long pos;
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	irq = fs_lock_irqsave();
+	switch (whence) {
+	case SEEK_SET:
+		pos = off;
+		break;
+	case SEEK_CUR:
+		pos = (long)f->f_pos + off;
+		break;
+	case SEEK_END:
+		pos = (long)f->inode->size + off;
+		break;
+	default:
+		pos = -1;
+		break;
+	}
+	if (whence >= SEEK_SET && whence <= SEEK_END && pos >= 0)
+		f->f_pos = (u64)pos;
+	fs_unlock_irqrestore(irq);
+	return pos < 0 ? -EINVAL : pos;
+}
+
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+#define DT_LNK 10
+
+static u8 dtype(u32 mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR: return DT_DIR;
+	case S_IFREG: return DT_REG;
+	case S_IFLNK: return DT_LNK;
+	case S_IFCHR: return DT_CHR;
+	default: return 0;
+	}
+}
+
+struct linux_dirent64 {
+	u64 d_ino;
+	s64 d_off;
+	u16 d_reclen;
+	u8 d_type;
+	char d_name[];
+};
+
+long fs_getdents64(int fd, void *ubuf, size_t n)
+{
+	struct file *f = fget(fd);
+	size_t cap = min(n, PAGE_SIZE), used = 0;
+	unsigned long irq;
+	bool no_room = false;
+	char *kbuf;
+	u64 idx;
+
+	if (!f)
+		return -EBADF;
+	if (!S_ISDIR(f->inode->mode))
+		return -ENOTDIR;
+	if (!access_ok(ubuf, n))
+		return -EFAULT;
+	kbuf = alloc_page(__GFP_NOWARN);
+	if (!kbuf)
+		return -ENOMEM;
+	irq = fs_lock_irqsave();
+	for (idx = f->f_pos;; idx++) {
+		struct linux_dirent64 *de = (void *)(kbuf + used);
+		const char *name;
+		struct inode *ino;
+		size_t len, reclen;
+
+		if (!ramfs_dir_entry(f->inode, idx, &name, &len, &ino))
+			break;
+		reclen = ALIGN_UP(sizeof(*de) + len + 1, 8);
+		if (used + reclen > cap) {
+			no_room = true;
+			break;
+		}
+		de->d_ino = ino->ino;
+		de->d_off = (s64)idx + 1;
+		de->d_reclen = (u16)reclen;
+		de->d_type = dtype(ino->mode);
+		memcpy(de->d_name, name, len);
+		memset(de->d_name + len, 0, reclen - sizeof(*de) - len);
+		used += reclen;
+	}
+	if (used)
+		f->f_pos = idx;
+	fs_unlock_irqrestore(irq);
+	if (!used) {
+		free_page(kbuf);
+		return no_room ? -EINVAL : 0; /* too small for one entry, or the end */
+	}
+	if (copy_to_user(ubuf, kbuf, used)) {
+		free_page(kbuf);
+		return -EFAULT;
+	}
+	free_page(kbuf);
+	return (long)used;
+}
+
+/* The riscv64 struct stat (asm-generic/stat.h): 128 bytes. */
+struct kstat {
+	u64 st_dev, st_ino;
+	u32 st_mode, st_nlink, st_uid, st_gid;
+	u64 st_rdev, __pad1;
+	s64 st_size;
+	s32 st_blksize, __pad2;
+	s64 st_blocks;
+	s64 st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime,
+		st_ctime_nsec;
+	u32 __unused4, __unused5;
+};
+
+BUILD_BUG_ON(sizeof(struct kstat) != 128);
+
+/* Caller holds fs_lock. */
+static void fill_stat(struct inode *ino, struct kstat *st)
+{
+	unsigned long i, blocks = 0;
+
+	memset(st, 0, sizeof(*st));
+	st->st_dev = 1;
+	st->st_ino = ino->ino;
+	st->st_mode = ino->mode;
+	st->st_nlink = ino->nlink;
+	st->st_rdev = ino->rdev;
+	st->st_size = (s64)ino->size;
+	st->st_blksize = PAGE_SIZE;
+	for (i = 0; i < ino->npages && ino->pages; i++)
+		blocks += ino->pages[i] ? PAGE_SIZE / 512 : 0;
+	st->st_blocks = (s64)blocks;
+	st->st_atime = st->st_mtime = st->st_ctime = ino->mtime;
+}
+
+long fs_fstat(int fd, void *ustat)
+{
+	struct file *f = fget(fd);
+	struct kstat st;
+	unsigned long irq;
+
+	if (!f)
+		return -EBADF;
+	irq = fs_lock_irqsave();
+	fill_stat(f->inode, &st);
+	fs_unlock_irqrestore(irq);
+	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+long fs_newfstatat(int dirfd, const char *upath, void *ustat, int flags)
+{
+	struct inode *base, *ino;
+	struct kstat st;
+	unsigned long irq;
+	long ret;
+	char *path;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	path = get_path(upath, &ret);
+	if (!path)
+		return ret;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		kfree(path);
+		return dirfd == AT_FDCWD ? -EBADF /* not reached in Linux */ :
+					   fs_fstat(dirfd, ustat);
+	}
+	ret = base_dir(dirfd, path, &base);
+	if (!ret) {
+		irq = fs_lock_irqsave();
+		ret = fs_lookup(base, path, !(flags & AT_SYMLINK_NOFOLLOW), &ino,
+				NULL, NULL);
+		if (!ret)
+			fill_stat(ino, &st);
+		fs_unlock_irqrestore(irq);
+	}
+	kfree(path);
+	if (ret)
+		return ret;
+	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+long fs_ioctl(int fd, unsigned int cmd, unsigned long arg)
+{
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+}
+
+long fs_dup(int fd)
+{
+	struct file *f = fget(fd);
+	int nfd;
+
+	if (!f)
+		return -EBADF;
+	nfd = fd_alloc(cur_files(), 0);
+	if (nfd < 0)
+		return nfd;
+	file_get(f);
+	cur_files()->fd[nfd] = f;
+	cur_files()->cloexec[nfd] = 0;
+	return nfd;
+}
+
+long fs_dup3(int oldfd, int newfd, int flags)
+{
+	struct file *f = fget(oldfd), *old;
+	struct files *fs = cur_files();
+
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	if (!f)
+		return -EBADF;
+	if (oldfd == newfd)
+		return -EINVAL;
+	if (newfd < 0 || newfd >= NR_OPEN)
+		return -EBADF;
+	file_get(f);
+	old = fs->fd[newfd];
+	fs->fd[newfd] = f;
+	fs->cloexec[newfd] = !!(flags & O_CLOEXEC);
+	if (old)
+		file_put(old);
+	return newfd;
+}
+
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_DUPFD_CLOEXEC	1030
+#define FD_CLOEXEC	1
+
+long fs_fcntl(int fd, unsigned int cmd, unsigned long arg)
+{
+	struct file *f = fget(fd);
+	struct files *fs = cur_files();
+	int nfd;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg >= NR_OPEN)
+			return -EINVAL;
+		nfd = fd_alloc(fs, (int)arg);
+		if (nfd < 0)
+			return nfd;
+		file_get(f);
+		fs->fd[nfd] = f;
+		fs->cloexec[nfd] = cmd == F_DUPFD_CLOEXEC;
+		return nfd;
+	case F_GETFD:
+		return fs->cloexec[fd] ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		fs->cloexec[fd] = !!(arg & FD_CLOEXEC);
+		return 0;
+	case F_GETFL:
+		return f->flags | O_LARGEFILE;
+	case F_SETFL:
+		f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) |
+			   ((unsigned int)arg & (O_APPEND | O_NONBLOCK));
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long fs_getcwd(char *ubuf, size_t size)
+{
+	char *kbuf = kmalloc(PATH_MAX, __GFP_NOWARN);
+	struct files *fs = cur_files();
+	struct inode *ino;
+	unsigned long irq;
+	size_t pos = PATH_MAX - 1, len;
+	long ret = 0;
+
+	if (!kbuf)
+		return -ENOMEM;
+	if (!fs) {
+		kfree(kbuf);
+		return -ENOENT;
+	}
+	kbuf[pos] = '\0';
+	irq = fs_lock_irqsave();
+	for (ino = fs->cwd; ino != fs_root; ino = ino->parent) {
+		if (!ino->dentry) {
+			ret = -ENOENT; /* removed */
+			break;
+		}
+		len = ino->dentry->len;
+		if (pos < len + 1) {
+			ret = -ENAMETOOLONG;
+			break;
+		}
+		pos -= len;
+		memcpy(kbuf + pos, ino->dentry->name, len);
+		kbuf[--pos] = '/';
+	}
+	fs_unlock_irqrestore(irq);
+	if (!ret && pos == PATH_MAX - 1)
+		kbuf[--pos] = '/';
+	len = PATH_MAX - pos; /* with the NUL */
+	if (!ret && len > size)
+		ret = -ERANGE;
+	if (!ret)
+		ret = copy_to_user(ubuf, kbuf + pos, len) ? -EFAULT : (long)len;
+	kfree(kbuf);
+	return ret;
+}
+
+long fs_chdir(const char *upath)
+{
+	struct files *fs = cur_files();
+	struct inode *ino, *old;
+	unsigned long irq;
+	long ret;
+	char *path = get_path(upath, &ret);
+
+	if (!path)
+		return ret;
+	if (!fs) {
+		kfree(path);
+		return -ENOENT;
+	}
+	irq = fs_lock_irqsave();
+	ret = fs_lookup(fs->cwd, path, true, &ino, NULL, NULL);
+	if (!ret && !S_ISDIR(ino->mode))
+		ret = -ENOTDIR;
+	if (!ret) {
+		old = fs->cwd;
+		inode_get(ino);
+		fs->cwd = ino;
+		inode_put(old);
+	}
+	fs_unlock_irqrestore(irq);
+	kfree(path);
+	return ret;
+}
+
+long fs_mkdirat(int dirfd, const char *upath, u32 mode)
+{
+	struct inode *base, *ino, *parent = NULL;
+	char name[NAME_MAX + 1];
+	unsigned long irq;
+	long ret;
+	char *path = get_path(upath, &ret);
+
+	if (!path)
+		return ret;
+	ret = base_dir(dirfd, path, &base);
+	if (!ret) {
+		irq = fs_lock_irqsave();
+		ret = fs_lookup(base, path, false, &ino, &parent, name);
+		if (!ret)
+			ret = -EEXIST;
+		else if (ret == -ENOENT && parent)
+			ret = fs_create(parent, name, strlen(name),
+					S_IFDIR | (mode & 07777 & ~UMASK), 0) ?
+				0 : -ENOSPC;
+		fs_unlock_irqrestore(irq);
+	}
+	kfree(path);
+	return ret;
+}

@@ -1,0 +1,462 @@
+/*
+ * The RAM file system: inodes for regular files, directories, symlinks and
+ * character devices, kept in memory only. Regular file data lives in
+ * whole pages, one pointer per page (holes are NULL and read as zeroes),
+ * so a file grows as long as there are free pages: a write that finds
+ * none returns -ENOSPC.
+ *
+ * Locking: everything here runs under fs_lock (see internal.h), taken
+ * with interrupts masked. Allocations under it use kmalloc/alloc_page,
+ * which never sleep.
+ */
+#include <hartix/errno.h>
+#include <hartix/fs.h>
+#include <hartix/kernel.h>
+#include <hartix/mm.h>
+#include <hartix/printk.h>
+#include <hartix/sched.h>
+#include <hartix/slab.h>
+#include <hartix/string.h>
+#include <hartix/vmalloc.h>
+#include <asm/page.h>
+
+#include "internal.h"
+
+#define FS_MAX_SIZE ((u64)0x7fffffffffffffffULL)
+
+DEFINE_SPINLOCK(fs_lock);
+struct inode *fs_root;
+static unsigned long next_ino = 1; /* under fs_lock */
+
+void inode_get(struct inode *ino)
+{
+	ino->refs++;
+}
+
+static void inode_free(struct inode *ino)
+{
+	unsigned long i;
+
+	if (ino->pages) {
+		for (i = 0; i < ino->npages; i++)
+			if (ino->pages[i])
+				free_page(ino->pages[i]);
+		kfree(ino->pages);
+	}
+	kfree(ino->target);
+	kfree(ino);
+}
+
+void inode_put(struct inode *ino)
+{
+	if (--ino->refs == 0 && ino->nlink == 0)
+		inode_free(ino);
+}
+
+static struct inode *inode_new(u32 mode, u32 rdev)
+{
+	struct inode *ino = kzalloc(sizeof(*ino), __GFP_NOWARN);
+
+	if (!ino)
+		return NULL;
+	ino->mode = mode;
+	ino->rdev = rdev;
+	ino->ino = next_ino++;
+	ino->nlink = S_ISDIR(mode) ? 2 : 1;
+	return ino;
+}
+
+static struct dentry *dir_find(struct inode *dir, const char *name, size_t len)
+{
+	struct dentry *d;
+
+	for (d = dir->children; d; d = d->next)
+		if (d->len == len && !memcmp(d->name, name, len))
+			return d;
+	return NULL;
+}
+
+struct inode *fs_create(struct inode *dir, const char *name, size_t len,
+			u32 mode, u32 rdev)
+{
+	struct dentry *d = kmalloc(sizeof(*d) + len + 1, __GFP_NOWARN);
+	struct inode *ino = d ? inode_new(mode, rdev) : NULL;
+
+	if (!ino) {
+		kfree(d);
+		return NULL;
+	}
+	memcpy(d->name, name, len);
+	d->name[len] = '\0';
+	d->len = len;
+	d->inode = ino;
+	d->next = NULL;
+	if (dir->children_tail)
+		dir->children_tail->next = d;
+	else
+		dir->children = d;
+	dir->children_tail = d;
+	ino->dentry = d;
+	if (S_ISDIR(mode)) {
+		ino->parent = dir;
+		dir->nlink++;
+	}
+	return ino;
+}
+
+/* Unlinks a (boot-time replacement only); a directory's contents go too. */
+static void dir_remove(struct inode *dir, struct dentry *victim)
+{
+	struct dentry **pp, *prev = NULL;
+	struct inode *ino = victim->inode;
+
+	for (pp = &dir->children; *pp != victim; pp = &(*pp)->next)
+		prev = *pp;
+	*pp = victim->next;
+	if (dir->children_tail == victim)
+		dir->children_tail = prev;
+	if (S_ISDIR(ino->mode)) {
+		while (ino->children)
+			dir_remove(ino, ino->children);
+		dir->nlink--;
+	}
+	ino->nlink = 0;
+	ino->dentry = NULL;
+	kfree(victim);
+	ino->refs++;
+	inode_put(ino);
+}
+
+/*
+ * One walk from dir; *links counts symlinks followed in the whole lookup.
+ * parent/create_name: see fs_lookup() (only for the last component).
+ */
+static int walk(struct inode *dir, const char *path, bool follow_last,
+		int *links, struct inode **res, struct inode **parent,
+		char *create_name)
+{
+	if (*path == '/')
+		dir = fs_root;
+	while (*path == '/')
+		path++;
+	if (!*path) {
+		*res = dir;
+		return 0;
+	}
+	for (;;) {
+		const char *name = path;
+		struct inode *next;
+		struct dentry *d;
+		size_t len;
+		bool last, slash;
+
+		while (*path && *path != '/')
+			path++;
+		len = (size_t)(path - name);
+		if (len > NAME_MAX)
+			return -ENAMETOOLONG;
+		slash = *path == '/';
+		while (*path == '/')
+			path++;
+		last = !*path;
+		if (!S_ISDIR(dir->mode))
+			return -ENOTDIR;
+		if (len == 1 && name[0] == '.') {
+			next = dir;
+		} else if (len == 2 && name[0] == '.' && name[1] == '.') {
+			next = dir->parent;
+		} else {
+			d = dir_find(dir, name, len);
+			if (!d) {
+				if (last && parent) {
+					*parent = dir;
+					memcpy(create_name, name, len);
+					create_name[len] = '\0';
+				}
+				return -ENOENT;
+			}
+			next = d->inode;
+		}
+		if (S_ISLNK(next->mode) && (!last || follow_last || slash)) {
+			struct inode *target;
+			int ret;
+
+			if (++*links > MAXSYMLINKS)
+				return -ELOOP;
+			ret = walk(dir, next->target, true, links, &target,
+				   last ? parent : NULL, create_name);
+			if (ret)
+				return ret;
+			next = target;
+		}
+		if (last) {
+			if (slash && !S_ISDIR(next->mode))
+				return -ENOTDIR;
+			*res = next;
+			return 0;
+		}
+		dir = next;
+	}
+}
+
+int fs_lookup(struct inode *base, const char *path, bool follow_last,
+	      struct inode **res, struct inode **parent, char *create_name)
+{
+	int links = 0;
+
+	if (!*path)
+		return -ENOENT;
+	if (strnlen(path, PATH_MAX) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return walk(base ? base : fs_root, path, follow_last, &links, res,
+		    parent, create_name);
+}
+
+long ramfs_read(struct inode *ino, u64 pos, char *buf, size_t n)
+{
+	size_t done = 0;
+
+	if (pos >= ino->size)
+		return 0;
+	n = min(n, (size_t)(ino->size - pos));
+	while (done < n) {
+		unsigned long idx = (unsigned long)(pos / PAGE_SIZE);
+		size_t off = (size_t)(pos % PAGE_SIZE);
+		size_t chunk = min(n - done, PAGE_SIZE - off);
+
+		if (idx < ino->npages && ino->pages[idx])
+			memcpy(buf + done, (char *)ino->pages[idx] + off, chunk);
+		else
+			memset(buf + done, 0, chunk);
+		done += chunk;
+		pos += chunk;
+	}
+	return (long)done;
+}
+
+/* Room in pages[] for page idx. */
+static int grow_pages(struct inode *ino, unsigned long idx)
+{
+	unsigned long want = ino->npages ? ino->npages : 4;
+	void **p;
+
+	if (idx < ino->npages)
+		return 0;
+	while (want <= idx)
+		want *= 2;
+	p = krealloc(ino->pages, want * sizeof(void *), __GFP_NOWARN);
+	if (!p)
+		return -ENOSPC;
+	memset(p + ino->npages, 0, (want - ino->npages) * sizeof(void *));
+	ino->pages = p;
+	ino->npages = want;
+	return 0;
+}
+
+long ramfs_write(struct inode *ino, u64 pos, const char *buf, size_t n)
+{
+	size_t done = 0;
+
+	if (pos + n < pos || pos + n > FS_MAX_SIZE)
+		return -EFBIG;
+	while (done < n) {
+		unsigned long idx = (unsigned long)(pos / PAGE_SIZE);
+		size_t off = (size_t)(pos % PAGE_SIZE);
+		size_t chunk = min(n - done, PAGE_SIZE - off);
+
+		if (grow_pages(ino, idx))
+			break;
+		if (!ino->pages[idx]) {
+			ino->pages[idx] = alloc_page(__GFP_ZERO | __GFP_NOWARN);
+			if (!ino->pages[idx])
+				break;
+		}
+		memcpy((char *)ino->pages[idx] + off, buf + done, chunk);
+		done += chunk;
+		pos += chunk;
+		if (pos > ino->size)
+			ino->size = pos;
+	}
+	return done ? (long)done : -ENOSPC;
+}
+
+int ramfs_truncate(struct inode *ino, u64 size)
+{
+	unsigned long keep = (unsigned long)((size + PAGE_SIZE - 1) / PAGE_SIZE), i;
+
+	if (size > FS_MAX_SIZE)
+		return -EFBIG;
+	if (size < ino->size) {
+		for (i = keep; i < ino->npages; i++) {
+			if (ino->pages[i]) {
+				free_page(ino->pages[i]);
+				ino->pages[i] = NULL;
+			}
+		}
+		/* Bytes past the end in the last page must read as zeroes later. */
+		if (size % PAGE_SIZE && keep - 1 < ino->npages &&
+		    ino->pages[keep - 1])
+			memset((char *)ino->pages[keep - 1] + size % PAGE_SIZE, 0,
+			       PAGE_SIZE - size % PAGE_SIZE);
+	}
+	ino->size = size;
+	return 0;
+}
+
+bool ramfs_dir_entry(struct inode *dir, u64 idx, const char **name,
+		     size_t *len, struct inode **ino)
+{
+	struct dentry *d;
+
+	if (idx < 2) {
+		*name = idx ? ".." : ".";
+		*len = idx + 1;
+		*ino = idx ? dir->parent : dir;
+		return true;
+	}
+	for (d = dir->children, idx -= 2; d && idx; d = d->next)
+		idx--;
+	if (!d)
+		return false;
+	*name = d->name;
+	*len = d->len;
+	*ino = d->inode;
+	return true;
+}
+
+/* Sets a symlink's target; under fs_lock. */
+static int set_target(struct inode *ino, const void *data, size_t size)
+{
+	char *t = kmalloc(size + 1, __GFP_NOWARN);
+
+	if (!t)
+		return -ENOMEM;
+	memcpy(t, data, size);
+	t[size] = '\0';
+	kfree(ino->target);
+	ino->target = t;
+	ino->size = strlen(t);
+	return 0;
+}
+
+int fs_install(const char *path, u32 mode, const void *data, size_t size,
+	       u32 rdev, u32 mtime)
+{
+	unsigned long flags = fs_lock_irqsave();
+	struct inode *dir = fs_root, *ino = NULL;
+	int ret = 0;
+
+	while (*path == '/')
+		path++;
+	while (*path) {
+		const char *name = path;
+		struct dentry *d;
+		size_t len;
+
+		while (*path && *path != '/')
+			path++;
+		len = (size_t)(path - name);
+		while (*path == '/')
+			path++;
+		if (len > NAME_MAX) {
+			ret = -ENAMETOOLONG;
+			break;
+		}
+		d = dir_find(dir, name, len);
+		if (*path) {
+			/* An intermediate directory: made if missing or not one. */
+			if (d && !S_ISDIR(d->inode->mode)) {
+				dir_remove(dir, d);
+				d = NULL;
+			}
+			ino = d ? d->inode : fs_create(dir, name, len, S_IFDIR | 0755, 0);
+			if (!ino) {
+				ret = -ENOMEM;
+				break;
+			}
+			dir = ino;
+			continue;
+		}
+		if (d && S_ISDIR(mode) && S_ISDIR(d->inode->mode)) {
+			ino = d->inode; /* kept, as Linux's unpacker does */
+		} else {
+			if (d)
+				dir_remove(dir, d);
+			ino = fs_create(dir, name, len, mode, rdev);
+			if (!ino) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		ino->mode = mode;
+		ino->mtime = mtime;
+		if (S_ISREG(mode) && size) {
+			long n = ramfs_write(ino, 0, data, size);
+
+			if (n != (long)size)
+				ret = n < 0 ? (int)n : -ENOSPC;
+		} else if (S_ISLNK(mode)) {
+			ret = set_target(ino, data, size);
+		}
+		break;
+	}
+	fs_unlock_irqrestore(flags);
+	return ret;
+}
+
+int fs_read_file(const char *path, void **data, size_t *size)
+{
+	unsigned long flags = fs_lock_irqsave();
+	struct inode *ino;
+	size_t want;
+	struct files *files = current_task()->files;
+	int ret = fs_lookup(files ? files->cwd : fs_root, path, true, &ino,
+			    NULL, NULL);
+	void *buf;
+
+	if (!ret && !S_ISREG(ino->mode))
+		ret = -EACCES;
+	if (!ret && !(ino->mode & 0111))
+		ret = -EACCES;
+	if (ret) {
+		fs_unlock_irqrestore(flags);
+		return ret;
+	}
+	inode_get(ino);
+	want = (size_t)ino->size;
+	fs_unlock_irqrestore(flags);
+
+	buf = kvmalloc(want ? want : 1);
+	flags = fs_lock_irqsave();
+	if (buf) {
+		long n = ramfs_read(ino, 0, buf, want);
+
+		*size = n < 0 ? 0 : (size_t)n;
+	}
+	inode_put(ino);
+	fs_unlock_irqrestore(flags);
+	if (!buf)
+		return -ENOMEM;
+	*data = buf;
+	return 0;
+}
+
+void fs_init(void)
+{
+	unsigned long flags;
+
+	if (fs_root)
+		return;
+	flags = fs_lock_irqsave();
+	fs_root = inode_new(S_IFDIR | 0755, 0);
+	if (!fs_root)
+		panic("fs: no memory for the root directory");
+	fs_root->parent = fs_root;
+	fs_root->refs = 1; /* never freed */
+	fs_unlock_irqrestore(flags);
+	fs_install("/dev", S_IFDIR | 0755, NULL, 0, 0, 0);
+	fs_install("/dev/console", S_IFCHR | 0600, NULL, 0, DEV_CONSOLE, 0);
+	fs_install("/dev/tty", S_IFCHR | 0666, NULL, 0, DEV_TTY, 0);
+	fs_install("/dev/null", S_IFCHR | 0666, NULL, 0, DEV_NULL, 0);
+	fs_install("/tmp", S_IFDIR | 01777, NULL, 0, 0, 0);
+}

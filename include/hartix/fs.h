@@ -1,0 +1,166 @@
+/* The RAM file system (fs/ramfs.c), open files and per-task descriptor tables (fs/file.c). */
+#ifndef HARTIX_FS_H
+#define HARTIX_FS_H
+
+#include <hartix/compiler.h>
+#include <hartix/types.h>
+
+/* File types and modes: the Unix values (asm-generic/stat.h). */
+#define S_IFMT		0170000U
+#define S_IFSOCK	0140000U
+#define S_IFLNK		0120000U
+#define S_IFREG		0100000U
+#define S_IFBLK		0060000U
+#define S_IFDIR		0040000U
+#define S_IFCHR		0020000U
+#define S_IFIFO		0010000U
+#define S_ISREG(m)	(((m) & S_IFMT) == S_IFREG)
+#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
+#define S_ISLNK(m)	(((m) & S_IFMT) == S_IFLNK)
+#define S_ISCHR(m)	(((m) & S_IFMT) == S_IFCHR)
+
+/* open() flags: Linux's generic values. */
+#define O_ACCMODE	00000003
+#define O_RDONLY	00000000
+#define O_WRONLY	00000001
+#define O_RDWR		00000002
+#define O_CREAT		00000100
+#define O_EXCL		00000200
+#define O_NOCTTY	00000400
+#define O_TRUNC		00001000
+#define O_APPEND	00002000
+#define O_NONBLOCK	00004000
+#define O_LARGEFILE	00100000
+#define O_DIRECTORY	00200000
+#define O_NOFOLLOW	00400000
+#define O_CLOEXEC	02000000
+
+#define AT_FDCWD		(-100)
+#define AT_SYMLINK_NOFOLLOW	0x100
+#define AT_EMPTY_PATH		0x1000
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+#define NAME_MAX 255
+#define PATH_MAX 4096 /* with the NUL */
+#define MAXSYMLINKS 40
+
+/* Device numbers of the character devices the kernel provides. */
+#define MKDEV(ma, mi)	(((u32)(ma) << 8) | (u32)(mi))
+#define DEV_NULL	MKDEV(1, 3)
+#define DEV_TTY		MKDEV(5, 0)
+#define DEV_CONSOLE	MKDEV(5, 1)
+
+struct dentry;
+
+/*
+ * Locking: one spinlock, fs_lock (fs/ramfs.c, taken with interrupts
+ * masked), protects the whole tree and every inode: the fields below,
+ * directory entry lists, file data pages and sizes, inode reference
+ * counts, and every struct file's f_pos. Nothing sleeps or touches user
+ * memory while holding it: data goes through a kernel bounce buffer.
+ */
+struct inode {
+	u32 mode; /* S_IF* type and permission bits */
+	u32 nlink;
+	unsigned long ino;
+	u32 rdev; /* character devices */
+	u32 mtime;
+	u64 size; /* bytes; a symlink's target length */
+	int refs; /* open files, cwds and lookups in progress */
+	struct dentry *dentry; /* the entry naming it (NULL for / or unlinked) */
+	/* Directories */
+	struct dentry *children, *children_tail;
+	struct inode *parent; /* ".." (the root is its own parent) */
+	/* Regular files: pages[i] holds bytes [i * PAGE_SIZE, ...); NULL reads as zeroes. */
+	void **pages;
+	unsigned long npages; /* capacity of pages[] */
+	/* Symlinks: the target, NUL-terminated (kmalloc'd) */
+	char *target;
+};
+
+struct dentry {
+	struct dentry *next;
+	struct inode *inode;
+	size_t len;
+	char name[]; /* NUL-terminated */
+};
+
+struct file;
+
+struct file_operations {
+	/* User buffers; return bytes or -errno. f_pos updates are theirs. */
+	long (*read)(struct file *f, char *ubuf, size_t n);
+	long (*write)(struct file *f, const char *ubuf, size_t n);
+	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+	bool seekable;
+};
+
+struct file {
+	int refs; /* descriptors (in any table) pointing at it; atomic */
+	unsigned int flags; /* O_* as opened */
+	u64 f_pos; /* under fs_lock */
+	struct inode *inode; /* holds a reference */
+	const struct file_operations *ops;
+};
+
+#define NR_OPEN 256
+
+/*
+ * A task's descriptor table. Only the owning task uses it (fork copies
+ * it, there is no CLONE_FILES), so it needs no lock of its own; the
+ * struct files it points to are shared and reference-counted.
+ * cwd is kept here too (Linux keeps it in fs_struct).
+ */
+struct files {
+	struct file *fd[NR_OPEN];
+	unsigned char cloexec[NR_OPEN];
+	struct inode *cwd; /* holds a reference */
+};
+
+/* Boot: the root directory, /dev (console, tty, null) and /tmp. */
+void fs_init(void);
+
+/*
+ * Creates or replaces path (absolute, already normalised: no "." or ".."
+ * components) as the initramfs unpacker does: missing parent directories
+ * are made; an existing directory is kept; anything else is replaced.
+ * type is S_IFREG, S_IFDIR, S_IFLNK or S_IFCHR. 0 or -errno.
+ */
+int fs_install(const char *path, u32 mode, const void *data, size_t size,
+	       u32 rdev, u32 mtime);
+
+/*
+ * Copies the regular file at path (relative paths from the current task's
+ * cwd, if it has files) into a vmalloc'd buffer (for exec):
+ * *data must be vfree'd. -ENOENT, -EACCES (not a regular executable file),
+ * -ENOMEM, ...
+ */
+int fs_read_file(const char *path, void **data, size_t *size);
+
+/* Descriptor tables. */
+struct files *files_alloc_console(void); /* 0, 1, 2 on the console */
+struct files *files_dup(struct files *f);
+void files_close_all(struct files *f); /* and frees f */
+void files_exec(struct files *f); /* closes the O_CLOEXEC descriptors */
+
+/* System call bodies (fs/syscalls.c): user pointers, Linux semantics. */
+long fs_openat(int dirfd, const char *upath, int flags, u32 mode);
+long fs_close(int fd);
+long fs_read(int fd, char *ubuf, size_t n);
+long fs_write(int fd, const char *ubuf, size_t n);
+long fs_lseek(int fd, long off, int whence);
+long fs_getdents64(int fd, void *ubuf, size_t n);
+long fs_fstat(int fd, void *ustat);
+long fs_newfstatat(int dirfd, const char *upath, void *ustat, int flags);
+long fs_ioctl(int fd, unsigned int cmd, unsigned long arg);
+long fs_dup(int fd);
+long fs_dup3(int oldfd, int newfd, int flags);
+long fs_getcwd(char *ubuf, size_t size);
+long fs_chdir(const char *upath);
+long fs_mkdirat(int dirfd, const char *upath, u32 mode);
+long fs_fcntl(int fd, unsigned int cmd, unsigned long arg);
+
+#endif
