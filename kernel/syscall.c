@@ -48,6 +48,12 @@
 #define __NR_mmap 222
 #define __NR_mprotect 226
 #define __NR_getrandom 278
+#define __NR_writev 66
+#define __NR_set_tid_address 96
+#define __NR_sched_setaffinity 122
+#define __NR_sched_getaffinity 123
+#define __NR_gettimeofday 169
+#define __NR_prlimit64 261
 #define NR_SYSCALLS 300
 
 #define MAP_SHARED 0x01
@@ -431,6 +437,141 @@ static long sys_getrandom(unsigned long ubuf, unsigned long len,
 	return (long)done;
 }
 
+struct iovec {
+	unsigned long base;
+	unsigned long len;
+};
+
+#define IOV_MAX 1024
+
+/* Each buffer in turn through write(); stops at a short write or an error. */
+static long sys_writev(unsigned long fd, unsigned long uiov,
+		       unsigned long iovcnt, unsigned long a3, unsigned long a4,
+		       unsigned long a5)
+{
+	struct iovec iov;
+	unsigned long i;
+	long done = 0, n;
+
+	if (iovcnt > IOV_MAX)
+		return -EINVAL;
+	for (i = 0; i < iovcnt; i++) {
+		if (copy_from_user(&iov, (const void *)(uiov + i * sizeof(iov)),
+				   sizeof(iov)))
+			return done ? done : -EFAULT;
+		if ((long)iov.len < 0)
+			return done ? done : -EINVAL;
+		n = fs_write((int)fd, (const char *)iov.base, iov.len);
+		if (n < 0)
+			return done ? done : n;
+		done += n;
+		if ((unsigned long)n < iov.len)
+			break;
+	}
+	return done;
+}
+
+/* Threads are not supported yet: nothing clears the word at exit. */
+static long sys_set_tid_address(unsigned long uaddr, unsigned long a1,
+				unsigned long a2, unsigned long a3,
+				unsigned long a4, unsigned long a5)
+{
+	return current_task()->pid;
+}
+
+struct timeval {
+	long tv_sec;
+	long tv_usec;
+};
+
+static long sys_gettimeofday(unsigned long utv, unsigned long utz,
+			     unsigned long a2, unsigned long a3,
+			     unsigned long a4, unsigned long a5)
+{
+	u64 ns = ktime_get_ns();
+	struct timeval tv = { (long)(ns / NSEC_PER_SEC),
+			      (long)(ns % NSEC_PER_SEC / 1000) };
+
+	if (utv && copy_to_user((void *)utv, &tv, sizeof(tv)))
+		return -EFAULT;
+	/* The obsolete timezone: zeroes, as Linux without one set. */
+	if (utz && clear_user((void *)utz, 8))
+		return -EFAULT;
+	return 0;
+}
+
+#define RLIM_INFINITY (~0UL)
+#define RLIMIT_NPROC 6
+#define RLIMIT_NLIMITS 16
+
+struct rlimit64 {
+	unsigned long cur, max;
+};
+
+/* Reports the limits Hartix has (process count, else none); setting is refused. */
+static long sys_prlimit64(unsigned long pid, unsigned long resource,
+			  unsigned long unew, unsigned long uold,
+			  unsigned long a4, unsigned long a5)
+{
+	struct rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (resource >= RLIMIT_NLIMITS)
+		return -EINVAL;
+	if (pid && (int)pid != current_task()->pid)
+		return -EPERM; /* other processes' limits: not supported yet */
+	if (unew)
+		return -EPERM;
+	if (resource == RLIMIT_NPROC)
+		lim.cur = lim.max = MAX_PROCESSES;
+	if (uold && copy_to_user((void *)uold, &lim, sizeof(lim)))
+		return -EFAULT;
+	return 0;
+}
+
+/* The calling task's own affinity (pid 0 or its pid); others: not yet. */
+static struct task *affinity_task(unsigned long pid)
+{
+	return !pid || (int)pid == current_task()->pid ? current_task() : NULL;
+}
+
+static long sys_sched_setaffinity(unsigned long pid, unsigned long len,
+				  unsigned long umask, unsigned long a3,
+				  unsigned long a4, unsigned long a5)
+{
+	struct task *t = affinity_task(pid);
+	u64 bits = 0;
+
+	if (!t)
+		return -ESRCH;
+	if (copy_from_user(&bits, (const void *)umask, min(len, sizeof(bits))))
+		return -EFAULT;
+	bits &= cpumask_bits(&cpu_online_mask);
+	if (!bits)
+		return -EINVAL;
+	t->cpus_allowed = (cpumask_t){ bits };
+	/* Off a CPU it may no longer use: move at once. */
+	if (!cpumask_test(&t->cpus_allowed, smp_processor_id()))
+		yield();
+	return 0;
+}
+
+static long sys_sched_getaffinity(unsigned long pid, unsigned long len,
+				  unsigned long umask, unsigned long a3,
+				  unsigned long a4, unsigned long a5)
+{
+	struct task *t = affinity_task(pid);
+	u64 bits;
+
+	if (!t)
+		return -ESRCH;
+	if (len < sizeof(bits) || (len & (sizeof(long) - 1)))
+		return -EINVAL;
+	bits = cpumask_bits(&t->cpus_allowed);
+	if (copy_to_user((void *)umask, &bits, sizeof(bits)))
+		return -EFAULT;
+	return sizeof(bits);
+}
+
 static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[__NR_getcwd] = sys_getcwd,
 	[__NR_dup] = sys_dup,
@@ -461,6 +602,12 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 	[__NR_mmap] = sys_mmap,
 	[__NR_mprotect] = sys_mprotect,
 	[__NR_getrandom] = sys_getrandom,
+	[__NR_writev] = sys_writev,
+	[__NR_set_tid_address] = sys_set_tid_address,
+	[__NR_gettimeofday] = sys_gettimeofday,
+	[__NR_prlimit64] = sys_prlimit64,
+	[__NR_sched_setaffinity] = sys_sched_setaffinity,
+	[__NR_sched_getaffinity] = sys_sched_getaffinity,
 	[__NR_kill] = sys_kill,
 	[__NR_clone] = sys_clone,
 	[__NR_execve] = sys_execve,

@@ -548,6 +548,9 @@ def phase_user(r):
                    "uname", "getrandom", "exec_open_missing"], 1)])
     user_boot(r, "user/fs-test", image, "loglevel=4 init=/tests/fs_test",
               ["fs_test: ", " 0 failed"])
+    user_boot(r, "user/syscalls-more", image,
+              "loglevel=4 init=/tests/syscalls_more",
+              ["syscalls_more: 13 passed, 0 failed"])
     # A static binary from the Linux toolchain, passed by the boot loader.
     initrd = initrd_hello42(r)
     if initrd:

@@ -1,0 +1,58 @@
+/* writev, set_tid_address, gettimeofday, prlimit64 and the affinity calls, with bad arguments too. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+static void check(int ok, const char *what)
+{
+	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+struct iov {
+	const void *base;
+	unsigned long len;
+};
+
+int main(void)
+{
+	struct iov iov[2] = { { "writev: one ", 12 }, { "and two\n", 8 } };
+	unsigned long tv[2] = { 0, 0 }, lim[2] = { 0, 0 }, mask = 0;
+	long r;
+
+	check(syscall(66, 1, iov, 2) == 20, "writev of two buffers returns 20");
+	check(syscall(66, 1, iov, 100000) == -1 && errno == EINVAL,
+	      "writev with 100000 buffers: EINVAL");
+	check(syscall(66, 99, iov, 2) == -1 && errno == EBADF,
+	      "writev to fd 99: EBADF");
+	check(syscall(96, 0) == getpid(), "set_tid_address returns the tid");
+	check(syscall(169, tv, 0) == 0 && (tv[0] || tv[1]) && tv[1] < 1000000,
+	      "gettimeofday");
+	check(syscall(169, (void *)1, 0) == -1 && errno == EFAULT,
+	      "gettimeofday to 0x1: EFAULT");
+	check(syscall(261, 0, 6, 0, lim) == 0 && lim[0] > 0,
+	      "prlimit64 RLIMIT_NPROC");
+	check(syscall(261, 0, 99, 0, lim) == -1 && errno == EINVAL,
+	      "prlimit64 resource 99: EINVAL");
+	r = syscall(123, 0, sizeof(mask), &mask);
+	check(r == sizeof(mask) && mask != 0, "sched_getaffinity");
+	check(syscall(123, 0, 3, &mask) == -1 && errno == EINVAL,
+	      "sched_getaffinity with 3 bytes: EINVAL");
+	mask = 1;
+	check(syscall(122, 0, sizeof(mask), &mask) == 0, "sched_setaffinity to CPU 0");
+	mask = 0;
+	check(syscall(123, 0, sizeof(mask), &mask) == sizeof(mask) && mask == 1,
+	      "the affinity reads back");
+	mask = 0;
+	check(syscall(122, 0, sizeof(mask), &mask) == -1 && errno == EINVAL,
+	      "sched_setaffinity to no CPU: EINVAL");
+	printf("syscalls_more: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
