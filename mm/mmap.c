@@ -258,6 +258,27 @@ static bool range_ok(unsigned long addr, unsigned long len)
 	       len <= TASK_SIZE && addr <= TASK_SIZE - len;
 }
 
+/*
+ * Shared anonymous memory gets its pages at once: fork shares only pages
+ * that exist, and a page faulted in later would be private to one side.
+ */
+static int populate_locked(struct mm *mm, const struct vma *v)
+{
+	unsigned long va;
+
+	for (va = v->start; va < v->end; va += PAGE_SIZE) {
+		pte_t *pte = user_pte(mm, va, true);
+		void *page;
+
+		if (!pte || !(page = alloc_page(__GFP_ZERO)))
+			return -ENOMEM;
+		virt_to_page(page)->refcount = 1;
+		*pte = pfn_pte(virt_to_phys(page), prot_pte(v->prot));
+		mm->rss++;
+	}
+	return 0;
+}
+
 long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	    unsigned int prot, bool fixed, unsigned int vm_flags)
 {
@@ -288,6 +309,11 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 		v->start = addr;
 		v->end = addr + len;
 		err = vma_insert(&mm->vmas, v);
+		if (!err && (vm_flags & VM_SHARED) && populate_locked(mm, v)) {
+			unmap_locked(mm, v->start, v->end); /* frees v too */
+			spin_unlock(&mm->lock);
+			return -ENOMEM;
+		}
 	}
 	spin_unlock(&mm->lock);
 	if (err) {

@@ -1,0 +1,175 @@
+/* Processes under load: 200 at once, orphans, a fork bomb, a memory hog, fair CPU shares. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int passed, failed;
+
+static void check(int ok, const char *what)
+{
+	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static unsigned long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
+}
+
+/* 200 children alive at the same time, each reaped with its own status. */
+static void many_processes(void)
+{
+	pid_t pids[200];
+	int i, status, ok = 1, started = 0;
+
+	for (i = 0; i < 200; i++) {
+		pids[i] = fork();
+		if (pids[i] == 0) {
+			usleep(20000);
+			_exit(i & 0x7f);
+		}
+		if (pids[i] < 0)
+			break;
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		ok &= waitpid(pids[i], &status, 0) == pids[i] &&
+		      WIFEXITED(status) && WEXITSTATUS(status) == (i & 0x7f);
+	check(started == 200 && ok, "200 concurrent processes, all reaped with their status");
+}
+
+/* A grandchild whose parent exits is adopted by init (this program, pid 1). */
+static void orphan_adopted(void)
+{
+	int status, adopted = 0;
+	pid_t child = fork(), got;
+
+	if (child == 0) {
+		if (fork() == 0) {
+			usleep(30000); /* its parent is gone by now */
+			_exit(getppid() == 1 ? 7 : 8);
+		}
+		_exit(0);
+	}
+	waitpid(child, &status, 0);
+	/* The grandchild is now our child. */
+	while ((got = waitpid(-1, &status, 0)) > 0)
+		adopted |= WIFEXITED(status) && WEXITSTATUS(status) == 7;
+	check(getpid() != 1 || adopted, "an orphan is adopted by init");
+}
+
+/* Forking until the kernel says no; the kernel stays up, all are reaped. */
+static void fork_bomb_contained(void)
+{
+	static pid_t pids[1024];
+	int n = 0, err = 0, status, i, reaped = 0;
+	pid_t p;
+
+	while (n < 1024) {
+		p = fork();
+		if (p == 0)
+			for (;;)
+				usleep(20000);
+		if (p < 0) {
+			err = errno;
+			break;
+		}
+		pids[n++] = p;
+	}
+	check(n < 1024 && err == EAGAIN, "a fork bomb runs into EAGAIN");
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	for (i = 0; i < n; i++)
+		reaped += waitpid(pids[i], &status, 0) == pids[i] &&
+			  WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+	check(reaped == n, "every bomb process killed and reaped");
+	p = fork();
+	if (p == 0)
+		_exit(0);
+	check(p > 0 && waitpid(p, &status, 0) == p, "forking works again afterwards");
+}
+
+/* A child touching memory until it runs out is ended; the rest goes on. */
+static void memory_hog(void)
+{
+	int status;
+	pid_t child = fork();
+
+	if (child == 0) {
+		for (;;) {
+			char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			unsigned long i;
+
+			if (p == MAP_FAILED)
+				_exit(3);
+			for (i = 0; i < (1 << 20); i += 4096)
+				p[i] = 1;
+		}
+	}
+	waitpid(child, &status, 0);
+	check((WIFSIGNALED(status)) || (WIFEXITED(status) && WEXITSTATUS(status) == 3),
+	      "a memory hog is stopped (ENOMEM or killed)");
+	child = fork();
+	if (child == 0)
+		_exit(0);
+	check(child > 0 && waitpid(child, &status, 0) == child,
+	      "memory is back: fork works after the hog");
+}
+
+/*
+ * CPU-bound children share the harts: each gets its share within 20 %.
+ * All count over the same window of time, so who started first does not
+ * matter; the window spans many time slices.
+ */
+static void fair_shares(void)
+{
+	enum { N = 4, WINDOW_MS = 1000 };
+	volatile unsigned long *shared = mmap(0, 4096, PROT_READ | PROT_WRITE,
+					      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile unsigned long *counts = shared + 1;
+	unsigned long lo = ~0UL, hi = 0;
+	int i, status;
+
+	shared[0] = now_ms() + 100; /* the window opens here */
+	for (i = 0; i < N; i++) {
+		if (fork() == 0) {
+			while (now_ms() < shared[0])
+				;
+			while (now_ms() < shared[0] + WINDOW_MS)
+				counts[i]++;
+			_exit(0);
+		}
+	}
+	for (i = 0; i < N; i++)
+		wait(&status);
+	for (i = 0; i < N; i++) {
+		if (counts[i] < lo)
+			lo = counts[i];
+		if (counts[i] > hi)
+			hi = counts[i];
+	}
+	printf("# shares: lowest %lu, highest %lu\n", lo, hi);
+	check(lo > 0 && hi * 10 <= lo * 12, "CPU-bound processes get their share within 20 %");
+}
+
+int main(void)
+{
+	many_processes();
+	orphan_adopted();
+	fork_bomb_contained();
+	memory_hog();
+	fair_shares();
+	printf("proc_test: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
