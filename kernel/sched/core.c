@@ -289,13 +289,15 @@ static bool reapable(struct task *t)
 
 int task_reap(struct task *t)
 {
-	struct cpu *cpu = this_cpu();
 	int code;
 
 	while (!reapable(t)) {
+		struct cpu *cpu;
+
 		yield();
 		/* The idle task cannot sleep: with nothing to run, wait in wfi. */
 		local_irq_disable();
+		cpu = this_cpu(); /* after yield(): maybe another hart */
 		if (cpu->current == cpu->idle && !reapable(t) &&
 		    !READ_ONCE(run_queues[cpu->id].nr))
 			cpu_wait_for_interrupt();

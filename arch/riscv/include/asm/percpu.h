@@ -13,11 +13,15 @@
 
 struct cpu;
 
+/*
+ * volatile: a task that called schedule() may resume on another hart,
+ * whose tp differs, so the compiler must not reuse a value read before.
+ */
 static inline struct cpu *this_cpu(void)
 {
 	struct cpu *cpu;
 
-	__asm__("mv %0, tp" : "=r"(cpu));
+	__asm__ __volatile__("mv %0, tp" : "=r"(cpu));
 	return cpu;
 }
 
