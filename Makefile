@@ -127,7 +127,8 @@ include $(srctree)/tools/build/Kbuild.include
 ISA := rv64ima$(if $(CONFIG_RISCV_ISA_C),c)_zicsr_zifencei
 KBUILD_CPPFLAGS := -D__KERNEL__ -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-isystem $(shell $(CC) -print-file-name=include-fixed) \
-	-I$(srctree)/arch/riscv/include -I$(srctree)/include -I$(objtree)/include \
+	-I$(srctree)/arch/riscv/include -I$(srctree)/include -I$(srctree)/include/uapi \
+	-I$(objtree)/include \
 	-include $(srctree)/include/hartix/kconfig.h
 KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
 	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \

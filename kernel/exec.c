@@ -1,4 +1,5 @@
 /* Loading a static ELF executable into a new address space, with Linux's initial stack. */
+#include <abi/auxvec.h>
 #include <hartix/elf.h>
 #include <hartix/errno.h>
 #include <hartix/exec.h>
@@ -12,24 +13,6 @@
 #include <asm/ptrace.h>
 
 #define USER_STACK_SIZE (128 * 1024) /* mapped up front; grows to the limit */
-
-/* Auxiliary vector keys (Linux include/uapi/linux/auxvec.h). */
-#define AT_NULL 0
-#define AT_PHDR 3
-#define AT_PHENT 4
-#define AT_PHNUM 5
-#define AT_PAGESZ 6
-#define AT_BASE 7
-#define AT_ENTRY 9
-#define AT_UID 11
-#define AT_EUID 12
-#define AT_GID 13
-#define AT_EGID 14
-#define AT_HWCAP 16
-#define AT_CLKTCK 17
-#define AT_SECURE 23
-#define AT_RANDOM 25
-#define AT_EXECFN 31
 
 /* 'I', 'M', 'A', 'C' as Linux reports them: a bit per letter. */
 #define HWCAP_IMAC ((1UL << ('i' - 'a')) | (1UL << ('m' - 'a')) | \

@@ -1,4 +1,5 @@
 /* System calls: Linux riscv64 numbers, number in a7, arguments in a0-a5, result in a0. */
+#include <abi/unistd.h>
 #include <hartix/errno.h>
 #include <hartix/boot.h>
 #include <hartix/exec.h>
@@ -15,45 +16,6 @@
 #include <hartix/uaccess.h>
 #include <asm/page.h>
 
-#define __NR_getcwd 17
-#define __NR_dup 23
-#define __NR_dup3 24
-#define __NR_fcntl 25
-#define __NR_ioctl 29
-#define __NR_mkdirat 34
-#define __NR_chdir 49
-#define __NR_openat 56
-#define __NR_close 57
-#define __NR_getdents64 61
-#define __NR_lseek 62
-#define __NR_read 63
-#define __NR_write 64
-#define __NR_newfstatat 79
-#define __NR_fstat 80
-#define __NR_exit 93
-#define __NR_exit_group 94
-#define __NR_nanosleep 101
-#define __NR_clock_gettime 113
-#define __NR_sched_yield 124
-#define __NR_uname 160
-#define __NR_getpid 172
-#define __NR_getppid 173
-#define __NR_gettid 178
-#define __NR_kill 129
-#define __NR_clone 220
-#define __NR_execve 221
-#define __NR_wait4 260
-#define __NR_brk 214
-#define __NR_munmap 215
-#define __NR_mmap 222
-#define __NR_mprotect 226
-#define __NR_getrandom 278
-#define __NR_writev 66
-#define __NR_set_tid_address 96
-#define __NR_sched_setaffinity 122
-#define __NR_sched_getaffinity 123
-#define __NR_gettimeofday 169
-#define __NR_prlimit64 261
 #define NR_SYSCALLS 300
 
 #define MAP_SHARED 0x01

@@ -17,7 +17,7 @@ DTC ?= dtc
 fuzzobj := $(objtree)/tools/testing/fuzz
 fuzz-cflags := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-DHARTIX_HOST_TEST -I$(srctree)/include
+	-DHARTIX_HOST_TEST -I$(srctree)/include -I$(srctree)/include/uapi
 fuzz-fdt-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_fdt.c \
 	lib/fdt.c lib/fdt_scan.c)
 
