@@ -16,6 +16,7 @@
 #include <hartix/sched.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
+#include <hartix/syscalls.h>
 #include <hartix/tty.h>
 #include <hartix/uaccess.h>
 #include <asm/page.h>
@@ -406,7 +407,7 @@ static long base_dir(int dirfd, const char *path, struct inode **base)
 /* ---------------------------------------------------------------------- */
 /* System calls */
 
-long fs_openat(int dirfd, const char *upath, int flags, u32 mode)
+SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 {
 	struct file *f = kzalloc(sizeof(*f), __GFP_NOWARN);
 	struct inode *base, *ino, *parent = NULL;
@@ -480,7 +481,7 @@ out_free:
 	return ret;
 }
 
-long fs_close(int fd)
+SYSCALL_DEFINE1(close, int, fd)
 {
 	struct file *f = fget(fd);
 
@@ -492,7 +493,7 @@ long fs_close(int fd)
 	return 0;
 }
 
-long fs_read(int fd, char *ubuf, size_t n)
+SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)
 {
 	struct file *f = fget(fd);
 
@@ -507,7 +508,7 @@ long fs_read(int fd, char *ubuf, size_t n)
 	return f->ops->read(f, ubuf, n);
 }
 
-long fs_write(int fd, const char *ubuf, size_t n)
+static long file_write(int fd, const char *ubuf, size_t n)
 {
 	struct file *f = fget(fd);
 
@@ -524,7 +525,44 @@ long fs_write(int fd, const char *ubuf, size_t n)
 	return f->ops->write(f, ubuf, n);
 }
 
-long fs_lseek(int fd, long off, int whence)
+SYSCALL_DEFINE3(write, int, fd, const char *, ubuf, size_t, n)
+{
+	return file_write(fd, ubuf, n);
+}
+
+struct iovec {
+	unsigned long base;
+	unsigned long len;
+};
+
+#define IOV_MAX 1024
+
+/* Each buffer in turn through write(); stops at a short write or an error. */
+SYSCALL_DEFINE3(writev, int, fd, const void *, uiov, unsigned long, iovcnt)
+{
+	struct iovec iov;
+	unsigned long i;
+	long done = 0, n;
+
+	if (iovcnt > IOV_MAX)
+		return -EINVAL;
+	for (i = 0; i < iovcnt; i++) {
+		if (copy_from_user(&iov, (const char *)uiov + i * sizeof(iov),
+				   sizeof(iov)))
+			return done ? done : -EFAULT;
+		if ((long)iov.len < 0)
+			return done ? done : -EINVAL;
+		n = file_write(fd, (const char *)iov.base, iov.len);
+		if (n < 0)
+			return done ? done : n;
+		done += n;
+		if ((unsigned long)n < iov.len)
+			break;
+	}
+	return done;
+}
+
+SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
 {
 	struct file *f = fget(fd);
 	unsigned long irq;
@@ -579,7 +617,7 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-long fs_getdents64(int fd, void *ubuf, size_t n)
+SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 {
 	struct file *f = fget(fd);
 	size_t cap = min(n, PAGE_SIZE), used = 0;
@@ -668,7 +706,7 @@ static void fill_stat(struct inode *ino, struct kstat *st)
 	st->st_atime = st->st_mtime = st->st_ctime = ino->mtime;
 }
 
-long fs_fstat(int fd, void *ustat)
+static long file_fstat(int fd, void *ustat)
 {
 	struct file *f = fget(fd);
 	struct kstat st;
@@ -682,7 +720,13 @@ long fs_fstat(int fd, void *ustat)
 	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-long fs_newfstatat(int dirfd, const char *upath, void *ustat, int flags)
+SYSCALL_DEFINE2(fstat, int, fd, void *, ustat)
+{
+	return file_fstat(fd, ustat);
+}
+
+SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
+		int, flags)
 {
 	struct inode *base, *ino;
 	struct kstat st;
@@ -698,7 +742,7 @@ long fs_newfstatat(int dirfd, const char *upath, void *ustat, int flags)
 	if (!path[0] && (flags & AT_EMPTY_PATH)) {
 		kfree(path);
 		return dirfd == AT_FDCWD ? -EBADF /* not reached in Linux */ :
-					   fs_fstat(dirfd, ustat);
+					   file_fstat(dirfd, ustat);
 	}
 	ret = base_dir(dirfd, path, &base);
 	if (!ret) {
@@ -715,7 +759,7 @@ long fs_newfstatat(int dirfd, const char *upath, void *ustat, int flags)
 	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-long fs_ioctl(int fd, unsigned int cmd, unsigned long arg)
+SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, cmd, unsigned long, arg)
 {
 	struct file *f = fget(fd);
 
@@ -724,7 +768,7 @@ long fs_ioctl(int fd, unsigned int cmd, unsigned long arg)
 	return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
 }
 
-long fs_dup(int fd)
+SYSCALL_DEFINE1(dup, int, fd)
 {
 	struct file *f = fget(fd);
 	int nfd;
@@ -740,7 +784,7 @@ long fs_dup(int fd)
 	return nfd;
 }
 
-long fs_dup3(int oldfd, int newfd, int flags)
+SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 {
 	struct file *f = fget(oldfd), *old;
 	struct files *fs = cur_files();
@@ -762,15 +806,8 @@ long fs_dup3(int oldfd, int newfd, int flags)
 	return newfd;
 }
 
-#define F_DUPFD		0
-#define F_GETFD		1
-#define F_SETFD		2
-#define F_GETFL		3
-#define F_SETFL		4
-#define F_DUPFD_CLOEXEC	1030
-#define FD_CLOEXEC	1
 
-long fs_fcntl(int fd, unsigned int cmd, unsigned long arg)
+SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, unsigned long, arg)
 {
 	struct file *f = fget(fd);
 	struct files *fs = cur_files();
@@ -806,7 +843,7 @@ long fs_fcntl(int fd, unsigned int cmd, unsigned long arg)
 	}
 }
 
-long fs_getcwd(char *ubuf, size_t size)
+SYSCALL_DEFINE2(getcwd, char *, ubuf, size_t, size)
 {
 	char *kbuf = kmalloc(PATH_MAX, __GFP_NOWARN);
 	struct files *fs = cur_files();
@@ -849,7 +886,7 @@ long fs_getcwd(char *ubuf, size_t size)
 	return ret;
 }
 
-long fs_chdir(const char *upath)
+SYSCALL_DEFINE1(chdir, const char *, upath)
 {
 	struct files *fs = cur_files();
 	struct inode *ino, *old;
@@ -878,7 +915,7 @@ long fs_chdir(const char *upath)
 	return ret;
 }
 
-long fs_mkdirat(int dirfd, const char *upath, u32 mode)
+SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 {
 	struct inode *base, *ino, *parent = NULL;
 	char name[NAME_MAX + 1];

@@ -2,6 +2,7 @@
 #include <hartix/bench.h>
 #include <hartix/boot.h>
 #include <hartix/device.h>
+#include <hartix/exec.h>
 #include <hartix/kernel.h>
 #include <hartix/ktest.h>
 #include <hartix/mm.h>
@@ -53,6 +54,7 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	mmap_init();
 	asid_init();
 	sched_init();
+	syscall_init();
 	driver_probe_all(boot_fdt);
 	console_init_late();
 	cpumask_set(&cpu_online_mask, 0);

@@ -1,9 +1,9 @@
 /* System calls: Linux riscv64 numbers, number in a7, arguments in a0-a5, result in a0. */
-#include <abi/unistd.h>
 #include <hartix/errno.h>
 #include <hartix/boot.h>
 #include <hartix/exec.h>
 #include <hartix/fs.h>
+#include <hartix/kernel.h>
 #include <hartix/vmalloc.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
@@ -11,6 +11,7 @@
 #include <hartix/sched.h>
 #include <hartix/smp.h>
 #include <hartix/string.h>
+#include <hartix/syscalls.h>
 #include <hartix/time.h>
 #include <hartix/timer.h>
 #include <hartix/uaccess.h>
@@ -18,158 +19,45 @@
 
 #define NR_SYSCALLS 300
 
-#define MAP_SHARED 0x01
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
-#define MAP_STACK 0x20000
-#define MAP_NORESERVE 0x4000
-#define MAP_POPULATE 0x8000
 #define GRND_NONBLOCK 0x1
 #define GRND_RANDOM 0x2
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
 
-typedef long (*syscall_fn)(unsigned long a0, unsigned long a1, unsigned long a2,
-			   unsigned long a3, unsigned long a4, unsigned long a5);
-
 struct timespec {
 	long tv_sec;
 	long tv_nsec;
 };
 
-/* Files (fs/file.c): the arguments as Linux's system calls take them. */
-static long sys_openat(unsigned long dirfd, unsigned long upath,
-		       unsigned long flags, unsigned long mode,
-		       unsigned long a4, unsigned long a5)
-{
-	return fs_openat((int)dirfd, (const char *)upath, (int)flags, (u32)mode);
-}
-
-static long sys_close(unsigned long fd, unsigned long a1, unsigned long a2,
-		      unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_close((int)fd);
-}
-
-static long sys_read(unsigned long fd, unsigned long ubuf, unsigned long count,
-		     unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_read((int)fd, (char *)ubuf, count);
-}
-
-static long sys_write(unsigned long fd, unsigned long ubuf, unsigned long count,
-		      unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_write((int)fd, (const char *)ubuf, count);
-}
-
-static long sys_lseek(unsigned long fd, unsigned long off, unsigned long whence,
-		      unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_lseek((int)fd, (long)off, (int)whence);
-}
-
-static long sys_getdents64(unsigned long fd, unsigned long ubuf,
-			   unsigned long count, unsigned long a3,
-			   unsigned long a4, unsigned long a5)
-{
-	return fs_getdents64((int)fd, (void *)ubuf, count);
-}
-
-static long sys_fstat(unsigned long fd, unsigned long ustat, unsigned long a2,
-		      unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_fstat((int)fd, (void *)ustat);
-}
-
-static long sys_newfstatat(unsigned long dirfd, unsigned long upath,
-			   unsigned long ustat, unsigned long flags,
-			   unsigned long a4, unsigned long a5)
-{
-	return fs_newfstatat((int)dirfd, (const char *)upath, (void *)ustat,
-			     (int)flags);
-}
-
-static long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg,
-		      unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_ioctl((int)fd, (unsigned int)cmd, arg);
-}
-
-static long sys_fcntl(unsigned long fd, unsigned long cmd, unsigned long arg,
-		      unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_fcntl((int)fd, (unsigned int)cmd, arg);
-}
-
-static long sys_dup(unsigned long fd, unsigned long a1, unsigned long a2,
-		    unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_dup((int)fd);
-}
-
-static long sys_dup3(unsigned long oldfd, unsigned long newfd,
-		     unsigned long flags, unsigned long a3, unsigned long a4,
-		     unsigned long a5)
-{
-	return fs_dup3((int)oldfd, (int)newfd, (int)flags);
-}
-
-static long sys_getcwd(unsigned long ubuf, unsigned long size, unsigned long a2,
-		       unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_getcwd((char *)ubuf, size);
-}
-
-static long sys_chdir(unsigned long upath, unsigned long a1, unsigned long a2,
-		      unsigned long a3, unsigned long a4, unsigned long a5)
-{
-	return fs_chdir((const char *)upath);
-}
-
-static long sys_mkdirat(unsigned long dirfd, unsigned long upath,
-			unsigned long mode, unsigned long a3, unsigned long a4,
-			unsigned long a5)
-{
-	return fs_mkdirat((int)dirfd, (const char *)upath, (u32)mode);
-}
-
-static long sys_exit(unsigned long code, unsigned long a1, unsigned long a2,
-		     unsigned long a3, unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE1(exit, unsigned long, code)
 {
 	task_exit(W_EXITCODE(code));
 }
 
-static long sys_getpid(unsigned long a0, unsigned long a1, unsigned long a2,
-		       unsigned long a3, unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE0(getpid)
 {
 	return current_task()->pid;
 }
 
-static long sys_getppid(unsigned long a0, unsigned long a1, unsigned long a2,
-			unsigned long a3, unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE0(getppid)
 {
 	return process_getppid();
 }
 
-#define SIGCHLD 17
 #define WNOHANG 1
 
 /* Only fork's form: a new process with SIGCHLD to the parent at exit. */
-static long sys_clone(unsigned long flags, unsigned long newsp,
-		      unsigned long ptid, unsigned long tls, unsigned long ctid,
-		      unsigned long a5)
+SYSCALL_DEFINE5(clone, unsigned long, flags, unsigned long, newsp,
+		unsigned long, ptid, unsigned long, tls, unsigned long, ctid)
 {
 	if (flags != SIGCHLD)
 		return -EINVAL; /* threads (CLONE_VM ...) are not supported yet */
 	return process_fork(task_user_regs(current_task()), newsp);
 }
 
-static long sys_wait4(unsigned long pid, unsigned long ustatus,
-		      unsigned long options, unsigned long urusage,
-		      unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE4(wait4, unsigned long, pid, unsigned long, ustatus,
+		unsigned long, options, unsigned long, urusage)
 {
 	int status = 0;
 	long ret;
@@ -187,8 +75,7 @@ static long sys_wait4(unsigned long pid, unsigned long ustatus,
 	return ret;
 }
 
-static long sys_kill(unsigned long pid, unsigned long sig, unsigned long a2,
-		     unsigned long a3, unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE2(kill, unsigned long, pid, unsigned long, sig)
 {
 	return process_kill((int)pid, (int)sig);
 }
@@ -226,9 +113,8 @@ static long copy_strings(const char *const *uvec, const char **out,
 }
 
 /* Programs are read from the file system (absolute paths from the root). */
-static long sys_execve(unsigned long upath, unsigned long uargv,
-		       unsigned long uenvp, unsigned long a3, unsigned long a4,
-		       unsigned long a5)
+SYSCALL_DEFINE3(execve, unsigned long, upath, unsigned long, uargv,
+		unsigned long, uenvp)
 {
 	const char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
 	char *space = alloc_page(0), path[256];
@@ -262,17 +148,13 @@ static long sys_execve(unsigned long upath, unsigned long uargv,
 	return ret;
 }
 
-static long sys_sched_yield(unsigned long a0, unsigned long a1,
-			    unsigned long a2, unsigned long a3,
-			    unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE0(sched_yield)
 {
 	yield();
 	return 0;
 }
 
-static long sys_clock_gettime(unsigned long clock, unsigned long uts,
-			      unsigned long a2, unsigned long a3,
-			      unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE2(clock_gettime, unsigned long, clock, unsigned long, uts)
 {
 	u64 ns = ktime_get_ns();
 	struct timespec ts = { (long)(ns / NSEC_PER_SEC),
@@ -283,9 +165,7 @@ static long sys_clock_gettime(unsigned long clock, unsigned long uts,
 	return copy_to_user((void *)uts, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
-static long sys_nanosleep(unsigned long ureq, unsigned long urem,
-			  unsigned long a2, unsigned long a3, unsigned long a4,
-			  unsigned long a5)
+SYSCALL_DEFINE2(nanosleep, unsigned long, ureq, unsigned long, urem)
 {
 	struct timespec req;
 	u64 ms;
@@ -305,8 +185,7 @@ struct utsname {
 		domainname[65];
 };
 
-static long sys_uname(unsigned long ubuf, unsigned long a1, unsigned long a2,
-		      unsigned long a3, unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE1(uname, unsigned long, ubuf)
 {
 	struct utsname uts = { "Hartix", "hartix", "", "#1", "riscv64",
 			       "(none)" };
@@ -316,8 +195,7 @@ static long sys_uname(unsigned long ubuf, unsigned long a1, unsigned long a2,
 }
 
 /* Linux semantics: returns the new break, or the old one when it cannot move. */
-static long sys_brk(unsigned long addr, unsigned long a1, unsigned long a2,
-		    unsigned long a3, unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE1(brk, unsigned long, addr)
 {
 	struct mm *mm = current_task()->mm;
 	unsigned long old = ALIGN_UP(mm->brk, PAGE_SIZE), new;
@@ -335,8 +213,9 @@ static long sys_brk(unsigned long addr, unsigned long a1, unsigned long a2,
 }
 
 /* Anonymous mappings; MAP_SHARED ones stay shared with forked children. */
-static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
-		     unsigned long flags, unsigned long fd, unsigned long off)
+SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
+		unsigned long, prot, unsigned long, flags, unsigned long, fd,
+		unsigned long, off)
 {
 	unsigned long known = MAP_SHARED | MAP_PRIVATE | MAP_FIXED |
 			      MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE |
@@ -352,15 +231,13 @@ static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 		      flags & MAP_FIXED, flags & MAP_SHARED ? VM_SHARED : 0);
 }
 
-static long sys_munmap(unsigned long addr, unsigned long len, unsigned long a2,
-		       unsigned long a3, unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)
 {
 	return mm_unmap(current_task()->mm, addr, len);
 }
 
-static long sys_mprotect(unsigned long addr, unsigned long len,
-			 unsigned long prot, unsigned long a3, unsigned long a4,
-			 unsigned long a5)
+SYSCALL_DEFINE3(mprotect, unsigned long, addr, unsigned long, len,
+		unsigned long, prot)
 {
 	return mm_protect(current_task()->mm, addr, len, (unsigned int)prot);
 }
@@ -369,9 +246,8 @@ static long sys_mprotect(unsigned long addr, unsigned long len,
  * No entropy pool yet: bytes from a xorshift generator seeded by the time
  * CSR and mixed per call. Enough for AT_RANDOM-style uses, not for keys.
  */
-static long sys_getrandom(unsigned long ubuf, unsigned long len,
-			  unsigned long flags, unsigned long a3,
-			  unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE3(getrandom, unsigned long, ubuf, unsigned long, len,
+		unsigned long, flags)
 {
 	static u64 state = 0x9e3779b97f4a7c15ULL;
 	unsigned long done = 0;
@@ -399,44 +275,8 @@ static long sys_getrandom(unsigned long ubuf, unsigned long len,
 	return (long)done;
 }
 
-struct iovec {
-	unsigned long base;
-	unsigned long len;
-};
-
-#define IOV_MAX 1024
-
-/* Each buffer in turn through write(); stops at a short write or an error. */
-static long sys_writev(unsigned long fd, unsigned long uiov,
-		       unsigned long iovcnt, unsigned long a3, unsigned long a4,
-		       unsigned long a5)
-{
-	struct iovec iov;
-	unsigned long i;
-	long done = 0, n;
-
-	if (iovcnt > IOV_MAX)
-		return -EINVAL;
-	for (i = 0; i < iovcnt; i++) {
-		if (copy_from_user(&iov, (const void *)(uiov + i * sizeof(iov)),
-				   sizeof(iov)))
-			return done ? done : -EFAULT;
-		if ((long)iov.len < 0)
-			return done ? done : -EINVAL;
-		n = fs_write((int)fd, (const char *)iov.base, iov.len);
-		if (n < 0)
-			return done ? done : n;
-		done += n;
-		if ((unsigned long)n < iov.len)
-			break;
-	}
-	return done;
-}
-
 /* Threads are not supported yet: nothing clears the word at exit. */
-static long sys_set_tid_address(unsigned long uaddr, unsigned long a1,
-				unsigned long a2, unsigned long a3,
-				unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE1(set_tid_address, unsigned long, uaddr)
 {
 	return current_task()->pid;
 }
@@ -446,9 +286,7 @@ struct timeval {
 	long tv_usec;
 };
 
-static long sys_gettimeofday(unsigned long utv, unsigned long utz,
-			     unsigned long a2, unsigned long a3,
-			     unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE2(gettimeofday, unsigned long, utv, unsigned long, utz)
 {
 	u64 ns = ktime_get_ns();
 	struct timeval tv = { (long)(ns / NSEC_PER_SEC),
@@ -471,9 +309,8 @@ struct rlimit64 {
 };
 
 /* Reports the limits Hartix has (process count, else none); setting is refused. */
-static long sys_prlimit64(unsigned long pid, unsigned long resource,
-			  unsigned long unew, unsigned long uold,
-			  unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE4(prlimit64, unsigned long, pid, unsigned long, resource,
+		unsigned long, unew, unsigned long, uold)
 {
 	struct rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY };
 
@@ -496,9 +333,8 @@ static struct task *affinity_task(unsigned long pid)
 	return !pid || (int)pid == current_task()->pid ? current_task() : NULL;
 }
 
-static long sys_sched_setaffinity(unsigned long pid, unsigned long len,
-				  unsigned long umask, unsigned long a3,
-				  unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE3(sched_setaffinity, unsigned long, pid, unsigned long, len,
+		unsigned long, umask)
 {
 	struct task *t = affinity_task(pid);
 	u64 bits = 0;
@@ -517,9 +353,8 @@ static long sys_sched_setaffinity(unsigned long pid, unsigned long len,
 	return 0;
 }
 
-static long sys_sched_getaffinity(unsigned long pid, unsigned long len,
-				  unsigned long umask, unsigned long a3,
-				  unsigned long a4, unsigned long a5)
+SYSCALL_DEFINE3(sched_getaffinity, unsigned long, pid, unsigned long, len,
+		unsigned long, umask)
 {
 	struct task *t = affinity_task(pid);
 	u64 bits;
@@ -534,47 +369,28 @@ static long sys_sched_getaffinity(unsigned long pid, unsigned long len,
 	return sizeof(bits);
 }
 
-static const syscall_fn syscall_table[NR_SYSCALLS] = {
-	[__NR_getcwd] = sys_getcwd,
-	[__NR_dup] = sys_dup,
-	[__NR_dup3] = sys_dup3,
-	[__NR_fcntl] = sys_fcntl,
-	[__NR_ioctl] = sys_ioctl,
-	[__NR_mkdirat] = sys_mkdirat,
-	[__NR_chdir] = sys_chdir,
-	[__NR_openat] = sys_openat,
-	[__NR_close] = sys_close,
-	[__NR_getdents64] = sys_getdents64,
-	[__NR_lseek] = sys_lseek,
-	[__NR_read] = sys_read,
-	[__NR_write] = sys_write,
-	[__NR_newfstatat] = sys_newfstatat,
-	[__NR_fstat] = sys_fstat,
-	[__NR_exit] = sys_exit,
-	[__NR_exit_group] = sys_exit,
-	[__NR_nanosleep] = sys_nanosleep,
-	[__NR_clock_gettime] = sys_clock_gettime,
-	[__NR_sched_yield] = sys_sched_yield,
-	[__NR_uname] = sys_uname,
-	[__NR_getpid] = sys_getpid,
-	[__NR_getppid] = sys_getppid,
-	[__NR_gettid] = sys_getpid,
-	[__NR_brk] = sys_brk,
-	[__NR_munmap] = sys_munmap,
-	[__NR_mmap] = sys_mmap,
-	[__NR_mprotect] = sys_mprotect,
-	[__NR_getrandom] = sys_getrandom,
-	[__NR_writev] = sys_writev,
-	[__NR_set_tid_address] = sys_set_tid_address,
-	[__NR_gettimeofday] = sys_gettimeofday,
-	[__NR_prlimit64] = sys_prlimit64,
-	[__NR_sched_setaffinity] = sys_sched_setaffinity,
-	[__NR_sched_getaffinity] = sys_sched_getaffinity,
-	[__NR_kill] = sys_kill,
-	[__NR_clone] = sys_clone,
-	[__NR_execve] = sys_execve,
-	[__NR_wait4] = sys_wait4,
-};
+SYSCALL_SAME_AS(exit_group, exit);
+SYSCALL_SAME_AS(gettid, getpid);
+
+extern const struct syscall_def __syscalls_start[], __syscalls_end[];
+
+/* Filled at boot from the .syscalls section; read-only after. */
+static syscall_fn syscall_table[NR_SYSCALLS];
+
+void syscall_init(void)
+{
+	const struct syscall_def *d;
+
+	for (d = __syscalls_start; d < __syscalls_end; d++) {
+		if (d->nr >= NR_SYSCALLS)
+			panic("system call %s: number %lu is past the table (%d)",
+			      d->name, d->nr, NR_SYSCALLS);
+		if (syscall_table[d->nr])
+			panic("system call number %lu defined twice (%s)", d->nr,
+			      d->name);
+		syscall_table[d->nr] = d->fn;
+	}
+}
 
 void syscall_dispatch(struct pt_regs *regs)
 {

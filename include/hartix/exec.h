@@ -5,6 +5,7 @@
 #include <hartix/sched.h>
 #include <hartix/types.h>
 #include <asm/ptrace.h>
+#include <abi/signal.h>
 
 /* A user task's register frame: the top of its kernel stack. */
 static inline struct pt_regs *task_user_regs(struct task *t)
@@ -29,6 +30,8 @@ struct task *user_task_spawn(const void *image, size_t size, const char *path,
 			     const char *const *argv, int cpu, int *err,
 			     const char **why);
 
+/* Boot: the table of system calls from the SYSCALL_DEFINE entries. */
+void syscall_init(void);
 /* Trap code: a system call from user mode (a7 = number). */
 void syscall_dispatch(struct pt_regs *regs);
 
@@ -54,11 +57,5 @@ int process_getppid(void);
 #define WIFSIGNALED(s) (((s) & 0x7f) != 0)
 #define WTERMSIG(s) ((s) & 0x7f)
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
-
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGBUS 7
-#define SIGKILL 9
-#define SIGSEGV 11
 
 #endif

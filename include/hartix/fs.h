@@ -4,44 +4,8 @@
 
 #include <hartix/compiler.h>
 #include <hartix/types.h>
-
-/* File types and modes: the Unix values (asm-generic/stat.h). */
-#define S_IFMT		0170000U
-#define S_IFSOCK	0140000U
-#define S_IFLNK		0120000U
-#define S_IFREG		0100000U
-#define S_IFBLK		0060000U
-#define S_IFDIR		0040000U
-#define S_IFCHR		0020000U
-#define S_IFIFO		0010000U
-#define S_ISREG(m)	(((m) & S_IFMT) == S_IFREG)
-#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
-#define S_ISLNK(m)	(((m) & S_IFMT) == S_IFLNK)
-#define S_ISCHR(m)	(((m) & S_IFMT) == S_IFCHR)
-
-/* open() flags: Linux's generic values. */
-#define O_ACCMODE	00000003
-#define O_RDONLY	00000000
-#define O_WRONLY	00000001
-#define O_RDWR		00000002
-#define O_CREAT		00000100
-#define O_EXCL		00000200
-#define O_NOCTTY	00000400
-#define O_TRUNC		00001000
-#define O_APPEND	00002000
-#define O_NONBLOCK	00004000
-#define O_LARGEFILE	00100000
-#define O_DIRECTORY	00200000
-#define O_NOFOLLOW	00400000
-#define O_CLOEXEC	02000000
-
-#define AT_FDCWD		(-100)
-#define AT_SYMLINK_NOFOLLOW	0x100
-#define AT_EMPTY_PATH		0x1000
-
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
+#include <abi/fcntl.h>
+#include <abi/stat.h>
 
 #define NAME_MAX 255
 #define PATH_MAX 4096 /* with the NUL */
@@ -145,22 +109,5 @@ struct files *files_alloc_console(void); /* 0, 1, 2 on the console */
 struct files *files_dup(struct files *f);
 void files_close_all(struct files *f); /* and frees f */
 void files_exec(struct files *f); /* closes the O_CLOEXEC descriptors */
-
-/* System call bodies (fs/syscalls.c): user pointers, Linux semantics. */
-long fs_openat(int dirfd, const char *upath, int flags, u32 mode);
-long fs_close(int fd);
-long fs_read(int fd, char *ubuf, size_t n);
-long fs_write(int fd, const char *ubuf, size_t n);
-long fs_lseek(int fd, long off, int whence);
-long fs_getdents64(int fd, void *ubuf, size_t n);
-long fs_fstat(int fd, void *ustat);
-long fs_newfstatat(int dirfd, const char *upath, void *ustat, int flags);
-long fs_ioctl(int fd, unsigned int cmd, unsigned long arg);
-long fs_dup(int fd);
-long fs_dup3(int oldfd, int newfd, int flags);
-long fs_getcwd(char *ubuf, size_t size);
-long fs_chdir(const char *upath);
-long fs_mkdirat(int dirfd, const char *upath, u32 mode);
-long fs_fcntl(int fd, unsigned int cmd, unsigned long arg);
 
 #endif

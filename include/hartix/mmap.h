@@ -8,16 +8,13 @@
 #include <hartix/vma.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
+#include <abi/mman.h>
 
 /* Sv39's lower half; page 0 stays unmapped so NULL faults. */
 #define TASK_SIZE (1UL << 38)
 #define USER_MIN_ADDR 0x10000UL
 #define STACK_TOP (TASK_SIZE - PAGE_SIZE)
 #define STACK_LIMIT_DEFAULT (8UL << 20)
-
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC 0x4
 
 /* How a fault accessed the page. */
 enum fault_access { FAULT_READ, FAULT_WRITE, FAULT_EXEC };

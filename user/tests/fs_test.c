@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <abi/stat.h> /* no sys/stat.h yet: the raw fstat below */
 #include <unistd.h>
 
 #define __NR_newfstatat 79
@@ -70,10 +71,6 @@ struct dirent64 {
 	char d_name[];
 };
 
-#define S_IFMT 0170000
-#define S_IFREG 0100000
-#define S_IFDIR 0040000
-#define S_IFCHR 0020000
 #define TCGETS 0x5401
 #define TIOCGWINSZ 0x5413
 

@@ -29,6 +29,9 @@ SECTIONS
 		__kernel_params_start = .;
 		KEEP(*(.kernel_params))
 		__kernel_params_end = .;
+		__syscalls_start = .;
+		KEEP(*(.syscalls))
+		__syscalls_end = .;
 		__ktest_suites_start = .;
 		KEEP(*(.ktest_suites))
 		__ktest_suites_end = .;
