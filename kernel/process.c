@@ -5,6 +5,7 @@
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
+#include <hartix/signal.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
 #include <hartix/string.h>
@@ -45,6 +46,7 @@ struct task *user_task_spawn(const void *image, size_t size, const char *path,
 		task_free(t);
 		return NULL;
 	}
+	t->pgid = t->sid = t->pid;
 	count_process();
 	/* First switch in: schedule_tail, then out through the frame. */
 	t->ctx.ra = (unsigned long)user_trampoline;
@@ -205,6 +207,8 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 
 	flags = spin_lock_irqsave(&tasklist_lock);
 	child->parent = parent;
+	child->pgid = parent->pgid;
+	child->sid = parent->sid;
 	child->sibling = parent->children;
 	parent->children = child;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
@@ -280,31 +284,84 @@ long process_wait(int pid, int *status, bool nohang)
 	}
 }
 
+/*
+ * Default actions only so far: every signal but the ignored ones ends the
+ * task at its next return to user mode.
+ */
+static bool signal_ignored_by_default(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
+	       sig == SIGCONT;
+}
+
+int signal_send_locked(struct task *t, int sig)
+{
+	if (!t->mm)
+		return -EPERM; /* kernel threads take no signals */
+	if (READ_ONCE(t->state) == TASK_ZOMBIE || signal_ignored_by_default(sig))
+		return 0;
+	if (!t->pending_kill)
+		WRITE_ONCE(t->pending_kill, sig);
+	/* Asleep: wake it; in user mode on another hart: interrupt it. */
+	wake_up_task(t);
+	if (t->cpu != smp_processor_id())
+		smp_send_reschedule(t->cpu);
+	return 0;
+}
+
+int signal_send_pgrp(int pgid, int sig)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int err = -ESRCH;
+	struct task *t;
+
+	for (t = all_tasks; t; t = t->all_next)
+		if (t->mm && t->pgid == pgid && !signal_send_locked(t, sig))
+			err = 0;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
+bool signal_pending(struct task *t)
+{
+	return READ_ONCE(t->pending_kill) != 0;
+}
+
+/* kill(): pid > 0 one process, 0 the caller's group, < -1 group -pid. */
 long process_kill(int pid, int sig)
 {
 	unsigned long flags;
 	struct task *t;
 	long err = 0;
 
-	if (sig < 0 || sig > 64)
+	if (sig < 0 || sig >= _NSIG)
 		return -EINVAL;
-	if (pid <= 0)
-		return -EINVAL; /* process groups come with signals */
+	if (pid == -1)
+		return -EINVAL; /* every process: not supported */
+	if (pid <= 0) {
+		int pgid = pid ? -pid : current_task()->pgid;
+
+		if (!sig) {
+			flags = spin_lock_irqsave(&tasklist_lock);
+			for (t = all_tasks, err = -ESRCH; t; t = t->all_next)
+				if (t->mm && t->pgid == pgid)
+					err = 0;
+			spin_unlock_irqrestore(&tasklist_lock, flags);
+			return err;
+		}
+		return signal_send_pgrp(pgid, sig);
+	}
 	flags = spin_lock_irqsave(&tasklist_lock);
 	t = find_task(pid);
-	if (!t || READ_ONCE(t->state) == TASK_ZOMBIE)
-		err = t ? 0 : -ESRCH;
+	if (!t)
+		err = -ESRCH;
+	else if (READ_ONCE(t->state) == TASK_ZOMBIE)
+		err = 0; /* not reaped yet: still there for kill() */
 	else if (!t->mm)
-		err = -EPERM; /* kernel threads take no signals */
-	else if (sig && !t->pending_kill)
-		t->pending_kill = sig;
+		err = -EPERM;
+	else if (sig)
+		err = signal_send_locked(t, sig);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	if (!err && sig && t && READ_ONCE(t->state) != TASK_ZOMBIE) {
-		/* Asleep: wake it; in user mode on another hart: interrupt it. */
-		wake_up_task(t);
-		if (t->cpu != smp_processor_id())
-			smp_send_reschedule(t->cpu);
-	}
 	return err;
 }
 

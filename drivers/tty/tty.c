@@ -3,6 +3,7 @@
 #include <hartix/errno.h>
 #include <hartix/printk.h>
 #include <hartix/sched.h>
+#include <hartix/signal.h>
 #include <hartix/spinlock.h>
 #include <hartix/tty.h>
 
@@ -60,13 +61,13 @@ void tty_receive_char(char c)
 static bool tty_input_ready(void *arg)
 {
 	return READ_ONCE(tty_head) != READ_ONCE(tty_tail) ||
-	       READ_ONCE(current_task()->pending_kill);
+	       signal_pending(current_task());
 }
 
 int tty_wait_input(void)
 {
 	wait_event(&tty_wait, tty_input_ready, NULL);
-	return READ_ONCE(current_task()->pending_kill) ? -EINTR : 0;
+	return signal_pending(current_task()) ? -EINTR : 0;
 }
 
 int tty_read_char(void)

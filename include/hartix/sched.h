@@ -58,6 +58,7 @@ struct task {
 	struct task *all_next; /* every task, for lookups by pid */
 	struct wait_queue child_exit; /* a child became a zombie */
 	int pending_kill; /* signal that ends it at its next return to user */
+	int pgid, sid; /* process group and session, under tasklist_lock */
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)
