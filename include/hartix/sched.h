@@ -45,6 +45,7 @@ struct task {
 	int pid;
 	char comm[TASK_COMM_LEN];
 	u64 runtime_ticks; /* ticks it was running at */
+	u64 utime_ticks; /* of those, ticks that found it in user mode */
 	unsigned int slice_left; /* ticks until preemption */
 	int exit_code;
 	void (*fn)(void *arg); /* kernel thread body */

@@ -24,7 +24,15 @@ struct cpu {
 	bool need_resched; /* set by a reschedule IPI */
 	struct mm *mm; /* address space in satp; NULL: kernel only */
 	struct task *current, *idle; /* running task; this hart's idle task */
+	/*
+	 * Counters (k23's metrics), each written only by its own hart and
+	 * read racily by reports (/proc, the kernel shell): no lock.
+	 */
 	u64 context_switches;
+	u64 syscalls, page_faults; /* from user mode */
+	/* Timer ticks by what the hart was doing when the tick came. */
+	u64 user_ticks, system_ticks, idle_ticks;
+	bool tick_from_user; /* the timer interrupt came from user mode */
 	u64 asid_gen_seen; /* ASID generation this hart's TLB is clean for */
 	u64 ticks, irqs, ipis; /* interrupts taken, by kind */
 };

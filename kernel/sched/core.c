@@ -188,11 +188,18 @@ void sched_tick(void)
 	struct task *t = cpu->current;
 
 	if (!t || t == cpu->idle) {
+		cpu->idle_ticks++;
 		if (work_available(cpu->id))
 			WRITE_ONCE(cpu->need_resched, true);
 		return;
 	}
 	t->runtime_ticks++;
+	if (cpu->tick_from_user) {
+		cpu->user_ticks++;
+		t->utime_ticks++;
+	} else {
+		cpu->system_ticks++;
+	}
 	if (t->slice_left && --t->slice_left == 0)
 		WRITE_ONCE(cpu->need_resched, true);
 }

@@ -115,6 +115,7 @@ static void handle_interrupt(struct pt_regs *regs, unsigned long irq)
 
 	switch (irq) {
 	case IRQ_S_TIMER:
+		cpu->tick_from_user = !(regs->status & SR_SPP);
 		timer_interrupt();
 		return;
 	case IRQ_S_EXT:
@@ -192,9 +193,11 @@ static void handle_user_trap(struct pt_regs *regs)
 		handle_interrupt(regs, cause & ~CAUSE_IRQ_FLAG);
 	} else if (cause == EXC_ECALL_U) {
 		regs->epc += 4;
+		this_cpu()->syscalls++;
 		local_irq_enable();
 		syscall_dispatch(regs);
 	} else if (fault_access(cause, &acc)) {
+		this_cpu()->page_faults++;
 		local_irq_enable();
 		if (handle_mm_fault(current_task()->mm, regs->tval, acc))
 			user_fault_kill(regs, exception_name(cause), SIGSEGV);
