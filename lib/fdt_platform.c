@@ -95,36 +95,72 @@ static int plic_fail(const char **why, const char *reason)
 	return -EINVAL;
 }
 
+/* Each hart's local interrupt controller: its phandle and the hart's id. */
+struct intc_hart {
+	u32 phandle;
+	u64 hartid;
+};
+
+/*
+ * One walk finds every riscv,cpu-intc under a device_type "cpu" node (the
+ * walk's own ancestry stack gives the parents: fdt_parent() would walk the
+ * tree again for each). Returns how many were stored in map.
+ */
+static int find_cpu_intcs(const void *fdt, struct intc_hart *map, int max)
+{
+	int stack[FDT_MAX_DEPTH];
+	int depth = 0, node, n = 0;
+
+	for (node = fdt_next_node(fdt, -1, &depth); node >= 0 && n < max;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		const char *type;
+		int cpu, ac, sc;
+		u32 phandle;
+
+		if (depth > FDT_MAX_DEPTH)
+			break;
+		stack[depth - 1] = node;
+		if (depth < 3 ||
+		    !fdt_node_is_compatible(fdt, node, "riscv,cpu-intc"))
+			continue;
+		phandle = fdt_get_phandle(fdt, node);
+		cpu = stack[depth - 2];
+		type = fdt_getprop_string(fdt, cpu, "device_type");
+		ac = fdt_address_cells(fdt, stack[depth - 3]);
+		sc = fdt_size_cells(fdt, stack[depth - 3]);
+		if (!phandle || !type || strcmp(type, "cpu") || ac < 0 ||
+		    sc < 0 || fdt_reg_cells(fdt, cpu, ac, sc, 0, &map[n].hartid, NULL))
+			continue;
+		map[n++].phandle = phandle;
+	}
+	return n;
+}
+
 /*
  * The hart whose local interrupt controller @phandle names: 0, -ENOENT when
  * the node is something else (the context is then skipped), -EINVAL when
  * no node has that phandle.
  */
-static int intc_hartid(const void *fdt, u32 phandle, u64 *hartid)
+static int intc_hartid(const void *fdt, const struct intc_hart *map, int n,
+		       u32 phandle, u64 *hartid)
 {
-	int intc = fdt_node_by_phandle(fdt, phandle);
-	int cpu;
-	const char *type;
+	int i;
 
-	if (intc < 0)
-		return -EINVAL;
-	if (!fdt_node_is_compatible(fdt, intc, "riscv,cpu-intc"))
-		return -ENOENT;
-	cpu = fdt_parent(fdt, intc);
-	if (cpu < 0)
-		return -ENOENT;
-	type = fdt_getprop_string(fdt, cpu, "device_type");
-	if (!type || strcmp(type, "cpu") || fdt_reg(fdt, cpu, 0, hartid, NULL))
-		return -ENOENT;
-	return 0;
+	for (i = 0; i < n; i++)
+		if (map[i].phandle == phandle) {
+			*hartid = map[i].hartid;
+			return 0;
+		}
+	return fdt_node_by_phandle(fdt, phandle) < 0 ? -EINVAL : -ENOENT;
 }
 
 int fdt_plic_parse(const void *fdt, int node, struct fdt_plic_info *info,
 		   const char **why)
 {
+	struct intc_hart intcs[FDT_MAX_CPUS];
 	const char *ignored;
 	const u8 *ctx;
-	int len, i, ret;
+	int len, i, ret, nr_intcs;
 
 	if (!why)
 		why = &ignored;
@@ -145,6 +181,7 @@ int fdt_plic_parse(const void *fdt, int node, struct fdt_plic_info *info,
 				 "interrupts-extended is not a list of <phandle irq> pairs");
 
 	info->nr_contexts = (unsigned int)len / 8;
+	nr_intcs = find_cpu_intcs(fdt, intcs, FDT_MAX_CPUS);
 	for (i = 0; i < len / 8; i++) {
 		u32 phandle = fdt32_ld(ctx + i * 8);
 		u32 irq = fdt32_ld(ctx + i * 8 + 4);
@@ -152,7 +189,7 @@ int fdt_plic_parse(const void *fdt, int node, struct fdt_plic_info *info,
 
 		if (phandle == 0xffffffffU)
 			continue;
-		ret = intc_hartid(fdt, phandle, &hartid);
+		ret = intc_hartid(fdt, intcs, nr_intcs, phandle, &hartid);
 		if (ret == -EINVAL)
 			return plic_fail(why,
 					 "interrupts-extended names an unknown phandle");

@@ -25,17 +25,51 @@ static inline bool co_aligned(const void *a, const void *b, size_t n)
 
 /*
  * Safe for overlapping buffers as long as dst is below src: every byte is
- * read before the store that could overwrite it.
+ * read before the store that could overwrite it. Once dst is aligned,
+ * whole words are stored; a source at another offset is read as aligned
+ * words and shifted into place (little-endian), so no access is ever
+ * misaligned. An aligned word holding a wanted byte never crosses a page,
+ * so reading all of it cannot fault.
  */
 static void copy_forward(u8 *d, const u8 *s, size_t n)
 {
-	if (co_aligned(d, s, n)) {
+	if (n >= 2 * WORD_SIZE) {
+		unsigned int off, sh;
+
 		for (; (uintptr_t)d & WORD_MASK; n--)
 			*d++ = *s++;
-		for (; n >= WORD_SIZE; n -= WORD_SIZE) {
-			*(word_t *)d = *(const word_t *)s;
-			d += WORD_SIZE;
-			s += WORD_SIZE;
+		off = (uintptr_t)s & WORD_MASK;
+		if (!off) {
+			for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE) {
+				word_t a = ((const word_t *)s)[0];
+				word_t b = ((const word_t *)s)[1];
+				word_t c = ((const word_t *)s)[2];
+				word_t e = ((const word_t *)s)[3];
+
+				((word_t *)d)[0] = a;
+				((word_t *)d)[1] = b;
+				((word_t *)d)[2] = c;
+				((word_t *)d)[3] = e;
+				d += 4 * WORD_SIZE;
+				s += 4 * WORD_SIZE;
+			}
+			for (; n >= WORD_SIZE; n -= WORD_SIZE) {
+				*(word_t *)d = *(const word_t *)s;
+				d += WORD_SIZE;
+				s += WORD_SIZE;
+			}
+		} else {
+			const word_t *ws = (const word_t *)(s - off);
+			word_t lo = *ws++, hi;
+
+			sh = off * 8;
+			for (; n >= WORD_SIZE; n -= WORD_SIZE) {
+				hi = *ws++;
+				*(word_t *)d = (lo >> sh) | (hi << (8 * WORD_SIZE - sh));
+				lo = hi;
+				d += WORD_SIZE;
+				s += WORD_SIZE;
+			}
 		}
 	}
 	while (n--)
@@ -85,6 +119,14 @@ void *memset(void *dst, int c, size_t n)
 
 		for (; (uintptr_t)d & WORD_MASK; n--)
 			*d++ = c;
+		/* Four stores a round: the loop overhead is most of the cost. */
+		for (; n >= 4 * WORD_SIZE; n -= 4 * WORD_SIZE) {
+			((word_t *)d)[0] = w;
+			((word_t *)d)[1] = w;
+			((word_t *)d)[2] = w;
+			((word_t *)d)[3] = w;
+			d += 4 * WORD_SIZE;
+		}
 		for (; n >= WORD_SIZE; n -= WORD_SIZE) {
 			*(word_t *)d = w;
 			d += WORD_SIZE;

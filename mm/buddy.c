@@ -88,6 +88,7 @@ static void free_block(struct buddy *b, u64 pfn, unsigned int order)
 
 int buddy_add_range(struct buddy *b, u64 start_pfn, u64 npages)
 {
+	unsigned int i;
 	u64 pfn, end;
 
 	if (!npages)
@@ -96,15 +97,26 @@ int buddy_add_range(struct buddy *b, u64 start_pfn, u64 npages)
 	    npages > b->map_pages - (start_pfn - b->base_pfn))
 		return -BUDDY_EOUTSIDE;
 	/*
-	 * A block overlapping the range either contains its first page or
-	 * starts inside it.
+	 * Blocks only ever lie inside ranges added before, so comparing with
+	 * those finds any overlap (a check per page would cost more than the
+	 * rest of the boot's page allocator setup).
 	 */
-	if (block_of(b, start_pfn))
-		return -BUDDY_EOVERLAP;
 	end = start_pfn + npages;
-	for (pfn = start_pfn; pfn < end; pfn++)
-		if (buddy_pfn_to_page(b, pfn)->flags & (PG_buddy | PG_head))
+	for (i = 0; i < b->nr_ranges; i++)
+		if (start_pfn < b->ranges[i].end && b->ranges[i].start < end)
 			return -BUDDY_EOVERLAP;
+	for (i = 0; i < b->nr_ranges; i++)
+		if (b->ranges[i].end == start_pfn || b->ranges[i].start == end)
+			break;
+	if (i == b->nr_ranges) {
+		if (b->nr_ranges == BUDDY_MAX_RANGES)
+			return -BUDDY_ERANGES;
+		b->ranges[b->nr_ranges++] = (typeof(b->ranges[0])){ start_pfn, end };
+	} else {
+		/* Adjacent: grow that range (a second neighbour stays separate). */
+		b->ranges[i].start = min(b->ranges[i].start, start_pfn);
+		b->ranges[i].end = max(b->ranges[i].end, end);
+	}
 
 	for (pfn = start_pfn; pfn < end;) {
 		unsigned int order = 0;
@@ -179,6 +191,7 @@ const char *buddy_strerror(int err)
 		[BUDDY_ENOTHEAD] = "not the first page of its block",
 		[BUDDY_EWRONGORDER] = "wrong order: the block was allocated with another",
 		[BUDDY_EOVERLAP] = "range overlaps memory already handed in",
+		[BUDDY_ERANGES] = "too many separate memory ranges",
 	};
 	unsigned int i = err < 0 ? (unsigned int)-err : (unsigned int)err;
 

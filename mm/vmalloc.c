@@ -55,14 +55,18 @@ void vmalloc_init(void)
 	memset(vm_first, 0, bytes);
 }
 
-/* First fit of a guard page plus npages; returns the first usable page's address. */
-static unsigned long vm_reserve(unsigned long npages)
+/*
+ * First fit of a guard page plus npages whose first usable page is a
+ * multiple of align pages from VMALLOC_START (2 MiB aligned, so an
+ * aligned area can take superpage mappings); returns that page's address.
+ */
+static unsigned long vm_reserve(unsigned long npages, unsigned long align)
 {
 	unsigned long start = 0, run = 0, i, want = npages + 1;
 
 	spin_lock(&vm_lock);
 	for (i = 0; i < VM_PAGES && run < want; i++) {
-		if (test_bit(vm_used, i)) {
+		if (test_bit(vm_used, i) || (!run && (i + 1) % align)) {
 			run = 0;
 			start = i + 1;
 		} else {
@@ -154,7 +158,7 @@ void *vmalloc(unsigned long size)
 	unsigned long npages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE, i;
 	unsigned long va;
 
-	if (!size || !(va = vm_reserve(npages)))
+	if (!size || !(va = vm_reserve(npages, 1)))
 		return NULL;
 	for (i = 0; i < npages; i++) {
 		void *page = alloc_page(__GFP_ZERO);
@@ -184,9 +188,12 @@ void *ioremap(phys_addr_t pa, size_t size)
 {
 	phys_addr_t base = ALIGN_DOWN(pa, PAGE_SIZE);
 	unsigned long npages = (ALIGN_UP(pa + size, PAGE_SIZE) - base) / PAGE_SIZE;
+	/* Device windows of 2 MiB or more (the PLIC's 64 MiB) take superpages. */
+	unsigned long align = IS_ALIGNED(base, PMD_SIZE) &&
+			      npages >= PMD_SIZE / PAGE_SIZE ? PMD_SIZE / PAGE_SIZE : 1;
 	unsigned long va;
 
-	if (!size || pa + size < pa || !(va = vm_reserve(npages)))
+	if (!size || pa + size < pa || !(va = vm_reserve(npages, align)))
 		return NULL;
 	if (map_kernel_range(va, base, npages * PAGE_SIZE, PAGE_KERNEL)) {
 		vm_unmap(va, npages, false);

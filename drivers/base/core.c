@@ -24,29 +24,31 @@ bool device_read_u32(const struct device *dev, const char *prop, u32 *val)
 }
 
 /*
- * A node lists its compatibles from most to least specific; the driver
- * matching the earliest one wins. Returns that position, or -1.
+ * A node lists its compatibles from most to least specific: the first one
+ * any driver matches decides (the first such driver in link order).
  */
-static int match_rank(const char *compat, int len, const struct driver *drv,
-		      const struct of_device_id **id)
+static const struct driver *match_node(const void *fdt, int node,
+				       const struct of_device_id **id)
 {
+	const struct driver *const *d;
 	const struct of_device_id *m;
-	int rank, best = -1;
+	const char *c, *end;
+	int len;
 
-	for (m = drv->of_match; m->compatible; m++) {
-		for (rank = 0;; rank++) {
-			const char *c = fdt_stringlist_get(compat, len, rank);
-
-			if (!c || (best >= 0 && rank >= best))
-				break;
-			if (!strcmp(c, m->compatible)) {
-				best = rank;
-				*id = m;
-				break;
-			}
-		}
+	c = fdt_getprop(fdt, node, "compatible", &len);
+	if (!c)
+		return NULL;
+	for (end = c + len; c < end; c += strlen(c) + 1) {
+		if (!memchr(c, '\0', end - c))
+			break; /* unterminated: the property is malformed */
+		for (d = __drivers_start; d < __drivers_end; d++)
+			for (m = (*d)->of_match; m->compatible; m++)
+				if (!strcmp(c, m->compatible)) {
+					*id = m;
+					return *d;
+				}
 	}
-	return best;
+	return NULL;
 }
 
 static void bind(const void *fdt, int node, const struct driver *drv,
@@ -55,11 +57,6 @@ static void bind(const void *fdt, int node, const struct driver *drv,
 	struct device *dev;
 	int err;
 
-	if (nr_devices == MAX_DEVICES) {
-		pr_warn("%s: more than %d devices, not bound\n",
-			fdt_node_name(fdt, node), MAX_DEVICES);
-		return;
-	}
 	dev = &devices[nr_devices];
 	*dev = (struct device){ .fdt = fdt, .node = node,
 				.name = fdt_node_name(fdt, node),
@@ -74,38 +71,40 @@ static void bind(const void *fdt, int node, const struct driver *drv,
 	pr_info("%s: bound to %s\n", dev->name, drv->name);
 }
 
-static void probe_node(const void *fdt, int node, enum driver_stage stage)
-{
-	const struct driver *const *d, *best = NULL;
-	const struct of_device_id *id, *best_id = NULL;
-	int len, rank, best_rank = -1;
-	const char *compat = fdt_getprop(fdt, node, "compatible", &len);
+struct pending_bind {
+	int node;
+	const struct driver *drv;
+	const struct of_device_id *id;
+};
 
-	if (!compat)
-		return;
-	for (d = __drivers_start; d < __drivers_end; d++) {
-		if ((*d)->stage != stage)
-			continue;
-		rank = match_rank(compat, len, *d, &id);
-		if (rank >= 0 && (best_rank < 0 || rank < best_rank)) {
-			best = *d;
-			best_id = id;
-			best_rank = rank;
-		}
-	}
-	if (best)
-		bind(fdt, node, best, best_id);
-}
-
+/*
+ * One walk over the tree matches every node; binding then goes stage by
+ * stage, in tree order within a stage. (Walking and matching are most of
+ * the boot's device-tree cost, so they are not repeated per stage.)
+ */
 void driver_probe_all(const void *fdt)
 {
+	static struct pending_bind pending[MAX_DEVICES];
 	enum driver_stage stage;
+	int depth = 0, node, n = 0, i;
 
-	for (stage = 0; stage < DRIVER_STAGE_COUNT; stage++) {
-		int depth = 0, node;
+	for (node = fdt_next_enabled_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_enabled_node(fdt, node, &depth)) {
+		const struct of_device_id *id;
+		const struct driver *drv = match_node(fdt, node, &id);
 
-		for (node = fdt_next_enabled_node(fdt, -1, &depth); node >= 0;
-		     node = fdt_next_enabled_node(fdt, node, &depth))
-			probe_node(fdt, node, stage);
+		if (!drv)
+			continue;
+		if (n == MAX_DEVICES) {
+			pr_warn("%s: more than %d devices, not bound\n",
+				fdt_node_name(fdt, node), MAX_DEVICES);
+			continue;
+		}
+		pending[n++] = (struct pending_bind){ node, drv, id };
 	}
+	for (stage = 0; stage < DRIVER_STAGE_COUNT; stage++)
+		for (i = 0; i < n; i++)
+			if (pending[i].drv->stage == stage)
+				bind(fdt, pending[i].node, pending[i].drv,
+				     pending[i].id);
 }

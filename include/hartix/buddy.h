@@ -20,7 +20,11 @@ enum buddy_error {
 	BUDDY_ENOTHEAD, /* pfn inside an allocated block, not its first page */
 	BUDDY_EWRONGORDER, /* the block was allocated with another order */
 	BUDDY_EOVERLAP, /* add_range: part of the range was handed in already */
+	BUDDY_ERANGES, /* add_range: more separate ranges than BUDDY_MAX_RANGES */
 };
+
+/* Separate (non-adjacent) ranges one allocator takes: memory maps have few. */
+#define BUDDY_MAX_RANGES 32
 
 struct buddy {
 	struct page *map; /* map[i] describes pfn base_pfn + i */
@@ -29,6 +33,11 @@ struct buddy {
 	u64 free_pages; /* in the free lists */
 	struct page *free_list[MAX_ORDER + 1]; /* through page->next/prev */
 	u64 nr_free[MAX_ORDER + 1]; /* blocks in each list */
+	/* What buddy_add_range() took, adjacent ranges merged: [start, end) pfns. */
+	struct {
+		u64 start, end;
+	} ranges[BUDDY_MAX_RANGES];
+	unsigned int nr_ranges;
 };
 
 /* Zeroes map (npages entries): no page is managed until added. */
@@ -37,7 +46,7 @@ void buddy_init(struct buddy *b, struct page *map, u64 base_pfn, u64 npages);
 /*
  * Hands [start_pfn, start_pfn + npages) in as free, in the largest blocks
  * their alignment allows, merged with free neighbours. Returns 0 or
- * -BUDDY_EOUTSIDE / -BUDDY_EOVERLAP, changing nothing then.
+ * -BUDDY_EOUTSIDE / -BUDDY_EOVERLAP / -BUDDY_ERANGES, changing nothing then.
  */
 int buddy_add_range(struct buddy *b, u64 start_pfn, u64 npages);
 

@@ -377,13 +377,34 @@ static void test_corruption_detected(void)
 	CHECK_EQ(b.free_pages, 64 + 1024);
 }
 
+/* Adjacent ranges merge; separate ones fill the table, then are refused whole. */
+static void test_range_table(void)
+{
+	u64 i, free_before;
+
+	reset();
+	for (i = 0; i < 3 * BUDDY_MAX_RANGES; i++) /* merges into one */
+		CHECK_EQ(buddy_add_range(&b, BASE_PFN + i, 1), 0);
+	CHECK_EQ(b.nr_ranges, 1);
+	for (i = 1; i < BUDDY_MAX_RANGES; i++) /* holes between: separate */
+		CHECK_EQ(buddy_add_range(&b, BASE_PFN + 1000 + 2 * i, 1), 0);
+	CHECK_EQ(b.nr_ranges, BUDDY_MAX_RANGES);
+	free_before = b.free_pages;
+	CHECK_EQ(buddy_add_range(&b, BASE_PFN + 3000, 10), -BUDDY_ERANGES);
+	CHECK_EQ(b.free_pages, free_before);
+	/* Touching one already there still fits; overlapping is refused. */
+	CHECK_EQ(buddy_add_range(&b, BASE_PFN + 1003, 1), 0);
+	CHECK_EQ(buddy_add_range(&b, BASE_PFN + 1003, 1), -BUDDY_EOVERLAP);
+	CHECK_EQ(buddy_add_range(&b, BASE_PFN + 50, 1), -BUDDY_EOVERLAP);
+}
+
 static void test_strerror(void)
 {
 	int e;
 
 	CHECK_STR(buddy_strerror(-BUDDY_EFREE),
 		  "double free: the block is already free");
-	for (e = BUDDY_OK; e <= BUDDY_EOVERLAP; e++)
+	for (e = BUDDY_OK; e <= BUDDY_ERANGES; e++)
 		CHECK(strcmp(buddy_strerror(-e), "unknown buddy error") != 0);
 	CHECK_STR(buddy_strerror(-100), "unknown buddy error");
 }
@@ -396,6 +417,7 @@ int main(void)
 	HTEST_RUN(test_exhaust_and_refill);
 	HTEST_RUN(test_edges);
 	HTEST_RUN(test_corruption_detected);
+	HTEST_RUN(test_range_table);
 	HTEST_RUN(test_strerror);
 	return htest_done();
 }
