@@ -1012,8 +1012,9 @@ static builtin_fn *find_builtin(const char *name)
 /*
  * One line from fd, a byte at a time, so what follows the line stays for
  * the commands that read the same input. 0 at the end of the input.
- * Erase characters (DEL, ^H) are applied here too, for a terminal without
- * a line discipline; with one they never arrive.
+ * For a terminal without a line discipline (with one they never arrive)
+ * the editing characters are applied here too: DEL and ^H erase, ^C drops
+ * the line, ^D on an empty line is the end.
  */
 static int read_line(int fd, char *line, size_t size)
 {
@@ -1032,6 +1033,10 @@ static int read_line(int fd, char *line, size_t size)
 		if (interactive && (c == 0x7f || c == '\b')) {
 			if (n)
 				n--;
+			continue;
+		}
+		if (interactive && c == 0x03) {
+			n = 0;
 			continue;
 		}
 		if (interactive && c == 0x04 && !n)
