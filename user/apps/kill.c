@@ -1,6 +1,7 @@
 /* kill [-SIG | -s SIG | -n NUM] pid..., kill -l [NUM]: sends a signal (TERM) to processes or, with -pgid, groups. */
 #include <ctype.h>
 #include <err.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,7 +107,8 @@ int main(int argc, char **argv)
 			warnx("invalid process id '%s'", argv[i]);
 			ret = 1;
 		} else if (kill((pid_t)pid, sig) < 0) {
-			warn("(%ld)", pid);
+			/* bash's and procps's wording */
+			dprintf(2, "kill: (%ld) - %s\n", pid, strerror(errno));
 			ret = 1;
 		}
 	}

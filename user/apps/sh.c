@@ -606,23 +606,33 @@ static void set_assigns(struct cmd *c)
 typedef int builtin_fn(struct cmd *c);
 static builtin_fn *find_builtin(const char *name);
 
+/*
+ * In a new child: with job control, into the job's group (pgid 0: a new
+ * one), which gets the terminal if it runs in the foreground, and the
+ * signals the shell ignores back to their defaults.
+ */
+static void join_job(pid_t pgid, int fg)
+{
+	if (!interactive)
+		return;
+	/* Both sides set the group, so neither waits for the other. */
+	setpgid(0, pgid);
+	if (fg)
+		give_terminal(pgid ? pgid : getpid());
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGTSTP, SIG_DFL);
+	signal(SIGTTIN, SIG_DFL);
+	signal(SIGTTOU, SIG_DFL);
+}
+
 /* In the child: becomes the command. */
 static __attribute__((noreturn)) void child(struct cmd *c, pid_t pgid, int fg,
 					    int in, int out)
 {
 	builtin_fn *builtin;
 
-	if (interactive) {
-		/* Both sides set the group, so neither waits for the other. */
-		setpgid(0, pgid);
-		if (fg)
-			give_terminal(pgid ? pgid : getpid());
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		signal(SIGTSTP, SIG_DFL);
-		signal(SIGTTIN, SIG_DFL);
-		signal(SIGTTOU, SIG_DFL);
-	}
+	join_job(pgid, fg);
 	if (in != 0) {
 		dup2(in, 0);
 		close(in);
@@ -729,8 +739,10 @@ static int wait_foreground(struct job *j)
 	status = status_code(st);
 	/* Like bash: say how it died, except for the Ctrl-C and a closed pipe. */
 	if (WIFSIGNALED(st)) {
-		if (WTERMSIG(st) == SIGINT)
-			dprintf(2, "\n");
+		if (WTERMSIG(st) == SIGINT) {
+			if (interactive)
+				dprintf(2, "\n");
+		}
 		else if (WTERMSIG(st) != SIGPIPE)
 			dprintf(2, "%s\n", strsignal(WTERMSIG(st)));
 	}
@@ -738,11 +750,12 @@ static int wait_foreground(struct job *j)
 	return status;
 }
 
-static char *job_text(struct lexer *lx, struct pipeline *pl)
+/* The text of tokens [first, last), for job reports. */
+static char *job_text(struct lexer *lx, int first, int last)
 {
 	struct buf b = { 0 };
 
-	for (int i = pl->first; i < pl->last; i++) {
+	for (int i = first; i < last; i++) {
 		const struct tok *t = &lx->toks[i];
 		static const char *const redir[] = { "<", ">", ">>", ">&" };
 
@@ -750,8 +763,8 @@ static char *job_text(struct lexer *lx, struct pipeline *pl)
 			buf_addc(&b, ' ');
 		if (t->type == T_WORD) {
 			buf_adds(&b, t->word);
-		} else if (t->type == T_PIPE) {
-			buf_addc(&b, '|');
+		} else if (t->type == T_PIPE || t->type == T_OR || t->type == T_AND) {
+			buf_adds(&b, t->type == T_PIPE ? "|" : t->type == T_OR ? "||" : "&&");
 		} else if (t->type == T_REDIR) {
 			if (t->fd != (t->kind == R_IN ? 0 : 1))
 				buf_addc(&b, '0' + t->fd);
@@ -761,6 +774,15 @@ static char *job_text(struct lexer *lx, struct pipeline *pl)
 	if (!b.s)
 		buf_add(&b, "", 0);
 	return b.s;
+}
+
+static struct job *new_job(void)
+{
+	for (int k = 0; k < MAX_JOBS; k++)
+		if (!jobs[k].pgid)
+			return &jobs[k];
+	dprintf(2, "sh: too many jobs\n");
+	return NULL;
 }
 
 static int run_pipeline(struct lexer *lx, struct pipeline *pl)
@@ -792,13 +814,9 @@ static int run_pipeline(struct lexer *lx, struct pipeline *pl)
 		set_assigns(&pl->cmds[0]);
 		return 0;
 	}
-	for (int k = 0; k < MAX_JOBS && !j; k++)
-		if (!jobs[k].pgid)
-			j = &jobs[k];
-	if (!j) {
-		dprintf(2, "sh: too many jobs\n");
+	j = new_job();
+	if (!j)
 		return 1;
-	}
 	for (int i = 0; i < pl->n; i++) {
 		int fds[2] = { 0, 1 };
 		pid_t pid;
@@ -840,7 +858,7 @@ static int run_pipeline(struct lexer *lx, struct pipeline *pl)
 		free_job(j);
 		return 1;
 	}
-	j->cmd = job_text(lx, pl);
+	j->cmd = job_text(lx, pl->first, pl->last);
 	if (bg) {
 		if (interactive)
 			dprintf(2, "[%d]\n", j->pids[j->npids - 1]);
@@ -849,12 +867,58 @@ static int run_pipeline(struct lexer *lx, struct pipeline *pl)
 	return wait_foreground(j);
 }
 
+static void run_and_or(struct lexer *lx, struct pipeline *pls, int n)
+{
+	int skip = 0;
+
+	for (int k = 0; k < n; k++) {
+		if (!skip)
+			last_status = run_pipeline(lx, &pls[k]);
+		/* A skipped pipeline leaves $? alone: "false && a || b" runs b. */
+		skip = pls[k].end == T_AND ? last_status != 0 :
+		       pls[k].end == T_OR ? last_status == 0 : 0;
+	}
+}
+
+/* "a && b &": the whole and-or list in the background, in a child shell. */
+static int run_async_list(struct lexer *lx, struct pipeline *pls, int n)
+{
+	struct job *j = new_job();
+	pid_t pid;
+
+	if (!j)
+		return 1;
+	pid = fork();
+	if (pid < 0) {
+		dprintf(2, "sh: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!pid) {
+		join_job(0, 0);
+		/* The child shell's commands stay in its group: no job control. */
+		interactive = 0;
+		memset(jobs, 0, sizeof(jobs));
+		pls[n - 1].end = T_SEMI;
+		run_and_or(lx, pls, n);
+		exit(last_status);
+	}
+	if (interactive)
+		setpgid(pid, pid);
+	j->pgid = pid;
+	j->pids[0] = pid;
+	j->npids = j->alive = 1;
+	j->cmd = job_text(lx, pls[0].first, pls[n - 1].last);
+	if (interactive)
+		dprintf(2, "[%d]\n", pid);
+	return 0;
+}
+
 /* Runs one line; the status of its last pipeline. */
 static void run_line(const char *line)
 {
 	struct pipeline *pls = NULL;
 	struct lexer lx;
-	int npls = 0, i = 0, skip = 0;
+	int npls = 0, i = 0;
 
 	if (lex(line, &lx) < 0) {
 		last_status = 2;
@@ -879,12 +943,14 @@ static void run_line(const char *line)
 			return;
 		}
 	}
-	for (int k = 0; k < npls; k++) {
-		if (!skip)
-			last_status = run_pipeline(&lx, &pls[k]);
-		/* A skipped pipeline leaves $? alone: "false && a || b" runs b. */
-		skip = pls[k].end == T_AND ? last_status != 0 :
-		       pls[k].end == T_OR ? last_status == 0 : 0;
+	/* And-or lists: pipelines joined by && and ||, ended by ; or &. */
+	for (int k = 0, e; k < npls; k = e + 1) {
+		for (e = k; e + 1 < npls && (pls[e].end == T_AND || pls[e].end == T_OR); e++)
+			;
+		if (pls[e].end == T_AMP && e > k)
+			last_status = run_async_list(&lx, pls + k, e - k + 1);
+		else
+			run_and_or(&lx, pls + k, e - k + 1);
 	}
 	for (int k = 0; k < npls; k++)
 		free_pipeline(&pls[k]);
@@ -971,6 +1037,14 @@ static int bi_unset(struct cmd *c)
 	return 0;
 }
 
+/* exec CMD...: becomes CMD, with the redirections already in place. */
+static int bi_exec(struct cmd *c)
+{
+	if (c->argc < 2)
+		return 0;
+	return exec_path(c->argv + 1);
+}
+
 /* wait: for every background job. */
 static int bi_wait(struct cmd *c)
 {
@@ -996,6 +1070,7 @@ static const struct {
 } builtins[] = {
 	{ "cd", bi_cd }, { "pwd", bi_pwd }, { "exit", bi_exit },
 	{ "export", bi_export }, { "unset", bi_unset }, { "wait", bi_wait },
+	{ "exec", bi_exec },
 };
 
 static builtin_fn *find_builtin(const char *name)
