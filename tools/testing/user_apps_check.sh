@@ -13,6 +13,7 @@
 # one per command, that start qemu-riscv64 (no binfmt_misc is needed):
 # the shell's execve() of /tmp/.../bin/cat runs the host script.
 
+here=$(cd "$(dirname "$0")" && pwd)
 apps=$(cd "${1:?usage: user_apps_check.sh APPDIR}" && pwd) || exit 1
 qemu=$(command -v qemu-riscv64) || { echo "Bail out! no qemu-riscv64"; exit 1; }
 timeout=$(command -v timeout) || { echo "Bail out! no timeout"; exit 1; }
@@ -137,6 +138,16 @@ printf 'echo script $1 $#\ncd /\npwd\nexit 4\n' >script
 check sh-script 4 "$(printf 'script x 2\n/')" "$tmp/bin/sh" script x y
 printf 'echo a\necho b\n' >lines
 check sh-stdin 0 "$(printf 'a\nb')" "$tmp/bin/sh" -c "cat lines | sh"
+
+# Job control on a real terminal: Ctrl-C ends the foreground job only.
+n=$((n + 1))
+if /usr/bin/python3 "$here/sh_pty_check.py" "$tmp/bin" >pty.txt 2>&1; then
+	echo "ok $n sh-ctrl-c-pty"
+else
+	failed=$((failed + 1))
+	sed 's/^/# /' pty.txt
+	echo "not ok $n sh-ctrl-c-pty"
+fi
 
 echo "1..$n"
 [ $failed = 0 ]
