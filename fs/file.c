@@ -20,6 +20,8 @@
 #include <hartix/tty.h>
 #include <hartix/uaccess.h>
 #include <asm/page.h>
+#include <abi/dirent.h>
+#include <abi/ioctls.h>
 
 #include "internal.h"
 
@@ -154,13 +156,6 @@ static long console_write(struct file *f, const char *ubuf, size_t n)
 	}
 	return (long)done;
 }
-
-#define TCGETS		0x5401
-#define TCSETS		0x5402
-#define TCSETSW		0x5403
-#define TCSETSF		0x5404
-#define TIOCGPGRP	0x540F
-#define TIOCGWINSZ	0x5413
 
 /* The kernel's struct termios (asm-generic/termbits.h): 36 bytes. */
 struct kernel_termios {
@@ -592,11 +587,6 @@ SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
 	fs_unlock_irqrestore(irq);
 	return pos < 0 ? -EINVAL : pos;
 }
-
-#define DT_CHR 2
-#define DT_DIR 4
-#define DT_REG 8
-#define DT_LNK 10
 
 static u8 dtype(u32 mode)
 {

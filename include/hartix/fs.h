@@ -5,10 +5,9 @@
 #include <hartix/compiler.h>
 #include <hartix/types.h>
 #include <abi/fcntl.h>
+#include <abi/limits.h>
 #include <abi/stat.h>
 
-#define NAME_MAX 255
-#define PATH_MAX 4096 /* with the NUL */
 #define MAXSYMLINKS 40
 
 /* Device numbers of the character devices the kernel provides. */

@@ -59,13 +59,14 @@ def qemu_command(image, smp=1, mem="256M", append=None, bios="default",
     return cmd + list(extra)
 
 
-def boot(cmd, timeout=60, log_path=None, echo=False, steps=None):
+def boot(cmd, timeout=60, log_path=None, echo=False, steps=None, stop=True):
     """Run QEMU, streaming its output; kill it after timeout seconds.
 
     steps: [(regex, bytes or None)]: wait for each regex in the console
     output (after the previous step's match), then type the bytes. After the
     last step QEMU is ended (Result.stopped); the kernel keeps running
-    otherwise, waiting for input.
+    otherwise, waiting for input. With stop=False QEMU is left to exit by
+    itself after the last step (or to time out).
     """
     start = time.monotonic()
     steps = list(steps or [])
@@ -100,7 +101,7 @@ def boot(cmd, timeout=60, log_path=None, echo=False, steps=None):
                     proc.stdin.flush()
                 steps.pop(0)
                 if not steps:
-                    stopped = True
+                    stopped = stop
             if stopped:
                 time.sleep(0.2)  # let the line being printed finish
                 proc.kill()

@@ -489,6 +489,102 @@ def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None,
     r.report(not problems, name, "; ".join(problems), res.log)
 
 
+# The shell's prompt: "$ " or "# " at the end of the output so far.
+PROMPT = r"[#$] $"
+
+
+def shell_boot(r, name, image, dialogue, status, skip_if=None, smp=2):
+    """Boot the default /init and type into its shell on the console.
+
+    dialogue: [(command line, regex its output must match)]; a regex
+    anchored with (?m)^ cannot match the echo of the typed line (which
+    follows the prompt). The last command makes the shell exit: QEMU must
+    then exit by itself with 'status'. skip_if: (regex, reason): the test
+    is skipped when the output matches it (a feature of another branch).
+    """
+    steps = []
+    for cmd, expect in dialogue:
+        steps.append((PROMPT, cmd.encode() + b"\n"))
+        if expect:
+            steps.append((expect, None))
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp,
+                                              append="loglevel=4"),
+                        90, r.logfile(name), steps=steps, stop=False)
+    text = "\n".join(res.lines)
+    if skip_if and re.search(skip_if[0], text):
+        r.report(None, name, skip_if[1])
+        return
+    problems = ["no output for %r" % cmd for cmd, expect in dialogue
+                if expect and not re.search(expect, text)]
+    if res.timed_out:
+        problems.append("hung")
+    elif res.status != status:
+        problems.append("QEMU exit status %d, expected %d" % (res.status, status))
+    if res.fatal:
+        problems.append(res.fatal.strip())
+    r.report(not problems, name, "; ".join(problems), res.log)
+
+
+def shell_tests(r, image):
+    """/init runs /bin/sh on the console: drive it as a user would."""
+    tok = "tok%08x" % random.getrandbits(32)
+    line = lambda s: r"(?m)^" + s + r"\r?$"  # a whole output line
+    shell_boot(r, "user/shell-console", image, [
+        ("echo %s" % tok, line(tok)),
+        ("echo  'a  b'   \"c $HOME\"  \\$x %s" % tok, line(r"a  b c / \$x " + tok)),
+        ("uname -s -m", line("Hartix riscv64")),
+        ("echo 1%s > /tmp/f; echo 2%s >> /tmp/f; wc -l < /tmp/f; cat /tmp/f" % (tok, tok),
+         r"(?m)^2\r?\n1%s\r?\n2%s\r?$" % (tok, tok)),
+        ("ls /nosuch", line("ls: /nosuch: No such file or directory")),
+        ("nosuch%s" % tok, line("sh: nosuch%s: command not found" % tok)),
+        ("echo st=$?", line("st=127")),
+        ("false || echo or-%s && echo and-%s" % (tok, tok),
+         r"(?m)^or-%s\r?\nand-%s\r?$" % (tok, tok)),
+        ("cd /tmp; pwd; mkdir -p d%s/e; ls d%s" % (tok, tok), r"(?m)^/tmp\r?\ne\r?$"),
+        ("sleep 1 &", line(r"\[\d+\]")),
+        ("sleep 2", r"(?m)^\[\d+\] Done\s+sleep 1\r?$"),
+        ("exit 3", None),
+    ], 3)
+    # Once pipe2 exists (the pipes branch); skipped while it does not.
+    shell_boot(r, "user/shell-pipeline", image, [
+        ("echo a b c | wc -w; yes %s | head -n 2; echo x | cat | cat | wc -c; exit 7" % tok,
+         r"(?m)^3\r?\n%s\r?\n%s\r?\n2\r?$" % (tok, tok)),
+    ], 7, skip_if=(r"sh: pipe: Function not implemented",
+                   "no pipe2 in this kernel yet"))
+    # mv and rm need renameat2 and unlinkat (the tmpfs branch).
+    shell_boot(r, "user/shell-mv-rm", image, [
+        ("cd /tmp; echo %s > a; mv a b; cat b; mkdir -p d/e; mv b d/e; rm -r d; ls; exit 5" % tok,
+         r"(?m)^%s\r?\n" % tok),
+    ], 5, skip_if=(r"(mv|rm): cannot .*: Function not implemented",
+                   "no renameat2/unlinkat in this kernel yet"))
+    # Ctrl-C: SIGINT to the foreground job's group only, the shell survives.
+    # Needs the tty branch (ISIG, TIOCSPGRP) and the signals branch.
+    if not tree_has(r"case\s+TIOCSPGRP", ("drivers", "fs", "kernel")):
+        r.report(None, "user/shell-ctrl-c", "no TIOCSPGRP in this kernel yet")
+        return
+    steps = [(PROMPT, b"sh -c 'echo started; sleep 20'\n"), (r"(?m)^started", b"\x03"),
+             (PROMPT, b"echo st=$?\n"), (r"(?m)^st=130\r?$", None),
+             (PROMPT, b"exit 0\n")]
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=2, append="loglevel=4"),
+                        90, r.logfile("user/shell-ctrl-c"), steps=steps, stop=False)
+    ok = (not res.timed_out and res.status == 0 and res.seconds < 20 and
+          re.search(r"(?m)^st=130\r?$", "\n".join(res.lines)))
+    r.report(bool(ok), "user/shell-ctrl-c", "" if ok else
+             "no st=130, or the sleep was not interrupted", res.log)
+
+
+def tree_has(regex, dirs):
+    """Whether a C file under dirs (of the source tree) matches regex."""
+    for d in dirs:
+        for root, _, files in os.walk(os.path.join(SRC, d)):
+            for f in files:
+                if f.endswith(".c"):
+                    with open(os.path.join(root, f), errors="replace") as fh:
+                        if re.search(regex, fh.read()):
+                            return True
+    return False
+
+
 def initrd_hello42(r):
     """A cpio with /hello42, built by the Linux toolchain outside the tree."""
     d = os.path.join(r.out, "initrd-hello42")
@@ -531,9 +627,10 @@ def phase_user(r):
     if not image:
         return
     user_reference_checks(r, os.path.join(r.out, "qemu_virt_defconfig"))
-    user_boot(r, "user/init-hello", image, "loglevel=7",
-              ["Hello, world!", 'argv[0] = "/init"',
-               "init: /init exited with status 0"])
+    user_boot(r, "user/init-hello", image, "loglevel=7 init=/bin/hello",
+              ["Hello, world!", 'argv[0] = "/bin/hello"',
+               "init: /bin/hello exited with status 0"])
+    shell_tests(r, image)
     # A random token a fixed string cannot match.
     token = "tok%08x" % random.getrandbits(32)
     user_boot(r, "user/init-args-token", image,

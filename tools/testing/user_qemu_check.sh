@@ -21,7 +21,8 @@ python=/usr/bin/python3
 qemu=qemu-riscv64
 timeout_s=60
 
-apps="hello power store_fault sret_in_user csr_read"
+apps="hello power store_fault sret_in_user csr_read
+	sh ls cat echo mkdir rm mv kill uname sleep true false yes head wc init"
 tests="hello_token syscall_errno libc_selftest"
 
 command -v $qemu >/dev/null 2>&1 || {
@@ -187,16 +188,33 @@ ok=0
 grep -qx "1..$cases" out.txt || { echo "# libc_selftest: no plan 1..$cases"; ok=1; }
 result $ok qemu/libc_selftest
 
+# The /bin commands and the shell: one result per check of user_apps_check.sh.
+sh "$srctree/tools/testing/user_apps_check.sh" "$user/apps" >apps.txt 2>&1
+apps_rc=$?
+grep '^# ' apps.txt | cut -c1-200
+grep -E '^(ok|not ok) [0-9]+ ' apps.txt >cases.txt
+while IFS= read -r line; do
+	name=$(echo "$line" | sed -E 's/^(ok|not ok) [0-9]+ //')
+	case $line in
+	"not ok "*) result 1 "apps/$name" ;;
+	*) result 0 "apps/$name" ;;
+	esac
+done <cases.txt
+ok=0
+[ -s cases.txt ] || { echo "# user_apps_check.sh ran no check"; diag apps.txt; ok=1; }
+[ $apps_rc = 0 ] || grep -q '^not ok' cases.txt || { echo "# user_apps_check.sh: status $apps_rc"; diag apps.txt; ok=1; }
+result $ok apps/all
+
 # ---------------------------------------------------------------------------
 # The archive: what it holds, by our own lister and by GNU cpio; /init is
-# hello; regenerating it gives the same bytes.
+# the init program; regenerating it gives the same bytes.
 cpio_file=$user/initramfs.cpio
 list=$user/initramfs.list
 if [ -f "$cpio_file" ] && $python "$srctree/tools/build/gen_initramfs.py" \
 		--list "$cpio_file" >listing.txt 2>&1; then
 	ok=0
 	want="bin tests init"
-	for b in $apps; do want="$want bin/$b"; done
+	for b in $apps; do [ $b = init ] || want="$want bin/$b"; done
 	for b in $tests; do want="$want tests/$b"; done
 	for e in $want; do
 		awk -v e="$e" '$4 == e { f = 1 } END { exit !f }' listing.txt ||
@@ -218,9 +236,11 @@ if ! command -v cpio >/dev/null 2>&1; then
 else
 	mkdir x && (cd x && cpio -idm --quiet <"$cpio_file") >cpio.txt 2>&1
 	ok=$?
-	for b in $apps; do cmp -s "x/bin/$b" "$user/apps/$b" || { echo "# bin/$b differs"; ok=1; }; done
+	for b in $apps; do
+		[ $b = init ] || cmp -s "x/bin/$b" "$user/apps/$b" || { echo "# bin/$b differs"; ok=1; }
+	done
 	for b in $tests; do cmp -s "x/tests/$b" "$user/tests/$b" || { echo "# tests/$b differs"; ok=1; }; done
-	cmp -s x/init "$user/apps/hello" || { echo "# init is not hello"; ok=1; }
+	cmp -s x/init "$user/apps/init" || { echo "# init is not apps/init"; ok=1; }
 	[ $ok = 0 ] || diag cpio.txt
 	result $ok initramfs/gnu-cpio-extracts
 fi

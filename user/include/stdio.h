@@ -33,6 +33,9 @@ int vfprintf(FILE *f, const char *fmt, va_list ap) __printf_fmt(2, 0);
 int vdprintf(int fd, const char *fmt, va_list ap) __printf_fmt(2, 0);
 int vsprintf(char *buf, const char *fmt, va_list ap) __printf_fmt(2, 0);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap) __printf_fmt(3, 0);
+/* *strp = a malloc()ed string; the length, or -1 (ENOMEM). */
+int asprintf(char **strp, const char *fmt, ...) __printf_fmt(2, 3);
+int vasprintf(char **strp, const char *fmt, va_list ap) __printf_fmt(2, 0);
 
 int puts(const char *s);
 int fputs(const char *s, FILE *f);
@@ -46,5 +49,10 @@ char *fgets(char *buf, int size, FILE *f);
 int fflush(FILE *f);
 int fileno(FILE *f);
 void perror(const char *s);
+
+/* renameat2(AT_FDCWD, old, AT_FDCWD, new, 0). */
+int rename(const char *oldpath, const char *newpath);
+int renameat2(int olddirfd, const char *oldpath, int newdirfd,
+	      const char *newpath, unsigned int flags);
 
 #endif

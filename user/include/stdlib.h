@@ -33,6 +33,9 @@ int abs(int x);
 long labs(long x);
 
 char *getenv(const char *name);
+/* environ is copied to the heap on the first change. */
+int setenv(const char *name, const char *value, int overwrite);
+int unsetenv(const char *name);
 void qsort(void *base, size_t n, size_t size,
 	   int (*cmp)(const void *, const void *));
 int rand(void);

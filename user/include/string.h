@@ -33,5 +33,7 @@ char *strpbrk(const char *s, const char *accept);
 char *strtok(char *s, const char *delim);
 char *strtok_r(char *s, const char *delim, char **save);
 char *strerror(int errnum);
+/* "Interrupt", "Killed", ...: the descriptions glibc prints. */
+char *strsignal(int sig);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 #include <abi/fcntl.h> /* SEEK_* */
+#include <getopt.h>
 
 #define STDIN_FILENO	0
 #define STDOUT_FILENO	1
@@ -30,6 +31,16 @@ pid_t fork(void);
 int execve(const char *path, char *const argv[], char *const envp[]);
 int execv(const char *path, char *const argv[]);
 __attribute__((noreturn)) void _exit(int status);
+
+/* Files and directories: unlinkat(), chdir(), getcwd(). */
+int unlink(const char *path);
+int unlinkat(int dirfd, const char *path, int flags);
+int rmdir(const char *path);
+int chdir(const char *path);
+/* buf, or NULL with errno (ERANGE when size is too small). */
+char *getcwd(char *buf, size_t size);
+/* 1 if fd is a terminal (TCGETS succeeds); 0 with errno ENOTTY if not. */
+int isatty(int fd);
 
 /* brk() returns 0 or -1 (ENOMEM); sbrk() the old break or (void *)-1. */
 int brk(void *addr);

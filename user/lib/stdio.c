@@ -123,6 +123,31 @@ int sprintf(char *buf, const char *fmt, ...)
 	return n;
 }
 
+int vasprintf(char **strp, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	*strp = malloc((size_t)n + 1);
+	if (!*strp)
+		return -1;
+	return vsnprintf(*strp, (size_t)n + 1, fmt, ap);
+}
+
+int asprintf(char **strp, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(strp, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
 int fputs(const char *s, FILE *f)
 {
 	return __write_all(f->fd, s, strlen(s)) < 0 ? EOF : 0;

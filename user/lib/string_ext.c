@@ -1,5 +1,6 @@
-/* String functions beyond the kernel's lib/string.c, and strerror(). */
+/* String functions beyond the kernel's lib/string.c, strerror() and strsignal(). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,5 +169,52 @@ char *strerror(int errnum)
 	    errstr[errnum])
 		return (char *)errstr[errnum];
 	snprintf(unknown, sizeof(unknown), "Unknown error %d", errnum);
+	return unknown;
+}
+
+static const char *const sigstr[] = {
+	[SIGHUP] = "Hangup",
+	[SIGINT] = "Interrupt",
+	[SIGQUIT] = "Quit",
+	[SIGILL] = "Illegal instruction",
+	[SIGTRAP] = "Trace/breakpoint trap",
+	[SIGABRT] = "Aborted",
+	[SIGBUS] = "Bus error",
+	[SIGFPE] = "Floating point exception",
+	[SIGKILL] = "Killed",
+	[SIGUSR1] = "User defined signal 1",
+	[SIGSEGV] = "Segmentation fault",
+	[SIGUSR2] = "User defined signal 2",
+	[SIGPIPE] = "Broken pipe",
+	[SIGALRM] = "Alarm clock",
+	[SIGTERM] = "Terminated",
+	[SIGSTKFLT] = "Stack fault",
+	[SIGCHLD] = "Child exited",
+	[SIGCONT] = "Continued",
+	[SIGSTOP] = "Stopped (signal)",
+	[SIGTSTP] = "Stopped",
+	[SIGTTIN] = "Stopped (tty input)",
+	[SIGTTOU] = "Stopped (tty output)",
+	[SIGURG] = "Urgent I/O condition",
+	[SIGXCPU] = "CPU time limit exceeded",
+	[SIGXFSZ] = "File size limit exceeded",
+	[SIGVTALRM] = "Virtual timer expired",
+	[SIGPROF] = "Profiling timer expired",
+	[SIGWINCH] = "Window changed",
+	[SIGIO] = "I/O possible",
+	[SIGPWR] = "Power failure",
+	[SIGSYS] = "Bad system call",
+};
+
+char *strsignal(int sig)
+{
+	static char unknown[32];
+
+	if (sig > 0 && sig < (int)(sizeof(sigstr) / sizeof(sigstr[0])))
+		return (char *)sigstr[sig];
+	if (sig >= 32 && sig < NSIG)
+		snprintf(unknown, sizeof(unknown), "Real-time signal %d", sig - 32);
+	else
+		snprintf(unknown, sizeof(unknown), "Unknown signal %d", sig);
 	return unknown;
 }

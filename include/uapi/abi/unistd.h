@@ -34,6 +34,9 @@
 #define __NR_rt_sigaction	134
 #define __NR_rt_sigprocmask	135
 #define __NR_times		153
+#define __NR_setpgid		154
+#define __NR_getpgid		155
+#define __NR_setsid		157
 #define __NR_uname		160
 #define __NR_gettimeofday	169
 #define __NR_getpid		172
@@ -51,6 +54,7 @@
 #define __NR_mprotect		226
 #define __NR_wait4		260
 #define __NR_prlimit64		261
+#define __NR_renameat2		276
 #define __NR_getrandom		278
 
 #endif
