@@ -369,6 +369,19 @@ SYSCALL_DEFINE3(sched_getaffinity, unsigned long, pid, unsigned long, len,
 	return sizeof(bits);
 }
 
+/* The CPU the caller is on (it may move right after); NUMA node 0. */
+SYSCALL_DEFINE3(getcpu, unsigned int *, ucpu, unsigned int *, unode,
+		void *, unused_cache)
+{
+	unsigned int cpu = smp_processor_id(), node = 0;
+
+	if (ucpu && copy_to_user(ucpu, &cpu, sizeof(cpu)))
+		return -EFAULT;
+	if (unode && copy_to_user(unode, &node, sizeof(node)))
+		return -EFAULT;
+	return 0;
+}
+
 SYSCALL_SAME_AS(exit_group, exit);
 SYSCALL_SAME_AS(gettid, getpid);
 

@@ -177,6 +177,45 @@ int sched_yield(void)
 	return __syscall_ret(__syscall0(__NR_sched_yield));
 }
 
+int sched_setaffinity(int pid, unsigned long size, const cpu_set_t *set)
+{
+	return __syscall_ret(__syscall3(__NR_sched_setaffinity, pid, (long)size, (long)set));
+}
+
+/* The kernel returns the bytes it wrote; glibc's wrapper returns 0. */
+int sched_getaffinity(int pid, unsigned long size, cpu_set_t *set)
+{
+	long n = __syscall3(__NR_sched_getaffinity, pid, (long)size, (long)set);
+
+	if (n < 0)
+		return __syscall_ret(n);
+	__builtin_memset((char *)set + n, 0, size - n);
+	return 0;
+}
+
+int CPU_COUNT(const cpu_set_t *set)
+{
+	int n = 0;
+	unsigned int i;
+
+	/* Bit by bit: no libgcc here for __builtin_popcountl. */
+	for (i = 0; i < sizeof(set->bits) / sizeof(set->bits[0]); i++) {
+		unsigned long w;
+
+		for (w = set->bits[i]; w; w &= w - 1)
+			n++;
+	}
+	return n;
+}
+
+int sched_getcpu(void)
+{
+	unsigned int cpu;
+	long r = __syscall3(__NR_getcpu, (long)&cpu, 0, 0);
+
+	return r < 0 ? __syscall_ret(r) : (int)cpu;
+}
+
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	return __syscall_ret(__syscall2(__NR_nanosleep, req, rem));

@@ -1,5 +1,6 @@
-/* Processes under load: 200 at once, orphans, a fork bomb, a memory hog, fair CPU shares. */
+/* Processes under load: 200 at once, orphans, a fork bomb, a memory hog, fair CPU shares, user work on every hart. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -164,6 +165,53 @@ static void fair_shares(void)
 	check(lo > 0 && hi * 10 <= lo * 12, "CPU-bound processes get their share within 20 %");
 }
 
+/*
+ * Every online hart runs user code: twice as many spinners as harts each
+ * note the CPUs getcpu() reports while they spin; the parent counts, per
+ * hart, the spinners that ran there.
+ */
+static void every_hart_runs_user_work(void)
+{
+	enum { SPIN_MS = 400 };
+	cpu_set_t online;
+	int ncpus, i, status, nkids, counts[64] = { 0 }, ok = 1;
+
+	if (sched_getaffinity(0, sizeof(online), &online) ||
+	    (ncpus = CPU_COUNT(&online)) > 8 || ncpus < 1) {
+		check(0, "every hart runs user work (affinity unreadable)");
+		return;
+	}
+	nkids = 2 * ncpus;
+	for (i = 0; i < nkids; i++) {
+		if (fork() == 0) {
+			unsigned long end = now_ms() + SPIN_MS;
+			int seen = 0, cpu;
+
+			while (now_ms() < end)
+				if ((cpu = sched_getcpu()) >= 0 && cpu < 8)
+					seen |= 1 << cpu;
+			_exit(seen); /* a bit per CPU: 8 fit in a status */
+		}
+	}
+	for (i = 0; i < nkids; i++) {
+		int cpu;
+
+		if (wait(&status) < 0 || !WIFEXITED(status)) {
+			ok = 0;
+			continue;
+		}
+		for (cpu = 0; cpu < 8; cpu++)
+			counts[cpu] += (WEXITSTATUS(status) >> cpu) & 1;
+	}
+	printf("# user work per hart (spinners that ran there):");
+	for (i = 0; i < ncpus; i++) {
+		printf(" %d:%d", i, counts[i]);
+		ok &= counts[i] > 0;
+	}
+	printf("\n");
+	check(ok, "every hart runs user work");
+}
+
 int main(void)
 {
 	many_processes();
@@ -171,6 +219,7 @@ int main(void)
 	fork_bomb_contained();
 	memory_hog();
 	fair_shares();
+	every_hart_runs_user_work();
 	printf("proc_test: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

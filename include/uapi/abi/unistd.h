@@ -38,6 +38,7 @@
 #define __NR_getpgid		155
 #define __NR_setsid		157
 #define __NR_uname		160
+#define __NR_getcpu		168
 #define __NR_gettimeofday	169
 #define __NR_getpid		172
 #define __NR_getppid		173
