@@ -5,18 +5,22 @@
 #include <hartix/exec.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
+#include <hartix/signal.h>
 #include <hartix/smp.h>
 #include <hartix/string.h>
 #include <hartix/time.h>
 #include <hartix/uaccess.h>
 #include <asm/csr.h>
+#include <asm/fpu.h>
 #include <asm/ptrace.h>
 
 #define USER_STACK_SIZE (128 * 1024) /* mapped up front; grows to the limit */
 
-/* 'I', 'M', 'A', 'C' as Linux reports them: a bit per letter. */
-#define HWCAP_IMAC ((1UL << ('i' - 'a')) | (1UL << ('m' - 'a')) | \
-		    (1UL << ('a' - 'a')) | (1UL << ('c' - 'a')))
+/* The letters as Linux reports them: a bit per letter ('F', 'D' with the FPU). */
+#define HWCAP_ISA ((1UL << ('i' - 'a')) | (1UL << ('m' - 'a')) | \
+		   (1UL << ('a' - 'a')) | (1UL << ('c' - 'a')) | \
+		   (IS_ENABLED(CONFIG_FPU) ? (1UL << ('f' - 'a')) | \
+		    (1UL << ('d' - 'a')) : 0))
 
 /* Copies the segments into mm, which is active on this hart. */
 static int load_segments(struct mm *mm, const u8 *image,
@@ -112,7 +116,7 @@ static int build_stack(const struct elf_info *info, u64 bias, const char *path,
 	AUX(AT_EUID, 0);
 	AUX(AT_GID, 0);
 	AUX(AT_EGID, 0);
-	AUX(AT_HWCAP, HWCAP_IMAC);
+	AUX(AT_HWCAP, HWCAP_ISA);
 	AUX(AT_CLKTCK, CONFIG_HZ);
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, random);
@@ -135,7 +139,7 @@ int exec_image(struct task *t, const void *image, size_t size,
 	struct mm *mm, *prev = this_cpu()->mm, *prev_mm;
 	struct pt_regs *regs = task_user_regs(t);
 	unsigned long sp = 0;
-	long ret;
+	long ret, tramp = 0;
 	int err;
 
 	err = elf_check(image, size, &info, why);
@@ -147,6 +151,10 @@ int exec_image(struct task *t, const void *image, size_t size,
 	/* Loaded from here: the new address space is active on this hart meanwhile. */
 	mm_activate(mm);
 	err = load_segments(mm, image, &info, info.load_bias);
+	if (!err) {
+		tramp = sigtramp_map(mm);
+		err = tramp < 0 ? (int)tramp : 0;
+	}
 	if (!err) {
 		ret = mm_map(mm, STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
 			     PROT_READ | PROT_WRITE, true, VM_GROWSDOWN);
@@ -171,7 +179,9 @@ int exec_image(struct task *t, const void *image, size_t size,
 	memset(regs, 0, sizeof(*regs));
 	regs->epc = info.entry + info.load_bias;
 	regs->sp = sp;
-	/* To user mode, interrupts on after sret, no FPU state yet. */
+	/* To user mode, interrupts on after sret. */
 	regs->status = SR_SPIE;
+	fpu_exec(t);
+	signal_exec(t, (unsigned long)tramp);
 	return 0;
 }

@@ -75,11 +75,11 @@ void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig)
 
 /*
  * tasklist_lock protects every task's parent, children and sibling links,
- * the list of all tasks, nr_processes and init_task. Lock order: a wait
- * queue's lock, then tasklist_lock.
+ * pgid and sid, the list of all tasks, nr_processes and init_task. Lock
+ * order: a wait queue's lock, then tasklist_lock, then a task's sig.lock.
  */
-static DEFINE_SPINLOCK(tasklist_lock);
-static struct task *all_tasks;
+DEFINE_SPINLOCK(tasklist_lock);
+struct task *all_tasks;
 static unsigned int nr_processes;
 static struct task *init_task; /* adopts orphans */
 
@@ -109,8 +109,7 @@ void task_list_del(struct task *t)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
-/* Caller holds tasklist_lock. */
-static struct task *find_task(int pid)
+struct task *find_task(int pid)
 {
 	struct task *t;
 
@@ -160,6 +159,8 @@ void process_exit(struct task *t)
 		}
 	}
 	t->children = NULL;
+	if (t->parent)
+		signal_child_exit_locked(t);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (zombie_moved)
 		wake_up(&adopter->child_exit);
@@ -197,6 +198,9 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 		spin_unlock_irqrestore(&tasklist_lock, flags);
 		return -ENOMEM;
 	}
+	fpu_flush(parent); /* its registers may be newer than parent->fp */
+	child->fp = parent->fp;
+	signal_fork(child, parent);
 	cregs = task_user_regs(child);
 	*cregs = *regs;
 	cregs->a0 = 0; /* the child's fork() returns 0 */
@@ -221,6 +225,14 @@ struct wait_ctx {
 	int pid;
 };
 
+/* wait4's pid: > 0 that child, -1 any, 0 the caller's group, < -1 group -pid. */
+static bool wait_matches(struct task *self, struct task *c, int pid)
+{
+	return pid > 0 ? c->pid == pid :
+	       pid == -1 ? true :
+	       c->pgid == (pid ? -pid : self->pgid);
+}
+
 /* Caller holds tasklist_lock: a matching zombie child, unlinked; or NULL. */
 static struct task *take_zombie(struct task *self, int pid, bool *any)
 {
@@ -230,7 +242,7 @@ static struct task *take_zombie(struct task *self, int pid, bool *any)
 	for (p = &self->children; *p; p = &(*p)->sibling) {
 		struct task *c = *p;
 
-		if (pid > 0 && c->pid != pid)
+		if (!wait_matches(self, c, pid))
 			continue;
 		*any = true;
 		if (READ_ONCE(c->state) == TASK_ZOMBIE) {
@@ -246,10 +258,10 @@ static bool child_ready(void *arg)
 	struct wait_ctx *w = arg;
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
 	struct task *c;
-	bool ready = READ_ONCE(w->self->pending_kill);
+	bool ready = signal_pending(w->self);
 
 	for (c = w->self->children; c && !ready; c = c->sibling)
-		ready = (w->pid <= 0 || c->pid == w->pid) &&
+		ready = wait_matches(w->self, c, w->pid) &&
 			READ_ONCE(c->state) == TASK_ZOMBIE;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ready;
@@ -263,8 +275,8 @@ long process_wait(int pid, int *status, bool nohang)
 	bool any;
 	int zpid;
 
-	if (pid < -1 || pid == 0)
-		return -EINVAL; /* process groups come with signals */
+	if (pid == -2147483647 - 1)
+		return -ESRCH; /* Linux: -INT_MIN is no process group */
 	for (;;) {
 		flags = spin_lock_irqsave(&tasklist_lock);
 		z = take_zombie(self, pid, &any);
@@ -278,91 +290,10 @@ long process_wait(int pid, int *status, bool nohang)
 			return -ECHILD;
 		if (nohang)
 			return 0;
-		if (self->pending_kill)
-			return -EINTR;
+		if (signal_pending(self))
+			return -ERESTARTSYS;
 		wait_event(&self->child_exit, child_ready, &w);
 	}
-}
-
-/*
- * Default actions only so far: every signal but the ignored ones ends the
- * task at its next return to user mode.
- */
-static bool signal_ignored_by_default(int sig)
-{
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
-	       sig == SIGCONT;
-}
-
-int signal_send_locked(struct task *t, int sig)
-{
-	if (!t->mm)
-		return -EPERM; /* kernel threads take no signals */
-	if (READ_ONCE(t->state) == TASK_ZOMBIE || signal_ignored_by_default(sig))
-		return 0;
-	if (!t->pending_kill)
-		WRITE_ONCE(t->pending_kill, sig);
-	/* Asleep: wake it; in user mode on another hart: interrupt it. */
-	wake_up_task(t);
-	if (t->cpu != smp_processor_id())
-		smp_send_reschedule(t->cpu);
-	return 0;
-}
-
-int signal_send_pgrp(int pgid, int sig)
-{
-	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-	int err = -ESRCH;
-	struct task *t;
-
-	for (t = all_tasks; t; t = t->all_next)
-		if (t->mm && t->pgid == pgid && !signal_send_locked(t, sig))
-			err = 0;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return err;
-}
-
-bool signal_pending(struct task *t)
-{
-	return READ_ONCE(t->pending_kill) != 0;
-}
-
-/* kill(): pid > 0 one process, 0 the caller's group, < -1 group -pid. */
-long process_kill(int pid, int sig)
-{
-	unsigned long flags;
-	struct task *t;
-	long err = 0;
-
-	if (sig < 0 || sig >= _NSIG)
-		return -EINVAL;
-	if (pid == -1)
-		return -EINVAL; /* every process: not supported */
-	if (pid <= 0) {
-		int pgid = pid ? -pid : current_task()->pgid;
-
-		if (!sig) {
-			flags = spin_lock_irqsave(&tasklist_lock);
-			for (t = all_tasks, err = -ESRCH; t; t = t->all_next)
-				if (t->mm && t->pgid == pgid)
-					err = 0;
-			spin_unlock_irqrestore(&tasklist_lock, flags);
-			return err;
-		}
-		return signal_send_pgrp(pgid, sig);
-	}
-	flags = spin_lock_irqsave(&tasklist_lock);
-	t = find_task(pid);
-	if (!t)
-		err = -ESRCH;
-	else if (READ_ONCE(t->state) == TASK_ZOMBIE)
-		err = 0; /* not reaped yet: still there for kill() */
-	else if (!t->mm)
-		err = -EPERM;
-	else if (sig)
-		err = signal_send_locked(t, sig);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return err;
 }
 
 int process_getppid(void)

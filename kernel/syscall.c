@@ -75,11 +75,6 @@ SYSCALL_DEFINE4(wait4, unsigned long, pid, unsigned long, ustatus,
 	return ret;
 }
 
-SYSCALL_DEFINE2(kill, unsigned long, pid, unsigned long, sig)
-{
-	return process_kill((int)pid, (int)sig);
-}
-
 #define EXEC_MAX_ARGS 32
 #define EXEC_ARG_SPACE 4096
 
@@ -167,17 +162,26 @@ SYSCALL_DEFINE2(clock_gettime, unsigned long, clock, unsigned long, uts)
 
 SYSCALL_DEFINE2(nanosleep, unsigned long, ureq, unsigned long, urem)
 {
-	struct timespec req;
-	u64 ms;
+	struct timespec req, rem;
+	u64 ticks, left;
 
 	if (copy_from_user(&req, (const void *)ureq, sizeof(req)))
 		return -EFAULT;
 	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= (long)NSEC_PER_SEC)
 		return -EINVAL;
-	ms = (u64)req.tv_sec * 1000 + ((u64)req.tv_nsec + NSEC_PER_MSEC - 1) /
-					  NSEC_PER_MSEC;
-	msleep(ms > 0xffffffffULL ? 0xffffffffU : (unsigned int)ms);
-	return 0;
+	/* Rounded up; capped at about 136 years at 10 MHz. */
+	ticks = (u64)req.tv_sec > (1ULL << 32) ? (u64)1 << 62 :
+		(u64)req.tv_sec * timebase_freq +
+		((u64)req.tv_nsec * timebase_freq + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+	left = sleep_interruptible(ticks);
+	if (!left)
+		return 0;
+	/* Interrupted: EINTR with the time left (restarted if no handler ran). */
+	rem.tv_sec = (long)(left / timebase_freq);
+	rem.tv_nsec = (long)(left % timebase_freq * NSEC_PER_SEC / timebase_freq);
+	if (urem && copy_to_user((void *)urem, &rem, sizeof(rem)))
+		return -EFAULT;
+	return -ERESTARTNOHAND;
 }
 
 struct utsname {
@@ -409,6 +413,8 @@ void syscall_dispatch(struct pt_regs *regs)
 {
 	unsigned long nr = regs->a7;
 	syscall_fn fn = nr < NR_SYSCALLS ? syscall_table[nr] : NULL;
+
+	regs->orig_a0 = regs->a0; /* a0 is overwritten: a restart needs it */
 
 	regs->a0 = fn ? (unsigned long)fn(regs->a0, regs->a1, regs->a2, regs->a3,
 					  regs->a4, regs->a5)

@@ -1,6 +1,7 @@
 /* Per-CPU timer queues, the periodic tick, msleep and udelay. */
 #include <hartix/kernel.h>
 #include <hartix/sched.h>
+#include <hartix/signal.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
 #include <hartix/time.h>
@@ -115,10 +116,12 @@ struct sleeper {
 static void wake_sleeper(struct timer *t)
 {
 	struct sleeper *s = container_of(t, struct sleeper, timer);
+	struct task *task = s->task;
 
-	WRITE_ONCE(s->done, true);
-	if (s->task)
-		wake_up_task(s->task);
+	/* s may be gone once done is seen (sleep_interruptible). */
+	__atomic_store_n(&s->done, true, __ATOMIC_RELEASE);
+	if (task)
+		wake_up_task(task);
 }
 
 /*
@@ -145,6 +148,28 @@ void msleep(unsigned int ms)
 		}
 	}
 	local_irq_restore(flags);
+}
+
+u64 sleep_interruptible(u64 ticks)
+{
+	struct task *t = current_task();
+	struct sleeper s = { .timer = { .fn = wake_sleeper }, .done = false,
+			     .task = t };
+	unsigned long flags = local_irq_save();
+	u64 expires = get_ticks() + ticks, now;
+
+	timer_add(&s.timer, expires);
+	while (!READ_ONCE(s.done) && !signal_pending(t)) {
+		t->state = TASK_SLEEPING;
+		schedule(); /* does not sleep with a signal pending */
+	}
+	/* We may have moved harts: its callback may be running over there. */
+	if (!timer_cancel(&s.timer))
+		while (!__atomic_load_n(&s.done, __ATOMIC_ACQUIRE))
+			cpu_relax();
+	local_irq_restore(flags);
+	now = get_ticks();
+	return s.done || now >= expires ? 0 : expires - now;
 }
 
 void udelay(unsigned int us)

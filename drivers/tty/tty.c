@@ -67,7 +67,7 @@ static bool tty_input_ready(void *arg)
 int tty_wait_input(void)
 {
 	wait_event(&tty_wait, tty_input_ready, NULL);
-	return signal_pending(current_task()) ? -EINTR : 0;
+	return signal_pending(current_task()) ? -ERESTARTSYS : 0;
 }
 
 int tty_read_char(void)

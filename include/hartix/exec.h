@@ -41,7 +41,14 @@ void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig)
 /* A fork bomb runs into this (RLIMIT_NPROC-like, for everyone). */
 #define MAX_PROCESSES 512
 
-/* The process tree (kernel/process.c). */
+/*
+ * The process tree (kernel/process.c). tasklist_lock protects it, the
+ * list of every task (all_tasks, linked by all_next) and pgid/sid.
+ */
+extern spinlock_t tasklist_lock;
+extern struct task *all_tasks;
+/* Caller holds tasklist_lock: the task with this pid, or NULL. */
+struct task *find_task(int pid);
 void task_list_add(struct task *t);
 void task_list_del(struct task *t);
 void process_set_init(struct task *t);
@@ -49,7 +56,6 @@ void process_exit(struct task *t);
 long process_fork(struct pt_regs *regs, unsigned long newsp);
 /* wait4: a child's pid with its status, 0 (nohang), or -errno. */
 long process_wait(int pid, int *status, bool nohang);
-long process_kill(int pid, int sig);
 int process_getppid(void);
 
 /* Wait status encodings (Linux's). */

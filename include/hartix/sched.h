@@ -3,9 +3,11 @@
 #define HARTIX_SCHED_H
 
 #include <hartix/cpumask.h>
+#include <hartix/signal_types.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
 #include <hartix/types.h>
+#include <asm/fpu.h>
 
 /* Callee-saved state of a task switched out in __switch_to (switch.S). */
 struct task_context {
@@ -58,8 +60,9 @@ struct task {
 	struct task *children, *sibling;
 	struct task *all_next; /* every task, for lookups by pid */
 	struct wait_queue child_exit; /* a child became a zombie */
-	int pending_kill; /* signal that ends it at its next return to user */
 	int pgid, sid; /* process group and session, under tasklist_lock */
+	struct sig_state sig; /* kernel/signal.c */
+	struct fpu_state fp; /* user FP registers (arch fpu.c) */
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)

@@ -1,20 +1,64 @@
-/* Sending signals to tasks and process groups, and asking whether one waits. */
+/* POSIX signals: sending, the pending/blocked sets, handlers, and what the arch delivery code needs. */
 #ifndef HARTIX_SIGNAL_H
 #define HARTIX_SIGNAL_H
 
 #include <hartix/sched.h>
+#include <hartix/signal_types.h>
 #include <hartix/types.h>
 #include <abi/signal.h>
 
+#define sigmask(sig) (1ULL << ((sig) - 1))
+/* Never blocked, caught or ignored. */
+#define SIG_KERNEL_ONLY (sigmask(SIGKILL) | sigmask(SIGSTOP))
+
 /*
  * Queues sig (1.._NSIG-1) for t and wakes it, or interrupts it on the
- * hart running it. 0, or -EPERM for a kernel thread. Caller holds
- * tasklist_lock (t cannot be reaped meanwhile).
+ * hart running it (si_code SI_KERNEL). 0, or -EPERM for a kernel thread.
+ * Caller holds tasklist_lock (t cannot be reaped meanwhile).
  */
 int signal_send_locked(struct task *t, int sig);
 /* The same for every process in group pgid: 0, or -ESRCH when none is. */
 int signal_send_pgrp(int pgid, int sig);
-/* A signal waits for t: interruptible sleeps end with -EINTR. */
+/*
+ * A signal waits for t that it has not blocked: interruptible sleeps end
+ * (with -ERESTARTSYS, or -EINTR where a call must not restart), and
+ * schedule() does not put t to sleep meanwhile.
+ */
 bool signal_pending(struct task *t);
+
+/* process_exit(), under tasklist_lock: SIGCHLD to the parent. */
+void signal_child_exit_locked(struct task *child);
+/* fork: the child gets the parent's handlers and blocked mask. */
+void signal_fork(struct task *child, struct task *parent);
+/* execve: caught signals go back to SIG_DFL; tramp is the new trampoline. */
+void signal_exec(struct task *t, unsigned long tramp);
+
+/*
+ * A fault in user mode (current task): true when a handler is installed
+ * and sig is not blocked, and the signal is now queued with code and
+ * addr; false means the fault kills the task.
+ */
+bool signal_fault(int sig, int code, unsigned long addr);
+
+/*
+ * Arch delivery (current task). signal_get() returns the next signal to
+ * run a handler for, with its action and info (SA_RESETHAND applied), or
+ * 0; default actions (ignore, stop, terminate) happen inside, so it may
+ * not return. After pushing a frame, signal_handler_started() blocks the
+ * handler's mask. The frame holds the mask signal_frame_mask() returns.
+ */
+int signal_get(struct k_sigaction *ka, struct k_siginfo *info);
+sigset_t signal_frame_mask(void);
+void signal_handler_started(int sig, const struct k_sigaction *ka);
+/* No handler ran: rt_sigsuspend's saved mask comes back. */
+void signal_restore_saved_mask(void);
+/* rt_sigreturn: the mask from the frame. */
+void signal_set_blocked(sigset_t set);
+
+/* Arch: delivery on the way back to user mode, and the trampoline page. */
+bool signal_work_pending(struct pt_regs *regs);
+void do_signal(struct pt_regs *regs);
+struct mm;
+long sigtramp_map(struct mm *mm);
 
 #endif

@@ -24,6 +24,11 @@ void timer_interrupt(void);
 
 /* Sleep with the hart in wfi until ms milliseconds have passed. */
 void msleep(unsigned int ms);
+/*
+ * A task sleeps for ticks (time CSR units) or until a signal is pending;
+ * returns the ticks left (0: slept them all).
+ */
+u64 sleep_interruptible(u64 ticks);
 /* Busy-wait; for short waits and where sleeping is not possible. */
 void udelay(unsigned int us);
 

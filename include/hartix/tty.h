@@ -19,7 +19,7 @@ void tty_receive_char(char c);
 int tty_read_char(void);
 
 /*
- * Sleeps until a byte is queued (0) or the task is being killed (-EINTR).
+ * Sleeps until a byte is queued (0) or a signal is pending (-ERESTARTSYS).
  * Task context only.
  */
 int tty_wait_input(void);

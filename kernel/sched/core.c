@@ -4,6 +4,7 @@
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
+#include <hartix/signal.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
 #include <hartix/vmalloc.h>
@@ -125,6 +126,22 @@ void schedule(void)
 	unsigned long flags = local_irq_save();
 
 	WRITE_ONCE(cpu->need_resched, false);
+	/*
+	 * Linux's signal_pending_state(): a task going to sleep with a signal
+	 * pending stays awake, so every sleep of a user task is interruptible
+	 * (sleeps recheck their condition). The fence pairs with the sender's
+	 * (kernel/signal.c): it sees the sleep, or we see the signal.
+	 */
+	if (prev->state == TASK_SLEEPING) {
+		enum task_state sleeping = TASK_SLEEPING;
+
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (signal_pending(prev))
+			__atomic_compare_exchange_n(&prev->state, &sleeping,
+						    TASK_RUNNING, false,
+						    __ATOMIC_ACQ_REL,
+						    __ATOMIC_ACQUIRE);
+	}
 	spin_lock(&rq->lock);
 	if (prev->state == TASK_RUNNING && prev != cpu->idle &&
 	    cpumask_test(&prev->cpus_allowed, cpu->id)) {
@@ -160,6 +177,7 @@ void schedule(void)
 	cpu->stack_hi = next->kstack + next->kstack_size;
 	if (next->mm != prev->mm)
 		mm_activate(next->mm);
+	fpu_switch(prev, next);
 	prev = __switch_to(prev, next);
 	/* Back in this task (maybe on another hart): finish the switch. */
 	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
@@ -280,9 +298,9 @@ void task_exit(int code)
 {
 	struct task *t = current_task();
 
+	t->exit_code = code; /* for the parent's SIGCHLD */
 	process_exit(t);
 	local_irq_disable();
-	t->exit_code = code;
 	__atomic_store_n(&t->state, TASK_ZOMBIE, __ATOMIC_RELEASE);
 	schedule();
 	BUG(); /* a zombie is never picked again */
@@ -315,38 +333,49 @@ int task_reap(struct task *t)
 	return code;
 }
 
+/* wq->lock held: takes t off the queue if it is still on it. */
+static void wait_unlink(struct wait_queue *wq, struct task *t)
+{
+	struct task **p;
+
+	for (p = &wq->head; *p; p = &(*p)->wait_next)
+		if (*p == t) {
+			*p = t->wait_next;
+			return;
+		}
+}
+
 void wait_event(struct wait_queue *wq, bool (*cond)(void *arg), void *arg)
 {
 	struct task *t = current_task();
-	unsigned long flags;
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
 
-	for (;;) {
-		flags = spin_lock_irqsave(&wq->lock);
-		if (cond(arg)) {
-			spin_unlock_irqrestore(&wq->lock, flags);
-			return;
-		}
+	while (!cond(arg)) {
 		t->state = TASK_SLEEPING;
 		t->wait_next = wq->head;
 		wq->head = t;
 		spin_unlock_irqrestore(&wq->lock, flags);
 		schedule();
+		flags = spin_lock_irqsave(&wq->lock);
+		/* Woken by a signal, not wake_up(): still queued. */
+		wait_unlink(wq, t);
 	}
+	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
+/*
+ * Under the lock: a task a signal woke may run meanwhile, but it takes the
+ * lock to leave the queue, so its wait_next stays put while we walk.
+ */
 void wake_up(struct wait_queue *wq)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
-	struct task *t = wq->head;
+	struct task *t;
 
+	for (t = wq->head; t; t = t->wait_next)
+		wake_up_task(t);
 	wq->head = NULL;
 	spin_unlock_irqrestore(&wq->lock, flags);
-	while (t) {
-		struct task *next = t->wait_next;
-
-		wake_up_task(t);
-		t = next;
-	}
 }
 
 bool wake_up_task(struct task *t)

@@ -658,6 +658,13 @@ def phase_user(r):
                "ok: a memory hog is stopped", "ok: memory is back",
                "ok: every hart runs user work"],
               status=None, smp=4)
+    # Signals and FP state on one hart and on four (migration, IPIs).
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/signal-test-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/signal_test -- %s" % token,
+                  ["signal_test: 48 passed, 0 failed, token %s" % token],
+                  smp=smp)
     user_boot(r, "user/syscalls-more", image,
               "loglevel=4 init=/tests/syscalls_more",
               ["syscalls_more: 13 passed, 0 failed"])

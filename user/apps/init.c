@@ -12,7 +12,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "sh_sys.h"
+#include <signal.h>
 
 int main(int argc, char **argv)
 {

@@ -14,7 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "sh_sys.h"
+#include <signal.h>
 
 #define MAX_LINE	4096
 #define MAX_JOBS	32

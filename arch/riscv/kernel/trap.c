@@ -6,6 +6,7 @@
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
+#include <hartix/signal.h>
 #include <hartix/smp.h>
 #include <hartix/sprintf.h>
 #include <hartix/timer.h>
@@ -23,6 +24,7 @@ void do_trap(struct pt_regs *regs);
 /* entry.S uses these offsets; keep them honest. */
 BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, epc) != PT_EPC);
 BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, t6) != PT_REG(31));
+BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, orig_a0) != 35 * 8);
 BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, status) != PT_STATUS);
 BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, cause) != PT_CAUSE);
 BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, tval) != PT_TVAL);
@@ -184,9 +186,50 @@ static bool spurious_kernel_fault(struct pt_regs *regs)
 	return true;
 }
 
+/* SEGV_ACCERR if a region is there (it forbids the access), else SEGV_MAPERR. */
+static int segv_code(struct mm *mm, unsigned long addr)
+{
+	bool mapped;
+
+	spin_lock(&mm->lock);
+	mapped = vma_find(&mm->vmas, addr) != NULL;
+	spin_unlock(&mm->lock);
+	return mapped ? SEGV_ACCERR : SEGV_MAPERR;
+}
+
+/* To the handler if the task has one for sig, not blocked; else the kill line. */
+static void user_fault(struct pt_regs *regs, const char *what, int sig,
+		       int code, unsigned long addr)
+{
+	if (!signal_fault(sig, code, addr))
+		user_fault_kill(regs, what, sig);
+}
+
+static void handle_user_exception(struct pt_regs *regs, unsigned long cause)
+{
+	const char *what = exception_name(cause);
+
+	switch (cause) {
+	case EXC_ILLEGAL_INST:
+		user_fault(regs, what, SIGILL, ILL_ILLOPC, regs->epc);
+		break;
+	case EXC_BREAKPOINT:
+		user_fault(regs, what, SIGTRAP, TRAP_BRKPT, regs->epc);
+		break;
+	case EXC_LOAD_ACCESS:
+	case EXC_STORE_ACCESS:
+	case EXC_INST_ACCESS:
+		user_fault(regs, what, SIGSEGV, SEGV_ACCERR, regs->tval);
+		break;
+	default: /* misaligned */
+		user_fault(regs, what, SIGBUS, BUS_ADRALN, regs->tval);
+	}
+}
+
 static void handle_user_trap(struct pt_regs *regs)
 {
 	unsigned long cause = regs->cause;
+	struct mm *mm = current_task()->mm;
 	enum fault_access acc;
 
 	if (cause & CAUSE_IRQ_FLAG) {
@@ -199,24 +242,28 @@ static void handle_user_trap(struct pt_regs *regs)
 	} else if (fault_access(cause, &acc)) {
 		this_cpu()->page_faults++;
 		local_irq_enable();
-		if (handle_mm_fault(current_task()->mm, regs->tval, acc))
-			user_fault_kill(regs, exception_name(cause), SIGSEGV);
+		if (handle_mm_fault(mm, regs->tval, acc))
+			user_fault(regs, exception_name(cause), SIGSEGV,
+				   segv_code(mm, regs->tval), regs->tval);
 	} else {
-		user_fault_kill(regs, exception_name(cause),
-				cause == EXC_ILLEGAL_INST ? SIGILL :
-				cause == EXC_BREAKPOINT ? SIGTRAP :
-				cause == EXC_LOAD_ACCESS || cause == EXC_STORE_ACCESS ||
-				cause == EXC_INST_ACCESS ? SIGSEGV : SIGBUS);
+		local_irq_enable();
+		handle_user_exception(regs, cause);
 	}
-	/* On the way back to user mode: the preemption point, and kill(). */
+	/*
+	 * On the way back to user mode, on whichever hart runs the task now:
+	 * the preemption point, then signals. The last check is made with
+	 * interrupts off, so a signal sent later interrupts the user code.
+	 */
 	for (;;) {
-		int sig = READ_ONCE(current_task()->pending_kill);
-
-		if (sig)
-			task_exit(sig);
-		if (!READ_ONCE(this_cpu()->need_resched))
+		local_irq_disable();
+		if (READ_ONCE(this_cpu()->need_resched)) {
+			schedule();
+			continue;
+		}
+		if (!signal_work_pending(regs))
 			break;
-		schedule();
+		local_irq_enable();
+		do_signal(regs);
 	}
 }
 

@@ -14,6 +14,7 @@ struct pt_regs {
 	unsigned long s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
 	unsigned long t3, t4, t5, t6;
 	unsigned long status, cause, tval;
+	unsigned long orig_a0; /* a system call's first argument, for restarts */
 };
 
 /* Register i (1..31) of the frame, in ISA numbering; epc sits in slot 0. */

@@ -1,0 +1,517 @@
+/* POSIX signals: sending, masks, handlers, default actions, kill and the process-group calls. */
+#include <hartix/errno.h>
+#include <hartix/exec.h>
+#include <hartix/kernel.h>
+#include <hartix/sched.h>
+#include <hartix/signal.h>
+#include <hartix/smp.h>
+#include <hartix/string.h>
+#include <hartix/syscalls.h>
+#include <hartix/uaccess.h>
+
+/*
+ * Each task's sig.lock protects its struct sig_state (signal_types.h).
+ * Senders hold tasklist_lock, so the target cannot be reaped meanwhile.
+ * A sender sets the pending bit, then wakes the target; a sleeper marks
+ * itself asleep, then schedule() looks at the pending bits: with a full
+ * fence on both sides one of the two sees the other (see schedule()).
+ * Signals do not queue: a second one of a pending number is merged, and
+ * the first one's siginfo is kept.
+ */
+
+/* Default action ignore: never queued while neither blocked nor caught. */
+#define SIG_DFL_IGNORE (sigmask(SIGCHLD) | sigmask(SIGURG) | \
+			sigmask(SIGWINCH) | sigmask(SIGCONT))
+/* Default action stop. */
+#define SIG_DFL_STOP (sigmask(SIGSTOP) | sigmask(SIGTSTP) | \
+		      sigmask(SIGTTIN) | sigmask(SIGTTOU))
+/* Synchronous (faults): delivered before the others, as Linux does. */
+#define SIG_SYNCHRONOUS (sigmask(SIGSEGV) | sigmask(SIGBUS) | \
+			 sigmask(SIGILL) | sigmask(SIGTRAP) | \
+			 sigmask(SIGFPE) | sigmask(SIGSYS))
+
+static bool valid_signal(int sig)
+{
+	return sig >= 1 && sig < _NSIG;
+}
+
+/* t->sig.lock held: would sig be thrown away on delivery right now? */
+static bool sig_ignored(struct task *t, int sig)
+{
+	unsigned long h = t->sig.action[sig - 1].handler;
+
+	if (t->sig.blocked & sigmask(sig))
+		return false; /* the handler may change before it is unblocked */
+	return h == SIG_IGN || (h == SIG_DFL && (SIG_DFL_IGNORE & sigmask(sig)));
+}
+
+bool signal_pending(struct task *t)
+{
+	sigset_t set = READ_ONCE(t->sig.pending) & ~READ_ONCE(t->sig.blocked);
+
+	/* A stopped task waits for SIGCONT; only SIGKILL interrupts that. */
+	if (READ_ONCE(t->sig.stopped))
+		set &= sigmask(SIGKILL);
+	return set != 0;
+}
+
+/* Caller holds tasklist_lock. */
+static int send_info_locked(struct task *t, int sig, const struct k_siginfo *info)
+{
+	unsigned long flags;
+	bool wake = false;
+
+	if (!t->mm)
+		return -EPERM; /* kernel threads take no signals */
+	if (READ_ONCE(t->state) == TASK_ZOMBIE)
+		return 0;
+	flags = spin_lock_irqsave(&t->sig.lock);
+	if (sig == SIGCONT) {
+		/* Continues the task even when SIGCONT itself is ignored. */
+		t->sig.pending &= ~SIG_DFL_STOP;
+		wake = t->sig.stopped;
+		WRITE_ONCE(t->sig.stopped, false);
+	} else if (SIG_DFL_STOP & sigmask(sig)) {
+		t->sig.pending &= ~sigmask(SIGCONT);
+	}
+	if (!sig_ignored(t, sig)) {
+		if (!(t->sig.pending & sigmask(sig)))
+			t->sig.info[sig - 1] = *info;
+		WRITE_ONCE(t->sig.pending, t->sig.pending | sigmask(sig));
+		wake |= signal_pending(t);
+	}
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	if (wake) {
+		/* Pairs with the fence in schedule(): see the comment on top. */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		/* Asleep: wake it; in user mode on another hart: interrupt it. */
+		wake_up_task(t);
+		if (t->cpu != smp_processor_id())
+			smp_send_reschedule(t->cpu);
+	}
+	return 0;
+}
+
+int signal_send_locked(struct task *t, int sig)
+{
+	struct k_siginfo info = { .code = SI_KERNEL };
+
+	return send_info_locked(t, sig, &info);
+}
+
+/* kill() to every task match() accepts: 0, or -ESRCH when none. */
+static int send_matching(bool (*match)(struct task *t, int arg), int arg,
+			 int sig, const struct k_siginfo *info)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int err = -ESRCH, e;
+	struct task *t;
+
+	for (t = all_tasks; t; t = t->all_next) {
+		if (!t->mm || !match(t, arg))
+			continue;
+		e = sig ? send_info_locked(t, sig, info) : 0;
+		if (err == -ESRCH || !e)
+			err = e;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
+static bool in_group(struct task *t, int pgid)
+{
+	return t->pgid == pgid;
+}
+
+int signal_send_pgrp(int pgid, int sig)
+{
+	struct k_siginfo info = { .code = SI_KERNEL };
+
+	return send_matching(in_group, pgid, sig, &info);
+}
+
+void signal_child_exit_locked(struct task *child)
+{
+	int code = child->exit_code;
+	struct k_siginfo info = {
+		.code = WIFSIGNALED(code) ? CLD_KILLED : CLD_EXITED,
+		.pid = child->pid,
+		.status = WIFSIGNALED(code) ? WTERMSIG(code) : WEXITSTATUS(code),
+	};
+
+	send_info_locked(child->parent, SIGCHLD, &info);
+}
+
+void signal_fork(struct task *child, struct task *parent)
+{
+	unsigned long flags = spin_lock_irqsave(&parent->sig.lock);
+
+	child->sig.blocked = parent->sig.blocked;
+	memcpy(child->sig.action, parent->sig.action, sizeof(child->sig.action));
+	child->sig.tramp = parent->sig.tramp;
+	spin_unlock_irqrestore(&parent->sig.lock, flags);
+}
+
+void signal_exec(struct task *t, unsigned long tramp)
+{
+	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+	int i;
+
+	for (i = 0; i < _NSIG - 1; i++) {
+		struct k_sigaction *ka = &t->sig.action[i];
+
+		if (ka->handler != SIG_IGN)
+			*ka = (struct k_sigaction){ .handler = SIG_DFL };
+	}
+	t->sig.tramp = tramp;
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+}
+
+bool signal_fault(int sig, int code, unsigned long addr)
+{
+	struct task *t = current_task();
+	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+	unsigned long h = t->sig.action[sig - 1].handler;
+	bool caught = h != SIG_DFL && h != SIG_IGN &&
+		      !(t->sig.blocked & sigmask(sig));
+
+	if (caught) {
+		t->sig.info[sig - 1] = (struct k_siginfo){ .code = code,
+							    .addr = addr };
+		WRITE_ONCE(t->sig.pending, t->sig.pending | sigmask(sig));
+	}
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	return caught;
+}
+
+/* Default action stop: sleeps until SIGCONT clears stopped or SIGKILL comes. */
+static void do_stop(struct task *t, unsigned long *flags)
+{
+	WRITE_ONCE(t->sig.stopped, true);
+	while (t->sig.stopped && !(t->sig.pending & sigmask(SIGKILL))) {
+		/* Under sig.lock, which the sender of SIGCONT takes first. */
+		t->state = TASK_SLEEPING;
+		spin_unlock_irqrestore(&t->sig.lock, *flags);
+		schedule();
+		*flags = spin_lock_irqsave(&t->sig.lock);
+	}
+	WRITE_ONCE(t->sig.stopped, false);
+}
+
+int signal_get(struct k_sigaction *ka, struct k_siginfo *info)
+{
+	struct task *t = current_task();
+	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+	sigset_t set;
+	int sig;
+
+	for (;;) {
+		set = t->sig.pending & ~t->sig.blocked;
+		if (!set)
+			break;
+		if (set & SIG_SYNCHRONOUS)
+			set &= SIG_SYNCHRONOUS;
+		for (sig = 1; !(set & sigmask(sig)); sig++)
+			; /* the lowest number first (no libgcc for ctz) */
+		WRITE_ONCE(t->sig.pending, t->sig.pending & ~sigmask(sig));
+		*info = t->sig.info[sig - 1];
+		*ka = t->sig.action[sig - 1];
+		if (ka->handler == SIG_IGN)
+			continue;
+		if (ka->handler != SIG_DFL) {
+			if (ka->flags & SA_RESETHAND)
+				t->sig.action[sig - 1].handler = SIG_DFL;
+			spin_unlock_irqrestore(&t->sig.lock, flags);
+			return sig;
+		}
+		if (SIG_DFL_IGNORE & sigmask(sig))
+			continue;
+		if (SIG_DFL_STOP & sigmask(sig)) {
+			do_stop(t, &flags);
+			continue;
+		}
+		spin_unlock_irqrestore(&t->sig.lock, flags);
+		task_exit(sig); /* terminate: wait status says "killed by sig" */
+	}
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	return 0;
+}
+
+sigset_t signal_frame_mask(void)
+{
+	struct task *t = current_task();
+	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+	sigset_t set = t->sig.restore_blocked ? t->sig.saved_blocked :
+						t->sig.blocked;
+
+	t->sig.restore_blocked = false;
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	return set;
+}
+
+void signal_set_blocked(sigset_t set)
+{
+	struct task *t = current_task();
+	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+
+	WRITE_ONCE(t->sig.blocked, set & ~SIG_KERNEL_ONLY);
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+}
+
+void signal_handler_started(int sig, const struct k_sigaction *ka)
+{
+	struct task *t = current_task();
+	sigset_t add = ka->mask | (ka->flags & SA_NODEFER ? 0 : sigmask(sig));
+
+	signal_set_blocked(t->sig.blocked | add);
+}
+
+void signal_restore_saved_mask(void)
+{
+	struct task *t = current_task();
+
+	if (t->sig.restore_blocked) {
+		t->sig.restore_blocked = false;
+		signal_set_blocked(t->sig.saved_blocked);
+	}
+}
+
+/* The system calls. */
+
+SYSCALL_DEFINE4(rt_sigaction, int, sig, unsigned long, uact,
+		unsigned long, uoact, unsigned long, sigsetsize)
+{
+	struct task *t = current_task();
+	struct k_sigaction act, old;
+	unsigned long flags;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (uact && copy_from_user(&act, (const void *)uact, sizeof(act)))
+		return -EFAULT;
+	if (!valid_signal(sig) || (uact && (SIG_KERNEL_ONLY & sigmask(sig))))
+		return -EINVAL;
+	flags = spin_lock_irqsave(&t->sig.lock);
+	old = t->sig.action[sig - 1];
+	if (uact) {
+		act.mask &= ~SIG_KERNEL_ONLY;
+		t->sig.action[sig - 1] = act;
+		/* POSIX: setting "ignore" discards a pending one. */
+		if (act.handler == SIG_IGN ||
+		    (act.handler == SIG_DFL && (SIG_DFL_IGNORE & sigmask(sig))))
+			WRITE_ONCE(t->sig.pending,
+				   t->sig.pending & ~sigmask(sig));
+	}
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	if (uoact && copy_to_user((void *)uoact, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, unsigned long, uset,
+		unsigned long, uoset, unsigned long, sigsetsize)
+{
+	struct task *t = current_task();
+	sigset_t old = t->sig.blocked, set;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (uset) {
+		if (copy_from_user(&set, (const void *)uset, sizeof(set)))
+			return -EFAULT;
+		switch (how) {
+		case SIG_BLOCK:
+			set |= old;
+			break;
+		case SIG_UNBLOCK:
+			set = old & ~set;
+			break;
+		case SIG_SETMASK:
+			break;
+		default:
+			return -EINVAL;
+		}
+		/* Newly unblocked ones are delivered on the way out. */
+		signal_set_blocked(set);
+	}
+	if (uoset && copy_to_user((void *)uoset, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE2(rt_sigpending, unsigned long, uset, unsigned long, sigsetsize)
+{
+	struct task *t = current_task();
+	sigset_t set = READ_ONCE(t->sig.pending) & t->sig.blocked;
+
+	if (sigsetsize > sizeof(set))
+		return -EINVAL;
+	return copy_to_user((void *)uset, &set, sigsetsize) ? -EFAULT : 0;
+}
+
+/* Waits for a signal with the given mask; the old mask returns after its handler. */
+SYSCALL_DEFINE2(rt_sigsuspend, unsigned long, uset, unsigned long, sigsetsize)
+{
+	struct task *t = current_task();
+	sigset_t set;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&set, (const void *)uset, sizeof(set)))
+		return -EFAULT;
+	t->sig.saved_blocked = t->sig.blocked;
+	t->sig.restore_blocked = true;
+	signal_set_blocked(set);
+	while (!signal_pending(t)) {
+		/* schedule() keeps us running if a signal came meanwhile. */
+		t->state = TASK_SLEEPING;
+		schedule();
+	}
+	return -ERESTARTNOHAND;
+}
+
+static bool any_process(struct task *t, int self)
+{
+	return t->pid != 1 && t->pid != self;
+}
+
+/* kill(): pid > 0 one process, 0 the caller's group, -1 all, < -1 group -pid. */
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
+{
+	struct task *self = current_task();
+	struct k_siginfo info = { .code = SI_USER, .pid = self->pid };
+	unsigned long flags;
+	struct task *t;
+	int err = 0;
+
+	if (sig < 0 || sig >= _NSIG)
+		return -EINVAL;
+	if (pid == -1)
+		return send_matching(any_process, self->pid, sig, &info);
+	if (pid <= 0) {
+		if (pid == -2147483647 - 1)
+			return -ESRCH; /* Linux: -INT_MIN is no group */
+		return send_matching(in_group, pid ? -pid : self->pgid, sig,
+				     &info);
+	}
+	flags = spin_lock_irqsave(&tasklist_lock);
+	t = find_task(pid);
+	if (!t)
+		err = -ESRCH;
+	else if (!t->mm)
+		err = -EPERM;
+	else if (sig)
+		err = send_info_locked(t, sig, &info);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
+/* One thread; each process has a single one, whose tid is its pid. */
+static long send_tid(int tgid, int tid, int sig)
+{
+	struct k_siginfo info = { .code = SI_TKILL, .pid = current_task()->pid };
+	unsigned long flags;
+	struct task *t;
+	long err = 0;
+
+	if (tid <= 0 || sig < 0 || sig >= _NSIG)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&tasklist_lock);
+	t = find_task(tid);
+	if (!t || (tgid > 0 && t->pid != tgid) ||
+	    READ_ONCE(t->state) == TASK_ZOMBIE)
+		err = -ESRCH;
+	else if (!t->mm)
+		err = -EPERM;
+	else if (sig)
+		err = send_info_locked(t, sig, &info);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
+SYSCALL_DEFINE2(tkill, int, tid, int, sig)
+{
+	return send_tid(0, tid, sig);
+}
+
+SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
+{
+	if (tgid <= 0)
+		return -EINVAL;
+	return send_tid(tgid, tid, sig);
+}
+
+/* Process groups and sessions, all under tasklist_lock. */
+
+static bool group_in_session(int pgid, int sid)
+{
+	struct task *t;
+
+	for (t = all_tasks; t; t = t->all_next)
+		if (t->mm && t->pgid == pgid && t->sid == sid)
+			return true;
+	return false;
+}
+
+SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
+{
+	struct task *self = current_task(), *t;
+	unsigned long flags;
+	long err = 0;
+
+	if (!pid)
+		pid = self->pid;
+	if (!pgid)
+		pgid = pid;
+	if (pgid < 0)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&tasklist_lock);
+	t = find_task(pid);
+	if (!t || !t->mm || (t != self && t->parent != self))
+		err = -ESRCH;
+	else if (t->sid != self->sid || t->sid == t->pid)
+		err = -EPERM; /* another session's, or a session leader */
+	else if (pgid != pid && !group_in_session(pgid, self->sid))
+		err = -EPERM;
+	else
+		t->pgid = pgid;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
+/* getpgid/getsid: pid 0 is the caller. */
+static long get_id(int pid, bool sid)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = pid ? find_task(pid) : current_task();
+	long ret = !t || !t->mm ? -ESRCH : sid ? t->sid : t->pgid;
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
+}
+
+SYSCALL_DEFINE1(getpgid, int, pid)
+{
+	return get_id(pid, false);
+}
+
+SYSCALL_DEFINE1(getsid, int, pid)
+{
+	return get_id(pid, true);
+}
+
+SYSCALL_DEFINE0(setsid)
+{
+	struct task *self = current_task(), *t;
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	long ret = self->pid;
+
+	/* A group with our pid as its id exists (we lead it, or did). */
+	for (t = all_tasks; t; t = t->all_next)
+		if (t->mm && t->pgid == self->pid)
+			ret = -EPERM;
+	if (ret > 0)
+		self->sid = self->pgid = self->pid;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
+}
