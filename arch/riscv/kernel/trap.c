@@ -115,6 +115,7 @@ static void handle_interrupt(struct pt_regs *regs, unsigned long irq)
 
 	switch (irq) {
 	case IRQ_S_TIMER:
+		cpu->timer_irqs++;
 		cpu->tick_from_user = !(regs->status & SR_SPP);
 		timer_interrupt();
 		return;
@@ -201,6 +202,7 @@ static void handle_user_trap(struct pt_regs *regs)
 		local_irq_enable();
 		if (handle_mm_fault(current_task()->mm, regs->tval, acc))
 			user_fault_kill(regs, exception_name(cause), SIGSEGV);
+		current_task()->min_flt++;
 	} else {
 		user_fault_kill(regs, exception_name(cause),
 				cause == EXC_ILLEGAL_INST ? SIGILL :
