@@ -21,7 +21,7 @@ python=/usr/bin/python3
 qemu=qemu-riscv64
 timeout_s=60
 
-apps="hello power store_fault sret_in_user csr_read"
+apps="hello power store_fault sret_in_user csr_read ps top free"
 tests="hello_token syscall_errno libc_selftest"
 
 command -v $qemu >/dev/null 2>&1 || {
@@ -132,6 +132,39 @@ done
 grep -qx 'Test power OK!' out.txt || ok=1
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/power
+
+# The /proc readers against the host's /proc and its procps.
+run out.txt "$user/apps/ps"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+[ "$(head -1 out.txt)" = "  PID TTY          TIME CMD" ] || ok=1
+# pid 1 is there with the name and terminal procps gives it.
+want=$(ps -e 2>/dev/null | awk '$1 == 1 { print $1, $2, $4 }')
+got=$(awk '$1 == 1 { print $1, $2, $4 }' out.txt)
+[ -z "$want" ] || [ "$want" = "$got" ] || { echo "# pid 1: '$got', procps: '$want'"; ok=1; }
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/ps
+
+run out.txt "$user/apps/free"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+want=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+[ "$(awk '$1 == "Mem:" { print $2 }' out.txt)" = "$want" ] || ok=1
+if command -v free >/dev/null 2>&1; then
+	[ "$(head -1 out.txt)" = "$(free | head -1)" ] || { echo "# header differs from procps"; ok=1; }
+fi
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/free
+
+run out.txt "$user/apps/top" -b -n 1 -d 0.2
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+ncpu=$(grep -c '^cpu[0-9]' /proc/stat)
+[ "$(grep -c '^%Cpu[0-9]' out.txt)" = "$ncpu" ] || { echo "# not $ncpu %CpuN lines"; ok=1; }
+grep -q '^Tasks: ' out.txt || ok=1
+grep -qE '^ +1 root ' out.txt || ok=1
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/top
 
 # check_killed NAME SIGNAL-NUMBER SIGNAL-NAME: dies by that signal, after
 # its messages and without the "FAIL" line it prints if it survives.

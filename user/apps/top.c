@@ -101,7 +101,7 @@ static void cpu_line(const char *name, const struct cpu_times *a,
 	unsigned long long total = cpu_total(b) - cpu_total(a);
 	char us[16], sy[16], ni[16], id[16], wa[16], hi[16], si[16], st[16];
 
-	printf("%s: %4s us, %4s sy, %4s ni, %4s id, %4s wa, %4s hi, %4s si, %4s st\n",
+	printf("%s:%5s us,%5s sy,%5s ni,%5s id,%5s wa,%5s hi,%5s si,%5s st\n",
 	       name, tenths(pct10(b->user - a->user, total), us, 16),
 	       tenths(pct10(b->system - a->system, total), sy, 16),
 	       tenths(pct10(b->nice - a->nice, total), ni, 16),

@@ -336,6 +336,8 @@ static int system_files(void)
 		l--;
 	check(ok && l && strtoull(strchr(l, ':') + 1, NULL, 10) > 0,
 	      "interrupts: the timer (counting), ttyS0 and IPI lines");
+	/* For the log. */
+	printf("%s%s", irqs ? irqs : "", cpuinfo ? cpuinfo : "");
 	free(cpuinfo);
 	free(irqs);
 	free(stat1);
