@@ -571,7 +571,7 @@ def phase_user(r):
                   "loglevel=4 init=/tests/proc_fs_test -- %s" % token,
                   ["proc_fs_test: cpus %d" % smp,
                    "  PID TTY          TIME CMD",
-                   "%%Cpu%d  : " % (smp - 1),
+                   "%%Cpu%d  :" % (smp - 1),
                    "proc_fs_test: 30 passed, 0 failed, token %s" % token],
                   smp=smp)
     # A static binary from the Linux toolchain, passed by the boot loader.

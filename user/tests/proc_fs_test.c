@@ -369,9 +369,9 @@ static char *run(char *const argv[])
 static void tools(int ncpu)
 {
 	static char *ps_argv[] = { "/bin/ps", NULL };
-	static char *free_argv[] = { "/bin/free", NULL };
-	static char *freem_argv[] = { "/bin/free", "-m", NULL };
-	static char *top_argv[] = { "/bin/top", "-b", "-n", "1", "-d", "0.5", NULL };
+	static char *free_argv[] = { "/usr/bin/free", NULL };
+	static char *freem_argv[] = { "/usr/bin/free", "-m", NULL };
+	static char *top_argv[] = { "/usr/bin/top", "-b", "-n", "1", "-d", "0.5", NULL };
 	char *out, *mem = proc_read_file("/proc/meminfo", NULL), want[64], *l;
 	long long total = mem ? proc_field(mem, "MemTotal") : -1;
 
@@ -394,7 +394,7 @@ static void tools(int ncpu)
 	check(out && strstr(out, want), "free -m: in MiB");
 	free(out);
 	out = run(top_argv);
-	snprintf(want, sizeof(want), "%%Cpu%-3d: ", ncpu - 1);
+	snprintf(want, sizeof(want), "%%Cpu%-3d:", ncpu - 1);
 	check(out && strstr(out, "\nTasks: ") && strstr(out, want) &&
 	      strstr(out, " top\n") && strstr(out, " proc_fs_test\n"),
 	      "top -b -n 1: a line per hart, itself and this test");
