@@ -21,12 +21,13 @@ python=/usr/bin/python3
 qemu=qemu-riscv64
 timeout_s=60
 
-apps="hello power store_fault sret_in_user csr_read ps top free"
+apps="hello power store_fault sret_in_user csr_read ps"
+usr_apps="top free" # in /usr/bin
 tests="hello_token syscall_errno libc_selftest"
 
 command -v $qemu >/dev/null 2>&1 || {
 	echo "Bail out! $qemu not found: apt-get install qemu-user"; exit 1; }
-for b in $apps; do
+for b in $apps $usr_apps; do
 	[ -x "$user/apps/$b" ] || { echo "Bail out! no $user/apps/$b: make O=$objtree user"; exit 1; }
 done
 for b in $tests; do
@@ -97,7 +98,7 @@ check_elf() {
 	return $ok
 }
 
-for b in $apps; do
+for b in $apps $usr_apps; do
 	check_elf "$user/apps/$b"
 	result $? "elf/$b"
 done
@@ -228,15 +229,16 @@ list=$user/initramfs.list
 if [ -f "$cpio_file" ] && $python "$srctree/tools/build/gen_initramfs.py" \
 		--list "$cpio_file" >listing.txt 2>&1; then
 	ok=0
-	want="bin tests init"
+	want="bin tests usr usr/bin init"
 	for b in $apps; do want="$want bin/$b"; done
+	for b in $usr_apps; do want="$want usr/bin/$b"; done
 	for b in $tests; do want="$want tests/$b"; done
 	for e in $want; do
 		awk -v e="$e" '$4 == e { f = 1 } END { exit !f }' listing.txt ||
 			{ echo "# $e missing"; ok=1; }
 	done
-	awk '$4 == "bin" || $4 == "tests" { if ($1 != "040755") bad = 1 }
-	     $4 != "bin" && $4 != "tests" { if ($1 != "100755") bad = 1 }
+	awk '$4 ~ /^(bin|tests|usr|usr\/bin)$/ { if ($1 != "040755") bad = 1; next }
+	     { if ($1 != "100755") bad = 1 }
 	     END { exit bad }' listing.txt || { echo "# wrong modes"; ok=1; }
 	[ $ok = 0 ] || diag listing.txt
 else
@@ -252,6 +254,7 @@ else
 	mkdir x && (cd x && cpio -idm --quiet <"$cpio_file") >cpio.txt 2>&1
 	ok=$?
 	for b in $apps; do cmp -s "x/bin/$b" "$user/apps/$b" || { echo "# bin/$b differs"; ok=1; }; done
+	for b in $usr_apps; do cmp -s "x/usr/bin/$b" "$user/apps/$b" || { echo "# usr/bin/$b differs"; ok=1; }; done
 	for b in $tests; do cmp -s "x/tests/$b" "$user/tests/$b" || { echo "# tests/$b differs"; ok=1; }; done
 	cmp -s x/init "$user/apps/hello" || { echo "# init is not hello"; ok=1; }
 	[ $ok = 0 ] || diag cpio.txt
