@@ -229,6 +229,8 @@ static void file_put(struct file *f)
 
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (f->ops->release)
+		f->ops->release(f);
 	flags = fs_lock_irqsave();
 	inode_put(f->inode);
 	fs_unlock_irqrestore(flags);
@@ -238,6 +240,8 @@ static void file_put(struct file *f)
 /* Caller holds fs_lock; the file holds a reference to ino. */
 static const struct file_operations *inode_fops(struct inode *ino)
 {
+	if (ino->fop)
+		return ino->fop;
 	if (S_ISREG(ino->mode))
 		return &reg_fops;
 	if (S_ISDIR(ino->mode))
@@ -465,6 +469,15 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		goto out_free;
 	f->refs = 1;
 	f->flags = (unsigned int)flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
+	if (f->ops->open) {
+		ret = f->ops->open(f);
+		if (ret) {
+			irq = fs_lock_irqsave();
+			inode_put(ino);
+			fs_unlock_irqrestore(irq);
+			goto out_free;
+		}
+	}
 	fs->fd[fd] = f;
 	fs->cloexec[fd] = !!(flags & O_CLOEXEC);
 	kfree(path);
@@ -599,6 +612,30 @@ static u8 dtype(u32 mode)
 	}
 }
 
+/*
+ * Caller holds fs_lock. Entry *idx of dir, or the next one there is
+ * (/proc skips the pids that are gone); *idx becomes its position.
+ */
+static bool dir_entry(struct inode *dir, u64 *idx, char *buf,
+		      const char **name, size_t *len, unsigned long *d_ino,
+		      u32 *mode)
+{
+	struct inode *ino;
+
+	if (dir->iop) {
+		if (!dir->iop->readdir(dir, idx, buf, d_ino, mode))
+			return false;
+		*name = buf;
+		*len = strlen(buf);
+		return true;
+	}
+	if (!ramfs_dir_entry(dir, *idx, name, len, &ino))
+		return false;
+	*d_ino = ino->ino;
+	*mode = ino->mode;
+	return true;
+}
+
 struct linux_dirent64 {
 	u64 d_ino;
 	s64 d_off;
@@ -628,21 +665,24 @@ SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 	irq = fs_lock_irqsave();
 	for (idx = f->f_pos;; idx++) {
 		struct linux_dirent64 *de = (void *)(kbuf + used);
+		char namebuf[NAME_MAX + 1];
+		unsigned long d_ino;
 		const char *name;
-		struct inode *ino;
 		size_t len, reclen;
+		u32 mode;
 
-		if (!ramfs_dir_entry(f->inode, idx, &name, &len, &ino))
+		if (!dir_entry(f->inode, &idx, namebuf, &name, &len, &d_ino,
+			       &mode))
 			break;
 		reclen = ALIGN_UP(sizeof(*de) + len + 1, 8);
 		if (used + reclen > cap) {
 			no_room = true;
 			break;
 		}
-		de->d_ino = ino->ino;
+		de->d_ino = d_ino;
 		de->d_off = (s64)idx + 1;
 		de->d_reclen = (u16)reclen;
-		de->d_type = dtype(ino->mode);
+		de->d_type = dtype(mode);
 		memcpy(de->d_name, name, len);
 		memset(de->d_name + len, 0, reclen - sizeof(*de) - len);
 		used += reclen;

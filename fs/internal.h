@@ -51,4 +51,13 @@ int ramfs_truncate(struct inode *ino, u64 size);
 bool ramfs_dir_entry(struct inode *dir, u64 idx, const char **name,
 		     size_t *len, struct inode **ino);
 
+#ifdef CONFIG_PROC_FS
+/* Boot, from fs_init(): mounts /proc. */
+void proc_init(void);
+#else
+static inline void proc_init(void)
+{
+}
+#endif
+
 #endif

@@ -165,6 +165,11 @@ static int walk(struct inode *dir, const char *path, bool follow_last,
 			next = dir;
 		} else if (len == 2 && name[0] == '.' && name[1] == '.') {
 			next = dir->parent;
+		} else if (dir->iop) {
+			next = dir->iop->lookup(dir, name, len);
+			if (!next)
+				/* Nothing can be made in /proc. */
+				return last && parent ? -EACCES : -ENOENT;
 		} else {
 			d = dir_find(dir, name, len);
 			if (!d) {
@@ -459,4 +464,5 @@ void fs_init(void)
 	fs_install("/dev/tty", S_IFCHR | 0666, NULL, 0, DEV_TTY, 0);
 	fs_install("/dev/null", S_IFCHR | 0666, NULL, 0, DEV_NULL, 0);
 	fs_install("/tmp", S_IFDIR | 01777, NULL, 0, 0, 0);
+	proc_init();
 }

@@ -170,8 +170,7 @@ int exec_image(struct task *t, const void *image, size_t size,
 	mm->brk_start = mm->brk = ALIGN_UP(info.high_vaddr + info.load_bias,
 					   PAGE_SIZE);
 	/* Point of no return: the old image is gone. */
-	prev_mm = t->mm;
-	t->mm = mm;
+	prev_mm = process_swap_mm(t, mm);
 	if (t != current_task())
 		mm_activate(prev);
 	if (prev_mm)

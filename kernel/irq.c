@@ -11,7 +11,8 @@
 struct irq_desc {
 	irq_handler_t handler; /* NULL: free */
 	void *data;
-	u64 count; /* claims since boot, handled or not */
+	u64 count[NR_CPUS]; /* claims since boot by each CPU, handled or not */
+	const char *name; /* of its user, for /proc/interrupts */
 	/*
 	 * 1 + the CPU running handler right now, 0 if none. An irq claimed
 	 * from the PLIC is not delivered again until it is completed, so at
@@ -71,12 +72,54 @@ unsigned int irq_nr_irqs(void)
 	return get_chip() ? nr_irqs : 0;
 }
 
-u64 irq_count(unsigned int irq)
+u64 irq_count_cpu(unsigned int irq, unsigned int cpu)
 {
-	if (irq == 0 || irq > irq_nr_irqs())
+	if (irq == 0 || irq > irq_nr_irqs() || cpu >= NR_CPUS)
 		return 0;
 	/* A naturally aligned 64-bit load is single-copy atomic on RV64. */
-	return READ_ONCE(irq_descs[irq].count);
+	return READ_ONCE(irq_descs[irq].count[cpu]);
+}
+
+u64 irq_count(unsigned int irq)
+{
+	unsigned int cpu;
+	u64 sum = 0;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += irq_count_cpu(irq, cpu);
+	return sum;
+}
+
+void irq_set_name(unsigned int irq, const char *name)
+{
+	unsigned long flags;
+
+	if (irq == 0 || irq > irq_nr_irqs())
+		return;
+	flags = spin_lock_irqsave(&irq_lock);
+	irq_descs[irq].name = name;
+	spin_unlock_irqrestore(&irq_lock, flags);
+}
+
+const char *irq_name(unsigned int irq)
+{
+	unsigned long flags;
+	const char *name = NULL;
+
+	if (irq == 0 || irq > irq_nr_irqs())
+		return NULL;
+	flags = spin_lock_irqsave(&irq_lock);
+	if (irq_descs[irq].handler)
+		name = irq_descs[irq].name ? irq_descs[irq].name : "";
+	spin_unlock_irqrestore(&irq_lock, flags);
+	return name;
+}
+
+const char *irq_chip_name(void)
+{
+	const struct irqchip *chip = get_chip();
+
+	return chip ? chip->name : NULL;
 }
 
 int request_irq(unsigned int irq, irq_handler_t handler, void *data)
@@ -124,6 +167,7 @@ void free_irq(unsigned int irq)
 		chip->disable(irq);
 		d->handler = NULL;
 		d->data = NULL;
+		d->name = NULL;
 	}
 	spin_unlock_irqrestore(&irq_lock, flags);
 	if (was_free) {
@@ -152,7 +196,7 @@ static void dispatch(const struct irqchip *chip, unsigned int irq)
 	void *data;
 
 	flags = spin_lock_irqsave(&irq_lock);
-	d->count++;
+	d->count[smp_processor_id()]++;
 	handler = d->handler;
 	data = d->data;
 	if (handler) {

@@ -75,12 +75,14 @@ void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig)
 
 /*
  * tasklist_lock protects every task's parent, children and sibling links,
- * pgid and sid, the list of all tasks, nr_processes and init_task. Lock
- * order: a wait queue's lock, then tasklist_lock, then a task's sig.lock.
+ * pgid and sid, its mm pointer (for readers on other harts: /proc), the
+ * list of all tasks, nr_processes, nr_created and init_task. Lock order: a
+ * wait queue's lock or fs_lock, then tasklist_lock, then a task's sig.lock.
  */
 DEFINE_SPINLOCK(tasklist_lock);
 struct task *all_tasks;
 static unsigned int nr_processes;
+static unsigned long nr_created; /* tasks since boot (/proc/stat's processes) */
 static struct task *init_task; /* adopts orphans */
 
 void task_list_add(struct task *t)
@@ -89,6 +91,7 @@ void task_list_add(struct task *t)
 
 	t->all_next = all_tasks;
 	all_tasks = t;
+	nr_created++;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
@@ -304,4 +307,69 @@ int process_getppid(void)
 
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return pid;
+}
+
+bool process_snapshot(int pid, struct task_snapshot *s)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = find_task(pid);
+
+	if (t) {
+		s->pid = t->pid;
+		s->ppid = t->parent ? t->parent->pid : 0;
+		s->pgid = t->pgid;
+		s->sid = t->sid;
+		s->state = READ_ONCE(t->state);
+		s->cpu = READ_ONCE(t->cpu);
+		memcpy(s->comm, t->comm, sizeof(s->comm));
+		s->comm[sizeof(s->comm) - 1] = '\0'; /* exec may be rewriting it */
+		s->runtime_ticks = READ_ONCE(t->runtime_ticks);
+		s->utime_ticks = READ_ONCE(t->utime_ticks);
+		s->min_flt = READ_ONCE(t->min_flt);
+		s->start_ns = t->start_ns;
+		/* A zombie keeps its mm until it is reaped, but shows none, as in Linux. */
+		s->mm = s->state == TASK_ZOMBIE ? NULL : t->mm;
+		if (s->mm)
+			mm_get(s->mm);
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return t != NULL;
+}
+
+int process_next_pid(int from)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t;
+	int best = -1;
+
+	for (t = all_tasks; t; t = t->all_next)
+		if (t->pid >= from && (best < 0 || t->pid < best))
+			best = t->pid;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return best;
+}
+
+void process_counts(unsigned long *created, unsigned long *running)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t;
+
+	*created = nr_created;
+	*running = 0;
+	for (t = all_tasks; t; t = t->all_next) {
+		enum task_state st = READ_ONCE(t->state);
+
+		*running += st == TASK_RUNNING || st == TASK_RUNNABLE;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+struct mm *process_swap_mm(struct task *t, struct mm *mm)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct mm *old = t->mm;
+
+	t->mm = mm;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return old;
 }

@@ -414,6 +414,22 @@ unsigned long kmem_cache_shrink_all(void)
 	return pages;
 }
 
+u64 kmem_slab_pages(void)
+{
+	struct kmem_cache_stats st;
+	unsigned long irq;
+	struct kmem_cache *c;
+	u64 pages = 0;
+
+	irq = spin_lock_irqsave(&caches_lock);
+	for (c = caches; c; c = c->next) {
+		kmem_cache_get_stats(c, &st);
+		pages += st.pages;
+	}
+	spin_unlock_irqrestore(&caches_lock, irq);
+	return pages;
+}
+
 void kmem_cache_destroy(struct kmem_cache *c)
 {
 	struct kmem_cache **pp;

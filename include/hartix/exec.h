@@ -58,6 +58,24 @@ long process_fork(struct pt_regs *regs, unsigned long newsp);
 long process_wait(int pid, int *status, bool nohang);
 int process_getppid(void);
 
+/* What /proc shows of one task, copied under tasklist_lock. */
+struct task_snapshot {
+	int pid, ppid, pgid, sid;
+	enum task_state state;
+	unsigned int cpu; /* last ran on */
+	char comm[TASK_COMM_LEN];
+	u64 runtime_ticks, utime_ticks, min_flt, start_ns;
+	struct mm *mm; /* holds a reference (mm_put() it); NULL: none or a zombie */
+};
+/* False if there is no task pid. */
+bool process_snapshot(int pid, struct task_snapshot *s);
+/* The lowest pid >= from that is in use, or -1. */
+int process_next_pid(int from);
+/* Tasks made since boot, and those running or runnable now. */
+void process_counts(unsigned long *created, unsigned long *running);
+/* exec: t's address space becomes mm; returns the old one (to mm_put()). */
+struct mm *process_swap_mm(struct task *t, struct mm *mm);
+
 /* Wait status encodings (Linux's). */
 #define W_EXITCODE(code) (((code) & 0xff) << 8)
 #define WIFSIGNALED(s) (((s) & 0x7f) != 0)

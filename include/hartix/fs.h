@@ -17,6 +17,23 @@
 #define DEV_CONSOLE	MKDEV(5, 1)
 
 struct dentry;
+struct inode;
+
+/*
+ * A directory whose entries are made up on demand (/proc, fs/proc.c)
+ * instead of kept in children. Both run under fs_lock.
+ */
+struct inode_operations {
+	/* The child called name (len bytes), or NULL for -ENOENT. */
+	struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
+	/*
+	 * The entry at position *pos or the first one after it (positions
+	 * may skip): its name (into a NAME_MAX + 1 buffer), inode number and
+	 * mode; *pos becomes its position. False past the end.
+	 */
+	bool (*readdir)(struct inode *dir, u64 *pos, char *name,
+			unsigned long *ino, u32 *mode);
+};
 
 /*
  * Locking: one spinlock, fs_lock (fs/ramfs.c, taken with interrupts
@@ -42,6 +59,9 @@ struct inode {
 	unsigned long npages; /* capacity of pages[] */
 	/* Symlinks: the target, NUL-terminated (kmalloc'd) */
 	char *target;
+	/* Set for /proc's inodes; NULL in the RAM file system. */
+	const struct inode_operations *iop; /* directories */
+	const struct file_operations *fop; /* files */
 };
 
 struct dentry {
@@ -58,6 +78,10 @@ struct file_operations {
 	long (*read)(struct file *f, char *ubuf, size_t n);
 	long (*write)(struct file *f, const char *ubuf, size_t n);
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
+	/* After the descriptor is set up, without fs_lock; 0 or -errno. */
+	int (*open)(struct file *f);
+	/* When the last descriptor goes. */
+	void (*release)(struct file *f);
 	bool seekable;
 };
 
@@ -67,6 +91,7 @@ struct file {
 	u64 f_pos; /* under fs_lock */
 	struct inode *inode; /* holds a reference */
 	const struct file_operations *ops;
+	void *private_data; /* the file's own (set by open) */
 };
 
 #define NR_OPEN 256

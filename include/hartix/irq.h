@@ -42,8 +42,15 @@ void irq_cpu_init(void);
 
 /* Valid interrupt numbers are 1..irq_nr_irqs(); 0 without an irqchip. */
 unsigned int irq_nr_irqs(void);
-/* How many times irq was claimed since boot (for /proc/interrupts). */
+/* How many times irq was claimed since boot, in all and by one CPU. */
 u64 irq_count(unsigned int irq);
+u64 irq_count_cpu(unsigned int irq, unsigned int cpu);
+/* Names irq's user for /proc/interrupts; name must stay (a literal). */
+void irq_set_name(unsigned int irq, const char *name);
+/* irq's name ("" unnamed), or NULL when nobody requested it. */
+const char *irq_name(unsigned int irq);
+/* The interrupt controller's name, or NULL without one. */
+const char *irq_chip_name(void);
 
 /*
  * Test hooks of the PLIC driver: its S-mode contexts (0 when no PLIC was

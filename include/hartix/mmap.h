@@ -43,6 +43,11 @@ void mmap_init(void);
 void asid_init(void);
 
 struct mm *mm_create(void);
+/* Takes a reference (the caller already holds one, or a lock keeping it). */
+static inline void mm_get(struct mm *mm)
+{
+	__atomic_add_fetch(&mm->refcount, 1, __ATOMIC_RELAXED);
+}
 /* Drops a reference; the last one returns every page and table. */
 void mm_put(struct mm *mm);
 /* fork: private writable pages become copy-on-write in both. */

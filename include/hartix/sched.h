@@ -48,6 +48,8 @@ struct task {
 	char comm[TASK_COMM_LEN];
 	u64 runtime_ticks; /* ticks it was running at */
 	u64 utime_ticks; /* of those, ticks that found it in user mode */
+	u64 min_flt; /* page faults from user mode it recovered from */
+	u64 start_ns; /* ktime_get_ns() when it was made */
 	unsigned int slice_left; /* ticks until preemption */
 	int exit_code;
 	void (*fn)(void *arg); /* kernel thread body */

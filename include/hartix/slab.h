@@ -83,6 +83,9 @@ struct kmem_cache_stats {
 void kmem_cache_get_stats(struct kmem_cache *cache,
 			  struct kmem_cache_stats *stats);
 
+/* Pages in slabs of every cache (/proc/meminfo's Slab). */
+u64 kmem_slab_pages(void);
+
 /* The cache kmalloc(size) uses; NULL above KMALLOC_MAX_CACHE_SIZE. */
 struct kmem_cache *kmalloc_cache(size_t size);
 

@@ -8,6 +8,9 @@
 
 struct task;
 
+/* Kinds of inter-processor interrupt (bits of ipi_pending). */
+enum ipi_kind { IPI_CALL, IPI_RESCHED, IPI_STOP, IPI_BACKTRACE, NR_IPI };
+
 /*
  * The first fields are read by assembly (entry.S, head.S) at the offsets in
  * asm/percpu.h; arch/riscv/kernel/smpboot.c checks them at build time.
@@ -35,6 +38,8 @@ struct cpu {
 	bool tick_from_user; /* the timer interrupt came from user mode */
 	u64 asid_gen_seen; /* ASID generation this hart's TLB is clean for */
 	u64 ticks, irqs, ipis; /* interrupts taken, by kind */
+	u64 timer_irqs; /* timer interrupts (ticks counts the scheduler's) */
+	u64 ipi_kinds[NR_IPI]; /* IPIs by kind; ipis counts interrupts */
 };
 
 /* Indexed by logical id; tp points at the running hart's entry. */

@@ -7,6 +7,7 @@
 #include <hartix/signal.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
+#include <hartix/time.h>
 #include <hartix/vmalloc.h>
 #include <asm/irqflags.h>
 
@@ -235,6 +236,7 @@ struct task *task_alloc(const char *name)
 		return NULL;
 	}
 	t->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	t->start_ns = ktime_get_ns();
 	strscpy(t->comm, name, sizeof(t->comm));
 	t->cpus_allowed = cpu_online_mask;
 	task_list_add(t);

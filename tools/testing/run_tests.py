@@ -668,6 +668,17 @@ def phase_user(r):
     user_boot(r, "user/syscalls-more", image,
               "loglevel=4 init=/tests/syscalls_more",
               ["syscalls_more: 13 passed, 0 failed"])
+    # /proc against what the test did; ps, free and top read it (each
+    # checked by the test from its output in a file, and printed here).
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/proc-fs-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/proc_fs_test -- %s" % token,
+                  ["proc_fs_test: cpus %d" % smp,
+                   "  PID TTY          TIME CMD",
+                   "%%Cpu%d  :" % (smp - 1),
+                   "proc_fs_test: 30 passed, 0 failed, token %s" % token],
+                  smp=smp)
     # A static binary from the Linux toolchain, passed by the boot loader.
     initrd = initrd_hello42(r)
     if initrd:

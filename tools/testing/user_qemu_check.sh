@@ -22,12 +22,13 @@ qemu=qemu-riscv64
 timeout_s=60
 
 apps="hello power store_fault sret_in_user csr_read
-	sh ls cat echo mkdir rm mv kill uname sleep true false yes head wc init"
+	sh ls cat echo mkdir rm mv kill uname sleep true false yes head wc ps init"
+usr_apps="top free" # in /usr/bin
 tests="hello_token syscall_errno libc_selftest signal_test"
 
 command -v $qemu >/dev/null 2>&1 || {
 	echo "Bail out! $qemu not found: apt-get install qemu-user"; exit 1; }
-for b in $apps; do
+for b in $apps $usr_apps; do
 	[ -x "$user/apps/$b" ] || { echo "Bail out! no $user/apps/$b: make O=$objtree user"; exit 1; }
 done
 for b in $tests; do
@@ -98,7 +99,7 @@ check_elf() {
 	return $ok
 }
 
-for b in $apps; do
+for b in $apps $usr_apps; do
 	check_elf "$user/apps/$b"
 	result $? "elf/$b"
 done
@@ -133,6 +134,39 @@ done
 grep -qx 'Test power OK!' out.txt || ok=1
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/power
+
+# The /proc readers against the host's /proc and its procps.
+run out.txt "$user/apps/ps"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+[ "$(head -1 out.txt)" = "  PID TTY          TIME CMD" ] || ok=1
+# pid 1 is there with the name and terminal procps gives it.
+want=$(ps -e 2>/dev/null | awk '$1 == 1 { print $1, $2, $4 }')
+got=$(awk '$1 == 1 { print $1, $2, $4 }' out.txt)
+[ -z "$want" ] || [ "$want" = "$got" ] || { echo "# pid 1: '$got', procps: '$want'"; ok=1; }
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/ps
+
+run out.txt "$user/apps/free"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+want=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+[ "$(awk '$1 == "Mem:" { print $2 }' out.txt)" = "$want" ] || ok=1
+if command -v free >/dev/null 2>&1; then
+	[ "$(head -1 out.txt)" = "$(free | head -1)" ] || { echo "# header differs from procps"; ok=1; }
+fi
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/free
+
+run out.txt "$user/apps/top" -b -n 1 -d 0.2
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+ncpu=$(grep -c '^cpu[0-9]' /proc/stat)
+[ "$(grep -c '^%Cpu[0-9]' out.txt)" = "$ncpu" ] || { echo "# not $ncpu %CpuN lines"; ok=1; }
+grep -q '^Tasks: ' out.txt || ok=1
+grep -qE '^ +1 root ' out.txt || ok=1
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/top
 
 # check_killed NAME SIGNAL-NUMBER SIGNAL-NAME: dies by that signal, after
 # its messages and without the "FAIL" line it prints if it survives.
@@ -223,15 +257,16 @@ list=$user/initramfs.list
 if [ -f "$cpio_file" ] && $python "$srctree/tools/build/gen_initramfs.py" \
 		--list "$cpio_file" >listing.txt 2>&1; then
 	ok=0
-	want="bin tests init"
+	want="bin tests usr usr/bin init"
 	for b in $apps; do [ $b = init ] || want="$want bin/$b"; done
+	for b in $usr_apps; do want="$want usr/bin/$b"; done
 	for b in $tests; do want="$want tests/$b"; done
 	for e in $want; do
 		awk -v e="$e" '$4 == e { f = 1 } END { exit !f }' listing.txt ||
 			{ echo "# $e missing"; ok=1; }
 	done
-	awk '$4 == "bin" || $4 == "tests" { if ($1 != "040755") bad = 1 }
-	     $4 != "bin" && $4 != "tests" { if ($1 != "100755") bad = 1 }
+	awk '$4 ~ /^(bin|tests|usr|usr\/bin)$/ { if ($1 != "040755") bad = 1; next }
+	     { if ($1 != "100755") bad = 1 }
 	     END { exit bad }' listing.txt || { echo "# wrong modes"; ok=1; }
 	[ $ok = 0 ] || diag listing.txt
 else
@@ -249,6 +284,7 @@ else
 	for b in $apps; do
 		[ $b = init ] || cmp -s "x/bin/$b" "$user/apps/$b" || { echo "# bin/$b differs"; ok=1; }
 	done
+	for b in $usr_apps; do cmp -s "x/usr/bin/$b" "$user/apps/$b" || { echo "# usr/bin/$b differs"; ok=1; }; done
 	for b in $tests; do cmp -s "x/tests/$b" "$user/tests/$b" || { echo "# tests/$b differs"; ok=1; }; done
 	cmp -s x/init "$user/apps/init" || { echo "# init is not apps/init"; ok=1; }
 	[ $ok = 0 ] || diag cpio.txt

@@ -9,8 +9,6 @@
 #include <asm/sbi.h>
 #include <asm/stacktrace.h>
 
-enum ipi_kind { IPI_CALL, IPI_RESCHED, IPI_STOP, IPI_BACKTRACE };
-
 #define STOP_TIMEOUT_MS 1000
 
 struct call_data {
@@ -75,10 +73,13 @@ void handle_ipi(struct pt_regs *regs)
 {
 	struct cpu *cpu = this_cpu();
 	unsigned long pending;
+	unsigned int kind;
 
 	csr_clear(CSR_SIP, SIP_SSIP);
 	pending = __atomic_exchange_n(&cpu->ipi_pending, 0, __ATOMIC_ACQUIRE);
 	cpu->ipis++;
+	for (kind = 0; kind < NR_IPI; kind++)
+		cpu->ipi_kinds[kind] += (pending >> kind) & 1;
 	if (pending & (1UL << IPI_STOP))
 		cpu_stop();
 	if (pending & (1UL << IPI_CALL))

@@ -117,6 +117,7 @@ static void handle_interrupt(struct pt_regs *regs, unsigned long irq)
 
 	switch (irq) {
 	case IRQ_S_TIMER:
+		cpu->timer_irqs++;
 		cpu->tick_from_user = !(regs->status & SR_SPP);
 		timer_interrupt();
 		return;
@@ -245,6 +246,7 @@ static void handle_user_trap(struct pt_regs *regs)
 		if (handle_mm_fault(mm, regs->tval, acc))
 			user_fault(regs, exception_name(cause), SIGSEGV,
 				   segv_code(mm, regs->tval), regs->tval);
+		current_task()->min_flt++;
 	} else {
 		local_irq_enable();
 		handle_user_exception(regs, cause);

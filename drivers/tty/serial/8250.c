@@ -164,6 +164,7 @@ static void uart_enable_rx_irq(struct device *dev, struct uart8250 *u)
 			irq, err);
 		return;
 	}
+	irq_set_name((unsigned int)irq, "ttyS0");
 	/* OUT2 gates the interrupt line on PC-style 16550s; harmless here. */
 	uart_write(u, UART_MCR, uart_read(u, UART_MCR) | UART_MCR_OUT2);
 	uart_write(u, UART_IER, UART_IER_RDI);

@@ -1,0 +1,779 @@
+/* /proc: read-only files made from kernel state when opened, in Linux's formats. */
+#include <hartix/boot.h>
+#include <hartix/errno.h>
+#include <hartix/exec.h>
+#include <hartix/fdt.h>
+#include <hartix/fdt_scan.h>
+#include <hartix/fs.h>
+#include <hartix/irq.h>
+#include <hartix/kernel.h>
+#include <hartix/mm.h>
+#include <hartix/mmap.h>
+#include <hartix/sched.h>
+#include <hartix/slab.h>
+#include <hartix/smp.h>
+#include <hartix/sprintf.h>
+#include <hartix/string.h>
+#include <hartix/time.h>
+#include <hartix/uaccess.h>
+#include <hartix/vmalloc.h>
+#include <stdarg.h>
+
+#include "internal.h"
+
+/*
+ * Inode numbers say what an inode is: PROC_INO_BASE | pid << 8 | index,
+ * pid 0 for the files at the top (index into top_files), else index 0 for
+ * /proc/<pid> and 1.. for its files (pid_files). The RAM file system
+ * counts its numbers up from 1, far below.
+ */
+#define PROC_INO_BASE (1UL << 48)
+#define PROC_INO(pid, idx) (PROC_INO_BASE | (unsigned long)(pid) << 8 | (idx))
+#define PROC_INO_PID(ino) ((int)(((ino) & ~PROC_INO_BASE) >> 8))
+#define PROC_INO_IDX(ino) ((unsigned int)((ino) & 0xff))
+
+/* Linux's units: clock ticks of USER_HZ in times, the "cpu" lines in jiffies of it too. */
+#define USER_HZ 100
+#define TICKS_TO_CLOCK(t) ((t) * USER_HZ / CONFIG_HZ)
+#define NSEC_TO_CLOCK(ns) ((u64)((ns) / (NSEC_PER_SEC / USER_HZ)))
+
+/* The largest file: a /proc/<pid>/maps of 16k regions. */
+#define PROC_MAX_SIZE (1UL << 20)
+
+/* A file's text, made at open: a growing buffer like Linux's seq_file. */
+struct seq {
+	char *buf;
+	size_t size, len; /* len > size: it did not fit */
+};
+
+static __printf(2, 3) void seq_printf(struct seq *m, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(m->len < m->size ? m->buf + m->len : NULL,
+		      m->len < m->size ? m->size - m->len : 0, fmt, ap);
+	va_end(ap);
+	m->len += (size_t)n;
+}
+
+static void seq_puts(struct seq *m, const char *s)
+{
+	seq_printf(m, "%s", s);
+}
+
+/* Spaces up to column col of the current line (seq_pad() in Linux). */
+static void seq_pad_to(struct seq *m, size_t line_start, size_t col)
+{
+	if (m->len < line_start + col)
+		seq_printf(m, "%*s", (int)(line_start + col - m->len), "");
+}
+
+/* ---------------------------------------------------------------------- */
+/* The files at the top */
+
+static int show_uptime(struct seq *m, int pid)
+{
+	u64 up = NSEC_TO_CLOCK(ktime_get_ns()), idle = 0;
+	unsigned int cpu;
+
+	/* Idle time summed over the harts, as Linux does (it can exceed uptime). */
+	for_each_online_cpu(cpu)
+		idle += READ_ONCE(cpus[cpu].idle_ticks);
+	idle = TICKS_TO_CLOCK(idle);
+	seq_printf(m, "%lu.%02lu %lu.%02lu\n", up / USER_HZ, up % USER_HZ,
+		   idle / USER_HZ, idle % USER_HZ);
+	return 0;
+}
+
+static void show_cpu_line(struct seq *m, const char *name, u64 user,
+			  u64 system, u64 idle)
+{
+	/* user nice system idle iowait irq softirq steal guest guest_nice */
+	seq_printf(m, "%s %lu 0 %lu %lu 0 0 0 0 0 0\n", name,
+		   TICKS_TO_CLOCK(user), TICKS_TO_CLOCK(system),
+		   TICKS_TO_CLOCK(idle));
+}
+
+static int show_stat(struct seq *m, int pid)
+{
+	u64 user = 0, system = 0, idle = 0, ctxt = 0, intr = 0;
+	unsigned long created, running;
+	unsigned int cpu, irq, k, nr = irq_nr_irqs();
+	char name[16];
+
+	for_each_online_cpu(cpu) {
+		const struct cpu *c = &cpus[cpu];
+
+		user += READ_ONCE(c->user_ticks);
+		system += READ_ONCE(c->system_ticks);
+		idle += READ_ONCE(c->idle_ticks);
+		ctxt += READ_ONCE(c->context_switches);
+		intr += READ_ONCE(c->timer_irqs) + READ_ONCE(c->irqs) +
+			READ_ONCE(c->ipis);
+	}
+	show_cpu_line(m, "cpu ", user, system, idle);
+	for_each_online_cpu(cpu) {
+		const struct cpu *c = &cpus[cpu];
+
+		snprintf(name, sizeof(name), "cpu%u", cpu);
+		show_cpu_line(m, name, READ_ONCE(c->user_ticks),
+			      READ_ONCE(c->system_ticks),
+			      READ_ONCE(c->idle_ticks));
+	}
+	/* Total, then one count per interrupt number from 0. */
+	seq_printf(m, "intr %lu 0", intr);
+	for (irq = 1; irq <= nr; irq++)
+		seq_printf(m, " %lu", irq_count(irq));
+	process_counts(&created, &running);
+	/* CLOCK_REALTIME starts at boot here (no RTC offset), so btime is 0. */
+	seq_printf(m, "\nctxt %lu\nbtime 0\nprocesses %lu\nprocs_running %lu\n"
+		   "procs_blocked 0\nsoftirq 0", ctxt, created, running);
+	for (k = 0; k < 10; k++)
+		seq_puts(m, " 0");
+	seq_puts(m, "\n");
+	return 0;
+}
+
+static const char *const ipi_names[NR_IPI] = {
+	[IPI_CALL] = "Function call interrupts",
+	[IPI_RESCHED] = "Rescheduling interrupts",
+	[IPI_STOP] = "CPU stop interrupts",
+	[IPI_BACKTRACE] = "CPU backtrace interrupts",
+};
+
+static int show_interrupts(struct seq *m, int pid)
+{
+	unsigned int cpu, irq, k, nr = irq_nr_irqs(), prec = 3, j;
+	const char *chip = irq_chip_name(), *name;
+
+	for (j = 1000; prec < 10 && j <= nr + 1; j *= 10)
+		prec++;
+	seq_printf(m, "%*s", prec + 8, "");
+	for_each_online_cpu(cpu)
+		seq_printf(m, "CPU%-8u", cpu);
+	seq_puts(m, "\n");
+	for (irq = 1; irq <= nr; irq++) {
+		name = irq_name(irq);
+		if (!name)
+			continue;
+		seq_printf(m, "%*u: ", prec, irq);
+		for_each_online_cpu(cpu)
+			seq_printf(m, "%10lu ", irq_count_cpu(irq, cpu));
+		seq_printf(m, " %8s %*u %-8s  %s\n", chip, prec, irq, "Level",
+			   name);
+	}
+	/* The timer is the hart's own interrupt 5 (Linux: RISC-V INTC). */
+	seq_printf(m, "%*u: ", prec, nr + 1);
+	for_each_online_cpu(cpu)
+		seq_printf(m, "%10lu ", READ_ONCE(cpus[cpu].timer_irqs));
+	seq_printf(m, " %8s %*u %-8s  %s\n", "RISC-V INTC", prec, 5, "Edge",
+		   "riscv-timer");
+	for (k = 0; k < NR_IPI; k++) {
+		seq_printf(m, "%*s%u:%s", prec - 1, "IPI", k, prec >= 4 ? " " : "");
+		for_each_online_cpu(cpu)
+			seq_printf(m, "%10lu ",
+				   READ_ONCE(cpus[cpu].ipi_kinds[k]));
+		seq_printf(m, " %s\n", ipi_names[k]);
+	}
+	return 0;
+}
+
+static const struct fdt_cpu *fdt_cpu_of(unsigned long hartid)
+{
+	int i;
+
+	for (i = 0; i < boot_info.ncpus; i++)
+		if (boot_info.cpu[i].hartid == hartid)
+			return &boot_info.cpu[i];
+	return NULL;
+}
+
+static int show_cpuinfo(struct seq *m, int pid)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		const struct fdt_cpu *fc = fdt_cpu_of(cpu_hartid(cpu));
+		const char *compat = NULL;
+		int len = 0;
+
+		seq_printf(m, "processor\t: %u\nhart\t\t: %lu\n", cpu,
+			   cpu_hartid(cpu));
+		if (fc && (fc->isa || fc->isa_base))
+			seq_printf(m, "isa\t\t: %s\n",
+				   fc->isa ? fc->isa : fc->isa_base);
+		/* Hartix always runs user space in Sv39. */
+		seq_puts(m, "mmu\t\t: sv39\n");
+		if (fc)
+			compat = fdt_getprop(boot_fdt, fc->node, "compatible",
+					     &len);
+		if (compat && len > 0 && strnlen(compat, (size_t)len) < (size_t)len &&
+		    strcmp(compat, "riscv"))
+			seq_printf(m, "uarch\t\t: %s\n", compat);
+		seq_puts(m, "\n");
+	}
+	return 0;
+}
+
+static void show_kb(struct seq *m, const char *name, u64 pages)
+{
+	seq_printf(m, "%-16s%8lu kB\n", name, pages * (PAGE_SIZE / 1024));
+}
+
+static int show_meminfo(struct seq *m, int pid)
+{
+	struct page_alloc_stats s;
+	u64 slab = kmem_slab_pages(), free;
+
+	page_alloc_get_stats(&s);
+	free = s.free_pages + s.cached_pages;
+	show_kb(m, "MemTotal:", s.total_pages);
+	show_kb(m, "MemFree:", free);
+	show_kb(m, "MemAvailable:", free);
+	show_kb(m, "Buffers:", 0);
+	show_kb(m, "Cached:", 0);
+	show_kb(m, "SwapCached:", 0);
+	show_kb(m, "SwapTotal:", 0);
+	show_kb(m, "SwapFree:", 0);
+	show_kb(m, "Shmem:", 0);
+	show_kb(m, "Slab:", slab);
+	show_kb(m, "SReclaimable:", 0);
+	show_kb(m, "SUnreclaim:", slab);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* /proc/<pid>/ */
+
+static char state_char(enum task_state st)
+{
+	switch (st) {
+	case TASK_RUNNING:
+	case TASK_RUNNABLE:
+		return 'R';
+	case TASK_SLEEPING:
+		return 'S';
+	default:
+		return 'Z';
+	}
+}
+
+static const char *state_name(enum task_state st)
+{
+	switch (st) {
+	case TASK_RUNNING:
+	case TASK_RUNNABLE:
+		return "R (running)";
+	case TASK_SLEEPING:
+		return "S (sleeping)";
+	default:
+		return "Z (zombie)";
+	}
+}
+
+/* Sizes of an address space, in pages; under mm->lock. */
+struct mm_sizes {
+	u64 total, rss, data, stack, exec;
+};
+
+static void mm_sizes(struct mm *mm, struct mm_sizes *sz)
+{
+	struct vma *v;
+
+	memset(sz, 0, sizeof(*sz));
+	spin_lock(&mm->lock);
+	vma_for_each(v, &mm->vmas) {
+		u64 pages = (v->end - v->start) / PAGE_SIZE;
+
+		sz->total += pages;
+		if (v->flags & VM_GROWSDOWN)
+			sz->stack += pages;
+		else if (v->prot & VM_EXEC)
+			sz->exec += pages;
+		else if ((v->prot & VM_WRITE) && !(v->flags & VM_SHARED))
+			sz->data += pages;
+	}
+	sz->rss = mm->rss;
+	spin_unlock(&mm->lock);
+}
+
+#define PF_KTHREAD 0x00200000 /* Linux's flag for kernel threads */
+
+static int show_pid_stat(struct seq *m, int pid)
+{
+	struct task_snapshot t;
+	struct mm_sizes sz = { 0 };
+	unsigned long brk_start = 0;
+
+	if (!process_snapshot(pid, &t))
+		return -ESRCH;
+	if (t.mm) {
+		mm_sizes(t.mm, &sz);
+		brk_start = t.mm->brk_start;
+		mm_put(t.mm);
+	}
+	/* pid (comm) state ppid pgrp session tty_nr tpgid flags */
+	seq_printf(m, "%d (%s) %c %d %d %d 0 -1 %u ", t.pid, t.comm,
+		   state_char(t.state), t.ppid, t.pgid, t.sid,
+		   t.mm || t.state == TASK_ZOMBIE ? 0 : PF_KTHREAD);
+	/* minflt cminflt majflt cmajflt utime stime cutime cstime */
+	seq_printf(m, "%lu 0 0 0 %lu %lu 0 0 ", t.min_flt,
+		   TICKS_TO_CLOCK(t.utime_ticks),
+		   TICKS_TO_CLOCK(t.runtime_ticks - t.utime_ticks));
+	/* priority nice num_threads itrealvalue starttime vsize rss rsslim */
+	seq_printf(m, "20 0 1 0 %lu %lu %lu 18446744073709551615 ",
+		   NSEC_TO_CLOCK(t.start_ns), sz.total * PAGE_SIZE, sz.rss);
+	/*
+	 * startcode endcode startstack kstkesp kstkeip signal blocked
+	 * sigignore sigcatch wchan nswap cnswap exit_signal processor
+	 * rt_priority policy delayacct_blkio_ticks guest_time cguest_time
+	 * start_data end_data start_brk arg_start arg_end env_start env_end
+	 * exit_code
+	 */
+	seq_printf(m, "0 0 0 0 0 0 0 0 0 0 0 0 17 %u 0 0 0 0 0 0 0 %lu 0 0 0 0 0\n",
+		   t.cpu, brk_start);
+	return 0;
+}
+
+static void status_kb(struct seq *m, const char *name, u64 pages)
+{
+	seq_printf(m, "%s:\t%8lu kB\n", name, pages * (PAGE_SIZE / 1024));
+}
+
+static int show_pid_status(struct seq *m, int pid)
+{
+	struct task_snapshot t;
+	struct mm_sizes sz;
+
+	if (!process_snapshot(pid, &t))
+		return -ESRCH;
+	seq_printf(m, "Name:\t%s\nUmask:\t0022\nState:\t%s\nTgid:\t%d\nNgid:\t0\n"
+		   "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\n"
+		   "Gid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\nNStgid:\t%d\n"
+		   "NSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+		   t.comm, state_name(t.state), t.pid, t.pid, t.ppid, NR_OPEN,
+		   t.pid, t.pid, t.pgid, t.sid);
+	if (t.mm) {
+		mm_sizes(t.mm, &sz);
+		mm_put(t.mm);
+		/* No peaks are kept: the peaks are today's values. */
+		status_kb(m, "VmPeak", sz.total);
+		status_kb(m, "VmSize", sz.total);
+		status_kb(m, "VmLck", 0);
+		status_kb(m, "VmPin", 0);
+		status_kb(m, "VmHWM", sz.rss);
+		status_kb(m, "VmRSS", sz.rss);
+		status_kb(m, "RssAnon", sz.rss);
+		status_kb(m, "RssFile", 0);
+		status_kb(m, "RssShmem", 0);
+		status_kb(m, "VmData", sz.data);
+		status_kb(m, "VmStk", sz.stack);
+		status_kb(m, "VmExe", sz.exec);
+		status_kb(m, "VmLib", 0);
+		status_kb(m, "VmSwap", 0);
+	}
+	seq_printf(m, "Threads:\t1\nSigPnd:\t0000000000000000\n"
+		   "ShdPnd:\t0000000000000000\n");
+	return 0;
+}
+
+static int show_pid_maps(struct seq *m, int pid)
+{
+	struct task_snapshot t;
+	struct vma *v;
+
+	if (!process_snapshot(pid, &t))
+		return -ESRCH;
+	if (!t.mm)
+		return 0;
+	spin_lock(&t.mm->lock);
+	vma_for_each(v, &t.mm->vmas) {
+		size_t start = m->len;
+		const char *name = NULL;
+
+		seq_printf(m, "%08lx-%08lx %c%c%c%c %08lx 00:00 0 ", v->start,
+			   v->end, v->prot & VM_READ ? 'r' : '-',
+			   v->prot & VM_WRITE ? 'w' : '-',
+			   v->prot & VM_EXEC ? 'x' : '-',
+			   v->flags & VM_SHARED ? 's' : 'p',
+			   v->flags & VM_FILE ? v->file_offset : 0);
+		/* Linux's tests: the heap is the region holding the break. */
+		if (v->start <= t.mm->brk && v->end >= t.mm->brk_start)
+			name = "[heap]";
+		else if (v->flags & VM_GROWSDOWN)
+			name = "[stack]";
+		if (name) {
+			/* Names start at column 74 (73 padded, then a space). */
+			seq_pad_to(m, start, 25 + sizeof(void *) * 6 - 1);
+			seq_printf(m, " %s", name);
+		}
+		seq_puts(m, "\n");
+	}
+	spin_unlock(&t.mm->lock);
+	mm_put(t.mm);
+	return 0;
+}
+
+static int show_pid_comm(struct seq *m, int pid)
+{
+	struct task_snapshot t;
+
+	if (!process_snapshot(pid, &t))
+		return -ESRCH;
+	if (t.mm)
+		mm_put(t.mm);
+	seq_printf(m, "%s\n", t.comm);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Files, directories and their inodes */
+
+struct proc_file {
+	const char *name;
+	int (*show)(struct seq *m, int pid);
+};
+
+/* Index 0 is the directory itself in both. */
+static const struct proc_file top_files[] = {
+	{ NULL, NULL },
+	{ "cpuinfo", show_cpuinfo },
+	{ "interrupts", show_interrupts },
+	{ "meminfo", show_meminfo },
+	{ "stat", show_stat },
+	{ "uptime", show_uptime },
+};
+static const struct proc_file pid_files[] = {
+	{ NULL, NULL },
+	{ "comm", show_pid_comm },
+	{ "maps", show_pid_maps },
+	{ "stat", show_pid_stat },
+	{ "status", show_pid_status },
+};
+#define NR_TOP ARRAY_SIZE(top_files)
+#define NR_PID ARRAY_SIZE(pid_files)
+
+static int proc_open(struct file *f)
+{
+	unsigned long ino = f->inode->ino;
+	int pid = PROC_INO_PID(ino);
+	const struct proc_file *pf =
+		pid ? &pid_files[PROC_INO_IDX(ino)] : &top_files[PROC_INO_IDX(ino)];
+	struct seq *m;
+	int err;
+
+	if ((f->flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES; /* what Linux answers every user but root */
+	m = kzalloc(sizeof(*m), __GFP_NOWARN);
+	if (!m)
+		return -ENOMEM;
+	/* Made again in a buffer twice the size until it fits. */
+	for (m->size = PAGE_SIZE; m->size <= PROC_MAX_SIZE; m->size *= 2) {
+		m->buf = kvmalloc(m->size);
+		if (!m->buf) {
+			err = -ENOMEM;
+			break;
+		}
+		m->len = 0;
+		err = pf->show(m, pid);
+		if (err || m->len < m->size)
+			break;
+		kvfree(m->buf);
+		m->buf = NULL;
+		err = -ENOMEM;
+	}
+	if (err) {
+		kvfree(m->buf);
+		kfree(m);
+		return err;
+	}
+	f->private_data = m;
+	return 0;
+}
+
+static void proc_release(struct file *f)
+{
+	struct seq *m = f->private_data;
+
+	kvfree(m->buf);
+	kfree(m);
+}
+
+static long proc_read(struct file *f, char *ubuf, size_t n)
+{
+	struct seq *m = f->private_data;
+	unsigned long irq = fs_lock_irqsave();
+	u64 pos = f->f_pos;
+	size_t left;
+
+	fs_unlock_irqrestore(irq);
+	if (pos >= m->len)
+		return 0;
+	n = min(n, (size_t)(m->len - pos));
+	left = copy_to_user(ubuf, m->buf + pos, n);
+	if (left == n)
+		return -EFAULT;
+	irq = fs_lock_irqsave();
+	f->f_pos = pos + n - left;
+	fs_unlock_irqrestore(irq);
+	return (long)(n - left);
+}
+
+static const struct file_operations proc_fops = {
+	.read = proc_read, .open = proc_open, .release = proc_release,
+	.seekable = true,
+};
+
+/*
+ * Everything below runs under fs_lock. The inodes of /proc/<pid> are made
+ * at its first lookup and kept, with their directory, on proc_pids until
+ * a lookup or readdir of /proc finds the pid gone: then they are unlinked
+ * (nlink 0) and freed when the last open file lets go, so a file opened
+ * before the exit still reads what it had and new opens get ENOENT.
+ */
+struct proc_pid {
+	struct proc_pid *next;
+	int pid;
+	struct inode *ino[NR_PID]; /* [0] is the directory */
+};
+
+static struct proc_pid *proc_pids;
+static struct inode *proc_root, *top_inodes[NR_TOP], *self_inode;
+static char self_target[16]; /* /proc/self's target, set at each lookup */
+
+static const struct inode_operations proc_root_iops, proc_pid_iops;
+
+/* refs start at 0: held only by lookups in progress and open files. */
+static struct inode *proc_inode(u32 mode, unsigned long ino,
+				struct inode *parent)
+{
+	struct inode *i = kzalloc(sizeof(*i), __GFP_NOWARN);
+
+	if (!i)
+		return NULL;
+	i->mode = mode;
+	i->ino = ino;
+	i->nlink = S_ISDIR(mode) ? 2 : 1;
+	if (S_ISDIR(mode)) {
+		i->parent = parent;
+		i->iop = &proc_pid_iops;
+	} else {
+		i->fop = &proc_fops;
+	}
+	return i;
+}
+
+static void proc_pid_drop(struct proc_pid *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_PID; i++) {
+		p->ino[i]->nlink = 0;
+		inode_get(p->ino[i]);
+		inode_put(p->ino[i]); /* freed now unless a file holds it */
+	}
+	kfree(p);
+}
+
+/* Drops the entries of pids that are gone. */
+static void proc_prune(void)
+{
+	struct proc_pid **pp = &proc_pids, *p;
+
+	while ((p = *pp)) {
+		if (process_next_pid(p->pid) != p->pid) {
+			*pp = p->next;
+			proc_pid_drop(p);
+		} else {
+			pp = &p->next;
+		}
+	}
+}
+
+static struct proc_pid *proc_pid_get(int pid)
+{
+	struct proc_pid *p;
+	unsigned int i;
+
+	for (p = proc_pids; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	p = kzalloc(sizeof(*p), __GFP_NOWARN);
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->ino[0] = proc_inode(S_IFDIR | 0555, PROC_INO(pid, 0), proc_root);
+	for (i = 1; i < NR_PID && p->ino[i - 1]; i++)
+		p->ino[i] = proc_inode(S_IFREG | 0444, PROC_INO(pid, i), NULL);
+	if (!p->ino[NR_PID - 1]) {
+		for (i = 0; i < NR_PID; i++)
+			kfree(p->ino[i]);
+		kfree(p);
+		return NULL;
+	}
+	p->next = proc_pids;
+	proc_pids = p;
+	return p;
+}
+
+/* A pid's digits without sign or leading zeroes, else -1. */
+static int parse_pid(const char *name, size_t len)
+{
+	int pid = 0;
+	size_t i;
+
+	if (!len || len > 9 || (name[0] == '0'))
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -1;
+		pid = pid * 10 + (name[i] - '0');
+	}
+	return pid;
+}
+
+static bool name_is(const char *name, size_t len, const char *s)
+{
+	return strlen(s) == len && !memcmp(name, s, len);
+}
+
+static struct inode *proc_root_lookup(struct inode *dir, const char *name,
+				      size_t len)
+{
+	struct proc_pid *p;
+	unsigned int i;
+	int pid;
+
+	for (i = 1; i < NR_TOP; i++)
+		if (name_is(name, len, top_files[i].name))
+			return top_inodes[i];
+	if (name_is(name, len, "self")) {
+		snprintf(self_target, sizeof(self_target), "%d",
+			 current_task()->pid);
+		self_inode->size = strlen(self_target);
+		return self_inode;
+	}
+	pid = parse_pid(name, len);
+	proc_prune();
+	if (pid <= 0 || process_next_pid(pid) != pid)
+		return NULL;
+	p = proc_pid_get(pid);
+	return p ? p->ino[0] : NULL;
+}
+
+static struct inode *proc_pid_lookup(struct inode *dir, const char *name,
+				     size_t len)
+{
+	int pid = PROC_INO_PID(dir->ino);
+	struct proc_pid *p;
+	unsigned int i;
+
+	/* Still listed means still alive as of the last prune; check again. */
+	if (!dir->nlink || process_next_pid(pid) != pid)
+		return NULL;
+	for (p = proc_pids; p && p->pid != pid; p = p->next)
+		;
+	for (i = 1; p && i < NR_PID; i++)
+		if (name_is(name, len, pid_files[i].name))
+			return p->ino[i];
+	return NULL;
+}
+
+/* "." and ".." at positions 0 and 1 of every directory here. */
+static bool dot_entries(struct inode *dir, u64 pos, char *name,
+			unsigned long *ino, u32 *mode)
+{
+	strscpy(name, pos ? ".." : ".", NAME_MAX + 1);
+	*ino = pos ? dir->parent->ino : dir->ino;
+	*mode = S_IFDIR | 0555;
+	return true;
+}
+
+/* Positions: the files at the top, "self", then FIRST_PID_POS + pid. */
+#define SELF_POS (NR_TOP + 1)
+#define FIRST_PID_POS (SELF_POS + 1)
+
+static bool proc_root_readdir(struct inode *dir, u64 *pos, char *name,
+			      unsigned long *ino, u32 *mode)
+{
+	int pid;
+
+	if (*pos < 2)
+		return dot_entries(dir, *pos, name, ino, mode);
+	if (*pos < NR_TOP + 1) {
+		unsigned int i = (unsigned int)*pos - 1;
+
+		strscpy(name, top_files[i].name, NAME_MAX + 1);
+		*ino = top_inodes[i]->ino;
+		*mode = top_inodes[i]->mode;
+		return true;
+	}
+	if (*pos == SELF_POS) {
+		strscpy(name, "self", NAME_MAX + 1);
+		*ino = self_inode->ino;
+		*mode = self_inode->mode;
+		return true;
+	}
+	if (*pos == FIRST_PID_POS)
+		proc_prune(); /* once per listing */
+	if (*pos - FIRST_PID_POS > 0x7fffffff)
+		return false;
+	pid = process_next_pid((int)(*pos - FIRST_PID_POS));
+	if (pid < 0)
+		return false;
+	*pos = FIRST_PID_POS + (u64)pid;
+	snprintf(name, NAME_MAX + 1, "%d", pid);
+	*ino = PROC_INO(pid, 0);
+	*mode = S_IFDIR | 0555;
+	return true;
+}
+
+static bool proc_pid_readdir(struct inode *dir, u64 *pos, char *name,
+			     unsigned long *ino, u32 *mode)
+{
+	if (*pos < 2)
+		return dot_entries(dir, *pos, name, ino, mode);
+	if (*pos >= NR_PID + 1)
+		return false;
+	strscpy(name, pid_files[*pos - 1].name, NAME_MAX + 1);
+	*ino = PROC_INO(PROC_INO_PID(dir->ino), *pos - 1);
+	*mode = S_IFREG | 0444;
+	return true;
+}
+
+static const struct inode_operations proc_root_iops = {
+	.lookup = proc_root_lookup, .readdir = proc_root_readdir,
+};
+static const struct inode_operations proc_pid_iops = {
+	.lookup = proc_pid_lookup, .readdir = proc_pid_readdir,
+};
+
+void proc_init(void)
+{
+	unsigned long irq;
+	struct inode *ino;
+	unsigned int i;
+
+	if (fs_install("/proc", S_IFDIR | 0555, NULL, 0, 0, 0))
+		panic("proc: cannot make /proc");
+	irq = fs_lock_irqsave();
+	if (fs_lookup(fs_root, "/proc", false, &ino, NULL, NULL))
+		panic("proc: /proc is not there");
+	proc_root = ino;
+	for (i = 1; i < NR_TOP; i++) {
+		top_inodes[i] = proc_inode(S_IFREG | 0444, PROC_INO(0, i), NULL);
+		if (!top_inodes[i])
+			panic("proc: out of memory");
+		top_inodes[i]->refs = 1; /* never freed */
+	}
+	self_inode = proc_inode(S_IFLNK | 0777, PROC_INO(0, NR_TOP), NULL);
+	if (!self_inode)
+		panic("proc: out of memory");
+	self_inode->fop = NULL;
+	self_inode->refs = 1;
+	self_inode->target = self_target; /* not kmalloc'd: never freed */
+	proc_root->iop = &proc_root_iops;
+	fs_unlock_irqrestore(irq);
+}
