@@ -9,6 +9,14 @@ struct kernel_sigaction {
 	unsigned long handler;
 	unsigned long flags;
 	sigset_t mask;
+	/*
+	 * Not Linux's: qemu-riscv64 7.2 gives riscv an sa_restorer before
+	 * the mask, so it reads the mask from here and writes 32 bytes of old
+	 * action. A copy of the mask here makes it see the right one (and it
+	 * keeps "restorer" = the mask, which it gives back where Linux has
+	 * the mask); Linux and Hartix ignore the word.
+	 */
+	unsigned long qemu_user_mask;
 };
 
 int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
@@ -20,6 +28,7 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 		k.handler = (unsigned long)act->sa_handler;
 		k.flags = (unsigned int)act->sa_flags;
 		k.mask = act->sa_mask;
+		__builtin_memcpy(&k.qemu_user_mask, &k.mask, sizeof(k.mask));
 	}
 	r = __syscall4(__NR_rt_sigaction, sig, act ? &k : NULL,
 		       oact ? &old : NULL, sizeof(sigset_t));
