@@ -45,16 +45,6 @@ static bool sig_ignored(struct task *t, int sig)
 	return h == SIG_IGN || (h == SIG_DFL && (SIG_DFL_IGNORE & sigmask(sig)));
 }
 
-bool signal_pending(struct task *t)
-{
-	sigset_t set = READ_ONCE(t->sig.pending) & ~READ_ONCE(t->sig.blocked);
-
-	/* A stopped task waits for SIGCONT; only SIGKILL interrupts that. */
-	if (READ_ONCE(t->sig.stopped))
-		set &= sigmask(SIGKILL);
-	return set != 0;
-}
-
 /* Caller holds tasklist_lock. */
 static int send_info_locked(struct task *t, int sig, const struct k_siginfo *info)
 {

@@ -4,7 +4,10 @@
 
 #include <hartix/sched.h>
 #include <hartix/signal_types.h>
+#include <hartix/errno.h>
 #include <hartix/types.h>
+#include <asm/csr.h>
+#include <asm/ptrace.h>
 #include <abi/signal.h>
 
 #define sigmask(sig) (1ULL << ((sig) - 1))
@@ -24,7 +27,15 @@ int signal_send_pgrp(int pgid, int sig);
  * (with -ERESTARTSYS, or -EINTR where a call must not restart), and
  * schedule() does not put t to sleep meanwhile.
  */
-bool signal_pending(struct task *t);
+static inline bool signal_pending(struct task *t)
+{
+	sigset_t set = READ_ONCE(t->sig.pending) & ~READ_ONCE(t->sig.blocked);
+
+	/* A stopped task waits for SIGCONT; only SIGKILL interrupts that. */
+	if (set && READ_ONCE(t->sig.stopped))
+		set &= sigmask(SIGKILL);
+	return set != 0;
+}
 
 /* process_exit(), under tasklist_lock: SIGCHLD to the parent. */
 void signal_child_exit_locked(struct task *child);
@@ -55,8 +66,21 @@ void signal_restore_saved_mask(void);
 /* rt_sigreturn: the mask from the frame. */
 void signal_set_blocked(sigset_t set);
 
+/* A system call's result that asks for a restart: -ERESTART*. */
+static inline bool is_restart_errno(unsigned long ret)
+{
+	BUILD_BUG_ON(ERESTARTNOINTR != ERESTARTSYS + 1 ||
+		     ERESTARTNOHAND != ERESTARTSYS + 2);
+	return -ret - ERESTARTSYS <= ERESTARTNOHAND - ERESTARTSYS;
+}
+
+/* An interrupted system call left -ERESTART* for do_signal() to settle. */
+static inline bool syscall_wants_restart(const struct pt_regs *regs)
+{
+	return regs->cause == EXC_ECALL_U && is_restart_errno(regs->a0);
+}
+
 /* Arch: delivery on the way back to user mode, and the trampoline page. */
-bool signal_work_pending(struct pt_regs *regs);
 void do_signal(struct pt_regs *regs);
 struct mm;
 long sigtramp_map(struct mm *mm);

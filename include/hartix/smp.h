@@ -25,6 +25,7 @@ struct cpu {
 	unsigned long ipi_pending; /* IPI_* bits, set by senders */
 	bool has_sstc; /* timer through the stimecmp CSR, not SBI */
 	bool need_resched; /* set by a reschedule IPI */
+	bool fpu_regs_zero; /* this hart's FP registers hold FS=Initial's zeroes */
 	struct mm *mm; /* address space in satp; NULL: kernel only */
 	struct task *current, *idle; /* running task; this hart's idle task */
 	/*

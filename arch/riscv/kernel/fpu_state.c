@@ -32,6 +32,7 @@ void fpu_flush(struct task *t)
 	if (fs_of(t) == SR_FS_DIRTY) {
 		__fpu_save(&t->fp);
 		set_fs(t, SR_FS_CLEAN);
+		this_cpu()->fpu_regs_zero = false;
 	}
 }
 
@@ -40,15 +41,29 @@ void fpu_load(struct task *t)
 	if (fs_of(t) != SR_FS_OFF) {
 		__fpu_load(&t->fp);
 		set_fs(t, SR_FS_CLEAN);
+		this_cpu()->fpu_regs_zero = false;
 	}
 }
 
+/*
+ * FS=Initial means t->fp is all zeroes and the task has not written an FP
+ * register since they were loaded (a write makes FS Dirty). So once a
+ * hart holds zeroes, tasks that never use FP (most: the libc is soft
+ * float) switch in without loading anything.
+ */
 void fpu_switch(struct task *prev, struct task *next)
 {
+	struct cpu *cpu = this_cpu();
+	unsigned long fs;
+
 	if (prev->mm)
 		fpu_flush(prev);
-	if (next->mm && fs_of(next) != SR_FS_OFF)
-		__fpu_load(&next->fp);
+	if (!next->mm || (fs = fs_of(next)) == SR_FS_OFF)
+		return;
+	if (fs == SR_FS_INITIAL && cpu->fpu_regs_zero)
+		return;
+	__fpu_load(&next->fp);
+	cpu->fpu_regs_zero = fs == SR_FS_INITIAL;
 }
 
 /*
@@ -64,6 +79,8 @@ void fpu_exec(struct task *t)
 		return;
 	}
 	set_fs(t, SR_FS_INITIAL);
-	if (t == current_task())
+	if (t == current_task()) {
 		__fpu_load(&t->fp); /* the old image's values must not leak */
+		this_cpu()->fpu_regs_zero = true;
+	}
 }

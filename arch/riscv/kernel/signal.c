@@ -130,24 +130,12 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 	return 0;
 }
 
-static bool is_restart(unsigned long a0)
-{
-	return a0 == (unsigned long)-ERESTARTSYS ||
-	       a0 == (unsigned long)-ERESTARTNOINTR ||
-	       a0 == (unsigned long)-ERESTARTNOHAND;
-}
 
 /* Back into the ecall: a0 is the first argument again. */
 static void restart_syscall(struct pt_regs *regs)
 {
 	regs->a0 = regs->orig_a0;
 	regs->epc -= 4;
-}
-
-bool signal_work_pending(struct pt_regs *regs)
-{
-	return signal_pending(current_task()) ||
-	       (regs->cause == EXC_ECALL_U && is_restart(regs->a0));
 }
 
 static void __noreturn bad_frame(const char *what, unsigned long sp)
@@ -160,7 +148,8 @@ static void __noreturn bad_frame(const char *what, unsigned long sp)
 }
 
 /*
- * The return to user mode (trap.c) calls this while signal_work_pending():
+ * The return to user mode (trap.c) calls this while a signal is pending
+ * or syscall_wants_restart():
  * one signal acted on, or an interrupted system call finished.
  */
 void do_signal(struct pt_regs *regs)
@@ -171,7 +160,7 @@ void do_signal(struct pt_regs *regs)
 
 	if (regs->cause == EXC_ECALL_U) {
 		regs->cause = -1UL; /* restart at most once */
-		if (is_restart(regs->a0)) {
+		if (is_restart_errno(regs->a0)) {
 			if (sig && (regs->a0 == (unsigned long)-ERESTARTNOHAND ||
 				    (regs->a0 == (unsigned long)-ERESTARTSYS &&
 				     !(ka.flags & SA_RESTART))))

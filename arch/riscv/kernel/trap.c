@@ -262,7 +262,8 @@ static void handle_user_trap(struct pt_regs *regs)
 			schedule();
 			continue;
 		}
-		if (!signal_work_pending(regs))
+		if (!signal_pending(current_task()) &&
+		    !syscall_wants_restart(regs))
 			break;
 		local_irq_enable();
 		do_signal(regs);
