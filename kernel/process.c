@@ -9,6 +9,7 @@
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
 #include <hartix/string.h>
+#include <hartix/syscalls.h>
 
 void user_trampoline(void);
 static void count_process(void);
@@ -322,6 +323,15 @@ int signal_send_pgrp(int pgid, int sig)
 	return err;
 }
 
+int signal_send(struct task *t, int sig)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int err = signal_send_locked(t, sig);
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
 bool signal_pending(struct task *t)
 {
 	return READ_ONCE(t->pending_kill) != 0;
@@ -373,4 +383,100 @@ int process_getppid(void)
 
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return pid;
+}
+
+int process_init_pgid(void)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int pgid = init_task ? init_task->pgid : 0;
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return pgid;
+}
+
+/* Caller holds tasklist_lock. */
+static bool pgrp_in_session(int pgid, int sid)
+{
+	struct task *t;
+
+	for (t = all_tasks; t; t = t->all_next)
+		if (t->mm && t->pgid == pgid && t->sid == sid &&
+		    READ_ONCE(t->state) != TASK_ZOMBIE)
+			return true;
+	return false;
+}
+
+int process_pgrp_check(int pgid, int sid)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int err = pgrp_in_session(pgid, sid) ? 0 : -ESRCH;
+	struct task *t;
+
+	for (t = all_tasks; t && err; t = t->all_next)
+		if (t->mm && t->pgid == pgid && READ_ONCE(t->state) != TASK_ZOMBIE)
+			err = -EPERM;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
+/* Linux's rules, but for "the child has exec'd" (EACCES), not tracked. */
+SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
+{
+	struct task *self = current_task(), *t;
+	unsigned long flags;
+	long err = 0;
+
+	if (pgid < 0)
+		return -EINVAL;
+	flags = spin_lock_irqsave(&tasklist_lock);
+	t = pid ? find_task(pid) : self;
+	if (!t || !t->mm || (t != self && t->parent != self))
+		err = -ESRCH;
+	else if (t->sid == t->pid || t->sid != self->sid)
+		err = -EPERM; /* a session leader, or another session */
+	else if (pgid && pgid != t->pid && !pgrp_in_session(pgid, self->sid))
+		err = -EPERM;
+	else
+		t->pgid = pgid ? pgid : t->pid;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
+/* getpgid (which 0) and getsid (which 1). */
+static long process_get_id(int pid, int which)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = pid ? find_task(pid) : current_task();
+	long ret = -ESRCH;
+
+	if (t && t->mm)
+		ret = which ? t->sid : t->pgid;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
+}
+
+SYSCALL_DEFINE1(getpgid, int, pid)
+{
+	return process_get_id(pid, 0);
+}
+
+SYSCALL_DEFINE1(getsid, int, pid)
+{
+	return process_get_id(pid, 1);
+}
+
+SYSCALL_DEFINE0(setsid)
+{
+	struct task *self = current_task();
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	long ret;
+
+	if (self->pgid == self->pid || pgrp_in_session(self->pid, self->sid)) {
+		ret = -EPERM; /* already a group leader, or its pid names a group */
+	} else {
+		self->pgid = self->sid = self->pid;
+		ret = self->pid;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
 }

@@ -42,6 +42,7 @@ struct task {
 	cpumask_t cpus_allowed;
 	struct task *rq_next, *rq_prev;
 	struct task *wait_next; /* wait queue link */
+	struct wait_queue *waiting_on; /* the queue it is linked on, or NULL */
 	int pid;
 	char comm[TASK_COMM_LEN];
 	u64 runtime_ticks; /* ticks it was running at */

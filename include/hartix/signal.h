@@ -12,8 +12,14 @@
  * tasklist_lock (t cannot be reaped meanwhile).
  */
 int signal_send_locked(struct task *t, int sig);
+/* The same, taking tasklist_lock; t must not be reaped meanwhile (current is safe). */
+int signal_send(struct task *t, int sig);
 /* The same for every process in group pgid: 0, or -ESRCH when none is. */
 int signal_send_pgrp(int pgid, int sig);
+/* The group of init (the console's first foreground group), or 0 without init. */
+int process_init_pgid(void);
+/* 0 if group pgid has a live process in session sid, else -EPERM, or -ESRCH if it has none. */
+int process_pgrp_check(int pgid, int sid);
 /* A signal waits for t: interruptible sleeps end with -EINTR. */
 bool signal_pending(struct task *t);
 

@@ -315,38 +315,54 @@ int task_reap(struct task *t)
 	return code;
 }
 
+/*
+ * A task stays linked on the queue until wake_up() unlinks it or it finds
+ * cond true: a task woken by something else (a signal, a timer) must not
+ * leave a stale link behind, or the queue would lose the tasks after it
+ * (or point at the task after it exited). t->waiting_on says which queue
+ * it is linked on; both are under that queue's lock.
+ */
 void wait_event(struct wait_queue *wq, bool (*cond)(void *arg), void *arg)
 {
-	struct task *t = current_task();
+	struct task *t = current_task(), **pp;
 	unsigned long flags;
 
 	for (;;) {
 		flags = spin_lock_irqsave(&wq->lock);
 		if (cond(arg)) {
+			if (t->waiting_on == wq) {
+				for (pp = &wq->head; *pp != t; pp = &(*pp)->wait_next)
+					;
+				*pp = t->wait_next;
+				t->waiting_on = NULL;
+			}
 			spin_unlock_irqrestore(&wq->lock, flags);
 			return;
 		}
 		t->state = TASK_SLEEPING;
-		t->wait_next = wq->head;
-		wq->head = t;
+		if (t->waiting_on != wq) {
+			t->wait_next = wq->head;
+			wq->head = t;
+			t->waiting_on = wq;
+		}
 		spin_unlock_irqrestore(&wq->lock, flags);
 		schedule();
 	}
 }
 
+/* Wakes under the lock: a woken task cannot relink itself meanwhile. */
 void wake_up(struct wait_queue *wq)
 {
-	unsigned long flags = spin_lock_irqsave(&wq->lock);
-	struct task *t = wq->head;
+	unsigned long flags;
+	struct task *t;
 
+	flags = spin_lock_irqsave(&wq->lock);
+	for (t = wq->head; t; t = t->wait_next) {
+		t->waiting_on = NULL;
+		wake_up_task(t);
+	}
 	wq->head = NULL;
 	spin_unlock_irqrestore(&wq->lock, flags);
-	while (t) {
-		struct task *next = t->wait_next;
-
-		wake_up_task(t);
-		t = next;
-	}
 }
 
 bool wake_up_task(struct task *t)

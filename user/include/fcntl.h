@@ -8,5 +8,6 @@
 /* riscv64 has no open system call: open() is openat(AT_FDCWD, ...). */
 int open(const char *path, int flags, ...);
 int openat(int dirfd, const char *path, int flags, ...);
+int fcntl(int fd, int cmd, ...);
 
 #endif

@@ -7,6 +7,9 @@
 
 #define NSIG		_NSIG
 
+/* The kernel's signal set: one bit per signal 1-64 (bit sig - 1). */
+typedef unsigned long sigset_t;
+
 int kill(pid_t pid, int sig);
 int raise(int sig);
 

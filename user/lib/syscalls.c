@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -277,4 +278,62 @@ void *sbrk(intptr_t increment)
 	if (increment && brk((void *)(old + increment)) < 0)
 		return (void *)-1;
 	return (void *)old;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	long arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return __syscall_ret(__syscall3(__NR_fcntl, fd, cmd, arg));
+}
+
+int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+	  const sigset_t *sigmask)
+{
+	/* The kernel writes the time left back: not into the caller's. */
+	struct timespec ts, *tp = NULL;
+
+	if (timeout) {
+		ts = *timeout;
+		tp = &ts;
+	}
+	return __syscall_ret(__syscall5(__NR_ppoll, fds, nfds, tp, sigmask,
+					sizeof(sigset_t)));
+}
+
+int poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	struct timespec ts = { .tv_sec = timeout / 1000,
+			       .tv_nsec = (long)(timeout % 1000) * 1000000 };
+
+	return ppoll(fds, nfds, timeout < 0 ? NULL : &ts, NULL);
+}
+
+int setpgid(pid_t pid, pid_t pgid)
+{
+	return __syscall_ret(__syscall2(__NR_setpgid, pid, pgid));
+}
+
+pid_t getpgid(pid_t pid)
+{
+	return __syscall_ret(__syscall1(__NR_getpgid, pid));
+}
+
+pid_t getpgrp(void)
+{
+	return getpgid(0);
+}
+
+pid_t setsid(void)
+{
+	return __syscall_ret(__syscall0(__NR_setsid));
+}
+
+pid_t getsid(pid_t pid)
+{
+	return __syscall_ret(__syscall1(__NR_getsid, pid));
 }

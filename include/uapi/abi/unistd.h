@@ -14,6 +14,8 @@
 #define __NR_close		57
 #define __NR_pipe2		59
 #define __NR_getdents64		61
+#define __NR_pselect6		72
+#define __NR_ppoll		73
 #define __NR_lseek		62
 #define __NR_read		63
 #define __NR_write		64
@@ -34,6 +36,10 @@
 #define __NR_rt_sigaction	134
 #define __NR_rt_sigprocmask	135
 #define __NR_times		153
+#define __NR_setpgid		154
+#define __NR_getpgid		155
+#define __NR_getsid		156
+#define __NR_setsid		157
 #define __NR_uname		160
 #define __NR_gettimeofday	169
 #define __NR_getpid		172
