@@ -489,6 +489,32 @@ def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None,
     r.report(not problems, name, "; ".join(problems), res.log)
 
 
+def tty_boot(r, name, image, smp):
+    """tty_test as init, the runner typing into the serial line at its prompts."""
+    token = "tok%08x" % random.getrandbits(32)
+    steps = [(r"tty_test: type a line\r*\n", b"junk\x15" + token.encode() + b"Z\x7f\r"),
+             (r"tty_test: type EOF\r*\n", b"part\x04"),
+             (r"tty_test: got 'part'\r*\n", b"\x04"),
+             (r"tty_test: raw mode\r*\n", b"ab\x03"),
+             (r"tty_test: raw vmin 2\r*\n", b"cd"),
+             (r"tty_test: press Ctrl-C\r*\n", b"\x03"),
+             (r"tty_test: \S+ \d+ passed, \d+ failed", None)]
+    res = qemu_run.boot(qemu_run.qemu_command(
+        image, smp=smp, append="loglevel=4 init=/tests/tty_test -- %s" % token),
+        90, r.logfile(name), steps=steps)
+    text = "\n".join(res.lines)
+    expect = ["tty_test: read the edited line %s" % token, "EOF read as 0",
+              "raw mode read byte by byte", "^C",
+              "the foreground reader died of signal 2",
+              "tty_test: %s " % token, " 0 failed"]
+    problems = ["missing %r" % e for e in expect if e not in text]
+    if res.timed_out or not res.stopped:
+        problems.append("hung" if res.timed_out else "exited early")
+    if res.fatal:
+        problems.append(res.fatal.strip())
+    r.report(not problems, name, "; ".join(problems), res.log)
+
+
 def initrd_hello42(r):
     """A cpio with /hello42, built by the Linux toolchain outside the tree."""
     d = os.path.join(r.out, "initrd-hello42")
@@ -563,6 +589,13 @@ def phase_user(r):
     user_boot(r, "user/syscalls-more", image,
               "loglevel=4 init=/tests/syscalls_more",
               ["syscalls_more: 13 passed, 0 failed"])
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/pipe-test-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/pipe_test -- %s" % token,
+                  ["pipeline of 5 processes moved 4194304 bytes, checksum matches",
+                   "pipe_test: %s " % token, " 0 failed"], smp=smp)
+        tty_boot(r, "user/tty-test-smp%d" % smp, image, smp)
     # A static binary from the Linux toolchain, passed by the boot loader.
     initrd = initrd_hello42(r)
     if initrd:

@@ -22,7 +22,7 @@ qemu=qemu-riscv64
 timeout_s=60
 
 apps="hello power store_fault sret_in_user csr_read"
-tests="hello_token syscall_errno libc_selftest"
+tests="hello_token syscall_errno libc_selftest pipe_test"
 
 command -v $qemu >/dev/null 2>&1 || {
 	echo "Bail out! $qemu not found: apt-get install qemu-user"; exit 1; }
@@ -168,6 +168,15 @@ ok=0
 grep -qE '^syscall_errno: [1-9][0-9]* passed, 0 failed$' out.txt || ok=1
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/syscall_errno
+
+token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+run out.txt "$user/tests/pipe_test" "$token" qemu-user
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -qx "pipe_test: $token [1-9][0-9]* passed, 0 failed" out.txt || ok=1
+grep -q "checksum matches" out.txt || ok=1
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/pipe_test
 
 # libc_selftest speaks TAP itself: each of its cases is one result here.
 run out.txt "$user/tests/libc_selftest"

@@ -21,6 +21,8 @@
 #define SYS_close		__NR_close
 #define SYS_pipe2		__NR_pipe2
 #define SYS_getdents64		__NR_getdents64
+#define SYS_pselect6		__NR_pselect6
+#define SYS_ppoll		__NR_ppoll
 #define SYS_lseek		__NR_lseek
 #define SYS_read		__NR_read
 #define SYS_write		__NR_write
@@ -38,6 +40,10 @@
 #define SYS_rt_sigaction	__NR_rt_sigaction
 #define SYS_rt_sigprocmask	__NR_rt_sigprocmask
 #define SYS_times		__NR_times
+#define SYS_setpgid		__NR_setpgid
+#define SYS_getpgid		__NR_getpgid
+#define SYS_getsid		__NR_getsid
+#define SYS_setsid		__NR_setsid
 #define SYS_uname		__NR_uname
 #define SYS_gettimeofday	__NR_gettimeofday
 #define SYS_getpid		__NR_getpid
