@@ -151,11 +151,16 @@ static void flush_input(void)
 	line_len = 0;
 }
 
+/* c is control character idx, which 0 (_POSIX_VDISABLE) turns off. */
+static bool is_cc(char c, int idx)
+{
+	return termios.c_cc[idx] && c == (char)termios.c_cc[idx];
+}
+
 /* Caller holds tty_lock; a returned signal is for the foreground group. */
 static int receive(char c)
 {
 	u32 lflag = termios.c_lflag, iflag = termios.c_iflag;
-	const u8 *cc = termios.c_cc;
 
 	if (c == '\r') {
 		if (iflag & IGNCR)
@@ -168,9 +173,9 @@ static int receive(char c)
 	if (lflag & ISIG) {
 		int sig = 0;
 
-		if (cc[VINTR] && c == (char)cc[VINTR])
+		if (is_cc(c, VINTR))
 			sig = SIGINT;
-		else if (cc[VQUIT] && c == (char)cc[VQUIT])
+		else if (is_cc(c, VQUIT))
 			sig = SIGQUIT;
 		if (sig) {
 			if (!(lflag & NOFLSH))
@@ -184,20 +189,19 @@ static int receive(char c)
 		}
 	}
 	if (lflag & ICANON) {
-		if (c == (char)cc[VERASE] || c == CHAR_BS) {
+		if (is_cc(c, VERASE) || c == CHAR_BS) {
 			erase_one();
-		} else if (c == (char)cc[VKILL]) {
+		} else if (is_cc(c, VKILL)) {
 			while (erase_one())
 				;
-		} else if ((lflag & IEXTEN) && c == (char)cc[VWERASE]) {
+		} else if ((lflag & IEXTEN) && is_cc(c, VWERASE)) {
 			while (line_len && line[line_len - 1] == ' ')
 				erase_one();
 			while (line_len && line[line_len - 1] != ' ')
 				erase_one();
-		} else if (c == (char)cc[VEOF]) {
+		} else if (is_cc(c, VEOF)) {
 			push_line(true);
-		} else if (c == '\n' || (cc[VEOL] && c == (char)cc[VEOL]) ||
-			   (cc[VEOL2] && c == (char)cc[VEOL2])) {
+		} else if (c == '\n' || is_cc(c, VEOL) || is_cc(c, VEOL2)) {
 			line[line_len++] = c; /* line[] keeps room for it */
 			echo_char(c);
 			push_line(false);
