@@ -13,6 +13,7 @@
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
 #include <hartix/printk.h>
+#include <hartix/random.h>
 #include <hartix/sched.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
@@ -113,93 +114,7 @@ static const struct file_operations dir_fops = {
 };
 
 /* ---------------------------------------------------------------------- */
-/* The console (/dev/console, /dev/tty, descriptors 0-2) and /dev/null */
-
-static long console_read(struct file *f, char *ubuf, size_t n)
-{
-	char kbuf[TTY_BUF_SIZE];
-	size_t got = 0;
-	int c, err;
-
-	if (!n)
-		return 0;
-	n = min(n, sizeof(kbuf));
-	/* Sleeps until at least one byte is there; returns what is queued, up to a line. */
-	while ((c = tty_read_char()) < 0) {
-		err = tty_wait_input();
-		if (err)
-			return err;
-	}
-	do {
-		kbuf[got++] = c == '\r' ? '\n' : (char)c; /* ICRNL */
-		if (c == '\r' || c == '\n')
-			break;
-	} while (got < n && (c = tty_read_char()) >= 0);
-	if (copy_to_user(ubuf, kbuf, got))
-		return -EFAULT;
-	return (long)got;
-}
-
-static long console_write(struct file *f, const char *ubuf, size_t n)
-{
-	char buf[256];
-	size_t done = 0;
-
-	while (done < n) {
-		size_t chunk = min(n - done, sizeof(buf));
-		size_t left = copy_from_user(buf, ubuf + done, chunk);
-
-		console_write_raw(buf, chunk - left);
-		done += chunk - left;
-		if (left)
-			return done ? (long)done : -EFAULT;
-	}
-	return (long)done;
-}
-
-/* The kernel's struct termios (asm-generic/termbits.h): 36 bytes. */
-struct kernel_termios {
-	u32 c_iflag, c_oflag, c_cflag, c_lflag;
-	u8 c_line;
-	u8 c_cc[19];
-};
-
-struct winsize {
-	u16 ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
-
-static long console_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
-{
-	/* Linux's defaults: ICRNL|IXON, OPOST|ONLCR, B38400|CS8|CREAD|HUPCL,
-	 * ISIG|ICANON|ECHO|ECHOE|ECHOK|ECHOCTL|ECHOKE|IEXTEN. */
-	static const struct kernel_termios tio = {
-		.c_iflag = 0x500, .c_oflag = 0x5, .c_cflag = 0x4bf,
-		.c_lflag = 0x8a3b,
-		.c_cc = { 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0x11, 0x13, 0x1a,
-			  0, 0x12, 0xf, 0x17, 0x16, 0 },
-	};
-	static const struct winsize ws = { 24, 80, 0, 0 };
-	struct kernel_termios ignored;
-
-	switch (cmd) {
-	case TCGETS:
-		return copy_to_user((void *)arg, &tio, sizeof(tio)) ? -EFAULT : 0;
-	case TCSETS:
-	case TCSETSW:
-	case TCSETSF:
-		/* Accepted and ignored: the console has one fixed mode. */
-		return copy_from_user(&ignored, (const void *)arg,
-				      sizeof(ignored)) ? -EFAULT : 0;
-	case TIOCGWINSZ:
-		return copy_to_user((void *)arg, &ws, sizeof(ws)) ? -EFAULT : 0;
-	default:
-		return -ENOTTY;
-	}
-}
-
-static const struct file_operations console_fops = {
-	.read = console_read, .write = console_write, .ioctl = console_ioctl,
-};
+/* Memory devices: /dev/null, /dev/zero, /dev/random and /dev/urandom (the console is drivers/tty/tty.c) */
 
 static long null_read(struct file *f, char *ubuf, size_t n)
 {
@@ -215,6 +130,32 @@ static const struct file_operations null_fops = {
 	.read = null_read, .write = null_write, .seekable = true,
 };
 
+static long zero_read(struct file *f, char *ubuf, size_t n)
+{
+	size_t left = clear_user(ubuf, n);
+
+	return left == n ? -EFAULT : (long)(n - left);
+}
+
+static const struct file_operations zero_fops = {
+	.read = zero_read, .write = null_write, .seekable = true,
+};
+
+/* Both names, one generator (kernel/random.c): it never blocks. */
+static long random_read(struct file *f, char *ubuf, size_t n)
+{
+	return random_read_user(ubuf, n);
+}
+
+static long random_write(struct file *f, const char *ubuf, size_t n)
+{
+	return random_write_user(ubuf, n);
+}
+
+static const struct file_operations random_fops = {
+	.read = random_read, .write = random_write,
+};
+
 /* ---------------------------------------------------------------------- */
 /* struct file and descriptor tables */
 
@@ -223,7 +164,7 @@ static void file_get(struct file *f)
 	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
 }
 
-static void file_put(struct file *f)
+void file_put(struct file *f)
 {
 	unsigned long flags;
 
@@ -247,10 +188,18 @@ static const struct file_operations *inode_fops(struct inode *ino)
 	if (S_ISDIR(ino->mode))
 		return &dir_fops;
 	if (S_ISCHR(ino->mode)) {
-		if (ino->rdev == DEV_CONSOLE || ino->rdev == DEV_TTY)
-			return &console_fops;
-		if (ino->rdev == DEV_NULL)
+		switch (ino->rdev) {
+		case DEV_CONSOLE:
+		case DEV_TTY:
+			return &tty_fops;
+		case DEV_NULL:
 			return &null_fops;
+		case DEV_ZERO:
+			return &zero_fops;
+		case DEV_RANDOM:
+		case DEV_URANDOM:
+			return &random_fops;
+		}
 	}
 	return NULL;
 }
@@ -260,7 +209,19 @@ static struct files *cur_files(void)
 	return current_task()->files;
 }
 
-static struct file *fget(int fd)
+void file_init(struct file *f, struct inode *ino,
+	       const struct file_operations *ops, unsigned int flags,
+	       void *private_data)
+{
+	inode_get(ino);
+	f->inode = ino;
+	f->ops = ops;
+	f->flags = flags;
+	f->private_data = private_data;
+	f->refs = 1;
+}
+
+struct file *fget(int fd)
 {
 	struct files *fs = cur_files();
 
@@ -280,6 +241,30 @@ static int fd_alloc(struct files *fs, int from)
 	return -EMFILE;
 }
 
+int fd_install(struct file *f, bool cloexec)
+{
+	struct files *fs = cur_files();
+	int fd = fd_alloc(fs, 0);
+
+	if (fd >= 0) {
+		fs->fd[fd] = f;
+		fs->cloexec[fd] = cloexec;
+	}
+	return fd;
+}
+
+int fd_close(int fd)
+{
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	cur_files()->fd[fd] = NULL;
+	cur_files()->cloexec[fd] = 0;
+	file_put(f);
+	return 0;
+}
+
 struct files *files_alloc_console(void)
 {
 	struct files *fs = kzalloc(sizeof(*fs), 0);
@@ -294,13 +279,11 @@ struct files *files_alloc_console(void)
 	}
 	flags = fs_lock_irqsave();
 	if (fs_lookup(fs_root, "/dev/console", true, &ino, NULL, NULL) ||
-	    inode_fops(ino) != &console_fops) {
+	    inode_fops(ino) != &tty_fops)
 		ino = fs_root; /* only if /dev/console was replaced */
-		con->ops = &console_fops;
-	}
 	inode_get(ino);
 	con->inode = ino;
-	con->ops = &console_fops;
+	con->ops = &tty_fops;
 	con->flags = O_RDWR;
 	con->refs = 3;
 	fs->fd[0] = fs->fd[1] = fs->fd[2] = con;
@@ -491,14 +474,7 @@ out_free:
 
 SYSCALL_DEFINE1(close, int, fd)
 {
-	struct file *f = fget(fd);
-
-	if (!f)
-		return -EBADF;
-	cur_files()->fd[fd] = NULL;
-	cur_files()->cloexec[fd] = 0;
-	file_put(f);
-	return 0;
+	return fd_close(fd);
 }
 
 SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)

@@ -38,6 +38,12 @@ void inode_put(struct inode *ino); /* frees it at refs 0 and nlink 0 */
 int fs_lookup(struct inode *base, const char *path, bool follow_last,
 	      struct inode **res, struct inode **parent, char *create_name);
 
+/*
+ * Caller holds fs_lock: an inode in no directory (a pipe's), with no
+ * reference yet; it goes away with the last one.
+ */
+struct inode *inode_new_anon(u32 mode);
+
 /* Caller holds fs_lock: a new child of dir (which must not have name). */
 struct inode *fs_create(struct inode *dir, const char *name, size_t len,
 			u32 mode, u32 rdev);
@@ -59,5 +65,20 @@ static inline void proc_init(void)
 {
 }
 #endif
+/*
+ * Open files (file.c). file_init: caller holds fs_lock; f (zeroed) gets
+ * one reference and takes one on ino. fd_install: the lowest free
+ * descriptor of the current task now holds the caller's reference to f
+ * (the descriptor, or -EMFILE: the reference is still the caller's).
+ * fd_close: close(fd). fget: the current task's file at fd, or NULL (no
+ * reference taken: only this task can close it).
+ */
+void file_init(struct file *f, struct inode *ino,
+	       const struct file_operations *ops, unsigned int flags,
+	       void *private_data);
+void file_put(struct file *f);
+int fd_install(struct file *f, bool cloexec);
+int fd_close(int fd);
+struct file *fget(int fd);
 
 #endif

@@ -66,6 +66,15 @@ static struct inode *inode_new(u32 mode, u32 rdev)
 	return ino;
 }
 
+struct inode *inode_new_anon(u32 mode)
+{
+	struct inode *ino = inode_new(mode, 0);
+
+	if (ino)
+		ino->nlink = 0;
+	return ino;
+}
+
 static struct dentry *dir_find(struct inode *dir, const char *name, size_t len)
 {
 	struct dentry *d;
@@ -463,6 +472,9 @@ void fs_init(void)
 	fs_install("/dev/console", S_IFCHR | 0600, NULL, 0, DEV_CONSOLE, 0);
 	fs_install("/dev/tty", S_IFCHR | 0666, NULL, 0, DEV_TTY, 0);
 	fs_install("/dev/null", S_IFCHR | 0666, NULL, 0, DEV_NULL, 0);
+	fs_install("/dev/zero", S_IFCHR | 0666, NULL, 0, DEV_ZERO, 0);
+	fs_install("/dev/random", S_IFCHR | 0666, NULL, 0, DEV_RANDOM, 0);
+	fs_install("/dev/urandom", S_IFCHR | 0666, NULL, 0, DEV_URANDOM, 0);
 	fs_install("/tmp", S_IFDIR | 01777, NULL, 0, 0, 0);
 	proc_init();
 }

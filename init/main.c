@@ -7,6 +7,7 @@
 #include <hartix/ktest.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
+#include <hartix/random.h>
 #include <hartix/reboot.h>
 #include <hartix/sched.h>
 #include <hartix/smp.h>
@@ -54,6 +55,7 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	mmap_init();
 	asid_init();
 	sched_init();
+	random_init();
 	syscall_init();
 	driver_probe_all(boot_fdt);
 	console_init_late();

@@ -9,6 +9,7 @@
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
 #include <hartix/string.h>
+#include <hartix/syscalls.h>
 
 void user_trampoline(void);
 static void count_process(void);
@@ -372,4 +373,13 @@ struct mm *process_swap_mm(struct task *t, struct mm *mm)
 	t->mm = mm;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return old;
+}
+
+int process_init_pgid(void)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int pgid = init_task ? init_task->pgid : 0;
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return pgid;
 }

@@ -108,6 +108,15 @@ static int send_matching(bool (*match)(struct task *t, int arg), int arg,
 	return err;
 }
 
+int signal_send(struct task *t, int sig)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int err = signal_send_locked(t, sig);
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
 static bool in_group(struct task *t, int pgid)
 {
 	return t->pgid == pgid;
@@ -441,6 +450,19 @@ static bool group_in_session(int pgid, int sid)
 		if (t->mm && t->pgid == pgid && t->sid == sid)
 			return true;
 	return false;
+}
+
+int process_pgrp_check(int pgid, int sid)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int err = group_in_session(pgid, sid) ? 0 : -ESRCH;
+	struct task *t;
+
+	for (t = all_tasks; t && err; t = t->all_next)
+		if (t->mm && t->pgid == pgid)
+			err = -EPERM; /* it exists, in another session */
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
 }
 
 SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)

@@ -8,6 +8,7 @@
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/printk.h>
+#include <hartix/random.h>
 #include <hartix/sched.h>
 #include <hartix/smp.h>
 #include <hartix/string.h>
@@ -246,37 +247,15 @@ SYSCALL_DEFINE3(mprotect, unsigned long, addr, unsigned long, len,
 	return mm_protect(current_task()->mm, addr, len, (unsigned int)prot);
 }
 
-/*
- * No entropy pool yet: bytes from a xorshift generator seeded by the time
- * CSR and mixed per call. Enough for AT_RANDOM-style uses, not for keys.
- */
+/* The shared generator of kernel/random.c (not cryptographic). */
 SYSCALL_DEFINE3(getrandom, unsigned long, ubuf, unsigned long, len,
 		unsigned long, flags)
 {
-	static u64 state = 0x9e3779b97f4a7c15ULL;
-	unsigned long done = 0;
-	u8 buf[64];
-
 	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM))
 		return -EINVAL;
 	if ((long)len < 0)
 		return -EINVAL;
-	while (done < len) {
-		size_t n = min(len - done, sizeof(buf)), i;
-		u64 x = __atomic_add_fetch(&state, get_ticks() | 1,
-					   __ATOMIC_RELAXED);
-
-		for (i = 0; i < n; i++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			buf[i] = (u8)x;
-		}
-		if (copy_to_user((void *)(ubuf + done), buf, n))
-			return done ? (long)done : -EFAULT;
-		done += n;
-	}
-	return (long)done;
+	return random_read_user((void *)ubuf, len);
 }
 
 /* Threads are not supported yet: nothing clears the word at exit. */

@@ -172,6 +172,32 @@ u64 sleep_interruptible(u64 ticks)
 	return s.done || now >= expires ? 0 : expires - now;
 }
 
+static void wait_timer_fire(struct timer *t)
+{
+	struct wait_timer *wt = container_of(t, struct wait_timer, timer);
+	struct wait_queue *wq = wt->wq;
+
+	/* The last touch of wt: its owner may return as soon as it sees this. */
+	WRITE_ONCE(wt->expired, true);
+	wake_up(wq);
+}
+
+void wait_timer_start(struct wait_timer *wt, struct wait_queue *wq, u64 expires)
+{
+	wt->timer = (struct timer){ .fn = wait_timer_fire };
+	wt->wq = wq;
+	wt->expired = false;
+	timer_add(&wt->timer, expires);
+}
+
+void wait_timer_stop(struct wait_timer *wt)
+{
+	/* Already taken off its queue: its callback may still be running. */
+	if (!timer_cancel(&wt->timer))
+		while (!READ_ONCE(wt->expired))
+			cpu_relax();
+}
+
 void udelay(unsigned int us)
 {
 	u64 end = get_ticks() + (u64)us * timebase_freq / 1000000;

@@ -13,6 +13,9 @@
 /* Device numbers of the character devices the kernel provides. */
 #define MKDEV(ma, mi)	(((u32)(ma) << 8) | (u32)(mi))
 #define DEV_NULL	MKDEV(1, 3)
+#define DEV_ZERO	MKDEV(1, 5)
+#define DEV_RANDOM	MKDEV(1, 8)
+#define DEV_URANDOM	MKDEV(1, 9)
 #define DEV_TTY		MKDEV(5, 0)
 #define DEV_CONSOLE	MKDEV(5, 1)
 
@@ -80,7 +83,12 @@ struct file_operations {
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
 	/* After the descriptor is set up, without fs_lock; 0 or -errno. */
 	int (*open)(struct file *f);
-	/* When the last descriptor goes. */
+	/*
+	 * POLL* bits ready now, without sleeping; NULL: always readable and
+	 * writable. A file whose readiness changes calls poll_wake() after.
+	 */
+	unsigned int (*poll)(struct file *f);
+	/* The last descriptor of f is gone (before its inode is put). */
 	void (*release)(struct file *f);
 	bool seekable;
 };
@@ -91,7 +99,7 @@ struct file {
 	u64 f_pos; /* under fs_lock */
 	struct inode *inode; /* holds a reference */
 	const struct file_operations *ops;
-	void *private_data; /* the file's own (set by open) */
+	void *private_data; /* the ops' own (set by open; a pipe's struct pipe) */
 };
 
 #define NR_OPEN 256
@@ -127,6 +135,12 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
  * -ENOMEM, ...
  */
 int fs_read_file(const char *path, void **data, size_t *size);
+
+/*
+ * Wakes every ppoll()/pselect6() sleeper to look again (fs/select.c):
+ * called after any change that can make a file ready. Any context.
+ */
+void poll_wake(void);
 
 /* Descriptor tables. */
 struct files *files_alloc_console(void); /* 0, 1, 2 on the console */

@@ -20,6 +20,8 @@
  * Caller holds tasklist_lock (t cannot be reaped meanwhile).
  */
 int signal_send_locked(struct task *t, int sig);
+/* The same, taking tasklist_lock; t must not be reaped meanwhile (current is safe). */
+int signal_send(struct task *t, int sig);
 /* The same for every process in group pgid: 0, or -ESRCH when none is. */
 int signal_send_pgrp(int pgid, int sig);
 /*
@@ -84,5 +86,11 @@ static inline bool syscall_wants_restart(const struct pt_regs *regs)
 void do_signal(struct pt_regs *regs);
 struct mm;
 long sigtramp_map(struct mm *mm);
+/* signal_send_locked() taking tasklist_lock itself. */
+int signal_send(struct task *t, int sig);
+/* The group of init (the console's first foreground group), or 0 without init. */
+int process_init_pgid(void);
+/* 0 if group pgid has a process in session sid; -EPERM if only in another; -ESRCH if none. */
+int process_pgrp_check(int pgid, int sid);
 
 #endif

@@ -22,6 +22,22 @@ void timer_cpu_init(void);
 /* Trap code: the supervisor timer interrupt fired on this hart. */
 void timer_interrupt(void);
 
+struct wait_queue;
+
+/*
+ * A deadline for a wait_event() sleep: at expires (time CSR) it sets
+ * expired and wakes every task on wq, so a condition that tests expired
+ * ends the wait. wait_timer_stop() must be called before wt goes away.
+ */
+struct wait_timer {
+	struct timer timer;
+	struct wait_queue *wq;
+	bool expired;
+};
+
+void wait_timer_start(struct wait_timer *wt, struct wait_queue *wq, u64 expires);
+void wait_timer_stop(struct wait_timer *wt);
+
 /* Sleep with the hart in wfi until ms milliseconds have passed. */
 void msleep(unsigned int ms);
 /*

@@ -1,27 +1,26 @@
-/* The console tty's input: bytes from the serial driver, echoed and queued for a reader. */
+/* The console tty: bytes from the serial driver through the line discipline to readers of /dev/console. */
 #ifndef HARTIX_TTY_H
 #define HARTIX_TTY_H
 
-/* Bytes queued before the reader falls behind and new ones are dropped. */
-#define TTY_BUF_SIZE 256
+struct file_operations;
+
+/* Input entries queued for readers; more are dropped until they catch up. */
+#define TTY_BUF_SIZE 1024
+/* The longest line canonical mode edits, with its new line. */
+#define TTY_LINE_MAX 256
 
 /*
- * From the serial driver's interrupt handler: queues c and echoes it. Every
- * byte is queued as received ('\r' too, erase characters too: a reader may
- * already have consumed what they erase, so it edits its own line); the
- * echo shows '\r' as a new line and backspace/DEL as erasing the last
- * character typed on the line. Other control characters are not echoed,
- * so an escape sequence cannot move the cursor. A full queue drops c.
+ * The one entry point of console input: the serial driver's interrupt
+ * handler passes each received byte. The line discipline (termios) edits,
+ * echoes and queues it, or sends the foreground process group a signal
+ * for Ctrl-C (SIGINT) and Ctrl-\ (SIGQUIT). Any context.
  */
 void tty_receive_char(char c);
 
-/* The next queued byte (0..255), or -1 if there is none. */
+/* The next byte a read() would return now (0..255), or -1 if none is ready. */
 int tty_read_char(void);
 
-/*
- * Sleeps until a byte is queued (0) or a signal is pending (-ERESTARTSYS).
- * Task context only.
- */
-int tty_wait_input(void);
+/* /dev/console, /dev/tty and descriptors 0-2 of kernel-started programs. */
+extern const struct file_operations tty_fops;
 
 #endif

@@ -244,36 +244,49 @@ static void tty_drain(void)
 		;
 }
 
-/* Every byte is queued as typed; the echo ends the line, as KTAP needs. */
-static void tty_queues_in_order(struct ktest *t)
+static void tty_type(const char *s)
 {
-	static const char typed[] = "# tty echo!\x7f\r";
+	while (*s)
+		tty_receive_char(*s++);
+}
+
+/* Canonical mode: edited lines; the echo ends the line, as KTAP needs. */
+static void tty_canonical_line_editing(struct ktest *t)
+{
+	static const char want[] = "# tty echo\n";
 	unsigned int i;
 
 	tty_drain();
-	for (i = 0; typed[i]; i++)
-		tty_receive_char(typed[i]);
-	for (i = 0; typed[i]; i++)
-		KT_EXPECT_EQ(t, tty_read_char(), (unsigned char)typed[i]);
+	tty_type("# tty ex");
+	KT_EXPECT_EQ(t, tty_read_char(), -1); /* no whole line yet */
+	tty_type("\x7f\becho!\x7f\r");
+	for (i = 0; want[i]; i++)
+		KT_EXPECT_EQ(t, tty_read_char(), (unsigned char)want[i]);
 	KT_EXPECT_EQ(t, tty_read_char(), -1);
+	/* Ctrl-U kills the line; Ctrl-D pushes what is left without a new line. */
+	tty_type("# killed\x15# ok\x04");
+	for (i = 0; i < 4; i++)
+		KT_EXPECT_EQ(t, tty_read_char(), (unsigned char)"# ok"[i]);
+	KT_EXPECT_EQ(t, tty_read_char(), -1);
+	tty_type("\r");
+	KT_EXPECT_EQ(t, tty_read_char(), '\n');
 }
 
-/* Control characters are not echoed, so a full queue stays off the console. */
-static void tty_full_queue_drops(struct ktest *t)
+/* A line stops growing at TTY_LINE_MAX - 1 bytes; its new line still fits. */
+static void tty_long_line_truncated(struct ktest *t)
 {
 	unsigned int i, n = 0;
 
 	tty_drain();
-	for (i = 0; i < TTY_BUF_SIZE + 10; i++)
-		tty_receive_char((char)(1 + i % 3));
-	while (tty_read_char() == (int)(1 + n % 3))
+	for (i = 0; i < TTY_LINE_MAX + 10; i++)
+		tty_receive_char('\x01'); /* not echoed */
+	tty_receive_char('\n');
+	while (tty_read_char() == 1)
 		n++;
-	KT_EXPECT_EQ(t, n, TTY_BUF_SIZE);
+	KT_EXPECT_EQ(t, n, TTY_LINE_MAX - 1);
 	KT_EXPECT_EQ(t, tty_read_char(), -1);
-	tty_receive_char('\x01');
-	KT_EXPECT_EQ(t, tty_read_char(), 1);
 }
 
 KTEST_SUITE(tty,
-	    KTEST_CASE(tty_queues_in_order),
-	    KTEST_CASE(tty_full_queue_drops));
+	    KTEST_CASE(tty_canonical_line_editing),
+	    KTEST_CASE(tty_long_line_truncated));

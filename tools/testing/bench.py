@@ -45,6 +45,7 @@ def run(image, smp, icount, log):
 GOALS = {
     "getpid": ("1,130", "187", "100"),
     "sched_yield_round_trip": ("-", "-", "-"),
+    "pipe_round_trip": ("95,800", "10,600", "5,000"),
     "fork+exit+wait": ("474,700", "159,700", "60,000"),
     "boot_to_init": ("~400 M", "~53 M", "2 M"),
 }
@@ -105,7 +106,8 @@ def main():
     uinstr, uwall = user_benchmarks(image, args.out)
     print("%-24s %12s %12s %12s %12s %14s" % ("user-visible", "instr", "goal",
                                              "xv6", "Linux 6.1", "ns plain QEMU"))
-    for name in ("getpid", "sched_yield_round_trip", "fork+exit+wait",
+    for name in ("getpid", "sched_yield_round_trip", "pipe_round_trip",
+                 "fork+exit+wait",
                  "boot_to_init"):
         xv6, linux, goal = GOALS[name]
         print("%-24s %12s %12s %12s %12s %14s" % (

@@ -520,6 +520,28 @@ def shell_boot(r, name, image, dialogue, status, skip_if=None, smp=2):
         problems.append("hung")
     elif res.status != status:
         problems.append("QEMU exit status %d, expected %d" % (res.status, status))
+
+def tty_boot(r, name, image, smp):
+    """tty_test as init, the runner typing into the serial line at its prompts."""
+    token = "tok%08x" % random.getrandbits(32)
+    steps = [(r"tty_test: type a line\r*\n", b"junk\x15" + token.encode() + b"Z\x7f\r"),
+             (r"tty_test: type EOF\r*\n", b"part\x04"),
+             (r"tty_test: got 'part'\r*\n", b"\x04"),
+             (r"tty_test: raw mode\r*\n", b"ab\x03"),
+             (r"tty_test: raw vmin 2\r*\n", b"cd"),
+             (r"tty_test: press Ctrl-C\r*\n", b"\x03"),
+             (r"tty_test: \S+ \d+ passed, \d+ failed", None)]
+    res = qemu_run.boot(qemu_run.qemu_command(
+        image, smp=smp, append="loglevel=4 init=/tests/tty_test -- %s" % token),
+        90, r.logfile(name), steps=steps)
+    text = "\n".join(res.lines)
+    expect = ["tty_test: read the edited line %s" % token, "EOF read as 0",
+              "raw mode read byte by byte", "^C",
+              "the foreground reader died of signal 2",
+              "tty_test: %s " % token, " 0 failed"]
+    problems = ["missing %r" % e for e in expect if e not in text]
+    if res.timed_out or not res.stopped:
+        problems.append("hung" if res.timed_out else "exited early")
     if res.fatal:
         problems.append(res.fatal.strip())
     r.report(not problems, name, "; ".join(problems), res.log)
@@ -679,6 +701,13 @@ def phase_user(r):
                    "%%Cpu%d  :" % (smp - 1),
                    "proc_fs_test: 30 passed, 0 failed, token %s" % token],
                   smp=smp)
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/pipe-test-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/pipe_test -- %s" % token,
+                  ["pipeline of 5 processes moved 4194304 bytes, checksum matches",
+                   "pipe_test: %s " % token, " 0 failed"], smp=smp)
+        tty_boot(r, "user/tty-test-smp%d" % smp, image, smp)
     # A static binary from the Linux toolchain, passed by the boot loader.
     initrd = initrd_hello42(r)
     if initrd:

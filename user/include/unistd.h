@@ -25,15 +25,16 @@ pid_t getpid(void);
 pid_t getppid(void);
 pid_t gettid(void);
 uid_t getuid(void);
-
-/* clone(SIGCHLD, 0, 0, 0, 0): a copy of this process; 0 in the child. */
-pid_t fork(void);
-int pause(void);
 int setpgid(pid_t pid, pid_t pgid);
 pid_t getpgid(pid_t pid);
 pid_t getpgrp(void);
 pid_t setsid(void);
 pid_t getsid(pid_t pid);
+int isatty(int fd);
+
+/* clone(SIGCHLD, 0, 0, 0, 0): a copy of this process; 0 in the child. */
+pid_t fork(void);
+int pause(void);
 int execve(const char *path, char *const argv[], char *const envp[]);
 int execv(const char *path, char *const argv[]);
 __attribute__((noreturn)) void _exit(int status);

@@ -1,4 +1,4 @@
-/* Files and directories: stat, mkdir, unlink, rename, chdir/getcwd, directory streams, fcntl, ioctl/isatty. */
+/* Files and directories: stat, mkdir, unlink, rename, chdir/getcwd, directory streams, fcntl. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -89,31 +89,6 @@ int fcntl(int fd, int cmd, ...)
 	arg = va_arg(ap, long);
 	va_end(ap);
 	return __syscall_ret(__syscall3(__NR_fcntl, fd, cmd, arg));
-}
-
-/* Every terminal request takes at most one argument, a pointer or an int. */
-int ioctl(int fd, unsigned long request, ...)
-{
-	va_list ap;
-	long arg;
-
-	va_start(ap, request);
-	arg = va_arg(ap, long);
-	va_end(ap);
-	return __syscall_ret(__syscall3(__NR_ioctl, fd, request, arg));
-}
-
-int isatty(int fd)
-{
-	unsigned int termios[9]; /* struct termios: 36 bytes */
-
-	if (ioctl(fd, TCGETS, termios) < 0) {
-		/* Like glibc: EBADF stays, anything else becomes ENOTTY. */
-		if (errno != EBADF)
-			errno = ENOTTY;
-		return 0;
-	}
-	return 1;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -317,3 +318,26 @@ void *sbrk(intptr_t increment)
 		return (void *)-1;
 	return (void *)old;
 }
+
+int ppoll(struct pollfd *fds, nfds_t nfds, const struct timespec *timeout,
+	  const sigset_t *sigmask)
+{
+	/* The kernel writes the time left back: not into the caller's. */
+	struct timespec ts, *tp = NULL;
+
+	if (timeout) {
+		ts = *timeout;
+		tp = &ts;
+	}
+	return __syscall_ret(__syscall5(__NR_ppoll, fds, nfds, tp, sigmask,
+					sizeof(sigset_t)));
+}
+
+int poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	struct timespec ts = { .tv_sec = timeout / 1000,
+			       .tv_nsec = (long)(timeout % 1000) * 1000000 };
+
+	return ppoll(fds, nfds, timeout < 0 ? NULL : &ts, NULL);
+}
+

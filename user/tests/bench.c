@@ -1,4 +1,4 @@
-/* make bench's user side: system call, yield, fork and boot costs in retired instructions. */
+/* make bench's user side: system call, yield, pipe, fork and boot costs in retired instructions. */
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +75,44 @@ static void yield_round_trip(void)
 	waitpid(child, &status, 0);
 }
 
+/* Two processes pass one byte back and forth through two pipes. */
+static void pipe_round_trip(void)
+{
+	unsigned long i, n = 500, t0, i0;
+	int there[2], back[2], status;
+	pid_t child;
+	char c = 'p';
+
+	if (pipe(there) || pipe(back)) {
+		printf("bench: pipe failed\n");
+		return;
+	}
+	child = fork();
+	if (child == 0) {
+		close(there[1]);
+		close(back[0]);
+		while (read(there[0], &c, 1) == 1)
+			write(back[1], &c, 1);
+		_exit(0);
+	}
+	for (i = 0; i < 5; i++) { /* settle into the ping-pong */
+		write(there[1], &c, 1);
+		read(back[0], &c, 1);
+	}
+	t0 = now_ns();
+	i0 = instret();
+	for (i = 0; i < n; i++) {
+		write(there[1], &c, 1);
+		read(back[0], &c, 1);
+	}
+	report("pipe_round_trip", instret() - i0, now_ns() - t0, n);
+	close(there[1]); /* EOF ends the child */
+	waitpid(child, &status, 0);
+	close(there[0]);
+	close(back[0]);
+	close(back[1]);
+}
+
 static void fork_exit_wait(void)
 {
 	unsigned long i, n = 100, t0, i0;
@@ -102,6 +140,7 @@ int main(int argc, char **argv)
 		return 0;
 	null_syscall();
 	yield_round_trip();
+	pipe_round_trip();
 	fork_exit_wait();
 	printf("bench: done\n");
 	return 0;

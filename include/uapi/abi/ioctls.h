@@ -10,5 +10,6 @@
 #define TIOCGPGRP	0x540F
 #define TIOCSPGRP	0x5410
 #define TIOCGWINSZ	0x5413
+#define TIOCSWINSZ	0x5414
 
 #endif

@@ -14,6 +14,8 @@
 #define __NR_close		57
 #define __NR_pipe2		59
 #define __NR_getdents64		61
+#define __NR_pselect6		72
+#define __NR_ppoll		73
 #define __NR_lseek		62
 #define __NR_read		63
 #define __NR_write		64

@@ -3,13 +3,7 @@
 #define _SYS_IOCTL_H
 
 #include <abi/ioctls.h>
-
-struct winsize {
-	unsigned short ws_row;
-	unsigned short ws_col;
-	unsigned short ws_xpixel;
-	unsigned short ws_ypixel;
-};
+#include <abi/termios.h> /* struct winsize */
 
 int ioctl(int fd, unsigned long request, ...);
 

@@ -21,6 +21,8 @@
 #define SYS_close		__NR_close
 #define SYS_pipe2		__NR_pipe2
 #define SYS_getdents64		__NR_getdents64
+#define SYS_pselect6		__NR_pselect6
+#define SYS_ppoll		__NR_ppoll
 #define SYS_lseek		__NR_lseek
 #define SYS_read		__NR_read
 #define SYS_write		__NR_write

@@ -1,0 +1,322 @@
+/* Pipes: pipe2(), a 64 KiB ring from the write end to the read end. */
+#include <hartix/errno.h>
+#include <hartix/fs.h>
+#include <hartix/kernel.h>
+#include <hartix/mm.h>
+#include <hartix/sched.h>
+#include <hartix/signal.h>
+#include <hartix/slab.h>
+#include <hartix/spinlock.h>
+#include <hartix/syscalls.h>
+#include <hartix/uaccess.h>
+#include <abi/poll.h>
+#include <asm/page.h>
+
+#include "internal.h"
+
+#define PIPE_ORDER 4
+#define PIPE_SIZE (PAGE_SIZE << PIPE_ORDER) /* Linux's default: 64 KiB */
+#define PIPE_BUF 4096 /* writes up to this size are never interleaved */
+
+BUILD_BUG_ON(PIPE_SIZE & (PIPE_SIZE - 1));
+
+/*
+ * Locking. p->lock (a spinlock, interrupts masked) protects head, tail,
+ * readers, writers, rbusy and wbusy, and is held only to look at or move
+ * them: never while touching user memory, which can fault and sleep.
+ *
+ * The bytes themselves are copied between user memory and the ring with
+ * no lock held. A reader first claims the read side (rbusy), which keeps
+ * other readers out, and copies from [tail, head); writers only ever
+ * write at or past head, so those bytes stay put. A writer claims the
+ * write side (wbusy) and copies into [head, tail + PIPE_SIZE), which
+ * readers do not look at. Each then retakes the lock to publish its work
+ * (moves tail or head; the lock orders the bytes before the index) and to
+ * give up its claim. So one reader and one writer run at once on any
+ * harts, and a writer's bytes go in as one piece: a write of up to
+ * PIPE_BUF bytes waits until there is room for all of it, then copies it
+ * in one claim, so records from several writers never interleave.
+ *
+ * Sleeping: readers on rd_wait (for data, EOF, or the read side to be
+ * free), writers on wr_wait. The wait conditions read the fields without
+ * p->lock; every change is followed by a wake_up() of the other side
+ * (after p->lock is dropped), and poll_wake() for ppoll sleepers.
+ */
+struct pipe {
+	spinlock_t lock;
+	unsigned int head, tail; /* free-running: head - tail bytes queued */
+	int readers, writers; /* open struct files of each end */
+	bool rbusy, wbusy; /* a reader / a writer is copying */
+	struct wait_queue rd_wait, wr_wait;
+	char *buf; /* PIPE_SIZE bytes */
+};
+
+struct pipe_wait {
+	struct pipe *p;
+	size_t need; /* writers: room wanted */
+};
+
+static bool pipe_readable(void *arg)
+{
+	struct pipe *p = ((struct pipe_wait *)arg)->p;
+
+	return (!READ_ONCE(p->rbusy) &&
+		(READ_ONCE(p->head) != READ_ONCE(p->tail) ||
+		 !READ_ONCE(p->writers))) ||
+	       signal_pending(current_task());
+}
+
+static bool pipe_writable(void *arg)
+{
+	struct pipe_wait *w = arg;
+	struct pipe *p = w->p;
+
+	return !READ_ONCE(p->readers) ||
+	       (!READ_ONCE(p->wbusy) &&
+		PIPE_SIZE - (READ_ONCE(p->head) - READ_ONCE(p->tail)) >= w->need) ||
+	       signal_pending(current_task());
+}
+
+/* Sleeps until cond; -ERESTARTSYS (EINTR, or a restart) if a signal ended it. */
+static int pipe_sleep(struct wait_queue *wq, bool (*cond)(void *),
+		      struct pipe_wait *w)
+{
+	wait_event(wq, cond, w);
+	return signal_pending(current_task()) ? -ERESTARTSYS : 0;
+}
+
+/* After head, tail, readers or writers moved: whoever waits looks again. */
+static void pipe_wake(struct pipe *p)
+{
+	wake_up(&p->rd_wait);
+	wake_up(&p->wr_wait);
+	poll_wake();
+}
+
+/* Bytes not copied, like copy_to_user(); pos is a free-running index. */
+static size_t ring_to_user(struct pipe *p, unsigned int pos, char *ubuf,
+			   size_t n)
+{
+	size_t off = pos % PIPE_SIZE, first = min(n, PIPE_SIZE - off), left;
+
+	left = copy_to_user(ubuf, p->buf + off, first);
+	if (left || first == n)
+		return left + (n - first);
+	return copy_to_user(ubuf + first, p->buf, n - first);
+}
+
+static size_t ring_from_user(struct pipe *p, unsigned int pos,
+			     const char *ubuf, size_t n)
+{
+	size_t off = pos % PIPE_SIZE, first = min(n, PIPE_SIZE - off), left;
+
+	left = copy_from_user(p->buf + off, ubuf, first);
+	if (left || first == n)
+		return left + (n - first);
+	return copy_from_user(p->buf, ubuf + first, n - first);
+}
+
+static long pipe_read(struct file *f, char *ubuf, size_t n)
+{
+	struct pipe *p = f->private_data;
+	struct pipe_wait w = { p, 0 };
+	unsigned long flags;
+	unsigned int tail, avail;
+	size_t left;
+	int err;
+
+	if (!n)
+		return 0;
+	for (;;) {
+		flags = spin_lock_irqsave(&p->lock);
+		avail = p->head - p->tail;
+		if (!p->rbusy && (avail || !p->writers))
+			break;
+		spin_unlock_irqrestore(&p->lock, flags);
+		/* Another reader's copy is short: O_NONBLOCK waits it out too. */
+		if ((READ_ONCE(f->flags) & O_NONBLOCK) && !READ_ONCE(p->rbusy))
+			return -EAGAIN;
+		err = pipe_sleep(&p->rd_wait, pipe_readable, &w);
+		if (err)
+			return err;
+	}
+	if (!avail) {
+		spin_unlock_irqrestore(&p->lock, flags);
+		return 0; /* every writer is gone: EOF */
+	}
+	p->rbusy = true;
+	tail = p->tail;
+	spin_unlock_irqrestore(&p->lock, flags);
+
+	n = min(n, (size_t)avail);
+	left = ring_to_user(p, tail, ubuf, n);
+
+	flags = spin_lock_irqsave(&p->lock);
+	p->tail = tail + (unsigned int)(n - left);
+	p->rbusy = false;
+	spin_unlock_irqrestore(&p->lock, flags);
+	pipe_wake(p);
+	return n > left ? (long)(n - left) : -EFAULT;
+}
+
+/* Every reader is gone: SIGPIPE for the writer, and EPIPE. */
+static long pipe_broken(void)
+{
+	signal_send(current_task(), SIGPIPE);
+	return -EPIPE;
+}
+
+static long pipe_write(struct file *f, const char *ubuf, size_t n)
+{
+	struct pipe *p = f->private_data;
+	/* All at once when it fits in PIPE_BUF, else any room will do. */
+	struct pipe_wait w = { p, n <= PIPE_BUF ? n : 1 };
+	unsigned long flags;
+	size_t done = 0, chunk, left;
+	unsigned int head, room;
+	long err;
+
+	while (done < n) {
+		flags = spin_lock_irqsave(&p->lock);
+		if (!p->readers) {
+			spin_unlock_irqrestore(&p->lock, flags);
+			err = pipe_broken();
+			return done ? (long)done : err;
+		}
+		room = PIPE_SIZE - (p->head - p->tail);
+		if (p->wbusy || room < w.need) {
+			spin_unlock_irqrestore(&p->lock, flags);
+			if ((READ_ONCE(f->flags) & O_NONBLOCK) &&
+			    !READ_ONCE(p->wbusy))
+				return done ? (long)done : -EAGAIN;
+			err = pipe_sleep(&p->wr_wait, pipe_writable, &w);
+			if (err)
+				return done ? (long)done : err;
+			continue;
+		}
+		p->wbusy = true;
+		head = p->head;
+		spin_unlock_irqrestore(&p->lock, flags);
+
+		chunk = min(n - done, (size_t)room);
+		left = ring_from_user(p, head, ubuf + done, chunk);
+
+		flags = spin_lock_irqsave(&p->lock);
+		p->head = head + (unsigned int)(chunk - left);
+		p->wbusy = false;
+		spin_unlock_irqrestore(&p->lock, flags);
+		pipe_wake(p);
+		done += chunk - left;
+		if (left)
+			return done ? (long)done : -EFAULT;
+	}
+	return (long)done;
+}
+
+static unsigned int pipe_poll(struct file *f)
+{
+	struct pipe *p = f->private_data;
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	unsigned int queued = p->head - p->tail, mask = 0;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY) {
+		if (queued)
+			mask |= POLLIN | POLLRDNORM;
+		if (!p->writers)
+			mask |= POLLHUP;
+	} else {
+		if (PIPE_SIZE - queued >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!p->readers)
+			mask |= POLLERR;
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	return mask;
+}
+
+static void pipe_release(struct file *f)
+{
+	struct pipe *p = f->private_data;
+	unsigned long flags = spin_lock_irqsave(&p->lock);
+	bool last;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		p->readers--;
+	else
+		p->writers--;
+	last = !p->readers && !p->writers;
+	spin_unlock_irqrestore(&p->lock, flags);
+	if (last) {
+		/* No file is left, so no task is inside a pipe operation. */
+		free_pages(p->buf, PIPE_ORDER);
+		kfree(p);
+	} else {
+		pipe_wake(p); /* EOF for readers, EPIPE for writers */
+	}
+}
+
+static const struct file_operations pipe_fops = {
+	.read = pipe_read, .write = pipe_write, .poll = pipe_poll,
+	.release = pipe_release,
+};
+
+SYSCALL_DEFINE2(pipe2, int *, ufds, int, flags)
+{
+	struct file *rf, *wf;
+	struct inode *ino;
+	struct pipe *p;
+	unsigned long irq;
+	int fds[2] = { -1, -1 };
+	bool cloexec = flags & O_CLOEXEC;
+	unsigned int fl = (unsigned int)flags & O_NONBLOCK;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	p = kzalloc(sizeof(*p), __GFP_NOWARN);
+	if (!p)
+		return -ENOMEM;
+	p->buf = alloc_pages(PIPE_ORDER, __GFP_NOWARN);
+	if (!p->buf) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	p->lock = (spinlock_t)SPINLOCK_UNLOCKED;
+	p->rd_wait = (struct wait_queue)WAIT_QUEUE_INIT;
+	p->wr_wait = (struct wait_queue)WAIT_QUEUE_INIT;
+	p->readers = p->writers = 1;
+
+	rf = kzalloc(sizeof(*rf), __GFP_NOWARN);
+	wf = kzalloc(sizeof(*wf), __GFP_NOWARN);
+	irq = fs_lock_irqsave();
+	ino = rf && wf ? inode_new_anon(S_IFIFO | 0600) : NULL;
+	if (ino) {
+		file_init(rf, ino, &pipe_fops, O_RDONLY | fl, p);
+		file_init(wf, ino, &pipe_fops, O_WRONLY | fl, p);
+	}
+	fs_unlock_irqrestore(irq);
+	if (!ino) {
+		kfree(rf);
+		kfree(wf);
+		free_pages(p->buf, PIPE_ORDER);
+		kfree(p);
+		return -ENOMEM;
+	}
+	fds[0] = fd_install(rf, cloexec);
+	if (fds[0] >= 0)
+		fds[1] = fd_install(wf, cloexec);
+	if (fds[1] < 0 || copy_to_user(ufds, fds, sizeof(fds))) {
+		/* Undone before anyone could use them (one thread per process). */
+		long err = fds[1] < 0 ? -EMFILE : -EFAULT;
+
+		if (fds[0] >= 0)
+			fd_close(fds[0]);
+		else
+			file_put(rf);
+		if (fds[1] >= 0)
+			fd_close(fds[1]);
+		else
+			file_put(wf);
+		return err;
+	}
+	return 0;
+}
