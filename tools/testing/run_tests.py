@@ -520,6 +520,10 @@ def shell_boot(r, name, image, dialogue, status, skip_if=None, smp=2):
         problems.append("hung")
     elif res.status != status:
         problems.append("QEMU exit status %d, expected %d" % (res.status, status))
+    if res.fatal:
+        problems.append(res.fatal.strip())
+    r.report(not problems, name, "; ".join(problems), res.log)
+
 
 def tty_boot(r, name, image, smp):
     """tty_test as init, the runner typing into the serial line at its prompts."""
