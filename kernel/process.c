@@ -374,3 +374,8 @@ int process_getppid(void)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return pid;
 }
+
+unsigned int process_count(void)
+{
+	return READ_ONCE(nr_processes);
+}

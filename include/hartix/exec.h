@@ -51,6 +51,8 @@ long process_fork(struct pt_regs *regs, unsigned long newsp);
 long process_wait(int pid, int *status, bool nohang);
 long process_kill(int pid, int sig);
 int process_getppid(void);
+/* Processes in the system (for sysinfo). */
+unsigned int process_count(void);
 
 /* Wait status encodings (Linux's). */
 #define W_EXITCODE(code) (((code) & 0xff) << 8)
