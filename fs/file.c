@@ -392,6 +392,8 @@ long base_dir(int dirfd, const char *path, struct inode **base)
 
 	if (!fs)
 		return -EBADF;
+	if (!path[0])
+		return -ENOENT; /* before dirfd is looked at, as Linux */
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		*base = fs->cwd;
 		return 0;

@@ -95,7 +95,7 @@ void inode_unlock_write(struct inode *ino);
 
 /* Between file.c and namei.c: a user path copied in (kfree it), or NULL and *err. */
 char *get_path(const char *upath, long *err);
-/* Where a relative path starts: the cwd, or dirfd's directory. */
+/* Where a relative path starts: the cwd, or dirfd's directory; -ENOENT for "". */
 long base_dir(int dirfd, const char *path, struct inode **base);
 /* The current task's open file fd, or NULL. */
 struct file *fget(int fd);

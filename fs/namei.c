@@ -248,8 +248,10 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 
 		ret = f ? 0 : -EBADF;
 		obase = f ? f->inode : NULL;
+	} else if (!opath[0] && !(flags & AT_EMPTY_PATH)) {
+		ret = -ENOENT;
 	} else {
-		ret = base_dir(olddirfd, opath, &obase);
+		ret = base_dir(olddirfd, opath[0] ? opath : ".", &obase);
 	}
 	if (!ret)
 		ret = user_path(newdirfd, unew, &npath, &nbase);
