@@ -548,6 +548,15 @@ def phase_user(r):
                    "uname", "getrandom", "exec_open_missing"], 1)])
     user_boot(r, "user/fs-test", image, "loglevel=4 init=/tests/fs_test",
               ["fs_test: ", " 0 failed"])
+    # The writable RAM file system, on one hart and on four at once.
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/tmpfs-test-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/tmpfs_test -- %s" % token,
+                  ["tmpfs_test: %s: ok" % g for g in
+                   ("tree", "links", "truncate", "append", "rename",
+                    "removed-cwd", "errors", "concurrent", "enospc")] +
+                  ["tmpfs_test %s: " % token, " 0 failed"], smp=smp)
     # One hart: with more harts than host cores the emulated harts get
     # unequal host time, so shares cannot be judged (testing.rst).
     user_boot(r, "user/proc-test-smp1", image, "loglevel=4 init=/tests/proc_test",

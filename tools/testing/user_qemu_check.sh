@@ -22,7 +22,7 @@ qemu=qemu-riscv64
 timeout_s=60
 
 apps="hello power store_fault sret_in_user csr_read"
-tests="hello_token syscall_errno libc_selftest"
+tests="hello_token syscall_errno libc_selftest tmpfs_test"
 
 command -v $qemu >/dev/null 2>&1 || {
 	echo "Bail out! $qemu not found: apt-get install qemu-user"; exit 1; }
@@ -168,6 +168,17 @@ ok=0
 grep -qE '^syscall_errno: [1-9][0-9]* passed, 0 failed$' out.txt || ok=1
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/syscall_errno
+
+# The RAM file system's checks, in a directory of the host's: Linux's
+# errno for every bad argument is the reference.
+mkdir tmpfs_dir
+run out.txt "$user/tests/tmpfs_test" "$token" "$tmp/tmpfs_dir"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -qE "^tmpfs_test $token: [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
+[ -z "$(ls tmpfs_dir)" ] || { echo "# tmpfs_test left files behind"; ok=1; }
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/tmpfs_test
 
 # libc_selftest speaks TAP itself: each of its cases is one result here.
 run out.txt "$user/tests/libc_selftest"
