@@ -69,6 +69,7 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 
 	if (!kbuf)
 		return -ENOSPC;
+	inode_lock_write(f->inode);
 	while (done < n) {
 		size_t chunk = min(n - done, PAGE_SIZE), left, want;
 		unsigned long flags;
@@ -81,6 +82,7 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 			err = -EFAULT;
 			break;
 		}
+		/* With the write lock, appended chunks follow each other. */
 		flags = fs_lock_irqsave();
 		pos = f->flags & O_APPEND ? f->inode->size : f->f_pos;
 		put = ramfs_write(f->inode, pos, kbuf, want);
@@ -97,6 +99,7 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 			break;
 		}
 	}
+	inode_unlock_write(f->inode);
 	free_page(kbuf);
 	return done ? (long)done : err;
 }
@@ -345,8 +348,7 @@ void files_exec(struct files *fs)
 /* ---------------------------------------------------------------------- */
 /* Paths from user space */
 
-/* A kmalloc'd copy of the user path, or an ERR value in *err. */
-static char *get_path(const char *upath, long *err)
+char *get_path(const char *upath, long *err)
 {
 	char *path = kmalloc(PATH_MAX, __GFP_NOWARN);
 	long len;
@@ -365,14 +367,15 @@ static char *get_path(const char *upath, long *err)
 	return path;
 }
 
-/* Where a relative path starts: the cwd or dirfd's directory. */
-static long base_dir(int dirfd, const char *path, struct inode **base)
+long base_dir(int dirfd, const char *path, struct inode **base)
 {
 	struct files *fs = cur_files();
 	struct file *f;
 
 	if (!fs)
 		return -EBADF;
+	if (!path[0])
+		return -ENOENT; /* before dirfd is looked at, as Linux */
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
 		*base = fs->cwd;
 		return 0;
@@ -399,6 +402,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	long ret;
 	char *path = get_path(upath, &ret);
 	int fd = -1, acc = flags & O_ACCMODE;
+	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+	bool trunc = false;
 
 	if (!f || !path) {
 		kfree(path);
@@ -414,33 +419,30 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		goto out_free;
 
 	irq = fs_lock_irqsave();
-	ret = fs_lookup(base, path, !(flags & O_NOFOLLOW), &ino,
+	/* O_CREAT | O_EXCL never follows a last symlink: it exists. */
+	ret = fs_lookup(base, path, !(flags & O_NOFOLLOW) && !excl, &ino,
 			flags & O_CREAT ? &parent : NULL, name);
 	if (ret == -ENOENT && parent) {
-		size_t len = strlen(path);
-
-		if (path[len - 1] == '/') {
+		if (path[strlen(path) - 1] == '/')
 			ret = -EISDIR;
-		} else {
-			ino = fs_create(parent, name, strlen(name),
-					S_IFREG | (mode & 07777 & ~UMASK), 0);
-			ret = ino ? 0 : -ENOSPC;
-		}
+		else
+			ret = fs_create(parent, name, strlen(name),
+					S_IFREG | (mode & 07777 & ~UMASK), 0,
+					&ino);
 	} else if (!ret) {
-		if ((flags & O_CREAT) && (flags & O_EXCL))
+		if (excl)
 			ret = -EEXIST;
 		else if (S_ISLNK(ino->mode))
 			ret = -ELOOP; /* O_NOFOLLOW */
 		else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
 			ret = -ENOTDIR;
 		else if (S_ISDIR(ino->mode) &&
-			 (acc != O_RDONLY || (flags & O_CREAT)))
+			 (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
 			ret = -EISDIR;
 		else if (!inode_fops(ino))
 			ret = -ENXIO;
-		else if (S_ISREG(ino->mode) && (flags & O_TRUNC) &&
-			 acc != O_RDONLY)
-			ret = ramfs_truncate(ino, 0);
+		/* As Linux: O_TRUNC truncates even with O_RDONLY. */
+		trunc = S_ISREG(ino->mode) && (flags & O_TRUNC);
 	}
 	if (!ret) {
 		inode_get(ino);
@@ -450,6 +452,13 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	fs_unlock_irqrestore(irq);
 	if (ret)
 		goto out_free;
+	if (trunc) {
+		inode_lock_write(ino);
+		irq = fs_lock_irqsave();
+		ramfs_truncate(ino, 0);
+		fs_unlock_irqrestore(irq);
+		inode_unlock_write(ino);
+	}
 	f->refs = 1;
 	f->flags = (unsigned int)flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 	if (f->ops->open) {
@@ -605,7 +614,7 @@ static bool dir_entry(struct inode *dir, u64 *idx, char *buf,
 		*len = strlen(buf);
 		return true;
 	}
-	if (!ramfs_dir_entry(dir, *idx, name, len, &ino))
+	if (!ramfs_dir_entry(dir, idx, name, len, &ino))
 		return false;
 	*d_ino = ino->ino;
 	*mode = ino->mode;
@@ -639,6 +648,12 @@ SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 	if (!kbuf)
 		return -ENOMEM;
 	irq = fs_lock_irqsave();
+	if (!f->inode->nlink) { /* removed, as Linux's IS_DEADDIR */
+		fs_unlock_irqrestore(irq);
+		free_page(kbuf);
+		return -ENOENT;
+	}
+	/* Offsets, not indices: entries removed meanwhile shift nothing. */
 	for (idx = f->f_pos;; idx++) {
 		struct linux_dirent64 *de = (void *)(kbuf + used);
 		char namebuf[NAME_MAX + 1];
@@ -939,8 +954,8 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 			ret = -EEXIST;
 		else if (ret == -ENOENT && parent)
 			ret = fs_create(parent, name, strlen(name),
-					S_IFDIR | (mode & 07777 & ~UMASK), 0) ?
-				0 : -ENOSPC;
+					S_IFDIR | (mode & 07777 & ~UMASK), 0,
+					&ino);
 		fs_unlock_irqrestore(irq);
 	}
 	kfree(path);

@@ -44,17 +44,55 @@ int fs_lookup(struct inode *base, const char *path, bool follow_last,
  */
 struct inode *inode_new_anon(u32 mode);
 
-/* Caller holds fs_lock: a new child of dir (which must not have name). */
-struct inode *fs_create(struct inode *dir, const char *name, size_t len,
-			u32 mode, u32 rdev);
+/*
+ * For calls that make or remove a name, caller holds fs_lock: looks up
+ * the directory holding path's last component (following symlinks) into
+ * *parent, and points *last (*len bytes, not NUL-terminated; 0 for "/")
+ * at that component in path, which is modified and restored meanwhile.
+ * *slash: path ends in a slash. The last component is not looked up and
+ * may be "." or "..".
+ */
+int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
+		     const char **last, size_t *len, bool *slash);
+
+/* Caller holds fs_lock. The entry name[len] in dir, or NULL. */
+struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len);
+
+/*
+ * Caller holds fs_lock and found no entry name[len] in dir. These make
+ * one: a new inode (*res), a new name for ino, a symlink. -ENOENT if dir
+ * was removed, -ENOSPC without memory.
+ */
+int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
+	      u32 rdev, struct inode **res);
+int ramfs_link(struct inode *dir, const char *name, size_t len,
+	       struct inode *ino);
+int ramfs_symlink(struct inode *dir, const char *name, size_t len,
+		  const char *target);
+
+/* Caller holds fs_lock: removes d from dir (a directory must be empty). */
+void ramfs_unlink(struct inode *dir, struct dentry *d);
+
+/*
+ * Caller holds fs_lock and checked the call: moves od from odir to the
+ * name name[len] in ndir, replacing nd if not NULL (an empty directory,
+ * if one); or with exchange swaps the inodes of od and nd. -ENOSPC
+ * without memory, and nothing changed.
+ */
+int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
+		 const char *name, size_t len, struct dentry *nd,
+		 bool exchange);
 
 /* Caller holds fs_lock. Data in kernel buffers; -ENOSPC without memory. */
 long ramfs_read(struct inode *ino, u64 pos, char *buf, size_t n);
 long ramfs_write(struct inode *ino, u64 pos, const char *buf, size_t n);
 int ramfs_truncate(struct inode *ino, u64 size);
 
-/* The directory's entry number idx ("." is 0, ".." 1); false past the end. */
-bool ramfs_dir_entry(struct inode *dir, u64 idx, const char **name,
+/*
+ * The first entry of dir at getdents offset *pos or later ("." is 0,
+ * ".." 1), its offset back in *pos; false past the end.
+ */
+bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 		     size_t *len, struct inode **ino);
 
 #ifdef CONFIG_PROC_FS
@@ -65,6 +103,7 @@ static inline void proc_init(void)
 {
 }
 #endif
+
 /*
  * Open files (file.c). file_init: caller holds fs_lock; f (zeroed) gets
  * one reference and takes one on ino. fd_install: the lowest free
@@ -80,5 +119,14 @@ void file_put(struct file *f);
 int fd_install(struct file *f, bool cloexec);
 int fd_close(int fd);
 struct file *fget(int fd);
+
+/* One writer per inode at a time (write, truncate); sleeps. */
+void inode_lock_write(struct inode *ino);
+void inode_unlock_write(struct inode *ino);
+
+/* Between file.c and namei.c: a user path copied in (kfree it), or NULL and *err. */
+char *get_path(const char *upath, long *err);
+/* Where a relative path starts: the cwd, or dirfd's directory; -ENOENT for "". */
+long base_dir(int dirfd, const char *path, struct inode **base);
 
 #endif

@@ -27,24 +27,58 @@
 DEFINE_SPINLOCK(fs_lock);
 struct inode *fs_root;
 static unsigned long next_ino = 1; /* under fs_lock */
+/* File data pages in use, and the budget (CONFIG_TMPFS_SIZE_PERCENT); under fs_lock. */
+static unsigned long data_pages, data_pages_max;
 
 void inode_get(struct inode *ino)
 {
 	ino->refs++;
 }
 
-static void inode_free(struct inode *ino)
+/* A zeroed page of file data, or NULL when the budget or memory is out. */
+static void *data_page_alloc(void)
+{
+	void *p;
+
+	if (data_pages >= data_pages_max)
+		return NULL;
+	p = alloc_page(__GFP_ZERO | __GFP_NOWARN);
+	if (p)
+		data_pages++;
+	return p;
+}
+
+/* Frees the data pages from index first on. */
+static void free_data(struct inode *ino, unsigned long first)
 {
 	unsigned long i;
 
-	if (ino->pages) {
-		for (i = 0; i < ino->npages; i++)
-			if (ino->pages[i])
-				free_page(ino->pages[i]);
-		kfree(ino->pages);
+	for (i = first; i < ino->npages; i++) {
+		if (ino->pages[i]) {
+			free_page(ino->pages[i]);
+			ino->pages[i] = NULL;
+			data_pages--;
+		}
 	}
-	kfree(ino->target);
-	kfree(ino);
+	if (!first) {
+		kfree(ino->pages);
+		ino->pages = NULL;
+		ino->npages = 0;
+	}
+}
+
+/* Frees ino, then its parent if ino held the last reference, and so on up. */
+static void inode_free(struct inode *ino)
+{
+	while (ino) {
+		struct inode *parent = S_ISDIR(ino->mode) ? ino->parent : NULL;
+
+		free_data(ino, 0);
+		kfree(ino->target);
+		kfree(ino);
+		ino = parent && --parent->refs == 0 && parent->nlink == 0 ?
+			parent : NULL;
+	}
 }
 
 void inode_put(struct inode *ino)
@@ -63,6 +97,8 @@ static struct inode *inode_new(u32 mode, u32 rdev)
 	ino->rdev = rdev;
 	ino->ino = next_ino++;
 	ino->nlink = S_ISDIR(mode) ? 2 : 1;
+	ino->next_off = 2; /* after "." and ".." */
+	ino->write_wait = (struct wait_queue)WAIT_QUEUE_INIT;
 	return ino;
 }
 
@@ -75,7 +111,7 @@ struct inode *inode_new_anon(u32 mode)
 	return ino;
 }
 
-static struct dentry *dir_find(struct inode *dir, const char *name, size_t len)
+struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len)
 {
 	struct dentry *d;
 
@@ -85,55 +121,159 @@ static struct dentry *dir_find(struct inode *dir, const char *name, size_t len)
 	return NULL;
 }
 
-struct inode *fs_create(struct inode *dir, const char *name, size_t len,
-			u32 mode, u32 rdev)
+static struct dentry *dentry_alloc(const char *name, size_t len)
 {
 	struct dentry *d = kmalloc(sizeof(*d) + len + 1, __GFP_NOWARN);
-	struct inode *ino = d ? inode_new(mode, rdev) : NULL;
 
-	if (!ino) {
-		kfree(d);
-		return NULL;
+	if (d) {
+		memcpy(d->name, name, len);
+		d->name[len] = '\0';
+		d->len = len;
 	}
-	memcpy(d->name, name, len);
-	d->name[len] = '\0';
-	d->len = len;
+	return d;
+}
+
+/* Appends d naming ino to dir (the list stays in off order). */
+static void dir_add(struct inode *dir, struct dentry *d, struct inode *ino)
+{
 	d->inode = ino;
+	d->off = dir->next_off++;
 	d->next = NULL;
 	if (dir->children_tail)
 		dir->children_tail->next = d;
 	else
 		dir->children = d;
 	dir->children_tail = d;
-	ino->dentry = d;
-	if (S_ISDIR(mode)) {
-		ino->parent = dir;
-		dir->nlink++;
-	}
-	return ino;
+	if (S_ISDIR(ino->mode))
+		ino->dentry = d;
 }
 
-/* Unlinks a (boot-time replacement only); a directory's contents go too. */
-static void dir_remove(struct inode *dir, struct dentry *victim)
+/* Takes d out of dir's list and frees it; its inode is the caller's business. */
+static void dir_detach(struct inode *dir, struct dentry *d)
 {
 	struct dentry **pp, *prev = NULL;
-	struct inode *ino = victim->inode;
 
-	for (pp = &dir->children; *pp != victim; pp = &(*pp)->next)
+	for (pp = &dir->children; *pp != d; pp = &(*pp)->next)
 		prev = *pp;
-	*pp = victim->next;
-	if (dir->children_tail == victim)
+	*pp = d->next;
+	if (dir->children_tail == d)
 		dir->children_tail = prev;
-	if (S_ISDIR(ino->mode)) {
-		while (ino->children)
-			dir_remove(ino, ino->children);
-		dir->nlink--;
+	kfree(d);
+}
+
+/* Makes dir the parent of the directory ino (its ".." and the link counts). */
+static void set_parent(struct inode *ino, struct inode *dir)
+{
+	struct inode *old = ino->parent;
+
+	if (old == dir)
+		return;
+	inode_get(dir);
+	dir->nlink++;
+	ino->parent = dir;
+	old->nlink--;
+	inode_put(old);
+}
+
+int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
+	      u32 rdev, struct inode **res)
+{
+	struct dentry *d;
+	struct inode *ino;
+
+	if (!dir->nlink)
+		return -ENOENT; /* a removed directory takes no new names */
+	d = dentry_alloc(name, len);
+	ino = d ? inode_new(mode, rdev) : NULL;
+	if (!ino) {
+		kfree(d);
+		return -ENOSPC;
 	}
-	ino->nlink = 0;
-	ino->dentry = NULL;
-	kfree(victim);
-	ino->refs++;
-	inode_put(ino);
+	dir_add(dir, d, ino);
+	if (S_ISDIR(mode)) {
+		ino->parent = dir;
+		inode_get(dir);
+		dir->nlink++;
+	}
+	*res = ino;
+	return 0;
+}
+
+int ramfs_link(struct inode *dir, const char *name, size_t len,
+	       struct inode *ino)
+{
+	struct dentry *d;
+
+	if (!dir->nlink)
+		return -ENOENT;
+	d = dentry_alloc(name, len);
+	if (!d)
+		return -ENOSPC;
+	dir_add(dir, d, ino);
+	ino->nlink++;
+	return 0;
+}
+
+void ramfs_unlink(struct inode *dir, struct dentry *d)
+{
+	struct inode *ino = d->inode;
+
+	dir_detach(dir, d);
+	if (S_ISDIR(ino->mode)) {
+		ino->nlink = 0;
+		ino->dentry = NULL;
+		dir->nlink--;
+	} else {
+		ino->nlink--;
+	}
+	if (!ino->refs && !ino->nlink)
+		inode_free(ino);
+}
+
+int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
+		 const char *name, size_t len, struct dentry *nd,
+		 bool exchange)
+{
+	struct inode *ino = od->inode;
+	struct dentry *d;
+
+	if (exchange) {
+		struct inode *other = nd->inode;
+
+		od->inode = other;
+		nd->inode = ino;
+		if (S_ISDIR(ino->mode)) {
+			ino->dentry = nd;
+			set_parent(ino, ndir);
+		}
+		if (S_ISDIR(other->mode)) {
+			other->dentry = od;
+			set_parent(other, odir);
+		}
+		return 0;
+	}
+	d = dentry_alloc(name, len);
+	if (!d)
+		return -ENOSPC;
+	/* The moved inode keeps its link: nothing below may free it. */
+	dir_detach(odir, od);
+	if (nd)
+		ramfs_unlink(ndir, nd);
+	dir_add(ndir, d, ino);
+	if (S_ISDIR(ino->mode))
+		set_parent(ino, ndir);
+	return 0;
+}
+
+/* Removes d and, for a directory, everything under it (boot-time replacement). */
+static void remove_tree(struct inode *dir, struct dentry *d)
+{
+	struct inode *ino = d->inode;
+
+	if (S_ISDIR(ino->mode))
+		while (ino->children)
+			remove_tree(ino, ino->children);
+	ramfs_unlink(dir, d);
 }
 
 /*
@@ -180,7 +320,7 @@ static int walk(struct inode *dir, const char *path, bool follow_last,
 				/* Nothing can be made in /proc. */
 				return last && parent ? -EACCES : -ENOENT;
 		} else {
-			d = dir_find(dir, name, len);
+			d = fs_dir_find(dir, name, len);
 			if (!d) {
 				if (last && parent) {
 					*parent = dir;
@@ -197,6 +337,8 @@ static int walk(struct inode *dir, const char *path, bool follow_last,
 
 			if (++*links > MAXSYMLINKS)
 				return -ELOOP;
+			if (!next->target[0])
+				return -ENOENT;
 			ret = walk(dir, next->target, true, links, &target,
 				   last ? parent : NULL, create_name);
 			if (ret)
@@ -224,6 +366,38 @@ int fs_lookup(struct inode *base, const char *path, bool follow_last,
 		return -ENAMETOOLONG;
 	return walk(base ? base : fs_root, path, follow_last, &links, res,
 		    parent, create_name);
+}
+
+int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
+		     const char **last, size_t *len, bool *slash)
+{
+	size_t end = strnlen(path, PATH_MAX), start;
+	int ret = 0;
+
+	if (!end)
+		return -ENOENT;
+	if (end >= PATH_MAX)
+		return -ENAMETOOLONG;
+	*slash = path[end - 1] == '/';
+	while (end && path[end - 1] == '/')
+		end--;
+	for (start = end; start && path[start - 1] != '/'; start--)
+		;
+	*parent = base ? base : fs_root;
+	if (start) {
+		char save = path[start];
+
+		path[start] = '\0'; /* path up to and with the last slash */
+		ret = fs_lookup(base, path, true, parent, NULL, NULL);
+		path[start] = save;
+		if (!ret && !S_ISDIR((*parent)->mode))
+			ret = -ENOTDIR;
+	}
+	if (!ret && end - start > NAME_MAX)
+		ret = -ENAMETOOLONG;
+	*last = path + start;
+	*len = end - start;
+	return ret;
 }
 
 long ramfs_read(struct inode *ino, u64 pos, char *buf, size_t n)
@@ -281,7 +455,7 @@ long ramfs_write(struct inode *ino, u64 pos, const char *buf, size_t n)
 		if (grow_pages(ino, idx))
 			break;
 		if (!ino->pages[idx]) {
-			ino->pages[idx] = alloc_page(__GFP_ZERO | __GFP_NOWARN);
+			ino->pages[idx] = data_page_alloc();
 			if (!ino->pages[idx])
 				break;
 		}
@@ -296,17 +470,12 @@ long ramfs_write(struct inode *ino, u64 pos, const char *buf, size_t n)
 
 int ramfs_truncate(struct inode *ino, u64 size)
 {
-	unsigned long keep = (unsigned long)((size + PAGE_SIZE - 1) / PAGE_SIZE), i;
+	unsigned long keep = (unsigned long)((size + PAGE_SIZE - 1) / PAGE_SIZE);
 
 	if (size > FS_MAX_SIZE)
 		return -EFBIG;
 	if (size < ino->size) {
-		for (i = keep; i < ino->npages; i++) {
-			if (ino->pages[i]) {
-				free_page(ino->pages[i]);
-				ino->pages[i] = NULL;
-			}
-		}
+		free_data(ino, keep);
 		/* Bytes past the end in the last page must read as zeroes later. */
 		if (size % PAGE_SIZE && keep - 1 < ino->npages &&
 		    ino->pages[keep - 1])
@@ -317,21 +486,22 @@ int ramfs_truncate(struct inode *ino, u64 size)
 	return 0;
 }
 
-bool ramfs_dir_entry(struct inode *dir, u64 idx, const char **name,
+bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 		     size_t *len, struct inode **ino)
 {
 	struct dentry *d;
 
-	if (idx < 2) {
-		*name = idx ? ".." : ".";
-		*len = idx + 1;
-		*ino = idx ? dir->parent : dir;
+	if (*pos < 2) {
+		*name = *pos ? ".." : ".";
+		*len = (size_t)*pos + 1;
+		*ino = *pos ? dir->parent : dir;
 		return true;
 	}
-	for (d = dir->children, idx -= 2; d && idx; d = d->next)
-		idx--;
+	for (d = dir->children; d && d->off < *pos; d = d->next)
+		;
 	if (!d)
 		return false;
+	*pos = d->off;
 	*name = d->name;
 	*len = d->len;
 	*ino = d->inode;
@@ -350,6 +520,27 @@ static int set_target(struct inode *ino, const void *data, size_t size)
 	kfree(ino->target);
 	ino->target = t;
 	ino->size = strlen(t);
+	return 0;
+}
+
+int ramfs_symlink(struct inode *dir, const char *name, size_t len,
+		  const char *target)
+{
+	size_t n = strlen(target);
+	char *t = kmalloc(n + 1, __GFP_NOWARN);
+	struct inode *ino;
+	int ret;
+
+	if (!t)
+		return -ENOSPC;
+	memcpy(t, target, n + 1);
+	ret = fs_create(dir, name, len, S_IFLNK | 0777, 0, &ino);
+	if (ret) {
+		kfree(t);
+		return ret;
+	}
+	ino->target = t;
+	ino->size = n;
 	return 0;
 }
 
@@ -376,18 +567,17 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 			ret = -ENAMETOOLONG;
 			break;
 		}
-		d = dir_find(dir, name, len);
+		d = fs_dir_find(dir, name, len);
 		if (*path) {
 			/* An intermediate directory: made if missing or not one. */
 			if (d && !S_ISDIR(d->inode->mode)) {
-				dir_remove(dir, d);
+				remove_tree(dir, d);
 				d = NULL;
 			}
-			ino = d ? d->inode : fs_create(dir, name, len, S_IFDIR | 0755, 0);
-			if (!ino) {
-				ret = -ENOMEM;
+			if (d)
+				ino = d->inode;
+			else if ((ret = fs_create(dir, name, len, S_IFDIR | 0755, 0, &ino)))
 				break;
-			}
 			dir = ino;
 			continue;
 		}
@@ -395,12 +585,10 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 			ino = d->inode; /* kept, as Linux's unpacker does */
 		} else {
 			if (d)
-				dir_remove(dir, d);
-			ino = fs_create(dir, name, len, mode, rdev);
-			if (!ino) {
-				ret = -ENOMEM;
+				remove_tree(dir, d);
+			ret = fs_create(dir, name, len, mode, rdev, &ino);
+			if (ret)
 				break;
-			}
 		}
 		ino->mode = mode;
 		ino->mtime = mtime;
@@ -455,13 +643,26 @@ int fs_read_file(const char *path, void **data, size_t *size)
 	return 0;
 }
 
+void fs_data_pages(unsigned long *used, unsigned long *max)
+{
+	unsigned long flags = fs_lock_irqsave();
+
+	*used = data_pages;
+	*max = data_pages_max;
+	fs_unlock_irqrestore(flags);
+}
+
 void fs_init(void)
 {
+	struct page_alloc_stats st;
 	unsigned long flags;
 
 	if (fs_root)
 		return;
+	page_alloc_get_stats(&st);
 	flags = fs_lock_irqsave();
+	data_pages_max = (unsigned long)(st.total_pages *
+					 CONFIG_TMPFS_SIZE_PERCENT / 100);
 	fs_root = inode_new(S_IFDIR | 0755, 0);
 	if (!fs_root)
 		panic("fs: no memory for the root directory");
@@ -477,4 +678,28 @@ void fs_init(void)
 	fs_install("/dev/urandom", S_IFCHR | 0666, NULL, 0, DEV_URANDOM, 0);
 	fs_install("/tmp", S_IFDIR | 01777, NULL, 0, 0, 0);
 	proc_init();
+}
+
+static bool write_trylock(void *arg)
+{
+	struct inode *ino = arg;
+
+	if (ino->write_locked)
+		return false;
+	ino->write_locked = true;
+	return true;
+}
+
+void inode_lock_write(struct inode *ino)
+{
+	wait_event(&ino->write_wait, write_trylock, ino);
+}
+
+void inode_unlock_write(struct inode *ino)
+{
+	unsigned long flags = spin_lock_irqsave(&ino->write_wait.lock);
+
+	ino->write_locked = false;
+	spin_unlock_irqrestore(&ino->write_wait.lock, flags);
+	wake_up(&ino->write_wait);
 }

@@ -140,7 +140,7 @@ static void count_process(void)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
-/* Called by task_exit(): orphans go to init, the parent learns of it. */
+/* Called by task_exit(): files close, orphans go to init (process_notify_parent() wakes the parent later). */
 void process_exit(struct task *t)
 {
 	unsigned long flags;
@@ -168,8 +168,16 @@ void process_exit(struct task *t)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (zombie_moved)
 		wake_up(&adopter->child_exit);
-	if (t->parent)
-		wake_up(&t->parent->child_exit);
+}
+
+void process_notify_parent(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *parent = t->parent;
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (parent)
+		wake_up(&parent->child_exit);
 }
 
 long process_fork(struct pt_regs *regs, unsigned long newsp)
@@ -382,4 +390,9 @@ int process_init_pgid(void)
 
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return pgid;
+}
+
+unsigned int process_count(void)
+{
+	return READ_ONCE(nr_processes);
 }

@@ -53,10 +53,14 @@ void task_list_add(struct task *t);
 void task_list_del(struct task *t);
 void process_set_init(struct task *t);
 void process_exit(struct task *t);
+/* Wakes t's parent's wait4(); t must be a zombie already. */
+void process_notify_parent(struct task *t);
 long process_fork(struct pt_regs *regs, unsigned long newsp);
 /* wait4: a child's pid with its status, 0 (nohang), or -errno. */
 long process_wait(int pid, int *status, bool nohang);
 int process_getppid(void);
+/* Processes in the system (for sysinfo). */
+unsigned int process_count(void);
 
 /* What /proc shows of one task, copied under tasklist_lock. */
 struct task_snapshot {

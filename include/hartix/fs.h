@@ -3,6 +3,7 @@
 #define HARTIX_FS_H
 
 #include <hartix/compiler.h>
+#include <hartix/sched.h>
 #include <hartix/types.h>
 #include <abi/fcntl.h>
 #include <abi/limits.h>
@@ -40,26 +41,41 @@ struct inode_operations {
 
 /*
  * Locking: one spinlock, fs_lock (fs/ramfs.c, taken with interrupts
- * masked), protects the whole tree and every inode: the fields below,
- * directory entry lists, file data pages and sizes, inode reference
- * counts, and every struct file's f_pos. Nothing sleeps or touches user
- * memory while holding it: data goes through a kernel bounce buffer.
+ * masked), protects the whole tree and every inode: the fields below
+ * (but write_locked), directory entry lists, file data pages and sizes,
+ * inode reference counts, and every struct file's f_pos. Nothing sleeps
+ * or touches user memory while holding it: data goes through a kernel
+ * bounce buffer.
+ *
+ * Lifetime: an inode is freed when it has neither names (nlink) nor
+ * references (refs: open files, cwds, lookups in progress, and each
+ * directory's ".." on its parent), so an unlinked file stays readable
+ * until its last close and a removed cwd's ".." still leads somewhere.
  */
 struct inode {
 	u32 mode; /* S_IF* type and permission bits */
-	u32 nlink;
+	u32 nlink; /* names; a directory: 2 + subdirectories, 0 once removed */
 	unsigned long ino;
 	u32 rdev; /* character devices */
 	u32 mtime;
 	u64 size; /* bytes; a symlink's target length */
-	int refs; /* open files, cwds and lookups in progress */
-	struct dentry *dentry; /* the entry naming it (NULL for / or unlinked) */
+	int refs;
 	/* Directories */
-	struct dentry *children, *children_tail;
-	struct inode *parent; /* ".." (the root is its own parent) */
+	struct dentry *dentry; /* the entry naming it (NULL for / or removed) */
+	struct dentry *children, *children_tail; /* in ascending off order */
+	struct inode *parent; /* ".." (the root is its own parent); holds a ref */
+	u64 next_off; /* getdents offset of the next entry added */
 	/* Regular files: pages[i] holds bytes [i * PAGE_SIZE, ...); NULL reads as zeroes. */
 	void **pages;
 	unsigned long npages; /* capacity of pages[] */
+	/*
+	 * One writer (write, truncate) at a time, so a write is atomic
+	 * with respect to other writes and O_APPEND writes never mix: a
+	 * sleeping lock held while user memory is copied; write_locked is
+	 * under write_wait.lock.
+	 */
+	struct wait_queue write_wait;
+	bool write_locked;
 	/* Symlinks: the target, NUL-terminated (kmalloc'd) */
 	char *target;
 	/* Set for /proc's inodes; NULL in the RAM file system. */
@@ -70,6 +86,7 @@ struct inode {
 struct dentry {
 	struct dentry *next;
 	struct inode *inode;
+	u64 off; /* its position for getdents64: unique in the directory, never reused */
 	size_t len;
 	char name[]; /* NUL-terminated */
 };
@@ -141,6 +158,12 @@ int fs_read_file(const char *path, void **data, size_t *size);
  * called after any change that can make a file ready. Any context.
  */
 void poll_wake(void);
+
+/*
+ * Pages of file data in use and the most there may be
+ * (CONFIG_TMPFS_SIZE_PERCENT of RAM): for sysinfo() and statfs().
+ */
+void fs_data_pages(unsigned long *used, unsigned long *max);
 
 /* Descriptor tables. */
 struct files *files_alloc_console(void); /* 0, 1, 2 on the console */

@@ -304,6 +304,8 @@ void task_exit(int code)
 	process_exit(t);
 	local_irq_disable();
 	__atomic_store_n(&t->state, TASK_ZOMBIE, __ATOMIC_RELEASE);
+	/* Only now: a parent woken before would find no zombie and sleep on. */
+	process_notify_parent(t);
 	schedule();
 	BUG(); /* a zombie is never picked again */
 }

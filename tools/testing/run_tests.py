@@ -579,8 +579,9 @@ def shell_tests(r, image):
                    "no pipe2 in this kernel yet"))
     # mv and rm need renameat2 and unlinkat (the tmpfs branch).
     shell_boot(r, "user/shell-mv-rm", image, [
-        ("cd /tmp; echo %s > a; mv a b; cat b; mkdir -p d/e; mv b d/e; rm -r d; ls; exit 5" % tok,
-         r"(?m)^%s\r?\n" % tok),
+        ("cd /tmp; echo %s > a; mv a b; cat b; mkdir -p d/e; mv b d/e; cat d/e/b; "
+         "rm -r d; ls | wc -l; exit 5" % tok,
+         r"(?m)^%s\r?\n%s\r?\n0\r?$" % (tok, tok)),
     ], 5, skip_if=(r"(mv|rm): cannot .*: Function not implemented",
                    "no renameat2/unlinkat in this kernel yet"))
     # Ctrl-C: SIGINT to the foreground job's group only, the shell survives.
@@ -671,6 +672,15 @@ def phase_user(r):
                    "uname", "getrandom", "exec_open_missing"], 1)])
     user_boot(r, "user/fs-test", image, "loglevel=4 init=/tests/fs_test",
               ["fs_test: ", " 0 failed"])
+    # The writable RAM file system, on one hart and on four at once.
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/tmpfs-test-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/tmpfs_test -- %s" % token,
+                  ["tmpfs_test: %s: ok" % g for g in
+                   ("tree", "links", "truncate", "append", "rename",
+                    "removed-cwd", "errors", "concurrent", "enospc")] +
+                  ["tmpfs_test %s: " % token, " 0 failed"], smp=smp)
     # One hart: with more harts than host cores the emulated harts get
     # unequal host time, so shares cannot be judged (testing.rst).
     user_boot(r, "user/proc-test-smp1", image, "loglevel=4 init=/tests/proc_test",

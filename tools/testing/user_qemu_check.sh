@@ -24,7 +24,7 @@ timeout_s=60
 apps="hello power store_fault sret_in_user csr_read
 	sh ls cat echo mkdir rm mv kill uname sleep true false yes head wc ps init"
 usr_apps="top free" # in /usr/bin
-tests="hello_token syscall_errno libc_selftest signal_test pipe_test"
+tests="hello_token syscall_errno libc_selftest signal_test pipe_test tmpfs_test"
 
 command -v $qemu >/dev/null 2>&1 || {
 	echo "Bail out! $qemu not found: apt-get install qemu-user"; exit 1; }
@@ -222,6 +222,18 @@ grep -qx "pipe_test: $token [1-9][0-9]* passed, 0 failed" out.txt || ok=1
 grep -q "checksum matches" out.txt || ok=1
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/pipe_test
+
+token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+# The RAM file system's checks, in a directory of the host's: Linux's
+# errno for every bad argument is the reference.
+mkdir tmpfs_dir
+run out.txt "$user/tests/tmpfs_test" "$token" "$tmp/tmpfs_dir"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -qE "^tmpfs_test $token: [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
+[ -z "$(ls tmpfs_dir)" ] || { echo "# tmpfs_test left files behind"; ok=1; }
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/tmpfs_test
 
 # libc_selftest speaks TAP itself: each of its cases is one result here.
 run out.txt "$user/tests/libc_selftest"

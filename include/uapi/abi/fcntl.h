@@ -34,6 +34,17 @@
 /* renameat2() */
 #define RENAME_NOREPLACE	(1 << 0)
 #define RENAME_EXCHANGE		(1 << 1)
+#define RENAME_WHITEOUT		(1 << 2)
+
+/* faccessat() modes */
+#define F_OK		0
+#define X_OK		1
+#define W_OK		2
+#define R_OK		4
+
+/* utimensat() tv_nsec values */
+#define UTIME_NOW	((1L << 30) - 1L)
+#define UTIME_OMIT	((1L << 30) - 2L)
 
 #define SEEK_SET	0
 #define SEEK_CUR	1

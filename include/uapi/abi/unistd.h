@@ -9,6 +9,13 @@
 #define __NR_ioctl		29
 #define __NR_mkdirat		34
 #define __NR_unlinkat		35
+#define __NR_symlinkat		36
+#define __NR_linkat		37
+#define __NR_statfs		43
+#define __NR_fstatfs		44
+#define __NR_truncate		45
+#define __NR_ftruncate		46
+#define __NR_faccessat		48
 #define __NR_chdir		49
 #define __NR_openat		56
 #define __NR_close		57
@@ -21,8 +28,10 @@
 #define __NR_write		64
 #define __NR_readv		65
 #define __NR_writev		66
+#define __NR_readlinkat		78
 #define __NR_newfstatat		79
 #define __NR_fstat		80
+#define __NR_utimensat		88
 #define __NR_exit		93
 #define __NR_exit_group		94
 #define __NR_set_tid_address	96
@@ -54,6 +63,7 @@
 #define __NR_getgid		176
 #define __NR_getegid		177
 #define __NR_gettid		178
+#define __NR_sysinfo		179
 #define __NR_brk		214
 #define __NR_munmap		215
 #define __NR_clone		220
