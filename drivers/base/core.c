@@ -27,6 +27,14 @@ bool device_read_u32(const struct device *dev, const char *prop, u32 *val)
  * A node lists its compatibles from most to least specific; the driver
  * matching the earliest one wins. Returns that position, or -1.
  */
+void device_for_each(void (*fn)(const struct device *dev, void *arg), void *arg)
+{
+	int i;
+
+	for (i = 0; i < nr_devices; i++)
+		fn(&devices[i], arg);
+}
+
 static int match_rank(const char *compat, int len, const struct driver *drv,
 		      const struct of_device_id **id)
 {

@@ -1,6 +1,7 @@
 /* The console tty's input side: a ring of received bytes, echoed as they arrive. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>
+#include <hartix/kshell.h>
 #include <hartix/printk.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
@@ -46,7 +47,11 @@ static void tty_echo(char c)
 
 void tty_receive_char(char c)
 {
-	unsigned long flags = spin_lock_irqsave(&tty_lock);
+	unsigned long flags;
+
+	if (kshell_input(c))
+		return;
+	flags = spin_lock_irqsave(&tty_lock);
 
 	/* Dropped bytes are not echoed: the screen shows what a reader gets. */
 	if (tty_head - tty_tail < TTY_BUF_SIZE) {
@@ -55,6 +60,11 @@ void tty_receive_char(char c)
 	}
 	spin_unlock_irqrestore(&tty_lock, flags);
 	wake_up(&tty_wait);
+}
+
+void tty_receive_break(void)
+{
+	kshell_break();
 }
 
 /* Checked under tty_wait's lock: a byte queued after it wakes the reader. */

@@ -45,6 +45,16 @@ void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig)
 void task_list_add(struct task *t);
 void task_list_del(struct task *t);
 void process_set_init(struct task *t);
+/*
+ * Calls fn for every task under tasklist_lock (interrupts masked): fn only
+ * copies what it needs, it must not sleep, allocate or take the lock.
+ */
+void task_for_each(void (*fn)(const struct task *t, void *arg), void *arg);
+/*
+ * Makes parent (a task the kernel started, e.g. a kernel thread) the
+ * parent of t, so it can wait for it with process_wait().
+ */
+void process_set_parent(struct task *t, struct task *parent);
 void process_exit(struct task *t);
 long process_fork(struct pt_regs *regs, unsigned long newsp);
 /* wait4: a child's pid with its status, 0 (nohang), or -errno. */

@@ -44,6 +44,8 @@ void irq_cpu_init(void);
 unsigned int irq_nr_irqs(void);
 /* How many times irq was claimed since boot (for /proc/interrupts). */
 u64 irq_count(unsigned int irq);
+/* The handler installed for irq (to name it in reports), or NULL. */
+irq_handler_t irq_get_handler(unsigned int irq);
 
 /*
  * Test hooks of the PLIC driver: its S-mode contexts (0 when no PLIC was

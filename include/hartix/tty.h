@@ -15,6 +15,13 @@
  */
 void tty_receive_char(char c);
 
+/*
+ * From the serial driver's interrupt handler: a BREAK came in on the line.
+ * It enters or leaves the kernel shell (CONFIG_KSHELL), like Linux's
+ * magic SysRq; without it the break is ignored.
+ */
+void tty_receive_break(void);
+
 /* The next queued byte (0..255), or -1 if there is none. */
 int tty_read_char(void);
 

@@ -5,6 +5,7 @@
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
 #include <hartix/slab.h>
+#include <hartix/softlockup.h>
 #include <hartix/string.h>
 #include <hartix/vmalloc.h>
 #include <asm/irqflags.h>
@@ -125,6 +126,7 @@ void schedule(void)
 	unsigned long flags = local_irq_save();
 
 	WRITE_ONCE(cpu->need_resched, false);
+	touch_softlockup_watchdog();
 	spin_lock(&rq->lock);
 	if (prev->state == TASK_RUNNING && prev != cpu->idle &&
 	    cpumask_test(&prev->cpus_allowed, cpu->id)) {

@@ -7,6 +7,7 @@
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
 #include <hartix/smp.h>
+#include <hartix/softlockup.h>
 #include <hartix/sprintf.h>
 #include <hartix/timer.h>
 #include <asm/bug.h>
@@ -117,6 +118,7 @@ static void handle_interrupt(struct pt_regs *regs, unsigned long irq)
 	case IRQ_S_TIMER:
 		cpu->tick_from_user = !(regs->status & SR_SPP);
 		timer_interrupt();
+		softlockup_tick(regs);
 		return;
 	case IRQ_S_EXT:
 		cpu->irqs++;

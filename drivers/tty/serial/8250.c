@@ -1,4 +1,4 @@
-/* 8250/16550 UART (ns16550a, DesignWare APB): polled console output, input by interrupt. */
+/* 8250/16550 UART (ns16550a, DesignWare APB): polled console output, input and BREAK by interrupt. */
 #include <hartix/boot.h>
 #include <hartix/cmdline.h>
 #include <hartix/device.h>
@@ -23,6 +23,7 @@
 #define UART_DW_USR 31 /* DesignWare status register (0x7c with 4-byte stride) */
 
 #define UART_IER_RDI 0x01 /* receive data available */
+#define UART_IER_RLSI 0x04 /* receiver line status: a break, an error */
 #define UART_FCR_ENABLE_FIFO 0x01
 #define UART_FCR_CLEAR 0x06
 #define UART_LCR_8N1 0x03
@@ -30,6 +31,7 @@
 #define UART_MCR_DTR_RTS 0x03
 #define UART_MCR_OUT2 0x08
 #define UART_LSR_DR 0x01
+#define UART_LSR_BI 0x10 /* break: the line was held low a whole character */
 #define UART_LSR_THRE 0x20
 #define UART_DW_USR_BUSY 0x01
 
@@ -144,10 +146,19 @@ static void uart_rx_irq(unsigned int irq, void *data)
 {
 	struct uart8250 *u = data;
 	unsigned int n;
+	u32 lsr;
 
-	for (n = 0; n < UART_RX_BURST && (uart_read(u, UART_LSR) & UART_LSR_DR);
-	     n++)
-		tty_receive_char((char)uart_read(u, UART_RBR));
+	/* Reading LSR clears BI; the NUL received with a break is not data. */
+	for (n = 0; n < UART_RX_BURST &&
+		    ((lsr = uart_read(u, UART_LSR)) & (UART_LSR_DR | UART_LSR_BI));
+	     n++) {
+		char c = (char)uart_read(u, UART_RBR);
+
+		if (lsr & UART_LSR_BI)
+			tty_receive_break();
+		else
+			tty_receive_char(c);
+	}
 }
 
 /* The console's input goes to the tty, by interrupt if there is an irqchip. */
@@ -166,7 +177,7 @@ static void uart_enable_rx_irq(struct device *dev, struct uart8250 *u)
 	}
 	/* OUT2 gates the interrupt line on PC-style 16550s; harmless here. */
 	uart_write(u, UART_MCR, uart_read(u, UART_MCR) | UART_MCR_OUT2);
-	uart_write(u, UART_IER, UART_IER_RDI);
+	uart_write(u, UART_IER, UART_IER_RDI | UART_IER_RLSI);
 	pr_info("%s: console input on irq %d\n", dev->name, irq);
 }
 
