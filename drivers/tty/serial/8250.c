@@ -45,6 +45,12 @@ struct uart8250 {
 	unsigned int reg_shift;
 	unsigned int reg_width; /* 1 or 4 bytes */
 	bool dw; /* DesignWare: LCR writes need an idle UART */
+	/*
+	 * A read of LSR clears BI, and output polls LSR on any hart: whoever
+	 * sees BI sets this, the receive handler takes it with the NUL byte
+	 * a break leaves in the FIFO (Linux's lsr_saved_flags).
+	 */
+	u32 break_seen; /* 0 or 1, a word for the atomics */
 	struct console con;
 };
 
@@ -73,9 +79,18 @@ static void uart_write(struct uart8250 *u, unsigned int reg, u32 val)
 		writeb((u8)val, addr);
 }
 
+static u32 uart_read_lsr(struct uart8250 *u)
+{
+	u32 lsr = uart_read(u, UART_LSR);
+
+	if (lsr & UART_LSR_BI)
+		__atomic_store_n(&u->break_seen, 1, __ATOMIC_RELAXED);
+	return lsr;
+}
+
 static void uart_putc(struct uart8250 *u, char c)
 {
-	while (!(uart_read(u, UART_LSR) & UART_LSR_THRE))
+	while (!(uart_read_lsr(u) & UART_LSR_THRE))
 		;
 	uart_write(u, UART_THR, (u8)c);
 }
@@ -146,15 +161,14 @@ static void uart_rx_irq(unsigned int irq, void *data)
 {
 	struct uart8250 *u = data;
 	unsigned int n;
-	u32 lsr;
 
-	/* Reading LSR clears BI; the NUL received with a break is not data. */
-	for (n = 0; n < UART_RX_BURST &&
-		    ((lsr = uart_read(u, UART_LSR)) & (UART_LSR_DR | UART_LSR_BI));
+	for (n = 0; n < UART_RX_BURST && (uart_read_lsr(u) & UART_LSR_DR);
 	     n++) {
 		char c = (char)uart_read(u, UART_RBR);
 
-		if (lsr & UART_LSR_BI)
+		/* The NUL received with a break is not data. */
+		if (!c && __atomic_exchange_n(&u->break_seen, 0,
+					      __ATOMIC_RELAXED))
 			tty_receive_break();
 		else
 			tty_receive_char(c);
