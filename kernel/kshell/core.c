@@ -13,7 +13,7 @@
 #define KSHELL_LINE_MAX 256 /* with the NUL */
 #define KSHELL_HISTORY 16
 #define KSHELL_MAX_ARGS 16
-#define KSHELL_INBUF 256 /* a power of two */
+#define KSHELL_INBUF 1024 /* a power of two; a pasted line fits */
 
 #define CH_CTRL_C 0x03
 #define CH_BS 0x08
