@@ -12,6 +12,7 @@
  * echo shows '\r' as a new line and backspace/DEL as erasing the last
  * character typed on the line. Other control characters are not echoed,
  * so an escape sequence cannot move the cursor. A full queue drops c.
+ * While the kernel shell owns the console, c goes to it instead.
  */
 void tty_receive_char(char c);
 
