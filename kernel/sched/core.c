@@ -142,6 +142,11 @@ void schedule(void)
 		next = prev->state == TASK_RUNNING ? prev : cpu->idle;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
+		/*
+		 * A new slice: a task queued here later by an interrupt (a
+		 * local wake-up sends no IPI) must get its turn when it ends.
+		 */
+		prev->slice_left = SCHED_SLICE_TICKS;
 		local_irq_restore(flags);
 		return;
 	}

@@ -543,8 +543,8 @@ KSHELL_PROMPT = "kshell> "
 NEVER = r"(?!)"  # a last step that never matches: QEMU runs to its end
 
 
-def kshell_session(r, name, append, inputs, smp=4, until=None, start=None,
-                   timeout=120):
+def kshell_session(r, image, name, append, inputs, smp=4, until=None,
+                   start=None, timeout=120):
     """Boot, then type each of inputs at a kernel shell prompt.
 
     start: (regex, bytes) typed first (a BREAK to enter); until: the regex
@@ -556,14 +556,14 @@ def kshell_session(r, name, append, inputs, smp=4, until=None, start=None,
     steps += [(re.escape(KSHELL_PROMPT), i) for i in inputs]
     steps.append((until or re.escape(KSHELL_PROMPT), None))
     res = qemu_run.boot(qemu_run.qemu_command(
-        r.images["_kshell"], smp=smp, append=append), timeout,
+        image, smp=smp, append=append), timeout,
         r.logfile(name), steps=steps)
     text = res.log.replace("\r", "")
     parts = text.split(KSHELL_PROMPT)[1:]
     return res, parts + [""] * (len(inputs) - len(parts))
 
 
-def kshell_commands(r):
+def kshell_commands(r, image):
     """Every command of the kernel shell on 4 harts, and bad input."""
     boot_token = "tok%08x" % random.getrandbits(32)
     run_token = "tok%08x" % random.getrandbits(32)
@@ -590,7 +590,7 @@ def kshell_commands(r):
         (b"uptime\r", ["4 harts online"]),
         (b"date\r", [" UTC ("]),
         (b"ktest lib\r", ["ok 1 lib", "ktest: all passed"]),
-        (b"bt 2\r", ["CPU2 (hart 2) running pid", "Call trace:"]),
+        (b"bt 2\r", ["CPU2 (hart ", ") running pid", "Call trace:"]),
         (b"bt 9\r", ["bt: CPU9 is not online"]),
         (b"bt\r", ["bt: expects 1 argument", "usage: bt <cpu>"]),
         (b"kill 9999\r", ["kill: no process with pid 9999"]),
@@ -607,7 +607,7 @@ def kshell_commands(r):
         (b"\x1b[A\x1b[A\x1b[B\r", ["Hartix "]),  # up: uptime, down: version
     ]
     res, outs = kshell_session(
-        r, "user/kshell-commands", "kshell loglevel=4 -- %s" % boot_token,
+        r, image, "user/kshell-commands", "kshell loglevel=4 -- %s" % boot_token,
         [c for c, _ in cmds] + [b"exit\r"], until=r"Hello, world!")
     for (typed, facts), out in zip(cmds, outs):
         shown = typed.decode("latin-1").strip()[:24].encode(
@@ -624,12 +624,12 @@ def kshell_commands(r):
              res.fatal or ("timed out" if res.timed_out else ""), res.log)
 
 
-def kshell_break(r):
+def kshell_break(r, image):
     """A BREAK enters the shell while a user program runs; it goes on."""
     token = "tok%08x" % random.getrandbits(32)
     brk = b"\x01b"  # QEMU's -serial mon:stdio: Ctrl-A b sends a break
     res, outs = kshell_session(
-        r, "user/kshell-break", "loglevel=4 init=/tests/busy_token -- %s 10"
+        r, image, "user/kshell-break", "loglevel=4 init=/tests/busy_token -- %s 10"
         % token, [b"ps\r", b"top -n 1\r", b"ps\r", brk],
         start=(r"busy_token: started", brk),
         until=r"busy_token: %s done after \d+" % token)
@@ -650,7 +650,7 @@ def kshell_break(r):
              "; ".join(problems) or (res.fatal or ""), res.log)
 
 
-def kshell_crashes(r):
+def kshell_crashes(r, image):
     """panic and fault reach the crash paths; reboot boots again; poweroff."""
     token = "tok%08x" % random.getrandbits(32)
     for cmd, needles in (
@@ -658,14 +658,14 @@ def kshell_crashes(r):
              ["Kernel panic - not syncing: %s now" % token, "cmd_panic+"]),
             (b"fault\r", ["Oops: load page fault", "epc: cmd_fault+"])):
         name = "user/kshell-" + cmd.split()[0].decode().strip()
-        res, _ = kshell_session(r, name, "kshell loglevel=4", [cmd],
+        res, _ = kshell_session(r, image, name, "kshell loglevel=4", [cmd],
                                 until=NEVER)
         text = "\n".join(res.lines)
         problems = ["missing %r" % n for n in needles if n not in text]
         if res.status != 2:
             problems.append("QEMU exit status %d, expected 2" % res.status)
         r.report(not problems, name, "; ".join(problems), res.log)
-    res, _ = kshell_session(r, "user/kshell-reboot-poweroff",
+    res, _ = kshell_session(r, image, "user/kshell-reboot-poweroff",
                             "kshell loglevel=4", [b"reboot\r", b"poweroff\r"],
                             until=NEVER)
     boots = res.log.count("OpenSBI v")
@@ -722,10 +722,9 @@ def phase_user(r):
               ["No init program found (tried /nosuch)",
                "kernel shell on CPU0 (no init program)"],
               stop_on=re.escape(KSHELL_PROMPT))
-    r.images["_kshell"] = image
-    kshell_commands(r)
-    kshell_break(r)
-    kshell_crashes(r)
+    kshell_commands(r, image)
+    kshell_break(r, image)
+    kshell_crashes(r, image)
     # PID 1 killed by SIGSEGV: QEMU exits with 128 + 11.
     for smp in (1, 4):
         user_boot(r, "user/init-killed-exit-status-smp%d" % smp, image,
@@ -743,7 +742,7 @@ def phase_user(r):
     # rCore chapter 2: the bad apps are killed and the next one runs.
     user_boot(r, "user/batch-rcore-ch2", batch_image, "",
               ["Hello, world!", "Test power OK!",
-               "pid 3 (store_fault): store page fault at 0x0",
+               "(store_fault): store page fault at 0x0",
                "killed (SIGSEGV)",
                "(sret_in_user): illegal instruction 0x10200073",
                "(csr_read): illegal instruction", "killed (SIGILL)",
