@@ -624,13 +624,16 @@ def kshell_commands(r, image):
              res.fatal or ("timed out" if res.timed_out else ""), res.log)
 
 
-def kshell_break(r, image):
-    """A BREAK enters the shell while a user program runs; it goes on."""
+def kshell_break(r, image, smp):
+    """A BREAK enters the shell while a user program runs; it goes on.
+
+    On 1 hart the shell shares it with the program."""
     token = "tok%08x" % random.getrandbits(32)
     brk = b"\x01b"  # QEMU's -serial mon:stdio: Ctrl-A b sends a break
     res, outs = kshell_session(
-        r, image, "user/kshell-break", "loglevel=4 init=/tests/busy_token -- %s 10"
-        % token, [b"ps\r", b"top -n 1\r", b"ps\r", brk],
+        r, image, "user/kshell-break-smp%d" % smp,
+        "loglevel=4 init=/tests/busy_token -- %s 10" % token,
+        [b"ps\r", b"top -n 1\r", b"ps\r", brk], smp=smp,
         start=(r"busy_token: started", brk),
         until=r"busy_token: %s done after \d+" % token)
     cpu = [re.findall(r"running\s+\d+\s+([\d.]+)\s+[\d.]+ busy_token|"
@@ -646,7 +649,8 @@ def kshell_break(r, image):
         problems.append("the second BREAK did not leave")
     if not res.stopped:
         problems.append("busy_token did not finish")
-    r.report(not problems and not res.fatal, "user/kshell-break-user-goes-on",
+    r.report(not problems and not res.fatal,
+             "user/kshell-break-user-goes-on-smp%d" % smp,
              "; ".join(problems) or (res.fatal or ""), res.log)
 
 
@@ -723,7 +727,8 @@ def phase_user(r):
                "kernel shell on CPU0 (no init program)"],
               stop_on=re.escape(KSHELL_PROMPT))
     kshell_commands(r, image)
-    kshell_break(r, image)
+    for smp in (4, 1):
+        kshell_break(r, image, smp)
     kshell_crashes(r, image)
     # PID 1 killed by SIGSEGV: QEMU exits with 128 + 11.
     for smp in (1, 4):
