@@ -5,6 +5,7 @@
 #include <hartix/exec.h>
 #include <hartix/fs.h>
 #include <hartix/initramfs.h>
+#include <hartix/kshell.h>
 #include <hartix/params.h>
 #include <hartix/printk.h>
 #include <hartix/reboot.h>
@@ -107,6 +108,7 @@ void run_userspace(void)
 	int status;
 
 	initramfs_init();
+	kshell_init();
 	if (IS_ENABLED(CONFIG_SCHED_BATCH)) {
 		initramfs_for_each("bin/", run_batch_entry, NULL);
 		pr_info("batch: all apps done\n");
@@ -115,6 +117,7 @@ void run_userspace(void)
 	if (fs_read_file(init_path, &image, &size)) {
 		pr_warn("No init program found (tried %s): nothing to run\n",
 			init_path);
+		kshell_enter("no init program");
 		return;
 	}
 	kvfree(image);

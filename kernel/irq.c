@@ -122,6 +122,19 @@ const char *irq_chip_name(void)
 	return chip ? chip->name : NULL;
 }
 
+irq_handler_t irq_get_handler(unsigned int irq)
+{
+	unsigned long flags;
+	irq_handler_t h;
+
+	if (irq == 0 || irq > irq_nr_irqs())
+		return NULL;
+	flags = spin_lock_irqsave(&irq_lock);
+	h = irq_descs[irq].handler;
+	spin_unlock_irqrestore(&irq_lock, flags);
+	return h;
+}
+
 int request_irq(unsigned int irq, irq_handler_t handler, void *data)
 {
 	const struct irqchip *chip = get_chip();

@@ -4,6 +4,7 @@
 #include <hartix/ktest.h>
 #include <hartix/params.h>
 #include <hartix/printk.h>
+#include <hartix/softlockup.h>
 #include <hartix/sprintf.h>
 #include <hartix/string.h>
 
@@ -38,25 +39,27 @@ static bool glob_match(const char *pat, const char *str)
 	return *pat == *str && glob_match(pat + 1, str + 1);
 }
 
-static bool selected(const struct ktest_suite *s, const struct ktest_case *c)
+/* pat NULL or empty selects everything. */
+static bool selected(const char *pat, const struct ktest_suite *s,
+		     const struct ktest_case *c)
 {
 	char full[128];
 
-	if (!filter[0])
+	if (!pat || !pat[0])
 		return true;
-	if (glob_match(filter, s->name))
+	if (glob_match(pat, s->name))
 		return true;
 	scnprintf(full, sizeof(full), "%s.%s", s->name, c->name);
-	return glob_match(filter, full);
+	return glob_match(pat, full);
 }
 
-static int count_selected(const struct ktest_suite *s)
+static int count_selected(const char *pat, const struct ktest_suite *s)
 {
 	const struct ktest_case *c;
 	int n = 0;
 
 	for (c = s->cases; c->name; c++)
-		n += selected(s, c);
+		n += selected(pat, s, c);
 	return n;
 }
 
@@ -79,20 +82,22 @@ void ktest_skip(struct ktest *t, const char *reason)
 }
 
 /* Runs one suite as a KTAP subtest; returns the number of failed cases. */
-static int run_suite(const struct ktest_suite *s, int index, int *skipped,
-		     int *passed)
+static int run_suite(const char *pat, const struct ktest_suite *s, int index,
+		     int *skipped, int *passed)
 {
 	const struct ktest_case *c;
 	int n = 0, failed = 0;
 
 	pr_info("    KTAP version 1\n");
 	pr_info("    # Subtest: %s\n", s->name);
-	pr_info("    1..%d\n", count_selected(s));
+	pr_info("    1..%d\n", count_selected(pat, s));
 	for (c = s->cases; c->name; c++) {
 		struct ktest t = { .name = c->name };
 
-		if (!selected(s, c))
+		if (!selected(pat, s, c))
 			continue;
+		/* A long run is not a soft lockup: cases may take seconds each. */
+		touch_softlockup_watchdog();
 		c->run(&t);
 		n++;
 		if (t.failed) {
@@ -111,26 +116,32 @@ static int run_suite(const struct ktest_suite *s, int index, int *skipped,
 	return failed;
 }
 
-int ktest_run_requested(void)
+int ktest_run(const char *pat)
 {
 	const struct ktest_suite *const *s;
 	int nsuites = 0, index = 0, failed = 0, skipped = 0, passed = 0;
 
-	if (!run_all && !filter[0])
-		return -1;
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
-		nsuites += count_selected(*s) > 0;
+		nsuites += count_selected(pat, *s) > 0;
 	if (!nsuites) {
 		/* A typo in the filter must not look like a passing run. */
-		pr_err("ktest: no test matches ktest.filter=%s\n", filter);
+		pr_err("ktest: no test matches %s%s\n",
+		       pat == filter ? "ktest.filter=" : "", pat);
 		return 1;
 	}
 	pr_info("KTAP version 1\n");
 	pr_info("1..%d\n", nsuites);
 	for (s = __ktest_suites_start; s < __ktest_suites_end; s++)
-		if (count_selected(*s))
-			failed += run_suite(*s, ++index, &skipped, &passed);
+		if (count_selected(pat, *s))
+			failed += run_suite(pat, *s, ++index, &skipped, &passed);
 	pr_info("# Totals: pass:%d fail:%d skip:%d\n", passed, failed,
 		skipped);
 	return failed;
+}
+
+int ktest_run_requested(void)
+{
+	if (!run_all && !filter[0])
+		return -1;
+	return ktest_run(filter);
 }

@@ -139,6 +139,15 @@ bool log_read(u64 *seq, struct log_entry *out)
 	return ok;
 }
 
+u64 log_seq_next(void)
+{
+	unsigned long flags = spin_lock_irqsave(&logbuf_lock);
+	u64 seq = log_next_seq;
+
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+	return seq;
+}
+
 size_t log_format(const struct log_entry *e, char *buf, size_t size)
 {
 	u64 ns = ticks_to_ns(e->ticks);

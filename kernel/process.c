@@ -123,6 +123,26 @@ struct task *find_task(int pid)
 	return NULL;
 }
 
+void task_for_each(void (*fn)(const struct task *t, void *arg), void *arg)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t;
+
+	for (t = all_tasks; t; t = t->all_next)
+		fn(t, arg);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+void process_set_parent(struct task *t, struct task *parent)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	t->parent = parent;
+	t->sibling = parent->children;
+	parent->children = t;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
 void process_set_init(struct task *t)
 {
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);

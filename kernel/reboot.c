@@ -1,4 +1,4 @@
-/* machine_power_off(): the best registered handler, then SBI system reset. */
+/* machine_power_off() and machine_restart(): registered handlers, then SBI system reset. */
 #include <hartix/printk.h>
 #include <hartix/reboot.h>
 #include <hartix/smp.h>
@@ -45,4 +45,16 @@ void machine_power_off(int status)
 		 err);
 	for (;;)
 		__asm__ __volatile__("wfi");
+}
+
+void machine_restart(void)
+{
+	int err;
+
+	local_irq_disable();
+	smp_send_stop();
+	err = sbi_system_reset(SBI_SRST_TYPE_COLD_REBOOT, SBI_SRST_REASON_NONE);
+	pr_emerg("reboot: SBI system reset failed (error %d); powering off\n",
+		 err);
+	machine_power_off(EXIT_FAILURE);
 }

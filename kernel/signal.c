@@ -374,8 +374,7 @@ static bool any_process(struct task *t, int self)
 	return t->pid != 1 && t->pid != self;
 }
 
-/* kill(): pid > 0 one process, 0 the caller's group, -1 all, < -1 group -pid. */
-SYSCALL_DEFINE2(kill, int, pid, int, sig)
+int signal_kill(int pid, int sig)
 {
 	struct task *self = current_task();
 	struct k_siginfo info = { .code = SI_USER, .pid = self->pid };
@@ -403,6 +402,11 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 		err = send_info_locked(t, sig, &info);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return err;
+}
+
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
+{
+	return signal_kill(pid, sig);
 }
 
 /* One thread; each process has a single one, whose tid is its pid. */

@@ -1,4 +1,6 @@
 /* The cross-CPU calls of a uniprocessor kernel: the only CPU is this one. */
+#include <hartix/errno.h>
+#include <hartix/kernel.h>
 #include <hartix/smp.h>
 #include <asm/irqflags.h>
 
@@ -26,4 +28,15 @@ void smp_send_reschedule(unsigned int cpu)
 
 void smp_send_stop(void)
 {
+}
+
+/* No IPI to ask with: the only CPU is the one asking. */
+int smp_backtrace(unsigned int cpu, unsigned int timeout_ms)
+{
+	if (cpu)
+		return -ENODEV;
+	pr_warn("CPU0 (hart %lu) is the CPU asking for its backtrace:\n",
+		current_hartid());
+	dump_stack();
+	return 0;
 }

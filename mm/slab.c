@@ -481,6 +481,22 @@ void kmem_cache_get_stats(struct kmem_cache *c, struct kmem_cache_stats *s)
 	s->objects_per_slab = c->core.objs_per_slab;
 }
 
+void kmem_cache_for_each(void (*fn)(const char *name,
+				    const struct kmem_cache_stats *s, void *arg),
+			 void *arg)
+{
+	struct kmem_cache_stats st;
+	unsigned long irq;
+	struct kmem_cache *c;
+
+	irq = spin_lock_irqsave(&caches_lock);
+	for (c = caches; c; c = c->next) {
+		kmem_cache_get_stats(c, &st);
+		fn(c->core.name, &st, arg);
+	}
+	spin_unlock_irqrestore(&caches_lock, irq);
+}
+
 void kmem_cache_init(void)
 {
 	unsigned int i;

@@ -27,6 +27,14 @@ bool device_read_u32(const struct device *dev, const char *prop, u32 *val)
  * A node lists its compatibles from most to least specific: the first one
  * any driver matches decides (the first such driver in link order).
  */
+void device_for_each(void (*fn)(const struct device *dev, void *arg), void *arg)
+{
+	int i;
+
+	for (i = 0; i < nr_devices; i++)
+		fn(&devices[i], arg);
+}
+
 static const struct driver *match_node(const void *fdt, int node,
 				       const struct of_device_id **id)
 {

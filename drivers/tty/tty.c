@@ -3,6 +3,7 @@
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
+#include <hartix/kshell.h>
 #include <hartix/printk.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
@@ -228,8 +229,13 @@ static int foreground(void)
 
 void tty_receive_char(char c)
 {
-	unsigned long flags = spin_lock_irqsave(&tty_lock);
-	int sig = receive(c);
+	unsigned long flags;
+	int sig;
+
+	if (kshell_input(c))
+		return;
+	flags = spin_lock_irqsave(&tty_lock);
+	sig = receive(c);
 
 	spin_unlock_irqrestore(&tty_lock, flags);
 	if (sig) {
@@ -240,6 +246,11 @@ void tty_receive_char(char c)
 	}
 	wake_up(&tty_wait);
 	poll_wake();
+}
+
+void tty_receive_break(void)
+{
+	kshell_break();
 }
 
 /*

@@ -41,6 +41,9 @@ struct driver {
 int device_reg(const struct device *dev, int index, u64 *addr, u64 *size);
 bool device_read_u32(const struct device *dev, const char *prop, u32 *val);
 
+/* Calls fn for every bound device, in probe order (after boot). */
+void device_for_each(void (*fn)(const struct device *dev, void *arg), void *arg);
+
 /* Binds every enabled node to the driver that matches it best. */
 void driver_probe_all(const void *fdt);
 

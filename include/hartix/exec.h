@@ -52,6 +52,16 @@ struct task *find_task(int pid);
 void task_list_add(struct task *t);
 void task_list_del(struct task *t);
 void process_set_init(struct task *t);
+/*
+ * Calls fn for every task under tasklist_lock (interrupts masked): fn only
+ * copies what it needs, it must not sleep, allocate or take the lock.
+ */
+void task_for_each(void (*fn)(const struct task *t, void *arg), void *arg);
+/*
+ * Makes parent (a task the kernel started, e.g. a kernel thread) the
+ * parent of t, so it can wait for it with process_wait().
+ */
+void process_set_parent(struct task *t, struct task *parent);
 void process_exit(struct task *t);
 /* Wakes t's parent's wait4(); t must be a zombie already. */
 void process_notify_parent(struct task *t);

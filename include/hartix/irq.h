@@ -51,6 +51,8 @@ void irq_set_name(unsigned int irq, const char *name);
 const char *irq_name(unsigned int irq);
 /* The interrupt controller's name, or NULL without one. */
 const char *irq_chip_name(void);
+/* The handler installed for irq (to name it in reports), or NULL. */
+irq_handler_t irq_get_handler(unsigned int irq);
 
 /*
  * Test hooks of the PLIC driver: its S-mode contexts (0 when no PLIC was

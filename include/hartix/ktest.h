@@ -76,6 +76,13 @@ void ktest_skip(struct ktest *t, const char *reason);
  */
 int ktest_run_requested(void);
 
+/*
+ * Runs the suites and cases pat selects ("suite", "suite.case", '*'
+ * wildcards; NULL or "" for all) and returns the number of failed cases,
+ * 1 if nothing matched. From the boot code or a kernel thread.
+ */
+int ktest_run(const char *pat);
+
 /* Crashes on purpose if crashtest= names a kind (crash_kinds[] in kernel/tests/crashtest.c). */
 void crashtest_run(void);
 

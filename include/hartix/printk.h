@@ -50,6 +50,9 @@ struct log_entry {
  */
 bool log_read(u64 *seq, struct log_entry *out);
 
+/* The sequence number the next record will get. */
+u64 log_seq_next(void);
+
 /* Format "[    1.234567][hart0] text" for output; returns the length. */
 size_t log_format(const struct log_entry *e, char *buf, size_t size);
 

@@ -22,4 +22,7 @@ void register_power_off_handler(struct power_off_handler *h);
 /* Tries the handlers, then SBI system reset; never returns. */
 __noreturn void machine_power_off(int status);
 
+/* Cold reboot through SBI system reset; powers off if that fails. */
+__noreturn void machine_restart(void);
+
 #endif

@@ -86,6 +86,11 @@ static inline bool syscall_wants_restart(const struct pt_regs *regs)
 void do_signal(struct pt_regs *regs);
 struct mm;
 long sigtramp_map(struct mm *mm);
+/*
+ * kill() as the current task (user or kernel thread) sends it: pid > 0 one
+ * process, 0 the sender's group, -1 all, < -1 group -pid. 0 or -errno.
+ */
+int signal_kill(int pid, int sig);
 /* signal_send_locked() taking tasklist_lock itself. */
 int signal_send(struct task *t, int sig);
 /* The group of init (the console's first foreground group), or 0 without init. */

@@ -85,6 +85,13 @@ void kmem_cache_get_stats(struct kmem_cache *cache,
 
 /* Pages in slabs of every cache (/proc/meminfo's Slab). */
 u64 kmem_slab_pages(void);
+/*
+ * Calls fn with the statistics of every cache, under the lock of the cache
+ * list (interrupts masked): fn must not allocate or sleep.
+ */
+void kmem_cache_for_each(void (*fn)(const char *name,
+				    const struct kmem_cache_stats *s, void *arg),
+			 void *arg);
 
 /* The cache kmalloc(size) uses; NULL above KMALLOC_MAX_CACHE_SIZE. */
 struct kmem_cache *kmalloc_cache(size_t size);

@@ -99,6 +99,12 @@ void handle_ipi(struct pt_regs *regs);
  * arrived; a CPU spinning with interrupts masked does not answer.
  */
 void smp_send_backtrace(unsigned int cpu);
+/*
+ * The same, and waits up to timeout_ms for cpu to have printed it (with
+ * interrupts enabled: this CPU may be cpu). 0, or -ETIMEDOUT when it did
+ * not answer. Task context.
+ */
+int smp_backtrace(unsigned int cpu, unsigned int timeout_ms);
 
 /* Waits for an interrupt with interrupts masked, then takes it. */
 void cpu_wait_for_interrupt(void);

@@ -6,6 +6,7 @@
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/slab.h>
+#include <hartix/softlockup.h>
 #include <hartix/string.h>
 #include <hartix/time.h>
 #include <hartix/vmalloc.h>
@@ -143,6 +144,7 @@ void schedule(void)
 						    __ATOMIC_ACQ_REL,
 						    __ATOMIC_ACQUIRE);
 	}
+	touch_softlockup_watchdog();
 	spin_lock(&rq->lock);
 	if (prev->state == TASK_RUNNING && prev != cpu->idle &&
 	    cpumask_test(&prev->cpus_allowed, cpu->id)) {
@@ -158,6 +160,11 @@ void schedule(void)
 		next = prev->state == TASK_RUNNING ? prev : cpu->idle;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
+		/*
+		 * A new slice: a task queued here later by an interrupt (a
+		 * local wake-up sends no IPI) must get its turn when it ends.
+		 */
+		prev->slice_left = SCHED_SLICE_TICKS;
 		local_irq_restore(flags);
 		return;
 	}

@@ -305,6 +305,7 @@ def run_ktest(r, tag, image, smp, append="ktest.run=1 loglevel=7",
         problems.append("suites run: %s" % " ".join(suites))
     r.report(not problems and bool(cases), "ktest/%s" % tag,
              "; ".join(problems) or "%d cases" % len(cases), res.log)
+    return res
 
 
 def phase_ktest(r):
@@ -327,6 +328,18 @@ def phase_ktest(r):
     up = config_image(r, "qemu_virt_up_defconfig")
     if up:
         run_ktest(r, "up", up, 1)
+    # The soft-lockup detector: a case spins past a 2 s threshold.
+    res = run_ktest(r, "softlockup", image, 2,
+                    "ktest.filter=softlockup softlockup.timeout=2 loglevel=7",
+                    ["softlockup"])
+    text = "\n".join(res.lines)
+    missing = [n for n in ("BUG: soft lockup - CPU#", "stuck for 2s!",
+                           "interrupted in the kernel at pc", "Call trace:",
+                           "softlockup_spin+", "ok 1 softlockup_spin",
+                           "ok 2 softlockup_sleep_is_fine")
+               if n not in text]
+    r.report(not missing, "ktest/softlockup-warning-with-backtrace",
+             "; ".join("missing %r" % m for m in missing), res.log)
 
 
 # ---------------------------------------------------------------------------
@@ -649,6 +662,145 @@ def user_reference_checks(r, objdir):
         r.report(False, "user/qemu-user", "exited %d" % rc, log)
 
 
+KSHELL_PROMPT = "kshell> "
+NEVER = r"(?!)"  # a last step that never matches: QEMU runs to its end
+
+
+def kshell_session(r, image, name, append, inputs, smp=4, until=None,
+                   start=None, timeout=120):
+    """Boot, then type each of inputs at a kernel shell prompt.
+
+    start: (regex, bytes) typed first (a BREAK to enter); until: the regex
+    that ends the session (default: the prompt after the last input).
+    Returns (Result, outputs): outputs[i] is what inputs[i] printed, up to
+    the next prompt.
+    """
+    steps = [start] if start else []
+    steps += [(re.escape(KSHELL_PROMPT), i) for i in inputs]
+    steps.append((until or re.escape(KSHELL_PROMPT), None))
+    res = qemu_run.boot(qemu_run.qemu_command(
+        image, smp=smp, append=append), timeout,
+        r.logfile(name), steps=steps)
+    text = res.log.replace("\r", "")
+    parts = text.split(KSHELL_PROMPT)[1:]
+    return res, parts + [""] * (len(inputs) - len(parts))
+
+
+def kshell_commands(r, image):
+    """Every command of the kernel shell on 4 harts, and bad input."""
+    boot_token = "tok%08x" % random.getrandbits(32)
+    run_token = "tok%08x" % random.getrandbits(32)
+    cmds = [  # (typed, [facts its output must hold])
+        (b"help\r", ["bt <cpu>", "run <program>", "kill <pid> [signal]"]),
+        (b"version\r", ["Hartix ", " SMP"]),
+        (b"cpus\r", ["4 of 4 harts online"]),
+        (b"bootargs\r", [boot_token]),
+        (b"run /tests/hello_token %s\r" % run_token.encode(),
+         ["hello_token: " + run_token, "argc=2",
+          "/tests/hello_token (pid ", "exited with status 0"]),
+        (b"run /nosuch\r", ["run: /nosuch: no such file"]),
+        (b"ps\r", ["[kshell]", "PID STATE"]),
+        (b"top -n 1\r", ["CPU  HART  USER%"]),
+        (b"top -x\r", ["usage: top [-n rounds]"]),
+        (b"free\r", ["Free blocks by order: 0:", "kmalloc-64", "task"]),
+        (b"meminfo\r", ["Free blocks by order: 0:"]),
+        (b"irqs\r", ["uart_rx_irq+"]),
+        (b"dmesg 6\r", ["Booted in "]),
+        (b"dmesg loud\r", ["dmesg: 'loud' is not a level"]),
+        (b"devices\r", ["/soc/serial@10000000", "-> uart8250", "-> plic"]),
+        (b"dt /cpus\r", ["cpu@3 {", "riscv,isa = \"rv64"]),
+        (b"dt /nosuch\r", ["dt: no node '/nosuch'"]),
+        (b"uptime\r", ["4 harts online"]),
+        (b"date\r", [" UTC ("]),
+        (b"ktest lib\r", ["ok 1 lib", "ktest: all passed"]),
+        (b"bt 2\r", ["CPU2 (hart ", ") running pid", "Call trace:"]),
+        (b"bt 9\r", ["bt: CPU9 is not online"]),
+        (b"bt\r", ["bt: expects 1 argument", "usage: bt <cpu>"]),
+        (b"kill 9999\r", ["kill: no process with pid 9999"]),
+        (b"kill 1 TERM\r", ["is a kernel thread"]),
+        (b"kill x\r", ["kill: 'x' is not a process id"]),
+        (b"frobnicate\r", ["kshell: unknown command 'frobnicate'"]),
+        (b"A" * 300 + b"\r", ["line longer than 255 bytes, ignored"]),
+        (b"he\x07lp\r", ["byte 0x07 is not printable ASCII"]),
+        (b"\xff\xfeversion\r", ["byte 0xff is not printable ASCII"]),
+        (b"bogus\x15uptime\r", ["harts online"]),  # Ctrl-U
+        (b"verx\x7fsion\r", ["Hartix "]),  # DEL
+        (b"bogus\x03", ["^C"]),  # Ctrl-C: no error for "bogus"
+        (b"\x1b[A\r", ["Hartix "]),  # up: "version" again
+        (b"\x1b[A\x1b[A\x1b[B\r", ["Hartix "]),  # up: uptime, down: version
+    ]
+    res, outs = kshell_session(
+        r, image, "user/kshell-commands", "kshell loglevel=4 -- %s" % boot_token,
+        [c for c, _ in cmds] + [b"exit\r"], until=r"Hello, world!")
+    for (typed, facts), out in zip(cmds, outs):
+        shown = typed.decode("latin-1").strip()[:24].encode(
+            "unicode_escape").decode()
+        missing = [f for f in facts if f not in out]
+        if "unknown command" in out and b"frob" not in typed:
+            missing.append("no 'unknown command'")
+        r.report(not missing and not res.timed_out,
+                 "user/kshell-cmd/" + re.sub(r"[^\w.-]+", "_", shown),
+                 "; ".join("missing %r" % m for m in missing), out)
+    r.report(res.stopped and not res.fatal and
+             "kshell: left" in res.log and "Hello, world!" in res.log,
+             "user/kshell-exit-starts-init",
+             res.fatal or ("timed out" if res.timed_out else ""), res.log)
+
+
+def kshell_break(r, image, smp):
+    """A BREAK enters the shell while a user program runs; it goes on.
+
+    On 1 hart the shell shares it with the program."""
+    token = "tok%08x" % random.getrandbits(32)
+    brk = b"\x01b"  # QEMU's -serial mon:stdio: Ctrl-A b sends a break
+    res, outs = kshell_session(
+        r, image, "user/kshell-break-smp%d" % smp,
+        "loglevel=4 init=/tests/busy_token -- %s 10" % token,
+        [b"ps\r", b"top -n 1\r", b"ps\r", brk], smp=smp,
+        start=(r"busy_token: started", brk),
+        until=r"busy_token: %s done after \d+" % token)
+    cpu = [re.findall(r"running\s+\d+\s+([\d.]+)\s+[\d.]+ busy_token|"
+                      r"runnable\s+\d+\s+([\d.]+)\s+[\d.]+ busy_token", o)
+           for o in outs[:3]]
+    times = [float(a or b) for m in (cpu[0], cpu[2]) for a, b in m[:1]]
+    problems = []
+    if "kernel shell on CPU" not in res.log or "(BREAK)" not in res.log:
+        problems.append("no shell after the BREAK")
+    if len(times) != 2 or times[1] <= times[0]:
+        problems.append("busy_token's CPU time did not grow: %r" % times)
+    if "kshell: left" not in res.log:
+        problems.append("the second BREAK did not leave")
+    if not res.stopped:
+        problems.append("busy_token did not finish")
+    r.report(not problems and not res.fatal,
+             "user/kshell-break-user-goes-on-smp%d" % smp,
+             "; ".join(problems) or (res.fatal or ""), res.log)
+
+
+def kshell_crashes(r, image):
+    """panic and fault reach the crash paths; reboot boots again; poweroff."""
+    token = "tok%08x" % random.getrandbits(32)
+    for cmd, needles in (
+            (b"panic %s now\r" % token.encode(),
+             ["Kernel panic - not syncing: %s now" % token, "cmd_panic+"]),
+            (b"fault\r", ["Oops: load page fault", "epc: cmd_fault+"])):
+        name = "user/kshell-" + cmd.split()[0].decode().strip()
+        res, _ = kshell_session(r, image, name, "kshell loglevel=4", [cmd],
+                                until=NEVER)
+        text = "\n".join(res.lines)
+        problems = ["missing %r" % n for n in needles if n not in text]
+        if res.status != 2:
+            problems.append("QEMU exit status %d, expected 2" % res.status)
+        r.report(not problems, name, "; ".join(problems), res.log)
+    res, _ = kshell_session(r, image, "user/kshell-reboot-poweroff",
+                            "kshell loglevel=4", [b"reboot\r", b"poweroff\r"],
+                            until=NEVER)
+    boots = res.log.count("OpenSBI v")
+    r.report(boots == 2 and res.status == 0 and not res.fatal,
+             "user/kshell-reboot-then-poweroff",
+             "%d boots, QEMU exit status %d" % (boots, res.status), res.log)
+
+
 def phase_user(r):
     image = config_image(r, "qemu_virt_defconfig")
     if not image:
@@ -730,8 +882,13 @@ def phase_user(r):
                   ["initrd: ", "init: /hello42 exited with status 42"],
                   status=42, extra=("-initrd", initrd))
     user_boot(r, "user/init-missing", image, "init=/nosuch loglevel=7",
-              ["No init program found (tried /nosuch)"],
-              stop_on=r"No init program found[^\n]*\n")
+              ["No init program found (tried /nosuch)",
+               "kernel shell on CPU0 (no init program)"],
+              stop_on=re.escape(KSHELL_PROMPT))
+    kshell_commands(r, image)
+    for smp in (4, 1):
+        kshell_break(r, image, smp)
+    kshell_crashes(r, image)
     # PID 1 killed by SIGSEGV: QEMU exits with 128 + 11.
     for smp in (1, 4):
         user_boot(r, "user/init-killed-exit-status-smp%d" % smp, image,
@@ -749,7 +906,7 @@ def phase_user(r):
     # rCore chapter 2: the bad apps are killed and the next one runs.
     user_boot(r, "user/batch-rcore-ch2", batch_image, "",
               ["Hello, world!", "Test power OK!",
-               "pid 3 (store_fault): store page fault at 0x0",
+               "(store_fault): store page fault at 0x0",
                "killed (SIGSEGV)",
                "(sret_in_user): illegal instruction 0x10200073",
                "(csr_read): illegal instruction", "killed (SIGILL)",

@@ -24,7 +24,7 @@ timeout_s=60
 apps="hello power store_fault sret_in_user csr_read
 	sh ls cat echo mkdir rm mv kill uname sleep true false yes head wc ps init"
 usr_apps="top free" # in /usr/bin
-tests="hello_token syscall_errno libc_selftest signal_test pipe_test tmpfs_test"
+tests="hello_token syscall_errno libc_selftest signal_test pipe_test tmpfs_test busy_token"
 
 command -v $qemu >/dev/null 2>&1 || {
 	echo "Bail out! $qemu not found: apt-get install qemu-user"; exit 1; }
@@ -196,6 +196,13 @@ run out.txt "$user/tests/hello_token"
 ok=$?
 [ $ok = 0 ] || { echo "# without a token: status $rc"; diag out.txt; }
 result $ok qemu/hello_token_usage
+
+run out.txt "$user/tests/busy_token" "$token" 1
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -q "^busy_token: $token done after [1-9]" out.txt || { echo "# no done line"; ok=1; }
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/busy_token
 
 run out.txt "$user/tests/syscall_errno"
 ok=0

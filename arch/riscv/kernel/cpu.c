@@ -1,6 +1,7 @@
 /* Per-CPU initialisation every hart runs, and waiting for interrupts. */
 #include <hartix/irq.h>
 #include <hartix/smp.h>
+#include <hartix/softlockup.h>
 #include <hartix/timer.h>
 #include <asm/csr.h>
 #include <asm/irqflags.h>
@@ -46,6 +47,8 @@ void cpu_init_late(void)
  */
 void cpu_wait_for_interrupt(void)
 {
+	/* A hart waiting for work is not stuck. */
+	touch_softlockup_watchdog();
 	__asm__ __volatile__("wfi" ::: "memory");
 	local_irq_enable();
 	local_irq_disable();

@@ -1,4 +1,5 @@
 /* Inter-processor interrupts: cross-calls, reschedule, stop. */
+#include <hartix/errno.h>
 #include <hartix/kernel.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
@@ -28,6 +29,8 @@ struct call_queue {
 };
 
 static struct call_queue call_queues[NR_CPUS];
+/* Backtraces each CPU printed for IPI_BACKTRACE; written by that CPU only. */
+static unsigned long backtraces_done[NR_CPUS];
 static struct call_data call_slots[NR_CPUS][NR_CPUS]; /* [sender][target] */
 
 static void send_ipi(u64 cpu_bits, enum ipi_kind kind)
@@ -87,15 +90,31 @@ void handle_ipi(struct pt_regs *regs)
 	if (pending & (1UL << IPI_RESCHED))
 		WRITE_ONCE(cpu->need_resched, true);
 	if (pending & (1UL << IPI_BACKTRACE)) {
-		pr_warn("Backtrace of CPU%u (hart %lu), interrupted at:\n",
-			smp_processor_id(), cpu->hartid);
-		show_backtrace(regs, KERN_WARNING);
+		show_interrupted(regs, KERN_WARNING);
+		__atomic_fetch_add(&backtraces_done[cpu->id], 1,
+				   __ATOMIC_RELEASE);
 	}
 }
 
 void smp_send_backtrace(unsigned int cpu)
 {
 	send_ipi(1ULL << cpu, IPI_BACKTRACE);
+}
+
+int smp_backtrace(unsigned int cpu, unsigned int timeout_ms)
+{
+	unsigned long before = __atomic_load_n(&backtraces_done[cpu],
+					       __ATOMIC_ACQUIRE);
+	u64 deadline = get_ticks() + ms_to_ticks(timeout_ms);
+
+	smp_send_backtrace(cpu);
+	while (__atomic_load_n(&backtraces_done[cpu], __ATOMIC_ACQUIRE) ==
+	       before) {
+		if (get_ticks() >= deadline)
+			return -ETIMEDOUT;
+		cpu_relax();
+	}
+	return 0;
 }
 
 void smp_call_function(const cpumask_t *mask, void (*fn)(void *arg),

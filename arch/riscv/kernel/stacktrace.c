@@ -1,7 +1,9 @@
 /* Frame-pointer stack unwinding and the symbolized backtraces of panics and oopses. */
 #include <hartix/kallsyms.h>
 #include <hartix/kernel.h>
+#include <hartix/sched.h>
 #include <hartix/smp.h>
+#include <asm/csr.h>
 #include <asm/ptrace.h>
 #include <asm/stacktrace.h>
 
@@ -87,6 +89,19 @@ void show_backtrace(const struct pt_regs *regs, const char *loglvl)
 	else
 		walk_stackframe(NULL, (unsigned long)__builtin_frame_address(0),
 				(unsigned long)show_backtrace, print_frame, &ps);
+}
+
+void show_interrupted(const struct pt_regs *regs, const char *loglvl)
+{
+	struct task *t = current_task();
+
+	printk("%sCPU%u (hart %lu) running pid %d (%s), interrupted %s at pc %016lx:\n",
+	       loglvl, smp_processor_id(), current_hartid(), t ? t->pid : -1,
+	       t ? t->comm : "?",
+	       regs->status & SR_SPP ? "in the kernel" : "in user mode",
+	       regs->epc);
+	if (regs->status & SR_SPP)
+		show_backtrace(regs, loglvl);
 }
 
 void dump_stack(void)

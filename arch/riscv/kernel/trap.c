@@ -8,6 +8,7 @@
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/smp.h>
+#include <hartix/softlockup.h>
 #include <hartix/sprintf.h>
 #include <hartix/timer.h>
 #include <asm/bug.h>
@@ -120,6 +121,7 @@ static void handle_interrupt(struct pt_regs *regs, unsigned long irq)
 		cpu->timer_irqs++;
 		cpu->tick_from_user = !(regs->status & SR_SPP);
 		timer_interrupt();
+		softlockup_tick(regs);
 		return;
 	case IRQ_S_EXT:
 		cpu->irqs++;

@@ -32,6 +32,9 @@ SECTIONS
 		__syscalls_start = .;
 		KEEP(*(.syscalls))
 		__syscalls_end = .;
+		__kshell_cmds_start = .;
+		KEEP(*(.kshell_cmds))
+		__kshell_cmds_end = .;
 		__ktest_suites_start = .;
 		KEEP(*(.ktest_suites))
 		__ktest_suites_end = .;

@@ -1,4 +1,4 @@
-/* 8250/16550 UART (ns16550a, DesignWare APB): polled console output, input by interrupt. */
+/* 8250/16550 UART (ns16550a, DesignWare APB): polled console output, input and BREAK by interrupt. */
 #include <hartix/boot.h>
 #include <hartix/cmdline.h>
 #include <hartix/device.h>
@@ -23,6 +23,7 @@
 #define UART_DW_USR 31 /* DesignWare status register (0x7c with 4-byte stride) */
 
 #define UART_IER_RDI 0x01 /* receive data available */
+#define UART_IER_RLSI 0x04 /* receiver line status: a break, an error */
 #define UART_FCR_ENABLE_FIFO 0x01
 #define UART_FCR_CLEAR 0x06
 #define UART_LCR_8N1 0x03
@@ -30,6 +31,7 @@
 #define UART_MCR_DTR_RTS 0x03
 #define UART_MCR_OUT2 0x08
 #define UART_LSR_DR 0x01
+#define UART_LSR_BI 0x10 /* break: the line was held low a whole character */
 #define UART_LSR_THRE 0x20
 #define UART_DW_USR_BUSY 0x01
 
@@ -43,6 +45,12 @@ struct uart8250 {
 	unsigned int reg_shift;
 	unsigned int reg_width; /* 1 or 4 bytes */
 	bool dw; /* DesignWare: LCR writes need an idle UART */
+	/*
+	 * A read of LSR clears BI, and output polls LSR on any hart: whoever
+	 * sees BI sets this, the receive handler takes it with the NUL byte
+	 * a break leaves in the FIFO (Linux's lsr_saved_flags).
+	 */
+	u32 break_seen; /* 0 or 1, a word for the atomics */
 	struct console con;
 };
 
@@ -71,9 +79,18 @@ static void uart_write(struct uart8250 *u, unsigned int reg, u32 val)
 		writeb((u8)val, addr);
 }
 
+static u32 uart_read_lsr(struct uart8250 *u)
+{
+	u32 lsr = uart_read(u, UART_LSR);
+
+	if (lsr & UART_LSR_BI)
+		__atomic_store_n(&u->break_seen, 1, __ATOMIC_RELAXED);
+	return lsr;
+}
+
 static void uart_putc(struct uart8250 *u, char c)
 {
-	while (!(uart_read(u, UART_LSR) & UART_LSR_THRE))
+	while (!(uart_read_lsr(u) & UART_LSR_THRE))
 		;
 	uart_write(u, UART_THR, (u8)c);
 }
@@ -145,9 +162,17 @@ static void uart_rx_irq(unsigned int irq, void *data)
 	struct uart8250 *u = data;
 	unsigned int n;
 
-	for (n = 0; n < UART_RX_BURST && (uart_read(u, UART_LSR) & UART_LSR_DR);
-	     n++)
-		tty_receive_char((char)uart_read(u, UART_RBR));
+	for (n = 0; n < UART_RX_BURST && (uart_read_lsr(u) & UART_LSR_DR);
+	     n++) {
+		char c = (char)uart_read(u, UART_RBR);
+
+		/* The NUL received with a break is not data. */
+		if (!c && __atomic_exchange_n(&u->break_seen, 0,
+					      __ATOMIC_RELAXED))
+			tty_receive_break();
+		else
+			tty_receive_char(c);
+	}
 }
 
 /* The console's input goes to the tty, by interrupt if there is an irqchip. */
@@ -167,7 +192,7 @@ static void uart_enable_rx_irq(struct device *dev, struct uart8250 *u)
 	irq_set_name((unsigned int)irq, "ttyS0");
 	/* OUT2 gates the interrupt line on PC-style 16550s; harmless here. */
 	uart_write(u, UART_MCR, uart_read(u, UART_MCR) | UART_MCR_OUT2);
-	uart_write(u, UART_IER, UART_IER_RDI);
+	uart_write(u, UART_IER, UART_IER_RDI | UART_IER_RLSI);
 	pr_info("%s: console input on irq %d\n", dev->name, irq);
 }
 

@@ -17,4 +17,12 @@ void walk_stackframe(const struct pt_regs *regs, unsigned long fp,
 /* Prints "Call trace:" and one symbolized line per frame at log level loglvl. */
 void show_backtrace(const struct pt_regs *regs, const char *loglvl);
 
+/*
+ * What this hart was doing when the trap frame regs was saved: a line
+ * naming the CPU, task and pc, then the backtrace if it was in the kernel.
+ * Shared by the backtrace IPI (the kernel shell's bt) and the soft-lockup
+ * detector.
+ */
+void show_interrupted(const struct pt_regs *regs, const char *loglvl);
+
 #endif

@@ -1,0 +1,43 @@
+/* The soft-lockup detector (CONFIG_SOFTLOCKUP_DETECTOR): a hart that has not scheduled for too long. */
+#ifndef HARTIX_SOFTLOCKUP_H
+#define HARTIX_SOFTLOCKUP_H
+
+#include <hartix/types.h>
+
+struct pt_regs;
+
+#ifdef CONFIG_SOFTLOCKUP_DETECTOR
+/*
+ * This hart is making progress: it scheduled, or waits for interrupts.
+ * Long kernel work that knows it is fine (a test run) calls it too.
+ */
+void touch_softlockup_watchdog(void);
+/*
+ * From the timer interrupt, after the tick was counted: if this hart has
+ * not scheduled for softlockup.timeout seconds, prints a warning with the
+ * backtrace of the interrupted code (again every timeout seconds while
+ * it stays stuck).
+ */
+void softlockup_tick(const struct pt_regs *regs);
+/* Warnings printed since boot (for tests). */
+u64 softlockup_reports(void);
+/* The threshold in seconds (0: off). */
+unsigned int softlockup_timeout(void);
+#else
+static inline void touch_softlockup_watchdog(void)
+{
+}
+static inline void softlockup_tick(const struct pt_regs *regs)
+{
+}
+static inline u64 softlockup_reports(void)
+{
+	return 0;
+}
+static inline unsigned int softlockup_timeout(void)
+{
+	return 0;
+}
+#endif
+
+#endif
