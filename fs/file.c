@@ -486,7 +486,7 @@ SYSCALL_DEFINE1(close, int, fd)
 	return fd_close(fd);
 }
 
-SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)
+static long file_read(int fd, char *ubuf, size_t n)
 {
 	struct file *f = fget(fd);
 
@@ -499,6 +499,11 @@ SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)
 	if (n && !access_ok(ubuf, n))
 		return -EFAULT;
 	return f->ops->read(f, ubuf, n);
+}
+
+SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)
+{
+	return file_read(fd, ubuf, n);
 }
 
 static long file_write(int fd, const char *ubuf, size_t n)
@@ -531,7 +536,8 @@ struct iovec {
 #define IOV_MAX 1024
 
 /* Each buffer in turn through write(); stops at a short write or an error. */
-SYSCALL_DEFINE3(writev, int, fd, const void *, uiov, unsigned long, iovcnt)
+/* readv/writev: each buffer in turn; stops at a short transfer or an error. */
+static long file_iov(int fd, const void *uiov, unsigned long iovcnt, bool write)
 {
 	struct iovec iov;
 	unsigned long i;
@@ -545,7 +551,8 @@ SYSCALL_DEFINE3(writev, int, fd, const void *, uiov, unsigned long, iovcnt)
 			return done ? done : -EFAULT;
 		if ((long)iov.len < 0)
 			return done ? done : -EINVAL;
-		n = file_write(fd, (const char *)iov.base, iov.len);
+		n = write ? file_write(fd, (const char *)iov.base, iov.len) :
+			    file_read(fd, (char *)iov.base, iov.len);
 		if (n < 0)
 			return done ? done : n;
 		done += n;
@@ -553,6 +560,16 @@ SYSCALL_DEFINE3(writev, int, fd, const void *, uiov, unsigned long, iovcnt)
 			break;
 	}
 	return done;
+}
+
+SYSCALL_DEFINE3(readv, int, fd, const void *, uiov, unsigned long, iovcnt)
+{
+	return file_iov(fd, uiov, iovcnt, false);
+}
+
+SYSCALL_DEFINE3(writev, int, fd, const void *, uiov, unsigned long, iovcnt)
+{
+	return file_iov(fd, uiov, iovcnt, true);
 }
 
 SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)

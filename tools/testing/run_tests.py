@@ -121,6 +121,33 @@ def phase_host(r):
                      "exited %d (sanitizer or crash)" % rc, log)
         if not cases:
             r.report(False, "host/%s" % name, "ran no test", log)
+    docs_syscall_list(r)
+
+
+def docs_syscall_list(r):
+    """userspace.rst lists exactly the system calls the kernel defines."""
+    defined = set()
+    for d in ("arch", "kernel", "fs", "mm", "drivers", "init", "lib"):
+        for root, _, files in os.walk(os.path.join(SRC, d)):
+            for f in files:
+                if f.endswith(".c"):
+                    with open(os.path.join(root, f), errors="replace") as fh:
+                        defined |= set(re.findall(
+                            r"SYSCALL_(?:DEFINE[0-6]|SAME_AS)\((\w+)", fh.read()))
+    nums = {}
+    with open(os.path.join(SRC, "include/uapi/abi/unistd.h")) as fh:
+        for name, nr in re.findall(r"#define __NR_(\w+)\s+(\d+)", fh.read()):
+            nums[name] = nr
+    with open(os.path.join(SRC, "Documentation/userspace.rst")) as fh:
+        # The literal block after "cannot fall behind)::", up to a blank line.
+        m = re.search(r"cannot fall behind\)::\n\n((?:   .*\n)+)", fh.read())
+    listed = dict(re.findall(r"([a-z_0-9]+) (\d+)", m.group(1) if m else ""))
+    problems = ["%s is not listed" % n for n in sorted(defined - set(listed))]
+    problems += ["%s is listed but not defined" % n
+                 for n in sorted(set(listed) - defined)]
+    problems += ["%s is %s, listed as %s" % (n, nums.get(n), listed[n])
+                 for n in sorted(defined & set(listed)) if nums.get(n) != listed[n]]
+    r.report(not problems, "host/docs-syscall-list", "; ".join(problems))
 
 
 # ---------------------------------------------------------------------------
@@ -506,14 +533,13 @@ def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None,
 PROMPT = r"[#$] $"
 
 
-def shell_boot(r, name, image, dialogue, status, skip_if=None, smp=2):
+def shell_boot(r, name, image, dialogue, status, smp=2):
     """Boot the default /init and type into its shell on the console.
 
     dialogue: [(command line, regex its output must match)]; a regex
     anchored with (?m)^ cannot match the echo of the typed line (which
     follows the prompt). The last command makes the shell exit: QEMU must
-    then exit by itself with 'status'. skip_if: (regex, reason): the test
-    is skipped when the output matches it (a feature of another branch).
+    then exit by itself with 'status'.
     """
     steps = []
     for cmd, expect in dialogue:
@@ -524,9 +550,6 @@ def shell_boot(r, name, image, dialogue, status, skip_if=None, smp=2):
                                               append="loglevel=4"),
                         90, r.logfile(name), steps=steps, stop=False)
     text = "\n".join(res.lines)
-    if skip_if and re.search(skip_if[0], text):
-        r.report(None, name, skip_if[1])
-        return
     problems = ["no output for %r" % cmd for cmd, expect in dialogue
                 if expect and not re.search(expect, text)]
     if res.timed_out:
@@ -536,6 +559,37 @@ def shell_boot(r, name, image, dialogue, status, skip_if=None, smp=2):
     if res.fatal:
         problems.append(res.fatal.strip())
     r.report(not problems, name, "; ".join(problems), res.log)
+
+
+def shell_step6_session(r, image):
+    """Step 6's 'done when', typed into the shell on 4 harts."""
+    tok = "tok%08x" % random.getrandbits(32)
+    line = lambda x: r"(?m)^" + x + r"\r?$"
+    # / holds bin dev init proc tests tmp usr.
+    session = [("ls / | wc -l", line("7")),
+               ("echo hi%s > /tmp/x && cat /tmp/x" % tok, line("hi" + tok)),
+               ("yes %s | head -n 3" % tok,
+                r"(?m)^%s\r?\n%s\r?\n%s\r?$" % (tok, tok, tok)),
+               ("sleep 1 &", line(r"\[\d+\]")),
+               ("yes", r"(?m)^y\r?\ny\r?\ny\r?$")]
+    steps = []
+    for cmd, expect in session:
+        steps += [(PROMPT, cmd.encode() + b"\n"), (expect, None)]
+    steps[-1] = (steps[-1][0], b"\x03")  # Ctrl-C once yes is running
+    steps += [(PROMPT, b"echo st=$?\n"), (line("st=130"), None),
+              (PROMPT, b"exit 6\n")]
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=4, append="loglevel=4"),
+                        120, r.logfile("user/shell-step6-smp4"), steps=steps,
+                        stop=False)
+    text = "\n".join(res.lines)
+    problems = ["no output for %r" % c for c, e in session if not re.search(e, text)]
+    if not re.search(line("st=130"), text):
+        problems.append("Ctrl-C did not end yes with status 130")
+    if res.timed_out:
+        problems.append("hung")
+    elif res.status != 6:
+        problems.append("QEMU exit status %d, expected 6" % res.status)
+    r.report(not problems, "user/shell-step6-smp4", "; ".join(problems), res.log)
 
 
 def tty_boot(r, name, image, smp):
@@ -584,24 +638,17 @@ def shell_tests(r, image):
         ("sleep 2", r"(?m)^\[\d+\] Done\s+sleep 1\r?$"),
         ("exit 3", None),
     ], 3)
-    # Once pipe2 exists (the pipes branch); skipped while it does not.
     shell_boot(r, "user/shell-pipeline", image, [
         ("echo a b c | wc -w; yes %s | head -n 2; echo x | cat | cat | wc -c; exit 7" % tok,
          r"(?m)^3\r?\n%s\r?\n%s\r?\n2\r?$" % (tok, tok)),
-    ], 7, skip_if=(r"sh: pipe: Function not implemented",
-                   "no pipe2 in this kernel yet"))
-    # mv and rm need renameat2 and unlinkat (the tmpfs branch).
+    ], 7)
     shell_boot(r, "user/shell-mv-rm", image, [
         ("cd /tmp; echo %s > a; mv a b; cat b; mkdir -p d/e; mv b d/e; cat d/e/b; "
          "rm -r d; ls | wc -l; exit 5" % tok,
          r"(?m)^%s\r?\n%s\r?\n0\r?$" % (tok, tok)),
-    ], 5, skip_if=(r"(mv|rm): cannot .*: Function not implemented",
-                   "no renameat2/unlinkat in this kernel yet"))
+    ], 5)
+    shell_step6_session(r, image)
     # Ctrl-C: SIGINT to the foreground job's group only, the shell survives.
-    # Needs the tty branch (ISIG, TIOCSPGRP) and the signals branch.
-    if not tree_has(r"case\s+TIOCSPGRP", ("drivers", "fs", "kernel")):
-        r.report(None, "user/shell-ctrl-c", "no TIOCSPGRP in this kernel yet")
-        return
     steps = [(PROMPT, b"sh -c 'echo started; sleep 20'\n"), (r"(?m)^started", b"\x03"),
              (PROMPT, b"echo st=$?\n"), (r"(?m)^st=130\r?$", None),
              (PROMPT, b"exit 0\n")]
@@ -611,18 +658,6 @@ def shell_tests(r, image):
           re.search(r"(?m)^st=130\r?$", "\n".join(res.lines)))
     r.report(bool(ok), "user/shell-ctrl-c", "" if ok else
              "no st=130, or the sleep was not interrupted", res.log)
-
-
-def tree_has(regex, dirs):
-    """Whether a C file under dirs (of the source tree) matches regex."""
-    for d in dirs:
-        for root, _, files in os.walk(os.path.join(SRC, d)):
-            for f in files:
-                if f.endswith(".c"):
-                    with open(os.path.join(root, f), errors="replace") as fh:
-                        if re.search(regex, fh.read()):
-                            return True
-    return False
 
 
 def initrd_hello42(r):
@@ -731,7 +766,7 @@ def kshell_commands(r, image):
     ]
     res, outs = kshell_session(
         r, image, "user/kshell-commands", "kshell loglevel=4 -- %s" % boot_token,
-        [c for c, _ in cmds] + [b"exit\r"], until=r"Hello, world!")
+        [c for c, _ in cmds] + [b"exit\r"], until=r"init starting /bin/sh")
     for (typed, facts), out in zip(cmds, outs):
         shown = typed.decode("latin-1").strip()[:24].encode(
             "unicode_escape").decode()
@@ -742,7 +777,7 @@ def kshell_commands(r, image):
                  "user/kshell-cmd/" + re.sub(r"[^\w.-]+", "_", shown),
                  "; ".join("missing %r" % m for m in missing), out)
     r.report(res.stopped and not res.fatal and
-             "kshell: left" in res.log and "Hello, world!" in res.log,
+             "kshell: left" in res.log and "init starting /bin/sh" in res.log,
              "user/kshell-exit-starts-init",
              res.fatal or ("timed out" if res.timed_out else ""), res.log)
 
@@ -855,7 +890,7 @@ def phase_user(r):
                   smp=smp)
     user_boot(r, "user/syscalls-more", image,
               "loglevel=4 init=/tests/syscalls_more",
-              ["syscalls_more: 13 passed, 0 failed"])
+              ["syscalls_more: 16 passed, 0 failed"])
     # /proc against what the test did; ps, free and top read it (each
     # checked by the test from its output in a file, and printed here).
     for smp in (1, 4):

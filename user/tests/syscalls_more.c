@@ -1,4 +1,4 @@
-/* writev, set_tid_address, gettimeofday, prlimit64 and the affinity calls, with bad arguments too. */
+/* readv, writev, the user and group ids, set_tid_address, gettimeofday, prlimit64 and the affinity calls, with bad arguments too. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,6 +32,23 @@ int main(void)
 	      "writev with 100000 buffers: EINVAL");
 	check(syscall(66, 99, iov, 2) == -1 && errno == EBADF,
 	      "writev to fd 99: EBADF");
+	{
+		char a[4] = "", b[8] = "";
+		struct iov rv[2] = { { a, 3 }, { b, 7 } };
+		int fds[2];
+
+		check(pipe(fds) == 0 && write(fds[1], "readv-ok", 8) == 8 &&
+			      syscall(65, fds[0], rv, 2) == 8 &&
+			      !memcmp(a, "rea", 3) && !memcmp(b, "dv-ok", 5),
+		      "readv fills two buffers in turn");
+		check(syscall(65, fds[0], (void *)1, 1) == -1 && errno == EFAULT,
+		      "readv of an iovec at 0x1: EFAULT");
+		close(fds[0]);
+		close(fds[1]);
+	}
+	check(syscall(174) == 0 && syscall(175) == 0 && syscall(176) == 0 &&
+		      syscall(177) == 0,
+	      "getuid, geteuid, getgid, getegid: 0 (root)");
 	check(syscall(96, 0) == getpid(), "set_tid_address returns the tid");
 	check(syscall(169, tv, 0) == 0 && (tv[0] || tv[1]) && tv[1] < 1000000,
 	      "gettimeofday");
