@@ -765,7 +765,7 @@ def kshell_commands(r, image):
         (b"\x1b[A\x1b[A\x1b[B\r", ["Hartix "]),  # up: uptime, down: version
     ]
     res, outs = kshell_session(
-        r, image, "user/kshell-commands", "kshell loglevel=4 -- %s" % boot_token,
+        r, image, "user/kshell-commands", "kshell loglevel=4 test.token=%s" % boot_token,
         [c for c, _ in cmds] + [b"exit\r"], until=r"init starting /bin/sh")
     for (typed, facts), out in zip(cmds, outs):
         shown = typed.decode("latin-1").strip()[:24].encode(

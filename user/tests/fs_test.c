@@ -18,22 +18,9 @@
 #include <sys/syscall.h>
 #include <abi/stat.h> /* no sys/stat.h yet: the raw fstat below */
 #include <unistd.h>
+#include "utest.h"
 
 #define __NR_newfstatat 79
-
-static int passed, failed;
-
-#define CHECK(cond) check(cond, #cond, __LINE__)
-
-static void check(int ok, const char *what, int line)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL line %d: %s (errno %d)\n", line, what, errno);
-	}
-}
 
 static long raw(long n, long a, long b, long c, long d)
 {

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <abi/stat.h>
+#include "utest.h"
 
 #define PIPE_BUF 4096
 #define PIPE_CAPACITY 65536
@@ -27,20 +28,7 @@
 #define RELAYS 3
 #define BAD_PTR ((void *)8) /* never mapped */
 
-static int passed, failed;
 static int qemu_user; /* argv[2] is "qemu-user" */
-
-#define CHECK(cond) check(cond, #cond, __LINE__)
-
-static void check(int ok, const char *what, int line)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL line %d: %s (errno %d)\n", line, what, errno);
-	}
-}
 
 /* errno of a failed call, or 0 if it succeeded. */
 #define ERRNO_OF(call) ((call) < 0 ? errno : 0)
@@ -53,14 +41,6 @@ static unsigned long xorshift(unsigned long *s)
 	x ^= x >> 7;
 	x ^= x << 17;
 	return *s = x;
-}
-
-static unsigned long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
 }
 
 /* Writes all of buf (pipes may take less per call when n > PIPE_BUF). */

@@ -14,30 +14,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "utest.h"
 
 #include "../apps/procutil.h"
 
 #define TOUCH_PAGES 256
 #define PAGE 4096UL
-
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
-
-static unsigned long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
-}
 
 /* Shared with the children: the step each one has reached. */
 static volatile int *step;

@@ -4,17 +4,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-static int passed, failed;
-
-static void check(int ok, const char *what)
-{
-	printf("%s: %s\n", ok ? "ok" : "FAIL", what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
+#include "utest.h"
 
 struct iov {
 	const void *base;

@@ -26,27 +26,16 @@
 #include <abi/stat.h>
 #include <abi/sysinfo.h>
 #include <unistd.h>
+#include "utest.h"
 
-static int passed, failed;
 static int on_linux;
 static unsigned long long seed;
 
-#define CHECK(cond) check(!!(cond), #cond, __LINE__)
 /* A call that must fail with errno e. */
 #define ERR(call, e) check_err((long)(call), e, #call, __LINE__)
 /* A call that must return 0 (or, for OK_N, n). */
 #define OK(call) check_ret((long)(call), 0, #call, __LINE__)
 #define OK_N(call, n) check_ret((long)(call), (long)(n), #call, __LINE__)
-
-static void check(int ok, const char *what, int line)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL line %d: %s (errno %d)\n", line, what, errno);
-	}
-}
 
 static void check_err(long r, int e, const char *what, int line)
 {

@@ -21,30 +21,9 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include "utest.h"
 
 #define BAD_PTR ((void *)8)
-
-static int passed, failed;
-
-#define CHECK(cond) check(cond, #cond, __LINE__)
-
-static void check(int ok, const char *what, int line)
-{
-	if (ok) {
-		passed++;
-	} else {
-		failed++;
-		printf("FAIL line %d: %s (errno %d)\n", line, what, errno);
-	}
-}
-
-static unsigned long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long)ts.tv_sec * 1000 + (unsigned long)ts.tv_nsec / 1000000;
-}
 
 static void prompt(const char *what)
 {
