@@ -46,6 +46,7 @@ struct pipe {
 	spinlock_t lock;
 	unsigned int head, tail; /* free-running: head - tail bytes queued */
 	int readers, writers; /* open struct files of each end */
+	int ends; /* struct files not yet through pipe_release(); atomic */
 	bool rbusy, wbusy; /* a reader / a writer is copying */
 	struct wait_queue rd_wait, wr_wait;
 	char *buf; /* PIPE_SIZE bytes */
@@ -238,20 +239,23 @@ static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->private_data;
 	unsigned long flags = spin_lock_irqsave(&p->lock);
-	bool last;
 
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		p->readers--;
 	else
 		p->writers--;
-	last = !p->readers && !p->writers;
 	spin_unlock_irqrestore(&p->lock, flags);
-	if (last) {
-		/* No file is left, so no task is inside a pipe operation. */
+	pipe_wake(p); /* EOF for readers, EPIPE for writers */
+	/*
+	 * The other end's release may run at the same time on another hart:
+	 * whichever finishes its wake-up last frees the pipe (freeing on the
+	 * count of readers and writers let one end free it while the other
+	 * was still waking its queues). With no file left, no task is inside
+	 * a pipe operation.
+	 */
+	if (__atomic_sub_fetch(&p->ends, 1, __ATOMIC_ACQ_REL) == 0) {
 		free_pages(p->buf, PIPE_ORDER);
 		kfree(p);
-	} else {
-		pipe_wake(p); /* EOF for readers, EPIPE for writers */
 	}
 }
 
@@ -284,6 +288,7 @@ SYSCALL_DEFINE2(pipe2, int *, ufds, int, flags)
 	p->rd_wait = (struct wait_queue)WAIT_QUEUE_INIT;
 	p->wr_wait = (struct wait_queue)WAIT_QUEUE_INIT;
 	p->readers = p->writers = 1;
+	p->ends = 2;
 
 	rf = kzalloc(sizeof(*rf), __GFP_NOWARN);
 	wf = kzalloc(sizeof(*wf), __GFP_NOWARN);

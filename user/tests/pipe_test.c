@@ -169,15 +169,18 @@ static void test_eof_epipe(void)
 	CHECK(read(fds[0], &c, 1) == 0); /* no writer: EOF */
 	close(fds[0]);
 
-	/* No reader: the writer gets SIGPIPE and dies of it. */
+	/*
+	 * No reader: the writer gets SIGPIPE and dies of it. The read end
+	 * closes before the fork, so no copy of it can still be open when
+	 * the child writes.
+	 */
 	CHECK(pipe(fds) == 0);
+	close(fds[0]);
 	pid = fork();
 	if (pid == 0) {
-		close(fds[0]);
 		write(fds[1], &c, 1);
 		_exit(42); /* not reached: SIGPIPE kills */
 	}
-	close(fds[0]);
 	close(fds[1]);
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE);
