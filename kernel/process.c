@@ -195,9 +195,18 @@ void process_notify_parent(struct task *t)
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
 	struct task *parent = t->parent;
 
-	spin_unlock_irqrestore(&tasklist_lock, flags);
+	/*
+	 * The wake-up runs without the lock (it takes the queue's lock, which
+	 * orders before tasklist_lock): until it is done, task_reap() of the
+	 * parent waits on child_wakers, so the parent is not freed under us.
+	 */
 	if (parent)
+		__atomic_add_fetch(&parent->child_wakers, 1, __ATOMIC_RELAXED);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (parent) {
 		wake_up(&parent->child_exit);
+		__atomic_sub_fetch(&parent->child_wakers, 1, __ATOMIC_RELEASE);
+	}
 }
 
 long process_fork(struct pt_regs *regs, unsigned long newsp)

@@ -62,6 +62,7 @@ struct task {
 	struct task *children, *sibling;
 	struct task *all_next; /* every task, for lookups by pid */
 	struct wait_queue child_exit; /* a child became a zombie */
+	int child_wakers; /* children waking child_exit now (kernel/process.c); atomic */
 	int pgid, sid; /* process group and session, under tasklist_lock */
 	struct sig_state sig; /* kernel/signal.c */
 	struct fpu_state fp; /* user FP registers (arch fpu.c) */

@@ -320,7 +320,8 @@ void task_exit(int code)
 static bool reapable(struct task *t)
 {
 	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == TASK_ZOMBIE &&
-	       !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE);
+	       !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE) &&
+	       !__atomic_load_n(&t->child_wakers, __ATOMIC_ACQUIRE);
 }
 
 int task_reap(struct task *t)
