@@ -850,15 +850,20 @@ def phase_user(r):
     user_boot(r, "user/init-args-token", image,
               "loglevel=4 init=/tests/hello_token -- %s" % token,
               ["hello_token: %s" % token, "argc=2"])
-    user_boot(r, "user/syscall-errno", image, "loglevel=4 init=/tests/syscall_errno",
-              ["syscall_errno: ", " 0 failed"])
-    user_boot(r, "user/libc-selftest", image, "loglevel=4 init=/tests/libc_selftest",
-              ["ok %d %s" % c for c in enumerate(
-                  ["startup_argv_envp_auxv", "strings", "snprintf", "malloc",
-                   "brk", "mmap", "ids", "fork_wait", "fork_kill", "time",
-                   "uname", "getrandom", "exec_open_missing"], 1)])
-    user_boot(r, "user/fs-test", image, "loglevel=4 init=/tests/fs_test",
-              ["fs_test: ", " 0 failed"])
+    # The system call checks, on one hart and on four.
+    for smp in (1, 4):
+        user_boot(r, "user/syscall-errno-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/syscall_errno",
+                  ["syscall_errno: ", " 0 failed"], smp=smp)
+        user_boot(r, "user/libc-selftest-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/libc_selftest",
+                  ["ok %d %s" % c for c in enumerate(
+                      ["startup_argv_envp_auxv", "strings", "snprintf", "malloc",
+                       "brk", "mmap", "ids", "fork_wait", "fork_kill", "time",
+                       "uname", "getrandom", "exec_open_missing"], 1)], smp=smp)
+        user_boot(r, "user/fs-test-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/fs_test",
+                  ["fs_test: ", " 0 failed"], smp=smp)
     # The writable RAM file system, on one hart and on four at once.
     for smp in (1, 4):
         token = "tok%08x" % random.getrandbits(32)
@@ -888,9 +893,10 @@ def phase_user(r):
                   "loglevel=4 init=/tests/signal_test -- %s" % token,
                   ["signal_test: 48 passed, 0 failed, token %s" % token],
                   smp=smp)
-    user_boot(r, "user/syscalls-more", image,
-              "loglevel=4 init=/tests/syscalls_more",
-              ["syscalls_more: 16 passed, 0 failed"])
+    for smp in (1, 4):
+        user_boot(r, "user/syscalls-more-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/syscalls_more",
+                  ["syscalls_more: 16 passed, 0 failed"], smp=smp)
     # /proc against what the test did; ps, free and top read it (each
     # checked by the test from its output in a file, and printed here).
     for smp in (1, 4):
