@@ -374,13 +374,32 @@ static bool any_process(struct task *t, int self)
 	return t->pid != 1 && t->pid != self;
 }
 
+/*
+ * sig (0: only the checks) to the task with this pid. tgid > 0: it must
+ * be that process's thread; tgid != 0: a zombie counts as gone (tkill),
+ * where kill() still finds it until it is reaped.
+ */
+static int send_one(int pid, int tgid, int sig, const struct k_siginfo *info)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = find_task(pid);
+	int err = 0;
+
+	if (!t || (tgid > 0 && t->pid != tgid) ||
+	    (tgid && READ_ONCE(t->state) == TASK_ZOMBIE))
+		err = -ESRCH;
+	else if (!t->mm)
+		err = -EPERM;
+	else if (sig)
+		err = send_info_locked(t, sig, info);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
+
 int signal_kill(int pid, int sig)
 {
 	struct task *self = current_task();
 	struct k_siginfo info = { .code = SI_USER, .pid = self->pid };
-	unsigned long flags;
-	struct task *t;
-	int err = 0;
 
 	if (sig < 0 || sig >= _NSIG)
 		return -EINVAL;
@@ -392,16 +411,7 @@ int signal_kill(int pid, int sig)
 		return send_matching(in_group, pid ? -pid : self->pgid, sig,
 				     &info);
 	}
-	flags = spin_lock_irqsave(&tasklist_lock);
-	t = find_task(pid);
-	if (!t)
-		err = -ESRCH;
-	else if (!t->mm)
-		err = -EPERM;
-	else if (sig)
-		err = send_info_locked(t, sig, &info);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return err;
+	return send_one(pid, 0, sig, &info);
 }
 
 SYSCALL_DEFINE2(kill, int, pid, int, sig)
@@ -413,23 +423,10 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 static long send_tid(int tgid, int tid, int sig)
 {
 	struct k_siginfo info = { .code = SI_TKILL, .pid = current_task()->pid };
-	unsigned long flags;
-	struct task *t;
-	long err = 0;
 
 	if (tid <= 0 || sig < 0 || sig >= _NSIG)
 		return -EINVAL;
-	flags = spin_lock_irqsave(&tasklist_lock);
-	t = find_task(tid);
-	if (!t || (tgid > 0 && t->pid != tgid) ||
-	    READ_ONCE(t->state) == TASK_ZOMBIE)
-		err = -ESRCH;
-	else if (!t->mm)
-		err = -EPERM;
-	else if (sig)
-		err = send_info_locked(t, sig, &info);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return err;
+	return send_one(tid, tgid ? tgid : -1, sig, &info);
 }
 
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
