@@ -456,18 +456,52 @@ int fdt_subnode(const void *fdt, int parent, const char *name)
 	return subnode_namelen(fdt, parent, name, strlen(name));
 }
 
+/* The property at or after @off, skipping NOPs; none past the node's own. */
+static int prop_from(const struct fdt_view *v, int off)
+{
+	int next = 0;
+
+	for (;; off = next) {
+		switch (next_tag(v, off, &next, NULL)) {
+		case FDT_PROP:
+			return off;
+		case FDT_NOP:
+			break;
+		case FDT_BEGIN_NODE:
+		case FDT_END_NODE:
+		case FDT_END:
+			return -ENOENT;
+		default:
+			return -EINVAL;
+		}
+	}
+}
+
+/*
+ * fdt_first_prop()/fdt_next_prop() and fdt_prop_by_offset() in one loop
+ * over one view: every lookup in the tree comes through here, and redoing
+ * the view and the tag decoding per property was most of the boot's
+ * device-tree cost. A property whose name is unreadable matches nothing.
+ */
 static const void *getprop_namelen(const void *fdt, int node, const char *name,
 				   size_t namelen, int *lenp)
 {
-	int prop;
+	struct fdt_view v = fdt_view(fdt);
+	int prop, next;
 
-	for (prop = fdt_first_prop(fdt, node); prop >= 0;
-	     prop = fdt_next_prop(fdt, prop)) {
-		const char *pn;
-		const void *val = fdt_prop_by_offset(fdt, prop, &pn, lenp);
+	prop = next_tag(&v, node, &next, NULL) == FDT_BEGIN_NODE ?
+		       prop_from(&v, next) : -EINVAL;
+	for (; prop >= 0; prop = prop_from(&v, next)) {
+		const u8 *p = v.st + prop;
+		const char *pn = prop_name(&v, fdt32_ld(p + 8), NULL);
 
-		if (val && strlen(pn) == namelen && !memcmp(pn, name, namelen))
-			return val;
+		next_tag(&v, prop, &next, NULL); /* FDT_PROP: prop_from saw it */
+		/* strncmp stops at pn's end, so pn[namelen] is inside it. */
+		if (pn && !strncmp(pn, name, namelen) && !pn[namelen]) {
+			if (lenp)
+				*lenp = (int)fdt32_ld(p + 4);
+			return p + FDT_PROP_HDR_SIZE;
+		}
 	}
 	if (lenp)
 		*lenp = prop;
@@ -527,27 +561,6 @@ int fdt_path_offset(const void *fdt, const char *path, size_t len)
 		p = q;
 	}
 	return node;
-}
-
-/* The property at or after @off, skipping NOPs; none past the node's own. */
-static int prop_from(const struct fdt_view *v, int off)
-{
-	int next = 0;
-
-	for (;; off = next) {
-		switch (next_tag(v, off, &next, NULL)) {
-		case FDT_PROP:
-			return off;
-		case FDT_NOP:
-			break;
-		case FDT_BEGIN_NODE:
-		case FDT_END_NODE:
-		case FDT_END:
-			return -ENOENT;
-		default:
-			return -EINVAL;
-		}
-	}
 }
 
 int fdt_first_prop(const void *fdt, int node)
