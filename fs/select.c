@@ -157,19 +157,34 @@ static void put_time_left(struct timespec *uts, u64 deadline)
 	copy_to_user(uts, &ts, sizeof(ts));
 }
 
-/*
- * The signal mask is checked (size, readable) but not applied: masks
- * belong to the signals code (Documentation/pipes-tty.rst).
- */
-static long check_sigmask(const void *umask, size_t size)
+/* The caller's mask argument: NULL (none), or *set read from user memory. */
+static long get_sigmask(const void *umask, size_t size, sigset_t *set,
+			bool *given)
 {
-	u64 mask;
-
+	*given = umask != NULL;
 	if (!umask)
 		return 0;
 	if (size != SIGSET_SIZE)
 		return -EINVAL;
-	return copy_from_user(&mask, umask, sizeof(mask)) ? -EFAULT : 0;
+	return copy_from_user(set, umask, sizeof(*set)) ? -EFAULT : 0;
+}
+
+/*
+ * Polls with the caller's mask in force, as Linux: interrupted
+ * (-ERESTARTNOHAND), the old mask comes back after the handler runs;
+ * otherwise at once.
+ */
+static long poll_masked(struct pollfd *pfd, unsigned int n, unsigned int always,
+			u64 *deadline, bool masked, sigset_t set)
+{
+	long ret;
+
+	if (masked)
+		signal_set_temporary_mask(set);
+	ret = do_poll(pfd, n, always, deadline);
+	if (masked && ret != -ERESTARTNOHAND)
+		signal_restore_saved_mask();
+	return ret;
 }
 
 SYSCALL_DEFINE5(ppoll, struct pollfd *, ufds, unsigned int, nfds,
@@ -177,6 +192,8 @@ SYSCALL_DEFINE5(ppoll, struct pollfd *, ufds, unsigned int, nfds,
 {
 	size_t size = (size_t)nfds * sizeof(struct pollfd);
 	struct pollfd *pfd;
+	sigset_t set;
+	bool masked;
 	u64 deadline;
 	long ret;
 
@@ -187,7 +204,7 @@ SYSCALL_DEFINE5(ppoll, struct pollfd *, ufds, unsigned int, nfds,
 		if (ret)
 			return ret;
 	}
-	ret = check_sigmask(umask, sigsetsize);
+	ret = get_sigmask(umask, sigsetsize, &set, &masked);
 	if (ret)
 		return ret;
 	pfd = kmalloc(size ? size : 1, __GFP_NOWARN);
@@ -197,7 +214,8 @@ SYSCALL_DEFINE5(ppoll, struct pollfd *, ufds, unsigned int, nfds,
 		kfree(pfd);
 		return -EFAULT;
 	}
-	ret = do_poll(pfd, nfds, POLLERR | POLLHUP, utmo ? &deadline : NULL);
+	ret = poll_masked(pfd, nfds, POLLERR | POLLHUP, utmo ? &deadline : NULL,
+			  masked, set);
 	if (ret >= 0 && copy_to_user(ufds, pfd, size))
 		ret = -EFAULT;
 	kfree(pfd);
@@ -238,6 +256,8 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 		POLLOUT | POLLWRNORM | POLLERR, POLLPRI };
 	struct sigset_arg sig;
 	struct pollfd *pfd;
+	sigset_t set = 0;
+	bool masked = false;
 	unsigned int n = 0, i, s;
 	size_t bytes;
 	u64 deadline;
@@ -256,7 +276,7 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 	if (usig) {
 		if (copy_from_user(&sig, usig, sizeof(sig)))
 			return -EFAULT;
-		ret = check_sigmask(sig.mask, sig.size);
+		ret = get_sigmask(sig.mask, sig.size, &set, &masked);
 		if (ret)
 			return ret;
 	}
@@ -275,7 +295,7 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 		if (events)
 			pfd[n++] = (struct pollfd){ fd, events, 0 };
 	}
-	ret = do_poll(pfd, n, POLLNVAL, utmo ? &deadline : NULL);
+	ret = poll_masked(pfd, n, POLLNVAL, utmo ? &deadline : NULL, masked, set);
 	for (i = 0; ret > 0 && i < n; i++)
 		if (pfd[i].revents & POLLNVAL)
 			ret = -EBADF;

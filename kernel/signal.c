@@ -265,6 +265,15 @@ void signal_handler_started(int sig, const struct k_sigaction *ka)
 	signal_set_blocked(t->sig.blocked | add);
 }
 
+void signal_set_temporary_mask(sigset_t set)
+{
+	struct task *t = current_task();
+
+	t->sig.saved_blocked = t->sig.blocked;
+	t->sig.restore_blocked = true;
+	signal_set_blocked(set);
+}
+
 void signal_restore_saved_mask(void)
 {
 	struct task *t = current_task();
@@ -358,9 +367,7 @@ SYSCALL_DEFINE2(rt_sigsuspend, unsigned long, uset, unsigned long, sigsetsize)
 		return -EINVAL;
 	if (copy_from_user(&set, (const void *)uset, sizeof(set)))
 		return -EFAULT;
-	t->sig.saved_blocked = t->sig.blocked;
-	t->sig.restore_blocked = true;
-	signal_set_blocked(set);
+	signal_set_temporary_mask(set);
 	while (!signal_pending(t)) {
 		/* schedule() keeps us running if a signal came meanwhile. */
 		t->state = TASK_SLEEPING;

@@ -63,7 +63,13 @@ bool signal_fault(int sig, int code, unsigned long addr);
 int signal_get(struct k_sigaction *ka, struct k_siginfo *info);
 sigset_t signal_frame_mask(void);
 void signal_handler_started(int sig, const struct k_sigaction *ka);
-/* No handler ran: rt_sigsuspend's saved mask comes back. */
+/*
+ * rt_sigsuspend, ppoll and pselect6: set is blocked while they wait; the
+ * old mask comes back with signal_restore_saved_mask() when they return
+ * normally, or after the handler of the signal that interrupted them
+ * (its frame holds the old mask; do_signal() restores it if none runs).
+ */
+void signal_set_temporary_mask(sigset_t set);
 void signal_restore_saved_mask(void);
 /* rt_sigreturn: the mask from the frame. */
 void signal_set_blocked(sigset_t set);

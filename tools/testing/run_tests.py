@@ -891,7 +891,7 @@ def phase_user(r):
         token = "tok%08x" % random.getrandbits(32)
         user_boot(r, "user/signal-test-smp%d" % smp, image,
                   "loglevel=4 init=/tests/signal_test -- %s" % token,
-                  ["signal_test: 48 passed, 0 failed, token %s" % token],
+                  ["signal_test: 52 passed, 0 failed, token %s" % token],
                   smp=smp)
     for smp in (1, 4):
         user_boot(r, "user/syscalls-more-smp%d" % smp, image,

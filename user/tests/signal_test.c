@@ -1,5 +1,6 @@
 /* Signals end to end: handlers, siginfo, masks, restarts, SIGCHLD, faults, groups, errnos, and register/FP state kept across signals and switches. */
 #include <errno.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,7 +10,6 @@
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <time.h>
 #include <unistd.h>
 #include "utest.h"
@@ -495,6 +495,48 @@ static void test_eintr_restart(void)
 	on(SIGUSR1, SIG_DFL, 0);
 }
 
+/*
+ * ppoll's mask is in force only while it waits: a signal blocked outside
+ * but allowed by the mask interrupts it (EINTR, the handler runs), and
+ * afterwards the signal is blocked again. A signal the mask blocks waits.
+ */
+static void test_ppoll_mask(void)
+{
+	struct timespec two_s = { 2, 0 }, short_wait = { 0, 100 * 1000 * 1000 };
+	sigset_t usr1, empty, now;
+	pid_t child;
+	int status, r;
+
+	on(SIGUSR1, count_handler, 0);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigemptyset(&empty);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	usr1_runs = 0;
+	child = fork();
+	if (child == 0) {
+		struct timespec t = { 0, 200 * 1000 * 1000 };
+
+		nanosleep(&t, NULL);
+		kill(getppid(), SIGUSR1);
+		_exit(0);
+	}
+	errno = 0;
+	r = ppoll(NULL, 0, &two_s, &empty);
+	check(r == -1 && errno == EINTR && usr1_runs == 1,
+	      "ppoll with a mask allowing SIGUSR1: EINTR after its handler");
+	sigprocmask(SIG_BLOCK, NULL, &now);
+	check(sigismember(&now, SIGUSR1) == 1,
+	      "after ppoll, SIGUSR1 is blocked again");
+	waitpid(child, &status, 0);
+	raise(SIGUSR1);
+	check(ppoll(NULL, 0, &short_wait, &usr1) == 0 && usr1_runs == 1,
+	      "ppoll with a mask blocking SIGUSR1 times out; it stays pending");
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+	check(usr1_runs == 2, "unblocked, the pending SIGUSR1 runs its handler");
+	on(SIGUSR1, SIG_DFL, 0);
+}
+
 static void test_stop_cont(void)
 {
 	volatile long *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -652,6 +694,7 @@ int main(int argc, char **argv)
 	test_segv();
 	test_group_kill();
 	test_eintr_restart();
+	test_ppoll_mask();
 	test_stop_cont();
 	test_errnos();
 	test_exec(argv[0]);
