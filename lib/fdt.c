@@ -713,28 +713,75 @@ bool fdt_node_is_enabled(const void *fdt, int node)
 	return status && (!strcmp(status, "okay") || !strcmp(status, "ok"));
 }
 
-u32 fdt_get_phandle(const void *fdt, int node)
+/* The node's phandle as fdt_get_phandle() reads it, from its two candidates. */
+static u32 phandle_of(bool have_ph, u32 ph, bool have_linux, u32 linux_ph)
 {
-	u32 ph;
+	u32 v = have_ph ? ph : have_linux ? linux_ph : 0;
 
-	if (!fdt_getprop_u32(fdt, node, "phandle", &ph) &&
-	    !fdt_getprop_u32(fdt, node, "linux,phandle", &ph))
-		return 0;
-	/* 0 and ~0 are reserved: "none" and "to be assigned". */
-	return ph == 0xffffffffU ? 0 : ph;
+	return v == 0xffffffffU ? 0 : v;
 }
 
+u32 fdt_get_phandle(const void *fdt, int node)
+{
+	u32 ph = 0, linux_ph = 0;
+	bool have_ph = fdt_getprop_u32(fdt, node, "phandle", &ph);
+	bool have_linux = !have_ph &&
+			  fdt_getprop_u32(fdt, node, "linux,phandle", &linux_ph);
+
+	/* 0 and ~0 are reserved: "none" and "to be assigned". */
+	return phandle_of(have_ph, ph, have_linux, linux_ph);
+}
+
+/*
+ * One pass over the structure block's tokens, instead of two property
+ * lookups per node: a node's properties come before its subnodes, so its
+ * phandle is known at the next node token. Same result as trying
+ * fdt_get_phandle() on each node in order.
+ */
 int fdt_node_by_phandle(const void *fdt, u32 phandle)
 {
-	int node;
+	struct fdt_view v = fdt_view(fdt);
+	bool have_ph = false, have_linux = false;
+	u32 ph = 0, linux_ph = 0, tag;
+	int off, next, node = -1;
 
 	if (phandle == 0 || phandle == 0xffffffffU)
 		return -EINVAL;
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(fdt, node, NULL))
-		if (fdt_get_phandle(fdt, node) == phandle)
+	for (off = 0;; off = next) {
+		tag = next_tag(&v, off, &next, NULL);
+		if (tag == FDT_PROP && node >= 0) {
+			const u8 *p = v.st + off;
+			const char *pn = prop_name(&v, fdt32_ld(p + 8), NULL);
+
+			if (pn && fdt32_ld(p + 4) == 4 && !strcmp(pn, "phandle")) {
+				have_ph = true;
+				ph = fdt32_ld(p + FDT_PROP_HDR_SIZE);
+			} else if (pn && fdt32_ld(p + 4) == 4 &&
+				   !strcmp(pn, "linux,phandle")) {
+				have_linux = true;
+				linux_ph = fdt32_ld(p + FDT_PROP_HDR_SIZE);
+			}
+			continue;
+		}
+		if (tag == FDT_NOP || tag == FDT_PROP)
+			continue;
+		if (node >= 0 &&
+		    phandle_of(have_ph, ph, have_linux, linux_ph) == phandle)
 			return node;
-	return node;
+		node = -1; /* past the node's properties */
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			node = off;
+			have_ph = have_linux = false;
+			break;
+		case FDT_END_NODE:
+			break;
+		case FDT_END:
+			return -ENOENT;
+		default:
+			return -EINVAL;
+		}
+	}
 }
 
 static int cells(const void *fdt, int node, const char *name, int dflt)

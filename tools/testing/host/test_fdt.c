@@ -317,6 +317,27 @@ static void check_hart_context(const void *fdt, const u8 *cell, u32 hart,
 	CHECK_EQ(fdt32_ld(cell + 4), irq);
 }
 
+/* fdt_node_by_phandle() finds, for every phandle, the first node that has it. */
+static void check_every_phandle(const u8 *fdt)
+{
+	int node, other, found = 0;
+
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		u32 ph = fdt_get_phandle(fdt, node);
+
+		if (!ph)
+			continue;
+		for (other = fdt_next_node(fdt, -1, NULL);
+		     other >= 0 && fdt_get_phandle(fdt, other) != ph;
+		     other = fdt_next_node(fdt, other, NULL))
+			;
+		CHECK_EQ(fdt_node_by_phandle(fdt, ph), other);
+		found++;
+	}
+	CHECK(found > 0);
+}
+
 static void test_visionfive2(void)
 {
 	struct fdt_boot_info bi;
@@ -407,6 +428,7 @@ static void test_visionfive2(void)
 	CHECK(fdt_getprop_u32(fdt, plic, "riscv,ndev", &v) && v == 136);
 	CHECK(fdt_get_phandle(fdt, plic) != 0);
 	CHECK_EQ(fdt_node_by_phandle(fdt, fdt_get_phandle(fdt, plic)), plic);
+	check_every_phandle(fdt);
 	/* The UART inherits its interrupt parent from /soc. */
 	soc = fdt_parent(fdt, serial);
 	CHECK_STR(fdt_node_name(fdt, soc), "soc");
@@ -1584,6 +1606,7 @@ static void test_qemu_dumps(void)
 		for (i = 0; i < bi.ncpus; i++)
 			CHECK(bi.cpu[i].enabled && fdt_cpu_has_mmu(&bi.cpu[i]));
 		CHECK(fdt_stdout_node(fdt, NULL) >= 0);
+		check_every_phandle(fdt);
 		LLVMFuzzerTestOneInput(fdt, size);
 		free(fdt);
 	}
