@@ -11,6 +11,7 @@
 #include <hartix/timer.h>
 #include <hartix/uaccess.h>
 #include <abi/poll.h>
+#include <abi/time.h>
 #include <asm/timex.h>
 
 #include "internal.h"
@@ -42,11 +43,6 @@ void poll_wake(void)
 	if (__atomic_load_n(&nr_pollers, __ATOMIC_SEQ_CST))
 		wake_up(&poll_wq);
 }
-
-struct timespec {
-	long tv_sec;
-	long tv_nsec;
-};
 
 struct poll_wait {
 	unsigned long seq; /* poll_seq before the last scan */

@@ -17,19 +17,11 @@
 #include <hartix/timer.h>
 #include <hartix/uaccess.h>
 #include <asm/page.h>
+#include <abi/random.h>
+#include <abi/time.h>
+#include <abi/wait.h>
 
 #define NR_SYSCALLS 300
-
-#define GRND_NONBLOCK 0x1
-#define GRND_RANDOM 0x2
-
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-
-struct timespec {
-	long tv_sec;
-	long tv_nsec;
-};
 
 SYSCALL_DEFINE1(exit, unsigned long, code)
 {
@@ -45,8 +37,6 @@ SYSCALL_DEFINE0(getppid)
 {
 	return process_getppid();
 }
-
-#define WNOHANG 1
 
 /* Only fork's form: a new process with SIGCHLD to the parent at exit. */
 SYSCALL_DEFINE5(clone, unsigned long, flags, unsigned long, newsp,
@@ -263,11 +253,6 @@ SYSCALL_DEFINE1(set_tid_address, unsigned long, uaddr)
 {
 	return current_task()->pid;
 }
-
-struct timeval {
-	long tv_sec;
-	long tv_usec;
-};
 
 SYSCALL_DEFINE2(gettimeofday, unsigned long, utv, unsigned long, utz)
 {

@@ -97,8 +97,6 @@ long sigtramp_map(struct mm *mm);
  * process, 0 the sender's group, -1 all, < -1 group -pid. 0 or -errno.
  */
 int signal_kill(int pid, int sig);
-/* signal_send_locked() taking tasklist_lock itself. */
-int signal_send(struct task *t, int sig);
 /* The group of init (the console's first foreground group), or 0 without init. */
 int process_init_pgid(void);
 /* 0 if group pgid has a process in session sid; -EPERM if only in another; -ESRCH if none. */

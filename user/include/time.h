@@ -4,17 +4,7 @@
 
 #include <sys/types.h>
 
-struct timespec {
-	time_t tv_sec;
-	long tv_nsec;
-};
-
-#define CLOCK_REALTIME			0
-#define CLOCK_MONOTONIC			1
-#define CLOCK_PROCESS_CPUTIME_ID	2
-#define CLOCK_THREAD_CPUTIME_ID		3
-#define CLOCK_MONOTONIC_RAW		4
-#define CLOCK_BOOTTIME			7
+#include <abi/time.h>
 
 int clock_gettime(clockid_t clk, struct timespec *ts);
 int nanosleep(const struct timespec *req, struct timespec *rem);

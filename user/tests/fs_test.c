@@ -11,12 +11,13 @@
  *
  * Raw system calls for what the libc does not wrap yet.
  */
+#include <dirent.h> /* struct dirent: getdents64's records */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <abi/stat.h> /* no sys/stat.h yet: the raw fstat below */
 #include <unistd.h>
 #include "utest.h"
 
@@ -36,28 +37,6 @@ static long raw(long n, long a, long b, long c, long d)
 }
 
 /* The riscv64 struct stat (asm-generic/stat.h). */
-struct kstat {
-	unsigned long st_dev, st_ino;
-	unsigned int st_mode, st_nlink, st_uid, st_gid;
-	unsigned long st_rdev, __pad1;
-	long st_size;
-	int st_blksize, __pad2;
-	long st_blocks;
-	long st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime,
-		st_ctime_nsec;
-	unsigned int __unused4, __unused5;
-};
-
-_Static_assert(sizeof(struct kstat) == 128, "struct stat is 128 bytes");
-
-struct dirent64 {
-	unsigned long d_ino;
-	long d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 #define TCGETS 0x5401
 #define TIOCGWINSZ 0x5413
 
@@ -68,7 +47,7 @@ static int console_required = 1; /* fd 1 must be a tty (not so on a host) */
 static void test_read_self(const char *self)
 {
 	unsigned char buf[64];
-	struct kstat st;
+	struct stat st;
 	int fd = open(self, O_RDONLY);
 
 	CHECK(fd >= 3);
@@ -102,7 +81,7 @@ static void test_read_self(const char *self)
 static void test_create(void)
 {
 	char path[300], buf[64];
-	struct kstat st;
+	struct stat st;
 	int fd, fd2;
 
 	snprintf(path, sizeof(path), "%s/fs_test.%d", tmpdir, getpid());
@@ -159,7 +138,7 @@ static void test_dirs(void)
 {
 	char buf[1024], cwd[256], big[300];
 	int fd, n, found_dot = 0, found_test = 0, off;
-	struct kstat st;
+	struct stat st;
 
 	fd = open(testsdir, O_RDONLY | O_DIRECTORY);
 	CHECK(fd >= 0);
@@ -168,7 +147,7 @@ static void test_dirs(void)
 	CHECK(read(fd, buf, sizeof(buf)) == -1 && errno == EISDIR);
 	while ((n = (int)raw(__NR_getdents64, fd, (long)buf, sizeof(buf), 0)) > 0) {
 		for (off = 0; off < n;) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			struct dirent *d = (struct dirent *)(buf + off);
 
 			CHECK(d->d_reclen % 8 == 0 && d->d_reclen > 19);
 			found_dot += !strcmp(d->d_name, ".");
@@ -224,7 +203,7 @@ static void test_dirs(void)
 static void test_errors(void)
 {
 	char buf[64];
-	struct kstat st;
+	struct stat st;
 	unsigned short ws[4];
 
 	CHECK(open("/nonexistent", O_RDONLY) == -1 && errno == ENOENT);

@@ -14,16 +14,17 @@
  *
  * The libc has no wrappers for most of these calls yet: syscall() it is.
  */
+#include <dirent.h> /* struct dirent: getdents64's records */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <abi/stat.h>
 #include <abi/sysinfo.h>
 #include <unistd.h>
 #include "utest.h"
@@ -62,19 +63,7 @@ static void check_ret(long r, long want, const char *what, int line)
 /* ---------------------------------------------------------------------- */
 /* System calls the libc does not wrap */
 
-struct kstat {
-	unsigned long st_dev, st_ino;
-	unsigned int st_mode, st_nlink, st_uid, st_gid;
-	unsigned long st_rdev, __pad1;
-	long st_size;
-	int st_blksize, __pad2;
-	long st_blocks;
-	long st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime,
-		st_ctime_nsec;
-	unsigned int __unused4, __unused5;
-};
-
-struct kstatfs {
+struct statfs {
 	long f_type, f_bsize;
 	unsigned long f_blocks, f_bfree, f_bavail, f_files, f_ffree;
 	int f_fsid[2];
@@ -118,17 +107,17 @@ static long t_readlink(const char *p, char *buf, long n)
 	return syscall(__NR_readlinkat, AT_FDCWD, p, buf, n);
 }
 
-static long t_stat(const char *p, struct kstat *st)
+static long t_stat(const char *p, struct stat *st)
 {
 	return syscall(__NR_newfstatat, AT_FDCWD, p, st, 0);
 }
 
-static long t_lstat(const char *p, struct kstat *st)
+static long t_lstat(const char *p, struct stat *st)
 {
 	return syscall(__NR_newfstatat, AT_FDCWD, p, st, AT_SYMLINK_NOFOLLOW);
 }
 
-static long t_fstat(int fd, struct kstat *st)
+static long t_fstat(int fd, struct stat *st)
 {
 	return syscall(__NR_fstat, fd, st);
 }
@@ -160,7 +149,7 @@ static unsigned long free_bytes(void)
 /* Free blocks of the file system holding p. */
 static unsigned long fs_free(const char *p)
 {
-	struct kstatfs st;
+	struct statfs st;
 
 	if (syscall(__NR_statfs, p, &st))
 		return 0;
@@ -235,14 +224,6 @@ static int file_is(const char *p, unsigned long long tag, size_t n)
 	return ok && done == n;
 }
 
-struct dirent64 {
-	unsigned long d_ino;
-	long d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 #define MAX_NAMES 600
 
 /*
@@ -261,8 +242,8 @@ static int list_dir(const char *p, char names[][32], int max, int *dup)
 	if (dup)
 		*dup = 0;
 	while ((got = (int)syscall(__NR_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < got; off += ((struct dirent64 *)(buf + off))->d_reclen) {
-			struct dirent64 *d = (struct dirent64 *)(buf + off);
+		for (off = 0; off < got; off += ((struct dirent *)(buf + off))->d_reclen) {
+			struct dirent *d = (struct dirent *)(buf + off);
 
 			if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
 				continue;
@@ -337,12 +318,12 @@ static void test_tree(void)
 	OK(t_rmdir("t/a/b/"));
 	OK(t_rmdir("t/a"));
 	OK(t_rmdir("t"));
-	ERR(t_stat("t", &(struct kstat){ 0 }), ENOENT);
+	ERR(t_stat("t", &(struct stat){ 0 }), ENOENT);
 }
 
 static void test_links(void)
 {
-	struct kstat st, st2;
+	struct stat st, st2;
 	char buf[64];
 	int fd, fd2;
 
@@ -450,7 +431,7 @@ static void test_links(void)
 static void test_truncate(void)
 {
 	static unsigned char zero[8192];
-	struct kstat st;
+	struct stat st;
 	long blocks;
 	int fd, dfd;
 
@@ -579,7 +560,7 @@ static void test_append(void)
 
 static void test_rename(void)
 {
-	struct kstat st, st2;
+	struct stat st, st2;
 
 	OK(t_mkdir("r"));
 	OK(t_mkdir("r/d1"));
@@ -674,7 +655,7 @@ static void test_removed_cwd(const char *top)
 static void test_errors(void)
 {
 	char big[300], huge[4200];
-	struct kstat st;
+	struct stat st;
 	int fd;
 
 	OK(t_mkdir("e"));
@@ -787,7 +768,7 @@ static void test_enospc(void)
 {
 	unsigned long before, fs_before, after;
 	long total = 0, n, off;
-	struct kstat st;
+	struct stat st;
 	int fd, ok = 1, status;
 	pid_t pid;
 
@@ -982,7 +963,7 @@ static void test_concurrent(void)
 static void test_sysinfo(void)
 {
 	struct sysinfo si;
-	struct kstatfs sf;
+	struct statfs sf;
 
 	memset(&si, 0xff, sizeof(si));
 	OK(syscall(__NR_sysinfo, &si));

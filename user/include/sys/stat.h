@@ -44,6 +44,8 @@ struct stat {
 	unsigned int __unused5;
 };
 
+_Static_assert(sizeof(struct stat) == 128, "riscv64's struct stat is 128 bytes");
+
 #define st_atime st_atim.tv_sec
 #define st_mtime st_mtim.tv_sec
 #define st_ctime st_ctim.tv_sec

@@ -3,10 +3,7 @@
 #define _SYS_WAIT_H
 
 #include <sys/types.h>
-
-#define WNOHANG		1
-#define WUNTRACED	2
-#define WCONTINUED	8
+#include <abi/wait.h>
 
 /* Exit code in bits 8-15; terminating signal in bits 0-6; 0x80: core dumped. */
 #define WEXITSTATUS(s)	(((s) & 0xff00) >> 8)
