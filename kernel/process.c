@@ -167,9 +167,11 @@ void process_exit(struct task *t)
 	struct task *c, *next, *adopter;
 	bool zombie_moved = false;
 
-	/* Its open files close now, not when it is reaped. */
+	/* Its open files close and its memory goes now, not when it is reaped. */
 	files_close_all(t->files);
 	t->files = NULL;
+	if (t->mm)
+		mm_exit(t->mm);
 	flags = spin_lock_irqsave(&tasklist_lock);
 	adopter = init_task != t ? init_task : NULL;
 
@@ -226,17 +228,17 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 	child = task_alloc(parent->comm);
 	if (child)
 		child->mm = mm_dup(parent->mm);
-	if (child && child->mm) {
+	if (child && child->mm)
 		child->files = files_dup(parent->files);
-		if (!child->files) {
-			task_free(child); /* with an mm: uncounted there */
-			return -ENOMEM;
+	if (!child || !child->files) {
+		/* task_free() uncounts a task with an mm; the others are here. */
+		if (!child || !child->mm) {
+			flags = spin_lock_irqsave(&tasklist_lock);
+			nr_processes--;
+			spin_unlock_irqrestore(&tasklist_lock, flags);
 		}
-	}
-	if (!child || !child->mm) {
-		flags = spin_lock_irqsave(&tasklist_lock);
-		nr_processes--;
-		spin_unlock_irqrestore(&tasklist_lock, flags);
+		if (child)
+			task_free(child);
 		return -ENOMEM;
 	}
 	fpu_flush(parent); /* its registers may be newer than parent->fp */

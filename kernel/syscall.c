@@ -189,7 +189,10 @@ SYSCALL_DEFINE1(uname, unsigned long, ubuf)
 	return copy_to_user((void *)ubuf, &uts, sizeof(uts)) ? -EFAULT : 0;
 }
 
-/* Linux semantics: returns the new break, or the old one when it cannot move. */
+/*
+ * Linux semantics: returns the new break, or the old one when it cannot
+ * move; it never grows over another mapping.
+ */
 SYSCALL_DEFINE1(brk, unsigned long, addr)
 {
 	struct mm *mm = current_task()->mm;
@@ -199,7 +202,7 @@ SYSCALL_DEFINE1(brk, unsigned long, addr)
 		return (long)mm->brk;
 	new = ALIGN_UP(addr, PAGE_SIZE);
 	if (new > old && mm_map(mm, old, new - old, PROT_READ | PROT_WRITE,
-				 true, 0) < 0)
+				 true, VM_HEAP | MM_MAP_NOREPLACE) < 0)
 		return (long)mm->brk;
 	if (new < old && mm_unmap(mm, new, old - new))
 		return (long)mm->brk;
@@ -214,7 +217,7 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
 {
 	unsigned long known = MAP_SHARED | MAP_PRIVATE | MAP_FIXED |
 			      MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE |
-			      MAP_POPULATE;
+			      MAP_POPULATE | MAP_FIXED_NOREPLACE;
 
 	if (!(flags & MAP_ANONYMOUS))
 		return (long)fd < 0 ? -EBADF : -ENODEV; /* no files yet */
@@ -223,7 +226,9 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
 	    (off & (PAGE_SIZE - 1)))
 		return -EINVAL;
 	return mm_map(current_task()->mm, addr, len, (unsigned int)prot,
-		      flags & MAP_FIXED, flags & MAP_SHARED ? VM_SHARED : 0);
+		      flags & (MAP_FIXED | MAP_FIXED_NOREPLACE),
+		      (flags & MAP_SHARED ? VM_SHARED : 0) |
+		      (flags & MAP_FIXED_NOREPLACE ? MM_MAP_NOREPLACE : 0));
 }
 
 SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)

@@ -52,89 +52,89 @@ static u64 prot_pte(unsigned int prot)
 	       (prot & PROT_EXEC ? PTE_X : 0);
 }
 
+static pte_t *alloc_table(void)
+{
+	return alloc_page(__GFP_ZERO);
+}
+
 /* The level-0 entry for va in mm's table, allocating tables if asked. */
 static pte_t *user_pte(struct mm *mm, unsigned long va, bool alloc)
 {
-	pte_t *table = mm->pgd;
-	int level;
-
-	for (level = 2; level > 0; level--) {
-		pte_t *e = &table[pt_index(va, level)];
-
-		if (!(*e & PTE_V)) {
-			pte_t *next;
-
-			if (!alloc || !(next = alloc_page(__GFP_ZERO)))
-				return NULL;
-			*e = pfn_pte(virt_to_phys(next), PTE_V);
-		}
-		table = phys_to_virt(pte_pa(*e));
-	}
-	return &table[pt_index(va, 0)];
+	return pt_lookup(mm->pgd, va, 0, alloc ? alloc_table : NULL);
 }
 
 /*
- * Calls fn for every present leaf entry in [start, end), skipping whole
- * tables that are absent, so sparse regions cost what they map.
+ * Pages and page tables taken out of an address space wait in a batch on
+ * the caller's stack until every hart that ran it has dropped them from
+ * its TLB: freed earlier, a page could be reused while another hart still
+ * reaches it. The batch keeps nothing in the pages themselves: a
+ * copy-on-write page's struct page is shared by every address space that
+ * maps it, and two teardowns on two harts would write it at once.
  */
-static void walk_user(struct mm *mm, unsigned long start, unsigned long end,
-		      void (*fn)(struct mm *mm, unsigned long va, pte_t *pte,
-				 void *arg),
-		      void *arg)
-{
-	unsigned long va = start;
+#define ZAP_PAGES 32
+#define ZAP_TABLES 8
 
-	while (va < end) {
-		pte_t *table = mm->pgd;
-		int level;
-
-		for (level = 2; level >= 0; level--) {
-			pte_t *e = &table[pt_index(va, level)];
-
-			if (!(*e & PTE_V)) {
-				/* Nothing below: skip to the next entry of this level. */
-				va = ALIGN_DOWN(va, PT_LEVEL_SIZE(level)) +
-				     PT_LEVEL_SIZE(level);
-				break;
-			}
-			if (level == 0) {
-				fn(mm, va, e, arg);
-				va += PAGE_SIZE;
-				break;
-			}
-			table = phys_to_virt(pte_pa(*e));
-		}
-	}
-}
-
-/*
- * Pages whose entries were cleared wait here, chained through their struct
- * page's 'private', until every hart's TLB forgot them: freed earlier, a
- * page could be reused while another hart still reaches it.
- */
-struct zap_list {
-	struct page *head;
+struct zap {
+	struct pt_walk walk;
+	struct mm *mm;
+	bool shootdown; /* false: no hart can reach mm any more */
+	unsigned long start, end; /* what the cleared leaf entries cover */
+	unsigned int npages, ntables;
+	void *pages[ZAP_PAGES];
+	pte_t *tables[ZAP_TABLES];
 };
 
-static void zap_one(struct mm *mm, unsigned long va, pte_t *pte, void *arg)
+/* Shoots down what the batch cleared, then lets its pages go. */
+static void zap_flush(struct zap *z)
 {
-	struct zap_list *z = arg;
-	struct page *page = virt_to_page(phys_to_virt(pte_pa(*pte)));
+	unsigned int i;
 
-	page->private = z->head;
-	z->head = page;
-	*pte = 0;
-	mm->rss--;
+	if (z->shootdown && z->ntables)
+		flush_tlb_mask(&z->mm->cpus_ran, 0, ~0UL); /* non-leaf entries too */
+	else if (z->shootdown && z->npages)
+		flush_tlb_mask(&z->mm->cpus_ran, z->start, z->end - z->start);
+	for (i = 0; i < z->npages; i++)
+		user_page_put(z->pages[i]);
+	for (i = 0; i < z->ntables; i++)
+		free_page(z->tables[i]);
+	z->npages = z->ntables = 0;
+	z->start = ~0UL;
+	z->end = 0;
 }
 
-static void zap_finish(struct zap_list *z)
+static int zap_leaf(struct pt_walk *w, pte_t *pte, unsigned long va)
 {
-	while (z->head) {
-		struct page *page = z->head;
+	struct zap *z = container_of(w, struct zap, walk);
 
-		z->head = page->private;
-		user_page_put(page_to_virt(page));
-	}
+	if (z->npages == ZAP_PAGES)
+		zap_flush(z);
+	z->pages[z->npages++] = phys_to_virt(pte_pa(*pte));
+	z->start = min(z->start, va);
+	z->end = max(z->end, va + PAGE_SIZE);
+	*pte = 0;
+	z->mm->rss--;
+	return 0;
+}
+
+static void zap_table(struct pt_walk *w, pte_t *table)
+{
+	struct zap *z = container_of(w, struct zap, walk);
+
+	if (z->ntables == ZAP_TABLES)
+		zap_flush(z);
+	z->tables[z->ntables++] = table;
+}
+
+static void zap_init(struct zap *z, struct mm *mm, bool shootdown,
+		     bool free_tables)
+{
+	z->walk.leaf = zap_leaf;
+	z->walk.free_table = free_tables ? zap_table : NULL;
+	z->mm = mm;
+	z->shootdown = shootdown;
+	z->npages = z->ntables = 0;
+	z->start = ~0UL;
+	z->end = 0;
 }
 
 static void flush_user_range(struct mm *mm, unsigned long start,
@@ -163,37 +163,28 @@ struct mm *mm_create(void)
 	return mm;
 }
 
-static void free_tables(pte_t *table, int level)
-{
-	int i, n = level == 2 ? USER_PTRS : PTRS_PER_PT;
-
-	for (i = 0; level > 0 && i < n; i++)
-		if (table[i] & PTE_V)
-			free_tables(phys_to_virt(pte_pa(table[i])), level - 1);
-	free_page(table);
-}
-
 void mm_put(struct mm *mm)
 {
 	struct vma *v;
-
-	struct zap_list z = { NULL };
+	struct zap z;
 
 	if (__atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
-	while ((v = vma_first(&mm->vmas))) {
-		walk_user(mm, v->start, v->end, zap_one, &z);
-		vma_remove(&mm->vmas, v);
-		kmem_cache_free(vma_cache, v);
-	}
 	/*
 	 * No shootdown: no hart has it in satp any more, and the entries TLBs
 	 * may keep are tagged with its ASID, which is not handed out again
 	 * before a generation rollover flushes every hart (without ASIDs,
 	 * every switch flushes). So its pages and tables can go at once.
 	 */
-	zap_finish(&z);
-	free_tables(mm->pgd, 2);
+	zap_init(&z, mm, false, false);
+	pt_walk(mm->pgd, 0, TASK_SIZE, &z.walk);
+	zap_flush(&z);
+	while ((v = vma_first(&mm->vmas))) {
+		vma_remove(&mm->vmas, v);
+		kmem_cache_free(vma_cache, v);
+	}
+	pt_free_tables(mm->pgd, 0, USER_PTRS);
+	free_page(mm->pgd);
 	kmem_cache_free(mm_cache, mm);
 }
 
@@ -233,22 +224,25 @@ static int split_at(struct mm *mm, unsigned long addr)
 	return 0;
 }
 
-/* Caller holds mm->lock. */
+/*
+ * Caller holds mm->lock. Costs what is mapped in the range: the walk skips
+ * absent tables, frees the ones it empties, and a large flush is a full one.
+ */
 static int unmap_locked(struct mm *mm, unsigned long start, unsigned long end)
 {
-	struct zap_list z = { NULL };
 	struct vma *v;
+	struct zap z;
 	int err;
 
 	if ((err = split_at(mm, start)) || (err = split_at(mm, end)))
 		return err;
+	zap_init(&z, mm, true, true);
+	pt_walk(mm->pgd, start, end, &z.walk);
+	zap_flush(&z);
 	while ((v = vma_find_from(&mm->vmas, start)) && v->start < end) {
-		walk_user(mm, v->start, v->end, zap_one, &z);
 		vma_remove(&mm->vmas, v);
 		kmem_cache_free(vma_cache, v);
 	}
-	flush_user_range(mm, start, end);
-	zap_finish(&z);
 	return 0;
 }
 
@@ -264,8 +258,13 @@ static bool range_ok(unsigned long addr, unsigned long len)
  */
 static int populate_locked(struct mm *mm, const struct vma *v)
 {
+	struct page_alloc_stats st;
 	unsigned long va;
 
+	/* Bound the loop by memory, not by the range: fail at once if it cannot fit. */
+	page_alloc_get_stats(&st);
+	if ((v->end - v->start) / PAGE_SIZE > st.free_pages + st.cached_pages)
+		return -ENOMEM;
 	for (va = v->start; va < v->end; va += PAGE_SIZE) {
 		pte_t *pte = user_pte(mm, va, true);
 		void *page;
@@ -290,14 +289,17 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (fixed && !range_ok(addr, len))
 		return -EINVAL;
-	if (vm_flags & ~(VM_GROWSDOWN | VM_SHARED))
+	if (vm_flags & ~(VM_GROWSDOWN | VM_SHARED | VM_HEAP | MM_MAP_NOREPLACE))
 		return -EINVAL;
-	v = vma_alloc(0, 0, prot, VM_ANON | vm_flags);
+	v = vma_alloc(0, 0, prot, VM_ANON | (vm_flags & ~MM_MAP_NOREPLACE));
 	if (!v)
 		return -ENOMEM;
 
 	spin_lock(&mm->lock);
-	if (fixed) {
+	if (fixed && (vm_flags & MM_MAP_NOREPLACE)) {
+		err = vma_find_intersection(&mm->vmas, addr, addr + len) ?
+		      -EEXIST : 0;
+	} else if (fixed) {
 		err = unmap_locked(mm, addr, addr + len);
 	} else {
 		/* Top-down below the stack's room to grow. */
@@ -323,6 +325,13 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	return (long)addr;
 }
 
+void mm_exit(struct mm *mm)
+{
+	spin_lock(&mm->lock);
+	unmap_locked(mm, 0, TASK_SIZE); /* splits nothing: cannot fail */
+	spin_unlock(&mm->lock);
+}
+
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 {
 	int err;
@@ -335,23 +344,34 @@ int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 	return err;
 }
 
-/* A shared (copy-on-write) page stays read-only whatever the region says. */
-static void reprotect_one(struct mm *mm, unsigned long va, pte_t *pte,
-			  void *arg)
-{
-	unsigned int prot = *(unsigned int *)arg;
-	void *page = phys_to_virt(pte_pa(*pte));
-	u64 bits = prot_pte(prot);
+struct reprotect {
+	struct pt_walk walk;
+	u64 bits;
+	bool shared;
+};
 
-	if (user_page_refs(page) > 1)
+/*
+ * A private page shared copy-on-write stays read-only whatever the region
+ * says; a MAP_SHARED page is never copied, so it takes the region's
+ * protection as it is.
+ */
+static int reprotect_one(struct pt_walk *w, pte_t *pte, unsigned long va)
+{
+	struct reprotect *r = container_of(w, struct reprotect, walk);
+	u64 bits = r->bits;
+
+	if (!r->shared && user_page_refs(phys_to_virt(pte_pa(*pte))) > 1)
 		bits &= ~PTE_W;
 	*pte = pfn_pte(pte_pa(*pte), bits);
+	return 0;
 }
 
 int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
 	       unsigned int prot)
 {
 	unsigned long end = addr + ALIGN_UP(len, PAGE_SIZE), va;
+	struct reprotect r = { .walk.leaf = reprotect_one,
+			       .bits = prot_pte(prot) };
 	struct vma *v;
 	int err = 0;
 
@@ -369,9 +389,11 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
 	}
 	if ((err = split_at(mm, addr)) || (err = split_at(mm, end)))
 		goto out;
-	for (v = vma_find(&mm->vmas, addr); v && v->start < end; v = vma_next(v))
+	for (v = vma_find(&mm->vmas, addr); v && v->start < end; v = vma_next(v)) {
 		v->prot = prot;
-	walk_user(mm, addr, end, reprotect_one, &prot);
+		r.shared = v->flags & VM_SHARED;
+		pt_walk(mm->pgd, v->start, v->end, &r.walk);
+	}
 	flush_user_range(mm, addr, end);
 out:
 	spin_unlock(&mm->lock);
@@ -406,17 +428,22 @@ static bool access_allowed(const struct vma *v, enum fault_access acc)
 }
 
 /*
- * A write to a shared page: take it over if we are the last user, else
- * copy. A copy changes the page behind the address, so every hart that ran
- * this address space must drop the old translation before the old page can
- * go (a harmless stale read-only entry only costs a spurious fault).
+ * A write to a read-only entry of a writable region. MAP_SHARED pages are
+ * never copied: the entry just gets the region's protection. A private
+ * page is taken over if we are its last user: the count only drops to 1
+ * once every other address space cleared its entry and shot it down (see
+ * zap_flush()), and only a fork of this address space, under its lock,
+ * could raise it again. Else the page is copied. A copy changes the page
+ * behind the address, so every hart that ran this address space must drop
+ * the old translation before our reference to the old page goes (a stale
+ * read-only entry only costs a spurious fault).
  */
 static int break_cow(struct mm *mm, unsigned long addr, pte_t *pte,
 		     const struct vma *v)
 {
 	void *old = phys_to_virt(pte_pa(*pte)), *copy;
 
-	if (user_page_refs(old) > 1) {
+	if (!(v->flags & VM_SHARED) && user_page_refs(old) > 1) {
 		copy = alloc_page(0);
 		if (!copy)
 			return -ENOMEM;
@@ -474,55 +501,54 @@ out:
 }
 
 struct dup_ctx {
+	struct pt_walk walk;
 	struct mm *child;
 	bool cow; /* private and writable: both sides go read-only */
-	int err;
 };
 
-static void dup_one(struct mm *mm, unsigned long va, pte_t *pte, void *arg)
+static int dup_one(struct pt_walk *w, pte_t *pte, unsigned long va)
 {
-	struct dup_ctx *d = arg;
-	pte_t *child;
+	struct dup_ctx *d = container_of(w, struct dup_ctx, walk);
+	pte_t *child = user_pte(d->child, va, true);
 
-	if (d->err)
-		return;
-	child = user_pte(d->child, va, true);
-	if (!child) {
-		d->err = -ENOMEM;
-		return;
-	}
+	if (!child)
+		return -ENOMEM;
 	/* Both sides read-only: the first write copies (break_cow). */
 	if (d->cow)
 		*pte &= ~PTE_W;
 	*child = *pte;
 	user_page_get(phys_to_virt(pte_pa(*pte)));
 	d->child->rss++;
+	return 0;
 }
 
 struct mm *mm_dup(struct mm *old)
 {
 	struct mm *mm = mm_create();
-	struct dup_ctx d = { .child = mm };
+	struct dup_ctx d = { .walk.leaf = dup_one, .child = mm };
 	struct vma *v, *copy;
+	int err = 0;
 
 	if (!mm)
 		return NULL;
 	mm->stack_limit = old->stack_limit;
 	spin_lock(&old->lock);
-	for (v = vma_first(&old->vmas); v && !d.err; v = vma_next(v)) {
+	mm->brk_start = old->brk_start;
+	mm->brk = old->brk;
+	for (v = vma_first(&old->vmas); v && !err; v = vma_next(v)) {
 		copy = vma_alloc(v->start, v->end, v->prot, v->flags);
 		if (!copy) {
-			d.err = -ENOMEM;
+			err = -ENOMEM;
 			break;
 		}
 		vma_insert(&mm->vmas, copy);
 		d.cow = (v->prot & PROT_WRITE) && !(v->flags & VM_SHARED);
-		walk_user(old, v->start, v->end, dup_one, &d);
+		err = pt_walk(old->pgd, v->start, v->end, &d.walk);
 	}
 	/* The parent's writable entries just became read-only. */
 	flush_tlb_mask(&old->cpus_ran, 0, ~0UL);
 	spin_unlock(&old->lock);
-	if (d.err) {
+	if (err) {
 		mm_put(mm);
 		return NULL;
 	}

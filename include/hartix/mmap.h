@@ -50,6 +50,12 @@ static inline void mm_get(struct mm *mm)
 }
 /* Drops a reference; the last one returns every page and table. */
 void mm_put(struct mm *mm);
+/*
+ * Process exit: every region, page and table below the root goes now, not
+ * when the parent reaps it (the OOM killer counts on that). The caller
+ * may still run on mm: this shoots its TLB entries down.
+ */
+void mm_exit(struct mm *mm);
 /* fork: private writable pages become copy-on-write in both. */
 struct mm *mm_dup(struct mm *old);
 
@@ -57,9 +63,12 @@ struct mm *mm_dup(struct mm *old);
  * Anonymous mapping of len bytes with prot. With fixed, exactly at addr
  * (replacing what was there); else at the highest free place below the
  * stack's room (addr is ignored). vm_flags: VM_GROWSDOWN for a stack,
- * VM_SHARED to stay shared (not copy-on-write) across fork. Returns the
- * address or a negative errno.
+ * VM_SHARED to stay shared (not copy-on-write) across fork, VM_HEAP for
+ * the brk area; MM_MAP_NOREPLACE with fixed: -EEXIST rather than replace
+ * what is there (MAP_FIXED_NOREPLACE, brk). Returns the address or a
+ * negative errno.
  */
+#define MM_MAP_NOREPLACE 0x100u /* not kept in the region's flags */
 long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	    unsigned int prot, bool fixed, unsigned int vm_flags);
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len);

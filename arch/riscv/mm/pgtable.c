@@ -46,10 +46,9 @@ static pte_t *pt_alloc(void)
 	return phys_to_virt(pa);
 }
 
-/* The entry for va at level, allocating the tables above it. */
-static pte_t *pt_entry(unsigned long va, int level, bool alloc)
+pte_t *pt_lookup(pte_t *pgd, unsigned long va, int level, pte_t *(*alloc)(void))
 {
-	pte_t *table = swapper_pg_dir;
+	pte_t *table = pgd;
 	int l;
 
 	for (l = 2; l > level; l--) {
@@ -58,7 +57,7 @@ static pte_t *pt_entry(unsigned long va, int level, bool alloc)
 		if (!(*e & PTE_V)) {
 			pte_t *next;
 
-			if (!alloc || !(next = pt_alloc()))
+			if (!alloc || !(next = alloc()))
 				return NULL;
 			*e = pfn_pte(virt_to_phys(next), PTE_V);
 		} else if (*e & PTE_LEAF) {
@@ -67,6 +66,81 @@ static pte_t *pt_entry(unsigned long va, int level, bool alloc)
 		table = phys_to_virt(pte_pa(*e));
 	}
 	return &table[pt_index(va, level)];
+}
+
+static bool table_empty(const pte_t *table)
+{
+	unsigned int i;
+
+	for (i = 0; i < PTRS_PER_PT; i++)
+		if (table[i])
+			return false;
+	return true;
+}
+
+/* [start, end) lies within the one entry of the level above that holds table. */
+static int walk_table(pte_t *table, int level, unsigned long start,
+		      unsigned long end, struct pt_walk *w)
+{
+	unsigned long va = start, next;
+	int err = 0;
+
+	for (; va < end && !err; va = next) {
+		pte_t *e = &table[pt_index(va, level)];
+		pte_t *sub;
+
+		next = min(ALIGN_DOWN(va, PT_LEVEL_SIZE(level)) +
+			   PT_LEVEL_SIZE(level), end);
+		if (!(*e & PTE_V))
+			continue;
+		if (!level) {
+			err = w->leaf(w, e, va);
+			continue;
+		}
+		BUG_ON(*e & PTE_LEAF);
+		sub = phys_to_virt(pte_pa(*e));
+		err = walk_table(sub, level - 1, va, next, w);
+		if (w->free_table && table_empty(sub)) {
+			*e = 0;
+			w->free_table(w, sub);
+		}
+	}
+	return err;
+}
+
+int pt_walk(pte_t *pgd, unsigned long start, unsigned long end,
+	    struct pt_walk *w)
+{
+	return start < end ? walk_table(pgd, 2, start, end, w) : 0;
+}
+
+static void free_below(pte_t *table, int level)
+{
+	unsigned int i;
+
+	for (i = 0; level > 0 && i < PTRS_PER_PT; i++)
+		if (table[i] & PTE_V)
+			free_below(phys_to_virt(pte_pa(table[i])), level - 1);
+	free_page(table);
+}
+
+void pt_free_tables(pte_t *pgd, unsigned int first, unsigned int last)
+{
+	unsigned int i;
+
+	for (i = first; i < last; i++) {
+		if (!(pgd[i] & PTE_V))
+			continue;
+		BUG_ON(pgd[i] & PTE_LEAF);
+		free_below(phys_to_virt(pte_pa(pgd[i])), 1);
+		pgd[i] = 0;
+	}
+}
+
+/* The entry for va at level, allocating the tables above it. */
+static pte_t *pt_entry(unsigned long va, int level, bool alloc)
+{
+	return pt_lookup(swapper_pg_dir, va, level, alloc ? pt_alloc : NULL);
 }
 
 int map_kernel_range(unsigned long va, u64 pa, unsigned long size, u64 prot)

@@ -25,9 +25,13 @@ void flush_tlb_mask(const cpumask_t *mask, unsigned long start,
 	struct flush_range r = { start, size };
 	cpumask_t remote_mask = { remote };
 
+	/* SBI's "whole address space" is size ULONG_MAX. */
+	if (tlb_flush_is_full(size))
+		r = (struct flush_range){ 0, ~0UL };
+
 	if (cpumask_bits(mask) & self)
 		flush_local(&r);
-	if (remote && sbi_remote_sfence_vma_cpus(remote, start, size))
+	if (remote && sbi_remote_sfence_vma_cpus(remote, r.start, r.size))
 		smp_call_function(&remote_mask, flush_local, &r, true);
 }
 

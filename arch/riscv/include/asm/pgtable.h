@@ -43,6 +43,37 @@ static inline unsigned int pt_index(unsigned long va, int level)
 /* Size mapped by one entry at level (0: 4 KiB, 1: 2 MiB, 2: 1 GiB). */
 #define PT_LEVEL_SIZE(level) (1UL << (12 + 9 * (level)))
 
+/*
+ * The one Sv39 walker (arch/riscv/mm/pgtable.c), for the kernel's table and
+ * user ones alike. The caller serialises changes to the table it walks.
+ *
+ * pt_lookup(): the entry for va at level (0: a 4 KiB page) under pgd.
+ * Missing tables above it come from alloc (NULL: none are made); NULL when
+ * one is missing or va lies inside a larger page.
+ */
+pte_t *pt_lookup(pte_t *pgd, unsigned long va, int level, pte_t *(*alloc)(void));
+
+/*
+ * pt_walk(): calls w->leaf for every valid level-0 entry in [start, end),
+ * in address order; absent tables are skipped whole, so a walk costs what
+ * is mapped, not the range's size. A non-zero return from leaf stops the
+ * walk and is returned. With w->free_table, a table below the root that
+ * the walk leaves empty is unlinked from its parent and passed to it: the
+ * caller frees it only after a full TLB shootdown, since harts cache
+ * non-leaf entries as well. Larger pages are the kernel's; user tables
+ * have none.
+ */
+struct pt_walk {
+	int (*leaf)(struct pt_walk *w, pte_t *pte, unsigned long va);
+	void (*free_table)(struct pt_walk *w, pte_t *table);
+};
+
+int pt_walk(pte_t *pgd, unsigned long start, unsigned long end,
+	    struct pt_walk *w);
+
+/* Frees every table under root entries [first, last) and clears them. */
+void pt_free_tables(pte_t *pgd, unsigned int first, unsigned int last);
+
 /* The kernel's page table, shared by every hart (arch/riscv/mm/pgtable.c). */
 extern pte_t swapper_pg_dir[PTRS_PER_PT];
 
