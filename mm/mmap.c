@@ -74,10 +74,17 @@ static pte_t *user_pte(struct mm *mm, unsigned long va, bool alloc)
 #define ZAP_PAGES 32
 #define ZAP_TABLES 8
 
+/* Which harts may still reach what a zap clears. */
+enum zap_reach {
+	ZAP_NONE, /* none: mm is in no satp, its ASID is not reused */
+	ZAP_LOCAL, /* only this hart: the last task of mm is exiting here */
+	ZAP_ALL, /* every hart that ran mm */
+};
+
 struct zap {
 	struct pt_walk walk;
 	struct mm *mm;
-	bool shootdown; /* false: no hart can reach mm any more */
+	enum zap_reach reach;
 	unsigned long start, end; /* what the cleared leaf entries cover */
 	unsigned int npages, ntables;
 	void *pages[ZAP_PAGES];
@@ -89,10 +96,15 @@ static void zap_flush(struct zap *z)
 {
 	unsigned int i;
 
-	if (z->shootdown && z->ntables)
-		flush_tlb_mask(&z->mm->cpus_ran, 0, ~0UL); /* non-leaf entries too */
-	else if (z->shootdown && z->npages)
+	/* Freed tables: a full flush, as harts cache non-leaf entries too. */
+	if (z->reach == ZAP_ALL && z->ntables)
+		flush_tlb_mask(&z->mm->cpus_ran, 0, ~0UL);
+	else if (z->reach == ZAP_ALL && z->npages)
 		flush_tlb_mask(&z->mm->cpus_ran, z->start, z->end - z->start);
+	else if (z->reach == ZAP_LOCAL && z->ntables)
+		local_flush_tlb_all();
+	else if (z->reach == ZAP_LOCAL && z->npages)
+		local_flush_tlb_range(z->start, z->end - z->start);
 	for (i = 0; i < z->npages; i++)
 		user_page_put(z->pages[i]);
 	for (i = 0; i < z->ntables; i++)
@@ -125,13 +137,13 @@ static void zap_table(struct pt_walk *w, pte_t *table)
 	z->tables[z->ntables++] = table;
 }
 
-static void zap_init(struct zap *z, struct mm *mm, bool shootdown,
+static void zap_init(struct zap *z, struct mm *mm, enum zap_reach reach,
 		     bool free_tables)
 {
 	z->walk.leaf = zap_leaf;
 	z->walk.free_table = free_tables ? zap_table : NULL;
 	z->mm = mm;
-	z->shootdown = shootdown;
+	z->reach = reach;
 	z->npages = z->ntables = 0;
 	z->start = ~0UL;
 	z->end = 0;
@@ -176,7 +188,7 @@ void mm_put(struct mm *mm)
 	 * before a generation rollover flushes every hart (without ASIDs,
 	 * every switch flushes). So its pages and tables can go at once.
 	 */
-	zap_init(&z, mm, false, false);
+	zap_init(&z, mm, ZAP_NONE, false);
 	pt_walk(mm->pgd, 0, TASK_SIZE, &z.walk);
 	zap_flush(&z);
 	while ((v = vma_first(&mm->vmas))) {
@@ -228,7 +240,8 @@ static int split_at(struct mm *mm, unsigned long addr)
  * Caller holds mm->lock. Costs what is mapped in the range: the walk skips
  * absent tables, frees the ones it empties, and a large flush is a full one.
  */
-static int unmap_locked(struct mm *mm, unsigned long start, unsigned long end)
+static int unmap_locked(struct mm *mm, unsigned long start, unsigned long end,
+			enum zap_reach reach)
 {
 	struct vma *v;
 	struct zap z;
@@ -236,7 +249,7 @@ static int unmap_locked(struct mm *mm, unsigned long start, unsigned long end)
 
 	if ((err = split_at(mm, start)) || (err = split_at(mm, end)))
 		return err;
-	zap_init(&z, mm, true, true);
+	zap_init(&z, mm, reach, true);
 	pt_walk(mm->pgd, start, end, &z.walk);
 	zap_flush(&z);
 	while ((v = vma_find_from(&mm->vmas, start)) && v->start < end) {
@@ -300,7 +313,7 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 		err = vma_find_intersection(&mm->vmas, addr, addr + len) ?
 		      -EEXIST : 0;
 	} else if (fixed) {
-		err = unmap_locked(mm, addr, addr + len);
+		err = unmap_locked(mm, addr, addr + len, ZAP_ALL);
 	} else {
 		/* Top-down below the stack's room to grow. */
 		addr = vma_find_gap(&mm->vmas, len, USER_MIN_ADDR,
@@ -312,7 +325,7 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 		v->end = addr + len;
 		err = vma_insert(&mm->vmas, v);
 		if (!err && (vm_flags & VM_SHARED) && populate_locked(mm, v)) {
-			unmap_locked(mm, v->start, v->end); /* frees v too */
+			unmap_locked(mm, v->start, v->end, ZAP_ALL); /* frees v too */
 			spin_unlock(&mm->lock);
 			return -ENOMEM;
 		}
@@ -328,7 +341,12 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 void mm_exit(struct mm *mm)
 {
 	spin_lock(&mm->lock);
-	unmap_locked(mm, 0, TASK_SIZE); /* splits nothing: cannot fail */
+	/*
+	 * Only this hart can reach mm: no other task uses it (no threads), so
+	 * no other hart has it in satp, and the entries other harts' TLBs
+	 * keep are tagged with its ASID, which stays its own (see mm_put()).
+	 */
+	unmap_locked(mm, 0, TASK_SIZE, ZAP_LOCAL); /* splits nothing: cannot fail */
 	spin_unlock(&mm->lock);
 }
 
@@ -339,7 +357,7 @@ int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 	if (!len || !range_ok(addr, ALIGN_UP(len, PAGE_SIZE)))
 		return -EINVAL;
 	spin_lock(&mm->lock);
-	err = unmap_locked(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
+	err = unmap_locked(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE), ZAP_ALL);
 	spin_unlock(&mm->lock);
 	return err;
 }

@@ -915,6 +915,20 @@ def phase_user(r):
                   ["pipeline of 5 processes moved 4194304 bytes, checksum matches",
                    "pipe_test: %s " % token, " 0 failed"], smp=smp)
         tty_boot(r, "user/tty-test-smp%d" % smp, image, smp)
+    # Memory semantics and page lifetime (Documentation/mm.rst). mm_stress
+    # checks every byte and that free memory comes back exactly.
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/mm-semantics-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/mm_semantics -- %s" % token,
+                  ["mm_semantics: %s " % token, "passed, 0 failed"], smp=smp)
+    for smp, workers, rounds in ((1, 4, 10), (4, 4, 8), (8, 8, 2)):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/mm-stress-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/mm_stress -- %s %d %d" %
+                  (token, workers, rounds),
+                  ["ok: free memory returns exactly to its starting value",
+                   "mm_stress: %s " % token, "passed, 0 failed"], smp=smp)
     # A static binary from the Linux toolchain, passed by the boot loader.
     initrd = initrd_hello42(r)
     if initrd:

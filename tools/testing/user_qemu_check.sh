@@ -25,6 +25,7 @@ apps="hello power store_fault sret_in_user csr_read
 	sh ls cat echo mkdir rm mv kill uname sleep true false yes head wc ps init"
 usr_apps="top free" # in /usr/bin
 tests="hello_token syscall_errno libc_selftest signal_test pipe_test tmpfs_test busy_token"
+tests="$tests mm_semantics mm_stress"
 
 command -v $qemu >/dev/null 2>&1 || {
 	echo "Bail out! $qemu not found: apt-get install qemu-user"; exit 1; }
@@ -241,6 +242,18 @@ grep -qE "^tmpfs_test $token: [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
 [ -z "$(ls tmpfs_dir)" ] || { echo "# tmpfs_test left files behind"; ok=1; }
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/tmpfs_test
+
+# Memory semantics and the fork/COW/munmap stress under Linux; the
+# Hartix-only memory accounting is skipped there.
+for t in mm_semantics mm_stress; do
+	token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+	run out.txt "$user/tests/$t" "$token"
+	ok=0
+	[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+	grep -qE "^$t: $token [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
+	[ $ok = 0 ] || diag out.txt
+	result $ok qemu/$t
+done
 
 # libc_selftest speaks TAP itself: each of its cases is one result here.
 run out.txt "$user/tests/libc_selftest"
