@@ -350,6 +350,17 @@ void mm_exit(struct mm *mm)
 	spin_unlock(&mm->lock);
 }
 
+void mm_reap(struct mm *mm)
+{
+	struct zap z;
+
+	spin_lock(&mm->lock);
+	zap_init(&z, mm, ZAP_ALL, true); /* it may run on any hart */
+	pt_walk(mm->pgd, 0, TASK_SIZE, &z.walk);
+	zap_flush(&z);
+	spin_unlock(&mm->lock);
+}
+
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 {
 	int err;

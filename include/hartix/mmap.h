@@ -56,6 +56,12 @@ void mm_put(struct mm *mm);
  * may still run on mm: this shoots its TLB entries down.
  */
 void mm_exit(struct mm *mm);
+/*
+ * The OOM killer's reaper: every page and table of mm goes, the regions
+ * stay (a touch faults in zero pages). Only for a task that has SIGKILL
+ * pending: it never returns to user mode to see the difference.
+ */
+void mm_reap(struct mm *mm);
 /* fork: private writable pages become copy-on-write in both. */
 struct mm *mm_dup(struct mm *old);
 

@@ -929,6 +929,20 @@ def phase_user(r):
                   (token, workers, rounds),
                   ["ok: free memory returns exactly to its starting value",
                    "mm_stress: %s " % token, "passed, 0 failed"], smp=smp)
+    # Out of memory: the biggest process dies by SIGKILL, init never; and
+    # a fork bomb that writes memory on a 16 MiB machine (the last -m wins).
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/oom-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/oom_test -- %s" % token,
+                  ["Out of memory: Killed process ",
+                   "oom_test: %s " % token, "passed, 0 failed"], smp=smp)
+    token = "tok%08x" % random.getrandbits(32)
+    user_boot(r, "user/oom-fork-bomb-16M-smp4", image,
+              "loglevel=4 init=/tests/oom_test -- %s bomb" % token,
+              ["Out of memory: Killed process ",
+               "oom_test: %s " % token, "passed, 0 failed"],
+              extra=("-m", "16M"))
     # A static binary from the Linux toolchain, passed by the boot loader.
     initrd = initrd_hello42(r)
     if initrd:

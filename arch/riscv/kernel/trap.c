@@ -5,6 +5,7 @@
 #include <hartix/exec.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
+#include <hartix/oom.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/smp.h>
@@ -163,10 +164,19 @@ static bool kernel_user_fault(struct pt_regs *regs)
 {
 	struct mm *mm = this_cpu()->mm;
 	enum fault_access acc;
+	int err;
 
-	return fault_access(regs->cause, &acc) && (regs->status & SR_SUM) &&
-	       mm && regs->tval < TASK_SIZE &&
-	       handle_mm_fault(mm, regs->tval, acc) == 0;
+	if (!fault_access(regs->cause, &acc) || !(regs->status & SR_SUM) ||
+	    !mm || regs->tval >= TASK_SIZE)
+		return false;
+	err = handle_mm_fault(mm, regs->tval, acc);
+	/*
+	 * As Linux: a kernel access that finds no memory fails (EFAULT);
+	 * the OOM killer still frees some for what comes next.
+	 */
+	if (err == -ENOMEM)
+		out_of_memory();
+	return err == 0;
 }
 
 /*
@@ -234,6 +244,7 @@ static void handle_user_trap(struct pt_regs *regs)
 	unsigned long cause = regs->cause;
 	struct mm *mm = current_task()->mm;
 	enum fault_access acc;
+	int err;
 
 	if (cause & CAUSE_IRQ_FLAG) {
 		handle_interrupt(regs, cause & ~CAUSE_IRQ_FLAG);
@@ -245,7 +256,10 @@ static void handle_user_trap(struct pt_regs *regs)
 	} else if (fault_access(cause, &acc)) {
 		this_cpu()->page_faults++;
 		local_irq_enable();
-		if (handle_mm_fault(mm, regs->tval, acc))
+		err = handle_mm_fault(mm, regs->tval, acc);
+		if (err == -ENOMEM)
+			out_of_memory_wait(); /* then the access is retried */
+		else if (err)
 			user_fault(regs, exception_name(cause), SIGSEGV,
 				   segv_code(mm, regs->tval), regs->tval);
 		current_task()->min_flt++;

@@ -1,0 +1,207 @@
+/*
+ * oom_test: running out of memory kills the biggest process with
+ * SIGKILL, never the task that happened to fault and never init (this
+ * program runs as init). Hartix only. Usage: oom_test TOKEN [bomb]; with
+ * "bomb" a fork bomb that writes memory runs for a few seconds (meant
+ * for a small machine, -m 16M). Memory (MemFree + Slab) must come back
+ * exactly afterwards. Prints "oom_test: TOKEN N passed, M failed".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "utest.h"
+
+#define PAGE 4096UL
+#define VMALLOC_TABLES_KIB (5 * 4)
+
+/* MemFree + Slab in KiB: freed slab objects may stay in their caches. */
+static long free_kib(void)
+{
+	char buf[1024], *s;
+	long free = -1, slab = -1;
+	int fd = open("/proc/meminfo", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	if ((s = strstr(buf, "MemFree:")))
+		free = strtol(s + 8, 0, 10);
+	if ((s = strstr(buf, "Slab:")))
+		slab = strtol(s + 5, 0, 10);
+	return free < 0 || slab < 0 ? -1 : free + slab;
+}
+
+/*
+ * Takes all memory in MAP_SHARED chunks, which are populated at mmap: an
+ * mmap that does not fit fails with ENOMEM instead of faulting.
+ */
+static void take_all_memory(void)
+{
+	unsigned long len = 4UL << 20;
+
+	while (len >= PAGE)
+		if (mmap(0, len, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
+			len /= 2;
+}
+
+/* Touches n fresh private pages and checks them; 0 if all are right. */
+static int touch_pages(unsigned long n, unsigned char v)
+{
+	unsigned char *p = mmap(0, n * PAGE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long i;
+	int bad = 0;
+
+	if (p == MAP_FAILED)
+		return 1;
+	for (i = 0; i < n * PAGE; i += 512)
+		p[i] = (unsigned char)(v + i / 512);
+	for (i = 0; i < n * PAGE; i += 512)
+		bad |= p[i] != (unsigned char)(v + i / 512);
+	munmap(p, n * PAGE);
+	return bad;
+}
+
+/*
+ * A hog that holds all memory without faulting, a small bystander, and
+ * then we (init) fault: the hog must die, not us, not the bystander.
+ */
+static void biggest_dies(void)
+{
+	int ready[2], status;
+	pid_t hog, bystander;
+	char c;
+
+	if (pipe(ready))
+		return;
+	bystander = fork();
+	if (bystander == 0) {
+		touch_pages(4, 1);
+		for (;;)
+			pause();
+	}
+	hog = fork();
+	if (hog == 0) {
+		take_all_memory();
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	check(read(ready[0], &c, 1) == 1, "the hog holds all memory");
+	check(touch_pages(256, 7) == 0,
+	      "init faults in 1 MiB while memory is full: it goes on");
+	check(waitpid(hog, &status, 0) == hog && WIFSIGNALED(status) &&
+		      WTERMSIG(status) == SIGKILL,
+	      "the OOM killer ended the hog with SIGKILL");
+	check(waitpid(bystander, &status, WNOHANG) == 0 && kill(bystander, 0) == 0,
+	      "the small bystander lives");
+	kill(bystander, SIGKILL);
+	waitpid(bystander, &status, 0);
+	close(ready[0]);
+	close(ready[1]);
+}
+
+/* A hog that faults its memory in: it is the biggest, so it dies itself. */
+static void faulting_hog(void)
+{
+	int status;
+	pid_t hog;
+
+	hog = fork();
+	if (hog == 0) {
+		for (;;) {
+			unsigned char *p = mmap(0, 1 << 20, PROT_READ | PROT_WRITE,
+						MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			unsigned long i;
+
+			if (p == MAP_FAILED)
+				_exit(3);
+			for (i = 0; i < (1 << 20); i += PAGE)
+				p[i] = 1;
+		}
+	}
+	check(waitpid(hog, &status, 0) == hog && WIFSIGNALED(status) &&
+		      WTERMSIG(status) == SIGKILL,
+	      "a hog faulting its memory in dies by SIGKILL, not SIGSEGV");
+}
+
+/* Forks and writes memory until stopped; the processes are a group. */
+static void fork_bomb(void)
+{
+	int status, segv = 0;
+	unsigned long t0;
+	pid_t root = fork(), pid;
+
+	if (root == 0) {
+		setpgid(0, 0);
+		for (;;) {
+			fork();
+			touch_pages(64, 3);
+		}
+	}
+	setpgid(root, root);
+	t0 = now_ms();
+	while (now_ms() - t0 < 4000) {
+		pid = waitpid(-1, &status, WNOHANG);
+		if (pid > 0)
+			segv += WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
+		else
+			usleep(20000);
+	}
+	check(touch_pages(16, 9) == 0, "init still works during the bomb");
+	while (kill(-root, SIGKILL) == 0) {
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			segv += WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
+		usleep(20000);
+	}
+	while (wait(&status) > 0)
+		segv += WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
+	check(segv == 0, "no bomb process died of SIGSEGV");
+}
+
+int main(int argc, char **argv)
+{
+	const char *token = argc > 1 ? argv[1] : "-";
+	int bomb = argc > 2 && !strcmp(argv[2], "bomb");
+	long before, after;
+
+	/* Warm up: caches and our own heap reach their size first. */
+	touch_pages(16, 0);
+	if (bomb)
+		fork_bomb();
+	else
+		faulting_hog();
+	before = free_kib();
+	if (bomb) {
+		fork_bomb();
+	} else {
+		biggest_dies();
+		faulting_hog();
+	}
+	after = free_kib();
+	printf("oom_test: free %ld KiB before, %ld KiB after\n", before, after);
+	/*
+	 * The kernel keeps the page tables of its vmalloc area, where task
+	 * stacks live: a bomb that reached more processes at once than the
+	 * warm-up did leaves a few more. One 4 KiB table maps 2 MiB, and 512
+	 * processes (the limit) take 10 MiB of stacks and guard pages.
+	 */
+	check(before > 0 && after <= before &&
+		      before - after <= (bomb ? VMALLOC_TABLES_KIB : 0),
+	      "memory is back");
+	printf("oom_test: %s %d passed, %d failed\n", token, passed, failed);
+	return failed ? 1 : 0;
+}
