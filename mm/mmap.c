@@ -175,11 +175,30 @@ struct mm *mm_create(void)
 	return mm;
 }
 
-void mm_put(struct mm *mm)
+/*
+ * Every page, table below the root and region of mm goes. The tables are
+ * freed whole, with no emptiness checks: after the pages' flush, a full
+ * one on this hart when reach is ZAP_LOCAL (ZAP_NONE needs none).
+ */
+static void teardown_locked(struct mm *mm, enum zap_reach reach)
 {
 	struct vma *v;
 	struct zap z;
 
+	zap_init(&z, mm, reach, false);
+	pt_walk(mm->pgd, 0, TASK_SIZE, &z.walk);
+	zap_flush(&z);
+	if (reach == ZAP_LOCAL)
+		local_flush_tlb_all();
+	pt_free_tables(mm->pgd, 0, USER_PTRS);
+	while ((v = vma_first(&mm->vmas))) {
+		vma_remove(&mm->vmas, v);
+		kmem_cache_free(vma_cache, v);
+	}
+}
+
+void mm_put(struct mm *mm)
+{
 	if (__atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
 	/*
@@ -188,14 +207,7 @@ void mm_put(struct mm *mm)
 	 * before a generation rollover flushes every hart (without ASIDs,
 	 * every switch flushes). So its pages and tables can go at once.
 	 */
-	zap_init(&z, mm, ZAP_NONE, false);
-	pt_walk(mm->pgd, 0, TASK_SIZE, &z.walk);
-	zap_flush(&z);
-	while ((v = vma_first(&mm->vmas))) {
-		vma_remove(&mm->vmas, v);
-		kmem_cache_free(vma_cache, v);
-	}
-	pt_free_tables(mm->pgd, 0, USER_PTRS);
+	teardown_locked(mm, ZAP_NONE); /* no lock: nobody else has mm */
 	free_page(mm->pgd);
 	kmem_cache_free(mm_cache, mm);
 }
@@ -346,7 +358,7 @@ void mm_exit(struct mm *mm)
 	 * no other hart has it in satp, and the entries other harts' TLBs
 	 * keep are tagged with its ASID, which stays its own (see mm_put()).
 	 */
-	unmap_locked(mm, 0, TASK_SIZE, ZAP_LOCAL); /* splits nothing: cannot fail */
+	teardown_locked(mm, ZAP_LOCAL);
 	spin_unlock(&mm->lock);
 }
 
