@@ -55,6 +55,7 @@ struct task {
 	void (*fn)(void *arg); /* kernel thread body */
 	void *arg;
 	struct mm *mm;
+	struct mm *active_mm; /* in satp when it last switched out (schedule()) */
 	struct files *files; /* descriptor table (include/hartix/fs.h); NULL in kernel threads */
 
 	/* The process tree, under tasklist_lock (kernel/process.c). */

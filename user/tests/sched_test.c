@@ -1,0 +1,199 @@
+/* Scheduler stress: a bw_pipe-like stream, affinity churn under load, SIGKILL of blocked and looping tasks; every child must be reaped. */
+#include <errno.h>
+#include <signal.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "utest.h"
+
+#define CHUNK (64 * 1024)
+#define PIPE_ROUNDS 4
+#define PIPE_BYTES (8 * 1024 * 1024)
+#define CHURNERS 6
+#define CHURN_ROUNDS 3000
+#define SPINNERS 3
+
+static char buf[CHUNK];
+static int ncpus;
+
+/* lmbench's bw_pipe: the parent writes 64 KiB chunks, a child reads them back. */
+static int pipe_stream(void)
+{
+	unsigned long sum_in = 0, sum_out = 0;
+	int fds[2], st = -1;
+	pid_t pid;
+	long done;
+
+	if (pipe(fds))
+		return 0;
+	pid = fork();
+	if (pid == 0) {
+		ssize_t n;
+
+		close(fds[1]);
+		for (;;) {
+			n = read(fds[0], buf, sizeof(buf));
+			if (n <= 0)
+				break;
+			for (ssize_t i = 0; i < n; i++)
+				sum_in = sum_in * 31 + (unsigned char)buf[i];
+		}
+		/* The checksum goes back as the exit status's low byte. */
+		_exit(n < 0 ? 255 : (int)(sum_in & 0x7f));
+	}
+	close(fds[0]);
+	for (done = 0; done < PIPE_BYTES; done += CHUNK) {
+		for (int i = 0; i < CHUNK; i++) {
+			buf[i] = (char)(done / CHUNK + i * 7);
+			sum_out = sum_out * 31 + (unsigned char)buf[i];
+		}
+		if (write(fds[1], buf, CHUNK) != CHUNK)
+			break;
+	}
+	close(fds[1]);
+	if (waitpid(pid, &st, 0) != pid)
+		return 0;
+	return done == PIPE_BYTES && WIFEXITED(st) &&
+	       WEXITSTATUS(st) == (int)(sum_out & 0x7f);
+}
+
+static void spin_forever(void)
+{
+	volatile unsigned long n = 0;
+
+	for (;;)
+		n++;
+}
+
+/* Moves itself between random CPU sets, yielding and sleeping between. */
+static void churn(unsigned int seed)
+{
+	cpu_set_t set;
+
+	for (int i = 0; i < CHURN_ROUNDS; i++) {
+		seed = seed * 1103515245 + 12345;
+		CPU_ZERO(&set);
+		for (int c = 0; c < ncpus; c++)
+			if ((seed >> (c + 8)) & 1)
+				CPU_SET(c, &set);
+		if (!CPU_COUNT(&set))
+			CPU_SET((seed >> 4) % ncpus, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			_exit(2);
+		/* Must run only where it was allowed to. */
+		if (!CPU_ISSET(sched_getcpu(), &set))
+			_exit(3);
+		if (i % 3 == 0)
+			sched_yield();
+		else if (i % 97 == 0)
+			usleep(100);
+	}
+	_exit(0);
+}
+
+/* Affinity churn while CPU-bound tasks load every hart: all churners finish. */
+static void affinity_churn(void)
+{
+	pid_t spin[SPINNERS], ch[CHURNERS];
+	int ok = 1, st, i;
+
+	for (i = 0; i < SPINNERS; i++)
+		if ((spin[i] = fork()) == 0)
+			spin_forever();
+	for (i = 0; i < CHURNERS; i++)
+		if ((ch[i] = fork()) == 0)
+			churn(0x9e3779b9u * (unsigned int)(i + 1));
+	for (i = 0; i < CHURNERS; i++) {
+		st = -1;
+		if (waitpid(ch[i], &st, 0) != ch[i] || !WIFEXITED(st) ||
+		    WEXITSTATUS(st)) {
+			printf("churner %d: status %#x\n", i, st);
+			ok = 0;
+		}
+	}
+	check(ok, "affinity churn under load: every churner ran where allowed and exited");
+	for (i = 0; i < SPINNERS; i++)
+		kill(spin[i], SIGKILL);
+	for (i = 0; i < SPINNERS; i++) {
+		st = -1;
+		if (waitpid(spin[i], &st, 0) != spin[i] || !WIFSIGNALED(st) ||
+		    WTERMSIG(st) != SIGKILL)
+			ok = 0;
+	}
+	check(ok, "the CPU-bound load is killed by SIGKILL and reaped");
+}
+
+/* A churner killed in the middle of its moves is reaped. */
+static void kill_churners(void)
+{
+	pid_t ch[CHURNERS];
+	int ok = 1, st, i;
+
+	for (i = 0; i < CHURNERS; i++)
+		if ((ch[i] = fork()) == 0)
+			for (;;)
+				churn(0x7f4a7c15u * (unsigned int)(i + 1));
+	usleep(50000);
+	for (i = 0; i < CHURNERS; i++)
+		kill(ch[i], SIGKILL);
+	for (i = 0; i < CHURNERS; i++) {
+		st = -1;
+		/* A churner may have finished its rounds: exit 0 is fine too. */
+		if (waitpid(ch[i], &st, 0) != ch[i] ||
+		    !((WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL) ||
+		      (WIFEXITED(st) && WEXITSTATUS(st) == 0)))
+			ok = 0;
+	}
+	check(ok, "churners killed while moving are reaped");
+}
+
+/* SIGKILL ends a task blocked where it ignores or blocks every signal. */
+static void kill_blocked(void)
+{
+	sigset_t all;
+	int fds[2], st = -1;
+	pid_t pid;
+
+	if (pipe(fds)) {
+		check(0, "pipe for the blocked reader");
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		sigfillset(&all);
+		sigprocmask(SIG_BLOCK, &all, NULL);
+		signal(SIGTERM, SIG_IGN);
+		close(fds[1]);
+		read(fds[0], buf, 1); /* never any data */
+		_exit(1);
+	}
+	usleep(20000);
+	kill(pid, SIGKILL);
+	check(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+		      WTERMSIG(st) == SIGKILL,
+	      "SIGKILL ends a reader blocked on an empty pipe with every signal blocked");
+	close(fds[0]);
+	close(fds[1]);
+}
+
+int main(void)
+{
+	cpu_set_t set;
+	int ok = 1;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	ncpus = CPU_COUNT(&set);
+	printf("sched_test: %d cpus\n", ncpus);
+	for (int r = 0; r < PIPE_ROUNDS; r++)
+		ok &= pipe_stream();
+	check(ok, "bw_pipe-like stream: 64 KiB chunks, parent to child, checksum matches");
+	affinity_churn();
+	kill_churners();
+	kill_blocked();
+	printf("sched_test: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
