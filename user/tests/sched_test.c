@@ -60,6 +60,56 @@ static int pipe_stream(void)
 	       WEXITSTATUS(st) == (int)(sum_out & 0x7f);
 }
 
+/*
+ * bw_pipe as lmbench runs it (benchmp): a timing child forks a writer
+ * that writes 64 KiB chunks forever, reads a fixed amount from it in
+ * 64 KiB reads, reports over a second pipe, kills the writer with SIGKILL.
+ */
+static int pipe_bench(void)
+{
+	int res[2], st = -1;
+	long got = -1;
+	pid_t timer;
+
+	if (pipe(res))
+		return 0;
+	timer = fork();
+	if (timer == 0) {
+		int fds[2];
+		long total = 0;
+		pid_t writer;
+
+		if (pipe(fds))
+			_exit(1);
+		writer = fork();
+		if (writer == 0) {
+			close(fds[0]);
+			memset(buf, 'x', sizeof(buf));
+			for (;;)
+				if (write(fds[1], buf, CHUNK) != CHUNK)
+					_exit(1);
+		}
+		close(fds[1]);
+		while (total < PIPE_BYTES) {
+			ssize_t n = read(fds[0], buf, CHUNK);
+
+			if (n <= 0)
+				break;
+			total += n;
+		}
+		kill(writer, SIGKILL);
+		waitpid(writer, &st, 0);
+		write(res[1], &total, sizeof(total));
+		_exit(!(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL));
+	}
+	close(res[1]);
+	if (read(res[0], &got, sizeof(got)) != sizeof(got))
+		got = -1;
+	close(res[0]);
+	return waitpid(timer, &st, 0) == timer && WIFEXITED(st) &&
+	       !WEXITSTATUS(st) && got == PIPE_BYTES;
+}
+
 static void spin_forever(void)
 {
 	volatile unsigned long n = 0;
@@ -191,6 +241,10 @@ int main(void)
 	for (int r = 0; r < PIPE_ROUNDS; r++)
 		ok &= pipe_stream();
 	check(ok, "bw_pipe-like stream: 64 KiB chunks, parent to child, checksum matches");
+	ok = 1;
+	for (int r = 0; r < PIPE_ROUNDS; r++)
+		ok &= pipe_bench();
+	check(ok, "bw_pipe as benchmp runs it: a writer child killed after the reads");
 	affinity_churn();
 	kill_churners();
 	kill_blocked();
