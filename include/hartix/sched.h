@@ -40,6 +40,7 @@ struct task {
 	unsigned long kstack_size;
 	enum task_state state;
 	int on_cpu; /* 1 from picking until its context is saved */
+	int preempt_count; /* include/hartix/preempt.h; only it changes it */
 	unsigned int cpu; /* run queue it is on or last ran on */
 	cpumask_t cpus_allowed;
 	struct task *rq_next, *rq_prev;
@@ -75,7 +76,7 @@ struct task {
 /* The task running on this hart. */
 static inline struct task *current_task(void)
 {
-	return this_cpu()->current;
+	return this_cpu_read(current);
 }
 
 /* Boot: the scheduler structures, and the boot hart's idle task. */

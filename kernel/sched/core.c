@@ -10,6 +10,7 @@
 #include <hartix/string.h>
 #include <hartix/time.h>
 #include <hartix/vmalloc.h>
+#include <asm/csr.h>
 #include <asm/irqflags.h>
 
 BUILD_BUG_ON(__builtin_offsetof(struct task_context, sp) != 8);
@@ -191,6 +192,13 @@ void schedule(void)
 	struct run_queue *rq = &run_queues[cpu->id];
 	bool moved = false;
 
+	/* A lock holder that sleeps: a waiter on this hart spins forever. */
+	if (IS_ENABLED(CONFIG_DEBUG_SCHED) && unlikely(preempt_count())) {
+		pr_err("BUG: scheduling while atomic: %s/%d/0x%08x\n",
+		       prev->comm, prev->pid, preempt_count());
+		WARN_ON(1);
+	}
+
 	WRITE_ONCE(cpu->need_resched, false);
 	/*
 	 * Linux's signal_pending_state(): a task going to sleep with a signal
@@ -246,6 +254,7 @@ void schedule(void)
 	next->cpu = cpu->id;
 	next->slice_left = SCHED_SLICE_TICKS;
 	cpu->current = next;
+	cpu->preempt_count = &next->preempt_count;
 	cpu->context_switches++;
 	/*
 	 * Trap entry checks sp against these: from here to the switch nothing
@@ -270,6 +279,48 @@ void schedule(void)
 void yield(void)
 {
 	schedule();
+}
+
+static bool irqs_enabled(void)
+{
+	return csr_read(CSR_SSTATUS) & SR_SIE;
+}
+
+/*
+ * Interrupts masked, preemption count 0: switches while this hart is due
+ * one. Not a task on its way to sleep (it calls schedule() itself, and
+ * switched out now it would sleep with no wake-up coming), nor idle.
+ */
+static void preempt_now(void)
+{
+	for (;;) {
+		struct cpu *cpu = this_cpu(); /* again: maybe another hart */
+		struct task *t = cpu->current;
+
+		if (!READ_ONCE(cpu->need_resched) || !t || t == cpu->idle ||
+		    READ_ONCE(t->state) != TASK_RUNNING)
+			return;
+		schedule();
+	}
+}
+
+void preempt_schedule(void)
+{
+	unsigned long flags;
+
+	/* Masked: the interrupt (or preempt_enable()) after unmasking does it. */
+	if (!irqs_enabled())
+		return;
+	flags = local_irq_save();
+	if (!preempt_count())
+		preempt_now();
+	local_irq_restore(flags);
+}
+
+void preempt_schedule_irq(void)
+{
+	if (!preempt_count())
+		preempt_now();
 }
 
 /* Work this hart could run: its own queue, or one with tasks to spare. */
@@ -479,6 +530,8 @@ void sched_cpu_init(void)
 	idle->kstack_size = cpu->stack_hi - cpu->stack_lo;
 	idle->state = TASK_RUNNING;
 	idle->on_cpu = 1;
+	idle->preempt_count = cpu->boot_preempt_count;
+	cpu->preempt_count = &idle->preempt_count;
 	idle->cpu = cpu->id;
 	idle->pid = 0;
 	strscpy(idle->comm, "idle", sizeof(idle->comm));
