@@ -3,6 +3,7 @@
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/smp.h>
+#include <hartix/softlockup.h>
 #include <hartix/spinlock.h>
 #include <hartix/time.h>
 #include <hartix/timer.h>
@@ -96,6 +97,7 @@ static void tick(struct timer *t)
 
 	this_cpu()->ticks++;
 	sched_tick();
+	hung_task_tick();
 	/* From the last deadline, not from now: no drift. */
 	timer_add(t, t->expires + period);
 }

@@ -51,6 +51,13 @@ struct task {
 	u64 utime_ticks; /* of those, ticks that found it in user mode */
 	u64 min_flt; /* page faults from user mode it recovered from */
 	u64 start_ns; /* ktime_get_ns() when it was made */
+	/*
+	 * Time-CSR tick it was last queued, switched in or switched out (0:
+	 * never started); the hung-task scan's "runnable since".
+	 */
+	u64 sched_stamp;
+	u64 hung_reported; /* sched_stamp when the scan last reported it */
+	u8 lost_scans; /* scans in a row that found it runnable on no queue */
 	unsigned int slice_left; /* ticks until preemption */
 	int exit_code;
 	void (*fn)(void *arg); /* kernel thread body */
@@ -119,5 +126,13 @@ bool wake_up_task(struct task *t);
 
 /* Timer tick: accounts the running task, asks for preemption. */
 void sched_tick(void);
+
+/*
+ * For the scheduler checks (kernel/hung_task.c), tasklist_lock held,
+ * interrupts masked: 1 if t is where its state says (running on a hart,
+ * or on a run queue, or not the scheduler's: asleep, a zombie), 0 if not,
+ * -1 if its run queue's lock was busy.
+ */
+int sched_task_placed(struct task *t);
 
 #endif

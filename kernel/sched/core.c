@@ -154,6 +154,7 @@ static void enqueue(struct task *t)
 
 	t->state = TASK_RUNNABLE;
 	t->cpu = cpu;
+	t->sched_stamp = get_ticks();
 	rq_add(rq, t);
 	spin_unlock_irqrestore(&rq->lock, flags);
 	if (cpu != smp_processor_id())
@@ -251,6 +252,7 @@ void schedule(void)
 	}
 	next->on_cpu = 1; /* rq_take() saw it 0: saved, and nobody else's */
 	next->state = TASK_RUNNING;
+	next->sched_stamp = prev->sched_stamp = get_ticks();
 	next->cpu = cpu->id;
 	next->slice_left = SCHED_SLICE_TICKS;
 	cpu->current = next;
@@ -274,6 +276,33 @@ void schedule(void)
 	/* Back in this task (maybe on another hart): finish the switch. */
 	finish_switch(prev);
 	local_irq_restore(flags);
+}
+
+int sched_task_placed(struct task *t)
+{
+	enum task_state state = READ_ONCE(t->state);
+	struct run_queue *rq;
+	unsigned int cpu;
+	struct task *q;
+	int found = 0;
+
+	if (state == TASK_RUNNING) {
+		for_each_online_cpu(cpu)
+			if (READ_ONCE(cpus[cpu].current) == t)
+				return 1;
+		return 0;
+	}
+	if (state != TASK_RUNNABLE)
+		return 1;
+	cpu = READ_ONCE(t->cpu);
+	rq = &run_queues[cpu < NR_CPUS ? cpu : 0];
+	if (!spin_trylock(&rq->lock))
+		return -1;
+	q = rq->head;
+	for (unsigned int i = 0; i < rq->nr && !found; i++, q = q->rq_next)
+		found = q == t;
+	spin_unlock(&rq->lock);
+	return found;
 }
 
 void yield(void)
