@@ -57,7 +57,8 @@ static void show_task(struct task *t)
 	       (unsigned long long)cpumask_bits(&t->cpus_allowed));
 	/* A running stack changes under the walk; a saved one stays. */
 	if (!on_cpu && t->ctx.ra) {
-		pr_err("Call trace:\n");
+		/* From its own frames: the walk stops at this hart's stack bounds. */
+		pr_err("Switched out at:\n");
 		walk_stackframe(NULL, t->ctx.s[0], t->ctx.ra, print_frame, NULL);
 	}
 }
@@ -102,7 +103,9 @@ static void check_hung(struct task *t, u64 now, u64 limit)
 	enum task_state state = READ_ONCE(t->state);
 	u64 stamp = READ_ONCE(t->sched_stamp);
 
-	if (!stamp || now - stamp < limit || t->hung_reported == stamp)
+	/* Signed: a hart may have stamped it after we read the clock. */
+	if (!stamp || (s64)(now - stamp) < (s64)limit ||
+	    t->hung_reported == stamp)
 		return;
 	if (state != TASK_RUNNABLE && (state != TASK_RUNNING || on_a_cpu(t)))
 		return;

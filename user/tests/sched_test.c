@@ -10,10 +10,10 @@
 #include "utest.h"
 
 #define CHUNK (64 * 1024)
-#define PIPE_ROUNDS 4
-#define PIPE_BYTES (8 * 1024 * 1024)
+#define PIPE_ROUNDS 2
+#define PIPE_BYTES (4 * 1024 * 1024)
 #define CHURNERS 6
-#define CHURN_ROUNDS 3000
+#define CHURN_ROUNDS 2000
 #define SPINNERS 3
 
 static char buf[CHUNK];
@@ -110,12 +110,18 @@ static int pipe_bench(void)
 	       !WEXITSTATUS(st) && got == PIPE_BYTES;
 }
 
+/* Load that also sleeps: spins 2 ms, sleeps 0.5 ms, so wake-ups race with the moves. */
 static void spin_forever(void)
 {
 	volatile unsigned long n = 0;
 
-	for (;;)
-		n++;
+	for (;;) {
+		unsigned long end = now_ms() + 2;
+
+		while (now_ms() < end)
+			n++;
+		usleep(500);
+	}
 }
 
 /* Moves itself between random CPU sets, yielding and sleeping between. */
