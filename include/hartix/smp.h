@@ -29,7 +29,7 @@ struct cpu {
 	struct mm *mm; /* address space in satp; NULL: kernel only */
 	struct task *current, *idle; /* running task; this hart's idle task */
 	int *preempt_count; /* the running task's (include/hartix/preempt.h) */
-	int boot_preempt_count; /* the count until this hart's idle task runs */
+	int boot_preempt; /* the count until this hart's idle task runs */
 	/*
 	 * Counters (k23's metrics), each written only by its own hart and
 	 * read racily by reports (/proc, the kernel shell): no lock.

@@ -559,7 +559,7 @@ void sched_cpu_init(void)
 	idle->kstack_size = cpu->stack_hi - cpu->stack_lo;
 	idle->state = TASK_RUNNING;
 	idle->on_cpu = 1;
-	idle->preempt_count = cpu->boot_preempt_count;
+	idle->preempt_count = cpu->boot_preempt;
 	cpu->preempt_count = &idle->preempt_count;
 	idle->cpu = cpu->id;
 	idle->pid = 0;
