@@ -15,6 +15,7 @@
 #define CHURNERS 6
 #define CHURN_ROUNDS 2000
 #define SPINNERS 3
+#define PINGPONGS 5000
 
 static char buf[CHUNK];
 static int ncpus;
@@ -108,6 +109,43 @@ static int pipe_bench(void)
 	close(res[0]);
 	return waitpid(timer, &st, 0) == timer && WIFEXITED(st) &&
 	       !WEXITSTATUS(st) && got == PIPE_BYTES;
+}
+
+/*
+ * lmbench's lat_pipe: one byte back and forth through two pipes, so both
+ * tasks go to sleep and wake each other at the same moments on two harts.
+ */
+static int pipe_pingpong(void)
+{
+	int ab[2], ba[2], st = -1, i;
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(ab) || pipe(ba))
+		return 0;
+	pid = fork();
+	if (pid == 0) {
+		for (;;) {
+			if (read(ab[0], &c, 1) != 1)
+				_exit(0);
+			c++;
+			if (write(ba[1], &c, 1) != 1)
+				_exit(1);
+		}
+	}
+	close(ab[0]);
+	close(ba[1]);
+	for (i = 0; i < PINGPONGS; i++) {
+		char sent = (char)i;
+
+		if (write(ab[1], &sent, 1) != 1 || read(ba[0], &c, 1) != 1 ||
+		    c != (char)(sent + 1))
+			break;
+	}
+	close(ab[1]);
+	close(ba[0]);
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	       !WEXITSTATUS(st) && i == PINGPONGS;
 }
 
 /* Load that also sleeps: spins 2 ms, sleeps 0.5 ms, so wake-ups race with the moves. */
@@ -251,6 +289,7 @@ int main(void)
 	for (int r = 0; r < PIPE_ROUNDS; r++)
 		ok &= pipe_bench();
 	check(ok, "bw_pipe as benchmp runs it: a writer child killed after the reads");
+	check(pipe_pingpong(), "lat_pipe-like ping-pong: 5000 round trips");
 	affinity_churn();
 	kill_churners();
 	kill_blocked();
