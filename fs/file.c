@@ -12,9 +12,11 @@
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
+#include <hartix/preempt.h>
 #include <hartix/printk.h>
 #include <hartix/random.h>
 #include <hartix/sched.h>
+#include <hartix/signal.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
@@ -39,11 +41,17 @@ static long reg_read(struct file *f, char *ubuf, size_t n)
 	if (!kbuf)
 		return -ENOMEM;
 	while (done < n) {
-		unsigned long flags = fs_lock_irqsave();
-		u64 pos = f->f_pos;
-		long got = ramfs_read(f->inode, pos, kbuf, min(n - done, PAGE_SIZE));
+		unsigned long flags;
+		u64 pos;
+		long got;
 		size_t left;
 
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		cond_resched();
+		flags = fs_lock_irqsave();
+		pos = f->f_pos;
+		got = ramfs_read(f->inode, pos, kbuf, min(n - done, PAGE_SIZE));
 		fs_unlock_irqrestore(flags);
 		if (got <= 0)
 			break;
@@ -76,6 +84,9 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 		long put;
 		u64 pos;
 
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		cond_resched();
 		left = copy_from_user(kbuf, ubuf + done, chunk);
 		want = chunk - left;
 		if (!want) {
@@ -133,11 +144,24 @@ static const struct file_operations null_fops = {
 	.read = null_read, .write = null_write, .seekable = true,
 };
 
+#define ZERO_CHUNK (64 * 1024)
+
+/* In pieces: a read of gigabytes lets others run and ends on SIGKILL. */
 static long zero_read(struct file *f, char *ubuf, size_t n)
 {
-	size_t left = clear_user(ubuf, n);
+	size_t done = 0, chunk, left;
 
-	return left == n ? -EFAULT : (long)(n - left);
+	while (done < n) {
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		cond_resched();
+		chunk = min(n - done, (size_t)ZERO_CHUNK);
+		left = clear_user(ubuf + done, chunk);
+		done += chunk - left;
+		if (left)
+			return done ? (long)done : -EFAULT;
+	}
+	return (long)done;
 }
 
 static const struct file_operations zero_fops = {
@@ -546,6 +570,8 @@ static long file_iov(int fd, const void *uiov, unsigned long iovcnt, bool write)
 	if (iovcnt > IOV_MAX)
 		return -EINVAL;
 	for (i = 0; i < iovcnt; i++) {
+		if (done && fatal_signal_pending(current_task()))
+			break;
 		if (copy_from_user(&iov, (const char *)uiov + i * sizeof(iov),
 				   sizeof(iov)))
 			return done ? done : -EFAULT;

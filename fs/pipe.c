@@ -178,6 +178,10 @@ static long pipe_write(struct file *f, const char *ubuf, size_t n)
 	long err;
 
 	while (done < n) {
+		/* A write of gigabytes to a fast reader: let others run, and die. */
+		if (done && fatal_signal_pending(current_task()))
+			return (long)done;
+		cond_resched();
 		flags = spin_lock_irqsave(&p->lock);
 		if (!p->readers) {
 			spin_unlock_irqrestore(&p->lock, flags);

@@ -136,7 +136,7 @@ int exec_image(struct task *t, const void *image, size_t size,
 {
 	struct elf_info info = { .min_vaddr = USER_MIN_ADDR,
 				 .max_vaddr = STACK_TOP - STACK_LIMIT_DEFAULT };
-	struct mm *mm, *prev = this_cpu()->mm, *prev_mm;
+	struct mm *mm, *prev = this_cpu_read(mm), *prev_mm;
 	struct pt_regs *regs = task_user_regs(t);
 	unsigned long sp = 0;
 	long ret, tramp = 0;

@@ -251,6 +251,7 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 		cregs->sp = newsp;
 	child->ctx.ra = (unsigned long)user_trampoline;
 	child->ctx.sp = (unsigned long)cregs;
+	child->cpus_allowed = parent->cpus_allowed; /* as Linux: inherited */
 
 	flags = spin_lock_irqsave(&tasklist_lock);
 	child->parent = parent;

@@ -10,10 +10,13 @@
  * counter atomically.
  */
 #include <hartix/boot.h>
+#include <hartix/errno.h>
 #include <hartix/fdt.h>
 #include <hartix/kernel.h>
-#include <hartix/errno.h>
+#include <hartix/preempt.h>
 #include <hartix/random.h>
+#include <hartix/sched.h>
+#include <hartix/signal.h>
 #include <hartix/string.h>
 #include <hartix/uaccess.h>
 #include <asm/timex.h>
@@ -75,6 +78,9 @@ long random_read_user(void *ubuf, size_t n)
 		size_t chunk = min(n - done, sizeof(buf));
 		size_t left;
 
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		cond_resched();
 		random_block(buf, chunk);
 		left = copy_to_user((char *)ubuf + done, buf, chunk);
 		done += chunk - left;
@@ -92,6 +98,9 @@ long random_write_user(const void *ubuf, size_t n)
 	while (done < n) {
 		size_t chunk = min(n - done, sizeof(buf));
 
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		cond_resched();
 		memset(buf, 0, sizeof(buf));
 		if (copy_from_user(buf, (const char *)ubuf + done, chunk))
 			return done ? (long)done : -EFAULT;

@@ -56,7 +56,7 @@ static void set_owner(spinlock_t *lock, unsigned long pc)
 	lock->owner_pc = pc;
 }
 
-void spin_lock(spinlock_t *lock)
+void do_raw_spin_lock(spinlock_t *lock)
 {
 	unsigned long pc = (unsigned long)__builtin_return_address(0);
 	u64 start, deadline;
@@ -80,7 +80,7 @@ void spin_lock(spinlock_t *lock)
 	set_owner(lock, pc);
 }
 
-bool spin_trylock(spinlock_t *lock)
+bool do_raw_spin_trylock(spinlock_t *lock)
 {
 	if (!arch_spin_trylock(&lock->raw))
 		return false;
@@ -88,7 +88,7 @@ bool spin_trylock(spinlock_t *lock)
 	return true;
 }
 
-void spin_unlock(spinlock_t *lock)
+void do_raw_spin_unlock(spinlock_t *lock)
 {
 	if (lock->owner != smp_processor_id() + 1)
 		spin_bug(lock, "unlocked by a CPU that does not hold it");

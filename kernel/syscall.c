@@ -319,8 +319,12 @@ SYSCALL_DEFINE3(sched_setaffinity, unsigned long, pid, unsigned long, len,
 	bits &= cpumask_bits(&cpu_online_mask);
 	if (!bits)
 		return -EINVAL;
-	t->cpus_allowed = (cpumask_t){ bits };
-	/* Off a CPU it may no longer use: move at once. */
+	/* One store: the scheduler reads it locklessly on other harts. */
+	__atomic_store_n(&t->cpus_allowed.bits, bits, __ATOMIC_RELEASE);
+	/*
+	 * Off a CPU it may no longer use: schedule() queues it on one it may.
+	 * (Preempted before this, the same happens then.)
+	 */
 	if (!cpumask_test(&t->cpus_allowed, smp_processor_id()))
 		yield();
 	return 0;

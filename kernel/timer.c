@@ -3,6 +3,7 @@
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/smp.h>
+#include <hartix/softlockup.h>
 #include <hartix/spinlock.h>
 #include <hartix/time.h>
 #include <hartix/timer.h>
@@ -34,10 +35,12 @@ static void program_next(struct timer_base *base)
 
 void timer_add(struct timer *t, u64 expires)
 {
+	/* Masked before choosing the base: preempted, t->cpu would differ. */
+	unsigned long flags = local_irq_save();
 	struct timer_base *base = &timer_bases[smp_processor_id()];
-	unsigned long flags = spin_lock_irqsave(&base->lock);
 	struct timer **pos = &base->head;
 
+	spin_lock(&base->lock);
 	BUG_ON(t->queued);
 	t->expires = expires;
 	t->cpu = smp_processor_id();
@@ -48,7 +51,8 @@ void timer_add(struct timer *t, u64 expires)
 	t->queued = true;
 	if (base->head == t)
 		program_next(base);
-	spin_unlock_irqrestore(&base->lock, flags);
+	spin_unlock(&base->lock);
+	local_irq_restore(flags);
 }
 
 bool timer_cancel(struct timer *t)
@@ -93,6 +97,7 @@ static void tick(struct timer *t)
 
 	this_cpu()->ticks++;
 	sched_tick();
+	hung_task_tick();
 	/* From the last deadline, not from now: no drift. */
 	timer_add(t, t->expires + period);
 }
@@ -132,11 +137,12 @@ static void wake_sleeper(struct timer *t)
  */
 void msleep(unsigned int ms)
 {
+	/* Masked first: preempted in between, cpu->current is another task. */
+	unsigned long flags = local_irq_save();
 	struct cpu *cpu = this_cpu();
 	struct task *t = cpu->current;
 	struct sleeper s = { .timer = { .fn = wake_sleeper }, .done = false,
 			     .task = t && t != cpu->idle ? t : NULL };
-	unsigned long flags = local_irq_save();
 
 	timer_add(&s.timer, get_ticks() + ms_to_ticks(ms));
 	while (!READ_ONCE(s.done)) {

@@ -40,6 +40,7 @@ struct task {
 	unsigned long kstack_size;
 	enum task_state state;
 	int on_cpu; /* 1 from picking until its context is saved */
+	int preempt_count; /* include/hartix/preempt.h; only it changes it */
 	unsigned int cpu; /* run queue it is on or last ran on */
 	cpumask_t cpus_allowed;
 	struct task *rq_next, *rq_prev;
@@ -50,11 +51,19 @@ struct task {
 	u64 utime_ticks; /* of those, ticks that found it in user mode */
 	u64 min_flt; /* page faults from user mode it recovered from */
 	u64 start_ns; /* ktime_get_ns() when it was made */
+	/*
+	 * Time-CSR tick it was last queued, switched in or switched out (0:
+	 * never started); the hung-task scan's "runnable since".
+	 */
+	u64 sched_stamp;
+	u64 hung_reported; /* sched_stamp when the scan last reported it */
+	u8 lost_scans; /* scans in a row that found it runnable on no queue */
 	unsigned int slice_left; /* ticks until preemption */
 	int exit_code;
 	void (*fn)(void *arg); /* kernel thread body */
 	void *arg;
 	struct mm *mm;
+	struct mm *active_mm; /* in satp when it last switched out (schedule()) */
 	struct files *files; /* descriptor table (include/hartix/fs.h); NULL in kernel threads */
 
 	/* The process tree, under tasklist_lock (kernel/process.c). */
@@ -74,7 +83,7 @@ struct task {
 /* The task running on this hart. */
 static inline struct task *current_task(void)
 {
-	return this_cpu()->current;
+	return this_cpu_read(current);
 }
 
 /* Boot: the scheduler structures, and the boot hart's idle task. */
@@ -117,5 +126,13 @@ bool wake_up_task(struct task *t);
 
 /* Timer tick: accounts the running task, asks for preemption. */
 void sched_tick(void);
+
+/*
+ * For the scheduler checks (kernel/hung_task.c), tasklist_lock held,
+ * interrupts masked: 1 if t is where its state says (running on a hart,
+ * or on a run queue, or not the scheduler's: asleep, a zombie), 0 if not,
+ * -1 if its run queue's lock was busy.
+ */
+int sched_task_placed(struct task *t);
 
 #endif

@@ -39,6 +39,15 @@ static inline bool signal_pending(struct task *t)
 	return set != 0;
 }
 
+/*
+ * SIGKILL is on its way (it cannot be blocked or caught): a loop whose
+ * length the user chose stops early, as the task dies on its way out.
+ */
+static inline bool fatal_signal_pending(struct task *t)
+{
+	return READ_ONCE(t->sig.pending) & sigmask(SIGKILL);
+}
+
 /* process_exit(), under tasklist_lock: SIGCHLD to the parent. */
 void signal_child_exit_locked(struct task *child);
 /* fork: the child gets the parent's handlers and blocked mask. */

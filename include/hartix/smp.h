@@ -28,6 +28,8 @@ struct cpu {
 	bool fpu_regs_zero; /* this hart's FP registers hold FS=Initial's zeroes */
 	struct mm *mm; /* address space in satp; NULL: kernel only */
 	struct task *current, *idle; /* running task; this hart's idle task */
+	int *preempt_count; /* the running task's (include/hartix/preempt.h) */
+	int boot_preempt; /* the count until this hart's idle task runs */
 	/*
 	 * Counters (k23's metrics), each written only by its own hart and
 	 * read racily by reports (/proc, the kernel shell): no lock.
@@ -42,6 +44,22 @@ struct cpu {
 	u64 timer_irqs; /* timer interrupts (ticks counts the scheduler's) */
 	u64 ipi_kinds[NR_IPI]; /* IPIs by kind; ipis counts interrupts */
 };
+
+/*
+ * A pointer-sized field of the running hart's struct cpu in one load off
+ * tp. With kernel preemption, this_cpu()->field is two instructions, and
+ * a task preempted between them reads the hart it left: current_task()
+ * would be another task.
+ */
+#define this_cpu_read(field)                                                 \
+	({                                                                   \
+		__typeof__(((struct cpu *)0)->field) __v;                    \
+		BUILD_BUG_ON(sizeof(__v) != 8);                              \
+		__asm__ __volatile__("ld %0, %1(tp)"                         \
+				     : "=r"(__v)                             \
+				     : "i"(__builtin_offsetof(struct cpu, field))); \
+		__v;                                                         \
+	})
 
 /* Indexed by logical id; tp points at the running hart's entry. */
 extern struct cpu cpus[NR_CPUS];

@@ -40,4 +40,34 @@ static inline unsigned int softlockup_timeout(void)
 }
 #endif
 
+#ifdef CONFIG_HUNG_TASK_DETECTOR
+/*
+ * From every tick; once a second one hart scans the tasks: a task
+ * runnable but not run for hung_task.timeout seconds gets an "INFO: task
+ * ... runnable but not run" report, and with CONFIG_DEBUG_SCHED a
+ * runnable task on no run queue a "BUG: runnable task" warning.
+ */
+void hung_task_tick(void);
+/* Reports since boot (for tests), and the threshold (0: off). */
+u64 hung_task_reports(void);
+u64 sched_lost_reports(void);
+unsigned int hung_task_timeout(void);
+#else
+static inline void hung_task_tick(void)
+{
+}
+static inline u64 hung_task_reports(void)
+{
+	return 0;
+}
+static inline u64 sched_lost_reports(void)
+{
+	return 0;
+}
+static inline unsigned int hung_task_timeout(void)
+{
+	return 0;
+}
+#endif
+
 #endif

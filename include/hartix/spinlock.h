@@ -1,7 +1,8 @@
-/* Spinlocks: fair ticket locks; the _irqsave forms also mask local interrupts. */
+/* Spinlocks: fair ticket locks that disable preemption; the _irqsave forms also mask local interrupts. */
 #ifndef HARTIX_SPINLOCK_H
 #define HARTIX_SPINLOCK_H
 
+#include <hartix/preempt.h>
 #include <asm/irqflags.h>
 #include <asm/spinlock.h>
 
@@ -19,9 +20,9 @@ typedef struct {
 
 #define SPINLOCK_UNLOCKED { ARCH_SPINLOCK_UNLOCKED, 0, 0 }
 
-void spin_lock(spinlock_t *lock);
-bool spin_trylock(spinlock_t *lock);
-void spin_unlock(spinlock_t *lock);
+void do_raw_spin_lock(spinlock_t *lock);
+bool do_raw_spin_trylock(spinlock_t *lock);
+void do_raw_spin_unlock(spinlock_t *lock);
 
 extern unsigned int spin_debug_timeout_ms;
 extern unsigned long spin_debug_reports; /* held-too-long reports so far */
@@ -32,21 +33,47 @@ typedef struct {
 
 #define SPINLOCK_UNLOCKED { ARCH_SPINLOCK_UNLOCKED }
 
-static inline void spin_lock(spinlock_t *lock)
+static inline void do_raw_spin_lock(spinlock_t *lock)
 {
 	arch_spin_lock(&lock->raw);
 }
 
-static inline bool spin_trylock(spinlock_t *lock)
+static inline bool do_raw_spin_trylock(spinlock_t *lock)
 {
 	return arch_spin_trylock(&lock->raw);
 }
 
-static inline void spin_unlock(spinlock_t *lock)
+static inline void do_raw_spin_unlock(spinlock_t *lock)
 {
 	arch_spin_unlock(&lock->raw);
 }
 #endif
+
+/*
+ * A holder is never switched out (a waiter on its hart would spin on a
+ * lock its holder cannot release): the lock disables preemption until it
+ * is released. So no code may sleep with a spinlock held.
+ */
+static inline void spin_lock(spinlock_t *lock)
+{
+	preempt_disable();
+	do_raw_spin_lock(lock);
+}
+
+static inline bool spin_trylock(spinlock_t *lock)
+{
+	preempt_disable();
+	if (do_raw_spin_trylock(lock))
+		return true;
+	preempt_enable_no_resched();
+	return false;
+}
+
+static inline void spin_unlock(spinlock_t *lock)
+{
+	do_raw_spin_unlock(lock);
+	preempt_enable();
+}
 
 #define DEFINE_SPINLOCK(name) spinlock_t name = SPINLOCK_UNLOCKED
 
@@ -61,11 +88,13 @@ static inline unsigned long spin_lock_irqsave(spinlock_t *lock)
 	return flags;
 }
 
+/* Interrupts back on before preemption is: a due switch happens here. */
 static inline void spin_unlock_irqrestore(spinlock_t *lock,
 					  unsigned long flags)
 {
-	spin_unlock(lock);
+	do_raw_spin_unlock(lock);
 	local_irq_restore(flags);
+	preempt_enable();
 }
 
 #endif

@@ -10,6 +10,7 @@
 #include <hartix/string.h>
 #include <hartix/time.h>
 #include <hartix/vmalloc.h>
+#include <asm/csr.h>
 #include <asm/irqflags.h>
 
 BUILD_BUG_ON(__builtin_offsetof(struct task_context, sp) != 8);
@@ -17,9 +18,14 @@ BUILD_BUG_ON(__builtin_offsetof(struct task_context, s) != 16);
 
 /*
  * A run queue's lock protects its list, its count and the state, cpu and
- * queue links of the tasks on it. A task is handed between harts only
- * after its previous hart cleared on_cpu (after __switch_to saved it), so
- * a stolen or woken task never runs on two harts at once.
+ * queue links of the tasks on it. A task is queued only on a CPU its
+ * cpus_allowed names (enqueue() picks one), so some hart that may run it
+ * always looks at its queue. A task may be queued while its last hart is
+ * still switching away from it (on_cpu set: a wake-up, or a move off a
+ * CPU it may no longer use); no other hart takes it until that hart
+ * cleared on_cpu after __switch_to saved it, so it never runs on two harts
+ * at once, and no hart ever waits with interrupts masked for another one
+ * that may be waiting for it.
  */
 struct run_queue {
 	spinlock_t lock;
@@ -63,14 +69,26 @@ static void rq_del(struct run_queue *rq, struct task *t)
 	rq->nr--;
 }
 
-/* The first queued task allowed on cpu, taken off the queue; rq locked. */
-static struct task *rq_take(struct run_queue *rq, unsigned int cpu)
+/* cpus_allowed is one word, changed by sched_setaffinity() at any time. */
+static bool may_run_on(const struct task *t, unsigned int cpu)
+{
+	return cpumask_test(&t->cpus_allowed, cpu);
+}
+
+/*
+ * The first queued task cpu may run now, taken off the queue; rq locked.
+ * Not one another hart is still switching away from (prev, this hart's
+ * own, is fine: it continues).
+ */
+static struct task *rq_take(struct run_queue *rq, unsigned int cpu,
+			    const struct task *prev)
 {
 	struct task *t = rq->head;
 	unsigned int i;
 
 	for (i = 0; i < rq->nr; i++, t = t->rq_next) {
-		if (cpumask_test(&t->cpus_allowed, cpu)) {
+		if (may_run_on(t, cpu) &&
+		    (t == prev || !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))) {
 			rq_del(rq, t);
 			return t;
 		}
@@ -78,54 +96,109 @@ static struct task *rq_take(struct run_queue *rq, unsigned int cpu)
 	return NULL;
 }
 
-/* k23's idea: an idle hart takes work from the busiest other queue. */
+/*
+ * k23's idea: a hart with nothing to run takes work from the other queues,
+ * the busiest first. Every queue is tried: the busiest may hold only tasks
+ * this hart may not run, while another holds one it may.
+ */
 static struct task *steal(unsigned int self)
 {
-	unsigned int cpu, best = self, most = 0;
+	unsigned int cpu;
+	u64 tried = 0;
 	struct task *t = NULL;
 
-	for_each_online_cpu(cpu) {
-		unsigned int nr = READ_ONCE(run_queues[cpu].nr);
+	while (!t) {
+		unsigned int best = self, most = 0;
 
-		if (cpu != self && nr > most) {
-			most = nr;
-			best = cpu;
+		for_each_online_cpu(cpu) {
+			unsigned int nr = READ_ONCE(run_queues[cpu].nr);
+
+			if (cpu != self && !(tried & (1ULL << cpu)) && nr > most) {
+				most = nr;
+				best = cpu;
+			}
 		}
+		if (best == self)
+			return NULL;
+		tried |= 1ULL << best;
+		spin_lock(&run_queues[best].lock);
+		t = rq_take(&run_queues[best], self, NULL);
+		spin_unlock(&run_queues[best].lock);
 	}
-	if (best == self)
-		return NULL;
-	spin_lock(&run_queues[best].lock);
-	t = rq_take(&run_queues[best], self);
-	spin_unlock(&run_queues[best].lock);
 	return t;
 }
 
-/* Queues t on its CPU and kicks that hart if it may be idle. */
+/* Its last CPU if it may still run there, else the least loaded it may. */
+static unsigned int select_cpu(const struct task *t, unsigned int last)
+{
+	unsigned int cpu, best = NR_CPUS;
+
+	if (last < NR_CPUS && cpumask_test(&cpu_online_mask, last) &&
+	    may_run_on(t, last))
+		return last;
+	for_each_online_cpu(cpu)
+		if (may_run_on(t, cpu) &&
+		    (best == NR_CPUS || READ_ONCE(run_queues[cpu].nr) <
+					      READ_ONCE(run_queues[best].nr)))
+			best = cpu;
+	/* sched_setaffinity() only allows online CPUs, which stay online. */
+	return best < NR_CPUS ? best : smp_processor_id();
+}
+
+/* Queues t on a CPU it may run on and kicks that hart if it may be idle. */
 static void enqueue(struct task *t)
 {
-	struct run_queue *rq = &run_queues[t->cpu];
+	unsigned int cpu = select_cpu(t, READ_ONCE(t->cpu));
+	struct run_queue *rq = &run_queues[cpu];
 	unsigned long flags = spin_lock_irqsave(&rq->lock);
 
 	t->state = TASK_RUNNABLE;
+	t->cpu = cpu;
+	t->sched_stamp = get_ticks();
 	rq_add(rq, t);
 	spin_unlock_irqrestore(&rq->lock, flags);
-	if (t->cpu != smp_processor_id())
-		smp_send_reschedule(t->cpu);
+	if (cpu != smp_processor_id())
+		smp_send_reschedule(cpu);
 }
 
-/* Runs in the new task right after __switch_to: prev is off this hart now. */
+/*
+ * In the task switched to, right after __switch_to: prev is saved, another
+ * hart may take it. If it was queued over there meanwhile (moved off this
+ * CPU by its affinity), that hart skipped it: kick it. Read before on_cpu
+ * is cleared; after, prev may run, exit and be freed.
+ */
+static void finish_switch(struct task *prev)
+{
+	unsigned int cpu = READ_ONCE(prev->cpu);
+	bool kick = READ_ONCE(prev->state) == TASK_RUNNABLE &&
+		    cpu != smp_processor_id();
+
+	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	if (kick)
+		smp_send_reschedule(cpu);
+}
+
 void schedule_tail(struct task *prev)
 {
-	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	finish_switch(prev);
 	local_irq_enable();
 }
 
 void schedule(void)
 {
+	/* Interrupts first: only then is this hart's struct cpu ours. */
+	unsigned long flags = local_irq_save();
 	struct cpu *cpu = this_cpu();
 	struct task *prev = cpu->current, *next;
 	struct run_queue *rq = &run_queues[cpu->id];
-	unsigned long flags = local_irq_save();
+	bool moved = false;
+
+	/* A lock holder that sleeps: a waiter on this hart spins forever. */
+	if (IS_ENABLED(CONFIG_DEBUG_SCHED) && unlikely(preempt_count())) {
+		pr_err("BUG: scheduling while atomic: %s/%d/0x%08x\n",
+		       prev->comm, prev->pid, preempt_count());
+		WARN_ON(1);
+	}
 
 	WRITE_ONCE(cpu->need_resched, false);
 	/*
@@ -146,14 +219,23 @@ void schedule(void)
 	}
 	touch_softlockup_watchdog();
 	spin_lock(&rq->lock);
-	if (prev->state == TASK_RUNNING && prev != cpu->idle &&
-	    cpumask_test(&prev->cpus_allowed, cpu->id)) {
-		prev->state = TASK_RUNNABLE;
-		prev->cpu = cpu->id;
-		rq_add(rq, prev);
+	if (prev->state == TASK_RUNNING && prev != cpu->idle) {
+		if (may_run_on(prev, cpu->id)) {
+			prev->state = TASK_RUNNABLE;
+			prev->cpu = cpu->id;
+			rq_add(rq, prev);
+		} else {
+			moved = true; /* its affinity changed: queued below */
+		}
 	}
-	next = rq_take(rq, cpu->id);
+	next = rq_take(rq, cpu->id, prev);
 	spin_unlock(&rq->lock);
+	/*
+	 * Onto a CPU it may use (it sits there, skipped, until we saved it);
+	 * this hart then runs something else, the idle task at least.
+	 */
+	if (moved)
+		enqueue(prev);
 	if (!next)
 		next = steal(cpu->id);
 	if (!next)
@@ -168,14 +250,13 @@ void schedule(void)
 		local_irq_restore(flags);
 		return;
 	}
-	/* Its last hart may still be saving it. */
-	while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	next->on_cpu = 1;
+	next->on_cpu = 1; /* rq_take() saw it 0: saved, and nobody else's */
 	next->state = TASK_RUNNING;
+	next->sched_stamp = prev->sched_stamp = get_ticks();
 	next->cpu = cpu->id;
 	next->slice_left = SCHED_SLICE_TICKS;
 	cpu->current = next;
+	cpu->preempt_count = &next->preempt_count;
 	cpu->context_switches++;
 	/*
 	 * Trap entry checks sp against these: from here to the switch nothing
@@ -183,18 +264,92 @@ void schedule(void)
 	 */
 	cpu->stack_lo = next->kstack;
 	cpu->stack_hi = next->kstack + next->kstack_size;
-	if (next->mm != prev->mm)
-		mm_activate(next->mm);
+	/*
+	 * The address space each task had active when it switched out: exec
+	 * loads the new image into an mm that is not yet task->mm.
+	 */
+	prev->active_mm = cpu->mm;
+	if (next->active_mm != cpu->mm)
+		mm_activate(next->active_mm);
 	fpu_switch(prev, next);
 	prev = __switch_to(prev, next);
 	/* Back in this task (maybe on another hart): finish the switch. */
-	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	finish_switch(prev);
 	local_irq_restore(flags);
+}
+
+int sched_task_placed(struct task *t)
+{
+	enum task_state state = READ_ONCE(t->state);
+	struct run_queue *rq;
+	unsigned int cpu;
+	struct task *q;
+	int found = 0;
+
+	if (state == TASK_RUNNING) {
+		for_each_online_cpu(cpu)
+			if (READ_ONCE(cpus[cpu].current) == t)
+				return 1;
+		return 0;
+	}
+	if (state != TASK_RUNNABLE)
+		return 1;
+	cpu = READ_ONCE(t->cpu);
+	rq = &run_queues[cpu < NR_CPUS ? cpu : 0];
+	if (!spin_trylock(&rq->lock))
+		return -1;
+	q = rq->head;
+	for (unsigned int i = 0; i < rq->nr && !found; i++, q = q->rq_next)
+		found = q == t;
+	spin_unlock(&rq->lock);
+	return found;
 }
 
 void yield(void)
 {
 	schedule();
+}
+
+static bool irqs_enabled(void)
+{
+	return csr_read(CSR_SSTATUS) & SR_SIE;
+}
+
+/*
+ * Interrupts masked, preemption count 0: switches while this hart is due
+ * one. Not a task on its way to sleep (it calls schedule() itself, and
+ * switched out now it would sleep with no wake-up coming), nor idle.
+ */
+static void preempt_now(void)
+{
+	for (;;) {
+		struct cpu *cpu = this_cpu(); /* again: maybe another hart */
+		struct task *t = cpu->current;
+
+		if (!READ_ONCE(cpu->need_resched) || !t || t == cpu->idle ||
+		    READ_ONCE(t->state) != TASK_RUNNING)
+			return;
+		schedule();
+	}
+}
+
+void preempt_schedule(void)
+{
+	unsigned long flags;
+
+	/* Masked: the interrupt (or preempt_enable()) after unmasking does it. */
+	if (!irqs_enabled())
+		return;
+	flags = local_irq_save();
+	if (!preempt_count())
+		preempt_now();
+	local_irq_restore(flags);
+}
+
+void preempt_schedule_irq(void)
+{
+	if (!preempt_count())
+		preempt_now();
 }
 
 /* Work this hart could run: its own queue, or one with tasks to spare. */
@@ -265,25 +420,14 @@ void __noreturn kthread_main(void (*fn)(void *), void *arg)
 	task_exit(0);
 }
 
-/* Spreads new work over the least loaded online CPU. */
-static unsigned int pick_cpu(void)
-{
-	unsigned int cpu, best = smp_processor_id();
-
-	for_each_online_cpu(cpu)
-		if (READ_ONCE(run_queues[cpu].nr) <
-		    READ_ONCE(run_queues[best].nr))
-			best = cpu;
-	return best;
-}
-
 void task_start(struct task *t, int cpu)
 {
+	t->active_mm = t->mm;
 	if (cpu >= 0) {
 		t->cpus_allowed = (cpumask_t){ 1ULL << cpu };
 		t->cpu = (unsigned int)cpu;
 	} else {
-		t->cpu = pick_cpu();
+		t->cpu = select_cpu(t, NR_CPUS); /* the least loaded */
 	}
 	enqueue(t);
 }
@@ -415,6 +559,8 @@ void sched_cpu_init(void)
 	idle->kstack_size = cpu->stack_hi - cpu->stack_lo;
 	idle->state = TASK_RUNNING;
 	idle->on_cpu = 1;
+	idle->preempt_count = cpu->boot_preempt;
+	cpu->preempt_count = &idle->preempt_count;
 	idle->cpu = cpu->id;
 	idle->pid = 0;
 	strscpy(idle->comm, "idle", sizeof(idle->comm));

@@ -1,6 +1,7 @@
 /* Scheduler tests: kernel threads on every hart, stealing, sleeping and waking, reaping. */
 #include <hartix/ktest.h>
 #include <hartix/mm.h>
+#include <hartix/preempt.h>
 #include <hartix/sched.h>
 #include <hartix/slab.h>
 #include <hartix/time.h>
@@ -133,9 +134,85 @@ static void reaped_tasks_leak_nothing(struct ktest *t)
 		     before.free_pages + before.cached_pages);
 }
 
+#ifdef CONFIG_PREEMPT
+static unsigned long preempt_flag;
+static bool spinner_saw_flag, setter_ran_early, spinner_started;
+
+/* Spins in the kernel, interrupts on, no preemption point of its own. */
+static void kernel_spinner(void *arg)
+{
+	u64 end = get_ticks() + ms_to_ticks(2000);
+
+	while (!READ_ONCE(preempt_flag) && get_ticks() < end)
+		cpu_relax();
+	spinner_saw_flag = READ_ONCE(preempt_flag);
+}
+
+static void flag_setter(void *arg)
+{
+	WRITE_ONCE(preempt_flag, 1);
+}
+
+/* The timer tick switches a task out of kernel code on the same hart. */
+static void kernel_code_is_preempted(struct ktest *t)
+{
+	int cpu = (int)num_online_cpus() - 1;
+	struct task *a, *b;
+
+	preempt_flag = 0;
+	a = kthread_run(kernel_spinner, NULL, "ktest-spin", cpu);
+	KT_ASSERT(t, a != NULL);
+	b = kthread_run(flag_setter, NULL, "ktest-set", cpu);
+	KT_ASSERT(t, b != NULL);
+	task_reap(b);
+	task_reap(a);
+	KT_EXPECT(t, spinner_saw_flag);
+}
+
+/* With preemption disabled the same spinner keeps its hart. */
+static void spinner_disabled(void *arg)
+{
+	u64 end = get_ticks() + ms_to_ticks(100);
+
+	preempt_disable();
+	WRITE_ONCE(spinner_started, true);
+	while (get_ticks() < end)
+		cpu_relax();
+	setter_ran_early = READ_ONCE(preempt_flag);
+	preempt_enable();
+}
+
+static void preempt_disable_holds_the_hart(struct ktest *t)
+{
+	int cpu = (int)num_online_cpus() - 1;
+	struct task *a, *b;
+
+	preempt_flag = 0;
+	spinner_started = false;
+	a = kthread_run(spinner_disabled, NULL, "ktest-nopreempt", cpu);
+	KT_ASSERT(t, a != NULL);
+	/* It holds its hart before the setter is queued there. */
+	while (!READ_ONCE(spinner_started))
+		yield();
+	b = kthread_run(flag_setter, NULL, "ktest-set", cpu);
+	KT_ASSERT(t, b != NULL);
+	task_reap(b);
+	task_reap(a);
+	KT_EXPECT(t, !setter_ran_early);
+	KT_EXPECT_EQ(t, preempt_flag, 1);
+}
+
+#define PREEMPT_CASES                                                        \
+	KTEST_CASE(kernel_code_is_preempted),                                \
+	KTEST_CASE(preempt_disable_holds_the_hart),
+#else
+#define PREEMPT_CASES
+#endif
+
 KTEST_SUITE(sched,
 	    KTEST_CASE(threads_run_and_spread),
 	    KTEST_CASE(pinned_thread_stays),
 	    KTEST_CASE(wait_queue_wakes_all),
 	    KTEST_CASE(task_msleep_on_time),
+	    PREEMPT_CASES
 	    KTEST_CASE(reaped_tasks_leak_nothing));

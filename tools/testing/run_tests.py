@@ -367,6 +367,19 @@ def phase_ktest(r):
                if n not in text]
     r.report(not missing, "ktest/softlockup-warning-with-backtrace",
              "; ".join("missing %r" % m for m in missing), res.log)
+    # The hung-task detector and DEBUG_SCHED's lost-task scan (2 s threshold).
+    res = run_ktest(r, "hung-task", image, 2,
+                    "ktest.filter=hung_task hung_task.timeout=2 loglevel=7",
+                    ["hung_task"])
+    text = "\n".join(res.lines)
+    missing = [n for n in ("BUG: runnable task ktest-lost:",
+                           "is on no run queue and no CPU",
+                           "INFO: task ktest-lost:",
+                           "runnable but not run for more than 2 seconds.",
+                           "task:ktest-lost ")
+               if n not in text]
+    r.report(not missing, "ktest/hung-task-and-lost-task-reports",
+             "; ".join("missing %r" % m for m in missing), res.log)
 
 
 # ---------------------------------------------------------------------------
@@ -908,6 +921,12 @@ def phase_user(r):
                    "%%Cpu%d  :" % (smp - 1),
                    "proc_fs_test: 30 passed, 0 failed, token %s" % token],
                   smp=smp)
+    # Scheduler stress (sched_test.c): a lost task or wake-up hangs it.
+    for smp in (1, 4):
+        user_boot(r, "user/sched-test-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/sched_test",
+                  ["sched_test: %d cpus" % smp,
+                   "sched_test: 7 passed, 0 failed"], smp=smp)
     for smp in (1, 4):
         token = "tok%08x" % random.getrandbits(32)
         user_boot(r, "user/pipe-test-smp%d" % smp, image,

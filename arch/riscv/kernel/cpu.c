@@ -26,6 +26,8 @@ void cpu_init_early(void)
 {
 	/* 0 in sscratch tells trap entry the trap came from the kernel. */
 	csr_write(CSR_SSCRATCH, 0);
+	/* Locks count preemption from the first one (sched_cpu_init() moves it). */
+	this_cpu()->preempt_count = &this_cpu()->boot_preempt;
 	/* User memory only inside uaccess; whatever the firmware left. */
 	csr_clear(CSR_SSTATUS, SR_FS | SR_SIE | SR_SUM);
 	/* User mode may read cycle, time and instret (rdtime in benchmarks). */

@@ -1,5 +1,6 @@
 /* Lazy per-task FP state: saved only when sstatus.FS says the task wrote it. */
 #include <hartix/exec.h>
+#include <hartix/preempt.h>
 #include <hartix/sched.h>
 #include <hartix/string.h>
 #include <asm/csr.h>
@@ -29,20 +30,24 @@ static void set_fs(struct task *t, unsigned long fs)
 
 void fpu_flush(struct task *t)
 {
+	preempt_disable(); /* the registers of this hart, and its flag */
 	if (fs_of(t) == SR_FS_DIRTY) {
 		__fpu_save(&t->fp);
 		set_fs(t, SR_FS_CLEAN);
 		this_cpu()->fpu_regs_zero = false;
 	}
+	preempt_enable();
 }
 
 void fpu_load(struct task *t)
 {
+	preempt_disable(); /* the registers of this hart, and its flag */
 	if (fs_of(t) != SR_FS_OFF) {
 		__fpu_load(&t->fp);
 		set_fs(t, SR_FS_CLEAN);
 		this_cpu()->fpu_regs_zero = false;
 	}
+	preempt_enable();
 }
 
 /*
@@ -73,14 +78,15 @@ void fpu_switch(struct task *prev, struct task *next)
 void fpu_exec(struct task *t)
 {
 	memset(&t->fp, 0, sizeof(t->fp));
+	preempt_disable();
 	csr_set(CSR_SSTATUS, SR_FS_INITIAL);
-	if (!(csr_read(CSR_SSTATUS) & SR_FS)) {
+	if (!(csr_read(CSR_SSTATUS) & SR_FS))
 		set_fs(t, SR_FS_OFF);
-		return;
-	}
-	set_fs(t, SR_FS_INITIAL);
-	if (t == current_task()) {
+	else
+		set_fs(t, SR_FS_INITIAL);
+	if (fs_of(t) != SR_FS_OFF && t == current_task()) {
 		__fpu_load(&t->fp); /* the old image's values must not leak */
 		this_cpu()->fpu_regs_zero = true;
 	}
+	preempt_enable();
 }

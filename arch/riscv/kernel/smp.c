@@ -120,7 +120,8 @@ int smp_backtrace(unsigned int cpu, unsigned int timeout_ms)
 void smp_call_function(const cpumask_t *mask, void (*fn)(void *arg),
 		       void *arg, bool wait)
 {
-	unsigned int self = smp_processor_id(), cpu;
+	/* On one hart throughout: self's slots and "this one too" need it. */
+	unsigned int self = (preempt_disable(), smp_processor_id()), cpu;
 	u64 targets = cpumask_bits(mask) & cpumask_bits(&cpu_online_mask) & ~(1ULL << self);
 	unsigned long flags;
 
@@ -155,6 +156,7 @@ void smp_call_function(const cpumask_t *mask, void (*fn)(void *arg),
 		       __atomic_load_n(&call_slots[self][cpu].busy,
 				       __ATOMIC_ACQUIRE))
 			run_call_queue();
+	preempt_enable();
 }
 
 void on_each_cpu(void (*fn)(void *arg), void *arg, bool wait)

@@ -6,6 +6,7 @@
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/oom.h>
+#include <hartix/preempt.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/smp.h>
@@ -296,6 +297,14 @@ void do_trap(struct pt_regs *regs)
 	}
 	if (cause & CAUSE_IRQ_FLAG) {
 		handle_interrupt(regs, cause & ~CAUSE_IRQ_FLAG);
+		/*
+		 * Kernel preemption, back to code that had interrupts on.
+		 * Here in C, with interrupts masked: the task switched to
+		 * returns through its own frame; this one is resumed later,
+		 * maybe on another hart (ret_from_trap keeps the live tp).
+		 */
+		if (IS_ENABLED(CONFIG_PREEMPT) && (regs->status & SR_SPIE))
+			preempt_schedule_irq();
 		return;
 	}
 	if (cause == EXC_BREAKPOINT && report_bug(regs))

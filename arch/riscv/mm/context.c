@@ -39,6 +39,8 @@ void asid_init(void)
 
 void mm_activate(struct mm *mm)
 {
+	/* satp and cpu->mm of one hart: no preemption in between. */
+	unsigned long irq = local_irq_save();
 	struct cpu *cpu = this_cpu();
 	unsigned long asid = 0, flags;
 	u64 gen = 0;
@@ -46,6 +48,7 @@ void mm_activate(struct mm *mm)
 	if (!mm) {
 		csr_write(CSR_SATP, early_satp);
 		cpu->mm = NULL;
+		local_irq_restore(irq);
 		return;
 	}
 	/* Before the switch, so a shootdown from now on includes us. */
@@ -71,4 +74,5 @@ void mm_activate(struct mm *mm)
 		cpu->asid_gen_seen = asid_max ? gen : 0;
 	}
 	cpu->mm = mm;
+	local_irq_restore(irq);
 }

@@ -1,4 +1,5 @@
 /* TLB shootdowns: the local hart directly, others through SBI RFENCE or cross-calls. */
+#include <hartix/preempt.h>
 #include <hartix/smp.h>
 #include <asm/sbi.h>
 #include <asm/tlbflush.h>
@@ -20,7 +21,8 @@ static void flush_local(void *arg)
 void flush_tlb_mask(const cpumask_t *mask, unsigned long start,
 		    unsigned long size)
 {
-	u64 self = 1ULL << smp_processor_id();
+	/* On one hart throughout: "self" and the local flush must agree. */
+	u64 self = (preempt_disable(), 1ULL << smp_processor_id());
 	u64 remote = cpumask_bits(mask) & cpumask_bits(&cpu_online_mask) & ~self;
 	struct flush_range r = { start, size };
 	cpumask_t remote_mask = { remote };
@@ -33,6 +35,7 @@ void flush_tlb_mask(const cpumask_t *mask, unsigned long start,
 		flush_local(&r);
 	if (remote && sbi_remote_sfence_vma_cpus(remote, r.start, r.size))
 		smp_call_function(&remote_mask, flush_local, &r, true);
+	preempt_enable();
 }
 
 void flush_tlb_kernel_range(unsigned long start, unsigned long size)

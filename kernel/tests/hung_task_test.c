@@ -1,0 +1,78 @@
+/* KTAP tests of the hung-task detector and the lost-task scan: a runnable task on no run queue gets reported. */
+#include <hartix/ktest.h>
+#include <hartix/sched.h>
+#include <hartix/softlockup.h>
+#include <hartix/time.h>
+#include <hartix/timer.h>
+
+/*
+ * A task marked runnable that no queue holds, as the affinity bug left
+ * them: made by hand (never started, so it can be freed again). Slow (the
+ * threshold plus the scans), so it runs only with hung_task.timeout=1..3.
+ */
+static void lost_task_is_reported(struct ktest *t)
+{
+	unsigned int secs = hung_task_timeout();
+	u64 hung = hung_task_reports(), lost = sched_lost_reports();
+	unsigned int waited = 0;
+	struct task *task;
+
+	if (!IS_ENABLED(CONFIG_HUNG_TASK_DETECTOR) || !secs || secs > 3) {
+		ktest_skip(t, "needs hung_task.timeout=1..3 on the command line");
+		return;
+	}
+	task = task_alloc("ktest-lost");
+	KT_ASSERT(t, task != NULL);
+	task->cpu = 0;
+	task->sched_stamp = get_ticks();
+	__atomic_store_n(&task->state, TASK_RUNNABLE, __ATOMIC_RELEASE);
+	while (waited < secs * 1000 + 3000 &&
+	       (hung_task_reports() == hung ||
+		(IS_ENABLED(CONFIG_DEBUG_SCHED) && sched_lost_reports() == lost))) {
+		msleep(100);
+		waited += 100;
+	}
+	KT_EXPECT_EQ(t, hung_task_reports(), hung + 1);
+	if (IS_ENABLED(CONFIG_DEBUG_SCHED))
+		KT_EXPECT_EQ(t, sched_lost_reports(), lost + 1);
+	task_free(task);
+}
+
+/* Yields and sleeps for 1.5 thresholds: queued and run again and again. */
+static void hung_task_busy(void *arg)
+{
+	u64 end = get_ticks() + ms_to_ticks(hung_task_timeout() * 1500ULL);
+	unsigned int n = 0;
+
+	while (get_ticks() < end) {
+		if (++n % 64 == 0)
+			msleep(1);
+		else
+			yield();
+	}
+}
+
+/* Tasks that queue, run and sleep in turn for longer than the threshold: no report. */
+static void busy_tasks_are_not_reported(struct ktest *t)
+{
+	unsigned int secs = hung_task_timeout();
+	u64 hung = hung_task_reports(), lost = sched_lost_reports();
+	struct task *tasks[8];
+	int i;
+
+	if (!IS_ENABLED(CONFIG_HUNG_TASK_DETECTOR) || !secs || secs > 3) {
+		ktest_skip(t, "needs hung_task.timeout=1..3 on the command line");
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		tasks[i] = kthread_run(hung_task_busy, NULL, "ktest-busy", -1);
+		KT_ASSERT(t, tasks[i] != NULL);
+	}
+	for (i = 0; i < 8; i++)
+		task_reap(tasks[i]);
+	KT_EXPECT_EQ(t, hung_task_reports(), hung);
+	KT_EXPECT_EQ(t, sched_lost_reports(), lost);
+}
+
+KTEST_SUITE(hung_task, KTEST_CASE(lost_task_is_reported),
+	    KTEST_CASE(busy_tasks_are_not_reported));
