@@ -728,8 +728,6 @@ BUILD_BUG_ON(sizeof(struct kstat) != 128);
 /* Caller holds fs_lock. */
 static void fill_stat(struct inode *ino, struct kstat *st)
 {
-	unsigned long i, blocks = 0;
-
 	memset(st, 0, sizeof(*st));
 	st->st_dev = 1;
 	st->st_ino = ino->ino;
@@ -738,9 +736,7 @@ static void fill_stat(struct inode *ino, struct kstat *st)
 	st->st_rdev = ino->rdev;
 	st->st_size = (s64)ino->size;
 	st->st_blksize = PAGE_SIZE;
-	for (i = 0; i < ino->npages && ino->pages; i++)
-		blocks += ino->pages[i] ? PAGE_SIZE / 512 : 0;
-	st->st_blocks = (s64)blocks;
+	st->st_blocks = (s64)(ino->nr_pages * (PAGE_SIZE / 512));
 	st->st_atime = st->st_mtime = st->st_ctime = ino->mtime;
 }
 

@@ -327,8 +327,9 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 	if (!ret && !S_ISLNK(ino->mode))
 		ret = -EINVAL;
 	if (!ret) {
-		/* path is PATH_MAX bytes: room for any target */
-		ret = (long)min((size_t)bufsiz, (size_t)ino->size);
+		/* Targets are shorter than PATH_MAX, the size of path. */
+		ret = (long)min(min((size_t)bufsiz, (size_t)ino->size),
+				(size_t)PATH_MAX);
 		memcpy(path, ino->target, (size_t)ret);
 	}
 	fs_unlock_irqrestore(irq);

@@ -63,11 +63,23 @@ struct inode {
 	/* Directories */
 	struct dentry *dentry; /* the entry naming it (NULL for / or removed) */
 	struct dentry *children, *children_tail; /* in ascending off order */
+	/*
+	 * The same entries by name: hash_size (a power of two) chains, so
+	 * lookups and inserts stay cheap in a directory of any size.
+	 */
+	struct dentry **hash;
+	unsigned long hash_size, nr_children;
+	struct dentry *readdir_hint; /* last entry getdents returned, or NULL */
 	struct inode *parent; /* ".." (the root is its own parent); holds a ref */
 	u64 next_off; /* getdents offset of the next entry added */
-	/* Regular files: pages[i] holds bytes [i * PAGE_SIZE, ...); NULL reads as zeroes. */
-	void **pages;
-	unsigned long npages; /* capacity of pages[] */
+	/*
+	 * Regular files: a radix tree of data pages (pages_height levels of
+	 * page-sized nodes, 0: no tree) by page index; a missing page is a
+	 * hole and reads as zeroes. nr_pages counts the data pages present.
+	 */
+	void *pages;
+	unsigned int pages_height;
+	unsigned long nr_pages;
 	/*
 	 * One writer (write, truncate) at a time, so a write is atomic
 	 * with respect to other writes and O_APPEND writes never mix: a
@@ -84,7 +96,8 @@ struct inode {
 };
 
 struct dentry {
-	struct dentry *next;
+	struct dentry *next, *prev; /* the directory's list, in off order */
+	struct dentry *hnext; /* its hash chain */
 	struct inode *inode;
 	u64 off; /* its position for getdents64: unique in the directory, never reused */
 	size_t len;
