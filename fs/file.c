@@ -70,7 +70,15 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 	if (!kbuf)
 		return -ENOSPC;
 	inode_lock_write(f->inode);
-	while (done < n) {
+	/* Linux's rw_verify_area(): the end must be a valid (signed) offset. */
+	if (!(f->flags & O_APPEND)) {
+		unsigned long flags = fs_lock_irqsave();
+
+		if ((s64)(f->f_pos + n) < 0)
+			err = -EINVAL;
+		fs_unlock_irqrestore(flags);
+	}
+	while (!err && done < n) {
 		size_t chunk = min(n - done, PAGE_SIZE), left, want;
 		unsigned long flags;
 		long put;
@@ -965,7 +973,8 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 		ret = fs_lookup(base, path, false, &ino, &parent, name);
 		if (!ret)
 			ret = -EEXIST;
-		else if (ret == -ENOENT && parent)
+		else if (ret == -ENOENT && parent && !parent->proc)
+			/* Linux: mkdir in /proc finds no name, ENOENT. */
 			ret = fs_create(parent, name, strlen(name),
 					S_IFDIR | (mode & 07777 & ~UMASK), 0,
 					&ino);

@@ -217,6 +217,16 @@ struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len)
 	return NULL;
 }
 
+struct inode *fs_dir_lookup(struct inode *dir, const char *name, size_t len)
+{
+	struct dentry *d;
+
+	if (dir->iop)
+		return dir->iop->lookup(dir, name, len);
+	d = fs_dir_find(dir, name, len);
+	return d ? d->inode : NULL;
+}
+
 /*
  * Room in dir's hash table for one more entry: the table doubles when
  * the entries outnumber the chains. Only the first table is a must: a
@@ -323,6 +333,8 @@ int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
 	struct dentry *d;
 	struct inode *ino;
 
+	if (dir->proc)
+		return -EACCES; /* open(O_CREAT) in /proc, as Linux */
 	if (!dir->nlink)
 		return -ENOENT; /* a removed directory takes no new names */
 	if (hash_reserve(dir))
@@ -469,7 +481,6 @@ static int walk(struct inode *dir, const char *path, bool follow,
 	for (;;) {
 		const char *name;
 		struct inode *next;
-		struct dentry *d;
 		size_t len;
 		bool last, slash;
 
@@ -499,14 +510,9 @@ static int walk(struct inode *dir, const char *path, bool follow,
 			next = dir;
 		} else if (len == 2 && name[0] == '.' && name[1] == '.') {
 			next = dir->parent;
-		} else if (dir->iop) {
-			next = dir->iop->lookup(dir, name, len);
-			if (!next)
-				/* Nothing can be made in /proc. */
-				return last && !depth && parent ? -EACCES : -ENOENT;
 		} else {
-			d = fs_dir_find(dir, name, len);
-			if (!d) {
+			next = fs_dir_lookup(dir, name, len);
+			if (!next) {
 				if (last && !depth && parent) {
 					*parent = dir;
 					memcpy(create_name, name, len);
@@ -514,7 +520,6 @@ static int walk(struct inode *dir, const char *path, bool follow,
 				}
 				return -ENOENT;
 			}
-			next = d->inode;
 		}
 		if (S_ISLNK(next->mode) && (!last || follow || slash)) {
 			if (++links > MAXSYMLINKS)

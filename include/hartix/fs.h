@@ -92,6 +92,7 @@ struct inode {
 	char *target;
 	/* Set for /proc's inodes; NULL in the RAM file system. */
 	const struct inode_operations *iop; /* directories */
+	bool proc; /* /proc's, its root included: another file system */
 	const struct file_operations *fop; /* files */
 };
 
@@ -165,6 +166,12 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
  * -ENOMEM, ...
  */
 int fs_read_file(const char *path, void **data, size_t *size);
+
+/*
+ * A user path copied into a PATH_MAX kmalloc'd buffer (kfree it), or
+ * NULL and *err: -EFAULT, -ENAMETOOLONG (PATH_MAX bytes or more), -ENOMEM.
+ */
+char *get_path(const char *upath, long *err);
 
 /*
  * Wakes every ppoll()/pselect6() sleeper to look again (fs/select.c):

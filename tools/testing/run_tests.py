@@ -901,6 +901,13 @@ def phase_user(r):
                    ("tree", "links", "truncate", "append", "rename",
                     "removed-cwd", "errors", "concurrent", "enospc")] +
                   ["tmpfs_test %s: " % token, " 0 failed"], smp=smp)
+    # Hostile input and Linux's errnos: path limits, symlinks, /proc,
+    # sparse files, prlimit64, wait4, bad ELFs (also under qemu-riscv64).
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/input-test-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/input_test -- %s" % token,
+                  ["input_test %s: " % token, " 0 failed"], smp=smp)
     # One hart: with more harts than host cores the emulated harts get
     # unequal host time, so shares cannot be judged (testing.rst).
     user_boot(r, "user/proc-test-smp1", image, "loglevel=4 init=/tests/proc_test",
