@@ -806,32 +806,61 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 	return ret;
 }
 
-int fs_read_file(const char *path, void **data, size_t *size)
+int fs_open_exec(const char *path, struct inode **res, u64 *size)
 {
 	unsigned long flags = fs_lock_irqsave();
-	struct inode *ino;
-	size_t want;
 	struct files *files = current_task()->files;
+	struct inode *ino;
 	int ret = fs_lookup(files ? files->cwd : fs_root, path, true, &ino,
 			    NULL, NULL);
-	void *buf;
 
 	if (!ret && !S_ISREG(ino->mode))
 		ret = -EACCES;
 	if (!ret && !(ino->mode & 0111))
 		ret = -EACCES;
-	if (ret) {
-		fs_unlock_irqrestore(flags);
-		return ret;
+	if (!ret) {
+		inode_get(ino);
+		*res = ino;
+		*size = ino->size;
 	}
-	inode_get(ino);
-	want = (size_t)ino->size;
 	fs_unlock_irqrestore(flags);
+	return ret;
+}
 
-	buf = kvmalloc(want ? want : 1);
+bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
+{
+	unsigned long flags = fs_lock_irqsave();
+	void **slot = page_slot(ino, (unsigned long)(pos / PAGE_SIZE), false);
+	bool data = slot && *slot;
+
+	if (data)
+		memcpy(buf, (char *)*slot + pos % PAGE_SIZE, n);
+	fs_unlock_irqrestore(flags);
+	return data;
+}
+
+void fs_put_inode(struct inode *ino)
+{
+	unsigned long flags = fs_lock_irqsave();
+
+	inode_put(ino);
+	fs_unlock_irqrestore(flags);
+}
+
+int fs_read_file(const char *path, void **data, size_t *size)
+{
+	struct inode *ino;
+	unsigned long flags;
+	void *buf;
+	u64 want;
+	int ret = fs_open_exec(path, &ino, &want);
+
+	if (ret)
+		return ret;
+	buf = kvmalloc(want ? (size_t)want : 1);
 	flags = fs_lock_irqsave();
 	if (buf) {
-		long n = ramfs_read(ino, 0, buf, want);
+		long n = ramfs_read(ino, 0, buf, (size_t)want);
 
 		*size = n < 0 ? 0 : (size_t)n;
 	}

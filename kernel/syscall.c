@@ -4,7 +4,6 @@
 #include <hartix/exec.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
-#include <hartix/vmalloc.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/printk.h>
@@ -104,9 +103,8 @@ SYSCALL_DEFINE3(execve, unsigned long, upath, unsigned long, uargv,
 {
 	const char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
 	char *space = alloc_page(0), *path;
-	void *image = NULL;
 	const char *why = "";
-	size_t size, used = 0;
+	size_t used = 0;
 	long ret;
 
 	if (!space)
@@ -117,17 +115,13 @@ SYSCALL_DEFINE3(execve, unsigned long, upath, unsigned long, uargv,
 	if (ret >= 0)
 		ret = copy_strings((const char *const *)uenvp, envp, space, &used);
 	if (ret >= 0)
-		ret = fs_read_file(path, &image, &size);
-	if (ret >= 0)
-		ret = exec_image(current_task(), image, size, path, argv, envp,
-				 &why);
+		ret = exec_file(current_task(), path, argv, envp, &why);
 	if (ret == 0) {
 		strscpy(current_task()->comm,
 			strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
 			sizeof(current_task()->comm));
 		files_exec(current_task()->files);
 	}
-	kvfree(image);
 	kfree(path);
 	free_page(space);
 	return ret;

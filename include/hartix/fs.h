@@ -166,6 +166,15 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
  * -ENOMEM, ...
  */
 int fs_read_file(const char *path, void **data, size_t *size);
+/*
+ * The same file for reading in pieces (execve): a reference to it in
+ * *ino (fs_put_inode() it after) and its size. fs_read_chunk() copies n
+ * bytes at pos, within one page, into buf, or returns false for a hole
+ * (zeroes; buf untouched).
+ */
+int fs_open_exec(const char *path, struct inode **ino, u64 *size);
+bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n);
+void fs_put_inode(struct inode *ino);
 
 /*
  * A user path copied into a PATH_MAX kmalloc'd buffer (kfree it), or

@@ -1,6 +1,7 @@
 /* Kernel input limits and errnos against Linux: path lengths, symlinks, /proc, sparse files, prlimit64, wait4, execve of bad ELFs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,67 @@ static int run_elf(const struct elf *e, size_t size)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/*
+ * Bit flips in the headers of a real program (/bin/true: several
+ * PT_LOADs, a bss): each execve must fail or start the program. A mutant
+ * that runs forever is killed after 2 s; one stuck in the kernel would
+ * never be reaped, and the test would hang.
+ */
+static void test_elf_mutants(void)
+{
+	static unsigned char orig[65536], img[65536];
+	char *argv[] = { "true", NULL };
+	unsigned int seed = 777, i, ran = 0, refused = 0, killed = 0;
+	int fd = open("/bin/true", O_RDONLY), reaped = 1;
+	long size = fd < 0 ? -1 : read(fd, orig, sizeof(orig));
+	unsigned long hdr;
+
+	close(fd);
+	if (size < 64 || size == (long)sizeof(orig)) {
+		check(0, "/bin/true is there to mutate");
+		return;
+	}
+	hdr = *(unsigned long *)(orig + 32) + 56UL * *(unsigned short *)(orig + 56);
+	if (hdr > (unsigned long)size)
+		hdr = (unsigned long)size;
+	for (i = 0; i < 300; i++) {
+		int status = 0, w, t;
+		pid_t pid;
+
+		memcpy(img, orig, (size_t)size);
+		seed = seed * 1103515245 + 12345;
+		img[(seed >> 4) % hdr] ^= (unsigned char)(1 << (seed >> 28) % 8);
+		unlink("it_mut");
+		fd = open("it_mut", O_CREAT | O_WRONLY | O_TRUNC, 0755);
+		if (fd < 0 || write(fd, img, (size_t)size) != size) {
+			reaped = 0;
+			break;
+		}
+		close(fd);
+		pid = fork();
+		if (!pid) {
+			execve("./it_mut", argv, NULL);
+			_exit(56);
+		}
+		for (t = 0; (w = waitpid(pid, &status, WNOHANG)) == 0 && t < 200; t++)
+			usleep(10000);
+		if (!w) {
+			kill(pid, SIGKILL);
+			killed++;
+			w = waitpid(pid, &status, 0);
+		}
+		reaped &= w == pid;
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 56)
+			refused++;
+		else
+			ran++;
+	}
+	unlink("it_mut");
+	printf("input_test: mutants: %u refused, %u ran, %u killed after 2 s\n",
+	       refused, ran, killed);
+	check(reaped, "300 mutants of /bin/true's headers: each execve returns");
+}
+
 static void test_elf(void)
 {
 	struct elf e;
@@ -339,6 +401,12 @@ static void test_elf(void)
 	e.ph[0].flags = 7;
 	e.ph[0].memsz = 16UL << 30;
 	check(run_elf(&e, 8192) == 42, "a PT_LOAD with a 16 GiB p_memsz runs");
+	/* A 2 GiB file, all hole but the first page: the hole is not read. */
+	elf_init(&e);
+	e.ph[0].flags = 7;
+	e.ph[0].filesz = e.ph[0].memsz = 2UL << 30;
+	check(run_elf(&e, 2UL << 30) == 42,
+	      "a 2 GiB segment of a sparse file runs");
 	/* p_filesz beyond the file, past p_memsz, wrapping: refused. */
 	elf_init(&e);
 	e.ph[0].filesz = e.ph[0].memsz = 2UL << 30;
@@ -381,8 +449,10 @@ int main(int argc, char **argv)
 	test_sparse();
 	test_prlimit_wait();
 	/* qemu-riscv64 runs only the ELFs binfmt_misc sends it: not these. */
-	if (hartix)
+	if (hartix) {
 		test_elf();
+		test_elf_mutants();
+	}
 	printf("input_test %s: %d passed, %d failed\n", argc > 1 ? argv[1] : "",
 	       passed, failed);
 	return failed ? 1 : 0;
