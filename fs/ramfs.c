@@ -768,6 +768,11 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 			break;
 		}
 		d = fs_dir_find(dir, name, len);
+		if (d && d->inode->proc && !*path) {
+			/* /proc is mounted here: kept as it is, never replaced. */
+			ret = S_ISDIR(mode) ? 0 : -EBUSY;
+			break;
+		}
 		if (*path) {
 			/* An intermediate directory: made if missing or not one. */
 			if (d && !S_ISDIR(d->inode->mode)) {

@@ -7,7 +7,8 @@ KIND is one of:
   deep      a directory tree DEPTH levels deep (d/d/d/...), then the same
             top directory replaced by a file, which removes the whole tree
   longlink  symlinks whose targets are 4095, 4096 and 8000 bytes, and a
-            regular file after them (the slab must survive the long ones)
+            regular file after them (the slab must survive the long ones);
+            then a file named proc, which must not replace /proc
   bigdir    20,000 files in one directory, then each replaced once more
   deepdot   a 2000-component name of the form d/./d/./... (a long walk)
 
@@ -51,7 +52,8 @@ def deep(depth=2000):
 
 def longlink():
     return [("l4095", LNK, b"t" * 4095), ("l4096", LNK, b"t" * 4096),
-            ("l8000", LNK, b"t" * 8000), ("after", REG, b"after\n")]
+            ("l8000", LNK, b"t" * 8000), ("after", REG, b"after\n"),
+            ("proc", REG, b"not /proc\n")]
 
 
 def bigdir(n=20000):

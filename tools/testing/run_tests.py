@@ -691,7 +691,8 @@ def hostile_initrds(r, image):
         "deep": ran,
         # Targets of PATH_MAX bytes or more are refused, as Linux does.
         "longlink": ran + ["initrd: cannot create /l4096: error -36",
-                           "initrd: cannot create /l8000: error -36"],
+                           "initrd: cannot create /l8000: error -36",
+                           "initrd: cannot create /proc: error -16"],
         # 20,000 names in one directory, each looked up again.
         "bigdir": ran,
         "deepdot": ran,
