@@ -78,7 +78,15 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 	if (!kbuf)
 		return -ENOSPC;
 	inode_lock_write(f->inode);
-	while (done < n) {
+	/* Linux's rw_verify_area(): the end must be a valid (signed) offset. */
+	if (!(f->flags & O_APPEND)) {
+		unsigned long flags = fs_lock_irqsave();
+
+		if ((s64)(f->f_pos + n) < 0)
+			err = -EINVAL;
+		fs_unlock_irqrestore(flags);
+	}
+	while (!err && done < n) {
 		size_t chunk = min(n - done, PAGE_SIZE), left, want;
 		unsigned long flags;
 		long put;
@@ -754,8 +762,6 @@ BUILD_BUG_ON(sizeof(struct kstat) != 128);
 /* Caller holds fs_lock. */
 static void fill_stat(struct inode *ino, struct kstat *st)
 {
-	unsigned long i, blocks = 0;
-
 	memset(st, 0, sizeof(*st));
 	st->st_dev = 1;
 	st->st_ino = ino->ino;
@@ -764,9 +770,7 @@ static void fill_stat(struct inode *ino, struct kstat *st)
 	st->st_rdev = ino->rdev;
 	st->st_size = (s64)ino->size;
 	st->st_blksize = PAGE_SIZE;
-	for (i = 0; i < ino->npages && ino->pages; i++)
-		blocks += ino->pages[i] ? PAGE_SIZE / 512 : 0;
-	st->st_blocks = (s64)blocks;
+	st->st_blocks = (s64)(ino->nr_pages * (PAGE_SIZE / 512));
 	st->st_atime = st->st_mtime = st->st_ctime = ino->mtime;
 }
 
@@ -995,7 +999,8 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 		ret = fs_lookup(base, path, false, &ino, &parent, name);
 		if (!ret)
 			ret = -EEXIST;
-		else if (ret == -ENOENT && parent)
+		else if (ret == -ENOENT && parent && !parent->proc)
+			/* Linux: mkdir in /proc finds no name, ENOENT. */
 			ret = fs_create(parent, name, strlen(name),
 					S_IFDIR | (mode & 07777 & ~UMASK), 0,
 					&ino);

@@ -33,7 +33,7 @@ void inode_put(struct inode *ino); /* frees it at refs 0 and nlink 0 */
  * paths from the root). follow_last: follow a symlink in the last
  * component. If only the last component is missing and create_name is
  * not NULL, returns -ENOENT with *parent set and the name in create_name
- * (NAME_MAX + 1 bytes).
+ * (NAME_MAX + 1 bytes); fs_create() refuses a parent in /proc.
  */
 int fs_lookup(struct inode *base, const char *path, bool follow_last,
 	      struct inode **res, struct inode **parent, char *create_name);
@@ -57,6 +57,8 @@ int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
 
 /* Caller holds fs_lock. The entry name[len] in dir, or NULL. */
 struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len);
+/* The same for any directory, /proc's too: the inode, or NULL. */
+struct inode *fs_dir_lookup(struct inode *dir, const char *name, size_t len);
 
 /*
  * Caller holds fs_lock and found no entry name[len] in dir. These make
@@ -124,8 +126,6 @@ struct file *fget(int fd);
 void inode_lock_write(struct inode *ino);
 void inode_unlock_write(struct inode *ino);
 
-/* Between file.c and namei.c: a user path copied in (kfree it), or NULL and *err. */
-char *get_path(const char *upath, long *err);
 /* Where a relative path starts: the cwd, or dirfd's directory; -ENOENT for "". */
 long base_dir(int dirfd, const char *path, struct inode **base);
 

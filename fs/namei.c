@@ -85,8 +85,10 @@ static int may_create(const struct last *l)
 		return -EEXIST;
 	if (!l->dir->nlink)
 		return -ENOENT; /* a removed directory */
-	if (fs_dir_find(l->dir, l->name, l->len))
+	if (fs_dir_lookup(l->dir, l->name, l->len))
 		return -EEXIST;
+	if (l->dir->proc)
+		return -ENOENT; /* /proc's lookup finds no new name */
 	/* "foo/" asks for a directory that is not there */
 	return l->slash ? -ENOENT : 0;
 }
@@ -94,7 +96,6 @@ static int may_create(const struct last *l)
 /* Caller holds fs_lock. */
 static long do_unlink(const struct last *l, bool rmdir)
 {
-	struct dentry *d;
 	struct inode *ino;
 
 	switch (last_type(l)) {
@@ -107,21 +108,24 @@ static long do_unlink(const struct last *l, bool rmdir)
 	default:
 		return rmdir ? -EBUSY : -EISDIR;
 	}
-	d = fs_dir_find(l->dir, l->name, l->len);
-	if (!d)
+	ino = fs_dir_lookup(l->dir, l->name, l->len);
+	if (!ino)
 		return -ENOENT;
-	ino = d->inode;
 	if (rmdir) {
 		if (!S_ISDIR(ino->mode))
 			return -ENOTDIR;
-		if (ino->children)
-			return -ENOTEMPTY;
 	} else if (S_ISDIR(ino->mode)) {
 		return -EISDIR;
 	} else if (l->slash) {
 		return -ENOTDIR;
 	}
-	ramfs_unlink(l->dir, d);
+	if (l->dir->proc)
+		return -EPERM; /* /proc has no unlink or rmdir */
+	if (ino->proc)
+		return -EBUSY; /* /proc's mount point */
+	if (rmdir && ino->children)
+		return -ENOTEMPTY;
+	ramfs_unlink(l->dir, fs_dir_find(l->dir, l->name, l->len));
 	return 0;
 }
 
@@ -152,25 +156,25 @@ static long do_rename(const struct last *o, const struct last *n,
 		      unsigned int flags)
 {
 	bool exchange = flags & RENAME_EXCHANGE;
-	struct dentry *od, *nd;
 	struct inode *src, *dst;
 
+	/* /proc is another mount: Linux checks that first. */
+	if (o->dir->proc != n->dir->proc)
+		return -EXDEV;
 	if (last_type(o) != LAST_NORM)
 		return -EBUSY;
 	if (last_type(n) != LAST_NORM)
 		return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
-	od = fs_dir_find(o->dir, o->name, o->len);
-	if (!od)
+	src = fs_dir_lookup(o->dir, o->name, o->len);
+	if (!src)
 		return -ENOENT;
 	if (!n->dir->nlink)
 		return -ENOENT;
-	nd = fs_dir_find(n->dir, n->name, n->len);
-	if (exchange && !nd)
+	dst = fs_dir_lookup(n->dir, n->name, n->len);
+	if ((exchange || n->dir->proc) && !dst)
 		return -ENOENT;
-	if ((flags & RENAME_NOREPLACE) && nd)
+	if ((flags & RENAME_NOREPLACE) && dst)
 		return -EEXIST;
-	src = od->inode;
-	dst = nd ? nd->inode : NULL;
 	if (exchange && !S_ISDIR(dst->mode) && n->slash)
 		return -ENOTDIR;
 	if (!S_ISDIR(src->mode) && (o->slash || (!exchange && n->slash)))
@@ -189,10 +193,17 @@ static long do_rename(const struct last *o, const struct last *n,
 			return -ENOTDIR;
 		if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
 			return -EISDIR;
-		if (dst->children)
-			return -ENOTEMPTY;
 	}
-	return ramfs_rename(o->dir, od, n->dir, n->name, n->len, nd, exchange);
+	if (o->dir->proc)
+		return -EPERM; /* /proc has no rename */
+	if (src->proc || (dst && dst->proc))
+		return -EBUSY; /* /proc's mount point */
+	if (dst && !exchange && dst->children)
+		return -ENOTEMPTY;
+	return ramfs_rename(o->dir, fs_dir_find(o->dir, o->name, o->len),
+			    n->dir, n->name, n->len,
+			    dst ? fs_dir_find(n->dir, n->name, n->len) : NULL,
+			    exchange);
 }
 
 SYSCALL_DEFINE5(renameat2, int, olddirfd, const char *, uold, int, newdirfd,
@@ -265,6 +276,8 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 			ret = lookup_last(nbase, npath, &n);
 		if (!ret)
 			ret = may_create(&n);
+		if (!ret && ino->proc != n.dir->proc)
+			ret = -EXDEV;
 		if (!ret && S_ISDIR(ino->mode))
 			ret = -EPERM;
 		if (!ret && !ino->nlink)
@@ -327,8 +340,9 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 	if (!ret && !S_ISLNK(ino->mode))
 		ret = -EINVAL;
 	if (!ret) {
-		/* path is PATH_MAX bytes: room for any target */
-		ret = (long)min((size_t)bufsiz, (size_t)ino->size);
+		/* Targets are shorter than PATH_MAX, the size of path. */
+		ret = (long)min(min((size_t)bufsiz, (size_t)ino->size),
+				(size_t)PATH_MAX);
 		memcpy(path, ino->target, (size_t)ret);
 	}
 	fs_unlock_irqrestore(irq);

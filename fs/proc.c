@@ -555,6 +555,7 @@ static struct inode *proc_inode(u32 mode, unsigned long ino,
 		return NULL;
 	i->mode = mode;
 	i->ino = ino;
+	i->proc = true;
 	i->nlink = S_ISDIR(mode) ? 2 : 1;
 	if (S_ISDIR(mode)) {
 		i->parent = parent;
@@ -775,5 +776,6 @@ void proc_init(void)
 	self_inode->refs = 1;
 	self_inode->target = self_target; /* not kmalloc'd: never freed */
 	proc_root->iop = &proc_root_iops;
+	proc_root->proc = true;
 	fs_unlock_irqrestore(irq);
 }

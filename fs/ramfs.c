@@ -1,9 +1,14 @@
 /*
  * The RAM file system: inodes for regular files, directories, symlinks and
  * character devices, kept in memory only. Regular file data lives in
- * whole pages, one pointer per page (holes are NULL and read as zeroes),
- * so a file grows as long as there are free pages: a write that finds
- * none returns -ENOSPC.
+ * whole pages in a radix tree per file: a hole costs nothing and reads as
+ * zeroes, so a file may be sparse up to FS_MAX_SIZE, and it grows as long
+ * as there are free pages in the budget: a write that finds none returns
+ * -ENOSPC. Directories keep their entries in a list (getdents order) and
+ * in a hash table (lookups), so neither grows quadratically.
+ *
+ * Nothing here recurses on what the input decides (tree depth, symlink
+ * chains): the stack is small and has nothing below it to protect.
  *
  * Locking: everything here runs under fs_lock (see internal.h), taken
  * with interrupts masked. Allocations under it use kmalloc/alloc_page,
@@ -22,7 +27,16 @@
 
 #include "internal.h"
 
+/* Linux's MAX_LFS_FILESIZE, tmpfs's s_maxbytes. */
 #define FS_MAX_SIZE ((u64)0x7fffffffffffffffULL)
+
+/* A radix tree node is a page of pointers: RADIX_SHIFT index bits a level. */
+#define RADIX_SHIFT (PAGE_SHIFT - 3)
+#define RADIX_SLOTS (1UL << RADIX_SHIFT)
+
+/* Directory hash tables stop doubling here (256 KiB of chain heads). */
+#define DIR_HASH_MAX (1UL << 15)
+#define DIR_HASH_MIN 8UL
 
 DEFINE_SPINLOCK(fs_lock);
 struct inode *fs_root;
@@ -48,22 +62,85 @@ static void *data_page_alloc(void)
 	return p;
 }
 
-/* Frees the data pages from index first on. */
-static void free_data(struct inode *ino, unsigned long first)
+/*
+ * The slot of data page idx in ino's tree, or NULL. With grow, the tree
+ * is made tall enough and the nodes on the way are allocated (NULL
+ * without memory; nodes already made stay for the next try).
+ */
+static void **page_slot(struct inode *ino, unsigned long idx, bool grow)
 {
-	unsigned long i;
+	unsigned int h;
+	void **node;
 
-	for (i = first; i < ino->npages; i++) {
-		if (ino->pages[i]) {
-			free_page(ino->pages[i]);
-			ino->pages[i] = NULL;
+	while (!ino->pages_height ||
+	       (ino->pages_height * RADIX_SHIFT < 64 &&
+		idx >> (ino->pages_height * RADIX_SHIFT))) {
+		void **top;
+
+		if (!grow)
+			return NULL;
+		top = alloc_page(__GFP_ZERO | __GFP_NOWARN);
+		if (!top)
+			return NULL;
+		top[0] = ino->pages;
+		ino->pages = top;
+		ino->pages_height++;
+	}
+	node = ino->pages;
+	for (h = ino->pages_height; h > 1; h--) {
+		void **slot = &node[(idx >> ((h - 1) * RADIX_SHIFT)) &
+				    (RADIX_SLOTS - 1)];
+
+		if (!*slot) {
+			if (!grow)
+				return NULL;
+			*slot = alloc_page(__GFP_ZERO | __GFP_NOWARN);
+			if (!*slot)
+				return NULL;
+		}
+		node = *slot;
+	}
+	return &node[idx & (RADIX_SLOTS - 1)];
+}
+
+/*
+ * Frees the data pages from index first on under node, a level-h node
+ * whose first index is base, and the child nodes left with nothing. The
+ * recursion is as deep as the tree: at most 64 / RADIX_SHIFT levels.
+ */
+static void free_subtree(struct inode *ino, void **node, unsigned int h,
+			 unsigned long base, unsigned long first)
+{
+	unsigned long i, step = 1UL << ((h - 1) * RADIX_SHIFT);
+
+	for (i = 0; i < RADIX_SLOTS; i++) {
+		unsigned long lo = base + i * step;
+
+		if (!node[i] || lo + step - 1 < first)
+			continue;
+		if (h > 1) {
+			free_subtree(ino, node[i], h - 1, lo, first);
+			if (lo < first)
+				continue; /* it still holds pages below first */
+		} else {
+			ino->nr_pages--;
 			data_pages--;
 		}
+		free_page(node[i]);
+		node[i] = NULL;
 	}
+}
+
+/* Frees the data pages from index first on (and the whole tree for 0). */
+static void free_data(struct inode *ino, unsigned long first)
+{
+	if (!ino->pages_height)
+		return;
+	free_subtree(ino, ino->pages, ino->pages_height, 0, first);
 	if (!first) {
-		kfree(ino->pages);
+		free_page(ino->pages);
 		ino->pages = NULL;
-		ino->npages = 0;
+		ino->pages_height = 0;
 	}
 }
 
@@ -74,6 +151,7 @@ static void inode_free(struct inode *ino)
 		struct inode *parent = S_ISDIR(ino->mode) ? ino->parent : NULL;
 
 		free_data(ino, 0);
+		kfree(ino->hash);
 		kfree(ino->target);
 		kfree(ino);
 		ino = parent && --parent->refs == 0 && parent->nlink == 0 ?
@@ -111,14 +189,70 @@ struct inode *inode_new_anon(u32 mode)
 	return ino;
 }
 
+/* FNV-1a: names are short; any spread will do, the chains are short. */
+static unsigned long name_hash(const char *name, size_t len)
+{
+	unsigned long h = 0xcbf29ce484222325UL;
+
+	while (len--)
+		h = (h ^ (u8)*name++) * 0x100000001b3UL;
+	return h ^ (h >> 29);
+}
+
+static struct dentry **hash_chain(struct inode *dir, const char *name,
+				  size_t len)
+{
+	return &dir->hash[name_hash(name, len) & (dir->hash_size - 1)];
+}
+
 struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len)
 {
 	struct dentry *d;
 
-	for (d = dir->children; d; d = d->next)
+	if (!dir->hash)
+		return NULL;
+	for (d = *hash_chain(dir, name, len); d; d = d->hnext)
 		if (d->len == len && !memcmp(d->name, name, len))
 			return d;
 	return NULL;
+}
+
+struct inode *fs_dir_lookup(struct inode *dir, const char *name, size_t len)
+{
+	struct dentry *d;
+
+	if (dir->iop)
+		return dir->iop->lookup(dir, name, len);
+	d = fs_dir_find(dir, name, len);
+	return d ? d->inode : NULL;
+}
+
+/*
+ * Room in dir's hash table for one more entry: the table doubles when
+ * the entries outnumber the chains. Only the first table is a must: a
+ * failed doubling leaves longer chains, not a failure.
+ */
+static int hash_reserve(struct inode *dir)
+{
+	unsigned long size = dir->hash_size;
+	struct dentry **t, *d;
+
+	if (size && (dir->nr_children < size || size >= DIR_HASH_MAX))
+		return 0;
+	size = size ? size * 2 : DIR_HASH_MIN;
+	t = kzalloc(size * sizeof(*t), __GFP_NOWARN);
+	if (!t)
+		return dir->hash ? 0 : -ENOSPC;
+	kfree(dir->hash);
+	dir->hash = t;
+	dir->hash_size = size;
+	for (d = dir->children; d; d = d->next) {
+		struct dentry **chain = hash_chain(dir, d->name, d->len);
+
+		d->hnext = *chain;
+		*chain = d;
+	}
+	return 0;
 }
 
 static struct dentry *dentry_alloc(const char *name, size_t len)
@@ -133,17 +267,26 @@ static struct dentry *dentry_alloc(const char *name, size_t len)
 	return d;
 }
 
-/* Appends d naming ino to dir (the list stays in off order). */
+/*
+ * Appends d naming ino to dir (the list stays in off order); the caller
+ * made room with hash_reserve().
+ */
 static void dir_add(struct inode *dir, struct dentry *d, struct inode *ino)
 {
+	struct dentry **chain = hash_chain(dir, d->name, d->len);
+
 	d->inode = ino;
 	d->off = dir->next_off++;
 	d->next = NULL;
+	d->prev = dir->children_tail;
 	if (dir->children_tail)
 		dir->children_tail->next = d;
 	else
 		dir->children = d;
 	dir->children_tail = d;
+	d->hnext = *chain;
+	*chain = d;
+	dir->nr_children++;
 	if (S_ISDIR(ino->mode))
 		ino->dentry = d;
 }
@@ -151,13 +294,22 @@ static void dir_add(struct inode *dir, struct dentry *d, struct inode *ino)
 /* Takes d out of dir's list and frees it; its inode is the caller's business. */
 static void dir_detach(struct inode *dir, struct dentry *d)
 {
-	struct dentry **pp, *prev = NULL;
+	struct dentry **pp;
 
-	for (pp = &dir->children; *pp != d; pp = &(*pp)->next)
-		prev = *pp;
-	*pp = d->next;
-	if (dir->children_tail == d)
-		dir->children_tail = prev;
+	for (pp = hash_chain(dir, d->name, d->len); *pp != d; pp = &(*pp)->hnext)
+		;
+	*pp = d->hnext;
+	if (d->prev)
+		d->prev->next = d->next;
+	else
+		dir->children = d->next;
+	if (d->next)
+		d->next->prev = d->prev;
+	else
+		dir->children_tail = d->prev;
+	if (dir->readdir_hint == d)
+		dir->readdir_hint = d->prev;
+	dir->nr_children--;
 	kfree(d);
 }
 
@@ -181,8 +333,12 @@ int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
 	struct dentry *d;
 	struct inode *ino;
 
+	if (dir->proc)
+		return -EACCES; /* open(O_CREAT) in /proc, as Linux */
 	if (!dir->nlink)
 		return -ENOENT; /* a removed directory takes no new names */
+	if (hash_reserve(dir))
+		return -ENOSPC;
 	d = dentry_alloc(name, len);
 	ino = d ? inode_new(mode, rdev) : NULL;
 	if (!ino) {
@@ -206,6 +362,8 @@ int ramfs_link(struct inode *dir, const char *name, size_t len,
 
 	if (!dir->nlink)
 		return -ENOENT;
+	if (hash_reserve(dir))
+		return -ENOSPC;
 	d = dentry_alloc(name, len);
 	if (!d)
 		return -ENOSPC;
@@ -252,7 +410,7 @@ int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
 		}
 		return 0;
 	}
-	d = dentry_alloc(name, len);
+	d = hash_reserve(ndir) ? NULL : dentry_alloc(name, len);
 	if (!d)
 		return -ENOSPC;
 	/* The moved inode keeps its link: nothing below may free it. */
@@ -265,40 +423,78 @@ int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
 	return 0;
 }
 
-/* Removes d and, for a directory, everything under it (boot-time replacement). */
-static void remove_tree(struct inode *dir, struct dentry *d)
+/*
+ * Removes d and, for a directory, everything under it (boot-time
+ * replacement): depth first, climbing back up through each directory's
+ * dentry and parent instead of recursing, so any depth takes no stack.
+ */
+static void remove_tree(struct inode *top, struct dentry *d)
 {
-	struct inode *ino = d->inode;
+	struct inode *dir = top;
 
-	if (S_ISDIR(ino->mode))
-		while (ino->children)
-			remove_tree(ino, ino->children);
-	ramfs_unlink(dir, d);
+	for (;;) {
+		struct inode *up;
+		struct dentry *e;
+
+		while (S_ISDIR(d->inode->mode) && d->inode->children) {
+			dir = d->inode;
+			d = dir->children;
+		}
+		if (dir == top) {
+			ramfs_unlink(top, d);
+			return;
+		}
+		/* dir is below top: still linked, so its dentry and parent stay. */
+		up = dir->parent;
+		e = dir->dentry;
+		ramfs_unlink(dir, d);
+		if (dir->children) {
+			d = dir->children;
+		} else {
+			d = e;
+			dir = up;
+		}
+	}
 }
 
+/* Where a walk resumes after a symlink met before the last component. */
+struct walk_rest {
+	const char *path; /* the components after the symlink */
+	bool follow; /* follow a symlink in its last component */
+	bool want_dir; /* its result must be a directory (a trailing slash) */
+};
+
 /*
- * One walk from dir; *links counts symlinks followed in the whole lookup.
- * parent/create_name: see fs_lookup() (only for the last component).
+ * The walk behind fs_lookup(). A symlink's target is walked in place of
+ * its component; when components follow the symlink, they are saved on
+ * rest[] (at most MAXSYMLINKS: each symlink followed counts) and resumed
+ * from where the target led, so the stack use is fixed. Only a name
+ * missing at the very end (nothing saved) sets parent and create_name.
  */
-static int walk(struct inode *dir, const char *path, bool follow_last,
-		int *links, struct inode **res, struct inode **parent,
-		char *create_name)
+static int walk(struct inode *dir, const char *path, bool follow,
+		struct inode **res, struct inode **parent, char *create_name)
 {
-	if (*path == '/')
-		dir = fs_root;
-	while (*path == '/')
-		path++;
-	if (!*path) {
-		*res = dir;
-		return 0;
-	}
+	struct walk_rest rest[MAXSYMLINKS];
+	unsigned int depth = 0, links = 0;
+	bool want_dir = false;
+
 	for (;;) {
-		const char *name = path;
+		const char *name;
 		struct inode *next;
-		struct dentry *d;
 		size_t len;
 		bool last, slash;
 
+		if (*path == '/')
+			dir = fs_root;
+		while (*path == '/')
+			path++;
+		if (!*path) {
+			/* "/", or a target of slashes: it names dir itself. */
+			next = dir;
+			slash = false;
+			goto resolved;
+		}
+		name = path;
 		while (*path && *path != '/')
 			path++;
 		len = (size_t)(path - name);
@@ -314,43 +510,50 @@ static int walk(struct inode *dir, const char *path, bool follow_last,
 			next = dir;
 		} else if (len == 2 && name[0] == '.' && name[1] == '.') {
 			next = dir->parent;
-		} else if (dir->iop) {
-			next = dir->iop->lookup(dir, name, len);
-			if (!next)
-				/* Nothing can be made in /proc. */
-				return last && parent ? -EACCES : -ENOENT;
 		} else {
-			d = fs_dir_find(dir, name, len);
-			if (!d) {
-				if (last && parent) {
+			next = fs_dir_lookup(dir, name, len);
+			if (!next) {
+				if (last && !depth && parent) {
 					*parent = dir;
 					memcpy(create_name, name, len);
 					create_name[len] = '\0';
 				}
 				return -ENOENT;
 			}
-			next = d->inode;
 		}
-		if (S_ISLNK(next->mode) && (!last || follow_last || slash)) {
-			struct inode *target;
-			int ret;
-
-			if (++*links > MAXSYMLINKS)
+		if (S_ISLNK(next->mode) && (!last || follow || slash)) {
+			if (++links > MAXSYMLINKS)
 				return -ELOOP;
 			if (!next->target[0])
 				return -ENOENT;
-			ret = walk(dir, next->target, true, links, &target,
-				   last ? parent : NULL, create_name);
-			if (ret)
-				return ret;
-			next = target;
+			if (!last) {
+				rest[depth++] = (struct walk_rest){ path, follow,
+								    want_dir };
+				want_dir = false;
+			} else {
+				want_dir |= slash;
+			}
+			/* A relative target starts in the symlink's directory. */
+			path = next->target;
+			follow = true;
+			continue;
 		}
-		if (last) {
-			if (slash && !S_ISDIR(next->mode))
-				return -ENOTDIR;
+		if (!last) {
+			dir = next;
+			continue;
+		}
+resolved:
+		if ((slash || want_dir) && !S_ISDIR(next->mode))
+			return -ENOTDIR;
+		if (!depth) {
 			*res = next;
 			return 0;
 		}
+		/* The symlink is resolved: on with what followed it. */
+		depth--;
+		path = rest[depth].path;
+		follow = rest[depth].follow;
+		want_dir = rest[depth].want_dir;
 		dir = next;
 	}
 }
@@ -358,14 +561,12 @@ static int walk(struct inode *dir, const char *path, bool follow_last,
 int fs_lookup(struct inode *base, const char *path, bool follow_last,
 	      struct inode **res, struct inode **parent, char *create_name)
 {
-	int links = 0;
-
 	if (!*path)
 		return -ENOENT;
 	if (strnlen(path, PATH_MAX) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	return walk(base ? base : fs_root, path, follow_last, &links, res,
-		    parent, create_name);
+	return walk(base ? base : fs_root, path, follow_last, res, parent,
+		    create_name);
 }
 
 int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
@@ -412,8 +613,10 @@ long ramfs_read(struct inode *ino, u64 pos, char *buf, size_t n)
 		size_t off = (size_t)(pos % PAGE_SIZE);
 		size_t chunk = min(n - done, PAGE_SIZE - off);
 
-		if (idx < ino->npages && ino->pages[idx])
-			memcpy(buf + done, (char *)ino->pages[idx] + off, chunk);
+		void **slot = page_slot(ino, idx, false);
+
+		if (slot && *slot)
+			memcpy(buf + done, (char *)*slot + off, chunk);
 		else
 			memset(buf + done, 0, chunk);
 		done += chunk;
@@ -422,44 +625,29 @@ long ramfs_read(struct inode *ino, u64 pos, char *buf, size_t n)
 	return (long)done;
 }
 
-/* Room in pages[] for page idx. */
-static int grow_pages(struct inode *ino, unsigned long idx)
-{
-	unsigned long want = ino->npages ? ino->npages : 4;
-	void **p;
-
-	if (idx < ino->npages)
-		return 0;
-	while (want <= idx)
-		want *= 2;
-	p = krealloc(ino->pages, want * sizeof(void *), __GFP_NOWARN);
-	if (!p)
-		return -ENOSPC;
-	memset(p + ino->npages, 0, (want - ino->npages) * sizeof(void *));
-	ino->pages = p;
-	ino->npages = want;
-	return 0;
-}
-
 long ramfs_write(struct inode *ino, u64 pos, const char *buf, size_t n)
 {
 	size_t done = 0;
 
-	if (pos + n < pos || pos + n > FS_MAX_SIZE)
-		return -EFBIG;
+	/* As Linux's generic_write_check_limits(): short up to the limit. */
+	if (pos >= FS_MAX_SIZE)
+		return n ? -EFBIG : 0;
+	n = (size_t)min((u64)n, FS_MAX_SIZE - pos);
 	while (done < n) {
 		unsigned long idx = (unsigned long)(pos / PAGE_SIZE);
 		size_t off = (size_t)(pos % PAGE_SIZE);
 		size_t chunk = min(n - done, PAGE_SIZE - off);
+		void **slot = page_slot(ino, idx, true);
 
-		if (grow_pages(ino, idx))
+		if (!slot)
 			break;
-		if (!ino->pages[idx]) {
-			ino->pages[idx] = data_page_alloc();
-			if (!ino->pages[idx])
+		if (!*slot) {
+			*slot = data_page_alloc();
+			if (!*slot)
 				break;
+			ino->nr_pages++;
 		}
-		memcpy((char *)ino->pages[idx] + off, buf + done, chunk);
+		memcpy((char *)*slot + off, buf + done, chunk);
 		done += chunk;
 		pos += chunk;
 		if (pos > ino->size)
@@ -477,10 +665,13 @@ int ramfs_truncate(struct inode *ino, u64 size)
 	if (size < ino->size) {
 		free_data(ino, keep);
 		/* Bytes past the end in the last page must read as zeroes later. */
-		if (size % PAGE_SIZE && keep - 1 < ino->npages &&
-		    ino->pages[keep - 1])
-			memset((char *)ino->pages[keep - 1] + size % PAGE_SIZE, 0,
-			       PAGE_SIZE - size % PAGE_SIZE);
+		if (size % PAGE_SIZE) {
+			void **slot = page_slot(ino, keep - 1, false);
+
+			if (slot && *slot)
+				memset((char *)*slot + size % PAGE_SIZE, 0,
+				       PAGE_SIZE - size % PAGE_SIZE);
+		}
 	}
 	ino->size = size;
 	return 0;
@@ -497,10 +688,15 @@ bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 		*ino = *pos ? dir->parent : dir;
 		return true;
 	}
-	for (d = dir->children; d && d->off < *pos; d = d->next)
+	/* Sequential reads resume at the last entry returned, not the start. */
+	d = dir->readdir_hint;
+	if (!d || d->off > *pos)
+		d = dir->children;
+	for (; d && d->off < *pos; d = d->next)
 		;
 	if (!d)
 		return false;
+	dir->readdir_hint = d;
 	*pos = d->off;
 	*name = d->name;
 	*len = d->len;
@@ -508,7 +704,7 @@ bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 	return true;
 }
 
-/* Sets a symlink's target; under fs_lock. */
+/* Sets a symlink's target (shorter than PATH_MAX); under fs_lock. */
 static int set_target(struct inode *ino, const void *data, size_t size)
 {
 	char *t = kmalloc(size + 1, __GFP_NOWARN);
@@ -547,10 +743,14 @@ int ramfs_symlink(struct inode *dir, const char *name, size_t len,
 int fs_install(const char *path, u32 mode, const void *data, size_t size,
 	       u32 rdev, u32 mtime)
 {
-	unsigned long flags = fs_lock_irqsave();
+	unsigned long flags;
 	struct inode *dir = fs_root, *ino = NULL;
 	int ret = 0;
 
+	/* Linux's symlink() limit: a target must fit a path. */
+	if (S_ISLNK(mode) && size >= PATH_MAX)
+		return -ENAMETOOLONG;
+	flags = fs_lock_irqsave();
 	while (*path == '/')
 		path++;
 	while (*path) {
@@ -568,6 +768,11 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 			break;
 		}
 		d = fs_dir_find(dir, name, len);
+		if (d && d->inode->proc && !*path) {
+			/* /proc is mounted here: kept as it is, never replaced. */
+			ret = S_ISDIR(mode) ? 0 : -EBUSY;
+			break;
+		}
 		if (*path) {
 			/* An intermediate directory: made if missing or not one. */
 			if (d && !S_ISDIR(d->inode->mode)) {
@@ -606,32 +811,61 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 	return ret;
 }
 
-int fs_read_file(const char *path, void **data, size_t *size)
+int fs_open_exec(const char *path, struct inode **res, u64 *size)
 {
 	unsigned long flags = fs_lock_irqsave();
-	struct inode *ino;
-	size_t want;
 	struct files *files = current_task()->files;
+	struct inode *ino;
 	int ret = fs_lookup(files ? files->cwd : fs_root, path, true, &ino,
 			    NULL, NULL);
-	void *buf;
 
 	if (!ret && !S_ISREG(ino->mode))
 		ret = -EACCES;
 	if (!ret && !(ino->mode & 0111))
 		ret = -EACCES;
-	if (ret) {
-		fs_unlock_irqrestore(flags);
-		return ret;
+	if (!ret) {
+		inode_get(ino);
+		*res = ino;
+		*size = ino->size;
 	}
-	inode_get(ino);
-	want = (size_t)ino->size;
 	fs_unlock_irqrestore(flags);
+	return ret;
+}
 
-	buf = kvmalloc(want ? want : 1);
+bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
+{
+	unsigned long flags = fs_lock_irqsave();
+	void **slot = page_slot(ino, (unsigned long)(pos / PAGE_SIZE), false);
+	bool data = slot && *slot;
+
+	if (data)
+		memcpy(buf, (char *)*slot + pos % PAGE_SIZE, n);
+	fs_unlock_irqrestore(flags);
+	return data;
+}
+
+void fs_put_inode(struct inode *ino)
+{
+	unsigned long flags = fs_lock_irqsave();
+
+	inode_put(ino);
+	fs_unlock_irqrestore(flags);
+}
+
+int fs_read_file(const char *path, void **data, size_t *size)
+{
+	struct inode *ino;
+	unsigned long flags;
+	void *buf;
+	u64 want;
+	int ret = fs_open_exec(path, &ino, &want);
+
+	if (ret)
+		return ret;
+	buf = kvmalloc(want ? (size_t)want : 1);
 	flags = fs_lock_irqsave();
 	if (buf) {
-		long n = ramfs_read(ino, 0, buf, want);
+		long n = ramfs_read(ino, 0, buf, (size_t)want);
 
 		*size = n < 0 ? 0 : (size_t)n;
 	}

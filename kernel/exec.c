@@ -3,9 +3,12 @@
 #include <hartix/elf.h>
 #include <hartix/errno.h>
 #include <hartix/exec.h>
+#include <hartix/fs.h>
 #include <hartix/kernel.h>
+#include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/signal.h>
+#include <hartix/slab.h>
 #include <hartix/smp.h>
 #include <hartix/string.h>
 #include <hartix/time.h>
@@ -22,8 +25,38 @@
 		   (IS_ENABLED(CONFIG_FPU) ? (1UL << ('f' - 'a')) | \
 		    (1UL << ('d' - 'a')) : 0))
 
-/* Copies the segments into mm, which is active on this hart. */
-static int load_segments(struct mm *mm, const u8 *image,
+/*
+ * The first bytes of a file read for execve: the ELF and program headers
+ * must lie in them (Linux reads at most 4 KiB of program headers).
+ */
+#define EXEC_HDR_SIZE 8192
+
+/* Where the executable comes from: a whole image in memory, or a file. */
+struct exec_src {
+	const u8 *image; /* the first avail bytes (all of them for a buffer) */
+	size_t size, avail;
+	struct inode *ino; /* NULL: everything is in image */
+	void *bounce; /* a page for reading ino */
+};
+
+/*
+ * n bytes of the file at off (not crossing a page of the file), or NULL
+ * for a hole, which reads as zeroes.
+ */
+static const void *src_bytes(const struct exec_src *s, u64 off, size_t n)
+{
+	if (!s->ino)
+		return s->image + off;
+	return fs_read_chunk(s->ino, off, s->bounce, n) ? s->bounce : NULL;
+}
+
+/*
+ * Maps the segments into mm, which is active on this hart: each one is
+ * one demand-zero region, and only its file bytes are copied in (a hole
+ * in the file is left to fault in as zeroes). No page is touched for the
+ * rest of p_memsz.
+ */
+static int load_segments(struct mm *mm, const struct exec_src *src,
 			 const struct elf_info *info, u64 bias)
 {
 	unsigned int i;
@@ -32,6 +65,7 @@ static int load_segments(struct mm *mm, const u8 *image,
 		const struct elf_segment *seg = &info->load[i];
 		u64 start = ALIGN_DOWN(seg->vaddr + bias, PAGE_SIZE);
 		u64 end = ALIGN_UP(seg->vaddr + bias + seg->memsz, PAGE_SIZE);
+		u64 done, chunk;
 		long ret;
 
 		/* Writable while loading; mm_protect sets the real prot. */
@@ -39,9 +73,16 @@ static int load_segments(struct mm *mm, const u8 *image,
 			     0);
 		if (ret < 0)
 			return (int)ret;
-		if (copy_to_user((void *)(seg->vaddr + bias),
-				 image + seg->offset, seg->filesz))
-			return -EFAULT;
+		for (done = 0; done < seg->filesz; done += chunk) {
+			u64 off = seg->offset + done;
+			const void *bytes;
+
+			chunk = min(seg->filesz - done, PAGE_SIZE - off % PAGE_SIZE);
+			bytes = src_bytes(src, off, (size_t)chunk);
+			if (bytes && copy_to_user((void *)(seg->vaddr + bias + done),
+						  bytes, (size_t)chunk))
+				return -EFAULT;
+		}
 		ret = mm_protect(mm, start, end - start, seg->prot);
 		if (ret)
 			return (int)ret;
@@ -130,19 +171,20 @@ static int build_stack(const struct elf_info *info, u64 bias, const char *path,
 	return err;
 }
 
-int exec_image(struct task *t, const void *image, size_t size,
-	       const char *path, const char *const *argv,
-	       const char *const *envp, const char **why)
+static int exec_load(struct task *t, const struct exec_src *src,
+		     const char *path, const char *const *argv,
+		     const char *const *envp, const char **why)
 {
 	struct elf_info info = { .min_vaddr = USER_MIN_ADDR,
-				 .max_vaddr = STACK_TOP - STACK_LIMIT_DEFAULT };
+				 .max_vaddr = STACK_TOP - STACK_LIMIT_DEFAULT,
+				 .avail = src->avail };
 	struct mm *mm, *prev = this_cpu_read(mm), *prev_mm;
 	struct pt_regs *regs = task_user_regs(t);
 	unsigned long sp = 0;
 	long ret, tramp = 0;
 	int err;
 
-	err = elf_check(image, size, &info, why);
+	err = elf_check(src->image, src->size, &info, why);
 	if (err)
 		return err;
 	mm = mm_create();
@@ -150,7 +192,7 @@ int exec_image(struct task *t, const void *image, size_t size,
 		return -ENOMEM;
 	/* Loaded from here: the new address space is active on this hart meanwhile. */
 	mm_activate(mm);
-	err = load_segments(mm, image, &info, info.load_bias);
+	err = load_segments(mm, src, &info, info.load_bias);
 	if (!err) {
 		tramp = sigtramp_map(mm);
 		err = tramp < 0 ? (int)tramp : 0;
@@ -183,4 +225,41 @@ int exec_image(struct task *t, const void *image, size_t size,
 	fpu_exec(t);
 	signal_exec(t, (unsigned long)tramp);
 	return 0;
+}
+
+int exec_image(struct task *t, const void *image, size_t size,
+	       const char *path, const char *const *argv,
+	       const char *const *envp, const char **why)
+{
+	struct exec_src src = { .image = image, .size = size, .avail = size };
+
+	return exec_load(t, &src, path, argv, envp, why);
+}
+
+int exec_file(struct task *t, const char *path, const char *const *argv,
+	      const char *const *envp, const char **why)
+{
+	struct exec_src src = { .bounce = alloc_page(__GFP_NOWARN) };
+	u8 *hdr = kmalloc(EXEC_HDR_SIZE, __GFP_NOWARN);
+	u64 size, off;
+	int err = hdr && src.bounce ? fs_open_exec(path, &src.ino, &size) :
+				      -ENOMEM;
+
+	if (!err) {
+		src.size = (size_t)size;
+		src.avail = (size_t)min(size, (u64)EXEC_HDR_SIZE);
+		/* Holes in the headers read as zeroes too. */
+		for (off = 0; off < src.avail; off += PAGE_SIZE) {
+			size_t n = min(src.avail - (size_t)off, PAGE_SIZE);
+
+			if (!fs_read_chunk(src.ino, off, hdr + off, n))
+				memset(hdr + off, 0, n);
+		}
+		src.image = hdr;
+		err = exec_load(t, &src, path, argv, envp, why);
+		fs_put_inode(src.ino);
+	}
+	kfree(hdr);
+	free_page(src.bounce);
+	return err;
 }

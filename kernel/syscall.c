@@ -4,12 +4,12 @@
 #include <hartix/exec.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
-#include <hartix/vmalloc.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/printk.h>
 #include <hartix/random.h>
 #include <hartix/sched.h>
+#include <hartix/slab.h>
 #include <hartix/smp.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
@@ -55,8 +55,7 @@ SYSCALL_DEFINE4(wait4, unsigned long, pid, unsigned long, ustatus,
 
 	if (options & ~WNOHANG)
 		return -EINVAL;
-	if (ustatus && !access_ok((void *)ustatus, sizeof(int)))
-		return -EFAULT;
+	/* Like Linux: the child is reaped even if the status cannot be stored. */
 	ret = process_wait((int)pid, &status, options & WNOHANG);
 	if (ret > 0 && ustatus &&
 	    copy_to_user((void *)ustatus, &status, sizeof(status)))
@@ -103,33 +102,27 @@ SYSCALL_DEFINE3(execve, unsigned long, upath, unsigned long, uargv,
 		unsigned long, uenvp)
 {
 	const char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
-	char *space = alloc_page(0), path[256];
-	void *image = NULL;
+	char *space = alloc_page(0), *path;
 	const char *why = "";
-	size_t size, used = 0;
+	size_t used = 0;
 	long ret;
 
 	if (!space)
 		return -ENOMEM;
-	ret = strncpy_from_user(path, (const char *)upath, sizeof(path));
-	if (ret >= 0 && (size_t)ret == sizeof(path))
-		ret = -ENAMETOOLONG;
-	if (ret >= 0)
+	path = get_path((const char *)upath, &ret);
+	if (path)
 		ret = copy_strings((const char *const *)uargv, argv, space, &used);
 	if (ret >= 0)
 		ret = copy_strings((const char *const *)uenvp, envp, space, &used);
 	if (ret >= 0)
-		ret = fs_read_file(path, &image, &size);
-	if (ret >= 0)
-		ret = exec_image(current_task(), image, size, path, argv, envp,
-				 &why);
+		ret = exec_file(current_task(), path, argv, envp, &why);
 	if (ret == 0) {
 		strscpy(current_task()->comm,
 			strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
 			sizeof(current_task()->comm));
 		files_exec(current_task()->files);
 	}
-	kvfree(image);
+	kfree(path);
 	free_page(space);
 	return ret;
 }
@@ -287,12 +280,19 @@ SYSCALL_DEFINE4(prlimit64, unsigned long, pid, unsigned long, resource,
 {
 	struct rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY };
 
+	struct rlimit64 new;
+
+	/* Linux's order: the new limit is read first, then everything checked. */
+	if (unew && copy_from_user(&new, (const void *)unew, sizeof(new)))
+		return -EFAULT;
 	if (resource >= RLIMIT_NLIMITS)
 		return -EINVAL;
 	if (pid && (int)pid != current_task()->pid)
 		return -EPERM; /* other processes' limits: not supported yet */
+	if (unew && new.cur > new.max)
+		return -EINVAL;
 	if (unew)
-		return -EPERM;
+		return -EPERM; /* setting limits: not supported yet */
 	if (resource == RLIMIT_NPROC)
 		lim.cur = lim.max = MAX_PROCESSES;
 	if (uold && copy_to_user((void *)uold, &lim, sizeof(lim)))

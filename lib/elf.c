@@ -44,15 +44,15 @@ static u32 prot_of(u32 p_flags)
 }
 
 /* The ELF header: identification, then what makes it a RISC-V executable. */
-static int check_ehdr(const u8 *p, size_t size, Elf64_Ehdr *eh,
-		      const char **why)
+static int check_ehdr(const u8 *p, size_t size, size_t avail,
+		      Elf64_Ehdr *eh, const char **why)
 {
-	if (size >= 2 && p[0] == '#' && p[1] == '!')
+	if (avail >= 2 && p[0] == '#' && p[1] == '!')
 		return noexec(why,
 			      "a script (#!): only ELF executables are supported");
-	if (memcmp(p, ELFMAG, min(size, (size_t)SELFMAG)))
+	if (memcmp(p, ELFMAG, min(avail, (size_t)SELFMAG)))
 		return noexec(why, "not an ELF file (bad magic)");
-	if (size < sizeof(*eh))
+	if (avail < sizeof(*eh))
 		return noexec(why, "truncated ELF header");
 	/* The image may be only byte-aligned (e.g. inside a cpio archive). */
 	memcpy(eh, p, sizeof(*eh));
@@ -84,6 +84,9 @@ static int check_ehdr(const u8 *p, size_t size, Elf64_Ehdr *eh,
 	if (eh->e_phoff > size ||
 	    (u64)eh->e_phnum * sizeof(Elf64_Phdr) > size - eh->e_phoff)
 		return noexec(why, "program headers outside the file");
+	if (eh->e_phoff > avail ||
+	    (u64)eh->e_phnum * sizeof(Elf64_Phdr) > avail - eh->e_phoff)
+		return noexec(why, "program headers too far into the file");
 	/* Odd addresses are never instructions: fail here, not with a trap. */
 	if (eh->e_entry & 1)
 		return noexec(why, "e_entry is misaligned");
@@ -196,7 +199,8 @@ int elf_check(const void *image, size_t size, struct elf_info *info,
 			*why = "elf_info min_vaddr/max_vaddr unset or not page-aligned";
 		return -EINVAL;
 	}
-	ret = check_ehdr(p, size, &eh, why);
+	ret = check_ehdr(p, size, info->avail && info->avail < size ?
+			 info->avail : size, &eh, why);
 	if (ret)
 		return ret;
 

@@ -153,6 +153,12 @@ struct elf_info {
 	/* inputs */
 	u64 min_vaddr;
 	u64 max_vaddr;
+	/*
+	 * The bytes of the file the image holds, if fewer than its size
+	 * (the rest is read while loading): the program headers must lie in
+	 * them. 0: the whole file.
+	 */
+	size_t avail;
 	/* outputs */
 	u16 type;		/* ET_EXEC or ET_DYN */
 	u32 flags;		/* e_flags (EF_RISCV_*), not checked */

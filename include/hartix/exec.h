@@ -21,6 +21,13 @@ static inline struct pt_regs *task_user_regs(struct task *t)
 int exec_image(struct task *t, const void *image, size_t size,
 	       const char *path, const char *const *argv,
 	       const char *const *envp, const char **why);
+/*
+ * The same for the executable file at path, read piece by piece: only
+ * the headers and the segments' file bytes, never the whole file.
+ * -ENOENT, -EACCES and the like from the lookup as well.
+ */
+int exec_file(struct task *t, const char *path, const char *const *argv,
+	      const char *const *envp, const char **why);
 
 /*
  * A new task running the executable, queued on cpu (-1: any). NULL with

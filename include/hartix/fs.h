@@ -63,11 +63,23 @@ struct inode {
 	/* Directories */
 	struct dentry *dentry; /* the entry naming it (NULL for / or removed) */
 	struct dentry *children, *children_tail; /* in ascending off order */
+	/*
+	 * The same entries by name: hash_size (a power of two) chains, so
+	 * lookups and inserts stay cheap in a directory of any size.
+	 */
+	struct dentry **hash;
+	unsigned long hash_size, nr_children;
+	struct dentry *readdir_hint; /* last entry getdents returned, or NULL */
 	struct inode *parent; /* ".." (the root is its own parent); holds a ref */
 	u64 next_off; /* getdents offset of the next entry added */
-	/* Regular files: pages[i] holds bytes [i * PAGE_SIZE, ...); NULL reads as zeroes. */
-	void **pages;
-	unsigned long npages; /* capacity of pages[] */
+	/*
+	 * Regular files: a radix tree of data pages (pages_height levels of
+	 * page-sized nodes, 0: no tree) by page index; a missing page is a
+	 * hole and reads as zeroes. nr_pages counts the data pages present.
+	 */
+	void *pages;
+	unsigned int pages_height;
+	unsigned long nr_pages;
 	/*
 	 * One writer (write, truncate) at a time, so a write is atomic
 	 * with respect to other writes and O_APPEND writes never mix: a
@@ -80,11 +92,13 @@ struct inode {
 	char *target;
 	/* Set for /proc's inodes; NULL in the RAM file system. */
 	const struct inode_operations *iop; /* directories */
+	bool proc; /* /proc's, its root included: another file system */
 	const struct file_operations *fop; /* files */
 };
 
 struct dentry {
-	struct dentry *next;
+	struct dentry *next, *prev; /* the directory's list, in off order */
+	struct dentry *hnext; /* its hash chain */
 	struct inode *inode;
 	u64 off; /* its position for getdents64: unique in the directory, never reused */
 	size_t len;
@@ -152,6 +166,21 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
  * -ENOMEM, ...
  */
 int fs_read_file(const char *path, void **data, size_t *size);
+/*
+ * The same file for reading in pieces (execve): a reference to it in
+ * *ino (fs_put_inode() it after) and its size. fs_read_chunk() copies n
+ * bytes at pos, within one page, into buf, or returns false for a hole
+ * (zeroes; buf untouched).
+ */
+int fs_open_exec(const char *path, struct inode **ino, u64 *size);
+bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n);
+void fs_put_inode(struct inode *ino);
+
+/*
+ * A user path copied into a PATH_MAX kmalloc'd buffer (kfree it), or
+ * NULL and *err: -EFAULT, -ENAMETOOLONG (PATH_MAX bytes or more), -ENOMEM.
+ */
+char *get_path(const char *upath, long *err);
 
 /*
  * Wakes every ppoll()/pselect6() sleeper to look again (fs/select.c):

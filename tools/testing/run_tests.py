@@ -518,7 +518,7 @@ def bad_dtb_boot(r, image):
 
 # ---------------------------------------------------------------------------
 def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None,
-              extra=()):
+              extra=(), absent=()):
     """Boot with a user program as init; check its output and exit status.
 
     With stop_on the kernel is expected to keep running: the runner ends
@@ -530,6 +530,7 @@ def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None,
                         steps=[(stop_on, None)] if stop_on else None)
     text = "\n".join(res.lines)
     problems = ["missing %r" % e for e in expect if e not in text]
+    problems += ["unexpected %r" % e for e in absent if e in text]
     if res.timed_out:
         problems.append("hung")
     elif stop_on:
@@ -691,6 +692,34 @@ def initrd_hello42(r):
         r.report(False, "user/initrd-build", "building the initrd failed", log)
         return None
     return cpio
+
+
+def hostile_initrds(r, image):
+    """Initrds made to hurt the unpacker (tools/testing/hostile_cpio.py)."""
+    d = os.path.join(r.out, "initrd-hostile")
+    os.makedirs(d, exist_ok=True)
+    ran = ["Hello, world!", "init: /bin/hello exited with status 0"]
+    cases = {
+        # 2000 levels, then removed whole by a file of the same name.
+        "deep": ran,
+        # Targets of PATH_MAX bytes or more are refused, as Linux does.
+        "longlink": ran + ["initrd: cannot create /l4096: error -36",
+                           "initrd: cannot create /l8000: error -36",
+                           "initrd: cannot create /proc: error -16"],
+        # 20,000 names in one directory, each looked up again.
+        "bigdir": ran,
+        "deepdot": ran,
+    }
+    for kind, expect in cases.items():
+        cpio = os.path.join(d, kind + ".cpio")
+        rc, log = sh([PYTHON, "tools/testing/hostile_cpio.py", kind, cpio])
+        if rc:
+            r.report(False, "user/initrd-hostile-" + kind, "no archive", log)
+            continue
+        user_boot(r, "user/initrd-hostile-" + kind, image,
+                  "loglevel=7 init=/bin/hello", expect, smp=2,
+                  extra=("-initrd", cpio),
+                  absent=["soft lockup", "cannot create /l4095"])
 
 
 def user_reference_checks(r, objdir):
@@ -886,6 +915,13 @@ def phase_user(r):
                    ("tree", "links", "truncate", "append", "rename",
                     "removed-cwd", "errors", "concurrent", "enospc")] +
                   ["tmpfs_test %s: " % token, " 0 failed"], smp=smp)
+    # Hostile input and Linux's errnos: path limits, symlinks, /proc,
+    # sparse files, prlimit64, wait4, bad ELFs (also under qemu-riscv64).
+    for smp in (1, 4):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/input-test-smp%d" % smp, image,
+                  "loglevel=4 init=/tests/input_test -- %s" % token,
+                  ["input_test %s: " % token, " 0 failed"], smp=smp)
     # One hart: with more harts than host cores the emulated harts get
     # unequal host time, so shares cannot be judged (testing.rst).
     user_boot(r, "user/proc-test-smp1", image, "loglevel=4 init=/tests/proc_test",
@@ -969,6 +1005,7 @@ def phase_user(r):
                   "loglevel=7 init=/hello42",
                   ["initrd: ", "init: /hello42 exited with status 42"],
                   status=42, extra=("-initrd", initrd))
+    hostile_initrds(r, image)
     user_boot(r, "user/init-missing", image, "init=/nosuch loglevel=7",
               ["No init program found (tried /nosuch)",
                "kernel shell on CPU0 (no init program)"],

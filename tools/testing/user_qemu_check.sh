@@ -24,7 +24,7 @@ timeout_s=60
 apps="hello power store_fault sret_in_user csr_read
 	sh ls cat echo mkdir rm mv kill uname sleep true false yes head wc ps init"
 usr_apps="top free" # in /usr/bin
-tests="hello_token syscall_errno libc_selftest signal_test pipe_test tmpfs_test busy_token"
+tests="hello_token syscall_errno libc_selftest signal_test pipe_test tmpfs_test busy_token input_test"
 tests="$tests mm_semantics mm_stress"
 
 command -v $qemu >/dev/null 2>&1 || {
@@ -254,6 +254,18 @@ for t in mm_semantics mm_stress; do
 	[ $ok = 0 ] || diag out.txt
 	result $ok qemu/$t
 done
+
+token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+# Path limits, symlinks, /proc's errnos, a sparse file, prlimit64 and wait4
+# against the host's kernel (the ELF cases need Hartix's execve).
+mkdir input_dir
+run out.txt "$user/tests/input_test" "$token" "$tmp/input_dir"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -qE "^input_test $token: [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
+[ -z "$(ls input_dir)" ] || { echo "# input_test left files behind"; ok=1; }
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/input_test
 
 # libc_selftest speaks TAP itself: each of its cases is one result here.
 run out.txt "$user/tests/libc_selftest"

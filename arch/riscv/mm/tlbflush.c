@@ -1,6 +1,7 @@
 /* TLB shootdowns: the local hart directly, others through SBI RFENCE or cross-calls. */
 #include <hartix/preempt.h>
 #include <hartix/smp.h>
+#include <asm/page.h>
 #include <asm/sbi.h>
 #include <asm/tlbflush.h>
 
@@ -8,11 +9,17 @@ struct flush_range {
 	unsigned long start, size;
 };
 
+/*
+ * Above this many pages one full flush is cheaper than a fence per page
+ * (Linux's tlb_flush_all_threshold); a 16 GiB range would take millions.
+ */
+#define FLUSH_ALL_THRESHOLD (64 * PAGE_SIZE)
+
 static void flush_local(void *arg)
 {
 	struct flush_range *r = arg;
 
-	if (r->size == ~0UL)
+	if (r->size > FLUSH_ALL_THRESHOLD)
 		local_flush_tlb_all();
 	else
 		local_flush_tlb_range(r->start, r->size);
