@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,190 @@ static inline long hx_memory_back(const char *what, unsigned long before)
 	printf("# %s: free memory %lu KiB before, %lu KiB after\n", what,
 	       before >> 10, after >> 10);
 	return ((long)before - (long)after) / 4096;
+}
+
+/*
+ * The children of a run: up to hx_parallel() at once, each in a process
+ * group of its own, sent SIGKILL when it has run child_ms, and counted as
+ * unkillable when still there HX_KILL_MS after that.
+ */
+#define HX_SLOTS 16
+#define HX_KILL_MS 10000
+
+struct hx_slot {
+	pid_t pid;
+	unsigned long n, start, killed;
+};
+
+struct hx_pool {
+	struct hx_slot slots[HX_SLOTS];
+	unsigned long child_ms;
+	unsigned long started, exited, signalled, timeouts, strays, unkillable;
+};
+
+/* Two children per hart: one can block while the other runs. */
+static inline int hx_parallel(void)
+{
+	cpu_set_t cpus;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(cpus), &cpus))
+		return 2;
+	n = 2 * CPU_COUNT(&cpus);
+	return n < HX_SLOTS ? n : HX_SLOTS;
+}
+
+static inline void hx_report_unkillable(struct hx_pool *pool, struct hx_slot *sl)
+{
+	char path[64], buf[256] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", sl->pid);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		ssize_t len = read(fd, buf, sizeof(buf) - 1);
+
+		buf[len > 0 ? len : 0] = 0;
+		close(fd);
+	}
+	printf("# unkillable: child %lu (pid %d) still there %d ms after SIGKILL: %s\n",
+	       sl->n, sl->pid, HX_KILL_MS, buf);
+	pool->unkillable++;
+}
+
+/* Reap what has ended, SIGKILL what ran too long; the children still live. */
+static inline int hx_pool_service(struct hx_pool *pool)
+{
+	unsigned long now = now_ms();
+	int status, live = 0, i;
+	pid_t p;
+
+	while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < HX_SLOTS && pool->slots[i].pid != p; i++)
+			;
+		if (i == HX_SLOTS) {
+			pool->strays++; /* a grandchild init adopted */
+			continue;
+		}
+		if (pool->slots[i].killed)
+			pool->timeouts++;
+		else if (WIFSIGNALED(status))
+			pool->signalled++;
+		else
+			pool->exited++;
+		pool->slots[i].pid = 0;
+	}
+	for (i = 0; i < HX_SLOTS; i++) {
+		struct hx_slot *sl = &pool->slots[i];
+
+		if (!sl->pid)
+			continue;
+		if (!sl->killed && now - sl->start > pool->child_ms) {
+			kill(-sl->pid, SIGKILL);
+			kill(sl->pid, SIGKILL);
+			sl->killed = now;
+		} else if (sl->killed && now - sl->killed > HX_KILL_MS) {
+			hx_report_unkillable(pool, sl);
+			sl->pid = 0;
+			continue;
+		}
+		live++;
+	}
+	return live;
+}
+
+/* Like fork(): 0 in the new child (in its own group), its pid, or -1. */
+static inline pid_t hx_pool_start(struct hx_pool *pool, unsigned long n)
+{
+	int i;
+	pid_t p;
+
+	for (i = 0; i < HX_SLOTS && pool->slots[i].pid; i++)
+		;
+	if (i == HX_SLOTS)
+		return -1;
+	p = fork();
+	if (p == 0) {
+		setpgid(0, 0);
+		return 0;
+	}
+	if (p < 0)
+		return -1; /* EAGAIN while strays run: try again later */
+	setpgid(p, p);
+	pool->slots[i] = (struct hx_slot){ .pid = p, .n = n, .start = now_ms() };
+	pool->started++;
+	return p;
+}
+
+/*
+ * Start children for secs seconds, as many at once as hx_parallel(); child
+ * (which must not return) gets each one's number. With only >= 0, child
+ * number only alone, to replay it.
+ */
+static inline void hx_pool_run(struct hx_pool *pool, unsigned long secs,
+			       long only, void (*child)(unsigned long n))
+{
+	unsigned long end = now_ms() + secs * 1000, n = 0;
+
+	while (only >= 0 ? !n : now_ms() < end) {
+		unsigned long k = only >= 0 ? (unsigned long)only : n;
+		pid_t p = -1;
+
+		if (hx_pool_service(pool) < hx_parallel())
+			p = hx_pool_start(pool, k);
+		if (p == 0)
+			child(k);
+		if (p > 0)
+			n++;
+		else
+			usleep(1000);
+	}
+}
+
+/* The cases hx_pool_end() reports. */
+#define HX_RESULTS 5
+
+/*
+ * The end of a run: wait for the children (killing the slow), SIGKILL and
+ * reap everything else, then the checks: every child ended, none survived
+ * SIGKILL, no task left, programs still run, memory back (after removing
+ * dir, the run's scratch directory). The exit status for main().
+ */
+static inline int hx_pool_end(struct hx_pool *pool, const char *suite,
+			      const char *dir, unsigned long before)
+{
+	pid_t groups[HX_SLOTS];
+	char tasks[256];
+	int i, reaped, left;
+	long lost;
+
+	while (hx_pool_service(pool))
+		usleep(2000);
+	for (i = 0; i < HX_SLOTS; i++)
+		groups[i] = pool->slots[i].pid;
+	hx_kill_all(groups, HX_SLOTS);
+	reaped = hx_reap_all(HX_KILL_MS);
+	if (reaped > 0)
+		pool->strays += reaped;
+	printf("# %lu children: %lu exited, %lu killed by a signal, %lu past %lu ms "
+	       "and sent SIGKILL; %lu adopted grandchildren reaped\n",
+	       pool->started, pool->exited, pool->signalled, pool->timeouts,
+	       pool->child_ms, pool->strays);
+	hx_result(pool->started > 0 && pool->exited + pool->signalled +
+		  pool->timeouts == pool->started - pool->unkillable,
+		  "every_child_ended");
+	hx_result(!pool->unkillable, "sigkill_ends_every_child");
+	left = hx_leftover_tasks(tasks, sizeof(tasks));
+	if (left)
+		printf("# left in /proc:%s\n", tasks);
+	hx_result(reaped >= 0 && left == 0, "no_task_left");
+	hx_result(hx_kernel_answers(), "kernel_still_runs_programs");
+	hx_rmtree(dir);
+	lost = hx_memory_back(suite, before);
+	if (lost)
+		printf("# %ld pages not back\n", lost);
+	hx_result(lost <= 0, "memory_back");
+	return ktap_end(suite, hx_pass, hx_fail, 0);
 }
 
 #endif

@@ -35,9 +35,9 @@
 
 #define PAGE 4096UL
 #define DIR_ "/tmp/sysfuzz"
-#define MAX_SLOTS 16
-/* After SIGKILL a child must be gone within this long, or it is unkillable. */
-#define KILL_DEADLINE_MS 10000
+
+static unsigned long seed, calls;
+static int as_init; /* pid 1: kill(-1) reaches whatever a child starts */
 
 /* The interesting pointers of one child, made after fork from its seed. */
 static unsigned long ptrs[24];
@@ -183,7 +183,7 @@ static long pick_nr(unsigned long *s)
  * the privileged ones Linux has (so a run under Linux stays harmless).
  * Returns 0 to draw again; may rewrite the target to the child itself.
  */
-static int tame(long nr, unsigned long *a, unsigned long *s, int as_init)
+static int tame(long nr, unsigned long *a, unsigned long *s)
 {
 	switch (nr) {
 	case __NR_kill: {
@@ -226,8 +226,7 @@ static int tame(long nr, unsigned long *a, unsigned long *s, int as_init)
 	return 1;
 }
 
-static void child(unsigned long seed, unsigned long n, unsigned long calls,
-		  int as_init)
+static void child(unsigned long n)
 {
 	unsigned long s = hx_child_seed(seed, n), i;
 	int fd = open("/dev/null", O_RDWR), p[2];
@@ -253,164 +252,30 @@ static void child(unsigned long seed, unsigned long n, unsigned long calls,
 			nr = pick_nr(&s);
 			for (k = 0; k < 6; k++)
 				a[k] = pick_arg(&s);
-		} while (!tame(nr, a, &s, as_init));
+		} while (!tame(nr, a, &s));
 		syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	}
 	_exit(0);
 }
 
-struct slot {
-	pid_t pid;
-	unsigned long n, start, killed;
-};
-
-static struct slot slots[MAX_SLOTS];
-static unsigned long started, exited, signalled, timeouts, strays;
-static unsigned long unkillable;
-
-static void report_unkillable(struct slot *sl)
-{
-	char path[64], buf[256] = "";
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", sl->pid);
-	fd = open(path, O_RDONLY);
-	if (fd >= 0) {
-		ssize_t len = read(fd, buf, sizeof(buf) - 1);
-
-		buf[len > 0 ? len : 0] = 0;
-		close(fd);
-	}
-	printf("# unkillable: child %lu (pid %d) still there %d ms after SIGKILL: %s\n",
-	       sl->n, sl->pid, KILL_DEADLINE_MS, buf);
-	unkillable++;
-}
-
-/* Reap what has ended; SIGKILL what ran too long; give up on the unkillable. */
-static int service(unsigned long child_ms)
-{
-	unsigned long now = now_ms();
-	int status, live = 0, i;
-	pid_t p;
-
-	while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (i = 0; i < MAX_SLOTS && slots[i].pid != p; i++)
-			;
-		if (i == MAX_SLOTS) {
-			strays++; /* a grandchild init adopted */
-			continue;
-		}
-		if (slots[i].killed)
-			timeouts++;
-		else if (WIFSIGNALED(status))
-			signalled++;
-		else
-			exited++;
-		slots[i].pid = 0;
-	}
-	for (i = 0; i < MAX_SLOTS; i++) {
-		struct slot *sl = &slots[i];
-
-		if (!sl->pid)
-			continue;
-		if (!sl->killed && now - sl->start > child_ms) {
-			kill(-sl->pid, SIGKILL);
-			kill(sl->pid, SIGKILL);
-			sl->killed = now;
-		} else if (sl->killed && now - sl->killed > KILL_DEADLINE_MS) {
-			report_unkillable(sl);
-			sl->pid = 0;
-			continue;
-		}
-		live++;
-	}
-	return live;
-}
-
-static int start_child(unsigned long seed, unsigned long n, unsigned long calls,
-		       int as_init)
-{
-	int i;
-	pid_t p;
-
-	for (i = 0; i < MAX_SLOTS && slots[i].pid; i++)
-		;
-	if (i == MAX_SLOTS)
-		return 0;
-	p = fork();
-	if (p == 0) {
-		setpgid(0, 0);
-		child(seed, n, calls, as_init);
-	}
-	if (p < 0)
-		return 0; /* EAGAIN while strays run: try again later */
-	setpgid(p, p);
-	slots[i] = (struct slot){ .pid = p, .n = n, .start = now_ms() };
-	started++;
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
-	unsigned long seed = hx_seed(argc, argv);
+	seed = hx_seed(argc, argv);
+	calls = hx_arg(argc, argv, "calls", 64);
+	as_init = getpid() == 1;
 	unsigned long secs = hx_arg(argc, argv, "time", 10);
-	unsigned long calls = hx_arg(argc, argv, "calls", 64);
-	unsigned long child_ms = hx_arg(argc, argv, "child_ms", 2000);
+
 	long only = (long)hx_arg(argc, argv, "only", ~0UL);
-	int as_init = getpid() == 1, par, reaped, left, i;
-	unsigned long end, n = 0, before;
-	pid_t groups[MAX_SLOTS];
-	char tasks[256];
-	cpu_set_t cpus;
-	long lost;
+	struct hx_pool pool = { .child_ms = hx_arg(argc, argv, "child_ms", 2000) };
+	unsigned long before;
 
 	printf("sysfuzz: seed=%lu (replay: sysfuzz -- seed=%lu time=%lu)\n",
 	       seed, seed, secs);
-	sched_getaffinity(0, sizeof(cpus), &cpus);
-	/* Two children per hart: one can block while the other runs. */
-	par = 2 * CPU_COUNT(&cpus);
-	if (par > MAX_SLOTS)
-		par = MAX_SLOTS;
 	before = hx_warm_up();
 	mkdir(DIR_, 0755);
 	mkdir(DIR_ "/d", 0755);
-	ktap_begin("sysfuzz", 5);
+	ktap_begin("sysfuzz", HX_RESULTS);
 
-	end = now_ms() + secs * 1000;
-	if (only >= 0) {
-		start_child(seed, only, calls, as_init);
-	} else {
-		while (now_ms() < end) {
-			if (service(child_ms) < par && start_child(seed, n, calls, as_init))
-				n++;
-			else
-				usleep(1000);
-		}
-	}
-	while (service(child_ms))
-		usleep(2000);
-	for (i = 0; i < MAX_SLOTS; i++)
-		groups[i] = slots[i].pid;
-	hx_kill_all(groups, MAX_SLOTS);
-	reaped = hx_reap_all(KILL_DEADLINE_MS);
-	if (reaped > 0)
-		strays += reaped;
-	printf("# %lu children: %lu exited, %lu killed by a signal, %lu past %lu ms "
-	       "and sent SIGKILL; %lu adopted grandchildren reaped\n",
-	       started, exited, signalled, timeouts, child_ms, strays);
-
-	hx_result(started > 0 && exited + signalled + timeouts == started - unkillable,
-	       "every_child_ended");
-	hx_result(!unkillable, "sigkill_ends_every_child");
-	left = hx_leftover_tasks(tasks, sizeof(tasks));
-	if (left)
-		printf("# left in /proc:%s\n", tasks);
-	hx_result(reaped >= 0 && left == 0, "no_task_left");
-	hx_result(hx_kernel_answers(), "kernel_still_runs_programs");
-	hx_rmtree(DIR_);
-	lost = hx_memory_back("sysfuzz", before);
-	if (lost)
-		printf("# %ld pages not back\n", lost);
-	hx_result(lost <= 0, "memory_back");
-	return ktap_end("sysfuzz", hx_pass, hx_fail, 0);
+	hx_pool_run(&pool, secs, only, child);
+	return hx_pool_end(&pool, "sysfuzz", DIR_, before);
 }
