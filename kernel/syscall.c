@@ -280,8 +280,11 @@ struct rlimit64 {
 SYSCALL_DEFINE4(prlimit64, unsigned long, pid, unsigned long, resource,
 		unsigned long, unew, unsigned long, uold)
 {
-	struct rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY };
+	struct rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY }, want;
 
+	/* Linux reads the new limits before anything else: EFAULT first. */
+	if (unew && copy_from_user(&want, (const void *)unew, sizeof(want)))
+		return -EFAULT;
 	if (resource >= RLIMIT_NLIMITS)
 		return -EINVAL;
 	if (pid && (int)pid != current_task()->pid)
