@@ -12,7 +12,7 @@
  * (user_qemu_check.sh), with the scratch directory as argument.
  *
  * Usage: efault [DIR] (default /tmp; a directory "efault" is made in it)
- * utest: smp=1,4 timeout=60
+ * utest: smp=1,4 timeout=40
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -14,7 +14,7 @@
  * "elffuzz -- seed=N only=K" child K alone. testing.rst, "Fuzzers".
  *
  * Usage: elffuzz [seed=N] [time=S] [child_ms=MS] [only=K]
- * utest: smp=1,4 args="seed={seed} time=5" timeout=120
+ * utest: smp=1,4 args="seed={seed} time=5" timeout=60
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
  * program, free memory back at its value before the case.
  *
  * Usage: exhaust (no arguments; the cases are deterministic)
- * utest: smp=1,4 timeout=150
+ * utest: smp=1,4 timeout=90
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -17,7 +17,7 @@
  * the same; with several the interleaving differs). testing.rst, "Fuzzers".
  *
  * Usage: sysfuzz [seed=N] [time=S] [calls=N] [child_ms=MS] [only=K]
- * utest: smp=1,4 args="seed={seed} time=8" timeout=150
+ * utest: smp=1,4 args="seed={seed} time=8" timeout=70
  */
 #include <errno.h>
 #include <fcntl.h>
