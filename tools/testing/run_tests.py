@@ -895,10 +895,6 @@ def phase_user(r):
                   "loglevel=4 init=/tests/signal_test -- %s" % token,
                   ["signal_test: 52 passed, 0 failed, token %s" % token],
                   smp=smp)
-    for smp in (1, 4):
-        user_boot(r, "user/syscalls-more-smp%d" % smp, image,
-                  "loglevel=4 init=/tests/syscalls_more",
-                  ["syscalls_more: 16 passed, 0 failed"], smp=smp)
     # /proc against what the test did; ps, free and top read it (each
     # checked by the test from its output in a file, and printed here).
     for smp in (1, 4):
