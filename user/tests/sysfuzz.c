@@ -262,7 +262,7 @@ int main(int argc, char **argv)
 {
 	seed = hx_seed(argc, argv);
 	calls = hx_arg(argc, argv, "calls", 64);
-	as_init = getpid() == 1;
+	as_init = hx_is_init();
 	unsigned long secs = hx_arg(argc, argv, "time", 10);
 
 	long only = (long)hx_arg(argc, argv, "only", ~0UL);
