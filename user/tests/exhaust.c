@@ -5,7 +5,8 @@
  * once, checks the error Linux gives (EAGAIN, the OOM kill or ENOMEM,
  * EMFILE, ENOSPC), ends and reaps everything, and then checks what every
  * hostile run checks (hostile.h): no task left, the kernel still runs a
- * program, free memory back at its value before the case.
+ * program, free memory back at its value before the case. And one
+ * munmap() of a huge empty range, which once stalled a hart for minutes.
  *
  * Usage: exhaust (no arguments; the cases are deterministic)
  * utest: smp=1,4 timeout=90
@@ -338,7 +339,20 @@ static void tmpfs_exhaustion(void)
 	twice(tmpfs_exhaustion_run, "tmpfs");
 }
 
+/*
+ * munmap() of 64 GiB where nothing is mapped: nothing to do, and it must
+ * not cost a TLB flush per page (the run's check for a soft lockup "BUG:"
+ * line catches it: it once took minutes with the address space's lock held).
+ */
+static void huge_munmap(void)
+{
+	check(munmap((void *)(1UL << 32), 1UL << 36) == 0,
+	      "munmap of 64 GiB where nothing is mapped");
+	check(hx_kernel_answers(), "huge munmap: programs still run");
+}
+
 static const struct utest_case cases[] = {
+	UTEST_CASE(huge_munmap),
 	UTEST_CASE(fork_bomb),
 	UTEST_CASE(memory_hogs),
 	UTEST_CASE(fd_exhaustion),

@@ -1,7 +1,15 @@
 /* TLB shootdowns: the local hart directly, others through SBI RFENCE or cross-calls. */
 #include <hartix/smp.h>
+#include <asm/page.h>
 #include <asm/sbi.h>
 #include <asm/tlbflush.h>
+
+/*
+ * Above this many pages one sfence.vma of everything is cheaper than one
+ * per page (Linux's tlb_flush_all_threshold on riscv): an munmap of a
+ * huge empty range must not cost one instruction per page of it.
+ */
+#define FLUSH_ALL_PAGES 64
 
 struct flush_range {
 	unsigned long start, size;
@@ -11,7 +19,7 @@ static void flush_local(void *arg)
 {
 	struct flush_range *r = arg;
 
-	if (r->size == ~0UL)
+	if (r->size == ~0UL || r->size > FLUSH_ALL_PAGES * PAGE_SIZE)
 		local_flush_tlb_all();
 	else
 		local_flush_tlb_range(r->start, r->size);
