@@ -238,8 +238,19 @@ static int tame(long nr, unsigned long *a, unsigned long *s)
 		/* Outside its group only init can still reach it (kill(-1)). */
 		return as_init;
 	case __NR_clone:
-		/* Children of children: fewer, or they crowd out the rest. */
-		return rnd(s) % 4 == 0;
+		/*
+		 * Children of children: fewer, or they crowd out the rest.
+		 * Most are fork's form (the only one Hartix has): parent and
+		 * child then go on with the same draws on copy-on-write pages,
+		 * the same munmap()s on two harts at once.
+		 */
+		if (rnd(s) % 4)
+			return 0;
+		if (rnd(s) % 4) {
+			a[0] = SIGCHLD;
+			a[1] = 0;
+		}
+		return 1;
 	case 39: case 40: case 41: /* umount2 mount pivot_root */
 	case 51: case 89: /* chroot acct */
 	case 104: case 105: case 106: /* kexec_load init/delete_module */
