@@ -52,7 +52,7 @@ DEFCONFIG := qemu_virt_defconfig
 config-targets := menuconfig guiconfig oldconfig olddefconfig defconfig \
 	%_defconfig savedefconfig allnoconfig allyesconfig randconfig \
 	listnewconfig
-no-config-targets := clean mrproper help deps distclean run debug test hosttest bench fuzz uboot-run
+no-config-targets := clean mrproper help deps distclean run debug test hosttest bench fuzz soak uboot-run
 mixed-goals := $(and $(filter $(config-targets),$(MAKECMDGOALS)), \
 	$(filter-out $(config-targets),$(MAKECMDGOALS)))
 

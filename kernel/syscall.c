@@ -278,9 +278,7 @@ struct rlimit64 {
 SYSCALL_DEFINE4(prlimit64, unsigned long, pid, unsigned long, resource,
 		unsigned long, unew, unsigned long, uold)
 {
-	struct rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY };
-
-	struct rlimit64 new;
+	struct rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY }, new;
 
 	/* Linux's order: the new limit is read first, then everything checked. */
 	if (unew && copy_from_user(&new, (const void *)unew, sizeof(new)))

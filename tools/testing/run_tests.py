@@ -6,9 +6,11 @@ line is "N passed, N failed, N skipped". Logs go to BUILD/test/logs/; a failure 
 prints the end of its log. Exit status 1 if anything failed.
 """
 import argparse
+import glob
 import os
 import random
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -942,10 +944,6 @@ def phase_user(r):
                   "loglevel=4 init=/tests/signal_test -- %s" % token,
                   ["signal_test: 52 passed, 0 failed, token %s" % token],
                   smp=smp)
-    for smp in (1, 4):
-        user_boot(r, "user/syscalls-more-smp%d" % smp, image,
-                  "loglevel=4 init=/tests/syscalls_more",
-                  ["syscalls_more: 16 passed, 0 failed"], smp=smp)
     # /proc against what the test did; ps, free and top read it (each
     # checked by the test from its output in a file, and printed here).
     for smp in (1, 4):
@@ -1021,6 +1019,8 @@ def phase_user(r):
                   ["store page fault at 0x0", "killed (SIGSEGV)"], status=139,
                   smp=smp)
 
+    user_discovered(r, image)
+
     objdir = os.path.join(r.out, "batch")
     shutil.rmtree(objdir, ignore_errors=True)
     rc, log, batch_image = build_variant(objdir, "qemu_virt_defconfig",
@@ -1039,10 +1039,101 @@ def phase_user(r):
                "batch: all apps done"], smp=2)
 
 
+# ---------------------------------------------------------------------------
+# User tests found in user/tests/*.c by their "utest:" line (testing.rst,
+# "Adding a user test"): each prints KTAP, one case per line, and the runner
+# needs no list of them nor of their results.
+UTEST_DECL = re.compile(r"^\s*\*?\s*utest:\s*(.*?)\s*(\*/)?\s*$")
+# Reports the kernel prints without an oops: they fail the run too.
+KERNEL_BUG = re.compile(r"BUG: |WARNING: ")
+
+
+def discover_user_tests():
+    """[(program, {key: value})] for each user/tests/*.c declaring itself."""
+    tests = []
+    for path in sorted(glob.glob(os.path.join(SRC, "user", "tests", "*.c"))):
+        with open(path) as f:
+            head = [f.readline() for _ in range(40)]
+        for line in head:
+            m = UTEST_DECL.match(line)
+            if m:
+                opts = dict(w.split("=", 1) for w in shlex.split(m.group(1)))
+                tests.append((os.path.basename(path)[:-2], opts))
+                break
+    return tests
+
+
+def fuzz_seeds():
+    """FUZZ_SEEDS: the seeds of {seed} in make test (fixed, so reproducible)."""
+    return os.environ.get("FUZZ_SEEDS", "1").split()
+
+
+def run_user_ktap(r, image, prog, opts, smp, seed):
+    """Boot with prog as init; each KTAP case is a result, the run one more."""
+    token = "tok%08x" % random.getrandbits(32)
+    args = opts.get("args", "").format(seed=seed, token=token)
+    append = "%s init=/tests/%s%s" % (opts.get("append", "loglevel=4"), prog,
+                                      " -- " + args if args else "")
+    tag = "user/%s-smp%d%s" % (prog, smp,
+                               "-seed%s" % seed if "{seed}" in opts.get("args", "") else "")
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp,
+                                              mem=opts.get("mem", "256M"),
+                                              append=append),
+                        int(opts.get("timeout", 90)),
+                        r.logfile(tag))
+    lines = res.lines
+    cases = qemu_run.parse_ktap(lines)
+    for case, ok, skip in cases:
+        r.report(None if skip else ok, "%s/%s" % (tag, case.split(".", 1)[1]),
+                 "", res.log)
+    failed = sum(1 for _, ok, skip in cases if not ok)
+    problems = []
+    if res.timed_out:
+        problems.append("hung")
+    elif not qemu_run.ktap_totals(lines):
+        problems.append("no KTAP totals: the run did not finish")
+    elif res.status != (1 if failed else 0):
+        problems.append("QEMU exit status %d with %d failures" % (res.status, failed))
+    if res.fatal:
+        problems.append(res.fatal.strip())
+    bug = next((l for l in lines if KERNEL_BUG.search(l)), None)
+    if bug:
+        problems.append(bug.strip())
+    r.report(not problems and bool(cases), tag,
+             "; ".join(problems) or "%d cases, %s" % (len(cases), append), res.log)
+    return not problems
+
+
+def user_discovered(r, image, seeds=None):
+    """Every declared user test on each of its hart counts (and seeds)."""
+    ok = True
+    for prog, opts in discover_user_tests():
+        uses_seed = "{seed}" in opts.get("args", "")
+        for smp in [int(n) for n in opts.get("smp", "1").split(",")]:
+            for seed in (seeds or fuzz_seeds()) if uses_seed else [None]:
+                ok = run_user_ktap(r, image, prog, opts, smp, seed) and ok
+    return ok
+
+
+def soak(r, seconds):
+    """make soak: the declared tests again and again with random seeds."""
+    image = config_image(r, "qemu_virt_defconfig")
+    if not image:
+        return
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        seed = str(random.getrandbits(32) or 1)
+        print("# soak: seed %s, %.0f s left" % (seed, end - time.monotonic()),
+              flush=True)
+        user_discovered(r, image, [seed])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "test"))
     ap.add_argument("--only", help="comma-separated phases: " + ",".join(PHASES))
+    ap.add_argument("--soak", type=int, metavar="SECONDS",
+                    help="only run the user tests with random seeds this long")
     args = ap.parse_args()
     phases = args.only.split(",") if args.only else PHASES
     unknown = [p for p in phases if p not in PHASES]
@@ -1051,9 +1142,11 @@ def main():
                                                          ",".join(PHASES)))
     r = Runner(os.path.abspath(args.out))
     start = time.monotonic()
-    for p in phases:
+    for p in phases if args.soak is None else []:
         print("==== %s" % p, flush=True)
         globals()["phase_" + p](r)
+    if args.soak is not None:
+        soak(r, args.soak)
     print("# %.0f s, logs in %s" % (time.monotonic() - start, r.logs))
     print("%d passed, %d failed, %d skipped" % (r.passed, r.failed,
                                                r.skipped))

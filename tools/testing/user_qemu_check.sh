@@ -24,7 +24,7 @@ timeout_s=60
 apps="hello power store_fault sret_in_user csr_read
 	sh ls cat echo mkdir rm mv kill uname sleep true false yes head wc ps init"
 usr_apps="top free" # in /usr/bin
-tests="hello_token syscall_errno libc_selftest signal_test pipe_test tmpfs_test busy_token input_test"
+tests="hello_token syscall_errno libc_selftest signal_test pipe_test tmpfs_test busy_token input_test efault"
 tests="$tests mm_semantics mm_stress"
 
 command -v $qemu >/dev/null 2>&1 || {
@@ -204,6 +204,16 @@ ok=0
 grep -q "^busy_token: $token done after [1-9]" out.txt || { echo "# no done line"; ok=1; }
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/busy_token
+
+# Bad pointers to every call that takes one: Linux's answers are the
+# reference (efault.c says where qemu-user's differ from Linux's, and why).
+mkdir efault_dir
+run out.txt "$user/tests/efault" "$tmp/efault_dir"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -qE '^# Totals: pass:[1-9][0-9]* fail:0 skip:0$' out.txt || ok=1
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/efault
 
 run out.txt "$user/tests/syscall_errno"
 ok=0
