@@ -7,6 +7,7 @@
 #include <hartix/ktest.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
+#include <hartix/kaslr.h>
 #include <hartix/random.h>
 #include <hartix/reboot.h>
 #include <hartix/sched.h>
@@ -49,6 +50,8 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	pr_notice("Hartix " UTS_RELEASE " (gcc " __VERSION__ ")%s\n",
 		  IS_ENABLED(CONFIG_SMP) ? " SMP" : "");
 	pr_info("Boot hart %lu, kernel at %p\n", hartid, (void *)start_kernel);
+	if (IS_ENABLED(CONFIG_RANDOMIZE_BASE))
+		kaslr_report();
 	setup_arch(fdt_pa);
 	page_alloc_init();
 	pgtable_use_page_allocator();

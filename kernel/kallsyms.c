@@ -1,5 +1,6 @@
 /* Address-to-symbol lookup over the table tools/kallsyms.py generates at link time. */
 #include <hartix/kallsyms.h>
+#include <hartix/kaslr.h>
 #include <hartix/sprintf.h>
 
 /* Generated: sorted offsets from kallsyms_base, one extra for the end of text. */
@@ -15,6 +16,8 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
 	unsigned int lo = 0, hi, mid;
 	unsigned long rel;
 
+	/* The table holds link addresses; KASLR moved the kernel from them. */
+	addr -= kaslr_offset();
 	if (!IS_ENABLED(CONFIG_KALLSYMS) || !kallsyms_num ||
 	    addr < kallsyms_base)
 		return NULL;
