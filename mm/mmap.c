@@ -159,6 +159,8 @@ struct mm *mm_create(void)
 	       USER_PTRS * sizeof(pte_t));
 	vma_tree_init(&mm->vmas);
 	mm->stack_limit = STACK_LIMIT_DEFAULT;
+	mm->stack_top = STACK_TOP;
+	mm->mmap_base = STACK_TOP - mm->stack_limit;
 	mm->refcount = 1;
 	return mm;
 }
@@ -302,7 +304,7 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	} else {
 		/* Top-down below the stack's room to grow. */
 		addr = vma_find_gap(&mm->vmas, len, USER_MIN_ADDR,
-				    STACK_TOP - mm->stack_limit);
+				    mm->mmap_base);
 		err = addr ? 0 : -ENOMEM;
 	}
 	if (!err) {
@@ -508,6 +510,8 @@ struct mm *mm_dup(struct mm *old)
 	if (!mm)
 		return NULL;
 	mm->stack_limit = old->stack_limit;
+	mm->stack_top = old->stack_top;
+	mm->mmap_base = old->mmap_base;
 	spin_lock(&old->lock);
 	for (v = vma_first(&old->vmas); v && !d.err; v = vma_next(v)) {
 		copy = vma_alloc(v->start, v->end, v->prot, v->flags);

@@ -964,6 +964,13 @@ def phase_user(r):
         user_boot(r, "user/syscalls-more-smp%d" % smp, image,
                   "loglevel=4 init=/tests/syscalls_more",
                   ["syscalls_more: 16 passed, 0 failed"], smp=smp)
+    # User ASLR: a program run twice finds its stack, mmap and heap moved;
+    # with norandmaps, in the same places.
+    for mode, append in (("random", ""), ("fixed", "norandmaps ")):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/aslr-%s" % mode, image, "loglevel=4 %sinit=/tests/"
+                  "aslr_test -- %s %s" % (append, mode, token),
+                  ["aslr_test: %s 3 passed, 0 failed" % token], smp=2)
     # /proc against what the test did; ps, free and top read it (each
     # checked by the test from its output in a file, and printed here).
     for smp in (1, 4):
