@@ -8,6 +8,7 @@
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/kaslr.h>
+#include <hartix/kptr.h>
 #include <hartix/random.h>
 #include <hartix/reboot.h>
 #include <hartix/sched.h>
@@ -59,6 +60,7 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	asid_init();
 	sched_init();
 	random_init();
+	kptr_hash_init();
 	syscall_init();
 	driver_probe_all(boot_fdt);
 	console_init_late();

@@ -40,6 +40,14 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
 	return kallsyms_names + kallsyms_name_offsets[lo];
 }
 
+const char *kallsyms_symbol(unsigned int i, unsigned long *addr)
+{
+	if (!IS_ENABLED(CONFIG_KALLSYMS) || i >= kallsyms_num)
+		return NULL;
+	*addr = kallsyms_base + kallsyms_offsets[i] + kaslr_offset();
+	return kallsyms_names + kallsyms_name_offsets[i];
+}
+
 static char *format_symbol(char *buf, size_t len, unsigned long addr,
 			   unsigned long bias)
 {

@@ -570,6 +570,31 @@ def kaslr_boots(r, image):
                  " ".join("%s=%#x" % kv for kv in sorted(bases.items())), "")
 
 
+
+def kptr_boots(r, image):
+    """/proc/kallsyms under each kptr_restrict: a 32-bit hash, the real
+    (relocated) address, zero."""
+    system_map = os.path.join(os.path.dirname(image), "..", "..", "..",
+                              "System.map")
+    with open(system_map) as f:
+        linked = int(next(l for l in f if l.endswith(" start_kernel\n")).split()[0], 16)
+    for mode in (0, 1, 2):
+        name = "user/proc-kallsyms-kptr_restrict-%d" % mode
+        res = qemu_run.boot(qemu_run.qemu_command(
+            image, smp=2, append="loglevel=7 kptr_restrict=%d init=/bin/cat -- "
+            "/proc/kallsyms" % mode), 60, r.logfile(name))
+        out = "\n".join(res.lines)
+        shown = re.search(r"(?m)^([0-9a-f]{16}) t start_kernel\r?$", out)
+        base = KASLR_LINE.search(out)
+        if not shown or not base:
+            r.report(False, name, "no start_kernel line or no KASLR line", res.log)
+            continue
+        value, real = int(shown.group(1), 16), linked + int(base.group(2), 16)
+        ok = {0: 0 < value < 1 << 32, 1: value == real, 2: value == 0}[mode]
+        r.report(ok, name, "" if ok else "start_kernel shown as %#x, at %#x"
+                 % (value, real), res.log)
+
+
 # ---------------------------------------------------------------------------
 def user_boot(r, name, image, append, expect, status=0, smp=4, stop_on=None,
               extra=()):
@@ -964,6 +989,7 @@ def phase_user(r):
         user_boot(r, "user/syscalls-more-smp%d" % smp, image,
                   "loglevel=4 init=/tests/syscalls_more",
                   ["syscalls_more: 16 passed, 0 failed"], smp=smp)
+    kptr_boots(r, image)
     # User ASLR: a program run twice finds its stack, mmap and heap moved;
     # with norandmaps, in the same places.
     for mode, append in (("random", ""), ("fixed", "norandmaps ")):
