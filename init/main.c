@@ -4,11 +4,11 @@
 #include <hartix/device.h>
 #include <hartix/exec.h>
 #include <hartix/kernel.h>
+#include <hartix/kaslr.h>
+#include <hartix/kptr.h>
 #include <hartix/ktest.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
-#include <hartix/kaslr.h>
-#include <hartix/kptr.h>
 #include <hartix/random.h>
 #include <hartix/reboot.h>
 #include <hartix/sched.h>
