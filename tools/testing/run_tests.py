@@ -162,9 +162,10 @@ def tree_snapshot():
 
 
 def compiled(log):
-    """Objects compiled, without the symbol table regenerated at every link."""
+    """Objects compiled, without the symbol and relocation tables
+    regenerated at every link."""
     return sorted(o for o in re.findall(r"^\s+CC\s+(\S+\.o)$", log, re.M)
-                  if not o.startswith(".tmp_kallsyms"))
+                  if not o.startswith((".tmp_kallsyms", ".tmp_relocs")))
 
 
 def cmd_deps(objdir):
