@@ -131,7 +131,8 @@ KBUILD_CPPFLAGS := -D__KERNEL__ -nostdinc -isystem $(shell $(CC) -print-file-nam
 	-I$(objtree)/include \
 	-include $(srctree)/include/hartix/kconfig.h
 KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
-	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-pic -fno-pie -fno-omit-frame-pointer \
+	$(if $(CONFIG_STACKPROTECTOR),-fstack-protector-strong,-fno-stack-protector) \
 	-fno-optimize-sibling-calls -march=$(ISA) -mabi=lp64 -mcmodel=medany \
 	-mno-save-restore -mstrict-align -fmacro-prefix-map=$(srctree)/= \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
@@ -139,7 +140,7 @@ KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
 	$(if $(CONFIG_CC_OPTIMIZE_FOR_SIZE),-Os,-O2) $(if $(CONFIG_DEBUG_INFO),-g)
 KBUILD_AFLAGS := -D__ASSEMBLY__ -march=$(ISA) -mabi=lp64 $(if $(CONFIG_DEBUG_INFO),-g)
 KBUILD_LDFLAGS := -nostdlib --no-dynamic-linker -z noexecstack --build-id=none \
-	-z max-page-size=4096
+	-z max-page-size=4096 $(if $(CONFIG_RANDOMIZE_BASE),--emit-relocs)
 
 # ---------------------------------------------------------------------------
 # Objects: descend from the top-level directories.
@@ -178,9 +179,12 @@ $(objtree)/%.lds: $(srctree)/%.lds.S FORCE | $(build-prereqs)
 	$(call if_changed_dep,cpp_lds_S)
 
 # ---------------------------------------------------------------------------
-# Link. With CONFIG_KALLSYMS the symbol table is generated from a first link
-# and linked into the second; it sits after .text, so text addresses are the
-# same in both links, which tools/kallsyms.py --verify checks on the result.
+# Link. Generated tables are linked into the kernel from an earlier link:
+# - CONFIG_KALLSYMS: the symbol table, at the end of .rodata. Text addresses
+#   are the same with any table, which tools/kallsyms.py --verify checks.
+# - CONFIG_RANDOMIZE_BASE: the relocation table (tools/relocs.py), at the end
+#   of .data. Its own size moves only .bss, but the symbol table's size moves
+#   .data, so it is taken from a link that already has the final symbol table.
 link-objs := $(all-objs)
 
 quiet_cmd_link = LD      $(call relpath,$@)
@@ -190,12 +194,24 @@ quiet_cmd_link = LD      $(call relpath,$@)
 quiet_cmd_kallsyms = KSYMS   $(call relpath,$@)
       cmd_kallsyms = $(NM) -n $< | $(PYTHON) $(srctree)/tools/kallsyms.py > $@
 
+quiet_cmd_relocs = RELOCS  $(call relpath,$@)
+      cmd_relocs = $(PYTHON) $(srctree)/tools/relocs.py $< > $@
+
 quiet_cmd_cc_gen = CC      $(call relpath,$@)
       cmd_cc_gen = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) -c -o $@ $<
 
-ifdef CONFIG_KALLSYMS
-$(objtree)/.tmp_vmlinux1: $(link-objs) $(lds) $(objtree)/.tmp_kallsyms0.o
-	$(call cmd,link,$(objtree)/.tmp_kallsyms0.o)
+ksyms0 := $(if $(CONFIG_KALLSYMS),$(objtree)/.tmp_kallsyms0.o)
+ksyms1 := $(if $(CONFIG_KALLSYMS),$(objtree)/.tmp_kallsyms1.o)
+relocs0 := $(if $(CONFIG_RANDOMIZE_BASE),$(objtree)/.tmp_relocs0.o)
+relocs1 := $(if $(CONFIG_RANDOMIZE_BASE),$(objtree)/.tmp_relocs1.o)
+# The link the relocation table is read from.
+relocs-from := $(objtree)/.tmp_vmlinux$(if $(CONFIG_KALLSYMS),2,1)
+
+$(objtree)/.tmp_vmlinux1: $(link-objs) $(lds) $(ksyms0) $(relocs0)
+	$(call cmd,link,$(ksyms0) $(relocs0))
+
+$(objtree)/.tmp_vmlinux2: $(link-objs) $(lds) $(ksyms1) $(relocs0)
+	$(call cmd,link,$(ksyms1) $(relocs0))
 
 $(objtree)/.tmp_kallsyms0.c:
 	$(Q)$(PYTHON) $(srctree)/tools/kallsyms.py < /dev/null > $@
@@ -203,12 +219,24 @@ $(objtree)/.tmp_kallsyms0.c:
 $(objtree)/.tmp_kallsyms1.c: $(objtree)/.tmp_vmlinux1 $(srctree)/tools/kallsyms.py
 	$(call cmd,kallsyms)
 
-$(objtree)/.tmp_kallsyms%.o: $(objtree)/.tmp_kallsyms%.c | $(build-prereqs)
+$(objtree)/.tmp_relocs0.c:
+	$(Q)echo "/* No relocations yet: the first link. */" > $@
+
+$(objtree)/.tmp_relocs1.c: $(relocs-from) $(srctree)/tools/relocs.py
+	$(call cmd,relocs)
+
+$(objtree)/.tmp_%.o: $(objtree)/.tmp_%.c | $(build-prereqs)
 	$(call cmd,cc_gen)
 
-$(objtree)/vmlinux: $(objtree)/.tmp_vmlinux1 $(objtree)/.tmp_kallsyms1.o
-	$(call cmd,link,$(objtree)/.tmp_kallsyms1.o)
+ifneq ($(ksyms1)$(relocs1),)
+$(objtree)/vmlinux: $(objtree)/.tmp_vmlinux1 $(ksyms1) $(relocs1)
+	$(call cmd,link,$(ksyms1) $(relocs1))
+ifdef CONFIG_KALLSYMS
 	$(Q)$(NM) -n $@ | $(PYTHON) $(srctree)/tools/kallsyms.py --verify $(objtree)/.tmp_kallsyms1.c
+endif
+ifdef CONFIG_RANDOMIZE_BASE
+	$(Q)$(PYTHON) $(srctree)/tools/relocs.py --verify $@ $(objtree)/.tmp_relocs1.c
+endif
 else
 $(objtree)/vmlinux: $(link-objs) $(lds)
 	$(call cmd,link)

@@ -6,7 +6,9 @@
 #include <hartix/fdt_scan.h>
 #include <hartix/fs.h>
 #include <hartix/irq.h>
+#include <hartix/kallsyms.h>
 #include <hartix/kernel.h>
+#include <hartix/kptr.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
@@ -188,6 +190,22 @@ static const struct fdt_cpu *fdt_cpu_of(unsigned long hartid)
 		if (boot_info.cpu[i].hartid == hartid)
 			return &boot_info.cpu[i];
 	return NULL;
+}
+
+/*
+ * Linux's format, text symbols only (all this table has), each address as
+ * kptr_restrict allows: a user program learns neither the base nor,
+ * under the default hashing, any address at all.
+ */
+static int show_kallsyms(struct seq *m, int pid)
+{
+	unsigned long addr;
+	const char *name;
+	unsigned int i;
+
+	for (i = 0; (name = kallsyms_symbol(i, &addr)); i++)
+		seq_printf(m, "%016lx t %s\n", kptr_value((void *)addr), name);
+	return 0;
 }
 
 static int show_cpuinfo(struct seq *m, int pid)
@@ -441,6 +459,7 @@ static const struct proc_file top_files[] = {
 	{ NULL, NULL },
 	{ "cpuinfo", show_cpuinfo },
 	{ "interrupts", show_interrupts },
+	{ "kallsyms", show_kallsyms },
 	{ "meminfo", show_meminfo },
 	{ "stat", show_stat },
 	{ "uptime", show_uptime },

@@ -4,6 +4,8 @@
 #include <hartix/device.h>
 #include <hartix/exec.h>
 #include <hartix/kernel.h>
+#include <hartix/kaslr.h>
+#include <hartix/kptr.h>
 #include <hartix/ktest.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
@@ -49,6 +51,8 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	pr_notice("Hartix " UTS_RELEASE " (gcc " __VERSION__ ")%s\n",
 		  IS_ENABLED(CONFIG_SMP) ? " SMP" : "");
 	pr_info("Boot hart %lu, kernel at %p\n", hartid, (void *)start_kernel);
+	if (IS_ENABLED(CONFIG_RANDOMIZE_BASE))
+		kaslr_report();
 	setup_arch(fdt_pa);
 	page_alloc_init();
 	pgtable_use_page_allocator();
@@ -56,6 +60,7 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	asid_init();
 	sched_init();
 	random_init();
+	kptr_hash_init();
 	syscall_init();
 	driver_probe_all(boot_fdt);
 	console_init_late();

@@ -1,5 +1,6 @@
 /* Loading a static ELF executable into a new address space, with Linux's initial stack. */
 #include <abi/auxvec.h>
+#include <hartix/aslr.h>
 #include <hartix/elf.h>
 #include <hartix/errno.h>
 #include <hartix/exec.h>
@@ -112,14 +113,15 @@ static unsigned long count_strings(const char *const *v)
 /*
  * Linux's layout, from the stack pointer up: argc, argv[], NULL, envp[],
  * NULL, auxv pairs ending with AT_NULL; the strings and AT_RANDOM's 16
- * bytes above them. sp ends 16-byte aligned.
+ * bytes above them. sp ends 16-byte aligned. *sp_out is the stack's top on
+ * entry and the initial sp on return.
  */
 static int build_stack(const struct elf_info *info, u64 bias, const char *path,
 		       const char *const *argv, const char *const *envp,
 		       unsigned long *sp_out)
 {
 	unsigned long argc = count_strings(argv), envc = count_strings(envp);
-	unsigned long sp = STACK_TOP, execfn, random, i, n = 0;
+	unsigned long sp = *sp_out, execfn, random, i, n = 0;
 	unsigned long strs[64], vec[64 + 2 * 18];
 	u64 rnd[2] = { get_ticks() * 0x9e3779b97f4a7c15ULL,
 		       (unsigned long)path ^ get_ticks() };
@@ -180,7 +182,7 @@ static int exec_load(struct task *t, const struct exec_src *src,
 				 .avail = src->avail };
 	struct mm *mm, *prev = this_cpu_read(mm), *prev_mm;
 	struct pt_regs *regs = task_user_regs(t);
-	unsigned long sp = 0;
+	unsigned long sp;
 	long ret, tramp = 0;
 	int err;
 
@@ -190,6 +192,8 @@ static int exec_load(struct task *t, const struct exec_src *src,
 	mm = mm_create();
 	if (!mm)
 		return -ENOMEM;
+	aslr_randomize_mm(mm);
+	sp = mm->stack_top;
 	/* Loaded from here: the new address space is active on this hart meanwhile. */
 	mm_activate(mm);
 	err = load_segments(mm, src, &info, info.load_bias);
@@ -198,7 +202,7 @@ static int exec_load(struct task *t, const struct exec_src *src,
 		err = tramp < 0 ? (int)tramp : 0;
 	}
 	if (!err) {
-		ret = mm_map(mm, STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
+		ret = mm_map(mm, mm->stack_top - USER_STACK_SIZE, USER_STACK_SIZE,
 			     PROT_READ | PROT_WRITE, true, VM_GROWSDOWN);
 		err = ret < 0 ? (int)ret : build_stack(&info, info.load_bias,
 							path, argv, envp, &sp);
@@ -210,7 +214,7 @@ static int exec_load(struct task *t, const struct exec_src *src,
 		return err;
 	}
 	mm->brk_start = mm->brk = ALIGN_UP(info.high_vaddr + info.load_bias,
-					   PAGE_SIZE);
+					   PAGE_SIZE) + aslr_brk_offset();
 	/* Point of no return: the old image is gone. */
 	prev_mm = process_swap_mm(t, mm);
 	if (t != current_task())

@@ -1,5 +1,6 @@
 /* Address-to-symbol lookup over the table tools/kallsyms.py generates at link time. */
 #include <hartix/kallsyms.h>
+#include <hartix/kaslr.h>
 #include <hartix/sprintf.h>
 
 /* Generated: sorted offsets from kallsyms_base, one extra for the end of text. */
@@ -15,6 +16,8 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
 	unsigned int lo = 0, hi, mid;
 	unsigned long rel;
 
+	/* The table holds link addresses; KASLR moved the kernel from them. */
+	addr -= kaslr_offset();
 	if (!IS_ENABLED(CONFIG_KALLSYMS) || !kallsyms_num ||
 	    addr < kallsyms_base)
 		return NULL;
@@ -35,6 +38,14 @@ const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
 	*size = kallsyms_offsets[lo + 1] - kallsyms_offsets[lo];
 	*offset = rel - kallsyms_offsets[lo];
 	return kallsyms_names + kallsyms_name_offsets[lo];
+}
+
+const char *kallsyms_symbol(unsigned int i, unsigned long *addr)
+{
+	if (!IS_ENABLED(CONFIG_KALLSYMS) || i >= kallsyms_num)
+		return NULL;
+	*addr = kallsyms_base + kallsyms_offsets[i] + kaslr_offset();
+	return kallsyms_names + kallsyms_name_offsets[i];
 }
 
 static char *format_symbol(char *buf, size_t len, unsigned long addr,

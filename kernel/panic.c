@@ -1,10 +1,12 @@
 /* panic() and die(): report, stop, and power off with a failure status. */
+#include <hartix/kaslr.h>
 #include <hartix/kernel.h>
 #include <hartix/reboot.h>
 #include <hartix/smp.h>
 #include <hartix/sprintf.h>
 #include <hartix/time.h>
 #include <asm/irqflags.h>
+#include <asm/page.h>
 #include <asm/ptrace.h>
 #include <asm/sbi.h>
 #include <asm/stacktrace.h>
@@ -55,6 +57,9 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	show_backtrace(NULL, KERN_EMERG);
+	if (kaslr_offset())
+		pr_emerg("Kernel Offset: %#lx from %#lx\n", kaslr_offset(),
+			 KERNEL_LINK_ADDR);
 	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
 	panic_delay();
 	machine_power_off(EXIT_PANIC);

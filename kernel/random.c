@@ -69,6 +69,14 @@ static void random_block(u8 *buf, size_t n)
 	}
 }
 
+u64 get_random_u64(void)
+{
+	u64 w;
+
+	random_block((u8 *)&w, sizeof(w));
+	return w;
+}
+
 long random_read_user(void *ubuf, size_t n)
 {
 	u8 buf[BLOCK_WORDS * 8];

@@ -171,6 +171,8 @@ struct mm *mm_create(void)
 	       USER_PTRS * sizeof(pte_t));
 	vma_tree_init(&mm->vmas);
 	mm->stack_limit = STACK_LIMIT_DEFAULT;
+	mm->stack_top = STACK_TOP;
+	mm->mmap_base = STACK_TOP - mm->stack_limit;
 	mm->refcount = 1;
 	return mm;
 }
@@ -329,7 +331,7 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	} else {
 		/* Top-down below the stack's room to grow. */
 		addr = vma_find_gap(&mm->vmas, len, USER_MIN_ADDR,
-				    STACK_TOP - mm->stack_limit);
+				    mm->mmap_base);
 		err = addr ? 0 : -ENOMEM;
 	}
 	if (!err) {
@@ -573,6 +575,8 @@ struct mm *mm_dup(struct mm *old)
 	if (!mm)
 		return NULL;
 	mm->stack_limit = old->stack_limit;
+	mm->stack_top = old->stack_top;
+	mm->mmap_base = old->mmap_base;
 	spin_lock(&old->lock);
 	mm->brk_start = old->brk_start;
 	mm->brk = old->brk;

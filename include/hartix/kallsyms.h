@@ -11,6 +11,9 @@
 const char *kallsyms_lookup(unsigned long addr, unsigned long *size,
 			    unsigned long *offset);
 
+/* Symbol i in address order and its (runtime) address; NULL past the last. */
+const char *kallsyms_symbol(unsigned int i, unsigned long *addr);
+
 /* "name+0x1c/0x80" or the bare address; returns buf. */
 char *sprint_symbol(char *buf, size_t size, unsigned long addr);
 

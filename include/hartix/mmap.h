@@ -31,6 +31,9 @@ struct mm {
 	unsigned long stack_limit; /* how far the stack may grow down */
 	unsigned long rss; /* pages mapped */
 	unsigned long brk_start, brk; /* the heap: [brk_start, brk) */
+	/* Set at exec (ASLR may move them), copied by fork. */
+	unsigned long stack_top; /* the initial stack's end */
+	unsigned long mmap_base; /* mmap() places regions below this */
 	cpumask_t cpus_ran; /* harts to shoot down: those that ran it */
 	u64 asid_gen; /* generation asid belongs to; 0 = none yet */
 	unsigned long asid;

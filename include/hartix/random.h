@@ -7,6 +7,9 @@
 /* Boot: seeds the generator from /chosen/rng-seed (if any) and the time. */
 void random_init(void);
 
+/* A random word for the kernel's own use (ASLR offsets, hash keys). */
+u64 get_random_u64(void);
+
 /* Fills n user bytes: n, or what was copied before a fault (-EFAULT if none). */
 long random_read_user(void *ubuf, size_t n);
 

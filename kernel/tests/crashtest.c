@@ -160,6 +160,24 @@ static __noinline void crashtest_slab_use_after_free(void)
 	kfree(kmalloc(64, 0));
 }
 
+/*
+ * Overruns a local array by one word: GCC puts the canary right above it,
+ * below the saved registers, so only the canary is hit and the backtrace
+ * still walks.
+ */
+static __noinline void crashtest_canary(void)
+{
+	char buf[16];
+	volatile char *volatile p = buf; /* hides the bound from the compiler */
+	size_t i;
+
+	if (!crashtest_needs(IS_ENABLED(CONFIG_STACKPROTECTOR),
+			     "CONFIG_STACKPROTECTOR"))
+		return;
+	for (i = 0; i < sizeof(buf) + sizeof(long); i++)
+		p[i] = 0x5a;
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -179,6 +197,7 @@ static const struct {
 	{ "slab-bad-free", crashtest_slab_bad_free },
 	{ "slab-overrun", crashtest_slab_overrun },
 	{ "slab-use-after-free", crashtest_slab_use_after_free },
+	{ "canary", crashtest_canary },
 };
 
 static int set_crashtest(const char *val)

@@ -164,9 +164,10 @@ def tree_snapshot():
 
 
 def compiled(log):
-    """Objects compiled, without the symbol table regenerated at every link."""
+    """Objects compiled, without the symbol and relocation tables
+    regenerated at every link."""
     return sorted(o for o in re.findall(r"^\s+CC\s+(\S+\.o)$", log, re.M)
-                  if not o.startswith(".tmp_kallsyms"))
+                  if not o.startswith((".tmp_kallsyms", ".tmp_relocs")))
 
 
 def cmd_deps(objdir):
@@ -411,6 +412,7 @@ def phase_boot(r):
              and "console=nowhere: no such" in text,
              "boot/bootargs-bad-values-reported", "", res.log)
     bad_dtb_boot(r, image)
+    kaslr_boots(r, image)
     crash_boots(r, image)
     # The board's kernel, the way the board boots it: U-Boot booti.
     uboot_boot.run(r, os.path.join(r.out, "uboot"),
@@ -458,6 +460,9 @@ def crash_boots(r, image):
         "slab-use-after-free": ["BUG: slab kmalloc-64: alloc(",
                                 "free object modified (use after free)",
                                 "(object+3) is 0x01", "crashtest_slab_use_after_free+"],
+        # qemu_virt_defconfig has CONFIG_STACKPROTECTOR.
+        "canary": ["Kernel panic - not syncing: stack-protector: Kernel stack "
+                   "is corrupted in: crashtest_canary+", "__stack_chk_fail+"],
     }
     for kind, needles in expect.items():
         res = qemu_run.boot(qemu_run.qemu_command(
@@ -489,25 +494,37 @@ def sifive_u(r):
              "boot/sifive_u-4-cpus-hart0-skipped", "", res.log)
 
 
-def bad_dtb_boot(r, image):
-    """A tree without /memory must stop boot with a clear message, not hang."""
-    work = os.path.join(r.out, "baddtb")
+def qemu_dts(r, work, name):
+    """QEMU virt's device tree (-smp 2 -m 256M) as source, or None (reported)."""
     os.makedirs(work, exist_ok=True)
     good, dts = os.path.join(work, "virt.dtb"), os.path.join(work, "virt.dts")
-    bad = os.path.join(work, "no-memory.dtb")
     rc, log = sh(["qemu-system-riscv64", "-M", "virt,dumpdtb=" + good,
                   "-smp", "2", "-m", "256M", "-nographic"])
     rc2, log2 = sh(["dtc", "-q", "-I", "dtb", "-O", "dts", "-o", dts, good])
     if rc or rc2:
-        r.report(False, "boot/fdt-without-memory", "could not make the DTB",
-                 log + log2)
-        return
+        r.report(False, name, "could not make the DTB", log + log2)
+        return None
     with open(dts) as f:
-        text = re.sub(r"\n\tmemory@[0-9a-f]+ \{.*?\n\t\};", "", f.read(),
-                      flags=re.S)
+        return f.read()
+
+
+def compile_dts(work, text, name):
+    """Writes text to work/name.dts and compiles it: (dtc status, log, dtb path)."""
+    dts, dtb = os.path.join(work, name + ".dts"), os.path.join(work, name + ".dtb")
     with open(dts, "w") as f:
         f.write(text)
-    rc, log = sh(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", bad, dts])
+    rc, log = sh(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", dtb, dts])
+    return rc, log, dtb
+
+
+def bad_dtb_boot(r, image):
+    """A tree without /memory must stop boot with a clear message, not hang."""
+    work = os.path.join(r.out, "baddtb")
+    text = qemu_dts(r, work, "boot/fdt-without-memory")
+    if text is None:
+        return
+    text = re.sub(r"\n\tmemory@[0-9a-f]+ \{.*?\n\t\};", "", text, flags=re.S)
+    rc, log, bad = compile_dts(work, text, "no-memory")
     res = qemu_run.boot(qemu_run.qemu_command(image, smp=2, append="loglevel=7",
                                               extra=["-dtb", bad]),
                         60, r.logfile("boot-fdt-without-memory"))
@@ -516,6 +533,82 @@ def bad_dtb_boot(r, image):
              "Kernel panic - not syncing: device tree" in text and
              "memory" in text, "boot/fdt-without-memory-rejected",
              "" if not res.timed_out else "hung", res.log)
+
+
+KASLR_LINE = re.compile(r"KASLR: kernel virtual base (0x[0-9a-f]+) \(offset "
+                        r"(0x[0-9a-f]+|0), ([^)]*)\)")
+
+
+def kaslr_boots(r, image):
+    """KASLR: a /chosen/kaslr-seed decides the base, so a seed repeats its
+    base and two seeds give two bases; every relocated kernel must run and
+    name its functions in a backtrace. nokaslr keeps the link address."""
+    work = os.path.join(r.out, "kaslr")
+    text = qemu_dts(r, work, "boot/kaslr")
+    if text is None:
+        return
+    bases = {}
+    runs = [("seed-a", 0x1234, None), ("seed-a-again", 0x1234, None),
+            ("seed-b", 0x5678, None), ("nokaslr", 0x1234, "nokaslr")]
+    for name, seed, append in runs:
+        seeded = re.sub(r"(\n\tchosen \{)", r"\1\n\t\tkaslr-seed = <0x0 %#x>;"
+                        % seed, text, count=1)
+        rc, log, dtb = compile_dts(work, seeded, name)
+        res = qemu_run.boot(qemu_run.qemu_command(
+            image, smp=2, append="crashtest=panic loglevel=7 " + (append or ""),
+            extra=["-dtb", dtb]), 60, r.logfile("kaslr-" + name))
+        out = "\n".join(res.lines)
+        m = KASLR_LINE.search(out)
+        want = "disabled by nokaslr" if append else "seed from /chosen/kaslr-seed"
+        problems = [] if rc == 0 else ["dtc failed: " + log]
+        if not m or m.group(3) != want:
+            problems.append("no 'KASLR: ... (%s)' line" % want)
+        else:
+            bases[name] = int(m.group(1), 16)
+        problems += ["missing %r" % n for n in
+                     ("crashtest_panic+", "start_kernel+", "---[ end Kernel panic")
+                     if n not in out]
+        if res.timed_out or res.status != 2:
+            problems.append("hung" if res.timed_out else
+                            "QEMU exit status %d, expected 2" % res.status)
+        r.report(not problems, "boot/kaslr-" + name, "; ".join(problems), res.log)
+    if len(bases) == len(runs):
+        same = bases["seed-a"] == bases["seed-a-again"]
+        r.report(same, "boot/kaslr-same-seed-same-base", "" if same else
+                 "%#x then %#x" % (bases["seed-a"], bases["seed-a-again"]), "")
+        other = bases["seed-a"] != bases["seed-b"]
+        r.report(other, "boot/kaslr-other-seed-other-base", "" if other else
+                 "both %#x" % bases["seed-a"], "")
+        r.report(bases["nokaslr"] == 0xffffffff80000000 and
+                 all(b % (2 << 20) == 0 and b >= 0xffffffff80000000
+                     for b in bases.values()),
+                 "boot/kaslr-bases-2mib-aligned-in-top-2gib",
+                 " ".join("%s=%#x" % kv for kv in sorted(bases.items())), "")
+
+
+
+def kptr_boots(r, image):
+    """/proc/kallsyms under each kptr_restrict: a 32-bit hash, the real
+    (relocated) address, zero."""
+    system_map = os.path.join(os.path.dirname(image), "..", "..", "..",
+                              "System.map")
+    with open(system_map) as f:
+        linked = int(next(l for l in f if l.endswith(" start_kernel\n")).split()[0], 16)
+    for mode in (0, 1, 2):
+        name = "user/proc-kallsyms-kptr_restrict-%d" % mode
+        res = qemu_run.boot(qemu_run.qemu_command(
+            image, smp=2, append="loglevel=7 kptr_restrict=%d init=/bin/cat -- "
+            "/proc/kallsyms" % mode), 60, r.logfile(name))
+        out = "\n".join(res.lines)
+        shown = re.search(r"(?m)^([0-9a-f]{16}) t start_kernel\r?$", out)
+        base = KASLR_LINE.search(out)
+        if not shown or not base:
+            r.report(False, name, "no start_kernel line or no KASLR line", res.log)
+            continue
+        value, real = int(shown.group(1), 16), linked + int(base.group(2), 16)
+        ok = {0: 0 < value < 1 << 32, 1: value == real, 2: value == 0}[mode]
+        r.report(ok, name, "" if ok else "start_kernel shown as %#x, at %#x"
+                 % (value, real), res.log)
 
 
 # ---------------------------------------------------------------------------
@@ -944,6 +1037,14 @@ def phase_user(r):
                   "loglevel=4 init=/tests/signal_test -- %s" % token,
                   ["signal_test: 52 passed, 0 failed, token %s" % token],
                   smp=smp)
+    kptr_boots(r, image)
+    # User ASLR: a program run twice finds its stack, mmap and heap moved;
+    # with norandmaps, in the same places.
+    for mode, append in (("random", ""), ("fixed", "norandmaps ")):
+        token = "tok%08x" % random.getrandbits(32)
+        user_boot(r, "user/aslr-%s" % mode, image, "loglevel=4 %sinit=/tests/"
+                  "aslr_test -- %s %s" % (append, mode, token),
+                  ["aslr_test: %s 3 passed, 0 failed" % token], smp=2)
     # /proc against what the test did; ps, free and top read it (each
     # checked by the test from its output in a file, and printed here).
     for smp in (1, 4):

@@ -74,6 +74,9 @@ _start_kernel:
 	j	1b
 2:
 	lla	sp, init_stack_top
+	mv	a0, s1
+	call	boot_early_init			/* seeds; returns the virtual base */
+	mv	a1, a0
 	lla	a0, _start
 	call	setup_early_vm			/* returns the satp value */
 	lla	t0, early_satp

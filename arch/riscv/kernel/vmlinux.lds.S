@@ -53,6 +53,14 @@ SECTIONS
 	.data : {
 		_sdata = .;
 		*(.data .data.* .sdata .sdata.*)
+		/*
+		 * Where the absolute words are that KASLR moves
+		 * (tools/relocs.py). Last, so its size never moves them.
+		 */
+		. = ALIGN(4);
+		__kaslr_relocs_start = .;
+		KEEP(*(.kaslr_relocs))
+		__kaslr_relocs_end = .;
 		_edata = .;
 	}
 

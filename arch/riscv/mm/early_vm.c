@@ -27,9 +27,10 @@ static void __noreturn early_halt(const char *msg)
 		__asm__ __volatile__("wfi");
 }
 
-unsigned long setup_early_vm(unsigned long load_pa);
+unsigned long setup_early_vm(unsigned long load_pa, unsigned long virt_base);
 
-unsigned long setup_early_vm(unsigned long load_pa)
+/* virt_base: the link address, or where KASLR moved the kernel to. */
+unsigned long setup_early_vm(unsigned long load_pa, unsigned long virt_base)
 {
 	unsigned long size = (unsigned long)(_end - _start);
 	unsigned long i, pa;
@@ -45,13 +46,13 @@ unsigned long setup_early_vm(unsigned long load_pa)
 		early_pg_dir[pt_index(PAGE_OFFSET, 2) + i] =
 			pfn_pte(i * PUD_SIZE, PAGE_KERNEL);
 
-	/* Kernel image at its link address, in 2 MiB pages. */
-	early_pg_dir[pt_index(KERNEL_LINK_ADDR, 2)] =
+	/* Kernel image at virt_base, in 2 MiB pages, inside one 1 GiB entry. */
+	early_pg_dir[pt_index(virt_base, 2)] =
 		pfn_pte((unsigned long)early_kernel_pmd, PTE_V);
 	for (pa = 0; pa < size; pa += PMD_SIZE)
-		early_kernel_pmd[pt_index(KERNEL_LINK_ADDR + pa, 1)] =
+		early_kernel_pmd[pt_index(virt_base + pa, 1)] =
 			pfn_pte(load_pa + pa, PAGE_KERNEL_EXEC);
 
-	kernel_va_pa_offset = KERNEL_LINK_ADDR - load_pa;
+	kernel_va_pa_offset = virt_base - load_pa;
 	return SATP_MODE_SV39 | ((unsigned long)early_pg_dir >> PAGE_SHIFT);
 }
