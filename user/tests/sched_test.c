@@ -15,7 +15,7 @@
 #define PIPE_ROUNDS 2
 #define PIPE_BYTES (4 * 1024 * 1024)
 #define CHURNERS 6
-#define CHURN_ROUNDS 2000
+#define CHURN_ROUNDS 1000
 #define SPINNERS 3
 #define PINGPONGS 1000
 
