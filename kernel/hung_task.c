@@ -10,7 +10,6 @@
 #include <hartix/smp.h>
 #include <hartix/softlockup.h>
 #include <hartix/time.h>
-#include <asm/stacktrace.h>
 
 #define HUNG_TASK_TIMEOUT_MAX 600
 
@@ -38,12 +37,29 @@ static const char *state_name(enum task_state s)
 	return (unsigned int)s < ARRAY_SIZE(names) ? names[s] : "?";
 }
 
-static bool print_frame(void *arg, unsigned long pc)
+/*
+ * A switched-out task's call chain, from the frame schedule() saved: the
+ * arch walker checks frames against this hart's stack, so this one checks
+ * them against the task's own (which stays put while it is off every hart).
+ */
+static void show_task_stack(const struct task *t)
 {
+	unsigned long lo = t->kstack, hi = t->kstack + t->kstack_size;
+	unsigned long fp = t->ctx.s[0], pc = t->ctx.ra;
 	char sym[96];
+	int depth;
 
-	pr_err("  %s\n", sprint_backtrace(sym, sizeof(sym), pc));
-	return true;
+	pr_err("Call trace:\n");
+	for (depth = 0; depth < 32; depth++) {
+		const unsigned long *frame = (const unsigned long *)fp - 2;
+
+		pr_err("  %s\n", sprint_backtrace(sym, sizeof(sym), pc));
+		if (fp & 7 || fp < lo + 2 * sizeof(long) || fp > hi ||
+		    frame[0] <= fp)
+			break;
+		pc = frame[1];
+		fp = frame[0];
+	}
 }
 
 /* What the scheduler knows of t, and where it stopped if it is switched out. */
@@ -56,11 +72,8 @@ static void show_task(struct task *t)
 	       READ_ONCE(t->cpu), on_cpu,
 	       (unsigned long long)cpumask_bits(&t->cpus_allowed));
 	/* A running stack changes under the walk; a saved one stays. */
-	if (!on_cpu && t->ctx.ra) {
-		/* From its own frames: the walk stops at this hart's stack bounds. */
-		pr_err("Switched out at:\n");
-		walk_stackframe(NULL, t->ctx.s[0], t->ctx.ra, print_frame, NULL);
-	}
+	if (!on_cpu && t->ctx.ra)
+		show_task_stack(t);
 }
 
 /*

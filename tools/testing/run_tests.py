@@ -1061,7 +1061,7 @@ def phase_user(r):
         user_boot(r, "user/sched-test-smp%d" % smp, image,
                   "loglevel=4 init=/tests/sched_test",
                   ["sched_test: %d cpus" % smp,
-                   "sched_test: 7 passed, 0 failed"], smp=smp)
+                   "sched_test: 9 passed, 0 failed"], smp=smp)
     for smp in (1, 4):
         token = "tok%08x" % random.getrandbits(32)
         user_boot(r, "user/pipe-test-smp%d" % smp, image,

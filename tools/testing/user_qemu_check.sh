@@ -25,7 +25,7 @@ apps="hello power store_fault sret_in_user csr_read
 	sh ls cat echo mkdir rm mv kill uname sleep true false yes head wc ps init"
 usr_apps="top free" # in /usr/bin
 tests="hello_token syscall_errno libc_selftest signal_test pipe_test tmpfs_test busy_token input_test efault"
-tests="$tests mm_semantics mm_stress"
+tests="$tests mm_semantics mm_stress sched_test"
 
 command -v $qemu >/dev/null 2>&1 || {
 	echo "Bail out! $qemu not found: apt-get install qemu-user"; exit 1; }
@@ -240,6 +240,15 @@ grep -qx "pipe_test: $token [1-9][0-9]* passed, 0 failed" out.txt || ok=1
 grep -q "checksum matches" out.txt || ok=1
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/pipe_test
+
+# The scheduler stress under Linux: the affinity calls, SIGKILL of a
+# long read and of a blocked reader behave the same there.
+run out.txt "$user/tests/sched_test"
+ok=0
+[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+grep -qE "^sched_test: [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
+[ $ok = 0 ] || diag out.txt
+result $ok qemu/sched_test
 
 token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 # The RAM file system's checks, in a directory of the host's: Linux's

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "utest.h"
@@ -13,9 +15,9 @@
 #define PIPE_ROUNDS 2
 #define PIPE_BYTES (4 * 1024 * 1024)
 #define CHURNERS 6
-#define CHURN_ROUNDS 2000
+#define CHURN_ROUNDS 1000
 #define SPINNERS 3
-#define PINGPONGS 5000
+#define PINGPONGS 1000
 
 static char buf[CHUNK];
 static int ncpus;
@@ -125,6 +127,8 @@ static int pipe_pingpong(void)
 		return 0;
 	pid = fork();
 	if (pid == 0) {
+		close(ab[1]); /* else its read never sees EOF */
+		close(ba[0]);
 		for (;;) {
 			if (read(ab[0], &c, 1) != 1)
 				_exit(0);
@@ -273,6 +277,43 @@ static void kill_blocked(void)
 	close(fds[1]);
 }
 
+/*
+ * SIGKILL stops a long read in the kernel: a child reads 16 MiB of
+ * /dev/urandom into memory shared with us; once the first page has data
+ * it is killed, and the read must have stopped before the last page.
+ * Without the check between pieces it ran to the end first.
+ */
+static void kill_long_read(void)
+{
+	size_t len = 16 << 20;
+	volatile unsigned char *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int st = -1, i, nonzero = 0;
+	pid_t pid;
+
+	if (m == MAP_FAILED) {
+		check(0, "mmap for the long read");
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/dev/urandom", O_RDONLY);
+
+		read(fd, (void *)m, len);
+		_exit(0);
+	}
+	while (!m[0] && !m[1] && !m[2] && !m[3])
+		sched_yield();
+	kill(pid, SIGKILL);
+	check(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+		      WTERMSIG(st) == SIGKILL,
+	      "a child in a 16 MiB read of /dev/urandom dies of SIGKILL");
+	for (i = 1; i <= 64; i++)
+		nonzero |= m[len - (size_t)i];
+	check(!nonzero, "SIGKILL stopped the read before its last bytes");
+	munmap((void *)m, len);
+}
+
 int main(void)
 {
 	cpu_set_t set;
@@ -294,10 +335,11 @@ int main(void)
 	for (int r = 0; r < PIPE_ROUNDS; r++)
 		ok &= pipe_bench();
 	check(ok, "bw_pipe as benchmp runs it: a writer child killed after the reads");
-	check(pipe_pingpong(), "lat_pipe-like ping-pong: 5000 round trips");
+	check(pipe_pingpong(), "lat_pipe-like ping-pong: 1000 round trips");
 	affinity_churn();
 	kill_churners();
 	kill_blocked();
+	kill_long_read();
 	printf("sched_test: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }
