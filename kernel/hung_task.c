@@ -83,8 +83,15 @@ static void show_task(struct task *t)
  */
 static void check_lost(struct task *t)
 {
-	int placed = sched_task_placed(t);
+	int placed;
 
+	/*
+	 * Never queued yet: fork is still building it (its state is the
+	 * zeroed TASK_RUNNING), and a preempted parent may take a while.
+	 */
+	if (!READ_ONCE(t->sched_stamp))
+		return;
+	placed = sched_task_placed(t);
 	if (placed < 0)
 		return;
 	if (placed) {
