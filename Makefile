@@ -156,6 +156,33 @@ fixdep := $(objtree)/tools/build/fixdep
 # dependency on them with per-symbol ones afterwards.
 build-prereqs := $(objtree)/include/config/auto.conf $(fixdep)
 
+# Offsets of C structures for assembly (Linux's asm-offsets): the compiler
+# leaves "->NAME value" markers in asm-offsets.s, sed makes #defines of them,
+# and the header is replaced only when its text changes.
+asm-offsets := $(objtree)/include/generated/asm-offsets.h
+asm-offsets-s := $(objtree)/arch/riscv/kernel/asm-offsets.s
+
+quiet_cmd_cc_s_c = CC      $(call relpath,$@)
+      cmd_cc_s_c = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) -MD -MP -MF $(depfile) \
+	-S -o $@ $<
+
+$(asm-offsets-s): $(srctree)/arch/riscv/kernel/asm-offsets.c FORCE | $(build-prereqs)
+	$(call if_changed_dep,cc_s_c)
+
+$(asm-offsets): $(asm-offsets-s)
+	$(Q){ echo "/* Generated from arch/riscv/kernel/asm-offsets.c: do not edit. */"; \
+	  echo "#ifndef GENERATED_ASM_OFFSETS_H"; echo "#define GENERATED_ASM_OFFSETS_H"; \
+	  sed -ne 's/^.*"->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\)".*$$/#define \1 \2/p' $<; \
+	  echo "#endif"; } > $@.tmp
+	$(Q)if cmp -s $@ $@.tmp; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+# The system call table's list (kernel/syscall_table.c), from the sources.
+syscall-list := $(objtree)/include/generated/syscall-list.h
+$(syscall-list): FORCE | $(build-prereqs)
+	$(Q)$(PYTHON) $(srctree)/tools/build/syscalltbl.py $(srctree) $@
+
+build-prereqs += $(asm-offsets) $(syscall-list)
+
 quiet_cmd_cc_o_c = CC      $(call relpath,$@)
       cmd_cc_o_c = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) $(ccflags-$(@D)) \
 	$(CFLAGS_$@) -MD -MP -MF $(depfile) -c -o $@ $<
@@ -241,7 +268,7 @@ $(fixdep): $(srctree)/tools/build/fixdep.c
 	@echo "  HOSTCC  $(call relpath,$@)"
 	$(Q)$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
--include $(foreach o,$(all-objs) $(lds),$(dir $(o)).$(notdir $(o)).cmd)
+-include $(foreach o,$(all-objs) $(lds) $(asm-offsets-s),$(dir $(o)).$(notdir $(o)).cmd)
 
 # .incbin is invisible to the dependency files.
 $(objtree)/init/initramfs_data.o: $(initramfs-path)

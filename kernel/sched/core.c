@@ -12,9 +12,6 @@
 #include <hartix/vmalloc.h>
 #include <asm/irqflags.h>
 
-BUILD_BUG_ON(__builtin_offsetof(struct task_context, sp) != 8);
-BUILD_BUG_ON(__builtin_offsetof(struct task_context, s) != 16);
-
 /*
  * A run queue's lock protects its list, its count and the state, cpu and
  * queue links of the tasks on it. A task is handed between harts only
