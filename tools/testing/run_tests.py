@@ -876,7 +876,7 @@ def phase_user(r):
     # One hart: with more harts than host cores the emulated harts get
     # unequal host time, so shares cannot be judged (testing.rst).
     user_boot(r, "user/proc-test-smp1", image, "loglevel=4 init=/tests/proc_test",
-              ["proc_test: 9 passed, 0 failed"], smp=1)
+              ["proc_test: 10 passed, 0 failed"], smp=1)
     # On 4 harts everything but the shares, which the host decides here.
     user_boot(r, "user/proc-test-smp4", image, "loglevel=4 init=/tests/proc_test",
               ["ok: 200 concurrent processes", "ok: an orphan is adopted by init",
@@ -884,7 +884,8 @@ def phase_user(r):
                "ok: every bomb process killed and reaped",
                "ok: forking works again afterwards",
                "ok: a memory hog is stopped", "ok: memory is back",
-               "ok: every hart runs user work"],
+               "ok: every hart runs user work",
+               "ok: gp and s0-s11 survive fork"],
               status=None, smp=4)
     # Signals and FP state on one hart and on four (migration, IPIs).
     for smp in (1, 4):
