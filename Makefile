@@ -131,15 +131,18 @@ KBUILD_CPPFLAGS := -D__KERNEL__ -nostdinc -isystem $(shell $(CC) -print-file-nam
 	-I$(objtree)/include \
 	-include $(srctree)/include/hartix/kconfig.h
 KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
-	-fno-pic -fno-pie -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-pic -fno-pie -fno-stack-protector \
 	-fno-optimize-sibling-calls -march=$(ISA) -mabi=lp64 -mcmodel=medany \
 	-mno-save-restore -mstrict-align -fmacro-prefix-map=$(srctree)/= \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-Wstrict-prototypes -Wno-missing-field-initializers \
 	$(if $(CONFIG_CC_OPTIMIZE_FOR_SIZE),-Os,-O2) $(if $(CONFIG_DEBUG_INFO),-g)
+KBUILD_CFLAGS += $(if $(CONFIG_FRAME_POINTER),-fno-omit-frame-pointer,-fomit-frame-pointer)
+KBUILD_CFLAGS += $(if $(CONFIG_LD_DEAD_CODE_DATA_ELIMINATION),-ffunction-sections -fdata-sections)
 KBUILD_AFLAGS := -D__ASSEMBLY__ -march=$(ISA) -mabi=lp64 $(if $(CONFIG_DEBUG_INFO),-g)
 KBUILD_LDFLAGS := -nostdlib --no-dynamic-linker -z noexecstack --build-id=none \
 	-z max-page-size=4096
+KBUILD_LDFLAGS += $(if $(CONFIG_LD_DEAD_CODE_DATA_ELIMINATION),--gc-sections)
 
 # ---------------------------------------------------------------------------
 # Objects: descend from the top-level directories.
@@ -221,7 +224,9 @@ quiet_cmd_cc_gen = CC      $(call relpath,$@)
       cmd_cc_gen = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) -c -o $@ $<
 
 ifdef CONFIG_KALLSYMS
-$(objtree)/.tmp_vmlinux1: $(link-objs) $(lds) $(objtree)/.tmp_kallsyms0.o
+# auto.conf: a configuration that drops an object leaves no newer prerequisite.
+$(objtree)/.tmp_vmlinux1: $(link-objs) $(lds) $(objtree)/.tmp_kallsyms0.o \
+		$(objtree)/include/config/auto.conf
 	$(call cmd,link,$(objtree)/.tmp_kallsyms0.o)
 
 $(objtree)/.tmp_kallsyms0.c:
@@ -237,7 +242,7 @@ $(objtree)/vmlinux: $(objtree)/.tmp_vmlinux1 $(objtree)/.tmp_kallsyms1.o
 	$(call cmd,link,$(objtree)/.tmp_kallsyms1.o)
 	$(Q)$(NM) -n $@ | $(PYTHON) $(srctree)/tools/kallsyms.py --verify $(objtree)/.tmp_kallsyms1.c
 else
-$(objtree)/vmlinux: $(link-objs) $(lds)
+$(objtree)/vmlinux: $(link-objs) $(lds) $(objtree)/include/config/auto.conf
 	$(call cmd,link)
 endif
 

@@ -277,11 +277,28 @@ def check_boot(r, name, image, timeout=60, append="loglevel=7", steps=None,
     return res
 
 
+# tiny_defconfig's goal (issue 12): at most this much .text.
+TINY_TEXT_MAX = 64 * 1024
+
+
+def check_tiny_text(r):
+    vmlinux = os.path.join(r.out, "tiny_defconfig", "vmlinux")
+    out = subprocess.run(["riscv64-unknown-elf-size", "-A", vmlinux],
+                         capture_output=True, text=True).stdout
+    m = re.search(r"^\.text\s+(\d+)", out, re.M)
+    r.report(m is not None and int(m.group(1)) <= TINY_TEXT_MAX,
+             "build/tiny_defconfig-text-size",
+             "%s bytes of .text, at most %d" % (m.group(1) if m else "?",
+                                                TINY_TEXT_MAX), out)
+
+
 def phase_configs(r):
     for cfg, smp in CONFIGS:
         image = r.images[cfg] = build_config(r, cfg, cfg)
         if image:
             check_boot(r, "boot/%s/smp%d" % (cfg, smp), image, smp=smp)
+        if image and cfg == "tiny_defconfig":
+            check_tiny_text(r)
     for seed in RANDCONFIG_SEEDS:
         name = "randconfig-" + seed
         image = build_config(r, name, "randconfig", {"KCONFIG_SEED": seed})
