@@ -286,7 +286,8 @@ clean:
 	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.map $(objtree)/System.map \
 		$(objtree)/.tmp_* $(objtree)/arch/riscv/boot/Image $(objtree)/build
 	$(Q)find $(objtree) -path $(srctree)/.git -prune -o \
-		\( -name '*.o' -o -name '.*.cmd' -o -name '*.d' -o -name '*.lds' \) \
+		\( -name '*.o' -o -name '.*.cmd' -o -name '*.d' -o -name '*.lds' \
+		-o -name asm-offsets.s \) \
 		-type f -print | xargs rm -f
 	$(Q)rm -rf $(objtree)/tools/build/fixdep \
 		$(filter-out %.c,$(wildcard $(objtree)/tools/testing/host/test_*))
