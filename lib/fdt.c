@@ -867,7 +867,13 @@ int fdt_reg_cells(const void *fdt, int node, int address_cells,
 
 int fdt_reg(const void *fdt, int node, int index, u64 *addr, u64 *size)
 {
-	int parent = fdt_parent(fdt, node);
+	return fdt_reg_under(fdt, fdt_parent(fdt, node), node, index, addr,
+			     size);
+}
+
+int fdt_reg_under(const void *fdt, int parent, int node, int index, u64 *addr,
+		  u64 *size)
+{
 	int ac, sc;
 
 	if (parent < 0)
