@@ -138,9 +138,12 @@ KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-Wstrict-prototypes -Wno-missing-field-initializers \
 	$(if $(CONFIG_CC_OPTIMIZE_FOR_SIZE),-Os,-O2) $(if $(CONFIG_DEBUG_INFO),-g)
+KBUILD_CFLAGS += $(if $(CONFIG_FRAME_POINTER),-fno-omit-frame-pointer,-fomit-frame-pointer)
+KBUILD_CFLAGS += $(if $(CONFIG_LD_DEAD_CODE_DATA_ELIMINATION),-ffunction-sections -fdata-sections)
 KBUILD_AFLAGS := -D__ASSEMBLY__ -march=$(ISA) -mabi=lp64 $(if $(CONFIG_DEBUG_INFO),-g)
 KBUILD_LDFLAGS := -nostdlib --no-dynamic-linker -z noexecstack --build-id=none \
 	-z max-page-size=4096 $(if $(CONFIG_RANDOMIZE_BASE),--emit-relocs)
+KBUILD_LDFLAGS += $(if $(CONFIG_LD_DEAD_CODE_DATA_ELIMINATION),--gc-sections)
 
 # ---------------------------------------------------------------------------
 # Objects: descend from the top-level directories.
@@ -156,6 +159,33 @@ fixdep := $(objtree)/tools/build/fixdep
 # Generated headers must exist before the first compile; fixdep replaces the
 # dependency on them with per-symbol ones afterwards.
 build-prereqs := $(objtree)/include/config/auto.conf $(fixdep)
+
+# Offsets of C structures for assembly (Linux's asm-offsets): the compiler
+# leaves "->NAME value" markers in asm-offsets.s, sed makes #defines of them,
+# and the header is replaced only when its text changes.
+asm-offsets := $(objtree)/include/generated/asm-offsets.h
+asm-offsets-s := $(objtree)/arch/riscv/kernel/asm-offsets.s
+
+quiet_cmd_cc_s_c = CC      $(call relpath,$@)
+      cmd_cc_s_c = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) -MD -MP -MF $(depfile) \
+	-S -o $@ $<
+
+$(asm-offsets-s): $(srctree)/arch/riscv/kernel/asm-offsets.c FORCE | $(build-prereqs)
+	$(call if_changed_dep,cc_s_c)
+
+$(asm-offsets): $(asm-offsets-s)
+	$(Q){ echo "/* Generated from arch/riscv/kernel/asm-offsets.c: do not edit. */"; \
+	  echo "#ifndef GENERATED_ASM_OFFSETS_H"; echo "#define GENERATED_ASM_OFFSETS_H"; \
+	  sed -ne 's/^.*"->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\)".*$$/#define \1 \2/p' $<; \
+	  echo "#endif"; } > $@.tmp
+	$(Q)if cmp -s $@ $@.tmp; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+# The system call table's list (kernel/syscall_table.c), from the sources.
+syscall-list := $(objtree)/include/generated/syscall-list.h
+$(syscall-list): FORCE | $(build-prereqs)
+	$(Q)$(PYTHON) $(srctree)/tools/build/syscalltbl.py $(srctree) $@
+
+build-prereqs += $(asm-offsets) $(syscall-list)
 
 quiet_cmd_cc_o_c = CC      $(call relpath,$@)
       cmd_cc_o_c = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) $(ccflags-$(@D)) \
@@ -207,7 +237,9 @@ relocs1 := $(if $(CONFIG_RANDOMIZE_BASE),$(objtree)/.tmp_relocs1.o)
 # The link the relocation table is read from.
 relocs-from := $(objtree)/.tmp_vmlinux$(if $(CONFIG_KALLSYMS),2,1)
 
-$(objtree)/.tmp_vmlinux1: $(link-objs) $(lds) $(ksyms0) $(relocs0)
+# auto.conf: a configuration that drops an object leaves no newer prerequisite.
+$(objtree)/.tmp_vmlinux1: $(link-objs) $(lds) $(ksyms0) $(relocs0) \
+		$(objtree)/include/config/auto.conf
 	$(call cmd,link,$(ksyms0) $(relocs0))
 
 $(objtree)/.tmp_vmlinux2: $(link-objs) $(lds) $(ksyms1) $(relocs0)
@@ -238,7 +270,7 @@ ifdef CONFIG_RANDOMIZE_BASE
 	$(Q)$(PYTHON) $(srctree)/tools/relocs.py --verify $@ $(objtree)/.tmp_relocs1.c
 endif
 else
-$(objtree)/vmlinux: $(link-objs) $(lds)
+$(objtree)/vmlinux: $(link-objs) $(lds) $(objtree)/include/config/auto.conf
 	$(call cmd,link)
 endif
 
@@ -269,7 +301,7 @@ $(fixdep): $(srctree)/tools/build/fixdep.c
 	@echo "  HOSTCC  $(call relpath,$@)"
 	$(Q)$(HOSTCC) -O2 -Wall -Wextra -Werror -o $@ $<
 
--include $(foreach o,$(all-objs) $(lds),$(dir $(o)).$(notdir $(o)).cmd)
+-include $(foreach o,$(all-objs) $(lds) $(asm-offsets-s),$(dir $(o)).$(notdir $(o)).cmd)
 
 # .incbin is invisible to the dependency files.
 $(objtree)/init/initramfs_data.o: $(initramfs-path)
@@ -282,7 +314,8 @@ clean:
 	$(Q)rm -rf $(objtree)/vmlinux $(objtree)/vmlinux.map $(objtree)/System.map \
 		$(objtree)/.tmp_* $(objtree)/arch/riscv/boot/Image $(objtree)/build
 	$(Q)find $(objtree) -path $(srctree)/.git -prune -o \
-		\( -name '*.o' -o -name '.*.cmd' -o -name '*.d' -o -name '*.lds' \) \
+		\( -name '*.o' -o -name '.*.cmd' -o -name '*.d' -o -name '*.lds' \
+		-o -name asm-offsets.s \) \
 		-type f -print | xargs rm -f
 	$(Q)rm -rf $(objtree)/tools/build/fixdep \
 		$(filter-out %.c,$(wildcard $(objtree)/tools/testing/host/test_*))

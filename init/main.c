@@ -61,7 +61,6 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	sched_init();
 	random_init();
 	kptr_hash_init();
-	syscall_init();
 	driver_probe_all(boot_fdt);
 	console_init_late();
 	cpumask_set(&cpu_online_mask, 0);

@@ -21,8 +21,6 @@
 #include <abi/time.h>
 #include <abi/wait.h>
 
-#define NR_SYSCALLS 300
-
 SYSCALL_DEFINE1(exit, unsigned long, code)
 {
 	task_exit(W_EXITCODE(code));
@@ -46,6 +44,7 @@ SYSCALL_DEFINE5(clone, unsigned long, flags, unsigned long, newsp,
 		return -EINVAL; /* threads (CLONE_VM ...) are not supported yet */
 	return process_fork(task_user_regs(current_task()), newsp);
 }
+SYSCALL_FULL_FRAME(clone);
 
 SYSCALL_DEFINE4(wait4, unsigned long, pid, unsigned long, ustatus,
 		unsigned long, options, unsigned long, urusage)
@@ -126,6 +125,7 @@ SYSCALL_DEFINE3(execve, unsigned long, upath, unsigned long, uargv,
 	free_page(space);
 	return ret;
 }
+SYSCALL_FULL_FRAME(execve);
 
 SYSCALL_DEFINE0(sched_yield)
 {
@@ -368,35 +368,3 @@ SYSCALL_SAME_AS(getgid, getuid);
 SYSCALL_SAME_AS(getegid, getuid);
 SYSCALL_SAME_AS(exit_group, exit);
 SYSCALL_SAME_AS(gettid, getpid);
-
-extern const struct syscall_def __syscalls_start[], __syscalls_end[];
-
-/* Filled at boot from the .syscalls section; read-only after. */
-static syscall_fn syscall_table[NR_SYSCALLS];
-
-void syscall_init(void)
-{
-	const struct syscall_def *d;
-
-	for (d = __syscalls_start; d < __syscalls_end; d++) {
-		if (d->nr >= NR_SYSCALLS)
-			panic("system call %s: number %lu is past the table (%d)",
-			      d->name, d->nr, NR_SYSCALLS);
-		if (syscall_table[d->nr])
-			panic("system call number %lu defined twice (%s)", d->nr,
-			      d->name);
-		syscall_table[d->nr] = d->fn;
-	}
-}
-
-void syscall_dispatch(struct pt_regs *regs)
-{
-	unsigned long nr = regs->a7;
-	syscall_fn fn = nr < NR_SYSCALLS ? syscall_table[nr] : NULL;
-
-	regs->orig_a0 = regs->a0; /* a0 is overwritten: a restart needs it */
-
-	regs->a0 = fn ? (unsigned long)fn(regs->a0, regs->a1, regs->a2, regs->a3,
-					  regs->a4, regs->a5)
-		      : (unsigned long)-ENOSYS;
-}

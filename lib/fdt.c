@@ -483,28 +483,54 @@ static int prop_from(const struct fdt_view *v, int off)
  * the view and the tag decoding per property was most of the boot's
  * device-tree cost. A property whose name is unreadable matches nothing.
  */
+/*
+ * Whether the property at @p is named @name (@namelen bytes): compared in
+ * place, bounded by the strings block, without measuring the stored name.
+ */
+static bool prop_named(const struct fdt_view *v, const u8 *p, const char *name,
+		       size_t namelen)
+{
+	u32 nameoff = fdt32_ld(p + 8);
+	const char *pn = v->str + nameoff;
+
+	return nameoff < v->str_size && namelen < v->str_size - nameoff &&
+	       !memcmp(pn, name, namelen) && !pn[namelen];
+}
+
 static const void *getprop_namelen(const void *fdt, int node, const char *name,
 				   size_t namelen, int *lenp)
 {
 	struct fdt_view v = fdt_view(fdt);
-	int prop, next;
+	int off, next, ret = -EINVAL;
 
-	prop = next_tag(&v, node, &next, NULL) == FDT_BEGIN_NODE ?
-		       prop_from(&v, next) : -EINVAL;
-	for (; prop >= 0; prop = prop_from(&v, next)) {
-		const u8 *p = v.st + prop;
-		const char *pn = prop_name(&v, fdt32_ld(p + 8), NULL);
+	if (next_tag(&v, node, &next, NULL) != FDT_BEGIN_NODE)
+		goto out;
+	/* One next_tag() per token: the node's properties, then its end. */
+	for (off = next;; off = next) {
+		const u8 *p = v.st + off;
 
-		next_tag(&v, prop, &next, NULL); /* FDT_PROP: prop_from saw it */
-		/* strncmp stops at pn's end, so pn[namelen] is inside it. */
-		if (pn && !strncmp(pn, name, namelen) && !pn[namelen]) {
-			if (lenp)
-				*lenp = (int)fdt32_ld(p + 4);
-			return p + FDT_PROP_HDR_SIZE;
+		switch (next_tag(&v, off, &next, NULL)) {
+		case FDT_PROP:
+			if (prop_named(&v, p, name, namelen)) {
+				if (lenp)
+					*lenp = (int)fdt32_ld(p + 4);
+				return p + FDT_PROP_HDR_SIZE;
+			}
+			break;
+		case FDT_NOP:
+			break;
+		case FDT_BEGIN_NODE:
+		case FDT_END_NODE:
+		case FDT_END:
+			ret = -ENOENT;
+			goto out;
+		default:
+			goto out;
 		}
 	}
+out:
 	if (lenp)
-		*lenp = prop;
+		*lenp = ret;
 	return NULL;
 }
 
@@ -751,13 +777,13 @@ int fdt_node_by_phandle(const void *fdt, u32 phandle)
 		tag = next_tag(&v, off, &next, NULL);
 		if (tag == FDT_PROP && node >= 0) {
 			const u8 *p = v.st + off;
-			const char *pn = prop_name(&v, fdt32_ld(p + 8), NULL);
 
-			if (pn && fdt32_ld(p + 4) == 4 && !strcmp(pn, "phandle")) {
+			if (fdt32_ld(p + 4) != 4)
+				continue;
+			if (prop_named(&v, p, "phandle", 7)) {
 				have_ph = true;
 				ph = fdt32_ld(p + FDT_PROP_HDR_SIZE);
-			} else if (pn && fdt32_ld(p + 4) == 4 &&
-				   !strcmp(pn, "linux,phandle")) {
+			} else if (prop_named(&v, p, "linux,phandle", 13)) {
 				have_linux = true;
 				linux_ph = fdt32_ld(p + FDT_PROP_HDR_SIZE);
 			}
@@ -841,7 +867,13 @@ int fdt_reg_cells(const void *fdt, int node, int address_cells,
 
 int fdt_reg(const void *fdt, int node, int index, u64 *addr, u64 *size)
 {
-	int parent = fdt_parent(fdt, node);
+	return fdt_reg_under(fdt, fdt_parent(fdt, node), node, index, addr,
+			     size);
+}
+
+int fdt_reg_under(const void *fdt, int parent, int node, int index, u64 *addr,
+		  u64 *size)
+{
 	int ac, sc;
 
 	if (parent < 0)

@@ -15,7 +15,8 @@ static int nr_devices;
 
 int device_reg(const struct device *dev, int index, u64 *addr, u64 *size)
 {
-	return fdt_reg(dev->fdt, dev->node, index, addr, size);
+	return fdt_reg_under(dev->fdt, dev->parent, dev->node, index, addr,
+			     size);
 }
 
 bool device_read_u32(const struct device *dev, const char *prop, u32 *val)
@@ -59,14 +60,14 @@ static const struct driver *match_node(const void *fdt, int node,
 	return NULL;
 }
 
-static void bind(const void *fdt, int node, const struct driver *drv,
-		 const struct of_device_id *id)
+static void bind(const void *fdt, int node, int parent,
+		 const struct driver *drv, const struct of_device_id *id)
 {
 	struct device *dev;
 	int err;
 
 	dev = &devices[nr_devices];
-	*dev = (struct device){ .fdt = fdt, .node = node,
+	*dev = (struct device){ .fdt = fdt, .node = node, .parent = parent,
 				.name = fdt_node_name(fdt, node),
 				.driver = drv, .match_data = id->data };
 	err = drv->probe(dev);
@@ -80,7 +81,7 @@ static void bind(const void *fdt, int node, const struct driver *drv,
 }
 
 struct pending_bind {
-	int node;
+	int node, parent;
 	const struct driver *drv;
 	const struct of_device_id *id;
 };
@@ -93,14 +94,19 @@ struct pending_bind {
 void driver_probe_all(const void *fdt)
 {
 	static struct pending_bind pending[MAX_DEVICES];
+	int path[FDT_MAX_DEPTH]; /* the walk's ancestry: path[depth - 1] */
 	enum driver_stage stage;
 	int depth = 0, node, n = 0, i;
 
 	for (node = fdt_next_enabled_node(fdt, -1, &depth); node >= 0;
 	     node = fdt_next_enabled_node(fdt, node, &depth)) {
 		const struct of_device_id *id;
-		const struct driver *drv = match_node(fdt, node, &id);
+		const struct driver *drv;
 
+		if (depth > FDT_MAX_DEPTH) /* fdt_check() refuses such trees */
+			break;
+		path[depth - 1] = node;
+		drv = match_node(fdt, node, &id);
 		if (!drv)
 			continue;
 		if (n == MAX_DEVICES) {
@@ -108,11 +114,12 @@ void driver_probe_all(const void *fdt)
 				fdt_node_name(fdt, node), MAX_DEVICES);
 			continue;
 		}
-		pending[n++] = (struct pending_bind){ node, drv, id };
+		pending[n++] = (struct pending_bind){
+			node, depth > 1 ? path[depth - 2] : -ENOENT, drv, id };
 	}
 	for (stage = 0; stage < DRIVER_STAGE_COUNT; stage++)
 		for (i = 0; i < n; i++)
 			if (pending[i].drv->stage == stage)
-				bind(fdt, pending[i].node, pending[i].drv,
-				     pending[i].id);
+				bind(fdt, pending[i].node, pending[i].parent,
+				     pending[i].drv, pending[i].id);
 }

@@ -20,6 +20,7 @@ enum driver_stage {
 struct device {
 	const void *fdt;
 	int node;
+	int parent; /* the node's parent: its cells decode reg */
 	const char *name; /* node name, e.g. "serial@10000000" */
 	const struct driver *driver;
 	const void *match_data; /* of_device_id.data of the entry that matched */

@@ -37,11 +37,6 @@ struct task *user_task_spawn(const void *image, size_t size, const char *path,
 			     const char *const *argv, int cpu, int *err,
 			     const char **why);
 
-/* Boot: the table of system calls from the SYSCALL_DEFINE entries. */
-void syscall_init(void);
-/* Trap code: a system call from user mode (a7 = number). */
-void syscall_dispatch(struct pt_regs *regs);
-
 /* Ends the current task for a fault, naming it and where it happened. */
 void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig);
 

@@ -141,6 +141,9 @@ int fdt_size_cells(const void *fdt, int node);
  * a reg whose length is not a multiple of the entry size.
  */
 int fdt_reg(const void *fdt, int node, int index, u64 *addr, u64 *size);
+/* The same for a caller that knows the parent (finding it walks the tree). */
+int fdt_reg_under(const void *fdt, int parent, int node, int index, u64 *addr,
+		  u64 *size);
 int fdt_reg_cells(const void *fdt, int node, int address_cells,
 		  int size_cells, int index, u64 *addr, u64 *size);
 

@@ -35,7 +35,7 @@ struct cpu {
 	 * read racily by reports (/proc, the kernel shell): no lock.
 	 */
 	u64 context_switches;
-	u64 syscalls, page_faults; /* from user mode */
+	u64 syscalls, page_faults; /* from user mode; syscalls: CONFIG_SYSCALL_STATS */
 	/* Timer ticks by what the hart was doing when the tick came. */
 	u64 user_ticks, system_ticks, idle_ticks;
 	bool tick_from_user; /* the timer interrupt came from user mode */

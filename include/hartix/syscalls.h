@@ -1,4 +1,4 @@
-/* Defining system calls: SYSCALL_DEFINEn places each in a linker section that kernel/syscall.c turns into the table. */
+/* Defining system calls: SYSCALL_DEFINEn makes each an entry point that kernel/syscall_table.c lists by number. */
 #ifndef HARTIX_SYSCALLS_H
 #define HARTIX_SYSCALLS_H
 
@@ -9,19 +9,20 @@
 typedef long (*syscall_fn)(unsigned long a0, unsigned long a1, unsigned long a2,
 			   unsigned long a3, unsigned long a4, unsigned long a5);
 
-struct syscall_def {
-	unsigned long nr;
-	const char *name;
-	syscall_fn fn;
-};
+/* The table the trap entry indexes by number (a7); -ENOSYS where no call is. */
+#define NR_SYSCALLS 300
+extern const syscall_fn sys_call_table[NR_SYSCALLS];
+long sys_ni_syscall(unsigned long a0, unsigned long a1, unsigned long a2,
+		    unsigned long a3, unsigned long a4, unsigned long a5);
 
-/* Registers fn as system call __NR_<name>; a number taken twice stops the boot. */
-#define SYSCALL_ALIAS(name, fn)                                              \
-	static const struct syscall_def __syscall_def_##name __used          \
-		__section(".syscalls") __aligned(8) = { __NR_##name, #name, fn }
+/* The entry point of system call name; tools/build/syscalltbl.py finds them. */
+#define __SYSCALL_ENTRY(name)                                                \
+	long __se_sys_##name(unsigned long r0, unsigned long r1,             \
+			     unsigned long r2, unsigned long r3,             \
+			     unsigned long r4, unsigned long r5)
 
 /*
- * Linux's pattern: the body takes typed arguments; the registered wrapper
+ * Linux's pattern: the body takes typed arguments; the entry point
  * converts each register with a cast, so an int argument is truncated and
  * sign-extended here whatever user space left in the upper bits (the
  * psABI lets a callee assume that of an int, and a syscall may not).
@@ -53,25 +54,21 @@ struct syscall_def {
 
 #define __SYSCALL_DEFINEx(x, name, ...)                                      \
 	static long __do_sys_##name(__SC_ARGS##x(__SC_DECL, __VA_ARGS__));   \
-	static long __se_sys_##name(unsigned long r0, unsigned long r1,      \
-				    unsigned long r2, unsigned long r3,      \
-				    unsigned long r4, unsigned long r5)      \
+	__SYSCALL_ENTRY(name);                                               \
+	__SYSCALL_ENTRY(name)                                                \
 	{                                                                    \
 		return __do_sys_##name(__SC_ARGS##x(__SC_CAST, __VA_ARGS__)); \
 	}                                                                    \
-	SYSCALL_ALIAS(name, __se_sys_##name);                                \
 	static long __do_sys_##name(__SC_ARGS##x(__SC_DECL, __VA_ARGS__))
 
 /* SYSCALL_DEFINEn(name, type1, arg1, ...) { body }: system call __NR_<name>. */
 #define SYSCALL_DEFINE0(name)                                                \
 	static long __do_sys_##name(void);                                   \
-	static long __se_sys_##name(unsigned long r0, unsigned long r1,      \
-				    unsigned long r2, unsigned long r3,      \
-				    unsigned long r4, unsigned long r5)      \
+	__SYSCALL_ENTRY(name);                                               \
+	__SYSCALL_ENTRY(name)                                                \
 	{                                                                    \
 		return __do_sys_##name();                                    \
 	}                                                                    \
-	SYSCALL_ALIAS(name, __se_sys_##name);                                \
 	static long __do_sys_##name(void)
 #define SYSCALL_DEFINE1(name, ...) __SYSCALL_DEFINEx(1, name, __VA_ARGS__)
 #define SYSCALL_DEFINE2(name, ...) __SYSCALL_DEFINEx(2, name, __VA_ARGS__)
@@ -80,7 +77,16 @@ struct syscall_def {
 #define SYSCALL_DEFINE5(name, ...) __SYSCALL_DEFINEx(5, name, __VA_ARGS__)
 #define SYSCALL_DEFINE6(name, ...) __SYSCALL_DEFINEx(6, name, __VA_ARGS__)
 
-/* The entry points of another name's system call (exit_group is exit). */
-#define SYSCALL_SAME_AS(name, other) SYSCALL_ALIAS(name, __se_sys_##other)
+/* Number __NR_<name> runs another name's system call (exit_group is exit). */
+#define SYSCALL_SAME_AS(name, other) __SYSCALL_ENTRY(other)
+
+/*
+ * The system call reads or replaces the whole user register state (fork
+ * copies it; execve and rt_sigreturn set it), which the trap entry's fast
+ * path does not save: the table calls it through an architecture stub that
+ * saves the rest of the frame first and restores all of it after.
+ */
+#define SYSCALL_FULL_FRAME(name) ARCH_SYSCALL_FULL_FRAME(name)
+#include <asm/syscall.h>
 
 #endif

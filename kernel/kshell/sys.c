@@ -266,13 +266,17 @@ static int cmd_cpus(int argc, char **argv)
 			continue;
 		}
 		c = &cpus[cpu];
-		kshell_printf("%4llu %3d yes    %8llu %8llu %8llu %8llu %8llu %s\n",
+		kshell_printf("%4llu %3d yes    %8llu %8llu %8llu %8llu ",
 			      (unsigned long long)f->hartid, cpu,
 			      (unsigned long long)READ_ONCE(c->ticks),
 			      (unsigned long long)READ_ONCE(c->irqs),
 			      (unsigned long long)READ_ONCE(c->ipis),
-			      (unsigned long long)READ_ONCE(c->context_switches),
-			      (unsigned long long)READ_ONCE(c->syscalls), isa);
+			      (unsigned long long)READ_ONCE(c->context_switches));
+		if (IS_ENABLED(CONFIG_SYSCALL_STATS))
+			kshell_printf("%8llu %s\n",
+				      (unsigned long long)READ_ONCE(c->syscalls), isa);
+		else
+			kshell_printf("%8s %s\n", "-", isa);
 	}
 	kshell_printf("%u of %d harts online\n", num_online_cpus(),
 		      boot_info.ncpus);

@@ -13,9 +13,6 @@
 #include <asm/csr.h>
 #include <asm/irqflags.h>
 
-BUILD_BUG_ON(__builtin_offsetof(struct task_context, sp) != 8);
-BUILD_BUG_ON(__builtin_offsetof(struct task_context, s) != 16);
-
 /*
  * A run queue's lock protects its list, its count and the state, cpu and
  * queue links of the tasks on it. A task is queued only on a CPU its

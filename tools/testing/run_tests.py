@@ -280,11 +280,28 @@ def check_boot(r, name, image, timeout=60, append="loglevel=7", steps=None,
     return res
 
 
+# tiny_defconfig's goal (issue 12): at most this much .text.
+TINY_TEXT_MAX = 64 * 1024
+
+
+def check_tiny_text(r):
+    vmlinux = os.path.join(r.out, "tiny_defconfig", "vmlinux")
+    out = subprocess.run(["riscv64-unknown-elf-size", "-A", vmlinux],
+                         capture_output=True, text=True).stdout
+    m = re.search(r"^\.text\s+(\d+)", out, re.M)
+    r.report(m is not None and int(m.group(1)) <= TINY_TEXT_MAX,
+             "build/tiny_defconfig-text-size",
+             "%s bytes of .text, at most %d" % (m.group(1) if m else "?",
+                                                TINY_TEXT_MAX), out)
+
+
 def phase_configs(r):
     for cfg, smp in CONFIGS:
         image = r.images[cfg] = build_config(r, cfg, cfg)
         if image:
             check_boot(r, "boot/%s/smp%d" % (cfg, smp), image, smp=smp)
+        if image and cfg == "tiny_defconfig":
+            check_tiny_text(r)
     for seed in RANDCONFIG_SEEDS:
         name = "randconfig-" + seed
         image = build_config(r, name, "randconfig", {"KCONFIG_SEED": seed})
@@ -1020,7 +1037,7 @@ def phase_user(r):
     # One hart: with more harts than host cores the emulated harts get
     # unequal host time, so shares cannot be judged (testing.rst).
     user_boot(r, "user/proc-test-smp1", image, "loglevel=4 init=/tests/proc_test",
-              ["proc_test: 9 passed, 0 failed"], smp=1)
+              ["proc_test: 10 passed, 0 failed"], smp=1)
     # On 4 harts everything but the shares, which the host decides here.
     user_boot(r, "user/proc-test-smp4", image, "loglevel=4 init=/tests/proc_test",
               ["ok: 200 concurrent processes", "ok: an orphan is adopted by init",
@@ -1028,7 +1045,8 @@ def phase_user(r):
                "ok: every bomb process killed and reaped",
                "ok: forking works again afterwards",
                "ok: a memory hog is stopped", "ok: memory is back",
-               "ok: every hart runs user work"],
+               "ok: every hart runs user work",
+               "ok: gp and s0-s11 survive fork"],
               status=None, smp=4)
     # Signals and FP state on one hart and on four (migration, IPIs).
     for smp in (1, 4):

@@ -1,4 +1,4 @@
-/* Processes under load: 200 at once, orphans, a fork bomb, a memory hog, fair CPU shares, user work on every hart. */
+/* Processes under load: 200 at once, orphans, a fork bomb, a memory hog, fair CPU shares, user work on every hart, registers across fork. */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -194,6 +194,75 @@ static void every_hart_runs_user_work(void)
 	check(ok, "every hart runs user work");
 }
 
+/*
+ * reg_fork(seed, out): sets gp, s0-s11 (FORK_REGS) to seed + n for x_n,
+ * forks with a raw clone, and in the parent adds 1000 to each; both then
+ * make 50 sched_yield calls, so on one hart they alternate, and store the
+ * registers to out[]. The child's must be the parent's at the fork (the
+ * kernel's fast system call path does not save s0-s11; clone must), the
+ * parent's its own after the child ran (gp is not the kernel's to keep).
+ * Returns clone's result. t0-t2 live across the calls (Linux keeps them).
+ */
+#define FORK_REGS 3, 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+long reg_fork(unsigned long seed, unsigned long *out);
+__asm__(
+	".pushsection .text.reg_fork, \"ax\"\n"
+	".globl reg_fork\n"
+	"reg_fork:\n"
+	"	addi sp, sp, -128\n"
+	"	.irp n, 3,8,9,18,19,20,21,22,23,24,25,26,27\n"
+	"	sd x\\n, (\\n * 4)(sp)\n"
+	"	.endr\n"
+	"	.irp n, 3,8,9,18,19,20,21,22,23,24,25,26,27\n"
+	"	addi x\\n, a0, \\n\n"
+	"	.endr\n"
+	"	mv t0, a1\n"
+	"	li a0, 17\n" /* SIGCHLD: fork */
+	"	li a1, 0\n	li a2, 0\n	li a3, 0\n	li a4, 0\n"
+	"	li a7, 220\n"
+	"	ecall\n"
+	"	mv t1, a0\n"
+	"	beqz t1, 1f\n"
+	"	.irp n, 3,8,9,18,19,20,21,22,23,24,25,26,27\n"
+	"	addi x\\n, x\\n, 1000\n"
+	"	.endr\n"
+	"1:	li t2, 50\n"
+	"2:	li a7, 124\n"
+	"	ecall\n"
+	"	addi t2, t2, -1\n"
+	"	bnez t2, 2b\n"
+	"	sd x3, 0(t0)\n	sd x8, 8(t0)\n	sd x9, 16(t0)\n"
+	"	sd x18, 24(t0)\n	sd x19, 32(t0)\n	sd x20, 40(t0)\n"
+	"	sd x21, 48(t0)\n	sd x22, 56(t0)\n	sd x23, 64(t0)\n"
+	"	sd x24, 72(t0)\n	sd x25, 80(t0)\n	sd x26, 88(t0)\n"
+	"	sd x27, 96(t0)\n"
+	"	.irp n, 3,8,9,18,19,20,21,22,23,24,25,26,27\n"
+	"	ld x\\n, (\\n * 4)(sp)\n"
+	"	.endr\n"
+	"	addi sp, sp, 128\n"
+	"	mv a0, t1\n"
+	"	ret\n"
+	".popsection\n");
+
+/* Registers a system call does not touch survive it, fork, and a switch. */
+static void fork_keeps_registers(void)
+{
+	static const int regs[] = { FORK_REGS };
+	unsigned long out[13], seed = 0x5eed0000;
+	long pid = reg_fork(seed, out);
+	int n, bad = 0, status;
+
+	for (n = 0; n < 13; n++)
+		bad += out[n] != seed + (unsigned long)regs[n] + (pid ? 1000 : 0);
+	if (pid == 0)
+		_exit(bad);
+	if (bad)
+		printf("# %d of the parent's registers changed\n", bad);
+	check(pid > 0 && !bad && waitpid((pid_t)pid, &status, 0) == pid &&
+	      WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "gp and s0-s11 survive fork and system calls, in both processes");
+}
+
 int main(void)
 {
 	many_processes();
@@ -202,6 +271,7 @@ int main(void)
 	memory_hog();
 	fair_shares();
 	every_hart_runs_user_work();
+	fork_keeps_registers();
 	printf("proc_test: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
 }

@@ -1,8 +1,6 @@
 /* Saving and loading the F/D registers; the kernel itself is built without FP. */
 #include <asm/csr.h>
-
-/* Offset of fcsr in struct fpu_state (asm/fpu.h). */
-#define FPU_FCSR (32 * 8)
+#include <generated/asm-offsets.h>
 
 	.option	push
 	.option	arch, +d

@@ -197,3 +197,4 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	regs->cause = -1UL; /* a0 is the interrupted code's, not a result */
 	return (long)regs->a0;
 }
+SYSCALL_FULL_FRAME(rt_sigreturn);

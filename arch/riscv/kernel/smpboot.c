@@ -18,12 +18,6 @@
 #define SECONDARY_STACK_SIZE (16 * 1024)
 #define BRINGUP_TIMEOUT_MS 1000
 
-BUILD_BUG_ON(__builtin_offsetof(struct cpu, hartid) != CPU_HARTID);
-BUILD_BUG_ON(__builtin_offsetof(struct cpu, stack_lo) != CPU_STACK_LO);
-BUILD_BUG_ON(__builtin_offsetof(struct cpu, stack_hi) != CPU_STACK_HI);
-BUILD_BUG_ON(__builtin_offsetof(struct cpu, overflow_sp) != CPU_OVERFLOW_SP);
-BUILD_BUG_ON(__builtin_offsetof(struct cpu, scratch) != CPU_SCRATCH);
-
 enum { CPU_BOOTING = 1, CPU_ONLINE, CPU_ABANDONED };
 
 /*

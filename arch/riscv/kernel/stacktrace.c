@@ -32,6 +32,8 @@ static bool is_kernel_text(unsigned long pc)
  * must move up, so a corrupt chain ends the walk instead of faulting or
  * looping. regs (may be NULL) is the trap frame the walk starts from: the
  * interrupted function may be a leaf that saved no return address.
+ * Without CONFIG_FRAME_POINTER, s0 is an ordinary register: only the
+ * first pc is known.
  */
 void walk_stackframe(const struct pt_regs *regs, unsigned long fp,
 		     unsigned long pc, bool (*fn)(void *arg, unsigned long pc),
@@ -42,6 +44,8 @@ void walk_stackframe(const struct pt_regs *regs, unsigned long fp,
 	while (is_kernel_text(pc) && fn(arg, pc)) {
 		const struct stackframe *frame;
 
+		if (!IS_ENABLED(CONFIG_FRAME_POINTER))
+			break;
 		if (!IS_ALIGNED(fp, 8) || !on_stack(fp - sizeof(*frame),
 						     sizeof(*frame)))
 			break;

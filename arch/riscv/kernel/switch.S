@@ -1,9 +1,8 @@
 /* __switch_to(prev, next): save prev's callee-saved registers, load next's. */
 
-/* Offsets of struct task_context (checked in kernel/sched/core.c). */
-#define CTX_RA 0
-#define CTX_SP 8
-#define CTX_S(n) (16 + 8 * (n))
+#include <generated/asm-offsets.h>
+
+#define CTX_S(n) (CTX_S0 + 8 * (n))
 
 	.text
 	.globl	__switch_to

@@ -23,15 +23,8 @@
 #include <asm/stacktrace.h>
 
 void do_trap(struct pt_regs *regs);
+void exit_to_user_mode(struct pt_regs *regs);
 
-/* entry.S uses these offsets; keep them honest. */
-BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, epc) != PT_EPC);
-BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, t6) != PT_REG(31));
-BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, orig_a0) != 35 * 8);
-BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, status) != PT_STATUS);
-BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, cause) != PT_CAUSE);
-BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, tval) != PT_TVAL);
-BUILD_BUG_ON(sizeof(struct pt_regs) > PT_SIZE || PT_SIZE % 16);
 void __noreturn handle_bad_stack(unsigned long sp, unsigned long epc);
 
 extern const struct bug_entry __start___bug_table[], __stop___bug_table[];
@@ -240,6 +233,29 @@ static void handle_user_exception(struct pt_regs *regs, unsigned long cause)
 	}
 }
 
+/*
+ * On the way back to user mode, on whichever hart runs the task now: the
+ * preemption point, then signals. The last check is made with interrupts
+ * off, so a signal sent later interrupts the user code. Also entry.S's
+ * slow way out of a system call, which has saved the whole frame.
+ */
+void exit_to_user_mode(struct pt_regs *regs)
+{
+	for (;;) {
+		local_irq_disable();
+		if (READ_ONCE(this_cpu()->need_resched)) {
+			schedule();
+			continue;
+		}
+		if (!signal_pending(current_task()) &&
+		    !syscall_wants_restart(regs))
+			break;
+		local_irq_enable();
+		do_signal(regs);
+	}
+}
+
+/* Not a system call: entry.S dispatches those itself. */
 static void handle_user_trap(struct pt_regs *regs)
 {
 	unsigned long cause = regs->cause;
@@ -249,11 +265,6 @@ static void handle_user_trap(struct pt_regs *regs)
 
 	if (cause & CAUSE_IRQ_FLAG) {
 		handle_interrupt(regs, cause & ~CAUSE_IRQ_FLAG);
-	} else if (cause == EXC_ECALL_U) {
-		regs->epc += 4;
-		this_cpu()->syscalls++;
-		local_irq_enable();
-		syscall_dispatch(regs);
 	} else if (fault_access(cause, &acc)) {
 		this_cpu()->page_faults++;
 		local_irq_enable();
@@ -268,23 +279,7 @@ static void handle_user_trap(struct pt_regs *regs)
 		local_irq_enable();
 		handle_user_exception(regs, cause);
 	}
-	/*
-	 * On the way back to user mode, on whichever hart runs the task now:
-	 * the preemption point, then signals. The last check is made with
-	 * interrupts off, so a signal sent later interrupts the user code.
-	 */
-	for (;;) {
-		local_irq_disable();
-		if (READ_ONCE(this_cpu()->need_resched)) {
-			schedule();
-			continue;
-		}
-		if (!signal_pending(current_task()) &&
-		    !syscall_wants_restart(regs))
-			break;
-		local_irq_enable();
-		do_signal(regs);
-	}
+	exit_to_user_mode(regs);
 }
 
 void do_trap(struct pt_regs *regs)

@@ -29,9 +29,6 @@ SECTIONS
 		__kernel_params_start = .;
 		KEEP(*(.kernel_params))
 		__kernel_params_end = .;
-		__syscalls_start = .;
-		KEEP(*(.syscalls))
-		__syscalls_end = .;
 		__kshell_cmds_start = .;
 		KEEP(*(.kshell_cmds))
 		__kshell_cmds_end = .;

@@ -2,14 +2,9 @@
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
 
-/* Offsets into struct cpu for assembly (checked in smpboot.c). */
-#define CPU_HARTID 0
-#define CPU_STACK_LO 16
-#define CPU_STACK_HI 24
-#define CPU_OVERFLOW_SP 32
-#define CPU_SCRATCH 40
-
-#ifndef __ASSEMBLY__
+#ifdef __ASSEMBLY__
+#include <generated/asm-offsets.h> /* CPU_* offsets into struct cpu */
+#else
 
 struct cpu;
 

@@ -1,4 +1,4 @@
-/* The register frame saved on every trap (entry.S uses the PT_* offsets; trap.c checks them). */
+/* The register frame saved on every trap (entry.S takes the PT_* offsets from asm-offsets.h). */
 #ifndef ASM_PTRACE_H
 #define ASM_PTRACE_H
 
@@ -26,12 +26,14 @@ static inline unsigned long pt_regs_gpr(const struct pt_regs *regs, int i)
 void show_regs(const struct pt_regs *regs);
 #endif
 
-/* Byte offsets of struct pt_regs fields, for entry.S. */
-#define PT_EPC 0
+/* Register xn's slot (asm-offsets.c checks the layout); epc is slot 0. */
 #define PT_REG(n) ((n) * 8)
-#define PT_STATUS (32 * 8)
-#define PT_CAUSE (33 * 8)
-#define PT_TVAL (34 * 8)
-#define PT_SIZE (36 * 8) /* keeps sp 16-byte aligned */
+
+#ifdef __ASSEMBLY__
+#include <generated/asm-offsets.h>
+#else
+/* The frame's room on the stack: keeps sp 16-byte aligned. */
+#define PT_SIZE ((sizeof(struct pt_regs) + 15) & ~15UL)
+#endif
 
 #endif
