@@ -178,6 +178,20 @@ struct mm *mm_create(void)
 }
 
 /*
+ * Walks region by region, not over the whole user half: a walk visits
+ * every entry of each table it enters, and a region rarely fills its
+ * tables.
+ */
+static void zap_regions(struct mm *mm, struct zap *z)
+{
+	struct vma *v;
+
+	for (v = vma_first(&mm->vmas); v; v = vma_next(v))
+		pt_walk(mm->pgd, v->start, v->end, &z->walk);
+	zap_flush(z);
+}
+
+/*
  * Every page, table below the root and region of mm goes. The tables are
  * freed whole, with no emptiness checks: after the pages' flush, a full
  * one on this hart when reach is ZAP_LOCAL (ZAP_NONE needs none).
@@ -188,8 +202,7 @@ static void teardown_locked(struct mm *mm, enum zap_reach reach)
 	struct zap z;
 
 	zap_init(&z, mm, reach, false);
-	pt_walk(mm->pgd, 0, TASK_SIZE, &z.walk);
-	zap_flush(&z);
+	zap_regions(mm, &z);
 	if (reach == ZAP_LOCAL)
 		local_flush_tlb_all();
 	pt_free_tables(mm->pgd, 0, USER_PTRS);
@@ -370,8 +383,7 @@ void mm_reap(struct mm *mm)
 
 	spin_lock(&mm->lock);
 	zap_init(&z, mm, ZAP_ALL, true); /* it may run on any hart */
-	pt_walk(mm->pgd, 0, TASK_SIZE, &z.walk);
-	zap_flush(&z);
+	zap_regions(mm, &z);
 	spin_unlock(&mm->lock);
 }
 
