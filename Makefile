@@ -125,6 +125,11 @@ include $(srctree)/tools/build/Kbuild.include
 # ---------------------------------------------------------------------------
 # Compiler flags
 ISA := rv64ima$(if $(CONFIG_RISCV_ISA_C),c)_zicsr_zifencei
+# -Os with compressed instructions: prologues and epilogues call libgcc's
+# shared register save/restore (about a tenth of tiny_defconfig's text);
+# the toolchain has a soft-float rv64imac multilib for it, not an rv64ima one.
+save-restore := $(and $(CONFIG_CC_OPTIMIZE_FOR_SIZE),$(CONFIG_RISCV_ISA_C))
+LIBGCC = $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
 KBUILD_CPPFLAGS := -D__KERNEL__ -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-isystem $(shell $(CC) -print-file-name=include-fixed) \
 	-I$(srctree)/arch/riscv/include -I$(srctree)/include -I$(srctree)/include/uapi \
@@ -134,10 +139,11 @@ KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
 	-fno-pic -fno-pie -fno-omit-frame-pointer \
 	$(if $(CONFIG_STACKPROTECTOR),-fstack-protector-strong,-fno-stack-protector) \
 	-fno-optimize-sibling-calls -march=$(ISA) -mabi=lp64 -mcmodel=medany \
-	-mno-save-restore -mstrict-align -fmacro-prefix-map=$(srctree)/= \
+	-mstrict-align -fmacro-prefix-map=$(srctree)/= \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-Wstrict-prototypes -Wno-missing-field-initializers \
 	$(if $(CONFIG_CC_OPTIMIZE_FOR_SIZE),-Os,-O2) $(if $(CONFIG_DEBUG_INFO),-g)
+KBUILD_CFLAGS += $(if $(save-restore),-msave-restore,-mno-save-restore)
 KBUILD_CFLAGS += $(if $(CONFIG_FRAME_POINTER),-fno-omit-frame-pointer,-fomit-frame-pointer)
 KBUILD_CFLAGS += $(if $(CONFIG_LD_DEAD_CODE_DATA_ELIMINATION),-ffunction-sections -fdata-sections)
 KBUILD_AFLAGS := -D__ASSEMBLY__ -march=$(ISA) -mabi=lp64 $(if $(CONFIG_DEBUG_INFO),-g)
@@ -219,7 +225,7 @@ link-objs := $(all-objs)
 
 quiet_cmd_link = LD      $(call relpath,$@)
       cmd_link = $(LD) $(KBUILD_LDFLAGS) -T $(lds) -Map=$@.map -o $@ \
-	$(link-objs) $(2)
+	$(link-objs) $(2) $(if $(save-restore),$(LIBGCC))
 
 quiet_cmd_kallsyms = KSYMS   $(call relpath,$@)
       cmd_kallsyms = $(NM) -n $< | $(PYTHON) $(srctree)/tools/kallsyms.py > $@
