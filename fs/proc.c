@@ -243,8 +243,11 @@ static void show_kb(struct seq *m, const char *name, u64 pages)
 static int show_meminfo(struct seq *m, int pid)
 {
 	struct page_alloc_stats s;
-	u64 slab = kmem_slab_pages(), free;
+	u64 slab, free;
 
+	/* As sysinfo(): what the slab caches hold free is free memory. */
+	kmem_cache_shrink_all();
+	slab = kmem_slab_pages();
 	page_alloc_get_stats(&s);
 	free = s.free_pages + s.cached_pages;
 	show_kb(m, "MemTotal:", s.total_pages);

@@ -47,7 +47,8 @@ static int run_program(const char *path, int cpu, const char *const *argv,
 		pr_err("%s: cannot read: error %d\n", path, err);
 		return err;
 	}
-	t = user_task_spawn(image, size, path, argv, cpu, &err, &why);
+	t = user_task_spawn(image, size, path, argv, cpu,
+			    is_init ? INIT_PID : 0, &err, &why);
 	kvfree(image); /* exec copied it */
 	if (!t) {
 		pr_err("%s: cannot run: %s (error %d)\n", path, why, err);

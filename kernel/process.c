@@ -22,11 +22,11 @@ static const char *basename(const char *path)
 }
 
 struct task *user_task_spawn(const void *image, size_t size, const char *path,
-			     const char *const *argv, int cpu, int *err,
-			     const char **why)
+			     const char *const *argv, int cpu, int pid,
+			     int *err, const char **why)
 {
 	static const char *const envp[] = { "HOME=/", "TERM=vt100", NULL };
-	struct task *t = task_alloc(basename(path));
+	struct task *t = task_alloc(basename(path), pid);
 
 	if (!t) {
 		*err = -ENOMEM;
@@ -225,7 +225,7 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 	nr_processes++;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 
-	child = task_alloc(parent->comm);
+	child = task_alloc(parent->comm, 0);
 	if (child)
 		child->mm = mm_dup(parent->mm);
 	if (child && child->mm)

@@ -30,12 +30,13 @@ int exec_file(struct task *t, const char *path, const char *const *argv,
 	      const char *const *envp, const char **why);
 
 /*
- * A new task running the executable, queued on cpu (-1: any). NULL with
- * *err and *why set when the executable cannot run.
+ * A new task running the executable, queued on cpu (-1: any), with pid
+ * (INIT_PID for init; 0: the next one). NULL with *err and *why set when
+ * the executable cannot run.
  */
 struct task *user_task_spawn(const void *image, size_t size, const char *path,
-			     const char *const *argv, int cpu, int *err,
-			     const char **why);
+			     const char *const *argv, int cpu, int pid,
+			     int *err, const char **why);
 
 /* Ends the current task for a fault, naming it and where it happened. */
 void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig);

@@ -100,8 +100,14 @@ void __noreturn cpu_idle(void);
 struct task *kthread_run(void (*fn)(void *arg), void *arg, const char *name,
 			 int cpu);
 
-/* A task with a kernel stack and a pid, not yet started; task_free() undoes it. */
-struct task *task_alloc(const char *name);
+/* Init's pid, as on Linux: no other task ever gets it. */
+#define INIT_PID 1
+
+/*
+ * A task with a kernel stack and a pid (pid, or the next one when 0), not
+ * yet started; task_free() undoes it.
+ */
+struct task *task_alloc(const char *name, int pid);
 void task_free(struct task *t);
 /* Queues a prepared task on cpu (-1: the least loaded). */
 void task_start(struct task *t, int cpu);

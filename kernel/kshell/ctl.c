@@ -51,7 +51,7 @@ static int cmd_run(int argc, char **argv)
 		return err;
 	}
 	t = user_task_spawn(image, size, argv[1],
-			    (const char *const *)argv + 1, -1, &err, &why);
+			    (const char *const *)argv + 1, -1, 0, &err, &why);
 	kvfree(image);
 	if (!t) {
 		kshell_printf("run: %s: cannot run: %s (error %d)\n", argv[1],

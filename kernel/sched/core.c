@@ -32,7 +32,7 @@ struct run_queue {
 
 static struct run_queue run_queues[NR_CPUS];
 static struct kmem_cache *task_cache;
-static int next_pid = 1;
+static int next_pid = INIT_PID + 1; /* INIT_PID is given only to init */
 
 struct task *__switch_to(struct task *prev, struct task *next);
 void kthread_trampoline(void);
@@ -382,7 +382,7 @@ void sched_tick(void)
 		WRITE_ONCE(cpu->need_resched, true);
 }
 
-struct task *task_alloc(const char *name)
+struct task *task_alloc(const char *name, int pid)
 {
 	struct task *t = kmem_cache_alloc(task_cache, __GFP_ZERO);
 
@@ -394,7 +394,7 @@ struct task *task_alloc(const char *name)
 		kmem_cache_free(task_cache, t);
 		return NULL;
 	}
-	t->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	t->pid = pid ? pid : __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
 	t->start_ns = ktime_get_ns();
 	strscpy(t->comm, name, sizeof(t->comm));
 	t->cpus_allowed = cpu_online_mask;
@@ -432,7 +432,7 @@ void task_start(struct task *t, int cpu)
 struct task *kthread_run(void (*fn)(void *arg), void *arg, const char *name,
 			 int cpu)
 {
-	struct task *t = task_alloc(name);
+	struct task *t = task_alloc(name, 0);
 
 	if (!t)
 		return NULL;

@@ -906,7 +906,8 @@ def kshell_commands(r, image):
         (b"bt 9\r", ["bt: CPU9 is not online"]),
         (b"bt\r", ["bt: expects 1 argument", "usage: bt <cpu>"]),
         (b"kill 9999\r", ["kill: no process with pid 9999"]),
-        (b"kill 1 TERM\r", ["is a kernel thread"]),
+        # Pid 1 is init's alone; the shell's thread is the first task after.
+        (b"kill 2 TERM\r", ["is a kernel thread"]),
         (b"kill x\r", ["kill: 'x' is not a process id"]),
         (b"frobnicate\r", ["kshell: unknown command 'frobnicate'"]),
         (b"A" * 300 + b"\r", ["line longer than 255 bytes, ignored"]),

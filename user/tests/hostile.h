@@ -83,10 +83,24 @@ static inline unsigned long hx_free_ram(void)
 	return si.freeram * si.mem_unit;
 }
 
+#define HX_PF_KTHREAD 0x00200000 /* Linux's flag for a kernel thread */
+
+/* The flags field of /proc/<pid>/stat, from what follows "(comm)". */
+static inline unsigned long hx_stat_flags(const char *s)
+{
+	int field;
+
+	/* state ppid pgrp session tty_nr tpgid flags */
+	for (field = 0; field < 6 && s; field++)
+		s = strchr(s + 1, ' ');
+	return s ? strtoul(s + 1, NULL, 10) : 0;
+}
+
 /*
- * Every process left but this one and init, as "pid:state" words; the
- * count. A fuzz run ends by killing and reaping all it started, so any
- * process here is one that survived SIGKILL or was lost.
+ * Every process left but this one, init and the kernel's threads, as
+ * "pid:state" words; the count. A fuzz run ends by killing and reaping
+ * all it started, so any process here is one that survived SIGKILL or
+ * was lost.
  */
 static inline int hx_leftover_tasks(char *out, size_t size)
 {
@@ -112,6 +126,8 @@ static inline int hx_leftover_tasks(char *out, size_t size)
 		close(fd);
 		buf[len > 0 ? len : 0] = 0;
 		p = strrchr(buf, ')');
+		if (p && hx_stat_flags(p + 1) & HX_PF_KTHREAD)
+			continue; /* the kernel's own threads stay */
 		n++;
 		if (strlen(out) + 16 < size)
 			snprintf(out + strlen(out), size - strlen(out), " %d:%c",
@@ -146,13 +162,10 @@ static inline int hx_reap_all(unsigned long ms)
 	}
 }
 
-/*
- * Started by the kernel as init. Linux's init is pid 1; Hartix's has
- * had another number (hostile-findings.md), so its missing parent says.
- */
+/* Started by the kernel as init: pid 1, as on Linux. */
 static inline int hx_is_init(void)
 {
-	return getpid() == 1 || getppid() == 0;
+	return getpid() == 1;
 }
 
 /*
