@@ -21,7 +21,7 @@ static void lost_task_is_reported(struct ktest *t)
 		ktest_skip(t, "needs hung_task.timeout=1..3 on the command line");
 		return;
 	}
-	task = task_alloc("ktest-lost");
+	task = task_alloc("ktest-lost", 0);
 	KT_ASSERT(t, task != NULL);
 	task->cpu = 0;
 	task->sched_stamp = get_ticks();
