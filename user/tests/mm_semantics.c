@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "meminfo.h"
 #include "utest.h"
 
 #define PAGE 4096UL
@@ -213,28 +214,6 @@ static void huge_ranges(void)
 }
 
 /* ---- Hartix only: memory accounting ---------------------------------- */
-
-/* MemFree + Slab in KiB: freed slab objects may stay in their caches. */
-static long free_kib(void)
-{
-	char buf[1024], *s;
-	long free = -1, slab = -1;
-	int fd = open("/proc/meminfo", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	if ((s = strstr(buf, "MemFree:")))
-		free = strtol(s + 8, 0, 10);
-	if ((s = strstr(buf, "Slab:")))
-		slab = strtol(s + 5, 0, 10);
-	return free < 0 || slab < 0 ? -1 : free + slab;
-}
 
 /* Entries of /proc that are processes. */
 static int count_tasks(void)
