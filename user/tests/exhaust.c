@@ -339,6 +339,62 @@ static void tmpfs_exhaustion(void)
 	twice(tmpfs_exhaustion_run, "tmpfs");
 }
 
+/* Forks children that pause, with a big address space so each fork is long. */
+static void slow_forker(int i)
+{
+	size_t size = 8 << 20, k;
+	char *p = mmap(0, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)i;
+	if (p != MAP_FAILED)
+		for (k = 0; k < size; k += 4096)
+			p[k] = 1;
+	for (;;) {
+		pid_t c = fork();
+
+		if (c <= 0)
+			for (;;)
+				pause();
+	}
+}
+
+/*
+ * SIGKILL to a group whose members are in the middle of fork(): a child
+ * forked while the kill walked the tasks gets it too (Linux restarts the
+ * fork after the signal), so nothing of the group is left. It once was:
+ * each fork bomb run left live bombers nobody had killed, with their
+ * zombie children never reaped.
+ */
+static void fork_kill_race(void)
+{
+	int round, left = 0, n = hx_parallel();
+
+	for (round = 0; round < 20 && !left; round++) {
+		unsigned long end;
+		pid_t group = spawn(n, slow_forker);
+
+		if (group <= 0)
+			break;
+		usleep(20000 + round * 5000);
+		kill(-group, SIGKILL);
+		/* The orphans' zombies go to init: as init, reap them here. */
+		end = now_ms() + 5000;
+		while ((left = kill(-group, 0) == 0) && now_ms() < end) {
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+			usleep(5000);
+		}
+		if (left)
+			printf("# round %d: group %d still there after SIGKILL\n",
+			       round, group);
+		kill(-group, SIGKILL);
+		close(report[0]);
+	}
+	check(round > 0 && !left, "fork during a group kill: every child killed");
+	after("fork during a group kill");
+}
+
 /*
  * munmap() of 64 GiB where nothing is mapped: nothing to do, and it must
  * not cost a TLB flush per page (the run's check for a soft lockup "BUG:"
@@ -354,6 +410,7 @@ static void huge_munmap(void)
 static const struct utest_case cases[] = {
 	UTEST_CASE(huge_munmap),
 	UTEST_CASE(fork_bomb),
+	UTEST_CASE(fork_kill_race),
 	UTEST_CASE(memory_hogs),
 	UTEST_CASE(fd_exhaustion),
 	UTEST_CASE(pipe_exhaustion),
