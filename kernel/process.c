@@ -151,6 +151,11 @@ void process_set_init(struct task *t)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
+bool process_is_init(const struct task *t)
+{
+	return t == init_task;
+}
+
 /* A task with a user address space counts against MAX_PROCESSES. */
 static void count_process(void)
 {
