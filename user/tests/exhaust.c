@@ -95,6 +95,16 @@ static pid_t spawn(int n, void (*child)(int i))
 	return group;
 }
 
+/*
+ * SIGKILL to a spawn()ed group. None when every fork failed: group 0
+ * would make it kill(0), our own group, us included (as init, the run).
+ */
+static void kill_group(pid_t group)
+{
+	if (group > 0)
+		kill(-group, SIGKILL);
+}
+
 static void say(int err)
 {
 	char c = (char)err;
@@ -153,7 +163,7 @@ static void fork_bomb_run(void)
 
 	group = spawn(n, bomb);
 	check(collect(1, E(EAGAIN), 30000) == 1, "fork bomb: fork fails with EAGAIN");
-	kill(-group, SIGKILL);
+	kill_group(group);
 	if (hx_is_init())
 		kill(-1, SIGKILL); /* also what the dead bombers' children forked */
 	after("fork bomb");
@@ -217,7 +227,7 @@ static void memory_hogs_run(void)
 	printf("# %d hogs, %d killed by SIGKILL (the OOM killer)\n", n, oom);
 	/* Linux's answer: the OOM killer's SIGKILL, not a fault's SIGSEGV. */
 	check(ended >= n && !other, "memory hogs: each stopped by ENOMEM or SIGKILL");
-	kill(-group, SIGKILL);
+	kill_group(group);
 	after("memory hogs");
 }
 
@@ -309,7 +319,7 @@ static void tmpfs_exhaustion_run(void)
 	mkdir(DIR_, 0755);
 	group = spawn(n, tmpfs_hog);
 	check(collect(n, E(ENOSPC), 60000) == n, "tmpfs: every writer gets ENOSPC");
-	kill(-group, SIGKILL); /* writers that never got there */
+	kill_group(group); /* writers that never got there */
 	hx_rmtree(DIR_);
 	after("tmpfs");
 }
