@@ -389,15 +389,19 @@ static void fork_kill_race(void)
 		usleep(20000 + round * 5000);
 		kill(-group, SIGKILL);
 		/* The orphans' zombies go to init: as init, reap them here. */
-		end = now_ms() + 5000;
+		end = now_ms() + HX_KILL_MS;
 		while ((left = kill(-group, 0) == 0) && now_ms() < end) {
 			while (waitpid(-1, NULL, WNOHANG) > 0)
 				;
 			usleep(5000);
 		}
-		if (left)
-			printf("# round %d: group %d still there after SIGKILL\n",
-			       round, group);
+		if (left) {
+			char tasks[256];
+
+			hx_leftover_tasks(tasks, sizeof(tasks));
+			printf("# round %d: group %d still there after SIGKILL; in /proc:%s\n",
+			       round, group, tasks);
+		}
 		kill(-group, SIGKILL);
 		close(report[0]);
 	}
