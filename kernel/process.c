@@ -151,6 +151,11 @@ void process_set_init(struct task *t)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
+bool process_is_init(const struct task *t)
+{
+	return t == init_task;
+}
+
 /* A task with a user address space counts against MAX_PROCESSES. */
 static void count_process(void)
 {
@@ -254,6 +259,20 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 	child->cpus_allowed = parent->cpus_allowed; /* as Linux: inherited */
 
 	flags = spin_lock_irqsave(&tasklist_lock);
+	/*
+	 * As Linux's copy_process(): a signal sent since the fork began (a
+	 * kill(-1), a group kill, the OOM killer) walked the task list under
+	 * this lock before the child was in it with an mm and a group, so it
+	 * missed the child. The parent takes the signal first and the fork
+	 * restarts afterwards; else a killed fork bomb leaves live children
+	 * nobody sent SIGKILL, and their zombie children are never reaped.
+	 */
+	if (signal_pending(parent)) {
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		files_close_all(child->files);
+		task_free(child);
+		return -ERESTARTNOINTR;
+	}
 	child->parent = parent;
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;

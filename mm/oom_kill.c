@@ -56,7 +56,7 @@ static struct task *pick_victim(void)
 
 		if (!t->mm || READ_ONCE(t->state) == TASK_ZOMBIE)
 			continue;
-		if (t->pid == 1) {
+		if (process_is_init(t)) { /* not always pid 1 here */
 			init = t;
 			continue;
 		}

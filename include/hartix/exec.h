@@ -55,6 +55,8 @@ struct task *find_task(int pid);
 void task_list_add(struct task *t);
 void task_list_del(struct task *t);
 void process_set_init(struct task *t);
+/* Caller holds tasklist_lock: is t the init process (whatever its pid)? */
+bool process_is_init(const struct task *t);
 /*
  * Calls fn for every task under tasklist_lock (interrupts masked): fn only
  * copies what it needs, it must not sleep, allocate or take the lock.

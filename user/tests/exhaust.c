@@ -95,6 +95,16 @@ static pid_t spawn(int n, void (*child)(int i))
 	return group;
 }
 
+/*
+ * SIGKILL to a spawn()ed group. None when every fork failed: group 0
+ * would make it kill(0), our own group, us included (as init, the run).
+ */
+static void kill_group(pid_t group)
+{
+	if (group > 0)
+		kill(-group, SIGKILL);
+}
+
 static void say(int err)
 {
 	char c = (char)err;
@@ -153,7 +163,7 @@ static void fork_bomb_run(void)
 
 	group = spawn(n, bomb);
 	check(collect(1, E(EAGAIN), 30000) == 1, "fork bomb: fork fails with EAGAIN");
-	kill(-group, SIGKILL);
+	kill_group(group);
 	if (hx_is_init())
 		kill(-1, SIGKILL); /* also what the dead bombers' children forked */
 	after("fork bomb");
@@ -217,7 +227,7 @@ static void memory_hogs_run(void)
 	printf("# %d hogs, %d killed by SIGKILL (the OOM killer)\n", n, oom);
 	/* Linux's answer: the OOM killer's SIGKILL, not a fault's SIGSEGV. */
 	check(ended >= n && !other, "memory hogs: each stopped by ENOMEM or SIGKILL");
-	kill(-group, SIGKILL);
+	kill_group(group);
 	after("memory hogs");
 }
 
@@ -309,7 +319,7 @@ static void tmpfs_exhaustion_run(void)
 	mkdir(DIR_, 0755);
 	group = spawn(n, tmpfs_hog);
 	check(collect(n, E(ENOSPC), 60000) == n, "tmpfs: every writer gets ENOSPC");
-	kill(-group, SIGKILL); /* writers that never got there */
+	kill_group(group); /* writers that never got there */
 	hx_rmtree(DIR_);
 	after("tmpfs");
 }
@@ -339,6 +349,66 @@ static void tmpfs_exhaustion(void)
 	twice(tmpfs_exhaustion_run, "tmpfs");
 }
 
+/* Forks children that pause, with a big address space so each fork is long. */
+static void slow_forker(int i)
+{
+	size_t size = 8 << 20, k;
+	char *p = mmap(0, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	(void)i;
+	if (p != MAP_FAILED)
+		for (k = 0; k < size; k += 4096)
+			p[k] = 1;
+	for (;;) {
+		pid_t c = fork();
+
+		if (c <= 0)
+			for (;;)
+				pause();
+	}
+}
+
+/*
+ * SIGKILL to a group whose members are in the middle of fork(): a child
+ * forked while the kill walked the tasks gets it too (Linux restarts the
+ * fork after the signal), so nothing of the group is left. It once was:
+ * each fork bomb run left live bombers nobody had killed, with their
+ * zombie children never reaped.
+ */
+static void fork_kill_race(void)
+{
+	int round, left = 0, n = hx_parallel();
+
+	for (round = 0; round < 20 && !left; round++) {
+		unsigned long end;
+		pid_t group = spawn(n, slow_forker);
+
+		if (group <= 0)
+			break;
+		usleep(20000 + round * 5000);
+		kill(-group, SIGKILL);
+		/* The orphans' zombies go to init: as init, reap them here. */
+		end = now_ms() + HX_KILL_MS;
+		while ((left = kill(-group, 0) == 0) && now_ms() < end) {
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+			usleep(5000);
+		}
+		if (left) {
+			char tasks[256];
+
+			hx_leftover_tasks(tasks, sizeof(tasks));
+			printf("# round %d: group %d still there after SIGKILL; in /proc:%s\n",
+			       round, group, tasks);
+		}
+		kill(-group, SIGKILL);
+		close(report[0]);
+	}
+	check(round > 0 && !left, "fork during a group kill: every child killed");
+	after("fork during a group kill");
+}
+
 /*
  * munmap() of 64 GiB where nothing is mapped: nothing to do, and it must
  * not cost a TLB flush per page (the run's check for a soft lockup "BUG:"
@@ -354,6 +424,7 @@ static void huge_munmap(void)
 static const struct utest_case cases[] = {
 	UTEST_CASE(huge_munmap),
 	UTEST_CASE(fork_bomb),
+	UTEST_CASE(fork_kill_race),
 	UTEST_CASE(memory_hogs),
 	UTEST_CASE(fd_exhaustion),
 	UTEST_CASE(pipe_exhaustion),

@@ -93,6 +93,48 @@ static void biggest_dies(void)
 	close(ready[1]);
 }
 
+/*
+ * We (init) are the biggest: all memory in our MAP_SHARED chunks, then a
+ * small child (forked before, so it shares none of them) faults. The
+ * child must die, not init, whose pid is not always 1 here (the OOM
+ * killer once spared only pid 1).
+ */
+static void init_biggest(void)
+{
+	static struct { void *p; unsigned long len; } held[512];
+	unsigned long len = 4UL << 20;
+	int go[2], n = 0, status;
+	pid_t child;
+	char c;
+
+	if (pipe(go))
+		return;
+	child = fork();
+	if (child == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(2);
+		_exit(touch_pages(4096, 5) ? 3 : 0);
+	}
+	while (len >= PAGE && n < 512) {
+		void *p = mmap(0, len, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) {
+			len /= 2;
+			continue;
+		}
+		held[n].p = p;
+		held[n++].len = len;
+	}
+	check(write(go[1], "g", 1) == 1 && waitpid(child, &status, 0) == child &&
+		      WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	      "init holds the most memory: the faulting child dies, not init");
+	while (n-- > 0)
+		munmap(held[n].p, held[n].len);
+	close(go[0]);
+	close(go[1]);
+}
+
 /* A hog that faults its memory in: it is the biggest, so it dies itself. */
 static void faulting_hog(void)
 {
@@ -163,6 +205,8 @@ int main(int argc, char **argv)
 		fork_bomb();
 	else
 		faulting_hog();
+	if (!bomb)
+		init_biggest();
 	before = free_kib();
 	if (bomb) {
 		fork_bomb();
