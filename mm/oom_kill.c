@@ -56,7 +56,7 @@ static struct task *pick_victim(void)
 
 		if (!t->mm || READ_ONCE(t->state) == TASK_ZOMBIE)
 			continue;
-		if (process_is_init(t)) { /* not always pid 1 here */
+		if (process_is_init(t)) { /* by identity, not by pid */
 			init = t;
 			continue;
 		}
