@@ -19,6 +19,7 @@
 #include <hartix/time.h>
 #include <hartix/uaccess.h>
 #include <hartix/vmalloc.h>
+#include <asm/pgtable.h>
 #include <stdarg.h>
 
 #include "internal.h"
@@ -262,6 +263,8 @@ static int show_meminfo(struct seq *m, int pid)
 	show_kb(m, "Slab:", slab);
 	show_kb(m, "SReclaimable:", 0);
 	show_kb(m, "SUnreclaim:", slab);
+	/* Hartix's own: see kernel_pgtable_pages(). */
+	show_kb(m, "KernelPageTables:", kernel_pgtable_pages());
 	return 0;
 }
 

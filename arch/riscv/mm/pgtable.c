@@ -33,12 +33,30 @@ void pgtable_use_page_allocator(void)
 	pt_from_page_allocator = true;
 }
 
+/*
+ * Kernel tables taken from the page allocator: they stay once made (a
+ * table of the vmalloc area outlives the stacks it mapped), so tests that
+ * want free memory back exactly count them apart (/proc/meminfo).
+ */
+static unsigned long kernel_table_pages;
+
+unsigned long kernel_pgtable_pages(void)
+{
+	return __atomic_load_n(&kernel_table_pages, __ATOMIC_RELAXED);
+}
+
 static pte_t *pt_alloc(void)
 {
 	phys_addr_t pa;
 
-	if (pt_from_page_allocator)
-		return alloc_page(__GFP_ZERO);
+	if (pt_from_page_allocator) {
+		pte_t *table = alloc_page(__GFP_ZERO);
+
+		if (table)
+			__atomic_fetch_add(&kernel_table_pages, 1,
+					   __ATOMIC_RELAXED);
+		return table;
+	}
 	pa = memblock_alloc(&memblock, PAGE_SIZE, PAGE_SIZE, "page tables");
 	if (!pa)
 		return NULL;

@@ -90,6 +90,8 @@ pte_t kernel_pte(unsigned long va);
 
 /* Page-table pages come from memblock until the page allocator is up. */
 void pgtable_use_page_allocator(void);
+/* Kernel page-table pages taken from the page allocator so far (never freed). */
+unsigned long kernel_pgtable_pages(void);
 
 /* Build the final kernel page table and switch this hart to it. */
 void paging_init(void);
