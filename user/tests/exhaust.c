@@ -9,7 +9,7 @@
  * munmap() of a huge empty range, which once stalled a hart for minutes.
  *
  * Usage: exhaust (no arguments; the cases are deterministic)
- * utest: smp=1,4 timeout=90
+ * utest: smp=1,4 timeout=180
  */
 #include <errno.h>
 #include <fcntl.h>
