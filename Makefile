@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Hartix top-level Makefile: Kconfig targets, the kernel build, QEMU and tests.
 #
 # The build is non-recursive: every directory's Makefile uses Kbuild syntax

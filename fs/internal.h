@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Between the RAM file system (ramfs.c) and the descriptor layer (file.c). */
 #ifndef FS_INTERNAL_H
 #define FS_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The system calls that change names in the RAM file system (unlinkat,
  * renameat2, linkat, symlinkat) or look at one (readlinkat, faccessat,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Pipes: pipe2(), a 64 KiB ring from the write end to the read end. */
 #include <hartix/errno.h>
 #include <hartix/fs.h>

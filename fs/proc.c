@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* /proc: read-only files made from kernel state when opened, in Linux's formats. */
 #include <hartix/boot.h>
 #include <hartix/errno.h>

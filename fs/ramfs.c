@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The RAM file system: inodes for regular files, directories, symlinks and
  * character devices, kept in memory only. Regular file data lives in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ppoll() and pselect6(): sleeping until one of several files is ready, a timeout or a signal. */
 #include <hartix/errno.h>
 #include <hartix/fs.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The initramfs: the embedded archive, then one the boot loader passed
  * (/chosen linux,initrd-start/end), unpacked into the RAM file system.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The initramfs embedded in the kernel image (CONFIG_INITRAMFS_SOURCE). */
 	.section .rodata.initramfs, "a"
 	.balign	8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* start_kernel(): the boot hart's path from the first C code to a running system. */
 #include <hartix/bench.h>
 #include <hartix/boot.h>

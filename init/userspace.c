@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Starting user space: PID 1 from the initramfs, or rCore's batch of apps in order. */
 #include <hartix/boot.h>
 #include <hartix/cmdline.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ASLR for user space: random stack top, mmap base and brk start at each exec, as Linux does. */
 #include <hartix/aslr.h>
 #include <hartix/kernel.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* In-kernel benchmarks (bench.run=1): allocator costs in instructions, throughput across harts. */
 #include <hartix/bench.h>
 #include <hartix/cmdline.h>

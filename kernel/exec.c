@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Loading a static ELF executable into a new address space, with Linux's initial stack. */
 #include <abi/auxvec.h>
 #include <hartix/aslr.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The hung-task detector and CONFIG_DEBUG_SCHED's lost-task scan: once a second, every task is checked against the run queues. */
 #include <hartix/cmdline.h>
 #include <hartix/errno.h>

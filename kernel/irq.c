@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* External interrupts: the irqchip, the handler table and dispatch of claimed irqs. */
 #include <hartix/errno.h>
 #include <hartix/irq.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Address-to-symbol lookup over the table tools/kallsyms.py generates at link time. */
 #include <hartix/kallsyms.h>
 #include <hartix/kaslr.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* KASLR after boot: the boot-log line saying where the kernel went, and the nokaslr word. */
 #include <hartix/kaslr.h>
 #include <hartix/kernel.h>

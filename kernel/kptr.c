@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kptr_restrict: kernel addresses printed to user space are hashed with a boot-random key, or hidden. */
 #include <hartix/cmdline.h>
 #include <hartix/errno.h>

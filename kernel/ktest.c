@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The in-kernel test runner: selects suites by boot argument and reports KTAP. */
 #include <hartix/cmdline.h>
 #include <hartix/errno.h>

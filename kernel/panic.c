@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* panic() and die(): report, stop, and power off with a failure status. */
 #include <hartix/kaslr.h>
 #include <hartix/kernel.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot arguments: build the command line from the FDT and CONFIG_CMDLINE, dispatch each word. */
 #include <hartix/cmdline.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* printk: the log ring buffer and its output to the console. */
 #include <hartix/compiler.h>
 #include <hartix/boot.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User tasks: starting one from an executable, and ending one that faulted. */
 #include <hartix/errno.h>
 #include <hartix/exec.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Random bytes: a splitmix64 generator, seeded at boot from the device
  * tree's /chosen/rng-seed (when the boot loader or QEMU put one there)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* machine_power_off() and machine_restart(): registered handlers, then SBI system reset. */
 #include <hartix/printk.h>
 #include <hartix/reboot.h>

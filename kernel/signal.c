@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* POSIX signals: sending, masks, handlers, default actions, kill and the process-group calls. */
 #include <hartix/errno.h>
 #include <hartix/exec.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The soft-lockup detector: each hart's tick checks that the hart scheduled within softlockup.timeout seconds. */
 #include <hartix/cmdline.h>
 #include <hartix/errno.h>

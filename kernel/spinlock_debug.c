@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* CONFIG_DEBUG_SPINLOCK: spinlocks that catch recursion, foreign unlocks and long holds. */
 #include <hartix/kallsyms.h>
 #include <hartix/kernel.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* -fstack-protector-strong's canary and what happens when a function finds it overwritten. */
 #include <hartix/kallsyms.h>
 #include <hartix/kernel.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* System calls: Linux riscv64 numbers, number in a7, arguments in a0-a5, result in a0. */
 #include <hartix/errno.h>
 #include <hartix/boot.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The system call table, built at compile time from the list tools/build/syscalltbl.py makes. */
 #include <hartix/errno.h>
 #include <hartix/syscalls.h>

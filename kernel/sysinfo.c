@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sysinfo(): uptime, memory from the page allocator and the RAM file system, process count. */
 #include <hartix/errno.h>
 #include <hartix/exec.h>

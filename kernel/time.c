@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tick/nanosecond conversion and the boot time reference. */
 #include <hartix/time.h>
 

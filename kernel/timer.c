@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Per-CPU timer queues, the periodic tick, msleep and udelay. */
 #include <hartix/kernel.h>
 #include <hartix/sched.h>

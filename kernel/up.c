@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The cross-CPU calls of a uniprocessor kernel: the only CPU is this one. */
 #include <hartix/errno.h>
 #include <hartix/kernel.h>

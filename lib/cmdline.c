@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot command line tokenizer and the strict number parsers its handlers use. */
 #include <hartix/cmdline.h>
 #include <hartix/errno.h>

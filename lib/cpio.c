@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cpio "newc" archive iterator: every field is checked before it is used. */
 #include <hartix/compiler.h>
 #include <hartix/cpio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ELF64 executable validation for execve: nothing is mapped before every check passes. */
 #include <hartix/compiler.h>
 #include <hartix/elf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Flattened device tree reader: validation, tree walking, property access. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

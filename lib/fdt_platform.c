@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Platform discovery from the device tree: harts, PLIC contexts, console. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot information (memory, reservations, /chosen, harts) from a DTB. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

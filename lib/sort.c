@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Heapsort for kernel tables: bounded time and stack, usable before any allocator exists. */
 #include <hartix/sort.h>
 

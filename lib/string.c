@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Freestanding memory and string functions for the kernel (ISO C semantics plus strscpy). */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Unix time to calendar date and time of day, after Howard Hinnant's civil_from_days. */
 #include <hartix/time64.h>
 

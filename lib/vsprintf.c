@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* vsnprintf() and friends: the formatting engine behind printk and string building. */
 #include <hartix/compiler.h>
 #include <hartix/sprintf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The binary buddy allocator core: split and merge 2^order page blocks; freestanding, host-tested. */
 #include <hartix/buddy.h>
 #include <hartix/compiler.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot memory map: usable RAM minus reservations, and the top-down allocator carving from it. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

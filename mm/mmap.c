@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User address spaces: regions, their page tables, faults and copy-on-write fork. */
 #include <hartix/errno.h>
 #include <hartix/kernel.h>

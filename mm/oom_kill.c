@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The OOM killer: a fault that finds no memory kills the biggest process, not whoever faulted. */
 #include <hartix/exec.h>
 #include <hartix/kernel.h>

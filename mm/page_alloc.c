@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The page allocator: mem_map, the buddy core under the zone lock, per-CPU caches of single pages. */
 #include <hartix/buddy.h>
 #include <hartix/kernel.h>

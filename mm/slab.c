@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kmalloc and kmem_cache: the slab core behind per-CPU object caches, with one lock per cache. */
 #include <hartix/kernel.h>
 #include <hartix/slab.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The slab allocator core: object layout, slabs and their freelists, object checks; freestanding, host-tested. */
 #include <hartix/compiler.h>
 #include <hartix/slab_core.h>

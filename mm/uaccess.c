@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* copy_to_user() and friends: range checks around the architecture's faulting copies. */
 #include <hartix/errno.h>
 #include <hartix/mmap.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User address-space regions: an AVL tree ordered by address, augmented with the largest free gap per subtree. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel virtual areas: vmalloc(), ioremap() and stacks, each above an unmapped guard page. */
 #include <hartix/io.h>
 #include <hartix/kernel.h>

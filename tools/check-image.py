@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Check the Linux RISC-V Image header of arch/riscv/boot/Image (what U-Boot booti reads)."""
 import struct
 import sys

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Install the Debian packages given as arguments that are missing (make deps).
 missing=""
 for pkg in "$@"; do

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dtcheck: what Hartix would find in a device tree; run by tools/dtcheck. */
 #include <hartix/compiler.h> /* first: glibc #undefs its __always_inline */
 #include <errno.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Generate the kernel symbol table (kernel/kallsyms.c reads it) from `nm -n vmlinux`.
 
 Reads nm output on stdin and writes C to stdout. Only text symbols are

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Generate the KASLR relocation table (arch/riscv/boot/kaslr.c applies it) from a vmlinux linked with --emit-relocs.
 
 The kernel is built -mcmodel=medany, so its code reaches everything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Driver core: match device-tree nodes to registered drivers by compatible, in stage order. */
 #include <hartix/device.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RISC-V PLIC: routes device interrupts to each hart's S-mode context. */
 #include <hartix/device.h>
 #include <hartix/errno.h>

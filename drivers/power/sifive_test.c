@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SiFive test finisher (QEMU virt sifive,test0): power off with an exit status. */
 #include <hartix/device.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* syscon-poweroff: power off by writing a value into a syscon device's register. */
 #include <hartix/device.h>
 #include <hartix/errno.h>

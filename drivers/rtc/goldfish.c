@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Goldfish RTC (QEMU virt google,goldfish-rtc): nanoseconds since the Unix epoch. */
 #include <hartix/device.h>
 #include <hartix/errno.h>

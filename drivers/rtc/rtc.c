@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The RTC core: one system real-time clock, read by rtc_read_time(). */
 #include <hartix/errno.h>
 #include <hartix/printk.h>

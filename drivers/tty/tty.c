@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The console tty: line discipline (canonical editing, echo, signal keys), termios and its file operations. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

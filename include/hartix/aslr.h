@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ASLR for user space: where exec puts the stack, the mmap area and the heap. */
 #ifndef HARTIX_ASLR_H
 #define HARTIX_ASLR_H

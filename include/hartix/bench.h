@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* In-kernel benchmarks (CONFIG_BENCH, bench.run=1). */
 #ifndef HARTIX_BENCH_H
 #define HARTIX_BENCH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What early boot found out, for the rest of the kernel. */
 #ifndef HARTIX_BOOT_H
 #define HARTIX_BOOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The buddy allocator core (mm/buddy.c): free lists of 2^order page blocks over a struct page array. */
 #ifndef HARTIX_BUDDY_H
 #define HARTIX_BUDDY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot command line tokenizing and overflow-checked number parsing (lib/cmdline.c). */
 #ifndef HARTIX_CMDLINE_H
 #define HARTIX_CMDLINE_H

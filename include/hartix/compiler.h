@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Compiler attributes and the small generic macros every file uses. */
 #ifndef HARTIX_COMPILER_H
 #define HARTIX_COMPILER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cpio "newc" archive iterator for the initramfs (lib/cpio.c). */
 #ifndef HARTIX_CPIO_H
 #define HARTIX_CPIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sets of logical CPUs: one bit per CPU (NR_CPUS is at most 64). */
 #ifndef HARTIX_CPUMASK_H
 #define HARTIX_CPUMASK_H

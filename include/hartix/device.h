@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The driver model: drivers bound to device-tree nodes by compatible string. */
 #ifndef HARTIX_DEVICE_H
 #define HARTIX_DEVICE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ELF64 definitions and the checks execve makes before mapping anything (lib/elf.c). */
 #ifndef HARTIX_ELF_H
 #define HARTIX_ELF_H

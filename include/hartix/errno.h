@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Error numbers: Linux's values, returned negated (-EINVAL) by kernel functions. */
 #ifndef HARTIX_ERRNO_H
 #define HARTIX_ERRNO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User programs: loading an executable, user tasks, system calls. */
 #ifndef HARTIX_EXEC_H
 #define HARTIX_EXEC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Flattened device tree (DTB) reader: validation, navigation, properties. */
 #ifndef HARTIX_FDT_H
 #define HARTIX_FDT_H

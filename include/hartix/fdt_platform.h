@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Platform discovery from the device tree: usable harts, PLIC contexts, the console node. */
 #ifndef HARTIX_FDT_PLATFORM_H
 #define HARTIX_FDT_PLATFORM_H

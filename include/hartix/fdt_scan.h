@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot information (memory, reservations, /chosen, harts) from a DTB. */
 #ifndef HARTIX_FDT_SCAN_H
 #define HARTIX_FDT_SCAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The RAM file system (fs/ramfs.c), open files and per-task descriptor tables (fs/file.c). */
 #ifndef HARTIX_FS_H
 #define HARTIX_FS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The initial RAM file system: a cpio archive embedded in the kernel. */
 #ifndef HARTIX_INITRAMFS_H
 #define HARTIX_INITRAMFS_H

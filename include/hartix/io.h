@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* MMIO accessors and ioremap(). */
 #ifndef HARTIX_IO_H
 #define HARTIX_IO_H

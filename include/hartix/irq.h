@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Interrupts: the platform interrupt controller and the handlers drivers register. */
 #ifndef HARTIX_IRQ_H
 #define HARTIX_IRQ_H

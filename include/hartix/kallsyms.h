@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel symbol lookup for backtraces (the table tools/kallsyms.py generates). */
 #ifndef HARTIX_KALLSYMS_H
 #define HARTIX_KALLSYMS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* KASLR: how far the kernel image was moved from its link address at boot, and why. */
 #ifndef HARTIX_KASLR_H
 #define HARTIX_KASLR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Included first in every kernel file: the configuration and IS_ENABLED(). */
 #ifndef HARTIX_KCONFIG_H
 #define HARTIX_KCONFIG_H

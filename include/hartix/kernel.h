@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* panic(), BUG_ON() and WARN_ON(): the kernel's ways to stop or complain. */
 #ifndef HARTIX_KERNEL_H
 #define HARTIX_KERNEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel addresses shown to user space: hashed, real or zero, as kptr_restrict says. */
 #ifndef HARTIX_KPTR_H
 #define HARTIX_KPTR_H

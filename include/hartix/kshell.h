@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel shell on the console (CONFIG_KSHELL): entered at boot, without init, or by a serial BREAK. */
 #ifndef HARTIX_KSHELL_H
 #define HARTIX_KSHELL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* In-kernel tests: suites of cases collected through a linker section, reported as KTAP. */
 #ifndef HARTIX_KTEST_H
 #define HARTIX_KTEST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot-time physical memory map and allocator (mm/memblock.c), before the page allocator. */
 #ifndef HARTIX_MEMBLOCK_H
 #define HARTIX_MEMBLOCK_H

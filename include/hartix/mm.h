@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The page allocator: physical pages in power-of-two blocks, and their struct page. */
 #ifndef HARTIX_MM_H
 #define HARTIX_MM_H

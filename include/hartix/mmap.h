@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User address spaces: regions, their page table, faults, copy-on-write duplication. */
 #ifndef HARTIX_MMAP_H
 #define HARTIX_MMAP_H

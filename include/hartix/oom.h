@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The OOM killer: what a page fault does when no page is left. */
 #ifndef HARTIX_OOM_H
 #define HARTIX_OOM_H

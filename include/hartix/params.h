@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Boot arguments: handlers registered in a linker section and matched by name. */
 #ifndef HARTIX_PARAMS_H
 #define HARTIX_PARAMS_H

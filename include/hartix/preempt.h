@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel preemption (CONFIG_PREEMPT): the count that keeps the running task on its hart, and cond_resched(). */
 #ifndef HARTIX_PREEMPT_H
 #define HARTIX_PREEMPT_H

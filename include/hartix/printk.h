@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel logging: printk with Linux-style levels, and the consoles it writes to. */
 #ifndef HARTIX_PRINTK_H
 #define HARTIX_PRINTK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel's random bytes, for getrandom() and /dev/random, /dev/urandom. */
 #ifndef HARTIX_RANDOM_H
 #define HARTIX_RANDOM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Powering the machine off, with an exit status where the platform can report one. */
 #ifndef HARTIX_REBOOT_H
 #define HARTIX_REBOOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Real-time clocks: wall-clock time from the RTC driver that registered first. */
 #ifndef HARTIX_RTC_H
 #define HARTIX_RTC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tasks and the scheduler: per-CPU run queues, idle harts in wfi, work stealing. */
 #ifndef HARTIX_SCHED_H
 #define HARTIX_SCHED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* POSIX signals: sending, the pending/blocked sets, handlers, and what the arch delivery code needs. */
 #ifndef HARTIX_SIGNAL_H
 #define HARTIX_SIGNAL_H

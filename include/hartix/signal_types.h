@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A task's signal state, embedded in struct task (kernel/signal.c owns it). */
 #ifndef HARTIX_SIGNAL_TYPES_H
 #define HARTIX_SIGNAL_TYPES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kmalloc() and object caches (mm/slab.c): small allocations carved out of pages. */
 #ifndef HARTIX_SLAB_H
 #define HARTIX_SLAB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The slab allocator core (mm/slab_core.c): fixed-size objects carved out of page blocks. */
 #ifndef HARTIX_SLAB_CORE_H
 #define HARTIX_SLAB_CORE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Per-CPU state: one struct cpu per logical CPU, reached through tp. */
 #ifndef HARTIX_SMP_H
 #define HARTIX_SMP_H

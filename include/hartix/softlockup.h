@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The soft-lockup detector (CONFIG_SOFTLOCKUP_DETECTOR): a hart that has not scheduled for too long. */
 #ifndef HARTIX_SOFTLOCKUP_H
 #define HARTIX_SOFTLOCKUP_H

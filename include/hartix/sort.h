@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* In-place sorting of arrays (lib/sort.c). */
 #ifndef HARTIX_SORT_H
 #define HARTIX_SORT_H

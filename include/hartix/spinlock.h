@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Spinlocks: fair ticket locks that disable preemption; the _irqsave forms also mask local interrupts. */
 #ifndef HARTIX_SPINLOCK_H
 #define HARTIX_SPINLOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Bounded formatted output (lib/vsprintf.c): C99 printf minus floating point. */
 #ifndef HARTIX_SPRINTF_H
 #define HARTIX_SPRINTF_H

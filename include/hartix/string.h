@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Freestanding string and memory functions (lib/string.c); prototypes match ISO C. */
 #ifndef HARTIX_STRING_H
 #define HARTIX_STRING_H

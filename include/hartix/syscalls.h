@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Defining system calls: SYSCALL_DEFINEn makes each an entry point that kernel/syscall_table.c lists by number. */
 #ifndef HARTIX_SYSCALLS_H
 #define HARTIX_SYSCALLS_H

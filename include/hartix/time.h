@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel time: ticks of the RISC-V time CSR, converted with the FDT's timebase. */
 #ifndef HARTIX_TIME_H
 #define HARTIX_TIME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Calendar conversion of Unix time (seconds since 1970-01-01 UTC), freestanding. */
 #ifndef HARTIX_TIME64_H
 #define HARTIX_TIME64_H

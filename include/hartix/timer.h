@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Per-CPU timer queues: one-shot callbacks at a time CSR deadline, the tick, sleeping. */
 #ifndef HARTIX_TIMER_H
 #define HARTIX_TIMER_H

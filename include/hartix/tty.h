@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The console tty: bytes from the serial driver through the line discipline to readers of /dev/console. */
 #ifndef HARTIX_TTY_H
 #define HARTIX_TTY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Fixed-width integer types shared by kernel and host-tested library code. */
 #ifndef HARTIX_TYPES_H
 #define HARTIX_TYPES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Copying between kernel and user memory: every user pointer is checked and may fault. */
 #ifndef HARTIX_UACCESS_H
 #define HARTIX_UACCESS_H

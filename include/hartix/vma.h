@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The regions (VMAs) of a user address space, in an augmented AVL tree (mm/vma.c). */
 #ifndef HARTIX_VMA_H
 #define HARTIX_VMA_H

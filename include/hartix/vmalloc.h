@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Virtually contiguous kernel memory, each area above an unmapped guard page. */
 #ifndef HARTIX_VMALLOC_H
 #define HARTIX_VMALLOC_H

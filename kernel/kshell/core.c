@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel shell: console ownership, the line editor, the session thread and command dispatch. */
 #include <hartix/cmdline.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel shell commands that act: run, kill, ktest, bt, panic, fault, reboot, poweroff. */
 #include <hartix/cmdline.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel shell commands about the machine and the build: devices, dt, bootargs, version. */
 #include <hartix/boot.h>
 #include <hartix/device.h>

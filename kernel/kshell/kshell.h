@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel shell's command table and the helpers its commands share (kernel/kshell only). */
 #ifndef KSHELL_INTERNAL_H
 #define KSHELL_INTERNAL_H

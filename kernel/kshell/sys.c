@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel shell commands that report the system's state: ps, top, free, cpus, irqs, dmesg, uptime, date. */
 #include <hartix/boot.h>
 #include <hartix/cmdline.h>

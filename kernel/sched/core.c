@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The scheduler: per-CPU run queues, switching, idle harts in wfi, work stealing. */
 #include <hartix/errno.h>
 #include <hartix/exec.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tests of what early boot built: the device tree view, boot arguments, the memory map. */
 #include <hartix/boot.h>
 #include <hartix/fdt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* crashtest=: deliberately crash after boot so tests can check the panic and oops paths. */
 #include <hartix/errno.h>
 #include <hartix/kernel.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* KTAP tests of the hung-task detector and the lost-task scan: a runnable task on no run queue gets reported. */
 #include <hartix/ktest.h>
 #include <hartix/sched.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tests of interrupts and their users: irq table, PLIC routing, dispatch, RTC, tty input. */
 #include <hartix/boot.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tests of symbol lookup and frame-pointer backtraces. */
 #include <hartix/kallsyms.h>
 #include <hartix/ktest.h>

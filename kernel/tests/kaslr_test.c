@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tests of KASLR's relocation, the stack canary and the pointer hash. */
 #include <hartix/kaslr.h>
 #include <hartix/kptr.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/ as compiled for the kernel: formatting and memory functions on the target. */
 #include <hartix/cmdline.h>
 #include <hartix/ktest.h>

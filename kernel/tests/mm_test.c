@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tests of the page allocator and kmalloc/kmem_cache: every hart at once, OOM, zeroing, contents. */
 #include <hartix/kernel.h>
 #include <hartix/ktest.h>

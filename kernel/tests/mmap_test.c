@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User address space tests: demand-zero, uaccess errors, mprotect, munmap, COW, stack growth, leaks. */
 #include <hartix/errno.h>
 #include <hartix/ktest.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Tests of the printk ring buffer: records, formatting, wrap-around. */
 #include <hartix/ktest.h>
 #include <hartix/printk.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Scheduler tests: kernel threads on every hart, stealing, sleeping and waking, reaping. */
 #include <hartix/ktest.h>
 #include <hartix/mm.h>

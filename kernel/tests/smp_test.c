@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SMP tests: every hart runs code, IPIs arrive, locks hold under contention from all harts. */
 #include <hartix/boot.h>
 #include <hartix/fdt_scan.h>

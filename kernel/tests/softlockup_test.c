@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* KTAP tests of the soft-lockup detector: a hart spinning in the kernel gets reported. */
 #include <hartix/ktest.h>
 #include <hartix/smp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* CONFIG_DEBUG_SPINLOCK: a lock held too long is reported with its holder. */
 #include <hartix/ktest.h>
 #include <hartix/smp.h>

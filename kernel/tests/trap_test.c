@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Trap tests: faults caught by the exception table, WARN continuing. */
 #include <hartix/kernel.h>
 #include <hartix/ktest.h>

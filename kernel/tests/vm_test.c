@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel page table tests: W^X on the image, the direct map, vmalloc guards, ioremap. */
 #include <hartix/boot.h>
 #include <hartix/io.h>

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # mkbootfs.sh: the boot files for U-Boot (SD card, QEMU virtio disk, TFTP).
 #
 # Writes into OUTDIR:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Boot media for U-Boot, and QEMU booting through U-Boot the way a board does.
 #
 #   make sdcard     arch/riscv/boot/sdcard.img (whole disk, MBR + FAT), bootfs.img

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fixdep: turn a gcc -MD dependency file into per-CONFIG-symbol dependencies plus the saved command. */
 
 /*

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write a cpio "newc" archive (the Linux initramfs format) from a list of files.
 
 Usage:

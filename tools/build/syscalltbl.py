@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Lists the system calls the sources define, for kernel/syscall_table.c.
 
 usage: syscalltbl.py SRCTREE OUT

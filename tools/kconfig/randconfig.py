@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write a random but valid configuration (make randconfig).
 
 Walks the menu tree in order so each answer sees the values chosen before it:

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Bring .config up to date with the Kconfig files and generate what the build reads.
 
 Writes include/generated/autoconf.h, include/config/auto.conf, the per-symbol

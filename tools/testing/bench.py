@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """make bench: allocator costs in instructions and throughput on 1, 2 and 4 harts.
 
 Builds qemu_virt_defconfig with the benchmarks on and the debug checks off,

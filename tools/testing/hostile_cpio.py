@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write hostile initrd archives (cpio "newc") for the boot-input tests.
 
 Usage: hostile_cpio.py KIND OUT.cpio

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot a Hartix Image in QEMU with a timeout, keep the console log, parse KTAP.
 
 As a program: qemu_run.py IMAGE [--smp N] [--mem M] [--append ARGS] ...

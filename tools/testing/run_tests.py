@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """make test: host unit tests, Kbuild checks, config builds, in-kernel tests and boots.
 
 Every check prints PASS/FAIL/SKIP and its name as it finishes; the last

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The shell's job control on a real terminal: Linux's, under qemu-riscv64.
 
 Usage: sh_pty_check.py BINDIR  (BINDIR/sh and the commands, as

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot Hartix in QEMU the way the VisionFive 2 boots it: OpenSBI -> U-Boot -> booti.
 
 run(r, out_dir, image) is called from run_tests.py's boot phase. It makes the

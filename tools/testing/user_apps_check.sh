@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Checks the /bin commands and the shell (user/apps) under qemu-riscv64,
 # the real Linux ABI: each output is compared with what coreutils/busybox
 # would print. Run by user_qemu_check.sh; alone:

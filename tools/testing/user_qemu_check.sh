@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Checks the user programs of 'make user' against Linux itself: each one runs
 # under qemu-riscv64 (QEMU's Linux user-mode emulation, the reference ABI),
 # each ELF is checked with readelf, and the initramfs is listed and unpacked.

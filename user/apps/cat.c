@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cat [file...]: copies the files ("-" or none: standard input) to standard output. */
 #include <err.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * csr_read: after rCore-Tutorial's "04priv_csr". Reads sstatus, a
  * supervisor CSR, from U-mode: an illegal instruction; the kernel must kill

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* echo [-n] [string...]: writes its arguments separated by spaces, then a newline unless -n. */
 #include <stdlib.h>
 #include <string.h>

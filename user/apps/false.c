@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* false: does nothing, unsuccessfully. */
 int main(void)
 {

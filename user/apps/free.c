@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* free: memory use from /proc/meminfo, in procps 4's layout (-b, -k default, -m, -g). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* head [-n N | -N] [file...]: the first N (10) lines of each file or of standard input. */
 #include <err.h>
 #include <fcntl.h>

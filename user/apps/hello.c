@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* hello: the first user program. Prints a greeting and its arguments. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * /init: PID 1. Prints a banner, runs /bin/sh (or the program given after
  * "--" on the kernel command line) in a new session whose controlling

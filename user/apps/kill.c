@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kill [-SIG | -s SIG | -n NUM] pid..., kill -l [NUM]: sends a signal (TERM) to processes or, with -pgid, groups. */
 #include <ctype.h>
 #include <err.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ls [-1al] [file...]: lists directories and files, sorted by name; -l long format, -a dot files too. */
 #include <dirent.h>
 #include <err.h>

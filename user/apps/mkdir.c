@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mkdir [-p] dir...: creates directories; -p creates missing parents and accepts existing ones. */
 #include <err.h>
 #include <errno.h>

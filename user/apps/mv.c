@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mv src dst, mv src... dir: renames files (one file system: no copying). */
 #include <err.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * power: rCore-Tutorial's chapter-2 "02power". Computes 3^i mod 10007 for
  * i up to 100000 in a ring of 10 values, printing every 10000th; a long

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading /proc for ps, top, free and proc_fs_test (see procutil.h). */
 #include <errno.h>
 #include <fcntl.h>

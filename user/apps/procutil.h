@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading /proc for ps, top, free and proc_fs_test: whole files, stat lines, "Key: value" fields. */
 #ifndef PROCUTIL_H
 #define PROCUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ps: the processes from /proc/<pid>/stat; every one, like procps "ps -e" ("ps ax" adds STAT). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* rm [-rf] file...: removes files; -r directories and what is in them; -f no complaints about missing files. */
 #include <dirent.h>
 #include <err.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sh: the Hartix shell. Reads command lines from the terminal (the kernel's
  * line discipline edits them), a script file or -c, and runs them: quoting,

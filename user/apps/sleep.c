@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* sleep NUMBER[smhd]...: waits for the sum of the times; NUMBER may have a fraction ("0.5"). */
 #include <err.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sret_in_user: rCore-Tutorial's "03priv_inst". Executes sret in U-mode,
  * an illegal instruction there; the kernel must kill it (Linux: SIGILL).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * store_fault: rCore-Tutorial's "01store_fault". Stores to address 0; the
  * kernel must kill it (Linux: SIGSEGV). Exit status 1 if it survives.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * top: per-hart and per-process CPU use from /proc/stat and /proc/<pid>/stat
  * deltas, memory from /proc/meminfo; -b batch, -n frames, -d seconds, q quits.

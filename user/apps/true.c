@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* true: does nothing, successfully. */
 int main(void)
 {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* uname [-asnrvm]: prints system information (the kernel's struct utsname). */
 #include <err.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* wc [-lwc] [file...]: counts lines, words and bytes of each file or of standard input. */
 #include <ctype.h>
 #include <err.h>

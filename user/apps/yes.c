@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* yes [string...]: prints the strings (or "y") on a line, forever, until the write fails. */
 #include <string.h>
 #include <unistd.h>

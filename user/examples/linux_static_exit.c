@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * linux_static_exit: the smallest Linux riscv64 program, built with the
  * Linux toolchain (not the Hartix one) to test that Hartix runs binaries

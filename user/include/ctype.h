@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Character classes of the "C" locale (ASCII only). */
 #ifndef _CTYPE_H
 #define _CTYPE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading directories: opendir()/readdir()/closedir() over getdents64(). */
 #ifndef _DIRENT_H
 #define _DIRENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * BSD's error messages: "prog: message: strerror(errno)" on stderr, prog
  * being the last part of argv[0]; the err* forms then exit(status).

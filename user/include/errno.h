@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* errno and the Linux error numbers (asm-generic/errno-base.h and errno.h). */
 #ifndef _ERRNO_H
 #define _ERRNO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* open() flags: Linux's generic values (asm-generic/fcntl.h), which riscv64 uses. */
 #ifndef _FCNTL_H
 #define _FCNTL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* getopt(): POSIX short options ("ab:c"); a leading ':' in optstring reports a missing argument as ':'. */
 #ifndef _GETOPT_H
 #define _GETOPT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* poll() and ppoll(): waiting for descriptors to become ready. */
 #ifndef _POLL_H
 #define _POLL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Scheduling: yielding, affinity, the CPU the caller runs on. */
 #ifndef _SCHED_H
 #define _SCHED_H

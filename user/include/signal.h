@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Signals (Linux generic numbers, as on riscv64): handlers, masks, kill and the process-group calls. */
 #ifndef _SIGNAL_H
 #define _SIGNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Memory allocation, process exit and conversions. */
 #ifndef _STDLIB_H
 #define _STDLIB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * String and memory functions. The mem* functions and strlen, strnlen,
  * strcmp, strncmp, strchr, strrchr, strstr are the kernel's lib/string.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Terminal attributes: tcgetattr() and friends over the TCGETS/TCSETS ioctls. */
 #ifndef _TERMIOS_H
 #define _TERMIOS_H

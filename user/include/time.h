@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Time: clock_gettime() and nanosleep() (Linux riscv64: 64-bit time_t). */
 #ifndef _TIME_H
 #define _TIME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* POSIX system interfaces of the Hartix user library (Linux riscv64 ABI). */
 #ifndef _UNISTD_H
 #define _UNISTD_H

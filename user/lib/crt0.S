@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * _start: the entry point of every Hartix user program (ELF e_entry).
  *

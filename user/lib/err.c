@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* warn()/err(): a program's error messages, each one write() like the rest of stdio. */
 #include <err.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Files and directories: stat, mkdir, unlink, rename, chdir/getcwd, directory streams, fcntl. */
 #include <dirent.h>
 #include <errno.h>

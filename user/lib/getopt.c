@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* getopt(): POSIX short-option parsing, with messages like glibc's. */
 #include <stdio.h>
 #include <string.h>

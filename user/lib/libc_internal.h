@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Internal to the user library: raw system calls and shared helpers. */
 #ifndef _LIBC_INTERNAL_H
 #define _LIBC_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * malloc() and friends: one address-ordered free list, first fit, blocks
  * split on allocation and merged with their neighbours on free.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Signal calls: sigaction over rt_sigaction, masks, sigsuspend, and the process-group calls. */
 #include <errno.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Process start-up state: environ and the auxiliary vector; getauxval(), getenv(), setenv(). */
 #include <err.h>
 #include <errno.h>

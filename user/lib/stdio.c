@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unbuffered stdio: each call formats the whole text (lib/vsprintf.c) and
  * writes it with one write(); texts longer than the stack buffer are

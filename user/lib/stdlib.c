@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* exit() and atexit(), abort(), number conversions, qsort(), rand(). */
 #include <errno.h>
 #include <limits.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* String functions beyond the kernel's lib/string.c, strerror() and strsignal(). */
 #include <errno.h>
 #include <signal.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * long syscall(long number, ...): up to six arguments, Linux convention
  * (number in a7, arguments in a0-a5, result in a0). A result in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * System call wrappers, Linux riscv64 numbers (sys/syscall.h). Each returns
  * the kernel's result, or -1 with errno set when the kernel returned -errno.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ioctl() and the terminal functions built on it (tcgetattr, tcsetpgrp, isatty). */
 #include <errno.h>
 #include <stdarg.h>

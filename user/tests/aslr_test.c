@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * aslr_test: runs itself twice (fork + execve) and compares where each run
  * found its stack, its first mmap() and its heap (sbrk(0)). With "random"

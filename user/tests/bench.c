@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* make bench's user side: system call, yield, pipe, fork and boot costs in retired instructions. */
 #include <sched.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * busy_token TOKEN SECONDS: computes for SECONDS of wall-clock time, then
  * prints "busy_token: TOKEN done". The kernel shell's test enters the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * efault: every system call that takes a user pointer, given bad ones: EFAULT, as on Linux.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * elffuzz: execve() of mutated copies of a valid static ELF, in forked children on every hart.
  *

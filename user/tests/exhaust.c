@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * exhaust: run the system out of processes, memory, descriptors, pipes and tmpfs space, and back.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fs_test: files through the Linux system calls: open/read of this
  * program's own ELF file, O_CREAT/O_EXCL/O_TRUNC/O_APPEND, lseek,

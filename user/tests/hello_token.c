@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * hello_token TOKEN: prints "hello_token: TOKEN" (a runner passes a random
  * token and looks for it, so the line cannot come from anywhere else), then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the hostile tests (sysfuzz, elffuzz, exhaust) share: seeds, arguments, reaping and the after-run checks. */
 #ifndef HOSTILE_H
 #define HOSTILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel input limits and errnos against Linux: path lengths, symlinks, /proc, sparse files, prlimit64, wait4, execve of bad ELFs. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libc_selftest: exercises the user library and the system calls under it
  * (memory, processes, time, identity). TAP output like the host tests:

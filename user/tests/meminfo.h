@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Free memory as /proc/meminfo reports it, for tests that require it back after their work. */
 #ifndef MEMINFO_H
 #define MEMINFO_H

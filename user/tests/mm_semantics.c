@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mm_semantics: MAP_SHARED through fork, mprotect and region splits; brk
  * against a MAP_FIXED mapping; MAP_FIXED_NOREPLACE; range operations over

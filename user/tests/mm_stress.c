@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * mm_stress: fork, copy-on-write, munmap and exit racing on every hart.
  * Workers fill private pages with a pattern made of their pid and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * oom_test: running out of memory kills the biggest process with
  * SIGKILL, never the task that happened to fault and never init (this

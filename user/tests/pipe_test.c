@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pipe_test: pipes, ppoll/pselect6 and the memory devices through the
  * Linux system calls: a pipeline of five processes moving 4 MiB with a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * /proc checked against what this test did: children that spin, touch
  * pages, sleep and exit; memory, CPU and interrupt counters; read-only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Processes under load: 200 at once, orphans, a fork bomb, a memory hog, fair CPU shares, user work on every hart, registers across fork. */
 #include <errno.h>
 #include <sched.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Scheduler stress: a bw_pipe-like stream, affinity churn under load, SIGKILL of blocked and looping tasks; every child must be reaped. */
 #include <errno.h>
 #include <signal.h>

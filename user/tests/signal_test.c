@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Signals end to end: handlers, siginfo, masks, restarts, SIGCHLD, faults, groups, errnos, and register/FP state kept across signals and switches. */
 #include <errno.h>
 #include <poll.h>

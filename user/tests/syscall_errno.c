@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syscall_errno: bad arguments must fail with Linux's errno. Each case is
  * checked twice: the raw ecall must return -errno in a0, and the libc

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * syscalls_more: readv, writev, the user and group user_ids, set_tid_address, gettimeofday, prlimit64 and the affinity calls, with bad arguments too.
  * utest: smp=1,4 timeout=60

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sysfuzz: random system calls with hostile arguments, in forked children on every hart at once.
  *

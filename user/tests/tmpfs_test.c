@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tmpfs_test: the writable RAM file system through the Linux system calls:
  * trees of files with pseudo-random contents created, renamed and removed,

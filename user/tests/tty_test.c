@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tty_test: the console's line discipline, driven by the test runner
  * typing into the serial line after each prompt (tools/testing/run_tests.py):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the test programs share: counting checks, reporting them as KTAP, and a millisecond clock. */
 #ifndef UTEST_H
 #define UTEST_H

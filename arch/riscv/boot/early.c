@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Before the MMU is on: the boot seed, the stack canary, and KASLR's choice of base and relocation. */
 #include <hartix/compiler.h>
 #include <hartix/kaslr.h>

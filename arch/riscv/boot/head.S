@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel entry from SBI firmware: the Linux RISC-V Image header, then the switch to virtual addresses. */
 #include <asm/csr.h>
 #include <asm/page.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Offsets of C structures for assembly: the build compiles this to asm-offsets.s and makes include/generated/asm-offsets.h of it. */
 #include <hartix/compiler.h>
 #include <hartix/syscalls.h>

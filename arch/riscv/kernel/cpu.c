@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Per-CPU initialisation every hart runs, and waiting for interrupts. */
 #include <hartix/irq.h>
 #include <hartix/smp.h>

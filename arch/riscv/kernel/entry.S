@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Trap entry and exit for both privilege levels, with a short path for system calls. */
 #include <hartix/errno.h>
 #include <asm/csr.h>

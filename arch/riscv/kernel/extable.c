@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Exception-table lookup: a fault at a listed instruction resumes at its fixup. */
 #include <asm/extable.h>
 #include <asm/ptrace.h>

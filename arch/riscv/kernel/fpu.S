@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Saving and loading the F/D registers; the kernel itself is built without FP. */
 #include <asm/csr.h>
 #include <generated/asm-offsets.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Lazy per-task FP state: saved only when sstatus.FS says the task wrote it. */
 #include <hartix/exec.h>
 #include <hartix/preempt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SBI firmware interface: extension probing, console output, system reset. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* setup_arch: validate and read the device tree, parse boot arguments, build the memory map. */
 #include <hartix/boot.h>
 #include <hartix/compiler.h>

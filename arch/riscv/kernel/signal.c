@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Signal delivery on RISC-V: Linux's rt_sigframe on the user stack, rt_sigreturn, system call restarts. */
 #include <hartix/errno.h>
 #include <hartix/exec.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Inter-processor interrupts: cross-calls, reschedule, stop. */
 #include <hartix/errno.h>
 #include <hartix/kernel.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Secondary hart bring-up through SBI HSM: stacks, per-CPU areas, the online map. */
 #include <hartix/boot.h>
 #include <hartix/cmdline.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Frame-pointer stack unwinding and the symbolized backtraces of panics and oopses. */
 #include <hartix/kallsyms.h>
 #include <hartix/kernel.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* __switch_to(prev, next): save prev's callee-saved registers, load next's. */
 
 #include <generated/asm-offsets.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The timer interrupt source: Sstc's stimecmp when the hart has it, else an SBI call. */
 #include <hartix/smp.h>
 #include <asm/csr.h>

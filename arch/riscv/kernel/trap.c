@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Trap dispatch: interrupts to their handlers; kernel exceptions to fixups, BUG/WARN, or an oops. */
 #include <hartix/compiler.h>
 #include <hartix/irq.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Linker script: the kernel image layout, from the Image header to _end. */
 #include <asm/page.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User-memory copies: every access has an exception-table entry; SUM is set only here. */
 #include <asm/csr.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Address-space switches and ASIDs: a flush only when an ASID generation rolls over. */
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The first page tables: direct map and kernel image, built while still at physical addresses. */
 #include <hartix/compiler.h>
 #include <asm/csr.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel page table: direct map, the image with W^X, and the vmalloc area. */
 #include <hartix/boot.h>
 #include <hartix/errno.h>

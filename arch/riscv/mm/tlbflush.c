@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* TLB shootdowns: the local hart directly, others through SBI RFENCE or cross-calls. */
 #include <hartix/preempt.h>
 #include <hartix/smp.h>

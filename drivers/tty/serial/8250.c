@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* 8250/16550 UART (ns16550a, DesignWare APB): polled console output, input and BREAK by interrupt. */
 #include <hartix/boot.h>
 #include <hartix/cmdline.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SiFive UART (sifive,uart0: FU540, FU740, QEMU sifive_u): polled console. */
 #include <hartix/device.h>
 #include <hartix/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Auxiliary vector keys (Linux include/uapi/linux/auxvec.h), shared by kernel and libc. */
 #ifndef _ABI_AUXVEC_H
 #define _ABI_AUXVEC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* d_type values of getdents64()'s struct linux_dirent64 (include/linux/fs_types.h). */
 #ifndef _ABI_DIRENT_H
 #define _ABI_DIRENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Linux error numbers (asm-generic/errno-base.h and errno.h), shared by kernel and libc. */
 #ifndef _ABI_ERRNO_H
 #define _ABI_ERRNO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* open(), fcntl() and *at() flags: Linux's generic values (asm-generic/fcntl.h), which riscv64 uses. */
 #ifndef _ABI_FCNTL_H
 #define _ABI_FCNTL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Terminal ioctl numbers: Linux's asm-generic/ioctls.h, which riscv64 uses. */
 #ifndef _ABI_IOCTLS_H
 #define _ABI_IOCTLS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Path limits: Linux's include/uapi/linux/limits.h. */
 #ifndef _ABI_LIMITS_H
 #define _ABI_LIMITS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mmap() protections and flags: Linux's generic values (asm-generic/mman-common.h). */
 #ifndef _ABI_MMAN_H
 #define _ABI_MMAN_H

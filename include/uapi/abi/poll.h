@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* poll()/ppoll() event bits (asm-generic/poll.h) and struct pollfd. */
 #ifndef _ABI_POLL_H
 #define _ABI_POLL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* getrandom() flags: Linux's values. */
 #ifndef _ABI_RANDOM_H
 #define _ABI_RANDOM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Signal numbers: Linux generic (asm-generic/signal.h), as on riscv64. */
 #ifndef _ABI_SIGNAL_H
 #define _ABI_SIGNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* File types and mode bits in st_mode: the Unix values (asm-generic/stat.h). */
 #ifndef _ABI_STAT_H
 #define _ABI_STAT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* struct sysinfo of the sysinfo() system call: Linux's layout on a 64-bit ABI (112 bytes). */
 #ifndef _ABI_SYSINFO_H
 #define _ABI_SYSINFO_H

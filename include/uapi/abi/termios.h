@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* termios bits and structures: Linux generic (asm-generic/termbits.h), as on riscv64. */
 #ifndef _ABI_TERMIOS_H
 #define _ABI_TERMIOS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Time structures and clock ids of the Linux riscv64 ABI (64-bit time_t everywhere). */
 #ifndef _ABI_TIME_H
 #define _ABI_TIME_H

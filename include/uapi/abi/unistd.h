@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Linux riscv64 system call numbers: the generic table (asm-generic/unistd.h), shared by kernel and libc. */
 #ifndef _ABI_UNISTD_H
 #define _ABI_UNISTD_H

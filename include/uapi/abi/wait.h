@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* wait4() options: Linux's values. */
 #ifndef _ABI_WAIT_H
 #define _ABI_WAIT_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # libFuzzer target for the FDT reader: run as make -f fuzz.mk, or include it.
 #
 # 'fuzz-fdt' builds tools/testing/host/fuzz_fdt.c with clang's libFuzzer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: fdt_check(), then every FDT reader and scan function. */
 #include <stdint.h>
 #include <stdlib.h>

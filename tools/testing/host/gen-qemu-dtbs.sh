@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Dump QEMU virt device trees at several hart counts and RAM sizes for test_fdt.
 #
 # Usage: gen-qemu-dtbs.sh DIR

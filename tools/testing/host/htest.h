@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Minimal TAP harness for host unit tests of Hartix's freestanding code. */
 #ifndef HTEST_H
 #define HTEST_H

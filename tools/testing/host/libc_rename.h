@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests (-include): renames Hartix's libc-named functions to hx_* to link beside glibc. */
 #ifndef LIBC_RENAME_H
 #define LIBC_RENAME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for the buddy allocator core (mm/buddy.c), checked against a model. */
 #include <hartix/compiler.h> /* before any libc header: see libc_rename.h */
 #include <hartix/buddy.h>

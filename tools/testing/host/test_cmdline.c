@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for lib/cmdline.c: tokenizer cases and number parsing at the edges. */
 #include <hartix/compiler.h> /* before any libc header: see libc_rename.h */
 #include <hartix/cmdline.h>

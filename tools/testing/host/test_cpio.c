@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests of lib/cpio.c: made-up and GNU cpio archives, cut, joined and corrupted. */
 #include <hartix/compiler.h> /* before any libc header, as the other tests do */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests of lib/elf.c: RISC-V binaries built at test time, mutated and made-up headers. */
 #include <hartix/compiler.h> /* before any libc header, as the other tests do */
 #include <stdio.h>

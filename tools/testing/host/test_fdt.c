@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests of the FDT reader (lib/fdt.c) and boot scan (lib/fdt_scan.c). */
 #include <hartix/compiler.h> /* before any libc header, as the other tests do */
 #include <dirent.h>

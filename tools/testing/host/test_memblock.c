@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for mm/memblock.c: a bitmap model under random operations, plus boot cases. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

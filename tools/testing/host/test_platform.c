@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests of lib/fdt_platform.c and tools/dtcheck, real and made-up trees. */
 #include <hartix/compiler.h> /* before any libc header, as the other tests do */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for the slab allocator core (mm/slab_core.c) over the buddy core as page provider. */
 #include <hartix/compiler.h> /* before any libc header: see libc_rename.h */
 #include <hartix/buddy.h>

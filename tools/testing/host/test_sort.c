@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for lib/sort.c: results against qsort, comparison bounds, no out-of-array accesses. */
 #include <hartix/compiler.h>
 #include <hartix/sort.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for lib/string.c: each function against glibc on randomized inputs. */
 #include <hartix/compiler.h>
 #include <hartix/errno.h>

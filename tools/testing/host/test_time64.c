@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for lib/time64.c: time64_to_tm() against glibc's gmtime_r(). */
 #include <hartix/time64.h>
 #include <limits.h>

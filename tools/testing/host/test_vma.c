@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for the VMA tree (mm/vma.c), checked against a sorted-array model. */
 #include <hartix/compiler.h> /* before any libc header: see libc_rename.h */
 #include <hartix/errno.h>

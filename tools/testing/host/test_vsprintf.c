@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for lib/vsprintf.c: randomized comparison with glibc, truncation, own rules. */
 #include <hartix/compiler.h>
 #include <hartix/sprintf.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Host test programs: add a name to hosttests and list its sources in <name>-srcs.
 
 # lib/string.c and lib/vsprintf.c define libc's names; libc_rename.h moves them aside.

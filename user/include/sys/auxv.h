@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The auxiliary vector the kernel puts after envp on the initial stack. */
 #ifndef _SYS_AUXV_H
 #define _SYS_AUXV_H

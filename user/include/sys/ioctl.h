@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ioctl() and the terminal requests (asm-generic/ioctls.h). */
 #ifndef _SYS_IOCTL_H
 #define _SYS_IOCTL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* mmap() and friends: Linux generic values (asm-generic/mman-common.h). */
 #ifndef _SYS_MMAN_H
 #define _SYS_MMAN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* getrandom(). */
 #ifndef _SYS_RANDOM_H
 #define _SYS_RANDOM_H

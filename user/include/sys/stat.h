@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* stat() and mkdir(): Linux riscv64's struct stat (asm-generic/stat.h, 128 bytes). */
 #ifndef _SYS_STAT_H
 #define _SYS_STAT_H

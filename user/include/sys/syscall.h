@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Linux riscv64 system call numbers: the generic table of
  * include/uapi/asm-generic/unistd.h (riscv64 has no legacy open/fork/...).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Basic POSIX types for Hartix user programs (Linux riscv64 LP64 sizes). */
 #ifndef _SYS_TYPES_H
 #define _SYS_TYPES_H

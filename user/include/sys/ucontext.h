@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A signal handler's third argument: Linux riscv64's ucontext (glibc's names). */
 #ifndef _SYS_UCONTEXT_H
 #define _SYS_UCONTEXT_H

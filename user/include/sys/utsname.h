@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* uname(): Linux's struct new_utsname, six fields of 65 bytes. */
 #ifndef _SYS_UTSNAME_H
 #define _SYS_UTSNAME_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* wait4()/waitpid() and the status macros (Linux encoding). */
 #ifndef _SYS_WAIT_H
 #define _SYS_WAIT_H

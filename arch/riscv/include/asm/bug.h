@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* BUG() and WARN() as ebreak plus a table entry naming the source line. */
 #ifndef ASM_BUG_H
 #define ASM_BUG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The exception table: an instruction that may fault, and where to resume if it does. */
 #ifndef ASM_EXTABLE_H
 #define ASM_EXTABLE_H

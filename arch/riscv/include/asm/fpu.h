@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* User floating-point state: saved per task, switched lazily by sstatus.FS. */
 #ifndef ASM_FPU_H
 #define ASM_FPU_H

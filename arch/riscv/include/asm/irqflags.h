@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Masking supervisor interrupts on the local hart. */
 #ifndef ASM_IRQFLAGS_H
 #define ASM_IRQFLAGS_H

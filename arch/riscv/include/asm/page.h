@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel's virtual layout (Sv39) and physical/virtual address conversion. */
 #ifndef ASM_PAGE_H
 #define ASM_PAGE_H

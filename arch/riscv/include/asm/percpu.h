@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The current hart's per-CPU area: kept in tp while in the kernel. */
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H

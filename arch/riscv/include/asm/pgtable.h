@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Sv39 page-table entry format. */
 #ifndef ASM_PGTABLE_H
 #define ASM_PGTABLE_H

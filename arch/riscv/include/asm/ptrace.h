@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The register frame saved on every trap (entry.S takes the PT_* offsets from asm-offsets.h). */
 #ifndef ASM_PTRACE_H
 #define ASM_PTRACE_H

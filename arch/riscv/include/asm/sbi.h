@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Calls into the SBI firmware (OpenSBI): extensions, console, reset. */
 #ifndef ASM_SBI_H
 #define ASM_SBI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Ticket spinlock on RISC-V AMOs: harts get the lock in the order they asked. */
 #ifndef ASM_SPINLOCK_H
 #define ASM_SPINLOCK_H

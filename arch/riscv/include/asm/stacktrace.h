@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Walking the kernel stack through frame pointers. */
 #ifndef ASM_STACKTRACE_H
 #define ASM_STACKTRACE_H

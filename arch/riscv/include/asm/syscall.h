@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RISC-V system call entry stubs: the full-frame wrapper SYSCALL_FULL_FRAME() asks for. */
 #ifndef ASM_SYSCALL_H
 #define ASM_SYSCALL_H

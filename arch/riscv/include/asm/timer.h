@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The hart's timer interrupt: the Sstc stimecmp CSR when present, else SBI. */
 #ifndef ASM_TIMER_H
 #define ASM_TIMER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The RISC-V time CSR: the monotonic tick source. */
 #ifndef ASM_TIMEX_H
 #define ASM_TIMEX_H

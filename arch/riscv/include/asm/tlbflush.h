@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* TLB maintenance: local sfence.vma, and shootdowns to other harts. */
 #ifndef ASM_TLBFLUSH_H
 #define ASM_TLBFLUSH_H
