@@ -251,17 +251,22 @@ grep -qE "^sched_test: [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/sched_test
 
-token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
-# The RAM file system's checks, in a directory of the host's: Linux's
-# errno for every bad argument is the reference.
-mkdir tmpfs_dir
-run out.txt "$user/tests/tmpfs_test" "$token" "$tmp/tmpfs_dir"
-ok=0
-[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
-grep -qE "^tmpfs_test $token: [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
-[ -z "$(ls tmpfs_dir)" ] || { echo "# tmpfs_test left files behind"; ok=1; }
-[ $ok = 0 ] || diag out.txt
-result $ok qemu/tmpfs_test
+# dir_test NAME: a test that works in a directory of the host's, which it
+# must leave empty; Linux's errno for every bad argument is the reference.
+dir_test() {
+	token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+	mkdir "$1_dir"
+	run out.txt "$user/tests/$1" "$token" "$tmp/$1_dir"
+	ok=0
+	[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
+	grep -qE "^$1 $token: [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
+	[ -z "$(ls "$1_dir")" ] || { echo "# $1 left files behind"; ok=1; }
+	[ $ok = 0 ] || diag out.txt
+	result $ok "qemu/$1"
+}
+
+# The RAM file system's checks.
+dir_test tmpfs_test
 
 # Memory semantics and the fork/COW/munmap stress under Linux; the
 # Hartix-only memory accounting is skipped there.
@@ -275,17 +280,9 @@ for t in mm_semantics mm_stress; do
 	result $ok qemu/$t
 done
 
-token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 # Path limits, symlinks, /proc's errnos, a sparse file, prlimit64 and wait4
-# against the host's kernel (the ELF cases need Hartix's execve).
-mkdir input_dir
-run out.txt "$user/tests/input_test" "$token" "$tmp/input_dir"
-ok=0
-[ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
-grep -qE "^input_test $token: [1-9][0-9]* passed, 0 failed\$" out.txt || ok=1
-[ -z "$(ls input_dir)" ] || { echo "# input_test left files behind"; ok=1; }
-[ $ok = 0 ] || diag out.txt
-result $ok qemu/input_test
+# (the ELF cases need Hartix's execve).
+dir_test input_test
 
 # libc_selftest speaks TAP itself: each of its cases is one result here.
 run out.txt "$user/tests/libc_selftest"

@@ -24,27 +24,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elf64.h"
 #include "hostile.h"
 
 #define DIR_ "/tmp/elffuzz"
 #define VICTIM "/tests/hello_token"
 /* The mutants' file names cycle through this many, bounding tmpfs use. */
 #define NAMES 64
-
-/* The ELF64 headers as the file has them (little-endian riscv64). */
-struct ehdr {
-	unsigned char ident[16];
-	unsigned short type, machine;
-	unsigned int version;
-	unsigned long entry, phoff, shoff;
-	unsigned int flags;
-	unsigned short ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-	unsigned int type, flags;
-	unsigned long offset, vaddr, paddr, filesz, memsz, align;
-};
 
 static char *image;
 static unsigned long image_len;
@@ -74,7 +60,7 @@ static void flip_bits(char *buf, unsigned long len, unsigned long *s)
 	}
 }
 
-static void craft_ehdr(struct ehdr *e, unsigned long *s)
+static void craft_ehdr(struct elf64_ehdr *e, unsigned long *s)
 {
 	switch (hx_next(s) % 7) {
 	case 0:
@@ -100,13 +86,13 @@ static void craft_ehdr(struct ehdr *e, unsigned long *s)
 	}
 }
 
-static void craft_phdr(struct ehdr *e, char *buf, unsigned long *s)
+static void craft_phdr(struct elf64_ehdr *e, char *buf, unsigned long *s)
 {
-	struct phdr *p, *q;
+	struct elf64_phdr *p, *q;
 	unsigned int i = hx_next(s) % e->phnum, j = hx_next(s) % e->phnum;
 
-	p = (struct phdr *)(buf + e->phoff) + i;
-	q = (struct phdr *)(buf + e->phoff) + j;
+	p = (struct elf64_phdr *)(buf + e->phoff) + i;
+	q = (struct elf64_phdr *)(buf + e->phoff) + j;
 	switch (hx_next(s) % 9) {
 	case 0:
 		p->memsz = edge(s);
@@ -143,7 +129,7 @@ static void craft_phdr(struct ehdr *e, char *buf, unsigned long *s)
 /* Child n's mutant, in buf; its length. */
 static unsigned long mutate(char *buf, unsigned long *s)
 {
-	struct ehdr *e = (struct ehdr *)buf;
+	struct elf64_ehdr *e = (struct elf64_ehdr *)buf;
 	unsigned long len = image_len;
 
 	memcpy(buf, image, image_len);

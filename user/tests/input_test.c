@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "elf64.h"
 #include "utest.h"
 
 /* Linux riscv64 numbers of the calls the small libc has no wrapper for. */
@@ -268,31 +269,23 @@ static void test_prlimit_wait(void)
 
 /* A minimal static ELF: exit(42), one R+X PT_LOAD at 0x10000. */
 struct elf {
-	unsigned char ident[16];
-	unsigned short type, machine;
-	unsigned int version;
-	unsigned long entry, phoff, shoff;
-	unsigned int flags;
-	unsigned short ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-	struct {
-		unsigned int type, flags;
-		unsigned long offset, vaddr, paddr, filesz, memsz, align;
-	} ph[2];
+	struct elf64_ehdr h;
+	struct elf64_phdr ph[2];
 	unsigned int code[4];
 };
 
 static void elf_init(struct elf *e)
 {
 	memset(e, 0, sizeof(*e));
-	memcpy(e->ident, "\177ELF\2\1\1", 7);
-	e->type = 2;
-	e->machine = 243;
-	e->version = 1;
-	e->phoff = 64;
-	e->ehsize = 64;
-	e->phentsize = 56;
-	e->phnum = 2;
-	e->entry = 0x10000 + __builtin_offsetof(struct elf, code);
+	memcpy(e->h.ident, "\177ELF\2\1\1", 7);
+	e->h.type = 2;
+	e->h.machine = 243;
+	e->h.version = 1;
+	e->h.phoff = 64;
+	e->h.ehsize = 64;
+	e->h.phentsize = 56;
+	e->h.phnum = 2;
+	e->h.entry = 0x10000 + __builtin_offsetof(struct elf, code);
 	e->ph[0].type = 1;
 	e->ph[0].flags = 5;
 	e->ph[0].vaddr = 0x10000;
