@@ -75,5 +75,6 @@
 #define __NR_prlimit64		261
 #define __NR_renameat2		276
 #define __NR_getrandom		278
+#define __NR_clone3		435
 
 #endif
