@@ -76,6 +76,8 @@ struct task {
 	int pgid, sid; /* process group and session, under tasklist_lock */
 	struct sig_state sig; /* kernel/signal.c */
 	struct fpu_state fp; /* user FP registers (arch fpu.c) */
+	/* Robust futexes (kernel/futex.c): set_robust_list()'s head, 0 if none. */
+	unsigned long robust_list;
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)
