@@ -652,7 +652,25 @@ static void exit_robust_list(struct task *t)
 
 void futex_exit_release(struct task *t)
 {
+	u32 *tid = (u32 *)t->clear_child_tid;
+
 	if (t->robust_list)
 		exit_robust_list(t);
 	t->robust_list = 0;
+	/*
+	 * pthread_join() waits on the word (a shared futex). As Linux, only
+	 * while another task uses the memory: a process's last task leaves
+	 * it as it was (glibc's fork sets it in every child).
+	 */
+	if (tid && __atomic_load_n(&t->mm->users, __ATOMIC_ACQUIRE) > 1 &&
+	    !((unsigned long)tid % sizeof(u32)) && access_ok(tid, sizeof(u32)) &&
+	    !futex_put_user(0, tid))
+		futex_wake(tid, false, 1, FUTEX_BITSET_MATCH_ANY);
+	t->clear_child_tid = NULL;
+}
+
+void futex_exec_release(struct task *t)
+{
+	t->robust_list = 0;
+	t->clear_child_tid = NULL;
 }

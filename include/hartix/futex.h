@@ -12,8 +12,19 @@ struct task;
  * clear_child_tid word is zeroed and woken, as Linux's mm_release().
  */
 void futex_exit_release(struct task *t);
+/*
+ * execve: the old image's robust list and clear_child_tid mean nothing
+ * in the new one (called once the old memory is gone, so its robust
+ * futexes are not released, unlike Linux).
+ */
+void futex_exec_release(struct task *t);
 #else
 static inline void futex_exit_release(struct task *t)
+{
+	(void)t;
+}
+
+static inline void futex_exec_release(struct task *t)
 {
 	(void)t;
 }

@@ -79,5 +79,6 @@
 #define __NR_renameat2		276
 #define __NR_getrandom		278
 #define __NR_membarrier		283
+#define __NR_clone3		435
 
 #endif
