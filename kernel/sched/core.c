@@ -2,6 +2,7 @@
 /* The scheduler: per-CPU run queues, switching, idle harts in wfi, work stealing. */
 #include <hartix/errno.h>
 #include <hartix/exec.h>
+#include <hartix/futex.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
@@ -463,6 +464,8 @@ void task_exit(int code)
 	struct task *t = current_task();
 
 	t->exit_code = code; /* for the parent's SIGCHLD */
+	if (t->mm)
+		futex_exit_release(t); /* needs its memory: before process_exit() */
 	process_exit(t);
 	local_irq_disable();
 	__atomic_store_n(&t->state, TASK_ZOMBIE, __ATOMIC_RELEASE);
