@@ -472,12 +472,21 @@ static u64 ns_to_deadline_ticks(u64 ns)
 }
 
 /*
+ * Wall-clock time (kernel/time.c, in trees with a settable
+ * CLOCK_REALTIME); where it is absent CLOCK_REALTIME is CLOCK_MONOTONIC.
+ */
+s64 ktime_get_real_ns(void) __attribute__((weak));
+
+enum timeout_kind { TIMEOUT_RELATIVE, TIMEOUT_MONOTONIC, TIMEOUT_REALTIME };
+
+/*
  * The deadline (time CSR) of a wait with timeout ts: relative for
  * FUTEX_WAIT, absolute on CLOCK_MONOTONIC or, with FUTEX_CLOCK_REALTIME,
- * CLOCK_REALTIME for FUTEX_WAIT_BITSET. Far ones saturate (Linux's
- * KTIME_MAX, about 292 years).
+ * CLOCK_REALTIME for FUTEX_WAIT_BITSET (converted with the clocks' offset
+ * now: a later clock_settime() does not move it). Far ones saturate
+ * (Linux's KTIME_MAX, about 292 years).
  */
-static int timeout_deadline(const struct timespec *ts, bool relative,
+static int timeout_deadline(const struct timespec *ts, enum timeout_kind kind,
 			    u64 *deadline)
 {
 	const u64 max_ns = (1ULL << 63) - 1;
@@ -487,7 +496,16 @@ static int timeout_deadline(const struct timespec *ts, bool relative,
 		return -EINVAL;
 	ns = (u64)ts->tv_sec >= max_ns / NSEC_PER_SEC ? max_ns :
 	     (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
-	*deadline = (relative ? now : boot_entry_ticks) + ns_to_deadline_ticks(ns);
+	if (kind == TIMEOUT_REALTIME && ktime_get_real_ns) {
+		s64 offset = ktime_get_real_ns() - (s64)ktime_get_ns();
+
+		if (offset >= 0)
+			ns = ns > (u64)offset ? ns - (u64)offset : 0;
+		else
+			ns = ns + (u64)-offset > max_ns ? max_ns : ns + (u64)-offset;
+	}
+	*deadline = (kind == TIMEOUT_RELATIVE ? now : boot_entry_ticks) +
+		    ns_to_deadline_ticks(ns);
 	/* 0 means no timeout: an absolute time before boot has passed anyway. */
 	if (!*deadline)
 		*deadline = 1;
@@ -510,7 +528,9 @@ SYSCALL_DEFINE6(futex, u32 *, uaddr, int, op, u32, val, unsigned long, utime,
 
 		if (copy_from_user(&ts, (const void *)utime, sizeof(ts)))
 			return -EFAULT;
-		ret = timeout_deadline(&ts, cmd == FUTEX_WAIT, &deadline);
+		ret = timeout_deadline(&ts, cmd == FUTEX_WAIT ? TIMEOUT_RELATIVE :
+					    op & FUTEX_CLOCK_REALTIME ? TIMEOUT_REALTIME :
+					    TIMEOUT_MONOTONIC, &deadline);
 		if (ret)
 			return ret;
 	}
