@@ -183,59 +183,6 @@ SYSCALL_DEFINE1(uname, unsigned long, ubuf)
 	return copy_to_user((void *)ubuf, &uts, sizeof(uts)) ? -EFAULT : 0;
 }
 
-/*
- * Linux semantics: returns the new break, or the old one when it cannot
- * move; it never grows over another mapping.
- */
-SYSCALL_DEFINE1(brk, unsigned long, addr)
-{
-	struct mm *mm = current_task()->mm;
-	unsigned long old = ALIGN_UP(mm->brk, PAGE_SIZE), new;
-
-	if (addr < mm->brk_start || addr > STACK_TOP - mm->stack_limit)
-		return (long)mm->brk;
-	new = ALIGN_UP(addr, PAGE_SIZE);
-	if (new > old && mm_map(mm, old, new - old, PROT_READ | PROT_WRITE,
-				 true, VM_HEAP | MM_MAP_NOREPLACE) < 0)
-		return (long)mm->brk;
-	if (new < old && mm_unmap(mm, new, old - new))
-		return (long)mm->brk;
-	mm->brk = addr;
-	return (long)addr;
-}
-
-/* Anonymous mappings; MAP_SHARED ones stay shared with forked children. */
-SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
-		unsigned long, prot, unsigned long, flags, unsigned long, fd,
-		unsigned long, off)
-{
-	unsigned long known = MAP_SHARED | MAP_PRIVATE | MAP_FIXED |
-			      MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE |
-			      MAP_POPULATE | MAP_FIXED_NOREPLACE;
-
-	if (!(flags & MAP_ANONYMOUS))
-		return (long)fd < 0 ? -EBADF : -ENODEV; /* no files yet */
-	if ((flags & ~known) || !(flags & (MAP_SHARED | MAP_PRIVATE)) ||
-	    (flags & MAP_SHARED && flags & MAP_PRIVATE) || !len ||
-	    (off & (PAGE_SIZE - 1)))
-		return -EINVAL;
-	return mm_map(current_task()->mm, addr, len, (unsigned int)prot,
-		      flags & (MAP_FIXED | MAP_FIXED_NOREPLACE),
-		      (flags & MAP_SHARED ? VM_SHARED : 0) |
-		      (flags & MAP_FIXED_NOREPLACE ? MM_MAP_NOREPLACE : 0));
-}
-
-SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)
-{
-	return mm_unmap(current_task()->mm, addr, len);
-}
-
-SYSCALL_DEFINE3(mprotect, unsigned long, addr, unsigned long, len,
-		unsigned long, prot)
-{
-	return mm_protect(current_task()->mm, addr, len, (unsigned int)prot);
-}
-
 /* The shared generator of kernel/random.c (not cryptographic). */
 SYSCALL_DEFINE3(getrandom, unsigned long, ubuf, unsigned long, len,
 		unsigned long, flags)
