@@ -868,6 +868,16 @@ int fs_get_page(struct inode *ino, unsigned long index, void **page)
 	return ret;
 }
 
+bool fs_has_page(struct inode *ino, unsigned long index)
+{
+	unsigned long flags = fs_lock_irqsave();
+	void **slot = page_slot(ino, index, false);
+	bool ret = slot && *slot;
+
+	fs_unlock_irqrestore(flags);
+	return ret;
+}
+
 void fs_hold_inode(struct inode *ino)
 {
 	unsigned long flags = fs_lock_irqsave();

@@ -388,8 +388,10 @@ static long map_region(struct mm *mm, unsigned long addr, unsigned long len,
 	struct vma *v;
 	int err;
 
-	if (!len || len > TASK_SIZE || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if (!len || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
+	if (len > TASK_SIZE) /* as Linux's get_unmapped_area() */
+		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (fixed && !range_ok(addr, len))
 		return -EINVAL;
@@ -625,6 +627,235 @@ out:
 	spin_unlock(&mm->lock);
 	return err;
 }
+
+#ifdef CONFIG_MMAP_EXTRAS
+/* Caller holds mm->lock. 0 if every page of [start, end) is in a region, else -ENOMEM. */
+static int all_mapped_locked(struct mm *mm, unsigned long start,
+			     unsigned long end)
+{
+	struct vma *v;
+	unsigned long va;
+
+	for (va = start; va < end; va = v->end) {
+		v = vma_find(&mm->vmas, va);
+		if (!v)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int mm_check_mapped(struct mm *mm, unsigned long start, unsigned long end)
+{
+	int err;
+
+	spin_lock(&mm->lock);
+	err = all_mapped_locked(mm, start, end);
+	spin_unlock(&mm->lock);
+	return err;
+}
+
+/*
+ * MADV_DONTNEED: the pages go; a touch brings zeroes (anonymous) or the
+ * file's data again (file). Shared anonymous memory keeps its pages: they
+ * are its only copy (Linux's shmem keeps them in the file behind it).
+ * Regions are applied as found; a hole gives -ENOMEM at the end, as Linux.
+ */
+int mm_dontneed(struct mm *mm, unsigned long start, unsigned long end,
+		bool anon_private_only)
+{
+	struct vma *v;
+	struct zap z;
+	int err = 0;
+
+	spin_lock(&mm->lock);
+	if (anon_private_only) {
+		for (v = vma_find_from(&mm->vmas, start); v && v->start < end;
+		     v = vma_next(v))
+			if (!(v->flags & VM_ANON) || (v->flags & VM_SHARED))
+				err = -EINVAL;
+		if (err)
+			goto out;
+	}
+	err = all_mapped_locked(mm, start, end);
+	zap_init(&z, mm, ZAP_ALL, false);
+	for (v = vma_find_from(&mm->vmas, start); v && v->start < end;
+	     v = vma_next(v))
+		if (!((v->flags & VM_ANON) && (v->flags & VM_SHARED)))
+			pt_walk(mm->pgd, max(start, v->start), min(end, v->end),
+				&z.walk);
+	zap_flush(&z);
+out:
+	spin_unlock(&mm->lock);
+	return err;
+}
+
+/*
+ * mincore() for n pages from start into vec: 1 if the page is in memory
+ * (mapped here, or a page the file has), else 0. -ENOMEM if a page is in
+ * no region.
+ */
+int mm_mincore(struct mm *mm, unsigned long start, unsigned long n,
+	       unsigned char *vec)
+{
+	unsigned long i;
+	int err = 0;
+
+	spin_lock(&mm->lock);
+	for (i = 0; i < n && !err; i++) {
+		unsigned long va = start + i * PAGE_SIZE;
+		struct vma *v = vma_find(&mm->vmas, va);
+		pte_t *pte;
+
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		pte = user_pte(mm, va, false);
+		vec[i] = pte && (*pte & PTE_V);
+		if (!vec[i] && v->file && IS_ENABLED(CONFIG_FILE_MMAP))
+			vec[i] = fs_has_page(v->file, (v->file_offset +
+					     (va - v->start)) >> PAGE_SHIFT);
+	}
+	spin_unlock(&mm->lock);
+	return err;
+}
+
+struct move_ctx {
+	struct pt_walk walk;
+	struct mm *mm;
+	unsigned long delta; /* added (mod 2^64) to an address to move it */
+	bool commit; /* false: only make the destination's tables */
+};
+
+static int move_one(struct pt_walk *w, pte_t *pte, unsigned long va)
+{
+	struct move_ctx *m = container_of(w, struct move_ctx, walk);
+	pte_t *dst = user_pte(m->mm, va + m->delta, true);
+
+	if (!dst)
+		return -ENOMEM;
+	if (m->commit) {
+		*dst = *pte;
+		*pte = 0;
+	}
+	return 0;
+}
+
+/* Shared anonymous memory gets its pages at once (see populate_locked()). */
+static int populate_range_locked(struct mm *mm, const struct vma *v,
+				 unsigned long from)
+{
+	struct vma part = *v;
+
+	part.start = from;
+	return populate_locked(mm, &part);
+}
+
+/*
+ * mremap()'s growing and moving part, after the system call has checked
+ * its arguments and shrunk what it shrinks: [addr, addr + old_len) lies
+ * in one region (else -EFAULT). Grows in place when the region ends there
+ * and the room above is free; else, with may_move, moves the pages (their
+ * entries, not their contents) to a free range, or to new_addr with fixed
+ * (what is there goes first), keeping the old range with dontunmap.
+ * Returns the new address or -errno; on an error nothing moved (but see
+ * the end).
+ */
+long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
+	      unsigned long new_len, bool may_move, bool fixed,
+	      unsigned long new_addr, bool dontunmap)
+{
+	struct move_ctx m = { .walk.leaf = move_one, .mm = mm };
+	struct vma *v, *n = NULL, *next;
+	long ret;
+
+	spin_lock(&mm->lock);
+	v = vma_find(&mm->vmas, addr);
+	if (!v || old_len > v->end - addr) {
+		ret = -EFAULT;
+		goto out;
+	}
+	/* Shared anonymous pages are all there: refuse what cannot fit now. */
+	if ((v->flags & VM_SHARED) && (v->flags & VM_ANON) && new_len > old_len) {
+		struct page_alloc_stats st;
+
+		page_alloc_get_stats(&st);
+		if ((new_len - old_len) / PAGE_SIZE > st.free_pages + st.cached_pages) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	next = vma_next(v);
+	if (!fixed && !dontunmap && v->end == addr + old_len &&
+	    new_len <= TASK_SIZE - addr &&
+	    (!next || next->start >= addr + new_len) &&
+	    !(v->flags & (VM_GROWSDOWN | VM_HEAP))) {
+		ret = vma_adjust(&mm->vmas, v, v->start, addr + new_len);
+		if (!ret && (v->flags & VM_SHARED) && (v->flags & VM_ANON) &&
+		    populate_range_locked(mm, v, addr + old_len)) {
+			unmap_locked(mm, addr + old_len, addr + new_len, ZAP_ALL);
+			ret = -ENOMEM;
+		}
+		ret = ret ? ret : (long)addr;
+		goto out;
+	}
+	if (!may_move) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n = vma_clone(mm, v, addr, addr + old_len);
+	if (!n || split_at(mm, addr) || split_at(mm, addr + old_len)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	v = vma_find(&mm->vmas, addr); /* now exactly [addr, addr + old_len) */
+	if (fixed) {
+		ret = unmap_locked(mm, new_addr, new_addr + new_len, ZAP_ALL);
+		if (ret)
+			goto out;
+	} else {
+		new_addr = vma_find_gap(&mm->vmas, new_len, USER_MIN_ADDR,
+					mm->mmap_base);
+		if (!new_addr) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	m.delta = new_addr - addr;
+	ret = pt_walk(mm->pgd, addr, addr + old_len, &m.walk);
+	if (ret)
+		goto out;
+	m.commit = true;
+	pt_walk(mm->pgd, addr, addr + old_len, &m.walk);
+	flush_user_range(mm, addr, addr + old_len);
+	if (!dontunmap) {
+		vma_remove(&mm->vmas, v);
+		vma_free(v);
+	}
+	n->start = new_addr;
+	n->end = new_addr + new_len;
+	vma_insert(&mm->vmas, n);
+	ret = (long)new_addr;
+	/*
+	 * Memory taken by someone else since the check above: the region
+	 * moved but cannot grow. It stays at new_addr, old_len long, and the
+	 * call fails (the only -ENOMEM after which something moved).
+	 */
+	if ((n->flags & VM_SHARED) && (n->flags & VM_ANON) &&
+	    new_len > old_len &&
+	    populate_range_locked(mm, n, new_addr + old_len)) {
+		unmap_locked(mm, new_addr + old_len, new_addr + new_len,
+			     ZAP_ALL);
+		ret = -ENOMEM;
+	}
+	n = NULL;
+out:
+	spin_unlock(&mm->lock);
+	if (n)
+		vma_free(n);
+	return ret;
+}
+#endif
 
 /* Grows a stack region down to cover addr, within the stack limit. */
 static struct vma *grow_stack(struct mm *mm, unsigned long addr)

@@ -203,12 +203,14 @@ void poll_wake(void);
  * fs_get_page(): data page index of ino (a hole gets a zeroed page) with
  * a reference for the caller (put_page() it): 0, -EIO past the end of
  * the file (SIGBUS) or -ENOSPC without memory or room in the budget.
+ * fs_has_page(): whether ino has data page index in memory (mincore()).
  * fs_hold_inode() takes one more reference; fs_put_inode() drops one.
  * Any context that may take fs_lock (never under it).
  */
 int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
 		 struct inode **ino, bool *writable);
 int fs_get_page(struct inode *ino, unsigned long index, void **page);
+bool fs_has_page(struct inode *ino, unsigned long index);
 void fs_hold_inode(struct inode *ino);
 
 /*

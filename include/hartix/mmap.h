@@ -103,6 +103,20 @@ static inline void mm_truncate_file(struct inode *ino, u64 size)
 }
 #endif
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len);
+
+/*
+ * For mremap(), madvise(), mincore() and msync() (CONFIG_MMAP_EXTRAS,
+ * mm/syscalls.c checks their arguments; see mm/mmap.c). Ranges are page
+ * aligned and inside the user half.
+ */
+int mm_check_mapped(struct mm *mm, unsigned long start, unsigned long end);
+int mm_dontneed(struct mm *mm, unsigned long start, unsigned long end,
+		bool anon_private_only);
+int mm_mincore(struct mm *mm, unsigned long start, unsigned long n,
+	       unsigned char *vec);
+long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
+	      unsigned long new_len, bool may_move, bool fixed,
+	      unsigned long new_addr, bool dontunmap);
 int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
 	       unsigned int prot);
 
