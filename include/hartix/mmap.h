@@ -16,6 +16,7 @@
 #define USER_MIN_ADDR 0x10000UL
 #define STACK_TOP (TASK_SIZE - PAGE_SIZE)
 #define STACK_LIMIT_DEFAULT (8UL << 20)
+#define STACK_ROOM_MAX (1UL << 30)
 
 /* How a fault accessed the page. */
 enum fault_access { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
