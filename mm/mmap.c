@@ -208,7 +208,6 @@ static struct vma *vma_alloc(unsigned long start, unsigned long end,
  * Taken inside mm->lock, never the other way round.
  */
 static DEFINE_SPINLOCK(mappings_lock);
-static unsigned long truncate_passes; /* under mappings_lock */
 
 /* v maps file ino for mm: it takes over a reference to ino. */
 static void file_link(struct vma *v, struct mm *mm, struct inode *ino)
@@ -500,6 +499,8 @@ long mm_map_file(struct mm *mm, unsigned long addr, unsigned long len,
 		return -EINVAL;
 	return map_region(mm, addr, len, prot, fixed, vm_flags, ino, off);
 }
+
+static unsigned long truncate_passes; /* under mappings_lock */
 
 /* A reference to mm unless its last one is already gone (it is being freed). */
 static bool mm_tryget(struct mm *mm)
