@@ -853,31 +853,6 @@ void fs_put_inode(struct inode *ino)
 	fs_unlock_irqrestore(flags);
 }
 
-int fs_read_file(const char *path, void **data, size_t *size)
-{
-	struct inode *ino;
-	unsigned long flags;
-	void *buf;
-	u64 want;
-	int ret = fs_open_exec(path, &ino, &want);
-
-	if (ret)
-		return ret;
-	buf = kvmalloc(want ? (size_t)want : 1);
-	flags = fs_lock_irqsave();
-	if (buf) {
-		long n = ramfs_read(ino, 0, buf, (size_t)want);
-
-		*size = n < 0 ? 0 : (size_t)n;
-	}
-	inode_put(ino);
-	fs_unlock_irqrestore(flags);
-	if (!buf)
-		return -ENOMEM;
-	*data = buf;
-	return 0;
-}
-
 void fs_data_pages(unsigned long *used, unsigned long *max)
 {
 	unsigned long flags = fs_lock_irqsave();

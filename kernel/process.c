@@ -22,9 +22,8 @@ static const char *basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-struct task *user_task_spawn(const void *image, size_t size, const char *path,
-			     const char *const *argv, int cpu, int pid,
-			     int *err, const char **why)
+struct task *user_task_spawn(const char *path, const char *const *argv,
+			     int cpu, int pid, int *err, const char **why)
 {
 	static const char *const envp[] = { "HOME=/", "TERM=vt100", NULL };
 	struct task *t = task_alloc(basename(path), pid);
@@ -41,7 +40,7 @@ struct task *user_task_spawn(const void *image, size_t size, const char *path,
 		*why = "out of memory";
 		return NULL;
 	}
-	*err = exec_image(t, image, size, path, argv, envp, why);
+	*err = exec_kernel(t, path, argv, envp, why);
 	if (*err) {
 		files_close_all(t->files);
 		t->files = NULL;
