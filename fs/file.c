@@ -13,6 +13,7 @@
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
+#include <hartix/mmap.h>
 #include <hartix/preempt.h>
 #include <hartix/printk.h>
 #include <hartix/random.h>
@@ -26,6 +27,7 @@
 #include <asm/page.h>
 #include <abi/dirent.h>
 #include <abi/ioctls.h>
+#include <abi/mman.h>
 
 #include "internal.h"
 
@@ -266,6 +268,31 @@ struct file *fget(int fd)
 	return fs->fd[fd];
 }
 
+/* As Linux's do_mmap(): access first, then whether the file can be mapped. */
+int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
+		 struct inode **ino, bool *writable)
+{
+	struct file *f = fget(fd);
+	unsigned int acc;
+
+	if (!f)
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if (off >= FS_MAX_SIZE || len > FS_MAX_SIZE - off)
+		return -EOVERFLOW;
+	if (shared && (prot & PROT_WRITE) &&
+	    (acc != O_RDWR || (f->flags & O_APPEND)))
+		return -EACCES;
+	if (acc == O_WRONLY)
+		return -EACCES;
+	if (f->ops != &reg_fops)
+		return -ENODEV;
+	fs_hold_inode(f->inode);
+	*ino = f->inode;
+	*writable = acc == O_RDWR;
+	return 0;
+}
+
 /* The lowest free descriptor >= from, or -EMFILE. */
 static int fd_alloc(struct files *fs, int from)
 {
@@ -490,6 +517,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		irq = fs_lock_irqsave();
 		ramfs_truncate(ino, 0);
 		fs_unlock_irqrestore(irq);
+		mm_truncate_file(ino, 0);
 		inode_unlock_write(ino);
 	}
 	f->refs = 1;

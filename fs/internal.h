@@ -25,6 +25,9 @@ static inline void fs_unlock_irqrestore(unsigned long flags)
 
 extern struct inode *fs_root;
 
+/* Linux's MAX_LFS_FILESIZE, tmpfs's s_maxbytes. */
+#define FS_MAX_SIZE ((u64)0x7fffffffffffffffULL)
+
 /* Caller holds fs_lock. */
 void inode_get(struct inode *ino);
 void inode_put(struct inode *ino); /* frees it at refs 0 and nlink 0 */

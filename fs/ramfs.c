@@ -28,9 +28,6 @@
 
 #include "internal.h"
 
-/* Linux's MAX_LFS_FILESIZE, tmpfs's s_maxbytes. */
-#define FS_MAX_SIZE ((u64)0x7fffffffffffffffULL)
-
 /* A radix tree node is a page of pointers: RADIX_SHIFT index bits a level. */
 #define RADIX_SHIFT (PAGE_SHIFT - 3)
 #define RADIX_SLOTS (1UL << RADIX_SHIFT)
@@ -58,8 +55,11 @@ static void *data_page_alloc(void)
 	if (data_pages >= data_pages_max)
 		return NULL;
 	p = alloc_page(__GFP_ZERO | __GFP_NOWARN);
-	if (p)
+	if (p) {
 		data_pages++;
+		/* The file's reference; mappings take more (fs_get_page()). */
+		virt_to_page(p)->refcount = 1;
+	}
 	return p;
 }
 
@@ -123,11 +123,12 @@ static void free_subtree(struct inode *ino, void **node, unsigned int h,
 			free_subtree(ino, node[i], h - 1, lo, first);
 			if (lo < first)
 				continue; /* it still holds pages below first */
+			free_page(node[i]);
 		} else {
 			ino->nr_pages--;
 			data_pages--;
+			put_page(node[i]); /* mappings may still hold it */
 		}
-		free_page(node[i]);
 		node[i] = NULL;
 	}
 }
@@ -843,6 +844,46 @@ bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
 		memcpy(buf, (char *)*slot + pos % PAGE_SIZE, n);
 	fs_unlock_irqrestore(flags);
 	return data;
+}
+
+int fs_get_page(struct inode *ino, unsigned long index, void **page)
+{
+	unsigned long flags = fs_lock_irqsave();
+	void **slot = NULL;
+	int ret = 0;
+
+	if (index >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
+		ret = -EIO;
+	else if (!(slot = page_slot(ino, index, true)))
+		ret = -ENOSPC;
+	else if (!*slot && (*slot = data_page_alloc()))
+		ino->nr_pages++;
+	if (!ret && !*slot)
+		ret = -ENOSPC;
+	if (!ret) {
+		get_page(*slot);
+		*page = *slot;
+	}
+	fs_unlock_irqrestore(flags);
+	return ret;
+}
+
+bool fs_has_page(struct inode *ino, unsigned long index)
+{
+	unsigned long flags = fs_lock_irqsave();
+	void **slot = page_slot(ino, index, false);
+	bool ret = slot && *slot;
+
+	fs_unlock_irqrestore(flags);
+	return ret;
+}
+
+void fs_hold_inode(struct inode *ino)
+{
+	unsigned long flags = fs_lock_irqsave();
+
+	inode_get(ino);
+	fs_unlock_irqrestore(flags);
 }
 
 void fs_put_inode(struct inode *ino)

@@ -11,6 +11,8 @@
 #include <hartix/spinlock.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
+#include <abi/sched.h>
+#include <abi/wait.h>
 
 void user_trampoline(void);
 static void count_process(void);
@@ -48,6 +50,7 @@ struct task *user_task_spawn(const char *path, const char *const *argv,
 		return NULL;
 	}
 	t->pgid = t->sid = t->pid;
+	t->exit_signal = SIGCHLD;
 	count_process();
 	/* First switch in: schedule_tail, then out through the frame. */
 	t->ctx.ra = (unsigned long)user_trampoline;
@@ -216,7 +219,7 @@ void process_notify_parent(struct task *t)
 	}
 }
 
-long process_fork(struct pt_regs *regs, unsigned long newsp)
+long process_fork(struct pt_regs *regs, const struct clone_req *req)
 {
 	struct task *parent = current_task(), *child;
 	unsigned long flags;
@@ -252,8 +255,13 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 	cregs = task_user_regs(child);
 	*cregs = *regs;
 	cregs->a0 = 0; /* the child's fork() returns 0 */
-	if (newsp)
-		cregs->sp = newsp;
+	if (req->stack)
+		cregs->sp = req->stack;
+	if (req->flags & CLONE_CHILD_SETTID)
+		child->set_child_tid = req->child_tid;
+	if (req->flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = req->child_tid;
+	child->exit_signal = req->exit_signal;
 	child->ctx.ra = (unsigned long)user_trampoline;
 	child->ctx.sp = (unsigned long)cregs;
 	child->cpus_allowed = parent->cpus_allowed; /* as Linux: inherited */
@@ -286,18 +294,29 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 struct wait_ctx {
 	struct task *self;
 	int pid;
+	int options;
 };
 
-/* wait4's pid: > 0 that child, -1 any, 0 the caller's group, < -1 group -pid. */
-static bool wait_matches(struct task *self, struct task *c, int pid)
+/*
+ * wait4's pid: > 0 that child, -1 any, 0 the caller's group, < -1 group
+ * -pid. As Linux, a child that signals something other than SIGCHLD at
+ * exit (a "clone" child) is waited for only with __WCLONE, and __WALL
+ * takes both.
+ */
+static bool wait_matches(struct task *self, struct task *c, int pid,
+			 int options)
 {
+	if (!(options & __WALL) &&
+	    !(options & __WCLONE) != (c->exit_signal == SIGCHLD))
+		return false;
 	return pid > 0 ? c->pid == pid :
 	       pid == -1 ? true :
 	       c->pgid == (pid ? -pid : self->pgid);
 }
 
 /* Caller holds tasklist_lock: a matching zombie child, unlinked; or NULL. */
-static struct task *take_zombie(struct task *self, int pid, bool *any)
+static struct task *take_zombie(struct task *self, int pid, int options,
+				bool *any)
 {
 	struct task **p;
 
@@ -305,7 +324,7 @@ static struct task *take_zombie(struct task *self, int pid, bool *any)
 	for (p = &self->children; *p; p = &(*p)->sibling) {
 		struct task *c = *p;
 
-		if (!wait_matches(self, c, pid))
+		if (!wait_matches(self, c, pid, options))
 			continue;
 		*any = true;
 		if (READ_ONCE(c->state) == TASK_ZOMBIE) {
@@ -324,16 +343,16 @@ static bool child_ready(void *arg)
 	bool ready = signal_pending(w->self);
 
 	for (c = w->self->children; c && !ready; c = c->sibling)
-		ready = wait_matches(w->self, c, w->pid) &&
+		ready = wait_matches(w->self, c, w->pid, w->options) &&
 			READ_ONCE(c->state) == TASK_ZOMBIE;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ready;
 }
 
-long process_wait(int pid, int *status, bool nohang)
+long process_wait(int pid, int *status, int options)
 {
 	struct task *self = current_task(), *z;
-	struct wait_ctx w = { self, pid };
+	struct wait_ctx w = { self, pid, options };
 	unsigned long flags;
 	bool any;
 	int zpid;
@@ -342,7 +361,7 @@ long process_wait(int pid, int *status, bool nohang)
 		return -ESRCH; /* Linux: -INT_MIN is no process group */
 	for (;;) {
 		flags = spin_lock_irqsave(&tasklist_lock);
-		z = take_zombie(self, pid, &any);
+		z = take_zombie(self, pid, options, &any);
 		spin_unlock_irqrestore(&tasklist_lock, flags);
 		if (z) {
 			zpid = z->pid;
@@ -351,7 +370,7 @@ long process_wait(int pid, int *status, bool nohang)
 		}
 		if (!any)
 			return -ECHILD;
-		if (nohang)
+		if (options & WNOHANG)
 			return 0;
 		if (signal_pending(self))
 			return -ERESTARTSYS;

@@ -139,7 +139,9 @@ void signal_child_exit_locked(struct task *child)
 		.status = WIFSIGNALED(code) ? WTERMSIG(code) : WEXITSTATUS(code),
 	};
 
-	send_info_locked(child->parent, SIGCHLD, &info);
+	/* clone()'s exit signal; none when it is 0 or out of range, as Linux. */
+	if (valid_signal(child->exit_signal))
+		send_info_locked(child->parent, child->exit_signal, &info);
 }
 
 void signal_fork(struct task *child, struct task *parent)

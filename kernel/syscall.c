@@ -18,6 +18,7 @@
 #include <hartix/uaccess.h>
 #include <asm/page.h>
 #include <abi/random.h>
+#include <abi/sched.h>
 #include <abi/time.h>
 #include <abi/wait.h>
 
@@ -36,26 +37,16 @@ SYSCALL_DEFINE0(getppid)
 	return process_getppid();
 }
 
-/* Only fork's form: a new process with SIGCHLD to the parent at exit. */
-SYSCALL_DEFINE5(clone, unsigned long, flags, unsigned long, newsp,
-		unsigned long, ptid, unsigned long, tls, unsigned long, ctid)
-{
-	if (flags != SIGCHLD)
-		return -EINVAL; /* threads (CLONE_VM ...) are not supported yet */
-	return process_fork(task_user_regs(current_task()), newsp);
-}
-SYSCALL_FULL_FRAME(clone);
-
 SYSCALL_DEFINE4(wait4, unsigned long, pid, unsigned long, ustatus,
 		unsigned long, options, unsigned long, urusage)
 {
 	int status = 0;
 	long ret;
 
-	if (options & ~WNOHANG)
+	if (options & ~(WNOHANG | __WNOTHREAD | __WCLONE | __WALL))
 		return -EINVAL;
 	/* Like Linux: the child is reaped even if the status cannot be stored. */
-	ret = process_wait((int)pid, &status, options & WNOHANG);
+	ret = process_wait((int)pid, &status, (int)options);
 	if (ret > 0 && ustatus &&
 	    copy_to_user((void *)ustatus, &status, sizeof(status)))
 		return -EFAULT;
@@ -105,59 +96,6 @@ SYSCALL_DEFINE2(nanosleep, unsigned long, ureq, unsigned long, urem)
 	return -ERESTARTNOHAND;
 }
 
-/*
- * Linux semantics: returns the new break, or the old one when it cannot
- * move; it never grows over another mapping.
- */
-SYSCALL_DEFINE1(brk, unsigned long, addr)
-{
-	struct mm *mm = current_task()->mm;
-	unsigned long old = ALIGN_UP(mm->brk, PAGE_SIZE), new;
-
-	if (addr < mm->brk_start || addr > STACK_TOP - mm->stack_limit)
-		return (long)mm->brk;
-	new = ALIGN_UP(addr, PAGE_SIZE);
-	if (new > old && mm_map(mm, old, new - old, PROT_READ | PROT_WRITE,
-				 true, VM_HEAP | MM_MAP_NOREPLACE) < 0)
-		return (long)mm->brk;
-	if (new < old && mm_unmap(mm, new, old - new))
-		return (long)mm->brk;
-	mm->brk = addr;
-	return (long)addr;
-}
-
-/* Anonymous mappings; MAP_SHARED ones stay shared with forked children. */
-SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len,
-		unsigned long, prot, unsigned long, flags, unsigned long, fd,
-		unsigned long, off)
-{
-	unsigned long known = MAP_SHARED | MAP_PRIVATE | MAP_FIXED |
-			      MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE |
-			      MAP_POPULATE | MAP_FIXED_NOREPLACE;
-
-	if (!(flags & MAP_ANONYMOUS))
-		return (long)fd < 0 ? -EBADF : -ENODEV; /* no files yet */
-	if ((flags & ~known) || !(flags & (MAP_SHARED | MAP_PRIVATE)) ||
-	    (flags & MAP_SHARED && flags & MAP_PRIVATE) || !len ||
-	    (off & (PAGE_SIZE - 1)))
-		return -EINVAL;
-	return mm_map(current_task()->mm, addr, len, (unsigned int)prot,
-		      flags & (MAP_FIXED | MAP_FIXED_NOREPLACE),
-		      (flags & MAP_SHARED ? VM_SHARED : 0) |
-		      (flags & MAP_FIXED_NOREPLACE ? MM_MAP_NOREPLACE : 0));
-}
-
-SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)
-{
-	return mm_unmap(current_task()->mm, addr, len);
-}
-
-SYSCALL_DEFINE3(mprotect, unsigned long, addr, unsigned long, len,
-		unsigned long, prot)
-{
-	return mm_protect(current_task()->mm, addr, len, (unsigned int)prot);
-}
-
 /* The shared generator of kernel/random.c (not cryptographic). */
 SYSCALL_DEFINE3(getrandom, unsigned long, ubuf, unsigned long, len,
 		unsigned long, flags)
@@ -167,12 +105,6 @@ SYSCALL_DEFINE3(getrandom, unsigned long, ubuf, unsigned long, len,
 	if ((long)len < 0)
 		return -EINVAL;
 	return random_read_user((void *)ubuf, len);
-}
-
-/* Threads are not supported yet: nothing clears the word at exit. */
-SYSCALL_DEFINE1(set_tid_address, unsigned long, uaddr)
-{
-	return current_task()->pid;
 }
 
 SYSCALL_DEFINE2(gettimeofday, unsigned long, utv, unsigned long, utz)

@@ -81,9 +81,21 @@ void process_set_parent(struct task *t, struct task *parent);
 void process_exit(struct task *t);
 /* Wakes t's parent's wait4(); t must be a zombie already. */
 void process_notify_parent(struct task *t);
-long process_fork(struct pt_regs *regs, unsigned long newsp);
-/* wait4: a child's pid with its status, 0 (nohang), or -errno. */
-long process_wait(int pid, int *status, bool nohang);
+/* What clone() and clone3() ask for (kernel/fork.c checks it first). */
+struct clone_req {
+	u64 flags; /* CLONE_*, without the exit signal */
+	int exit_signal; /* to the parent at exit; 0: none */
+	unsigned long stack; /* the child's sp; 0: the parent's */
+	unsigned long tls; /* CLONE_SETTLS: the child's tp */
+	int *parent_tid, *child_tid; /* user words for the *_SETTID flags */
+};
+/* A copy of the current task as req asks; its tid, or -errno. */
+long process_fork(struct pt_regs *regs, const struct clone_req *req);
+long kernel_clone(const struct clone_req *req);
+/* A new user task's first step (user_trampoline): CLONE_CHILD_SETTID. */
+void clone_child_start(void);
+/* wait4: a child's pid with its status, 0 (WNOHANG), or -errno. */
+long process_wait(int pid, int *status, int options);
 int process_getppid(void);
 /* Processes in the system (for sysinfo). */
 unsigned int process_count(void);

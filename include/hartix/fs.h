@@ -23,6 +23,7 @@
 
 struct dentry;
 struct inode;
+struct vma;
 
 /*
  * A directory whose entries are made up on demand (/proc, fs/proc.c)
@@ -95,6 +96,8 @@ struct inode {
 	const struct inode_operations *iop; /* directories */
 	bool proc; /* /proc's, its root included: another file system */
 	const struct file_operations *fop; /* files */
+	/* File mappings: the regions mapping it, owned by mm/mmap.c (its lock). */
+	struct vma *mappings;
 };
 
 struct dentry {
@@ -183,6 +186,27 @@ char *get_path(const char *upath, long *err);
  * called after any change that can make a file ready. Any context.
  */
 void poll_wake(void);
+
+/*
+ * The interface file mappings (mm/mmap.c) use, kept small for the VFS
+ * to come (Documentation/mm.rst):
+ * fs_mmap_file(): the inode behind fd for mmap() of [off, off + len),
+ * with a reference, and whether it was opened for reading and writing;
+ * -EBADF, -EACCES (not open for reading; shared and writable but not open
+ * for writing or append-only), -ENODEV (no pages to map: a pipe, a
+ * device, /proc), -EOVERFLOW (past the largest file size).
+ * fs_get_page(): data page index of ino (a hole gets a zeroed page) with
+ * a reference for the caller (put_page() it): 0, -EIO past the end of
+ * the file (SIGBUS) or -ENOSPC without memory or room in the budget.
+ * fs_has_page(): whether ino has data page index in memory (mincore()).
+ * fs_hold_inode() takes one more reference; fs_put_inode() drops one.
+ * Any context that may take fs_lock (never under it).
+ */
+int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
+		 struct inode **ino, bool *writable);
+int fs_get_page(struct inode *ino, unsigned long index, void **page);
+bool fs_has_page(struct inode *ino, unsigned long index);
+void fs_hold_inode(struct inode *ino);
 
 /*
  * Pages of file data in use and the most there may be

@@ -76,6 +76,17 @@ struct task {
 	int pgid, sid; /* process group and session, under tasklist_lock */
 	struct sig_state sig; /* kernel/signal.c */
 	struct fpu_state fp; /* user FP registers (arch fpu.c) */
+
+	/*
+	 * Threads (kernel/fork.c). set_child_tid: CLONE_CHILD_SETTID's user
+	 * word, written with the tid when the child first runs, then NULL.
+	 * clear_child_tid: CLONE_CHILD_CLEARTID's or set_tid_address()'s
+	 * user word, zeroed and futex-woken when the thread exits. Only the
+	 * task itself reads or writes them (and clone before it starts).
+	 * exit_signal: sent to the parent at exit (0: none).
+	 */
+	int *set_child_tid, *clear_child_tid;
+	int exit_signal;
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)

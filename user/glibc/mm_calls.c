@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mm_calls: mremap (shrink, grow in place, move, FIXED, DONTUNMAP, files), madvise, mincore, msync, MAP_SHARED|MAP_ANONYMOUS across fork, MAP_FIXED_NOREPLACE; errnos as Linux; huge sizes fail at once.
+ *
+ * utest: smp=1,4
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "meminfo.h"
+#include "utest.h"
+
+#define PAGE 4096L
+
+static char *map_anon(long len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int hartix;
+
+/*
+ * qemu-riscv64 emulates mremap(), madvise() and MAP_FIXED_NOREPLACE
+ * itself and differs from Linux there (ENOMEM for a zero new length,
+ * EINVAL past the region, madvise() ignored): what Linux's source does is
+ * checked on Hartix only.
+ */
+#define LINUX_CHECK(cond) CHECK(!hartix || (cond))
+
+static int on_hartix(void)
+{
+	struct utsname u;
+
+	return uname(&u) == 0 && strstr(u.release, "hartix");
+}
+
+static void mremap_shrink_grow_move(void)
+{
+	char *p = map_anon(4 * PAGE), *q, *r;
+	int i, ok = 1;
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	for (i = 0; i < 4; i++)
+		p[i * PAGE] = (char)('A' + i);
+	/* Shrink: the tail goes. */
+	CHECK(mremap(p, 4 * PAGE, 2 * PAGE, 0) == p);
+	/* Grow in place into the room just freed. */
+	CHECK(mremap(p, 2 * PAGE, 3 * PAGE, 0) == p);
+	CHECK(p[0] == 'A' && p[PAGE] == 'B' && p[2 * PAGE] == 0);
+	/* A neighbour above: no room, so ENOMEM without MAYMOVE... */
+	q = mmap(p + 3 * PAGE, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+		 MAP_FIXED_NOREPLACE, -1, 0);
+	CHECK(q == p + 3 * PAGE);
+	errno = 0;
+	CHECK(mremap(p, 3 * PAGE, 8 * PAGE, 0) == MAP_FAILED && errno == ENOMEM);
+	/* ...and a move with it: the contents go along. */
+	r = mremap(p, 3 * PAGE, 64 * PAGE, MREMAP_MAYMOVE);
+	CHECK(r != MAP_FAILED && r != p);
+	if (r == MAP_FAILED)
+		return;
+	CHECK(r[0] == 'A' && r[PAGE] == 'B' && r[63 * PAGE] == 0);
+	for (i = 0; i < 64; i++)
+		ok &= r[i * PAGE] == (i == 0 ? 'A' : i == 1 ? 'B' : 0);
+	CHECK(ok);
+	/* The old place is free now: MAP_FIXED_NOREPLACE may take it. */
+	q = mmap(p, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+		 MAP_FIXED_NOREPLACE, -1, 0);
+	CHECK(q == p);
+	errno = 0;
+	LINUX_CHECK(mmap(p, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+			 MAP_FIXED_NOREPLACE, -1, 0) == MAP_FAILED &&
+		    errno == EEXIST);
+	munmap(p, 4 * PAGE);
+	munmap(r, 64 * PAGE);
+}
+
+static void mremap_fixed_and_dontunmap(void)
+{
+	char *p = map_anon(2 * PAGE), *dst = map_anon(4 * PAGE), *r;
+
+	CHECK(p && dst);
+	if (!p || !dst)
+		return;
+	strcpy(p, "hello");
+	strcpy(p + PAGE, "world");
+	r = mremap(p, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+		   dst + PAGE);
+	CHECK(r == dst + PAGE);
+	CHECK(strcmp(dst + PAGE, "hello") == 0 && strcmp(dst + 2 * PAGE, "world") == 0);
+	errno = 0;
+	CHECK(mremap(dst, PAGE, PAGE, MREMAP_FIXED, p) == MAP_FAILED &&
+	      errno == EINVAL);
+	errno = 0; /* overlapping source and destination */
+	CHECK(mremap(dst, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
+		     dst + PAGE) == MAP_FAILED && errno == EINVAL);
+	/* DONTUNMAP: the pages move, the old range stays mapped, empty. */
+	r = mremap(dst + PAGE, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	CHECK(r != MAP_FAILED && r != dst + PAGE);
+	if (r != MAP_FAILED) {
+		CHECK(strcmp(r, "hello") == 0);
+		CHECK(dst[PAGE] == 0);
+		munmap(r, PAGE);
+	}
+	errno = 0;
+	CHECK(mremap(dst, PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0) ==
+		      MAP_FAILED && errno == EINVAL);
+	munmap(dst, 4 * PAGE);
+}
+
+static void mremap_errnos_and_huge_sizes(void)
+{
+	char *p = map_anon(2 * PAGE);
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	errno = 0;
+	CHECK(mremap(p + 1, PAGE, PAGE, 0) == MAP_FAILED && errno == EINVAL);
+	errno = 0;
+	LINUX_CHECK(mremap(p, PAGE, 0, 0) == MAP_FAILED && errno == EINVAL);
+	errno = 0;
+	CHECK(mremap(p, PAGE, PAGE, 0x80) == MAP_FAILED && errno == EINVAL);
+	errno = 0; /* past the region */
+	LINUX_CHECK(mremap(p, 3 * PAGE, 4 * PAGE, MREMAP_MAYMOVE) ==
+			    MAP_FAILED && errno == EFAULT);
+	munmap(p + PAGE, PAGE);
+	errno = 0; /* nothing mapped there */
+	CHECK(mremap(p + PAGE, PAGE, 2 * PAGE, MREMAP_MAYMOVE) == MAP_FAILED &&
+	      errno == EFAULT);
+	errno = 0;
+	CHECK(mremap(p, PAGE, 1UL << 62, MREMAP_MAYMOVE) == MAP_FAILED &&
+	      errno == ENOMEM);
+	errno = 0;
+	CHECK(mremap(p, PAGE, 1UL << 46, MREMAP_MAYMOVE) == MAP_FAILED &&
+	      errno == ENOMEM);
+	errno = 0; /* rounds up to 0 */
+	LINUX_CHECK(mremap(p, PAGE, -1UL, MREMAP_MAYMOVE) == MAP_FAILED &&
+		    errno == EINVAL);
+	CHECK(p[0] == 0);
+	munmap(p, PAGE);
+	/* mmap of absurd lengths fails at once too. */
+	errno = 0;
+	CHECK(mmap(NULL, -PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
+		      MAP_FAILED && errno == ENOMEM);
+	errno = 0;
+	CHECK(mmap(NULL, 1UL << 60, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		   -1, 0) == MAP_FAILED && errno == ENOMEM);
+}
+
+static void mremap_file_mapping(void)
+{
+	char path[64], *p, *r;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/mm_calls.%d", (int)getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0 && ftruncate(fd, 8 * PAGE) == 0);
+	unlink(path);
+	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		goto out;
+	p[PAGE] = 'x';
+	r = mremap(p, 2 * PAGE, 6 * PAGE, MREMAP_MAYMOVE);
+	CHECK(r != MAP_FAILED);
+	if (r == MAP_FAILED)
+		goto out;
+	r[5 * PAGE] = 'y'; /* the grown part maps the file further on */
+	CHECK(r[PAGE] == 'x');
+	CHECK(lseek(fd, 5 * PAGE, SEEK_SET) == 5 * PAGE);
+	{
+		char c = 0;
+
+		CHECK(read(fd, &c, 1) == 1 && c == 'y');
+	}
+	munmap(r, 6 * PAGE);
+out:
+	close(fd);
+}
+
+static void madvise_dontneed(void)
+{
+	char path[64], *a = map_anon(2 * PAGE), *f;
+	int fd;
+
+	CHECK(a != NULL);
+	if (!a)
+		return;
+	a[0] = 'a';
+	a[PAGE] = 'b';
+	CHECK(madvise(a, 2 * PAGE, MADV_DONTNEED) == 0);
+	LINUX_CHECK(a[0] == 0 && a[PAGE] == 0);
+	for (int adv = 0; adv <= 3; adv++) /* NORMAL, RANDOM, SEQUENTIAL, WILLNEED */
+		CHECK(madvise(a, 2 * PAGE, adv) == 0);
+	errno = 0;
+	LINUX_CHECK(madvise(a, PAGE, 12345) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(madvise(a + 1, PAGE, MADV_NORMAL) == -1 && errno == EINVAL);
+	CHECK(madvise(a, 0, MADV_DONTNEED) == 0);
+	munmap(a + PAGE, PAGE);
+	errno = 0; /* a hole */
+	LINUX_CHECK(madvise(a, 2 * PAGE, MADV_WILLNEED) == -1 &&
+		    errno == ENOMEM);
+	munmap(a, PAGE);
+
+	/* A private file page rereads the file; the shared one keeps the write. */
+	snprintf(path, sizeof(path), "/tmp/mm_calls.%d", (int)getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0 && write(fd, "file", 4) == 4);
+	unlink(path);
+	f = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	CHECK(f != MAP_FAILED);
+	if (f != MAP_FAILED) {
+		f[0] = 'P';
+		CHECK(madvise(f, PAGE, MADV_DONTNEED) == 0);
+		LINUX_CHECK(f[0] == 'f');
+		munmap(f, PAGE);
+	}
+	f = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(f != MAP_FAILED);
+	if (f != MAP_FAILED) {
+		f[0] = 'S';
+		CHECK(madvise(f, PAGE, MADV_DONTNEED) == 0);
+		CHECK(f[0] == 'S');
+		munmap(f, PAGE);
+	}
+	close(fd);
+}
+
+static void mincore_and_msync(void)
+{
+	char *p = map_anon(4 * PAGE);
+	unsigned char vec[4] = { 9, 9, 9, 9 };
+
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	p[PAGE] = 1;
+	p[3 * PAGE] = 1;
+	CHECK(mincore(p, 4 * PAGE, vec) == 0);
+	CHECK(!(vec[0] & 1) && (vec[1] & 1) && !(vec[2] & 1) && (vec[3] & 1));
+	errno = 0;
+	CHECK(mincore(p + 1, PAGE, vec) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(mincore(p, PAGE, (unsigned char *)8) == -1 && errno == EFAULT);
+	CHECK(msync(p, 4 * PAGE, MS_ASYNC) == 0);
+	CHECK(msync(p, 4 * PAGE, MS_SYNC | MS_INVALIDATE) == 0);
+	errno = 0;
+	CHECK(msync(p, PAGE, MS_SYNC | MS_ASYNC) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(msync(p + 1, PAGE, MS_SYNC) == -1 && errno == EINVAL);
+	errno = 0;
+	CHECK(msync(p, PAGE, 0x40) == -1 && errno == EINVAL);
+	munmap(p + 2 * PAGE, PAGE);
+	errno = 0;
+	CHECK(msync(p, 4 * PAGE, MS_SYNC) == -1 && errno == ENOMEM);
+	errno = 0;
+	CHECK(mincore(p, 4 * PAGE, vec) == -1 && errno == ENOMEM);
+	munmap(p, 4 * PAGE);
+}
+
+static void shared_anonymous_across_fork(void)
+{
+	int *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status = -1;
+	pid_t pid;
+
+	CHECK(s != MAP_FAILED);
+	if (s == MAP_FAILED)
+		return;
+	s[0] = 1;
+	/* DONTNEED leaves shared anonymous memory as it is. */
+	CHECK(madvise(s, PAGE, MADV_DONTNEED) == 0);
+	pid = fork();
+	if (pid == 0) {
+		s[1] = s[0] + 41;
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(s[1] == 42);
+	munmap(s, PAGE);
+}
+
+/* All of it again, with the memory measured around. */
+static void nothing_leaks(void)
+{
+	long before, after;
+	int i;
+
+	if (!hartix) {
+		utest_skip("/proc/meminfo is the host's under qemu-riscv64");
+		return;
+	}
+	mremap_shrink_grow_move();
+	mremap_fixed_and_dontunmap();
+	mremap_file_mapping();
+	before = free_kib();
+	for (i = 0; i < 3; i++) {
+		mremap_shrink_grow_move();
+		mremap_fixed_and_dontunmap();
+		mremap_errnos_and_huge_sizes();
+		mremap_file_mapping();
+		madvise_dontneed();
+		mincore_and_msync();
+	}
+	after = free_kib();
+	printf("# mm_calls: free %ld KiB before, %ld after\n", before, after);
+	CHECK(before > 0 && after >= before);
+}
+
+static const struct utest_case cases[] = {
+	UTEST_CASE(mremap_shrink_grow_move),
+	UTEST_CASE(mremap_fixed_and_dontunmap),
+	UTEST_CASE(mremap_errnos_and_huge_sizes),
+	UTEST_CASE(mremap_file_mapping),
+	UTEST_CASE(madvise_dontneed),
+	UTEST_CASE(mincore_and_msync),
+	UTEST_CASE(shared_anonymous_across_fork),
+	UTEST_CASE(nothing_leaks),
+};
+
+int main(void)
+{
+	hartix = on_hartix();
+	return UTEST_RUN("mm_calls", cases);
+}
