@@ -122,6 +122,7 @@ SYSCALL_DEFINE2(gettimeofday, unsigned long, utv, unsigned long, utz)
 }
 
 #define RLIM_INFINITY (~0UL)
+#define RLIMIT_STACK 3
 #define RLIMIT_NPROC 6
 #define RLIMIT_NLIMITS 16
 
@@ -129,7 +130,7 @@ struct rlimit64 {
 	unsigned long cur, max;
 };
 
-/* Reports the limits Hartix has (process count, else none); setting is refused. */
+/* Reports the limits Hartix has (process count, stack, else none); setting is refused. */
 SYSCALL_DEFINE4(prlimit64, unsigned long, pid, unsigned long, resource,
 		unsigned long, unew, unsigned long, uold)
 {
@@ -148,6 +149,9 @@ SYSCALL_DEFINE4(prlimit64, unsigned long, pid, unsigned long, resource,
 		return -EPERM; /* setting limits: not supported yet */
 	if (resource == RLIMIT_NPROC)
 		lim.cur = lim.max = MAX_PROCESSES;
+	/* The stack's room to grow; execve's string room is a quarter of it. */
+	if (resource == RLIMIT_STACK)
+		lim.cur = current_task()->mm->stack_limit;
 	if (uold && copy_to_user((void *)uold, &lim, sizeof(lim)))
 		return -EFAULT;
 	return 0;
