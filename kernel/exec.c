@@ -620,15 +620,22 @@ static unsigned long stack_rlimit(struct task *t)
 	return t->mm ? t->mm->stack_limit : STACK_LIMIT_DEFAULT;
 }
 
+/* The file's real path (the name as given if it cannot be had). */
 static struct exe_path *exe_path_new(const char *path)
 {
-	size_t len = strlen(path) + 1;
-	struct exe_path *e = kmalloc(sizeof(*e) + len, __GFP_NOWARN);
+	char *real = kmalloc(PATH_MAX, __GFP_NOWARN);
+	struct exe_path *e = NULL;
+	size_t len;
 
+	if (real && !fs_real_path(path, real))
+		path = real;
+	len = strlen(path) + 1;
+	e = kmalloc(sizeof(*e) + len, __GFP_NOWARN);
 	if (e) {
 		e->refs = 1;
 		memcpy(e->name, path, len);
 	}
+	kfree(real);
 	return e;
 }
 

@@ -415,6 +415,18 @@ bool process_snapshot(int pid, struct task_snapshot *s)
 	return t != NULL;
 }
 
+struct exe_path *process_exe(int pid)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = find_task(pid);
+	struct exe_path *e = NULL;
+
+	if (t && READ_ONCE(t->state) != TASK_ZOMBIE && t->mm)
+		e = exe_path_get(t->mm->exe);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return e;
+}
+
 int process_next_pid(int from)
 {
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);

@@ -111,6 +111,8 @@ struct task_snapshot {
 };
 /* False if there is no task pid. */
 bool process_snapshot(int pid, struct task_snapshot *s);
+/* The program pid runs, with a reference (exe_path_put() it); NULL: none or a zombie. */
+struct exe_path *process_exe(int pid);
 /* The lowest pid >= from that is in use, or -1. */
 int process_next_pid(int from);
 /* Tasks made since boot, and those running or runnable now. */

@@ -172,6 +172,12 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
  * file), ...
  */
 int fs_open_exec(const char *path, struct inode **ino, u64 *size);
+/*
+ * The absolute path with no symlinks, "." or ".." of the file path names
+ * (relative paths from the current task's cwd), into buf (PATH_MAX
+ * bytes), as Linux's d_path() shows it in /proc/<pid>/exe. 0 or -errno.
+ */
+int fs_real_path(const char *path, char *buf);
 bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n);
 void fs_put_inode(struct inode *ino);
 

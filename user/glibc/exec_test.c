@@ -483,6 +483,137 @@ static void pt_interp(void)
 		printf("# got %d: %s", ret, out);
 }
 
+/* ------------------------------------------------------------------ */
+/* /proc */
+
+static ssize_t read_all(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n, got = 0;
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)got < size && (n = read(fd, buf + got, size - (size_t)got)) > 0)
+		got += n;
+	close(fd);
+	return got;
+}
+
+/* Until pid is a zombie (its /proc/<pid>/stat says Z), at most 10 s. */
+static int wait_zombie(pid_t pid)
+{
+	char path[64], stat[256];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (i = 0; i < 1000; i++) {
+		ssize_t n = read_all(path, stat, sizeof(stat) - 1);
+		char *end = n > 0 ? (stat[n] = '\0', strrchr(stat, ')')) : NULL;
+
+		if (end && end[1] == ' ' && end[2] == 'Z')
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
+static void proc_exe(void)
+{
+	char link[PATH_MAX + 16] = "", real[PATH_MAX], out[PATH_MAX + 16], path[64];
+	ssize_t n = readlink("/proc/self/exe", link, sizeof(link) - 1);
+	int fds[2], status, ret;
+	pid_t pid;
+
+	CHECK(n > 0 && realpath(self, real) && strcmp(link, real) == 0);
+	/* Under qemu-riscv64 another process's /proc is qemu's own. */
+	if (on_linux)
+		return;
+	/* Another process's, while it runs and once it is a zombie. */
+	CHECK(pipe(fds) == 0);
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		close(fds[1]);
+		_exit(read(fds[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(fds[0]);
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	memset(link, 0, sizeof(link));
+	CHECK(readlink(path, link, sizeof(link) - 1) > 0 && strcmp(link, real) == 0);
+	close(fds[1]);
+	CHECK(wait_zombie(pid));
+	CHECK(readlink(path, link, sizeof(link)) == -1 && errno == ENOENT);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	/* Run through a symlink and from a #! line: the real program. */
+	unlink("/tmp/exec_link");
+	CHECK(symlink(self, "/tmp/exec_link") == 0);
+	ret = run("/tmp/exec_link", (char *[]){ "l", "--print-exe", NULL }, environ,
+		  out, sizeof(out));
+	snprintf(link, sizeof(link), "%s\n", real);
+	if (ran(ret))
+		CHECK(ret == 0 && strcmp(out, link) == 0);
+	snprintf(out, sizeof(out), "#!/tmp/exec_link --print-exe\n");
+	write_file("/tmp/exec_s3", out, 0755);
+	ret = run("/tmp/exec_s3", (char *[]){ "s3", NULL }, environ, out, sizeof(out));
+	if (ran(ret))
+		CHECK(ret == 0 && strcmp(out, link) == 0);
+	unlink("/tmp/exec_link");
+	unlink("/tmp/exec_s3");
+}
+
+/* argv[] or envp[] as /proc shows them: each string with its NUL. */
+static size_t joined(char *const *v, char *buf, size_t size)
+{
+	size_t len = 0, n;
+
+	for (; *v; v++) {
+		n = strlen(*v) + 1;
+		if (len + n > size)
+			break;
+		memcpy(buf + len, *v, n);
+		len += n;
+	}
+	return len;
+}
+
+static void proc_cmdline_environ(void)
+{
+	static char got[65536], want[65536];
+	char path[64];
+	ssize_t n;
+	int fds[2], status;
+	size_t len;
+	pid_t pid;
+
+	len = joined(saved_argv, want, sizeof(want));
+	CHECK(read_all("/proc/self/cmdline", got, sizeof(got)) == (ssize_t)len &&
+	      memcmp(got, want, len) == 0);
+	len = joined(environ, want, sizeof(want));
+	n = read_all("/proc/self/environ", got, sizeof(got));
+	/* qemu-riscv64 shows its own environment, the same strings reordered. */
+	CHECK(n == (ssize_t)len && (on_linux || memcmp(got, want, len) == 0));
+	/* Under qemu-riscv64 another process's /proc is qemu's own. */
+	if (on_linux)
+		return;
+	/* A child's, read while it waits: the same strings, from its memory. */
+	CHECK(pipe(fds) == 0);
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		close(fds[1]);
+		_exit(read(fds[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(fds[0]);
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	len = joined(saved_argv, want, sizeof(want));
+	CHECK(read_all(path, got, sizeof(got)) == (ssize_t)len &&
+	      memcmp(got, want, len) == 0);
+	close(fds[1]);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+}
+
 static const struct utest_case cases[] = {
 	UTEST_CASE(auxv_values),
 	UTEST_CASE(initial_stack_layout),
@@ -495,6 +626,8 @@ static const struct utest_case cases[] = {
 	UTEST_CASE(text_at_0x1000),
 	UTEST_CASE(static_pie_random_base),
 	UTEST_CASE(pt_interp),
+	UTEST_CASE(proc_exe),
+	UTEST_CASE(proc_cmdline_environ),
 };
 
 /* The child modes: print argv joined by '|', or count what arrived. */
@@ -503,6 +636,14 @@ static int child(int argc, char **argv)
 	unsigned long bytes = 0;
 	int i;
 
+	if (!strcmp(argv[1], "--print-exe")) {
+		char link[PATH_MAX] = "";
+
+		if (readlink("/proc/self/exe", link, sizeof(link) - 1) < 0)
+			return 1;
+		printf("%s\n", link);
+		return 0;
+	}
 	if (!strncmp(argv[1], "--sum-args", 10)) {
 		for (i = 0; i < argc; i++)
 			bytes += strlen(argv[i]) + 1;
@@ -520,6 +661,7 @@ int main(int argc, char **argv)
 	char *slash;
 
 	if (argc > 1 && (strstr(argv[1], "--print-args") || !strcmp(argv[1], "--sum-args") ||
+			 !strcmp(argv[1], "--print-exe") ||
 			 (argc > 2 && strstr(argv[2], "--print-args"))))
 		return child(argc, argv);
 	saved_argc = argc;
