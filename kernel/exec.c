@@ -669,6 +669,10 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 	err = elf_check(f->hdr, (size_t)f->size, &info, why);
 	if (err)
 		return err;
+	if (info.interp_len && !IS_ENABLED(CONFIG_BINFMT_ELF_INTERP)) {
+		*why = "dynamically linked (CONFIG_BINFMT_ELF_INTERP is off)";
+		return -ENOEXEC;
+	}
 	exe = exe_path_new(b->interp);
 	if (!exe)
 		return -ENOMEM;
@@ -800,7 +804,8 @@ static int do_execve(struct task *t, const char *path,
 		err = open_exec(b.interp, &f);
 		if (err)
 			break;
-		if (f.hdr[0] == '#' && f.hdr[1] == '!') {
+		if (IS_ENABLED(CONFIG_BINFMT_SCRIPT) && f.hdr[0] == '#' &&
+		    f.hdr[1] == '!') {
 			err = load_script(&b, (char *)f.hdr);
 			if (err == -ENOEXEC)
 				*why = "#! line without an interpreter, or too long";
