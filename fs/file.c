@@ -950,10 +950,9 @@ SYSCALL_DEFINE2(getcwd, char *, ubuf, size_t, size)
 {
 	char *kbuf = kmalloc(PATH_MAX, __GFP_NOWARN);
 	struct files *fs = cur_files();
-	struct inode *ino;
 	unsigned long irq;
 	size_t pos = PATH_MAX - 1, len;
-	long ret = 0;
+	long ret;
 
 	if (!kbuf)
 		return -ENOMEM;
@@ -963,23 +962,8 @@ SYSCALL_DEFINE2(getcwd, char *, ubuf, size_t, size)
 	}
 	kbuf[pos] = '\0';
 	irq = fs_lock_irqsave();
-	for (ino = fs->cwd; ino != fs_root; ino = ino->parent) {
-		if (!ino->dentry) {
-			ret = -ENOENT; /* removed */
-			break;
-		}
-		len = ino->dentry->len;
-		if (pos < len + 1) {
-			ret = -ENAMETOOLONG;
-			break;
-		}
-		pos -= len;
-		memcpy(kbuf + pos, ino->dentry->name, len);
-		kbuf[--pos] = '/';
-	}
+	ret = fs_dir_path(fs->cwd, kbuf, &pos);
 	fs_unlock_irqrestore(irq);
-	if (!ret && pos == PATH_MAX - 1)
-		kbuf[--pos] = '/';
 	len = PATH_MAX - pos; /* with the NUL */
 	if (!ret && len > size)
 		ret = -ERANGE;

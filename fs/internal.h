@@ -59,6 +59,13 @@ struct inode *inode_new_anon(u32 mode);
 int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
 		     const char **last, size_t *len, bool *slash);
 
+/*
+ * Caller holds fs_lock: puts the absolute path of directory dir before
+ * buf + *pos ("/" for the root, no trailing slash otherwise), moving *pos
+ * down. -ENOENT if dir was removed, -ENAMETOOLONG if *pos would pass 0.
+ */
+int fs_dir_path(struct inode *dir, char *buf, size_t *pos);
+
 /* Caller holds fs_lock. The entry name[len] in dir, or NULL. */
 struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len);
 /* The same for any directory, /proc's too: the inode, or NULL. */

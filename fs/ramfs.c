@@ -834,6 +834,84 @@ int fs_open_exec(const char *path, struct inode **res, u64 *size)
 	return ret;
 }
 
+static int prepend(char *buf, size_t *pos, const char *s, size_t len)
+{
+	if (*pos < len)
+		return -ENAMETOOLONG;
+	*pos -= len;
+	memcpy(buf + *pos, s, len);
+	return 0;
+}
+
+int fs_dir_path(struct inode *dir, char *buf, size_t *pos)
+{
+	size_t end = *pos;
+	int ret = 0;
+
+	for (; dir != fs_root && !ret; dir = dir->parent) {
+		if (!dir->dentry)
+			return -ENOENT; /* removed */
+		ret = prepend(buf, pos, dir->dentry->name, dir->dentry->len);
+		if (!ret)
+			ret = prepend(buf, pos, "/", 1);
+	}
+	if (!ret && *pos == end)
+		ret = prepend(buf, pos, "/", 1);
+	return ret;
+}
+
+/* The last component is followed while it is a symlink: its directory's path, then its name. */
+int fs_real_path(const char *path, char *buf)
+{
+	struct files *files = current_task()->files;
+	char *p = kmalloc(PATH_MAX, __GFP_NOWARN);
+	struct inode *dir, *base, *ino = NULL;
+	unsigned int links = 0;
+	unsigned long flags;
+	const char *last;
+	size_t len, pos = PATH_MAX - 1;
+	bool slash;
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	strscpy(p, path, PATH_MAX);
+	flags = fs_lock_irqsave();
+	base = files ? files->cwd : fs_root;
+	for (;;) {
+		ret = fs_lookup_parent(base, p, &dir, &last, &len, &slash);
+		ino = ret ? NULL : fs_dir_lookup(dir, last, len);
+		if (!ino) {
+			ret = ret ? ret : -ENOENT;
+			break;
+		}
+		if (!S_ISLNK(ino->mode))
+			break;
+		if (++links > MAXSYMLINKS) {
+			ret = -ELOOP;
+			break;
+		}
+		/* A relative target is looked up from the symlink's directory. */
+		base = dir;
+		strscpy(p, ino->target, PATH_MAX);
+	}
+	buf[pos] = '\0';
+	if (!ret && S_ISDIR(ino->mode))
+		ret = fs_dir_path(ino, buf, &pos);
+	else if (!ret)
+		ret = prepend(buf, &pos, last, len);
+	if (!ret && !S_ISDIR(ino->mode)) {
+		ret = prepend(buf, &pos, "/", 1);
+		if (!ret && dir != fs_root)
+			ret = fs_dir_path(dir, buf, &pos);
+	}
+	fs_unlock_irqrestore(flags);
+	kfree(p);
+	if (!ret)
+		memmove(buf, buf + pos, PATH_MAX - pos);
+	return ret;
+}
+
 bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
 {
 	unsigned long flags = fs_lock_irqsave();
@@ -892,31 +970,6 @@ void fs_put_inode(struct inode *ino)
 
 	inode_put(ino);
 	fs_unlock_irqrestore(flags);
-}
-
-int fs_read_file(const char *path, void **data, size_t *size)
-{
-	struct inode *ino;
-	unsigned long flags;
-	void *buf;
-	u64 want;
-	int ret = fs_open_exec(path, &ino, &want);
-
-	if (ret)
-		return ret;
-	buf = kvmalloc(want ? (size_t)want : 1);
-	flags = fs_lock_irqsave();
-	if (buf) {
-		long n = ramfs_read(ino, 0, buf, (size_t)want);
-
-		*size = n < 0 ? 0 : (size_t)n;
-	}
-	inode_put(ino);
-	fs_unlock_irqrestore(flags);
-	if (!buf)
-		return -ENOMEM;
-	*data = buf;
-	return 0;
 }
 
 void fs_data_pages(unsigned long *used, unsigned long *max)

@@ -49,14 +49,15 @@ void rlimit_init(struct task *t)
 }
 
 /*
- * Kernel threads are not limited: a process they create (the first one)
- * is set up on their behalf.
+ * A kernel thread has the defaults, which a process it sets up (the
+ * first one) starts with.
  */
 unsigned long rlimit(unsigned int resource)
 {
 	struct task *t = current_task();
 
-	return t->mm ? READ_ONCE(t->rlim[resource].cur) : RLIM_INFINITY;
+	return t->mm ? READ_ONCE(t->rlim[resource].cur) :
+	       rlimit_defaults[resource].cur;
 }
 
 /*

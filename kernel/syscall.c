@@ -55,69 +55,6 @@ SYSCALL_DEFINE4(wait4, unsigned long, pid, unsigned long, ustatus,
 	return ret;
 }
 
-#define EXEC_MAX_ARGS 32
-#define EXEC_ARG_SPACE 4096
-
-/* Copies a NULL-terminated user array of strings into space; -errno or count. */
-static long copy_strings(const char *const *uvec, const char **out,
-			 char *space, size_t *used)
-{
-	long n;
-
-	for (n = 0; uvec; n++) {
-		unsigned long up;
-		long len;
-
-		if (n == EXEC_MAX_ARGS)
-			return -E2BIG;
-		if (copy_from_user(&up, &uvec[n], sizeof(up)))
-			return -EFAULT;
-		if (!up)
-			break;
-		len = strncpy_from_user(space + *used, (const char *)up,
-					(long)(EXEC_ARG_SPACE - *used));
-		if (len < 0)
-			return len;
-		if ((size_t)len >= EXEC_ARG_SPACE - *used)
-			return -E2BIG;
-		out[n] = space + *used;
-		*used += (size_t)len + 1;
-	}
-	out[n] = NULL;
-	return n;
-}
-
-/* Programs are read from the file system (absolute paths from the root). */
-SYSCALL_DEFINE3(execve, unsigned long, upath, unsigned long, uargv,
-		unsigned long, uenvp)
-{
-	const char *argv[EXEC_MAX_ARGS + 1], *envp[EXEC_MAX_ARGS + 1];
-	char *space = alloc_page(0), *path;
-	const char *why = "";
-	size_t used = 0;
-	long ret;
-
-	if (!space)
-		return -ENOMEM;
-	path = get_path((const char *)upath, &ret);
-	if (path)
-		ret = copy_strings((const char *const *)uargv, argv, space, &used);
-	if (ret >= 0)
-		ret = copy_strings((const char *const *)uenvp, envp, space, &used);
-	if (ret >= 0)
-		ret = exec_file(current_task(), path, argv, envp, &why);
-	if (ret == 0) {
-		strscpy(current_task()->comm,
-			strrchr(path, '/') ? strrchr(path, '/') + 1 : path,
-			sizeof(current_task()->comm));
-		files_exec(current_task()->files);
-	}
-	kfree(path);
-	free_page(space);
-	return ret;
-}
-SYSCALL_FULL_FRAME(execve);
-
 SYSCALL_DEFINE0(sched_yield)
 {
 	yield();

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* User address spaces: regions, their page tables, faults and copy-on-write fork. */
 #include <hartix/errno.h>
+#include <hartix/exec.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
@@ -302,6 +303,7 @@ void mm_put(struct mm *mm)
 	 * every switch flushes). So its pages and tables can go at once.
 	 */
 	teardown_locked(mm, ZAP_NONE); /* no lock: nobody else has mm */
+	exe_path_put(mm->exe);
 	free_page(mm->pgd);
 	kmem_cache_free(mm_cache, mm);
 }
@@ -1088,6 +1090,11 @@ struct mm *mm_dup(struct mm *old)
 	mm->stack_limit = old->stack_limit;
 	mm->stack_top = old->stack_top;
 	mm->mmap_base = old->mmap_base;
+	mm->exe = exe_path_get(old->exe);
+	mm->arg_start = old->arg_start;
+	mm->arg_end = old->arg_end;
+	mm->env_start = old->env_start;
+	mm->env_end = old->env_end;
 	spin_lock(&old->lock);
 	mm->brk_start = old->brk_start;
 	mm->brk = old->brk;

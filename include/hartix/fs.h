@@ -164,19 +164,20 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 	       u32 rdev, u32 mtime);
 
 /*
- * Copies the regular file at path (relative paths from the current task's
- * cwd, if it has files) into a vmalloc'd buffer (for exec):
- * *data must be vfree'd. -ENOENT, -EACCES (not a regular executable file),
- * -ENOMEM, ...
- */
-int fs_read_file(const char *path, void **data, size_t *size);
-/*
- * The same file for reading in pieces (execve): a reference to it in
+ * The regular file at path (relative paths from the current task's cwd,
+ * if it has files) for execve, read in pieces: a reference to it in
  * *ino (fs_put_inode() it after) and its size. fs_read_chunk() copies n
  * bytes at pos, within one page, into buf, or returns false for a hole
- * (zeroes; buf untouched).
+ * (zeroes; buf untouched). -ENOENT, -EACCES (not a regular executable
+ * file), ...
  */
 int fs_open_exec(const char *path, struct inode **ino, u64 *size);
+/*
+ * The absolute path with no symlinks, "." or ".." of the file path names
+ * (relative paths from the current task's cwd), into buf (PATH_MAX
+ * bytes), as Linux's d_path() shows it in /proc/<pid>/exe. 0 or -errno.
+ */
+int fs_real_path(const char *path, char *buf);
 bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n);
 void fs_put_inode(struct inode *ino);
 

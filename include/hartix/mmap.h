@@ -13,10 +13,12 @@
 
 /* Sv39's lower half; page 0 stays unmapped so NULL faults. */
 #define TASK_SIZE (1UL << 38)
-#define USER_MIN_ADDR 0x10000UL
+#define USER_MIN_ADDR 0x1000UL /* Linux's default vm.mmap_min_addr */
 #define STACK_TOP (TASK_SIZE - PAGE_SIZE)
 #define STACK_LIMIT_DEFAULT (8UL << 20)
 #define STACK_ROOM_MAX (1UL << 30)
+
+struct exe_path;
 
 /* How a fault accessed the page. */
 enum fault_access { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
@@ -40,6 +42,12 @@ struct mm {
 	u64 asid_gen; /* generation asid belongs to; 0 = none yet */
 	unsigned long asid;
 	unsigned long refcount;
+	/*
+	 * exec (kernel/exec.c) sets these for /proc/<pid>/exe, cmdline and
+	 * environ; fork copies them (exe takes a reference).
+	 */
+	struct exe_path *exe;
+	unsigned long arg_start, arg_end, env_start, env_end;
 };
 
 /* Boot: the caches regions and address spaces come from. */

@@ -34,7 +34,7 @@ struct task;
 #ifdef CONFIG_RLIMITS
 /* A new task's limits: Linux's defaults (a kernel thread, the first process). */
 void rlimit_init(struct task *t);
-/* The current task's soft limit for resource (RLIMIT_*); none in kernel threads. */
+/* The current task's soft limit for resource (RLIMIT_*); a kernel thread's: the defaults. */
 unsigned long rlimit(unsigned int resource);
 #else
 static inline void rlimit_init(struct task *t)
