@@ -743,7 +743,7 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 	if (t != current_task())
 		mm_activate(prev);
 	if (prev_mm)
-		mm_put(prev_mm); /* after the switch: it may be in satp */
+		exec_mm_release(t, prev_mm); /* after the switch: it may be in satp */
 	memset(regs, 0, sizeof(*regs));
 	regs->epc = l.entry;
 	regs->sp = sp;

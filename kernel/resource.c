@@ -6,7 +6,6 @@
 #include <hartix/kernel.h>
 #include <hartix/resource.h>
 #include <hartix/sched.h>
-#include <hartix/string.h>
 #include <hartix/spinlock.h>
 #include <hartix/syscalls.h>
 #include <hartix/uaccess.h>
@@ -43,9 +42,23 @@ static const struct rlimit64 rlimit_defaults[RLIM_NLIMITS] = {
 	[RLIMIT_RTTIME] = { RLIM_INFINITY, RLIM_INFINITY },
 };
 
-void rlimit_init(struct task *t)
+/*
+ * The creator's limits are copied without tasklist_lock: only a
+ * prlimit64() from another process may change them meanwhile, and each
+ * limit is then either the old or the new one, as if it had come before
+ * or after the fork.
+ */
+void rlimit_init(struct rlimit64 *rlim)
 {
-	memcpy(t->rlim, rlimit_defaults, sizeof(t->rlim));
+	struct task *t = current_task();
+	unsigned int i;
+
+	for (i = 0; i < RLIM_NLIMITS; i++) {
+		rlim[i].cur = t->tg ? READ_ONCE(t->tg->rlim[i].cur) :
+				      rlimit_defaults[i].cur;
+		rlim[i].max = t->tg ? READ_ONCE(t->tg->rlim[i].max) :
+				      rlimit_defaults[i].max;
+	}
 }
 
 /*
@@ -56,7 +69,7 @@ unsigned long rlimit(unsigned int resource)
 {
 	struct task *t = current_task();
 
-	return t->mm ? READ_ONCE(t->rlim[resource].cur) :
+	return t->tg ? READ_ONCE(t->tg->rlim[resource].cur) :
 	       rlimit_defaults[resource].cur;
 }
 
@@ -82,14 +95,14 @@ static long do_prlimit(int pid, unsigned int resource,
 	flags = spin_lock_irqsave(&tasklist_lock);
 	t = pid ? find_task(pid) : current_task();
 	/* Kernel threads have no limits to show. */
-	if (!t || !t->mm) {
+	if (!t || !t->tg) {
 		ret = -ESRCH;
 	} else {
 		if (old)
-			*old = t->rlim[resource];
+			*old = t->tg->rlim[resource];
 		if (new) {
-			WRITE_ONCE(t->rlim[resource].cur, new->cur);
-			WRITE_ONCE(t->rlim[resource].max, new->max);
+			WRITE_ONCE(t->tg->rlim[resource].cur, new->cur);
+			WRITE_ONCE(t->tg->rlim[resource].max, new->max);
 		}
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);

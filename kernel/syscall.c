@@ -22,16 +22,6 @@
 #include <abi/time.h>
 #include <abi/wait.h>
 
-SYSCALL_DEFINE1(exit, unsigned long, code)
-{
-	task_exit(W_EXITCODE(code));
-}
-
-SYSCALL_DEFINE0(getpid)
-{
-	return current_task()->pid;
-}
-
 SYSCALL_DEFINE0(getppid)
 {
 	return process_getppid();
@@ -189,5 +179,3 @@ SYSCALL_DEFINE0(getuid)
 SYSCALL_SAME_AS(geteuid, getuid);
 SYSCALL_SAME_AS(getgid, getuid);
 SYSCALL_SAME_AS(getegid, getuid);
-SYSCALL_SAME_AS(exit_group, exit);
-SYSCALL_SAME_AS(gettid, getpid);

@@ -92,6 +92,26 @@ struct clone_req {
 /* A copy of the current task as req asks; its tid, or -errno. */
 long process_fork(struct pt_regs *regs, const struct clone_req *req);
 long kernel_clone(const struct clone_req *req);
+/* user_task_spawn(), clone: t leads a new thread group (-ENOMEM). */
+int thread_group_new(struct task *t);
+/* task_free(): t's references to its group and handlers. */
+void thread_group_put(struct task *t);
+/* Same handlers (CLONE_SIGHAND)? */
+bool sighand_shared(const struct task *a, const struct task *b);
+/* wait4, before freeing a dead process's leader: its other threads. */
+void thread_group_reap(struct task *leader);
+/* Ends the whole thread group (exit_group, fatal signals): code is its status. */
+void __noreturn do_group_exit(int code);
+/* process_exit(): t's mm loses a user, a vfork parent goes on. */
+void thread_exit_release(struct task *t);
+/* exec: old (t's previous mm) loses a user and a reference. */
+void exec_mm_release(struct task *t, struct mm *old);
+/* One more task against MAX_PROCESSES (-EAGAIN at the limit), and back. */
+int process_charge(void);
+void process_uncharge(void);
+/* clone: links child into its parent's process or thread group; -ERESTARTNOINTR if a signal came. */
+long process_link(struct task *child, struct task *parent, u64 clone_flags);
+void user_trampoline(void);
 /* A new user task's first step (user_trampoline): CLONE_CHILD_SETTID. */
 void clone_child_start(void);
 /* wait4: a child's pid with its status, 0 (WNOHANG), or -errno. */
@@ -103,6 +123,7 @@ unsigned int process_count(void);
 /* What /proc shows of one task, copied under tasklist_lock. */
 struct task_snapshot {
 	int pid, ppid, pgid, sid;
+	int tgid, nr_threads; /* its process, and that process's live threads */
 	enum task_state state;
 	unsigned int cpu; /* last ran on */
 	char comm[TASK_COMM_LEN];

@@ -32,12 +32,15 @@ struct rlimit64 {
 struct task;
 
 #ifdef CONFIG_RLIMITS
-/* A new task's limits: Linux's defaults (a kernel thread, the first process). */
-void rlimit_init(struct task *t);
+/*
+ * A new process's limits (thread_group_new()): its creator's, or Linux's
+ * defaults if a kernel thread makes it (the first process).
+ */
+void rlimit_init(struct rlimit64 *rlim);
 /* The current task's soft limit for resource (RLIMIT_*); a kernel thread's: the defaults. */
 unsigned long rlimit(unsigned int resource);
 #else
-static inline void rlimit_init(struct task *t)
+static inline void rlimit_init(struct rlimit64 *rlim)
 {
 }
 

@@ -2,6 +2,7 @@
 /* The scheduler: per-CPU run queues, switching, idle harts in wfi, work stealing. */
 #include <hartix/errno.h>
 #include <hartix/exec.h>
+#include <hartix/futex.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
@@ -126,7 +127,18 @@ static struct task *steal(unsigned int self)
 	return t;
 }
 
-/* Its last CPU if it may still run there, else the least loaded it may. */
+/* Queued tasks plus the running one: an idle hart is 0. */
+static unsigned int cpu_load(unsigned int cpu)
+{
+	return READ_ONCE(run_queues[cpu].nr) +
+	       (READ_ONCE(cpus[cpu].current) != cpus[cpu].idle);
+}
+
+/*
+ * Its last CPU if it may still run there, else the least loaded it may,
+ * counting the task running there: a new thread goes to an idle hart,
+ * not behind its creator on a queue idle harts do not steal from.
+ */
 static unsigned int select_cpu(const struct task *t, unsigned int last)
 {
 	unsigned int cpu, best = NR_CPUS;
@@ -136,8 +148,7 @@ static unsigned int select_cpu(const struct task *t, unsigned int last)
 		return last;
 	for_each_online_cpu(cpu)
 		if (may_run_on(t, cpu) &&
-		    (best == NR_CPUS || READ_ONCE(run_queues[cpu].nr) <
-					      READ_ONCE(run_queues[best].nr)))
+		    (best == NR_CPUS || cpu_load(cpu) < cpu_load(best)))
 			best = cpu;
 	/* sched_setaffinity() only allows online CPUs, which stay online. */
 	return best < NR_CPUS ? best : smp_processor_id();
@@ -396,10 +407,11 @@ struct task *task_alloc(const char *name, int pid)
 		return NULL;
 	}
 	t->pid = pid ? pid : __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	t->tgid = t->pid;
+	t->group_leader = t; /* a thread's clone() sets its group's */
 	t->start_ns = ktime_get_ns();
 	strscpy(t->comm, name, sizeof(t->comm));
 	t->cpus_allowed = cpu_online_mask;
-	rlimit_init(t);
 	task_list_add(t);
 	return t;
 }
@@ -407,6 +419,7 @@ struct task *task_alloc(const char *name, int pid)
 void task_free(struct task *t)
 {
 	task_list_del(t);
+	thread_group_put(t);
 	if (t->mm)
 		mm_put(t->mm);
 	vfree((void *)t->kstack);
@@ -451,6 +464,8 @@ void task_exit(int code)
 	struct task *t = current_task();
 
 	t->exit_code = code; /* for the parent's SIGCHLD */
+	if (t->mm)
+		futex_exit_release(t); /* needs its memory: before process_exit() */
 	process_exit(t);
 	local_irq_disable();
 	__atomic_store_n(&t->state, TASK_ZOMBIE, __ATOMIC_RELEASE);
@@ -460,7 +475,7 @@ void task_exit(int code)
 	BUG(); /* a zombie is never picked again */
 }
 
-static bool reapable(struct task *t)
+bool task_reapable(struct task *t)
 {
 	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == TASK_ZOMBIE &&
 	       !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE) &&
@@ -471,14 +486,14 @@ int task_reap(struct task *t)
 {
 	int code;
 
-	while (!reapable(t)) {
+	while (!task_reapable(t)) {
 		struct cpu *cpu;
 
 		yield();
 		/* The idle task cannot sleep: with nothing to run, wait in wfi. */
 		local_irq_disable();
 		cpu = this_cpu(); /* after yield(): maybe another hart */
-		if (cpu->current == cpu->idle && !reapable(t) &&
+		if (cpu->current == cpu->idle && !task_reapable(t) &&
 		    !READ_ONCE(run_queues[cpu->id].nr))
 			cpu_wait_for_interrupt();
 		local_irq_enable();
