@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * mm_rlimit: getrlimit/setrlimit/prlimit64 checks, and each enforced limit hit: RLIMIT_NOFILE, RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK; inherited across fork and exec; RLIMIT_NPROC does not hold back root.
+ * mm_rlimit: getrlimit/setrlimit/prlimit64 checks, and each enforced limit hit: RLIMIT_NOFILE, RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK; inherited across fork and exec, shared by threads; RLIMIT_NPROC does not hold back root.
  *
  * utest: smp=1,4
  *
@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +244,31 @@ static void inherited_across_fork_and_exec(void)
 	CHECK(in_child(inherit_child) == 0);
 }
 
+static void *set_nofile_20(void *arg)
+{
+	struct rlimit r = { 20, 30 };
+
+	(void)arg;
+	return (void *)(long)setrlimit(RLIMIT_NOFILE, &r);
+}
+
+/* A limit is the process's: one thread sets it, the others have it. */
+static int threads_child(void)
+{
+	pthread_t t;
+	void *ret = (void *)1;
+
+	if (pthread_create(&t, NULL, set_nofile_20, NULL) ||
+	    pthread_join(t, &ret) || ret)
+		return 10;
+	return nofile_is_20();
+}
+
+static void shared_by_threads(void)
+{
+	CHECK(in_child(threads_child) == 0);
+}
+
 static int nproc_child(void)
 {
 	struct rlimit r = { 1, 1 };
@@ -280,6 +306,7 @@ static const struct utest_case cases[] = {
 	UTEST_CASE(data_limits_heap_and_private_writable),
 	UTEST_CASE(stack_growth_stops_at_limit),
 	UTEST_CASE(inherited_across_fork_and_exec),
+	UTEST_CASE(shared_by_threads),
 	UTEST_CASE(nproc_and_hard_limits_as_root),
 };
 
