@@ -230,7 +230,7 @@ static void vma_free(struct vma *v)
 {
 	struct inode *ino = v->file;
 
-	if (ino) {
+	if (IS_ENABLED(CONFIG_FILE_MMAP) && ino) {
 		spin_lock(&mappings_lock);
 		if (v->file_prev)
 			v->file_prev->file_next = v->file_next;
@@ -250,7 +250,7 @@ static struct vma *vma_clone(struct mm *mm, const struct vma *v,
 {
 	struct vma *c = vma_alloc(start, end, v->prot, v->flags);
 
-	if (c && v->file) {
+	if (IS_ENABLED(CONFIG_FILE_MMAP) && c && v->file) {
 		c->file_offset = v->file_offset + (start - v->start);
 		fs_hold_inode(v->file);
 		file_link(c, mm, v->file);
@@ -448,7 +448,7 @@ static long map_region(struct mm *mm, unsigned long addr, unsigned long len,
 			  (vm_flags & ~MM_MAP_NOREPLACE));
 	if (!v)
 		return -ENOMEM;
-	if (ino) {
+	if (IS_ENABLED(CONFIG_FILE_MMAP) && ino) {
 		fs_hold_inode(ino);
 		v->file_offset = off;
 		file_link(v, mm, ino);
@@ -660,8 +660,9 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
 			goto out;
 		}
 		/* Linux: writing a file through a mapping needs it open for writing. */
-		if ((prot & PROT_WRITE) && (v->flags & VM_SHARED) &&
-		    (v->flags & VM_FILE) && !(v->flags & VM_MAYWRITE)) {
+		if (IS_ENABLED(CONFIG_FILE_MMAP) && (prot & PROT_WRITE) &&
+		    (v->flags & VM_SHARED) && (v->flags & VM_FILE) &&
+		    !(v->flags & VM_MAYWRITE)) {
 			err = -EACCES;
 			goto out;
 		}
@@ -990,8 +991,6 @@ static int file_fault(struct mm *mm, const struct vma *v, unsigned long addr,
 	void *page, *copy;
 	int err;
 
-	if (!IS_ENABLED(CONFIG_FILE_MMAP))
-		return -EFAULT;
 	err = fs_get_page(v->file, index, &page);
 	if (err)
 		return -EIO; /* past the end, or no room: SIGBUS, as Linux */
@@ -1032,7 +1031,7 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 	pte = user_pte(mm, addr, true);
 	if (!pte) {
 		err = -ENOMEM;
-	} else if (!(*pte & PTE_V) && v->file) {
+	} else if (IS_ENABLED(CONFIG_FILE_MMAP) && !(*pte & PTE_V) && v->file) {
 		err = file_fault(mm, v, addr, acc, pte);
 	} else if (!(*pte & PTE_V)) {
 		void *page = alloc_page(__GFP_ZERO);
