@@ -268,31 +268,6 @@ struct file *fget(int fd)
 	return fs->fd[fd];
 }
 
-/* As Linux's do_mmap(): access first, then whether the file can be mapped. */
-int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
-		 struct inode **ino, bool *writable)
-{
-	struct file *f = fget(fd);
-	unsigned int acc;
-
-	if (!f)
-		return -EBADF;
-	acc = f->flags & O_ACCMODE;
-	if (off >= FS_MAX_SIZE || len > FS_MAX_SIZE - off)
-		return -EOVERFLOW;
-	if (shared && (prot & PROT_WRITE) &&
-	    (acc != O_RDWR || (f->flags & O_APPEND)))
-		return -EACCES;
-	if (acc == O_WRONLY)
-		return -EACCES;
-	if (f->ops != &reg_fops)
-		return -ENODEV;
-	fs_hold_inode(f->inode);
-	*ino = f->inode;
-	*writable = acc == O_RDWR;
-	return 0;
-}
-
 /* Descriptors below this are allowed: the table's size, or RLIMIT_NOFILE. */
 static int fd_limit(void)
 {
@@ -1060,4 +1035,31 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 	}
 	kfree(path);
 	return ret;
+}
+
+/* As Linux's do_mmap(): access first, then whether the file can be mapped. */
+int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
+		 struct inode **ino, bool *writable)
+{
+	struct file *f = fget(fd);
+	unsigned int acc;
+
+	if (!f)
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if (off >= FS_MAX_SIZE || len > FS_MAX_SIZE - off)
+		return -EOVERFLOW;
+	if (shared && (prot & PROT_WRITE) &&
+	    (acc != O_RDWR || (f->flags & O_APPEND)))
+		return -EACCES;
+	if (acc == O_WRONLY)
+		return -EACCES;
+	if (f->ops == &zero_fops)
+		return 1;
+	if (f->ops != &reg_fops)
+		return -ENODEV;
+	fs_hold_inode(f->inode);
+	*ino = f->inode;
+	*writable = acc == O_RDWR;
+	return 0;
 }

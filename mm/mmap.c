@@ -777,6 +777,7 @@ struct move_ctx {
 	struct mm *mm;
 	unsigned long delta; /* added (mod 2^64) to an address to move it */
 	bool commit; /* false: only make the destination's tables */
+	bool keep; /* shared with DONTUNMAP: both ranges map the pages */
 };
 
 static int move_one(struct pt_walk *w, pte_t *pte, unsigned long va)
@@ -788,19 +789,14 @@ static int move_one(struct pt_walk *w, pte_t *pte, unsigned long va)
 		return -ENOMEM;
 	if (m->commit) {
 		*dst = *pte;
-		*pte = 0;
+		if (m->keep) {
+			get_page(phys_to_virt(pte_pa(*pte)));
+			m->mm->rss++;
+		} else {
+			*pte = 0;
+		}
 	}
 	return 0;
-}
-
-/* Shared anonymous memory gets its pages at once (see populate_locked()). */
-static int populate_range_locked(struct mm *mm, const struct vma *v,
-				 unsigned long from)
-{
-	struct vma part = *v;
-
-	part.start = from;
-	return populate_locked(mm, &part);
 }
 
 /*
@@ -809,9 +805,12 @@ static int populate_range_locked(struct mm *mm, const struct vma *v,
  * in one region (else -EFAULT). Grows in place when the region ends there
  * and the room above is free; else, with may_move, moves the pages (their
  * entries, not their contents) to a free range, or to new_addr with fixed
- * (what is there goes first), keeping the old range with dontunmap.
- * Returns the new address or -errno; on an error nothing moved (but see
- * the end).
+ * (what is there goes first), keeping the old range with dontunmap
+ * (empty for private memory; shared memory stays mapped at both places,
+ * as Linux's shared object would be). Shared anonymous memory grows as on
+ * Linux, where the object behind it keeps its size: the grown part has
+ * no pages, and a touch there gets SIGBUS (handle_mm_fault()).
+ * Returns the new address or -errno; on an error nothing moved.
  */
 long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 	      unsigned long new_len, bool may_move, bool fixed,
@@ -827,16 +826,6 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 		ret = -EFAULT;
 		goto out;
 	}
-	/* Shared anonymous pages are all there: refuse what cannot fit now. */
-	if ((v->flags & VM_SHARED) && (v->flags & VM_ANON) && new_len > old_len) {
-		struct page_alloc_stats st;
-
-		page_alloc_get_stats(&st);
-		if ((new_len - old_len) / PAGE_SIZE > st.free_pages + st.cached_pages) {
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
 	/* new_len >= old_len here; DONTUNMAP keeps the old range mapped. */
 	ret = may_expand_locked(mm, new_len - old_len + (dontunmap ? old_len : 0),
 				is_data(v->flags, v->prot),
@@ -849,11 +838,6 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 	    (!next || next->start >= addr + new_len) &&
 	    !(v->flags & (VM_GROWSDOWN | VM_HEAP))) {
 		ret = vma_adjust(&mm->vmas, v, v->start, addr + new_len);
-		if (!ret && (v->flags & VM_SHARED) && (v->flags & VM_ANON) &&
-		    populate_range_locked(mm, v, addr + old_len)) {
-			unmap_locked(mm, addr + old_len, addr + new_len, ZAP_ALL);
-			ret = -ENOMEM;
-		}
 		ret = ret ? ret : (long)addr;
 		goto out;
 	}
@@ -880,6 +864,7 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 		}
 	}
 	m.delta = new_addr - addr;
+	m.keep = dontunmap && (v->flags & VM_SHARED);
 	ret = pt_walk(mm->pgd, addr, addr + old_len, &m.walk);
 	if (ret)
 		goto out;
@@ -894,18 +879,6 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 	n->end = new_addr + new_len;
 	vma_insert(&mm->vmas, n);
 	ret = (long)new_addr;
-	/*
-	 * Memory taken by someone else since the check above: the region
-	 * moved but cannot grow. It stays at new_addr, old_len long, and the
-	 * call fails (the only -ENOMEM after which something moved).
-	 */
-	if ((n->flags & VM_SHARED) && (n->flags & VM_ANON) &&
-	    new_len > old_len &&
-	    populate_range_locked(mm, n, new_addr + old_len)) {
-		unmap_locked(mm, new_addr + old_len, new_addr + new_len,
-			     ZAP_ALL);
-		ret = -ENOMEM;
-	}
 	n = NULL;
 out:
 	spin_unlock(&mm->lock);
@@ -1033,6 +1006,13 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 		err = -ENOMEM;
 	} else if (IS_ENABLED(CONFIG_FILE_MMAP) && !(*pte & PTE_V) && v->file) {
 		err = file_fault(mm, v, addr, acc, pte);
+	} else if (!(*pte & PTE_V) && (v->flags & VM_SHARED)) {
+		/*
+		 * Shared anonymous memory has all its pages from mmap(): an
+		 * empty entry lies past the object, grown by mremap() (Linux's
+		 * shmem gives SIGBUS there too), or in a task being reaped.
+		 */
+		err = -EIO;
 	} else if (!(*pte & PTE_V)) {
 		void *page = alloc_page(__GFP_ZERO);
 

@@ -60,8 +60,12 @@ static long mmap_file(unsigned long addr, unsigned long len,
 
 	ret = fs_mmap_file(fd, shared, prot, off, ALIGN_UP(len, PAGE_SIZE),
 			   &ino, &writable);
-	if (ret)
+	if (ret < 0)
 		return ret;
+	if (ret == 1) /* /dev/zero: anonymous memory, as Linux */
+		return mm_map(current_task()->mm, addr, len, prot,
+			      flags & (MAP_FIXED | MAP_FIXED_NOREPLACE),
+			      (shared ? VM_SHARED : 0) | vm_flags);
 	if (shared)
 		vm_flags |= VM_SHARED | (writable ? VM_MAYWRITE : 0);
 	ret = mm_map_file(current_task()->mm, addr, len, prot,

@@ -202,7 +202,7 @@ void poll_wake(void);
  * to come (Documentation/mm.rst):
  * fs_mmap_file(): the inode behind fd for mmap() of [off, off + len),
  * with a reference, and whether it was opened for reading and writing;
- * -EBADF, -EACCES (not open for reading; shared and writable but not open
+ * 1 for /dev/zero (no inode: anonymous memory is mapped instead); -EBADF, -EACCES (not open for reading; shared and writable but not open
  * for writing or append-only), -ENODEV (no pages to map: a pipe, a
  * device, /proc), -EOVERFLOW (past the largest file size).
  * fs_get_page(): data page index of ino (a hole gets a zeroed page) with

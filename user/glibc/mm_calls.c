@@ -274,7 +274,7 @@ static void mincore_and_msync(void)
 static void shared_anonymous_across_fork(void)
 {
 	int *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0), *q;
 	int status = -1;
 	pid_t pid;
 
@@ -291,7 +291,34 @@ static void shared_anonymous_across_fork(void)
 	}
 	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
 	CHECK(s[1] == 42);
-	munmap(s, PAGE);
+	/*
+	 * Grown and moved by mremap: the page is still shared. The grown
+	 * part lies past the object behind the mapping: SIGBUS, as Linux.
+	 */
+	q = mremap(s, PAGE, 3 * PAGE, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED);
+	if (q == MAP_FAILED) {
+		munmap(s, PAGE);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		q[2] = 7;
+		q[2 * PAGE / sizeof(int)] = 1;
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+	CHECK(q[0] == 1 && q[1] == 42 && q[2] == 7);
+	/* DONTUNMAP of shared memory: both places map the same page. */
+	s = mremap(q, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0);
+	CHECK(s != MAP_FAILED);
+	if (s != MAP_FAILED) {
+		s[3] = 99;
+		CHECK(q[3] == 99 && s[1] == 42);
+		munmap(s, PAGE);
+	}
+	munmap(q, 3 * PAGE);
 }
 
 static unsigned long rnd(unsigned long *x)

@@ -338,6 +338,24 @@ static void errnos_as_linux(void)
 		      MAP_FAILED && errno == ENODEV);
 	close(pfd[0]);
 	close(pfd[1]);
+	/* /dev/zero maps anonymous memory, shared across fork with MAP_SHARED. */
+	fd = open("/dev/zero", O_RDWR);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	CHECK(fd >= 0 && p != MAP_FAILED);
+	if (p != MAP_FAILED) {
+		int status = -1;
+		pid_t pid;
+
+		CHECK(p[0] == 0 && p[PAGE - 1] == 0);
+		pid = fork();
+		if (pid == 0) {
+			p[7] = 'z';
+			_exit(0);
+		}
+		CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && p[7] == 'z');
+		munmap(p, PAGE);
+	}
+	close(fd);
 	fd = open("/tmp", O_RDONLY | O_DIRECTORY);
 	errno = 0;
 	CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED &&
