@@ -356,6 +356,11 @@ static void errnos_as_linux(void)
 		munmap(p, PAGE);
 	}
 	close(fd);
+	fd = open("/proc/self/status", O_RDONLY);
+	errno = 0;
+	CHECK(fd >= 0 && mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0) ==
+				 MAP_FAILED && errno == ENODEV);
+	close(fd);
 	fd = open("/tmp", O_RDONLY | O_DIRECTORY);
 	errno = 0;
 	CHECK(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED &&
