@@ -13,6 +13,7 @@
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
+#include <hartix/mmap.h>
 #include <hartix/preempt.h>
 #include <hartix/printk.h>
 #include <hartix/random.h>
@@ -26,6 +27,7 @@
 #include <asm/page.h>
 #include <abi/dirent.h>
 #include <abi/ioctls.h>
+#include <abi/mman.h>
 
 #include "internal.h"
 
@@ -266,12 +268,18 @@ struct file *fget(int fd)
 	return fs->fd[fd];
 }
 
+/* Descriptors below this are allowed: the table's size, or RLIMIT_NOFILE. */
+static int fd_limit(void)
+{
+	return (int)min(rlimit(RLIMIT_NOFILE), (unsigned long)NR_OPEN);
+}
+
 /* The lowest free descriptor >= from, or -EMFILE. */
 static int fd_alloc(struct files *fs, int from)
 {
-	int fd;
+	int fd, limit = fd_limit();
 
-	for (fd = from; fd < NR_OPEN; fd++)
+	for (fd = from; fd < limit; fd++)
 		if (!fs->fd[fd])
 			return fd;
 	return -EMFILE;
@@ -530,6 +538,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		irq = fs_lock_irqsave();
 		ramfs_truncate(ino, 0);
 		fs_unlock_irqrestore(irq);
+		mm_truncate_file(ino, 0);
 		inode_unlock_write(ino);
 	}
 	f->refs = 1;
@@ -901,7 +910,7 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 		return -EBADF;
 	if (oldfd == newfd)
 		return -EINVAL;
-	if (newfd < 0 || newfd >= NR_OPEN)
+	if (newfd < 0 || newfd >= fd_limit())
 		return -EBADF;
 	file_get(f);
 	old = fd_replace(newfd, f, flags & O_CLOEXEC);
@@ -922,7 +931,7 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, unsigned long, arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= NR_OPEN)
+		if (arg >= (unsigned long)fd_limit())
 			return -EINVAL;
 		file_get(f);
 		nfd = fd_install_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
@@ -949,10 +958,9 @@ SYSCALL_DEFINE2(getcwd, char *, ubuf, size_t, size)
 {
 	char *kbuf = kmalloc(PATH_MAX, __GFP_NOWARN);
 	struct files *fs = cur_files();
-	struct inode *ino;
 	unsigned long irq;
 	size_t pos = PATH_MAX - 1, len;
-	long ret = 0;
+	long ret;
 
 	if (!kbuf)
 		return -ENOMEM;
@@ -962,23 +970,8 @@ SYSCALL_DEFINE2(getcwd, char *, ubuf, size_t, size)
 	}
 	kbuf[pos] = '\0';
 	irq = fs_lock_irqsave();
-	for (ino = fs->cwd; ino != fs_root; ino = ino->parent) {
-		if (!ino->dentry) {
-			ret = -ENOENT; /* removed */
-			break;
-		}
-		len = ino->dentry->len;
-		if (pos < len + 1) {
-			ret = -ENAMETOOLONG;
-			break;
-		}
-		pos -= len;
-		memcpy(kbuf + pos, ino->dentry->name, len);
-		kbuf[--pos] = '/';
-	}
+	ret = fs_dir_path(fs->cwd, kbuf, &pos);
 	fs_unlock_irqrestore(irq);
-	if (!ret && pos == PATH_MAX - 1)
-		kbuf[--pos] = '/';
 	len = PATH_MAX - pos; /* with the NUL */
 	if (!ret && len > size)
 		ret = -ERANGE;
@@ -1042,4 +1035,31 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 	}
 	kfree(path);
 	return ret;
+}
+
+/* As Linux's do_mmap(): access first, then whether the file can be mapped. */
+int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
+		 struct inode **ino, bool *writable)
+{
+	struct file *f = fget(fd);
+	unsigned int acc;
+
+	if (!f)
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if (off >= FS_MAX_SIZE || len > FS_MAX_SIZE - off)
+		return -EOVERFLOW;
+	if (shared && (prot & PROT_WRITE) &&
+	    (acc != O_RDWR || (f->flags & O_APPEND)))
+		return -EACCES;
+	if (acc == O_WRONLY)
+		return -EACCES;
+	if (f->ops == &zero_fops)
+		return 1;
+	if (f->ops != &reg_fops)
+		return -ENODEV;
+	fs_hold_inode(f->inode);
+	*ino = f->inode;
+	*writable = acc == O_RDWR;
+	return 0;
 }

@@ -25,6 +25,9 @@ static inline void fs_unlock_irqrestore(unsigned long flags)
 
 extern struct inode *fs_root;
 
+/* Linux's MAX_LFS_FILESIZE, tmpfs's s_maxbytes. */
+#define FS_MAX_SIZE ((u64)0x7fffffffffffffffULL)
+
 /* Caller holds fs_lock. */
 void inode_get(struct inode *ino);
 void inode_put(struct inode *ino); /* frees it at refs 0 and nlink 0 */
@@ -55,6 +58,13 @@ struct inode *inode_new_anon(u32 mode);
  */
 int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
 		     const char **last, size_t *len, bool *slash);
+
+/*
+ * Caller holds fs_lock: puts the absolute path of directory dir before
+ * buf + *pos ("/" for the root, no trailing slash otherwise), moving *pos
+ * down. -ENOENT if dir was removed, -ENAMETOOLONG if *pos would pass 0.
+ */
+int fs_dir_path(struct inode *dir, char *buf, size_t *pos);
 
 /* Caller holds fs_lock. The entry name[len] in dir, or NULL. */
 struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len);

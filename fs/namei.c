@@ -12,6 +12,7 @@
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
+#include <hartix/mmap.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
@@ -363,6 +364,8 @@ static long truncate_inode(struct inode *ino, long length)
 	irq = fs_lock_irqsave();
 	ret = ramfs_truncate(ino, (u64)length);
 	fs_unlock_irqrestore(irq);
+	if (!ret)
+		mm_truncate_file(ino, (u64)length);
 	inode_unlock_write(ino);
 	return ret;
 }

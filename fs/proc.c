@@ -91,6 +91,12 @@ static int show_uptime(struct seq *m, int pid)
 	return 0;
 }
 
+static int show_version(struct seq *m, int pid)
+{
+	seq_puts(m, proc_version_line);
+	return 0;
+}
+
 static void show_cpu_line(struct seq *m, const char *name, u64 user,
 			  u64 system, u64 idle)
 {
@@ -454,12 +460,52 @@ static int show_pid_comm(struct seq *m, int pid)
 	return 0;
 }
 
+/*
+ * The strings exec put on the process's stack, read from its memory as
+ * they are now (Linux's access_remote_vm()): its address space is made
+ * active on this hart for the copy. Empty for a zombie or a kernel thread.
+ */
+static int show_user_strings(struct seq *m, int pid, bool env)
+{
+	struct mm *prev = this_cpu_read(mm);
+	struct task_snapshot t;
+	unsigned long start, len;
+
+	if (!process_snapshot(pid, &t))
+		return -ESRCH;
+	if (!t.mm)
+		return 0;
+	start = env ? t.mm->env_start : t.mm->arg_start;
+	len = (env ? t.mm->env_end : t.mm->arg_end) - start;
+	/* Past what a file here may hold: cut, as the buffer cannot grow more. */
+	len = min(len, PROC_MAX_SIZE - 1);
+	if (len >= m->size) {
+		m->len = len; /* made again in a buffer big enough */
+	} else if (len) {
+		mm_activate(t.mm);
+		m->len = len - copy_from_user(m->buf, (const void *)start, len);
+		mm_activate(prev);
+	}
+	mm_put(t.mm);
+	return 0;
+}
+
+static int show_pid_cmdline(struct seq *m, int pid)
+{
+	return show_user_strings(m, pid, false);
+}
+
+static int show_pid_environ(struct seq *m, int pid)
+{
+	return show_user_strings(m, pid, true);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Files, directories and their inodes */
 
 struct proc_file {
 	const char *name;
-	int (*show)(struct seq *m, int pid);
+	int (*show)(struct seq *m, int pid); /* NULL: exe, a symlink */
 };
 
 /* Index 0 is the directory itself in both. */
@@ -471,10 +517,14 @@ static const struct proc_file top_files[] = {
 	{ "meminfo", show_meminfo },
 	{ "stat", show_stat },
 	{ "uptime", show_uptime },
+	{ "version", show_version },
 };
 static const struct proc_file pid_files[] = {
 	{ NULL, NULL },
+	{ "cmdline", show_pid_cmdline },
 	{ "comm", show_pid_comm },
+	{ "environ", show_pid_environ },
+	{ "exe", NULL },
 	{ "maps", show_pid_maps },
 	{ "stat", show_pid_stat },
 	{ "status", show_pid_status },
@@ -620,6 +670,28 @@ static void proc_prune(void)
 	}
 }
 
+static u32 pid_file_mode(unsigned int idx)
+{
+	return pid_files[idx].show ? S_IFREG | 0444 : S_IFLNK | 0777;
+}
+
+/* exe's target, the program the process runs now: false for none. */
+static bool exe_refresh(struct inode *ino, int pid)
+{
+	struct exe_path *e = process_exe(pid);
+	size_t len = e ? strlen(e->name) : 0;
+	char *t = e ? kmalloc(len + 1, __GFP_NOWARN) : NULL;
+
+	if (t) {
+		memcpy(t, e->name, len + 1);
+		kfree(ino->target);
+		ino->target = t;
+		ino->size = len;
+	}
+	exe_path_put(e);
+	return t != NULL;
+}
+
 static struct proc_pid *proc_pid_get(int pid)
 {
 	struct proc_pid *p;
@@ -633,8 +705,11 @@ static struct proc_pid *proc_pid_get(int pid)
 		return NULL;
 	p->pid = pid;
 	p->ino[0] = proc_inode(S_IFDIR | 0555, PROC_INO(pid, 0), proc_root);
-	for (i = 1; i < NR_PID && p->ino[i - 1]; i++)
-		p->ino[i] = proc_inode(S_IFREG | 0444, PROC_INO(pid, i), NULL);
+	for (i = 1; i < NR_PID && p->ino[i - 1]; i++) {
+		p->ino[i] = proc_inode(pid_file_mode(i), PROC_INO(pid, i), NULL);
+		if (p->ino[i] && !pid_files[i].show)
+			p->ino[i]->fop = NULL;
+	}
 	if (!p->ino[NR_PID - 1]) {
 		for (i = 0; i < NR_PID; i++)
 			kfree(p->ino[i]);
@@ -705,7 +780,8 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name,
 		;
 	for (i = 1; p && i < NR_PID; i++)
 		if (name_is(name, len, pid_files[i].name))
-			return p->ino[i];
+			return pid_files[i].show || exe_refresh(p->ino[i], pid) ?
+			       p->ino[i] : NULL;
 	return NULL;
 }
 
@@ -767,7 +843,7 @@ static bool proc_pid_readdir(struct inode *dir, u64 *pos, char *name,
 		return false;
 	strscpy(name, pid_files[*pos - 1].name, NAME_MAX + 1);
 	*ino = PROC_INO(PROC_INO_PID(dir->ino), *pos - 1);
-	*mode = S_IFREG | 0444;
+	*mode = pid_file_mode((unsigned int)*pos - 1);
 	return true;
 }
 

@@ -28,9 +28,6 @@
 
 #include "internal.h"
 
-/* Linux's MAX_LFS_FILESIZE, tmpfs's s_maxbytes. */
-#define FS_MAX_SIZE ((u64)0x7fffffffffffffffULL)
-
 /* A radix tree node is a page of pointers: RADIX_SHIFT index bits a level. */
 #define RADIX_SHIFT (PAGE_SHIFT - 3)
 #define RADIX_SLOTS (1UL << RADIX_SHIFT)
@@ -58,8 +55,11 @@ static void *data_page_alloc(void)
 	if (data_pages >= data_pages_max)
 		return NULL;
 	p = alloc_page(__GFP_ZERO | __GFP_NOWARN);
-	if (p)
+	if (p) {
 		data_pages++;
+		/* The file's reference; mappings take more (fs_get_page()). */
+		virt_to_page(p)->refcount = 1;
+	}
 	return p;
 }
 
@@ -123,11 +123,12 @@ static void free_subtree(struct inode *ino, void **node, unsigned int h,
 			free_subtree(ino, node[i], h - 1, lo, first);
 			if (lo < first)
 				continue; /* it still holds pages below first */
+			free_page(node[i]);
 		} else {
 			ino->nr_pages--;
 			data_pages--;
+			put_page(node[i]); /* mappings may still hold it */
 		}
-		free_page(node[i]);
 		node[i] = NULL;
 	}
 }
@@ -833,6 +834,84 @@ int fs_open_exec(const char *path, struct inode **res, u64 *size)
 	return ret;
 }
 
+static int prepend(char *buf, size_t *pos, const char *s, size_t len)
+{
+	if (*pos < len)
+		return -ENAMETOOLONG;
+	*pos -= len;
+	memcpy(buf + *pos, s, len);
+	return 0;
+}
+
+int fs_dir_path(struct inode *dir, char *buf, size_t *pos)
+{
+	size_t end = *pos;
+	int ret = 0;
+
+	for (; dir != fs_root && !ret; dir = dir->parent) {
+		if (!dir->dentry)
+			return -ENOENT; /* removed */
+		ret = prepend(buf, pos, dir->dentry->name, dir->dentry->len);
+		if (!ret)
+			ret = prepend(buf, pos, "/", 1);
+	}
+	if (!ret && *pos == end)
+		ret = prepend(buf, pos, "/", 1);
+	return ret;
+}
+
+/* The last component is followed while it is a symlink: its directory's path, then its name. */
+int fs_real_path(const char *path, char *buf)
+{
+	struct files *files = current_task()->files;
+	char *p = kmalloc(PATH_MAX, __GFP_NOWARN);
+	struct inode *dir, *base, *ino = NULL;
+	unsigned int links = 0;
+	unsigned long flags;
+	const char *last;
+	size_t len, pos = PATH_MAX - 1;
+	bool slash;
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	strscpy(p, path, PATH_MAX);
+	flags = fs_lock_irqsave();
+	base = files ? files->cwd : fs_root;
+	for (;;) {
+		ret = fs_lookup_parent(base, p, &dir, &last, &len, &slash);
+		ino = ret ? NULL : fs_dir_lookup(dir, last, len);
+		if (!ino) {
+			ret = ret ? ret : -ENOENT;
+			break;
+		}
+		if (!S_ISLNK(ino->mode))
+			break;
+		if (++links > MAXSYMLINKS) {
+			ret = -ELOOP;
+			break;
+		}
+		/* A relative target is looked up from the symlink's directory. */
+		base = dir;
+		strscpy(p, ino->target, PATH_MAX);
+	}
+	buf[pos] = '\0';
+	if (!ret && S_ISDIR(ino->mode))
+		ret = fs_dir_path(ino, buf, &pos);
+	else if (!ret)
+		ret = prepend(buf, &pos, last, len);
+	if (!ret && !S_ISDIR(ino->mode)) {
+		ret = prepend(buf, &pos, "/", 1);
+		if (!ret && dir != fs_root)
+			ret = fs_dir_path(dir, buf, &pos);
+	}
+	fs_unlock_irqrestore(flags);
+	kfree(p);
+	if (!ret)
+		memmove(buf, buf + pos, PATH_MAX - pos);
+	return ret;
+}
+
 bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
 {
 	unsigned long flags = fs_lock_irqsave();
@@ -845,37 +924,52 @@ bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
 	return data;
 }
 
+int fs_get_page(struct inode *ino, unsigned long index, void **page)
+{
+	unsigned long flags = fs_lock_irqsave();
+	void **slot = NULL;
+	int ret = 0;
+
+	if (index >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
+		ret = -EIO;
+	else if (!(slot = page_slot(ino, index, true)))
+		ret = -ENOSPC;
+	else if (!*slot && (*slot = data_page_alloc()))
+		ino->nr_pages++;
+	if (!ret && !*slot)
+		ret = -ENOSPC;
+	if (!ret) {
+		get_page(*slot);
+		*page = *slot;
+	}
+	fs_unlock_irqrestore(flags);
+	return ret;
+}
+
+bool fs_has_page(struct inode *ino, unsigned long index)
+{
+	unsigned long flags = fs_lock_irqsave();
+	void **slot = page_slot(ino, index, false);
+	bool ret = slot && *slot;
+
+	fs_unlock_irqrestore(flags);
+	return ret;
+}
+
+void fs_hold_inode(struct inode *ino)
+{
+	unsigned long flags = fs_lock_irqsave();
+
+	inode_get(ino);
+	fs_unlock_irqrestore(flags);
+}
+
 void fs_put_inode(struct inode *ino)
 {
 	unsigned long flags = fs_lock_irqsave();
 
 	inode_put(ino);
 	fs_unlock_irqrestore(flags);
-}
-
-int fs_read_file(const char *path, void **data, size_t *size)
-{
-	struct inode *ino;
-	unsigned long flags;
-	void *buf;
-	u64 want;
-	int ret = fs_open_exec(path, &ino, &want);
-
-	if (ret)
-		return ret;
-	buf = kvmalloc(want ? (size_t)want : 1);
-	flags = fs_lock_irqsave();
-	if (buf) {
-		long n = ramfs_read(ino, 0, buf, (size_t)want);
-
-		*size = n < 0 ? 0 : (size_t)n;
-	}
-	inode_put(ino);
-	fs_unlock_irqrestore(flags);
-	if (!buf)
-		return -ENOMEM;
-	*data = buf;
-	return 0;
 }
 
 void fs_data_pages(unsigned long *used, unsigned long *max)

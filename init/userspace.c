@@ -39,18 +39,10 @@ static int run_program(const char *path, int cpu, const char *const *argv,
 {
 	const char *why = "";
 	struct task *t;
-	size_t size;
-	void *image;
 	int err;
 
-	err = fs_read_file(path, &image, &size);
-	if (err) {
-		pr_err("%s: cannot read: error %d\n", path, err);
-		return err;
-	}
-	t = user_task_spawn(image, size, path, argv, cpu,
-			    is_init ? INIT_PID : 0, &err, &why);
-	kvfree(image); /* exec copied it */
+	t = user_task_spawn(path, argv, cpu, is_init ? INIT_PID : 0, &err,
+			    &why);
 	if (!t) {
 		pr_err("%s: cannot run: %s (error %d)\n", path, why, err);
 		return err;
@@ -105,8 +97,8 @@ static const char *const *init_argv(void)
 /* Returns only when there is no program to run. */
 void run_userspace(void)
 {
-	void *image;
-	size_t size;
+	struct inode *ino;
+	u64 size;
 	int status;
 
 	initramfs_init();
@@ -116,13 +108,13 @@ void run_userspace(void)
 		pr_info("batch: all apps done\n");
 		machine_power_off(EXIT_OK);
 	}
-	if (fs_read_file(init_path, &image, &size)) {
+	if (fs_open_exec(init_path, &ino, &size)) {
 		pr_warn("No init program found (tried %s): nothing to run\n",
 			init_path);
 		kshell_enter("no init program");
 		return;
 	}
-	kvfree(image);
+	fs_put_inode(ino);
 	status = run_program(init_path, -1, init_argv(), true);
 	report("init:", init_path, status);
 	/* On QEMU the status becomes QEMU's exit status (sifive,test0). */

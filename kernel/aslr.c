@@ -45,6 +45,11 @@ void aslr_randomize_mm(struct mm *mm)
 			random_pages(MMAP_RND_PAGES);
 }
 
+unsigned long aslr_dyn_offset(unsigned long align)
+{
+	return randomize_va_space ? ALIGN_DOWN(random_pages(MMAP_RND_PAGES), align) : 0;
+}
+
 unsigned long aslr_brk_offset(void)
 {
 	return randomize_va_space ? random_pages(BRK_RND_PAGES) : 0;

@@ -94,6 +94,7 @@ int thread_group_new(struct task *t)
 	tg->refs = 1;
 	tg->live = 1;
 	tg->lock = (spinlock_t)SPINLOCK_UNLOCKED;
+	rlimit_init(tg->rlim);
 	tg->threads = t;
 	t->tg = tg;
 	t->tgid = t->pid;

@@ -23,9 +23,8 @@ static const char *basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-struct task *user_task_spawn(const void *image, size_t size, const char *path,
-			     const char *const *argv, int cpu, int pid,
-			     int *err, const char **why)
+struct task *user_task_spawn(const char *path, const char *const *argv,
+			     int cpu, int pid, int *err, const char **why)
 {
 	static const char *const envp[] = { "HOME=/", "TERM=vt100", NULL };
 	struct task *t = task_alloc(basename(path), pid);
@@ -43,7 +42,7 @@ struct task *user_task_spawn(const void *image, size_t size, const char *path,
 		*why = "out of memory";
 		return NULL;
 	}
-	*err = exec_image(t, image, size, path, argv, envp, why);
+	*err = exec_kernel(t, path, argv, envp, why);
 	if (*err) {
 		files_put(t->files);
 		t->files = NULL;
@@ -451,6 +450,18 @@ bool process_snapshot(int pid, struct task_snapshot *s)
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return t != NULL;
+}
+
+struct exe_path *process_exe(int pid)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = find_task(pid);
+	struct exe_path *e = NULL;
+
+	if (t && READ_ONCE(t->state) != TASK_ZOMBIE && t->mm)
+		e = exe_path_get(t->mm->exe);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return e;
 }
 
 int process_next_pid(int from)

@@ -48,9 +48,6 @@ static u32 prot_of(u32 p_flags)
 static int check_ehdr(const u8 *p, size_t size, size_t avail,
 		      Elf64_Ehdr *eh, const char **why)
 {
-	if (avail >= 2 && p[0] == '#' && p[1] == '!')
-		return noexec(why,
-			      "a script (#!): only ELF executables are supported");
 	if (memcmp(p, ELFMAG, min(avail, (size_t)SELFMAG)))
 		return noexec(why, "not an ELF file (bad magic)");
 	if (avail < sizeof(*eh))
@@ -212,6 +209,7 @@ int elf_check(const void *image, size_t size, struct elf_info *info,
 	info->phent = eh.e_phentsize;
 	info->load_bias = 0;
 	info->exec_stack = false;
+	info->interp_offset = info->interp_len = 0;
 	info->nr_loads = 0;
 
 	for (i = 0; i < eh.e_phnum; i++) {
@@ -220,8 +218,15 @@ int elf_check(const void *image, size_t size, struct elf_info *info,
 		memcpy(&ph, p + eh.e_phoff + (u64)i * sizeof(ph), sizeof(ph));
 		switch (ph.p_type) {
 		case PT_INTERP:
-			return noexec(why,
-				      "dynamically linked (PT_INTERP) executables are not supported");
+			/* Linux's limits; the first one counts. */
+			if (info->interp_len)
+				continue;
+			if (ph.p_filesz < 2 || ph.p_filesz > ELF_INTERP_MAX ||
+			    ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
+				return noexec(why, "PT_INTERP p_filesz or p_offset out of range");
+			info->interp_offset = ph.p_offset;
+			info->interp_len = ph.p_filesz;
+			continue;
 		case PT_GNU_STACK:
 			info->exec_stack = ph.p_flags & PF_X;
 			continue;
@@ -273,6 +278,7 @@ int elf_check(const void *image, size_t size, struct elf_info *info,
 	}
 	if (!info->nr_loads)
 		return noexec(why, "no PT_LOAD segment");
+	info->align = align;
 	info->low_vaddr = info->load[0].vaddr;
 	info->high_vaddr = info->load[info->nr_loads - 1].vaddr +
 			   info->load[info->nr_loads - 1].memsz;

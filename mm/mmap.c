@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* User address spaces: regions, their page tables, faults and copy-on-write fork. */
 #include <hartix/errno.h>
+#include <hartix/exec.h>
+#include <hartix/fs.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
@@ -27,13 +29,16 @@ void mmap_init(void)
 		panic("mmap: cannot create the vma and mm caches");
 }
 
-/* User pages are shared by copy-on-write: the last user frees them. */
-static void user_page_get(void *kva)
+/*
+ * User pages are shared by copy-on-write, file pages by the file and its
+ * mappings: the last user frees them.
+ */
+void get_page(void *kva)
 {
 	__atomic_fetch_add(&virt_to_page(kva)->refcount, 1, __ATOMIC_RELAXED);
 }
 
-static void user_page_put(void *kva)
+void put_page(void *kva)
 {
 	if (__atomic_sub_fetch(&virt_to_page(kva)->refcount, 1,
 			       __ATOMIC_ACQ_REL) == 0)
@@ -107,7 +112,7 @@ static void zap_flush(struct zap *z)
 	else if (z->reach == ZAP_LOCAL && z->npages)
 		local_flush_tlb_range(z->start, z->end - z->start);
 	for (i = 0; i < z->npages; i++)
-		user_page_put(z->pages[i]);
+		put_page(z->pages[i]);
 	for (i = 0; i < z->ntables; i++)
 		free_page(z->tables[i]);
 	z->npages = z->ntables = 0;
@@ -171,12 +176,86 @@ struct mm *mm_create(void)
 	memcpy(mm->pgd + USER_PTRS, swapper_pg_dir + USER_PTRS,
 	       USER_PTRS * sizeof(pte_t));
 	vma_tree_init(&mm->vmas);
-	mm->stack_limit = STACK_LIMIT_DEFAULT;
+	/*
+	 * The room left below the stack (exec: from RLIMIT_STACK, at least
+	 * the default, at most STACK_ROOM_MAX); the stack grows into it up
+	 * to RLIMIT_STACK at the time of the fault.
+	 */
+	mm->stack_limit = min(max(rlimit(RLIMIT_STACK), STACK_LIMIT_DEFAULT),
+			      STACK_ROOM_MAX);
 	mm->stack_top = STACK_TOP;
 	mm->mmap_base = STACK_TOP - mm->stack_limit;
 	mm->refcount = 1;
 	mm->users = 1;
 	return mm;
+}
+
+static struct vma *vma_alloc(unsigned long start, unsigned long end,
+			     unsigned int prot, unsigned int flags)
+{
+	struct vma *v = kmem_cache_alloc(vma_cache, __GFP_ZERO);
+
+	if (v) {
+		v->start = start;
+		v->end = end;
+		v->prot = prot;
+		v->flags = flags;
+	}
+	return v;
+}
+
+/*
+ * mappings_lock protects every file's list of the regions mapping it
+ * (inode->mappings, vma->file_next/file_prev) and vma->truncate_pass.
+ * Taken inside mm->lock, never the other way round.
+ */
+static DEFINE_SPINLOCK(mappings_lock);
+
+/* v maps file ino for mm: it takes over a reference to ino. */
+static void file_link(struct vma *v, struct mm *mm, struct inode *ino)
+{
+	v->file = ino;
+	v->mm = mm;
+	spin_lock(&mappings_lock);
+	v->file_prev = NULL;
+	v->file_next = ino->mappings;
+	if (ino->mappings)
+		ino->mappings->file_prev = v;
+	ino->mappings = v;
+	spin_unlock(&mappings_lock);
+}
+
+/* Frees a region out of (or never in) the tree, with its file reference. */
+static void vma_free(struct vma *v)
+{
+	struct inode *ino = v->file;
+
+	if (IS_ENABLED(CONFIG_FILE_MMAP) && ino) {
+		spin_lock(&mappings_lock);
+		if (v->file_prev)
+			v->file_prev->file_next = v->file_next;
+		else
+			ino->mappings = v->file_next;
+		if (v->file_next)
+			v->file_next->file_prev = v->file_prev;
+		spin_unlock(&mappings_lock);
+		fs_put_inode(ino);
+	}
+	kmem_cache_free(vma_cache, v);
+}
+
+/* A copy of v's [start, end) for mm, not in a tree yet. */
+static struct vma *vma_clone(struct mm *mm, const struct vma *v,
+			     unsigned long start, unsigned long end)
+{
+	struct vma *c = vma_alloc(start, end, v->prot, v->flags);
+
+	if (IS_ENABLED(CONFIG_FILE_MMAP) && c && v->file) {
+		c->file_offset = v->file_offset + (start - v->start);
+		fs_hold_inode(v->file);
+		file_link(c, mm, v->file);
+	}
+	return c;
 }
 
 /*
@@ -210,7 +289,7 @@ static void teardown_locked(struct mm *mm, enum zap_reach reach)
 	pt_free_tables(mm->pgd, 0, USER_PTRS);
 	while ((v = vma_first(&mm->vmas))) {
 		vma_remove(&mm->vmas, v);
-		kmem_cache_free(vma_cache, v);
+		vma_free(v);
 	}
 }
 
@@ -225,28 +304,15 @@ void mm_put(struct mm *mm)
 	 * every switch flushes). So its pages and tables can go at once.
 	 */
 	teardown_locked(mm, ZAP_NONE); /* no lock: nobody else has mm */
+	exe_path_put(mm->exe);
 	free_page(mm->pgd);
 	kmem_cache_free(mm_cache, mm);
-}
-
-static struct vma *vma_alloc(unsigned long start, unsigned long end,
-			     unsigned int prot, unsigned int flags)
-{
-	struct vma *v = kmem_cache_alloc(vma_cache, __GFP_ZERO);
-
-	if (v) {
-		v->start = start;
-		v->end = end;
-		v->prot = prot;
-		v->flags = flags;
-	}
-	return v;
 }
 
 /* Splits v at addr into [start, addr) and [addr, end); returns the upper part. */
 static struct vma *split_vma(struct mm *mm, struct vma *v, unsigned long addr)
 {
-	struct vma *upper = vma_alloc(addr, v->end, v->prot, v->flags);
+	struct vma *upper = vma_clone(mm, v, addr, v->end);
 
 	if (!upper)
 		return NULL;
@@ -283,8 +349,47 @@ static int unmap_locked(struct mm *mm, unsigned long start, unsigned long end,
 	zap_flush(&z);
 	while ((v = vma_find_from(&mm->vmas, start)) && v->start < end) {
 		vma_remove(&mm->vmas, v);
-		kmem_cache_free(vma_cache, v);
+		vma_free(v);
 	}
+	return 0;
+}
+
+/* What RLIMIT_DATA counts (Linux's): private writable memory but the stack. */
+static bool is_data(unsigned int flags, unsigned int prot)
+{
+	return (prot & PROT_WRITE) && !(flags & (VM_SHARED | VM_GROWSDOWN));
+}
+
+/*
+ * Linux's may_expand_vm(): may the address space take add more bytes
+ * (data: of data) within RLIMIT_AS and RLIMIT_DATA? [skip_start,
+ * skip_end) is about to be replaced: it does not count. Walks the
+ * regions only when a limit is set. Caller holds mm->lock.
+ */
+static int may_expand_locked(struct mm *mm, unsigned long add, bool data,
+			     unsigned long skip_start, unsigned long skip_end)
+{
+	unsigned long as = rlimit(RLIMIT_AS), dlim = rlimit(RLIMIT_DATA);
+	unsigned long total = 0, dtotal = 0;
+	struct vma *v;
+
+	if (as == RLIM_INFINITY && (!data || dlim == RLIM_INFINITY))
+		return 0;
+	vma_for_each(v, &mm->vmas) {
+		unsigned long size = v->end - v->start;
+		unsigned long lo = max(v->start, skip_start);
+		unsigned long hi = min(v->end, skip_end);
+
+		if (lo < hi)
+			size -= hi - lo;
+		total += size;
+		if (is_data(v->flags, v->prot))
+			dtotal += size;
+	}
+	if (add > as || total > as - add)
+		return -ENOMEM;
+	if (data && (add > dlim || dtotal > dlim - add))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -320,30 +425,44 @@ static int populate_locked(struct mm *mm, const struct vma *v)
 	return 0;
 }
 
-long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
-	    unsigned int prot, bool fixed, unsigned int vm_flags)
+/* mm_map() and mm_map_file(): an anonymous region when ino is NULL. */
+static long map_region(struct mm *mm, unsigned long addr, unsigned long len,
+		       unsigned int prot, bool fixed, unsigned int vm_flags,
+		       struct inode *ino, unsigned long off)
 {
+	unsigned int allowed = ino ? VM_SHARED | VM_MAYWRITE | MM_MAP_NOREPLACE :
+			       VM_GROWSDOWN | VM_SHARED | VM_HEAP | MM_MAP_NOREPLACE;
 	struct vma *v;
 	int err;
 
-	if (!len || len > TASK_SIZE || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if (!len || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
+	if (len > TASK_SIZE) /* as Linux's get_unmapped_area() */
+		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (fixed && !range_ok(addr, len))
 		return -EINVAL;
-	if (vm_flags & ~(VM_GROWSDOWN | VM_SHARED | VM_HEAP | MM_MAP_NOREPLACE))
+	if (vm_flags & ~allowed)
 		return -EINVAL;
-	v = vma_alloc(0, 0, prot, VM_ANON | (vm_flags & ~MM_MAP_NOREPLACE));
+	v = vma_alloc(0, 0, prot, (ino ? VM_FILE : VM_ANON) |
+			  (vm_flags & ~MM_MAP_NOREPLACE));
 	if (!v)
 		return -ENOMEM;
+	if (IS_ENABLED(CONFIG_FILE_MMAP) && ino) {
+		fs_hold_inode(ino);
+		v->file_offset = off;
+		file_link(v, mm, ino);
+	}
 
 	spin_lock(&mm->lock);
-	if (fixed && (vm_flags & MM_MAP_NOREPLACE)) {
+	err = may_expand_locked(mm, len, is_data(v->flags, prot),
+				fixed ? addr : 0, fixed ? addr + len : 0);
+	if (!err && fixed && (vm_flags & MM_MAP_NOREPLACE)) {
 		err = vma_find_intersection(&mm->vmas, addr, addr + len) ?
 		      -EEXIST : 0;
-	} else if (fixed) {
+	} else if (!err && fixed) {
 		err = unmap_locked(mm, addr, addr + len, ZAP_ALL);
-	} else {
+	} else if (!err) {
 		/* Top-down below the stack's room to grow. */
 		addr = vma_find_gap(&mm->vmas, len, USER_MIN_ADDR,
 				    mm->mmap_base);
@@ -353,7 +472,8 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 		v->start = addr;
 		v->end = addr + len;
 		err = vma_insert(&mm->vmas, v);
-		if (!err && (vm_flags & VM_SHARED) && populate_locked(mm, v)) {
+		if (!err && (vm_flags & VM_SHARED) && !ino &&
+		    populate_locked(mm, v)) {
 			unmap_locked(mm, v->start, v->end, ZAP_ALL); /* frees v too */
 			spin_unlock(&mm->lock);
 			return -ENOMEM;
@@ -361,11 +481,107 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	}
 	spin_unlock(&mm->lock);
 	if (err) {
-		kmem_cache_free(vma_cache, v);
+		vma_free(v);
 		return err;
 	}
 	return (long)addr;
 }
+
+long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
+	    unsigned int prot, bool fixed, unsigned int vm_flags)
+{
+	return map_region(mm, addr, len, prot, fixed, vm_flags, NULL, 0);
+}
+
+#ifdef CONFIG_FILE_MMAP
+long mm_map_file(struct mm *mm, unsigned long addr, unsigned long len,
+		 unsigned int prot, bool fixed, unsigned int vm_flags,
+		 struct inode *ino, unsigned long off)
+{
+	if (!IS_ALIGNED(off, PAGE_SIZE))
+		return -EINVAL;
+	return map_region(mm, addr, len, prot, fixed, vm_flags, ino, off);
+}
+
+static unsigned long truncate_passes; /* under mappings_lock */
+
+/* A reference to mm unless its last one is already gone (it is being freed). */
+static bool mm_tryget(struct mm *mm)
+{
+	unsigned long r = __atomic_load_n(&mm->refcount, __ATOMIC_RELAXED);
+
+	do {
+		if (!r)
+			return false;
+	} while (!__atomic_compare_exchange_n(&mm->refcount, &r, r + 1, true,
+					      __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
+/*
+ * Caller holds mm->lock: drops every page at file offset keep or above
+ * from mm's mappings of ino, private copies too (as Linux's truncate), and
+ * marks those regions visited by this pass.
+ */
+static void zap_file_locked(struct mm *mm, struct inode *ino,
+			    unsigned long keep, unsigned long pass)
+{
+	struct vma *v;
+	struct zap z;
+
+	zap_init(&z, mm, ZAP_ALL, false);
+	vma_for_each(v, &mm->vmas) {
+		unsigned long from = v->start;
+
+		if (v->file != ino)
+			continue;
+		spin_lock(&mappings_lock);
+		v->truncate_pass = pass;
+		spin_unlock(&mappings_lock);
+		if (keep > v->file_offset)
+			from += min(keep - v->file_offset, v->end - v->start);
+		if (from < v->end)
+			pt_walk(mm->pgd, from, v->end, &z.walk);
+	}
+	zap_flush(&z);
+}
+
+/*
+ * The caller (truncate, with the inode's write lock) has cut ino to size:
+ * a later fault past it gets SIGBUS, and this drops what is mapped there.
+ * One address space at a time, each under its own lock: the list is
+ * walked again for the next region this pass has not visited.
+ */
+void mm_truncate_file(struct inode *ino, u64 size)
+{
+	unsigned long keep = (unsigned long)ALIGN_UP(size, PAGE_SIZE), pass;
+	struct vma *v;
+
+	spin_lock(&mappings_lock);
+	pass = ++truncate_passes;
+	spin_unlock(&mappings_lock);
+	for (;;) {
+		struct mm *mm = NULL;
+
+		spin_lock(&mappings_lock);
+		for (v = ino->mappings; v && !mm; v = v->file_next) {
+			if (v->truncate_pass == pass)
+				continue;
+			v->truncate_pass = pass;
+			if (mm_tryget(v->mm))
+				mm = v->mm;
+		}
+		spin_unlock(&mappings_lock);
+		if (!mm)
+			return;
+		spin_lock(&mm->lock);
+		zap_file_locked(mm, ino, keep, pass);
+		spin_unlock(&mm->lock);
+		mm_put(mm);
+	}
+}
+#endif
 
 void mm_exit(struct mm *mm)
 {
@@ -443,6 +659,13 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
 			err = -ENOMEM;
 			goto out;
 		}
+		/* Linux: writing a file through a mapping needs it open for writing. */
+		if (IS_ENABLED(CONFIG_FILE_MMAP) && (prot & PROT_WRITE) &&
+		    (v->flags & VM_SHARED) && (v->flags & VM_FILE) &&
+		    !(v->flags & VM_MAYWRITE)) {
+			err = -EACCES;
+			goto out;
+		}
 	}
 	if ((err = split_at(mm, addr)) || (err = split_at(mm, end)))
 		goto out;
@@ -457,13 +680,223 @@ out:
 	return err;
 }
 
+#ifdef CONFIG_MMAP_EXTRAS
+/* Caller holds mm->lock. 0 if every page of [start, end) is in a region, else -ENOMEM. */
+static int all_mapped_locked(struct mm *mm, unsigned long start,
+			     unsigned long end)
+{
+	struct vma *v;
+	unsigned long va;
+
+	for (va = start; va < end; va = v->end) {
+		v = vma_find(&mm->vmas, va);
+		if (!v)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int mm_check_mapped(struct mm *mm, unsigned long start, unsigned long end)
+{
+	int err;
+
+	spin_lock(&mm->lock);
+	err = all_mapped_locked(mm, start, end);
+	spin_unlock(&mm->lock);
+	return err;
+}
+
+/*
+ * MADV_DONTNEED: the pages go; a touch brings zeroes (anonymous) or the
+ * file's data again (file). Shared anonymous memory keeps its pages: they
+ * are its only copy (Linux's shmem keeps them in the file behind it).
+ * Regions are applied as found; a hole gives -ENOMEM at the end, as Linux.
+ */
+int mm_dontneed(struct mm *mm, unsigned long start, unsigned long end,
+		bool anon_private_only)
+{
+	struct vma *v;
+	struct zap z;
+	int err = 0;
+
+	spin_lock(&mm->lock);
+	if (anon_private_only) {
+		for (v = vma_find_from(&mm->vmas, start); v && v->start < end;
+		     v = vma_next(v))
+			if (!(v->flags & VM_ANON) || (v->flags & VM_SHARED))
+				err = -EINVAL;
+		if (err)
+			goto out;
+	}
+	err = all_mapped_locked(mm, start, end);
+	zap_init(&z, mm, ZAP_ALL, false);
+	for (v = vma_find_from(&mm->vmas, start); v && v->start < end;
+	     v = vma_next(v))
+		if (!((v->flags & VM_ANON) && (v->flags & VM_SHARED)))
+			pt_walk(mm->pgd, max(start, v->start), min(end, v->end),
+				&z.walk);
+	zap_flush(&z);
+out:
+	spin_unlock(&mm->lock);
+	return err;
+}
+
+/*
+ * mincore() for n pages from start into vec: 1 if the page is in memory
+ * (mapped here, or a page the file has), else 0. -ENOMEM if a page is in
+ * no region.
+ */
+int mm_mincore(struct mm *mm, unsigned long start, unsigned long n,
+	       unsigned char *vec)
+{
+	unsigned long i;
+	int err = 0;
+
+	spin_lock(&mm->lock);
+	for (i = 0; i < n && !err; i++) {
+		unsigned long va = start + i * PAGE_SIZE;
+		struct vma *v = vma_find(&mm->vmas, va);
+		pte_t *pte;
+
+		if (!v) {
+			err = -ENOMEM;
+			break;
+		}
+		pte = user_pte(mm, va, false);
+		vec[i] = pte && (*pte & PTE_V);
+		if (!vec[i] && v->file && IS_ENABLED(CONFIG_FILE_MMAP))
+			vec[i] = fs_has_page(v->file, (v->file_offset +
+					     (va - v->start)) >> PAGE_SHIFT);
+	}
+	spin_unlock(&mm->lock);
+	return err;
+}
+
+struct move_ctx {
+	struct pt_walk walk;
+	struct mm *mm;
+	unsigned long delta; /* added (mod 2^64) to an address to move it */
+	bool commit; /* false: only make the destination's tables */
+	bool keep; /* shared with DONTUNMAP: both ranges map the pages */
+};
+
+static int move_one(struct pt_walk *w, pte_t *pte, unsigned long va)
+{
+	struct move_ctx *m = container_of(w, struct move_ctx, walk);
+	pte_t *dst = user_pte(m->mm, va + m->delta, true);
+
+	if (!dst)
+		return -ENOMEM;
+	if (m->commit) {
+		*dst = *pte;
+		if (m->keep) {
+			get_page(phys_to_virt(pte_pa(*pte)));
+			m->mm->rss++;
+		} else {
+			*pte = 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * mremap()'s growing and moving part, after the system call has checked
+ * its arguments and shrunk what it shrinks: [addr, addr + old_len) lies
+ * in one region (else -EFAULT). Grows in place when the region ends there
+ * and the room above is free; else, with may_move, moves the pages (their
+ * entries, not their contents) to a free range, or to new_addr with fixed
+ * (what is there goes first), keeping the old range with dontunmap
+ * (empty for private memory; shared memory stays mapped at both places,
+ * as Linux's shared object would be). Shared anonymous memory grows as on
+ * Linux, where the object behind it keeps its size: the grown part has
+ * no pages, and a touch there gets SIGBUS (handle_mm_fault()).
+ * Returns the new address or -errno; on an error nothing moved.
+ */
+long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
+	      unsigned long new_len, bool may_move, bool fixed,
+	      unsigned long new_addr, bool dontunmap)
+{
+	struct move_ctx m = { .walk.leaf = move_one, .mm = mm };
+	struct vma *v, *n = NULL, *next;
+	long ret;
+
+	spin_lock(&mm->lock);
+	v = vma_find(&mm->vmas, addr);
+	if (!v || old_len > v->end - addr) {
+		ret = -EFAULT;
+		goto out;
+	}
+	/* new_len >= old_len here; DONTUNMAP keeps the old range mapped. */
+	ret = may_expand_locked(mm, new_len - old_len + (dontunmap ? old_len : 0),
+				is_data(v->flags, v->prot),
+				fixed ? new_addr : 0, fixed ? new_addr + new_len : 0);
+	if (ret)
+		goto out;
+	next = vma_next(v);
+	if (!fixed && !dontunmap && v->end == addr + old_len &&
+	    new_len <= TASK_SIZE - addr &&
+	    (!next || next->start >= addr + new_len) &&
+	    !(v->flags & (VM_GROWSDOWN | VM_HEAP))) {
+		ret = vma_adjust(&mm->vmas, v, v->start, addr + new_len);
+		ret = ret ? ret : (long)addr;
+		goto out;
+	}
+	if (!may_move) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n = vma_clone(mm, v, addr, addr + old_len);
+	if (!n || split_at(mm, addr) || split_at(mm, addr + old_len)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	v = vma_find(&mm->vmas, addr); /* now exactly [addr, addr + old_len) */
+	if (fixed) {
+		ret = unmap_locked(mm, new_addr, new_addr + new_len, ZAP_ALL);
+		if (ret)
+			goto out;
+	} else {
+		new_addr = vma_find_gap(&mm->vmas, new_len, USER_MIN_ADDR,
+					mm->mmap_base);
+		if (!new_addr) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	m.delta = new_addr - addr;
+	m.keep = dontunmap && (v->flags & VM_SHARED);
+	ret = pt_walk(mm->pgd, addr, addr + old_len, &m.walk);
+	if (ret)
+		goto out;
+	m.commit = true;
+	pt_walk(mm->pgd, addr, addr + old_len, &m.walk);
+	flush_user_range(mm, addr, addr + old_len);
+	if (!dontunmap) {
+		vma_remove(&mm->vmas, v);
+		vma_free(v);
+	}
+	n->start = new_addr;
+	n->end = new_addr + new_len;
+	vma_insert(&mm->vmas, n);
+	ret = (long)new_addr;
+	n = NULL;
+out:
+	spin_unlock(&mm->lock);
+	if (n)
+		vma_free(n);
+	return ret;
+}
+#endif
+
 /* Grows a stack region down to cover addr, within the stack limit. */
 static struct vma *grow_stack(struct mm *mm, unsigned long addr)
 {
 	struct vma *v = vma_find_from(&mm->vmas, addr), *below;
 	unsigned long start = ALIGN_DOWN(addr, PAGE_SIZE);
 
-	if (!v || !(v->flags & VM_GROWSDOWN) || v->end - start > mm->stack_limit)
+	if (!v || !(v->flags & VM_GROWSDOWN) ||
+	    v->end - start > min(mm->stack_limit, rlimit(RLIMIT_STACK)) ||
+	    may_expand_locked(mm, v->start - start, false, 0, 0))
 		return NULL;
 	/* Keep a page free between the stack and the region below it. */
 	below = vma_prev(v);
@@ -508,10 +941,47 @@ static int break_cow(struct mm *mm, unsigned long addr, pte_t *pte,
 		virt_to_page(copy)->refcount = 1;
 		*pte = pfn_pte(virt_to_phys(copy), prot_pte(v->prot));
 		flush_tlb_mask(&mm->cpus_ran, addr, PAGE_SIZE);
-		user_page_put(old);
+		put_page(old);
 	} else {
 		*pte = pfn_pte(pte_pa(*pte), prot_pte(v->prot));
 	}
+	return 0;
+}
+
+/*
+ * The first touch of a page of a file mapping maps the file's own page:
+ * writable if the region is shared and writable; read-only if private,
+ * so a write copies it (break_cow(): the file holds a reference). A
+ * private region's first touch by a write copies at once.
+ */
+static int file_fault(struct mm *mm, const struct vma *v, unsigned long addr,
+		      enum fault_access acc, pte_t *pte)
+{
+	unsigned long index = (v->file_offset + (ALIGN_DOWN(addr, PAGE_SIZE) -
+						 v->start)) >> PAGE_SHIFT;
+	bool private = !(v->flags & VM_SHARED);
+	u64 bits = prot_pte(v->prot);
+	void *page, *copy;
+	int err;
+
+	err = fs_get_page(v->file, index, &page);
+	if (err)
+		return -EIO; /* past the end, or no room: SIGBUS, as Linux */
+	if (private && acc == FAULT_WRITE) {
+		copy = alloc_page(0);
+		if (!copy) {
+			put_page(page);
+			return -ENOMEM;
+		}
+		memcpy(copy, page, PAGE_SIZE);
+		virt_to_page(copy)->refcount = 1;
+		put_page(page);
+		page = copy;
+	} else if (private) {
+		bits &= ~PTE_W;
+	}
+	*pte = pfn_pte(virt_to_phys(page), bits);
+	mm->rss++;
 	return 0;
 }
 
@@ -534,6 +1004,15 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 	pte = user_pte(mm, addr, true);
 	if (!pte) {
 		err = -ENOMEM;
+	} else if (IS_ENABLED(CONFIG_FILE_MMAP) && !(*pte & PTE_V) && v->file) {
+		err = file_fault(mm, v, addr, acc, pte);
+	} else if (!(*pte & PTE_V) && (v->flags & VM_SHARED)) {
+		/*
+		 * Shared anonymous memory has all its pages from mmap(): an
+		 * empty entry lies past the object, grown by mremap() (Linux's
+		 * shmem gives SIGBUS there too), or in a task being reaped.
+		 */
+		err = -EIO;
 	} else if (!(*pte & PTE_V)) {
 		void *page = alloc_page(__GFP_ZERO);
 
@@ -574,7 +1053,7 @@ static int dup_one(struct pt_walk *w, pte_t *pte, unsigned long va)
 	if (d->cow)
 		*pte &= ~PTE_W;
 	*child = *pte;
-	user_page_get(phys_to_virt(pte_pa(*pte)));
+	get_page(phys_to_virt(pte_pa(*pte)));
 	d->child->rss++;
 	return 0;
 }
@@ -591,11 +1070,16 @@ struct mm *mm_dup(struct mm *old)
 	mm->stack_limit = old->stack_limit;
 	mm->stack_top = old->stack_top;
 	mm->mmap_base = old->mmap_base;
+	mm->exe = exe_path_get(old->exe);
+	mm->arg_start = old->arg_start;
+	mm->arg_end = old->arg_end;
+	mm->env_start = old->env_start;
+	mm->env_end = old->env_end;
 	spin_lock(&old->lock);
 	mm->brk_start = old->brk_start;
 	mm->brk = old->brk;
 	for (v = vma_first(&old->vmas); v && !err; v = vma_next(v)) {
-		copy = vma_alloc(v->start, v->end, v->prot, v->flags);
+		copy = vma_clone(mm, v, v->start, v->end);
 		if (!copy) {
 			err = -ENOMEM;
 			break;

@@ -10,12 +10,19 @@
 void aslr_randomize_mm(struct mm *mm);
 /* A random page-aligned distance between the program's end and its heap. */
 unsigned long aslr_brk_offset(void);
+/* How far below its usual place a position-independent program goes (align: a power of two). */
+unsigned long aslr_dyn_offset(unsigned long align);
 #else
 static inline void aslr_randomize_mm(struct mm *mm)
 {
 }
 
 static inline unsigned long aslr_brk_offset(void)
+{
+	return 0;
+}
+
+static inline unsigned long aslr_dyn_offset(unsigned long align)
 {
 	return 0;
 }

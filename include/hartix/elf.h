@@ -115,6 +115,8 @@ typedef struct {
 /* Page size the file/address congruence and the overlap checks use. */
 #define ELF_PAGE_SIZE	4096UL
 #define ELF_MAX_LOADS	16
+/* PT_INTERP's longest p_filesz, as Linux (PATH_MAX). */
+#define ELF_INTERP_MAX	4096
 
 /* The values of PROT_READ, PROT_WRITE and PROT_EXEC (and VM_*). */
 #define ELF_PROT_READ	0x1U
@@ -173,16 +175,24 @@ struct elf_info {
 	u16 phnum;		/* AT_PHNUM */
 	u16 phent;		/* AT_PHENT */
 	u64 load_bias;
+	u64 align;		/* the largest p_align, at least a page */
 	u64 low_vaddr;		/* lowest p_vaddr of a load segment */
 	u64 high_vaddr;		/* highest p_vaddr + p_memsz (the brk start) */
 	bool exec_stack;	/* PT_GNU_STACK asks for PF_X */
+	/*
+	 * PT_INTERP: the interpreter's path is interp_len bytes (its NUL
+	 * included, 2 to ELF_INTERP_MAX) at interp_offset in the file, which
+	 * holds them; interp_len 0: none.
+	 */
+	u64 interp_offset;
+	u64 interp_len;
 	unsigned int nr_loads;
 	struct elf_segment load[ELF_MAX_LOADS];	/* sorted by vaddr */
 };
 
 /*
  * Validate the ELF image of size bytes at image (any alignment) for
- * execve: a static RISC-V ELF64 executable whose every load segment lies
+ * execve: a RISC-V ELF64 executable whose every load segment lies
  * inside the file and inside info's address range, apart from the others.
  * Returns 0 with the outputs of *info filled in, -ENOEXEC with a static
  * reason in *why if the image cannot be run, or -EINVAL if info's inputs

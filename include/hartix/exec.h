@@ -15,29 +15,39 @@ static inline struct pt_regs *task_user_regs(struct task *t)
 }
 
 /*
- * Replaces t's address space with the static ELF in image and sets its
- * user registers to start it with Linux's initial stack. 0, or a negative
- * errno with a reason in *why (-ENOEXEC for a bad executable).
+ * execve for the kernel's own callers (kernel strings): t, the caller or
+ * a new task not yet started, runs the program at path (#! scripts and
+ * dynamically linked programs included). 0, or a negative errno with t
+ * unchanged and a reason in *why (-ENOEXEC for a bad executable).
  */
-int exec_image(struct task *t, const void *image, size_t size,
-	       const char *path, const char *const *argv,
-	       const char *const *envp, const char **why);
-/*
- * The same for the executable file at path, read piece by piece: only
- * the headers and the segments' file bytes, never the whole file.
- * -ENOENT, -EACCES and the like from the lookup as well.
- */
-int exec_file(struct task *t, const char *path, const char *const *argv,
-	      const char *const *envp, const char **why);
+int exec_kernel(struct task *t, const char *path, const char *const *argv,
+		const char *const *envp, const char **why);
 
 /*
  * A new task running the executable, queued on cpu (-1: any), with pid
  * (INIT_PID for init; 0: the next one). NULL with *err and *why set when
  * the executable cannot run.
  */
-struct task *user_task_spawn(const void *image, size_t size, const char *path,
-			     const char *const *argv, int cpu, int pid,
-			     int *err, const char **why);
+struct task *user_task_spawn(const char *path, const char *const *argv,
+			     int cpu, int pid, int *err, const char **why);
+
+/*
+ * The path of the program an address space runs (/proc/<pid>/exe):
+ * shared by fork's copies, freed with the last reference.
+ */
+struct exe_path {
+	unsigned long refs; /* atomic */
+	char name[];
+};
+
+static inline struct exe_path *exe_path_get(struct exe_path *e)
+{
+	if (e)
+		__atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
+	return e;
+}
+
+void exe_path_put(struct exe_path *e);
 
 /* Ends the current task for a fault, naming it and where it happened. */
 void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig);
@@ -130,6 +140,8 @@ struct task_snapshot {
 };
 /* False if there is no task pid. */
 bool process_snapshot(int pid, struct task_snapshot *s);
+/* The program pid runs, with a reference (exe_path_put() it); NULL: none or a zombie. */
+struct exe_path *process_exe(int pid);
 /* The lowest pid >= from that is in use, or -1. */
 int process_next_pid(int from);
 /* Tasks made since boot, and those running or runnable now. */

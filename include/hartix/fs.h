@@ -23,6 +23,7 @@
 
 struct dentry;
 struct inode;
+struct vma;
 
 /*
  * A directory whose entries are made up on demand (/proc, fs/proc.c)
@@ -95,6 +96,8 @@ struct inode {
 	const struct inode_operations *iop; /* directories */
 	bool proc; /* /proc's, its root included: another file system */
 	const struct file_operations *fop; /* files */
+	/* File mappings: the regions mapping it, owned by mm/mmap.c (its lock). */
+	struct vma *mappings;
 };
 
 struct dentry {
@@ -165,19 +168,20 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 	       u32 rdev, u32 mtime);
 
 /*
- * Copies the regular file at path (relative paths from the current task's
- * cwd, if it has files) into a vmalloc'd buffer (for exec):
- * *data must be vfree'd. -ENOENT, -EACCES (not a regular executable file),
- * -ENOMEM, ...
- */
-int fs_read_file(const char *path, void **data, size_t *size);
-/*
- * The same file for reading in pieces (execve): a reference to it in
+ * The regular file at path (relative paths from the current task's cwd,
+ * if it has files) for execve, read in pieces: a reference to it in
  * *ino (fs_put_inode() it after) and its size. fs_read_chunk() copies n
  * bytes at pos, within one page, into buf, or returns false for a hole
- * (zeroes; buf untouched).
+ * (zeroes; buf untouched). -ENOENT, -EACCES (not a regular executable
+ * file), ...
  */
 int fs_open_exec(const char *path, struct inode **ino, u64 *size);
+/*
+ * The absolute path with no symlinks, "." or ".." of the file path names
+ * (relative paths from the current task's cwd), into buf (PATH_MAX
+ * bytes), as Linux's d_path() shows it in /proc/<pid>/exe. 0 or -errno.
+ */
+int fs_real_path(const char *path, char *buf);
 bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n);
 void fs_put_inode(struct inode *ino);
 
@@ -192,6 +196,27 @@ char *get_path(const char *upath, long *err);
  * called after any change that can make a file ready. Any context.
  */
 void poll_wake(void);
+
+/*
+ * The interface file mappings (mm/mmap.c) use, kept small for the VFS
+ * to come (Documentation/mm.rst):
+ * fs_mmap_file(): the inode behind fd for mmap() of [off, off + len),
+ * with a reference, and whether it was opened for reading and writing;
+ * 1 for /dev/zero (no inode: anonymous memory is mapped instead); -EBADF, -EACCES (not open for reading; shared and writable but not open
+ * for writing or append-only), -ENODEV (no pages to map: a pipe, a
+ * device, /proc), -EOVERFLOW (past the largest file size).
+ * fs_get_page(): data page index of ino (a hole gets a zeroed page) with
+ * a reference for the caller (put_page() it): 0, -EIO past the end of
+ * the file (SIGBUS) or -ENOSPC without memory or room in the budget.
+ * fs_has_page(): whether ino has data page index in memory (mincore()).
+ * fs_hold_inode() takes one more reference; fs_put_inode() drops one.
+ * Any context that may take fs_lock (never under it).
+ */
+int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
+		 struct inode **ino, bool *writable);
+int fs_get_page(struct inode *ino, unsigned long index, void **page);
+bool fs_has_page(struct inode *ino, unsigned long index);
+void fs_hold_inode(struct inode *ino);
 
 /*
  * Pages of file data in use and the most there may be

@@ -77,6 +77,14 @@ static inline void free_page(void *addr)
 	free_pages(addr, 0);
 }
 
+/*
+ * Pages with more than one user (copy-on-write user pages, file data
+ * pages also mapped by processes): refcount counts them, and the last
+ * put_page() frees the page. The first user sets refcount to 1.
+ */
+void get_page(void *kva);
+void put_page(void *kva);
+
 /* NULL for an address without a struct page (not RAM the allocator spans). */
 struct page *virt_to_page(const void *addr);
 void *page_to_virt(const struct page *page);

@@ -13,9 +13,12 @@
 
 /* Sv39's lower half; page 0 stays unmapped so NULL faults. */
 #define TASK_SIZE (1UL << 38)
-#define USER_MIN_ADDR 0x10000UL
+#define USER_MIN_ADDR 0x1000UL /* Linux's default vm.mmap_min_addr */
 #define STACK_TOP (TASK_SIZE - PAGE_SIZE)
 #define STACK_LIMIT_DEFAULT (8UL << 20)
+#define STACK_ROOM_MAX (1UL << 30)
+
+struct exe_path;
 
 /* How a fault accessed the page. */
 enum fault_access { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
@@ -39,6 +42,12 @@ struct mm {
 	u64 asid_gen; /* generation asid belongs to; 0 = none yet */
 	unsigned long asid;
 	unsigned long refcount;
+	/*
+	 * exec (kernel/exec.c) sets these for /proc/<pid>/exe, cmdline and
+	 * environ; fork copies them (exe takes a reference).
+	 */
+	struct exe_path *exe;
+	unsigned long arg_start, arg_end, env_start, env_end;
 	int users; /* tasks running on it (threads, vfork): atomic (kernel/fork.c) */
 	/* membarrier() registrations (MEMBARRIER_CMD_REGISTER_*), atomic. */
 	unsigned int membarrier_state;
@@ -84,14 +93,50 @@ struct mm *mm_dup(struct mm *old);
 #define MM_MAP_NOREPLACE 0x100u /* not kept in the region's flags */
 long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	    unsigned int prot, bool fixed, unsigned int vm_flags);
+
+struct inode;
+#ifdef CONFIG_FILE_MMAP
+/*
+ * A mapping of file ino from byte off (page aligned, else -EINVAL), as
+ * mm_map() otherwise; vm_flags: VM_SHARED, VM_MAYWRITE (open for
+ * writing), MM_MAP_NOREPLACE. The region takes its own reference to ino.
+ */
+long mm_map_file(struct mm *mm, unsigned long addr, unsigned long len,
+		 unsigned int prot, bool fixed, unsigned int vm_flags,
+		 struct inode *ino, unsigned long off);
+/*
+ * For truncate, after the file was cut to size: every mapped page at or
+ * past size (rounded up to a page) is dropped from every mapping.
+ */
+void mm_truncate_file(struct inode *ino, u64 size);
+#else
+static inline void mm_truncate_file(struct inode *ino, u64 size)
+{
+}
+#endif
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len);
+
+/*
+ * For mremap(), madvise(), mincore() and msync() (CONFIG_MMAP_EXTRAS,
+ * mm/syscalls.c checks their arguments; see mm/mmap.c). Ranges are page
+ * aligned and inside the user half.
+ */
+int mm_check_mapped(struct mm *mm, unsigned long start, unsigned long end);
+int mm_dontneed(struct mm *mm, unsigned long start, unsigned long end,
+		bool anon_private_only);
+int mm_mincore(struct mm *mm, unsigned long start, unsigned long n,
+	       unsigned char *vec);
+long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
+	      unsigned long new_len, bool may_move, bool fixed,
+	      unsigned long new_addr, bool dontunmap);
 int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
 	       unsigned int prot);
 
 /*
- * Resolves a fault at addr: demand-zero, copy-on-write, stack growth.
- * 0 when the access can be retried; -EFAULT (no region, or it forbids the
- * access) or -ENOMEM.
+ * Resolves a fault at addr: demand-zero, file pages, copy-on-write, stack
+ * growth. 0 when the access can be retried; -EFAULT (no region, or it
+ * forbids the access), -EIO (a file page past the end of the file:
+ * SIGBUS) or -ENOMEM.
  */
 int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc);
 

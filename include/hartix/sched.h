@@ -4,6 +4,7 @@
 #define HARTIX_SCHED_H
 
 #include <hartix/cpumask.h>
+#include <hartix/resource.h>
 #include <hartix/signal_types.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
@@ -118,6 +119,11 @@ struct thread_group {
 	/* Process signals that every thread blocked when they came. */
 	sigset_t shared_pending;
 	struct k_siginfo shared_info[_NSIG - 1];
+	/*
+	 * Resource limits (kernel/resource.c, RLIMIT_*): the creator's at
+	 * fork, kept by exec; written under tasklist_lock, read without it.
+	 */
+	struct rlimit64 rlim[RLIM_NLIMITS];
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)

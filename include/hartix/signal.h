@@ -104,6 +104,8 @@ static inline bool syscall_wants_restart(const struct pt_regs *regs)
 void do_signal(struct pt_regs *regs);
 struct mm;
 long sigtramp_map(struct mm *mm);
+/* The signal frame's size rounded to 16: exec's AT_MINSIGSTKSZ, as Linux. */
+extern const unsigned long signal_minsigstksz;
 /*
  * kill() as the current task (user or kernel thread) sends it: pid > 0 one
  * process, 0 the sender's group, -1 all, < -1 group -pid. 0 or -errno.

@@ -32,6 +32,7 @@
 #define VM_GROWSDOWN 0x08u /* a stack: a fault just below start extends it */
 #define VM_STACK VM_GROWSDOWN
 #define VM_HEAP 0x10u /* the brk area */
+#define VM_MAYWRITE 0x20u /* VM_FILE and VM_SHARED: the file was opened for writing */
 
 /* The page size vma_find_gap() aligns its arguments to (Sv39's). */
 #define VMA_PAGE_SIZE 4096UL
@@ -55,6 +56,14 @@ struct vma {
 	unsigned int flags; /* VM_ANON, VM_SHARED, VM_FILE, VM_GROWSDOWN, ... */
 	void *file; /* for file-backed regions; NULL for anonymous ones */
 	unsigned long file_offset; /* of start, in bytes; 0 for anonymous */
+	/*
+	 * File mappings (mm/mmap.c): the address space, and the links of the
+	 * list of the file's mappings (truncate finds them there), with the
+	 * pass of truncate that last visited the region.
+	 */
+	void *mm;
+	struct vma *file_next, *file_prev;
+	unsigned long truncate_pass;
 	struct vma_link link;
 };
 

@@ -40,24 +40,15 @@ static int cmd_run(int argc, char **argv)
 	const char *why = "";
 	int err, status, pid;
 	struct task *t;
-	void *image;
-	size_t size;
 	long ret;
 
-	err = fs_read_file(argv[1], &image, &size);
-	if (err) {
+	t = user_task_spawn(argv[1], (const char *const *)argv + 1, -1, 0, &err,
+			    &why);
+	if (!t) {
 		kshell_printf("run: %s: %s (error %d)\n", argv[1],
 			      err == -ENOENT ? "no such file" :
-			      err == -EACCES ? "not an executable file" :
-					       "cannot read it", err);
-		return err;
-	}
-	t = user_task_spawn(image, size, argv[1],
-			    (const char *const *)argv + 1, -1, 0, &err, &why);
-	kvfree(image);
-	if (!t) {
-		kshell_printf("run: %s: cannot run: %s (error %d)\n", argv[1],
-			      why, err);
+			      err == -EACCES ? "not an executable file" : why,
+			      err);
 		return err;
 	}
 	pid = t->pid;

@@ -1280,6 +1280,9 @@ def user_discovered(r, image, seeds=None):
     return ok
 
 
+GLIBC_SYSROOT = "/usr/riscv64-linux-gnu"
+
+
 def glibc_reference_run(r, prog, exe, opts):
     """A glibc test under qemu-riscv64, Linux's behaviour: every case passes.
 
@@ -1296,6 +1299,8 @@ def glibc_reference_run(r, prog, exe, opts):
         try:
             proc = subprocess.run(["qemu-riscv64", exe] +
                                   shlex.split(utest_args(opts, 1)), cwd=tmp,
+                                  # ld.so and libc.so.6 for dynamically linked tests
+                                  env=dict(os.environ, QEMU_LD_PREFIX=GLIBC_SYSROOT),
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   timeout=int(opts.get("timeout", 90)))
             out, rc = proc.stdout.decode(errors="replace"), proc.returncode

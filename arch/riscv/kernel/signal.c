@@ -70,6 +70,7 @@ BUILD_BUG_ON(__builtin_offsetof(struct user_ucontext, uc_sigmask) != 40);
 BUILD_BUG_ON(__builtin_offsetof(struct user_ucontext, uc_mcontext) != 176);
 BUILD_BUG_ON(__builtin_offsetof(struct user_sigcontext, fp) != 256);
 BUILD_BUG_ON(sizeof(struct rt_sigframe) != 1088);
+const unsigned long signal_minsigstksz = ALIGN_UP(sizeof(struct rt_sigframe), 16);
 BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, t6) != 31 * sizeof(long));
 
 /* li a7, __NR_rt_sigreturn; ecall: where ra points when a handler runs. */

@@ -272,6 +272,9 @@ static void handle_user_trap(struct pt_regs *regs)
 		err = handle_mm_fault(mm, regs->tval, acc);
 		if (err == -ENOMEM)
 			out_of_memory_wait(); /* then the access is retried */
+		else if (err == -EIO) /* a file page past its end */
+			user_fault(regs, exception_name(cause), SIGBUS,
+				   BUS_ADRERR, regs->tval);
 		else if (err)
 			user_fault(regs, exception_name(cause), SIGSEGV,
 				   segv_code(mm, regs->tval), regs->tval);

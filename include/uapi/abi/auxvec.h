@@ -9,6 +9,7 @@
 #define AT_PHNUM	5
 #define AT_PAGESZ	6
 #define AT_BASE		7
+#define AT_FLAGS	8
 #define AT_ENTRY	9
 #define AT_UID		11
 #define AT_EUID		12
@@ -19,5 +20,6 @@
 #define AT_SECURE	23
 #define AT_RANDOM	25
 #define AT_EXECFN	31
+#define AT_MINSIGSTKSZ	51
 
 #endif

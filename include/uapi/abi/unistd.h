@@ -58,6 +58,8 @@
 #define __NR_getsid		156
 #define __NR_setsid		157
 #define __NR_uname		160
+#define __NR_getrlimit		163
+#define __NR_setrlimit		164
 #define __NR_getcpu		168
 #define __NR_gettimeofday	169
 #define __NR_getpid		172
@@ -70,10 +72,14 @@
 #define __NR_sysinfo		179
 #define __NR_brk		214
 #define __NR_munmap		215
+#define __NR_mremap		216
 #define __NR_clone		220
 #define __NR_execve		221
 #define __NR_mmap		222
 #define __NR_mprotect		226
+#define __NR_msync		227
+#define __NR_mincore		232
+#define __NR_madvise		233
 #define __NR_wait4		260
 #define __NR_prlimit64		261
 #define __NR_renameat2		276
