@@ -293,12 +293,18 @@ int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
 	return 0;
 }
 
+/* Descriptors below this are allowed: the table's size, or RLIMIT_NOFILE. */
+static int fd_limit(void)
+{
+	return (int)min(rlimit(RLIMIT_NOFILE), (unsigned long)NR_OPEN);
+}
+
 /* The lowest free descriptor >= from, or -EMFILE. */
 static int fd_alloc(struct files *fs, int from)
 {
-	int fd;
+	int fd, limit = fd_limit();
 
-	for (fd = from; fd < NR_OPEN; fd++)
+	for (fd = from; fd < limit; fd++)
 		if (!fs->fd[fd])
 			return fd;
 	return -EMFILE;
@@ -892,7 +898,7 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 		return -EBADF;
 	if (oldfd == newfd)
 		return -EINVAL;
-	if (newfd < 0 || newfd >= NR_OPEN)
+	if (newfd < 0 || newfd >= fd_limit())
 		return -EBADF;
 	file_get(f);
 	old = fs->fd[newfd];
@@ -915,7 +921,7 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, unsigned long, arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= NR_OPEN)
+		if (arg >= (unsigned long)fd_limit())
 			return -EINVAL;
 		nfd = fd_alloc(fs, (int)arg);
 		if (nfd < 0)

@@ -13,6 +13,7 @@
 #include <hartix/mmap.h>
 #include <hartix/preempt.h>
 #include <hartix/random.h>
+#include <hartix/resource.h>
 #include <hartix/signal.h>
 #include <hartix/slab.h>
 #include <hartix/smp.h>
@@ -615,9 +616,11 @@ static int build_stack(struct mm *mm, const struct binprm *b,
 	return w.err;
 }
 
+/* t's RLIMIT_STACK (a new task has its defaults already); none without CONFIG_RLIMITS. */
 static unsigned long stack_rlimit(struct task *t)
 {
-	return t->mm ? t->mm->stack_limit : STACK_LIMIT_DEFAULT;
+	return IS_ENABLED(CONFIG_RLIMITS) ? READ_ONCE(t->rlim[RLIMIT_STACK].cur) :
+					    RLIM_INFINITY;
 }
 
 /* The file's real path (the name as given if it cannot be had). */
@@ -704,8 +707,6 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 	mm = mm_create();
 	if (!mm)
 		goto out;
-	if (t->mm)
-		mm->stack_limit = t->mm->stack_limit;
 	aslr_randomize_mm(mm);
 	if (info.type == ET_DYN)
 		info.load_bias -= aslr_dyn_offset(info.align);

@@ -265,6 +265,7 @@ long process_fork(struct pt_regs *regs, const struct clone_req *req)
 	child->ctx.ra = (unsigned long)user_trampoline;
 	child->ctx.sp = (unsigned long)cregs;
 	child->cpus_allowed = parent->cpus_allowed; /* as Linux: inherited */
+	memcpy(child->rlim, parent->rlim, sizeof(child->rlim)); /* so are these */
 
 	flags = spin_lock_irqsave(&tasklist_lock);
 	/*

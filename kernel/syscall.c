@@ -121,42 +121,6 @@ SYSCALL_DEFINE2(gettimeofday, unsigned long, utv, unsigned long, utz)
 	return 0;
 }
 
-#define RLIM_INFINITY (~0UL)
-#define RLIMIT_STACK 3
-#define RLIMIT_NPROC 6
-#define RLIMIT_NLIMITS 16
-
-struct rlimit64 {
-	unsigned long cur, max;
-};
-
-/* Reports the limits Hartix has (process count, stack, else none); setting is refused. */
-SYSCALL_DEFINE4(prlimit64, unsigned long, pid, unsigned long, resource,
-		unsigned long, unew, unsigned long, uold)
-{
-	struct rlimit64 lim = { RLIM_INFINITY, RLIM_INFINITY }, new;
-
-	/* Linux's order: the new limit is read first, then everything checked. */
-	if (unew && copy_from_user(&new, (const void *)unew, sizeof(new)))
-		return -EFAULT;
-	if (resource >= RLIMIT_NLIMITS)
-		return -EINVAL;
-	if (pid && (int)pid != current_task()->pid)
-		return -EPERM; /* other processes' limits: not supported yet */
-	if (unew && new.cur > new.max)
-		return -EINVAL;
-	if (unew)
-		return -EPERM; /* setting limits: not supported yet */
-	if (resource == RLIMIT_NPROC)
-		lim.cur = lim.max = MAX_PROCESSES;
-	/* The stack's room to grow; execve's string room is a quarter of it. */
-	if (resource == RLIMIT_STACK)
-		lim.cur = current_task()->mm->stack_limit;
-	if (uold && copy_to_user((void *)uold, &lim, sizeof(lim)))
-		return -EFAULT;
-	return 0;
-}
-
 /* The calling task's own affinity (pid 0 or its pid); others: not yet. */
 static struct task *affinity_task(unsigned long pid)
 {

@@ -176,7 +176,13 @@ struct mm *mm_create(void)
 	memcpy(mm->pgd + USER_PTRS, swapper_pg_dir + USER_PTRS,
 	       USER_PTRS * sizeof(pte_t));
 	vma_tree_init(&mm->vmas);
-	mm->stack_limit = STACK_LIMIT_DEFAULT;
+	/*
+	 * The room left below the stack (exec: from RLIMIT_STACK, at least
+	 * the default, at most STACK_ROOM_MAX); the stack grows into it up
+	 * to RLIMIT_STACK at the time of the fault.
+	 */
+	mm->stack_limit = min(max(rlimit(RLIMIT_STACK), STACK_LIMIT_DEFAULT),
+			      STACK_ROOM_MAX);
 	mm->stack_top = STACK_TOP;
 	mm->mmap_base = STACK_TOP - mm->stack_limit;
 	mm->refcount = 1;
@@ -203,7 +209,6 @@ static struct vma *vma_alloc(unsigned long start, unsigned long end,
  * Taken inside mm->lock, never the other way round.
  */
 static DEFINE_SPINLOCK(mappings_lock);
-static unsigned long truncate_passes; /* under mappings_lock */
 
 /* v maps file ino for mm: it takes over a reference to ino. */
 static void file_link(struct vma *v, struct mm *mm, struct inode *ino)
@@ -348,6 +353,45 @@ static int unmap_locked(struct mm *mm, unsigned long start, unsigned long end,
 	return 0;
 }
 
+/* What RLIMIT_DATA counts (Linux's): private writable memory but the stack. */
+static bool is_data(unsigned int flags, unsigned int prot)
+{
+	return (prot & PROT_WRITE) && !(flags & (VM_SHARED | VM_GROWSDOWN));
+}
+
+/*
+ * Linux's may_expand_vm(): may the address space take add more bytes
+ * (data: of data) within RLIMIT_AS and RLIMIT_DATA? [skip_start,
+ * skip_end) is about to be replaced: it does not count. Walks the
+ * regions only when a limit is set. Caller holds mm->lock.
+ */
+static int may_expand_locked(struct mm *mm, unsigned long add, bool data,
+			     unsigned long skip_start, unsigned long skip_end)
+{
+	unsigned long as = rlimit(RLIMIT_AS), dlim = rlimit(RLIMIT_DATA);
+	unsigned long total = 0, dtotal = 0;
+	struct vma *v;
+
+	if (as == RLIM_INFINITY && (!data || dlim == RLIM_INFINITY))
+		return 0;
+	vma_for_each(v, &mm->vmas) {
+		unsigned long size = v->end - v->start;
+		unsigned long lo = max(v->start, skip_start);
+		unsigned long hi = min(v->end, skip_end);
+
+		if (lo < hi)
+			size -= hi - lo;
+		total += size;
+		if (is_data(v->flags, v->prot))
+			dtotal += size;
+	}
+	if (add > as || total > as - add)
+		return -ENOMEM;
+	if (data && (add > dlim || dtotal > dlim - add))
+		return -ENOMEM;
+	return 0;
+}
+
 static bool range_ok(unsigned long addr, unsigned long len)
 {
 	return IS_ALIGNED(addr, PAGE_SIZE) && addr >= USER_MIN_ADDR &&
@@ -410,12 +454,14 @@ static long map_region(struct mm *mm, unsigned long addr, unsigned long len,
 	}
 
 	spin_lock(&mm->lock);
-	if (fixed && (vm_flags & MM_MAP_NOREPLACE)) {
+	err = may_expand_locked(mm, len, is_data(v->flags, prot),
+				fixed ? addr : 0, fixed ? addr + len : 0);
+	if (!err && fixed && (vm_flags & MM_MAP_NOREPLACE)) {
 		err = vma_find_intersection(&mm->vmas, addr, addr + len) ?
 		      -EEXIST : 0;
-	} else if (fixed) {
+	} else if (!err && fixed) {
 		err = unmap_locked(mm, addr, addr + len, ZAP_ALL);
-	} else {
+	} else if (!err) {
 		/* Top-down below the stack's room to grow. */
 		addr = vma_find_gap(&mm->vmas, len, USER_MIN_ADDR,
 				    mm->mmap_base);
@@ -455,6 +501,8 @@ long mm_map_file(struct mm *mm, unsigned long addr, unsigned long len,
 		return -EINVAL;
 	return map_region(mm, addr, len, prot, fixed, vm_flags, ino, off);
 }
+
+static unsigned long truncate_passes; /* under mappings_lock */
 
 /* A reference to mm unless its last one is already gone (it is being freed). */
 static bool mm_tryget(struct mm *mm)
@@ -787,6 +835,12 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 			goto out;
 		}
 	}
+	/* new_len >= old_len here; DONTUNMAP keeps the old range mapped. */
+	ret = may_expand_locked(mm, new_len - old_len + (dontunmap ? old_len : 0),
+				is_data(v->flags, v->prot),
+				fixed ? new_addr : 0, fixed ? new_addr + new_len : 0);
+	if (ret)
+		goto out;
 	next = vma_next(v);
 	if (!fixed && !dontunmap && v->end == addr + old_len &&
 	    new_len <= TASK_SIZE - addr &&
@@ -865,7 +919,9 @@ static struct vma *grow_stack(struct mm *mm, unsigned long addr)
 	struct vma *v = vma_find_from(&mm->vmas, addr), *below;
 	unsigned long start = ALIGN_DOWN(addr, PAGE_SIZE);
 
-	if (!v || !(v->flags & VM_GROWSDOWN) || v->end - start > mm->stack_limit)
+	if (!v || !(v->flags & VM_GROWSDOWN) ||
+	    v->end - start > min(mm->stack_limit, rlimit(RLIMIT_STACK)) ||
+	    may_expand_locked(mm, v->start - start, false, 0, 0))
 		return NULL;
 	/* Keep a page free between the stack and the region below it. */
 	below = vma_prev(v);

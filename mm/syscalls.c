@@ -49,6 +49,7 @@ SYSCALL_DEFINE1(brk, unsigned long, addr)
 }
 
 /* File mappings: fs_mmap_file() checks the descriptor (as do_mmap()). */
+#ifdef CONFIG_FILE_MMAP
 static long mmap_file(unsigned long addr, unsigned long len,
 		      unsigned int prot, unsigned long flags, int fd,
 		      unsigned long off, unsigned int vm_flags)
@@ -57,8 +58,6 @@ static long mmap_file(unsigned long addr, unsigned long len,
 	struct inode *ino;
 	long ret;
 
-	if (!IS_ENABLED(CONFIG_FILE_MMAP))
-		return fd < 0 || fd >= NR_OPEN ? -EBADF : -ENODEV;
 	ret = fs_mmap_file(fd, shared, prot, off, ALIGN_UP(len, PAGE_SIZE),
 			   &ino, &writable);
 	if (ret)
@@ -71,6 +70,14 @@ static long mmap_file(unsigned long addr, unsigned long len,
 	fs_put_inode(ino);
 	return ret;
 }
+#else
+static long mmap_file(unsigned long addr, unsigned long len,
+		      unsigned int prot, unsigned long flags, int fd,
+		      unsigned long off, unsigned int vm_flags)
+{
+	return fd < 0 || fd >= NR_OPEN ? -EBADF : -ENODEV;
+}
+#endif
 
 /*
  * As Linux: riscv's sys_mmap checks the offset first, then the

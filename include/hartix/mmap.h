@@ -16,6 +16,7 @@
 #define USER_MIN_ADDR 0x1000UL /* Linux's default vm.mmap_min_addr */
 #define STACK_TOP (TASK_SIZE - PAGE_SIZE)
 #define STACK_LIMIT_DEFAULT (8UL << 20)
+#define STACK_ROOM_MAX (1UL << 30)
 
 struct exe_path;
 

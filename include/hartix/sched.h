@@ -4,6 +4,7 @@
 #define HARTIX_SCHED_H
 
 #include <hartix/cpumask.h>
+#include <hartix/resource.h>
 #include <hartix/signal_types.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
@@ -87,6 +88,12 @@ struct task {
 	 */
 	int *set_child_tid, *clear_child_tid;
 	int exit_signal;
+
+	/*
+	 * Resource limits (kernel/resource.c, RLIMIT_*): copied by fork and
+	 * kept by exec; written under tasklist_lock, read without it.
+	 */
+	struct rlimit64 rlim[RLIM_NLIMITS];
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)

@@ -399,6 +399,7 @@ struct task *task_alloc(const char *name, int pid)
 	t->start_ns = ktime_get_ns();
 	strscpy(t->comm, name, sizeof(t->comm));
 	t->cpus_allowed = cpu_online_mask;
+	rlimit_init(t);
 	task_list_add(t);
 	return t;
 }
