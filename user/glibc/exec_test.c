@@ -252,12 +252,14 @@ static int run_filling(unsigned long total, int *argc, char *out, size_t size)
 	return ret;
 }
 
+static void room_boundary(void);
+
 static void args_limits(void)
 {
 	char out[128], want[128], *s = malloc(MAX_ARG_STRLEN + 1);
 	char *argv[] = { (char *)self, "--sum-args", s, NULL };
-	unsigned long room = string_room(), total;
-	int ret, argc = 0, argc2 = 0;
+	struct rlimit old, rl;
+	int ret;
 
 	if (!s)
 		return;
@@ -273,12 +275,29 @@ static void args_limits(void)
 		CHECK(ret == 0 && strcmp(out, want) == 0);
 	}
 	free(s);
-	/*
-	 * All of them: the room less a pointer per string. Found for the
-	 * argc the room itself takes, then checked one byte past (E2BIG)
-	 * and exactly at it (runs, with every byte).
-	 */
-	run_filling(ARG_MAX_FLOOR / 2, &argc, out, sizeof(out));
+	room_boundary();
+	/* A quarter of RLIMIT_STACK: a smaller limit, a smaller room. */
+	CHECK(getrlimit(RLIMIT_STACK, &old) == 0);
+	rl = old;
+	rl.rlim_cur = 1 << 20;
+	CHECK(setrlimit(RLIMIT_STACK, &rl) == 0);
+	/* qemu-riscv64 keeps a guest's RLIMIT_STACK from the host kernel. */
+	CHECK(on_linux || string_room() == 256 << 10);
+	room_boundary();
+	CHECK(setrlimit(RLIMIT_STACK, &old) == 0);
+}
+
+/*
+ * All the strings: the room less a pointer per string. Found for the
+ * argc the room itself takes, then checked one byte past (E2BIG) and
+ * exactly at it (runs, with every byte).
+ */
+static void room_boundary(void)
+{
+	unsigned long room = string_room(), total;
+	char out[128], want[128];
+	int ret, argc = 0, argc2 = 0;
+
 	ret = run_filling(room + 1, &argc, out, sizeof(out));
 	CHECK(ret == -E2BIG);
 	total = room - 8 * (unsigned long)argc;
