@@ -623,14 +623,17 @@ static unsigned long stack_rlimit(struct task *t)
 					    RLIM_INFINITY;
 }
 
-/* The file's real path (the name as given if it cannot be had). */
+/*
+ * The file's real path (the name as given if it cannot be had); only
+ * /proc shows it.
+ */
 static struct exe_path *exe_path_new(const char *path)
 {
 	char *real = kmalloc(PATH_MAX, __GFP_NOWARN);
 	struct exe_path *e = NULL;
 	size_t len;
 
-	if (real && !fs_real_path(path, real))
+	if (IS_ENABLED(CONFIG_PROC_FS) && real && !fs_real_path(path, real))
 		path = real;
 	len = strlen(path) + 1;
 	e = kmalloc(sizeof(*e) + len, __GFP_NOWARN);
