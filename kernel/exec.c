@@ -66,8 +66,6 @@ struct binprm {
 	unsigned long argc, envc;
 	unsigned long exec_pos; /* where the file name is: AT_EXECFN */
 	char *interp; /* the file being run now: the name, then #! interpreters */
-	u8 *hdr; /* its first EXEC_HDR_SIZE bytes (zeroes past the end) */
-	void *bounce; /* a page for reading files */
 };
 
 /* -------------------------------------------------------------------- */
