@@ -13,6 +13,7 @@
 #include <hartix/mmap.h>
 #include <hartix/preempt.h>
 #include <hartix/random.h>
+#include <hartix/resource.h>
 #include <hartix/signal.h>
 #include <hartix/slab.h>
 #include <hartix/smp.h>
@@ -65,8 +66,6 @@ struct binprm {
 	unsigned long argc, envc;
 	unsigned long exec_pos; /* where the file name is: AT_EXECFN */
 	char *interp; /* the file being run now: the name, then #! interpreters */
-	u8 *hdr; /* its first EXEC_HDR_SIZE bytes (zeroes past the end) */
-	void *bounce; /* a page for reading files */
 };
 
 /* -------------------------------------------------------------------- */
@@ -615,14 +614,17 @@ static int build_stack(struct mm *mm, const struct binprm *b,
 	return w.err;
 }
 
-/* The file's real path (the name as given if it cannot be had). */
+/*
+ * The file's real path (the name as given if it cannot be had); only
+ * /proc shows it.
+ */
 static struct exe_path *exe_path_new(const char *path)
 {
 	char *real = kmalloc(PATH_MAX, __GFP_NOWARN);
 	struct exe_path *e = NULL;
 	size_t len;
 
-	if (real && !fs_real_path(path, real))
+	if (IS_ENABLED(CONFIG_PROC_FS) && real && !fs_real_path(path, real))
 		path = real;
 	len = strlen(path) + 1;
 	e = kmalloc(sizeof(*e) + len, __GFP_NOWARN);

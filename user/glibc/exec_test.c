@@ -22,6 +22,7 @@
 #include <sys/auxv.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -252,12 +253,14 @@ static int run_filling(unsigned long total, int *argc, char *out, size_t size)
 	return ret;
 }
 
+static void room_boundary(void);
+
 static void args_limits(void)
 {
 	char out[128], want[128], *s = malloc(MAX_ARG_STRLEN + 1);
 	char *argv[] = { (char *)self, "--sum-args", s, NULL };
-	unsigned long room = string_room(), total;
-	int ret, argc = 0, argc2 = 0;
+	struct rlimit old, rl;
+	int ret;
 
 	if (!s)
 		return;
@@ -273,12 +276,29 @@ static void args_limits(void)
 		CHECK(ret == 0 && strcmp(out, want) == 0);
 	}
 	free(s);
-	/*
-	 * All of them: the room less a pointer per string. Found for the
-	 * argc the room itself takes, then checked one byte past (E2BIG)
-	 * and exactly at it (runs, with every byte).
-	 */
-	run_filling(ARG_MAX_FLOOR / 2, &argc, out, sizeof(out));
+	room_boundary();
+	/* A quarter of RLIMIT_STACK: a smaller limit, a smaller room. */
+	CHECK(getrlimit(RLIMIT_STACK, &old) == 0);
+	rl = old;
+	rl.rlim_cur = 1 << 20;
+	CHECK(setrlimit(RLIMIT_STACK, &rl) == 0);
+	/* qemu-riscv64 keeps a guest's RLIMIT_STACK from the host kernel. */
+	CHECK(on_linux || string_room() == 256 << 10);
+	room_boundary();
+	CHECK(setrlimit(RLIMIT_STACK, &old) == 0);
+}
+
+/*
+ * All the strings: the room less a pointer per string. Found for the
+ * argc the room itself takes, then checked one byte past (E2BIG) and
+ * exactly at it (runs, with every byte).
+ */
+static void room_boundary(void)
+{
+	unsigned long room = string_room(), total;
+	char out[128], want[128];
+	int ret, argc = 0, argc2 = 0;
+
 	ret = run_filling(room + 1, &argc, out, sizeof(out));
 	CHECK(ret == -E2BIG);
 	total = room - 8 * (unsigned long)argc;
@@ -317,6 +337,53 @@ static void exec_faults(void)
 	      -ENOEXEC);
 	unlink("/tmp/exec_noexec");
 	unlink("/tmp/exec_text");
+}
+
+/*
+ * execve failing late in the copy (a bad pointer after 1.5 MiB of strings,
+ * or past the room) gives back every page it took: free memory (sysinfo,
+ * which counts the kernel's caches as free) is where it was. Hartix only:
+ * under Linux other processes move it.
+ */
+static void exec_failures_free_everything(void)
+{
+	static char *volatile bad_ptr = (char *)8;
+	char *big = malloc(17 * MAX_ARG_STRLEN), *fault[16], *past[20];
+	struct sysinfo before, after;
+	int i, ok = 1;
+
+	if (!big)
+		return;
+	/* 17 strings of MAX_ARG_STRLEN: 12 of them and a bad pointer, or all. */
+	memset(big, 'z', 17 * MAX_ARG_STRLEN);
+	fault[0] = past[0] = (char *)self;
+	for (i = 1; i <= 17; i++) {
+		past[i] = big + (i - 1) * MAX_ARG_STRLEN;
+		past[i][MAX_ARG_STRLEN - 1] = '\0';
+		if (i <= 12)
+			fault[i] = past[i];
+	}
+	fault[13] = bad_ptr;
+	fault[14] = NULL;
+	past[18] = NULL;
+	/* Once to settle the caches, then measured. */
+	ok &= execve(self, fault, environ) == -1 && errno == EFAULT;
+	sysinfo(&before);
+	for (i = 0; i < 20; i++) {
+		ok &= execve(self, fault, environ) == -1 && errno == EFAULT;
+		ok &= execve(self, past, environ) == -1 && errno == E2BIG;
+	}
+	sysinfo(&after);
+	CHECK(ok);
+	if (on_linux) {
+		utest_skip("free memory moves with the host's other processes");
+	} else {
+		CHECK(after.freeram == before.freeram);
+		if (after.freeram != before.freeram)
+			printf("# free before %lu after %lu\n", before.freeram,
+			       after.freeram);
+	}
+	free(big);
 }
 
 /* ------------------------------------------------------------------ */
@@ -620,6 +687,7 @@ static const struct utest_case cases[] = {
 	UTEST_CASE(proc_version_format),
 	UTEST_CASE(args_limits),
 	UTEST_CASE(exec_faults),
+	UTEST_CASE(exec_failures_free_everything),
 	UTEST_CASE(script_one_arg),
 	UTEST_CASE(script_nested),
 	UTEST_CASE(script_bad_lines),
