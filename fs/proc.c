@@ -527,11 +527,11 @@ static void proc_release(struct file *f)
 	kfree(m);
 }
 
-static long proc_read(struct file *f, char *ubuf, size_t n)
+static long proc_read(struct file *f, char *ubuf, size_t n, u64 *ppos)
 {
 	struct seq *m = f->private_data;
 	unsigned long irq = fs_lock_irqsave();
-	u64 pos = f->f_pos;
+	u64 pos = ppos ? *ppos : f->f_pos;
 	size_t left;
 
 	fs_unlock_irqrestore(irq);
@@ -542,13 +542,13 @@ static long proc_read(struct file *f, char *ubuf, size_t n)
 	if (left == n)
 		return -EFAULT;
 	irq = fs_lock_irqsave();
-	f->f_pos = pos + n - left;
+	*(ppos ? ppos : &f->f_pos) = pos + n - left;
 	fs_unlock_irqrestore(irq);
 	return (long)(n - left);
 }
 
 static const struct file_operations proc_fops = {
-	.read = proc_read, .open = proc_open, .release = proc_release,
+	.read_at = proc_read, .open = proc_open, .release = proc_release,
 	.seekable = true,
 };
 

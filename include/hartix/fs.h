@@ -9,6 +9,7 @@
 #include <abi/fcntl.h>
 #include <abi/limits.h>
 #include <abi/stat.h>
+#include <abi/time.h>
 
 #define MAXSYMLINKS 40
 
@@ -58,7 +59,12 @@ struct inode {
 	u32 nlink; /* names; a directory: 2 + subdirectories, 0 once removed */
 	unsigned long ino;
 	u32 rdev; /* character devices */
-	u32 mtime;
+	/*
+	 * Owner and times (Step 9 files): stored and shown by stat; every
+	 * caller is root, so the ids decide nothing. Times are CLOCK_REALTIME.
+	 */
+	u32 uid, gid;
+	struct timespec atime, mtime, ctime;
 	u64 size; /* bytes; a symlink's target length */
 	int refs;
 	/* Directories */
@@ -95,6 +101,8 @@ struct inode {
 	const struct inode_operations *iop; /* directories */
 	bool proc; /* /proc's, its root included: another file system */
 	const struct file_operations *fop; /* files */
+	struct file_lock *locks; /* flock, POSIX and OFD locks (fs/locks.c) */
+	struct pipe *pipe; /* a FIFO's while it is open (fs/pipe.c), under fs_lock */
 };
 
 struct dentry {
@@ -112,6 +120,14 @@ struct file_operations {
 	/* User buffers; return bytes or -errno. f_pos updates are theirs. */
 	long (*read)(struct file *f, char *ubuf, size_t n);
 	long (*write)(struct file *f, const char *ubuf, size_t n);
+	/*
+	 * Instead of read/write for files with a position: at *pos (moved
+	 * on), or at f_pos for NULL. pread, pwrite and friends use these.
+	 */
+	long (*read_at)(struct file *f, char *ubuf, size_t n, u64 *pos);
+	long (*write_at)(struct file *f, const char *ubuf, size_t n, u64 *pos);
+	/* From a kernel buffer, at f_pos (sendfile's output); NULL: EINVAL. */
+	long (*write_kernel)(struct file *f, const char *buf, size_t n);
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
 	/* After the descriptor is set up, without fs_lock; 0 or -errno. */
 	int (*open)(struct file *f);
@@ -146,6 +162,7 @@ struct files {
 	struct file *fd[NR_OPEN];
 	unsigned char cloexec[NR_OPEN];
 	struct inode *cwd; /* holds a reference */
+	u32 umask; /* umask(): per process, copied by fork (Linux's fs_struct) */
 };
 
 /* Boot: the root directory, /dev (console, tty, null) and /tmp. */
