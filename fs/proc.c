@@ -91,6 +91,12 @@ static int show_uptime(struct seq *m, int pid)
 	return 0;
 }
 
+static int show_version(struct seq *m, int pid)
+{
+	seq_puts(m, proc_version_line);
+	return 0;
+}
+
 static void show_cpu_line(struct seq *m, const char *name, u64 user,
 			  u64 system, u64 idle)
 {
@@ -470,6 +476,7 @@ static const struct proc_file top_files[] = {
 	{ "meminfo", show_meminfo },
 	{ "stat", show_stat },
 	{ "uptime", show_uptime },
+	{ "version", show_version },
 };
 static const struct proc_file pid_files[] = {
 	{ NULL, NULL },

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* System calls: Linux riscv64 numbers, number in a7, arguments in a0-a5, result in a0. */
 #include <hartix/errno.h>
-#include <hartix/boot.h>
 #include <hartix/exec.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -167,20 +166,6 @@ SYSCALL_DEFINE2(nanosleep, unsigned long, ureq, unsigned long, urem)
 	if (urem && copy_to_user((void *)urem, &rem, sizeof(rem)))
 		return -EFAULT;
 	return -ERESTARTNOHAND;
-}
-
-struct utsname {
-	char sysname[65], nodename[65], release[65], version[65], machine[65],
-		domainname[65];
-};
-
-SYSCALL_DEFINE1(uname, unsigned long, ubuf)
-{
-	struct utsname uts = { "Hartix", "hartix", "", "#1", "riscv64",
-			       "(none)" };
-
-	strscpy(uts.release, hartix_release, sizeof(uts.release));
-	return copy_to_user((void *)ubuf, &uts, sizeof(uts)) ? -EFAULT : 0;
 }
 
 /*

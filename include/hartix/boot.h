@@ -18,6 +18,8 @@ void run_userspace(void);
 
 /* "0.1.0" plus CONFIG_LOCALVERSION: the banner and uname(). */
 extern const char hartix_release[];
+/* /proc/version's line (init/version.c, with uname()'s strings). */
+extern const char proc_version_line[];
 
 /* Architecture setup: FDT, boot arguments, memory map. */
 void setup_arch(phys_addr_t fdt_pa);
