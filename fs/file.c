@@ -4,8 +4,8 @@
  *
  * A struct file is shared by every descriptor that dup() or fork() made
  * from the same open (Linux semantics: one offset); its refs count them
- * atomically. A descriptor table belongs to one task and is only used by
- * it (no CLONE_FILES), so it has no lock. Inodes, data and f_pos are under
+ * atomically. A descriptor table's slots change under its lock (threads
+ * share it with CLONE_FILES). Inodes, data and f_pos are under
  * fs_lock (internal.h); user memory is only touched with it released,
  * through a kernel bounce buffer.
  */
@@ -308,26 +308,48 @@ static int fd_alloc(struct files *fs, int from)
 	return -EMFILE;
 }
 
-int fd_install(struct file *f, bool cloexec)
+/* The lowest free slot >= from now holds f (the caller's reference), or -EMFILE. */
+static int fd_install_from(struct file *f, int from, bool cloexec)
 {
 	struct files *fs = cur_files();
-	int fd = fd_alloc(fs, 0);
+	unsigned long flags = spin_lock_irqsave(&fs->lock);
+	int fd = fd_alloc(fs, from);
 
 	if (fd >= 0) {
 		fs->fd[fd] = f;
 		fs->cloexec[fd] = cloexec;
 	}
+	spin_unlock_irqrestore(&fs->lock, flags);
 	return fd;
+}
+
+int fd_install(struct file *f, bool cloexec)
+{
+	return fd_install_from(f, 0, cloexec);
+}
+
+/* Slot fd becomes f (NULL: empty); returns what it held, for file_put(). */
+static struct file *fd_replace(int fd, struct file *f, bool cloexec)
+{
+	struct files *fs = cur_files();
+	unsigned long flags = spin_lock_irqsave(&fs->lock);
+	struct file *old = fs->fd[fd];
+
+	fs->fd[fd] = f;
+	fs->cloexec[fd] = cloexec;
+	spin_unlock_irqrestore(&fs->lock, flags);
+	return old;
 }
 
 int fd_close(int fd)
 {
-	struct file *f = fget(fd);
+	struct file *f;
 
-	if (!f)
+	if (!fget(fd))
 		return -EBADF;
-	cur_files()->fd[fd] = NULL;
-	cur_files()->cloexec[fd] = 0;
+	f = fd_replace(fd, NULL, false);
+	if (!f)
+		return -EBADF; /* another thread closed it first */
 	locks_remove_posix(cur_files(), f);
 	file_put(f);
 	return 0;
@@ -355,6 +377,8 @@ struct files *files_alloc_console(void)
 	con->flags = O_RDWR;
 	con->refs = 3;
 	fs->fd[0] = fs->fd[1] = fs->fd[2] = con;
+	fs->refs = 1;
+	fs->lock = (spinlock_t)SPINLOCK_UNLOCKED;
 	inode_get(fs_root);
 	fs->cwd = fs_root;
 	fs->umask = 022; /* Linux's init starts with 0022 */
@@ -370,10 +394,14 @@ struct files *files_dup(struct files *old)
 
 	if (!fs)
 		return NULL;
+	flags = spin_lock_irqsave(&old->lock);
 	memcpy(fs, old, sizeof(*fs));
 	for (fd = 0; fd < NR_OPEN; fd++)
 		if (fs->fd[fd])
 			file_get(fs->fd[fd]);
+	spin_unlock_irqrestore(&old->lock, flags);
+	fs->refs = 1;
+	fs->lock = (spinlock_t)SPINLOCK_UNLOCKED;
 	flags = fs_lock_irqsave();
 	inode_get(fs->cwd);
 	fs_unlock_irqrestore(flags);
@@ -397,6 +425,18 @@ void files_close_all(struct files *fs)
 	inode_put(fs->cwd);
 	fs_unlock_irqrestore(flags);
 	kfree(fs);
+}
+
+struct files *files_get(struct files *fs)
+{
+	__atomic_add_fetch(&fs->refs, 1, __ATOMIC_RELAXED);
+	return fs;
+}
+
+void files_put(struct files *fs)
+{
+	if (fs && !__atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL))
+		files_close_all(fs);
 }
 
 void files_exec(struct files *fs)
@@ -897,19 +937,16 @@ SYSCALL_DEFINE1(dup, int, fd)
 
 	if (!f)
 		return -EBADF;
-	nfd = fd_alloc(cur_files(), 0);
-	if (nfd < 0)
-		return nfd;
 	file_get(f);
-	cur_files()->fd[nfd] = f;
-	cur_files()->cloexec[nfd] = 0;
+	nfd = fd_install_from(f, 0, false);
+	if (nfd < 0)
+		file_put(f);
 	return nfd;
 }
 
 SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 {
 	struct file *f = fget(oldfd), *old;
-	struct files *fs = cur_files();
 
 	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
@@ -920,11 +957,9 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 	if (newfd < 0 || newfd >= NR_OPEN)
 		return -EBADF;
 	file_get(f);
-	old = fs->fd[newfd];
-	fs->fd[newfd] = f;
-	fs->cloexec[newfd] = !!(flags & O_CLOEXEC);
+	old = fd_replace(newfd, f, flags & O_CLOEXEC);
 	if (old) {
-		locks_remove_posix(fs, old);
+		locks_remove_posix(cur_files(), old);
 		file_put(old);
 	}
 	return newfd;
@@ -944,12 +979,10 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, unsigned long, arg)
 	case F_DUPFD_CLOEXEC:
 		if (arg >= NR_OPEN)
 			return -EINVAL;
-		nfd = fd_alloc(fs, (int)arg);
-		if (nfd < 0)
-			return nfd;
 		file_get(f);
-		fs->fd[nfd] = f;
-		fs->cloexec[nfd] = cmd == F_DUPFD_CLOEXEC;
+		nfd = fd_install_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
+		if (nfd < 0)
+			file_put(f);
 		return nfd;
 	case F_GETFD:
 		return fs->cloexec[fd] ? FD_CLOEXEC : 0;

@@ -318,7 +318,7 @@ SYSCALL_DEFINE2(flock, int, fd, unsigned int, cmd)
 		return -EINVAL;
 	}
 	r.ino = f->inode;
-	r.fl = (struct file_lock){ .owner = f, .pid = current_task()->pid,
+	r.fl = (struct file_lock){ .owner = f, .pid = current_task()->tgid,
 				   .flavor = FL_FLOCK, .type = (u8)type,
 				   .start = 0, .end = OFFSET_MAX };
 	if (type != F_UNLCK) {
@@ -410,7 +410,7 @@ long fcntl_lock(struct file *f, unsigned int cmd, void *uarg)
 	r.ino = f->inode;
 	r.fl.flavor = ofd ? FL_OFD : FL_POSIX;
 	r.fl.owner = ofd ? (const void *)f : current_task()->files;
-	r.fl.pid = ofd ? -1 : current_task()->pid;
+	r.fl.pid = ofd ? -1 : current_task()->tgid;
 	r.fl.type = (u8)u.l_type;
 	ret = to_range(f, &u, &r.fl);
 	if (ret)

@@ -221,7 +221,7 @@ static int exec_load(struct task *t, const struct exec_src *src,
 	if (t != current_task())
 		mm_activate(prev);
 	if (prev_mm)
-		mm_put(prev_mm); /* after the switch: it may be in satp */
+		exec_mm_release(t, prev_mm); /* after the switch: it may be in satp */
 	memset(regs, 0, sizeof(*regs));
 	regs->epc = info.entry + info.load_bias;
 	regs->sp = sp;

@@ -11,8 +11,9 @@
 #include <hartix/spinlock.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
+#include <abi/sched.h>
+#include <abi/wait.h>
 
-void user_trampoline(void);
 static void count_process(void);
 
 static const char *basename(const char *path)
@@ -35,7 +36,8 @@ struct task *user_task_spawn(const void *image, size_t size, const char *path,
 		return NULL;
 	}
 	t->files = files_alloc_console(); /* stdin, stdout, stderr */
-	if (!t->files) {
+	if (!t->files || thread_group_new(t)) {
+		files_put(t->files);
 		task_free(t);
 		*err = -ENOMEM;
 		*why = "out of memory";
@@ -43,12 +45,13 @@ struct task *user_task_spawn(const void *image, size_t size, const char *path,
 	}
 	*err = exec_image(t, image, size, path, argv, envp, why);
 	if (*err) {
-		files_close_all(t->files);
+		files_put(t->files);
 		t->files = NULL;
 		task_free(t);
 		return NULL;
 	}
 	t->pgid = t->sid = t->pid;
+	t->exit_signal = SIGCHLD;
 	count_process();
 	/* First switch in: schedule_tail, then out through the frame. */
 	t->ctx.ra = (unsigned long)user_trampoline;
@@ -72,7 +75,7 @@ void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig)
 	       current_hartid(), t->pid, t->comm, what,
 	       sig == SIGILL ? "" : "at ", regs->tval, regs->epc,
 	       signal_names[sig]);
-	task_exit(sig);
+	do_group_exit(sig);
 }
 
 /*
@@ -166,22 +169,33 @@ static void count_process(void)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
-/* Called by task_exit(): files close, orphans go to init (process_notify_parent() wakes the parent later). */
+/*
+ * Called by task_exit(): files close, the mm goes with its last user. The
+ * last thread of a process out makes it a zombie: orphans go to init,
+ * the parent gets its exit signal (process_notify_parent() wakes it
+ * later). The exit code is the group's if it ended as a group, else the
+ * leader's own, as Linux.
+ */
 void process_exit(struct task *t)
 {
 	unsigned long flags;
-	struct task *c, *next, *adopter;
+	struct task *c, *next, *adopter, *leader = t->tg ? t->group_leader : t;
 	bool zombie_moved = false;
 
 	/* Its open files close and its memory goes now, not when it is reaped. */
-	files_close_all(t->files);
+	files_put(t->files);
 	t->files = NULL;
-	if (t->mm)
-		mm_exit(t->mm);
+	thread_exit_release(t);
 	flags = spin_lock_irqsave(&tasklist_lock);
-	adopter = init_task != t ? init_task : NULL;
+	if (t->tg && --t->tg->live) {
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		return;
+	}
+	if (t->tg && t->tg->group_exit)
+		leader->exit_code = t->tg->group_exit_code;
+	adopter = init_task != leader ? init_task : NULL;
 
-	for (c = t->children; c; c = next) {
+	for (c = leader->children; c; c = next) {
 		next = c->sibling;
 		c->parent = adopter;
 		if (adopter) {
@@ -190,9 +204,9 @@ void process_exit(struct task *t)
 			zombie_moved |= READ_ONCE(c->state) == TASK_ZOMBIE;
 		}
 	}
-	t->children = NULL;
-	if (t->parent)
-		signal_child_exit_locked(t);
+	leader->children = NULL;
+	if (leader->parent)
+		signal_child_exit_locked(leader);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (zombie_moved)
 		wake_up(&adopter->child_exit);
@@ -201,7 +215,8 @@ void process_exit(struct task *t)
 void process_notify_parent(struct task *t)
 {
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *parent = t->parent;
+	struct task *parent = !t->tg ? t->parent :
+			      t->tg->live ? NULL : t->group_leader->parent;
 
 	/*
 	 * The wake-up runs without the lock (it takes the queue's lock, which
@@ -217,49 +232,29 @@ void process_notify_parent(struct task *t)
 	}
 }
 
-long process_fork(struct pt_regs *regs, unsigned long newsp)
+int process_charge(void)
 {
-	struct task *parent = current_task(), *child;
-	unsigned long flags;
-	struct pt_regs *cregs;
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int err = nr_processes >= MAX_PROCESSES ? -EAGAIN : 0;
 
-	flags = spin_lock_irqsave(&tasklist_lock);
-	if (nr_processes >= MAX_PROCESSES) {
-		spin_unlock_irqrestore(&tasklist_lock, flags);
-		return -EAGAIN; /* a fork bomb stops here */
-	}
-	nr_processes++;
+	nr_processes += !err;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return err;
+}
 
-	child = task_alloc(parent->comm, 0);
-	if (child)
-		child->mm = mm_dup(parent->mm);
-	if (child && child->mm)
-		child->files = files_dup(parent->files);
-	if (!child || !child->files) {
-		/* task_free() uncounts a task with an mm; the others are here. */
-		if (!child || !child->mm) {
-			flags = spin_lock_irqsave(&tasklist_lock);
-			nr_processes--;
-			spin_unlock_irqrestore(&tasklist_lock, flags);
-		}
-		if (child)
-			task_free(child);
-		return -ENOMEM;
-	}
-	fpu_flush(parent); /* its registers may be newer than parent->fp */
-	child->fp = parent->fp;
-	signal_fork(child, parent);
-	cregs = task_user_regs(child);
-	*cregs = *regs;
-	cregs->a0 = 0; /* the child's fork() returns 0 */
-	if (newsp)
-		cregs->sp = newsp;
-	child->ctx.ra = (unsigned long)user_trampoline;
-	child->ctx.sp = (unsigned long)cregs;
-	child->cpus_allowed = parent->cpus_allowed; /* as Linux: inherited */
+void process_uncharge(void)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
 
-	flags = spin_lock_irqsave(&tasklist_lock);
+	nr_processes--;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+long process_link(struct task *child, struct task *parent, u64 clone_flags)
+{
+	struct task *leader = parent->group_leader, *pp;
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
 	/*
 	 * As Linux's copy_process(): a signal sent since the fork began (a
 	 * kill(-1), a group kill, the OOM killer) walked the task list under
@@ -267,38 +262,64 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 	 * missed the child. The parent takes the signal first and the fork
 	 * restarts afterwards; else a killed fork bomb leaves live children
 	 * nobody sent SIGKILL, and their zombie children are never reaped.
+	 * The same covers a thread made while its group is exiting.
 	 */
 	if (signal_pending(parent)) {
 		spin_unlock_irqrestore(&tasklist_lock, flags);
-		files_close_all(child->files);
-		task_free(child);
 		return -ERESTARTNOINTR;
 	}
-	child->parent = parent;
-	child->pgid = parent->pgid;
-	child->sid = parent->sid;
-	child->sibling = parent->children;
-	parent->children = child;
+	child->pgid = leader->pgid;
+	child->sid = leader->sid;
+	if (clone_flags & CLONE_THREAD) {
+		child->thread_next = child->tg->threads;
+		child->tg->threads = child;
+		child->tg->live++;
+	} else {
+		pp = clone_flags & CLONE_PARENT ? leader->parent : leader;
+		if (clone_flags & CLONE_PARENT)
+			child->exit_signal = leader->exit_signal;
+		child->parent = pp;
+		if (pp) {
+			child->sibling = pp->children;
+			pp->children = child;
+		}
+	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	task_start(child, -1);
-	return child->pid;
+	return 0;
 }
 
 struct wait_ctx {
 	struct task *self;
 	int pid;
+	int options;
 };
 
-/* wait4's pid: > 0 that child, -1 any, 0 the caller's group, < -1 group -pid. */
-static bool wait_matches(struct task *self, struct task *c, int pid)
+/*
+ * wait4's pid: > 0 that child, -1 any, 0 the caller's group, < -1 group
+ * -pid. As Linux, a child that signals something other than SIGCHLD at
+ * exit (a "clone" child) is waited for only with __WCLONE, and __WALL
+ * takes both.
+ */
+static bool wait_matches(struct task *self, struct task *c, int pid,
+			 int options)
 {
+	if (!(options & __WALL) &&
+	    !(options & __WCLONE) != (c->exit_signal == SIGCHLD))
+		return false;
 	return pid > 0 ? c->pid == pid :
 	       pid == -1 ? true :
 	       c->pgid == (pid ? -pid : self->pgid);
 }
 
+/* Caller holds tasklist_lock: a process whose every thread has exited. */
+static bool process_dead(struct task *c)
+{
+	return READ_ONCE(c->state) == TASK_ZOMBIE && (!c->tg || !c->tg->live);
+}
+
 /* Caller holds tasklist_lock: a matching zombie child, unlinked; or NULL. */
-static struct task *take_zombie(struct task *self, int pid, bool *any)
+static struct task *take_zombie(struct task *self, int pid, int options,
+				bool *any)
 {
 	struct task **p;
 
@@ -306,10 +327,10 @@ static struct task *take_zombie(struct task *self, int pid, bool *any)
 	for (p = &self->children; *p; p = &(*p)->sibling) {
 		struct task *c = *p;
 
-		if (!wait_matches(self, c, pid))
+		if (!wait_matches(self, c, pid, options))
 			continue;
 		*any = true;
-		if (READ_ONCE(c->state) == TASK_ZOMBIE) {
+		if (process_dead(c)) {
 			*p = c->sibling;
 			return c;
 		}
@@ -322,19 +343,20 @@ static bool child_ready(void *arg)
 	struct wait_ctx *w = arg;
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
 	struct task *c;
-	bool ready = signal_pending(w->self);
+	bool ready = signal_pending(current_task());
 
 	for (c = w->self->children; c && !ready; c = c->sibling)
-		ready = wait_matches(w->self, c, w->pid) &&
-			READ_ONCE(c->state) == TASK_ZOMBIE;
+		ready = wait_matches(w->self, c, w->pid, w->options) &&
+			process_dead(c);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ready;
 }
 
-long process_wait(int pid, int *status, bool nohang)
+long process_wait(int pid, int *status, int options)
 {
-	struct task *self = current_task(), *z;
-	struct wait_ctx w = { self, pid };
+	/* Any thread waits for the children of the process: the leader's. */
+	struct task *self = current_task()->group_leader, *z;
+	struct wait_ctx w = { self, pid, options };
 	unsigned long flags;
 	bool any;
 	int zpid;
@@ -343,18 +365,19 @@ long process_wait(int pid, int *status, bool nohang)
 		return -ESRCH; /* Linux: -INT_MIN is no process group */
 	for (;;) {
 		flags = spin_lock_irqsave(&tasklist_lock);
-		z = take_zombie(self, pid, &any);
+		z = take_zombie(self, pid, options, &any);
 		spin_unlock_irqrestore(&tasklist_lock, flags);
 		if (z) {
 			zpid = z->pid;
+			thread_group_reap(z);
 			*status = task_reap(z);
 			return zpid;
 		}
 		if (!any)
 			return -ECHILD;
-		if (nohang)
+		if (options & WNOHANG)
 			return 0;
-		if (signal_pending(self))
+		if (signal_pending(current_task()))
 			return -ERESTARTSYS;
 		wait_event(&self->child_exit, child_ready, &w);
 	}
@@ -363,7 +386,7 @@ long process_wait(int pid, int *status, bool nohang)
 int process_getppid(void)
 {
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *p = current_task()->parent;
+	struct task *p = current_task()->group_leader->parent;
 	int pid = p ? p->pid : 0;
 
 	spin_unlock_irqrestore(&tasklist_lock, flags);
@@ -403,8 +426,10 @@ int process_next_pid(int from)
 	struct task *t;
 	int best = -1;
 
+	/* Processes only: a thread's directory is under its process's task/. */
 	for (t = all_tasks; t; t = t->all_next)
-		if (t->pid >= from && (best < 0 || t->pid < best))
+		if (t->pid >= from && (best < 0 || t->pid < best) &&
+		    (!t->tg || t == t->group_leader))
 			best = t->pid;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return best;

@@ -31,6 +31,8 @@
 			 sigmask(SIGILL) | sigmask(SIGTRAP) | \
 			 sigmask(SIGFPE) | sigmask(SIGSYS))
 
+static void set_action(struct task *t, int sig, const struct k_sigaction *act);
+
 static bool valid_signal(int sig)
 {
 	return sig >= 1 && sig < _NSIG;
@@ -83,6 +85,42 @@ static int send_info_locked(struct task *t, int sig, const struct k_siginfo *inf
 	return 0;
 }
 
+/*
+ * Caller holds tasklist_lock: sig to t's whole process (kill), as Linux's
+ * complete_signal(). SIGKILL, SIGSTOP and SIGCONT reach every thread; any
+ * other goes to t if it does not block it, else to a thread that does
+ * not, else it waits in the group's shared set until a thread unblocks it
+ * (signal_set_blocked() moves it over). tg->lock, which also orders the
+ * threads' mask changes, makes that choice and the move exclusive.
+ */
+static int send_process_locked(struct task *t, int sig,
+			       const struct k_siginfo *info)
+{
+	struct thread_group *tg = t->tg;
+	struct task *o;
+	unsigned long flags;
+
+	if (!tg || !t->mm)
+		return send_info_locked(t, sig, info);
+	if (sigmask(sig) & (SIG_KERNEL_ONLY | sigmask(SIGCONT))) {
+		for (o = tg->threads; o; o = o->thread_next)
+			send_info_locked(o, sig, info);
+		return 0;
+	}
+	flags = spin_lock_irqsave(&tg->lock);
+	for (o = t; o; o = o == t ? tg->threads : o->thread_next)
+		if (READ_ONCE(o->state) != TASK_ZOMBIE &&
+		    !(READ_ONCE(o->sig.blocked) & sigmask(sig)))
+			break;
+	if (!o) {
+		if (!(tg->shared_pending & sigmask(sig)))
+			tg->shared_info[sig - 1] = *info;
+		tg->shared_pending |= sigmask(sig);
+	}
+	spin_unlock_irqrestore(&tg->lock, flags);
+	return o ? send_info_locked(o, sig, info) : 0;
+}
+
 int signal_send_locked(struct task *t, int sig)
 {
 	struct k_siginfo info = { .code = SI_KERNEL };
@@ -99,9 +137,10 @@ static int send_matching(bool (*match)(struct task *t, int arg), int arg,
 	struct task *t;
 
 	for (t = all_tasks; t; t = t->all_next) {
-		if (!t->mm || !match(t, arg))
+		/* Once per process: its leader stands for it. */
+		if (!t->mm || t != t->group_leader || !match(t, arg))
 			continue;
-		e = sig ? send_info_locked(t, sig, info) : 0;
+		e = sig ? send_process_locked(t, sig, info) : 0;
 		if (err == -ESRCH || !e)
 			err = e;
 	}
@@ -139,7 +178,9 @@ void signal_child_exit_locked(struct task *child)
 		.status = WIFSIGNALED(code) ? WTERMSIG(code) : WEXITSTATUS(code),
 	};
 
-	send_info_locked(child->parent, SIGCHLD, &info);
+	/* clone()'s exit signal; none when it is 0 or out of range, as Linux. */
+	if (valid_signal(child->exit_signal))
+		send_info_locked(child->parent, child->exit_signal, &info);
 }
 
 void signal_fork(struct task *child, struct task *parent)
@@ -219,9 +260,9 @@ int signal_get(struct k_sigaction *ka, struct k_siginfo *info)
 		if (ka->handler == SIG_IGN)
 			continue;
 		if (ka->handler != SIG_DFL) {
-			if (ka->flags & SA_RESETHAND)
-				t->sig.action[sig - 1].handler = SIG_DFL;
 			spin_unlock_irqrestore(&t->sig.lock, flags);
+			if (ka->flags & SA_RESETHAND)
+				set_action(t, sig, &(struct k_sigaction){ SIG_DFL });
 			return sig;
 		}
 		if (SIG_DFL_IGNORE & sigmask(sig))
@@ -231,7 +272,8 @@ int signal_get(struct k_sigaction *ka, struct k_siginfo *info)
 			continue;
 		}
 		spin_unlock_irqrestore(&t->sig.lock, flags);
-		task_exit(sig); /* terminate: wait status says "killed by sig" */
+		/* Terminate, the whole process: wait status "killed by sig". */
+		do_group_exit(sig);
 	}
 	spin_unlock_irqrestore(&t->sig.lock, flags);
 	return 0;
@@ -252,10 +294,36 @@ sigset_t signal_frame_mask(void)
 void signal_set_blocked(sigset_t set)
 {
 	struct task *t = current_task();
+	struct thread_group *tg = t->tg;
 	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+	sigset_t take;
+	int sig;
 
+	if (tg)
+		spin_lock(&tg->lock);
 	WRITE_ONCE(t->sig.blocked, set & ~SIG_KERNEL_ONLY);
+	/* Process signals every thread blocked: ours now, if we take them. */
+	take = tg ? tg->shared_pending & ~t->sig.blocked : 0;
+	for (sig = 1; take && sig < _NSIG; sig++) {
+		if (!(take & sigmask(sig)))
+			continue;
+		take &= ~sigmask(sig);
+		if (!(t->sig.pending & sigmask(sig)))
+			t->sig.info[sig - 1] = tg->shared_info[sig - 1];
+		tg->shared_pending &= ~sigmask(sig);
+		WRITE_ONCE(t->sig.pending, t->sig.pending | sigmask(sig));
+	}
+	if (tg)
+		spin_unlock(&tg->lock);
 	spin_unlock_irqrestore(&t->sig.lock, flags);
+}
+
+sigset_t signal_block_all(void)
+{
+	sigset_t old = current_task()->sig.blocked;
+
+	signal_set_blocked(~sigmask(SIGKILL));
+	return old;
 }
 
 void signal_handler_started(int sig, const struct k_sigaction *ka)
@@ -285,6 +353,34 @@ void signal_restore_saved_mask(void)
 	}
 }
 
+/*
+ * sig's action becomes act in t and every task sharing its handlers
+ * (CLONE_SIGHAND). POSIX: setting "ignore" discards a pending one.
+ */
+static void set_action(struct task *t, int sig, const struct k_sigaction *act)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	bool ignore = act->handler == SIG_IGN ||
+		      (act->handler == SIG_DFL && (SIG_DFL_IGNORE & sigmask(sig)));
+	struct task *o;
+
+	for (o = all_tasks; o; o = o->all_next) {
+		if (o != t && !sighand_shared(o, t))
+			continue;
+		spin_lock(&o->sig.lock);
+		o->sig.action[sig - 1] = *act;
+		if (ignore)
+			WRITE_ONCE(o->sig.pending, o->sig.pending & ~sigmask(sig));
+		spin_unlock(&o->sig.lock);
+		if (ignore && o->tg && o == o->group_leader) {
+			spin_lock(&o->tg->lock);
+			o->tg->shared_pending &= ~sigmask(sig);
+			spin_unlock(&o->tg->lock);
+		}
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
 /* The system calls. */
 
 SYSCALL_DEFINE4(rt_sigaction, int, sig, unsigned long, uact,
@@ -302,16 +398,11 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, unsigned long, uact,
 		return -EINVAL;
 	flags = spin_lock_irqsave(&t->sig.lock);
 	old = t->sig.action[sig - 1];
+	spin_unlock_irqrestore(&t->sig.lock, flags);
 	if (uact) {
 		act.mask &= ~SIG_KERNEL_ONLY;
-		t->sig.action[sig - 1] = act;
-		/* POSIX: setting "ignore" discards a pending one. */
-		if (act.handler == SIG_IGN ||
-		    (act.handler == SIG_DFL && (SIG_DFL_IGNORE & sigmask(sig))))
-			WRITE_ONCE(t->sig.pending,
-				   t->sig.pending & ~sigmask(sig));
+		set_action(t, sig, &act);
 	}
-	spin_unlock_irqrestore(&t->sig.lock, flags);
 	if (uoact && copy_to_user((void *)uoact, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
@@ -351,7 +442,9 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, unsigned long, uset,
 SYSCALL_DEFINE2(rt_sigpending, unsigned long, uset, unsigned long, sigsetsize)
 {
 	struct task *t = current_task();
-	sigset_t set = READ_ONCE(t->sig.pending) & t->sig.blocked;
+	sigset_t set = (READ_ONCE(t->sig.pending) |
+			(t->tg ? READ_ONCE(t->tg->shared_pending) : 0)) &
+		       t->sig.blocked;
 
 	if (sigsetsize > sizeof(set))
 		return -EINVAL;
@@ -393,13 +486,15 @@ static int send_one(int pid, int tgid, int sig, const struct k_siginfo *info)
 	struct task *t = find_task(pid);
 	int err = 0;
 
-	if (!t || (tgid > 0 && t->pid != tgid) ||
+	if (!t || (tgid > 0 && t->tgid != tgid) ||
 	    (tgid && READ_ONCE(t->state) == TASK_ZOMBIE))
 		err = -ESRCH;
 	else if (!t->mm)
 		err = -EPERM;
-	else if (sig)
+	else if (sig && tgid)
 		err = send_info_locked(t, sig, info);
+	else if (sig)
+		err = send_process_locked(t, sig, info);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return err;
 }
@@ -427,7 +522,7 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 	return signal_kill(pid, sig);
 }
 
-/* One thread; each process has a single one, whose tid is its pid. */
+/* One thread: tid, of process tgid if tgid > 0. */
 static long send_tid(int tgid, int tid, int sig)
 {
 	struct k_siginfo info = { .code = SI_TKILL, .pid = current_task()->pid };

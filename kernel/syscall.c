@@ -18,33 +18,14 @@
 #include <hartix/uaccess.h>
 #include <asm/page.h>
 #include <abi/random.h>
+#include <abi/sched.h>
 #include <abi/time.h>
 #include <abi/wait.h>
-
-SYSCALL_DEFINE1(exit, unsigned long, code)
-{
-	task_exit(W_EXITCODE(code));
-}
-
-SYSCALL_DEFINE0(getpid)
-{
-	return current_task()->pid;
-}
 
 SYSCALL_DEFINE0(getppid)
 {
 	return process_getppid();
 }
-
-/* Only fork's form: a new process with SIGCHLD to the parent at exit. */
-SYSCALL_DEFINE5(clone, unsigned long, flags, unsigned long, newsp,
-		unsigned long, ptid, unsigned long, tls, unsigned long, ctid)
-{
-	if (flags != SIGCHLD)
-		return -EINVAL; /* threads (CLONE_VM ...) are not supported yet */
-	return process_fork(task_user_regs(current_task()), newsp);
-}
-SYSCALL_FULL_FRAME(clone);
 
 SYSCALL_DEFINE4(wait4, unsigned long, pid, unsigned long, ustatus,
 		unsigned long, options, unsigned long, urusage)
@@ -52,10 +33,10 @@ SYSCALL_DEFINE4(wait4, unsigned long, pid, unsigned long, ustatus,
 	int status = 0;
 	long ret;
 
-	if (options & ~WNOHANG)
+	if (options & ~(WNOHANG | __WNOTHREAD | __WCLONE | __WALL))
 		return -EINVAL;
 	/* Like Linux: the child is reaped even if the status cannot be stored. */
-	ret = process_wait((int)pid, &status, options & WNOHANG);
+	ret = process_wait((int)pid, &status, (int)options);
 	if (ret > 0 && ustatus &&
 	    copy_to_user((void *)ustatus, &status, sizeof(status)))
 		return -EFAULT;
@@ -232,12 +213,6 @@ SYSCALL_DEFINE3(getrandom, unsigned long, ubuf, unsigned long, len,
 	return random_read_user((void *)ubuf, len);
 }
 
-/* Threads are not supported yet: nothing clears the word at exit. */
-SYSCALL_DEFINE1(set_tid_address, unsigned long, uaddr)
-{
-	return current_task()->pid;
-}
-
 SYSCALL_DEFINE2(gettimeofday, unsigned long, utv, unsigned long, utz)
 {
 	u64 ns = ktime_get_ns();
@@ -352,5 +327,3 @@ SYSCALL_DEFINE0(getuid)
 SYSCALL_SAME_AS(geteuid, getuid);
 SYSCALL_SAME_AS(getgid, getuid);
 SYSCALL_SAME_AS(getegid, getuid);
-SYSCALL_SAME_AS(exit_group, exit);
-SYSCALL_SAME_AS(gettid, getpid);

@@ -175,6 +175,7 @@ struct mm *mm_create(void)
 	mm->stack_top = STACK_TOP;
 	mm->mmap_base = STACK_TOP - mm->stack_limit;
 	mm->refcount = 1;
+	mm->users = 1;
 	return mm;
 }
 

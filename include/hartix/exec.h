@@ -71,9 +71,41 @@ void process_set_parent(struct task *t, struct task *parent);
 void process_exit(struct task *t);
 /* Wakes t's parent's wait4(); t must be a zombie already. */
 void process_notify_parent(struct task *t);
-long process_fork(struct pt_regs *regs, unsigned long newsp);
-/* wait4: a child's pid with its status, 0 (nohang), or -errno. */
-long process_wait(int pid, int *status, bool nohang);
+/* What clone() and clone3() ask for (kernel/fork.c checks it first). */
+struct clone_req {
+	u64 flags; /* CLONE_*, without the exit signal */
+	int exit_signal; /* to the parent at exit; 0: none */
+	unsigned long stack; /* the child's sp; 0: the parent's */
+	unsigned long tls; /* CLONE_SETTLS: the child's tp */
+	int *parent_tid, *child_tid; /* user words for the *_SETTID flags */
+};
+/* A copy of the current task as req asks; its tid, or -errno. */
+long process_fork(struct pt_regs *regs, const struct clone_req *req);
+long kernel_clone(const struct clone_req *req);
+/* user_task_spawn(), clone: t leads a new thread group (-ENOMEM). */
+int thread_group_new(struct task *t);
+/* task_free(): t's references to its group and handlers. */
+void thread_group_put(struct task *t);
+/* Same handlers (CLONE_SIGHAND)? */
+bool sighand_shared(const struct task *a, const struct task *b);
+/* wait4, before freeing a dead process's leader: its other threads. */
+void thread_group_reap(struct task *leader);
+/* Ends the whole thread group (exit_group, fatal signals): code is its status. */
+void __noreturn do_group_exit(int code);
+/* process_exit(): t's mm loses a user, a vfork parent goes on. */
+void thread_exit_release(struct task *t);
+/* exec: old (t's previous mm) loses a user and a reference. */
+void exec_mm_release(struct task *t, struct mm *old);
+/* One more task against MAX_PROCESSES (-EAGAIN at the limit), and back. */
+int process_charge(void);
+void process_uncharge(void);
+/* clone: links child into its parent's process or thread group; -ERESTARTNOINTR if a signal came. */
+long process_link(struct task *child, struct task *parent, u64 clone_flags);
+void user_trampoline(void);
+/* A new user task's first step (user_trampoline): CLONE_CHILD_SETTID. */
+void clone_child_start(void);
+/* wait4: a child's pid with its status, 0 (WNOHANG), or -errno. */
+long process_wait(int pid, int *status, int options);
 int process_getppid(void);
 /* Processes in the system (for sysinfo). */
 unsigned int process_count(void);

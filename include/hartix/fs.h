@@ -153,15 +153,19 @@ struct file {
 #define NR_OPEN 256
 
 /*
- * A task's descriptor table. Only the owning task uses it (fork copies
- * it, there is no CLONE_FILES), so it needs no lock of its own; the
+ * A task's descriptor table, shared by the threads of CLONE_FILES (refs
+ * counts them). lock makes finding a free slot and filling it, and
+ * emptying one, atomic (two threads never get the same descriptor); the
  * struct files it points to are shared and reference-counted.
- * cwd is kept here too (Linux keeps it in fs_struct).
+ * cwd is kept here too (Linux keeps it in fs_struct, shared by CLONE_FS:
+ * here it goes with CLONE_FILES).
  */
 struct files {
 	struct file *fd[NR_OPEN];
 	unsigned char cloexec[NR_OPEN];
 	struct inode *cwd; /* holds a reference */
+	int refs; /* atomic */
+	spinlock_t lock;
 	u32 umask; /* umask(): per process, copied by fork (Linux's fs_struct) */
 };
 
@@ -216,6 +220,8 @@ void fs_data_pages(unsigned long *used, unsigned long *max);
 struct files *files_alloc_console(void); /* 0, 1, 2 on the console */
 struct files *files_dup(struct files *f);
 void files_close_all(struct files *f); /* and frees f */
+struct files *files_get(struct files *f); /* CLONE_FILES: one more user */
+void files_put(struct files *f); /* the last user closes them all; NULL is fine */
 void files_exec(struct files *f); /* closes the O_CLOEXEC descriptors */
 
 #endif

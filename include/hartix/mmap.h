@@ -39,6 +39,7 @@ struct mm {
 	u64 asid_gen; /* generation asid belongs to; 0 = none yet */
 	unsigned long asid;
 	unsigned long refcount;
+	int users; /* tasks running on it (threads, vfork): atomic (kernel/fork.c) */
 };
 
 /* Boot: the caches regions and address spaces come from. */

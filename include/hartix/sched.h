@@ -76,6 +76,45 @@ struct task {
 	int pgid, sid; /* process group and session, under tasklist_lock */
 	struct sig_state sig; /* kernel/signal.c */
 	struct fpu_state fp; /* user FP registers (arch fpu.c) */
+
+	/*
+	 * Threads (kernel/fork.c). set_child_tid: CLONE_CHILD_SETTID's user
+	 * word, written with the tid when the child first runs, then NULL.
+	 * clear_child_tid: CLONE_CHILD_CLEARTID's or set_tid_address()'s
+	 * user word, zeroed and futex-woken when the thread exits. Only the
+	 * task itself reads or writes them (and clone before it starts).
+	 * exit_signal: sent to the parent at exit (0: none).
+	 * tgid, group_leader and tg are set before the task starts and never
+	 * change; thread_next (the group's list, tg->threads) is under
+	 * tasklist_lock. sighand: the token tasks sharing their handlers
+	 * (CLONE_SIGHAND) have in common. vfork: the parent's wait, until
+	 * this task execs or exits (CLONE_VFORK).
+	 */
+	int *set_child_tid, *clear_child_tid;
+	int exit_signal;
+	int tgid; /* the process id: its first thread's pid */
+	struct task *group_leader; /* that first thread */
+	struct thread_group *tg; /* NULL in kernel threads */
+	struct task *thread_next;
+	struct sighand *sighand;
+	struct vfork_wait *vfork;
+};
+
+/*
+ * What the threads of one process share (Linux's signal_struct), under
+ * tasklist_lock; shared_pending and shared_info under lock, which nests
+ * inside the threads' sig.lock. refs counts the tasks pointing here.
+ */
+struct thread_group {
+	int refs; /* atomic */
+	int live; /* threads that have not exited */
+	bool group_exit; /* exit_group() or a fatal signal ended it */
+	int group_exit_code;
+	struct task *threads; /* every thread, zombies too, until freed */
+	spinlock_t lock;
+	/* Process signals that every thread blocked when they came. */
+	sigset_t shared_pending;
+	struct k_siginfo shared_info[_NSIG - 1];
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)
@@ -118,6 +157,8 @@ void schedule(void);
 void yield(void);
 /* Ends the current task; it becomes a zombie until task_reap(). */
 void __noreturn task_exit(int code);
+/* t is a zombie off every CPU: task_reap() would not wait. */
+bool task_reapable(struct task *t);
 /* Waits until t is a zombie off every CPU, frees it, returns its code. */
 int task_reap(struct task *t);
 

@@ -83,6 +83,8 @@ void signal_set_temporary_mask(sigset_t set);
 void signal_restore_saved_mask(void);
 /* rt_sigreturn: the mask from the frame. */
 void signal_set_blocked(sigset_t set);
+/* Blocks all but SIGKILL (a killable wait); returns the mask to put back. */
+sigset_t signal_block_all(void);
 
 /* A system call's result that asks for a restart: -ERESTART*. */
 static inline bool is_restart_errno(unsigned long ret)

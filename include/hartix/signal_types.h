@@ -25,8 +25,11 @@ struct k_siginfo {
 };
 
 /*
- * lock protects everything here. Processes have a single task each, so
- * this is per process. Lock order: tasklist_lock, then lock.
+ * lock protects everything here; it is per thread. The handlers are
+ * copied into every task sharing them (CLONE_SIGHAND), signals for the
+ * whole process that every thread blocks wait in its struct thread_group
+ * (kernel/signal.c). Lock order: tasklist_lock, then lock, then the
+ * group's lock.
  */
 struct sig_state {
 	spinlock_t lock;

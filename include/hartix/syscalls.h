@@ -11,7 +11,7 @@ typedef long (*syscall_fn)(unsigned long a0, unsigned long a1, unsigned long a2,
 			   unsigned long a3, unsigned long a4, unsigned long a5);
 
 /* The table the trap entry indexes by number (a7); -ENOSYS where no call is. */
-#define NR_SYSCALLS 300
+#define NR_SYSCALLS 451 /* Linux's generic table ends at 450 */
 extern const syscall_fn sys_call_table[NR_SYSCALLS];
 long sys_ni_syscall(unsigned long a0, unsigned long a1, unsigned long a2,
 		    unsigned long a3, unsigned long a4, unsigned long a5);

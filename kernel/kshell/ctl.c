@@ -10,6 +10,7 @@
 #include <hartix/reboot.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
+#include <abi/wait.h>
 #include <hartix/smp.h>
 #include <hartix/sprintf.h>
 #include <hartix/string.h>
@@ -63,7 +64,7 @@ static int cmd_run(int argc, char **argv)
 	process_set_parent(t, current_task());
 	kshell_printf("run: started %s as pid %d (Ctrl-C stops it)\n", argv[1],
 		      pid);
-	while (!(ret = process_wait(pid, &status, true))) {
+	while (!(ret = process_wait(pid, &status, WNOHANG))) {
 		int c = kshell_poll_char();
 
 		if (c == 0x03) {

@@ -396,6 +396,8 @@ struct task *task_alloc(const char *name, int pid)
 		return NULL;
 	}
 	t->pid = pid ? pid : __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	t->tgid = t->pid;
+	t->group_leader = t; /* a thread's clone() sets its group's */
 	t->start_ns = ktime_get_ns();
 	strscpy(t->comm, name, sizeof(t->comm));
 	t->cpus_allowed = cpu_online_mask;
@@ -406,6 +408,7 @@ struct task *task_alloc(const char *name, int pid)
 void task_free(struct task *t)
 {
 	task_list_del(t);
+	thread_group_put(t);
 	if (t->mm)
 		mm_put(t->mm);
 	vfree((void *)t->kstack);
@@ -459,7 +462,7 @@ void task_exit(int code)
 	BUG(); /* a zombie is never picked again */
 }
 
-static bool reapable(struct task *t)
+bool task_reapable(struct task *t)
 {
 	return __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == TASK_ZOMBIE &&
 	       !__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE) &&
@@ -470,14 +473,14 @@ int task_reap(struct task *t)
 {
 	int code;
 
-	while (!reapable(t)) {
+	while (!task_reapable(t)) {
 		struct cpu *cpu;
 
 		yield();
 		/* The idle task cannot sleep: with nothing to run, wait in wfi. */
 		local_irq_disable();
 		cpu = this_cpu(); /* after yield(): maybe another hart */
-		if (cpu->current == cpu->idle && !reapable(t) &&
+		if (cpu->current == cpu->idle && !task_reapable(t) &&
 		    !READ_ONCE(run_queues[cpu->id].nr))
 			cpu_wait_for_interrupt();
 		local_irq_enable();

@@ -145,7 +145,7 @@ static void __noreturn bad_frame(const char *what, unsigned long sp)
 
 	pr_err("[hart %lu] pid %d (%s): %s signal frame at 0x%lx: killed (SIGSEGV)\n",
 	       current_hartid(), t->pid, t->comm, what, sp);
-	task_exit(SIGSEGV);
+	do_group_exit(SIGSEGV);
 }
 
 /*

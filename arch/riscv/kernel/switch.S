@@ -40,4 +40,5 @@ kthread_trampoline:
 	.globl	user_trampoline
 user_trampoline:
 	call	schedule_tail
+	call	clone_child_start
 	j	ret_from_trap

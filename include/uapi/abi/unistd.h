@@ -94,5 +94,6 @@
 #define __NR_getrandom		278
 #define __NR_copy_file_range	285
 #define __NR_statx		291
+#define __NR_clone3		435
 
 #endif
