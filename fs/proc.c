@@ -354,8 +354,9 @@ static int show_pid_stat(struct seq *m, int pid)
 		   TICKS_TO_CLOCK(t.utime_ticks),
 		   TICKS_TO_CLOCK(t.runtime_ticks - t.utime_ticks));
 	/* priority nice num_threads itrealvalue starttime vsize rss rsslim */
-	seq_printf(m, "20 0 1 0 %lu %lu %lu 18446744073709551615 ",
-		   NSEC_TO_CLOCK(t.start_ns), sz.total * PAGE_SIZE, sz.rss);
+	seq_printf(m, "20 0 %d 0 %lu %lu %lu 18446744073709551615 ",
+		   t.nr_threads, NSEC_TO_CLOCK(t.start_ns), sz.total * PAGE_SIZE,
+		   sz.rss);
 	/*
 	 * startcode endcode startstack kstkesp kstkeip signal blocked
 	 * sigignore sigcatch wchan nswap cnswap exit_signal processor
@@ -384,8 +385,8 @@ static int show_pid_status(struct seq *m, int pid)
 		   "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\n"
 		   "Gid:\t0\t0\t0\t0\nFDSize:\t%d\nGroups:\t\nNStgid:\t%d\n"
 		   "NSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
-		   t.comm, state_name(t.state), t.pid, t.pid, t.ppid, NR_OPEN,
-		   t.pid, t.pid, t.pgid, t.sid);
+		   t.comm, state_name(t.state), t.tgid, t.pid, t.ppid, NR_OPEN,
+		   t.tgid, t.pid, t.pgid, t.sid);
 	if (t.mm) {
 		mm_sizes(t.mm, &sz);
 		mm_put(t.mm);
@@ -405,8 +406,8 @@ static int show_pid_status(struct seq *m, int pid)
 		status_kb(m, "VmLib", 0);
 		status_kb(m, "VmSwap", 0);
 	}
-	seq_printf(m, "Threads:\t1\nSigPnd:\t0000000000000000\n"
-		   "ShdPnd:\t0000000000000000\n");
+	seq_printf(m, "Threads:\t%d\nSigPnd:\t0000000000000000\n"
+		   "ShdPnd:\t0000000000000000\n", t.nr_threads);
 	return 0;
 }
 
@@ -685,7 +686,7 @@ static struct inode *proc_root_lookup(struct inode *dir, const char *name,
 			return top_inodes[i];
 	if (name_is(name, len, "self")) {
 		snprintf(self_target, sizeof(self_target), "%d",
-			 current_task()->pid);
+			 current_task()->tgid); /* the process, as Linux */
 		self_inode->size = strlen(self_target);
 		return self_inode;
 	}

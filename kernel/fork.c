@@ -3,6 +3,7 @@
 #include <hartix/errno.h>
 #include <hartix/exec.h>
 #include <hartix/fs.h>
+#include <hartix/futex.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
@@ -310,6 +311,7 @@ void clone_child_start(void)
 
 void exec_mm_release(struct task *t, struct mm *old)
 {
+	futex_exec_release(t);
 	mm_drop_user(old);
 	mm_put(old);
 	vfork_release(t);

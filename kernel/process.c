@@ -400,9 +400,13 @@ bool process_snapshot(int pid, struct task_snapshot *s)
 
 	if (t) {
 		s->pid = t->pid;
-		s->ppid = t->parent ? t->parent->pid : 0;
-		s->pgid = t->pgid;
-		s->sid = t->sid;
+		s->tgid = t->tgid;
+		s->nr_threads = t->tg ? t->tg->live : 1;
+		/* The process's parent, group and session: its leader's. */
+		s->ppid = t->group_leader->parent ?
+			  t->group_leader->parent->pid : 0;
+		s->pgid = t->group_leader->pgid;
+		s->sid = t->group_leader->sid;
 		s->state = READ_ONCE(t->state);
 		s->cpu = READ_ONCE(t->cpu);
 		memcpy(s->comm, t->comm, sizeof(s->comm));

@@ -108,10 +108,13 @@ static int send_process_locked(struct task *t, int sig,
 		return 0;
 	}
 	flags = spin_lock_irqsave(&tg->lock);
-	for (o = t; o; o = o == t ? tg->threads : o->thread_next)
-		if (READ_ONCE(o->state) != TASK_ZOMBIE &&
-		    !(READ_ONCE(o->sig.blocked) & sigmask(sig)))
-			break;
+	o = t;
+	if (READ_ONCE(t->state) == TASK_ZOMBIE ||
+	    (READ_ONCE(t->sig.blocked) & sigmask(sig)))
+		for (o = tg->threads; o; o = o->thread_next)
+			if (READ_ONCE(o->state) != TASK_ZOMBIE &&
+			    !(READ_ONCE(o->sig.blocked) & sigmask(sig)))
+				break;
 	if (!o) {
 		if (!(tg->shared_pending & sigmask(sig)))
 			tg->shared_info[sig - 1] = *info;

@@ -613,3 +613,38 @@ struct mm *mm_dup(struct mm *old)
 	}
 	return mm;
 }
+
+int mm_shared_page(struct mm *mm, unsigned long addr, phys_addr_t *pa)
+{
+	int tries;
+
+	/* A fault-in that another hart's munmap undoes each time: give up. */
+	for (tries = 0; tries < 4; tries++) {
+		struct vma *v;
+		pte_t *pte;
+		int ret;
+
+		spin_lock(&mm->lock);
+		v = vma_find(&mm->vmas, addr);
+		if (!v || !(v->prot & PROT_READ)) {
+			ret = -EFAULT;
+		} else if (!(v->flags & VM_SHARED)) {
+			ret = 1;
+		} else {
+			pte = user_pte(mm, addr, false);
+			if (pte && (*pte & PTE_V)) {
+				*pa = pte_pa(*pte) + (addr & (PAGE_SIZE - 1));
+				ret = 0;
+			} else {
+				ret = -EAGAIN;
+			}
+		}
+		spin_unlock(&mm->lock);
+		if (ret != -EAGAIN)
+			return ret;
+		ret = handle_mm_fault(mm, addr, FAULT_READ);
+		if (ret)
+			return ret == -ENOMEM ? -ENOMEM : -EFAULT;
+	}
+	return -EFAULT;
+}

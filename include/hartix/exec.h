@@ -113,6 +113,7 @@ unsigned int process_count(void);
 /* What /proc shows of one task, copied under tasklist_lock. */
 struct task_snapshot {
 	int pid, ppid, pgid, sid;
+	int tgid, nr_threads; /* its process, and that process's live threads */
 	enum task_state state;
 	unsigned int cpu; /* last ran on */
 	char comm[TASK_COMM_LEN];

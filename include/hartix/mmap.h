@@ -40,6 +40,8 @@ struct mm {
 	unsigned long asid;
 	unsigned long refcount;
 	int users; /* tasks running on it (threads, vfork): atomic (kernel/fork.c) */
+	/* membarrier() registrations (MEMBARRIER_CMD_REGISTER_*), atomic. */
+	unsigned int membarrier_state;
 };
 
 /* Boot: the caches regions and address spaces come from. */
@@ -92,6 +94,14 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
  * access) or -ENOMEM.
  */
 int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc);
+
+/*
+ * Futex keys (kernel/futex.c): for a MAP_SHARED region, the physical
+ * address behind addr (the page faulted in first) and 0; 1 if addr is in
+ * a private region; -EFAULT if in none (or one that cannot be read), or
+ * -ENOMEM.
+ */
+int mm_shared_page(struct mm *mm, unsigned long addr, phys_addr_t *pa);
 
 /* Switch this hart to mm (NULL: kernel only); sets the ASID. */
 void mm_activate(struct mm *mm);

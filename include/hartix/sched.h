@@ -98,6 +98,8 @@ struct task {
 	struct task *thread_next;
 	struct sighand *sighand;
 	struct vfork_wait *vfork;
+	/* Robust futexes (kernel/futex.c): set_robust_list()'s head, 0 if none. */
+	unsigned long robust_list;
 };
 
 /*

@@ -2,6 +2,7 @@
 /* The scheduler: per-CPU run queues, switching, idle harts in wfi, work stealing. */
 #include <hartix/errno.h>
 #include <hartix/exec.h>
+#include <hartix/futex.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
@@ -126,7 +127,18 @@ static struct task *steal(unsigned int self)
 	return t;
 }
 
-/* Its last CPU if it may still run there, else the least loaded it may. */
+/* Queued tasks plus the running one: an idle hart is 0. */
+static unsigned int cpu_load(unsigned int cpu)
+{
+	return READ_ONCE(run_queues[cpu].nr) +
+	       (READ_ONCE(cpus[cpu].current) != cpus[cpu].idle);
+}
+
+/*
+ * Its last CPU if it may still run there, else the least loaded it may,
+ * counting the task running there: a new thread goes to an idle hart,
+ * not behind its creator on a queue idle harts do not steal from.
+ */
 static unsigned int select_cpu(const struct task *t, unsigned int last)
 {
 	unsigned int cpu, best = NR_CPUS;
@@ -136,8 +148,7 @@ static unsigned int select_cpu(const struct task *t, unsigned int last)
 		return last;
 	for_each_online_cpu(cpu)
 		if (may_run_on(t, cpu) &&
-		    (best == NR_CPUS || READ_ONCE(run_queues[cpu].nr) <
-					      READ_ONCE(run_queues[best].nr)))
+		    (best == NR_CPUS || cpu_load(cpu) < cpu_load(best)))
 			best = cpu;
 	/* sched_setaffinity() only allows online CPUs, which stay online. */
 	return best < NR_CPUS ? best : smp_processor_id();
@@ -453,6 +464,8 @@ void task_exit(int code)
 	struct task *t = current_task();
 
 	t->exit_code = code; /* for the parent's SIGCHLD */
+	if (t->mm)
+		futex_exit_release(t); /* needs its memory: before process_exit() */
 	process_exit(t);
 	local_irq_disable();
 	__atomic_store_n(&t->state, TASK_ZOMBIE, __ATOMIC_RELEASE);

@@ -51,6 +51,9 @@
 #define __NR_exit		93
 #define __NR_exit_group		94
 #define __NR_set_tid_address	96
+#define __NR_futex		98
+#define __NR_set_robust_list	99
+#define __NR_get_robust_list	100
 #define __NR_nanosleep		101
 #define __NR_clock_gettime	113
 #define __NR_sched_setaffinity	122
@@ -92,6 +95,7 @@
 #define __NR_syncfs		267
 #define __NR_renameat2		276
 #define __NR_getrandom		278
+#define __NR_membarrier		283
 #define __NR_copy_file_range	285
 #define __NR_statx		291
 #define __NR_clone3		435
