@@ -291,14 +291,17 @@ static void fifo_open_and_data(void)
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = alarm_handler;
 		CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
+		/* again and again: one sent before the open sleeps is lost */
 		pid = fork();
 		if (pid == 0) {
-			usleep(200000);
-			kill(getppid(), SIGALRM);
-			_exit(0);
+			for (;;) {
+				usleep(50000);
+				kill(getppid(), SIGALRM);
+			}
 		}
 		errno = 0;
 		CHECK(open(path("fifo"), O_RDONLY) == -1 && errno == EINTR);
+		kill(pid, SIGKILL);
 		CHECK(waitpid(pid, &status, 0) == pid);
 		signal(SIGALRM, SIG_DFL);
 	}
