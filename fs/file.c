@@ -236,6 +236,7 @@ void file_put(struct file *f)
 	if (f->ops->release)
 		f->ops->release(f);
 	flags = fs_lock_irqsave();
+	file_clear_path(f);
 	inode_put(f->inode);
 	fs_unlock_irqrestore(flags);
 	kfree(f);
@@ -357,6 +358,7 @@ int fd_close(int fd)
 
 struct files *files_alloc_console(void)
 {
+	char console_path[] = "/dev/console";
 	struct files *fs = kzalloc(sizeof(*fs), 0);
 	struct file *con = kzalloc(sizeof(*con), 0);
 	unsigned long flags;
@@ -373,6 +375,7 @@ struct files *files_alloc_console(void)
 		ino = fs_root; /* only if /dev/console was replaced */
 	inode_get(ino);
 	con->inode = ino;
+	file_set_path(con, fs_root, console_path);
 	con->ops = &tty_fops;
 	con->flags = O_RDWR;
 	con->refs = 3;
@@ -558,6 +561,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		inode_get(ino);
 		f->inode = ino;
 		f->ops = inode_fops(ino);
+		file_set_path(f, base, path);
 	}
 	fs_unlock_irqrestore(irq);
 	if (ret)
@@ -575,6 +579,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		ret = f->ops->open(f);
 		if (ret) {
 			irq = fs_lock_irqsave();
+			file_clear_path(f);
 			inode_put(ino);
 			fs_unlock_irqrestore(irq);
 			goto out_free;

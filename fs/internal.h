@@ -122,8 +122,22 @@ bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 #ifdef CONFIG_PROC_FS
 /* Boot, from fs_init(): mounts /proc. */
 void proc_init(void);
+/*
+ * fs/proc_fd.c, caller holds fs_lock. file_set_path: records in f where
+ * the path (a writable copy; from base) that opened f->inode names it.
+ * file_clear_path: forgets it.
+ */
+void file_set_path(struct file *f, struct inode *base, char *path);
+void file_clear_path(struct file *f);
 #else
 static inline void proc_init(void)
+{
+}
+static inline void file_set_path(struct file *f, struct inode *base,
+				 char *path)
+{
+}
+static inline void file_clear_path(struct file *f)
 {
 }
 #endif

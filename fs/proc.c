@@ -24,17 +24,7 @@
 #include <stdarg.h>
 
 #include "internal.h"
-
-/*
- * Inode numbers say what an inode is: PROC_INO_BASE | pid << 8 | index,
- * pid 0 for the files at the top (index into top_files), else index 0 for
- * /proc/<pid> and 1.. for its files (pid_files). The RAM file system
- * counts its numbers up from 1, far below.
- */
-#define PROC_INO_BASE (1UL << 48)
-#define PROC_INO(pid, idx) (PROC_INO_BASE | (unsigned long)(pid) << 8 | (idx))
-#define PROC_INO_PID(ino) ((int)(((ino) & ~PROC_INO_BASE) >> 8))
-#define PROC_INO_IDX(ino) ((unsigned int)((ino) & 0xff))
+#include "proc_internal.h"
 
 /* Linux's units: clock ticks of USER_HZ in times, the "cpu" lines in jiffies of it too. */
 #define USER_HZ 100
@@ -44,13 +34,7 @@
 /* The largest file: a /proc/<pid>/maps of 16k regions. */
 #define PROC_MAX_SIZE (1UL << 20)
 
-/* A file's text, made at open: a growing buffer like Linux's seq_file. */
-struct seq {
-	char *buf;
-	size_t size, len; /* len > size: it did not fit */
-};
-
-static __printf(2, 3) void seq_printf(struct seq *m, const char *fmt, ...)
+__printf(2, 3) void seq_printf(struct seq *m, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -466,15 +450,19 @@ static int show_pid_comm(struct seq *m, int pid)
 struct proc_file {
 	const char *name;
 	int (*show)(struct seq *m, int pid);
+	const struct inode_operations *iop; /* a directory's (show NULL) */
 };
 
 /* Index 0 is the directory itself in both. */
 static const struct proc_file top_files[] = {
 	{ NULL, NULL },
 	{ "cpuinfo", show_cpuinfo },
+	{ "filesystems", show_filesystems },
 	{ "interrupts", show_interrupts },
 	{ "kallsyms", show_kallsyms },
+	{ "loadavg", show_loadavg },
 	{ "meminfo", show_meminfo },
+	{ "mounts", show_mounts },
 	{ "stat", show_stat },
 	{ "uptime", show_uptime },
 	{ "version", show_version },
@@ -482,7 +470,9 @@ static const struct proc_file top_files[] = {
 static const struct proc_file pid_files[] = {
 	{ NULL, NULL },
 	{ "comm", show_pid_comm },
+	{ "fd", NULL, &proc_fd_iops },
 	{ "maps", show_pid_maps },
+	{ "mounts", show_mounts },
 	{ "stat", show_pid_stat },
 	{ "status", show_pid_status },
 };
@@ -571,6 +561,7 @@ struct proc_pid {
 	struct proc_pid *next;
 	int pid;
 	struct inode *ino[NR_PID]; /* [0] is the directory */
+	struct inode **fd_links; /* /proc/<pid>/fd/N, made at lookup (proc_fd.c) */
 };
 
 static struct proc_pid *proc_pids;
@@ -580,8 +571,7 @@ static char self_target[16]; /* /proc/self's target, set at each lookup */
 static const struct inode_operations proc_root_iops, proc_pid_iops;
 
 /* refs start at 0: held only by lookups in progress and open files. */
-static struct inode *proc_inode(u32 mode, unsigned long ino,
-				struct inode *parent)
+struct inode *proc_inode(u32 mode, unsigned long ino, struct inode *parent)
 {
 	struct inode *i = kzalloc(sizeof(*i), __GFP_NOWARN);
 
@@ -609,6 +599,14 @@ static void proc_pid_drop(struct proc_pid *p)
 		inode_get(p->ino[i]);
 		inode_put(p->ino[i]); /* freed now unless a file holds it */
 	}
+	for (i = 0; p->fd_links && i < NR_OPEN; i++) {
+		if (p->fd_links[i]) {
+			p->fd_links[i]->nlink = 0;
+			inode_get(p->fd_links[i]);
+			inode_put(p->fd_links[i]);
+		}
+	}
+	kfree(p->fd_links);
 	kfree(p);
 }
 
@@ -627,6 +625,23 @@ static void proc_prune(void)
 	}
 }
 
+static u32 pid_mode(unsigned int i)
+{
+	return pid_files[i].iop ? S_IFDIR | 0500 : S_IFREG | 0444;
+}
+
+struct inode **proc_fd_links(int pid)
+{
+	struct proc_pid *p;
+
+	for (p = proc_pids; p && p->pid != pid; p = p->next)
+		;
+	if (p && !p->fd_links)
+		p->fd_links = kzalloc(NR_OPEN * sizeof(*p->fd_links),
+				      __GFP_NOWARN);
+	return p ? p->fd_links : NULL;
+}
+
 static struct proc_pid *proc_pid_get(int pid)
 {
 	struct proc_pid *p;
@@ -640,8 +655,14 @@ static struct proc_pid *proc_pid_get(int pid)
 		return NULL;
 	p->pid = pid;
 	p->ino[0] = proc_inode(S_IFDIR | 0555, PROC_INO(pid, 0), proc_root);
-	for (i = 1; i < NR_PID && p->ino[i - 1]; i++)
-		p->ino[i] = proc_inode(S_IFREG | 0444, PROC_INO(pid, i), NULL);
+	for (i = 1; i < NR_PID && p->ino[i - 1]; i++) {
+		p->ino[i] = proc_inode(pid_mode(i), PROC_INO(pid, i), p->ino[0]);
+		if (p->ino[i] && pid_files[i].iop) {
+			/* A directory holds its parent, as inode_free() expects. */
+			p->ino[i]->iop = pid_files[i].iop;
+			inode_get(p->ino[0]);
+		}
+	}
 	if (!p->ino[NR_PID - 1]) {
 		for (i = 0; i < NR_PID; i++)
 			kfree(p->ino[i]);
@@ -774,7 +795,7 @@ static bool proc_pid_readdir(struct inode *dir, u64 *pos, char *name,
 		return false;
 	strscpy(name, pid_files[*pos - 1].name, NAME_MAX + 1);
 	*ino = PROC_INO(PROC_INO_PID(dir->ino), *pos - 1);
-	*mode = S_IFREG | 0444;
+	*mode = pid_mode((unsigned int)*pos - 1);
 	return true;
 }
 

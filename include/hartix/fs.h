@@ -148,6 +148,13 @@ struct file {
 	struct inode *inode; /* holds a reference */
 	const struct file_operations *ops;
 	void *private_data; /* the ops' own (set by open; a pipe's struct pipe) */
+	/*
+	 * Where it was opened, for /proc/<pid>/fd (fs/proc_fd.c): the
+	 * directory (holds a reference) and the name in it (kmalloc'd), or
+	 * NULL. Under fs_lock.
+	 */
+	struct inode *dir;
+	char *name;
 };
 
 #define NR_OPEN 256

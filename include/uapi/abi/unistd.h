@@ -55,6 +55,7 @@
 #define __NR_set_robust_list	99
 #define __NR_get_robust_list	100
 #define __NR_nanosleep		101
+#define __NR_syslog		116
 #define __NR_clock_gettime	113
 #define __NR_sched_setaffinity	122
 #define __NR_sched_getaffinity	123
