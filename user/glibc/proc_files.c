@@ -122,7 +122,7 @@ static void fd_links(void)
 static void fd_dir_outlives_process(void)
 {
 	char p[64];
-	int status, fd;
+	int status, fd, i;
 	pid_t pid = fork();
 	DIR *d;
 
@@ -145,6 +145,15 @@ static void fd_dir_outlives_process(void)
 	if (d)
 		closedir(d);
 	close(fd);
+	/* New inodes reuse the memory freed (a debug kernel checks it is untouched). */
+	for (i = 0; i < 200; i++) {
+		snprintf(p, sizeof(p), "proc_files.%d", i);
+		close(open(p, O_CREAT | O_WRONLY, 0600));
+	}
+	for (i = 0; i < 200; i++) {
+		snprintf(p, sizeof(p), "proc_files.%d", i);
+		CHECK(unlink(p) == 0);
+	}
 }
 
 static int read_loadavg(double l[3], int *run, int *total, int *last)
