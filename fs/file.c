@@ -823,6 +823,7 @@ SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 	}
 	if (used)
 		f->f_pos = idx;
+	inode_touch_atime(f->inode); /* as Linux's iterate_dir() */
 	fs_unlock_irqrestore(irq);
 	if (!used) {
 		free_page(kbuf);

@@ -8,6 +8,7 @@
  * Works in a directory it makes in its working directory (a scratch
  * directory under Linux, / on Hartix).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -141,6 +142,29 @@ static void writes_and_reads_move_times(void)
 	close(fd);
 }
 
+/* A listing is a read of the directory: atime moves (relatime). */
+static void readdir_moves_atime(void)
+{
+	struct timespec old[2] = { { 0, 1000 }, { 0, 1000 } };
+	struct dirent *de;
+	struct stat st;
+	long long before;
+	DIR *d;
+	int n = 0;
+
+	CHECK(utimensat(AT_FDCWD, dir, old, 0) == 0);
+	before = now_ns();
+	d = opendir(dir);
+	CHECK(d != NULL);
+	while (d && (de = readdir(d)))
+		n++;
+	if (d)
+		closedir(d);
+	CHECK(n >= 2);
+	CHECK(stat(dir, &st) == 0 && recent(st.st_atim, before));
+	CHECK(st.st_mtim.tv_sec == 0 && st.st_mtim.tv_nsec == 1000);
+}
+
 static void chmod_and_umask(void)
 {
 	struct stat st;
@@ -263,6 +287,7 @@ static const struct utest_case cases[] = {
 	UTEST_CASE(utimensat_sets_and_omits),
 	UTEST_CASE(symlink_nofollow_times),
 	UTEST_CASE(writes_and_reads_move_times),
+	UTEST_CASE(readdir_moves_atime),
 	UTEST_CASE(chmod_and_umask),
 	UTEST_CASE(umask_inherited_by_fork),
 	UTEST_CASE(chown_stored_and_clears_setuid),
