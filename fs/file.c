@@ -31,48 +31,53 @@
 
 #include "internal.h"
 
-#define UMASK 022
-
 /* ---------------------------------------------------------------------- */
 /* Regular files and directories */
 
-static long reg_read(struct file *f, char *ubuf, size_t n)
+/* At *ppos, or at the file's position (read and moved chunk by chunk) for NULL. */
+static long reg_read_at(struct file *f, char *ubuf, size_t n, u64 *ppos)
 {
 	char *kbuf = alloc_page(__GFP_NOWARN);
-	size_t done = 0;
+	unsigned long flags;
+	size_t done = 0, left = 0;
 
 	if (!kbuf)
 		return -ENOMEM;
 	while (done < n) {
-		unsigned long flags;
 		u64 pos;
 		long got;
-		size_t left;
 
 		if (done && fatal_signal_pending(current_task()))
 			break;
 		cond_resched();
 		flags = fs_lock_irqsave();
-		pos = f->f_pos;
+		pos = ppos ? *ppos : f->f_pos;
 		got = ramfs_read(f->inode, pos, kbuf, min(n - done, PAGE_SIZE));
 		fs_unlock_irqrestore(flags);
 		if (got <= 0)
 			break;
 		left = copy_to_user(ubuf + done, kbuf, (size_t)got);
 		flags = fs_lock_irqsave();
-		f->f_pos = pos + (size_t)got - left;
+		*(ppos ? ppos : &f->f_pos) = pos + (size_t)got - left;
 		fs_unlock_irqrestore(flags);
 		done += (size_t)got - left;
-		if (left) {
-			free_page(kbuf);
-			return done ? (long)done : -EFAULT;
-		}
+		if (left)
+			break;
 	}
+	flags = fs_lock_irqsave();
+	inode_touch_atime(f->inode);
+	fs_unlock_irqrestore(flags);
 	free_page(kbuf);
-	return (long)done;
+	return done || !left ? (long)done : -EFAULT;
 }
 
-static long reg_write(struct file *f, const char *ubuf, size_t n)
+/*
+ * At *ppos or the file's position as reg_read_at(); O_APPEND writes at
+ * the end whatever the position (pwrite() too, as Linux). src is a user
+ * buffer, or a kernel one with kernel (sendfile, copy_file_range).
+ */
+static long reg_write_core(struct file *f, const char *src, size_t n,
+			   u64 *ppos, bool kernel)
 {
 	char *kbuf = alloc_page(__GFP_NOWARN);
 	size_t done = 0;
@@ -85,12 +90,12 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 	if (!(f->flags & O_APPEND)) {
 		unsigned long flags = fs_lock_irqsave();
 
-		if ((s64)(f->f_pos + n) < 0)
+		if ((s64)((ppos ? *ppos : f->f_pos) + n) < 0)
 			err = -EINVAL;
 		fs_unlock_irqrestore(flags);
 	}
 	while (!err && done < n) {
-		size_t chunk = min(n - done, PAGE_SIZE), left, want;
+		size_t chunk = min(n - done, PAGE_SIZE), left = 0, want;
 		unsigned long flags;
 		long put;
 		u64 pos;
@@ -98,7 +103,10 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 		if (done && fatal_signal_pending(current_task()))
 			break;
 		cond_resched();
-		left = copy_from_user(kbuf, ubuf + done, chunk);
+		if (kernel)
+			memcpy(kbuf, src + done, chunk);
+		else
+			left = copy_from_user(kbuf, src + done, chunk);
 		want = chunk - left;
 		if (!want) {
 			err = -EFAULT;
@@ -106,10 +114,11 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 		}
 		/* With the write lock, appended chunks follow each other. */
 		flags = fs_lock_irqsave();
-		pos = f->flags & O_APPEND ? f->inode->size : f->f_pos;
+		pos = f->flags & O_APPEND ? f->inode->size :
+		      ppos ? *ppos : f->f_pos;
 		put = ramfs_write(f->inode, pos, kbuf, want);
 		if (put > 0)
-			f->f_pos = pos + (u64)put;
+			*(ppos ? ppos : &f->f_pos) = pos + (u64)put;
 		fs_unlock_irqrestore(flags);
 		if (put <= 0) {
 			err = put;
@@ -126,13 +135,24 @@ static long reg_write(struct file *f, const char *ubuf, size_t n)
 	return done ? (long)done : err;
 }
 
+static long reg_write_at(struct file *f, const char *ubuf, size_t n, u64 *ppos)
+{
+	return reg_write_core(f, ubuf, n, ppos, false);
+}
+
+static long reg_write_kernel(struct file *f, const char *buf, size_t n)
+{
+	return reg_write_core(f, buf, n, NULL, true);
+}
+
 static long dir_read(struct file *f, char *ubuf, size_t n)
 {
 	return -EISDIR;
 }
 
 static const struct file_operations reg_fops = {
-	.read = reg_read, .write = reg_write, .seekable = true,
+	.read_at = reg_read_at, .write_at = reg_write_at,
+	.write_kernel = reg_write_kernel, .seekable = true,
 };
 static const struct file_operations dir_fops = {
 	.read = dir_read, .seekable = true,
@@ -151,8 +171,14 @@ static long null_write(struct file *f, const char *ubuf, size_t n)
 	return (long)n;
 }
 
+static long null_write_kernel(struct file *f, const char *buf, size_t n)
+{
+	return (long)n;
+}
+
 static const struct file_operations null_fops = {
-	.read = null_read, .write = null_write, .seekable = true,
+	.read = null_read, .write = null_write,
+	.write_kernel = null_write_kernel, .seekable = true,
 };
 
 #define ZERO_CHUNK (64 * 1024)
@@ -208,9 +234,11 @@ void file_put(struct file *f)
 
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	locks_remove_file(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	flags = fs_lock_irqsave();
+	file_clear_path(f);
 	inode_put(f->inode);
 	fs_unlock_irqrestore(flags);
 	kfree(f);
@@ -225,6 +253,10 @@ static const struct file_operations *inode_fops(struct inode *ino)
 		return &reg_fops;
 	if (S_ISDIR(ino->mode))
 		return &dir_fops;
+#ifdef CONFIG_FIFO
+	if (S_ISFIFO(ino->mode))
+		return &fifo_fops;
+#endif
 	if (S_ISCHR(ino->mode)) {
 		switch (ino->rdev) {
 		case DEV_CONSOLE:
@@ -327,12 +359,14 @@ int fd_close(int fd)
 	f = fd_replace(fd, NULL, false);
 	if (!f)
 		return -EBADF; /* another thread closed it first */
+	locks_remove_posix(cur_files(), f);
 	file_put(f);
 	return 0;
 }
 
 struct files *files_alloc_console(void)
 {
+	char console_path[] = "/dev/console";
 	struct files *fs = kzalloc(sizeof(*fs), 0);
 	struct file *con = kzalloc(sizeof(*con), 0);
 	unsigned long flags;
@@ -349,6 +383,7 @@ struct files *files_alloc_console(void)
 		ino = fs_root; /* only if /dev/console was replaced */
 	inode_get(ino);
 	con->inode = ino;
+	file_set_path(con, fs_root, console_path);
 	con->ops = &tty_fops;
 	con->flags = O_RDWR;
 	con->refs = 3;
@@ -357,6 +392,7 @@ struct files *files_alloc_console(void)
 	fs->lock = (spinlock_t)SPINLOCK_UNLOCKED;
 	inode_get(fs_root);
 	fs->cwd = fs_root;
+	fs->umask = 022; /* Linux's init starts with 0022 */
 	fs_unlock_irqrestore(flags);
 	return fs;
 }
@@ -390,9 +426,12 @@ void files_close_all(struct files *fs)
 
 	if (!fs)
 		return;
-	for (fd = 0; fd < NR_OPEN; fd++)
-		if (fs->fd[fd])
+	for (fd = 0; fd < NR_OPEN; fd++) {
+		if (fs->fd[fd]) {
+			locks_remove_posix(fs, fs->fd[fd]);
 			file_put(fs->fd[fd]);
+		}
+	}
 	flags = fs_lock_irqsave();
 	inode_put(fs->cwd);
 	fs_unlock_irqrestore(flags);
@@ -419,6 +458,7 @@ void files_exec(struct files *fs)
 		return;
 	for (fd = 0; fd < NR_OPEN; fd++) {
 		if (fs->fd[fd] && fs->cloexec[fd]) {
+			locks_remove_posix(fs, fs->fd[fd]);
 			file_put(fs->fd[fd]);
 			fs->fd[fd] = NULL;
 			fs->cloexec[fd] = 0;
@@ -508,7 +548,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 			ret = -EISDIR;
 		else
 			ret = fs_create(parent, name, strlen(name),
-					S_IFREG | (mode & 07777 & ~UMASK), 0,
+					S_IFREG | (mode & 07777 & ~fs->umask), 0,
 					&ino);
 	} else if (!ret) {
 		if (excl)
@@ -529,6 +569,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		inode_get(ino);
 		f->inode = ino;
 		f->ops = inode_fops(ino);
+		file_set_path(f, base, path);
 	}
 	fs_unlock_irqrestore(irq);
 	if (ret)
@@ -547,6 +588,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		ret = f->ops->open(f);
 		if (ret) {
 			irq = fs_lock_irqsave();
+			file_clear_path(f);
 			inode_put(ino);
 			fs_unlock_irqrestore(irq);
 			goto out_free;
@@ -568,46 +610,51 @@ SYSCALL_DEFINE1(close, int, fd)
 	return fd_close(fd);
 }
 
-static long file_read(int fd, char *ubuf, size_t n)
+long vfs_read(struct file *f, char *ubuf, size_t n, u64 *ppos)
 {
-	struct file *f = fget(fd);
-
-	if (!f || (f->flags & O_ACCMODE) == O_WRONLY)
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	if ((long)n < 0)
 		return -EINVAL;
-	if (!f->ops->read)
+	if (!f->ops->read && !f->ops->read_at)
 		return -EINVAL;
 	if (n && !access_ok(ubuf, n))
 		return -EFAULT;
-	return f->ops->read(f, ubuf, n);
+	/* A file without a position (a device) reads the same at any. */
+	if (!f->ops->read_at)
+		return f->ops->read(f, ubuf, n);
+	return f->ops->read_at(f, ubuf, n, ppos);
 }
 
 SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)
 {
-	return file_read(fd, ubuf, n);
-}
-
-static long file_write(int fd, const char *ubuf, size_t n)
-{
 	struct file *f = fget(fd);
 
-	if (!f || (f->flags & O_ACCMODE) == O_RDONLY)
+	return f ? vfs_read(f, ubuf, n, NULL) : -EBADF;
+}
+
+long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
+{
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	if ((long)n < 0)
 		return -EINVAL;
-	if (!f->ops->write)
+	if (!f->ops->write && !f->ops->write_at)
 		return -EINVAL;
 	if (!n)
 		return 0;
 	if (!access_ok(ubuf, n))
 		return -EFAULT;
-	return f->ops->write(f, ubuf, n);
+	if (!f->ops->write_at)
+		return f->ops->write(f, ubuf, n);
+	return f->ops->write_at(f, ubuf, n, ppos);
 }
 
 SYSCALL_DEFINE3(write, int, fd, const char *, ubuf, size_t, n)
 {
-	return file_write(fd, ubuf, n);
+	struct file *f = fget(fd);
+
+	return f ? vfs_write(f, ubuf, n, NULL) : -EBADF;
 }
 
 struct iovec {
@@ -617,9 +664,9 @@ struct iovec {
 
 #define IOV_MAX 1024
 
-/* Each buffer in turn through write(); stops at a short write or an error. */
-/* readv/writev: each buffer in turn; stops at a short transfer or an error. */
-static long file_iov(int fd, const void *uiov, unsigned long iovcnt, bool write)
+/* Each buffer in turn; stops at a short transfer or an error. */
+long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
+	      bool write, u64 *ppos)
 {
 	struct iovec iov;
 	unsigned long i;
@@ -635,8 +682,8 @@ static long file_iov(int fd, const void *uiov, unsigned long iovcnt, bool write)
 			return done ? done : -EFAULT;
 		if ((long)iov.len < 0)
 			return done ? done : -EINVAL;
-		n = write ? file_write(fd, (const char *)iov.base, iov.len) :
-			    file_read(fd, (char *)iov.base, iov.len);
+		n = write ? vfs_write(f, (const char *)iov.base, iov.len, ppos) :
+			    vfs_read(f, (char *)iov.base, iov.len, ppos);
 		if (n < 0)
 			return done ? done : n;
 		done += n;
@@ -648,12 +695,16 @@ static long file_iov(int fd, const void *uiov, unsigned long iovcnt, bool write)
 
 SYSCALL_DEFINE3(readv, int, fd, const void *, uiov, unsigned long, iovcnt)
 {
-	return file_iov(fd, uiov, iovcnt, false);
+	struct file *f = fget(fd);
+
+	return f ? file_iov(f, uiov, iovcnt, false, NULL) : -EBADF;
 }
 
 SYSCALL_DEFINE3(writev, int, fd, const void *, uiov, unsigned long, iovcnt)
 {
-	return file_iov(fd, uiov, iovcnt, true);
+	struct file *f = fget(fd);
+
+	return f ? file_iov(f, uiov, iovcnt, true, NULL) : -EBADF;
 }
 
 SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
@@ -781,6 +832,7 @@ SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 	}
 	if (used)
 		f->f_pos = idx;
+	inode_touch_atime(f->inode); /* as Linux's iterate_dir() */
 	fs_unlock_irqrestore(irq);
 	if (!used) {
 		free_page(kbuf);
@@ -817,11 +869,18 @@ static void fill_stat(struct inode *ino, struct kstat *st)
 	st->st_ino = ino->ino;
 	st->st_mode = ino->mode;
 	st->st_nlink = ino->nlink;
+	st->st_uid = ino->uid;
+	st->st_gid = ino->gid;
 	st->st_rdev = ino->rdev;
 	st->st_size = (s64)ino->size;
 	st->st_blksize = PAGE_SIZE;
 	st->st_blocks = (s64)(ino->nr_pages * (PAGE_SIZE / 512));
-	st->st_atime = st->st_mtime = st->st_ctime = ino->mtime;
+	st->st_atime = ino->atime.tv_sec;
+	st->st_atime_nsec = ino->atime.tv_nsec;
+	st->st_mtime = ino->mtime.tv_sec;
+	st->st_mtime_nsec = ino->mtime.tv_nsec;
+	st->st_ctime = ino->ctime.tv_sec;
+	st->st_ctime_nsec = ino->ctime.tv_nsec;
 }
 
 static long file_fstat(int fd, void *ustat)
@@ -914,8 +973,10 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 		return -EBADF;
 	file_get(f);
 	old = fd_replace(newfd, f, flags & O_CLOEXEC);
-	if (old)
+	if (old) {
+		locks_remove_posix(cur_files(), old);
 		file_put(old);
+	}
 	return newfd;
 }
 
@@ -949,6 +1010,13 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, unsigned long, arg)
 		f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) |
 			   ((unsigned int)arg & (O_APPEND | O_NONBLOCK));
 		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return fcntl_lock(f, cmd, (void *)arg);
 	default:
 		return -EINVAL;
 	}
@@ -1029,7 +1097,7 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 		else if (ret == -ENOENT && parent && !parent->proc)
 			/* Linux: mkdir in /proc finds no name, ENOENT. */
 			ret = fs_create(parent, name, strlen(name),
-					S_IFDIR | (mode & 07777 & ~UMASK), 0,
+					S_IFDIR | (mode & 01777 & ~cur_files()->umask), 0,
 					&ino);
 		fs_unlock_irqrestore(irq);
 	}

@@ -3,6 +3,7 @@
 #ifndef FS_INTERNAL_H
 #define FS_INTERNAL_H
 
+#include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/spinlock.h>
 
@@ -30,6 +31,16 @@ extern struct inode *fs_root;
 
 /* Caller holds fs_lock. */
 void inode_get(struct inode *ino);
+
+/*
+ * Inode times (ramfs.c), caller holds fs_lock. fs_time_now: the time
+ * they are stamped with. mtime: the data or entries changed (ctime too);
+ * ctime: the inode changed; atime: read, under relatime's rule.
+ */
+void fs_time_now(struct timespec *ts);
+void inode_touch_mtime(struct inode *ino);
+void inode_touch_ctime(struct inode *ino);
+void inode_touch_atime(struct inode *ino);
 void inode_put(struct inode *ino); /* frees it at refs 0 and nlink 0 */
 
 /*
@@ -100,6 +111,16 @@ int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
 long ramfs_read(struct inode *ino, u64 pos, char *buf, size_t n);
 long ramfs_write(struct inode *ino, u64 pos, const char *buf, size_t n);
 int ramfs_truncate(struct inode *ino, u64 size);
+/*
+ * fallocate() (fs/open.c), caller holds fs_lock. ramfs_punch: bytes
+ * [pos, pos + len) read as zeroes, whole pages freed. ramfs_allocate:
+ * the data pages of [pos, end) from pos on exist, at most max_pages of
+ * them looked at: how many, or -ENOSPC. ramfs_room_for: whether the
+ * budget has pages more pages free.
+ */
+void ramfs_punch(struct inode *ino, u64 pos, u64 len);
+long ramfs_allocate(struct inode *ino, u64 pos, u64 end, size_t max_pages);
+bool ramfs_room_for(u64 pages);
 
 /*
  * The first entry of dir at getdents offset *pos or later ("." is 0,
@@ -111,8 +132,22 @@ bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 #ifdef CONFIG_PROC_FS
 /* Boot, from fs_init(): mounts /proc. */
 void proc_init(void);
+/*
+ * fs/proc_fd.c, caller holds fs_lock. file_set_path: records in f where
+ * the path (a writable copy; from base) that opened f->inode names it.
+ * file_clear_path: forgets it.
+ */
+void file_set_path(struct file *f, struct inode *base, char *path);
+void file_clear_path(struct file *f);
 #else
 static inline void proc_init(void)
+{
+}
+static inline void file_set_path(struct file *f, struct inode *base,
+				 char *path)
+{
+}
+static inline void file_clear_path(struct file *f)
 {
 }
 #endif
@@ -133,9 +168,52 @@ int fd_install(struct file *f, bool cloexec);
 int fd_close(int fd);
 struct file *fget(int fd);
 
+/*
+ * read/write on f (file.c), with the checks of the system calls: at *pos
+ * (moved on), or at the file's position for NULL. file_iov: readv/writev
+ * the same way.
+ */
+long vfs_read(struct file *f, char *ubuf, size_t n, u64 *pos);
+long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *pos);
+long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
+	      bool write, u64 *pos);
+
 /* One writer per inode at a time (write, truncate); sleeps. */
 void inode_lock_write(struct inode *ino);
 void inode_unlock_write(struct inode *ino);
+
+/*
+ * The inode a *at() call names (fs/stat.c), with a reference taken
+ * (fs_put_inode() it): upath from dirfd, following a last symlink unless
+ * flags has AT_SYMLINK_NOFOLLOW; with AT_EMPTY_PATH, an empty path names
+ * dirfd's own inode (the cwd's for AT_FDCWD).
+ */
+long at_inode(int dirfd, const char *upath, int flags, struct inode **res);
+
+/* Named pipes (pipe.c): what opening a FIFO inode gets. */
+extern const struct file_operations fifo_fops;
+
+#ifdef CONFIG_FILE_LOCKING
+/*
+ * fs/locks.c. fcntl_lock: F_GETLK, F_SETLK(W) and the F_OFD_ ones.
+ * locks_remove_posix: a process (its table) closes a descriptor of f.
+ * locks_remove_file: f's last descriptor is gone.
+ */
+long fcntl_lock(struct file *f, unsigned int cmd, void *uarg);
+void locks_remove_posix(struct files *owner, struct file *f);
+void locks_remove_file(struct file *f);
+#else
+static inline long fcntl_lock(struct file *f, unsigned int cmd, void *uarg)
+{
+	return -EINVAL; /* Linux's answer without CONFIG_FILE_LOCKING */
+}
+static inline void locks_remove_posix(struct files *owner, struct file *f)
+{
+}
+static inline void locks_remove_file(struct file *f)
+{
+}
+#endif
 
 /* Where a relative path starts: the cwd, or dirfd's directory; -ENOENT for "". */
 long base_dir(int dirfd, const char *path, struct inode **base);

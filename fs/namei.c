@@ -324,6 +324,54 @@ SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
 	return ret;
 }
 
+/*
+ * Linux's do_mknodat(). Everyone is root (CAP_MKNOD), so any node can be
+ * made: a character device opens if the kernel has a driver for its
+ * number (/dev/null, zero, random, urandom, tty, console: fs/file.c),
+ * else, like a block device or a socket, it fails to open with ENXIO.
+ */
+SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
+{
+	struct inode *base, *ino;
+	unsigned long irq;
+	struct last n;
+	char *path;
+	long ret;
+
+	switch (mode & S_IFMT) {
+	case 0:
+		mode |= S_IFREG;
+		break;
+	case S_IFREG:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		break;
+	case S_IFDIR:
+		return -EPERM;
+	default:
+		return -EINVAL;
+	}
+	if (!IS_ENABLED(CONFIG_FIFO) && S_ISFIFO(mode))
+		return -EPERM; /* no FIFOs in this kernel */
+	ret = user_path(dirfd, upath, &path, &base);
+	if (ret)
+		return ret;
+	irq = fs_lock_irqsave();
+	ret = lookup_last(base, path, &n);
+	if (!ret)
+		ret = may_create(&n);
+	if (!ret)
+		ret = fs_create(n.dir, n.name, n.len,
+				(mode & S_IFMT) |
+				(mode & 07777 & ~current_task()->files->umask),
+				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0, &ino);
+	fs_unlock_irqrestore(irq);
+	kfree(path);
+	return ret;
+}
+
 SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 		int, bufsiz)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Pipes: pipe2(), a 64 KiB ring from the write end to the read end. */
+/* Pipes: pipe2(), a 64 KiB ring from the write end to the read end; FIFOs (named pipes) on it. */
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -8,6 +8,7 @@
 #include <hartix/signal.h>
 #include <hartix/slab.h>
 #include <hartix/spinlock.h>
+#include <hartix/string.h>
 #include <hartix/syscalls.h>
 #include <hartix/uaccess.h>
 #include <abi/poll.h>
@@ -47,7 +48,8 @@ struct pipe {
 	spinlock_t lock;
 	unsigned int head, tail; /* free-running: head - tail bytes queued */
 	int readers, writers; /* open struct files of each end */
-	int ends; /* struct files not yet through pipe_release(); atomic */
+	int ends; /* struct files not yet through release; atomic (FIFOs: under fs_lock) */
+	unsigned int r_counter, w_counter; /* FIFO opens of each end so far */
 	bool rbusy, wbusy; /* a reader / a writer is copying */
 	struct wait_queue rd_wait, wr_wait;
 	char *buf; /* PIPE_SIZE bytes */
@@ -118,6 +120,17 @@ static size_t ring_from_user(struct pipe *p, unsigned int pos,
 	return copy_from_user(p->buf, ubuf + first, n - first);
 }
 
+/* sendfile()'s: from a kernel buffer, nothing can be left. */
+static size_t ring_from_kernel(struct pipe *p, unsigned int pos,
+			       const char *buf, size_t n)
+{
+	size_t off = pos % PIPE_SIZE, first = min(n, PIPE_SIZE - off);
+
+	memcpy(p->buf + off, buf, first);
+	memcpy(p->buf, buf + first, n - first);
+	return 0;
+}
+
 static long pipe_read(struct file *f, char *ubuf, size_t n)
 {
 	struct pipe *p = f->private_data;
@@ -168,7 +181,9 @@ static long pipe_broken(void)
 	return -EPIPE;
 }
 
-static long pipe_write(struct file *f, const char *ubuf, size_t n)
+/* ubuf is a kernel buffer with kernel (sendfile). */
+static long pipe_write_core(struct file *f, const char *ubuf, size_t n,
+			    bool kernel)
 {
 	struct pipe *p = f->private_data;
 	/* All at once when it fits in PIPE_BUF, else any room will do. */
@@ -205,7 +220,8 @@ static long pipe_write(struct file *f, const char *ubuf, size_t n)
 		spin_unlock_irqrestore(&p->lock, flags);
 
 		chunk = min(n - done, (size_t)room);
-		left = ring_from_user(p, head, ubuf + done, chunk);
+		left = kernel ? ring_from_kernel(p, head, ubuf + done, chunk) :
+				ring_from_user(p, head, ubuf + done, chunk);
 
 		flags = spin_lock_irqsave(&p->lock);
 		p->head = head + (unsigned int)(chunk - left);
@@ -217,6 +233,16 @@ static long pipe_write(struct file *f, const char *ubuf, size_t n)
 			return done ? (long)done : -EFAULT;
 	}
 	return (long)done;
+}
+
+static long pipe_write(struct file *f, const char *ubuf, size_t n)
+{
+	return pipe_write_core(f, ubuf, n, false);
+}
+
+static long pipe_write_kernel(struct file *f, const char *buf, size_t n)
+{
+	return pipe_write_core(f, buf, n, true);
 }
 
 static unsigned int pipe_poll(struct file *f)
@@ -240,17 +266,31 @@ static unsigned int pipe_poll(struct file *f)
 	return mask;
 }
 
-static void pipe_release(struct file *f)
+/* f's end (both, for a FIFO opened O_RDWR) is gone. */
+static void pipe_drop_end(struct file *f, struct pipe *p)
 {
-	struct pipe *p = f->private_data;
 	unsigned long flags = spin_lock_irqsave(&p->lock);
+	unsigned int acc = f->flags & O_ACCMODE;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
+	if (acc != O_WRONLY)
 		p->readers--;
-	else
+	if (acc != O_RDONLY)
 		p->writers--;
 	spin_unlock_irqrestore(&p->lock, flags);
 	pipe_wake(p); /* EOF for readers, EPIPE for writers */
+}
+
+static void pipe_free(struct pipe *p)
+{
+	free_pages(p->buf, PIPE_ORDER);
+	kfree(p);
+}
+
+static void pipe_release(struct file *f)
+{
+	struct pipe *p = f->private_data;
+
+	pipe_drop_end(f, p);
 	/*
 	 * The other end's release may run at the same time on another hart:
 	 * whichever finishes its wake-up last frees the pipe (freeing on the
@@ -258,16 +298,144 @@ static void pipe_release(struct file *f)
 	 * was still waking its queues). With no file left, no task is inside
 	 * a pipe operation.
 	 */
-	if (__atomic_sub_fetch(&p->ends, 1, __ATOMIC_ACQ_REL) == 0) {
-		free_pages(p->buf, PIPE_ORDER);
-		kfree(p);
-	}
+	if (__atomic_sub_fetch(&p->ends, 1, __ATOMIC_ACQ_REL) == 0)
+		pipe_free(p);
 }
 
 static const struct file_operations pipe_fops = {
-	.read = pipe_read, .write = pipe_write, .poll = pipe_poll,
+	.read = pipe_read, .write = pipe_write,
+	.write_kernel = pipe_write_kernel, .poll = pipe_poll,
 	.release = pipe_release,
 };
+
+/* An empty pipe with no ends yet, or NULL. */
+static struct pipe *pipe_alloc(void)
+{
+	struct pipe *p = kzalloc(sizeof(*p), __GFP_NOWARN);
+
+	if (!p)
+		return NULL;
+	p->buf = alloc_pages(PIPE_ORDER, __GFP_NOWARN);
+	if (!p->buf) {
+		kfree(p);
+		return NULL;
+	}
+	p->lock = (spinlock_t)SPINLOCK_UNLOCKED;
+	p->rd_wait = (struct wait_queue)WAIT_QUEUE_INIT;
+	p->wr_wait = (struct wait_queue)WAIT_QUEUE_INIT;
+	return p;
+}
+
+#ifdef CONFIG_FIFO
+/*
+ * FIFOs: the pipe of a named pipe inode (ino->pipe, under fs_lock) lives
+ * while some file has it open, and its data with it. Opens follow
+ * Linux's fifo_open(): a reader waits for a writer and a writer for a
+ * reader (the other end opened since, even if closed again, will do),
+ * unless O_NONBLOCK, where a writer with no reader gets ENXIO; O_RDWR
+ * never waits. Waits end with a signal (-ERESTARTSYS).
+ */
+struct fifo_wait {
+	struct pipe *p;
+	unsigned int *counter, start;
+};
+
+static bool fifo_partner(void *arg)
+{
+	struct fifo_wait *w = arg;
+
+	return READ_ONCE(*w->counter) != w->start ||
+	       signal_pending(current_task());
+}
+
+static void fifo_release(struct file *f)
+{
+	struct pipe *p = f->private_data;
+	unsigned long irq;
+	bool last;
+
+	pipe_drop_end(f, p);
+	irq = fs_lock_irqsave();
+	last = --p->ends == 0;
+	if (last)
+		f->inode->pipe = NULL;
+	fs_unlock_irqrestore(irq);
+	if (last)
+		pipe_free(p);
+}
+
+static int fifo_open(struct file *f)
+{
+	struct pipe *p, *fresh = pipe_alloc();
+	unsigned int acc = f->flags & O_ACCMODE;
+	struct fifo_wait w = { 0 };
+	unsigned long irq, flags;
+	int err = 0;
+
+	irq = fs_lock_irqsave();
+	p = f->inode->pipe;
+	if (!p && fresh) {
+		p = f->inode->pipe = fresh;
+		fresh = NULL;
+	}
+	if (p)
+		p->ends++;
+	fs_unlock_irqrestore(irq);
+	if (fresh)
+		pipe_free(fresh);
+	if (!p)
+		return -ENOMEM;
+	f->private_data = p;
+	w.p = p;
+	flags = spin_lock_irqsave(&p->lock);
+	if (acc == O_WRONLY && (f->flags & O_NONBLOCK) && !p->readers) {
+		err = -ENXIO;
+	} else {
+		if (acc != O_WRONLY) {
+			p->readers++;
+			p->r_counter++;
+		}
+		if (acc != O_RDONLY) {
+			p->writers++;
+			p->w_counter++;
+		}
+		if (acc == O_RDONLY && !(f->flags & O_NONBLOCK) && !p->writers)
+			w.counter = &p->w_counter;
+		else if (acc == O_WRONLY && !p->readers)
+			w.counter = &p->r_counter;
+		if (w.counter)
+			w.start = *w.counter;
+	}
+	spin_unlock_irqrestore(&p->lock, flags);
+	pipe_wake(p); /* a partner waiting in open, or a reader at EOF */
+	if (!err && w.counter) {
+		wait_event(acc == O_RDONLY ? &p->rd_wait : &p->wr_wait,
+			   fifo_partner, &w);
+		if (READ_ONCE(*w.counter) == w.start)
+			err = -ERESTARTSYS;
+	}
+	if (err == -ERESTARTSYS)
+		pipe_drop_end(f, p);
+	if (err) {
+		/* As fifo_release(), but the file keeps its other fields. */
+		irq = fs_lock_irqsave();
+		if (--p->ends == 0)
+			f->inode->pipe = NULL;
+		else
+			p = NULL;
+		fs_unlock_irqrestore(irq);
+		if (p)
+			pipe_free(p);
+	}
+	return err;
+}
+
+const struct file_operations fifo_fops = {
+	.open = fifo_open, .read = pipe_read, .write = pipe_write,
+	.write_kernel = pipe_write_kernel, .poll = pipe_poll,
+	.release = fifo_release,
+};
+#endif
 
 SYSCALL_DEFINE2(pipe2, int *, ufds, int, flags)
 {
@@ -281,17 +449,9 @@ SYSCALL_DEFINE2(pipe2, int *, ufds, int, flags)
 
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
-	p = kzalloc(sizeof(*p), __GFP_NOWARN);
+	p = pipe_alloc();
 	if (!p)
 		return -ENOMEM;
-	p->buf = alloc_pages(PIPE_ORDER, __GFP_NOWARN);
-	if (!p->buf) {
-		kfree(p);
-		return -ENOMEM;
-	}
-	p->lock = (spinlock_t)SPINLOCK_UNLOCKED;
-	p->rd_wait = (struct wait_queue)WAIT_QUEUE_INIT;
-	p->wr_wait = (struct wait_queue)WAIT_QUEUE_INIT;
 	p->readers = p->writers = 1;
 	p->ends = 2;
 
@@ -307,8 +467,7 @@ SYSCALL_DEFINE2(pipe2, int *, ufds, int, flags)
 	if (!ino) {
 		kfree(rf);
 		kfree(wf);
-		free_pages(p->buf, PIPE_ORDER);
-		kfree(p);
+		pipe_free(p);
 		return -ENOMEM;
 	}
 	fds[0] = fd_install(rf, cloexec);

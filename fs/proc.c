@@ -24,17 +24,7 @@
 #include <stdarg.h>
 
 #include "internal.h"
-
-/*
- * Inode numbers say what an inode is: PROC_INO_BASE | pid << 8 | index,
- * pid 0 for the files at the top (index into top_files), else index 0 for
- * /proc/<pid> and 1.. for its files (pid_files). The RAM file system
- * counts its numbers up from 1, far below.
- */
-#define PROC_INO_BASE (1UL << 48)
-#define PROC_INO(pid, idx) (PROC_INO_BASE | (unsigned long)(pid) << 8 | (idx))
-#define PROC_INO_PID(ino) ((int)(((ino) & ~PROC_INO_BASE) >> 8))
-#define PROC_INO_IDX(ino) ((unsigned int)((ino) & 0xff))
+#include "proc_internal.h"
 
 /* Linux's units: clock ticks of USER_HZ in times, the "cpu" lines in jiffies of it too. */
 #define USER_HZ 100
@@ -44,13 +34,7 @@
 /* The largest file: a /proc/<pid>/maps of 16k regions. */
 #define PROC_MAX_SIZE (1UL << 20)
 
-/* A file's text, made at open: a growing buffer like Linux's seq_file. */
-struct seq {
-	char *buf;
-	size_t size, len; /* len > size: it did not fit */
-};
-
-static __printf(2, 3) void seq_printf(struct seq *m, const char *fmt, ...)
+__printf(2, 3) void seq_printf(struct seq *m, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -505,16 +489,20 @@ static int show_pid_environ(struct seq *m, int pid)
 
 struct proc_file {
 	const char *name;
-	int (*show)(struct seq *m, int pid); /* NULL: exe, a symlink */
+	int (*show)(struct seq *m, int pid); /* NULL: exe, a symlink, or a directory */
+	const struct inode_operations *iop; /* a directory's (show NULL) */
 };
 
 /* Index 0 is the directory itself in both. */
 static const struct proc_file top_files[] = {
 	{ NULL, NULL },
 	{ "cpuinfo", show_cpuinfo },
+	{ "filesystems", show_filesystems },
 	{ "interrupts", show_interrupts },
 	{ "kallsyms", show_kallsyms },
+	{ "loadavg", show_loadavg },
 	{ "meminfo", show_meminfo },
+	{ "mounts", show_mounts },
 	{ "stat", show_stat },
 	{ "uptime", show_uptime },
 	{ "version", show_version },
@@ -525,7 +513,9 @@ static const struct proc_file pid_files[] = {
 	{ "comm", show_pid_comm },
 	{ "environ", show_pid_environ },
 	{ "exe", NULL },
+	{ "fd", NULL, &proc_fd_iops },
 	{ "maps", show_pid_maps },
+	{ "mounts", show_mounts },
 	{ "stat", show_pid_stat },
 	{ "status", show_pid_status },
 };
@@ -578,11 +568,11 @@ static void proc_release(struct file *f)
 	kfree(m);
 }
 
-static long proc_read(struct file *f, char *ubuf, size_t n)
+static long proc_read(struct file *f, char *ubuf, size_t n, u64 *ppos)
 {
 	struct seq *m = f->private_data;
 	unsigned long irq = fs_lock_irqsave();
-	u64 pos = f->f_pos;
+	u64 pos = ppos ? *ppos : f->f_pos;
 	size_t left;
 
 	fs_unlock_irqrestore(irq);
@@ -593,13 +583,13 @@ static long proc_read(struct file *f, char *ubuf, size_t n)
 	if (left == n)
 		return -EFAULT;
 	irq = fs_lock_irqsave();
-	f->f_pos = pos + n - left;
+	*(ppos ? ppos : &f->f_pos) = pos + n - left;
 	fs_unlock_irqrestore(irq);
 	return (long)(n - left);
 }
 
 static const struct file_operations proc_fops = {
-	.read = proc_read, .open = proc_open, .release = proc_release,
+	.read_at = proc_read, .open = proc_open, .release = proc_release,
 	.seekable = true,
 };
 
@@ -614,6 +604,7 @@ struct proc_pid {
 	struct proc_pid *next;
 	int pid;
 	struct inode *ino[NR_PID]; /* [0] is the directory */
+	struct inode **fd_links; /* /proc/<pid>/fd/N, made at lookup (proc_fd.c) */
 };
 
 static struct proc_pid *proc_pids;
@@ -623,8 +614,7 @@ static char self_target[16]; /* /proc/self's target, set at each lookup */
 static const struct inode_operations proc_root_iops, proc_pid_iops;
 
 /* refs start at 0: held only by lookups in progress and open files. */
-static struct inode *proc_inode(u32 mode, unsigned long ino,
-				struct inode *parent)
+struct inode *proc_inode(u32 mode, unsigned long ino, struct inode *parent)
 {
 	struct inode *i = kzalloc(sizeof(*i), __GFP_NOWARN);
 
@@ -652,6 +642,14 @@ static void proc_pid_drop(struct proc_pid *p)
 		inode_get(p->ino[i]);
 		inode_put(p->ino[i]); /* freed now unless a file holds it */
 	}
+	for (i = 0; p->fd_links && i < NR_OPEN; i++) {
+		if (p->fd_links[i]) {
+			p->fd_links[i]->nlink = 0;
+			inode_get(p->fd_links[i]);
+			inode_put(p->fd_links[i]);
+		}
+	}
+	kfree(p->fd_links);
 	kfree(p);
 }
 
@@ -672,6 +670,8 @@ static void proc_prune(void)
 
 static u32 pid_file_mode(unsigned int idx)
 {
+	if (pid_files[idx].iop)
+		return S_IFDIR | 0500;
 	return pid_files[idx].show ? S_IFREG | 0444 : S_IFLNK | 0777;
 }
 
@@ -692,6 +692,18 @@ static bool exe_refresh(struct inode *ino, int pid)
 	return t != NULL;
 }
 
+struct inode **proc_fd_links(int pid)
+{
+	struct proc_pid *p;
+
+	for (p = proc_pids; p && p->pid != pid; p = p->next)
+		;
+	if (p && !p->fd_links)
+		p->fd_links = kzalloc(NR_OPEN * sizeof(*p->fd_links),
+				      __GFP_NOWARN);
+	return p ? p->fd_links : NULL;
+}
+
 static struct proc_pid *proc_pid_get(int pid)
 {
 	struct proc_pid *p;
@@ -706,9 +718,14 @@ static struct proc_pid *proc_pid_get(int pid)
 	p->pid = pid;
 	p->ino[0] = proc_inode(S_IFDIR | 0555, PROC_INO(pid, 0), proc_root);
 	for (i = 1; i < NR_PID && p->ino[i - 1]; i++) {
-		p->ino[i] = proc_inode(pid_file_mode(i), PROC_INO(pid, i), NULL);
-		if (p->ino[i] && !pid_files[i].show)
+		p->ino[i] = proc_inode(pid_file_mode(i), PROC_INO(pid, i), p->ino[0]);
+		if (p->ino[i] && pid_files[i].iop) {
+			/* A directory holds its parent, as inode_free() expects. */
+			p->ino[i]->iop = pid_files[i].iop;
+			inode_get(p->ino[0]);
+		} else if (p->ino[i] && !pid_files[i].show) {
 			p->ino[i]->fop = NULL;
+		}
 	}
 	if (!p->ino[NR_PID - 1]) {
 		for (i = 0; i < NR_PID; i++)
@@ -780,7 +797,8 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name,
 		;
 	for (i = 1; p && i < NR_PID; i++)
 		if (name_is(name, len, pid_files[i].name))
-			return pid_files[i].show || exe_refresh(p->ino[i], pid) ?
+			return pid_files[i].show || pid_files[i].iop ||
+			       exe_refresh(p->ino[i], pid) ?
 			       p->ino[i] : NULL;
 	return NULL;
 }

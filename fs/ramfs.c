@@ -23,6 +23,7 @@
 #include <hartix/sched.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
+#include <hartix/time.h>
 #include <hartix/vmalloc.h>
 #include <asm/page.h>
 
@@ -45,6 +46,43 @@ static unsigned long data_pages, data_pages_max;
 void inode_get(struct inode *ino)
 {
 	ino->refs++;
+}
+
+void fs_time_now(struct timespec *ts)
+{
+	u64 ns = ktime_get_ns(); /* CLOCK_REALTIME's value (kernel/syscall.c) */
+
+	ts->tv_sec = (long)(ns / NSEC_PER_SEC);
+	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+}
+
+void inode_touch_mtime(struct inode *ino)
+{
+	fs_time_now(&ino->mtime);
+	ino->ctime = ino->mtime;
+}
+
+void inode_touch_ctime(struct inode *ino)
+{
+	fs_time_now(&ino->ctime);
+}
+
+static bool ts_before_eq(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec <= b->tv_nsec);
+}
+
+/* Linux's relatime: once after each change, else once a day. */
+void inode_touch_atime(struct inode *ino)
+{
+	struct timespec now;
+
+	fs_time_now(&now);
+	if (ts_before_eq(&ino->atime, &ino->mtime) ||
+	    ts_before_eq(&ino->atime, &ino->ctime) ||
+	    now.tv_sec - ino->atime.tv_sec >= 24 * 60 * 60)
+		ino->atime = now;
 }
 
 /* A zeroed page of file data, or NULL when the budget or memory is out. */
@@ -105,24 +143,25 @@ static void **page_slot(struct inode *ino, unsigned long idx, bool grow)
 }
 
 /*
- * Frees the data pages from index first on under node, a level-h node
+ * Frees the data pages with index first..last under node, a level-h node
  * whose first index is base, and the child nodes left with nothing. The
  * recursion is as deep as the tree: at most 64 / RADIX_SHIFT levels.
  */
 static void free_subtree(struct inode *ino, void **node, unsigned int h,
-			 unsigned long base, unsigned long first)
+			 unsigned long base, unsigned long first,
+			 unsigned long last)
 {
 	unsigned long i, step = 1UL << ((h - 1) * RADIX_SHIFT);
 
 	for (i = 0; i < RADIX_SLOTS; i++) {
 		unsigned long lo = base + i * step;
 
-		if (!node[i] || lo + step - 1 < first)
+		if (!node[i] || lo + step - 1 < first || lo > last)
 			continue;
 		if (h > 1) {
-			free_subtree(ino, node[i], h - 1, lo, first);
-			if (lo < first)
-				continue; /* it still holds pages below first */
+			free_subtree(ino, node[i], h - 1, lo, first, last);
+			if (lo < first || lo + step - 1 > last)
+				continue; /* it still holds pages outside */
 			free_page(node[i]);
 		} else {
 			ino->nr_pages--;
@@ -138,7 +177,7 @@ static void free_data(struct inode *ino, unsigned long first)
 {
 	if (!ino->pages_height)
 		return;
-	free_subtree(ino, ino->pages, ino->pages_height, 0, first);
+	free_subtree(ino, ino->pages, ino->pages_height, 0, first, ~0UL);
 	if (!first) {
 		free_page(ino->pages);
 		ino->pages = NULL;
@@ -178,6 +217,8 @@ static struct inode *inode_new(u32 mode, u32 rdev)
 	ino->ino = next_ino++;
 	ino->nlink = S_ISDIR(mode) ? 2 : 1;
 	ino->next_off = 2; /* after "." and ".." */
+	fs_time_now(&ino->mtime);
+	ino->atime = ino->ctime = ino->mtime;
 	ino->write_wait = (struct wait_queue)WAIT_QUEUE_INIT;
 	return ino;
 }
@@ -289,6 +330,7 @@ static void dir_add(struct inode *dir, struct dentry *d, struct inode *ino)
 	d->hnext = *chain;
 	*chain = d;
 	dir->nr_children++;
+	inode_touch_mtime(dir);
 	if (S_ISDIR(ino->mode))
 		ino->dentry = d;
 }
@@ -312,6 +354,7 @@ static void dir_detach(struct inode *dir, struct dentry *d)
 	if (dir->readdir_hint == d)
 		dir->readdir_hint = d->prev;
 	dir->nr_children--;
+	inode_touch_mtime(dir);
 	kfree(d);
 }
 
@@ -371,6 +414,7 @@ int ramfs_link(struct inode *dir, const char *name, size_t len,
 		return -ENOSPC;
 	dir_add(dir, d, ino);
 	ino->nlink++;
+	inode_touch_ctime(ino);
 	return 0;
 }
 
@@ -385,6 +429,7 @@ void ramfs_unlink(struct inode *dir, struct dentry *d)
 		dir->nlink--;
 	} else {
 		ino->nlink--;
+		inode_touch_ctime(ino);
 	}
 	if (!ino->refs && !ino->nlink)
 		inode_free(ino);
@@ -422,6 +467,7 @@ int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
 	dir_add(ndir, d, ino);
 	if (S_ISDIR(ino->mode))
 		set_parent(ino, ndir);
+	inode_touch_ctime(ino);
 	return 0;
 }
 
@@ -655,6 +701,8 @@ long ramfs_write(struct inode *ino, u64 pos, const char *buf, size_t n)
 		if (pos > ino->size)
 			ino->size = pos;
 	}
+	if (done)
+		inode_touch_mtime(ino);
 	return done ? (long)done : -ENOSPC;
 }
 
@@ -676,7 +724,60 @@ int ramfs_truncate(struct inode *ino, u64 size)
 		}
 	}
 	ino->size = size;
+	inode_touch_mtime(ino); /* even at the same size, as Linux's truncate */
 	return 0;
+}
+
+void ramfs_punch(struct inode *ino, u64 pos, u64 len)
+{
+	u64 end = pos + len; /* the caller checked it does not wrap */
+	unsigned long first = (unsigned long)((pos + PAGE_SIZE - 1) / PAGE_SIZE);
+	unsigned long stop = (unsigned long)(end / PAGE_SIZE);
+
+	/* The pages partly in the range are zeroed, the others freed. */
+	while (pos < end && pos % PAGE_SIZE) {
+		void **slot = page_slot(ino, (unsigned long)(pos / PAGE_SIZE), false);
+		size_t off = pos % PAGE_SIZE, n = min(PAGE_SIZE - off, end - pos);
+
+		if (slot && *slot)
+			memset((char *)*slot + off, 0, n);
+		pos += n;
+	}
+	if (end % PAGE_SIZE && end - end % PAGE_SIZE >= pos) {
+		void **slot = page_slot(ino, stop, false);
+
+		if (slot && *slot)
+			memset(*slot, 0, end % PAGE_SIZE);
+	}
+	if (first < stop && ino->pages_height)
+		free_subtree(ino, ino->pages, ino->pages_height, 0, first,
+			     stop - 1);
+	inode_touch_mtime(ino);
+}
+
+long ramfs_allocate(struct inode *ino, u64 pos, u64 end, size_t max_pages)
+{
+	unsigned long idx = (unsigned long)(pos / PAGE_SIZE);
+	size_t done = 0;
+
+	for (; (u64)idx * PAGE_SIZE < end && done < max_pages; idx++, done++) {
+		void **slot = page_slot(ino, idx, true);
+
+		if (!slot)
+			return -ENOSPC;
+		if (!*slot) {
+			*slot = data_page_alloc();
+			if (!*slot)
+				return -ENOSPC;
+			ino->nr_pages++;
+		}
+	}
+	return (long)done;
+}
+
+bool ramfs_room_for(u64 pages)
+{
+	return pages <= data_pages_max - data_pages;
 }
 
 bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
@@ -798,7 +899,6 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 				break;
 		}
 		ino->mode = mode;
-		ino->mtime = mtime;
 		if (S_ISREG(mode) && size) {
 			long n = ramfs_write(ino, 0, data, size);
 
@@ -807,6 +907,9 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 		} else if (S_ISLNK(mode)) {
 			ret = set_target(ino, data, size);
 		}
+		/* As Linux's unpacker: atime and mtime from the archive. */
+		ino->mtime = (struct timespec){ (long)mtime, 0 };
+		ino->atime = ino->mtime;
 		break;
 	}
 	fs_unlock_irqrestore(flags);

@@ -180,10 +180,18 @@ void process_exit(struct task *t)
 	unsigned long flags;
 	struct task *c, *next, *adopter, *leader = t->tg ? t->group_leader : t;
 	bool zombie_moved = false;
+	struct files *files;
 
-	/* Its open files close and its memory goes now, not when it is reaped. */
-	files_put(t->files);
+	/*
+	 * Its open files close and its memory goes now, not when it is
+	 * reaped. The table leaves the task under tasklist_lock, which
+	 * /proc/<pid>/fd reads it under (fs/proc_fd.c).
+	 */
+	flags = spin_lock_irqsave(&tasklist_lock);
+	files = t->files;
 	t->files = NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	files_put(files);
 	thread_exit_release(t);
 	flags = spin_lock_irqsave(&tasklist_lock);
 	if (t->tg && --t->tg->live) {

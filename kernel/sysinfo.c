@@ -4,6 +4,7 @@
 #include <hartix/exec.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
+#include <hartix/loadavg.h>
 #include <hartix/mm.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
@@ -20,14 +21,15 @@ BUILD_BUG_ON(sizeof(struct sysinfo) != 112);
  * parked. The slab caches first give back their free objects and empty
  * slabs, so that free memory is back exactly where it was once what a
  * program allocated in the kernel is freed, however the caches grew
- * meanwhile (the hostile tests check this after every run). sharedram is file data, as Linux counts tmpfs there. No load
- * averages or swap.
+ * meanwhile (the hostile tests check this after every run). sharedram is file data, as Linux counts tmpfs there. The load
+ * averages are /proc/loadavg's (kernel/sched/loadavg.c). No swap.
  */
 SYSCALL_DEFINE1(sysinfo, struct sysinfo *, uinfo)
 {
 	struct page_alloc_stats st;
 	unsigned long used, max;
 	struct sysinfo si;
+	unsigned int i;
 
 	kmem_cache_shrink_all();
 	page_alloc_get_stats(&st);
@@ -38,6 +40,9 @@ SYSCALL_DEFINE1(sysinfo, struct sysinfo *, uinfo)
 	si.freeram = (unsigned long)(st.free_pages + st.cached_pages) * PAGE_SIZE;
 	si.sharedram = used * PAGE_SIZE;
 	si.procs = (unsigned short)min(process_count(), 0xffffU);
+	get_avenrun(si.loads);
+	for (i = 0; i < 3; i++)
+		si.loads[i] <<= 16 - FSHIFT; /* SI_LOAD_SHIFT */
 	si.mem_unit = 1; /* bytes, as Linux reports when they fit in a long */
 	return copy_to_user(uinfo, &si, sizeof(si)) ? -EFAULT : 0;
 }

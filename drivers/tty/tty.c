@@ -401,6 +401,13 @@ static long tty_write(struct file *f, const char *ubuf, size_t n)
 	return (long)done;
 }
 
+/* sendfile() to the console. */
+static long tty_write_kernel(struct file *f, const char *buf, size_t n)
+{
+	console_write_raw(buf, n);
+	return (long)n;
+}
+
 static unsigned int tty_poll(struct file *f)
 {
 	unsigned long flags = spin_lock_irqsave(&tty_lock);
@@ -482,5 +489,5 @@ static long tty_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 
 const struct file_operations tty_fops = {
 	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl,
-	.poll = tty_poll,
+	.poll = tty_poll, .write_kernel = tty_write_kernel,
 };

@@ -9,6 +9,7 @@
 #include <abi/fcntl.h>
 #include <abi/limits.h>
 #include <abi/stat.h>
+#include <abi/time.h>
 
 #define MAXSYMLINKS 40
 
@@ -59,7 +60,12 @@ struct inode {
 	u32 nlink; /* names; a directory: 2 + subdirectories, 0 once removed */
 	unsigned long ino;
 	u32 rdev; /* character devices */
-	u32 mtime;
+	/*
+	 * Owner and times (Step 9 files): stored and shown by stat; every
+	 * caller is root, so the ids decide nothing. Times are CLOCK_REALTIME.
+	 */
+	u32 uid, gid;
+	struct timespec atime, mtime, ctime;
 	u64 size; /* bytes; a symlink's target length */
 	int refs;
 	/* Directories */
@@ -98,6 +104,8 @@ struct inode {
 	const struct file_operations *fop; /* files */
 	/* File mappings: the regions mapping it, owned by mm/mmap.c (its lock). */
 	struct vma *mappings;
+	struct file_lock *locks; /* flock, POSIX and OFD locks (fs/locks.c) */
+	struct pipe *pipe; /* a FIFO's while it is open (fs/pipe.c), under fs_lock */
 };
 
 struct dentry {
@@ -115,6 +123,14 @@ struct file_operations {
 	/* User buffers; return bytes or -errno. f_pos updates are theirs. */
 	long (*read)(struct file *f, char *ubuf, size_t n);
 	long (*write)(struct file *f, const char *ubuf, size_t n);
+	/*
+	 * Instead of read/write for files with a position: at *pos (moved
+	 * on), or at f_pos for NULL. pread, pwrite and friends use these.
+	 */
+	long (*read_at)(struct file *f, char *ubuf, size_t n, u64 *pos);
+	long (*write_at)(struct file *f, const char *ubuf, size_t n, u64 *pos);
+	/* From a kernel buffer, at f_pos (sendfile's output); NULL: EINVAL. */
+	long (*write_kernel)(struct file *f, const char *buf, size_t n);
 	long (*ioctl)(struct file *f, unsigned int cmd, unsigned long arg);
 	/* After the descriptor is set up, without fs_lock; 0 or -errno. */
 	int (*open)(struct file *f);
@@ -135,6 +151,13 @@ struct file {
 	struct inode *inode; /* holds a reference */
 	const struct file_operations *ops;
 	void *private_data; /* the ops' own (set by open; a pipe's struct pipe) */
+	/*
+	 * Where it was opened, for /proc/<pid>/fd (fs/proc_fd.c): the
+	 * directory (holds a reference) and the name in it (kmalloc'd), or
+	 * NULL. Under fs_lock.
+	 */
+	struct inode *dir;
+	char *name;
 };
 
 #define NR_OPEN 256
@@ -153,6 +176,7 @@ struct files {
 	struct inode *cwd; /* holds a reference */
 	int refs; /* atomic */
 	spinlock_t lock;
+	u32 umask; /* umask(): per process, copied by fork (Linux's fs_struct) */
 };
 
 /* Boot: the root directory, /dev (console, tty, null) and /tmp. */

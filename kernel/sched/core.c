@@ -4,6 +4,7 @@
 #include <hartix/exec.h>
 #include <hartix/futex.h>
 #include <hartix/kernel.h>
+#include <hartix/loadavg.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
@@ -377,6 +378,7 @@ void sched_tick(void)
 	struct cpu *cpu = this_cpu();
 	struct task *t = cpu->current;
 
+	loadavg_tick();
 	if (!t || t == cpu->idle) {
 		cpu->idle_ticks++;
 		if (work_available(cpu->id))
@@ -392,6 +394,24 @@ void sched_tick(void)
 	}
 	if (t->slice_left && --t->slice_left == 0)
 		WRITE_ONCE(cpu->need_resched, true);
+}
+
+unsigned long sched_nr_active(void)
+{
+	unsigned long n = 0;
+	unsigned int c;
+
+	for_each_online_cpu(c) {
+		struct task *cur = READ_ONCE(cpus[c].current);
+
+		n += READ_ONCE(run_queues[c].nr) + (cur && cur != cpus[c].idle);
+	}
+	return n;
+}
+
+int sched_last_pid(void)
+{
+	return READ_ONCE(next_pid) - 1;
 }
 
 struct task *task_alloc(const char *name, int pid)

@@ -11,6 +11,11 @@
 #define S_IFDIR		0040000U
 #define S_IFCHR		0020000U
 #define S_IFIFO		0010000U
+/* Spelt as user/include/sys/stat.h spells them, which defines them too. */
+#define S_ISUID		04000
+#define S_ISGID		02000
+#define S_ISVTX		01000
+#define S_IXGRP		00010
 #define S_ISREG(m)	(((m) & S_IFMT) == S_IFREG)
 #define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
 #define S_ISLNK(m)	(((m) & S_IFMT) == S_IFLNK)

@@ -8,6 +8,8 @@
 #define __NR_dup3		24
 #define __NR_fcntl		25
 #define __NR_ioctl		29
+#define __NR_flock		32
+#define __NR_mknodat		33
 #define __NR_mkdirat		34
 #define __NR_unlinkat		35
 #define __NR_symlinkat		36
@@ -16,8 +18,13 @@
 #define __NR_fstatfs		44
 #define __NR_truncate		45
 #define __NR_ftruncate		46
+#define __NR_fallocate		47
 #define __NR_faccessat		48
 #define __NR_chdir		49
+#define __NR_fchmod		52
+#define __NR_fchmodat		53
+#define __NR_fchownat		54
+#define __NR_fchown		55
 #define __NR_openat		56
 #define __NR_close		57
 #define __NR_pipe2		59
@@ -29,9 +36,17 @@
 #define __NR_write		64
 #define __NR_readv		65
 #define __NR_writev		66
+#define __NR_pread64		67
+#define __NR_pwrite64		68
+#define __NR_preadv		69
+#define __NR_pwritev		70
+#define __NR_sendfile		71
 #define __NR_readlinkat		78
 #define __NR_newfstatat		79
 #define __NR_fstat		80
+#define __NR_sync		81
+#define __NR_fsync		82
+#define __NR_fdatasync		83
 #define __NR_utimensat		88
 #define __NR_exit		93
 #define __NR_exit_group		94
@@ -40,6 +55,7 @@
 #define __NR_set_robust_list	99
 #define __NR_get_robust_list	100
 #define __NR_nanosleep		101
+#define __NR_syslog		116
 #define __NR_clock_gettime	113
 #define __NR_sched_setaffinity	122
 #define __NR_sched_getaffinity	123
@@ -60,6 +76,7 @@
 #define __NR_uname		160
 #define __NR_getrlimit		163
 #define __NR_setrlimit		164
+#define __NR_umask		166
 #define __NR_getcpu		168
 #define __NR_gettimeofday	169
 #define __NR_getpid		172
@@ -82,9 +99,12 @@
 #define __NR_madvise		233
 #define __NR_wait4		260
 #define __NR_prlimit64		261
+#define __NR_syncfs		267
 #define __NR_renameat2		276
 #define __NR_getrandom		278
 #define __NR_membarrier		283
+#define __NR_copy_file_range	285
+#define __NR_statx		291
 #define __NR_clone3		435
 
 #endif

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* statx(), and finding the inode a *at() call names (AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW). */
+#include <hartix/errno.h>
+#include <hartix/fs.h>
+#include <hartix/kernel.h>
+#include <hartix/slab.h>
+#include <hartix/string.h>
+#include <hartix/syscalls.h>
+#include <hartix/uaccess.h>
+#include <asm/page.h>
+
+#include "internal.h"
+
+long at_inode(int dirfd, const char *upath, int flags, struct inode **res)
+{
+	struct inode *base;
+	unsigned long irq;
+	long ret = 0;
+	char *path = NULL;
+
+	if (upath) {
+		path = get_path(upath, &ret);
+		if (!path)
+			return ret;
+	}
+	if ((!path || !path[0]) && (flags & AT_EMPTY_PATH)) {
+		/* dirfd's own inode (the cwd's for AT_FDCWD), as Linux */
+		struct file *f = dirfd == AT_FDCWD ? NULL : fget(dirfd);
+
+		kfree(path);
+		if (dirfd != AT_FDCWD && !f)
+			return -EBADF;
+		if (!current_task()->files)
+			return -ENOENT;
+		irq = fs_lock_irqsave();
+		*res = f ? f->inode : current_task()->files->cwd;
+		inode_get(*res);
+		fs_unlock_irqrestore(irq);
+		return 0;
+	}
+	if (!path)
+		return -EFAULT;
+	ret = base_dir(dirfd, path, &base);
+	if (!ret) {
+		irq = fs_lock_irqsave();
+		ret = fs_lookup(base, path, !(flags & AT_SYMLINK_NOFOLLOW), res,
+				NULL, NULL);
+		if (!ret)
+			inode_get(*res);
+		fs_unlock_irqrestore(irq);
+	}
+	kfree(path);
+	return ret;
+}
+
+struct statx_timestamp {
+	s64 tv_sec;
+	u32 tv_nsec;
+	s32 __reserved;
+};
+
+/* Linux's struct statx (include/uapi/linux/stat.h): 256 bytes. */
+struct statx {
+	u32 stx_mask, stx_blksize;
+	u64 stx_attributes;
+	u32 stx_nlink, stx_uid, stx_gid;
+	u16 stx_mode, __spare0;
+	u64 stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	u32 stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	u64 stx_mnt_id;
+	u32 stx_dio_mem_align, stx_dio_offset_align;
+	u64 __spare3[12];
+};
+
+BUILD_BUG_ON(sizeof(struct statx) != 256);
+
+#define STATX_BASIC_STATS	0x7ffU
+#define STATX_MNT_ID		0x1000U
+#define STATX__RESERVED		0x80000000U
+#define AT_NO_AUTOMOUNT		0x800
+#define AT_STATX_SYNC_TYPE	0x6000
+
+static struct statx_timestamp stx_time(const struct timespec *ts)
+{
+	return (struct statx_timestamp){ ts->tv_sec, (u32)ts->tv_nsec, 0 };
+}
+
+/*
+ * Everything there is, whatever was asked (Linux may return more than
+ * the mask asks for); no birth time is kept, so STATX_BTIME is not set.
+ * The AT_STATX_* sync flags change nothing: there is no remote file
+ * system here to ask.
+ */
+SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
+		unsigned int, mask, void *, ubuf)
+{
+	struct statx st;
+	struct inode *ino;
+	unsigned long irq;
+	long ret;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH |
+		      AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	if (mask & STATX__RESERVED)
+		return -EINVAL;
+	ret = at_inode(dirfd, upath, flags, &ino);
+	if (ret)
+		return ret;
+	memset(&st, 0, sizeof(st));
+	irq = fs_lock_irqsave();
+	st.stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
+	st.stx_blksize = PAGE_SIZE;
+	st.stx_nlink = ino->nlink;
+	st.stx_uid = ino->uid;
+	st.stx_gid = ino->gid;
+	st.stx_mode = (u16)ino->mode;
+	st.stx_ino = ino->ino;
+	st.stx_size = ino->size;
+	st.stx_blocks = ino->nr_pages * (PAGE_SIZE / 512);
+	st.stx_atime = stx_time(&ino->atime);
+	st.stx_mtime = stx_time(&ino->mtime);
+	st.stx_ctime = stx_time(&ino->ctime);
+	/* Linux's new_decode_dev(): rdev as mknod stored it */
+	st.stx_rdev_major = (ino->rdev & 0xfff00) >> 8;
+	st.stx_rdev_minor = (ino->rdev & 0xff) | ((ino->rdev >> 12) & 0xfff00);
+	/* st_dev is 1 (fs/file.c): device 0:1 (/proc reports the same) */
+	st.stx_dev_minor = 1;
+	st.stx_mnt_id = ino->proc ? 2 : 1;
+	inode_put(ino);
+	fs_unlock_irqrestore(irq);
+	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
