@@ -173,6 +173,7 @@ void process_exit(struct task *t)
 	struct task *c, *next, *adopter;
 	bool zombie_moved = false;
 
+	task_time_exit(t); /* its timers fire no more */
 	/* Its open files close and its memory goes now, not when it is reaped. */
 	files_close_all(t->files);
 	t->files = NULL;
@@ -250,6 +251,9 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 	fpu_flush(parent); /* its registers may be newer than parent->fp */
 	child->fp = parent->fp;
 	signal_fork(child, parent);
+	child->sas_sp = parent->sas_sp; /* the alternate signal stack, as Linux */
+	child->sas_size = parent->sas_size;
+	child->sas_flags = parent->sas_flags;
 	cregs = task_user_regs(child);
 	*cregs = *regs;
 	cregs->a0 = 0; /* the child's fork() returns 0 */
@@ -282,82 +286,6 @@ long process_fork(struct pt_regs *regs, unsigned long newsp)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	task_start(child, -1);
 	return child->pid;
-}
-
-struct wait_ctx {
-	struct task *self;
-	int pid;
-};
-
-/* wait4's pid: > 0 that child, -1 any, 0 the caller's group, < -1 group -pid. */
-static bool wait_matches(struct task *self, struct task *c, int pid)
-{
-	return pid > 0 ? c->pid == pid :
-	       pid == -1 ? true :
-	       c->pgid == (pid ? -pid : self->pgid);
-}
-
-/* Caller holds tasklist_lock: a matching zombie child, unlinked; or NULL. */
-static struct task *take_zombie(struct task *self, int pid, bool *any)
-{
-	struct task **p;
-
-	*any = false;
-	for (p = &self->children; *p; p = &(*p)->sibling) {
-		struct task *c = *p;
-
-		if (!wait_matches(self, c, pid))
-			continue;
-		*any = true;
-		if (READ_ONCE(c->state) == TASK_ZOMBIE) {
-			*p = c->sibling;
-			return c;
-		}
-	}
-	return NULL;
-}
-
-static bool child_ready(void *arg)
-{
-	struct wait_ctx *w = arg;
-	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *c;
-	bool ready = signal_pending(w->self);
-
-	for (c = w->self->children; c && !ready; c = c->sibling)
-		ready = wait_matches(w->self, c, w->pid) &&
-			READ_ONCE(c->state) == TASK_ZOMBIE;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return ready;
-}
-
-long process_wait(int pid, int *status, bool nohang)
-{
-	struct task *self = current_task(), *z;
-	struct wait_ctx w = { self, pid };
-	unsigned long flags;
-	bool any;
-	int zpid;
-
-	if (pid == -2147483647 - 1)
-		return -ESRCH; /* Linux: -INT_MIN is no process group */
-	for (;;) {
-		flags = spin_lock_irqsave(&tasklist_lock);
-		z = take_zombie(self, pid, &any);
-		spin_unlock_irqrestore(&tasklist_lock, flags);
-		if (z) {
-			zpid = z->pid;
-			*status = task_reap(z);
-			return zpid;
-		}
-		if (!any)
-			return -ECHILD;
-		if (nohang)
-			return 0;
-		if (signal_pending(self))
-			return -ERESTARTSYS;
-		wait_event(&self->child_exit, child_ready, &w);
-	}
 }
 
 int process_getppid(void)

@@ -69,8 +69,14 @@ void task_for_each(void (*fn)(const struct task *t, void *arg), void *arg);
  */
 void process_set_parent(struct task *t, struct task *parent);
 void process_exit(struct task *t);
-/* Wakes t's parent's wait4(); t must be a zombie already. */
+/* Wakes t's parent's wait4(): t is a zombie, or stopped or continued. */
 void process_notify_parent(struct task *t);
+/*
+ * Job control (kernel/wait.c), by t itself with no lock held: it stopped
+ * for stopsig, or (stopsig 0) was continued; its parent's wait can report
+ * it (WUNTRACED/WSTOPPED, WCONTINUED) and gets SIGCHLD.
+ */
+void process_job_notify(struct task *t, int stopsig);
 long process_fork(struct pt_regs *regs, unsigned long newsp);
 /* wait4: a child's pid with its status, 0 (nohang), or -errno. */
 long process_wait(int pid, int *status, bool nohang);

@@ -7,6 +7,7 @@
 #include <hartix/signal_types.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
+#include <hartix/task_time.h>
 #include <hartix/types.h>
 #include <asm/fpu.h>
 
@@ -76,6 +77,18 @@ struct task {
 	int pgid, sid; /* process group and session, under tasklist_lock */
 	struct sig_state sig; /* kernel/signal.c */
 	struct fpu_state fp; /* user FP registers (arch fpu.c) */
+
+	/* Time, resource use and timers (kernel/time/, include/hartix/task_time.h). */
+	u64 nvcsw, nivcsw; /* switched out asleep, or while still runnable */
+	unsigned long maxrss; /* pages: the most its mm was seen holding */
+	struct child_usage cusage; /* reaped children's, under tasklist_lock */
+	struct task_timers timers;
+	/* sigaltstack (kernel/sigaltstack.c): only the task itself uses it. */
+	unsigned long sas_sp, sas_size;
+	int sas_flags; /* SS_DISABLE, or 0 */
+	/* wait4/waitid: a stop or continue the parent has not yet collected (under tasklist_lock). */
+	u8 wait_report; /* WREPORT_* (kernel/process.c) */
+	u8 stop_sig; /* the signal that stopped it */
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)

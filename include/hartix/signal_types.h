@@ -22,6 +22,9 @@ struct k_siginfo {
 	int pid; /* sender, or the child for SIGCHLD */
 	int status; /* SIGCHLD: exit code or signal */
 	unsigned long addr; /* faults: stval */
+	/* SI_TIMER and SI_QUEUE (kernel/time/posix_timers.c, kernel/signal_wait.c). */
+	int timerid, overrun;
+	unsigned long value; /* si_value */
 };
 
 /*
