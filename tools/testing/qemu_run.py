@@ -167,11 +167,13 @@ def main():
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--expect-status", type=int, default=0)
     ap.add_argument("--log")
+    ap.add_argument("--initrd", help="a cpio archive unpacked after the embedded one")
     ap.add_argument("--stop-after-boot", action="store_true",
                     help="end QEMU once the kernel printed 'Booted in'")
     args = ap.parse_args()
     res = boot(qemu_command(args.image, args.smp, args.mem, args.append,
-                            args.bios, args.machine),
+                            args.bios, args.machine,
+                            ("-initrd", args.initrd) if args.initrd else ()),
                args.timeout, args.log, echo=True,
                steps=[(BOOTED, None)] if args.stop_after_boot else None)
     ok = res.booted and not res.fatal and not res.timed_out and \

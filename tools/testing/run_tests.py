@@ -15,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -24,7 +25,7 @@ import uboot_boot  # noqa: E402
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PYTHON = "/usr/bin/python3"
 JOBS = str(os.cpu_count() or 2)
-PHASES = ["host", "kbuild", "configs", "ktest", "boot", "user"]
+PHASES = ["host", "kbuild", "configs", "ktest", "boot", "user", "glibc"]
 
 # Fixed seeds keep CI reproducible; RANDCONFIG_SEEDS=... tries others.
 RANDCONFIG_SEEDS = os.environ.get("RANDCONFIG_SEEDS", "0x1 0x5 0x7 0x9").split()
@@ -1169,10 +1170,10 @@ UTEST_DECL = re.compile(r"^\s*\*?\s*utest:\s*(.*?)\s*(\*/)?\s*$")
 KERNEL_BUG = re.compile(r"BUG: |WARNING: ")
 
 
-def discover_user_tests():
-    """[(program, {key: value})] for each user/tests/*.c declaring itself."""
+def discover_user_tests(subdir="tests"):
+    """[(program, {key: value})] for each user/<subdir>/*.c declaring itself."""
     tests = []
-    for path in sorted(glob.glob(os.path.join(SRC, "user", "tests", "*.c"))):
+    for path in sorted(glob.glob(os.path.join(SRC, "user", subdir, "*.c"))):
         with open(path) as f:
             head = [f.readline() for _ in range(40)]
         for line in head:
@@ -1189,17 +1190,23 @@ def fuzz_seeds():
     return os.environ.get("FUZZ_SEEDS", "1").split()
 
 
-def run_user_ktap(r, image, prog, opts, smp, seed):
-    """Boot with prog as init; each KTAP case is a result, the run one more."""
+def utest_args(opts, seed):
+    """The command-line arguments a declared test asks for."""
     token = "tok%08x" % random.getrandbits(32)
-    args = opts.get("args", "").format(seed=seed, token=token)
-    append = "%s init=/tests/%s%s" % (opts.get("append", "loglevel=4"), prog,
-                                      " -- " + args if args else "")
-    tag = "user/%s-smp%d%s" % (prog, smp,
+    return opts.get("args", "").format(seed=seed, token=token)
+
+
+def run_user_ktap(r, image, prog, opts, smp, seed, subdir="tests", initrd=None):
+    """Boot with prog as init; each KTAP case is a result, the run one more."""
+    args = utest_args(opts, seed)
+    append = "%s init=/%s/%s%s" % (opts.get("append", "loglevel=4"), subdir,
+                                   prog, " -- " + args if args else "")
+    tag = "%s/%s-smp%d%s" % ("user" if subdir == "tests" else "user/" + subdir, prog, smp,
                                "-seed%s" % seed if "{seed}" in opts.get("args", "") else "")
     res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp,
                                               mem=opts.get("mem", "256M"),
-                                              append=append),
+                                              append=append,
+                                              extra=("-initrd", initrd) if initrd else ()),
                         int(opts.get("timeout", 90)),
                         r.logfile(tag))
     lines = res.lines
@@ -1234,6 +1241,66 @@ def user_discovered(r, image, seeds=None):
             for seed in (seeds or fuzz_seeds()) if uses_seed else [None]:
                 ok = run_user_ktap(r, image, prog, opts, smp, seed) and ok
     return ok
+
+
+def glibc_reference_run(r, prog, exe, opts):
+    """A glibc test under qemu-riscv64, Linux's behaviour: every case passes.
+
+    It runs in an empty temporary directory; "linux=no" in its utest line
+    skips this for tests only meaningful on Hartix.
+    """
+    tag = "user/glibc-linux/" + prog
+    if opts.get("linux", "yes") == "no":
+        return
+    if not shutil.which("qemu-riscv64"):
+        r.report(None, tag, "qemu-riscv64 not installed")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            proc = subprocess.run(["qemu-riscv64", exe] +
+                                  shlex.split(utest_args(opts, 1)), cwd=tmp,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  timeout=int(opts.get("timeout", 90)))
+            out, rc = proc.stdout.decode(errors="replace"), proc.returncode
+        except subprocess.TimeoutExpired as e:
+            out, rc = (e.stdout or b"").decode(errors="replace") + "\n(timed out)", -1
+    lines = out.splitlines()
+    cases = qemu_run.parse_ktap(lines)
+    bad = ["%s" % c for c, ok, _ in cases if not ok]
+    r.report(bool(cases) and not bad and rc == 0 and qemu_run.ktap_totals(lines) is not None,
+             tag, "failing under Linux: " + ", ".join(bad) if bad else
+             "" if cases and rc == 0 else "exit status %d" % rc, out)
+
+
+def user_glibc(r, image, objdir):
+    """The glibc-built tests (user/glibc): on Hartix from an -initrd, and on Linux.
+
+    GLIBC_TESTS=name,name runs only those.
+    """
+    only = os.environ.get("GLIBC_TESTS", "").split(",")
+    tests = [t for t in discover_user_tests("glibc") if only == [""] or t[0] in only]
+    if not tests:
+        return
+    if not shutil.which("riscv64-linux-gnu-gcc"):
+        r.report(None, "user/glibc", "riscv64-linux-gnu-gcc not installed")
+        return
+    rc, log = make(objdir, "user-glibc")
+    r.save("build-user-glibc", log)
+    if rc:
+        r.report(False, "user/glibc-build", "", log)
+        return
+    cpio = os.path.join(objdir, "user", "glibc.cpio")
+    for prog, opts in tests:
+        glibc_reference_run(r, prog, os.path.join(objdir, "user", "glibc", prog), opts)
+        for smp in [int(n) for n in opts.get("smp", "1").split(",")]:
+            run_user_ktap(r, image, prog, opts, smp, None, "glibc", cpio)
+
+
+def phase_glibc(r):
+    """The programs built against Debian's glibc (user/glibc)."""
+    image = config_image(r, "qemu_virt_defconfig")
+    if image:
+        user_glibc(r, image, os.path.join(r.out, "qemu_virt_defconfig"))
 
 
 def soak(r, seconds):

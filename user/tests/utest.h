@@ -74,6 +74,8 @@ static inline void ktap_case(int n, int ok, const char *name, const char *skip)
 {
 	printf("    %s %d %s%s%s\n", ok ? "ok" : "not ok", n, name,
 	       skip ? " # SKIP " : "", skip ? skip : "");
+	/* A crash in the next case must not take this line with it. */
+	fflush(stdout);
 }
 
 /* The suite's line and the totals; the exit status for main(). */
