@@ -361,11 +361,24 @@ static struct ptimer *ptimer_unlink(int id)
 	return pt;
 }
 
-static bool posix_clock_ok(int clock)
+/*
+ * The clock of a new timer, or -1. glibc names the CPU clocks of the
+ * caller by Linux's encoding (~pid << 3 | 2, bit 2 for the thread's, pid
+ * 0 for the caller); timers on other processes' CPU clocks are refused.
+ */
+static int posix_clock(int clock)
 {
-	return clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC ||
-	       clock == CLOCK_BOOTTIME || clock == CLOCK_TAI ||
-	       cpu_clock(clock);
+	int pid;
+
+	if (clock == CLOCK_REALTIME || clock == CLOCK_MONOTONIC ||
+	    clock == CLOCK_BOOTTIME || clock == CLOCK_TAI || cpu_clock(clock))
+		return clock;
+	if (clock >= 0 || (clock & 3) != 2)
+		return -1;
+	pid = ~(clock >> 3);
+	if (pid && pid != current_task()->pid)
+		return -1;
+	return clock & 4 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_PROCESS_CPUTIME_ID;
 }
 
 SYSCALL_DEFINE3(timer_create, int, clock, const struct sigevent *, usev,
@@ -377,7 +390,8 @@ SYSCALL_DEFINE3(timer_create, int, clock, const struct sigevent *, usev,
 	unsigned long flags;
 	int n = 0;
 
-	if (!posix_clock_ok(clock))
+	clock = posix_clock(clock);
+	if (clock < 0)
 		return -EINVAL;
 	if (usev && copy_from_user(&sev, usev, sizeof(sev)))
 		return -EFAULT;
