@@ -28,6 +28,11 @@ static DEFINE_SPINLOCK(ptimer_lock);
 
 /* A process's POSIX timers at most, so none can pin unbounded memory. */
 #define MAX_POSIX_TIMERS 256
+/*
+ * The shortest period: a 1 ns interval would keep a hart in timer
+ * interrupts (expiries in between count as overruns).
+ */
+#define MIN_INTERVAL_NS 100000
 
 static bool cpu_clock(int clock)
 {
@@ -110,6 +115,8 @@ static void ptimer_arm(struct ptimer *pt, s64 value, s64 interval, bool abs)
 {
 	s64 now;
 
+	if (interval && interval < (s64)MIN_INTERVAL_NS)
+		interval = MIN_INTERVAL_NS;
 	ptimer_disarm(pt);
 	pt->overrun = pt->overrun_last = 0;
 	if (!value)
