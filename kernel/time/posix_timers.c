@@ -481,6 +481,8 @@ SYSCALL_DEFINE4(timer_settime, int, id, int, tflags,
 	struct ptimer *pt;
 	s64 left, interval;
 
+	if (!unew)
+		return -EINVAL; /* as Linux, before any copy */
 	if (copy_from_user(&new, unew, sizeof(new)))
 		return -EFAULT;
 	if (!timespec_valid(&new.it_value) || !timespec_valid(&new.it_interval))
