@@ -22,6 +22,7 @@
 #include <hartix/slab.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
+#include <hartix/rtc.h>
 #include <hartix/tty.h>
 #include <hartix/uaccess.h>
 #include <asm/page.h>
@@ -269,6 +270,10 @@ static const struct file_operations *inode_fops(struct inode *ino)
 		case DEV_RANDOM:
 		case DEV_URANDOM:
 			return &random_fops;
+#ifdef CONFIG_RTC_INTF_DEV
+		case DEV_RTC0:
+			return &rtc_dev_fops; /* drivers/rtc/dev.c */
+#endif
 		}
 	}
 	return NULL;

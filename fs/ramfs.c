@@ -1108,6 +1108,8 @@ void fs_init(void)
 	fs_install("/dev/zero", S_IFCHR | 0666, NULL, 0, DEV_ZERO, 0);
 	fs_install("/dev/random", S_IFCHR | 0666, NULL, 0, DEV_RANDOM, 0);
 	fs_install("/dev/urandom", S_IFCHR | 0666, NULL, 0, DEV_URANDOM, 0);
+	if (IS_ENABLED(CONFIG_RTC_INTF_DEV))
+		fs_install("/dev/rtc0", S_IFCHR | 0600, NULL, 0, DEV_RTC0, 0);
 	fs_install("/tmp", S_IFDIR | 01777, NULL, 0, 0, 0);
 	proc_init();
 }

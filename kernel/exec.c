@@ -15,10 +15,12 @@
 #include <hartix/random.h>
 #include <hartix/resource.h>
 #include <hartix/signal.h>
+#include <hartix/siginfo.h>
 #include <hartix/slab.h>
 #include <hartix/smp.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
+#include <hartix/task_time.h>
 #include <hartix/uaccess.h>
 #include <asm/csr.h>
 #include <asm/fpu.h>
@@ -841,8 +843,12 @@ SYSCALL_DEFINE3(execve, const char *, upath, const char *const *, uargv,
 	if (!path)
 		return ret;
 	ret = do_execve(current_task(), path, &av, &ev, &why);
-	if (!ret)
+	if (!ret) {
 		files_exec(current_task()->files);
+		posix_timers_exec(current_task());
+		if (IS_ENABLED(CONFIG_SIGNAL_EXTRA))
+			sigaltstack_reset(current_task());
+	}
 	kfree(path);
 	return ret;
 }

@@ -250,6 +250,12 @@ long process_fork(struct pt_regs *regs, const struct clone_req *req)
 	fpu_flush(parent); /* its registers may be newer than parent->fp */
 	child->fp = parent->fp;
 	signal_fork(child, parent);
+	/* The alternate signal stack: a new process keeps it; a thread (CLONE_VM) gets none, as Linux. */
+	if (!(req->flags & CLONE_VM)) {
+		child->sas_sp = parent->sas_sp;
+		child->sas_size = parent->sas_size;
+		child->sas_flags = parent->sas_flags;
+	}
 	if (req->flags & CLONE_CLEAR_SIGHAND)
 		signal_exec(child, child->sig.tramp);
 	cregs = task_user_regs(child);

@@ -182,6 +182,7 @@ void process_exit(struct task *t)
 	bool zombie_moved = false;
 	struct files *files;
 
+	task_time_exit(t); /* its timers fire no more */
 	/*
 	 * Its open files close and its memory goes now, not when it is
 	 * reaped. The table leaves the task under tasklist_lock, which
@@ -322,101 +323,6 @@ long process_link(struct task *child, struct task *parent, u64 clone_flags)
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return 0;
-}
-
-struct wait_ctx {
-	struct task *self;
-	int pid;
-	int options;
-};
-
-/*
- * wait4's pid: > 0 that child, -1 any, 0 the caller's group, < -1 group
- * -pid. As Linux, a child that signals something other than SIGCHLD at
- * exit (a "clone" child) is waited for only with __WCLONE, and __WALL
- * takes both.
- */
-static bool wait_matches(struct task *self, struct task *c, int pid,
-			 int options)
-{
-	if (!(options & __WALL) &&
-	    !(options & __WCLONE) != (c->exit_signal == SIGCHLD))
-		return false;
-	return pid > 0 ? c->pid == pid :
-	       pid == -1 ? true :
-	       c->pgid == (pid ? -pid : self->pgid);
-}
-
-/* Caller holds tasklist_lock: a process whose every thread has exited. */
-static bool process_dead(struct task *c)
-{
-	return READ_ONCE(c->state) == TASK_ZOMBIE && (!c->tg || !c->tg->live);
-}
-
-/* Caller holds tasklist_lock: a matching zombie child, unlinked; or NULL. */
-static struct task *take_zombie(struct task *self, int pid, int options,
-				bool *any)
-{
-	struct task **p;
-
-	*any = false;
-	for (p = &self->children; *p; p = &(*p)->sibling) {
-		struct task *c = *p;
-
-		if (!wait_matches(self, c, pid, options))
-			continue;
-		*any = true;
-		if (process_dead(c)) {
-			*p = c->sibling;
-			return c;
-		}
-	}
-	return NULL;
-}
-
-static bool child_ready(void *arg)
-{
-	struct wait_ctx *w = arg;
-	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *c;
-	bool ready = signal_pending(current_task());
-
-	for (c = w->self->children; c && !ready; c = c->sibling)
-		ready = wait_matches(w->self, c, w->pid, w->options) &&
-			process_dead(c);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return ready;
-}
-
-long process_wait(int pid, int *status, int options)
-{
-	/* Any thread waits for the children of the process: the leader's. */
-	struct task *self = current_task()->group_leader, *z;
-	struct wait_ctx w = { self, pid, options };
-	unsigned long flags;
-	bool any;
-	int zpid;
-
-	if (pid == -2147483647 - 1)
-		return -ESRCH; /* Linux: -INT_MIN is no process group */
-	for (;;) {
-		flags = spin_lock_irqsave(&tasklist_lock);
-		z = take_zombie(self, pid, options, &any);
-		spin_unlock_irqrestore(&tasklist_lock, flags);
-		if (z) {
-			zpid = z->pid;
-			thread_group_reap(z);
-			*status = task_reap(z);
-			return zpid;
-		}
-		if (!any)
-			return -ECHILD;
-		if (options & WNOHANG)
-			return 0;
-		if (signal_pending(current_task()))
-			return -ERESTARTSYS;
-		wait_event(&self->child_exit, child_ready, &w);
-	}
 }
 
 int process_getppid(void)

@@ -32,6 +32,7 @@
 			 sigmask(SIGFPE) | sigmask(SIGSYS))
 
 static void set_action(struct task *t, int sig, const struct k_sigaction *act);
+static int send_one(int pid, int tgid, int sig, const struct k_siginfo *info);
 
 static bool valid_signal(int sig)
 {
@@ -151,6 +152,74 @@ static int send_matching(bool (*match)(struct task *t, int arg), int arg,
 	return err;
 }
 
+int signal_send_timer_locked(struct task *t, int sig,
+			     const struct k_siginfo *info)
+{
+	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+	struct k_siginfo *p = &t->sig.info[sig - 1];
+	bool merged = (t->sig.pending & sigmask(sig)) &&
+		      p->code == SI_TIMER && p->timerid == info->timerid;
+	int overrun = 0;
+
+	if (merged) {
+		/* Saturates at DELAYTIMER_MAX (INT_MAX), as Linux. */
+		s64 n = (s64)p->overrun + 1 + info->overrun;
+
+		p->overrun = overrun = n > 0x7fffffff ? 0x7fffffff : (int)n;
+	}
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	if (!merged)
+		send_info_locked(t, sig, info);
+	return overrun;
+}
+
+bool signal_timer_pending(struct task *t, int sig, int timerid)
+{
+	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+	bool pending = (t->sig.pending & sigmask(sig)) &&
+		       t->sig.info[sig - 1].code == SI_TIMER &&
+		       t->sig.info[sig - 1].timerid == timerid;
+
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	return pending;
+}
+
+int signal_send_info(int pid, int sig, const struct k_siginfo *info)
+{
+	if (sig < 0 || sig >= _NSIG)
+		return -EINVAL;
+	return send_one(pid, 0, sig, info);
+}
+
+int signal_dequeue(sigset_t set, struct k_siginfo *info)
+{
+	struct task *t = current_task();
+	struct thread_group *tg = t->tg;
+	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+	sigset_t ready = t->sig.pending & set & ~SIG_KERNEL_ONLY;
+	int sig = 0;
+
+	if (ready) {
+		for (sig = 1; !(ready & sigmask(sig)); sig++)
+			; /* the lowest number first, as signal_get() */
+		WRITE_ONCE(t->sig.pending, t->sig.pending & ~sigmask(sig));
+		*info = t->sig.info[sig - 1];
+	} else if (tg) {
+		/* A process signal every thread blocked waits in the group's set. */
+		spin_lock(&tg->lock);
+		ready = tg->shared_pending & set & ~SIG_KERNEL_ONLY;
+		if (ready) {
+			for (sig = 1; !(ready & sigmask(sig)); sig++)
+				;
+			tg->shared_pending &= ~sigmask(sig);
+			*info = tg->shared_info[sig - 1];
+		}
+		spin_unlock(&tg->lock);
+	}
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	return sig;
+}
+
 int signal_send(struct task *t, int sig)
 {
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
@@ -184,6 +253,22 @@ void signal_child_exit_locked(struct task *child)
 	/* clone()'s exit signal; none when it is 0 or out of range, as Linux. */
 	if (valid_signal(child->exit_signal))
 		send_info_locked(child->parent, child->exit_signal, &info);
+}
+
+void signal_child_job_locked(struct task *child, int stopsig)
+{
+	struct task *parent = child->parent;
+	struct k_siginfo info = {
+		.code = stopsig ? CLD_STOPPED : CLD_CONTINUED,
+		.pid = child->pid,
+		.status = stopsig ? stopsig : SIGCONT,
+	};
+	unsigned long flags = spin_lock_irqsave(&parent->sig.lock);
+	bool quiet = parent->sig.action[SIGCHLD - 1].flags & SA_NOCLDSTOP;
+
+	spin_unlock_irqrestore(&parent->sig.lock, flags);
+	if (!quiet)
+		send_info_locked(parent, SIGCHLD, &info);
 }
 
 void signal_fork(struct task *child, struct task *parent)
@@ -229,9 +314,13 @@ bool signal_fault(int sig, int code, unsigned long addr)
 }
 
 /* Default action stop: sleeps until SIGCONT clears stopped or SIGKILL comes. */
-static void do_stop(struct task *t, unsigned long *flags)
+static void do_stop(struct task *t, int sig, unsigned long *flags)
 {
 	WRITE_ONCE(t->sig.stopped, true);
+	/* The parent learns of the stop, and later of the continue, from us. */
+	spin_unlock_irqrestore(&t->sig.lock, *flags);
+	process_job_notify(t, sig);
+	*flags = spin_lock_irqsave(&t->sig.lock);
 	while (t->sig.stopped && !(t->sig.pending & sigmask(SIGKILL))) {
 		/* Under sig.lock, which the sender of SIGCONT takes first. */
 		t->state = TASK_SLEEPING;
@@ -240,6 +329,11 @@ static void do_stop(struct task *t, unsigned long *flags)
 		*flags = spin_lock_irqsave(&t->sig.lock);
 	}
 	WRITE_ONCE(t->sig.stopped, false);
+	if (!(t->sig.pending & sigmask(SIGKILL))) {
+		spin_unlock_irqrestore(&t->sig.lock, *flags);
+		process_job_notify(t, 0);
+		*flags = spin_lock_irqsave(&t->sig.lock);
+	}
 }
 
 int signal_get(struct k_sigaction *ka, struct k_siginfo *info)
@@ -271,7 +365,7 @@ int signal_get(struct k_sigaction *ka, struct k_siginfo *info)
 		if (SIG_DFL_IGNORE & sigmask(sig))
 			continue;
 		if (SIG_DFL_STOP & sigmask(sig)) {
-			do_stop(t, &flags);
+			do_stop(t, sig, &flags);
 			continue;
 		}
 		spin_unlock_irqrestore(&t->sig.lock, flags);

@@ -27,63 +27,10 @@ SYSCALL_DEFINE0(getppid)
 	return process_getppid();
 }
 
-SYSCALL_DEFINE4(wait4, unsigned long, pid, unsigned long, ustatus,
-		unsigned long, options, unsigned long, urusage)
-{
-	int status = 0;
-	long ret;
-
-	if (options & ~(WNOHANG | __WNOTHREAD | __WCLONE | __WALL))
-		return -EINVAL;
-	/* Like Linux: the child is reaped even if the status cannot be stored. */
-	ret = process_wait((int)pid, &status, (int)options);
-	if (ret > 0 && ustatus &&
-	    copy_to_user((void *)ustatus, &status, sizeof(status)))
-		return -EFAULT;
-	if (ret > 0 && urusage && clear_user((void *)urusage, 144))
-		return -EFAULT;
-	return ret;
-}
-
 SYSCALL_DEFINE0(sched_yield)
 {
 	yield();
 	return 0;
-}
-
-SYSCALL_DEFINE2(clock_gettime, unsigned long, clock, unsigned long, uts)
-{
-	u64 ns = ktime_get_ns();
-	struct timespec ts = { (long)(ns / NSEC_PER_SEC),
-			       (long)(ns % NSEC_PER_SEC) };
-
-	if (clock != CLOCK_MONOTONIC && clock != CLOCK_REALTIME)
-		return -EINVAL;
-	return copy_to_user((void *)uts, &ts, sizeof(ts)) ? -EFAULT : 0;
-}
-
-SYSCALL_DEFINE2(nanosleep, unsigned long, ureq, unsigned long, urem)
-{
-	struct timespec req, rem;
-	u64 ticks, left;
-
-	if (copy_from_user(&req, (const void *)ureq, sizeof(req)))
-		return -EFAULT;
-	if (req.tv_sec < 0 || req.tv_nsec < 0 || req.tv_nsec >= (long)NSEC_PER_SEC)
-		return -EINVAL;
-	/* Rounded up; capped at about 136 years at 10 MHz. */
-	ticks = (u64)req.tv_sec > (1ULL << 32) ? (u64)1 << 62 :
-		(u64)req.tv_sec * timebase_freq +
-		((u64)req.tv_nsec * timebase_freq + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
-	left = sleep_interruptible(ticks);
-	if (!left)
-		return 0;
-	/* Interrupted: EINTR with the time left (restarted if no handler ran). */
-	rem.tv_sec = (long)(left / timebase_freq);
-	rem.tv_nsec = (long)(left % timebase_freq * NSEC_PER_SEC / timebase_freq);
-	if (urem && copy_to_user((void *)urem, &rem, sizeof(rem)))
-		return -EFAULT;
-	return -ERESTARTNOHAND;
 }
 
 /* The shared generator of kernel/random.c (not cryptographic). */
@@ -95,20 +42,6 @@ SYSCALL_DEFINE3(getrandom, unsigned long, ubuf, unsigned long, len,
 	if ((long)len < 0)
 		return -EINVAL;
 	return random_read_user((void *)ubuf, len);
-}
-
-SYSCALL_DEFINE2(gettimeofday, unsigned long, utv, unsigned long, utz)
-{
-	u64 ns = ktime_get_ns();
-	struct timeval tv = { (long)(ns / NSEC_PER_SEC),
-			      (long)(ns % NSEC_PER_SEC / 1000) };
-
-	if (utv && copy_to_user((void *)utv, &tv, sizeof(tv)))
-		return -EFAULT;
-	/* The obsolete timezone: zeroes, as Linux without one set. */
-	if (utz && clear_user((void *)utz, 8))
-		return -EFAULT;
-	return 0;
 }
 
 /* The calling task's own affinity (pid 0 or its pid); others: not yet. */

@@ -19,6 +19,7 @@
 struct timer_base {
 	spinlock_t lock;
 	struct timer *head;
+	struct timer *running; /* whose callback runs now (timer_cancel_sync) */
 	struct timer tick;
 };
 
@@ -56,22 +57,46 @@ void timer_add(struct timer *t, u64 expires)
 	local_irq_restore(flags);
 }
 
-bool timer_cancel(struct timer *t)
+/* base->lock held: takes t off base's queue if it is on it. */
+static bool dequeue_locked(struct timer_base *base, struct timer *t)
 {
-	struct timer_base *base = &timer_bases[t->cpu];
-	unsigned long flags = spin_lock_irqsave(&base->lock);
 	struct timer **pos;
-	bool was_queued = t->queued;
 
-	for (pos = &base->head; was_queued && *pos; pos = &(*pos)->next) {
+	if (!t->queued)
+		return false;
+	for (pos = &base->head; *pos; pos = &(*pos)->next) {
 		if (*pos == t) {
 			*pos = t->next;
 			t->queued = false;
 			break;
 		}
 	}
+	return true;
+}
+
+bool timer_cancel(struct timer *t)
+{
+	struct timer_base *base = &timer_bases[t->cpu];
+	unsigned long flags = spin_lock_irqsave(&base->lock);
+	bool was_queued = dequeue_locked(base, t);
+
 	spin_unlock_irqrestore(&base->lock, flags);
 	return was_queued;
+}
+
+bool timer_cancel_sync(struct timer *t)
+{
+	for (;;) {
+		struct timer_base *base = &timer_bases[READ_ONCE(t->cpu)];
+		unsigned long flags = spin_lock_irqsave(&base->lock);
+		bool running = base->running == t;
+		bool was_queued = dequeue_locked(base, t);
+
+		spin_unlock_irqrestore(&base->lock, flags);
+		if (!running)
+			return was_queued;
+		cpu_relax();
+	}
 }
 
 void timer_interrupt(void)
@@ -84,9 +109,11 @@ void timer_interrupt(void)
 	while ((t = base->head) && t->expires <= now) {
 		base->head = t->next;
 		t->queued = false;
+		base->running = t;
 		spin_unlock(&base->lock);
 		t->fn(t);
 		spin_lock(&base->lock);
+		base->running = NULL;
 	}
 	program_next(base);
 	spin_unlock(&base->lock);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unix time to calendar date and time of day, after Howard Hinnant's civil_from_days. */
+/* Unix time to calendar date and time of day and back, after Howard Hinnant's civil_from_days and days_from_civil. */
 #include <hartix/time64.h>
 
 #define SECS_PER_DAY 86400
@@ -44,4 +44,26 @@ void time64_to_tm(s64 secs, struct tm_utc *out)
 	out->hour = (int)(rem / 3600);
 	out->min = (int)(rem / 60 % 60);
 	out->sec = (int)(rem % 60);
+}
+
+int days_in_month(s64 year, int mon)
+{
+	static const u8 days[12] = { 31, 28, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31 };
+
+	return mon == 2 && is_leap(year) ? 29 : days[mon - 1];
+}
+
+s64 tm_to_time64(const struct tm_utc *tm)
+{
+	/* The same March-based years as above, run backwards. */
+	s64 year = tm->year - (tm->mon <= 2);
+	s64 era = floor_div(year, 400);
+	s64 yoe = year - era * 400;
+	s64 mp = tm->mon > 2 ? tm->mon - 3 : tm->mon + 9;
+	s64 doy = (153 * mp + 2) / 5 + tm->mday - 1;
+	s64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	s64 days = era * DAYS_PER_ERA + doe - EPOCH_SHIFT;
+
+	return days * SECS_PER_DAY + tm->hour * 3600 + tm->min * 60 + tm->sec;
 }

@@ -13,7 +13,8 @@
 /*
  * Set up by the boot hart at probe. goldfish_lock keeps the LOW/HIGH read
  * pair of one hart from being split by another hart's read of LOW, which
- * would re-latch HIGH in between.
+ * would re-latch HIGH in between, and a write pair from being mixed with
+ * another.
  */
 static void *goldfish_base;
 static DEFINE_SPINLOCK(goldfish_lock);
@@ -29,9 +30,22 @@ static int goldfish_read_time(struct rtc_device *rtc, s64 *secs)
 	return 0;
 }
 
+/* QEMU takes the new time when TIME_LOW is written, HIGH first. */
+static int goldfish_set_time(struct rtc_device *rtc, s64 secs)
+{
+	u64 ns = (u64)secs * NSEC_PER_SEC;
+	unsigned long flags = spin_lock_irqsave(&goldfish_lock);
+
+	writel((u32)(ns >> 32), (char *)goldfish_base + GOLDFISH_TIME_HIGH);
+	writel((u32)ns, (char *)goldfish_base + GOLDFISH_TIME_LOW);
+	spin_unlock_irqrestore(&goldfish_lock, flags);
+	return 0;
+}
+
 static struct rtc_device goldfish_rtc = {
 	.name = "goldfish-rtc",
 	.read_time = goldfish_read_time,
+	.set_time = goldfish_set_time,
 };
 
 static int goldfish_probe(struct device *dev)

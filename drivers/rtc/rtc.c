@@ -4,6 +4,7 @@
 #include <hartix/printk.h>
 #include <hartix/rtc.h>
 #include <hartix/spinlock.h>
+#include <hartix/time.h>
 #include <hartix/time64.h>
 
 /*
@@ -24,6 +25,15 @@ int rtc_read_time(s64 *secs)
 	struct rtc_device *rtc = get_rtc();
 
 	return rtc ? rtc->read_time(rtc, secs) : -ENODEV;
+}
+
+int rtc_set_time(s64 secs)
+{
+	struct rtc_device *rtc = get_rtc();
+
+	if (!rtc)
+		return -ENODEV;
+	return rtc->set_time ? rtc->set_time(rtc, secs) : -EOPNOTSUPP;
 }
 
 void rtc_register(struct rtc_device *rtc)
@@ -49,6 +59,7 @@ void rtc_register(struct rtc_device *rtc)
 			err);
 		return;
 	}
+	ktime_set_real_ns(secs * (s64)NSEC_PER_SEC);
 	time64_to_tm(secs, &tm);
 	pr_info("rtc: %04lld-%02d-%02d %02d:%02d:%02d UTC\n",
 		(long long)tm.year, tm.mon, tm.mday, tm.hour, tm.min, tm.sec);

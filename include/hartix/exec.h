@@ -79,7 +79,7 @@ void task_for_each(void (*fn)(const struct task *t, void *arg), void *arg);
  */
 void process_set_parent(struct task *t, struct task *parent);
 void process_exit(struct task *t);
-/* Wakes t's parent's wait4(); t must be a zombie already. */
+/* Wakes t's parent's wait4(): t is a zombie, or stopped or continued. */
 void process_notify_parent(struct task *t);
 /* What clone() and clone3() ask for (kernel/fork.c checks it first). */
 struct clone_req {
@@ -122,8 +122,14 @@ long process_link(struct task *child, struct task *parent, u64 clone_flags);
 void user_trampoline(void);
 /* A new user task's first step (user_trampoline): CLONE_CHILD_SETTID. */
 void clone_child_start(void);
-/* wait4: a child's pid with its status, 0 (WNOHANG), or -errno. */
+/* A child's pid with its status (kernel/wait.c; options: WNOHANG, __WCLONE, __WALL), 0 (WNOHANG), or -errno. */
 long process_wait(int pid, int *status, int options);
+/*
+ * Job control (kernel/wait.c), by t itself with no lock held: it stopped
+ * for stopsig, or (stopsig 0) was continued; its parent's wait can report
+ * it (WUNTRACED/WSTOPPED, WCONTINUED) and gets SIGCHLD.
+ */
+void process_job_notify(struct task *t, int stopsig);
 int process_getppid(void);
 /* Processes in the system (for sysinfo). */
 unsigned int process_count(void);

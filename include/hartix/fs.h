@@ -21,6 +21,7 @@
 #define DEV_URANDOM	MKDEV(1, 9)
 #define DEV_TTY		MKDEV(5, 0)
 #define DEV_CONSOLE	MKDEV(5, 1)
+#define DEV_RTC0	MKDEV(254, 0) /* where Linux's rtc class usually lands */
 
 struct dentry;
 struct inode;

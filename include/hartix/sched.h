@@ -8,6 +8,7 @@
 #include <hartix/signal_types.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
+#include <hartix/task_time.h>
 #include <hartix/types.h>
 #include <asm/fpu.h>
 
@@ -101,6 +102,18 @@ struct task {
 	struct vfork_wait *vfork;
 	/* Robust futexes (kernel/futex.c): set_robust_list()'s head, 0 if none. */
 	unsigned long robust_list;
+
+	/* Time, resource use and timers (kernel/time/, include/hartix/task_time.h). */
+	u64 nvcsw, nivcsw; /* switched out asleep, or while still runnable */
+	unsigned long maxrss; /* pages: the most its mm was seen holding */
+	struct child_usage cusage; /* reaped children's, under tasklist_lock */
+	struct task_timers timers;
+	/* sigaltstack (kernel/sigaltstack.c): only the task itself uses it. */
+	unsigned long sas_sp, sas_size;
+	int sas_flags; /* SS_DISABLE, or 0 */
+	/* wait4/waitid: a stop or continue the parent has not yet collected (under tasklist_lock). */
+	u8 wait_report; /* WREPORT_* (kernel/process.c) */
+	u8 stop_sig; /* the signal that stopped it */
 };
 
 /*

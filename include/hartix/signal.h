@@ -49,8 +49,27 @@ static inline bool fatal_signal_pending(struct task *t)
 	return READ_ONCE(t->sig.pending) & sigmask(SIGKILL);
 }
 
+/*
+ * POSIX timers, tasklist_lock held: sig with info (SI_TIMER) for t, and 0;
+ * or, if that timer's last one is still pending, that one counts this
+ * expiry and info->overrun more as overruns, and its new count is returned.
+ */
+int signal_send_timer_locked(struct task *t, int sig,
+			     const struct k_siginfo *info);
+/* Is a signal of timer timerid still pending for t? */
+bool signal_timer_pending(struct task *t, int sig, int timerid);
+/* rt_sigqueueinfo: sig with info to process pid; 0 or -errno as kill(). */
+int signal_send_info(int pid, int sig, const struct k_siginfo *info);
+/*
+ * rt_sigtimedwait: takes the lowest pending signal of set (current task)
+ * off the pending set without running its handler; its number or 0.
+ */
+int signal_dequeue(sigset_t set, struct k_siginfo *info);
+
 /* process_exit(), under tasklist_lock: SIGCHLD to the parent. */
 void signal_child_exit_locked(struct task *child);
+/* A child stopped (stopsig) or continued (0), tasklist_lock held: SIGCHLD unless SA_NOCLDSTOP. */
+void signal_child_job_locked(struct task *child, int stopsig);
 /* fork: the child gets the parent's handlers and blocked mask. */
 void signal_fork(struct task *child, struct task *parent);
 /* execve: caught signals go back to SIG_DFL; tramp is the new trampoline. */

@@ -19,9 +19,19 @@ struct k_sigaction {
 /* What the handler's siginfo_t says about a pending signal. */
 struct k_siginfo {
 	int code;
-	int pid; /* sender, or the child for SIGCHLD */
-	int status; /* SIGCHLD: exit code or signal */
-	unsigned long addr; /* faults: stval */
+	/* Overlaid as in siginfo_t: one task holds 64 of these. */
+	union {
+		int pid; /* sender, or the child for SIGCHLD */
+		int timerid; /* SI_TIMER (kernel/time/posix_timers.c) */
+	};
+	union {
+		int status; /* SIGCHLD: exit code or signal */
+		int overrun; /* SI_TIMER */
+	};
+	union {
+		unsigned long addr; /* faults: stval */
+		unsigned long value; /* si_value: SI_QUEUE, SI_TIMER */
+	};
 };
 
 /*

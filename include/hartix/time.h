@@ -23,4 +23,14 @@ static inline u64 ktime_get_ns(void)
 	return ticks_to_ns(get_ticks() - boot_entry_ticks);
 }
 
+/*
+ * Wall-clock time: CLOCK_REALTIME = monotonic time + an offset set from
+ * the RTC at boot and by clock_settime/settimeofday (kernel/time.c).
+ */
+s64 ktime_get_real_ns(void);
+void ktime_set_real_ns(s64 ns);
+
+/* Nanoseconds to time CSR ticks, rounded up (never sleeps short). */
+u64 ns_to_ticks(u64 ns);
+
 #endif

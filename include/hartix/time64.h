@@ -17,5 +17,9 @@ struct tm_utc {
 
 /* Any secs, negative ones (before 1970) included; no leap seconds. */
 void time64_to_tm(s64 secs, struct tm_utc *out);
+/* The reverse, for fields in range (year, mon, mday, hour, min, sec are read). */
+s64 tm_to_time64(const struct tm_utc *tm);
+/* 28..31 (mon 1..12). */
+int days_in_month(s64 year, int mon);
 
 #endif

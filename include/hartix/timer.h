@@ -17,6 +17,12 @@ struct timer {
 void timer_add(struct timer *t, u64 expires);
 /* Remove t if still queued; true if it was (fn then never runs). */
 bool timer_cancel(struct timer *t);
+/*
+ * The same, and if fn is running on some hart, waits until it returned:
+ * then t may be freed. Nothing may re-add t meanwhile, and the caller
+ * must not hold a lock fn takes.
+ */
+bool timer_cancel_sync(struct timer *t);
 
 /* This hart: pick the timer method, start the periodic tick. */
 void timer_cpu_init(void);

@@ -260,6 +260,11 @@ void schedule(void)
 		local_irq_restore(flags);
 		return;
 	}
+	/* getrusage's context switches: it went to sleep, or was preempted. */
+	if (prev->state == TASK_SLEEPING || prev->state == TASK_ZOMBIE)
+		prev->nvcsw++;
+	else if (prev != cpu->idle)
+		prev->nivcsw++;
 	next->on_cpu = 1; /* rq_take() saw it 0: saved, and nobody else's */
 	next->state = TASK_RUNNING;
 	next->sched_stamp = prev->sched_stamp = get_ticks();
@@ -392,6 +397,7 @@ void sched_tick(void)
 	} else {
 		cpu->system_ticks++;
 	}
+	task_time_tick(t, cpu->tick_from_user);
 	if (t->slice_left && --t->slice_left == 0)
 		WRITE_ONCE(cpu->need_resched, true);
 }

@@ -160,6 +160,55 @@ static void timer_cancel_prevents_callback(struct ktest *t)
 	KT_EXPECT(t, !cancelled_fired);
 }
 
+/* timer_cancel_sync(): a callback running on another hart is waited for. */
+static struct timer sync_tm;
+static int sync_started, sync_finished;
+
+static void slow_fn(struct timer *tm)
+{
+	WRITE_ONCE(sync_started, 1);
+	udelay(30000); /* the canceller arrives while we are still here */
+	WRITE_ONCE(sync_finished, 1);
+}
+
+static void add_sync_timer(void *arg)
+{
+	timer_add(&sync_tm, get_ticks() + ms_to_ticks(1));
+}
+
+static void timer_cancel_sync_waits_for_callback(struct ktest *t)
+{
+	unsigned int cpu, other = 0;
+	cpumask_t mask = { 0 };
+	u64 end;
+
+	for_each_online_cpu(cpu)
+		if (cpu != smp_processor_id())
+			other = cpu + 1;
+	if (!other) {
+		ktest_skip(t, "needs a second hart");
+		return;
+	}
+	sync_tm = (struct timer){ .fn = slow_fn };
+	sync_started = sync_finished = 0;
+	cpumask_set(&mask, other - 1);
+	smp_call_function(&mask, add_sync_timer, NULL, true);
+	end = get_ticks() + ms_to_ticks(1000);
+	while (!READ_ONCE(sync_started) && get_ticks() < end)
+		cpu_relax();
+	KT_ASSERT(t, READ_ONCE(sync_started));
+	/* Off the queue already, so false; but only once fn returned. */
+	KT_EXPECT(t, !timer_cancel_sync(&sync_tm));
+	KT_EXPECT(t, READ_ONCE(sync_finished));
+	/* A queued one is simply taken off. */
+	sync_tm = (struct timer){ .fn = slow_fn };
+	sync_started = 0;
+	timer_add(&sync_tm, get_ticks() + ms_to_ticks(20));
+	KT_EXPECT(t, timer_cancel_sync(&sync_tm));
+	msleep(40);
+	KT_EXPECT(t, !READ_ONCE(sync_started));
+}
+
 extern char _start[];
 
 /*
@@ -206,4 +255,5 @@ KTEST_SUITE(smp,
 	    KTEST_CASE(msleep_accuracy),
 	    KTEST_CASE(every_cpu_ticks),
 	    KTEST_CASE(timer_cancel_prevents_callback),
+	    KTEST_CASE(timer_cancel_sync_waits_for_callback),
 	    KTEST_CASE(late_boot_entry_stops_itself));

@@ -1230,7 +1230,8 @@ def fuzz_seeds():
 def utest_args(opts, seed):
     """The command-line arguments a declared test asks for."""
     token = "tok%08x" % random.getrandbits(32)
-    return opts.get("args", "").format(seed=seed, token=token)
+    # {now}: the host's time, for tests of the wall clock.
+    return opts.get("args", "").format(seed=seed, token=token, now=int(time.time()))
 
 
 def run_user_ktap(r, image, prog, opts, smp, seed, subdir="tests", initrd=None):

@@ -47,29 +47,15 @@ static void mode_string(mode_t m, char s[11])
 static void time_string(time_t t, char *buf, size_t size)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	long days = t / 86400, secs = t % 86400;
-	long y, m, d, era, doe, yoe, doy, mp;
+	struct tm tm;
 
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	/* Howard Hinnant's civil_from_days. */
-	days += 719468;
-	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
+	gmtime_r(&t, &tm);
 	if (t > now - 15778476 && t < now + 3600)
-		snprintf(buf, size, "%.3s %2ld %02ld:%02ld", months + 3 * (m - 1), d,
-			 secs / 3600, secs / 60 % 60);
+		snprintf(buf, size, "%.3s %2d %02d:%02d", months + 3 * tm.tm_mon,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min);
 	else
-		snprintf(buf, size, "%.3s %2ld  %4ld", months + 3 * (m - 1), d, y);
+		snprintf(buf, size, "%.3s %2d  %4d", months + 3 * tm.tm_mon,
+			 tm.tm_mday, tm.tm_year + 1900);
 }
 
 static void print_entries(struct entry *e, size_t n)

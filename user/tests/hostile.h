@@ -234,6 +234,63 @@ static inline void hx_rmtree(const char *path)
 	rmdir(path);
 }
 
+/*
+ * The names in / and /tmp before a run. A child can create files outside
+ * its scratch directory too ("/" and ".." are among its paths, and the
+ * bytes at a pointer it passes may make a name): they are the children's
+ * files, not memory the kernel lost, and go before free memory is compared.
+ */
+#define HX_DIR_NAMES 32
+static const char *const hx_top_dirs[] = { "/", "/tmp" };
+static char hx_top_names[2][HX_DIR_NAMES][64];
+static int hx_top_count[2];
+
+static inline void hx_top_snapshot(void)
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		DIR *d = opendir(hx_top_dirs[k]);
+		struct dirent *e;
+
+		hx_top_count[k] = 0;
+		while (d && (e = readdir(d)) && hx_top_count[k] < HX_DIR_NAMES)
+			snprintf(hx_top_names[k][hx_top_count[k]++], 64, "%s",
+				 e->d_name);
+		if (d)
+			closedir(d);
+	}
+}
+
+/* Removes what appeared in / and /tmp since hx_top_snapshot(), one name a pass. */
+static inline void hx_top_clean(void)
+{
+	char path[300];
+	int i, k, known, pass, found;
+
+	for (k = 0; k < 2; k++) {
+		for (pass = 0, found = 1; found && pass < 1000; pass++) {
+			DIR *d = opendir(hx_top_dirs[k]);
+			struct dirent *e;
+
+			found = 0;
+			while (d && !found && (e = readdir(d))) {
+				for (i = known = 0; i < hx_top_count[k] && !known; i++)
+					known = !strcmp(hx_top_names[k][i], e->d_name);
+				found = !known && strcmp(e->d_name, ".") &&
+					strcmp(e->d_name, "..");
+				if (found)
+					snprintf(path, sizeof(path), "%s/%s",
+						 k ? hx_top_dirs[k] : "", e->d_name);
+			}
+			if (d)
+				closedir(d);
+			if (found && unlink(path))
+				hx_rmtree(path);
+		}
+	}
+}
+
 /* The kernel still runs new programs: fork, exec /tests/hello_token, exit 0. */
 static inline int hx_kernel_answers(void);
 
@@ -260,6 +317,7 @@ static inline unsigned long hx_warm_up(void)
 	free(heap);
 	hx_leftover_tasks(tasks, sizeof(tasks));
 	hx_kernel_answers();
+	hx_top_snapshot();
 	/* tmpfs keeps a directory's name table once made: /tmp's, now. */
 	mkdir("/tmp/hx-warm-up", 0755);
 	rmdir("/tmp/hx-warm-up");
@@ -487,6 +545,7 @@ static inline int hx_pool_end(struct hx_pool *pool, const char *suite,
 	hx_result(reaped >= 0 && left == 0, "no_task_left");
 	hx_result(hx_kernel_answers(), "kernel_still_runs_programs");
 	hx_rmtree(dir);
+	hx_top_clean();
 	lost = hx_memory_back(suite, before);
 	if (lost)
 		printf("# %ld pages not back\n", lost);

@@ -187,6 +187,12 @@ static const short implemented[] = {
 	__NR_setpgid, __NR_setsid, __NR_statfs, __NR_symlinkat, __NR_sysinfo,
 	__NR_tgkill, __NR_tkill, __NR_truncate, __NR_uname, __NR_unlinkat,
 	__NR_wait4, __NR_write, __NR_writev,
+	/* Time and signals (Step 9). */
+	__NR_waitid, __NR_getitimer, __NR_setitimer, __NR_timer_create,
+	__NR_timer_gettime, __NR_timer_getoverrun, __NR_timer_settime,
+	__NR_timer_delete, __NR_clock_settime, __NR_clock_getres,
+	__NR_clock_nanosleep, __NR_sigaltstack, __NR_rt_sigtimedwait,
+	__NR_rt_sigqueueinfo, __NR_times, __NR_getrusage, __NR_settimeofday,
 };
 
 static long pick_nr(unsigned long *s)

@@ -6,6 +6,7 @@
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
+#include <hartix/siginfo.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
 #include <hartix/uaccess.h>
@@ -20,25 +21,6 @@
  * user_regs_struct words (pc, ra, sp, ... t6: pt_regs' first 32) and the
  * FP state union, of which the D layout is used.
  */
-struct user_siginfo {
-	int signo, errno_, code, pad0;
-	union {
-		struct {
-			int pid, uid;
-			int status, pad1;
-			long utime, stime; /* SIGCHLD */
-		} proc;
-		unsigned long addr; /* faults */
-		u8 pad[112];
-	};
-};
-
-struct user_stack {
-	unsigned long ss_sp;
-	int ss_flags;
-	unsigned long ss_size;
-};
-
 struct user_sigcontext {
 	unsigned long regs[32];
 	union {
@@ -88,34 +70,28 @@ long sigtramp_map(struct mm *mm)
 	return mm_protect(mm, addr, PAGE_SIZE, PROT_READ | PROT_EXEC) ?: addr;
 }
 
-static void fill_siginfo(struct user_siginfo *si, int sig,
-			 const struct k_siginfo *info)
-{
-	si->signo = sig;
-	si->code = info->code;
-	if (sig == SIGCHLD) {
-		si->proc.pid = info->pid;
-		si->proc.status = info->status;
-	} else if (info->code > 0 && info->code < SI_KERNEL &&
-		   (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL ||
-		    sig == SIGTRAP || sig == SIGFPE)) {
-		si->addr = info->addr;
-	} else {
-		si->proc.pid = info->pid;
-	}
-}
-
 /* Pushes the frame and points the registers at the handler; -EFAULT if the stack is bad. */
 static int setup_rt_frame(int sig, const struct k_sigaction *ka,
 			  const struct k_siginfo *info, struct pt_regs *regs)
 {
 	struct task *t = current_task();
-	unsigned long sp = ALIGN_DOWN(regs->sp - sizeof(struct rt_sigframe), 16);
+	unsigned long sp = regs->sp;
 	struct rt_sigframe f;
 
 	memset(&f, 0, sizeof(f));
-	fill_siginfo(&f.info, sig, info);
-	f.uc.uc_stack.ss_flags = SS_DISABLE; /* no sigaltstack */
+	siginfo_to_user(&f.info, sig, info);
+	f.uc.uc_stack.ss_flags = SS_DISABLE;
+	if (IS_ENABLED(CONFIG_SIGNAL_EXTRA)) {
+		sigaltstack_get(t, sp, &f.uc.uc_stack);
+		/* Onto the alternate stack, unless already on it. */
+		if ((ka->flags & SA_ONSTACK) && t->sas_size &&
+		    !on_sig_stack(t, sp)) {
+			sp = t->sas_sp + t->sas_size;
+			if (t->sas_flags & SS_AUTODISARM)
+				sigaltstack_reset(t);
+		}
+	}
+	sp = ALIGN_DOWN(sp - sizeof(struct rt_sigframe), 16);
 	f.uc.uc_sigmask = signal_frame_mask();
 	memcpy(f.uc.uc_mcontext.regs, regs, sizeof(f.uc.uc_mcontext.regs));
 	fpu_flush(t);
@@ -192,6 +168,9 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	    sc->fp.q.reserved[0] || sc->fp.q.reserved[1] || sc->fp.q.reserved[2])
 		bad_frame("bad", sp);
 	signal_set_blocked(f.uc.uc_sigmask);
+	/* The stack the handler's return gives back (SS_AUTODISARM's); as Linux, errors but EFAULT are ignored. */
+	if (IS_ENABLED(CONFIG_SIGNAL_EXTRA))
+		sigaltstack_set(t, sc->regs[2], &f.uc.uc_stack);
 	/* pc and the registers only: sstatus stays the kernel's. */
 	memcpy(regs, sc->regs, sizeof(sc->regs));
 	t->fp = sc->fp.d;

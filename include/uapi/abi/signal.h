@@ -57,10 +57,14 @@
 /* stack_t.ss_flags */
 #define SS_ONSTACK	1
 #define SS_DISABLE	2
+#define SS_AUTODISARM	(1U << 31)
+#define MINSIGSTKSZ	2048
 
 /* siginfo_t.si_code (asm-generic/siginfo.h). */
 #define SI_USER		0
 #define SI_KERNEL	0x80
+#define SI_QUEUE	(-1)
+#define SI_TIMER	(-2)
 #define SI_TKILL	(-6)
 #define ILL_ILLOPC	1
 #define SEGV_MAPERR	1

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* A task's CPU time, resource use and timers (kernel/time/): what struct task embeds and the hooks. */
+#ifndef HARTIX_TASK_TIME_H
+#define HARTIX_TASK_TIME_H
+
+#include <hartix/timer.h>
+#include <hartix/types.h>
+
+struct task;
+
+/* Reaped children's totals (theirs and their own reaped children's). */
+struct child_usage {
+	u64 runtime_ticks, utime_ticks; /* scheduler ticks, as struct task's */
+	u64 min_flt, nvcsw, nivcsw;
+	unsigned long maxrss; /* pages: the largest of them */
+};
+
+/*
+ * A timer that signals a process: ITIMER_REAL, or a POSIX timer
+ * (timer_create). ptimer_lock (kernel/time/posix_timers.c) protects all
+ * fields but the kernel timer's own (its base's lock).
+ */
+struct ptimer {
+	struct timer timer; /* queued while armed */
+	struct ptimer *next; /* the process's list of POSIX timers */
+	struct task *owner; /* signalled; its timers die before it is reaped */
+	int id; /* timer_create's id; -1 for ITIMER_REAL */
+	int clock;
+	int notify; /* SIGEV_* */
+	int signo;
+	unsigned long value; /* sigev_value */
+	bool armed;
+	u64 expires; /* time CSR tick it fires at */
+	u64 interval; /* ticks; 0: one-shot */
+	int overrun; /* expiries merged into the pending signal */
+	int overrun_last; /* of the last delivered one */
+};
+
+/* Interval and POSIX timers of a process. */
+struct task_timers {
+	struct ptimer real; /* ITIMER_REAL (SIGALRM) */
+	/* ITIMER_VIRTUAL/PROF: ns left and interval; only their task (its tick, its calls, irqs masked) touches them. */
+	u64 virt_left, virt_interval, prof_left, prof_interval;
+	struct ptimer *posix; /* timer_create()'s, under ptimer_lock */
+	int next_id;
+};
+
+/* Scheduler ticks to ns (accounting is per tick). */
+u64 ticks_cputime_ns(u64 sched_ticks);
+
+/* sched_tick(): t was running (in user mode if user) for a tick. */
+void task_time_tick(struct task *t, bool user);
+/* Process exit, before it is a zombie: last RSS sample, timers stopped and freed. */
+void task_time_exit(struct task *t);
+
+#ifdef CONFIG_POSIX_TIMERS
+/* Process exit, before it is a zombie: its timers are stopped and freed. */
+void posix_timers_exit(struct task *t);
+/* execve: POSIX timers are deleted (interval timers stay, as Linux). */
+void posix_timers_exec(struct task *t);
+/* The tick's part: ITIMER_VIRTUAL and ITIMER_PROF count down. */
+void itimer_tick(struct task *t, bool user);
+#else
+static inline void posix_timers_exit(struct task *t) {}
+static inline void posix_timers_exec(struct task *t) {}
+static inline void itimer_tick(struct task *t, bool user) {}
+#endif
+/* Reaping child, tasklist_lock held: its use adds to parent's children's. */
+void rusage_add_child(struct task *parent, struct task *child);
+/* wait4/waitid: fill a user struct rusage from a reaped child's totals. */
+struct rusage;
+void rusage_of_child(const struct child_usage *u, struct rusage *ru);
+/* child's own plus its reaped children's use: what a parent accumulates. */
+void child_usage_of(const struct task *child, struct child_usage *u);
+
+#endif
