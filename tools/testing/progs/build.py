@@ -127,8 +127,11 @@ def build_lua(out, bindir, log):
     os.makedirs(obj)
     names = sorted(os.path.basename(c)[:-2] for c in glob.glob(src + "/*.c")
                    if os.path.basename(c) != "luac.c")
+    # Debian's luaconf.h includes this header, which debian/rules writes.
+    with open(os.path.join(obj, "lua5.4-deb-multiarch.h"), "w") as f:
+        f.write('#define DEB_HOST_MULTIARCH "%s"\n' % CROSS[:-1])
     flags = ["-std=gnu99", "-O2", "-Wall", "-DLUA_COMPAT_5_3",
-             "-DLUA_USE_POSIX"]
+             "-DLUA_USE_POSIX", "-I" + obj]
 
     def cc(name):
         # As the Makefile, the compiler modules with -Os.
@@ -207,7 +210,10 @@ def build(out, programs=None, say=print):
             except (Failed, OSError) as e:
                 log.write("*** %s\n" % e)
                 results[prog] = (False, str(e), logpath)
-        say("  PROG    %-12s %s" % (prog, results[prog][1]))
+        for name in [prog] + [n for n in PROGRAMS
+                              if BUILDERS[n] is builder and n != prog]:
+            if name in results:
+                say("  PROG    %-12s %s" % (name, results[name][1]))
     return results
 
 
