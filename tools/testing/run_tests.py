@@ -1330,7 +1330,8 @@ def phase_progs(r):
     if not image:
         return
     lst, cpio = os.path.join(out, "initrd.list"), os.path.join(out, "initrd.cpio")
-    progs.initramfs_list(bindir, lst)
+    testsuite = progs.testsuite_dir(out)
+    progs.initramfs_list(bindir, lst, testsuite)
     rc, log = sh([PYTHON, "tools/build/gen_initramfs.py", "-o", cpio, lst])
     if rc:
         r.report(False, "progs/initrd", "", log)
@@ -1350,6 +1351,19 @@ def phase_progs(r):
             diff = progs.compare(check, ref[check], got[check])
             r.report(diff is None, "%s/%s" % (name, check), "output differs" if diff else "",
                      diff)
+    # busybox's testsuite: only the cases that pass under qemu-riscv64 count.
+    status, text = progs.host_testsuite(bindir, testsuite)
+    r.save("progs-testsuite-qemu-riscv64", text)
+    ref = progs.testsuite_cases(text.splitlines())
+    name = "progs/busybox-testsuite"
+    res = qemu_run.boot(qemu_run.qemu_command(
+        image, smp=4, append="loglevel=4 init=/progs/bin/busybox -- sh /progs/init.sh testsuite",
+        extra=("-initrd", cpio)), 1800, r.logfile(name), steps=[(r"@@@ testsuite end", None)])
+    if not ref:
+        r.report(False, name, "no case ran under qemu-riscv64", text)
+    else:
+        ok, detail = progs.compare_testsuite(ref, progs.testsuite_cases(res.lines))
+        r.report(ok, name, detail + (" (hung)" if res.timed_out else ""), res.log)
 
 
 def soak(r, seconds):

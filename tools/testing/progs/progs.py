@@ -8,6 +8,10 @@ run.sh twice: under qemu-riscv64 on the host (Linux's behaviour; a temporary
 directory stands for /, applets are wrapper scripts) and on Hartix, from an
 -initrd holding the programs, on 1 and 4 harts. The two outputs must match,
 but for the lines matching a check's "# machine-specific: REGEX" comments.
+
+busybox's own testsuite/ (its runtest, for the applets in
+TESTSUITE_APPLETS) runs on Hartix too, and under qemu-riscv64: a case that
+fails on Hartix fails the test only if it passes under qemu-riscv64.
 """
 import difflib
 import os
@@ -21,6 +25,12 @@ SYSROOT = "/usr/riscv64-linux-gnu"
 # What lua-dynamic needs in /lib, as ld.so's search path has it.
 DYNAMIC_LIBS = ["ld-linux-riscv64-lp64d.so.1", "libc.so.6", "libm.so.6"]
 QEMU_USER = "qemu-riscv64"
+# The applets whose testsuite/ cases run (the whole suite takes too long
+# under TCG): those the checks use, text tools and archives.
+TESTSUITE_APPLETS = ("sed sort uniq cut tr wc head tail cat cp mv ln mkdir "
+                     "find xargs expr printf seq basename dirname "
+                     "tar od cmp grep").split()
+CASE = re.compile(r"^(PASS|FAIL|SKIPPED|UNTESTED): (.*\S)")
 BEGIN = re.compile(r"^@@@ begin (\S+)$")
 END = re.compile(r"^@@@ end (\S+) status (\d+)$")
 # The kernel's console messages ("[    1.234567][hart0] ...") are not output.
@@ -61,9 +71,29 @@ def sections(lines):
     return out
 
 
-def initramfs_list(bindir, path):
+def testsuite_dir(out):
+    """busybox's testsuite/ in the unpacked source under OUT/src."""
+    import build
+    with open(os.devnull, "w") as log:
+        return os.path.join(build.source(out, "busybox", log), "testsuite")
+
+
+def initramfs_list(bindir, path, testsuite=None):
     """The gen_initramfs.py list of the test's -initrd."""
-    rows = ["progs/bin/%s %s 0755" % (p, os.path.join(bindir, p))
+    rows = ["progs/bin/busybox.config %s 0644" % os.path.join(bindir, "busybox.config")]
+    if testsuite:
+        applets = path + ".applets"
+        with open(applets, "w") as f:
+            f.write(" ".join(TESTSUITE_APPLETS) + "\n")
+        rows.append("progs/testsuite.applets %s 0644" % applets)
+        for top, dirs, files in os.walk(testsuite):
+            dirs.sort()
+            for f in sorted(files):
+                src = os.path.join(top, f)
+                rows.append("progs/testsuite/%s %s %04o" % (
+                    os.path.relpath(src, testsuite), src,
+                    os.stat(src).st_mode & 0o777))
+    rows += ["progs/bin/%s %s 0755" % (p, os.path.join(bindir, p))
             for p in ("busybox", "dash", "lua", "lua-dynamic", "sqlite3")]
     for sub in ("checks", "data"):
         for f in sorted(os.listdir(os.path.join(HERE, sub))):
@@ -113,6 +143,61 @@ def host_run(bindir, timeout=900):
         except subprocess.TimeoutExpired as e:
             status, text = -1, (e.stdout or b"").decode(errors="replace") + "\n(timed out)"
         return status, text.replace(root, "")
+
+
+def testsuite_cases(lines):
+    """{case: PASS/FAIL...} from runtest's output (a repeated name keeps
+    its worst result)."""
+    cases = {}
+    for line in lines:
+        m = CASE.match(line.rstrip("\r\n"))
+        if m and cases.get(m.group(2)) != "FAIL":
+            cases[m.group(2)] = m.group(1)
+    return cases
+
+
+def host_testsuite(bindir, testsuite, timeout=1200):
+    """runtest under qemu-riscv64: (status, output)."""
+    qemu = shutil.which(QEMU_USER)
+    with tempfile.TemporaryDirectory(prefix="hartix-bbtest-") as root:
+        ts = os.path.join(root, "testsuite")
+        shutil.copytree(testsuite, ts)
+        tbin = os.path.join(root, "bin")
+        os.makedirs(tbin)
+        shutil.copy(os.path.join(bindir, "busybox.config"), os.path.join(tbin, ".config"))
+        # runtest links the applets to $bindir/busybox: the wrapper passes
+        # the name it was called by on as argv[0].
+        with open(os.path.join(tbin, "busybox"), "w") as f:
+            f.write('#!/bin/sh\nexec "%s" -0 "$0" "%s" "$@"\n' % (
+                qemu, os.path.join(bindir, "busybox")))
+        os.chmod(os.path.join(tbin, "busybox"), 0o755)
+        # testing.sh wants an echo that knows -n and -e: busybox's.
+        os.symlink("busybox", os.path.join(tbin, "echo"))
+        try:
+            proc = subprocess.run(
+                ["sh", "runtest"] + TESTSUITE_APPLETS, cwd=ts,
+                env={"bindir": tbin, "ECHO": os.path.join(tbin, "echo"),
+                     "PATH": "/usr/bin:/bin", "TZ": "UTC", "LC_ALL": "C"},
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+            return proc.returncode, proc.stdout.decode(errors="replace")
+        except subprocess.TimeoutExpired as e:
+            return -1, (e.stdout or b"").decode(errors="replace") + "\n(timed out)"
+
+
+def compare_testsuite(ref, got):
+    """(ok, detail): Hartix's failures that qemu-riscv64 passes fail it."""
+    bad = sorted(c for c, res in got.items() if res == "FAIL" and ref.get(c) != "FAIL")
+    lost = sorted(c for c, res in ref.items() if res == "PASS" and c not in got)
+    passed = sum(1 for r in got.values() if r == "PASS")
+    failed = sum(1 for r in got.values() if r == "FAIL")
+    both = sum(1 for c, r in got.items() if r == "FAIL" and ref.get(c) == "FAIL")
+    detail = "%d passed, %d failed (%d fail under qemu-riscv64 too)" % (
+        passed, failed, both)
+    if bad:
+        detail += "; only on Hartix: " + ", ".join(bad)
+    if lost:
+        detail += "; did not run: %d cases" % len(lost)
+    return not bad and not lost, detail
 
 
 def compare(name, ref, got):
