@@ -124,9 +124,10 @@ def host_run(bindir, timeout=900):
         # program the shells run by $PATH is a host script starting it.
         wrappers = {a: '"%s" "%s" %s' % (qemu, bb, a) for a in applets}
         wrappers["busybox"] = '"%s" "%s"' % (qemu, bb)
+        # argv[0] is the name the shell was given, as on Hartix.
         for prog in ("dash", "lua", "sqlite3"):
-            wrappers[prog] = '"%s" "%s"' % (qemu, os.path.join(bindir, prog))
-        wrappers["lua-dynamic"] = '"%s" -L %s "%s"' % (
+            wrappers[prog] = '"%s" -0 %s "%s"' % (qemu, prog, os.path.join(bindir, prog))
+        wrappers["lua-dynamic"] = '"%s" -0 lua-dynamic -L %s "%s"' % (
             qemu, SYSROOT, os.path.join(bindir, "lua-dynamic"))
         for name, cmd in wrappers.items():
             w = os.path.join(pbin, name)
