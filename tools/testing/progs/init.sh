@@ -1,6 +1,7 @@
-# /init's script on Hartix for the programs tests: the applets as links in
-# /progs/bin, then run.sh, or with "testsuite" busybox's own testsuite.
+# /init's script on Hartix for the programs tests.
 # SPDX-License-Identifier: BSD-2-Clause
+# The applets become links in /progs/bin; then run.sh, or with the argument
+# "testsuite" busybox's own testsuite.
 B=/progs/bin
 for a in $($B/busybox --list); do
 	[ -e "$B/$a" ] || $B/busybox ln -s busybox "$B/$a"

@@ -1,8 +1,9 @@
-# Runs every check of $P/checks in its own empty directory under $W, by
-# busybox sh (NAME.sh) or dash (NAME.dash), and prints its output between
-# "@@@ begin NAME" and "@@@ end NAME status N". The same on Hartix and under
-# qemu-riscv64: P and W are the only paths that differ.
+# Runs the programs tests' checks and prints their outputs, on Hartix and under qemu-riscv64.
 # SPDX-License-Identifier: BSD-2-Clause
+# Every check of $P/checks runs in its own empty directory under $W, by
+# busybox sh (NAME.sh) or dash (NAME.dash); its output is printed between
+# "@@@ begin NAME" and "@@@ end NAME status N". P and W are the only paths
+# that differ between the two machines.
 export PATH="$P/bin" HOME=/ TZ=UTC LC_ALL=C P
 for c in "$P"/checks/*; do
 	n=${c##*/}
@@ -17,6 +18,8 @@ for c in "$P"/checks/*; do
 	cd /
 	echo "@@@ begin $n"
 	cat "$W/$n.out"
+	# A last line without its newline must not hide the end marker.
+	echo
 	echo "@@@ end $n status $status"
 done
 echo "@@@ all done"
