@@ -90,4 +90,9 @@ long sys_ni_syscall(unsigned long a0, unsigned long a1, unsigned long a2,
 #define SYSCALL_FULL_FRAME(name) ARCH_SYSCALL_FULL_FRAME(name)
 #include <asm/syscall.h>
 
+/* CONFIG_SYSCALL_TRACE (kernel/syscall_trace.c): entry.S calls it on return. */
+struct pt_regs;
+extern unsigned char syscall_trace_mode;
+long syscall_trace_exit(struct pt_regs *regs, long ret);
+
 #endif

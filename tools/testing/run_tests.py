@@ -26,7 +26,7 @@ import uboot_boot  # noqa: E402
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PYTHON = "/usr/bin/python3"
 JOBS = str(os.cpu_count() or 2)
-PHASES = ["host", "kbuild", "configs", "ktest", "boot", "user", "glibc"]
+PHASES = ["host", "kbuild", "configs", "ktest", "boot", "user", "glibc", "progs"]
 
 # Fixed seeds keep CI reproducible; RANDCONFIG_SEEDS=... tries others.
 RANDCONFIG_SEEDS = os.environ.get("RANDCONFIG_SEEDS", "0x1 0x5 0x7 0x9").split()
@@ -1344,6 +1344,69 @@ def phase_glibc(r):
     image = config_image(r, "qemu_virt_defconfig")
     if image:
         user_glibc(r, image, os.path.join(r.out, "qemu_virt_defconfig"))
+
+
+def phase_progs(r):
+    """Debian's programs, cross-built and cached (tools/testing/progs/)."""
+    sys.path.insert(0, os.path.join(SRC, "tools", "testing", "progs"))
+    import build as progs_build  # noqa: E402
+    import progs  # noqa: E402
+    if not shutil.which("riscv64-linux-gnu-gcc"):
+        r.report(None, "progs", "riscv64-linux-gnu-gcc not installed")
+        return
+    out = os.path.join(os.path.dirname(r.out), "progs")
+    built = progs_build.build(out, say=lambda s: print(s, flush=True))
+    for prog, (ok, detail, log) in built.items():
+        with open(log) as f:
+            r.report(ok, "progs/build-" + prog, detail, f.read())
+    if not all(ok for ok, _, _ in built.values()):
+        return
+    bindir = os.path.join(out, "bin")
+    status, text = progs.host_run(bindir)
+    r.save("progs-qemu-riscv64", text)
+    ref = progs.sections(text.splitlines())
+    missing = [c for c in progs.checks() if c not in ref]
+    if missing:
+        r.report(False, "progs/qemu-riscv64", "no output for " + ", ".join(missing), text)
+        return
+    image = config_image(r, "qemu_virt_defconfig")
+    if not image:
+        return
+    lst, cpio = os.path.join(out, "initrd.list"), os.path.join(out, "initrd.cpio")
+    testsuite = progs.testsuite_dir(out)
+    progs.initramfs_list(bindir, lst, testsuite)
+    rc, log = sh([PYTHON, "tools/build/gen_initramfs.py", "-o", cpio, lst])
+    if rc:
+        r.report(False, "progs/initrd", "", log)
+        return
+    for smp in (1, 4):
+        name = "progs/smp%d" % smp
+        res = qemu_run.boot(qemu_run.qemu_command(
+            image, smp=smp, append="loglevel=4 init=/progs/bin/busybox -- sh /progs/init.sh",
+            extra=("-initrd", cpio)), 900, r.logfile(name),
+            steps=[(r"@@@ all done", None)])
+        got = progs.sections(res.lines)
+        for check in progs.checks():
+            if check not in got:
+                r.report(False, "%s/%s" % (name, check), "no output (%s)" % (
+                    "hung" if res.timed_out else "QEMU status %d" % res.status), res.log)
+                continue
+            diff = progs.compare(check, ref[check], got[check])
+            r.report(diff is None, "%s/%s" % (name, check), "output differs" if diff else "",
+                     diff)
+    # busybox's testsuite: only the cases that pass under qemu-riscv64 count.
+    status, text = progs.host_testsuite(bindir, testsuite)
+    r.save("progs-testsuite-qemu-riscv64", text)
+    ref = progs.testsuite_cases(text.splitlines())
+    name = "progs/busybox-testsuite"
+    res = qemu_run.boot(qemu_run.qemu_command(
+        image, smp=4, append="loglevel=4 init=/progs/bin/busybox -- sh /progs/init.sh testsuite",
+        extra=("-initrd", cpio)), 1800, r.logfile(name), steps=[(r"@@@ testsuite end", None)])
+    if not ref:
+        r.report(False, name, "no case ran under qemu-riscv64", text)
+    else:
+        ok, detail = progs.compare_testsuite(ref, progs.testsuite_cases(res.lines))
+        r.report(ok, name, detail + (" (hung)" if res.timed_out else ""), res.log)
 
 
 def soak(r, seconds):

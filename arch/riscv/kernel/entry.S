@@ -148,6 +148,11 @@ ret_from_trap:
 	ld	t1, 0(t1)
 	jalr	t1
 .Lsyscall_done:
+#ifdef CONFIG_SYSCALL_TRACE
+	lbu	t0, syscall_trace_mode
+	bnez	t0, .Lsyscall_trace
+.Lsyscall_traced:
+#endif
 	/*
 	 * With interrupts off until sret (a signal sent later interrupts the
 	 * user code): anything to do on the way out? A reschedule, a pending
@@ -178,6 +183,15 @@ ret_from_trap:
 .Lenosys:
 	li	a0, -ENOSYS
 	j	.Lsyscall_done
+
+#ifdef CONFIG_SYSCALL_TRACE
+/* The frame holds the arguments (a0 as orig_a0); caller-saved ones reload. */
+.Lsyscall_trace:
+	mv	a1, a0
+	mv	a0, sp
+	call	syscall_trace_exit
+	j	.Lsyscall_traced
+#endif
 
 /* The slow way out: the whole frame, for exit_to_user_mode() to change. */
 .Lsyscall_work:
