@@ -220,12 +220,9 @@ void process_exit(struct task *t)
 		wake_up(&adopter->child_exit);
 }
 
-void process_notify_parent(struct task *t)
+/* tasklist_lock held (released here): wakes parent's wait (NULL: nobody). */
+static void wake_waiting_parent(struct task *parent, unsigned long flags)
 {
-	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *parent = !t->tg ? t->parent :
-			      t->tg->live ? NULL : t->group_leader->parent;
-
 	/*
 	 * The wake-up runs without the lock (it takes the queue's lock, which
 	 * orders before tasklist_lock): until it is done, task_reap() of the
@@ -238,6 +235,22 @@ void process_notify_parent(struct task *t)
 		wake_up(&parent->child_exit);
 		__atomic_sub_fetch(&parent->child_wakers, 1, __ATOMIC_RELEASE);
 	}
+}
+
+void process_notify_parent(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	/* A thread's exit wakes nobody until its whole process is gone. */
+	wake_waiting_parent(!t->tg ? t->parent :
+			    t->tg->live ? NULL : t->group_leader->parent, flags);
+}
+
+void process_notify_job(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	wake_waiting_parent(t->tg ? t->group_leader->parent : t->parent, flags);
 }
 
 void process_take_leader(struct task *t)

@@ -248,5 +248,5 @@ void process_job_notify(struct task *t, int stopsig)
 	if (t->parent)
 		signal_child_job_locked(t, stopsig);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	process_notify_parent(t);
+	process_notify_job(t);
 }

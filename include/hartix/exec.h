@@ -81,6 +81,8 @@ void process_set_parent(struct task *t, struct task *parent);
 void process_exit(struct task *t);
 /* Wakes t's parent's wait4(): t is a zombie, or stopped or continued. */
 void process_notify_parent(struct task *t);
+/* Wakes the wait of t's process's parent: t stopped or continued. */
+void process_notify_job(struct task *t);
 /* What clone() and clone3() ask for (kernel/fork.c checks it first). */
 struct clone_req {
 	u64 flags; /* CLONE_*, without the exit signal */
