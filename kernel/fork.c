@@ -212,6 +212,15 @@ static void vfork_release(struct task *t)
 	vfork_put(v);
 }
 
+/* A child that never ran: what copy_resources() gave it goes back. */
+static void clone_undo(struct task *child)
+{
+	if (child->mm)
+		mm_drop_user(child->mm);
+	files_put(child->files);
+	task_free(child);
+}
+
 long process_fork(struct pt_regs *regs, const struct clone_req *req)
 {
 	struct task *parent = current_task(), *child;
@@ -242,8 +251,7 @@ long process_fork(struct pt_regs *regs, const struct clone_req *req)
 	if (err) {
 		if (!child->mm)
 			process_uncharge();
-		files_put(child->files);
-		task_free(child);
+		clone_undo(child);
 		kfree(vfork);
 		return err;
 	}
@@ -276,8 +284,7 @@ long process_fork(struct pt_regs *regs, const struct clone_req *req)
 	child->vfork = vfork;
 	err = process_link(child, parent, req->flags);
 	if (err) {
-		files_put(child->files);
-		task_free(child);
+		clone_undo(child);
 		kfree(vfork);
 		return err;
 	}
