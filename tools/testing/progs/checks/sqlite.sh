@@ -23,13 +23,17 @@ SELECT id, name FROM t WHERE v BETWEEN 10 AND 11;
 PRAGMA integrity_check;
 END
 echo "status $?"
-# A writer holds the database locked while another tries to write.
-(echo 'BEGIN EXCLUSIVE; INSERT INTO u VALUES (8, "eight");'; sleep 4; echo 'COMMIT;') |
-	sqlite3 db.sqlite &
-sleep 2
+# A writer holds the database locked (its journal exists once it has
+# written) until another has tried to write; no timing involved.
+(echo 'BEGIN EXCLUSIVE; INSERT INTO u VALUES (8, "eight");'
+	while [ ! -e tried ]; do sleep 0.1; done; echo 'COMMIT;') | sqlite3 db.sqlite &
+n=0
+while [ ! -e db.sqlite-journal ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n + 1)); done
 sqlite3 db.sqlite 'INSERT INTO u VALUES (9, "nine");'
 echo "locked writer status $?"
+: > tried
 wait
+rm tried
 sqlite3 db.sqlite 'SELECT group_concat(tag) FROM u;'
 sqlite3 wal.sqlite 'PRAGMA journal_mode=WAL; CREATE TABLE w(x); INSERT INTO w VALUES (1), (2);'
 sqlite3 wal.sqlite 'SELECT sum(x) FROM w; PRAGMA journal_mode;'
