@@ -2,6 +2,7 @@
 /* Loading a static ELF executable into a new address space, with Linux's initial stack. */
 #include <abi/auxvec.h>
 #include <hartix/aslr.h>
+#include <hartix/binfmt_wasm.h>
 #include <hartix/elf.h>
 #include <hartix/errno.h>
 #include <hartix/exec.h>
@@ -261,7 +262,10 @@ int exec_file(struct task *t, const char *path, const char *const *argv,
 				memset(hdr + off, 0, n);
 		}
 		src.image = hdr;
-		err = exec_load(t, &src, path, argv, envp, why);
+		if (binfmt_wasm_match(hdr, src.avail))
+			err = binfmt_wasm_exec(t, src.ino, size, path, argv, envp, why);
+		else
+			err = exec_load(t, &src, path, argv, envp, why);
 		fs_put_inode(src.ino);
 	}
 	kfree(hdr);
