@@ -6,9 +6,13 @@
 /* Everything a store allocates, freed with it; memories and tables also own a buffer. */
 struct wasm_store_obj {
 	struct wasm_store_obj *next;
-	u8 kind;		/* 0 plain, or WASM_EXT_TABLE / WASM_EXT_MEM + 1 */
-	u64 data[];
+	u64 kind;		/* 0 plain, or WASM_EXT_TABLE / WASM_EXT_MEM + 1; u64 keeps the object after it aligned */
 };
+
+static void *obj_data(struct wasm_store_obj *o)
+{
+	return o + 1;
+}
 
 /* A call frame: where to return to. */
 struct wasm_frame {
@@ -48,7 +52,7 @@ static void *store_obj(struct wasm_store *s, size_t size, u8 kind)
 	o->kind = kind;
 	o->next = s->objs;
 	s->objs = o;
-	return o->data;
+	return obj_data(o);
 }
 
 void *wasm_store_alloc(struct wasm_store *s, size_t size)
@@ -79,9 +83,9 @@ void wasm_store_free(struct wasm_store *s)
 
 		s->objs = o->next;
 		if (o->kind == WASM_EXT_MEM + 1)
-			s->al->free(((struct wasm_memory *)o->data)->data);
+			s->al->free(((struct wasm_memory *)obj_data(o))->data);
 		if (o->kind == WASM_EXT_TABLE + 1)
-			s->al->free(((struct wasm_table *)o->data)->elems);
+			s->al->free(((struct wasm_table *)obj_data(o))->elems);
 		s->al->free(o);
 	}
 	s->al->free(s->stack);
