@@ -368,37 +368,40 @@ bool wasm_export_get(const struct wasm_instance *inst, const char *name, u32 len
 
 /* ---- Numeric helpers: floats are handled through their bits where the spec asks for bit-exactness ---- */
 
+/*
+ * Bits to floats and back through unions, and fixed-size memory accesses
+ * through __builtin_memcpy: the user build is -ffreestanding, where a plain
+ * memcpy() stays a call on every instruction.
+ */
+union f32u { float f; u32 u; };
+union f64u { double f; u64 u; };
+
 static inline float f32_of(u64 v)
 {
-	u32 u = (u32)v;
-	float f;
+	union f32u x = { .u = (u32)v };
 
-	memcpy(&f, &u, 4);
-	return f;
+	return x.f;
 }
 
 static inline u64 bits_f32(float f)
 {
-	u32 u;
+	union f32u x = { .f = f };
 
-	memcpy(&u, &f, 4);
-	return u;
+	return x.u;
 }
 
 static inline double f64_of(u64 v)
 {
-	double d;
+	union f64u x = { .u = v };
 
-	memcpy(&d, &v, 8);
-	return d;
+	return x.f;
 }
 
 static inline u64 bits_f64(double d)
 {
-	u64 u;
+	union f64u x = { .f = d };
 
-	memcpy(&u, &d, 8);
-	return u;
+	return x.u;
 }
 
 static u32 popcnt64(u64 x)
@@ -598,8 +601,8 @@ static inline struct wasm_memory *mem0(const struct wasm_instance *inst)
 	u64 ea = (u64)(u32)TOP + in->a; \
 	if (ea + (n) > mem->size) \
 		TRAP(WASM_TRAP_MEM_OOB)
-#define LOAD(T, conv)	{ T v; EA(sizeof(T)); memcpy(&v, mem->data + ea, sizeof(T)); TOP = (conv); } break
-#define STORE(T)	{ T v = (T)POP(); EA(sizeof(T)); memcpy(mem->data + ea, &v, sizeof(T)); sp--; } break
+#define LOAD(T, conv)	{ T v; EA(sizeof(T)); __builtin_memcpy(&v, mem->data + ea, sizeof(T)); TOP = (conv); } break
+#define STORE(T)	{ T v = (T)POP(); EA(sizeof(T)); __builtin_memcpy(mem->data + ea, &v, sizeof(T)); sp--; } break
 
 static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *base)
 {
@@ -664,10 +667,16 @@ call:
 			/* fall through */
 		case 0x0c:
 br:
-			memmove(fp + fn->code->nlocals + in->b, sp - in->arity, in->arity * sizeof(u64));
-			sp = fp + fn->code->nlocals + in->b + in->arity;
+		{
+			/* The kept values move down (or stay): a forward copy is safe. */
+			u64 *dst = fp + fn->code->nlocals + in->b, *src = sp - in->arity;
+
+			for (u32 i = 0; i < in->arity; i++)
+				dst[i] = src[i];
+			sp = dst + in->arity;
 			pc = fn->code->insns + in->a;
 			break;
+		}
 		case 0x0e: {
 			u32 i = (u32)POP();
 
@@ -677,7 +686,8 @@ br:
 		case 0x0f: {
 			u32 n = in->arity;
 
-			memmove(fp, sp - n, n * sizeof(u64));
+			for (u32 i = 0; i < n; i++)
+				fp[i] = sp[(s64)i - n];
 			sp = fp + n;
 			depth--;
 			fn = frames[depth].fn;
