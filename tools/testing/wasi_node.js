@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 // Runs a WASI module under Node's WASI (the reference run_tests.py compares
-// /lib/wasm/wasmrt with): node wasi_node.js MODULE [ARG...], "/" preopened;
+// /usr/lib/wasm/wasmrt with): node wasi_node.js MODULE [ARG...], "/" preopened;
 // a trap exits with status 134, as wasmrt's.
 const fs = require('fs');
 const { WASI } = require('wasi');

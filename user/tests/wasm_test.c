@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * wasm_test: WebAssembly modules run as processes through execve
- * (binfmt_wasm and /lib/wasm/wasmrt): the WASI test programs of
+ * (binfmt_wasm and /usr/lib/wasm/wasmrt): the WASI test programs of
  * user/wasm/progs, whose expected output is what Node's WASI prints for
  * them on the host; exit status, stdin from a pipe, a trap's message and
  * status; truncated and garbage modules refused with ENOEXEC while the
@@ -84,7 +84,7 @@ static char *noenv[] = { NULL };
 static void hello(void)
 {
 	char *argv[] = { "hello.wasm", NULL };
-	int st = run("/wasm/hello.wasm", argv, noenv, NULL);
+	int st = run("/tests/wasm/hello.wasm", argv, noenv, NULL);
 
 	check(exited(st, 0), "hello.wasm exits 0");
 	check(!strcmp(out, "hello from WebAssembly\n"), "hello.wasm prints its greeting");
@@ -94,7 +94,7 @@ static void args_env(void)
 {
 	char *argv[] = { "args.wasm", "a", "b c", NULL };
 	char *envp[] = { "WASM_TEST=yes", "OTHER=1", NULL };
-	int st = run("/wasm/args.wasm", argv, envp, NULL);
+	int st = run("/tests/wasm/args.wasm", argv, envp, NULL);
 
 	check(exited(st, 0), "args.wasm exits 0");
 	check(!strcmp(out, "argc=3\nargv[1]=a\nargv[2]=b c\nWASM_TEST=yes\n"),
@@ -106,7 +106,7 @@ static void args_env(void)
 static void files(void)
 {
 	char *argv[] = { "files.wasm", "/wasm_test_file.txt", NULL };
-	int st = run("/wasm/files.wasm", argv, noenv, NULL);
+	int st = run("/tests/wasm/files.wasm", argv, noenv, NULL);
 	char buf[64] = "";
 	int fd;
 
@@ -127,7 +127,7 @@ static void files(void)
 static void exit_status_and_stdin(void)
 {
 	char *argv[] = { "exitcode.wasm", "7", NULL };
-	int st = run("/wasm/exitcode.wasm", argv, noenv, "abc");
+	int st = run("/tests/wasm/exitcode.wasm", argv, noenv, "abc");
 
 	check(exited(st, 7), "exitcode.wasm 7 exits with status 7");
 	check(!strcmp(out, "read 3 bytes\n"), "exitcode.wasm reads its stdin pipe to EOF");
@@ -136,7 +136,7 @@ static void exit_status_and_stdin(void)
 static void trap(void)
 {
 	char *argv[] = { "trap.wasm", NULL };
-	int st = run("/wasm/trap.wasm", argv, noenv, NULL);
+	int st = run("/tests/wasm/trap.wasm", argv, noenv, NULL);
 
 	check(exited(st, 134), "a trap ends the process with status 134");
 	check(!strcmp(out, "about to trap\n"), "output before the trap is kept");
@@ -147,7 +147,7 @@ static void trap(void)
 static void compute(void)
 {
 	char *argv[] = { "compute.wasm", NULL };
-	int st = run("/wasm/compute.wasm", argv, noenv, NULL);
+	int st = run("/tests/wasm/compute.wasm", argv, noenv, NULL);
 
 	check(exited(st, 0), "compute.wasm exits 0");
 	check(!strcmp(out, "crc32=c39b3ffa min=4940 max=16777146 sum=11583278154.667\n"),
@@ -171,7 +171,7 @@ static void bad_modules(void)
 	static unsigned char buf[4096];
 	char *argv[] = { "bad", NULL };
 	unsigned long seed = 0x9e3779b97f4a7c15ul;
-	int fd = open("/wasm/hello.wasm", O_RDONLY), ok = 1;
+	int fd = open("/tests/wasm/hello.wasm", O_RDONLY), ok = 1;
 	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
 
 	if (fd >= 0)
@@ -214,7 +214,7 @@ static void proc_and_kill(void)
 
 		if (null >= 0)
 			dup2(null, 1);
-		execve("/wasm/compute.wasm", argv, noenv);
+		execve("/tests/wasm/compute.wasm", argv, noenv);
 		_exit(127);
 	}
 	CHECK(pid > 0);
@@ -253,10 +253,10 @@ int main(void)
 
 	int n = sizeof(cases) / sizeof(cases[0]);
 
-	if (stat("/lib/wasm/wasmrt", &st)) {
+	if (stat("/usr/lib/wasm/wasmrt", &st)) {
 		ktap_begin("wasm_test", n);
 		for (int i = 0; i < n; i++)
-			ktap_case(i + 1, 1, cases[i].name, "no /lib/wasm/wasmrt (CONFIG_BINFMT_WASM off)");
+			ktap_case(i + 1, 1, cases[i].name, "no /usr/lib/wasm/wasmrt (CONFIG_BINFMT_WASM off)");
 		return ktap_end("wasm_test", 0, 0, n);
 	}
 	return utest_run("wasm_test", cases, n);
