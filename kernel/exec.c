@@ -2,6 +2,7 @@
 /* execve: argument strings, #! scripts, ELF programs and their interpreter, Linux's initial stack. */
 #include <abi/auxvec.h>
 #include <hartix/aslr.h>
+#include <hartix/binfmt_wasm.h>
 #include <hartix/boot.h>
 #include <hartix/elf.h>
 #include <hartix/errno.h>
@@ -358,6 +359,30 @@ static char *next_terminator(char *first, const char *last)
 }
 
 /*
+ * argv[0] becomes the path of the file being run (b->interp), and the
+ * interpreter name and its optional argument go before it; name runs
+ * next (#! scripts, WebAssembly modules).
+ */
+static int prepend_interp(struct binprm *b, const char *name, const char *arg)
+{
+	int err;
+
+	remove_arg_zero(b);
+	err = put_kernel_string(b, b->interp, true);
+	b->argc++;
+	if (!err && arg) {
+		err = put_kernel_string(b, arg, true);
+		b->argc++;
+	}
+	if (!err)
+		err = put_kernel_string(b, name, true);
+	b->argc++;
+	if (!err)
+		strscpy(b->interp, name, PATH_MAX);
+	return err;
+}
+
+/*
  * The interpreter and its optional argument (the rest of the line, spaces
  * inside kept) go before the script's path, which replaces argv[0]. An
  * interpreter path that may be cut short by the buffer is ENOEXEC; an
@@ -367,7 +392,6 @@ static int load_script(struct binprm *b, char *buf)
 {
 	char *buf_end = buf + BINPRM_BUF_SIZE - 1, *i_end, *i_name, *i_arg = NULL;
 	char *i_sep;
-	int err;
 
 	i_end = memchr(buf, '\n', BINPRM_BUF_SIZE);
 	if (!i_end) {
@@ -386,20 +410,9 @@ static int load_script(struct binprm *b, char *buf)
 		i_arg = next_non_spacetab(i_sep, i_end);
 	*i_end = '\0';
 
-	remove_arg_zero(b);
-	err = put_kernel_string(b, b->interp, true);
-	b->argc++;
-	if (!err && i_arg) {
+	if (i_arg)
 		*i_sep = '\0';
-		err = put_kernel_string(b, i_arg, true);
-		b->argc++;
-	}
-	if (!err)
-		err = put_kernel_string(b, i_name, true);
-	b->argc++;
-	if (!err)
-		strscpy(b->interp, i_name, PATH_MAX);
-	return err;
+	return prepend_interp(b, i_name, i_arg);
 }
 
 /* -------------------------------------------------------------------- */
@@ -808,6 +821,14 @@ static int do_execve(struct task *t, const char *path,
 			err = load_script(&b, (char *)f.hdr);
 			if (err == -ENOEXEC)
 				*why = "#! line without an interpreter, or too long";
+			close_exec(&f);
+			continue;
+		}
+		/* A module is checked here, then its runtime runs it, as a #! interpreter would. */
+		if (binfmt_wasm_match(f.hdr, f.avail)) {
+			err = binfmt_wasm_check(f.ino, f.size, b.interp, why);
+			if (!err)
+				err = prepend_interp(&b, BINFMT_WASM_RUNTIME, NULL);
 			close_exec(&f);
 			continue;
 		}

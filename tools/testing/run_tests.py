@@ -127,6 +127,60 @@ def phase_host(r):
         if not cases:
             r.report(False, "host/%s" % name, "ran no test", log)
     docs_syscall_list(r)
+    wasm_node_compare(r, hostdir)
+
+
+# The WASI programs of user/wasm/progs: (program, args, environment, stdin).
+WASM_PROG_RUNS = [
+    ("hello", [], {}, ""),
+    ("args", ["a", "b c"], {"WASM_TEST": "yes"}, ""),
+    ("files", ["{tmp}/wasm_files.txt"], {}, ""),
+    ("exitcode", ["7"], {}, "abc"),
+    ("trap", [], {}, ""),
+    ("compute", [], {}, ""),
+]
+
+
+def wasm_node_compare(r, hostdir):
+    """Each WASI test program under the engine (wasmrt built for the host,
+    ASan/UBSan) and under Node's WASI: same stdout, same exit status."""
+    if not shutil.which("node") or not shutil.which("clang"):
+        r.report(None, "host/wasm-node", "node or clang missing", "")
+        return
+    out = os.path.join(hostdir, "wasm-node")
+    os.makedirs(out, exist_ok=True)
+    rt = os.path.join(out, "wasmrt")
+    rc, log = sh(["gcc", "-std=gnu11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
+                  "-fno-math-errno", "-fsanitize=address,undefined",
+                  "-fno-sanitize-recover=all", "-I" + os.path.join(SRC, "include"),
+                  "-o", rt, os.path.join(SRC, "user/wasm/wasmrt.c"),
+                  os.path.join(SRC, "kernel/wasm/decode.c"),
+                  os.path.join(SRC, "kernel/wasm/interp.c")])
+    if rc:
+        r.report(False, "host/wasm-node", "building wasmrt for the host failed", log)
+        return
+    for prog, args, env, stdin in WASM_PROG_RUNS:
+        name = "host/wasm-node/" + prog
+        mod = os.path.join(out, prog + ".wasm")
+        rc, log = sh(["clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2",
+                      "-o", mod, os.path.join(SRC, "user/wasm/progs", prog + ".c")])
+        if rc:
+            r.report(False, name, "clang failed", log)
+            continue
+        argv = [a.format(tmp=out) for a in args]
+        runs = []
+        for cmd in ([rt, mod] + argv,
+                    ["node", "--no-warnings", os.path.join(SRC, "tools/testing/wasi_node.js"),
+                     mod] + argv):
+            p = subprocess.run(cmd, input=stdin.encode(), capture_output=True, timeout=120,
+                               env=dict(os.environ, **env))
+            runs.append((p.returncode, p.stdout.decode(errors="replace"),
+                         p.stderr.decode(errors="replace")))
+        (rc1, out1, err1), (rc2, out2, err2) = runs
+        log = "wasmrt: status %d\n%s%s\nnode: status %d\n%s%s" % (rc1, out1, err1,
+                                                                 rc2, out2, err2)
+        r.report(rc1 == rc2 and out1 == out2, name,
+                 "" if rc1 == rc2 and out1 == out2 else "differs from node", log)
 
 
 def docs_syscall_list(r):

@@ -43,6 +43,24 @@ fuzz-fdt: $(fuzzobj)/fuzz_fdt $(fuzzobj)/fdt-seed.dtb
 
 .PHONY: fuzz-fdt
 
+# The WebAssembly decoder and validator, seeded with the spec suite's
+# modules when test_wasm has converted them (make hosttest), else from nothing.
+fuzz-wasm-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_wasm.c kernel/wasm/decode.c)
+
+$(fuzzobj)/fuzz_wasm: $(fuzz-wasm-srcs) $(srctree)/include/hartix/wasm.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(fuzz-cflags) -o $@ $(fuzz-wasm-srcs)
+
+fuzz-wasm: $(fuzzobj)/fuzz_wasm
+	@mkdir -p $(fuzzobj)/wasm-corpus $(fuzzobj)/wasm-artifacts
+	-cp $(wildcard $(objtree)/build/test/host/tools/testing/host/wasm-spec/*/*.0.wasm) \
+		$(fuzzobj)/wasm-corpus/ 2>/dev/null
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix=$(fuzzobj)/wasm-artifacts/ \
+		$(FUZZ_FLAGS) $(fuzzobj)/wasm-corpus
+
+.PHONY: fuzz-wasm
+
 # Run on its own (make -f fuzz.mk), fuzz-fdt is the default goal; included,
 # this file leaves the including makefile's default goal alone.
 ifeq ($(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))

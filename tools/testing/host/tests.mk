@@ -78,3 +78,11 @@ elf-srcs := lib/elf.c
 # Partition tables: images sfdisk writes (if installed), made-up and random ones.
 hosttests += partitions
 partitions-srcs := block/partitions.c
+
+# The WebAssembly engine against the core spec tests: each .wast of
+# ../shared/wasm-testsuite is converted with wast2json into wasm-spec/ here
+# at run time (skipped with a message when the suite or wabt is missing).
+hosttests += wasm
+wasm-srcs := kernel/wasm/decode.c kernel/wasm/interp.c
+wasm-cflags := -fno-math-errno -DSRCTREE='"$(abspath $(srctree))"' \
+	-DWASM_OUT='"$(abspath $(hostobj))/wasm-spec"'

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* binfmt_wasm: execve of a "\0asm" file validates the module, then runs the user-mode runtime on it. */
+#include <hartix/binfmt_wasm.h>
+#include <hartix/errno.h>
+#include <hartix/fs.h>
+#include <hartix/printk.h>
+#include <hartix/slab.h>
+#include <hartix/string.h>
+#include <hartix/vmalloc.h>
+#include <hartix/wasm.h>
+
+/*
+ * The kernel validates modules up to this size itself, so a bad one fails
+ * execve with a reason before the caller's image is gone. Larger ones are
+ * refused: validation runs without a reschedule point.
+ */
+#define BINFMT_WASM_MAX_BYTES	(16u << 20)
+
+static void *kzalloc_any(size_t n)
+{
+	void *p = kvmalloc(n);
+
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+static void kfree_any(void *p)
+{
+	kvfree(p);
+}
+
+static const struct wasm_alloc kernel_alloc = { kzalloc_any, kfree_any };
+
+bool binfmt_wasm_match(const u8 *hdr, size_t n)
+{
+	return n >= 4 && !memcmp(hdr, "\0asm", 4);
+}
+
+int binfmt_wasm_check(struct inode *ino, u64 size, const char *path, const char **why)
+{
+	struct wasm_error e;
+	struct wasm_module *m;
+	u8 *bin;
+
+	if (size > BINFMT_WASM_MAX_BYTES) {
+		*why = "WebAssembly module too large";
+		return -ENOEXEC;
+	}
+	bin = kvmalloc(size ? size : 1);
+	if (!bin)
+		return -ENOMEM;
+	for (u64 off = 0; off < size; off += PAGE_SIZE) {
+		size_t n = (size_t)min(size - off, (u64)PAGE_SIZE);
+
+		if (!fs_read_chunk(ino, off, bin + off, n))
+			memset(bin + off, 0, n);
+	}
+	m = wasm_load(bin, (size_t)size, WASM_VALIDATE_ONLY, &kernel_alloc, &e);
+	kvfree(bin);
+	if (!m) {
+		pr_warn("wasm: %s: invalid module at byte %u: %s\n", path, e.offset, e.msg);
+		*why = "invalid WebAssembly module";
+		return -ENOEXEC;
+	}
+	wasm_module_free(m, &kernel_alloc);
+	return 0;
+}

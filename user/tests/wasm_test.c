@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * wasm_test: WebAssembly modules run as processes through execve
+ * (binfmt_wasm and /usr/lib/wasm/wasmrt): the WASI test programs of
+ * user/wasm/progs, whose expected output is what Node's WASI prints for
+ * them on the host; exit status, stdin from a pipe, a trap's message and
+ * status; truncated and garbage modules refused with ENOEXEC while the
+ * system goes on; a running module in /proc and killed by SIGKILL.
+ *
+ * utest: smp=1,4 timeout=120
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "utest.h"
+
+static char out[8192], err[8192];
+
+static size_t read_all(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	ssize_t got;
+
+	while (n + 1 < size && (got = read(fd, buf + n, size - 1 - n)) > 0)
+		n += (size_t)got;
+	buf[n] = 0;
+	return n;
+}
+
+/*
+ * Runs path with argv and envp, stdin fed from in (NULL: empty); stdout
+ * and stderr into out and err. The wait status, or -1.
+ */
+static int run(const char *path, char *const argv[], char *const envp[], const char *in)
+{
+	int po[2], pe[2], pi[2], status;
+	pid_t pid;
+
+	if (pipe(po) || pipe(pe) || pipe(pi))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		dup2(pi[0], 0);
+		dup2(po[1], 1);
+		dup2(pe[1], 2);
+		close(pi[1]);
+		close(po[0]);
+		close(pe[0]);
+		execve(path, argv, envp);
+		dprintf(2, "execve: errno %d\n", errno);
+		_exit(errno == ENOEXEC ? 126 : 127);
+	}
+	close(pi[0]);
+	close(po[1]);
+	close(pe[1]);
+	if (in && write(pi[1], in, strlen(in)) < 0)
+		status = -1;
+	close(pi[1]);
+	read_all(po[0], out, sizeof(out));
+	read_all(pe[0], err, sizeof(err));
+	close(po[0]);
+	close(pe[0]);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+static int exited(int status, int code)
+{
+	return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == code;
+}
+
+static char *noenv[] = { NULL };
+
+static void hello(void)
+{
+	char *argv[] = { "hello.wasm", NULL };
+	int st = run("/tests/wasm/hello.wasm", argv, noenv, NULL);
+
+	check(exited(st, 0), "hello.wasm exits 0");
+	check(!strcmp(out, "hello from WebAssembly\n"), "hello.wasm prints its greeting");
+}
+
+static void args_env(void)
+{
+	char *argv[] = { "args.wasm", "a", "b c", NULL };
+	char *envp[] = { "WASM_TEST=yes", "OTHER=1", NULL };
+	int st = run("/tests/wasm/args.wasm", argv, envp, NULL);
+
+	check(exited(st, 0), "args.wasm exits 0");
+	check(!strcmp(out, "argc=3\nargv[1]=a\nargv[2]=b c\nWASM_TEST=yes\n"),
+	      "args.wasm sees its arguments and environment");
+	if (strcmp(out, "argc=3\nargv[1]=a\nargv[2]=b c\nWASM_TEST=yes\n"))
+		printf("# got: %s\n", out);
+}
+
+static void files(void)
+{
+	char *argv[] = { "files.wasm", "/wasm_test_file.txt", NULL };
+	int st = run("/tests/wasm/files.wasm", argv, noenv, NULL);
+	char buf[64] = "";
+	int fd;
+
+	check(exited(st, 0), "files.wasm exits 0");
+	check(!strcmp(out, "after seek: abcdef\nsize: 16\nmissing file: No such file or directory\n"),
+	      "files.wasm writes, seeks and reads back; a missing file is ENOENT");
+	if (!exited(st, 0) || strstr(out, "fopen"))
+		printf("# got: %s%s\n", out, err);
+	/* What the module wrote is an ordinary file. */
+	fd = open("/wasm_test_file.txt", O_RDONLY);
+	check(fd >= 0 && read(fd, buf, sizeof(buf) - 1) == 16 &&
+	      !strcmp(buf, "0123456789abcdef"), "the module's file holds what it wrote");
+	if (fd >= 0)
+		close(fd);
+	unlink("/wasm_test_file.txt");
+}
+
+static void exit_status_and_stdin(void)
+{
+	char *argv[] = { "exitcode.wasm", "7", NULL };
+	int st = run("/tests/wasm/exitcode.wasm", argv, noenv, "abc");
+
+	check(exited(st, 7), "exitcode.wasm 7 exits with status 7");
+	check(!strcmp(out, "read 3 bytes\n"), "exitcode.wasm reads its stdin pipe to EOF");
+}
+
+static void trap(void)
+{
+	char *argv[] = { "trap.wasm", NULL };
+	int st = run("/tests/wasm/trap.wasm", argv, noenv, NULL);
+
+	check(exited(st, 134), "a trap ends the process with status 134");
+	check(!strcmp(out, "about to trap\n"), "output before the trap is kept");
+	check(strstr(err, "wasm trap: integer divide by zero in function ") != NULL,
+	      "the trap is named, with the function index");
+}
+
+static void compute(void)
+{
+	char *argv[] = { "compute.wasm", NULL };
+	int st = run("/tests/wasm/compute.wasm", argv, noenv, NULL);
+
+	check(exited(st, 0), "compute.wasm exits 0");
+	check(!strcmp(out, "crc32=c39b3ffa min=4940 max=16777146 sum=11583278154.667\n"),
+	      "compute.wasm: CRC32, sort and float sums as Node's");
+}
+
+/* Writes n bytes of data to path, executable. */
+static void put_file(const char *path, const void *data, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+
+	if (fd >= 0) {
+		if (write(fd, data, n) < 0)
+			perror("write");
+		close(fd);
+	}
+}
+
+static void bad_modules(void)
+{
+	static unsigned char buf[4096];
+	char *argv[] = { "bad", NULL };
+	unsigned long seed = 0x9e3779b97f4a7c15ul;
+	int fd = open("/tests/wasm/hello.wasm", O_RDONLY), ok = 1;
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	CHECK(n > 100);
+	/* Truncated at several points: each refused by the kernel's validator. */
+	for (ssize_t cut = 4; cut < n; cut += 97) {
+		put_file("/bad.wasm", buf, (size_t)cut);
+		if (!exited(run("/bad.wasm", argv, noenv, NULL), 126))
+			ok = 0;
+	}
+	check(ok, "truncated modules: execve fails with ENOEXEC");
+	/* The magic and version, then garbage. */
+	ok = 1;
+	for (int round = 0; round < 8; round++) {
+		for (int i = 8; i < 512; i++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			buf[i] = (unsigned char)seed;
+		}
+		put_file("/bad.wasm", buf, 512);
+		if (!exited(run("/bad.wasm", argv, noenv, NULL), 126))
+			ok = 0;
+	}
+	check(ok, "garbage after the header: execve fails with ENOEXEC");
+	unlink("/bad.wasm");
+	hello();
+}
+
+static void proc_and_kill(void)
+{
+	char *argv[] = { "compute.wasm", "200000", NULL };
+	char path[64], comm[64] = "";
+	int status = -1, fd;
+	pid_t pid = fork();
+
+	if (!pid) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, 1);
+		execve("/tests/wasm/compute.wasm", argv, noenv);
+		_exit(127);
+	}
+	CHECK(pid > 0);
+	if (pid <= 0)
+		return;
+	/* Long enough for execve to be done: the sort of 200000 takes far longer. */
+	for (int i = 0; i < 50 && !strstr(comm, "compute"); i++) {
+		usleep(20000);
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		fd = open(path, O_RDONLY);
+		if (fd >= 0) {
+			read_all(fd, comm, sizeof(comm));
+			close(fd);
+		}
+	}
+	check(strstr(comm, "compute.wasm") != NULL, "a running module is in /proc by its name");
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	check(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "SIGKILL ends a running module");
+}
+
+int main(void)
+{
+	static const struct utest_case cases[] = {
+		UTEST_CASE(hello),
+		UTEST_CASE(args_env),
+		UTEST_CASE(files),
+		UTEST_CASE(exit_status_and_stdin),
+		UTEST_CASE(trap),
+		UTEST_CASE(compute),
+		UTEST_CASE(bad_modules),
+		UTEST_CASE(proc_and_kill),
+	};
+
+	struct stat st;
+
+	int n = sizeof(cases) / sizeof(cases[0]);
+
+	if (stat("/usr/lib/wasm/wasmrt", &st)) {
+		ktap_begin("wasm_test", n);
+		for (int i = 0; i < n; i++)
+			ktap_case(i + 1, 1, cases[i].name, "no /usr/lib/wasm/wasmrt (CONFIG_BINFMT_WASM off)");
+		return ktap_end("wasm_test", 0, 0, n);
+	}
+	return utest_run("wasm_test", cases, n);
+}
