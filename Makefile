@@ -154,7 +154,7 @@ KBUILD_LDFLAGS += $(if $(CONFIG_LD_DEAD_CODE_DATA_ELIMINATION),--gc-sections)
 
 # ---------------------------------------------------------------------------
 # Objects: descend from the top-level directories.
-obj-dirs := arch/riscv init kernel mm drivers lib fs
+obj-dirs := arch/riscv init kernel mm block drivers lib fs
 $(foreach d,$(obj-dirs),$(eval $(call descend,$(d))))
 
 # User space: the libc, the programs and the initramfs the kernel embeds.

@@ -4,6 +4,7 @@
 #include <hartix/boot.h>
 #include <hartix/device.h>
 #include <hartix/exec.h>
+#include <hartix/init.h>
 #include <hartix/kernel.h>
 #include <hartix/kaslr.h>
 #include <hartix/kptr.h>
@@ -38,6 +39,16 @@ static void print_boot_time(void)
 		(unsigned long long)(kernel % NSEC_PER_MSEC / 1000));
 }
 
+extern const initcall_t __initcall_late_start[], __initcall_late_end[];
+
+void do_late_initcalls(void)
+{
+	const initcall_t *fn;
+
+	for (fn = __initcall_late_start; fn < __initcall_late_end; fn++)
+		(*fn)();
+}
+
 void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 {
 	int failed;
@@ -69,6 +80,7 @@ void __noreturn start_kernel(unsigned long hartid, phys_addr_t fdt_pa)
 	if (IS_ENABLED(CONFIG_SMP))
 		smp_init();
 	print_boot_time();
+	do_late_initcalls();
 
 	if (IS_ENABLED(CONFIG_KTEST))
 		crashtest_run();

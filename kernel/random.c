@@ -99,10 +99,23 @@ long random_read_user(void *ubuf, size_t n)
 	return (long)done;
 }
 
+void random_add_entropy(const void *buf, size_t n)
+{
+	const u8 *p = buf;
+	size_t i;
+
+	for (i = 0; i < n; i += 8) {
+		u64 w = 0;
+
+		memcpy(&w, p + i, min(n - i, sizeof(w)));
+		random_mix_word(w + i);
+	}
+}
+
 long random_write_user(const void *ubuf, size_t n)
 {
 	u64 buf[BLOCK_WORDS];
-	size_t done = 0, i;
+	size_t done = 0;
 
 	while (done < n) {
 		size_t chunk = min(n - done, sizeof(buf));
@@ -110,11 +123,9 @@ long random_write_user(const void *ubuf, size_t n)
 		if (done && fatal_signal_pending(current_task()))
 			break;
 		cond_resched();
-		memset(buf, 0, sizeof(buf));
 		if (copy_from_user(buf, (const char *)ubuf + done, chunk))
 			return done ? (long)done : -EFAULT;
-		for (i = 0; i < (chunk + 7) / 8; i++)
-			random_mix_word(buf[i] + done + i);
+		random_add_entropy(buf, chunk);
 		done += chunk;
 	}
 	return (long)done;

@@ -72,6 +72,9 @@ static void bind(const void *fdt, int node, int parent,
 				.name = fdt_node_name(fdt, node),
 				.driver = drv, .match_data = id->data };
 	err = drv->probe(dev);
+	/* As in Linux, -ENODEV says "nothing here" (an empty virtio slot). */
+	if (err == -ENODEV)
+		return;
 	if (err) {
 		pr_warn("%s: %s probe failed (error %d)\n", dev->name,
 			drv->name, err);

@@ -14,6 +14,9 @@ u64 get_random_u64(void);
 /* Fills n user bytes: n, or what was copied before a fault (-EFAULT if none). */
 long random_read_user(void *ubuf, size_t n);
 
+/* Mixes n bytes of kernel memory into the state (a hardware generator's). */
+void random_add_entropy(const void *buf, size_t n);
+
 /* Mixes n user bytes into the state (writes to /dev/random): n or -EFAULT. */
 long random_write_user(const void *ubuf, size_t n);
 

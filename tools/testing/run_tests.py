@@ -13,6 +13,7 @@ import random
 import re
 import shlex
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -332,8 +333,9 @@ def config_image(r, cfg):
 
 # ---------------------------------------------------------------------------
 def run_ktest(r, tag, image, smp, append="ktest.run=1 loglevel=7",
-              expect_suites=None):
-    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp, append=append),
+              expect_suites=None, extra=()):
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp, append=append,
+                                              extra=extra),
                         120, r.logfile("ktest-" + tag))
     lines = res.lines
     cases = qemu_run.parse_ktap(lines)
@@ -357,12 +359,47 @@ def run_ktest(r, tag, image, smp, append="ktest.run=1 loglevel=7",
     return res
 
 
+def block_disk_image(path):
+    """The disks of ktest run 'block' (kernel/tests/block_test.c).
+
+    8 MiB; every sector but the MBR starts with its own number (u64 LE);
+    primary partitions at 2048 (4096 sectors) and 6144 (8192 sectors).
+    """
+    sectors = 16384
+    img = bytearray(sectors * 512)
+    for s in range(1, sectors):
+        img[s * 512:s * 512 + 8] = struct.pack("<Q", s)
+    for i, (start, count) in enumerate([(2048, 4096), (6144, 8192)]):
+        img[446 + 16 * i:462 + 16 * i] = struct.pack("<B3sB3sII", 0, b"", 0x83,
+                                                     b"", start, count)
+    img[510:512] = b"\x55\xaa"
+    with open(path, "wb") as f:
+        f.write(img)
+
+
+def run_ktest_block(r, image):
+    """virtio-blk and the block layer on a writable vda and a read-only vdb."""
+    extra = []
+    for n, ro in (("vda", ""), ("vdb", ",readonly=on")):
+        path = os.path.join(r.out, "ktest-%s.img" % n)
+        block_disk_image(path)
+        extra += ["-drive", "file=%s,if=none,format=raw,id=%s%s" % (path, n, ro),
+                  "-device", "virtio-blk-device,drive=%s" % n]
+    res = run_ktest(r, "block", image, 2, "ktest.filter=block loglevel=7", ["block"],
+                    extra=extra)
+    skipped = [c for c, _, skip in qemu_run.parse_ktap(res.lines) if skip]
+    r.report(not skipped and "vda2: 8192 sectors from 6144" in res.log,
+             "ktest/block-disks-found", "skipped: " + " ".join(skipped) if skipped
+             else "", res.log)
+
+
 def phase_ktest(r):
     image = config_image(r, "qemu_virt_defconfig")
     if not image:
         return
     for smp in (1, 4, 8):
         run_ktest(r, "smp%d" % smp, image, smp)
+    run_ktest_block(r, image)
     run_ktest(r, "filter", image, 2, "ktest.filter=lib loglevel=7", ["lib"])
     # A hart left offline is sent to the boot entry: it must stop itself.
     run_ktest(r, "late-boot-entry", image, 3,

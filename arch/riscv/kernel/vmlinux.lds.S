@@ -27,6 +27,12 @@ SECTIONS
 		__drivers_start = .;
 		KEEP(*(.drivers))
 		__drivers_end = .;
+		__virtio_drivers_start = .;
+		KEEP(*(.virtio_drivers))
+		__virtio_drivers_end = .;
+		__initcall_late_start = .;
+		KEEP(*(.initcall_late))
+		__initcall_late_end = .;
 		__kernel_params_start = .;
 		KEEP(*(.kernel_params))
 		__kernel_params_end = .;

@@ -48,5 +48,12 @@ void flush_tlb_mask(const cpumask_t *mask, unsigned long start,
 
 void flush_tlb_kernel_range(unsigned long start, unsigned long size)
 {
-	flush_tlb_mask(&cpu_online_mask, start, size);
+	/*
+	 * Every hart, this one too: the boot hart unmaps (ioremap probes of
+	 * empty device slots) before it is in cpu_online_mask, and a stale
+	 * entry would send a later mapping of the same address to the old page.
+	 */
+	cpumask_t all = { ~0ULL };
+
+	flush_tlb_mask(&all, start, size);
 }

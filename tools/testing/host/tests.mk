@@ -74,3 +74,7 @@ cpio-srcs := lib/cpio.c
 # mutated and made-up headers.
 hosttests += elf
 elf-srcs := lib/elf.c
+
+# Partition tables: images sfdisk writes (if installed), made-up and random ones.
+hosttests += partitions
+partitions-srcs := block/partitions.c
