@@ -216,7 +216,8 @@ static int exec_load(struct task *t, const struct exec_src *src,
 	}
 	mm->brk_start = mm->brk = ALIGN_UP(info.high_vaddr + info.load_bias,
 					   PAGE_SIZE) + aslr_brk_offset();
-	/* Point of no return: the old image is gone. */
+	/* Point of no return: the old image is gone, and the other threads. */
+	exec_de_thread(t);
 	prev_mm = process_swap_mm(t, mm);
 	if (t != current_task())
 		mm_activate(prev);

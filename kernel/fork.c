@@ -165,9 +165,8 @@ static void reap_threads(struct thread_group *tg, bool wait)
 		for (p = &tg->threads; *p; p = &(*p)->thread_next) {
 			struct task *c = *p;
 
-			if (c != c->group_leader &&
-			    (wait ? READ_ONCE(c->state) == TASK_ZOMBIE :
-				    task_reapable(c))) {
+			/* wait: every thread is on its way out (live is 0). */
+			if (c != c->group_leader && (wait || task_reapable(c))) {
 				*p = c->thread_next;
 				t = c;
 				break;
@@ -212,6 +211,15 @@ static void vfork_release(struct task *t)
 	vfork_put(v);
 }
 
+/* A child that never ran: what copy_resources() gave it goes back. */
+static void clone_undo(struct task *child)
+{
+	if (child->mm)
+		mm_drop_user(child->mm);
+	files_put(child->files);
+	task_free(child);
+}
+
 long process_fork(struct pt_regs *regs, const struct clone_req *req)
 {
 	struct task *parent = current_task(), *child;
@@ -242,8 +250,7 @@ long process_fork(struct pt_regs *regs, const struct clone_req *req)
 	if (err) {
 		if (!child->mm)
 			process_uncharge();
-		files_put(child->files);
-		task_free(child);
+		clone_undo(child);
 		kfree(vfork);
 		return err;
 	}
@@ -270,8 +277,7 @@ long process_fork(struct pt_regs *regs, const struct clone_req *req)
 	child->vfork = vfork;
 	err = process_link(child, parent, req->flags);
 	if (err) {
-		files_put(child->files);
-		task_free(child);
+		clone_undo(child);
 		kfree(vfork);
 		return err;
 	}
@@ -309,6 +315,41 @@ void clone_child_start(void)
 	t->set_child_tid = NULL;
 }
 
+void exec_de_thread(struct task *t)
+{
+	struct thread_group *tg = t->tg;
+	struct files *files;
+	unsigned long flags;
+	struct task *o;
+
+	if (!tg)
+		return;
+	flags = spin_lock_irqsave(&tasklist_lock);
+	/* Their SIGKILL ends only them (do_group_exit()), not us. */
+	tg->exec_task = t;
+	for (o = tg->threads; o; o = o->thread_next)
+		if (o != t)
+			signal_send_locked(o, SIGKILL);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	/* They die at their next return towards user mode: soon. */
+	while (READ_ONCE(tg->live) > 1 && !fatal_signal_pending(t))
+		yield();
+	flags = spin_lock_irqsave(&tasklist_lock);
+	if (t != t->group_leader && tg->live == 1)
+		process_take_leader(t);
+	tg->exec_task = NULL;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	reap_threads(tg, false);
+	/* As Linux's unshare_files(): the new image's table is its own. */
+	if (READ_ONCE(t->files->refs) > 1) {
+		files = files_dup(t->files);
+		if (files) {
+			files_put(t->files);
+			t->files = files;
+		}
+	}
+}
+
 void exec_mm_release(struct task *t, struct mm *old)
 {
 	futex_exec_release(t);
@@ -333,6 +374,8 @@ void __noreturn do_group_exit(int code)
 
 	if (tg && tg->group_exit) {
 		code = tg->group_exit_code; /* a sibling ended the group first */
+	} else if (tg && tg->exec_task) {
+		/* Killed by a sibling's execve(): only this thread ends. */
 	} else if (tg) {
 		tg->group_exit = true;
 		tg->group_exit_code = code;

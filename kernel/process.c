@@ -232,6 +232,35 @@ void process_notify_parent(struct task *t)
 	}
 }
 
+void process_take_leader(struct task *t)
+{
+	struct task *old = t->group_leader, *o, **p;
+	int pid = t->pid;
+
+	/* As Linux's de_thread(): the pid, place in the tree and role swap. */
+	t->pid = old->pid;
+	old->pid = pid;
+	t->parent = old->parent;
+	t->exit_signal = old->exit_signal;
+	t->pgid = old->pgid;
+	t->sid = old->sid;
+	t->children = old->children;
+	old->children = NULL;
+	old->parent = NULL;
+	for (o = t->children; o; o = o->sibling)
+		o->parent = t;
+	if (t->parent) {
+		for (p = &t->parent->children; *p != old; p = &(*p)->sibling)
+			;
+		*p = t;
+		t->sibling = old->sibling;
+	}
+	for (o = t->tg->threads; o; o = o->thread_next)
+		o->group_leader = t;
+	if (init_task == old)
+		init_task = t;
+}
+
 int process_charge(void)
 {
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);

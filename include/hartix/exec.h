@@ -94,6 +94,14 @@ void thread_group_reap(struct task *leader);
 void __noreturn do_group_exit(int code);
 /* process_exit(): t's mm loses a user, a vfork parent goes on. */
 void thread_exit_release(struct task *t);
+/*
+ * exec, past the point of no return: t's other threads are killed and
+ * reaped, t takes the leader's pid, and a descriptor table shared with
+ * another process becomes t's own copy.
+ */
+void exec_de_thread(struct task *t);
+/* exec_de_thread(), tasklist_lock held: t (not the leader) becomes the leader, with its pid. */
+void process_take_leader(struct task *t);
 /* exec: old (t's previous mm) loses a user and a reference. */
 void exec_mm_release(struct task *t, struct mm *old);
 /* One more task against MAX_PROCESSES (-EAGAIN at the limit), and back. */

@@ -112,6 +112,7 @@ struct thread_group {
 	int live; /* threads that have not exited */
 	bool group_exit; /* exit_group() or a fatal signal ended it */
 	int group_exit_code;
+	struct task *exec_task; /* execve() is ending the other threads */
 	struct task *threads; /* every thread, zombies too, until freed */
 	spinlock_t lock;
 	/* Process signals that every thread blocked when they came. */

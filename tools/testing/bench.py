@@ -48,6 +48,7 @@ GOALS = {
     "sched_yield_round_trip": ("-", "-", "-"),
     "pipe_round_trip": ("95,800", "10,600", "5,000"),
     "fork+exit+wait": ("474,700", "159,700", "60,000"),
+    "thread_create+join": ("-", "-", "40,000"),
     "boot_to_init": ("~400 M", "~53 M", "2 M"),
 }
 
@@ -130,7 +131,7 @@ def main():
     print("%-24s %12s %12s %12s %12s %14s" % ("user-visible", "instr", "goal",
                                              "xv6", "Linux 6.1", "ns plain QEMU"))
     for name in ("getpid", "sched_yield_round_trip", "pipe_round_trip",
-                 "fork+exit+wait",
+                 "fork+exit+wait", "thread_create+join",
                  "boot_to_init"):
         xv6, linux, goal = GOALS[name]
         print("%-24s %12s %12s %12s %12s %14s" % (

@@ -588,6 +588,58 @@ static void thread_churn(void)
 	munmap(stacks, 8 * STACK_SIZE);
 }
 
+static int orphan_fd = -1;
+
+static int fork_grandchild_body(void *arg)
+{
+	int pid;
+
+	(void)arg;
+	pid = (int)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid == 0) {
+		unsigned long end = now_ms() + 20000;
+		int me = getpid();
+
+		/* Orphaned once its parent process exits: init adopts it. */
+		while (getppid() != 1 && now_ms() < end)
+			sched_yield();
+		write(orphan_fd, &me, sizeof(me));
+		_exit(getppid() == 1 ? 0 : 1);
+	}
+	syscall(SYS_exit_group, 0);
+	return 0;
+}
+
+/*
+ * A process forked by a thread of a process that then exits goes to init
+ * (PID 1). Only when this test is init, as on Hartix, can it wait for it.
+ */
+static void orphans_go_to_init(void)
+{
+	int p[2], status = -1, gpid = 0;
+	pid_t pid;
+
+	if (getpid() != 1) {
+		utest_skip("not init");
+		return;
+	}
+	CHECK(pipe(p) == 0);
+	orphan_fd = p[1];
+	pid = fork();
+	if (pid == 0) {
+		spawn(fork_grandchild_body, NULL, 0);
+		for (;;)
+			pause();
+	}
+	CHECK(pid > 0);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(read(p[0], &gpid, sizeof(gpid)) == sizeof(gpid));
+	CHECK(gpid > 0 && waitpid(gpid, &status, 0) == gpid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(p[0]);
+	close(p[1]);
+}
+
 static const struct utest_case cases[] = {
 	UTEST_CASE(thread_ids),
 	UTEST_CASE(shared_memory_and_files),
@@ -605,6 +657,7 @@ static const struct utest_case cases[] = {
 	UTEST_CASE(clone3_fork_and_sizes),
 	UTEST_CASE(two_harts_at_once),
 	UTEST_CASE(thread_churn),
+	UTEST_CASE(orphans_go_to_init),
 };
 
 int main(void)
