@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
-from run_tests import SRC, build_variant  # noqa: E402
+from run_tests import SRC, build_variant, make  # noqa: E402
 
 BENCH_CONFIG = ["BENCH=y", "KTEST=n", "DEBUG_SPINLOCK=n", "DEBUG_PAGEALLOC=n",
                 "DEBUG_SLAB=n"]
@@ -86,6 +86,28 @@ def user_benchmarks(image, out):
     return instr, wall
 
 
+def thread_benchmarks(image, out):
+    """user/glibc/futex_bench: a mutex without contention, and a futex
+    round trip between two threads on 2 harts and on 1, under -icount."""
+    objdir = os.path.join(out, "kernel")
+    rc, log = make(objdir, "user-glibc")
+    if rc:
+        print("# thread benchmarks skipped: make user-glibc failed")
+        return {}
+    cpio = os.path.join(objdir, "user", "glibc.cpio")
+    instr = {}
+    for smp in (2, 1):
+        res = qemu_run.boot(qemu_run.qemu_command(
+            image, smp=smp, append="loglevel=4 init=/glibc/futex_bench",
+            extra=["-initrd", cpio, "-icount", "shift=0"]), 300,
+            os.path.join(out, "futex-smp%d.log" % smp),
+            steps=[(r"bench: done", None)])
+        text = "\n".join(res.lines)
+        instr.update(re.findall(r"bench: (\S+) (-?\d+) instructions", text))
+        instr.update(re.findall(r"bench: (mutex_lock_unlock_syscalls) (-?\d+)", text))
+    return instr
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
@@ -117,6 +139,18 @@ def main():
     print("# instructions retired on the hart (user and kernel, both processes "
           "for the round trips); boot_to_init: kernel entry to /init's first "
           "instructions, 4 harts")
+    print()
+    tinstr = thread_benchmarks(image, args.out)
+    print("%-28s %12s %12s" % ("threads (glibc)", "instr", "goal"))
+    for name, goal in (("mutex_lock_unlock", "-"),
+                       ("getpid_syscall", "-"),
+                       ("mutex_lock_unlock_syscalls", "0"),
+                       ("futex_round_trip_2harts", "6,000"),
+                       ("futex_round_trip_1hart", "-")):
+        print("%-28s %12s %12s" % (name, tinstr.get(name, "-"), goal))
+    print("# -icount shift=0; the 2-hart round trip adds up both harts' "
+          "instructions; syscalls: 0 when a lock/unlock pair retires fewer "
+          "instructions than one getpid()")
 
 
 if __name__ == "__main__":
