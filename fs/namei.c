@@ -497,19 +497,28 @@ struct kstatfs {
 
 BUILD_BUG_ON(sizeof(struct kstatfs) != 120);
 
-/* One file system: its size is the data page budget. */
-static long put_statfs(void *ubuf)
+#define PROC_SUPER_MAGIC 0x9fa0
+#define ST_RELATIME 0x1000
+
+/*
+ * The RAM file system: its size is the data page budget. /proc (proc
+ * true): no blocks at all, as Linux's, so df leaves it out.
+ */
+static long put_statfs(void *ubuf, bool proc)
 {
 	struct kstatfs st = {
-		.f_type = TMPFS_MAGIC, .f_bsize = PAGE_SIZE,
-		.f_namelen = NAME_MAX, .f_frsize = PAGE_SIZE,
-		.f_flags = ST_VALID,
+		.f_type = proc ? PROC_SUPER_MAGIC : TMPFS_MAGIC,
+		.f_bsize = PAGE_SIZE, .f_namelen = NAME_MAX,
+		.f_frsize = PAGE_SIZE,
+		.f_flags = ST_VALID | (proc ? ST_RELATIME : 0),
 	};
 	unsigned long used, max;
 
 	fs_data_pages(&used, &max);
-	st.f_blocks = max;
-	st.f_bfree = st.f_bavail = max > used ? max - used : 0;
+	if (!proc) {
+		st.f_blocks = max;
+		st.f_bfree = st.f_bavail = max > used ? max - used : 0;
+	}
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
@@ -519,18 +528,22 @@ SYSCALL_DEFINE2(statfs, const char *, upath, void *, ubuf)
 	unsigned long irq;
 	char *path;
 	long ret;
+	bool proc;
 
 	ret = user_path(AT_FDCWD, upath, &path, &base);
 	if (ret)
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
+	proc = !ret && ino->proc;
 	fs_unlock_irqrestore(irq);
 	kfree(path);
-	return ret ? ret : put_statfs(ubuf);
+	return ret ? ret : put_statfs(ubuf, proc);
 }
 
 SYSCALL_DEFINE2(fstatfs, int, fd, void *, ubuf)
 {
-	return fget(fd) ? put_statfs(ubuf) : -EBADF;
+	struct file *f = fget(fd);
+
+	return f ? put_statfs(ubuf, f->inode->proc) : -EBADF;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ static void mounts_parse(void)
 	struct mntent *e;
 	int root = 0, proc = 0, n = 0;
 	char a[4096], b[4096];
+	struct statfs sfs;
 	ssize_t la, lb;
 	int fa, fb;
 
@@ -43,6 +45,8 @@ static void mounts_parse(void)
 	}
 	endmntent(f);
 	CHECK(n >= 2 && root && proc);
+	/* df leaves /proc out: it has no blocks */
+	CHECK(statfs("/proc", &sfs) == 0 && sfs.f_type == 0x9fa0 && sfs.f_blocks == 0);
 	/* /proc/self/mounts is the same table */
 	fa = open("/proc/mounts", O_RDONLY);
 	fb = open("/proc/self/mounts", O_RDONLY);
