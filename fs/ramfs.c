@@ -50,10 +50,13 @@ void inode_get(struct inode *ino)
 
 void fs_time_now(struct timespec *ts)
 {
-	u64 ns = ktime_get_ns(); /* CLOCK_REALTIME's value (kernel/syscall.c) */
+	/* CLOCK_REALTIME's value (kernel/time/clock.c); never before 1970 here. */
+	s64 ns = ktime_get_real_ns();
 
-	ts->tv_sec = (long)(ns / NSEC_PER_SEC);
-	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+	if (ns < 0)
+		ns = 0;
+	ts->tv_sec = (long)(ns / (s64)NSEC_PER_SEC);
+	ts->tv_nsec = (long)(ns % (s64)NSEC_PER_SEC);
 }
 
 void inode_touch_mtime(struct inode *ino)
