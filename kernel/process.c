@@ -207,6 +207,8 @@ void process_exit(struct task *t)
 		next = c->sibling;
 		c->parent = adopter;
 		if (adopter) {
+			/* As Linux: init reaps it with a plain wait(), whatever it asked for. */
+			c->exit_signal = SIGCHLD;
 			c->sibling = adopter->children;
 			adopter->children = c;
 			zombie_moved |= READ_ONCE(c->state) == TASK_ZOMBIE;

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,11 +91,46 @@ static void malloc_large_and_small(void)
 	CHECK(ok);
 }
 
+/*
+ * As init (Hartix's runs): a signal whose default action would end it is
+ * ignored, and an orphan that asked for no exit signal is reaped by a
+ * plain wait, as Linux does for its init.
+ */
+static void init_survives_and_reaps_orphans(void)
+{
+	int status;
+	pid_t child, orphan;
+
+	if (getpid() != 1) {
+		utest_skip("not running as init");
+		return;
+	}
+	child = fork();
+	if (child == 0) {
+		/* A fork without SIGCHLD: flags 0, the same stack. */
+		long g = syscall(SYS_clone, 0UL, 0UL, 0UL, 0UL, 0UL);
+
+		if (g == 0) {
+			usleep(100000);
+			_exit(7);
+		}
+		kill(1, SIGTERM);
+		_exit(g > 0 ? 0 : 1);
+	}
+	CHECK(child > 0);
+	CHECK(waitpid(child, &status, 0) == child);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	orphan = waitpid(-1, &status, 0);
+	CHECK(orphan > 0 && orphan != child);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+}
+
 static const struct utest_case cases[] = {
 	UTEST_CASE(uname_is_linux_riscv64),
 	UTEST_CASE(fork_wait_status),
 	UTEST_CASE(stdio_file_round_trip),
 	UTEST_CASE(malloc_large_and_small),
+	UTEST_CASE(init_survives_and_reaps_orphans),
 };
 
 int main(void)
