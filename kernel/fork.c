@@ -182,7 +182,7 @@ static void reap_threads(struct thread_group *tg, bool wait)
 
 void thread_group_reap(struct task *leader)
 {
-	if (leader->tg)
+	if (IS_ENABLED(CONFIG_THREADS) && leader->tg)
 		reap_threads(leader->tg, true);
 }
 
@@ -204,8 +204,8 @@ static void vfork_release(struct task *t)
 {
 	struct vfork_wait *v = t->vfork;
 
-	if (!v)
-		return;
+	if (!IS_ENABLED(CONFIG_THREADS) || !v)
+		return; /* CLONE_VFORK is one of CONFIG_THREADS' flags */
 	t->vfork = NULL;
 	WRITE_ONCE(v->done, true);
 	wake_up(&v->wq); /* under its lock: the waiter rechecks done */
@@ -329,7 +329,8 @@ void exec_de_thread(struct task *t)
 	unsigned long flags;
 	struct task *o;
 
-	if (!tg)
+	/* Without CONFIG_THREADS a process is one task and shares nothing. */
+	if (!IS_ENABLED(CONFIG_THREADS) || !tg)
 		return;
 	flags = spin_lock_irqsave(&tasklist_lock);
 	/* Their SIGKILL ends only them (do_group_exit()), not us. */

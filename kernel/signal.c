@@ -110,7 +110,7 @@ static int send_process_locked(struct task *t, int sig,
 	struct task *o;
 	unsigned long flags;
 
-	if (!tg || !t->mm)
+	if (!IS_ENABLED(CONFIG_THREADS) || !tg || !t->mm)
 		return send_info_locked(t, sig, info);
 	if (sigmask(sig) & (SIG_KERNEL_ONLY | sigmask(SIGCONT))) {
 		for (o = tg->threads; o; o = o->thread_next)
