@@ -471,12 +471,6 @@ static u64 ns_to_deadline_ticks(u64 ns)
 	       (ns % NSEC_PER_SEC * timebase_freq + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
 }
 
-/*
- * Wall-clock time (kernel/time.c, in trees with a settable
- * CLOCK_REALTIME); where it is absent CLOCK_REALTIME is CLOCK_MONOTONIC.
- */
-s64 ktime_get_real_ns(void) __attribute__((weak));
-
 enum timeout_kind { TIMEOUT_RELATIVE, TIMEOUT_MONOTONIC, TIMEOUT_REALTIME };
 
 /*
@@ -496,7 +490,7 @@ static int timeout_deadline(const struct timespec *ts, enum timeout_kind kind,
 		return -EINVAL;
 	ns = (u64)ts->tv_sec >= max_ns / NSEC_PER_SEC ? max_ns :
 	     (u64)ts->tv_sec * NSEC_PER_SEC + (u64)ts->tv_nsec;
-	if (kind == TIMEOUT_REALTIME && ktime_get_real_ns) {
+	if (kind == TIMEOUT_REALTIME) {
 		s64 offset = ktime_get_real_ns() - (s64)ktime_get_ns();
 
 		if (offset >= 0)
