@@ -19,19 +19,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "scratch.h"
 #include "utest.h"
 
-static char dir[64];
-
-static const char *path(const char *name)
-{
-	static char buf[4][128];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
 
 static int make_file(const char *name)
 {

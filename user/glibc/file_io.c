@@ -20,21 +20,11 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "scratch.h"
 #include "utest.h"
 
 #define TMPFS_MAGIC 0x01021994
 
-static char dir[64];
-
-static const char *path(const char *name)
-{
-	static char buf[4][128];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return buf[i];
-}
 
 /* A new file holding len bytes 'a'.. 'z' repeated. */
 static int make_file(const char *name, size_t len)
