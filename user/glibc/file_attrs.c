@@ -22,7 +22,6 @@
 #include "scratch.h"
 #include "utest.h"
 
-
 static int make_file(const char *name)
 {
 	int fd = open(path(name), O_CREAT | O_TRUNC | O_RDWR, 0644);

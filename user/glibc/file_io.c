@@ -25,7 +25,6 @@
 
 #define TMPFS_MAGIC 0x01021994
 
-
 /* A new file holding len bytes 'a'.. 'z' repeated. */
 static int make_file(const char *name, size_t len)
 {
