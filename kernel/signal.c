@@ -45,16 +45,23 @@ static bool sig_ignored(struct task *t, int sig)
 	unsigned long h = t->sig.action[sig - 1].handler;
 
 	/*
-	 * Init takes only the signals it handles, as Linux's
-	 * SIGNAL_UNKILLABLE: a stray kill or a child's odd exit signal must
-	 * not end the system. SIGKILL and SIGSTOP still reach it, so its
-	 * own exit_group() ends its threads.
+	 * The handler may change before it is unblocked; a mask a wait
+	 * lifted for now counts, as Linux's real_blocked for rt_sigtimedwait
+	 * (Linux does not count sigsuspend's: there a signal it would drop
+	 * is queued, then dropped when taken).
+	 */
+	if ((t->sig.blocked | (t->sig.restore_blocked ? t->sig.saved_blocked : 0)) &
+	    sigmask(sig))
+		return false;
+	/*
+	 * Init takes only the signals it handles (or blocks, to wait for
+	 * them), as Linux's SIGNAL_UNKILLABLE: a stray kill or a child's odd
+	 * exit signal must not end the system. SIGKILL and SIGSTOP still
+	 * reach it, so its own exit_group() ends its threads.
 	 */
 	if (h == SIG_DFL && sig != SIGKILL && sig != SIGSTOP &&
 	    process_is_init(t->tg ? t->group_leader : t))
 		return true;
-	if (t->sig.blocked & sigmask(sig))
-		return false; /* the handler may change before it is unblocked */
 	return h == SIG_IGN || (h == SIG_DFL && (SIG_DFL_IGNORE & sigmask(sig)));
 }
 
