@@ -17,7 +17,10 @@ for c in "$P"/checks/*; do
 	status=$?
 	cd /
 	echo "@@@ begin $n"
-	cat "$W/$n.out"
+	# Without carriage returns (sqlite's CSV rows end in CR LF): on
+	# Hartix the output reaches the runner through the console, whose
+	# own CR LF would make each a line of its own.
+	tr -d '\r' < "$W/$n.out"
 	# A last line without its newline must not hide the end marker.
 	echo
 	echo "@@@ end $n status $status"
