@@ -27,7 +27,8 @@ static void blk_add(struct block_device *bdev)
 	unsigned long flags = spin_lock_irqsave(&blk_lock);
 
 	bdev->next = NULL;
-	*blk_tail = bdev;
+	/* Published last: blk_for_each() walks without the lock. */
+	__atomic_store_n(blk_tail, bdev, __ATOMIC_RELEASE);
 	blk_tail = &bdev->next;
 	spin_unlock_irqrestore(&blk_lock, flags);
 }
@@ -184,18 +185,23 @@ void blk_register_disk(struct block_device *disk)
 	blk_add(disk);
 }
 
-/* Reading needs interrupts and a scheduler, which boot starts after probing. */
+static void blk_scan_disk(struct block_device *b, void *arg)
+{
+	(void)arg;
+	if (b->disk != b)
+		return;
+	if (!kthread_run(blk_scan_thread, b, "blkscan", -1)) {
+		pr_warn("%s: no thread to read its partition table\n", b->name);
+		__atomic_fetch_sub(&unscanned, 1, __ATOMIC_RELEASE);
+	}
+}
+
+/*
+ * Reading needs interrupts and a scheduler, which boot starts after
+ * probing. The scan threads add partitions while this walks the list.
+ */
 static void blk_scan_disks(void)
 {
-	struct block_device *b;
-
-	for (b = blk_devices; b; b = b->next) {
-		if (b->disk != b)
-			continue;
-		if (!kthread_run(blk_scan_thread, b, "blkscan", -1)) {
-			pr_warn("%s: no thread to read its partition table\n", b->name);
-			__atomic_fetch_sub(&unscanned, 1, __ATOMIC_RELEASE);
-		}
-	}
+	blk_for_each(blk_scan_disk, NULL);
 }
 late_initcall(blk_scan_disks);

@@ -211,7 +211,6 @@ static void tables_sfdisk_writes(void)
 		"label: dos\nstart=2048, size=2048, type=83\nstart=4096, size=2048, type=c\n",
 		"label: gpt\nstart=2048, size=2048\nstart=4096, size=2048\n",
 	};
-	char path[] = "/tmp/test_partitions.XXXXXX";
 	struct part_entry p[PART_MAX];
 	unsigned int k;
 	int fd;
@@ -221,6 +220,7 @@ static void tables_sfdisk_writes(void)
 		return;
 	}
 	for (k = 0; k < ARRAY_SIZE(scripts); k++) {
+		char path[] = "/tmp/test_partitions.XXXXXX"; /* mkstemp's template */
 		struct disk d = new_disk();
 
 		fd = mkstemp(path);
@@ -236,7 +236,6 @@ static void tables_sfdisk_writes(void)
 		CHECK(read(fd, d.data, DISK_SECTORS * 512) == DISK_SECTORS * 512);
 		close(fd);
 		unlink(path);
-		strcpy(path + strlen(path) - 6, "XXXXXX");
 		CHECK_EQ(parse(&d, p), 2);
 		CHECK_EQ(p[0].start, 2048);
 		CHECK_EQ(p[0].nr_sectors, 2048);
