@@ -153,21 +153,20 @@ static long do_wait(struct wait_opts *w)
 }
 
 /* wait4's pid: > 0 that child, -1 any, 0 the caller's group, < -1 group -pid. */
-static void wait4_target(struct wait_opts *w, int pid)
+static long wait4_pid(struct wait_opts *w, int pid)
 {
+	if (pid == -2147483647 - 1)
+		return -ESRCH; /* Linux: -INT_MIN is no process group */
 	w->type = pid > 0 ? P_PID : pid == -1 ? P_ALL : P_PGID;
 	w->id = pid > 0 ? pid : pid == 0 ? current_task()->pgid : -pid;
+	return do_wait(w);
 }
 
 long process_wait(int pid, int *status, int options)
 {
 	struct wait_opts w = { .options = WEXITED | (unsigned int)options };
-	long ret;
+	long ret = wait4_pid(&w, pid);
 
-	if (pid == -2147483647 - 1)
-		return -ESRCH; /* Linux: -INT_MIN is no process group */
-	wait4_target(&w, pid);
-	ret = do_wait(&w);
 	if (ret > 0)
 		*status = w.status;
 	return ret;
@@ -191,10 +190,7 @@ SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, unsigned int, options,
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD |
 			__WCLONE | __WALL))
 		return -EINVAL;
-	if (pid == -2147483647 - 1)
-		return -ESRCH;
-	wait4_target(&w, pid);
-	ret = do_wait(&w);
+	ret = wait4_pid(&w, pid);
 	/* Like Linux: the child is reaped even if the status cannot be stored. */
 	if (ret > 0 && ustatus &&
 	    copy_to_user(ustatus, &w.status, sizeof(w.status)))
