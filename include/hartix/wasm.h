@@ -152,6 +152,7 @@ struct wasm_module {
 	struct wasm_data *datas;
 	struct wasm_code *codes;	/* nfuncs - nfunc_imports bodies */
 	u8 *declared_refs;		/* per function: may ref.func name it */
+	struct wasm_jit *jit;		/* compiled code (jit_rv64.c); NULL: interpreted */
 };
 
 /* Allocation for the engine: zeroed memory, and its release. */
@@ -211,6 +212,7 @@ struct wasm_func {
 	u32 index;			/* in its module's function space */
 	wasm_host_fn host;
 	void *host_ctx;
+	const void *jit;		/* entry of its compiled code, NULL if interpreted */
 };
 
 struct wasm_table {
@@ -257,6 +259,9 @@ struct wasm_store {
 	struct wasm_frame *frames;	/* max_frames of them */
 	struct wasm_store_obj *objs;	/* everything to free with the store */
 	u32 trap_func;			/* function index the last trap happened in */
+	/* The compiled tier: native stack floor of the outermost call, end of stack. */
+	uintptr_t jit_sp_limit;
+	u64 *stack_end;
 };
 
 struct wasm_instance {
@@ -296,5 +301,37 @@ struct wasm_instance *wasm_instantiate(struct wasm_store *s, const struct wasm_m
 bool wasm_export_get(const struct wasm_instance *inst, const char *name, u32 len,
 		     struct wasm_extern *out);
 enum wasm_trap wasm_call(struct wasm_store *s, struct wasm_func *f, const u64 *args, u64 *results);
+
+/*
+ * The operations both tiers leave to C (tables, bulk memory, memory.grow,
+ * calls leaving compiled code, bit counts, float rounding, min/max and
+ * float-to-int): op with the instruction's immediates a and b, on the
+ * operands at args (results replace them). caller names the function for a
+ * trap's message. wasm_op_effect gives how many operands each pops and pushes.
+ */
+enum wasm_trap wasm_rt_op(struct wasm_instance *inst, u32 op, u32 a, u64 b, u64 *args,
+			  u32 caller);
+bool wasm_op_effect(u32 op, u32 *pop, u32 *push);
+
+/* ---- The baseline compiler to RV64GC (jit_rv64.c) ---- */
+
+struct wasm_jit {
+	u8 *code;		/* read+execute once compiled; offset 0 is the entry trampoline */
+	size_t size;
+	u32 *func_off;		/* per defined function: offset of its entry */
+};
+
+/* Where code goes: mapped writable, then sealed read+execute (W^X). */
+struct wasm_code_alloc {
+	void *(*map)(size_t size);
+	int (*seal)(void *p, size_t size);	/* also syncs the instruction cache */
+	void (*unmap)(void *p, size_t size);
+};
+
+/* Compiles a module loaded without WASM_VALIDATE_ONLY; NULL with *err set if it cannot. */
+struct wasm_jit *wasm_jit_compile(const struct wasm_module *m, const struct wasm_alloc *al,
+				  const struct wasm_code_alloc *ca, struct wasm_error *err);
+void wasm_jit_free(struct wasm_jit *j, const struct wasm_alloc *al,
+		   const struct wasm_code_alloc *ca);
 
 #endif

@@ -68,6 +68,7 @@ int wasm_store_init(struct wasm_store *s, const struct wasm_alloc *al)
 	s->max_frames = 20000;
 	s->stack_slots = 1u << 20;
 	s->stack = al->zalloc((size_t)s->stack_slots * sizeof(u64));
+	s->stack_end = s->stack + s->stack_slots;
 	s->frames = al->zalloc((size_t)(s->max_frames + 1) * sizeof(struct wasm_frame));
 	if (!s->stack || !s->frames) {
 		wasm_store_free(s);
@@ -285,6 +286,8 @@ struct wasm_instance *wasm_instantiate(struct wasm_store *s, const struct wasm_m
 		f->inst = inst;
 		f->code = &m->codes[nf - m->nfunc_imports];
 		f->index = nf;
+		if (m->jit)
+			f->jit = m->jit->code + m->jit->func_off[nf - m->nfunc_imports];
 		inst->funcs[nf] = f;
 	}
 	for (; nt < m->ntables; nt++) {
@@ -604,6 +607,8 @@ static inline struct wasm_memory *mem0(const struct wasm_instance *inst)
 #define LOAD(T, conv)	{ T v; EA(sizeof(T)); __builtin_memcpy(&v, mem->data + ea, sizeof(T)); TOP = (conv); } break
 #define STORE(T)	{ T v = (T)POP(); EA(sizeof(T)); __builtin_memcpy(mem->data + ea, &v, sizeof(T)); sp--; } break
 
+static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
+
 static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *base)
 {
 	struct wasm_frame *frames = s->frames;
@@ -617,15 +622,12 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 	enum wasm_trap trap;
 
 call:
-	if (callee->host) {
+	if (callee->host || callee->jit) {
 		u32 np = callee->type->nparams, nr = callee->type->nresults;
 
-		if (sp + nr > stack_end)
-			TRAP(WASM_TRAP_STACK_EXHAUSTED);
-		trap = callee->host(callee->host_ctx, callee, sp - np, sp);
+		trap = call_out(s, callee, sp - np);
 		if (trap)
 			goto out_trap;
-		memmove(sp - np, sp, nr * sizeof(u64));
 		sp += (s64)nr - np;
 		if (!depth)
 			return WASM_OK;
@@ -741,23 +743,17 @@ br:
 		case 0x24:
 			inst->globals[in->a]->val = POP();
 			break;
-		case 0x25: {
-			struct wasm_table *t = inst->tables[in->a];
-			u32 i = (u32)TOP;
+		case 0x25: case 0x26: case 0x3f: case 0x40:
+		case 0xfc08: case 0xfc09: case 0xfc0a: case 0xfc0b: case 0xfc0c:
+		case 0xfc0d: case 0xfc0e: case 0xfc0f: case 0xfc10: case 0xfc11: {
+			u32 pop, push;
 
-			if (i >= t->size)
-				TRAP(WASM_TRAP_TABLE_OOB);
-			TOP = t->elems[i];
-			break;
-		}
-		case 0x26: {
-			struct wasm_table *t = inst->tables[in->a];
-			u64 v = POP();
-			u32 i = (u32)POP();
-
-			if (i >= t->size)
-				TRAP(WASM_TRAP_TABLE_OOB);
-			t->elems[i] = v;
+			wasm_op_effect(in->op, &pop, &push);
+			sp -= pop;
+			trap = wasm_rt_op(inst, in->op, in->a, in->b, sp, fn->index);
+			if (trap)
+				goto out_trap;
+			sp += push;
 			break;
 		}
 		case 0x28: LOAD(u32, v);
@@ -783,12 +779,6 @@ br:
 		case 0x3c: STORE(u8);
 		case 0x3d: STORE(u16);
 		case 0x3e: STORE(u32);
-		case 0x3f:
-			*sp++ = (u32)(mem->size / WASM_PAGE_SIZE);
-			break;
-		case 0x40:
-			TOP = (u32)grow_memory(s, mem, (u32)TOP);
-			break;
 		case 0x41:
 		case 0x42:
 			*sp++ = in->b;
@@ -963,72 +953,6 @@ br:
 			trunc_to(x, k >= 4, !(k & 1), true, &TOP);
 			break;
 		}
-		case 0xfc08: {
-			u64 n = (u32)POP(), src = (u32)POP(), d = (u32)POP();
-
-			trap = memory_init(inst, in->a, d, src, n);
-			if (trap)
-				goto out_trap;
-			break;
-		}
-		case 0xfc09:
-			inst->data_dropped[in->a] = true;
-			break;
-		case 0xfc0a: {
-			u64 n = (u32)POP(), src = (u32)POP(), d = (u32)POP();
-
-			if (src + n > mem->size || d + n > mem->size)
-				TRAP(WASM_TRAP_MEM_OOB);
-			memmove(mem->data + d, mem->data + src, n);
-			break;
-		}
-		case 0xfc0b: {
-			u64 n = (u32)POP(), v = (u32)POP(), d = (u32)POP();
-
-			if (d + n > mem->size)
-				TRAP(WASM_TRAP_MEM_OOB);
-			memset(mem->data + d, (int)v, n);
-			break;
-		}
-		case 0xfc0c: {
-			u64 n = (u32)POP(), src = (u32)POP(), d = (u32)POP();
-
-			trap = table_init(inst, (u32)in->b, in->a, d, src, n);
-			if (trap)
-				goto out_trap;
-			break;
-		}
-		case 0xfc0d:
-			inst->elem_len[in->a] = 0;
-			break;
-		case 0xfc0e: {
-			struct wasm_table *td = inst->tables[in->a], *ts = inst->tables[in->b];
-			u64 n = (u32)POP(), src = (u32)POP(), d = (u32)POP();
-
-			if (src + n > ts->size || d + n > td->size)
-				TRAP(WASM_TRAP_TABLE_OOB);
-			memmove(td->elems + d, ts->elems + src, n * sizeof(u64));
-			break;
-		}
-		case 0xfc0f: {
-			u32 n = (u32)POP();
-
-			TOP = (u32)grow_table(s, inst->tables[in->a], n, TOP);
-			break;
-		}
-		case 0xfc10:
-			*sp++ = inst->tables[in->a]->size;
-			break;
-		case 0xfc11: {
-			struct wasm_table *t = inst->tables[in->a];
-			u64 n = (u32)POP(), v = POP(), d = (u32)POP();
-
-			if (d + n > t->size)
-				TRAP(WASM_TRAP_TABLE_OOB);
-			for (u64 i = 0; i < n; i++)
-				t->elems[d + i] = v;
-			break;
-		}
 		default:
 			TRAP(WASM_TRAP_UNREACHABLE);
 		}
@@ -1038,6 +962,255 @@ out_trap:
 	return trap;
 }
 
+/* The compiled code's trampoline: its frame, the instance, the function, wasm_rt_op. */
+typedef u64 (*jit_enter_fn)(u64 *fp, struct wasm_instance *inst, const void *fn, void *helper);
+
+/*
+ * Compiled code keeps 32-bit values in the low half of a slot; C sees them
+ * zero-extended, as the interpreter keeps them.
+ */
+static void canon_values(const u8 *types, u32 n, u64 *v)
+{
+	for (u32 i = 0; i < n; i++)
+		if (types[i] == WASM_I32 || types[i] == WASM_F32)
+			v[i] = (u32)v[i];
+}
+
+/*
+ * Native stack the compiled tier may use below its outermost entry: deep
+ * recursion traps as "call stack exhausted" before the process's stack ends.
+ */
+#define JIT_STACK_BUDGET	(2u << 20)
+
+/* A call leaving the caller's tier: a host function or compiled code; args at base, results replace them. */
+static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base)
+{
+	u32 np = f->type->nparams, nr = f->type->nresults;
+	enum wasm_trap t;
+
+	if (base + np + nr > s->stack_end)
+		return WASM_TRAP_STACK_EXHAUSTED;
+	canon_values(f->type->types, np, base);
+	if (f->host) {
+		t = f->host(f->host_ctx, f, base, base + np);
+		if (!t)
+			memmove(base, base + np, nr * sizeof(u64));
+		return t;
+	}
+	if (f->jit) {
+		bool outer = !s->jit_sp_limit;
+
+		if (outer)
+			s->jit_sp_limit = (uintptr_t)__builtin_frame_address(0) - JIT_STACK_BUDGET;
+		t = (enum wasm_trap)((jit_enter_fn)(uintptr_t)f->inst->mod->jit->code)(
+			base, f->inst, f->jit, (void *)(uintptr_t)wasm_rt_op);
+		if (outer)
+			s->jit_sp_limit = 0;
+		if (!t)
+			canon_values(f->type->types + np, nr, base);
+		return t;
+	}
+	return run(s, f, base);
+}
+
+bool wasm_op_effect(u32 op, u32 *pop, u32 *push)
+{
+	*pop = 1;
+	*push = 1;
+	switch (op) {
+	case 0x25: case 0x40: case 0xfc0f:
+		*pop = op == 0xfc0f ? 2 : 1;
+		return true;
+	case 0x26:
+		*pop = 2;
+		*push = 0;
+		return true;
+	case 0x3f: case 0xfc10:
+		*pop = 0;
+		return true;
+	case 0xfc09: case 0xfc0d:
+		*pop = *push = 0;
+		return true;
+	case 0xfc08: case 0xfc0a: case 0xfc0b: case 0xfc0c: case 0xfc0e: case 0xfc11:
+		*pop = 3;
+		*push = 0;
+		return true;
+	case 0x67: case 0x68: case 0x69: case 0x79: case 0x7a: case 0x7b:
+	case 0x8d: case 0x8e: case 0x8f: case 0x90: case 0x9b: case 0x9c: case 0x9d: case 0x9e:
+	case 0xa8: case 0xa9: case 0xaa: case 0xab: case 0xae: case 0xaf: case 0xb0: case 0xb1:
+		return true;
+	case 0x96: case 0x97: case 0xa4: case 0xa5:
+		*pop = 2;
+		return true;
+	}
+	return op >= 0xfc00 && op <= 0xfc07;
+}
+
+/* Bulk operations' operands: destination, source (or value), count, as u32. */
+#define D	((u64)(u32)args[0])
+#define SRC	((u64)(u32)args[1])
+#define N	((u64)(u32)args[2])
+
+enum wasm_trap wasm_rt_op(struct wasm_instance *inst, u32 op, u32 a, u64 b, u64 *args,
+			  u32 caller)
+{
+	struct wasm_store *s = inst->store;
+	struct wasm_memory *mem = mem0(inst);
+	enum wasm_trap trap = WASM_OK;
+	struct wasm_func *callee;
+
+	switch (op) {
+	case 0x10:
+		callee = inst->funcs[a];
+		goto call;
+	case 0x11: {
+		const struct wasm_functype *ft = &inst->mod->types[a];
+		struct wasm_table *t = inst->tables[b];
+		u32 i = (u32)args[ft->nparams];
+
+		if (i >= t->size) {
+			trap = WASM_TRAP_UNDEFINED_ELEM;
+			break;
+		}
+		callee = (struct wasm_func *)(uintptr_t)t->elems[i];
+		if (!callee)
+			trap = WASM_TRAP_INDIRECT_NULL;
+		else if (!same_type(callee->type, ft))
+			trap = WASM_TRAP_INDIRECT_TYPE;
+		if (trap)
+			break;
+call:
+		/* A trap inside a wasm callee names the callee; it has set trap_func. */
+		trap = call_out(s, callee, args);
+		if (trap && callee->host)
+			s->trap_func = caller;
+		return trap;
+	}
+	case 0x25: {
+		struct wasm_table *t = inst->tables[a];
+
+		if ((u32)args[0] >= t->size)
+			trap = WASM_TRAP_TABLE_OOB;
+		else
+			args[0] = t->elems[(u32)args[0]];
+		break;
+	}
+	case 0x26: {
+		struct wasm_table *t = inst->tables[a];
+
+		if ((u32)args[0] >= t->size)
+			trap = WASM_TRAP_TABLE_OOB;
+		else
+			t->elems[(u32)args[0]] = args[1];
+		break;
+	}
+	case 0x3f:
+		args[0] = (u32)(mem->size / WASM_PAGE_SIZE);
+		break;
+	case 0x40:
+		args[0] = (u32)grow_memory(s, mem, (u32)args[0]);
+		break;
+	case 0x67: args[0] = clz64((u32)args[0], 32); break;
+	case 0x68: args[0] = ctz64((u32)args[0], 32); break;
+	case 0x69: args[0] = popcnt64((u32)args[0]); break;
+	case 0x79: args[0] = clz64(args[0], 64); break;
+	case 0x7a: args[0] = ctz64(args[0], 64); break;
+	case 0x7b: args[0] = popcnt64(args[0]); break;
+	case 0x8d: case 0x8e: case 0x8f: case 0x90: {
+		static const u8 mode[] = { R_CEIL, R_FLOOR, R_TRUNC, R_NEAREST };
+
+		args[0] = bits_f32(round32(f32_of(args[0]), mode[op - 0x8d]));
+		break;
+	}
+	case 0x9b: case 0x9c: case 0x9d: case 0x9e: {
+		static const u8 mode[] = { R_CEIL, R_FLOOR, R_TRUNC, R_NEAREST };
+
+		args[0] = bits_f64(round64(f64_of(args[0]), mode[op - 0x9b]));
+		break;
+	}
+	case 0x96: args[0] = fmin_bits((u32)args[0], (u32)args[1], false); break;
+	case 0x97: args[0] = fmax_bits((u32)args[0], (u32)args[1], false); break;
+	case 0xa4: args[0] = fmin_bits(args[0], args[1], true); break;
+	case 0xa5: args[0] = fmax_bits(args[0], args[1], true); break;
+	case 0xa8: case 0xa9: case 0xaa: case 0xab:
+	case 0xae: case 0xaf: case 0xb0: case 0xb1: {
+		bool f64 = op == 0xaa || op == 0xab || op >= 0xb0;
+		double x = f64 ? f64_of(args[0]) : f32_of(args[0]);
+
+		trap = trunc_to(x, op >= 0xae, !(op & 1), false, &args[0]);
+		break;
+	}
+	case 0xfc00: case 0xfc01: case 0xfc02: case 0xfc03:
+	case 0xfc04: case 0xfc05: case 0xfc06: case 0xfc07: {
+		u32 k = op & 7;
+		double x = (k & 2) ? f64_of(args[0]) : f32_of(args[0]);
+
+		trunc_to(x, k >= 4, !(k & 1), true, &args[0]);
+		break;
+	}
+	case 0xfc08:
+		trap = memory_init(inst, a, D, SRC, N);
+		break;
+	case 0xfc09:
+		inst->data_dropped[a] = true;
+		break;
+	case 0xfc0a:
+		if (SRC + N > mem->size || D + N > mem->size)
+			trap = WASM_TRAP_MEM_OOB;
+		else
+			memmove(mem->data + D, mem->data + SRC, N);
+		break;
+	case 0xfc0b:
+		if (D + N > mem->size)
+			trap = WASM_TRAP_MEM_OOB;
+		else
+			memset(mem->data + D, (int)SRC, N);
+		break;
+	case 0xfc0c:
+		trap = table_init(inst, (u32)b, a, D, SRC, N);
+		break;
+	case 0xfc0d:
+		inst->elem_len[a] = 0;
+		break;
+	case 0xfc0e: {
+		struct wasm_table *td = inst->tables[a], *ts = inst->tables[b];
+
+		if (SRC + N > ts->size || D + N > td->size)
+			trap = WASM_TRAP_TABLE_OOB;
+		else
+			memmove(td->elems + D, ts->elems + SRC, N * sizeof(u64));
+		break;
+	}
+	case 0xfc0f:
+		args[0] = (u32)grow_table(s, inst->tables[a], (u32)args[1], args[0]);
+		break;
+	case 0xfc10:
+		args[0] = inst->tables[a]->size;
+		break;
+	case 0xfc11: {
+		struct wasm_table *t = inst->tables[a];
+		u64 v = args[1];
+
+		if (D + N > t->size) {
+			trap = WASM_TRAP_TABLE_OOB;
+			break;
+		}
+		for (u64 i = 0; i < N; i++)
+			t->elems[D + i] = v;
+		break;
+	}
+	default:
+		trap = WASM_TRAP_UNREACHABLE;
+	}
+	if (trap)
+		s->trap_func = caller;
+	return trap;
+}
+
+#undef D
+#undef SRC
+#undef N
+
 enum wasm_trap wasm_call(struct wasm_store *s, struct wasm_func *f, const u64 *args, u64 *results)
 {
 	u32 np = f->type->nparams, nr = f->type->nresults;
@@ -1045,7 +1218,7 @@ enum wasm_trap wasm_call(struct wasm_store *s, struct wasm_func *f, const u64 *a
 
 	if (np)
 		memcpy(s->stack, args, np * sizeof(u64));
-	t = run(s, f, s->stack);
+	t = f->host || f->jit ? call_out(s, f, s->stack) : run(s, f, s->stack);
 	if (!t && nr)
 		memcpy(results, s->stack, nr * sizeof(u64));
 	return t;

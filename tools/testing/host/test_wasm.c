@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "htest.h"
@@ -183,6 +184,34 @@ static void *h_zalloc(size_t n)
 
 static const struct wasm_alloc al = { h_zalloc, free };
 
+/* Generated code: mapped writable, then read+execute (W^X). */
+static void *code_map(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int code_seal(void *p, size_t n)
+{
+	__builtin___clear_cache((char *)p, (char *)p + n);
+	return mprotect(p, n, PROT_READ | PROT_EXEC);
+}
+
+static void code_unmap(void *p, size_t n)
+{
+	munmap(p, n);
+}
+
+static const struct wasm_code_alloc code_alloc = { code_map, code_seal, code_unmap };
+
+/*
+ * WASM_TIER=jit runs modules compiled by jit_rv64.c, which needs a RISC-V
+ * host (qemu-riscv64: the test 'wasm-jit'). Elsewhere every module is still
+ * compiled, so the compiler meets the whole suite under the sanitizers.
+ */
+static bool run_jit;
+
 #define MAX_MODS 4096
 
 /* One .wast file's state. */
@@ -200,6 +229,7 @@ struct run {
 	const char *spectest_names[12];
 	int nspectest;
 	int pass, fail, skip;
+	int jit_fail;
 	int mode_mismatch;
 	int shown;
 };
@@ -313,9 +343,21 @@ static struct wasm_module *load_file(struct run *r, const char *file, struct was
 		wasm_module_free(v, &al);
 	}
 	free(buf);
+	if (m) {
+		struct wasm_error je;
+		struct wasm_jit *jc = wasm_jit_compile(m, &al, &code_alloc, &je);
+
+		if (!jc && r->jit_fail++ < 4)
+			printf("#   %s: not compiled: %s\n", file, je.msg);
+		if (run_jit)
+			m->jit = jc;
+		else
+			wasm_jit_free(jc, &al, &code_alloc);
+	}
 	if (m && r->nmods < MAX_MODS)
 		r->mods[r->nmods++] = m;
 	else if (m) {
+		wasm_jit_free(m->jit, &al, &code_alloc);
 		wasm_module_free(m, &al);
 		m = NULL;
 		snprintf(err->msg, sizeof(err->msg), "too many modules");
@@ -599,6 +641,7 @@ static void run_file(const char *suite, const char *wast, int n)
 	cmds = jget(root, "commands");
 	for (struct json *c = cmds ? cmds->kids : NULL; c; c = c->next)
 		command(r, c);
+	r->fail += r->jit_fail;
 	if (r->mode_mismatch) {
 		printf("#   %d modules judged differently with WASM_VALIDATE_ONLY\n", r->mode_mismatch);
 		r->fail += r->mode_mismatch;
@@ -609,8 +652,10 @@ static void run_file(const char *suite, const char *wast, int n)
 		htest_failures++;
 	fflush(stdout);
 	wasm_store_free(&r->store);
-	for (int i = 0; i < r->nmods; i++)
+	for (int i = 0; i < r->nmods; i++) {
+		wasm_jit_free(r->mods[i]->jit, &al, &code_alloc);
 		wasm_module_free(r->mods[i], &al);
+	}
 	for (int i = 0; i < r->nnamed; i++)
 		free(r->named[i].name);
 	for (int i = 0; i < r->nreg; i++)
@@ -628,6 +673,13 @@ int main(int argc, char **argv)
 	DIR *d;
 	struct dirent *e;
 
+	run_jit = getenv("WASM_TIER") && !strcmp(getenv("WASM_TIER"), "jit");
+#ifndef __riscv
+	if (run_jit) {
+		printf("1..1\nnot ok 1 spec # WASM_TIER=jit needs a RISC-V host (qemu-riscv64)\n");
+		return 1;
+	}
+#endif
 	if (!suite || !(d = opendir(suite))) {
 		printf("1..1\nok 1 spec # SKIP no ../shared/wasm-testsuite (set WASM_TESTSUITE)\n");
 		return 0;

@@ -83,6 +83,6 @@ partitions-srcs := block/partitions.c
 # ../shared/wasm-testsuite is converted with wast2json into wasm-spec/ here
 # at run time (skipped with a message when the suite or wabt is missing).
 hosttests += wasm
-wasm-srcs := kernel/wasm/decode.c kernel/wasm/interp.c
+wasm-srcs := kernel/wasm/decode.c kernel/wasm/interp.c kernel/wasm/jit_rv64.c
 wasm-cflags := -fno-math-errno -DSRCTREE='"$(abspath $(srctree))"' \
 	-DWASM_OUT='"$(abspath $(hostobj))/wasm-spec"'
