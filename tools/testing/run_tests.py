@@ -128,6 +128,7 @@ def phase_host(r):
             r.report(False, "host/%s" % name, "ran no test", log)
     docs_syscall_list(r)
     wasm_node_compare(r, hostdir)
+    wasm_jit_spec(r, hostdir)
 
 
 # The WASI programs of user/wasm/progs: (program, args, environment, stdin).
@@ -181,6 +182,47 @@ def wasm_node_compare(r, hostdir):
                                                                  rc2, out2, err2)
         r.report(rc1 == rc2 and out1 == out2, name,
                  "" if rc1 == rc2 and out1 == out2 else "differs from node", log)
+
+
+def tap_report(r, prefix, rc, log):
+    """One result per TAP line of log, and a failure if the program crashed."""
+    cases = re.findall(r"^(ok|not ok) \d+ (.*)$", log, re.M)
+    for status, case in cases:
+        case, _, skip = case.partition(" # SKIP ")
+        r.report(None if skip else status == "ok", "%s/%s" % (prefix, case), skip, log)
+    if rc and all(s == "ok" for s, _ in cases):
+        r.report(False, prefix, "exited %d (crash)" % rc, log)
+    if not cases:
+        r.report(False, prefix, "ran no test", log)
+
+
+def wasm_jit_spec(r, hostdir):
+    """The spec suite on the compiled tier: test_wasm built for riscv64 Linux,
+    run under qemu-riscv64 with WASM_TIER=jit (the x86 host cannot run the
+    code jit_rv64.c makes)."""
+    cc = "riscv64-linux-gnu-gcc"
+    if not shutil.which("qemu-riscv64") or not shutil.which(cc):
+        r.report(None, "host/wasm-jit", "qemu-riscv64 or %s missing" % cc, "")
+        return
+    out = os.path.join(hostdir, "wasm-jit")
+    os.makedirs(out, exist_ok=True)
+    prog = os.path.join(out, "test_wasm")
+    rc, log = sh([cc, "-static", "-std=gnu11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
+                  "-fno-math-errno", "-DHARTIX_HOST_TEST",
+                  "-I" + os.path.join(SRC, "include"),
+                  "-I" + os.path.join(SRC, "include/uapi"),
+                  "-I" + os.path.join(SRC, "tools/testing/host"),
+                  '-DSRCTREE="%s"' % SRC, '-DWASM_OUT="%s"' % os.path.join(out, "spec"),
+                  "-o", prog, os.path.join(SRC, "tools/testing/host/test_wasm.c"),
+                  os.path.join(SRC, "kernel/wasm/decode.c"),
+                  os.path.join(SRC, "kernel/wasm/interp.c"),
+                  os.path.join(SRC, "kernel/wasm/jit_rv64.c")])
+    if rc:
+        r.report(False, "host/wasm-jit", "building test_wasm for riscv64 failed", log)
+        return
+    rc, log = sh(["qemu-riscv64", prog], env={"WASM_TIER": "jit"})
+    r.save("host-wasm-jit", log)
+    tap_report(r, "host/wasm-jit", rc, log)
 
 
 def docs_syscall_list(r):
