@@ -828,7 +828,8 @@ static int do_execve(struct task *t, const char *path,
 		if (binfmt_wasm_match(f.hdr, f.avail)) {
 			err = binfmt_wasm_check(f.ino, f.size, b.interp, why);
 			if (!err)
-				err = prepend_interp(&b, BINFMT_WASM_RUNTIME, NULL);
+				err = prepend_interp(&b, BINFMT_WASM_RUNTIME,
+						     binfmt_wasm_runtime_arg());
 			close_exec(&f);
 			continue;
 		}

@@ -18,6 +18,8 @@ bool binfmt_wasm_match(const u8 *hdr, size_t n);
  * (and a log line naming path) for one that fails.
  */
 int binfmt_wasm_check(struct inode *ino, u64 size, const char *path, const char **why);
+/* The option the runtime gets before the module ("--tier=..."), or NULL. */
+const char *binfmt_wasm_runtime_arg(void);
 #else
 #define BINFMT_WASM_RUNTIME ""
 static inline bool binfmt_wasm_match(const u8 *hdr, size_t n)
@@ -32,6 +34,11 @@ static inline int binfmt_wasm_check(struct inode *ino, u64 size, const char *pat
 {
 	(void)ino; (void)size; (void)path; (void)why;
 	return -ENOEXEC;
+}
+
+static inline const char *binfmt_wasm_runtime_arg(void)
+{
+	return NULL;
 }
 #endif
 

@@ -153,6 +153,7 @@ struct wasm_module {
 	struct wasm_code *codes;	/* nfuncs - nfunc_imports bodies */
 	u8 *declared_refs;		/* per function: may ref.func name it */
 	struct wasm_jit *jit;		/* compiled code (jit_rv64.c); NULL: interpreted */
+	u32 code_bytes;			/* size of the code section */
 };
 
 /* Allocation for the engine: zeroed memory, and its release. */

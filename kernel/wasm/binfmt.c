@@ -3,6 +3,7 @@
 #include <hartix/binfmt_wasm.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
+#include <hartix/params.h>
 #include <hartix/printk.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
@@ -31,6 +32,31 @@ static void kfree_any(void *p)
 }
 
 static const struct wasm_alloc kernel_alloc = { kzalloc_any, kfree_any };
+
+/*
+ * wasm.tier=interp|jit: the runtime's default tier, passed to it as its
+ * first option (a program's WASM_TIER= overrides it). Set once at boot.
+ */
+static const char *tier_arg = IS_ENABLED(CONFIG_WASM_JIT) ? "--tier=jit" : NULL;
+
+static int set_tier(const char *val)
+{
+	if (!val)
+		return -EINVAL;
+	if (IS_ENABLED(CONFIG_WASM_JIT) && !strcmp(val, "jit"))
+		tier_arg = "--tier=jit";
+	else if (!strcmp(val, "interp"))
+		tier_arg = "--tier=interp";
+	else
+		return -EINVAL;
+	return 0;
+}
+kernel_param("wasm.tier", set_tier);
+
+const char *binfmt_wasm_runtime_arg(void)
+{
+	return tier_arg;
+}
 
 bool binfmt_wasm_match(const u8 *hdr, size_t n)
 {

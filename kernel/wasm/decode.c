@@ -1568,7 +1568,7 @@ static bool load(struct ld *l)
 		case 7:	ok = sec_exports(l); break;
 		case 8:	ok = sec_start(l); break;
 		case 9:	ok = sec_elems(l); break;
-		case 10: ok = sec_code(l); have_code = true; break;
+		case 10: ok = sec_code(l); have_code = true; m->code_bytes = size; break;
 		case 11: ok = sec_data(l); break;
 		case 12:
 			ok = rd_u32(l, &m->ndatas);

@@ -202,6 +202,47 @@ static void bad_modules(void)
 	hello();
 }
 
+/*
+ * WASM_TIER= picks the tier per execve (WASMRT_STATS=1 makes the runtime
+ * say which ran): the same output, and a trap with the same message, from
+ * the interpreter and the compiled code. Without CONFIG_WASM_JIT both are
+ * the interpreter.
+ */
+static void tiers(void)
+{
+	static char outs[2][8192], errs[2][8192];
+	static const char *const names[] = { "interp", "jit" };
+	char *cargv[] = { "compute.wasm", "3000", NULL }, *targv[] = { "trap.wasm", NULL };
+	char *envs[2][3] = { { "WASM_TIER=interp", "WASMRT_STATS=1", NULL },
+			     { "WASM_TIER=jit", "WASMRT_STATS=1", NULL } };
+	int jit = 0;
+
+	for (int t = 0; t < 2; t++) {
+		char want[32];
+
+		check(exited(run("/tests/wasm/compute.wasm", cargv, envs[t], NULL), 0),
+		      "compute.wasm exits 0 in each tier");
+		memcpy(outs[t], out, sizeof(out));
+		snprintf(want, sizeof(want), "wasmrt: tier %s\n", names[t]);
+		if (t == 0)
+			check(strstr(err, want) != NULL, "WASM_TIER=interp interprets");
+		else
+			jit = strstr(err, want) != NULL;
+		check(exited(run("/tests/wasm/trap.wasm", targv, envs[t], NULL), 134),
+		      "a trap ends the process with status 134 in each tier");
+		snprintf(errs[t], sizeof(errs[t]), "%s",
+			 strstr(err, "wasm trap:") ? strstr(err, "wasm trap:") : "none");
+	}
+	check(!strcmp(outs[0], outs[1]), "compute.wasm prints the same in both tiers");
+	check(!strcmp(errs[0], errs[1]), "the trap's message is the same in both tiers");
+	if (strcmp(errs[0], errs[1]))
+		printf("# interp: %.64s\n# jit: %.64s\n", errs[0], errs[1]);
+	printf("# WASM_TIER=jit ran %s\n", jit ? "compiled code" : "the interpreter (no CONFIG_WASM_JIT)");
+	/* Without WASM_TIER the kernel's wasm.tier= (default jit) decides. */
+	run("/tests/wasm/hello.wasm", cargv, envs[1] + 1, NULL);
+	printf("# default: %s", strstr(err, "wasmrt: tier") ? strstr(err, "wasmrt: tier") : "?\n");
+}
+
 static void proc_and_kill(void)
 {
 	char *argv[] = { "compute.wasm", "200000", NULL };
@@ -247,6 +288,7 @@ int main(void)
 		UTEST_CASE(compute),
 		UTEST_CASE(bad_modules),
 		UTEST_CASE(proc_and_kill),
+		UTEST_CASE(tiers),
 	};
 
 	struct stat st;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The WebAssembly runtime binfmt_wasm starts: runs a module's _start in the interpreter, with WASI preview 1 calls made as system calls. */
+/* The WebAssembly runtime binfmt_wasm starts: runs a module's _start compiled (jit_rv64.c) or interpreted, with WASI preview 1 calls made as system calls. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -397,6 +398,67 @@ static void *zalloc(size_t n)
 
 static const struct wasm_alloc al = { zalloc, free };
 
+#ifdef WASMRT_JIT
+/*
+ * Generated code is W^X: written while mapped read-write, then read+execute.
+ * fence.i makes this hart fetch it anew; membarrier's SYNC_CORE does so on
+ * every hart this process may move to.
+ */
+#define MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE		(1 << 5)
+#define MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE	(1 << 6)
+#define NR_MEMBARRIER	283
+
+static void *code_map(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static int code_seal(void *p, size_t n)
+{
+	if (mprotect(p, n, PROT_READ | PROT_EXEC))
+		return -1;
+	__asm__ __volatile__("fence.i" ::: "memory");
+	if (!syscall(NR_MEMBARRIER, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0))
+		syscall(NR_MEMBARRIER, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
+	return 0;
+}
+
+static void code_unmap(void *p, size_t n)
+{
+	munmap(p, n);
+}
+
+static const struct wasm_code_alloc code_alloc = { code_map, code_seal, code_unmap };
+
+/* Instructions retired by this hart: the compile cost WASMRT_STATS=1 reports. */
+static u64 instret(void)
+{
+	u64 v;
+
+	__asm__ __volatile__("rdinstret %0" : "=r"(v));
+	return v;
+}
+#endif
+
+/*
+ * The tier: WASM_TIER= in the environment (per execve), else the kernel's
+ * --tier= option (wasm.tier= on its command line), else the compiled one.
+ */
+static bool want_jit(const char *kernel_tier)
+{
+	const char *t = getenv("WASM_TIER");
+
+	if (!t || !*t)
+		t = kernel_tier;
+#ifdef WASMRT_JIT
+	return !t || strcmp(t, "interp");
+#else
+	return false;
+#endif
+}
+
 static u8 *read_file(const char *path, size_t *len)
 {
 	struct stat st;
@@ -432,7 +494,14 @@ int main(int argc, char **argv, char **envp)
 	enum wasm_trap trap;
 	u8 *bin;
 	size_t len = 0;
+	const char *kernel_tier = NULL;
 
+	/* binfmt_wasm puts its option first: argv = wasmrt, --tier=T, module, args. */
+	if (argc >= 2 && !strncmp(argv[1], "--tier=", 7)) {
+		kernel_tier = argv[1] + 7;
+		argv++;
+		argc--;
+	}
 	if (argc < 2) {
 		fprintf(stderr, "usage: wasmrt MODULE.wasm [ARG...]\n");
 		return 2;
@@ -449,6 +518,21 @@ int main(int argc, char **argv, char **envp)
 			err.offset, err.msg);
 		return 126;
 	}
+	if (want_jit(kernel_tier)) {
+#ifdef WASMRT_JIT
+		u64 t0 = instret();
+
+		m->jit = wasm_jit_compile(m, &al, &code_alloc, &err);
+		if (!m->jit)
+			fprintf(stderr, "wasmrt: %s: not compiled (%s): interpreting it\n", argv[1],
+				err.msg);
+		else if (getenv("WASMRT_STATS"))
+			fprintf(stderr, "wasmrt: compiled %u bytes of code to %zu in %llu instructions\n",
+				m->code_bytes, m->jit->size, (unsigned long long)(instret() - t0));
+#endif
+	}
+	if (getenv("WASMRT_STATS"))
+		fprintf(stderr, "wasmrt: tier %s\n", m->jit ? "jit" : "interp");
 	args = argv + 1;
 	nargs = argc - 1;
 	envs = envp;
@@ -498,6 +582,9 @@ int main(int argc, char **argv, char **envp)
 		exit_code = 134;
 	}
 	wasm_store_free(&store);
+#ifdef WASMRT_JIT
+	wasm_jit_free(m->jit, &al, &code_alloc);
+#endif
 	wasm_module_free(m, &al);
 	return exit_code;
 }
