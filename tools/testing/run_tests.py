@@ -116,16 +116,7 @@ def phase_host(r):
         name = os.path.basename(prog)[len("test_"):]
         rc, log = sh([prog, dtbdir] if name == "fdt" else [prog])
         r.save("host-" + name, log)
-        cases = re.findall(r"^(ok|not ok) \d+ (.*)$", log, re.M)
-        for status, case in cases:
-            case, _, skip = case.partition(" # SKIP ")
-            r.report(None if skip else status == "ok",
-                     "host/%s/%s" % (name, case), skip, log)
-        if rc and all(s == "ok" for s, _ in cases):
-            r.report(False, "host/%s" % name,
-                     "exited %d (sanitizer or crash)" % rc, log)
-        if not cases:
-            r.report(False, "host/%s" % name, "ran no test", log)
+        tap_report(r, "host/" + name, rc, log)
     docs_syscall_list(r)
     wasm_node_compare(r, hostdir)
     wasm_jit_spec(r, hostdir)
@@ -160,28 +151,50 @@ def wasm_node_compare(r, hostdir):
     if rc:
         r.report(False, "host/wasm-node", "building wasmrt for the host failed", log)
         return
-    for prog, args, env, stdin in WASM_PROG_RUNS:
-        name = "host/wasm-node/" + prog
-        mod = os.path.join(out, prog + ".wasm")
-        rc, log = sh(["clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2",
-                      "-o", mod, os.path.join(SRC, "user/wasm/progs", prog + ".c")])
+    runtimes = [("host/wasm-node/", [rt])]
+    # The compiled tier too: wasmrt for riscv64 Linux under qemu-riscv64.
+    if shutil.which("qemu-riscv64") and shutil.which("riscv64-linux-gnu-gcc"):
+        rtjit = os.path.join(out, "wasmrt-jit")
+        rc, log = sh(["riscv64-linux-gnu-gcc", "-static", "-std=gnu11", "-O1", "-Wall",
+                      "-Wextra", "-Werror", "-fno-math-errno", "-DWASMRT_JIT",
+                      "-I" + os.path.join(SRC, "include"), "-o", rtjit,
+                      os.path.join(SRC, "user/wasm/wasmrt.c"),
+                      os.path.join(SRC, "kernel/wasm/decode.c"),
+                      os.path.join(SRC, "kernel/wasm/interp.c"),
+                      os.path.join(SRC, "kernel/wasm/jit_rv64.c")])
         if rc:
-            r.report(False, name, "clang failed", log)
-            continue
-        argv = [a.format(tmp=out) for a in args]
-        runs = []
-        for cmd in ([rt, mod] + argv,
-                    ["node", "--no-warnings", os.path.join(SRC, "tools/testing/wasi_node.js"),
-                     mod] + argv):
-            p = subprocess.run(cmd, input=stdin.encode(), capture_output=True, timeout=120,
-                               env=dict(os.environ, **env))
-            runs.append((p.returncode, p.stdout.decode(errors="replace"),
-                         p.stderr.decode(errors="replace")))
-        (rc1, out1, err1), (rc2, out2, err2) = runs
-        log = "wasmrt: status %d\n%s%s\nnode: status %d\n%s%s" % (rc1, out1, err1,
-                                                                 rc2, out2, err2)
-        r.report(rc1 == rc2 and out1 == out2, name,
-                 "" if rc1 == rc2 and out1 == out2 else "differs from node", log)
+            r.report(False, "host/wasm-node-jit", "building wasmrt for riscv64 failed", log)
+        else:
+            runtimes.append(("host/wasm-node-jit/", ["qemu-riscv64", rtjit]))
+    else:
+        r.report(None, "host/wasm-node-jit", "qemu-riscv64 or riscv64-linux-gnu-gcc missing", "")
+    for prog, args, env, stdin in WASM_PROG_RUNS:
+        for prefix, runtime in runtimes:
+            wasm_node_run(r, out, runtime, prefix + prog, prog, args, env, stdin)
+
+
+def wasm_node_run(r, out, runtime, name, prog, args, env, stdin):
+    """One program under runtime and under Node's WASI: same stdout and status."""
+    mod = os.path.join(out, prog + ".wasm")
+    rc, log = sh(["clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2",
+                  "-o", mod, os.path.join(SRC, "user/wasm/progs", prog + ".c")])
+    if rc:
+        r.report(False, name, "clang failed", log)
+        return
+    argv = [a.format(tmp=out) for a in args]
+    runs = []
+    for cmd in (runtime + [mod] + argv,
+                ["node", "--no-warnings", os.path.join(SRC, "tools/testing/wasi_node.js"),
+                 mod] + argv):
+        p = subprocess.run(cmd, input=stdin.encode(), capture_output=True, timeout=120,
+                           env=dict(os.environ, **env))
+        runs.append((p.returncode, p.stdout.decode(errors="replace"),
+                     p.stderr.decode(errors="replace")))
+    (rc1, out1, err1), (rc2, out2, err2) = runs
+    log = "wasmrt: status %d\n%s%s\nnode: status %d\n%s%s" % (rc1, out1, err1,
+                                                             rc2, out2, err2)
+    r.report(rc1 == rc2 and out1 == out2, name,
+             "" if rc1 == rc2 and out1 == out2 else "differs from node", log)
 
 
 def tap_report(r, prefix, rc, log):
@@ -191,7 +204,7 @@ def tap_report(r, prefix, rc, log):
         case, _, skip = case.partition(" # SKIP ")
         r.report(None if skip else status == "ok", "%s/%s" % (prefix, case), skip, log)
     if rc and all(s == "ok" for s, _ in cases):
-        r.report(False, prefix, "exited %d (crash)" % rc, log)
+        r.report(False, prefix, "exited %d (sanitizer or crash)" % rc, log)
     if not cases:
         r.report(False, prefix, "ran no test", log)
 
