@@ -108,6 +108,41 @@ def thread_benchmarks(image, out):
     return instr
 
 
+def wasm_benchmarks(image, out):
+    """user/wasm/bench/run as /init on 1 hart under -icount: each compute
+    kernel natively, interpreted and compiled; compile cost; start-up."""
+    res = qemu_run.boot(qemu_run.qemu_command(
+        image, smp=1, append="loglevel=4 init=/tests/wasm/bench/run",
+        extra=["-icount", "shift=0"]), 900, os.path.join(out, "wasm-icount.log"),
+        steps=[(r"bench: done", None)])
+    text = "\n".join(res.lines)
+    if "bench: done" not in text:
+        print("# wasm benchmarks did not finish; see %s/wasm-icount.log" % out)
+    for line in re.findall(r"bench: wasm .*(?:differs|not run).*", text):
+        print("# " + line)
+    counts = {}
+    for name, tier, n in re.findall(r"bench: wasm (\S+) (native|interp|jit) (-?\d+) instr", text):
+        counts.setdefault(name, {})[tier] = int(n)
+    compile_cost = re.search(r"bench: wasm compile (\d+) bytes (\d+) code (\d+) "
+                             r"instructions (\d+) per byte", text)
+    return counts, compile_cost
+
+
+def print_wasm(counts, compile_cost):
+    print("%-18s %12s %12s %12s %10s %10s" % ("wasm (instr)", "native", "interp", "jit",
+                                             "interp/n", "jit/n"))
+    for name, c in counts.items():
+        n, i, j = c.get("native", -1), c.get("interp", -1), c.get("jit", -1)
+        ratio = (lambda x: "%.1f" % (x / n) if n > 0 and x > 0 else "-")
+        print("%-18s %12d %12d %12d %10s %10s" % (name, n, i, j, ratio(i), ratio(j)))
+    if compile_cost:
+        print("compile: %s bytes of code to %s bytes of RV64 in %s instructions, %s per byte "
+              "(goal 2,000)" % compile_cost.groups())
+    print("# 1 hart, -icount shift=0, fork to wait; kernels: the rounds minus a run of 0 "
+          "rounds; startup: execve to exit of a ~100 KiB module doing nothing "
+          "(goals: jit 2x native, interpreter 10x)")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
@@ -151,6 +186,8 @@ def main():
     print("# -icount shift=0; the 2-hart round trip adds up both harts' "
           "instructions; syscalls: 0 when a lock/unlock pair retires fewer "
           "instructions than one getpid()")
+    print()
+    print_wasm(*wasm_benchmarks(image, args.out))
 
 
 if __name__ == "__main__":
