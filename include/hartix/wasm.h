@@ -119,7 +119,7 @@ struct wasm_insn {
 struct wasm_code {
 	u32 type;
 	u32 nlocals;		/* params included */
-	u8 *local_types;	/* declared locals only (after the params) */
+	u8 *local_types;	/* every local's type, the params first */
 	u32 max_height;		/* deepest operand stack above the locals */
 	u32 ninsns;
 	struct wasm_insn *insns;

@@ -22,6 +22,24 @@
 
 #define OFF(type, field)	((s32)__builtin_offsetof(type, field))
 
+/*
+ * The value stack. Each operand is in its slot (V_MEM), a constant or a
+ * local not loaded yet (V_CONST, V_LOCAL: local.get costs nothing until
+ * used), or in a register: integer ones in the pool below, floats in FP
+ * ones. 32-bit values in integer registers are kept sign-extended, as
+ * RV64's W instructions make them, and read from slots with lw. Everything
+ * goes to its slot before a branch, a label, a call and a C helper (spill_all),
+ * so at every label the stack is all V_MEM, as the interpreter's frame.
+ */
+enum { V_MEM, V_CONST, V_LOCAL, V_REG, V_FREG };
+
+struct vval {
+	u8 kind;
+	bool w64;		/* i64, f64 or a reference; else i32 or f32 */
+	u8 reg;
+	s64 val;		/* V_CONST's value, V_LOCAL's index */
+};
+
 struct fixup {
 	u32 at;			/* word index of the jal/auipc */
 	u32 target;		/* instruction index, or function index for calls */
@@ -38,6 +56,10 @@ struct jit {
 	u32 stack_trap, trap_exit, ret_exit;
 	u32 *pcoff;		/* instruction index to word index */
 	s32 *tgt_h;		/* operand height at branch targets, -1 if none yet */
+	bool *is_target;	/* instructions some branch goes to */
+	struct vval *vs;	/* the value stack, max_height entries */
+	s32 int_owner[32], fp_owner[32];	/* stack position in each register, -1 */
+	u32 nlocal_refs;	/* V_LOCAL entries on the stack */
 	struct fixup *fix;
 	u32 nfix, capfix;
 	/* Direct calls, patched once every function has its place. */
@@ -232,14 +254,172 @@ static void reload_mem(struct jit *j)
 	emit(j, RV_LD(S3, T0, OFF(struct wasm_memory, size)));
 }
 
-/* wasm_rt_op(inst, op, a, b, &slot[base], this function's index). */
-static void call_rt(struct jit *j, u32 op, u32 a, u64 b, u32 base)
+static const u8 int_pool[] = { A1, A2, A3, A4, A5, A6, A7, T3, T4 };
+static const u8 fp_pool[] = { 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31 };
+/* Scratch: t0-t2 operands, t5 spills, t6 far offsets; ft0, ft1 float operands. */
+#define T_SPILL	T5
+
+static bool is64(u8 t)
 {
+	return t == WASM_I64 || t == WASM_F64 || t == WASM_FUNCREF || t == WASM_EXTERNREF;
+}
+
+static void spill(struct jit *j, u32 pos)
+{
+	struct vval *v = &j->vs[pos];
+	u32 slot = j->nlocals + pos;
+
+	switch (v->kind) {
+	case V_MEM:
+		return;
+	case V_CONST:
+		if (v->val) {
+			li(j, T_SPILL, v->val);
+			st_slot(j, W_D, T_SPILL, slot);
+		} else {
+			st_slot(j, W_D, ZERO, slot);
+		}
+		break;
+	case V_LOCAL:
+		ld_slot(j, W_D, T_SPILL, (u32)v->val);
+		st_slot(j, W_D, T_SPILL, slot);
+		j->nlocal_refs--;
+		break;
+	case V_REG:
+		st_slot(j, W_D, v->reg, slot);
+		j->int_owner[v->reg] = -1;
+		break;
+	default:
+		fs_slot(j, v->w64, v->reg, slot);
+		j->fp_owner[v->reg] = -1;
+	}
+	v->kind = V_MEM;
+}
+
+static void spill_all(struct jit *j, u32 h)
+{
+	for (u32 i = 0; i < h; i++)
+		spill(j, i);
+}
+
+/* At a label: every operand in its slot, every register free. */
+static void reset_stack(struct jit *j, u32 max)
+{
+	for (u32 i = 0; i < max; i++)
+		j->vs[i].kind = V_MEM;
+	for (u32 r = 0; r < 32; r++)
+		j->int_owner[r] = j->fp_owner[r] = -1;
+	j->nlocal_refs = 0;
+}
+
+/* Forgets the operand at pos (popped): its register is free again. */
+static void drop(struct jit *j, u32 pos)
+{
+	struct vval *v = &j->vs[pos];
+
+	if (v->kind == V_REG)
+		j->int_owner[v->reg] = -1;
+	else if (v->kind == V_FREG)
+		j->fp_owner[v->reg] = -1;
+	else if (v->kind == V_LOCAL)
+		j->nlocal_refs--;
+	v->kind = V_MEM;
+}
+
+static u32 alloc_reg(struct jit *j, bool fp)
+{
+	s32 *owner = fp ? j->fp_owner : j->int_owner;
+	const u8 *pool = fp ? fp_pool : int_pool;
+	u32 n = fp ? sizeof(fp_pool) : sizeof(int_pool), victim = ~0u;
+
+	for (u32 i = 0; i < n; i++) {
+		if (owner[pool[i]] < 0)
+			return pool[i];
+		if (victim == ~0u || owner[pool[i]] < owner[pool[victim]])
+			victim = i;
+	}
+	/* All taken: the deepest operand goes to its slot. */
+	spill(j, (u32)owner[pool[victim]]);
+	return pool[victim];
+}
+
+/* Pushes a result at pos, in a register taken from the pool. */
+static u32 push_reg(struct jit *j, u32 pos, bool fp, bool w64)
+{
+	u32 r = alloc_reg(j, fp);
+
+	j->vs[pos] = (struct vval){ .kind = fp ? V_FREG : V_REG, .w64 = w64, .reg = (u8)r };
+	(fp ? j->fp_owner : j->int_owner)[r] = (s32)pos;
+	return r;
+}
+
+static void push_mem(struct jit *j, u32 pos, bool w64)
+{
+	j->vs[pos] = (struct vval){ .kind = V_MEM, .w64 = w64 };
+}
+
+/* The operand at pos in an integer register (scratch if it has to be loaded). */
+static u32 use_int(struct jit *j, u32 pos, u32 scratch)
+{
+	struct vval *v = &j->vs[pos];
+
+	switch (v->kind) {
+	case V_REG:
+		return v->reg;
+	case V_FREG:
+		emit(j, rv_fp(v->w64 ? 0x71 : 0x70, 0, scratch, v->reg, 0));
+		return scratch;
+	case V_CONST:
+		if (!v->val)
+			return ZERO;
+		li(j, scratch, v->val);
+		return scratch;
+	case V_LOCAL:
+		ld_slot(j, v->w64 ? W_D : W_W, scratch, (u32)v->val);
+		return scratch;
+	default:
+		ld_slot(j, v->w64 ? W_D : W_W, scratch, j->nlocals + pos);
+		return scratch;
+	}
+}
+
+static u32 use_fp(struct jit *j, u32 pos, u32 scratch)
+{
+	struct vval *v = &j->vs[pos];
+
+	switch (v->kind) {
+	case V_FREG:
+		return v->reg;
+	case V_REG:
+	case V_CONST:
+		emit(j, rv_fp(v->w64 ? 0x79 : 0x78, 0, scratch, use_int(j, pos, T_SPILL), 0));
+		return scratch;
+	case V_LOCAL:
+		fl_slot(j, v->w64, scratch, (u32)v->val);
+		return scratch;
+	default:
+		fl_slot(j, v->w64, scratch, j->nlocals + pos);
+		return scratch;
+	}
+}
+
+/* Before local x changes: operands that are still "local x" get its old value. */
+static void local_changes(struct jit *j, u32 x, u32 h)
+{
+	for (u32 i = 0; i < h && j->nlocal_refs; i++)
+		if (j->vs[i].kind == V_LOCAL && (u32)j->vs[i].val == x)
+			spill(j, i);
+}
+
+/* wasm_rt_op(inst, op, a, b, &slot[base], this function's index), the whole stack in slots. */
+static void call_rt(struct jit *j, u32 op, u32 a, u64 b, u32 base, u32 h)
+{
+	spill_all(j, h);
 	emit(j, RV_MV(A0, S1));
 	li(j, A1, op);
 	li(j, A2, a);
 	li(j, A3, (s64)b);
-	addr_slot(j, A4, base);
+	addr_slot(j, A4, j->nlocals + base);
 	li(j, A5, j->fidx);
 	emit(j, RV_JALR(RA, S5, 0));
 	propagate(j);
@@ -256,10 +436,12 @@ static void move_slots(struct jit *j, u32 dst, u32 src, u32 n)
 	}
 }
 
-/* A branch's target height, and its value moves; h is the height before it. */
+/* A branch's value moves and jump; h is the height before it, the stack already spilled. */
 static void branch(struct jit *j, const struct wasm_insn *in, u32 h)
 {
 	move_slots(j, j->nlocals + (u32)in->b, j->nlocals + h - in->arity, in->arity);
+	for (u32 i = 0; i < in->arity; i++)
+		j->vs[in->b + i].w64 = j->vs[h - in->arity + i].w64;
 	j->tgt_h[in->a] = (s32)(in->b + in->arity);
 	jump_insn(j, in->a);
 }
@@ -270,47 +452,47 @@ static bool branch_moves(const struct wasm_insn *in, u32 h)
 }
 
 /* Integer comparisons, in the order of the opcodes after eqz: eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u. */
-static void int_cmp(struct jit *j, u32 k)
+static void int_cmp(struct jit *j, u32 k, u32 rd, u32 ra, u32 rb)
 {
 	static const u8 swap[] = { 0, 0, 0, 0, 1, 1, 1, 1, 0, 0 };
-	u32 a = swap[k] ? T1 : T0, b = swap[k] ? T0 : T1;
+	u32 a = swap[k] ? rb : ra, b = swap[k] ? ra : rb;
 
 	if (k < 2) {
-		emit(j, RV_XOR(T0, T0, T1));
-		emit(j, k ? RV_SLTU(T0, ZERO, T0) : RV_SLTIU(T0, T0, 1));
+		emit(j, RV_XOR(rd, ra, rb));
+		emit(j, k ? RV_SLTU(rd, ZERO, rd) : RV_SLTIU(rd, rd, 1));
 		return;
 	}
-	emit(j, (k & 1) ? RV_SLTU(T0, a, b) : RV_SLT(T0, a, b));
+	emit(j, (k & 1) ? RV_SLTU(rd, a, b) : RV_SLT(rd, a, b));
 	if (k >= 6)
-		emit(j, RV_XORI(T0, T0, 1));
+		emit(j, RV_XORI(rd, rd, 1));
 }
 
-static void float_cmp(struct jit *j, u32 k, bool dbl)
+static void float_cmp(struct jit *j, u32 k, bool dbl, u32 rd, u32 fa, u32 fb)
 {
 	u32 f7 = 0x50 | dbl;
 
 	switch (k) {
-	case 0: emit(j, rv_fp(f7, 2, T0, 0, 1)); break;
-	case 1: emit(j, rv_fp(f7, 2, T0, 0, 1)); emit(j, RV_XORI(T0, T0, 1)); break;
-	case 2: emit(j, rv_fp(f7, 1, T0, 0, 1)); break;
-	case 3: emit(j, rv_fp(f7, 1, T0, 1, 0)); break;
-	case 4: emit(j, rv_fp(f7, 0, T0, 0, 1)); break;
-	default: emit(j, rv_fp(f7, 0, T0, 1, 0)); break;
+	case 0: emit(j, rv_fp(f7, 2, rd, fa, fb)); break;
+	case 1: emit(j, rv_fp(f7, 2, rd, fa, fb)); emit(j, RV_XORI(rd, rd, 1)); break;
+	case 2: emit(j, rv_fp(f7, 1, rd, fa, fb)); break;
+	case 3: emit(j, rv_fp(f7, 1, rd, fb, fa)); break;
+	case 4: emit(j, rv_fp(f7, 0, rd, fa, fb)); break;
+	default: emit(j, rv_fp(f7, 0, rd, fb, fa)); break;
 	}
 }
 
-/* i32 (w) and i64 arithmetic, opcodes from add to rotr. */
-static void int_arith(struct jit *j, u32 k, bool w)
+/* i32 (w) and i64 arithmetic, opcodes from add to rotr; rd is written last. */
+static void int_arith(struct jit *j, u32 k, bool w, u32 rd, u32 ra, u32 rb)
 {
 	u32 op = w ? OP_OP32 : OP_OP;
 	u32 at;
 
 	switch (k) {
-	case 0: emit(j, rv_r(op, 0, 0, T0, T0, T1)); return;
-	case 1: emit(j, rv_r(op, 0, 0x20, T0, T0, T1)); return;
-	case 2: emit(j, rv_r(op, 0, 1, T0, T0, T1)); return;
+	case 0: emit(j, rv_r(op, 0, 0, rd, ra, rb)); return;
+	case 1: emit(j, rv_r(op, 0, 0x20, rd, ra, rb)); return;
+	case 2: emit(j, rv_r(op, 0, 1, rd, ra, rb)); return;
 	case 3: case 4: case 5: case 6:
-		trap_unless(j, BNE, T1, ZERO, WASM_TRAP_DIV_ZERO);
+		trap_unless(j, BNE, rb, ZERO, WASM_TRAP_DIV_ZERO);
 		if (k == 3) {
 			/* INT_MIN / -1 overflows; remainder's is 0 on RISC-V, as wasm wants. */
 			emit(j, RV_ADDI(T2, ZERO, -1));
@@ -321,25 +503,25 @@ static void int_arith(struct jit *j, u32 k, bool w)
 				emit(j, RV_ADDI(T2, ZERO, 1));
 				emit(j, RV_SLLI(T2, T2, 63));
 			}
-			trap_unless(j, BNE, T0, T2, WASM_TRAP_INT_OVERFLOW);
-			skip_end(j, at, BNE, T1, T2);
+			trap_unless(j, BNE, ra, T2, WASM_TRAP_INT_OVERFLOW);
+			skip_end(j, at, BNE, rb, T2);
 		}
-		emit(j, rv_r(op, 4 + (k - 3), 1, T0, T0, T1));
+		emit(j, rv_r(op, 4 + (k - 3), 1, rd, ra, rb));
 		return;
-	case 7: emit(j, rv_r(OP_OP, 7, 0, T0, T0, T1)); return;
-	case 8: emit(j, RV_OR(T0, T0, T1)); return;
-	case 9: emit(j, RV_XOR(T0, T0, T1)); return;
-	case 10: emit(j, rv_r(op, 1, 0, T0, T0, T1)); return;
-	case 11: emit(j, rv_r(op, 5, 0x20, T0, T0, T1)); return;
-	case 12: emit(j, rv_r(op, 5, 0, T0, T0, T1)); return;
+	case 7: emit(j, rv_r(OP_OP, 7, 0, rd, ra, rb)); return;
+	case 8: emit(j, RV_OR(rd, ra, rb)); return;
+	case 9: emit(j, RV_XOR(rd, ra, rb)); return;
+	case 10: emit(j, rv_r(op, 1, 0, rd, ra, rb)); return;
+	case 11: emit(j, rv_r(op, 5, 0x20, rd, ra, rb)); return;
+	case 12: emit(j, rv_r(op, 5, 0, rd, ra, rb)); return;
 	default: {
 		/* Rotations: the shifts take the count modulo the width, so -n is width - n. */
 		u32 left = k == 13 ? 1 : 5, right = k == 13 ? 5 : 1;
 
-		emit(j, RV_SUB(T3, ZERO, T1));
-		emit(j, rv_r(op, left, 0, T2, T0, T1));
-		emit(j, rv_r(op, right, 0, T3, T0, T3));
-		emit(j, RV_OR(T0, T2, T3));
+		emit(j, RV_SUB(T5, ZERO, rb));
+		emit(j, rv_r(op, left, 0, T2, ra, rb));
+		emit(j, rv_r(op, right, 0, T5, ra, T5));
+		emit(j, RV_OR(rd, T2, T5));
 	}
 	}
 }
@@ -350,10 +532,19 @@ static const u8 load_size[] = { 4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4 };
 static const u8 store_width[] = { W_W, W_D, W_W, W_D, W_B, W_H, W_B, W_H, W_W };
 static const u8 store_size[] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
 
-/* t0 = memory address of the access at slot addr + offset, trapping when size bytes do not fit. */
-static void mem_addr(struct jit *j, u32 addr, u32 offset, u32 size)
+/* t0 = host address of the access at operand pos + offset, trapping when size bytes do not fit. */
+static void mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 {
-	ld_slot(j, W_WU, T0, addr);
+	struct vval *v = &j->vs[pos];
+
+	if (v->kind == V_MEM || v->kind == V_LOCAL) {
+		ld_slot(j, W_WU, T0, v->kind == V_MEM ? j->nlocals + pos : (u32)v->val);
+	} else if (v->kind == V_CONST) {
+		li(j, T0, (u32)v->val);
+	} else {
+		emit(j, RV_SLLI(T0, v->reg, 32));
+		emit(j, RV_SRLI(T0, T0, 32));
+	}
 	if (rv_fits12(offset)) {
 		if (offset)
 			emit(j, RV_ADDI(T0, T0, (s32)offset));
@@ -366,11 +557,43 @@ static void mem_addr(struct jit *j, u32 addr, u32 offset, u32 size)
 	emit(j, RV_ADD(T0, T0, S2));
 }
 
+/* Whether a helper's (or an untyped) result is 64 bits wide. */
+static bool rt_result_w64(u32 op)
+{
+	switch (op) {
+	case 0x25: case 0x79: case 0x7a: case 0x7b: case 0x9b: case 0x9c: case 0x9d: case 0x9e:
+	case 0xa4: case 0xa5: case 0xae: case 0xaf: case 0xb0: case 0xb1:
+	case 0xfc04: case 0xfc05: case 0xfc06: case 0xfc07:
+		return true;
+	}
+	return false;
+}
+
+static bool local_w64(const struct jit *j, u32 x)
+{
+	return is64(j->m->codes[j->fidx - j->m->nfunc_imports].local_types[x]);
+}
+
+/* Integer unary and binary operations whose result is a register: the operands, then rd. */
+static void int_binop(struct jit *j, u32 h, u32 k, bool w, bool cmp)
+{
+	u32 ra = use_int(j, h - 2, T0), rb = use_int(j, h - 1, T1), rd;
+
+	drop(j, h - 2);
+	drop(j, h - 1);
+	rd = push_reg(j, h - 2, false, cmp ? false : !w);
+	if (cmp)
+		int_cmp(j, k, rd, ra, rb);
+	else
+		int_arith(j, k, w, rd, ra, rb);
+}
+
 /* One live instruction at height h; returns the height after it. */
 static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 {
 	const struct wasm_module *m = j->m;
-	u32 L = j->nlocals, op = in->op, pop, push;
+	u32 L = j->nlocals, op = in->op, pop, push, r, rd;
+	struct vval *top = h ? &j->vs[h - 1] : NULL;
 
 	switch (op) {
 	case 0x00:
@@ -378,32 +601,36 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 		*live = false;
 		return h;
 	case 0x04:
-		ld_slot(j, W_W, T0, L + h - 1);
-		h--;
-		emit(j, rv_b(BNE, T0, ZERO, 8));
+		r = use_int(j, h - 1, T0);
+		drop(j, --h);
+		spill_all(j, h);
+		emit(j, rv_b(BNE, r, ZERO, 8));
 		j->tgt_h[in->a] = (s32)h;
 		jump_insn(j, in->a);
 		return h;
 	case 0x05:
+		spill_all(j, h);
 		j->tgt_h[in->a] = (s32)h;
 		jump_insn(j, in->a);
 		*live = false;
 		return h;
 	case 0x0c:
+		spill_all(j, h);
 		branch(j, in, h);
 		*live = false;
 		return h;
 	case 0x0d: {
 		u32 at;
 
-		ld_slot(j, W_W, T0, L + h - 1);
-		h--;
+		r = use_int(j, h - 1, T0);
+		drop(j, --h);
+		spill_all(j, h);
 		if (!branch_moves(in, h)) {
-			emit(j, rv_b(BEQ, T0, ZERO, 8));
+			emit(j, rv_b(BEQ, r, ZERO, 8));
 			branch(j, in, h);
 			return h;
 		}
-		emit(j, rv_b(BNE, T0, ZERO, 8));
+		emit(j, rv_b(BNE, r, ZERO, 8));
 		at = j->n;
 		emit(j, 0);
 		branch(j, in, h);
@@ -414,8 +641,11 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 	case 0x0e: {
 		u32 count = in->a, table, *stub_at;
 
-		ld_slot(j, W_WU, T0, L + h - 1);
-		h--;
+		r = use_int(j, h - 1, T0);
+		drop(j, --h);
+		spill_all(j, h);
+		if (r != T0)
+			emit(j, RV_MV(T0, r));
 		li(j, T1, count);
 		emit(j, rv_b(BLTU, T0, T1, 8));
 		emit(j, RV_MV(T0, T1));
@@ -449,121 +679,165 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 		return h;
 	}
 	case 0x0f:
+		spill_all(j, h);
 		move_slots(j, 0, L + h - in->arity, in->arity);
 		emit(j, RV_MV(A0, ZERO));
 		jump_back(j, j->ret_exit);
 		*live = false;
 		return h;
-	case 0x10: {
-		const struct wasm_functype *ft = &m->types[m->func_types[in->a]];
-		u32 base = L + h - ft->nparams;
+	case 0x10:
+	case 0x11: {
+		const struct wasm_functype *ft = &m->types[op == 0x10 ? m->func_types[in->a] : in->a];
+		u32 base = h - ft->nparams - (op == 0x11);
 
-		if (in->a < m->nfunc_imports) {
-			call_rt(j, op, in->a, 0, base);
+		if (op == 0x11 || in->a < m->nfunc_imports) {
+			call_rt(j, op, in->a, in->b, base, h);
 		} else {
-			addr_slot(j, A0, base);
+			spill_all(j, h);
+			addr_slot(j, A0, L + base);
 			add_fix(j, &j->calls, &j->ncalls, &j->capcalls, in->a - m->nfunc_imports);
 			emit(j, rv_u(OP_AUIPC, RA, 0));
 			emit(j, RV_JALR(RA, RA, 0));
 			propagate(j);
 		}
 		reload_mem(j);
-		return h - ft->nparams + ft->nresults;
-	}
-	case 0x11: {
-		const struct wasm_functype *ft = &m->types[in->a];
-
-		call_rt(j, op, in->a, in->b, L + h - ft->nparams - 1);
-		reload_mem(j);
-		return h - ft->nparams - 1 + ft->nresults;
+		for (u32 i = 0; i < ft->nresults; i++)
+			push_mem(j, base + i, is64(ft->types[ft->nparams + i]));
+		return base + ft->nresults;
 	}
 	case 0x1a:
+		drop(j, h - 1);
 		return h - 1;
 	case 0x1b: {
-		u32 at;
+		u32 rc = use_int(j, h - 1, T2), ra = use_int(j, h - 3, T0), rb = use_int(j, h - 2, T1);
+		bool w64 = j->vs[h - 3].w64;
 
-		ld_slot(j, W_W, T0, L + h - 1);
-		at = skip_begin(j);
-		ld_slot(j, W_D, T1, L + h - 2);
-		st_slot(j, W_D, T1, L + h - 3);
-		skip_end(j, at, BNE, T0, ZERO);
+		emit(j, RV_MV(T5, ra));
+		emit(j, rv_b(BNE, rc, ZERO, 8));
+		emit(j, RV_MV(T5, rb));
+		drop(j, h - 1);
+		drop(j, h - 2);
+		drop(j, h - 3);
+		rd = push_reg(j, h - 3, false, w64);
+		emit(j, RV_MV(rd, T5));
 		return h - 2;
 	}
 	case 0x20:
-		ld_slot(j, W_D, T0, in->a);
-		st_slot(j, W_D, T0, L + h);
+		j->vs[h] = (struct vval){ .kind = V_LOCAL, .w64 = local_w64(j, in->a), .val = in->a };
+		j->nlocal_refs++;
 		return h + 1;
 	case 0x21:
 	case 0x22:
-		ld_slot(j, W_D, T0, L + h - 1);
-		st_slot(j, W_D, T0, in->a);
-		return op == 0x21 ? h - 1 : h;
+		local_changes(j, in->a, h - 1);
+		if (top->kind == V_FREG) {
+			fs_slot(j, top->w64, top->reg, in->a);
+		} else if (top->kind != V_LOCAL || (u32)top->val != in->a) {
+			r = use_int(j, h - 1, T0);
+			st_slot(j, W_D, r, in->a);
+		}
+		if (op == 0x22)
+			return h;
+		drop(j, h - 1);
+		return h - 1;
 	case 0x23:
 	case 0x24:
-		emit(j, RV_LD(T0, S1, OFF(struct wasm_instance, globals)));
-		access(j, OP_LOAD, W_D, T0, T0, (s64)in->a * 8);
+		emit(j, RV_LD(T1, S1, OFF(struct wasm_instance, globals)));
+		access(j, OP_LOAD, W_D, T1, T1, (s64)in->a * 8);
 		if (op == 0x23) {
-			emit(j, RV_LD(T1, T0, OFF(struct wasm_global, val)));
-			st_slot(j, W_D, T1, L + h);
+			bool w64 = is64(m->globals[in->a].gt.type);
+
+			rd = push_reg(j, h, false, w64);
+			emit(j, rv_i(OP_LOAD, w64 ? W_D : W_W, rd, T1, OFF(struct wasm_global, val)));
 			return h + 1;
 		}
-		ld_slot(j, W_D, T1, L + h - 1);
-		emit(j, RV_SD(T1, T0, OFF(struct wasm_global, val)));
+		r = use_int(j, h - 1, T0);
+		emit(j, RV_SD(r, T1, OFF(struct wasm_global, val)));
+		drop(j, h - 1);
 		return h - 1;
 	case 0x41:
 	case 0x42:
-		li(j, T0, op == 0x41 ? (s64)(s32)in->b : (s64)in->b);
-		st_slot(j, W_D, T0, L + h);
+		j->vs[h] = (struct vval){ .kind = V_CONST, .w64 = op == 0x42,
+					  .val = op == 0x41 ? (s64)(s32)in->b : (s64)in->b };
 		return h + 1;
 	case 0x45:
 	case 0x50:
-		ld_slot(j, op == 0x45 ? W_W : W_D, T0, L + h - 1);
-		emit(j, RV_SLTIU(T0, T0, 1));
-		st_slot(j, W_D, T0, L + h - 1);
+	case 0xd1:
+		r = use_int(j, h - 1, T0);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 1, false, false);
+		emit(j, RV_SLTIU(rd, r, 1));
 		return h;
 	case 0x8b:
 	case 0x99:
-		ld_slot(j, W_D, T0, L + h - 1);
-		emit(j, RV_SLLI(T0, T0, op == 0x8b ? 33 : 1));
-		emit(j, RV_SRLI(T0, T0, op == 0x8b ? 33 : 1));
-		st_slot(j, W_D, T0, L + h - 1);
+		r = use_int(j, h - 1, T0);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 1, false, op == 0x99);
+		emit(j, RV_SLLI(rd, r, op == 0x8b ? 33 : 1));
+		emit(j, RV_SRLI(rd, rd, op == 0x8b ? 33 : 1));
 		return h;
 	case 0x8c:
 	case 0x9a:
-		ld_slot(j, W_D, T0, L + h - 1);
-		emit(j, RV_ADDI(T1, ZERO, 1));
+		r = use_int(j, h - 1, T0);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 1, false, op == 0x9a);
+		emit(j, RV_ADDI(T1, ZERO, -1));
 		emit(j, RV_SLLI(T1, T1, op == 0x8c ? 31 : 63));
-		emit(j, RV_XOR(T0, T0, T1));
-		st_slot(j, W_D, T0, L + h - 1);
+		emit(j, RV_XOR(rd, r, T1));
 		return h;
 	case 0x98:
 	case 0xa6: {
-		u32 sh = op == 0x98 ? 33 : 1, sign = op == 0x98 ? 31 : 63;
+		u32 sh = op == 0x98 ? 33 : 1, sign = op == 0x98 ? 31 : 63, ra, rb;
 
-		ld_slot(j, W_D, T0, L + h - 2);
-		ld_slot(j, W_D, T1, L + h - 1);
-		emit(j, RV_SLLI(T0, T0, sh));
+		ra = use_int(j, h - 2, T0);
+		rb = use_int(j, h - 1, T1);
+		emit(j, RV_SLLI(T0, ra, sh));
 		emit(j, RV_SRLI(T0, T0, sh));
-		emit(j, RV_SRLI(T1, T1, sign));
+		emit(j, RV_SRLI(T1, rb, sign));
 		emit(j, RV_SLLI(T1, T1, sign));
-		emit(j, RV_OR(T0, T0, T1));
-		st_slot(j, W_D, T0, L + h - 2);
+		drop(j, h - 2);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 2, false, op == 0xa6);
+		emit(j, RV_OR(rd, T0, T1));
+		if (op == 0x98)
+			emit(j, RV_ADDIW(rd, rd, 0));
 		return h - 1;
 	}
 	case 0x91:
 	case 0x9f:
-		fl_slot(j, op == 0x9f, 0, L + h - 1);
-		emit(j, rv_fp(op == 0x9f ? 0x2d : 0x2c, 7, 0, 0, 0));
-		fs_slot(j, op == 0x9f, 0, L + h - 1);
+		r = use_fp(j, h - 1, 0);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 1, true, op == 0x9f);
+		emit(j, rv_fp(op == 0x9f ? 0x2d : 0x2c, 7, rd, r, 0));
 		return h;
-	case 0xa7: case 0xbc: case 0xbd: case 0xbe: case 0xbf:
+	case 0xbc: case 0xbd: case 0xbe: case 0xbf:
+		return h;
+	case 0xa7:
+		/* wrap: a 64-bit value's low half, sign-extended. */
+		if (top->kind == V_CONST) {
+			top->val = (s32)top->val;
+		} else if (top->kind == V_REG || top->kind == V_FREG) {
+			r = use_int(j, h - 1, T0);
+			drop(j, h - 1);
+			rd = push_reg(j, h - 1, false, false);
+			emit(j, RV_ADDIW(rd, r, 0));
+		}
+		top->w64 = false;
 		return h;
 	case 0xac: case 0xad: case 0xc0: case 0xc1: case 0xc2: case 0xc3: case 0xc4: {
-		static const u8 w[] = { W_W, W_WU, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-					0, W_B, W_H, W_B, W_H, W_W };
+		/* Sign and zero extensions: shift left, then back. */
+		static const u8 sh[] = { 32, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+					 0, 56, 48, 56, 48, 32 };
 
-		ld_slot(j, w[op - 0xac], T0, L + h - 1);
-		st_slot(j, W_D, T0, L + h - 1);
+		r = use_int(j, h - 1, T0);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 1, false, op != 0xc0 && op != 0xc1);
+		if (op == 0xac || op == 0xc4) {
+			emit(j, RV_ADDIW(rd, r, 0));
+		} else {
+			emit(j, RV_SLLI(rd, r, sh[op - 0xac]));
+			emit(j, op == 0xad ? RV_SRLI(rd, rd, 32) :
+			     rv_i(OP_IMM, 5, rd, rd, 0x400 | sh[op - 0xac]));
+		}
 		return h;
 	}
 	case 0xb2: case 0xb3: case 0xb4: case 0xb5: case 0xb7: case 0xb8: case 0xb9: case 0xba: {
@@ -571,84 +845,82 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 		bool dbl = op >= 0xb7;
 		u32 k = op - (dbl ? 0xb7 : 0xb2);
 
-		ld_slot(j, W_D, T0, L + h - 1);
-		emit(j, rv_fp(0x68 | dbl, 7, 0, T0, k));
-		fs_slot(j, dbl, 0, L + h - 1);
+		r = use_int(j, h - 1, T0);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 1, true, dbl);
+		emit(j, rv_fp(0x68 | dbl, 7, rd, r, k));
 		return h;
 	}
 	case 0xb6:
 	case 0xbb: {
 		bool to_dbl = op == 0xbb;
 
-		fl_slot(j, !to_dbl, 0, L + h - 1);
-		emit(j, rv_fp(to_dbl ? 0x21 : 0x20, 7, 0, 0, to_dbl ? 0 : 1));
-		fs_slot(j, to_dbl, 0, L + h - 1);
+		r = use_fp(j, h - 1, 0);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 1, true, to_dbl);
+		emit(j, rv_fp(to_dbl ? 0x21 : 0x20, 7, rd, r, to_dbl ? 0 : 1));
 		return h;
 	}
-	case 0xd1:
-		ld_slot(j, W_D, T0, L + h - 1);
-		emit(j, RV_SLTIU(T0, T0, 1));
-		st_slot(j, W_D, T0, L + h - 1);
-		return h;
 	case 0xd2:
 		emit(j, RV_LD(T0, S1, OFF(struct wasm_instance, funcs)));
-		access(j, OP_LOAD, W_D, T0, T0, (s64)in->a * 8);
-		st_slot(j, W_D, T0, L + h);
+		rd = push_reg(j, h, false, true);
+		access(j, OP_LOAD, W_D, rd, T0, (s64)in->a * 8);
 		return h + 1;
 	}
 	if (op >= 0x28 && op <= 0x35) {
-		mem_addr(j, L + h - 1, in->a, load_size[op - 0x28]);
-		emit(j, rv_i(OP_LOAD, load_width[op - 0x28], T2, T0, 0));
-		st_slot(j, W_D, T2, L + h - 1);
+		bool fp = op == 0x2a || op == 0x2b;
+
+		mem_addr(j, h - 1, in->a, load_size[op - 0x28]);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 1, fp, op == 0x29 || op == 0x2b || op >= 0x30);
+		emit(j, rv_i(fp ? OP_LOADFP : OP_LOAD, load_width[op - 0x28], rd, T0, 0));
 		return h;
 	}
 	if (op >= 0x36 && op <= 0x3e) {
-		ld_slot(j, W_D, T2, L + h - 1);
-		mem_addr(j, L + h - 2, in->a, store_size[op - 0x36]);
-		emit(j, rv_s(OP_STORE, store_width[op - 0x36], T0, T2, 0));
+		bool fp = top->kind == V_FREG && (op == 0x38 || op == 0x39);
+
+		r = fp ? top->reg : use_int(j, h - 1, T2);
+		mem_addr(j, h - 2, in->a, store_size[op - 0x36]);
+		emit(j, rv_s(fp ? OP_STOREFP : OP_STORE, store_width[op - 0x36], T0, r, 0));
+		drop(j, h - 1);
+		drop(j, h - 2);
 		return h - 2;
 	}
 	if ((op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x5a)) {
-		bool w = op <= 0x4f;
-
-		ld_slot(j, w ? W_W : W_D, T0, L + h - 2);
-		ld_slot(j, w ? W_W : W_D, T1, L + h - 1);
-		int_cmp(j, op - (w ? 0x46 : 0x51));
-		st_slot(j, W_D, T0, L + h - 2);
+		int_binop(j, h, op - (op <= 0x4f ? 0x46 : 0x51), op <= 0x4f, true);
 		return h - 1;
 	}
 	if (op >= 0x5b && op <= 0x66) {
 		bool dbl = op >= 0x61;
+		u32 fa = use_fp(j, h - 2, 0), fb = use_fp(j, h - 1, 1);
 
-		fl_slot(j, dbl, 0, L + h - 2);
-		fl_slot(j, dbl, 1, L + h - 1);
-		float_cmp(j, op - (dbl ? 0x61 : 0x5b), dbl);
-		st_slot(j, W_D, T0, L + h - 2);
+		drop(j, h - 2);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 2, false, false);
+		float_cmp(j, op - (dbl ? 0x61 : 0x5b), dbl, rd, fa, fb);
 		return h - 1;
 	}
 	if ((op >= 0x6a && op <= 0x78) || (op >= 0x7c && op <= 0x8a)) {
-		bool w = op <= 0x78;
-
-		ld_slot(j, w ? W_W : W_D, T0, L + h - 2);
-		ld_slot(j, w ? W_W : W_D, T1, L + h - 1);
-		int_arith(j, op - (w ? 0x6a : 0x7c), w);
-		st_slot(j, W_D, T0, L + h - 2);
+		int_binop(j, h, op - (op <= 0x78 ? 0x6a : 0x7c), op <= 0x78, false);
 		return h - 1;
 	}
 	if ((op >= 0x92 && op <= 0x95) || (op >= 0xa0 && op <= 0xa3)) {
 		/* fadd fsub fmul fdiv: funct7 0, 4, 8, 12 plus the format. */
 		bool dbl = op >= 0xa0;
+		u32 fa = use_fp(j, h - 2, 0), fb = use_fp(j, h - 1, 1);
 
-		fl_slot(j, dbl, 0, L + h - 2);
-		fl_slot(j, dbl, 1, L + h - 1);
-		emit(j, rv_fp((op - (dbl ? 0xa0 : 0x92)) * 4 | dbl, 7, 0, 0, 1));
-		fs_slot(j, dbl, 0, L + h - 2);
+		drop(j, h - 2);
+		drop(j, h - 1);
+		rd = push_reg(j, h - 2, true, dbl);
+		emit(j, rv_fp((op - (dbl ? 0xa0 : 0x92)) * 4 | dbl, 7, rd, fa, fb));
 		return h - 1;
 	}
 	if (wasm_op_effect(op, &pop, &push)) {
-		call_rt(j, op, in->a, in->b, L + h - pop);
+		call_rt(j, op, in->a, in->b, h - pop, h);
 		if (op == 0x40)
 			reload_mem(j);
+		if (push)
+			push_mem(j, h - pop, rt_result_w64(op));
 		return h - pop + push;
 	}
 	j->fail = "unknown instruction";
@@ -668,12 +940,27 @@ static void compile_func(struct jit *j, u32 fidx)
 	j->nfix = 0;
 	j->pcoff = j->al->zalloc((size_t)(code->ninsns + 1) * sizeof(u32));
 	j->tgt_h = j->al->zalloc((size_t)(code->ninsns + 1) * sizeof(s32));
-	if (!j->pcoff || !j->tgt_h) {
+	j->is_target = j->al->zalloc(code->ninsns + 1);
+	j->vs = j->al->zalloc((size_t)(code->max_height + 1) * sizeof(*j->vs));
+	if (!j->pcoff || !j->tgt_h || !j->is_target || !j->vs) {
 		j->fail = "out of memory";
 		goto out;
 	}
 	for (u32 i = 0; i <= code->ninsns; i++)
 		j->tgt_h[i] = -1;
+	/* Labels first: the stack goes to its slots before each (loops are entered from behind too). */
+	for (u32 i = 0; i < code->ninsns; i++) {
+		const struct wasm_insn *in = &code->insns[i];
+
+		if (in->op == 0x04 || in->op == 0x05 || in->op == 0x0c || in->op == 0x0d)
+			j->is_target[in->a] = true;
+		if (in->op == 0x0e) {
+			for (u32 k = 0; k <= in->a; k++)
+				j->is_target[in[1 + k].a] = true;
+			i += in->a + 1;
+		}
+	}
+	reset_stack(j, code->max_height);
 
 	/* Exits first, so traps jump back to them: stack trap, trap (naming us), return. */
 	j->stack_trap = j->n;
@@ -717,11 +1004,15 @@ static void compile_func(struct jit *j, u32 fidx)
 	for (u32 i = 0; i < code->ninsns && !j->fail; i++) {
 		const struct wasm_insn *in = &code->insns[i];
 
+		if (live && j->is_target[i])
+			spill_all(j, h);
 		j->pcoff[i] = j->n;
 		if (j->tgt_h[i] >= 0) {
 			h = (u32)j->tgt_h[i];
 			live = true;
 		}
+		if (j->is_target[i])
+			reset_stack(j, code->max_height);
 		if (!live) {
 			/* Unreachable code: br_table's entries go with it. */
 			if (in->op == 0x0e)
@@ -737,8 +1028,12 @@ static void compile_func(struct jit *j, u32 fidx)
 out:
 	j->al->free(j->pcoff);
 	j->al->free(j->tgt_h);
+	j->al->free(j->is_target);
+	j->al->free(j->vs);
 	j->pcoff = NULL;
 	j->tgt_h = NULL;
+	j->is_target = NULL;
+	j->vs = NULL;
 }
 
 /*
