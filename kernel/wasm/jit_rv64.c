@@ -40,6 +40,12 @@ struct vval {
 	s64 val;		/* V_CONST's value, V_LOCAL's index */
 };
 
+/* Registers for locals: s6-s11, and fs0-fs11 (callee-saved in lp64d; spilled around C in lp64). */
+#define LREG_FP		32
+#define LOCAL_REGS	18
+static const u8 local_int_regs[] = { 22, 23, 24, 25, 26, 27 };
+static const u8 local_fp_regs[] = { 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27 };
+
 struct fixup {
 	u32 at;			/* word index of the jal/auipc */
 	u32 target;		/* instruction index, or function index for calls */
@@ -60,6 +66,13 @@ struct jit {
 	struct vval *vs;	/* the value stack, max_height entries */
 	s32 int_owner[32], fp_owner[32];	/* stack position in each register, -1 */
 	u32 nlocal_refs;	/* V_LOCAL entries on the stack */
+	/*
+	 * The most used locals live in callee-saved registers: lreg[x] is 0
+	 * (in its slot), an integer register, or LREG_FP + an FP register.
+	 */
+	u8 *lreg;
+	u8 saved[LOCAL_REGS];	/* the registers this function saves, lreg's encoding */
+	u32 nsaved, frame;
 	struct fixup *fix;
 	u32 nfix, capfix;
 	/* Direct calls, patched once every function has its place. */
@@ -264,6 +277,11 @@ static bool is64(u8 t)
 	return t == WASM_I64 || t == WASM_F64 || t == WASM_FUNCREF || t == WASM_EXTERNREF;
 }
 
+static bool local_w64(const struct jit *j, u32 x)
+{
+	return is64(j->m->codes[j->fidx - j->m->nfunc_imports].local_types[x]);
+}
+
 static void spill(struct jit *j, u32 pos)
 {
 	struct vval *v = &j->vs[pos];
@@ -280,11 +298,20 @@ static void spill(struct jit *j, u32 pos)
 			st_slot(j, W_D, ZERO, slot);
 		}
 		break;
-	case V_LOCAL:
-		ld_slot(j, W_D, T_SPILL, (u32)v->val);
-		st_slot(j, W_D, T_SPILL, slot);
+	case V_LOCAL: {
+		u32 lr = j->lreg[v->val];
+
+		if (!lr) {
+			ld_slot(j, W_D, T_SPILL, (u32)v->val);
+			st_slot(j, W_D, T_SPILL, slot);
+		} else if (lr >= LREG_FP) {
+			fs_slot(j, local_w64(j, (u32)v->val), lr - LREG_FP, slot);
+		} else {
+			st_slot(j, W_D, lr, slot);
+		}
 		j->nlocal_refs--;
 		break;
+	}
 	case V_REG:
 		st_slot(j, W_D, v->reg, slot);
 		j->int_owner[v->reg] = -1;
@@ -374,9 +401,21 @@ static u32 use_int(struct jit *j, u32 pos, u32 scratch)
 			return ZERO;
 		li(j, scratch, v->val);
 		return scratch;
-	case V_LOCAL:
-		ld_slot(j, v->w64 ? W_D : W_W, scratch, (u32)v->val);
+	case V_LOCAL: {
+		u32 lr = j->lreg[v->val];
+
+		if (!lr) {
+			ld_slot(j, v->w64 ? W_D : W_W, scratch, (u32)v->val);
+		} else if (lr >= LREG_FP) {
+			emit(j, rv_fp(v->w64 ? 0x71 : 0x70, 0, scratch, lr - LREG_FP, 0));
+		} else if (!v->w64 && local_w64(j, (u32)v->val)) {
+			/* i32.wrap of a 64-bit local. */
+			emit(j, RV_ADDIW(scratch, lr, 0));
+		} else {
+			return lr;
+		}
 		return scratch;
+	}
 	default:
 		ld_slot(j, v->w64 ? W_D : W_W, scratch, j->nlocals + pos);
 		return scratch;
@@ -394,9 +433,17 @@ static u32 use_fp(struct jit *j, u32 pos, u32 scratch)
 	case V_CONST:
 		emit(j, rv_fp(v->w64 ? 0x79 : 0x78, 0, scratch, use_int(j, pos, T_SPILL), 0));
 		return scratch;
-	case V_LOCAL:
-		fl_slot(j, v->w64, scratch, (u32)v->val);
+	case V_LOCAL: {
+		u32 lr = j->lreg[v->val];
+
+		if (!lr)
+			fl_slot(j, v->w64, scratch, (u32)v->val);
+		else if (lr >= LREG_FP)
+			return lr - LREG_FP;
+		else
+			emit(j, rv_fp(v->w64 ? 0x79 : 0x78, 0, scratch, lr, 0));
 		return scratch;
+	}
 	default:
 		fl_slot(j, v->w64, scratch, j->nlocals + pos);
 		return scratch;
@@ -411,6 +458,21 @@ static void local_changes(struct jit *j, u32 x, u32 h)
 			spill(j, i);
 }
 
+/* FP registers holding locals to their slots and back: C code under lp64 may use them all. */
+static void fp_locals(struct jit *j, bool save)
+{
+	const struct wasm_code *code = &j->m->codes[j->fidx - j->m->nfunc_imports];
+
+	for (u32 x = 0; x < code->nlocals && j->nsaved; x++) {
+		if (j->lreg[x] < LREG_FP)
+			continue;
+		if (save)
+			fs_slot(j, local_w64(j, x), j->lreg[x] - LREG_FP, x);
+		else
+			fl_slot(j, local_w64(j, x), j->lreg[x] - LREG_FP, x);
+	}
+}
+
 /* wasm_rt_op(inst, op, a, b, &slot[base], this function's index), the whole stack in slots. */
 static void call_rt(struct jit *j, u32 op, u32 a, u64 b, u32 base, u32 h)
 {
@@ -421,7 +483,9 @@ static void call_rt(struct jit *j, u32 op, u32 a, u64 b, u32 base, u32 h)
 	li(j, A3, (s64)b);
 	addr_slot(j, A4, j->nlocals + base);
 	li(j, A5, j->fidx);
+	fp_locals(j, true);
 	emit(j, RV_JALR(RA, S5, 0));
+	fp_locals(j, false);
 	propagate(j);
 }
 
@@ -537,12 +601,12 @@ static void mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 {
 	struct vval *v = &j->vs[pos];
 
-	if (v->kind == V_MEM || v->kind == V_LOCAL) {
+	if (v->kind == V_MEM || (v->kind == V_LOCAL && !j->lreg[v->val])) {
 		ld_slot(j, W_WU, T0, v->kind == V_MEM ? j->nlocals + pos : (u32)v->val);
 	} else if (v->kind == V_CONST) {
 		li(j, T0, (u32)v->val);
 	} else {
-		emit(j, RV_SLLI(T0, v->reg, 32));
+		emit(j, RV_SLLI(T0, v->kind == V_LOCAL ? j->lreg[v->val] : v->reg, 32));
 		emit(j, RV_SRLI(T0, T0, 32));
 	}
 	if (rv_fits12(offset)) {
@@ -567,11 +631,6 @@ static bool rt_result_w64(u32 op)
 		return true;
 	}
 	return false;
-}
-
-static bool local_w64(const struct jit *j, u32 x)
-{
-	return is64(j->m->codes[j->fidx - j->m->nfunc_imports].local_types[x]);
 }
 
 /* Integer unary and binary operations whose result is a register: the operands, then rd. */
@@ -729,9 +788,19 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 	case 0x21:
 	case 0x22:
 		local_changes(j, in->a, h - 1);
-		if (top->kind == V_FREG) {
+		rd = j->lreg[in->a];
+		if (top->kind == V_LOCAL && (u32)top->val == in->a) {
+			/* its own value */
+		} else if (rd >= LREG_FP) {
+			r = use_fp(j, h - 1, 0);
+			emit(j, rv_fp(0x10 | local_w64(j, in->a), 0, rd - LREG_FP, r, r));
+		} else if (rd) {
+			r = use_int(j, h - 1, T0);
+			if (r != rd)
+				emit(j, RV_MV(rd, r));
+		} else if (top->kind == V_FREG) {
 			fs_slot(j, top->w64, top->reg, in->a);
-		} else if (top->kind != V_LOCAL || (u32)top->val != in->a) {
+		} else {
 			r = use_int(j, h - 1, T0);
 			st_slot(j, W_D, r, in->a);
 		}
@@ -927,6 +996,67 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 	return h;
 }
 
+/* ra, s0 and the local registers on the native stack, or back. */
+static void save_regs(struct jit *j, bool save)
+{
+	emit(j, save ? RV_SD(RA, SP, 0) : RV_LD(RA, SP, 0));
+	emit(j, save ? RV_SD(S0, SP, 8) : RV_LD(S0, SP, 8));
+	for (u32 i = 0; i < j->nsaved; i++) {
+		u32 r = j->saved[i], off = 16 + 8 * i;
+
+		if (r >= LREG_FP)
+			emit(j, save ? rv_s(OP_STOREFP, W_D, SP, r - LREG_FP, (s32)off) :
+			     rv_i(OP_LOADFP, W_D, r - LREG_FP, SP, (s32)off));
+		else
+			emit(j, save ? RV_SD(r, SP, (s32)off) : RV_LD(r, SP, (s32)off));
+	}
+}
+
+/* Picks the locals that live in registers: the most used of each class, used twice at least. */
+static bool pick_local_regs(struct jit *j, const struct wasm_code *code)
+{
+	u32 *uses = j->al->zalloc((size_t)(code->nlocals ? code->nlocals : 1) * sizeof(u32));
+	u32 nint = 0, nfp = 0;
+
+	j->lreg = j->al->zalloc(code->nlocals ? code->nlocals : 1);
+	if (!uses || !j->lreg) {
+		j->al->free(uses);
+		return false;
+	}
+	for (u32 i = 0; i < code->ninsns; i++) {
+		const struct wasm_insn *in = &code->insns[i];
+
+		if (in->op >= 0x20 && in->op <= 0x22 && uses[in->a] < 0xffffffffu)
+			uses[in->a]++;
+		if (in->op == 0x0e)
+			i += in->a + 1;
+	}
+	j->nsaved = 0;
+	for (;;) {
+		u32 best = ~0u;
+
+		for (u32 x = 0; x < code->nlocals; x++) {
+			bool fp = code->local_types[x] == WASM_F32 || code->local_types[x] == WASM_F64;
+
+			if (uses[x] >= 2 && (fp ? nfp < sizeof(local_fp_regs) :
+					     nint < sizeof(local_int_regs)) &&
+			    (best == ~0u || uses[x] > uses[best]))
+				best = x;
+		}
+		if (best == ~0u)
+			break;
+		if (code->local_types[best] == WASM_F32 || code->local_types[best] == WASM_F64)
+			j->lreg[best] = LREG_FP + local_fp_regs[nfp++];
+		else
+			j->lreg[best] = local_int_regs[nint++];
+		j->saved[j->nsaved++] = j->lreg[best];
+		uses[best] = 0;
+	}
+	j->frame = (16 + 8 * j->nsaved + 15) & ~15u;
+	j->al->free(uses);
+	return true;
+}
+
 static void compile_func(struct jit *j, u32 fidx)
 {
 	const struct wasm_module *m = j->m;
@@ -942,7 +1072,7 @@ static void compile_func(struct jit *j, u32 fidx)
 	j->tgt_h = j->al->zalloc((size_t)(code->ninsns + 1) * sizeof(s32));
 	j->is_target = j->al->zalloc(code->ninsns + 1);
 	j->vs = j->al->zalloc((size_t)(code->max_height + 1) * sizeof(*j->vs));
-	if (!j->pcoff || !j->tgt_h || !j->is_target || !j->vs) {
+	if (!j->pcoff || !j->tgt_h || !j->is_target || !j->vs || !pick_local_regs(j, code)) {
 		j->fail = "out of memory";
 		goto out;
 	}
@@ -969,15 +1099,13 @@ static void compile_func(struct jit *j, u32 fidx)
 	li(j, T0, fidx);
 	emit(j, rv_s(OP_STORE, W_W, S4, T0, OFF(struct wasm_store, trap_func)));
 	j->ret_exit = j->n;
-	emit(j, RV_LD(RA, SP, 8));
-	emit(j, RV_LD(S0, SP, 0));
-	emit(j, RV_ADDI(SP, SP, 16));
+	save_regs(j, false);
+	emit(j, RV_ADDI(SP, SP, (s32)j->frame));
 	emit(j, RV_RET);
 
 	j->func_off[fidx - m->nfunc_imports] = j->n * 4;
-	emit(j, RV_ADDI(SP, SP, -16));
-	emit(j, RV_SD(RA, SP, 8));
-	emit(j, RV_SD(S0, SP, 0));
+	emit(j, RV_ADDI(SP, SP, -(s32)j->frame));
+	save_regs(j, true);
 	emit(j, RV_MV(S0, A0));
 	emit(j, RV_LD(T0, S4, OFF(struct wasm_store, jit_sp_limit)));
 	emit(j, rv_b(BGEU, SP, T0, 8));
@@ -999,6 +1127,21 @@ static void compile_func(struct jit *j, u32 fidx)
 		emit(j, RV_SD(ZERO, T0, 0));
 		emit(j, RV_ADDI(T0, T0, 8));
 		emit(j, rv_b(BLTU, T0, T1, ((s32)loop - (s32)j->n) * 4));
+	}
+	/* Locals in registers: parameters from their slots, the others zero. */
+	for (u32 x = 0; x < code->nlocals; x++) {
+		u32 lr = j->lreg[x];
+
+		if (!lr)
+			continue;
+		if (lr >= LREG_FP && x < np)
+			fl_slot(j, local_w64(j, x), lr - LREG_FP, x);
+		else if (lr >= LREG_FP)
+			emit(j, rv_fp(local_w64(j, x) ? 0x79 : 0x78, 0, lr - LREG_FP, ZERO, 0));
+		else if (x < np)
+			ld_slot(j, local_w64(j, x) ? W_D : W_W, lr, x);
+		else
+			emit(j, RV_MV(lr, ZERO));
 	}
 
 	for (u32 i = 0; i < code->ninsns && !j->fail; i++) {
@@ -1030,6 +1173,8 @@ out:
 	j->al->free(j->tgt_h);
 	j->al->free(j->is_target);
 	j->al->free(j->vs);
+	j->al->free(j->lreg);
+	j->lreg = NULL;
 	j->pcoff = NULL;
 	j->tgt_h = NULL;
 	j->is_target = NULL;
