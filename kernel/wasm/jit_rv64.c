@@ -73,6 +73,9 @@ struct jit {
 	u8 *lreg;
 	u8 saved[LOCAL_REGS];	/* the registers this function saves, lreg's encoding */
 	u32 nsaved, frame;
+	/* The instruction after this one, if no label is between: it may be fused in. */
+	const struct wasm_insn *next;
+	bool fused;		/* set when next was compiled with this one */
 	struct fixup *fix;
 	u32 nfix, capfix;
 	/* Direct calls, patched once every function has its place. */
@@ -596,8 +599,11 @@ static const u8 load_size[] = { 4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4 };
 static const u8 store_width[] = { W_W, W_D, W_W, W_D, W_B, W_H, W_B, W_H, W_W };
 static const u8 store_size[] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
 
-/* t0 = host address of the access at operand pos + offset, trapping when size bytes do not fit. */
-static void mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
+/*
+ * Traps unless size bytes at operand pos + offset are inside memory 0;
+ * t0 + the returned displacement is then their host address.
+ */
+static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 {
 	struct vval *v = &j->vs[pos];
 
@@ -609,6 +615,12 @@ static void mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 		emit(j, RV_SLLI(T0, v->kind == V_LOCAL ? j->lreg[v->val] : v->reg, 32));
 		emit(j, RV_SRLI(T0, T0, 32));
 	}
+	if (rv_fits12((s64)offset + size)) {
+		emit(j, RV_ADDI(T1, T0, (s32)(offset + size)));
+		trap_unless(j, BGEU, S3, T1, WASM_TRAP_MEM_OOB);
+		emit(j, RV_ADD(T0, T0, S2));
+		return (s32)offset;
+	}
 	if (rv_fits12(offset)) {
 		if (offset)
 			emit(j, RV_ADDI(T0, T0, (s32)offset));
@@ -619,6 +631,7 @@ static void mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 	emit(j, RV_ADDI(T1, T0, (s32)size));
 	trap_unless(j, BGEU, S3, T1, WASM_TRAP_MEM_OOB);
 	emit(j, RV_ADD(T0, T0, S2));
+	return 0;
 }
 
 /* Whether a helper's (or an untyped) result is 64 bits wide. */
@@ -633,13 +646,50 @@ static bool rt_result_w64(u32 op)
 	return false;
 }
 
-/* Integer unary and binary operations whose result is a register: the operands, then rd. */
+/*
+ * A comparison followed by br_if or if becomes one conditional branch:
+ * cond holds for ra, rb; h is the height without the two operands.
+ */
+static bool fuse_branch(struct jit *j, u32 cond, u32 ra, u32 rb, u32 h)
+{
+	const struct wasm_insn *next = j->next;
+
+	if (!next || (next->op != 0x0d && next->op != 0x04) ||
+	    (next->op == 0x0d && branch_moves(next, h)))
+		return false;
+	spill_all(j, h);
+	if (next->op == 0x0d) {
+		/* Over the jump unless cond; BEQ/BNE, BLT/BGE, BLTU/BGEU differ in bit 0. */
+		emit(j, rv_b(cond ^ 1, ra, rb, 8));
+		branch(j, next, h);
+	} else {
+		emit(j, rv_b(cond, ra, rb, 8));
+		j->tgt_h[next->a] = (s32)h;
+		jump_insn(j, next->a);
+	}
+	j->fused = true;
+	return true;
+}
+
+/* Integer binary operations: the operands, then rd (a local's register when local.set follows). */
 static void int_binop(struct jit *j, u32 h, u32 k, bool w, bool cmp)
 {
+	static const u8 cond[] = { BEQ, BNE, BLT, BLTU, BLT, BLTU, BGE, BGEU, BGE, BGEU };
+	static const u8 swap[] = { 0, 0, 0, 0, 1, 1, 1, 1, 0, 0 };
 	u32 ra = use_int(j, h - 2, T0), rb = use_int(j, h - 1, T1), rd;
+	const struct wasm_insn *next = j->next;
 
 	drop(j, h - 2);
 	drop(j, h - 1);
+	if (cmp && fuse_branch(j, cond[k], swap[k] ? rb : ra, swap[k] ? ra : rb, h - 2))
+		return;
+	if (!cmp && next && next->op == 0x21 && j->lreg[next->a] &&
+	    j->lreg[next->a] < LREG_FP) {
+		local_changes(j, next->a, h - 2);
+		int_arith(j, k, w, j->lreg[next->a], ra, rb);
+		j->fused = true;
+		return;
+	}
 	rd = push_reg(j, h - 2, false, cmp ? false : !w);
 	if (cmp)
 		int_cmp(j, k, rd, ra, rb);
@@ -833,6 +883,8 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 	case 0xd1:
 		r = use_int(j, h - 1, T0);
 		drop(j, h - 1);
+		if (op != 0xd1 && fuse_branch(j, BEQ, r, ZERO, h - 1))
+			return h - 1;
 		rd = push_reg(j, h - 1, false, false);
 		emit(j, RV_SLTIU(rd, r, 1));
 		return h;
@@ -939,25 +991,28 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 	if (op >= 0x28 && op <= 0x35) {
 		bool fp = op == 0x2a || op == 0x2b;
 
-		mem_addr(j, h - 1, in->a, load_size[op - 0x28]);
+		s32 disp = mem_addr(j, h - 1, in->a, load_size[op - 0x28]);
+
 		drop(j, h - 1);
 		rd = push_reg(j, h - 1, fp, op == 0x29 || op == 0x2b || op >= 0x30);
-		emit(j, rv_i(fp ? OP_LOADFP : OP_LOAD, load_width[op - 0x28], rd, T0, 0));
+		emit(j, rv_i(fp ? OP_LOADFP : OP_LOAD, load_width[op - 0x28], rd, T0, disp));
 		return h;
 	}
 	if (op >= 0x36 && op <= 0x3e) {
 		bool fp = top->kind == V_FREG && (op == 0x38 || op == 0x39);
 
+		s32 disp;
+
 		r = fp ? top->reg : use_int(j, h - 1, T2);
-		mem_addr(j, h - 2, in->a, store_size[op - 0x36]);
-		emit(j, rv_s(fp ? OP_STOREFP : OP_STORE, store_width[op - 0x36], T0, r, 0));
+		disp = mem_addr(j, h - 2, in->a, store_size[op - 0x36]);
+		emit(j, rv_s(fp ? OP_STOREFP : OP_STORE, store_width[op - 0x36], T0, r, disp));
 		drop(j, h - 1);
 		drop(j, h - 2);
 		return h - 2;
 	}
 	if ((op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x5a)) {
 		int_binop(j, h, op - (op <= 0x4f ? 0x46 : 0x51), op <= 0x4f, true);
-		return h - 1;
+		return j->fused ? h - 2 : h - 1;
 	}
 	if (op >= 0x5b && op <= 0x66) {
 		bool dbl = op >= 0x61;
@@ -971,7 +1026,7 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 	}
 	if ((op >= 0x6a && op <= 0x78) || (op >= 0x7c && op <= 0x8a)) {
 		int_binop(j, h, op - (op <= 0x78 ? 0x6a : 0x7c), op <= 0x78, false);
-		return h - 1;
+		return j->fused ? h - 2 : h - 1;
 	}
 	if ((op >= 0x92 && op <= 0x95) || (op >= 0xa0 && op <= 0xa3)) {
 		/* fadd fsub fmul fdiv: funct7 0, 4, 8, 12 plus the format. */
@@ -1162,9 +1217,13 @@ static void compile_func(struct jit *j, u32 fidx)
 				i += in->a + 1;
 			continue;
 		}
+		j->next = i + 1 < code->ninsns && !j->is_target[i + 1] ? in + 1 : NULL;
+		j->fused = false;
 		h = insn(j, in, h, &live);
 		if (in->op == 0x0e)
 			i += in->a + 1;
+		if (j->fused)
+			j->pcoff[++i] = j->n;
 	}
 	for (u32 k = 0; k < j->nfix && j->buf && !j->fail; k++)
 		j->buf[j->fix[k].at] = jal_to(j, ZERO, j->fix[k].at, j->pcoff[j->fix[k].target]);
