@@ -671,30 +671,73 @@ static bool fuse_branch(struct jit *j, u32 cond, u32 ra, u32 rb, u32 h)
 	return true;
 }
 
-/* Integer binary operations: the operands, then rd (a local's register when local.set follows). */
+/*
+ * The register for a result at pos: the local's own when local.set of a
+ * local in an integer register follows (it is then done), else a new one.
+ */
+static u32 result_reg(struct jit *j, u32 pos, bool w64)
+{
+	const struct wasm_insn *next = j->next;
+
+	if (next && next->op == 0x21 && j->lreg[next->a] && j->lreg[next->a] < LREG_FP) {
+		local_changes(j, next->a, pos);
+		j->fused = true;
+		return j->lreg[next->a];
+	}
+	return push_reg(j, pos, false, w64);
+}
+
+/*
+ * add, sub, and, or, xor and the shifts by a constant that fits: the
+ * I-type form (the W one for i32). funct3 in *f3, the immediate in *imm.
+ */
+static bool imm_form(u32 k, bool w, s64 c, u32 *opc, u32 *f3, s32 *imm)
+{
+	static const s8 f3s[] = { 0, 0, -1, -1, -1, -1, -1, 7, 6, 4, 1, 5, 5, -1, -1 };
+	u32 mask = w ? 31 : 63;
+
+	if (k > 12 || f3s[k] < 0)
+		return false;
+	if (k == 1)
+		c = rv_fits12(c) ? -c : 4096;
+	if (k < 10 && !rv_fits12(c))
+		return false;
+	*f3 = (u32)f3s[k];
+	*opc = w && (k <= 1 || k >= 10) ? OP_IMM32 : OP_IMM;
+	*imm = k >= 10 ? (s32)((u64)c & mask) | (k == 11 ? 0x400 : 0) : (s32)c;
+	return true;
+}
+
+/* Integer binary operations: the operands, then rd. */
 static void int_binop(struct jit *j, u32 h, u32 k, bool w, bool cmp)
 {
 	static const u8 cond[] = { BEQ, BNE, BLT, BLTU, BLT, BLTU, BGE, BGEU, BGE, BGEU };
 	static const u8 swap[] = { 0, 0, 0, 0, 1, 1, 1, 1, 0, 0 };
-	u32 ra = use_int(j, h - 2, T0), rb = use_int(j, h - 1, T1), rd;
-	const struct wasm_insn *next = j->next;
+	const struct vval *b = &j->vs[h - 1];
+	u32 ra, rb, rd, opc, f3;
+	s32 imm;
 
+	if (!cmp && b->kind == V_CONST && imm_form(k, w, b->val, &opc, &f3, &imm)) {
+		ra = use_int(j, h - 2, T0);
+		drop(j, h - 2);
+		drop(j, h - 1);
+		rd = result_reg(j, h - 2, !w);
+		emit(j, rv_i(opc, f3, rd, ra, imm));
+		return;
+	}
+	ra = use_int(j, h - 2, T0);
+	rb = use_int(j, h - 1, T1);
 	drop(j, h - 2);
 	drop(j, h - 1);
 	if (cmp && fuse_branch(j, cond[k], swap[k] ? rb : ra, swap[k] ? ra : rb, h - 2))
 		return;
-	if (!cmp && next && next->op == 0x21 && j->lreg[next->a] &&
-	    j->lreg[next->a] < LREG_FP) {
-		local_changes(j, next->a, h - 2);
-		int_arith(j, k, w, j->lreg[next->a], ra, rb);
-		j->fused = true;
-		return;
-	}
-	rd = push_reg(j, h - 2, false, cmp ? false : !w);
-	if (cmp)
+	if (cmp) {
+		rd = push_reg(j, h - 2, false, false);
 		int_cmp(j, k, rd, ra, rb);
-	else
+	} else {
+		rd = result_reg(j, h - 2, !w);
 		int_arith(j, k, w, rd, ra, rb);
+	}
 }
 
 /* One live instruction at height h; returns the height after it. */
