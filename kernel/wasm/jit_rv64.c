@@ -51,6 +51,13 @@ struct fixup {
 	u32 target;		/* instruction index, or function index for calls */
 };
 
+/* A 64-bit constant loaded pc-relatively (auipc at `at`, then ld or fld) from the function's pool. */
+struct pool_ent {
+	u32 at;
+	u8 base, fd;		/* fd: FP destination, or 0xff for an ld into base */
+	u64 val;
+};
+
 struct jit {
 	const struct wasm_module *m;
 	const struct wasm_alloc *al;
@@ -78,6 +85,8 @@ struct jit {
 	bool fused;		/* set when next was compiled with this one */
 	struct fixup *fix;
 	u32 nfix, capfix;
+	struct pool_ent *pool;	/* this function's constants, placed after its code */
+	u32 npool, cappool;
 	/* Direct calls, patched once every function has its place. */
 	struct fixup *calls;
 	u32 ncalls, capcalls;
@@ -169,6 +178,8 @@ static void skip_end(struct jit *j, u32 at, u32 cond, u32 rs1, u32 rs2)
 		j->buf[at] = rv_b(cond, rs1, rs2, (s32)off);
 }
 
+static void load_const(struct jit *j, u32 base, u32 fd, u64 v);
+
 static void li(struct jit *j, u32 rd, s64 v)
 {
 	if (rv_fits12(v)) {
@@ -187,11 +198,49 @@ static void li(struct jit *j, u32 rd, s64 v)
 			hi >>= 1;
 			sh++;
 		}
-		li(j, rd, hi);
-		emit(j, RV_SLLI(rd, rd, sh));
-		if (lo)
-			emit(j, RV_ADDI(rd, rd, (s32)lo));
+		/* Short when the upper part is a 12-bit immediate; else from the pool. */
+		if (rv_fits12(hi)) {
+			li(j, rd, hi);
+			emit(j, RV_SLLI(rd, rd, sh));
+			if (lo)
+				emit(j, RV_ADDI(rd, rd, (s32)lo));
+		} else {
+			load_const(j, rd, 0xff, (u64)v);
+		}
 	}
+}
+
+/* base (and fd) = a 64-bit constant from the pool: auipc, ld or fld. */
+static void load_const(struct jit *j, u32 base, u32 fd, u64 v)
+{
+	if (!grow(j, (void **)&j->pool, &j->cappool, j->npool + 1, sizeof(*j->pool)))
+		return;
+	j->pool[j->npool++] = (struct pool_ent){ .at = j->n, .base = (u8)base, .fd = (u8)fd, .val = v };
+	emit(j, 0);
+	emit(j, 0);
+}
+
+/* After the function: its constants, 8-byte aligned, and the loads pointing at them. */
+static void flush_pool(struct jit *j)
+{
+	if (!j->npool)
+		return;
+	if (j->n & 1)
+		emit(j, RV_ADDI(ZERO, ZERO, 0));
+	for (u32 k = 0; k < j->npool; k++) {
+		const struct pool_ent *e = &j->pool[k];
+		s64 off = ((s64)j->n - e->at) * 4;
+		s32 hi = (s32)((off + 0x800) >> 12), lo = (s32)(off - (s64)((u64)(s64)hi << 12));
+
+		if (j->buf) {
+			j->buf[e->at] = rv_u(OP_AUIPC, e->base, (u32)hi);
+			j->buf[e->at + 1] = e->fd == 0xff ? RV_LD(e->base, e->base, lo) :
+					    rv_i(OP_LOADFP, W_D, e->fd, e->base, lo);
+		}
+		emit(j, (u32)e->val);
+		emit(j, (u32)(e->val >> 32));
+	}
+	j->npool = 0;
 }
 
 /* A load or store at base+off of any size; t6 carries offsets beyond 12 bits. */
@@ -432,8 +481,13 @@ static u32 use_fp(struct jit *j, u32 pos, u32 scratch)
 	switch (v->kind) {
 	case V_FREG:
 		return v->reg;
-	case V_REG:
 	case V_CONST:
+		if (v->w64 && v->val) {
+			load_const(j, T_SPILL, scratch, (u64)v->val);
+			return scratch;
+		}
+		/* fall through */
+	case V_REG:
 		emit(j, rv_fp(v->w64 ? 0x79 : 0x78, 0, scratch, use_int(j, pos, T_SPILL), 0));
 		return scratch;
 	case V_LOCAL: {
@@ -675,16 +729,17 @@ static bool fuse_branch(struct jit *j, u32 cond, u32 ra, u32 rb, u32 h)
  * The register for a result at pos: the local's own when local.set of a
  * local in an integer register follows (it is then done), else a new one.
  */
-static u32 result_reg(struct jit *j, u32 pos, bool w64)
+static u32 result_reg(struct jit *j, u32 pos, bool fp, bool w64)
 {
 	const struct wasm_insn *next = j->next;
+	u32 lr = next && next->op == 0x21 ? j->lreg[next->a] : 0;
 
-	if (next && next->op == 0x21 && j->lreg[next->a] && j->lreg[next->a] < LREG_FP) {
+	if (lr && (lr >= LREG_FP) == fp) {
 		local_changes(j, next->a, pos);
 		j->fused = true;
-		return j->lreg[next->a];
+		return fp ? lr - LREG_FP : lr;
 	}
-	return push_reg(j, pos, false, w64);
+	return push_reg(j, pos, fp, w64);
 }
 
 /*
@@ -721,7 +776,7 @@ static void int_binop(struct jit *j, u32 h, u32 k, bool w, bool cmp)
 		ra = use_int(j, h - 2, T0);
 		drop(j, h - 2);
 		drop(j, h - 1);
-		rd = result_reg(j, h - 2, !w);
+		rd = result_reg(j, h - 2, false, !w);
 		emit(j, rv_i(opc, f3, rd, ra, imm));
 		return;
 	}
@@ -735,7 +790,7 @@ static void int_binop(struct jit *j, u32 h, u32 k, bool w, bool cmp)
 		rd = push_reg(j, h - 2, false, false);
 		int_cmp(j, k, rd, ra, rb);
 	} else {
-		rd = result_reg(j, h - 2, !w);
+		rd = result_reg(j, h - 2, false, !w);
 		int_arith(j, k, w, rd, ra, rb);
 	}
 }
@@ -1037,9 +1092,9 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 		s32 disp = mem_addr(j, h - 1, in->a, load_size[op - 0x28]);
 
 		drop(j, h - 1);
-		rd = push_reg(j, h - 1, fp, op == 0x29 || op == 0x2b || op >= 0x30);
+		rd = result_reg(j, h - 1, fp, op == 0x29 || op == 0x2b || op >= 0x30);
 		emit(j, rv_i(fp ? OP_LOADFP : OP_LOAD, load_width[op - 0x28], rd, T0, disp));
-		return h;
+		return j->fused ? h - 1 : h;
 	}
 	if (op >= 0x36 && op <= 0x3e) {
 		bool fp = top->kind == V_FREG && (op == 0x38 || op == 0x39);
@@ -1078,9 +1133,9 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 
 		drop(j, h - 2);
 		drop(j, h - 1);
-		rd = push_reg(j, h - 2, true, dbl);
+		rd = result_reg(j, h - 2, true, dbl);
 		emit(j, rv_fp((op - (dbl ? 0xa0 : 0x92)) * 4 | dbl, 7, rd, fa, fb));
-		return h - 1;
+		return j->fused ? h - 2 : h - 1;
 	}
 	if (wasm_op_effect(op, &pop, &push)) {
 		call_rt(j, op, in->a, in->b, h - pop, h);
@@ -1268,6 +1323,7 @@ static void compile_func(struct jit *j, u32 fidx)
 		if (j->fused)
 			j->pcoff[++i] = j->n;
 	}
+	flush_pool(j);
 	for (u32 k = 0; k < j->nfix && j->buf && !j->fail; k++)
 		j->buf[j->fix[k].at] = jal_to(j, ZERO, j->fix[k].at, j->pcoff[j->fix[k].target]);
 out:
@@ -1375,6 +1431,7 @@ done:
 	}
 	al->free(j.buf);
 	al->free(j.fix);
+	al->free(j.pool);
 	al->free(j.calls);
 	al->free(j.func_off);
 	return out;
