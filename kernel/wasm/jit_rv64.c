@@ -83,6 +83,8 @@ struct jit {
 	/* The instruction after this one, if no label is between: it may be fused in. */
 	const struct wasm_insn *next;
 	bool fused;		/* set when next was compiled with this one */
+	u32 fused_pop;		/* what that next instruction popped: 1 or 0 (local.tee) */
+	u32 cur;		/* index of the instruction being compiled */
 	struct fixup *fix;
 	u32 nfix, capfix;
 	struct pool_ent *pool;	/* this function's constants, placed after its code */
@@ -712,7 +714,11 @@ static bool fuse_branch(struct jit *j, u32 cond, u32 ra, u32 rb, u32 h)
 	    (next->op == 0x0d && branch_moves(next, h)))
 		return false;
 	spill_all(j, h);
-	if (next->op == 0x0d) {
+	if (next->op == 0x0d && next->a <= j->cur &&
+	    (s64)(j->n - j->pcoff[next->a]) * 4 <= 4096) {
+		/* A loop's back edge, near enough: one branch. */
+		emit(j, rv_b(cond, ra, rb, -(s32)(j->n - j->pcoff[next->a]) * 4));
+	} else if (next->op == 0x0d) {
 		/* Over the jump unless cond; BEQ/BNE, BLT/BGE, BLTU/BGEU differ in bit 0. */
 		emit(j, rv_b(cond ^ 1, ra, rb, 8));
 		branch(j, next, h);
@@ -722,21 +728,28 @@ static bool fuse_branch(struct jit *j, u32 cond, u32 ra, u32 rb, u32 h)
 		jump_insn(j, next->a);
 	}
 	j->fused = true;
+	j->fused_pop = 1;
 	return true;
 }
 
 /*
- * The register for a result at pos: the local's own when local.set of a
- * local in an integer register follows (it is then done), else a new one.
+ * The register for a result at pos: the local's own when local.set or
+ * local.tee of a local in a register of that class follows (it is then
+ * done; after local.tee the operand is the local), else a new one.
  */
 static u32 result_reg(struct jit *j, u32 pos, bool fp, bool w64)
 {
 	const struct wasm_insn *next = j->next;
-	u32 lr = next && next->op == 0x21 ? j->lreg[next->a] : 0;
+	u32 lr = next && (next->op == 0x21 || next->op == 0x22) ? j->lreg[next->a] : 0;
 
 	if (lr && (lr >= LREG_FP) == fp) {
 		local_changes(j, next->a, pos);
 		j->fused = true;
+		j->fused_pop = next->op == 0x21;
+		if (next->op == 0x22) {
+			j->vs[pos] = (struct vval){ .kind = V_LOCAL, .w64 = w64, .val = next->a };
+			j->nlocal_refs++;
+		}
 		return fp ? lr - LREG_FP : lr;
 	}
 	return push_reg(j, pos, fp, w64);
@@ -1094,7 +1107,7 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 		drop(j, h - 1);
 		rd = result_reg(j, h - 1, fp, op == 0x29 || op == 0x2b || op >= 0x30);
 		emit(j, rv_i(fp ? OP_LOADFP : OP_LOAD, load_width[op - 0x28], rd, T0, disp));
-		return j->fused ? h - 1 : h;
+		return h - j->fused_pop;
 	}
 	if (op >= 0x36 && op <= 0x3e) {
 		bool fp = top->kind == V_FREG && (op == 0x38 || op == 0x39);
@@ -1110,7 +1123,7 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 	}
 	if ((op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x5a)) {
 		int_binop(j, h, op - (op <= 0x4f ? 0x46 : 0x51), op <= 0x4f, true);
-		return j->fused ? h - 2 : h - 1;
+		return h - 1 - j->fused_pop;
 	}
 	if (op >= 0x5b && op <= 0x66) {
 		bool dbl = op >= 0x61;
@@ -1124,7 +1137,7 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 	}
 	if ((op >= 0x6a && op <= 0x78) || (op >= 0x7c && op <= 0x8a)) {
 		int_binop(j, h, op - (op <= 0x78 ? 0x6a : 0x7c), op <= 0x78, false);
-		return j->fused ? h - 2 : h - 1;
+		return h - 1 - j->fused_pop;
 	}
 	if ((op >= 0x92 && op <= 0x95) || (op >= 0xa0 && op <= 0xa3)) {
 		/* fadd fsub fmul fdiv: funct7 0, 4, 8, 12 plus the format. */
@@ -1135,7 +1148,7 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 		drop(j, h - 1);
 		rd = result_reg(j, h - 2, true, dbl);
 		emit(j, rv_fp((op - (dbl ? 0xa0 : 0x92)) * 4 | dbl, 7, rd, fa, fb));
-		return j->fused ? h - 2 : h - 1;
+		return h - 1 - j->fused_pop;
 	}
 	if (wasm_op_effect(op, &pop, &push)) {
 		call_rt(j, op, in->a, in->b, h - pop, h);
@@ -1317,6 +1330,8 @@ static void compile_func(struct jit *j, u32 fidx)
 		}
 		j->next = i + 1 < code->ninsns && !j->is_target[i + 1] ? in + 1 : NULL;
 		j->fused = false;
+		j->fused_pop = 0;
+		j->cur = i;
 		h = insn(j, in, h, &live);
 		if (in->op == 0x0e)
 			i += in->a + 1;
