@@ -74,10 +74,25 @@ static inline bool arch_spin_is_locked(arch_spinlock_t *lock)
  * since waiting could never end. So taking a lock is a plain count, no
  * atomic and no wait; the count still makes trylock and is_locked true.
  */
+static inline u32 arch_spin_take_ticket(arch_spinlock_t *lock)
+{
+	u32 ticket = lock->next;
+
+	WRITE_ONCE(lock->next, ticket + 1);
+	barrier();
+	return ticket;
+}
+
+/* For DEBUG_SPINLOCK's wait, which reports a lock taken (a deadlock here). */
+static inline bool arch_spin_ticket_served(arch_spinlock_t *lock, u32 ticket)
+{
+	barrier();
+	return READ_ONCE(lock->owner) == ticket;
+}
+
 static inline void arch_spin_lock(arch_spinlock_t *lock)
 {
-	WRITE_ONCE(lock->next, lock->next + 1);
-	barrier();
+	arch_spin_take_ticket(lock);
 }
 
 static inline bool arch_spin_trylock(arch_spinlock_t *lock)
