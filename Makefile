@@ -147,6 +147,8 @@ KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
 KBUILD_CFLAGS += $(if $(save-restore),-msave-restore,-mno-save-restore)
 KBUILD_CFLAGS += $(if $(CONFIG_FRAME_POINTER),-fno-omit-frame-pointer,-fomit-frame-pointer)
 KBUILD_CFLAGS += $(if $(CONFIG_LD_DEAD_CODE_DATA_ELIMINATION),-ffunction-sections -fdata-sections)
+# CONFIG_LTO: objects hold GCC's intermediate form; the link generates the code.
+KBUILD_CFLAGS += $(if $(CONFIG_LTO),-flto)
 KBUILD_AFLAGS := -D__ASSEMBLY__ -march=$(ISA) -mabi=lp64 $(if $(CONFIG_DEBUG_INFO),-g)
 KBUILD_LDFLAGS := -nostdlib --no-dynamic-linker -z noexecstack --build-id=none \
 	-z max-page-size=4096 $(if $(CONFIG_RANDOMIZE_BASE),--emit-relocs)
@@ -173,8 +175,9 @@ build-prereqs := $(objtree)/include/config/auto.conf $(fixdep)
 asm-offsets := $(objtree)/include/generated/asm-offsets.h
 asm-offsets-s := $(objtree)/arch/riscv/kernel/asm-offsets.s
 
+# -fno-lto: sed reads the markers from real assembly, not LTO's form.
 quiet_cmd_cc_s_c = CC      $(call relpath,$@)
-      cmd_cc_s_c = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) -MD -MP -MF $(depfile) \
+      cmd_cc_s_c = $(CC) $(KBUILD_CPPFLAGS) $(KBUILD_CFLAGS) -fno-lto -MD -MP -MF $(depfile) \
 	-S -o $@ $<
 
 $(asm-offsets-s): $(srctree)/arch/riscv/kernel/asm-offsets.c FORCE | $(build-prereqs)
@@ -224,8 +227,18 @@ $(objtree)/%.lds: $(srctree)/%.lds.S FORCE | $(build-prereqs)
 #   .data, so it is taken from a link that already has the final symbol table.
 link-objs := $(all-objs)
 
+# Under CONFIG_LTO the compiler drives the link, with the flags it compiles
+# with: the code is generated there, as one unit (one job, no partitions).
+# Inlined across files at -O2, GCC's maybe-uninitialized analysis reports
+# out-parameters set on every path it cannot follow (cache_refill()'s bad);
+# builds without LTO keep the warning.
+link-driver = $(if $(CONFIG_LTO),$(CC) $(KBUILD_CFLAGS) -Wno-maybe-uninitialized \
+	-flto-partition=one -nostdlib \
+	$(addprefix -Wl$(comma),$(KBUILD_LDFLAGS) -T $(lds) -Map=$@.map),\
+	$(LD) $(KBUILD_LDFLAGS) -T $(lds) -Map=$@.map)
+
 quiet_cmd_link = LD      $(call relpath,$@)
-      cmd_link = $(LD) $(KBUILD_LDFLAGS) -T $(lds) -Map=$@.map -o $@ \
+      cmd_link = $(link-driver) -o $@ \
 	$(link-objs) $(2) $(if $(save-restore),$(LIBGCC))
 
 quiet_cmd_kallsyms = KSYMS   $(call relpath,$@)

@@ -16,8 +16,13 @@ extern const syscall_fn sys_call_table[NR_SYSCALLS];
 long sys_ni_syscall(unsigned long a0, unsigned long a1, unsigned long a2,
 		    unsigned long a3, unsigned long a4, unsigned long a5);
 
-/* The entry point of system call name; tools/build/syscalltbl.py finds them. */
+/*
+ * The entry point of system call name; tools/build/syscalltbl.py finds them.
+ * Kept global by name under CONFIG_LTO: a SYSCALL_FULL_FRAME stub reaches
+ * it from assembly, which link-time optimisation does not see.
+ */
 #define __SYSCALL_ENTRY(name)                                                \
+	__attribute__((used, externally_visible))                            \
 	long __se_sys_##name(unsigned long r0, unsigned long r1,             \
 			     unsigned long r2, unsigned long r3,             \
 			     unsigned long r4, unsigned long r5)

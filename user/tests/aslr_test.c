@@ -3,8 +3,10 @@
  * aslr_test: runs itself twice (fork + execve) and compares where each run
  * found its stack, its first mmap() and its heap (sbrk(0)). With "random"
  * every one must differ between the runs (CONFIG_RANDOMIZE_VA_SPACE), with
- * "fixed" (norandmaps) every one must repeat. Prints
- * "aslr_test: TOKEN N passed, M failed"; exit status 1 if any failed.
+ * "fixed" (norandmaps) every one must repeat. KTAP, a case per address,
+ * after the token argv[2]; exit status 1 if any failed.
+ * utest: smp=2 args="random {token}" variant=random
+ * utest: smp=2 append="loglevel=4 norandmaps" args="fixed {token}" variant=fixed
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,27 +62,52 @@ static int run_child(const char *self, unsigned long addr[NADDR])
 	return 0;
 }
 
-int main(int argc, char **argv)
+static unsigned long a[NADDR], b[NADDR];
+static int random_mode, runs_ok;
+
+/* Address i of the two runs: different when random, the same when fixed. */
+static void compare(int i)
 {
-	unsigned long a[NADDR], b[NADDR];
-	const char *token = argc > 2 ? argv[2] : "";
-	int random, i;
 	char what[96];
 
+	if (!runs_ok) {
+		check(0, "both runs report their addresses");
+		return;
+	}
+	snprintf(what, sizeof(what), "%s %s: %#lx then %#lx", names[i],
+		 random_mode ? "differs" : "repeats", a[i], b[i]);
+	check(random_mode ? a[i] != b[i] : a[i] == b[i], what);
+}
+
+static void stack(void)
+{
+	compare(0);
+}
+
+static void mmap_base(void)
+{
+	compare(1);
+}
+
+static void brk_base(void)
+{
+	compare(2);
+}
+
+static const struct utest_case cases[] = {
+	UTEST_CASE(stack),
+	UTEST_CASE(mmap_base),
+	UTEST_CASE(brk_base),
+};
+
+int main(int argc, char **argv)
+{
 	if (argc > 1 && !strcmp(argv[1], "child")) {
 		report_addresses();
 		return 0;
 	}
-	random = !(argc > 1 && !strcmp(argv[1], "fixed"));
-	if (run_child(argv[0], a) || run_child(argv[0], b)) {
-		check(0, "both runs report their addresses");
-	} else {
-		for (i = 0; i < NADDR; i++) {
-			snprintf(what, sizeof(what), "%s %s: %#lx then %#lx", names[i],
-				 random ? "differs" : "repeats", a[i], b[i]);
-			check(random ? a[i] != b[i] : a[i] == b[i], what);
-		}
-	}
-	printf("aslr_test: %s %d passed, %d failed\n", token, passed, failed);
-	return failed ? 1 : 0;
+	random_mode = !(argc > 1 && !strcmp(argv[1], "fixed"));
+	printf("# aslr_test: token %s\n", argc > 2 ? argv[2] : "-");
+	runs_ok = !run_child(argv[0], a) && !run_child(argv[0], b);
+	return UTEST_RUN("aslr_test", cases);
 }

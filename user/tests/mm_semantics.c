@@ -4,9 +4,11 @@
  * against a MAP_FIXED mapping; MAP_FIXED_NOREPLACE; range operations over
  * 128 GiB of an almost empty address space; on Hartix also fork failing
  * with ENOMEM and a MAP_SHARED memory hog, each checked for ghost tasks
- * and for memory that does not come back. Prints "mm_semantics: TOKEN N
- * passed, M failed" (TOKEN is argv[1]); exit status 1 if any failed.
- * Runs under qemu-riscv64 (Linux), which skips the Hartix-only parts.
+ * and for memory that does not come back. KTAP, one case per part, after
+ * the token argv[1] (so no fixed text passes); exit status 1 if any
+ * failed. Runs under qemu-riscv64 (Linux), which skips the Hartix-only
+ * parts.
+ * utest: smp=1,4 args="{token}" timeout=120
  */
 #include <dirent.h>
 #include <errno.h>
@@ -319,18 +321,29 @@ static void memory_accounting(void)
 	check(after == before, "all memory is back after the failed forks");
 }
 
+/* Hartix only: Linux keeps its own accounting of memory and tasks. */
+static void fork_enomem_and_shared_hog(void)
+{
+	if (!hartix) {
+		utest_skip("Hartix's memory accounting only");
+		return;
+	}
+	memory_accounting();
+}
+
+static const struct utest_case cases[] = {
+	UTEST_CASE(shared_memory),
+	UTEST_CASE(private_memory),
+	UTEST_CASE(brk_and_fixed),
+	UTEST_CASE(huge_ranges),
+	UTEST_CASE(fork_enomem_and_shared_hog),
+};
+
 int main(int argc, char **argv)
 {
-	const char *token = argc > 1 ? argv[1] : "-";
 	struct utsname u;
 
 	hartix = !uname(&u) && !strcmp(u.sysname, "Hartix");
-	shared_memory();
-	private_memory();
-	brk_and_fixed();
-	huge_ranges();
-	if (hartix)
-		memory_accounting();
-	printf("mm_semantics: %s %d passed, %d failed\n", token, passed, failed);
-	return failed ? 1 : 0;
+	printf("# mm_semantics: token %s\n", argc > 1 ? argv[1] : "-");
+	return UTEST_RUN("mm_semantics", cases);
 }

@@ -7,7 +7,10 @@
  * every word of every page is checked after each step. On Hartix, free
  * memory (MemFree + Slab of /proc/meminfo) must come back exactly once
  * every child is reaped. Usage: mm_stress TOKEN [WORKERS [ROUNDS]].
- * Prints "mm_stress: TOKEN N passed, M failed"; exit status 1 if any failed.
+ * KTAP after the token; exit status 1 if any case failed.
+ * utest: smp=1 args="{token} 4 10" timeout=120
+ * utest: smp=4 args="{token} 4 8" timeout=120
+ * utest: smp=8 args="{token} 8 2" timeout=120
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -195,32 +198,57 @@ static int run(int n, int rounds)
 	return bad;
 }
 
-int main(int argc, char **argv)
-{
-	const char *token = argc > 1 ? argv[1] : "-";
-	int workers = argc > 2 ? atoi(argv[2]) : 8;
-	int rounds = argc > 3 ? atoi(argv[3]) : 20;
-	struct utsname u;
-	int hartix = !uname(&u) && !strcmp(u.sysname, "Hartix");
-	long before = 0, after = 0;
-	unsigned long t0;
+static int workers = 8, rounds = 20, hartix;
+static long free_before;
 
-	/* A first pass lets the kernel's object caches grow to the load. */
+/* A first pass lets the kernel's object caches grow to the load. */
+static void warm_up(void)
+{
 	check(run(workers, 2) == 0, "warm-up pass");
 	if (hartix)
-		before = free_kib();
-	t0 = now_ms();
+		free_before = free_kib();
+}
+
+static void every_byte_right(void)
+{
+	unsigned long t0 = now_ms();
+
 	check(run(workers, rounds) == 0,
 	      "every byte right through fork, copy-on-write, munmap and exit");
-	printf("mm_stress: %d workers x %d rounds in %lu ms\n", workers, rounds,
-	       now_ms() - t0);
-	if (hartix) {
-		after = free_kib();
-		printf("mm_stress: free %ld KiB before, %ld KiB after\n", before,
-		       after);
-		check(before > 0 && after == before,
-		      "free memory returns exactly to its starting value");
+	printf("# mm_stress: %d workers x %d rounds in %lu ms\n", workers,
+	       rounds, now_ms() - t0);
+}
+
+static void free_memory_back(void)
+{
+	long after;
+
+	if (!hartix) {
+		utest_skip("Hartix's /proc/meminfo accounting only");
+		return;
 	}
-	printf("mm_stress: %s %d passed, %d failed\n", token, passed, failed);
-	return failed ? 1 : 0;
+	after = free_kib();
+	printf("# mm_stress: free %ld KiB before, %ld KiB after\n", free_before,
+	       after);
+	check(free_before > 0 && after == free_before,
+	      "free memory returns exactly to its starting value");
+}
+
+static const struct utest_case cases[] = {
+	UTEST_CASE(warm_up),
+	UTEST_CASE(every_byte_right),
+	UTEST_CASE(free_memory_back),
+};
+
+int main(int argc, char **argv)
+{
+	struct utsname u;
+
+	if (argc > 2)
+		workers = atoi(argv[2]);
+	if (argc > 3)
+		rounds = atoi(argv[3]);
+	hartix = !uname(&u) && !strcmp(u.sysname, "Hartix");
+	printf("# mm_stress: token %s\n", argc > 1 ? argv[1] : "-");
+	return UTEST_RUN("mm_stress", cases);
 }

@@ -5,7 +5,9 @@
  * program runs as init). Hartix only. Usage: oom_test TOKEN [bomb]; with
  * "bomb" a fork bomb that writes memory runs for a few seconds (meant
  * for a small machine, -m 16M). Memory (MemFree + Slab) must come back
- * exactly afterwards. Prints "oom_test: TOKEN N passed, M failed".
+ * exactly afterwards. KTAP after the token.
+ * utest: smp=1,4 args="{token}" expect="Out of memory: Killed process "
+ * utest: smp=4 mem=16M args="{token} bomb" variant=fork-bomb-16M expect="Out of memory: Killed process "
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -194,38 +196,62 @@ static void fork_bomb(void)
 	check(segv == 0, "no bomb process died of SIGSEGV");
 }
 
-int main(int argc, char **argv)
-{
-	const char *token = argc > 1 ? argv[1] : "-";
-	int bomb = argc > 2 && !strcmp(argv[2], "bomb");
-	long before, after;
+static int bomb;
+static long free_before;
 
-	/* Warm up: caches and our own heap reach their size first. */
+/* Caches and our own heap reach their size first; then the count starts. */
+static void warm_up(void)
+{
 	touch_pages(16, 0);
-	if (bomb)
-		fork_bomb();
-	else
-		faulting_hog();
-	if (!bomb)
-		init_biggest();
-	before = free_kib();
 	if (bomb) {
 		fork_bomb();
 	} else {
-		biggest_dies();
 		faulting_hog();
+		init_biggest();
 	}
-	after = free_kib();
-	printf("oom_test: free %ld KiB before, %ld KiB after\n", before, after);
+	free_before = free_kib();
+}
+
+static void faulting_hog_again(void)
+{
+	faulting_hog();
+}
+
+static void memory_back(void)
+{
+	long after = free_kib();
+
+	printf("# oom_test: free %ld KiB before, %ld KiB after\n", free_before,
+	       after);
 	/*
 	 * The kernel keeps the page tables of its vmalloc area, where task
 	 * stacks live: a bomb that reached more processes at once than the
 	 * warm-up did leaves a few more. One 4 KiB table maps 2 MiB, and 512
 	 * processes (the limit) take 10 MiB of stacks and guard pages.
 	 */
-	check(before > 0 && after <= before &&
-		      before - after <= (bomb ? VMALLOC_TABLES_KIB : 0),
+	check(free_before > 0 && after <= free_before &&
+		      free_before - after <= (bomb ? VMALLOC_TABLES_KIB : 0),
 	      "memory is back");
-	printf("oom_test: %s %d passed, %d failed\n", token, passed, failed);
-	return failed ? 1 : 0;
+}
+
+static const struct utest_case hog_cases[] = {
+	UTEST_CASE(warm_up),
+	UTEST_CASE(biggest_dies),
+	UTEST_CASE(faulting_hog_again),
+	UTEST_CASE(memory_back),
+};
+
+static const struct utest_case bomb_cases[] = {
+	UTEST_CASE(warm_up),
+	UTEST_CASE(fork_bomb),
+	UTEST_CASE(memory_back),
+};
+
+int main(int argc, char **argv)
+{
+	bomb = argc > 2 && !strcmp(argv[2], "bomb");
+	printf("# oom_test: token %s%s\n", argc > 1 ? argv[1] : "-",
+	       bomb ? " bomb" : "");
+	return bomb ? UTEST_RUN("oom_test", bomb_cases) :
+		      UTEST_RUN("oom_test", hog_cases);
 }

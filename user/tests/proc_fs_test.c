@@ -3,6 +3,7 @@
  * /proc checked against what this test did: children that spin, touch
  * pages, sleep and exit; memory, CPU and interrupt counters; read-only
  * errors; and the output of ps, free and top. Usage: proc_fs_test [token]
+ * utest: smp=1,4 args="{token}" expect="proc_fs_test: cpus {smp}|  PID TTY          TIME CMD|%Cpu{lastcpu}  :"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -387,21 +388,28 @@ static void tools(int ncpu)
 	free(mem);
 }
 
+static void system_files_and_tools(void)
+{
+	tools(system_files());
+}
+
+static const struct utest_case cases[] = {
+	UTEST_CASE(self_files),
+	UTEST_CASE(spinner),
+	UTEST_CASE(toucher),
+	UTEST_CASE(exited),
+	UTEST_CASE(tree),
+	UTEST_CASE(system_files_and_tools),
+};
+
 int main(int argc, char **argv)
 {
+	printf("# proc_fs_test: token %s\n", argc > 1 ? argv[1] : "none");
 	step = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		    -1, 0);
 	if (step == MAP_FAILED) {
 		printf("proc_fs_test: no shared page\n");
 		return 1;
 	}
-	self_files();
-	spinner();
-	toucher();
-	exited();
-	tree();
-	tools(system_files());
-	printf("proc_fs_test: %d passed, %d failed, token %s\n", passed, failed,
-	       argc > 1 ? argv[1] : "none");
-	return failed != 0;
+	return UTEST_RUN("proc_fs_test", cases);
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Scheduler stress: a bw_pipe-like stream, affinity churn under load, SIGKILL of blocked and looping tasks; every child must be reaped. */
+/*
+ * Scheduler stress: a bw_pipe-like stream, affinity churn under load, SIGKILL of blocked and looping tasks; every child must be reaped.
+ * utest: smp=1,4 timeout=240
+ */
 #include <errno.h>
 #include <signal.h>
 #include <sched.h>
@@ -315,32 +318,50 @@ static void kill_long_read(void)
 	munmap((void *)m, len);
 }
 
+static void bw_pipe_stream(void)
+{
+	unsigned long start = now_ms();
+	int ok = 1;
+
+	for (int r = 0; r < PIPE_ROUNDS; r++)
+		ok &= pipe_stream();
+	/* Information only (make bench measures): not a pass condition. */
+	printf("# sched_test: streamed %d MiB in %lu ms\n",
+	       PIPE_ROUNDS * PIPE_BYTES >> 20, now_ms() - start);
+	check(ok, "bw_pipe-like stream: 64 KiB chunks, parent to child, checksum matches");
+}
+
+static void bw_pipe_benchmp(void)
+{
+	int ok = 1;
+
+	for (int r = 0; r < PIPE_ROUNDS; r++)
+		ok &= pipe_bench();
+	check(ok, "bw_pipe as benchmp runs it: a writer child killed after the reads");
+}
+
+static void lat_pipe_pingpong(void)
+{
+	check(pipe_pingpong(), "lat_pipe-like ping-pong: 1000 round trips");
+}
+
+static const struct utest_case cases[] = {
+	UTEST_CASE(bw_pipe_stream),
+	UTEST_CASE(bw_pipe_benchmp),
+	UTEST_CASE(lat_pipe_pingpong),
+	UTEST_CASE(affinity_churn),
+	UTEST_CASE(kill_churners),
+	UTEST_CASE(kill_blocked),
+	UTEST_CASE(kill_long_read),
+};
+
 int main(void)
 {
 	cpu_set_t set;
-	unsigned long start;
-	int ok = 1;
 
 	if (sched_getaffinity(0, sizeof(set), &set))
 		return 1;
 	ncpus = CPU_COUNT(&set);
-	printf("sched_test: %d cpus\n", ncpus);
-	start = now_ms();
-	for (int r = 0; r < PIPE_ROUNDS; r++)
-		ok &= pipe_stream();
-	/* Information only (make bench measures): not a pass condition. */
-	printf("sched_test: streamed %d MiB in %lu ms\n",
-	       PIPE_ROUNDS * PIPE_BYTES >> 20, now_ms() - start);
-	check(ok, "bw_pipe-like stream: 64 KiB chunks, parent to child, checksum matches");
-	ok = 1;
-	for (int r = 0; r < PIPE_ROUNDS; r++)
-		ok &= pipe_bench();
-	check(ok, "bw_pipe as benchmp runs it: a writer child killed after the reads");
-	check(pipe_pingpong(), "lat_pipe-like ping-pong: 1000 round trips");
-	affinity_churn();
-	kill_churners();
-	kill_blocked();
-	kill_long_read();
-	printf("sched_test: %d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	printf("# sched_test: %d cpus\n", ncpus);
+	return UTEST_RUN("sched_test", cases);
 }

@@ -67,13 +67,26 @@ _start_kernel:
 	mv	s0, a0
 	mv	s1, a1
 
+	/* .bss is hundreds of KiB: eight stores a round, then single words. */
 	lla	t0, __bss_start
 	lla	t1, __bss_stop
-1:	bgeu	t0, t1, 2f
+	addi	t2, t1, -64
+1:	bgtu	t0, t2, 2f
+	sd	zero, 0(t0)
+	sd	zero, 8(t0)
+	sd	zero, 16(t0)
+	sd	zero, 24(t0)
+	sd	zero, 32(t0)
+	sd	zero, 40(t0)
+	sd	zero, 48(t0)
+	sd	zero, 56(t0)
+	addi	t0, t0, 64
+	j	1b
+2:	bgeu	t0, t1, 7f
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
-	j	1b
-2:
+	j	2b
+7:
 	lla	sp, init_stack_top
 	mv	a0, s1
 	call	boot_early_init			/* seeds; returns the virtual base */
