@@ -105,8 +105,10 @@ int thread_group_new(struct task *t)
 void thread_group_put(struct task *t)
 {
 	sighand_put(t);
-	if (t->tg && !__atomic_sub_fetch(&t->tg->refs, 1, __ATOMIC_ACQ_REL))
+	if (t->tg && !__atomic_sub_fetch(&t->tg->refs, 1, __ATOMIC_ACQ_REL)) {
+		signal_group_free(t->tg);
 		kfree(t->tg);
+	}
 	t->tg = NULL;
 }
 

@@ -53,21 +53,22 @@ static void ptimer_signal(struct ptimer *pt, int missed)
 				  .value = pt->value };
 	unsigned long flags;
 
+	int pending_overrun;
+
 	if (pt->notify == SIGEV_NONE)
 		return;
-	flags = spin_lock_irqsave(&tasklist_lock);
 	if (pt->id < 0) {
-		signal_send_locked(pt->owner, pt->signo); /* ITIMER_REAL */
-	} else {
-		int pending_overrun;
-
-		info.overrun = missed;
-		pending_overrun = signal_send_timer_locked(pt->owner, pt->signo,
-							   &info);
-		if (!pending_overrun) /* the last one was delivered */
-			pt->overrun_last = pt->overrun;
-		pt->overrun = pending_overrun ?: missed;
+		signal_send(pt->owner, pt->signo); /* ITIMER_REAL */
+		return;
 	}
+	flags = spin_lock_irqsave(&tasklist_lock);
+	info.overrun = missed;
+	pending_overrun = signal_send_timer_locked(pt->owner,
+						   pt->notify == SIGEV_THREAD_ID,
+						   pt->signo, &info);
+	if (!pending_overrun) /* the last one was delivered */
+		pt->overrun_last = pt->overrun;
+	pt->overrun = pending_overrun ?: missed;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
@@ -513,7 +514,9 @@ SYSCALL_DEFINE1(timer_getoverrun, int, id)
 	/* The count of the last signal delivered: the pending one's is not yet. */
 	if (pt)
 		ret = pt->notify != SIGEV_NONE &&
-				      signal_timer_pending(pt->owner, pt->signo, id) ?
+				      signal_timer_pending(pt->owner,
+							   pt->notify == SIGEV_THREAD_ID,
+							   pt->signo, id) ?
 			      pt->overrun_last : pt->overrun;
 	spin_unlock_irqrestore(&ptimer_lock, flags);
 	return ret;
