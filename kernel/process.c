@@ -223,6 +223,8 @@ void process_exit(struct task *t)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (zombie_moved)
 		wake_up(&adopter->child_exit);
+	/* Not reaped before we are off this hart: the leader is still there. */
+	task_time_process_exit(leader);
 }
 
 /* tasklist_lock held (released here): wakes parent's wait (NULL: nobody). */

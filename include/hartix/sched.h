@@ -136,6 +136,13 @@ struct thread_group {
 	 * fork, kept by exec; written under tasklist_lock, read without it.
 	 */
 	struct rlimit64 rlim[RLIM_NLIMITS];
+	/*
+	 * CPU time of the whole process (kernel/time/cputime.c): every
+	 * thread's scheduler ticks (atomic), and the other counts of threads
+	 * already freed (under tasklist_lock).
+	 */
+	u64 runtime_ticks, utime_ticks;
+	struct child_usage freed;
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)
