@@ -9,6 +9,7 @@
 #include <hartix/exec.h>
 #include <hartix/fdt_scan.h>
 #include <hartix/fs.h>
+#include <hartix/futex.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
@@ -757,6 +758,12 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 	exe = NULL;
 	/* Point of no return: the old image is gone, and the other threads. */
 	exec_de_thread(t);
+	if (t == current_task() && t->mm) {
+		/* The old image's robust futexes and clear_child_tid, in its memory. */
+		mm_activate(prev);
+		futex_exit_release(t);
+		mm_activate(mm);
+	}
 	prev_mm = process_swap_mm(t, mm);
 	if (t != current_task())
 		mm_activate(prev);

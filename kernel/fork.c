@@ -105,8 +105,10 @@ int thread_group_new(struct task *t)
 void thread_group_put(struct task *t)
 {
 	sighand_put(t);
-	if (t->tg && !__atomic_sub_fetch(&t->tg->refs, 1, __ATOMIC_ACQ_REL))
+	if (t->tg && !__atomic_sub_fetch(&t->tg->refs, 1, __ATOMIC_ACQ_REL)) {
+		signal_group_free(t->tg);
 		kfree(t->tg);
+	}
 	t->tg = NULL;
 }
 
@@ -169,6 +171,7 @@ static void reap_threads(struct thread_group *tg, bool wait)
 			/* wait: every thread is on its way out (live is 0). */
 			if (c != c->group_leader && (wait || task_reapable(c))) {
 				*p = c->thread_next;
+				task_time_thread_reaped(tg, c);
 				t = c;
 				break;
 			}
@@ -325,9 +328,9 @@ void clone_child_start(void)
 void exec_de_thread(struct task *t)
 {
 	struct thread_group *tg = t->tg;
+	struct task *o, *old_leader = t->group_leader;
 	struct files *files;
 	unsigned long flags;
-	struct task *o;
 
 	/* Without CONFIG_THREADS a process is one task and shares nothing. */
 	if (!IS_ENABLED(CONFIG_THREADS) || !tg)
@@ -347,6 +350,9 @@ void exec_de_thread(struct task *t)
 		process_take_leader(t);
 	tg->exec_task = NULL;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
+	/* The process's timers were on the old leader: they go with it (POSIX timers would anyway). */
+	if (old_leader != t->group_leader)
+		posix_timers_exit(old_leader);
 	reap_threads(tg, false);
 	/* As Linux's unshare_files(): the new image's table is its own. */
 	if (READ_ONCE(t->files->refs) > 1) {
@@ -360,7 +366,6 @@ void exec_de_thread(struct task *t)
 
 void exec_mm_release(struct task *t, struct mm *old)
 {
-	futex_exec_release(t);
 	mm_drop_user(old);
 	mm_put(old);
 	vfork_release(t);

@@ -682,9 +682,3 @@ void futex_exit_release(struct task *t)
 		futex_wake(tid, false, 1, FUTEX_BITSET_MATCH_ANY);
 	t->clear_child_tid = NULL;
 }
-
-void futex_exec_release(struct task *t)
-{
-	t->robust_list = 0;
-	t->clear_child_tid = NULL;
-}

@@ -183,6 +183,7 @@ void process_exit(struct task *t)
 	struct files *files;
 
 	task_time_exit(t); /* its timers fire no more */
+	signal_thread_exit(t);
 	/*
 	 * Its open files close and its memory goes now, not when it is
 	 * reaped. The table leaves the task under tasklist_lock, which
@@ -213,13 +214,17 @@ void process_exit(struct task *t)
 			adopter->children = c;
 			zombie_moved |= READ_ONCE(c->state) == TASK_ZOMBIE;
 		}
+		signal_orphaned_pgrp_locked(c, leader);
 	}
 	leader->children = NULL;
+	signal_orphaned_pgrp_locked(leader, NULL);
 	if (leader->parent)
 		signal_child_exit_locked(leader);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (zombie_moved)
 		wake_up(&adopter->child_exit);
+	/* Not reaped before we are off this hart: the leader is still there. */
+	task_time_process_exit(leader);
 }
 
 /* tasklist_lock held (released here): wakes parent's wait (NULL: nobody). */

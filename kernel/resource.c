@@ -17,7 +17,8 @@
  *
  * Enforced: RLIMIT_STACK (stack growth, mm/mmap.c), RLIMIT_DATA and
  * RLIMIT_AS (mmap, brk, mremap and stack growth: ENOMEM), RLIMIT_NOFILE
- * (EMFILE, and dup2/dup3/F_DUPFD beyond it, fs/file.c). RLIMIT_NPROC,
+ * (EMFILE, and dup2/dup3/F_DUPFD beyond it, fs/file.c), RLIMIT_SIGPENDING
+ * (queued real-time signals, kernel/signal.c). RLIMIT_NPROC,
  * as on Linux, does not hold back uid 0, and every process here is
  * uid 0 (MAX_PROCESSES is what stops a fork bomb). The others are
  * kept and reported only: nothing here would use them (no core dumps,

@@ -5,19 +5,26 @@
 #include <hartix/kernel.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
+#include <hartix/slab.h>
 #include <hartix/smp.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
 #include <hartix/uaccess.h>
 
 /*
- * Each task's sig.lock protects its struct sig_state (signal_types.h).
- * Senders hold tasklist_lock, so the target cannot be reaped meanwhile.
- * A sender sets the pending bit, then wakes the target; a sleeper marks
- * itself asleep, then schedule() looks at the pending bits: with a full
- * fence on both sides one of the two sees the other (see schedule()).
- * Signals do not queue: a second one of a pending number is merged, and
- * the first one's siginfo is kept.
+ * Each task's sig.lock protects its struct sig_state (signal_types.h),
+ * its group's lock the process's shared set. Senders hold tasklist_lock,
+ * so the target cannot be reaped meanwhile. A sender queues the signal,
+ * marks the thread that is to take it (sig.work), then wakes it; a
+ * sleeper marks itself asleep, then schedule() looks at sig.work: with a
+ * full fence on both sides one of the two sees the other (see schedule()).
+ *
+ * As Linux, a signal to a thread (tgkill, a fault, a timer's
+ * SIGEV_THREAD_ID) waits in its own set; one to the process (kill, a
+ * timer, rt_sigqueueinfo) in the process's shared set, and a thread that
+ * does not block it is picked to take it. Whichever thread takes it
+ * first has it; a thread that blocks it after being picked hands it on
+ * (retarget()), so it never hangs on a thread that will not take it.
  */
 
 /* Default action ignore: never queued while neither blocked nor caught. */
@@ -33,10 +40,144 @@
 
 static void set_action(struct task *t, int sig, const struct k_sigaction *act);
 static int send_one(int pid, int tgid, int sig, const struct k_siginfo *info);
+static bool pgrp_orphaned(int pgid, const struct task *ignored);
+
+/*
+ * Real-time instances queued now, against RLIMIT_SIGPENDING. Linux counts
+ * them per user; every process here is uid 0, so this is that user's.
+ * Atomic.
+ */
+static int sigqueue_count;
 
 static bool valid_signal(int sig)
 {
 	return sig >= 1 && sig < _NSIG;
+}
+
+/*
+ * The group whose shared set holds t's process signals: none without
+ * CONFIG_THREADS, where a process is one task and they are its own.
+ */
+static struct thread_group *shared_tg(const struct task *t)
+{
+	return IS_ENABLED(CONFIG_THREADS) ? t->tg : NULL;
+}
+
+/* The next signal of set to take: faults first, then the lowest number. */
+static int next_signal(sigset_t set)
+{
+	int sig;
+
+	if (set & SIG_SYNCHRONOUS)
+		set &= SIG_SYNCHRONOUS;
+	if (!set)
+		return 0;
+	for (sig = 1; !(set & sigmask(sig)); sig++)
+		; /* no libgcc for ctz */
+	return sig;
+}
+
+static void sigqueue_free(struct sigqueue *q)
+{
+	__atomic_sub_fetch(&sigqueue_count, 1, __ATOMIC_RELAXED);
+	kfree(q);
+}
+
+/*
+ * Owner's lock held: sig with info joins p, limited by limit's
+ * RLIMIT_SIGPENDING. 0, or -EAGAIN when a real-time one found no room
+ * and its sender must hear it (Linux: all but kill() and the kernel's).
+ */
+static int pending_add(struct sigpending *p, int sig, const struct k_siginfo *info,
+		       struct thread_group *limit)
+{
+	struct sigqueue *q = NULL, **ring;
+	u64 max;
+
+	if (sig < SIGRTMIN) {
+		if (!(p->set & sigmask(sig)))
+			p->info[sig - 1] = *info;
+		p->set |= sigmask(sig);
+		return 0;
+	}
+	if (!IS_ENABLED(CONFIG_SIGNAL_EXTRA)) {
+		p->set |= sigmask(sig); /* merged, without its siginfo */
+		return 0;
+	}
+	/* A timer has one instance at a time (the rest count as overruns). */
+	max = info->code == SI_TIMER ? ~0ULL :
+	      limit ? READ_ONCE(limit->rlim[RLIMIT_SIGPENDING].cur) : 0;
+	if ((u64)__atomic_add_fetch(&sigqueue_count, 1, __ATOMIC_RELAXED) <= max)
+		q = kmalloc(sizeof(*q), __GFP_NOWARN);
+	if (!q) {
+		__atomic_sub_fetch(&sigqueue_count, 1, __ATOMIC_RELAXED);
+		if (info->code != SI_USER && info->code != SI_KERNEL)
+			return -EAGAIN;
+		p->set |= sigmask(sig); /* the instance, without its siginfo */
+		return 0;
+	}
+	q->info = *info;
+	ring = &p->rt[sig - SIGRTMIN];
+	q->next = *ring ? (*ring)->next : q;
+	if (*ring)
+		(*ring)->next = q;
+	*ring = q;
+	p->set |= sigmask(sig);
+	return 0;
+}
+
+/* Owner's lock held, sig pending in p: takes its oldest instance's info. */
+static void pending_take(struct sigpending *p, int sig, struct k_siginfo *info)
+{
+	struct sigqueue **ring, *q;
+
+	if (sig < SIGRTMIN) {
+		*info = p->info[sig - 1];
+		p->set &= ~sigmask(sig);
+		return;
+	}
+	ring = &p->rt[sig - SIGRTMIN];
+	q = *ring ? (*ring)->next : NULL;
+	if (!q) {
+		*info = (struct k_siginfo){ .code = SI_USER };
+		p->set &= ~sigmask(sig);
+		return;
+	}
+	if (q == *ring)
+		*ring = NULL;
+	else
+		(*ring)->next = q->next;
+	if (!*ring)
+		p->set &= ~sigmask(sig);
+	*info = q->info;
+	sigqueue_free(q);
+}
+
+/* Owner's lock held: every instance of the signals of set leaves p. */
+static void pending_flush(struct sigpending *p, sigset_t set)
+{
+	struct k_siginfo info;
+	int sig;
+
+	while ((sig = next_signal(p->set & set)))
+		pending_take(p, sig, &info);
+}
+
+/* Owner's lock held: the pending instance of timer timerid's sig in p, or NULL. */
+static struct k_siginfo *pending_timer(struct sigpending *p, int sig, int timerid)
+{
+	struct sigqueue *last, *q;
+
+	if (!(p->set & sigmask(sig)))
+		return NULL;
+	if (sig < SIGRTMIN)
+		return p->info[sig - 1].code == SI_TIMER &&
+		       p->info[sig - 1].timerid == timerid ? &p->info[sig - 1] : NULL;
+	last = p->rt[sig - SIGRTMIN];
+	for (q = last ? last->next : NULL; q; q = q == last ? NULL : q->next)
+		if (q->info.code == SI_TIMER && q->info.timerid == timerid)
+			return &q->info;
+	return NULL;
 }
 
 /* t->sig.lock held: would sig be thrown away on delivery right now? */
@@ -65,80 +206,167 @@ static bool sig_ignored(struct task *t, int sig)
 	return h == SIG_IGN || (h == SIG_DFL && (SIG_DFL_IGNORE & sigmask(sig)));
 }
 
-/* Caller holds tasklist_lock. */
-static int send_info_locked(struct task *t, int sig, const struct k_siginfo *info)
+/* Makes t look at its signals now: asleep, it wakes; in user mode on another hart, it is interrupted. */
+static void signal_wake(struct task *t)
+{
+	/* Pairs with the fence in schedule(): see the comment on top. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	wake_up_task(t);
+	if (t->cpu != smp_processor_id())
+		smp_send_reschedule(t->cpu);
+}
+
+/*
+ * t->sig.lock held: t's work is what it has pending and what of its
+ * process's it may take now (that lock nests inside ours).
+ */
+static void recalc_work(struct task *t)
+{
+	struct thread_group *tg = shared_tg(t);
+	sigset_t work = t->sig.pending.set;
+
+	if (tg) {
+		spin_lock(&tg->lock);
+		work |= tg->shared.set & ~t->sig.blocked;
+		spin_unlock(&tg->lock);
+	}
+	WRITE_ONCE(t->sig.work, work);
+}
+
+/*
+ * tasklist_lock held: what sending sig does at once to t's process, as
+ * Linux's prepare_signal(): a stop signal cancels a pending SIGCONT, and
+ * SIGCONT the pending stop signals and continues every stopped thread
+ * (even when SIGCONT itself is ignored).
+ */
+static void prepare_signal(struct task *t, int sig)
+{
+	sigset_t drop = sig == SIGCONT ? SIG_DFL_STOP :
+			SIG_DFL_STOP & sigmask(sig) ? sigmask(SIGCONT) : 0;
+	struct thread_group *tg = shared_tg(t);
+	struct task *o = tg ? tg->threads : t;
+	unsigned long flags;
+	bool wake;
+
+	if (!drop)
+		return;
+	for (; o; o = tg ? o->thread_next : NULL) {
+		flags = spin_lock_irqsave(&o->sig.lock);
+		pending_flush(&o->sig.pending, drop);
+		wake = sig == SIGCONT && o->sig.stopped;
+		if (wake)
+			WRITE_ONCE(o->sig.stopped, false);
+		spin_unlock_irqrestore(&o->sig.lock, flags);
+		if (wake)
+			signal_wake(o);
+	}
+	if (tg) {
+		flags = spin_lock_irqsave(&tg->lock);
+		pending_flush(&tg->shared, drop);
+		spin_unlock_irqrestore(&tg->lock, flags);
+	}
+}
+
+/* Caller holds tasklist_lock, prepare_signal() done: sig to thread t alone. 0 or -errno. */
+static int queue_thread_locked(struct task *t, int sig, const struct k_siginfo *info)
 {
 	unsigned long flags;
 	bool wake = false;
+	int err = 0;
 
+	if (READ_ONCE(t->state) == TASK_ZOMBIE)
+		return 0;
+	flags = spin_lock_irqsave(&t->sig.lock);
+	if (!t->sig.exiting && !sig_ignored(t, sig)) {
+		err = pending_add(&t->sig.pending, sig, info, t->tg);
+		if (!err) {
+			WRITE_ONCE(t->sig.work, t->sig.work | sigmask(sig));
+			wake = signal_pending(t);
+		}
+	}
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	if (wake)
+		signal_wake(t);
+	return err;
+}
+
+/* Caller holds tasklist_lock: sig to thread t (tgkill, faults). 0 or -errno. */
+static int send_info_locked(struct task *t, int sig, const struct k_siginfo *info)
+{
 	if (!t->mm)
 		return -EPERM; /* kernel threads take no signals */
 	if (READ_ONCE(t->state) == TASK_ZOMBIE)
 		return 0;
-	flags = spin_lock_irqsave(&t->sig.lock);
-	if (sig == SIGCONT) {
-		/* Continues the task even when SIGCONT itself is ignored. */
-		t->sig.pending &= ~SIG_DFL_STOP;
-		wake = t->sig.stopped;
-		WRITE_ONCE(t->sig.stopped, false);
-	} else if (SIG_DFL_STOP & sigmask(sig)) {
-		t->sig.pending &= ~sigmask(SIGCONT);
+	prepare_signal(t, sig);
+	return queue_thread_locked(t, sig, info);
+}
+
+/* tasklist_lock held: o is to take what of set it does not block; set loses that. */
+static void shared_pick_one(struct task *o, sigset_t *set)
+{
+	unsigned long flags = spin_lock_irqsave(&o->sig.lock);
+	sigset_t take = o->sig.exiting || READ_ONCE(o->state) == TASK_ZOMBIE ?
+				0 : *set & ~o->sig.blocked;
+	bool wake = false;
+
+	if (take) {
+		WRITE_ONCE(o->sig.work, o->sig.work | take);
+		wake = signal_pending(o);
 	}
-	if (!sig_ignored(t, sig)) {
-		if (!(t->sig.pending & sigmask(sig)))
-			t->sig.info[sig - 1] = *info;
-		WRITE_ONCE(t->sig.pending, t->sig.pending | sigmask(sig));
-		wake |= signal_pending(t);
-	}
-	spin_unlock_irqrestore(&t->sig.lock, flags);
-	if (wake) {
-		/* Pairs with the fence in schedule(): see the comment on top. */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		/* Asleep: wake it; in user mode on another hart: interrupt it. */
-		wake_up_task(t);
-		if (t->cpu != smp_processor_id())
-			smp_send_reschedule(t->cpu);
-	}
-	return 0;
+	spin_unlock_irqrestore(&o->sig.lock, flags);
+	if (wake)
+		signal_wake(o);
+	*set &= ~take;
 }
 
 /*
- * Caller holds tasklist_lock: sig to t's whole process (kill), as Linux's
- * complete_signal(). SIGKILL, SIGSTOP and SIGCONT reach every thread; any
- * other goes to t if it does not block it, else to a thread that does
- * not, else it waits in the group's shared set until a thread unblocks it
- * (signal_set_blocked() moves it over). tg->lock, which also orders the
- * threads' mask changes, makes that choice and the move exclusive.
+ * tasklist_lock held: process signals set wait in the shared set of
+ * first's process; threads that do not block them are picked to take
+ * them, first first (as Linux's complete_signal()), and woken.
+ */
+static void shared_pick(struct task *first, sigset_t set)
+{
+	struct task *o;
+
+	shared_pick_one(first, &set);
+	for (o = first->tg->threads; o && set; o = o->thread_next)
+		if (o != first)
+			shared_pick_one(o, &set);
+}
+
+/*
+ * Caller holds tasklist_lock: sig to t's whole process (kill). SIGKILL,
+ * SIGSTOP and SIGCONT reach every thread; any other waits in the shared
+ * set, and a thread that does not block it (t first) takes it.
  */
 static int send_process_locked(struct task *t, int sig,
 			       const struct k_siginfo *info)
 {
-	struct thread_group *tg = t->tg;
+	struct thread_group *tg = shared_tg(t);
 	struct task *o;
 	unsigned long flags;
+	bool ignored;
+	int err;
 
-	if (!IS_ENABLED(CONFIG_THREADS) || !tg || !t->mm)
+	if (!tg || !t->mm)
 		return send_info_locked(t, sig, info);
+	prepare_signal(t, sig);
 	if (sigmask(sig) & (SIG_KERNEL_ONLY | sigmask(SIGCONT))) {
 		for (o = tg->threads; o; o = o->thread_next)
-			send_info_locked(o, sig, info);
+			queue_thread_locked(o, sig, info);
 		return 0;
 	}
+	flags = spin_lock_irqsave(&t->sig.lock);
+	ignored = sig_ignored(t, sig);
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	if (ignored)
+		return 0;
 	flags = spin_lock_irqsave(&tg->lock);
-	o = t;
-	if (READ_ONCE(t->state) == TASK_ZOMBIE ||
-	    (READ_ONCE(t->sig.blocked) & sigmask(sig)))
-		for (o = tg->threads; o; o = o->thread_next)
-			if (READ_ONCE(o->state) != TASK_ZOMBIE &&
-			    !(READ_ONCE(o->sig.blocked) & sigmask(sig)))
-				break;
-	if (!o) {
-		if (!(tg->shared_pending & sigmask(sig)))
-			tg->shared_info[sig - 1] = *info;
-		tg->shared_pending |= sigmask(sig);
-	}
+	err = pending_add(&tg->shared, sig, info, tg);
 	spin_unlock_irqrestore(&tg->lock, flags);
-	return o ? send_info_locked(o, sig, info) : 0;
+	if (!err)
+		shared_pick(t, sigmask(sig));
+	return err;
 }
 
 int signal_send_locked(struct task *t, int sig)
@@ -148,11 +376,10 @@ int signal_send_locked(struct task *t, int sig)
 	return send_info_locked(t, sig, &info);
 }
 
-/* kill() to every task match() accepts: 0, or -ESRCH when none. */
-static int send_matching(bool (*match)(struct task *t, int arg), int arg,
-			 int sig, const struct k_siginfo *info)
+/* tasklist_lock held: kill() to every process match() accepts: 0, or -ESRCH when none. */
+static int send_matching_locked(bool (*match)(struct task *t, int arg), int arg,
+				int sig, const struct k_siginfo *info)
 {
-	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
 	int err = -ESRCH, e;
 	struct task *t;
 
@@ -164,82 +391,110 @@ static int send_matching(bool (*match)(struct task *t, int arg), int arg,
 		if (err == -ESRCH || !e)
 			err = e;
 	}
+	return err;
+}
+
+static int send_matching(bool (*match)(struct task *t, int arg), int arg,
+			 int sig, const struct k_siginfo *info)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	int err = send_matching_locked(match, arg, sig, info);
+
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return err;
 }
 
-int signal_send_timer_locked(struct task *t, int sig,
+/* The set a timer's signal goes to: thread t's own, or its process's. */
+static struct sigpending *timer_pending(struct task *t, bool thread, spinlock_t **lock)
+{
+	if (thread || !shared_tg(t)) {
+		*lock = &t->sig.lock;
+		return &t->sig.pending;
+	}
+	*lock = &t->tg->lock;
+	return &t->tg->shared;
+}
+
+int signal_send_timer_locked(struct task *t, bool thread, int sig,
 			     const struct k_siginfo *info)
 {
-	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
-	struct k_siginfo *p = &t->sig.info[sig - 1];
-	bool merged = (t->sig.pending & sigmask(sig)) &&
-		      p->code == SI_TIMER && p->timerid == info->timerid;
+	spinlock_t *lock;
+	struct sigpending *p = timer_pending(t, thread, &lock);
+	unsigned long flags = spin_lock_irqsave(lock);
+	struct k_siginfo *q = pending_timer(p, sig, info->timerid);
 	int overrun = 0;
 
-	if (merged) {
+	if (q) {
 		/* Saturates at DELAYTIMER_MAX (INT_MAX), as Linux. */
-		s64 n = (s64)p->overrun + 1 + info->overrun;
+		s64 n = (s64)q->overrun + 1 + info->overrun;
 
-		p->overrun = overrun = n > 0x7fffffff ? 0x7fffffff : (int)n;
+		q->overrun = overrun = n > 0x7fffffff ? 0x7fffffff : (int)n;
 	}
-	spin_unlock_irqrestore(&t->sig.lock, flags);
-	if (!merged)
-		send_info_locked(t, sig, info);
+	spin_unlock_irqrestore(lock, flags);
+	if (!q) {
+		if (thread)
+			send_info_locked(t, sig, info);
+		else
+			send_process_locked(t, sig, info);
+	}
 	return overrun;
 }
 
-bool signal_timer_pending(struct task *t, int sig, int timerid)
+bool signal_timer_pending(struct task *t, bool thread, int sig, int timerid)
 {
-	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
-	bool pending = (t->sig.pending & sigmask(sig)) &&
-		       t->sig.info[sig - 1].code == SI_TIMER &&
-		       t->sig.info[sig - 1].timerid == timerid;
+	spinlock_t *lock;
+	struct sigpending *p = timer_pending(t, thread, &lock);
+	unsigned long flags = spin_lock_irqsave(lock);
+	bool pending = pending_timer(p, sig, timerid);
 
-	spin_unlock_irqrestore(&t->sig.lock, flags);
+	spin_unlock_irqrestore(lock, flags);
 	return pending;
 }
 
-int signal_send_info(int pid, int sig, const struct k_siginfo *info)
+int signal_send_info(int pid, int tid, int sig, const struct k_siginfo *info)
 {
 	if (sig < 0 || sig >= _NSIG)
 		return -EINVAL;
-	return send_one(pid, 0, sig, info);
+	return tid ? send_one(tid, pid, sig, info) : send_one(pid, 0, sig, info);
+}
+
+/*
+ * t->sig.lock held: takes the next signal of allowed, t's own first,
+ * then its process's (as Linux's dequeue_signal()); its number or 0.
+ */
+static int dequeue(struct task *t, sigset_t allowed, struct k_siginfo *info)
+{
+	struct thread_group *tg = shared_tg(t);
+	int sig = next_signal(t->sig.pending.set & allowed);
+
+	if (sig) {
+		pending_take(&t->sig.pending, sig, info);
+	} else if (tg) {
+		spin_lock(&tg->lock);
+		sig = next_signal(tg->shared.set & allowed);
+		if (sig)
+			pending_take(&tg->shared, sig, info);
+		spin_unlock(&tg->lock);
+	}
+	recalc_work(t);
+	return sig;
 }
 
 int signal_dequeue(sigset_t set, struct k_siginfo *info)
 {
 	struct task *t = current_task();
-	struct thread_group *tg = t->tg;
 	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
-	sigset_t ready = t->sig.pending & set & ~SIG_KERNEL_ONLY;
-	int sig = 0;
+	int sig = dequeue(t, set & ~SIG_KERNEL_ONLY, info);
 
-	if (ready) {
-		for (sig = 1; !(ready & sigmask(sig)); sig++)
-			; /* the lowest number first, as signal_get() */
-		WRITE_ONCE(t->sig.pending, t->sig.pending & ~sigmask(sig));
-		*info = t->sig.info[sig - 1];
-	} else if (tg) {
-		/* A process signal every thread blocked waits in the group's set. */
-		spin_lock(&tg->lock);
-		ready = tg->shared_pending & set & ~SIG_KERNEL_ONLY;
-		if (ready) {
-			for (sig = 1; !(ready & sigmask(sig)); sig++)
-				;
-			tg->shared_pending &= ~sigmask(sig);
-			*info = tg->shared_info[sig - 1];
-		}
-		spin_unlock(&tg->lock);
-	}
 	spin_unlock_irqrestore(&t->sig.lock, flags);
 	return sig;
 }
 
 int signal_send(struct task *t, int sig)
 {
+	struct k_siginfo info = { .code = SI_KERNEL };
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-	int err = signal_send_locked(t, sig);
+	int err = send_process_locked(t, sig, &info);
 
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return err;
@@ -248,6 +503,58 @@ int signal_send(struct task *t, int sig)
 static bool in_group(struct task *t, int pgid)
 {
 	return t->pgid == pgid;
+}
+
+static bool process_live(struct task *p)
+{
+	return p->tg ? READ_ONCE(p->tg->live) > 0 :
+		       READ_ONCE(p->state) != TASK_ZOMBIE;
+}
+
+/*
+ * tasklist_lock held: is group pgid orphaned, ignored aside (Linux's
+ * will_become_orphaned_pgrp())? It is when no live process of it has a
+ * parent in another group of the same session; init is no such parent.
+ */
+static bool pgrp_orphaned(int pgid, const struct task *ignored)
+{
+	struct task *p;
+
+	for (p = all_tasks; p; p = p->all_next) {
+		if (!p->mm || p != p->group_leader || p->pgid != pgid ||
+		    p == ignored || !process_live(p) || !p->parent ||
+		    process_is_init(p->parent))
+			continue;
+		if (p->parent->pgid != pgid && p->parent->sid == p->sid)
+			return false;
+	}
+	return true;
+}
+
+/* tasklist_lock held: has group pgid a stopped thread? */
+static bool pgrp_has_stopped(int pgid)
+{
+	struct task *p;
+
+	for (p = all_tasks; p; p = p->all_next)
+		if (p->mm && p->group_leader->pgid == pgid &&
+		    READ_ONCE(p->sig.stopped))
+			return true;
+	return false;
+}
+
+void signal_orphaned_pgrp_locked(struct task *p, struct task *parent)
+{
+	struct k_siginfo info = { .code = SI_KERNEL };
+	struct task *ignored = parent ? NULL : p;
+
+	if (!parent)
+		parent = p->parent;
+	if (!parent || parent->pgid == p->pgid || parent->sid != p->sid ||
+	    !pgrp_orphaned(p->pgid, ignored) || !pgrp_has_stopped(p->pgid))
+		return;
+	send_matching_locked(in_group, p->pgid, SIGHUP, &info);
+	send_matching_locked(in_group, p->pgid, SIGCONT, &info);
 }
 
 int signal_send_pgrp(int pgid, int sig)
@@ -268,7 +575,7 @@ void signal_child_exit_locked(struct task *child)
 
 	/* clone()'s exit signal; none when it is 0 or out of range, as Linux. */
 	if (valid_signal(child->exit_signal))
-		send_info_locked(child->parent, child->exit_signal, &info);
+		send_process_locked(child->parent, child->exit_signal, &info);
 }
 
 void signal_child_job_locked(struct task *child, int stopsig)
@@ -284,7 +591,7 @@ void signal_child_job_locked(struct task *child, int stopsig)
 
 	spin_unlock_irqrestore(&parent->sig.lock, flags);
 	if (!quiet)
-		send_info_locked(parent, SIGCHLD, &info);
+		send_process_locked(parent, SIGCHLD, &info);
 }
 
 void signal_fork(struct task *child, struct task *parent)
@@ -321,9 +628,11 @@ bool signal_fault(int sig, int code, unsigned long addr)
 		      !(t->sig.blocked & sigmask(sig));
 
 	if (caught) {
-		t->sig.info[sig - 1] = (struct k_siginfo){ .code = code,
-							    .addr = addr };
-		WRITE_ONCE(t->sig.pending, t->sig.pending | sigmask(sig));
+		/* The fault's own siginfo, whatever an earlier one said. */
+		pending_flush(&t->sig.pending, sigmask(sig));
+		pending_add(&t->sig.pending, sig,
+			    &(struct k_siginfo){ .code = code, .addr = addr }, NULL);
+		WRITE_ONCE(t->sig.work, t->sig.work | sigmask(sig));
 	}
 	spin_unlock_irqrestore(&t->sig.lock, flags);
 	return caught;
@@ -337,7 +646,7 @@ static void do_stop(struct task *t, int sig, unsigned long *flags)
 	spin_unlock_irqrestore(&t->sig.lock, *flags);
 	process_job_notify(t, sig);
 	*flags = spin_lock_irqsave(&t->sig.lock);
-	while (t->sig.stopped && !(t->sig.pending & sigmask(SIGKILL))) {
+	while (t->sig.stopped && !(t->sig.pending.set & sigmask(SIGKILL))) {
 		/* Under sig.lock, which the sender of SIGCONT takes first. */
 		t->state = TASK_SLEEPING;
 		spin_unlock_irqrestore(&t->sig.lock, *flags);
@@ -345,30 +654,40 @@ static void do_stop(struct task *t, int sig, unsigned long *flags)
 		*flags = spin_lock_irqsave(&t->sig.lock);
 	}
 	WRITE_ONCE(t->sig.stopped, false);
-	if (!(t->sig.pending & sigmask(SIGKILL))) {
+	if (!(t->sig.pending.set & sigmask(SIGKILL))) {
 		spin_unlock_irqrestore(&t->sig.lock, *flags);
 		process_job_notify(t, 0);
 		*flags = spin_lock_irqsave(&t->sig.lock);
 	}
 }
 
+/*
+ * t->sig.lock held (dropped meanwhile): is t's process group orphaned?
+ * Then a stop signal from the terminal (SIGTSTP, SIGTTIN, SIGTTOU) with
+ * its default action is thrown away, as Linux: nobody could continue it.
+ */
+static bool stop_discarded(struct task *t, int sig, unsigned long *flags)
+{
+	unsigned long f;
+	bool orphaned;
+
+	if (sig == SIGSTOP)
+		return false;
+	spin_unlock_irqrestore(&t->sig.lock, *flags);
+	f = spin_lock_irqsave(&tasklist_lock);
+	orphaned = pgrp_orphaned(t->group_leader->pgid, NULL);
+	spin_unlock_irqrestore(&tasklist_lock, f);
+	*flags = spin_lock_irqsave(&t->sig.lock);
+	return orphaned;
+}
+
 int signal_get(struct k_sigaction *ka, struct k_siginfo *info)
 {
 	struct task *t = current_task();
 	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
-	sigset_t set;
 	int sig;
 
-	for (;;) {
-		set = t->sig.pending & ~t->sig.blocked;
-		if (!set)
-			break;
-		if (set & SIG_SYNCHRONOUS)
-			set &= SIG_SYNCHRONOUS;
-		for (sig = 1; !(set & sigmask(sig)); sig++)
-			; /* the lowest number first (no libgcc for ctz) */
-		WRITE_ONCE(t->sig.pending, t->sig.pending & ~sigmask(sig));
-		*info = t->sig.info[sig - 1];
+	while ((sig = dequeue(t, ~t->sig.blocked, info))) {
 		*ka = t->sig.action[sig - 1];
 		if (ka->handler == SIG_IGN)
 			continue;
@@ -381,7 +700,8 @@ int signal_get(struct k_sigaction *ka, struct k_siginfo *info)
 		if (SIG_DFL_IGNORE & sigmask(sig))
 			continue;
 		if (SIG_DFL_STOP & sigmask(sig)) {
-			do_stop(t, sig, &flags);
+			if (!stop_discarded(t, sig, &flags))
+				do_stop(t, sig, &flags);
 			continue;
 		}
 		spin_unlock_irqrestore(&t->sig.lock, flags);
@@ -404,31 +724,62 @@ sigset_t signal_frame_mask(void)
 	return set;
 }
 
+/*
+ * tasklist_lock not held: process signals of set that t was picked for,
+ * and now blocks, go to threads that do not (Linux's
+ * retarget_shared_pending()).
+ */
+static void retarget(struct task *t, sigset_t set)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	shared_pick(t, set);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
 void signal_set_blocked(sigset_t set)
 {
 	struct task *t = current_task();
-	struct thread_group *tg = t->tg;
+	struct thread_group *tg = shared_tg(t);
 	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
-	sigset_t take;
-	int sig;
+	sigset_t newly = set & ~SIG_KERNEL_ONLY & ~t->sig.blocked, moved = 0;
 
-	if (tg)
-		spin_lock(&tg->lock);
 	WRITE_ONCE(t->sig.blocked, set & ~SIG_KERNEL_ONLY);
-	/* Process signals every thread blocked: ours now, if we take them. */
-	take = tg ? tg->shared_pending & ~t->sig.blocked : 0;
-	for (sig = 1; take && sig < _NSIG; sig++) {
-		if (!(take & sigmask(sig)))
-			continue;
-		take &= ~sigmask(sig);
-		if (!(t->sig.pending & sigmask(sig)))
-			t->sig.info[sig - 1] = tg->shared_info[sig - 1];
-		tg->shared_pending &= ~sigmask(sig);
-		WRITE_ONCE(t->sig.pending, t->sig.pending | sigmask(sig));
-	}
-	if (tg)
+	if (tg) {
+		spin_lock(&tg->lock);
+		moved = tg->shared.set & newly & t->sig.work;
 		spin_unlock(&tg->lock);
+	}
+	recalc_work(t);
 	spin_unlock_irqrestore(&t->sig.lock, flags);
+	if (moved)
+		retarget(t, moved);
+}
+
+void signal_thread_exit(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&t->sig.lock);
+	struct thread_group *tg = shared_tg(t);
+	sigset_t moved = 0;
+
+	t->sig.exiting = true;
+	/* SIGKILL stays: the rest of the exit path asks for it. */
+	pending_flush(&t->sig.pending, ~sigmask(SIGKILL));
+	if (tg) {
+		spin_lock(&tg->lock);
+		moved = t->sig.work & tg->shared.set;
+		spin_unlock(&tg->lock);
+	}
+	WRITE_ONCE(t->sig.work, t->sig.pending.set);
+	spin_unlock_irqrestore(&t->sig.lock, flags);
+	if (moved)
+		retarget(t, moved);
+}
+
+void signal_group_free(struct thread_group *tg)
+{
+	if (IS_ENABLED(CONFIG_THREADS))
+		pending_flush(&tg->shared, ~0ULL);
 }
 
 sigset_t signal_block_all(void)
@@ -483,11 +834,11 @@ static void set_action(struct task *t, int sig, const struct k_sigaction *act)
 		spin_lock(&o->sig.lock);
 		o->sig.action[sig - 1] = *act;
 		if (ignore)
-			WRITE_ONCE(o->sig.pending, o->sig.pending & ~sigmask(sig));
+			pending_flush(&o->sig.pending, sigmask(sig));
 		spin_unlock(&o->sig.lock);
-		if (ignore && o->tg && o == o->group_leader) {
+		if (ignore && shared_tg(o) && o == o->group_leader) {
 			spin_lock(&o->tg->lock);
-			o->tg->shared_pending &= ~sigmask(sig);
+			pending_flush(&o->tg->shared, sigmask(sig));
 			spin_unlock(&o->tg->lock);
 		}
 	}
@@ -555,8 +906,8 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, unsigned long, uset,
 SYSCALL_DEFINE2(rt_sigpending, unsigned long, uset, unsigned long, sigsetsize)
 {
 	struct task *t = current_task();
-	sigset_t set = (READ_ONCE(t->sig.pending) |
-			(t->tg ? READ_ONCE(t->tg->shared_pending) : 0)) &
+	sigset_t set = (READ_ONCE(t->sig.pending.set) |
+			(shared_tg(t) ? READ_ONCE(t->tg->shared.set) : 0)) &
 		       t->sig.blocked;
 
 	if (sigsetsize > sizeof(set))
@@ -624,8 +975,8 @@ int signal_kill(int pid, int sig)
 	if (pid <= 0) {
 		if (pid == -2147483647 - 1)
 			return -ESRCH; /* Linux: -INT_MIN is no group */
-		return send_matching(in_group, pid ? -pid : self->pgid, sig,
-				     &info);
+		return send_matching(in_group, pid ? -pid : self->group_leader->pgid,
+				     sig, &info);
 	}
 	return send_one(pid, 0, sig, &info);
 }

@@ -96,8 +96,11 @@ SYSCALL_DEFINE4(rt_sigtimedwait, const sigset_t *, uset,
 	return sig;
 }
 
-SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig,
-		const struct user_siginfo *, uinfo)
+/*
+ * rt_sigqueueinfo (tid 0) and rt_tgsigqueueinfo: sig with the caller's
+ * siginfo to process pid, or to its thread tid.
+ */
+static long queue_info(int pid, int tid, int sig, const struct user_siginfo *uinfo)
 {
 	struct user_siginfo si;
 	struct k_siginfo info;
@@ -105,7 +108,8 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig,
 	if (copy_from_user(&si, uinfo, sizeof(si)))
 		return -EFAULT;
 	/* Not allowed to pose as the kernel or kill() to another process. */
-	if ((si.code >= 0 || si.code == SI_TKILL) && pid != current_task()->pid)
+	if ((si.code >= 0 || si.code == SI_TKILL) &&
+	    (tid ? tid : pid) != current_task()->pid)
 		return -EPERM;
 	info = (struct k_siginfo){ .code = si.code, .pid = si.rt.pid,
 				   .value = si.rt.value };
@@ -115,7 +119,21 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig,
 	}
 	if (pid <= 0)
 		return -ESRCH; /* Linux looks up pid as is: no groups here */
-	return signal_send_info(pid, sig, &info);
+	return signal_send_info(pid, tid, sig, &info);
+}
+
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig,
+		const struct user_siginfo *, uinfo)
+{
+	return queue_info(pid, 0, sig, uinfo);
+}
+
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig,
+		const struct user_siginfo *, uinfo)
+{
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	return queue_info(tgid, tid, sig, uinfo);
 }
 
 #endif /* CONFIG_SIGNAL_EXTRA */

@@ -810,6 +810,9 @@ static int move_one(struct pt_walk *w, pte_t *pte, unsigned long va)
  * as Linux's shared object would be). Shared anonymous memory grows as on
  * Linux, where the object behind it keeps its size: the grown part has
  * no pages, and a touch there gets SIGBUS (handle_mm_fault()).
+ * old_len 0 duplicates a shared region from addr (Linux's "duplicate shm
+ * area"): a new one of new_len maps the same pages, or file, and the old
+ * one stays; -EINVAL for a private one, whose copy would share nothing.
  * Returns the new address or -errno; on an error nothing moved.
  */
 long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
@@ -818,12 +821,27 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 {
 	struct move_ctx m = { .walk.leaf = move_one, .mm = mm };
 	struct vma *v, *n = NULL, *next;
+	bool dup = !old_len;
+	unsigned long span; /* what of the old region the new one maps */
 	long ret;
 
 	spin_lock(&mm->lock);
 	v = vma_find(&mm->vmas, addr);
 	if (!v || old_len > v->end - addr) {
 		ret = -EFAULT;
+		goto out;
+	}
+	if (dup && !(v->flags & VM_SHARED)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	span = dup ? min(new_len, v->end - addr) : old_len;
+	/*
+	 * A copy laid over what it copies would map pages onto themselves
+	 * (Linux unmaps them first, then finds nothing: EFAULT).
+	 */
+	if (dup && fixed && new_addr < addr + span && addr < new_addr + new_len) {
+		ret = -EINVAL;
 		goto out;
 	}
 	/* new_len >= old_len here; DONTUNMAP keeps the old range mapped. */
@@ -845,12 +863,14 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 		ret = -ENOMEM;
 		goto out;
 	}
-	n = vma_clone(mm, v, addr, addr + old_len);
-	if (!n || split_at(mm, addr) || split_at(mm, addr + old_len)) {
+	n = vma_clone(mm, v, addr, addr + span);
+	if (!n || (!dup && (split_at(mm, addr) || split_at(mm, addr + old_len)))) {
 		ret = -ENOMEM;
 		goto out;
 	}
 	v = vma_find(&mm->vmas, addr); /* now exactly [addr, addr + old_len) */
+	/* Before a fixed target's unmap, which may trim a duplicated region. */
+	m.keep = dup || (dontunmap && (v->flags & VM_SHARED));
 	if (fixed) {
 		ret = unmap_locked(mm, new_addr, new_addr + new_len, ZAP_ALL);
 		if (ret)
@@ -864,14 +884,13 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 		}
 	}
 	m.delta = new_addr - addr;
-	m.keep = dontunmap && (v->flags & VM_SHARED);
-	ret = pt_walk(mm->pgd, addr, addr + old_len, &m.walk);
+	ret = pt_walk(mm->pgd, addr, addr + span, &m.walk);
 	if (ret)
 		goto out;
 	m.commit = true;
-	pt_walk(mm->pgd, addr, addr + old_len, &m.walk);
+	pt_walk(mm->pgd, addr, addr + span, &m.walk);
 	flush_user_range(mm, addr, addr + old_len);
-	if (!dontunmap) {
+	if (!dontunmap && !dup) {
 		vma_remove(&mm->vmas, v);
 		vma_free(v);
 	}

@@ -268,9 +268,6 @@ SYSCALL_DEFINE5(mremap, unsigned long, addr, unsigned long, old_len,
 	new_len = ALIGN_UP(new_len, PAGE_SIZE);
 	if (!new_len)
 		return -EINVAL;
-	/* Duplicating a shared mapping (old_len 0): not supported. */
-	if (!old_len)
-		return -EINVAL;
 	if (addr >= TASK_SIZE || mm_check_mapped(mm, addr, addr + 1))
 		return -EFAULT;
 	if (fixed || dontunmap) {

@@ -7,24 +7,14 @@ struct task;
 
 #ifdef CONFIG_FUTEX
 /*
- * The exiting task t, still on its own address space: its robust futexes
- * are released (FUTEX_OWNER_DIED, a waiter woken) and its
- * clear_child_tid word is zeroed and woken, as Linux's mm_release().
+ * The exiting task t, or t in execve, still on its old address space:
+ * its robust futexes are released (FUTEX_OWNER_DIED, a waiter woken) and
+ * its clear_child_tid word is zeroed and woken, as Linux's mm_release()
+ * (exec_mm_release() at execve).
  */
 void futex_exit_release(struct task *t);
-/*
- * execve: the old image's robust list and clear_child_tid mean nothing
- * in the new one (called once the old memory is gone, so its robust
- * futexes are not released, unlike Linux).
- */
-void futex_exec_release(struct task *t);
 #else
 static inline void futex_exit_release(struct task *t)
-{
-	(void)t;
-}
-
-static inline void futex_exec_release(struct task *t)
 {
 	(void)t;
 }

@@ -118,7 +118,7 @@ struct task {
 
 /*
  * What the threads of one process share (Linux's signal_struct), under
- * tasklist_lock; shared_pending and shared_info under lock, which nests
+ * tasklist_lock; shared under lock, which nests
  * inside the threads' sig.lock. refs counts the tasks pointing here.
  */
 struct thread_group {
@@ -129,14 +129,20 @@ struct thread_group {
 	struct task *exec_task; /* execve() is ending the other threads */
 	struct task *threads; /* every thread, zombies too, until freed */
 	spinlock_t lock;
-	/* Process signals that every thread blocked when they came. */
-	sigset_t shared_pending;
-	struct k_siginfo shared_info[_NSIG - 1];
+	/* Signals to the process, until a thread takes them (kernel/signal.c). */
+	struct sigpending shared;
 	/*
 	 * Resource limits (kernel/resource.c, RLIMIT_*): the creator's at
 	 * fork, kept by exec; written under tasklist_lock, read without it.
 	 */
 	struct rlimit64 rlim[RLIM_NLIMITS];
+	/*
+	 * CPU time of the whole process (kernel/time/cputime.c): every
+	 * thread's scheduler ticks (atomic), and the other counts of threads
+	 * already freed (under tasklist_lock).
+	 */
+	u64 runtime_ticks, utime_ticks;
+	struct child_usage freed;
 };
 
 #define KERNEL_STACK_SIZE (16 * 1024)

@@ -21,7 +21,7 @@
  * Caller holds tasklist_lock (t cannot be reaped meanwhile).
  */
 int signal_send_locked(struct task *t, int sig);
-/* The same, taking tasklist_lock; t must not be reaped meanwhile (current is safe). */
+/* The same to t's whole process, taking tasklist_lock; t must not be reaped meanwhile (current is safe). */
 int signal_send(struct task *t, int sig);
 /* The same for every process in group pgid: 0, or -ESRCH when none is. */
 int signal_send_pgrp(int pgid, int sig);
@@ -32,7 +32,7 @@ int signal_send_pgrp(int pgid, int sig);
  */
 static inline bool signal_pending(struct task *t)
 {
-	sigset_t set = READ_ONCE(t->sig.pending) & ~READ_ONCE(t->sig.blocked);
+	sigset_t set = READ_ONCE(t->sig.work) & ~READ_ONCE(t->sig.blocked);
 
 	/* A stopped task waits for SIGCONT; only SIGKILL interrupts that. */
 	if (set && READ_ONCE(t->sig.stopped))
@@ -46,26 +46,46 @@ static inline bool signal_pending(struct task *t)
  */
 static inline bool fatal_signal_pending(struct task *t)
 {
-	return READ_ONCE(t->sig.pending) & sigmask(SIGKILL);
+	return READ_ONCE(t->sig.pending.set) & sigmask(SIGKILL);
 }
 
 /*
- * POSIX timers, tasklist_lock held: sig with info (SI_TIMER) for t, and 0;
- * or, if that timer's last one is still pending, that one counts this
- * expiry and info->overrun more as overruns, and its new count is returned.
+ * POSIX timers, tasklist_lock held: sig with info (SI_TIMER) for thread t
+ * (thread: SIGEV_THREAD_ID) or its process, and 0; or, if that timer's
+ * last one is still pending, that one counts this expiry and
+ * info->overrun more as overruns, and its new count is returned.
  */
-int signal_send_timer_locked(struct task *t, int sig,
+int signal_send_timer_locked(struct task *t, bool thread, int sig,
 			     const struct k_siginfo *info);
-/* Is a signal of timer timerid still pending for t? */
-bool signal_timer_pending(struct task *t, int sig, int timerid);
-/* rt_sigqueueinfo: sig with info to process pid; 0 or -errno as kill(). */
-int signal_send_info(int pid, int sig, const struct k_siginfo *info);
+/* Is a signal of timer timerid still pending for t (thread) or its process? */
+bool signal_timer_pending(struct task *t, bool thread, int sig, int timerid);
+/*
+ * rt_sigqueueinfo (tid 0): sig with info to process pid; rt_tgsigqueueinfo:
+ * to its thread tid. 0 or -errno as kill() and tgkill(), -EAGAIN when a
+ * real-time signal finds no room (RLIMIT_SIGPENDING).
+ */
+int signal_send_info(int pid, int tid, int sig, const struct k_siginfo *info);
 /*
  * rt_sigtimedwait: takes the lowest pending signal of set (current task)
  * off the pending set without running its handler; its number or 0.
  */
 int signal_dequeue(sigset_t set, struct k_siginfo *info);
 
+/*
+ * process_exit(), before the thread is gone: its own pending signals go,
+ * and process signals it was picked for go to another thread.
+ */
+void signal_thread_exit(struct task *t);
+/* The last reference to tg: its shared pending signals go. */
+struct thread_group;
+void signal_group_free(struct thread_group *tg);
+/*
+ * process_exit(), tasklist_lock held, process p exiting (parent NULL) or
+ * p's parent exiting: if that ends the last link of p's group to outside
+ * it in its session and a process of the group is stopped, the group
+ * gets SIGHUP and SIGCONT (POSIX; Linux's kill_orphaned_pgrp()).
+ */
+void signal_orphaned_pgrp_locked(struct task *p, struct task *parent);
 /* process_exit(), under tasklist_lock: SIGCHLD to the parent. */
 void signal_child_exit_locked(struct task *child);
 /* A child stopped (stopsig) or continued (0), tasklist_lock held: SIGCHLD unless SA_NOCLDSTOP. */

@@ -112,6 +112,8 @@ struct pt_regs;
 
 /* Trap code: a supervisor software interrupt (IPI) arrived. */
 void handle_ipi(struct pt_regs *regs);
+/* smp_init(): IPIs through the device tree's ACLINT SSWI, if it has one. */
+void smp_ipi_probe(void);
 
 /*
  * Asks cpu to print a backtrace of what it was running when the IPI

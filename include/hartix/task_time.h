@@ -23,7 +23,11 @@ struct child_usage {
 struct ptimer {
 	struct timer timer; /* queued while armed */
 	struct ptimer *next; /* the process's list of POSIX timers */
-	struct task *owner; /* signalled; its timers die before it is reaped */
+	struct task *owner; /* the process's leader; its timers die before it is reaped */
+	/* SIGEV_THREAD_ID's thread, NULL once it exited (then no signal). */
+	struct task *thread;
+	/* CLOCK_THREAD_CPUTIME_ID's thread, NULL once it exited (then disarmed). */
+	struct task *clock_thread;
 	int id; /* timer_create's id; -1 for ITIMER_REAL */
 	int clock;
 	int notify; /* SIGEV_* */
@@ -36,13 +40,14 @@ struct ptimer {
 	int overrun_last; /* of the last delivered one */
 };
 
-/* Interval and POSIX timers of a process. */
+/* Interval and POSIX timers of a process: its leader's; all under ptimer_lock. */
 struct task_timers {
 	struct ptimer real; /* ITIMER_REAL (SIGALRM) */
-	/* ITIMER_VIRTUAL/PROF: ns left and interval; only their task (its tick, its calls, irqs masked) touches them. */
+	/* ITIMER_VIRTUAL/PROF: ns left and interval; every thread's ticks count them down. */
 	u64 virt_left, virt_interval, prof_left, prof_interval;
-	struct ptimer *posix; /* timer_create()'s, under ptimer_lock */
+	struct ptimer *posix; /* timer_create()'s */
 	int next_id;
+	bool exited; /* this thread is past task_time_exit(): no timer may name it */
 };
 
 /* Scheduler ticks to ns (accounting is per tick). */
@@ -50,18 +55,30 @@ u64 ticks_cputime_ns(u64 sched_ticks);
 
 /* sched_tick(): t was running (in user mode if user) for a tick. */
 void task_time_tick(struct task *t, bool user);
-/* Process exit, before it is a zombie: last RSS sample, timers stopped and freed. */
+/*
+ * A thread's exit, before it is a zombie: last RSS sample, and timers
+ * that name it forget it (those of a thread that is no longer its
+ * process's leader, after execve, are stopped and freed).
+ */
 void task_time_exit(struct task *t);
+/* The exit of a process's last thread: its timers (on its leader) are stopped and freed. */
+void task_time_process_exit(struct task *leader);
+/* Reaping a thread of tg, tasklist_lock held: its counts stay the process's. */
+struct thread_group;
+void task_time_thread_reaped(struct thread_group *tg, struct task *t);
 
 #ifdef CONFIG_POSIX_TIMERS
-/* Process exit, before it is a zombie: its timers are stopped and freed. */
+/* A process's (leader) or an ex-leader's timers are stopped and freed. */
 void posix_timers_exit(struct task *t);
+/* Thread t exits: timers of its process that name it forget it. */
+void posix_timers_thread_exit(struct task *t);
 /* execve: POSIX timers are deleted (interval timers stay, as Linux). */
 void posix_timers_exec(struct task *t);
 /* The tick's part: ITIMER_VIRTUAL and ITIMER_PROF count down. */
 void itimer_tick(struct task *t, bool user);
 #else
 static inline void posix_timers_exit(struct task *t) {}
+static inline void posix_timers_thread_exit(struct task *t) {}
 static inline void posix_timers_exec(struct task *t) {}
 static inline void itimer_tick(struct task *t, bool user) {}
 #endif

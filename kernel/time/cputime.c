@@ -28,7 +28,8 @@ u64 ticks_cputime_ns(u64 sched_ticks)
 
 u64 process_cputime_ns(struct task *t)
 {
-	return ticks_cputime_ns(READ_ONCE(t->runtime_ticks));
+	return ticks_cputime_ns(t->tg ? READ_ONCE(t->tg->runtime_ticks) :
+					READ_ONCE(t->runtime_ticks));
 }
 
 static void sample_rss(struct task *t)
@@ -42,6 +43,12 @@ static void sample_rss(struct task *t)
 
 void task_time_tick(struct task *t, bool user)
 {
+	/* The process's clock: ticks of all its threads, on any hart. */
+	if (t->tg) {
+		__atomic_add_fetch(&t->tg->runtime_ticks, 1, __ATOMIC_RELAXED);
+		if (user)
+			__atomic_add_fetch(&t->tg->utime_ticks, 1, __ATOMIC_RELAXED);
+	}
 	sample_rss(t);
 	itimer_tick(t, user);
 }
@@ -49,17 +56,68 @@ void task_time_tick(struct task *t, bool user)
 void task_time_exit(struct task *t)
 {
 	sample_rss(t);
-	posix_timers_exit(t);
+	posix_timers_thread_exit(t);
+	/* Not the leader (any more, after execve): what it holds dies with it. */
+	if (t != t->group_leader)
+		posix_timers_exit(t);
+}
+
+void task_time_process_exit(struct task *leader)
+{
+	posix_timers_exit(leader);
+}
+
+/* Thread t's own counts (RUSAGE_THREAD; a task without a group). */
+static void thread_usage(const struct task *t, struct child_usage *u)
+{
+	u->runtime_ticks = READ_ONCE(t->runtime_ticks);
+	u->utime_ticks = READ_ONCE(t->utime_ticks);
+	u->min_flt = READ_ONCE(t->min_flt);
+	u->nvcsw = READ_ONCE(t->nvcsw);
+	u->nivcsw = READ_ONCE(t->nivcsw);
+	u->maxrss = READ_ONCE(t->maxrss);
+}
+
+void task_time_thread_reaped(struct thread_group *tg, struct task *t)
+{
+	tg->freed.min_flt += t->min_flt;
+	tg->freed.nvcsw += t->nvcsw;
+	tg->freed.nivcsw += t->nivcsw;
+	tg->freed.maxrss = max(tg->freed.maxrss, t->maxrss);
+}
+
+/* tasklist_lock held: process p's own use, all its threads' (live, exited, freed). */
+static void process_usage_locked(const struct task *p, struct child_usage *u)
+{
+	const struct thread_group *tg = p->tg;
+	struct child_usage one;
+	const struct task *t;
+
+	if (!tg) {
+		thread_usage(p, u);
+		return;
+	}
+	*u = tg->freed;
+	u->runtime_ticks = READ_ONCE(tg->runtime_ticks);
+	u->utime_ticks = READ_ONCE(tg->utime_ticks);
+	for (t = tg->threads; t; t = t->thread_next) {
+		thread_usage(t, &one);
+		u->min_flt += one.min_flt;
+		u->nvcsw += one.nvcsw;
+		u->nivcsw += one.nivcsw;
+		u->maxrss = max(u->maxrss, one.maxrss);
+	}
 }
 
 void child_usage_of(const struct task *c, struct child_usage *u)
 {
-	u->runtime_ticks = c->runtime_ticks + c->cusage.runtime_ticks;
-	u->utime_ticks = c->utime_ticks + c->cusage.utime_ticks;
-	u->min_flt = c->min_flt + c->cusage.min_flt;
-	u->nvcsw = c->nvcsw + c->cusage.nvcsw;
-	u->nivcsw = c->nivcsw + c->cusage.nivcsw;
-	u->maxrss = max(c->maxrss, c->cusage.maxrss);
+	process_usage_locked(c, u);
+	u->runtime_ticks += c->cusage.runtime_ticks;
+	u->utime_ticks += c->cusage.utime_ticks;
+	u->min_flt += c->cusage.min_flt;
+	u->nvcsw += c->cusage.nvcsw;
+	u->nivcsw += c->cusage.nivcsw;
+	u->maxrss = max(u->maxrss, c->cusage.maxrss);
 }
 
 void rusage_add_child(struct task *parent, struct task *child)
@@ -93,25 +151,26 @@ void rusage_of_child(const struct child_usage *u, struct rusage *ru)
 	ru->ru_nivcsw = (long)u->nivcsw;
 }
 
-/* The calling task's own use (a process is one task until threads come). */
-static void self_usage(struct child_usage *u)
+/*
+ * The calling process's use (RUSAGE_SELF, times()), or the calling
+ * thread's (RUSAGE_THREAD), or the process's reaped children's
+ * (RUSAGE_CHILDREN: they hang on the leader, whatever thread waited).
+ */
+static void usage_of(int who, struct child_usage *u)
 {
 	struct task *t = current_task();
+	unsigned long flags;
 
 	sample_rss(t);
-	u->runtime_ticks = READ_ONCE(t->runtime_ticks);
-	u->utime_ticks = READ_ONCE(t->utime_ticks);
-	u->min_flt = READ_ONCE(t->min_flt);
-	u->nvcsw = t->nvcsw;
-	u->nivcsw = t->nivcsw;
-	u->maxrss = t->maxrss;
-}
-
-static void children_usage(struct child_usage *u)
-{
-	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-
-	*u = current_task()->cusage;
+	if (who == RUSAGE_THREAD) {
+		thread_usage(t, u);
+		return;
+	}
+	flags = spin_lock_irqsave(&tasklist_lock);
+	if (who == RUSAGE_SELF)
+		process_usage_locked(t, u);
+	else
+		*u = t->group_leader->cusage;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
@@ -120,12 +179,9 @@ SYSCALL_DEFINE2(getrusage, int, who, struct rusage *, uru)
 	struct child_usage u;
 	struct rusage ru;
 
-	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
-		self_usage(&u);
-	else if (who == RUSAGE_CHILDREN)
-		children_usage(&u);
-	else
+	if (who != RUSAGE_SELF && who != RUSAGE_THREAD && who != RUSAGE_CHILDREN)
 		return -EINVAL;
+	usage_of(who, &u);
 	rusage_of_child(&u, &ru);
 	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
@@ -141,8 +197,8 @@ SYSCALL_DEFINE1(times, struct tms *, ubuf)
 	struct child_usage self, children;
 	struct tms tms;
 
-	self_usage(&self);
-	children_usage(&children);
+	usage_of(RUSAGE_SELF, &self);
+	usage_of(RUSAGE_CHILDREN, &children);
 	tms.tms_utime = ticks_to_clock_t(self.utime_ticks);
 	tms.tms_stime = ticks_to_clock_t(self.runtime_ticks - self.utime_ticks);
 	tms.tms_cutime = ticks_to_clock_t(children.utime_ticks);

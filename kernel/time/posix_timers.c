@@ -15,7 +15,8 @@
 
 /*
  * ptimer_lock protects every struct ptimer's fields and each process's
- * list of POSIX timers (task_timers.posix, next_id). The kernel timer in a
+ * timers (struct task_timers of its leader: the list of POSIX timers,
+ * next_id, the interval timers' counts). The kernel timer in a
  * ptimer is on a per-CPU queue of kernel/timer.c, under that queue's lock.
  * Lock order: ptimer_lock, then a timer queue's lock or tasklist_lock
  * (signals are sent with it held), then a task's sig.lock.
@@ -40,10 +41,19 @@ static bool cpu_clock(int clock)
 	       clock == CLOCK_THREAD_CPUTIME_ID;
 }
 
-/* A CPU-time timer's clock: owner's CPU time in ns. */
+/* ptimer_lock held: a CPU-time timer's clock in ns, the process's or its thread's. */
 static u64 cpu_clock_now(const struct ptimer *pt)
 {
-	return ticks_cputime_ns(READ_ONCE(pt->owner->runtime_ticks));
+	if (pt->clock == CLOCK_PROCESS_CPUTIME_ID)
+		return process_cputime_ns(pt->owner);
+	return pt->clock_thread ?
+		       ticks_cputime_ns(READ_ONCE(pt->clock_thread->runtime_ticks)) : 0;
+}
+
+/* ptimer_lock held: whom pt's signals go to (NULL: its thread is gone). */
+static struct task *ptimer_target(const struct ptimer *pt)
+{
+	return pt->notify == SIGEV_THREAD_ID ? pt->thread : pt->owner;
 }
 
 /* ptimer_lock held: one expiry's signal (none for SIGEV_NONE). */
@@ -53,21 +63,23 @@ static void ptimer_signal(struct ptimer *pt, int missed)
 				  .value = pt->value };
 	unsigned long flags;
 
-	if (pt->notify == SIGEV_NONE)
-		return;
-	flags = spin_lock_irqsave(&tasklist_lock);
-	if (pt->id < 0) {
-		signal_send_locked(pt->owner, pt->signo); /* ITIMER_REAL */
-	} else {
-		int pending_overrun;
+	struct task *target = ptimer_target(pt);
+	int pending_overrun;
 
-		info.overrun = missed;
-		pending_overrun = signal_send_timer_locked(pt->owner, pt->signo,
-							   &info);
-		if (!pending_overrun) /* the last one was delivered */
-			pt->overrun_last = pt->overrun;
-		pt->overrun = pending_overrun ?: missed;
+	if (pt->notify == SIGEV_NONE || !target)
+		return;
+	if (pt->id < 0) {
+		signal_send(pt->owner, pt->signo); /* ITIMER_REAL */
+		return;
 	}
+	flags = spin_lock_irqsave(&tasklist_lock);
+	info.overrun = missed;
+	pending_overrun = signal_send_timer_locked(target,
+						   pt->notify == SIGEV_THREAD_ID,
+						   pt->signo, &info);
+	if (!pending_overrun) /* the last one was delivered */
+		pt->overrun_last = pt->overrun;
+	pt->overrun = pending_overrun ?: missed;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
@@ -122,6 +134,8 @@ static void ptimer_arm(struct ptimer *pt, s64 value, s64 interval, bool abs)
 	if (!value)
 		return;
 	if (cpu_clock(pt->clock)) {
+		if (pt->clock == CLOCK_THREAD_CPUTIME_ID && !pt->clock_thread)
+			return; /* its thread is gone: its clock stands still */
 		now = (s64)cpu_clock_now(pt);
 		pt->expires = (u64)(abs ? value : now + value);
 		pt->interval = (u64)interval;
@@ -198,6 +212,23 @@ void posix_timers_exit(struct task *t)
 	ptimer_kill(&t->timers.real);
 }
 
+void posix_timers_thread_exit(struct task *t)
+{
+	unsigned long flags = spin_lock_irqsave(&ptimer_lock);
+	struct ptimer *pt;
+
+	t->timers.exited = true;
+	for (pt = t->group_leader->timers.posix; pt; pt = pt->next) {
+		if (pt->thread == t)
+			pt->thread = NULL;
+		if (pt->clock_thread == t) {
+			pt->clock_thread = NULL;
+			ptimer_disarm(pt);
+		}
+	}
+	spin_unlock_irqrestore(&ptimer_lock, flags);
+}
+
 /* ---------------------------------------------------------------------- */
 /* setitimer, getitimer */
 
@@ -217,30 +248,35 @@ static void tick_down(u64 *left, u64 interval, bool *fired)
 
 void itimer_tick(struct task *t, bool user)
 {
-	struct task_timers *tt = &t->timers;
+	struct task_timers *tt = &t->group_leader->timers;
 	bool virt = false, prof = false;
 	struct ptimer *pt;
 	u64 now;
 
+	/* Most processes have none: no lock then. */
+	if (!READ_ONCE(tt->virt_left) && !READ_ONCE(tt->prof_left) &&
+	    !READ_ONCE(tt->posix))
+		return;
+	/* The process's timers: every thread's tick, on any hart, counts. */
+	spin_lock(&ptimer_lock);
 	if (user)
 		tick_down(&tt->virt_left, tt->virt_interval, &virt);
 	tick_down(&tt->prof_left, tt->prof_interval, &prof);
-	if (virt)
-		signal_send(t, SIGVTALRM);
-	if (prof)
-		signal_send(t, SIGPROF);
-	if (!READ_ONCE(tt->posix))
-		return;
-	/* CPU-time POSIX timers of this task's process. */
-	spin_lock(&ptimer_lock);
+	/* CPU-time POSIX timers: a thread's clock moves only on its own ticks. */
 	for (pt = tt->posix; pt; pt = pt->next) {
-		if (!pt->armed || !cpu_clock(pt->clock))
+		if (!pt->armed || !cpu_clock(pt->clock) ||
+		    (pt->clock == CLOCK_THREAD_CPUTIME_ID && pt->clock_thread != t))
 			continue;
 		now = cpu_clock_now(pt);
 		if (now >= pt->expires)
 			ptimer_expire(pt, now);
 	}
 	spin_unlock(&ptimer_lock);
+	/* To the process: this thread takes them if it does not block them. */
+	if (virt)
+		signal_send(t, SIGVTALRM);
+	if (prof)
+		signal_send(t, SIGPROF);
 }
 
 static bool timeval_valid(const struct timeval *tv)
@@ -268,15 +304,14 @@ static void ns_to_timeval_up(s64 ns, struct timeval *tv)
 static long do_itimer(int which, const struct itimerval *new,
 		      struct itimerval *old)
 {
-	struct task *t = current_task();
+	struct task *t = current_task()->group_leader;
 	struct task_timers *tt = &t->timers;
 	struct ptimer *pt = &tt->real;
 	u64 *left, *interval;
 	s64 l, i;
-	unsigned long flags;
+	unsigned long flags = spin_lock_irqsave(&ptimer_lock);
 
 	if (which == ITIMER_REAL) {
-		flags = spin_lock_irqsave(&ptimer_lock);
 		ptimer_get(pt, &l, &i);
 		if (new && !pt->owner) { /* first use (fork does not copy it) */
 			pt->owner = t;
@@ -289,21 +324,18 @@ static long do_itimer(int which, const struct itimerval *new,
 		if (new)
 			ptimer_arm(pt, timeval_to_ns(&new->it_value),
 				   timeval_to_ns(&new->it_interval), false);
-		spin_unlock_irqrestore(&ptimer_lock, flags);
 	} else {
 		left = which == ITIMER_VIRTUAL ? &tt->virt_left : &tt->prof_left;
 		interval = which == ITIMER_VIRTUAL ? &tt->virt_interval :
 						     &tt->prof_interval;
-		/* Only this task's tick, on this hart, touches them too. */
-		flags = local_irq_save();
 		l = (s64)*left;
 		i = (s64)*interval;
 		if (new) {
-			*left = (u64)timeval_to_ns(&new->it_value);
+			WRITE_ONCE(*left, (u64)timeval_to_ns(&new->it_value));
 			*interval = *left ? (u64)timeval_to_ns(&new->it_interval) : 0;
 		}
-		local_irq_restore(flags);
 	}
+	spin_unlock_irqrestore(&ptimer_lock, flags);
 	ns_to_timeval_up(l, &old->it_value);
 	ns_to_timeval_up(i, &old->it_interval);
 	return 0;
@@ -345,7 +377,7 @@ static struct ptimer *find_ptimer(int id)
 {
 	struct ptimer *pt;
 
-	for (pt = current_task()->timers.posix; pt; pt = pt->next)
+	for (pt = current_task()->group_leader->timers.posix; pt; pt = pt->next)
 		if (pt->id == id)
 			return pt;
 	return NULL;
@@ -357,7 +389,7 @@ static struct ptimer *ptimer_unlink(int id)
 	unsigned long flags = spin_lock_irqsave(&ptimer_lock);
 	struct ptimer **p, *pt = NULL;
 
-	for (p = &current_task()->timers.posix; *p; p = &(*p)->next) {
+	for (p = &current_task()->group_leader->timers.posix; *p; p = &(*p)->next) {
 		if ((*p)->id == id) {
 			pt = *p;
 			*p = pt->next;
@@ -391,7 +423,8 @@ static int posix_clock(int clock)
 SYSCALL_DEFINE3(timer_create, int, clock, const struct sigevent *, usev,
 		int *, uid)
 {
-	struct task *t = current_task();
+	struct task *self = current_task(), *t = self->group_leader;
+	struct task *thread = NULL;
 	struct sigevent sev;
 	struct ptimer *pt, *p;
 	unsigned long flags;
@@ -408,9 +441,6 @@ SYSCALL_DEFINE3(timer_create, int, clock, const struct sigevent *, usev,
 	if (sev.sigev_notify != SIGEV_SIGNAL && sev.sigev_notify != SIGEV_NONE &&
 	    sev.sigev_notify != SIGEV_THREAD_ID)
 		return -EINVAL;
-	/* One thread a process: the only valid thread is the caller. */
-	if (sev.sigev_notify == SIGEV_THREAD_ID && sev.sigev_tid != t->pid)
-		return -EINVAL;
 	if (sev.sigev_notify != SIGEV_NONE &&
 	    (sev.sigev_signo < 1 || sev.sigev_signo >= _NSIG))
 		return -EINVAL;
@@ -422,14 +452,24 @@ SYSCALL_DEFINE3(timer_create, int, clock, const struct sigevent *, usev,
 	pt->clock = clock;
 	pt->notify = sev.sigev_notify;
 	pt->signo = sev.sigev_signo;
+	pt->clock_thread = clock == CLOCK_THREAD_CPUTIME_ID ? self : NULL;
 
 	flags = spin_lock_irqsave(&ptimer_lock);
+	/* Any live thread of the process (Linux: EINVAL for another's). */
+	if (sev.sigev_notify == SIGEV_THREAD_ID) {
+		spin_lock(&tasklist_lock);
+		thread = find_task(sev.sigev_tid);
+		if (thread && (thread->tgid != self->tgid || thread->timers.exited))
+			thread = NULL;
+		spin_unlock(&tasklist_lock);
+	}
+	pt->thread = thread;
 	for (p = t->timers.posix; p; p = p->next)
 		n++;
-	if (n >= MAX_POSIX_TIMERS) {
+	if (n >= MAX_POSIX_TIMERS || (sev.sigev_notify == SIGEV_THREAD_ID && !thread)) {
 		spin_unlock_irqrestore(&ptimer_lock, flags);
 		kfree(pt);
-		return -EAGAIN;
+		return n >= MAX_POSIX_TIMERS ? -EAGAIN : -EINVAL;
 	}
 	/* The next id not in use (ids are never negative; they wrap). */
 	do {
@@ -512,8 +552,10 @@ SYSCALL_DEFINE1(timer_getoverrun, int, id)
 
 	/* The count of the last signal delivered: the pending one's is not yet. */
 	if (pt)
-		ret = pt->notify != SIGEV_NONE &&
-				      signal_timer_pending(pt->owner, pt->signo, id) ?
+		ret = pt->notify != SIGEV_NONE && ptimer_target(pt) &&
+				      signal_timer_pending(ptimer_target(pt),
+							   pt->notify == SIGEV_THREAD_ID,
+							   pt->signo, id) ?
 			      pt->overrun_last : pt->overrun;
 	spin_unlock_irqrestore(&ptimer_lock, flags);
 	return ret;

@@ -96,15 +96,20 @@ def thread_benchmarks(image, out):
         return {}
     cpio = os.path.join(objdir, "user", "glibc.cpio")
     instr = {}
-    for smp in (2, 1):
+    # aclint=on: QEMU's ACLINT SSWI, IPIs without the SBI (smp.rst).
+    for smp, machine, suffix in ((2, "virt", ""), (1, "virt", ""),
+                                 (2, "virt,aclint=on", "_aclint")):
         res = qemu_run.boot(qemu_run.qemu_command(
-            image, smp=smp, append="loglevel=4 init=/glibc/futex_bench",
+            image, smp=smp, machine=machine,
+            append="loglevel=4 init=/glibc/futex_bench",
             extra=["-initrd", cpio, "-icount", "shift=0"]), 300,
-            os.path.join(out, "futex-smp%d.log" % smp),
+            os.path.join(out, "futex-smp%d%s.log" % (smp, suffix)),
             steps=[(r"bench: done", None)])
         text = "\n".join(res.lines)
-        instr.update(re.findall(r"bench: (\S+) (-?\d+) instructions", text))
-        instr.update(re.findall(r"bench: (mutex_lock_unlock_syscalls) (-?\d+)", text))
+        instr.update((k + suffix, v) for k, v in
+                     re.findall(r"bench: (\S+) (-?\d+) instructions", text))
+        instr.update((k + suffix, v) for k, v in
+                     re.findall(r"bench: (mutex_lock_unlock_syscalls) (-?\d+)", text))
     return instr
 
 
@@ -141,6 +146,24 @@ def print_wasm(counts, compile_cost):
     print("# 1 hart, -icount shift=0, fork to wait; kernels: the rounds minus a run of 0 "
           "rounds; startup: execve to exit of a ~100 KiB module doing nothing "
           "(goals: jit 2x native, interpreter 10x)")
+
+
+def speedup_benchmark(image, out):
+    """user/glibc/cpu_bench: one CPU-bound job split among as many threads
+    as harts, wall clock (guest time under multi-threaded TCG) on 1 and 2."""
+    cpio = os.path.join(out, "kernel", "user", "glibc.cpio")
+    ns = {}
+    for smp in (1, 2):
+        res = qemu_run.boot(qemu_run.qemu_command(
+            image, smp=smp, append="loglevel=4 init=/glibc/cpu_bench",
+            extra=["-initrd", cpio]), 300,
+            os.path.join(out, "cpu-smp%d.log" % smp),
+            steps=[(r"bench: done", None)])
+        m = re.search(r"bench: cpu_bound_threads \d+ threads (\d+) ns",
+                      "\n".join(res.lines))
+        if m:
+            ns[smp] = int(m.group(1))
+    return ns
 
 
 def main():
@@ -181,13 +204,25 @@ def main():
                        ("getpid_syscall", "-"),
                        ("mutex_lock_unlock_syscalls", "0"),
                        ("futex_round_trip_2harts", "6,000"),
+                       ("futex_round_trip_2harts_aclint", "6,000"),
                        ("futex_round_trip_1hart", "-")):
         print("%-28s %12s %12s" % (name, tinstr.get(name, "-"), goal))
     print("# -icount shift=0; the 2-hart round trip adds up both harts' "
-          "instructions; syscalls: 0 when a lock/unlock pair retires fewer "
+          "instructions (_aclint: QEMU virt,aclint=on, IPIs through the "
+          "SSWI); syscalls: 0 when a lock/unlock pair retires fewer "
           "instructions than one getpid()")
     print()
     print_wasm(*wasm_benchmarks(image, args.out))
+    ns = speedup_benchmark(image, args.out)
+    if 1 in ns and 2 in ns:
+        print("cpu_bound_threads: 1 hart %.3f s, 2 harts %.3f s, "
+              "speed-up %.2fx (goal >= 1.9x)" %
+              (ns[1] / 1e9, ns[2] / 1e9, ns[1] / ns[2]))
+    else:
+        print("cpu_bound_threads: did not finish; see %s/cpu-smp*.log" % args.out)
+    print("# wall clock (guest time, multi-threaded TCG, no -icount): one job "
+          "split among as many threads as harts, on a host with %d cores "
+          "(other load on the host lowers the speed-up)" % (os.cpu_count() or 1))
 
 
 if __name__ == "__main__":

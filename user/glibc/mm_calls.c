@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * mm_calls: mremap (shrink, grow in place, move, FIXED, DONTUNMAP, files), madvise, mincore, msync, MAP_SHARED|MAP_ANONYMOUS across fork, MAP_FIXED_NOREPLACE; errnos as Linux; huge sizes fail at once; hostile arguments leak nothing.
+ * mm_calls: mremap (shrink, grow in place, move, FIXED, DONTUNMAP, files, duplicating a shared region), madvise, mincore, msync, MAP_SHARED|MAP_ANONYMOUS across fork, MAP_FIXED_NOREPLACE; errnos as Linux; huge sizes fail at once; hostile arguments leak nothing.
  *
  * utest: smp=1,4
  */
@@ -117,6 +117,44 @@ static void mremap_fixed_and_dontunmap(void)
 	CHECK(mremap(dst, PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, 0) ==
 		      MAP_FAILED && errno == EINVAL);
 	munmap(dst, 4 * PAGE);
+}
+
+/*
+ * Old length 0: a second mapping of a shared region's pages; EINVAL for a
+ * private one (qemu-riscv64's own mremap() has ENOMEM for both).
+ */
+static void mremap_duplicate_shared(void)
+{
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0), *q, *priv;
+
+	CHECK(p != MAP_FAILED);
+	if (p == MAP_FAILED)
+		return;
+	p[0] = 'a';
+	p[PAGE] = 'b';
+	q = mremap(p, 0, 2 * PAGE, MREMAP_MAYMOVE);
+	LINUX_CHECK(q != MAP_FAILED && q != p);
+	if (q != MAP_FAILED) {
+		CHECK(q[0] == 'a' && q[PAGE] == 'b');
+		q[PAGE] = 'c';
+		p[0] = 'd';
+		CHECK(p[PAGE] == 'c' && q[0] == 'd');
+		munmap(q, 2 * PAGE);
+	}
+	/* The original stays. */
+	LINUX_CHECK(p[0] == 'd');
+	errno = 0; /* it cannot grow in place by 0 */
+	CHECK(mremap(p, 0, PAGE, 0) == MAP_FAILED && errno == ENOMEM);
+	munmap(p, 2 * PAGE);
+	priv = map_anon(PAGE);
+	CHECK(priv != NULL);
+	if (!priv)
+		return;
+	errno = 0;
+	LINUX_CHECK(mremap(priv, 0, PAGE, MREMAP_MAYMOVE) == MAP_FAILED &&
+		    errno == EINVAL);
+	munmap(priv, PAGE);
 }
 
 static void mremap_errnos_and_huge_sizes(void)
@@ -479,6 +517,7 @@ static const struct utest_case cases[] = {
 	UTEST_CASE(mremap_shrink_grow_move),
 	UTEST_CASE(mremap_fixed_and_dontunmap),
 	UTEST_CASE(mremap_errnos_and_huge_sizes),
+	UTEST_CASE(mremap_duplicate_shared),
 	UTEST_CASE(mremap_file_mapping),
 	UTEST_CASE(madvise_dontneed),
 	UTEST_CASE(mincore_and_msync),

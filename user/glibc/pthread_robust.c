@@ -3,13 +3,14 @@
  * pthread_robust: pthread_cancel (deferred, at a condition wait, at a
  * sleep), signals to threads (pthread_kill, a process signal taken by the
  * thread that does not block it), and robust mutexes whose owner dies: a
- * thread, with and without a waiter asleep, and a process holding a
- * process-shared one (EOWNERDEAD, pthread_mutex_consistent,
- * ENOTRECOVERABLE).
+ * thread, with and without a waiter asleep, a process holding a
+ * process-shared one, and that process's execve (EOWNERDEAD,
+ * pthread_mutex_consistent, ENOTRECOVERABLE).
  *
  * utest: smp=1,4 timeout=120
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <pthread.h>
 #include <signal.h>
@@ -264,7 +265,46 @@ static void robust_owner_process_dies(void)
 	munmap(m, 4096);
 }
 
-int main(void)
+/* execve releases the old image's robust futexes, as Linux: the waiter need not wait for the new image's exit. */
+static void robust_owner_execs(void)
+{
+	pthread_mutex_t *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct timespec ts;
+	int status, fd[2];
+	char c;
+	pid_t pid;
+
+	CHECK(m != MAP_FAILED);
+	if (m == MAP_FAILED)
+		return;
+	if (robust_init(m, PTHREAD_PROCESS_SHARED)) {
+		munmap(m, 4096);
+		return;
+	}
+	CHECK(pipe2(fd, O_CLOEXEC) == 0);
+	pid = fork();
+	if (pid == 0) {
+		pthread_mutex_lock(m);
+		execl("/proc/self/exe", "pthread_robust", "--sleep", (char *)NULL);
+		_exit(1);
+	}
+	close(fd[1]);
+	/* End of file: the child's execve closed the other end. */
+	CHECK(read(fd[0], &c, 1) == 0);
+	close(fd[0]);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 5;
+	check(pthread_mutex_timedlock(m, &ts) == EOWNERDEAD,
+	      "owner process execs: EOWNERDEAD while it still runs");
+	CHECK(waitpid(pid, &status, WNOHANG) == 0);
+	CHECK(pthread_mutex_consistent(m) == 0 && pthread_mutex_unlock(m) == 0);
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	munmap(m, 4096);
+}
+
+int main(int argc, char **argv)
 {
 	static const struct utest_case cases[] = {
 		UTEST_CASE(cancel_at_cond_wait),
@@ -273,8 +313,14 @@ int main(void)
 		UTEST_CASE(signals_to_threads),
 		UTEST_CASE(robust_owner_thread_dies),
 		UTEST_CASE(robust_owner_process_dies),
+		UTEST_CASE(robust_owner_execs),
 	};
 
+	/* robust_owner_execs's new image: it runs on, holding nothing. */
+	if (argc > 1 && !strcmp(argv[1], "--sleep")) {
+		sleep(30);
+		return 0;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0); /* a hang shows where */
 	return UTEST_RUN("pthread_robust", cases);
 }

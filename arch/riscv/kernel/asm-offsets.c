@@ -20,7 +20,7 @@ BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, ra) != PT_REG(1));
 BUILD_BUG_ON(__builtin_offsetof(struct pt_regs, t6) != PT_REG(31));
 /* The fast path tests need_resched with lbu and the pending set with ld. */
 BUILD_BUG_ON(sizeof(((struct cpu *)0)->need_resched) != 1);
-BUILD_BUG_ON(sizeof(((struct task *)0)->sig.pending) != 8);
+BUILD_BUG_ON(sizeof(((struct task *)0)->sig.work) != 8);
 
 void asm_offsets(void);
 void asm_offsets(void)
@@ -41,7 +41,7 @@ void asm_offsets(void)
 	OFFSET(CPU_CURRENT, cpu, current);
 	OFFSET(CPU_SYSCALLS, cpu, syscalls);
 
-	OFFSET(TASK_SIG_PENDING, task, sig.pending);
+	OFFSET(TASK_SIG_WORK, task, sig.work);
 	DEFINE(NR_SYSCALLS, NR_SYSCALLS);
 
 	OFFSET(CTX_RA, task_context, ra);

@@ -161,7 +161,7 @@ ret_from_trap:
 	csrci	CSR_SSTATUS, SR_SIE
 	lbu	t0, CPU_NEED_RESCHED(tp)
 	ld	t1, CPU_CURRENT(tp)
-	ld	t1, TASK_SIG_PENDING(t1)
+	ld	t1, TASK_SIG_WORK(t1)
 	or	t0, t0, t1
 	addi	t1, a0, ERESTARTNOHAND
 	sltiu	t1, t1, ERESTARTNOHAND - ERESTARTSYS + 1

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Inter-processor interrupts: cross-calls, reschedule, stop. */
+#include <hartix/boot.h>
 #include <hartix/errno.h>
+#include <hartix/fdt.h>
+#include <hartix/fdt_scan.h>
+#include <hartix/io.h>
 #include <hartix/kernel.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
@@ -34,6 +38,75 @@ static struct call_queue call_queues[NR_CPUS];
 static unsigned long backtraces_done[NR_CPUS];
 static struct call_data call_slots[NR_CPUS][NR_CPUS]; /* [sender][target] */
 
+/*
+ * ACLINT SSWI: register k (a 32-bit word) raises the S-mode software
+ * interrupt of the hart with id sswi_hartid[k], the k-th entry of the
+ * device's interrupts-extended. Written once by smp_ipi_probe() before
+ * the other harts start; NULL without the device.
+ */
+static u32 *sswi_regs;
+static u64 sswi_hartid[FDT_MAX_CPUS];
+static unsigned int sswi_nr;
+
+void smp_ipi_probe(void)
+{
+	const void *fdt = boot_fdt;
+	int node = fdt_node_by_compatible(fdt, -1, "riscv,aclint-sswi");
+	const u32 *ie;
+	u64 base, size, hartid;
+	int len, intc, k;
+
+	if (!IS_ENABLED(CONFIG_RISCV_ACLINT_SSWI) || node < 0 ||
+	    !fdt_node_is_enabled(fdt, node) || fdt_reg(fdt, node, 0, &base, &size))
+		return;
+	ie = fdt_getprop(fdt, node, "interrupts-extended", &len);
+	/* Pairs of <&cpu-intc 1>, one register of 4 bytes each. */
+	for (k = 0; ie && k < len / 8 && k < FDT_MAX_CPUS && (u64)k < size / 4; k++) {
+		intc = fdt_node_by_phandle(fdt, fdt32_ld(&ie[2 * k]));
+		if (intc < 0 || fdt32_ld(&ie[2 * k + 1]) != IRQ_S_SOFT ||
+		    fdt_reg(fdt, fdt_parent(fdt, intc), 0, &hartid, NULL))
+			break;
+		sswi_hartid[k] = hartid;
+	}
+	if (!k)
+		return;
+	sswi_regs = ioremap(base, (size_t)k * 4);
+	if (sswi_regs) {
+		sswi_nr = (unsigned int)k;
+		pr_info("smp: IPIs through the ACLINT SSWI at %#llx\n",
+			(unsigned long long)base);
+	}
+}
+
+/* This hart's SSWI register, or NULL. */
+static u32 *sswi_reg(unsigned int cpu)
+{
+	unsigned int k;
+
+	for (k = 0; k < sswi_nr; k++)
+		if (sswi_hartid[k] == cpu_hartid(cpu))
+			return &sswi_regs[k];
+	return NULL;
+}
+
+/* IPIs to every CPU of cpu_bits through the SSWI: false when one has no register. */
+static bool sswi_send(u64 cpu_bits)
+{
+	u32 *reg[NR_CPUS];
+	unsigned int cpu;
+
+	if (!sswi_nr)
+		return false;
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if ((cpu_bits & (1ULL << cpu)) && !(reg[cpu] = sswi_reg(cpu)))
+			return false;
+	/* writel()'s fence: ipi_pending is visible before the interrupt. */
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu_bits & (1ULL << cpu))
+			writel(1, reg[cpu]);
+	return true;
+}
+
 static void send_ipi(u64 cpu_bits, enum ipi_kind kind)
 {
 	unsigned int cpu;
@@ -43,6 +116,8 @@ static void send_ipi(u64 cpu_bits, enum ipi_kind kind)
 		if (cpu_bits & (1ULL << cpu))
 			__atomic_fetch_or(&cpus[cpu].ipi_pending, 1UL << kind,
 					  __ATOMIC_RELEASE);
+	if (sswi_send(cpu_bits))
+		return;
 	err = sbi_send_ipi_cpus(cpu_bits);
 	if (err)
 		pr_err("smp: sending an IPI failed: %d\n", err);

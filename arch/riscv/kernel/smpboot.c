@@ -153,6 +153,7 @@ void smp_init(void)
 	char map[NR_CPUS * 8 + 1];
 	size_t n = 0;
 
+	smp_ipi_probe();
 	if (fdt_plan_harts(&boot_info, current_hartid(), max_cpus, &plan))
 		pr_warn("smp: boot hart %lu is not a usable hart of the device tree; running on it alone\n",
 			current_hartid());

@@ -113,6 +113,7 @@
 #define __NR_msync		227
 #define __NR_mincore		232
 #define __NR_madvise		233
+#define __NR_rt_tgsigqueueinfo	240
 #define __NR_wait4		260
 #define __NR_prlimit64		261
 #define __NR_syncfs		267
