@@ -236,6 +236,10 @@ def wasm_jit_spec(r, hostdir):
     rc, log = sh(["qemu-riscv64", prog], env={"WASM_TIER": "jit"})
     r.save("host-wasm-jit", log)
     tap_report(r, "host/wasm-jit", rc, log)
+    # Generated modules, interpreted and compiled: the same results and traps.
+    rc, log = sh(["qemu-riscv64", prog, "--differential", "500"], env={"WASM_TIER": "jit"})
+    r.save("host-wasm-jit-differential", log)
+    tap_report(r, "host/wasm-jit", rc, log)
 
 
 def docs_syscall_list(r):

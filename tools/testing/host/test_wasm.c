@@ -594,6 +594,410 @@ static char *read_all(const char *path)
 	return buf;
 }
 
+/* ---- Differential check of the two tiers on generated modules ---- */
+
+/*
+ * Random valid modules (seeded, so a failure repeats): one exported
+ * function (i32 i64 f64 i32) -> i64 with extra locals, built from typed
+ * expressions (arithmetic that may trap, comparisons, conversions, select,
+ * loads and stores in one page, blocks with br_if, ifs, bounded loops and
+ * local.tee), deep enough to run the compiler out of registers. Each is
+ * run interpreted and compiled on the same arguments: the results and
+ * traps must be the same.
+ */
+struct gen {
+	u8 buf[65536];
+	u32 n;
+	u64 seed;
+	int depth;
+	bool in_loop;		/* loops share one counter: none inside another */
+};
+
+static u32 grand(struct gen *g, u32 n)
+{
+	g->seed = g->seed * 6364136223846793005ull + 1442695040888963407ull;
+	return (u32)(g->seed >> 33) % n;
+}
+
+static void gbyte(struct gen *g, u8 b)
+{
+	if (g->n < sizeof(g->buf))
+		g->buf[g->n++] = b;
+}
+
+static void gsleb(struct gen *g, s64 v)
+{
+	for (;;) {
+		u8 b = v & 0x7f;
+
+		v >>= 7;
+		if ((!v && !(b & 0x40)) || (v == -1 && (b & 0x40))) {
+			gbyte(g, b);
+			return;
+		}
+		gbyte(g, b | 0x80);
+	}
+}
+
+static void guleb(struct gen *g, u64 v)
+{
+	do {
+		gbyte(g, (u8)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0)));
+		v >>= 7;
+	} while (v);
+}
+
+/* Locals: 0 i32, 1 i64, 2 f64, 3 i32 (params), 4 i32, 5 i64, 6 f64, 7 i32 (loop counter). */
+static const u8 gen_local_type[] = { WASM_I32, WASM_I64, WASM_F64, WASM_I32, WASM_I32,
+				     WASM_I64, WASM_F64, WASM_I32 };
+
+static void gexpr(struct gen *g, u8 t);
+
+static void glocal(struct gen *g, u8 t, u8 op)
+{
+	u32 x;
+
+	do
+		x = grand(g, 7);
+	while (gen_local_type[x] != t);
+	gbyte(g, op);
+	guleb(g, x);
+}
+
+static void gconst(struct gen *g, u8 t)
+{
+	static const s64 ints[] = { 0, 1, -1, 2, 7, 31, 32, 63, 64, 255, 0x7fffffff,
+				    -0x7fffffff - 1, 0x12345678, -100000 };
+
+	if (t == WASM_F64) {
+		static const u64 fs[] = { 0, 0x8000000000000000ull, 0x3ff0000000000000ull,
+					  0xbff8000000000000ull, 0x7ff0000000000000ull,
+					  0x7ff8000000000000ull, 0x41dfffffffc00000ull,
+					  0x43e0000000000000ull, 0x3fb999999999999aull };
+		u64 v = fs[grand(g, sizeof(fs) / sizeof(fs[0]))];
+
+		gbyte(g, 0x44);
+		for (int i = 0; i < 8; i++)
+			gbyte(g, (u8)(v >> (8 * i)));
+		return;
+	}
+	gbyte(g, t == WASM_I32 ? 0x41 : 0x42);
+	if (t == WASM_I64 && grand(g, 3) == 0)
+		gsleb(g, (s64)(((u64)grand(g, 1u << 31) << 33) | grand(g, 1u << 31)));
+	else
+		gsleb(g, t == WASM_I32 ? (s32)ints[grand(g, 14)] : ints[grand(g, 14)]);
+}
+
+/* An address in the page, sometimes near its end or beyond (a trap either way). */
+static void gaddr(struct gen *g)
+{
+	gexpr(g, WASM_I32);
+	gbyte(g, 0x41);
+	gsleb(g, grand(g, 64) ? 0x7ff8 : 0x1ffff);
+	gbyte(g, 0x71);
+}
+
+static void gexpr(struct gen *g, u8 t)
+{
+	u32 k;
+
+	if (g->depth > 9 || g->n > sizeof(g->buf) - 256) {
+		if (grand(g, 2))
+			gconst(g, t);
+		else
+			glocal(g, t, 0x20);
+		return;
+	}
+	g->depth++;
+	k = grand(g, 12);
+	if (k == 0) {
+		gconst(g, t);
+	} else if (k == 1) {
+		glocal(g, t, 0x20);
+	} else if (k == 2) {
+		/* local.tee */
+		gexpr(g, t);
+		glocal(g, t, 0x22);
+	} else if (k == 3) {
+		gexpr(g, t);
+		gexpr(g, t);
+		gexpr(g, WASM_I32);
+		gbyte(g, 0x1b);
+	} else if (k == 4) {
+		/* (block (result t) value, br_if 0 with a condition, drop the copy) */
+		gbyte(g, 0x02);
+		gbyte(g, t);
+		gexpr(g, t);
+		gexpr(g, WASM_I32);
+		gbyte(g, 0x0d);
+		guleb(g, 0);
+		gbyte(g, 0x1a);
+		gexpr(g, t);
+		gbyte(g, 0x0b);
+	} else if (k == 5) {
+		gexpr(g, WASM_I32);
+		gbyte(g, 0x04);
+		gbyte(g, t);
+		gexpr(g, t);
+		gbyte(g, 0x05);
+		gexpr(g, t);
+		gbyte(g, 0x0b);
+	} else if (k == 6) {
+		/* A load (i32: 0x28, 0x2c..0x2f; i64: 0x29, 0x30..0x35; f64: 0x2b). */
+		static const u8 l32[] = { 0x28, 0x2c, 0x2d, 0x2e, 0x2f };
+		static const u8 l64[] = { 0x29, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35 };
+
+		gaddr(g);
+		gbyte(g, t == WASM_I32 ? l32[grand(g, 5)] : t == WASM_I64 ? l64[grand(g, 7)] : 0x2b);
+		guleb(g, 0);
+		guleb(g, grand(g, 32) ? grand(g, 16) : 0x10000 - grand(g, 4));
+	} else if (k == 7 && t == WASM_I32) {
+		/* A comparison of any type. */
+		u8 ct = grand(g, 3) == 0 ? WASM_F64 : grand(g, 2) ? WASM_I64 : WASM_I32;
+
+		gexpr(g, ct);
+		if (grand(g, 5) == 0 && ct != WASM_F64) {
+			gbyte(g, ct == WASM_I32 ? 0x45 : 0x50);
+		} else {
+			gexpr(g, ct);
+			gbyte(g, (u8)((ct == WASM_I32 ? 0x46 : ct == WASM_I64 ? 0x51 : 0x61) +
+				      grand(g, ct == WASM_F64 ? 6 : 10)));
+		}
+	} else if (k == 7 || k == 8) {
+		/* Conversions into t. */
+		if (t == WASM_I32) {
+			static const u8 ops[] = { 0xa7, 0xaa, 0xab, 0xc0, 0xc1 };
+			u8 op = ops[grand(g, 5)];
+
+			gexpr(g, op == 0xa7 ? WASM_I64 : op >= 0xc0 ? WASM_I32 : WASM_F64);
+			if (grand(g, 8) && (op == 0xaa || op == 0xab)) {
+				gbyte(g, 0xfc);
+				guleb(g, op == 0xaa ? 2 : 3);
+			} else {
+				gbyte(g, op);
+			}
+		} else if (t == WASM_I64) {
+			static const u8 ops[] = { 0xac, 0xad, 0xb0, 0xb1, 0xc2, 0xc3, 0xc4, 0xbd };
+			u8 op = ops[grand(g, 8)];
+
+			gexpr(g, op <= 0xad ? WASM_I32 : op == 0xb0 || op == 0xb1 || op == 0xbd ?
+				 WASM_F64 : WASM_I64);
+			if (grand(g, 8) && (op == 0xb0 || op == 0xb1)) {
+				gbyte(g, 0xfc);
+				guleb(g, op == 0xb0 ? 6 : 7);
+			} else {
+				gbyte(g, op);
+			}
+		} else {
+			static const u8 ops[] = { 0xb7, 0xb8, 0xb9, 0xba, 0xbf, 0x99, 0x9a, 0x9b, 0x9c,
+						  0x9d, 0x9e, 0x9f };
+			u8 op = ops[grand(g, 12)];
+
+			gexpr(g, op == 0xb7 || op == 0xb8 ? WASM_I32 : op >= 0xb9 ? WASM_I64 : WASM_F64);
+			gbyte(g, op);
+		}
+	} else {
+		/* Binary arithmetic. */
+		gexpr(g, t);
+		gexpr(g, t);
+		/* Division (3..6 of 15) rarely: it traps on the many zeros. */
+		u32 op = grand(g, 15);
+
+		if (op >= 3 && op <= 6 && grand(g, 16))
+			op = grand(g, 3);
+		if (t == WASM_I32)
+			gbyte(g, (u8)(0x6a + op));
+		else if (t == WASM_I64)
+			gbyte(g, (u8)(0x7c + op));
+		else
+			gbyte(g, (u8)(0xa0 + grand(g, 7)));
+	}
+	g->depth--;
+}
+
+/* Statements: local.set, a store, a bounded loop. */
+static void gstmt(struct gen *g)
+{
+	u32 k = grand(g, 4);
+
+	if (k == 0) {
+		u8 t = gen_local_type[grand(g, 7)];
+
+		gexpr(g, t);
+		glocal(g, t, 0x21);
+	} else if (k == 1) {
+		static const u8 st[] = { 0x36, 0x37, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e };
+		static const u8 vt[] = { WASM_I32, WASM_I64, WASM_F64, WASM_I32, WASM_I32, WASM_I64,
+					 WASM_I64, WASM_I64 };
+		u32 s = grand(g, 8);
+
+		gaddr(g);
+		gexpr(g, vt[s]);
+		gbyte(g, st[s]);
+		guleb(g, 0);
+		guleb(g, grand(g, 16));
+	} else if (k == 2 && !g->in_loop) {
+		/* (local.set 7 N) (block (loop (br_if 1 (i32.eqz (local.get 7))) body (local.set 7 (i32.sub (local.get 7) 1)) (br 0))) */
+		g->in_loop = true;
+		gbyte(g, 0x41);
+		gsleb(g, grand(g, 5));
+		gbyte(g, 0x21);
+		guleb(g, 7);
+		gbyte(g, 0x02);
+		gbyte(g, 0x40);
+		gbyte(g, 0x03);
+		gbyte(g, 0x40);
+		gbyte(g, 0x20);
+		guleb(g, 7);
+		gbyte(g, 0x45);
+		gbyte(g, 0x0d);
+		guleb(g, 1);
+		gstmt(g);
+		gstmt(g);
+		gbyte(g, 0x20);
+		guleb(g, 7);
+		gbyte(g, 0x41);
+		gsleb(g, 1);
+		gbyte(g, 0x6b);
+		gbyte(g, 0x21);
+		guleb(g, 7);
+		gbyte(g, 0x0c);
+		guleb(g, 0);
+		gbyte(g, 0x0b);
+		gbyte(g, 0x0b);
+		g->in_loop = false;
+	} else {
+		gexpr(g, WASM_I32);
+		gbyte(g, 0x1a);
+	}
+}
+
+/* The module around a body: type, function, memory, export "f", code. */
+static u32 gen_module(u64 seed, u8 *out, u32 cap)
+{
+	static struct gen g;
+	static const u8 head[] = {
+		0, 'a', 's', 'm', 1, 0, 0, 0,
+		1, 9, 1, 0x60, 4, WASM_I32, WASM_I64, WASM_F64, WASM_I32, 1, WASM_I64,
+		3, 2, 1, 0,
+		5, 3, 1, 0, 1,
+		7, 5, 1, 1, 'f', 0, 0,
+	};
+	u32 n = 0, body;
+
+	g.n = 0;
+	g.depth = 0;
+	g.in_loop = false;
+	g.seed = seed * 0x9e3779b97f4a7c15ull + 1;
+	/* locals: 1 i32, 1 i64, 1 f64, 1 i32 */
+	gbyte(&g, 4);
+	gbyte(&g, 1); gbyte(&g, WASM_I32);
+	gbyte(&g, 1); gbyte(&g, WASM_I64);
+	gbyte(&g, 1); gbyte(&g, WASM_F64);
+	gbyte(&g, 1); gbyte(&g, WASM_I32);
+	for (u32 i = grand(&g, 6); i; i--)
+		gstmt(&g);
+	gexpr(&g, WASM_I64);
+	gbyte(&g, 0x0b);
+	body = g.n;
+	if (sizeof(head) + body + 16 > cap)
+		return 0;
+	memcpy(out, head, sizeof(head));
+	n = sizeof(head);
+	out[n++] = 10;
+	{
+		u8 tmp[16];
+		u32 len = 0, sec;
+		u64 v = body;
+
+		/* code section: count 1, then the body's size and the body */
+		do {
+			tmp[len++] = (u8)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+			v >>= 7;
+		} while (v);
+		sec = 1 + len + body;
+		v = sec;
+		do {
+			out[n++] = (u8)((v & 0x7f) | (v >= 0x80 ? 0x80 : 0));
+			v >>= 7;
+		} while (v);
+		out[n++] = 1;
+		memcpy(out + n, tmp, len);
+		n += len;
+	}
+	memcpy(out + n, g.buf, body);
+	return n + body;
+}
+
+static bool same_result(enum wasm_trap t1, u64 r1, enum wasm_trap t2, u64 r2)
+{
+	return t1 == t2 && (t1 || r1 == r2);
+}
+
+/* One TAP line: modules interpreted and compiled on the same arguments. */
+static void differential(int n, u32 count)
+{
+	static u8 bin[70000];
+	static const u64 argsets[][4] = {
+		{ 0, 0, 0, 0 }, { 1, 5, 0x3ff0000000000000ull, 3 },
+		{ 0xffffffffu, 0x8000000000000000ull, 0xc000000000000000ull, 0x80000000u },
+		{ 12345, 0x123456789abcdefull, 0x4059000000000000ull, 77 },
+	};
+	u32 bad = 0, ran = 0, traps = 0;
+
+	for (u32 seed = 1; seed <= count; seed++) {
+		u32 len = gen_module(seed, bin, sizeof(bin));
+		struct wasm_error err;
+		struct wasm_module *m = len ? wasm_load(bin, len, 0, &al, &err) : NULL;
+		struct wasm_jit *jc;
+
+		if (!m) {
+			if (bad++ < 4)
+				printf("#   seed %u: generated module refused: %s\n", seed,
+				       len ? err.msg : "too large");
+			continue;
+		}
+		jc = wasm_jit_compile(m, &al, &code_alloc, &err);
+		if (!jc) {
+			if (bad++ < 4)
+				printf("#   seed %u: not compiled: %s\n", seed, err.msg);
+			wasm_module_free(m, &al);
+			continue;
+		}
+		for (u32 a = 0; a < sizeof(argsets) / sizeof(argsets[0]); a++) {
+			enum wasm_trap t[2];
+			u64 res[2] = { 0, 0 };
+
+			for (int tier = 0; tier < 2; tier++) {
+				struct wasm_store s;
+				struct wasm_instance *inst;
+				struct wasm_extern ext;
+
+				m->jit = tier ? jc : NULL;
+				wasm_store_init(&s, &al);
+				inst = wasm_instantiate(&s, m, NULL, &t[tier]);
+				if (inst && !t[tier] && wasm_export_get(inst, "f", 1, &ext))
+					t[tier] = wasm_call(&s, ext.u.func, argsets[a], &res[tier]);
+				wasm_store_free(&s);
+			}
+			m->jit = NULL;
+			ran++;
+			traps += t[0] != WASM_OK;
+			if (!same_result(t[0], res[0], t[1], res[1]) && bad++ < 4)
+				printf("#   seed %u args %u: interp %s 0x%llx, jit %s 0x%llx\n", seed, a,
+				       wasm_trap_name(t[0]), (unsigned long long)res[0],
+				       wasm_trap_name(t[1]), (unsigned long long)res[1]);
+		}
+		wasm_jit_free(jc, &al, &code_alloc);
+		wasm_module_free(m, &al);
+	}
+	printf("# differential: %u modules, %u runs (%u trapped), %u differences\n", count, ran,
+	       traps, bad);
+	printf("%s %d differential\n", bad ? "not ok" : "ok", n);
+	if (bad)
+		htest_failures++;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -685,6 +1089,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 #endif
+	/* --differential [COUNT]: generated modules, interpreted and compiled. */
+	if (argc > 1 && !strcmp(argv[1], "--differential")) {
+		printf("1..1\n");
+		if (!run_jit)
+			printf("ok 1 differential # SKIP needs WASM_TIER=jit\n");
+		else
+			differential(1, argc > 2 ? (u32)atoi(argv[2]) : 400);
+		return htest_failures ? 1 : 0;
+	}
 	if (!suite || !(d = opendir(suite))) {
 		printf("1..1\nok 1 spec # SKIP no ../shared/wasm-testsuite (set WASM_TESTSUITE)\n");
 		return 0;
