@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Error values carried in pointers: the top 4095 addresses are -errno, as on Linux. */
+/* Pointers that carry an errno: the top 4095 addresses are never valid objects. */
 #ifndef HARTIX_ERR_H
 #define HARTIX_ERR_H
 
@@ -8,7 +8,7 @@
 
 #define MAX_ERRNO 4095
 
-#define IS_ERR_VALUE(x) unlikely((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
+#define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 
 static inline void *ERR_PTR(long error)
 {
@@ -27,7 +27,7 @@ static inline bool IS_ERR(const void *ptr)
 
 static inline bool IS_ERR_OR_NULL(const void *ptr)
 {
-	return unlikely(!ptr) || IS_ERR_VALUE((unsigned long)ptr);
+	return !ptr || IS_ERR_VALUE((unsigned long)ptr);
 }
 
 #endif
