@@ -377,9 +377,10 @@ static void do_writes_tree(struct ktest *t)
 	struct super_block *sb = mount("vdc", 0);
 	u8 *big = kmalloc(GUEST_BIG, GFP_KERNEL);
 	struct blob b = { 0, big, GUEST_BIG }, hello = { 0, "written by the guest\n", 21 };
-	struct blob far = { 20 << 20, "FAR", 3 };
+	struct blob far = { 20 << 20, "FAR", 3 }, huge = { 5ULL << 30, "HUGE", 4 };
 	u64 before, cut = 5000, i;
 	struct dentry *d;
+	char buf[8];
 
 	KT_ASSERT(t, big && !IS_ERR(sb));
 	KT_EXPECT(t, !(sb->s_flags & SB_RDONLY));
@@ -392,6 +393,8 @@ static void do_writes_tree(struct ktest *t)
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "big", NULL, NULL, &b), 0);
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "hello", NULL, NULL, &hello), 0);
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "sparse", NULL, NULL, &far), 0);
+	/* Past 4 GiB: the size's high word (large_file), through the triple-indirect block. */
+	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "huge", NULL, NULL, &huge), 0);
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "cut", NULL, NULL, &b), 0);
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "gone", NULL, NULL, &b), 0);
 	KT_EXPECT_EQ(t, op(sb, do_symlink, "guest", "fast", NULL, NULL, "hello"), 0);
@@ -436,6 +439,11 @@ static void do_writes_tree(struct ktest *t)
 	d = walk(sb, "guest/sparse");
 	KT_EXPECT(t, !IS_ERR(d) && d->d_inode && d->d_inode->i_size == (20 << 20) + 3 &&
 		  d->d_inode->i_blocks <= 2 * 5);
+	dput(IS_ERR(d) ? NULL : d);
+	d = walk(sb, "guest/huge");
+	KT_EXPECT(t, !IS_ERR(d) && d->d_inode && d->d_inode->i_size == (5ULL << 30) + 4);
+	KT_EXPECT(t, !IS_ERR(d) && d->d_inode && kread(d->d_inode, 5ULL << 30, buf, 8) == 4 &&
+		  !memcmp(buf, "HUGE", 4));
 	dput(IS_ERR(d) ? NULL : d);
 	KT_EXPECT(t, ino_of(sb, "guest2/subdir/..") && ino_of(sb, "guest2/subdir/..") == ino_of(sb, "guest2"));
 	d = walk(sb, "tmpfile");

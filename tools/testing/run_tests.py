@@ -493,7 +493,10 @@ def check_ext2_image(r, name, path):
                          capture_output=True, text=True)
     big = subprocess.run(["debugfs", "-R", "cat /guest2/big-moved", path],
                          capture_output=True)
-    ok = (cat.stdout == "written by the guest\n" and big.stdout == ext2_pattern(300000))
+    huge = subprocess.run(["debugfs", "-R", "stat /guest/huge", path],
+                          capture_output=True, text=True)
+    ok = (cat.stdout == "written by the guest\n" and big.stdout == ext2_pattern(300000) and
+          "Size: 5368709124" in huge.stdout)
     r.report(ok, name + "/debugfs-reads-guest-files", "", cat.stdout + cat.stderr)
 
 
