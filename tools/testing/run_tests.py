@@ -435,14 +435,20 @@ def block_disk_image(path):
         f.write(img)
 
 
-def run_ktest_block(r, image):
-    """virtio-blk and the block layer on a writable vda and a read-only vdb."""
+def block_disks(r, prefix):
+    """QEMU arguments for block_disk_image()s: a writable vda and a read-only vdb."""
     extra = []
     for n, ro in (("vda", ""), ("vdb", ",readonly=on")):
-        path = os.path.join(r.out, "ktest-%s.img" % n)
+        path = os.path.join(r.out, "%s-%s.img" % (prefix, n))
         block_disk_image(path)
         extra += ["-drive", "file=%s,if=none,format=raw,id=%s%s" % (path, n, ro),
                   "-device", "virtio-blk-device,drive=%s" % n]
+    return extra
+
+
+def run_ktest_block(r, image):
+    """virtio-blk and the block layer on a writable vda and a read-only vdb."""
+    extra = block_disks(r, "ktest")
     res = run_ktest(r, "block", image, 2, "ktest.filter=block loglevel=7", ["block"],
                     extra=extra)
     skipped = [c for c, _, skip in qemu_run.parse_ktap(res.lines) if skip]
@@ -1299,10 +1305,13 @@ def run_user_ktap(r, image, prog, opts, smp, seed, subdir="tests", initrd=None):
                                    prog, " -- " + args if args else "")
     tag = "%s/%s-smp%d%s" % ("user" if subdir == "tests" else "user/" + subdir, prog, smp,
                                "-seed%s" % seed if "{seed}" in opts.get("args", "") else "")
+    # disks=block: the block_disk_image() pair, fresh for each run.
+    extra = (["-initrd", initrd] if initrd else []) + \
+        (block_disks(r, prog) if opts.get("disks") == "block" else [])
     res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp,
                                               mem=opts.get("mem", "256M"),
                                               append=append,
-                                              extra=("-initrd", initrd) if initrd else ()),
+                                              extra=tuple(extra)),
                         int(opts.get("timeout", 90)),
                         r.logfile(tag))
     lines = res.lines
