@@ -435,6 +435,17 @@ def block_disk_image(path):
         f.write(img)
 
 
+def block_disks(r, prefix):
+    """QEMU arguments for block_disk_image()s: a writable vda and a read-only vdb."""
+    extra = []
+    for n, ro in (("vda", ""), ("vdb", ",readonly=on")):
+        path = os.path.join(r.out, "%s-%s.img" % (prefix, n))
+        block_disk_image(path)
+        extra += ["-drive", "file=%s,if=none,format=raw,id=%s%s" % (path, n, ro),
+                  "-device", "virtio-blk-device,drive=%s" % n]
+    return extra
+
+
 EXT2_BIG = 200000
 
 
@@ -502,14 +513,8 @@ def check_ext2_image(r, name, path):
 
 def run_ktest_block(r, image):
     """virtio-blk, the block layer, the buffer cache and ext2 on the runner's disks."""
-    extra = []
-    disks = [("vda", ""), ("vdb", ",readonly=on")]
+    extra = block_disks(r, "ktest")
     ext2 = ext2_test_images(r.out)
-    for n, ro in disks:
-        path = os.path.join(r.out, "ktest-%s.img" % n)
-        block_disk_image(path)
-        extra += ["-drive", "file=%s,if=none,format=raw,id=%s%s" % (path, n, ro),
-                  "-device", "virtio-blk-device,drive=%s" % n]
     for n, path in zip(("vdc", "vdd", "vde"), ext2 or []):
         extra += ["-drive", "file=%s,if=none,format=raw,id=%s" % (path, n),
                   "-device", "virtio-blk-device,drive=%s" % n]
@@ -1371,10 +1376,13 @@ def run_user_ktap(r, image, prog, opts, smp, seed, subdir="tests", initrd=None):
                                    prog, " -- " + args if args else "")
     tag = "%s/%s-smp%d%s" % ("user" if subdir == "tests" else "user/" + subdir, prog, smp,
                                "-seed%s" % seed if "{seed}" in opts.get("args", "") else "")
+    # disks=block: the block_disk_image() pair, fresh for each run.
+    extra = (["-initrd", initrd] if initrd else []) + \
+        (block_disks(r, prog) if opts.get("disks") == "block" else [])
     res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp,
                                               mem=opts.get("mem", "256M"),
                                               append=append,
-                                              extra=("-initrd", initrd) if initrd else ()),
+                                              extra=tuple(extra)),
                         int(opts.get("timeout", 90)),
                         r.logfile(tag))
     lines = res.lines
