@@ -1531,7 +1531,8 @@ def fs_cmd(cmd, **kw):
 
 
 def fs_boot(r, image, cpio, disk, fstype, tag, mode, smp=2, steps=None, timeout=240):
-    append = "loglevel=4 init=/glibc/fs_workload -- %s /mnt %s %s %d" % (
+    # loglevel=5: the file system's warnings (a read-only mount) are shown.
+    append = "loglevel=5 init=/glibc/fs_workload -- %s /mnt %s %s %d" % (
         FS_DEVICE, fstype, mode, FS_LARGE_MIB)
     extra = ("-initrd", cpio, "-drive", "file=%s,if=none,format=raw,id=d0" % disk,
              "-device", "virtio-blk-device,drive=d0")
