@@ -401,6 +401,19 @@ static void do_writes_tree(struct ktest *t)
 	KT_EXPECT_EQ(t, op(sb, do_symlink, "guest", "slow", NULL, NULL, SLOW_TARGET), 0);
 	KT_EXPECT_EQ(t, op(sb, do_link, "guest", "hello", "guest2", "hello-link", NULL), 0);
 	KT_EXPECT_EQ(t, nlink_of(sb, "guest/hello"), 2);
+	/* At ext2's link limit: EMLINK for one more name, or one more subdirectory. */
+	d = walk(sb, "guest/hello");
+	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
+	d->d_inode->i_nlink = 32000;
+	KT_EXPECT_EQ(t, op(sb, do_link, "guest", "hello", "guest2", "one-too-many", NULL), -EMLINK);
+	d->d_inode->i_nlink = 2;
+	dput(d);
+	d = walk(sb, "guest2");
+	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
+	d->d_inode->i_nlink = 32000;
+	KT_EXPECT_EQ(t, op(sb, do_mkdir, "guest2", "one-too-many", NULL, NULL, NULL), -EMLINK);
+	d->d_inode->i_nlink = 2;
+	dput(d);
 	/* Across directories: a file, and a directory whose ".." must follow. */
 	KT_EXPECT_EQ(t, op(sb, do_rename, "guest", "big", "guest2", "big-moved", NULL), 0);
 	KT_EXPECT_EQ(t, op(sb, do_rename, "guest", "subdir", "guest2", "subdir", NULL), 0);
