@@ -6,6 +6,7 @@
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/ktest.h>
+#include <hartix/printk.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
 
@@ -523,8 +524,143 @@ static void bad_images(struct ktest *t)
 	ext2_in_thread(t, do_bad_images);
 }
 
+/* Names of a directory, for the walk of a mutated image. */
+struct listing {
+	struct dir_context ctx;
+	int n;
+	char names[16][32];
+};
+
+static bool list_name(struct dir_context *ctx, const char *name, int len, u64 pos, u64 ino,
+		      unsigned int type)
+{
+	struct listing *l = container_of(ctx, struct listing, ctx);
+
+	(void)pos, (void)ino, (void)type;
+	if (l->n == 16)
+		return false;
+	if (len >= 32 || (len == 1 && name[0] == '.') || (len == 2 && !memcmp(name, "..", 2)))
+		return true;
+	memcpy(l->names[l->n], name, (size_t)len);
+	l->names[l->n++][len] = '\0';
+	return true;
+}
+
+/* Lists, looks up and reads what it can below d; errors are expected, crashes are not. */
+static void walk_tree(struct dentry *d, int depth, int *budget)
+{
+	struct inode *inode = d->d_inode;
+	struct listing *l;
+	char buf[64];
+	int i;
+
+	if (!inode || --*budget < 0)
+		return;
+	if (S_ISLNK(inode->i_mode) && inode->i_op->get_link)
+		inode->i_op->get_link(inode, buf, sizeof(buf));
+	if (S_ISREG(inode->i_mode)) {
+		kread(inode, 0, buf, sizeof(buf));
+		if (inode->i_size > sizeof(buf))
+			kread(inode, inode->i_size - sizeof(buf), buf, sizeof(buf));
+	}
+	if (!S_ISDIR(inode->i_mode) || depth == 0)
+		return;
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return;
+	l->ctx.actor = list_name;
+	{
+		struct file f = { .inode = inode };
+
+		inode_lock(inode);
+		inode->i_fop->iterate(&f, &l->ctx);
+		inode_unlock(inode);
+	}
+	for (i = 0; i < l->n; i++) {
+		struct dentry *c = lookup_one(d, l->names[i], (u32)strlen(l->names[i]));
+
+		if (!IS_ERR(c)) {
+			walk_tree(c, depth - 1, budget);
+			dput(c);
+		}
+	}
+	kfree(l);
+}
+
+/* 1 KiB blocks: super block, descriptors, bitmaps, inode tables, the root and most files. */
+#define MUTATE_BYTES (1024 * 1024)
+#define MUTATE_METADATA (600 * 1024)
+#define MUTATE_ROUNDS 60
+
+/* The first MUTATE_BYTES of bdev, 64 KiB a request (a request's pages must fit the virtqueue). */
+static int copy_disk(struct block_device *bdev, enum bio_op op, u8 *buf)
+{
+	u32 off;
+	int err = 0;
+
+	for (off = 0; !err && off < MUTATE_BYTES; off += 65536)
+		err = blk_rw(bdev, op, off / SECTOR_SIZE, buf + off, 65536 / SECTOR_SIZE);
+	return err;
+}
+
+/*
+ * vde's first MiB (the runner's tree, unmounted) copied to vdd with a
+ * few random bytes changed, marked clean, then mounted read-write, walked,
+ * written to and unmounted, round after round.
+ */
+static void do_mutated_images(struct ktest *t)
+{
+	struct block_device *src = blk_lookup("vde"), *dst = blk_lookup("vdd");
+	u8 *orig = kmalloc(MUTATE_BYTES, GFP_KERNEL), *img = kmalloc(MUTATE_BYTES, GFP_KERNEL);
+	int round, mounted = 0;
+	u64 seed = 0x5eed;
+
+	KT_ASSERT(t, orig && img && src && dst);
+	KT_ASSERT(t, copy_disk(src, BIO_READ, orig) == 0);
+	((struct { u8 pad[1024 + 58]; u16 state; } *)orig)->state = 1;
+	for (round = 0; round < MUTATE_ROUNDS; round++) {
+		static const char data[3000];
+		struct blob b = { 0, data, sizeof(data) };
+		struct super_block *sb;
+		int k, budget = 200;
+
+		memcpy(img, orig, MUTATE_BYTES);
+		for (k = 0; k < 1 + round % 8; k++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			/* In the super block, the descriptors and bitmaps, or anywhere in the metadata. */
+			u32 span = k % 3 == 0 ? 1024 : k % 3 == 1 ? 8192 : MUTATE_METADATA;
+
+			img[(k % 3 == 0 ? 1024 : 0) + (seed >> 33) % span] ^= (u8)(1 + (seed >> 20) % 255);
+		}
+		KT_ASSERT(t, copy_disk(dst, BIO_WRITE, img) == 0);
+		sb = mount("vdd", 0);
+		if (IS_ERR(sb)) {
+			KT_EXPECT(t, PTR_ERR(sb) == -EINVAL || PTR_ERR(sb) == -EUCLEAN ||
+				  PTR_ERR(sb) == -EIO);
+			continue;
+		}
+		mounted++;
+		walk_tree(sb->s_root, 4, &budget);
+		if (!(sb->s_flags & SB_RDONLY)) {
+			op(sb, do_create_write, "", "new-file", NULL, NULL, &b);
+			op(sb, do_mkdir, "", "new-dir", NULL, NULL, NULL);
+			op(sb, do_unlink, "", "hello.txt", NULL, NULL, NULL);
+		}
+		deactivate_super(sb);
+	}
+	pr_info("    # mutated_images: %d of %d mounted\n", mounted, MUTATE_ROUNDS);
+	kfree(orig);
+	kfree(img);
+}
+
+static void mutated_images(struct ktest *t)
+{
+	ext2_in_thread(t, do_mutated_images);
+}
+
 KTEST_SUITE(block_ext2,
 	    KTEST_CASE(reads_host_files),
 	    KTEST_CASE(writes_tree),
 	    KTEST_CASE(enospc),
-	    KTEST_CASE(bad_images));
+	    KTEST_CASE(bad_images),
+	    KTEST_CASE(mutated_images));
