@@ -275,26 +275,31 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 	return new;
 }
 
-struct buffer_head *bread(struct block_device *bdev, u64 block, u32 size)
+int bh_read(struct buffer_head *bh)
 {
-	struct buffer_head *bh = getblk(bdev, block, size);
 	int err = 0;
 
-	if (IS_ERR(bh) || buffer_uptodate(bh))
-		return bh;
+	if (buffer_uptodate(bh))
+		return 0;
 	lock_buffer(bh);
 	if (!buffer_uptodate(bh)) {
-		err = blk_rw(bdev, BIO_READ, block * (size >> SECTOR_SHIFT), bh->b_data,
-			     size >> SECTOR_SHIFT);
+		err = blk_rw(bh->b_bdev, BIO_READ, bh->b_blocknr * (bh->b_size >> SECTOR_SHIFT),
+			     bh->b_data, bh->b_size >> SECTOR_SHIFT);
 		if (!err)
 			set_buffer_uptodate(bh);
 	}
 	unlock_buffer(bh);
-	if (err) {
-		brelse(bh);
-		return ERR_PTR(-EIO);
-	}
-	return bh;
+	return err ? -EIO : 0;
+}
+
+struct buffer_head *bread(struct block_device *bdev, u64 block, u32 size)
+{
+	struct buffer_head *bh = getblk(bdev, block, size);
+
+	if (IS_ERR(bh) || !bh_read(bh))
+		return bh;
+	brelse(bh);
+	return ERR_PTR(-EIO);
 }
 
 /* Readahead's completion, maybe in interrupt context: the buffer is ready or stays not up to date. */

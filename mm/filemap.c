@@ -67,12 +67,14 @@ long generic_file_read(struct file *f, char *ubuf, size_t n, u64 *pos)
 				err = PTR_ERR(bh);
 				break;
 			}
-			if (!buffer_uptodate(bh))
+			/* A miss: this block's read goes first, the next ones after it, unwaited. */
+			if (!buffer_uptodate(bh)) {
+				breadahead(sb->s_bdev, pblock, bs);
 				readahead(inode, iblock + 1, (size + bs - 1) >> shift);
-			brelse(bh);
-			bh = bread(sb->s_bdev, pblock, bs);
-			if (IS_ERR(bh)) {
-				err = PTR_ERR(bh);
+			}
+			err = bh_read(bh);
+			if (err) {
+				brelse(bh);
 				break;
 			}
 			left = copy_to_user(ubuf + done, (u8 *)bh->b_data + off, chunk);

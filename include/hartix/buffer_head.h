@@ -33,6 +33,8 @@ struct buffer_head {
 struct buffer_head *bread(struct block_device *bdev, u64 block, u32 size);
 /* The same without reading: for a block about to be overwritten whole (then set_buffer_uptodate()). */
 struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size);
+/* Reads a buffer getblk() returned unless it is up to date: 0 or -EIO. */
+int bh_read(struct buffer_head *bh);
 /* Starts reading block unless it is cached or busy, without waiting: a later bread() finds it. */
 void breadahead(struct block_device *bdev, u64 block, u32 size);
 /* Drops a reference; NULL and error pointers are ignored. */
