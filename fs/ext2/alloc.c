@@ -134,7 +134,8 @@ void ext2_free_blocks(struct inode *inode, u32 blk, u32 count)
 
 /*
  * Where a new inode goes: a directory into the group with the most free
- * inodes among those with free blocks above average (spreading trees),
+ * inodes among those with no more directories and no fewer free blocks
+ * than average (spreading trees over the disk, as Linux's ext2 does),
  * anything else next to its directory. s_lock held.
  */
 static u32 pick_group(struct super_block *sb, struct inode *dir, bool is_dir)
@@ -142,13 +143,15 @@ static u32 pick_group(struct super_block *sb, struct inode *dir, bool is_dir)
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	u32 parent = EXT2_I(dir)->i_block_group, best = parent, best_free = 0, i;
 	u32 avg_blocks = ext2_count_free_blocks(sb) / sbi->g.groups;
+	u32 avg_dirs = sbi->s_dir_count / sbi->g.groups;
 
 	if (!is_dir)
 		return parent;
 	for (i = 0; i < sbi->g.groups; i++) {
 		struct ext2_group_desc *gd = ext2_get_group_desc(sb, i, NULL);
 
-		if (gd->bg_free_inodes_count > best_free && gd->bg_free_blocks_count >= avg_blocks) {
+		if (gd->bg_free_inodes_count > best_free && gd->bg_free_blocks_count >= avg_blocks &&
+		    gd->bg_used_dirs_count <= avg_dirs + 1) {
 			best = i;
 			best_free = gd->bg_free_inodes_count;
 		}

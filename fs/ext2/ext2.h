@@ -23,8 +23,7 @@ struct ext2_sb_info {
 	struct buffer_head *sbh; /* the super block's buffer, held while mounted */
 	struct ext2_super_block *es; /* in sbh */
 	struct buffer_head **gd_bh; /* the descriptor blocks, held */
-	u32 s_dir_count; /* directories, for spreading them over groups */
-	u32 s_last_group; /* where the last block allocation found room */
+	u32 s_dir_count; /* directories, for spreading them over groups; s_lock */
 	struct mutex s_lock;
 	struct mutex s_inode_lock; /* inode table buffers' contents */
 };
