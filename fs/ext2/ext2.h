@@ -76,7 +76,7 @@ int ext2_setattr(struct dentry *dentry, struct iattr *attr);
 void ext2_set_inode_ops(struct inode *inode);
 /* A symlink whose target is in i_data, not in a block. */
 bool ext2_inode_fast_symlink(struct inode *inode);
-/* The block of a directory (block iblock): its buffer, created (zeroed) when create. */
+/* Block iblock of a directory or slow symlink: its buffer, allocated (zeroed) when create. */
 struct buffer_head *ext2_dir_bread(struct inode *dir, u64 iblock, bool create);
 
 /* dir.c */
