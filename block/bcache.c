@@ -7,6 +7,7 @@
 #include <hartix/init.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
+#include <hartix/mutex.h>
 #include <hartix/printk.h>
 #include <hartix/sched.h>
 #include <hartix/slab.h>
@@ -42,6 +43,45 @@ static struct wait_queue bh_wqs[BH_WAIT_QUEUES];
 /* The writeback thread sleeps here; writeback_kick asks it to run before its 5 s are up. */
 static struct wait_queue writeback_wq = WAIT_QUEUE_INIT;
 static bool writeback_kick;
+
+/*
+ * flusher_lock (a mutex) protects the list of flushers and is held while
+ * they run, so bcache_remove_flusher() returns only once its flusher is
+ * not running.
+ */
+static DEFINE_MUTEX(flusher_lock);
+static struct bcache_flusher *flushers;
+
+void bcache_add_flusher(struct bcache_flusher *f)
+{
+	mutex_lock(&flusher_lock);
+	f->next = flushers;
+	flushers = f;
+	mutex_unlock(&flusher_lock);
+}
+
+void bcache_remove_flusher(struct bcache_flusher *f)
+{
+	struct bcache_flusher **p;
+
+	mutex_lock(&flusher_lock);
+	for (p = &flushers; *p; p = &(*p)->next)
+		if (*p == f) {
+			*p = f->next;
+			break;
+		}
+	mutex_unlock(&flusher_lock);
+}
+
+static void run_flushers(void)
+{
+	struct bcache_flusher *f;
+
+	mutex_lock(&flusher_lock);
+	for (f = flushers; f; f = f->next)
+		f->flush(f);
+	mutex_unlock(&flusher_lock);
+}
 
 static struct wait_queue *bh_wq(const struct buffer_head *bh)
 {
@@ -433,7 +473,7 @@ void bcache_get_stats(struct bcache_stats *st)
 	st->writebacks = __atomic_load_n(&stats.writebacks, __ATOMIC_RELAXED);
 }
 
-/* Every 5 s (sooner when the cache is full of dirty buffers): dirty buffers go to disk. */
+/* Every 5 s (sooner when the cache is full of dirty buffers): dirty inodes and buffers go to disk. */
 static bool writeback_due(void *arg)
 {
 	struct wait_timer *wt = arg;
@@ -451,6 +491,8 @@ static void writeback_thread(void *arg)
 		wait_event(&writeback_wq, writeback_due, &wt);
 		wait_timer_stop(&wt);
 		__atomic_store_n(&writeback_kick, false, __ATOMIC_RELEASE);
+		/* File systems put their dirty inodes into buffers first. */
+		run_flushers();
 		write_dirty(NULL);
 		evict_if_over_cap();
 	}

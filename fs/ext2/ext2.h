@@ -26,6 +26,9 @@ struct ext2_sb_info {
 	u32 s_dir_count; /* directories, for spreading them over groups; s_lock */
 	struct mutex s_lock;
 	struct mutex s_inode_lock; /* inode table buffers' contents */
+	struct super_block *sb;
+	struct bcache_flusher flusher; /* the periodic writeback of its inodes, while read-write */
+	bool flushing; /* flusher is registered */
 };
 
 struct ext2_inode_info {

@@ -105,11 +105,42 @@ static int ext2_sync_fs(struct super_block *sb, bool wait)
 	return wait ? sync_blockdev(sb->s_bdev) : 0;
 }
 
+/* The writeback thread's periodic call: dirty inodes into their buffers, which it then writes. */
+static void ext2_flush(struct bcache_flusher *f)
+{
+	struct ext2_sb_info *sbi = container_of(f, struct ext2_sb_info, flusher);
+
+	sync_inodes_sb(sbi->sb, false);
+}
+
+static void start_flusher(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+
+	if (sbi->flushing)
+		return;
+	sbi->sb = sb;
+	sbi->flusher.flush = ext2_flush;
+	bcache_add_flusher(&sbi->flusher);
+	sbi->flushing = true;
+}
+
+static void stop_flusher(struct super_block *sb)
+{
+	struct ext2_sb_info *sbi = EXT2_SB(sb);
+
+	if (!sbi->flushing)
+		return;
+	bcache_remove_flusher(&sbi->flusher);
+	sbi->flushing = false;
+}
+
 /* Mounted read-write: not clean until unmounted (e2fsck checks it otherwise). */
 static void mark_mounted(struct super_block *sb)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 
+	start_flusher(sb);
 	sbi->es->s_state &= (u16)~EXT2_VALID_FS;
 	sbi->es->s_mnt_count++;
 	sbi->es->s_mtime = now_sec();
@@ -120,6 +151,7 @@ static void mark_clean(struct super_block *sb)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 
+	stop_flusher(sb);
 	sbi->es->s_state |= EXT2_VALID_FS;
 	ext2_sync_super(sb, true);
 	sync_blockdev(sb->s_bdev);
@@ -130,6 +162,7 @@ static void release_sbi(struct super_block *sb)
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	u32 i;
 
+	stop_flusher(sb);
 	for (i = 0; sbi->gd_bh && i < sbi->g.gdt_blocks; i++)
 		brelse(sbi->gd_bh[i]);
 	kfree(sbi->gd_bh);

@@ -61,6 +61,19 @@ static inline bool buffer_uptodate(const struct buffer_head *bh)
 	return __atomic_load_n(&bh->b_state, __ATOMIC_ACQUIRE) & (1UL << BH_Uptodate);
 }
 
+/*
+ * A mounted file system's hook, run by the writeback thread before each
+ * periodic write of the dirty buffers: it writes its dirty inodes (and
+ * whatever else it keeps outside buffers) into buffers. It may sleep.
+ */
+struct bcache_flusher {
+	void (*flush)(struct bcache_flusher *f);
+	struct bcache_flusher *next;
+};
+void bcache_add_flusher(struct bcache_flusher *f);
+/* Returns once f is off the list and not running. */
+void bcache_remove_flusher(struct bcache_flusher *f);
+
 /* What the cache holds now, for tests and /proc. */
 struct bcache_stats {
 	u64 buffers, bytes, dirty;

@@ -9,6 +9,7 @@
 #include <hartix/printk.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
+#include <hartix/timer.h>
 
 #include "block_test.h"
 
@@ -524,6 +525,40 @@ static void bad_images(struct ktest *t)
 	ext2_in_thread(t, do_bad_images);
 }
 
+static bool written_back(struct inode *inode)
+{
+	struct bcache_stats st;
+
+	bcache_get_stats(&st);
+	return !(READ_ONCE(inode->i_state) & I_DIRTY) && !st.dirty;
+}
+
+/* With no sync at all, the writeback thread writes a dirty inode and its buffers within its period. */
+static void do_periodic_writeback(struct ktest *t)
+{
+	struct super_block *sb = mount("vdc", 0);
+	struct blob b = { 0, "periodic\n", 9 };
+	struct dentry *d;
+	int waited;
+
+	KT_ASSERT(t, !IS_ERR(sb));
+	KT_EXPECT_EQ(t, op(sb, do_create_write, "", "periodic", NULL, NULL, &b), 0);
+	d = walk(sb, "periodic");
+	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
+	mark_inode_dirty(d->d_inode);
+	KT_EXPECT(t, !written_back(d->d_inode));
+	for (waited = 0; waited < 12000 && !written_back(d->d_inode); waited += 100)
+		msleep(100);
+	KT_EXPECT(t, written_back(d->d_inode));
+	dput(d);
+	deactivate_super(sb);
+}
+
+static void periodic_writeback(struct ktest *t)
+{
+	ext2_in_thread(t, do_periodic_writeback);
+}
+
 /* Names of a directory, for the walk of a mutated image. */
 struct listing {
 	struct dir_context ctx;
@@ -662,5 +697,6 @@ KTEST_SUITE(block_ext2,
 	    KTEST_CASE(reads_host_files),
 	    KTEST_CASE(writes_tree),
 	    KTEST_CASE(enospc),
+	    KTEST_CASE(periodic_writeback),
 	    KTEST_CASE(bad_images),
 	    KTEST_CASE(mutated_images));
