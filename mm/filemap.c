@@ -5,6 +5,8 @@
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
+#include <hartix/preempt.h>
+#include <hartix/signal.h>
 #include <hartix/time.h>
 #include <hartix/uaccess.h>
 
@@ -51,6 +53,10 @@ long generic_file_read(struct file *f, char *ubuf, size_t n, u64 *pos)
 		return 0;
 	n = min(n, (size_t)(size - p));
 	while (done < n) {
+		/* A long transfer yields the hart, and a killed task stops early. */
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		cond_resched();
 		u64 iblock = p >> shift, pblock;
 		u32 off = (u32)(p & (bs - 1)), chunk = (u32)min((size_t)(bs - off), n - done);
 		size_t left;
@@ -106,6 +112,9 @@ long generic_file_write(struct file *f, const char *ubuf, size_t n, u64 *pos)
 	inode_lock(inode);
 	p = (f->flags & O_APPEND) ? inode->i_size : pos ? *pos : f->f_pos;
 	while (done < n) {
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		cond_resched();
 		u64 iblock = p >> shift, pblock;
 		u32 off = (u32)(p & (bs - 1)), chunk = (u32)min((size_t)(bs - off), n - done);
 		struct buffer_head *bh;
