@@ -4,7 +4,6 @@
 #include <hartix/buffer_head.h>
 #include <hartix/err.h>
 #include <hartix/errno.h>
-#include <hartix/init.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
 #include <hartix/mutex.h>
@@ -50,14 +49,17 @@ static bool writeback_kick;
  * not running.
  */
 static DEFINE_MUTEX(flusher_lock);
+static void writeback_start(void);
 static struct bcache_flusher *flushers;
 
 void bcache_add_flusher(struct bcache_flusher *f)
 {
 	mutex_lock(&flusher_lock);
 	f->next = flushers;
-	flushers = f;
+	__atomic_store_n(&flushers, f, __ATOMIC_RELEASE);
 	mutex_unlock(&flusher_lock);
+	writeback_start();
+	wake_up(&writeback_wq);
 }
 
 void bcache_remove_flusher(struct bcache_flusher *f)
@@ -67,7 +69,7 @@ void bcache_remove_flusher(struct bcache_flusher *f)
 	mutex_lock(&flusher_lock);
 	for (p = &flushers; *p; p = &(*p)->next)
 		if (*p == f) {
-			*p = f->next;
+			__atomic_store_n(p, f->next, __ATOMIC_RELEASE);
 			break;
 		}
 	mutex_unlock(&flusher_lock);
@@ -129,8 +131,12 @@ void set_buffer_uptodate(struct buffer_head *bh)
 void mark_buffer_dirty(struct buffer_head *bh)
 {
 	set_buffer_uptodate(bh);
-	if (!test_and_set_bit(BH_Dirty, &bh->b_state))
-		__atomic_fetch_add(&stats.dirty, 1, __ATOMIC_RELAXED);
+	/* The first dirty buffer wakes the writeback thread, which sleeps while there are none. */
+	if (!test_and_set_bit(BH_Dirty, &bh->b_state) &&
+	    !__atomic_fetch_add(&stats.dirty, 1, __ATOMIC_RELAXED)) {
+		writeback_start();
+		wake_up(&writeback_wq);
+	}
 }
 
 /* bcache_lock held. */
@@ -481,11 +487,27 @@ static bool writeback_due(void *arg)
 	return READ_ONCE(wt->expired) || __atomic_load_n(&writeback_kick, __ATOMIC_ACQUIRE);
 }
 
+/* Something to write back: dirty buffers, or a mounted file system's inodes. */
+static bool writeback_wanted(void *arg)
+{
+	(void)arg;
+	return __atomic_load_n(&stats.dirty, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&flushers, __ATOMIC_ACQUIRE) ||
+	       __atomic_load_n(&writeback_kick, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Asleep without a timer while there is nothing to write (so an idle
+ * system keeps no thread waking every 5 s), then 5 s after the first
+ * change (sooner when kicked) everything goes out.
+ */
 static void writeback_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
 		struct wait_timer wt;
+
+		wait_event(&writeback_wq, writeback_wanted, NULL);
 
 		wait_timer_start(&wt, &writeback_wq, get_ticks() + ms_to_ticks(WRITEBACK_INTERVAL_MS));
 		wait_event(&writeback_wq, writeback_due, &wt);
@@ -498,9 +520,19 @@ static void writeback_thread(void *arg)
 	}
 }
 
-static void bcache_init(void)
+/*
+ * The thread starts with the first dirty buffer or mounted file system,
+ * not at boot: a system that never writes a disk has none.
+ */
+static void writeback_start(void)
 {
-	if (!kthread_run(writeback_thread, NULL, "bwriteback", -1))
-		pr_warn("bcache: no writeback thread: dirty buffers are written by sync only\n");
+	static int started; /* 0 no, 1 starting or running */
+
+	if (__atomic_load_n(&started, __ATOMIC_ACQUIRE) ||
+	    __atomic_exchange_n(&started, 1, __ATOMIC_ACQ_REL))
+		return;
+	if (!kthread_run(writeback_thread, NULL, "bwriteback", -1)) {
+		pr_warn("bcache: no writeback thread yet: dirty buffers wait for sync\n");
+		__atomic_store_n(&started, 0, __ATOMIC_RELEASE);
+	}
 }
-late_initcall(bcache_init);
