@@ -178,6 +178,8 @@ void fput(struct file *f)
 		f->ops->release(f);
 	flags = fs_lock_irqsave();
 	file_clear_path(f);
+	if ((f->flags & O_ACCMODE) != O_RDONLY)
+		mnt_writer(f->inode, -1);
 	inode_put(f->inode);
 	fs_unlock_irqrestore(flags);
 	kfree(f);
@@ -502,6 +504,9 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		else if (S_ISDIR(ino->i_mode) &&
 			 (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
 			ret = -EISDIR;
+		else if (S_ISREG(ino->i_mode) && inode_rdonly(ino) &&
+			 (acc != O_RDONLY || (flags & O_TRUNC)))
+			ret = -EROFS;
 		else if (!inode_fops(ino))
 			ret = -ENXIO;
 		/* As Linux: O_TRUNC truncates even with O_RDONLY. */
@@ -509,6 +514,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	}
 	if (!ret) {
 		inode_get(ino);
+		if (acc != O_RDONLY)
+			mnt_writer(ino, 1); /* remount read-only waits for none */
 		f->inode = ino;
 		f->ops = inode_fops(ino);
 		file_set_path(f, base, path);
@@ -532,6 +539,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		if (ret) {
 			irq = fs_lock_irqsave();
 			file_clear_path(f);
+			if (acc != O_RDONLY)
+				mnt_writer(ino, -1);
 			inode_put(ino);
 			fs_unlock_irqrestore(irq);
 			goto out_free;
@@ -701,7 +710,7 @@ BUILD_BUG_ON(sizeof(struct kstat) != 128);
 static void fill_stat(struct inode *ino, struct kstat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_dev = 1;
+	st->st_dev = inode_dev(ino);
 	st->st_ino = ino->i_ino;
 	st->st_mode = ino->i_mode;
 	st->st_nlink = ino->i_nlink;

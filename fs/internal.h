@@ -204,6 +204,111 @@ long at_inode(int dirfd, const char *upath, int flags, struct inode **res);
 /* Named pipes (pipe.c): what opening a FIFO inode gets. */
 extern const struct file_operations fifo_fops;
 
+/*
+ * Mounts (namespace.c, CONFIG_MOUNT): RAM file system instances (tmpfs)
+ * mounted on directories of the tree. Each has its own super block
+ * (i_sb of its inodes: st_dev, SB_RDONLY; the root file system's and
+ * /proc's inodes have none). All under fs_lock.
+ */
+#ifdef CONFIG_MOUNT
+struct mount {
+	struct super_block sb; /* s_fs_info points back here */
+	struct inode *root; /* its root directory: one reference */
+	struct inode *mountpoint; /* the covered directory (a reference); NULL once detached */
+	struct mount *next; /* the mount table, in mount order */
+	char source[64];
+	/*
+	 * refs: references to its inodes (inode_get); dirs: its directory
+	 * inodes, each holding one on its parent (the root on none), so it
+	 * is in use while refs > dirs (the root's is the mount's own).
+	 */
+	unsigned long refs, dirs;
+	unsigned int children; /* mounts on its directories */
+	unsigned int writers; /* files open for writing on it */
+	bool detached, freeing;
+};
+
+static inline struct mount *real_mount(const struct inode *ino)
+{
+	return ino->i_sb ? ino->i_sb->s_fs_info : NULL;
+}
+
+/* Follows mounts down from a directory: the root of what is mounted on it. */
+static inline struct inode *mnt_down(struct inode *ino)
+{
+	while (ino->i_mounted)
+		ino = ino->i_mounted->root;
+	return ino;
+}
+
+/*
+ * From the root of a mounted instance up to the directory it covers
+ * (repeatedly: stacked mounts); NULL for a detached one's root.
+ */
+static inline struct inode *mnt_up(struct inode *ino)
+{
+	struct mount *m;
+
+	while ((m = real_mount(ino)) && m->root == ino) {
+		if (!m->mountpoint)
+			return NULL;
+		ino = m->mountpoint;
+	}
+	return ino;
+}
+
+/*
+ * ramfs.c: a new instance's root directory (one reference, the mount's),
+ * and emptying a directory of everything under it.
+ */
+struct inode *ramfs_new_root(u32 mode);
+void ramfs_clear_dir(struct inode *dir);
+/* A reference to one of m's inodes went (frees a detached m once unused). */
+void mnt_put_ref(struct mount *m);
+/* ino joins dir's instance (a new inode made in dir). */
+void mnt_inode_new(struct inode *dir, struct inode *ino);
+void mnt_dir_freed(struct inode *dir);
+/* A file on ino opened for writing, or closed: remount ro waits for none. */
+void mnt_writer(struct inode *ino, int delta);
+#else
+static inline struct mount *real_mount(const struct inode *ino)
+{
+	return NULL;
+}
+static inline struct inode *mnt_down(struct inode *ino)
+{
+	return ino;
+}
+static inline struct inode *mnt_up(struct inode *ino)
+{
+	return ino;
+}
+static inline void mnt_put_ref(struct mount *m)
+{
+}
+static inline void mnt_inode_new(struct inode *dir, struct inode *ino)
+{
+}
+static inline void mnt_dir_freed(struct inode *dir)
+{
+}
+static inline void mnt_writer(struct inode *ino, int delta)
+{
+}
+#endif
+
+/* st_dev: its instance's, or 0:1 for the root file system and /proc. */
+static inline u32 inode_dev(const struct inode *ino)
+{
+	return ino->i_sb ? ino->i_sb->s_dev : 1;
+}
+
+/* EROFS: ino is on a read-only mount. */
+static inline bool inode_rdonly(const struct inode *ino)
+{
+	return ino->i_sb && (ino->i_sb->s_flags & SB_RDONLY);
+}
+
 #ifdef CONFIG_FILE_LOCKING
 /*
  * fs/locks.c. fcntl_lock: F_GETLK, F_SETLK(W) and the F_OFD_ ones.

@@ -72,8 +72,8 @@ static bool is_ancestor(struct inode *a, struct inode *d)
 	for (;; d = d->parent) {
 		if (d == a)
 			return true;
-		if (d == fs_root)
-			return false;
+		if (d == fs_root || !d->parent)
+			return false; /* the top of the tree or of a mounted instance */
 	}
 }
 
@@ -92,7 +92,9 @@ static int may_create(const struct last *l)
 	if (l->dir->proc)
 		return -ENOENT; /* /proc's lookup finds no new name */
 	/* "foo/" asks for a directory that is not there */
-	return l->slash ? -ENOENT : 0;
+	if (l->slash)
+		return -ENOENT;
+	return inode_rdonly(l->dir) ? -EROFS : 0;
 }
 
 /* Caller holds fs_lock. */
@@ -110,6 +112,8 @@ static long do_unlink(const struct last *l, bool rmdir)
 	default:
 		return rmdir ? -EBUSY : -EISDIR;
 	}
+	if (inode_rdonly(l->dir))
+		return -EROFS;
 	ino = fs_dir_lookup(l->dir, l->name, l->len);
 	if (!ino)
 		return -ENOENT;
@@ -123,8 +127,8 @@ static long do_unlink(const struct last *l, bool rmdir)
 	}
 	if (l->dir->proc)
 		return -EPERM; /* /proc has no unlink or rmdir */
-	if (ino->proc)
-		return -EBUSY; /* /proc's mount point */
+	if (ino->proc || ino->i_mounted)
+		return -EBUSY; /* a mount point */
 	if (rmdir && ino->children)
 		return -ENOTEMPTY;
 	ramfs_unlink(l->dir, fs_dir_find(l->dir, l->name, l->len));
@@ -160,13 +164,15 @@ static long do_rename(const struct last *o, const struct last *n,
 	bool exchange = flags & RENAME_EXCHANGE;
 	struct inode *src, *dst;
 
-	/* /proc is another mount: Linux checks that first. */
-	if (o->dir->proc != n->dir->proc)
+	/* /proc and mounts are other instances: Linux checks that first. */
+	if (o->dir->proc != n->dir->proc || o->dir->i_sb != n->dir->i_sb)
 		return -EXDEV;
 	if (last_type(o) != LAST_NORM)
 		return -EBUSY;
 	if (last_type(n) != LAST_NORM)
 		return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
+	if (inode_rdonly(o->dir))
+		return -EROFS;
 	src = fs_dir_lookup(o->dir, o->name, o->len);
 	if (!src)
 		return -ENOENT;
@@ -198,8 +204,9 @@ static long do_rename(const struct last *o, const struct last *n,
 	}
 	if (o->dir->proc)
 		return -EPERM; /* /proc has no rename */
-	if (src->proc || (dst && dst->proc))
-		return -EBUSY; /* /proc's mount point */
+	if (src->proc || (dst && dst->proc) || src->i_mounted ||
+	    (dst && dst->i_mounted))
+		return -EBUSY; /* a mount point */
 	if (dst && !exchange && dst->children)
 		return -ENOTEMPTY;
 	return ramfs_rename(o->dir, fs_dir_find(o->dir, o->name, o->len),
@@ -284,7 +291,7 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 			ret = lookup_last(nbase, npath, &n);
 		if (!ret)
 			ret = may_create(&n);
-		if (!ret && ino->proc != n.dir->proc)
+		if (!ret && (ino->proc != n.dir->proc || ino->i_sb != n.dir->i_sb))
 			ret = -EXDEV;
 		if (!ret && S_ISDIR(ino->i_mode))
 			ret = -EPERM;
@@ -458,6 +465,8 @@ SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 		ret = -EISDIR;
 	else if (!ret && !S_ISREG(ino->i_mode))
 		ret = -EINVAL;
+	else if (!ret && inode_rdonly(ino))
+		ret = -EROFS;
 	if (!ret)
 		inode_get(ino);
 	fs_unlock_irqrestore(irq);
@@ -489,6 +498,9 @@ SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
 	if (!ret && (mode & X_OK) && !S_ISDIR(ino->i_mode) && !(ino->i_mode & 0111))
 		ret = -EACCES;
+	else if (!ret && (mode & W_OK) && inode_rdonly(ino) &&
+		 (S_ISREG(ino->i_mode) || S_ISDIR(ino->i_mode) || S_ISLNK(ino->i_mode)))
+		ret = -EROFS;
 	fs_unlock_irqrestore(irq);
 	kfree(path);
 	return ret;
@@ -506,13 +518,23 @@ BUILD_BUG_ON(sizeof(struct kstatfs) != 120);
  * The RAM file system: its size is the data page budget. /proc (proc
  * true): no blocks at all, as Linux's, so df leaves it out.
  */
-static long put_statfs(void *ubuf, bool proc)
+#define ST_RDONLY 0x0001
+
+/* Caller holds fs_lock: ino's file system, as statfs() shows it. */
+static void inode_statfs(struct inode *ino, bool *proc, bool *rdonly)
+{
+	*proc = ino->proc;
+	*rdonly = inode_rdonly(ino);
+}
+
+static long put_statfs(void *ubuf, bool proc, bool rdonly)
 {
 	struct kstatfs st = {
 		.f_type = proc ? PROC_SUPER_MAGIC : TMPFS_MAGIC,
 		.f_bsize = PAGE_SIZE, .f_namelen = NAME_MAX,
 		.f_frsize = PAGE_SIZE,
-		.f_flags = ST_VALID | (proc ? ST_RELATIME : 0),
+		.f_flags = ST_VALID | (proc ? ST_RELATIME : 0) |
+			   (rdonly ? ST_RDONLY : 0),
 	};
 	unsigned long used, max;
 
@@ -531,22 +553,30 @@ SYSCALL_DEFINE2(statfs, const char *, upath, void *, ubuf)
 	unsigned long irq;
 	char *path;
 	long ret;
-	bool proc;
+	bool proc, rdonly;
 
 	ret = user_path(AT_FDCWD, upath, &path, &base);
 	if (ret)
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	proc = !ret && ino->proc;
+	if (!ret)
+		inode_statfs(ino, &proc, &rdonly);
 	fs_unlock_irqrestore(irq);
 	kfree(path);
-	return ret ? ret : put_statfs(ubuf, proc);
+	return ret ? ret : put_statfs(ubuf, proc, rdonly);
 }
 
 SYSCALL_DEFINE2(fstatfs, int, fd, void *, ubuf)
 {
 	struct file *f __free(fput) = fget(fd);
+	unsigned long irq;
+	bool proc, rdonly;
 
-	return f ? put_statfs(ubuf, f->inode->proc) : -EBADF;
+	if (!f)
+		return -EBADF;
+	irq = fs_lock_irqsave();
+	inode_statfs(f->inode, &proc, &rdonly);
+	fs_unlock_irqrestore(irq);
+	return put_statfs(ubuf, proc, rdonly);
 }

@@ -21,6 +21,8 @@ static long chmod_inode(struct inode *ino, u32 mode)
 
 	if (ino->proc)
 		return -EPERM; /* /proc's files keep their modes */
+	if (inode_rdonly(ino))
+		return -EROFS;
 	irq = fs_lock_irqsave();
 	ino->i_mode = (ino->i_mode & S_IFMT) | (mode & 07777);
 	inode_touch_ctime(ino);
@@ -59,6 +61,8 @@ static long chown_inode(struct inode *ino, u32 uid, u32 gid)
 
 	if (ino->proc)
 		return -EPERM;
+	if (inode_rdonly(ino))
+		return -EROFS;
 	irq = fs_lock_irqsave();
 	if (uid != (u32)-1)
 		ino->i_uid = uid;

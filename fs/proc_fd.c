@@ -32,10 +32,15 @@ static bool dir_path(struct inode *dir, char *buf, size_t size)
 	struct inode *d;
 
 	buf[pos] = '\0';
-	for (d = dir; d != fs_root; d = d->parent) {
+	for (d = dir;; d = d->parent) {
 		char num[24];
 		const char *name = num;
 
+		d = mnt_up(d); /* from a mounted instance's root to what it covers */
+		if (!d)
+			return false; /* detached */
+		if (d == fs_root)
+			break;
 		if (d->dentry) {
 			name = d->dentry->name;
 			len = d->dentry->len;

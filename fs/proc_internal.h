@@ -38,6 +38,14 @@ struct inode **proc_fd_links(int pid);
 
 /* proc_misc.c: /proc/mounts (and /proc/<pid>/mounts), filesystems, loadavg. */
 int show_mounts(struct seq *m, int pid);
+#ifdef CONFIG_MOUNT
+int show_mount_table(struct seq *m); /* namespace.c: mount(2)'s mounts */
+#else
+static inline int show_mount_table(struct seq *m)
+{
+	return 0;
+}
+#endif
 int show_filesystems(struct seq *m, int pid);
 int show_loadavg(struct seq *m, int pid);
 

@@ -47,7 +47,11 @@ static unsigned long data_pages, data_pages_max;
 
 void inode_get(struct inode *ino)
 {
+	struct mount *m = real_mount(ino);
+
 	ino->refs++;
+	if (m)
+		m->refs++;
 }
 
 void fs_time_now(struct timespec *ts)
@@ -195,11 +199,17 @@ static void inode_free(struct inode *ino)
 {
 	while (ino) {
 		struct inode *parent = S_ISDIR(ino->i_mode) ? ino->parent : NULL;
+		struct mount *m = parent ? real_mount(parent) : NULL;
 
+		if (S_ISDIR(ino->i_mode))
+			mnt_dir_freed(ino);
 		free_data(ino, 0);
 		kfree(ino->hash);
 		kfree(ino->target);
 		kfree(ino);
+		/* A structural reference: the mount's use count is unchanged by it. */
+		if (m)
+			m->refs--;
 		ino = parent && --parent->refs == 0 && parent->i_nlink == 0 ?
 			parent : NULL;
 	}
@@ -207,8 +217,12 @@ static void inode_free(struct inode *ino)
 
 void inode_put(struct inode *ino)
 {
+	struct mount *m = real_mount(ino);
+
 	if (--ino->refs == 0 && ino->i_nlink == 0)
 		inode_free(ino);
+	if (m)
+		mnt_put_ref(m); /* may free a detached instance now unused */
 }
 
 static struct inode *inode_new(u32 mode, u32 rdev)
@@ -385,6 +399,8 @@ int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
 
 	if (dir->proc)
 		return -EACCES; /* open(O_CREAT) in /proc, as Linux */
+	if (inode_rdonly(dir))
+		return -EROFS;
 	if (!dir->i_nlink)
 		return -ENOENT; /* a removed directory takes no new names */
 	if (hash_reserve(dir))
@@ -396,6 +412,7 @@ int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
 		return -ENOSPC;
 	}
 	dir_add(dir, d, ino);
+	mnt_inode_new(dir, ino);
 	if (S_ISDIR(mode)) {
 		ino->parent = dir;
 		inode_get(dir);
@@ -510,6 +527,23 @@ static void remove_tree(struct inode *top, struct ramfs_dirent *d)
 	}
 }
 
+#ifdef CONFIG_MOUNT
+struct inode *ramfs_new_root(u32 mode)
+{
+	struct inode *root = inode_new(mode, 0);
+
+	if (root)
+		root->refs = 1; /* the mount's; its ".." is the walk's (no parent) */
+	return root;
+}
+
+void ramfs_clear_dir(struct inode *dir)
+{
+	while (dir->children)
+		remove_tree(dir, dir->children);
+}
+#endif
+
 /* Where a walk resumes after a symlink met before the last component. */
 struct walk_rest {
 	const char *path; /* the components after the symlink */
@@ -562,7 +596,9 @@ static int walk(struct inode *dir, const char *path, bool follow,
 		if (len == 1 && name[0] == '.') {
 			next = dir;
 		} else if (len == 2 && name[0] == '.' && name[1] == '.') {
-			next = dir->parent;
+			/* Up out of a mounted instance's root to the directory it covers. */
+			next = mnt_up(dir);
+			next = next ? mnt_down(next->parent) : dir;
 		} else {
 			next = fs_dir_lookup(dir, name, len);
 			if (!next) {
@@ -573,6 +609,7 @@ static int walk(struct inode *dir, const char *path, bool follow,
 				}
 				return -ENOENT;
 			}
+			next = mnt_down(next);
 		}
 		if (S_ISLNK(next->i_mode) && (!last || follow || slash)) {
 			if (++links > MAXSYMLINKS)
@@ -793,7 +830,8 @@ bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 	if (*pos < 2) {
 		*name = *pos ? ".." : ".";
 		*len = (size_t)*pos + 1;
-		*ino = *pos ? dir->parent : dir;
+		/* A mounted instance's root is its own "..", as Linux's. */
+		*ino = *pos && dir->parent ? dir->parent : dir;
 		return true;
 	}
 	/* Sequential reads resume at the last entry returned, not the start. */
@@ -956,7 +994,12 @@ int fs_dir_path(struct inode *dir, char *buf, size_t *pos)
 	size_t end = *pos;
 	int ret = 0;
 
-	for (; dir != fs_root && !ret; dir = dir->parent) {
+	for (; !ret; dir = dir->parent) {
+		dir = mnt_up(dir);
+		if (!dir)
+			return -ENOENT; /* in a detached mount */
+		if (dir == fs_root)
+			break;
 		if (!dir->dentry)
 			return -ENOENT; /* removed */
 		ret = prepend(buf, pos, dir->dentry->name, dir->dentry->len);

@@ -128,9 +128,11 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 	/* Linux's new_decode_dev(): rdev as mknod stored it */
 	st.stx_rdev_major = (ino->i_rdev & 0xfff00) >> 8;
 	st.stx_rdev_minor = (ino->i_rdev & 0xff) | ((ino->i_rdev >> 12) & 0xfff00);
-	/* st_dev is 1 (fs/file.c): device 0:1 (/proc reports the same) */
-	st.stx_dev_minor = 1;
-	st.stx_mnt_id = ino->proc ? 2 : 1;
+	/* st_dev's 8:8 encoding (inode_dev()) */
+	st.stx_dev_major = inode_dev(ino) >> 8;
+	st.stx_dev_minor = inode_dev(ino) & 0xff;
+	/* 1 the root, 2 /proc, then one per mounted instance */
+	st.stx_mnt_id = ino->proc ? 2 : ino->i_sb ? 1 + inode_dev(ino) : 1;
 	inode_put(ino);
 	fs_unlock_irqrestore(irq);
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;

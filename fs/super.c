@@ -16,14 +16,15 @@
 static DEFINE_SPINLOCK(anon_lock);
 static unsigned long anon_used[NR_ANON_DEVS / (8 * sizeof(unsigned long))];
 
-static int get_anon_dev(u32 *dev)
+int get_anon_dev(u32 *dev)
 {
 	unsigned long bits = 8 * sizeof(unsigned long);
 	unsigned int n;
 	int ret = -EMFILE;
 
 	spin_lock(&anon_lock);
-	for (n = 1; n < NR_ANON_DEVS; n++) /* (0, 0) is no device */
+	/* (0, 0) is no device, (0, 1) the root file system's and /proc's. */
+	for (n = 2; n < NR_ANON_DEVS; n++)
 		if (!(anon_used[n / bits] & (1UL << (n % bits)))) {
 			anon_used[n / bits] |= 1UL << (n % bits);
 			*dev = MKDEV(0, n);
@@ -34,7 +35,7 @@ static int get_anon_dev(u32 *dev)
 	return ret;
 }
 
-static void put_anon_dev(u32 dev)
+void put_anon_dev(u32 dev)
 {
 	unsigned long bits = 8 * sizeof(unsigned long);
 	unsigned int n = dev & 0xff;

@@ -25,6 +25,8 @@ static long set_times(struct inode *ino, const struct timespec *times)
 		return -EINVAL;
 	if (ino->proc)
 		return -EPERM;
+	if (inode_rdonly(ino))
+		return -EROFS;
 	irq = fs_lock_irqsave();
 	fs_time_now(&now);
 	if (!times || times[0].tv_nsec != UTIME_OMIT)

@@ -6,6 +6,10 @@
 #include <hartix/err.h>
 #include <hartix/fs.h>
 
+/* Anonymous device numbers (0, n) for instances without a disk: 0 or -EMFILE. */
+int get_anon_dev(u32 *dev);
+void put_anon_dev(u32 dev);
+
 /* Frees every unused dentry of sb (umount; its root's reference dropped first). */
 void shrink_dcache_sb(struct super_block *sb);
 

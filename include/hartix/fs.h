@@ -20,6 +20,7 @@
 struct dentry;
 struct inode;
 struct ramfs_dirent;
+struct mount;
 struct dir_context;
 struct super_block;
 struct inode_operations;
@@ -77,6 +78,8 @@ struct inode {
 	void *i_private; /* the file system's own */
 	unsigned long i_state; /* I_NEW, I_DIRTY, under the sb's inode lock */
 	struct inode *i_hash_next; /* the sb's (ino -> inode) hash chain */
+	/* Mounts (fs/namespace.c): the instance mounted on this directory, under fs_lock. */
+	struct mount *i_mounted;
 	/* Directories */
 	struct ramfs_dirent *dentry; /* the entry naming it (NULL for / or removed) */
 	struct ramfs_dirent *children, *children_tail; /* in ascending off order */
