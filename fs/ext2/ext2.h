@@ -52,7 +52,7 @@ static inline struct ext2_inode_info *EXT2_I(struct inode *inode)
 /* Reads one block of the file system: a buffer or ERR_PTR(-EIO). */
 static inline struct buffer_head *ext2_bread(struct super_block *sb, u32 blk)
 {
-	return bread(sb->s_bdev, blk, sb->s_blocksize);
+	return sb_bread(sb, blk);
 }
 
 /* super.c */

@@ -37,6 +37,9 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size);
 int bh_read(struct buffer_head *bh);
 /* Starts reading block unless it is cached or busy, without waiting: a later bread() finds it. */
 void breadahead(struct block_device *bdev, u64 block, u32 size);
+/* The contract's names: block of sb's device at its block size. */
+#define sb_bread(sb, block) bread((sb)->s_bdev, (block), (sb)->s_blocksize)
+#define sb_getblk(sb, block) getblk((sb)->s_bdev, (block), (sb)->s_blocksize)
 /* Drops a reference; NULL and error pointers are ignored. */
 void brelse(struct buffer_head *bh);
 void mark_buffer_dirty(struct buffer_head *bh);
