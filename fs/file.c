@@ -9,6 +9,8 @@
  * fs_lock (internal.h); user memory is only touched with it released,
  * through a kernel bounce buffer.
  */
+#include <hartix/blkdev.h>
+#include <hartix/chrdev.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -16,13 +18,11 @@
 #include <hartix/mmap.h>
 #include <hartix/preempt.h>
 #include <hartix/printk.h>
-#include <hartix/random.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
-#include <hartix/rtc.h>
 #include <hartix/tty.h>
 #include <hartix/uaccess.h>
 #include <asm/page.h>
@@ -86,7 +86,7 @@ static long reg_write_core(struct file *f, const char *src, size_t n,
 
 	if (!kbuf)
 		return -ENOSPC;
-	inode_lock_write(f->inode);
+	inode_lock(f->inode);
 	/* Linux's rw_verify_area(): the end must be a valid (signed) offset. */
 	if (!(f->flags & O_APPEND)) {
 		unsigned long flags = fs_lock_irqsave();
@@ -115,7 +115,7 @@ static long reg_write_core(struct file *f, const char *src, size_t n,
 		}
 		/* With the write lock, appended chunks follow each other. */
 		flags = fs_lock_irqsave();
-		pos = f->flags & O_APPEND ? f->inode->size :
+		pos = f->flags & O_APPEND ? f->inode->i_size :
 		      ppos ? *ppos : f->f_pos;
 		put = ramfs_write(f->inode, pos, kbuf, want);
 		if (put > 0)
@@ -131,7 +131,7 @@ static long reg_write_core(struct file *f, const char *src, size_t n,
 			break;
 		}
 	}
-	inode_unlock_write(f->inode);
+	inode_unlock(f->inode);
 	free_page(kbuf);
 	return done ? (long)done : err;
 }
@@ -160,76 +160,14 @@ static const struct file_operations dir_fops = {
 };
 
 /* ---------------------------------------------------------------------- */
-/* Memory devices: /dev/null, /dev/zero, /dev/random and /dev/urandom (the console is drivers/tty/tty.c) */
-
-static long null_read(struct file *f, char *ubuf, size_t n)
-{
-	return 0;
-}
-
-static long null_write(struct file *f, const char *ubuf, size_t n)
-{
-	return (long)n;
-}
-
-static long null_write_kernel(struct file *f, const char *buf, size_t n)
-{
-	return (long)n;
-}
-
-static const struct file_operations null_fops = {
-	.read = null_read, .write = null_write,
-	.write_kernel = null_write_kernel, .seekable = true,
-};
-
-#define ZERO_CHUNK (64 * 1024)
-
-/* In pieces: a read of gigabytes lets others run and ends on SIGKILL. */
-static long zero_read(struct file *f, char *ubuf, size_t n)
-{
-	size_t done = 0, chunk, left;
-
-	while (done < n) {
-		if (done && fatal_signal_pending(current_task()))
-			break;
-		cond_resched();
-		chunk = min(n - done, (size_t)ZERO_CHUNK);
-		left = clear_user(ubuf + done, chunk);
-		done += chunk - left;
-		if (left)
-			return done ? (long)done : -EFAULT;
-	}
-	return (long)done;
-}
-
-static const struct file_operations zero_fops = {
-	.read = zero_read, .write = null_write, .seekable = true,
-};
-
-/* Both names, one generator (kernel/random.c): it never blocks. */
-static long random_read(struct file *f, char *ubuf, size_t n)
-{
-	return random_read_user(ubuf, n);
-}
-
-static long random_write(struct file *f, const char *ubuf, size_t n)
-{
-	return random_write_user(ubuf, n);
-}
-
-static const struct file_operations random_fops = {
-	.read = random_read, .write = random_write,
-};
-
-/* ---------------------------------------------------------------------- */
 /* struct file and descriptor tables */
 
-static void file_get(struct file *f)
+void file_get(struct file *f)
 {
 	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
 }
 
-void file_put(struct file *f)
+void fput(struct file *f)
 {
 	unsigned long flags;
 
@@ -240,6 +178,8 @@ void file_put(struct file *f)
 		f->ops->release(f);
 	flags = fs_lock_irqsave();
 	file_clear_path(f);
+	if ((f->flags & O_ACCMODE) != O_RDONLY)
+		mnt_writer(f->inode, -1);
 	inode_put(f->inode);
 	fs_unlock_irqrestore(flags);
 	kfree(f);
@@ -248,38 +188,26 @@ void file_put(struct file *f)
 /* Caller holds fs_lock; the file holds a reference to ino. */
 static const struct file_operations *inode_fops(struct inode *ino)
 {
-	if (ino->fop)
-		return ino->fop;
-	if (S_ISREG(ino->mode))
+	if (ino->i_fop)
+		return ino->i_fop;
+	if (S_ISREG(ino->i_mode))
 		return &reg_fops;
-	if (S_ISDIR(ino->mode))
+	if (S_ISDIR(ino->i_mode))
 		return &dir_fops;
 #ifdef CONFIG_FIFO
-	if (S_ISFIFO(ino->mode))
+	if (S_ISFIFO(ino->i_mode))
 		return &fifo_fops;
 #endif
-	if (S_ISCHR(ino->mode)) {
-		switch (ino->rdev) {
-		case DEV_CONSOLE:
-		case DEV_TTY:
-			return &tty_fops;
-		case DEV_NULL:
-			return &null_fops;
-		case DEV_ZERO:
-			return &zero_fops;
-		case DEV_RANDOM:
-		case DEV_URANDOM:
-			return &random_fops;
-#ifdef CONFIG_RTC_INTF_DEV
-		case DEV_RTC0:
-			return &rtc_dev_fops; /* drivers/rtc/dev.c */
+	if (S_ISCHR(ino->i_mode))
+		return chrdev_fops(ino->i_rdev);
+#ifdef CONFIG_BLOCK
+	if ((ino->i_mode & S_IFMT) == S_IFBLK)
+		return &blkdev_fops; /* fs/block_dev.c; ENXIO at open without a device */
 #endif
-		}
-	}
 	return NULL;
 }
 
-static struct files *cur_files(void)
+struct files *cur_files(void)
 {
 	return current_task()->files;
 }
@@ -299,14 +227,22 @@ void file_init(struct file *f, struct inode *ino,
 struct file *fget(int fd)
 {
 	struct files *fs = cur_files();
+	unsigned long flags;
+	struct file *f;
 
 	if (!fs || fd < 0 || fd >= NR_OPEN)
 		return NULL;
-	return fs->fd[fd];
+	/* Under the table lock: a close() in another thread drops the slot's reference only after. */
+	flags = spin_lock_irqsave(&fs->lock);
+	f = fs->fd[fd];
+	if (f)
+		file_get(f);
+	spin_unlock_irqrestore(&fs->lock, flags);
+	return f;
 }
 
 /* Descriptors below this are allowed: the table's size, or RLIMIT_NOFILE. */
-static int fd_limit(void)
+int fd_limit(void)
 {
 	return (int)min(rlimit(RLIMIT_NOFILE), (unsigned long)NR_OPEN);
 }
@@ -323,7 +259,7 @@ static int fd_alloc(struct files *fs, int from)
 }
 
 /* The lowest free slot >= from now holds f (the caller's reference), or -EMFILE. */
-static int fd_install_from(struct file *f, int from, bool cloexec)
+int fd_install_from(struct file *f, int from, bool cloexec)
 {
 	struct files *fs = cur_files();
 	unsigned long flags = spin_lock_irqsave(&fs->lock);
@@ -342,8 +278,8 @@ int fd_install(struct file *f, bool cloexec)
 	return fd_install_from(f, 0, cloexec);
 }
 
-/* Slot fd becomes f (NULL: empty); returns what it held, for file_put(). */
-static struct file *fd_replace(int fd, struct file *f, bool cloexec)
+/* Slot fd becomes f (NULL: empty); returns what it held, for fput(). */
+struct file *fd_replace(int fd, struct file *f, bool cloexec)
 {
 	struct files *fs = cur_files();
 	unsigned long flags = spin_lock_irqsave(&fs->lock);
@@ -359,13 +295,13 @@ int fd_close(int fd)
 {
 	struct file *f;
 
-	if (!fget(fd))
+	if (!cur_files() || fd < 0 || fd >= NR_OPEN)
 		return -EBADF;
 	f = fd_replace(fd, NULL, false);
 	if (!f)
-		return -EBADF; /* another thread closed it first */
+		return -EBADF;
 	locks_remove_posix(cur_files(), f);
-	file_put(f);
+	fput(f);
 	return 0;
 }
 
@@ -419,6 +355,7 @@ struct files *files_dup(struct files *old)
 	fs->refs = 1;
 	fs->lock = (spinlock_t)SPINLOCK_UNLOCKED;
 	flags = fs_lock_irqsave();
+	fs->cwd = old->cwd; /* chdir changes it under fs_lock only */
 	inode_get(fs->cwd);
 	fs_unlock_irqrestore(flags);
 	return fs;
@@ -434,7 +371,7 @@ void files_close_all(struct files *fs)
 	for (fd = 0; fd < NR_OPEN; fd++) {
 		if (fs->fd[fd]) {
 			locks_remove_posix(fs, fs->fd[fd]);
-			file_put(fs->fd[fd]);
+			fput(fs->fd[fd]);
 		}
 	}
 	flags = fs_lock_irqsave();
@@ -464,7 +401,7 @@ void files_exec(struct files *fs)
 	for (fd = 0; fd < NR_OPEN; fd++) {
 		if (fs->fd[fd] && fs->cloexec[fd]) {
 			locks_remove_posix(fs, fs->fd[fd]);
-			file_put(fs->fd[fd]);
+			fput(fs->fd[fd]);
 			fs->fd[fd] = NULL;
 			fs->cloexec[fd] = 0;
 		}
@@ -496,22 +433,25 @@ char *get_path(const char *upath, long *err)
 long base_dir(int dirfd, const char *path, struct inode **base)
 {
 	struct files *fs = cur_files();
-	struct file *f;
+	struct file *f __free(fput) = NULL;
+	unsigned long irq;
 
 	if (!fs)
 		return -EBADF;
 	if (!path[0])
 		return -ENOENT; /* before dirfd is looked at, as Linux */
-	if (path[0] == '/' || dirfd == AT_FDCWD) {
-		*base = fs->cwd;
-		return 0;
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		f = fget(dirfd);
+		if (!f)
+			return -EBADF;
+		if (!S_ISDIR(f->inode->i_mode))
+			return -ENOTDIR;
 	}
-	f = fget(dirfd);
-	if (!f)
-		return -EBADF;
-	if (!S_ISDIR(f->inode->mode))
-		return -ENOTDIR;
-	*base = f->inode;
+	/* A reference: another thread may close dirfd or chdir meanwhile. */
+	irq = fs_lock_irqsave();
+	*base = f ? f->inode : fs->cwd;
+	inode_get(*base);
+	fs_unlock_irqrestore(irq);
 	return 0;
 }
 
@@ -536,12 +476,11 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		kfree(f);
 		return f ? ret : -ENOMEM;
 	}
-	ret = base_dir(dirfd, path, &base);
-	if (!ret) {
-		fd = fd_alloc(fs, 0);
-		ret = fd < 0 ? fd : 0;
-	}
-	if (ret)
+	/* EMFILE before the lookup, as Linux; the slot is taken at the end. */
+	ret = fd_alloc(fs, 0);
+	if (ret >= 0)
+		ret = base_dir(dirfd, path, &base);
+	if (ret < 0)
 		goto out_free;
 
 	irq = fs_lock_irqsave();
@@ -558,34 +497,40 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	} else if (!ret) {
 		if (excl)
 			ret = -EEXIST;
-		else if (S_ISLNK(ino->mode))
+		else if (S_ISLNK(ino->i_mode))
 			ret = -ELOOP; /* O_NOFOLLOW */
-		else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+		else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->i_mode))
 			ret = -ENOTDIR;
-		else if (S_ISDIR(ino->mode) &&
+		else if (S_ISDIR(ino->i_mode) &&
 			 (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
 			ret = -EISDIR;
+		else if (S_ISREG(ino->i_mode) && inode_rdonly(ino) &&
+			 (acc != O_RDONLY || (flags & O_TRUNC)))
+			ret = -EROFS;
 		else if (!inode_fops(ino))
 			ret = -ENXIO;
 		/* As Linux: O_TRUNC truncates even with O_RDONLY. */
-		trunc = S_ISREG(ino->mode) && (flags & O_TRUNC);
+		trunc = S_ISREG(ino->i_mode) && (flags & O_TRUNC);
 	}
 	if (!ret) {
 		inode_get(ino);
+		if (acc != O_RDONLY)
+			mnt_writer(ino, 1); /* remount read-only waits for none */
 		f->inode = ino;
 		f->ops = inode_fops(ino);
 		file_set_path(f, base, path);
 	}
+	inode_put(base);
 	fs_unlock_irqrestore(irq);
 	if (ret)
 		goto out_free;
 	if (trunc) {
-		inode_lock_write(ino);
+		inode_lock(ino);
 		irq = fs_lock_irqsave();
 		ramfs_truncate(ino, 0);
 		fs_unlock_irqrestore(irq);
 		mm_truncate_file(ino, 0);
-		inode_unlock_write(ino);
+		inode_unlock(ino);
 	}
 	f->refs = 1;
 	f->flags = (unsigned int)flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
@@ -594,14 +539,17 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		if (ret) {
 			irq = fs_lock_irqsave();
 			file_clear_path(f);
+			if (acc != O_RDONLY)
+				mnt_writer(ino, -1);
 			inode_put(ino);
 			fs_unlock_irqrestore(irq);
 			goto out_free;
 		}
 	}
-	fs->fd[fd] = f;
-	fs->cloexec[fd] = !!(flags & O_CLOEXEC);
 	kfree(path);
+	fd = fd_install(f, flags & O_CLOEXEC);
+	if (fd < 0)
+		fput(f); /* another thread took the last slot meanwhile */
 	return fd;
 
 out_free:
@@ -633,7 +581,7 @@ long vfs_read(struct file *f, char *ubuf, size_t n, u64 *ppos)
 
 SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? vfs_read(f, ubuf, n, NULL) : -EBADF;
 }
@@ -657,7 +605,7 @@ long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
 
 SYSCALL_DEFINE3(write, int, fd, const char *, ubuf, size_t, n)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? vfs_write(f, ubuf, n, NULL) : -EBADF;
 }
@@ -700,21 +648,21 @@ long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
 
 SYSCALL_DEFINE3(readv, int, fd, const void *, uiov, unsigned long, iovcnt)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? file_iov(f, uiov, iovcnt, false, NULL) : -EBADF;
 }
 
 SYSCALL_DEFINE3(writev, int, fd, const void *, uiov, unsigned long, iovcnt)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? file_iov(f, uiov, iovcnt, true, NULL) : -EBADF;
 }
 
 SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	unsigned long irq;
 	long pos;
 
@@ -731,7 +679,7 @@ SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
 		pos = (long)f->f_pos + off;
 		break;
 	case SEEK_END:
-		pos = (long)f->inode->size + off;
+		pos = (long)(f->ops->size ? f->ops->size(f) : f->inode->i_size) + off;
 		break;
 	default:
 		pos = -1;
@@ -741,114 +689,6 @@ SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
 		f->f_pos = (u64)pos;
 	fs_unlock_irqrestore(irq);
 	return pos < 0 ? -EINVAL : pos;
-}
-
-static u8 dtype(u32 mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFDIR: return DT_DIR;
-	case S_IFREG: return DT_REG;
-	case S_IFLNK: return DT_LNK;
-	case S_IFCHR: return DT_CHR;
-	default: return 0;
-	}
-}
-
-/*
- * Caller holds fs_lock. Entry *idx of dir, or the next one there is
- * (/proc skips the pids that are gone); *idx becomes its position.
- */
-static bool dir_entry(struct inode *dir, u64 *idx, char *buf,
-		      const char **name, size_t *len, unsigned long *d_ino,
-		      u32 *mode)
-{
-	struct inode *ino;
-
-	if (dir->iop) {
-		if (!dir->iop->readdir(dir, idx, buf, d_ino, mode))
-			return false;
-		*name = buf;
-		*len = strlen(buf);
-		return true;
-	}
-	if (!ramfs_dir_entry(dir, idx, name, len, &ino))
-		return false;
-	*d_ino = ino->ino;
-	*mode = ino->mode;
-	return true;
-}
-
-struct linux_dirent64 {
-	u64 d_ino;
-	s64 d_off;
-	u16 d_reclen;
-	u8 d_type;
-	char d_name[];
-};
-
-SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
-{
-	struct file *f = fget(fd);
-	size_t cap = min(n, PAGE_SIZE), used = 0;
-	unsigned long irq;
-	bool no_room = false;
-	char *kbuf;
-	u64 idx;
-
-	if (!f)
-		return -EBADF;
-	if (!S_ISDIR(f->inode->mode))
-		return -ENOTDIR;
-	if (!access_ok(ubuf, n))
-		return -EFAULT;
-	kbuf = alloc_page(__GFP_NOWARN);
-	if (!kbuf)
-		return -ENOMEM;
-	irq = fs_lock_irqsave();
-	if (!f->inode->nlink) { /* removed, as Linux's IS_DEADDIR */
-		fs_unlock_irqrestore(irq);
-		free_page(kbuf);
-		return -ENOENT;
-	}
-	/* Offsets, not indices: entries removed meanwhile shift nothing. */
-	for (idx = f->f_pos;; idx++) {
-		struct linux_dirent64 *de = (void *)(kbuf + used);
-		char namebuf[NAME_MAX + 1];
-		unsigned long d_ino;
-		const char *name;
-		size_t len, reclen;
-		u32 mode;
-
-		if (!dir_entry(f->inode, &idx, namebuf, &name, &len, &d_ino,
-			       &mode))
-			break;
-		reclen = ALIGN_UP(sizeof(*de) + len + 1, 8);
-		if (used + reclen > cap) {
-			no_room = true;
-			break;
-		}
-		de->d_ino = d_ino;
-		de->d_off = (s64)idx + 1;
-		de->d_reclen = (u16)reclen;
-		de->d_type = dtype(mode);
-		memcpy(de->d_name, name, len);
-		memset(de->d_name + len, 0, reclen - sizeof(*de) - len);
-		used += reclen;
-	}
-	if (used)
-		f->f_pos = idx;
-	inode_touch_atime(f->inode); /* as Linux's iterate_dir() */
-	fs_unlock_irqrestore(irq);
-	if (!used) {
-		free_page(kbuf);
-		return no_room ? -EINVAL : 0; /* too small for one entry, or the end */
-	}
-	if (copy_to_user(ubuf, kbuf, used)) {
-		free_page(kbuf);
-		return -EFAULT;
-	}
-	free_page(kbuf);
-	return (long)used;
 }
 
 /* The riscv64 struct stat (asm-generic/stat.h): 128 bytes. */
@@ -870,27 +710,27 @@ BUILD_BUG_ON(sizeof(struct kstat) != 128);
 static void fill_stat(struct inode *ino, struct kstat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_dev = 1;
-	st->st_ino = ino->ino;
-	st->st_mode = ino->mode;
-	st->st_nlink = ino->nlink;
-	st->st_uid = ino->uid;
-	st->st_gid = ino->gid;
-	st->st_rdev = ino->rdev;
-	st->st_size = (s64)ino->size;
+	st->st_dev = inode_dev(ino);
+	st->st_ino = ino->i_ino;
+	st->st_mode = ino->i_mode;
+	st->st_nlink = ino->i_nlink;
+	st->st_uid = ino->i_uid;
+	st->st_gid = ino->i_gid;
+	st->st_rdev = ino->i_rdev;
+	st->st_size = (s64)ino->i_size;
 	st->st_blksize = PAGE_SIZE;
 	st->st_blocks = (s64)(ino->nr_pages * (PAGE_SIZE / 512));
-	st->st_atime = ino->atime.tv_sec;
-	st->st_atime_nsec = ino->atime.tv_nsec;
-	st->st_mtime = ino->mtime.tv_sec;
-	st->st_mtime_nsec = ino->mtime.tv_nsec;
-	st->st_ctime = ino->ctime.tv_sec;
-	st->st_ctime_nsec = ino->ctime.tv_nsec;
+	st->st_atime = ino->i_atime.tv_sec;
+	st->st_atime_nsec = ino->i_atime.tv_nsec;
+	st->st_mtime = ino->i_mtime.tv_sec;
+	st->st_mtime_nsec = ino->i_mtime.tv_nsec;
+	st->st_ctime = ino->i_ctime.tv_sec;
+	st->st_ctime_nsec = ino->i_ctime.tv_nsec;
 }
 
 static long file_fstat(int fd, void *ustat)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	struct kstat st;
 	unsigned long irq;
 
@@ -933,98 +773,13 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
 				NULL, NULL);
 		if (!ret)
 			fill_stat(ino, &st);
+		inode_put(base);
 		fs_unlock_irqrestore(irq);
 	}
 	kfree(path);
 	if (ret)
 		return ret;
 	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;
-}
-
-SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, cmd, unsigned long, arg)
-{
-	struct file *f = fget(fd);
-
-	if (!f)
-		return -EBADF;
-	return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
-}
-
-SYSCALL_DEFINE1(dup, int, fd)
-{
-	struct file *f = fget(fd);
-	int nfd;
-
-	if (!f)
-		return -EBADF;
-	file_get(f);
-	nfd = fd_install_from(f, 0, false);
-	if (nfd < 0)
-		file_put(f);
-	return nfd;
-}
-
-SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
-{
-	struct file *f = fget(oldfd), *old;
-
-	if (flags & ~O_CLOEXEC)
-		return -EINVAL;
-	if (!f)
-		return -EBADF;
-	if (oldfd == newfd)
-		return -EINVAL;
-	if (newfd < 0 || newfd >= fd_limit())
-		return -EBADF;
-	file_get(f);
-	old = fd_replace(newfd, f, flags & O_CLOEXEC);
-	if (old) {
-		locks_remove_posix(cur_files(), old);
-		file_put(old);
-	}
-	return newfd;
-}
-
-
-SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, unsigned long, arg)
-{
-	struct file *f = fget(fd);
-	struct files *fs = cur_files();
-	int nfd;
-
-	if (!f)
-		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		if (arg >= (unsigned long)fd_limit())
-			return -EINVAL;
-		file_get(f);
-		nfd = fd_install_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
-		if (nfd < 0)
-			file_put(f);
-		return nfd;
-	case F_GETFD:
-		return fs->cloexec[fd] ? FD_CLOEXEC : 0;
-	case F_SETFD:
-		fs->cloexec[fd] = !!(arg & FD_CLOEXEC);
-		return 0;
-	case F_GETFL:
-		return f->flags | O_LARGEFILE;
-	case F_SETFL:
-		f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) |
-			   ((unsigned int)arg & (O_APPEND | O_NONBLOCK));
-		return 0;
-	case F_GETLK:
-	case F_SETLK:
-	case F_SETLKW:
-	case F_OFD_GETLK:
-	case F_OFD_SETLK:
-	case F_OFD_SETLKW:
-		return fcntl_lock(f, cmd, (void *)arg);
-	default:
-		return -EINVAL;
-	}
 }
 
 SYSCALL_DEFINE2(getcwd, char *, ubuf, size_t, size)
@@ -1070,7 +825,7 @@ SYSCALL_DEFINE1(chdir, const char *, upath)
 	}
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(fs->cwd, path, true, &ino, NULL, NULL);
-	if (!ret && !S_ISDIR(ino->mode))
+	if (!ret && !S_ISDIR(ino->i_mode))
 		ret = -ENOTDIR;
 	if (!ret) {
 		old = fs->cwd;
@@ -1104,6 +859,7 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 			ret = fs_create(parent, name, strlen(name),
 					S_IFDIR | (mode & 01777 & ~cur_files()->umask), 0,
 					&ino);
+		inode_put(base);
 		fs_unlock_irqrestore(irq);
 	}
 	kfree(path);
@@ -1114,7 +870,7 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
 		 struct inode **ino, bool *writable)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	unsigned int acc;
 
 	if (!f)

@@ -3,6 +3,7 @@
 #ifndef FS_INTERNAL_H
 #define FS_INTERNAL_H
 
+#include <hartix/cleanup.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/spinlock.h>
@@ -78,7 +79,7 @@ int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
 int fs_dir_path(struct inode *dir, char *buf, size_t *pos);
 
 /* Caller holds fs_lock. The entry name[len] in dir, or NULL. */
-struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len);
+struct ramfs_dirent *fs_dir_find(struct inode *dir, const char *name, size_t len);
 /* The same for any directory, /proc's too: the inode, or NULL. */
 struct inode *fs_dir_lookup(struct inode *dir, const char *name, size_t len);
 
@@ -95,7 +96,7 @@ int ramfs_symlink(struct inode *dir, const char *name, size_t len,
 		  const char *target);
 
 /* Caller holds fs_lock: removes d from dir (a directory must be empty). */
-void ramfs_unlink(struct inode *dir, struct dentry *d);
+void ramfs_unlink(struct inode *dir, struct ramfs_dirent *d);
 
 /*
  * Caller holds fs_lock and checked the call: moves od from odir to the
@@ -103,8 +104,8 @@ void ramfs_unlink(struct inode *dir, struct dentry *d);
  * if one); or with exchange swaps the inodes of od and nd. -ENOSPC
  * without memory, and nothing changed.
  */
-int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
-		 const char *name, size_t len, struct dentry *nd,
+int ramfs_rename(struct inode *odir, struct ramfs_dirent *od, struct inode *ndir,
+		 const char *name, size_t len, struct ramfs_dirent *nd,
 		 bool exchange);
 
 /* Caller holds fs_lock. Data in kernel buffers; -ENOSPC without memory. */
@@ -157,16 +158,30 @@ static inline void file_clear_path(struct file *f)
  * one reference and takes one on ino. fd_install: the lowest free
  * descriptor of the current task now holds the caller's reference to f
  * (the descriptor, or -EMFILE: the reference is still the caller's).
- * fd_close: close(fd). fget: the current task's file at fd, or NULL (no
- * reference taken: only this task can close it).
+ * fd_close: close(fd). fget: the current task's file at fd with a
+ * reference (fput() it), or NULL: a thread sharing the table may close
+ * fd meanwhile, and f lives on until the last fput().
  */
 void file_init(struct file *f, struct inode *ino,
 	       const struct file_operations *ops, unsigned int flags,
 	       void *private_data);
-void file_put(struct file *f);
+void fput(struct file *f);
 int fd_install(struct file *f, bool cloexec);
 int fd_close(int fd);
 struct file *fget(int fd);
+/*
+ * The descriptor table (file.c), for fcntl.c: file_get takes one more
+ * reference; fd_limit is RLIMIT_NOFILE within NR_OPEN; fd_install_from
+ * puts the caller's reference in the lowest free slot >= from (or
+ * -EMFILE); fd_replace swaps slot fd's file, returning the old one.
+ */
+struct files *cur_files(void);
+void file_get(struct file *f);
+int fd_limit(void);
+int fd_install_from(struct file *f, int from, bool cloexec);
+struct file *fd_replace(int fd, struct file *f, bool cloexec);
+/* `struct file *f __free(fput) = fget(fd);` puts it at every return. */
+DEFINE_FREE(fput, struct file *, if (_T) fput(_T))
 
 /*
  * read/write on f (file.c), with the checks of the system calls: at *pos
@@ -178,10 +193,6 @@ long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *pos);
 long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
 	      bool write, u64 *pos);
 
-/* One writer per inode at a time (write, truncate); sleeps. */
-void inode_lock_write(struct inode *ino);
-void inode_unlock_write(struct inode *ino);
-
 /*
  * The inode a *at() call names (fs/stat.c), with a reference taken
  * (fs_put_inode() it): upath from dirfd, following a last symlink unless
@@ -192,6 +203,111 @@ long at_inode(int dirfd, const char *upath, int flags, struct inode **res);
 
 /* Named pipes (pipe.c): what opening a FIFO inode gets. */
 extern const struct file_operations fifo_fops;
+
+/*
+ * Mounts (namespace.c, CONFIG_MOUNT): RAM file system instances (tmpfs)
+ * mounted on directories of the tree. Each has its own super block
+ * (i_sb of its inodes: st_dev, SB_RDONLY; the root file system's and
+ * /proc's inodes have none). All under fs_lock.
+ */
+#ifdef CONFIG_MOUNT
+struct mount {
+	struct super_block sb; /* s_fs_info points back here */
+	struct inode *root; /* its root directory: one reference */
+	struct inode *mountpoint; /* the covered directory (a reference); NULL once detached */
+	struct mount *next; /* the mount table, in mount order */
+	char source[64];
+	/*
+	 * refs: references to its inodes (inode_get); dirs: its directory
+	 * inodes, each holding one on its parent (the root on none), so it
+	 * is in use while refs > dirs (the root's is the mount's own).
+	 */
+	unsigned long refs, dirs;
+	unsigned int children; /* mounts on its directories */
+	unsigned int writers; /* files open for writing on it */
+	bool detached, freeing;
+};
+
+static inline struct mount *real_mount(const struct inode *ino)
+{
+	return ino->i_sb ? ino->i_sb->s_fs_info : NULL;
+}
+
+/* Follows mounts down from a directory: the root of what is mounted on it. */
+static inline struct inode *mnt_down(struct inode *ino)
+{
+	while (ino->i_mounted)
+		ino = ino->i_mounted->root;
+	return ino;
+}
+
+/*
+ * From the root of a mounted instance up to the directory it covers
+ * (repeatedly: stacked mounts); NULL for a detached one's root.
+ */
+static inline struct inode *mnt_up(struct inode *ino)
+{
+	struct mount *m;
+
+	while ((m = real_mount(ino)) && m->root == ino) {
+		if (!m->mountpoint)
+			return NULL;
+		ino = m->mountpoint;
+	}
+	return ino;
+}
+
+/*
+ * ramfs.c: a new instance's root directory (one reference, the mount's),
+ * and emptying a directory of everything under it.
+ */
+struct inode *ramfs_new_root(u32 mode);
+void ramfs_clear_dir(struct inode *dir);
+/* A reference to one of m's inodes went (frees a detached m once unused). */
+void mnt_put_ref(struct mount *m);
+/* ino joins dir's instance (a new inode made in dir). */
+void mnt_inode_new(struct inode *dir, struct inode *ino);
+void mnt_dir_freed(struct inode *dir);
+/* A file on ino opened for writing, or closed: remount ro waits for none. */
+void mnt_writer(struct inode *ino, int delta);
+#else
+static inline struct mount *real_mount(const struct inode *ino)
+{
+	return NULL;
+}
+static inline struct inode *mnt_down(struct inode *ino)
+{
+	return ino;
+}
+static inline struct inode *mnt_up(struct inode *ino)
+{
+	return ino;
+}
+static inline void mnt_put_ref(struct mount *m)
+{
+}
+static inline void mnt_inode_new(struct inode *dir, struct inode *ino)
+{
+}
+static inline void mnt_dir_freed(struct inode *dir)
+{
+}
+static inline void mnt_writer(struct inode *ino, int delta)
+{
+}
+#endif
+
+/* st_dev: its instance's, or 0:1 for the root file system and /proc. */
+static inline u32 inode_dev(const struct inode *ino)
+{
+	return ino->i_sb ? ino->i_sb->s_dev : 1;
+}
+
+/* EROFS: ino is on a read-only mount. */
+static inline bool inode_rdonly(const struct inode *ino)
+{
+	return ino->i_sb && (ino->i_sb->s_flags & SB_RDONLY);
+}
 
 #ifdef CONFIG_FILE_LOCKING
 /*
@@ -215,7 +331,12 @@ static inline void locks_remove_file(struct file *f)
 }
 #endif
 
-/* Where a relative path starts: the cwd, or dirfd's directory; -ENOENT for "". */
+DEFINE_FREE(fs_put_inode, struct inode *, if (_T) fs_put_inode(_T))
+
+/*
+ * Where a relative path starts: the cwd, or dirfd's directory, with a
+ * reference (fs_put_inode() it); -ENOENT for "".
+ */
 long base_dir(int dirfd, const char *path, struct inode **base);
 
 #endif

@@ -72,8 +72,8 @@ static bool is_ancestor(struct inode *a, struct inode *d)
 	for (;; d = d->parent) {
 		if (d == a)
 			return true;
-		if (d == fs_root)
-			return false;
+		if (d == fs_root || !d->parent)
+			return false; /* the top of the tree or of a mounted instance */
 	}
 }
 
@@ -85,14 +85,16 @@ static int may_create(const struct last *l)
 {
 	if (last_type(l) != LAST_NORM)
 		return -EEXIST;
-	if (!l->dir->nlink)
+	if (!l->dir->i_nlink)
 		return -ENOENT; /* a removed directory */
 	if (fs_dir_lookup(l->dir, l->name, l->len))
 		return -EEXIST;
 	if (l->dir->proc)
 		return -ENOENT; /* /proc's lookup finds no new name */
 	/* "foo/" asks for a directory that is not there */
-	return l->slash ? -ENOENT : 0;
+	if (l->slash)
+		return -ENOENT;
+	return inode_rdonly(l->dir) ? -EROFS : 0;
 }
 
 /* Caller holds fs_lock. */
@@ -110,21 +112,23 @@ static long do_unlink(const struct last *l, bool rmdir)
 	default:
 		return rmdir ? -EBUSY : -EISDIR;
 	}
+	if (inode_rdonly(l->dir))
+		return -EROFS;
 	ino = fs_dir_lookup(l->dir, l->name, l->len);
 	if (!ino)
 		return -ENOENT;
 	if (rmdir) {
-		if (!S_ISDIR(ino->mode))
+		if (!S_ISDIR(ino->i_mode))
 			return -ENOTDIR;
-	} else if (S_ISDIR(ino->mode)) {
+	} else if (S_ISDIR(ino->i_mode)) {
 		return -EISDIR;
 	} else if (l->slash) {
 		return -ENOTDIR;
 	}
 	if (l->dir->proc)
 		return -EPERM; /* /proc has no unlink or rmdir */
-	if (ino->proc)
-		return -EBUSY; /* /proc's mount point */
+	if (ino->proc || ino->i_mounted)
+		return -EBUSY; /* a mount point */
 	if (rmdir && ino->children)
 		return -ENOTEMPTY;
 	ramfs_unlink(l->dir, fs_dir_find(l->dir, l->name, l->len));
@@ -133,7 +137,7 @@ static long do_unlink(const struct last *l, bool rmdir)
 
 SYSCALL_DEFINE3(unlinkat, int, dirfd, const char *, upath, int, flags)
 {
-	struct inode *base;
+	struct inode *base __free(fs_put_inode) = NULL;
 	struct last l;
 	unsigned long irq;
 	char *path;
@@ -160,46 +164,49 @@ static long do_rename(const struct last *o, const struct last *n,
 	bool exchange = flags & RENAME_EXCHANGE;
 	struct inode *src, *dst;
 
-	/* /proc is another mount: Linux checks that first. */
-	if (o->dir->proc != n->dir->proc)
+	/* /proc and mounts are other instances: Linux checks that first. */
+	if (o->dir->proc != n->dir->proc || o->dir->i_sb != n->dir->i_sb)
 		return -EXDEV;
 	if (last_type(o) != LAST_NORM)
 		return -EBUSY;
 	if (last_type(n) != LAST_NORM)
 		return flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
+	if (inode_rdonly(o->dir))
+		return -EROFS;
 	src = fs_dir_lookup(o->dir, o->name, o->len);
 	if (!src)
 		return -ENOENT;
-	if (!n->dir->nlink)
+	if (!n->dir->i_nlink)
 		return -ENOENT;
 	dst = fs_dir_lookup(n->dir, n->name, n->len);
 	if ((exchange || n->dir->proc) && !dst)
 		return -ENOENT;
 	if ((flags & RENAME_NOREPLACE) && dst)
 		return -EEXIST;
-	if (exchange && !S_ISDIR(dst->mode) && n->slash)
+	if (exchange && !S_ISDIR(dst->i_mode) && n->slash)
 		return -ENOTDIR;
-	if (!S_ISDIR(src->mode) && (o->slash || (!exchange && n->slash)))
+	if (!S_ISDIR(src->i_mode) && (o->slash || (!exchange && n->slash)))
 		return -ENOTDIR;
 	/* A directory cannot move into itself or below. */
 	if (o->dir != n->dir) {
-		if (S_ISDIR(src->mode) && is_ancestor(src, n->dir))
+		if (S_ISDIR(src->i_mode) && is_ancestor(src, n->dir))
 			return -EINVAL;
-		if (dst && S_ISDIR(dst->mode) && is_ancestor(dst, o->dir))
+		if (dst && S_ISDIR(dst->i_mode) && is_ancestor(dst, o->dir))
 			return exchange ? -EINVAL : -ENOTEMPTY;
 	}
 	if (src == dst)
 		return 0; /* the same name, or two links of one file */
 	if (dst && !exchange) {
-		if (S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
+		if (S_ISDIR(src->i_mode) && !S_ISDIR(dst->i_mode))
 			return -ENOTDIR;
-		if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
+		if (!S_ISDIR(src->i_mode) && S_ISDIR(dst->i_mode))
 			return -EISDIR;
 	}
 	if (o->dir->proc)
 		return -EPERM; /* /proc has no rename */
-	if (src->proc || (dst && dst->proc))
-		return -EBUSY; /* /proc's mount point */
+	if (src->proc || (dst && dst->proc) || src->i_mounted ||
+	    (dst && dst->i_mounted))
+		return -EBUSY; /* a mount point */
 	if (dst && !exchange && dst->children)
 		return -ENOTEMPTY;
 	return ramfs_rename(o->dir, fs_dir_find(o->dir, o->name, o->len),
@@ -211,7 +218,8 @@ static long do_rename(const struct last *o, const struct last *n,
 SYSCALL_DEFINE5(renameat2, int, olddirfd, const char *, uold, int, newdirfd,
 		const char *, unew, unsigned int, flags)
 {
-	struct inode *obase, *nbase;
+	struct inode *obase __free(fs_put_inode) = NULL;
+	struct inode *nbase __free(fs_put_inode) = NULL;
 	char *opath, *npath = NULL;
 	struct last o, n;
 	unsigned long irq;
@@ -244,7 +252,9 @@ SYSCALL_DEFINE5(renameat2, int, olddirfd, const char *, uold, int, newdirfd,
 SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 		const char *, unew, int, flags)
 {
-	struct inode *obase, *nbase, *ino;
+	struct inode *obase __free(fs_put_inode) = NULL;
+	struct inode *nbase __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	char *opath, *npath = NULL;
 	unsigned long irq;
 	struct last n;
@@ -257,10 +267,13 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 		return ret;
 	if (!opath[0] && (flags & AT_EMPTY_PATH) && olddirfd != AT_FDCWD) {
 		/* olddirfd's own inode, which may have no name left */
-		struct file *f = fget(olddirfd);
+		struct file *f __free(fput) = fget(olddirfd);
 
 		ret = f ? 0 : -EBADF;
-		obase = f ? f->inode : NULL;
+		if (f) {
+			obase = f->inode;
+			fs_hold_inode(obase);
+		}
 	} else if (!opath[0] && !(flags & AT_EMPTY_PATH)) {
 		ret = -ENOENT;
 	} else {
@@ -278,11 +291,11 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 			ret = lookup_last(nbase, npath, &n);
 		if (!ret)
 			ret = may_create(&n);
-		if (!ret && ino->proc != n.dir->proc)
+		if (!ret && (ino->proc != n.dir->proc || ino->i_sb != n.dir->i_sb))
 			ret = -EXDEV;
-		if (!ret && S_ISDIR(ino->mode))
+		if (!ret && S_ISDIR(ino->i_mode))
 			ret = -EPERM;
-		if (!ret && !ino->nlink)
+		if (!ret && !ino->i_nlink)
 			ret = -ENOENT;
 		if (!ret)
 			ret = ramfs_link(n.dir, n.name, n.len, ino);
@@ -296,7 +309,7 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
 		const char *, unew)
 {
-	struct inode *nbase;
+	struct inode *nbase __free(fs_put_inode) = NULL;
 	char *target, *npath;
 	unsigned long irq;
 	struct last n;
@@ -332,7 +345,8 @@ SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
  */
 SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	struct last n;
 	char *path;
@@ -375,7 +389,8 @@ SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 		int, bufsiz)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	char *path;
 	long ret;
@@ -387,11 +402,11 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, false, &ino, NULL, NULL);
-	if (!ret && !S_ISLNK(ino->mode))
+	if (!ret && !S_ISLNK(ino->i_mode))
 		ret = -EINVAL;
 	if (!ret) {
 		/* Targets are shorter than PATH_MAX, the size of path. */
-		ret = (long)min(min((size_t)bufsiz, (size_t)ino->size),
+		ret = (long)min(min((size_t)bufsiz, (size_t)ino->i_size),
 				(size_t)PATH_MAX);
 		memcpy(path, ino->target, (size_t)ret);
 	}
@@ -408,32 +423,33 @@ static long truncate_inode(struct inode *ino, long length)
 	unsigned long irq;
 	long ret;
 
-	inode_lock_write(ino);
+	inode_lock(ino);
 	irq = fs_lock_irqsave();
 	ret = ramfs_truncate(ino, (u64)length);
 	fs_unlock_irqrestore(irq);
 	if (!ret)
 		mm_truncate_file(ino, (u64)length);
-	inode_unlock_write(ino);
+	inode_unlock(ino);
 	return ret;
 }
 
 SYSCALL_DEFINE2(ftruncate, int, fd, long, length)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	if (length < 0)
 		return -EINVAL;
 	if (!f)
 		return -EBADF;
-	if (!S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
+	if (!S_ISREG(f->inode->i_mode) || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;
 	return truncate_inode(f->inode, length);
 }
 
 SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	char *path;
 	long ret;
@@ -445,10 +461,12 @@ SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	if (!ret && S_ISDIR(ino->mode))
+	if (!ret && S_ISDIR(ino->i_mode))
 		ret = -EISDIR;
-	else if (!ret && !S_ISREG(ino->mode))
+	else if (!ret && !S_ISREG(ino->i_mode))
 		ret = -EINVAL;
+	else if (!ret && inode_rdonly(ino))
+		ret = -EROFS;
 	if (!ret)
 		inode_get(ino);
 	fs_unlock_irqrestore(irq);
@@ -465,7 +483,8 @@ SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 /* Every caller is root: only X_OK can fail, on a file nobody may execute. */
 SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	char *path;
 	long ret;
@@ -477,8 +496,11 @@ SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	if (!ret && (mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+	if (!ret && (mode & X_OK) && !S_ISDIR(ino->i_mode) && !(ino->i_mode & 0111))
 		ret = -EACCES;
+	else if (!ret && (mode & W_OK) && inode_rdonly(ino) &&
+		 (S_ISREG(ino->i_mode) || S_ISDIR(ino->i_mode) || S_ISLNK(ino->i_mode)))
+		ret = -EROFS;
 	fs_unlock_irqrestore(irq);
 	kfree(path);
 	return ret;
@@ -486,14 +508,6 @@ SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 
 #define TMPFS_MAGIC 0x01021994
 #define ST_VALID 0x0020
-
-/* asm-generic/statfs.h on a 64-bit ABI: 120 bytes. */
-struct kstatfs {
-	long f_type, f_bsize;
-	unsigned long f_blocks, f_bfree, f_bavail, f_files, f_ffree;
-	int f_fsid[2];
-	long f_namelen, f_frsize, f_flags, f_spare[4];
-};
 
 BUILD_BUG_ON(sizeof(struct kstatfs) != 120);
 
@@ -504,13 +518,23 @@ BUILD_BUG_ON(sizeof(struct kstatfs) != 120);
  * The RAM file system: its size is the data page budget. /proc (proc
  * true): no blocks at all, as Linux's, so df leaves it out.
  */
-static long put_statfs(void *ubuf, bool proc)
+#define ST_RDONLY 0x0001
+
+/* Caller holds fs_lock: ino's file system, as statfs() shows it. */
+static void inode_statfs(struct inode *ino, bool *proc, bool *rdonly)
+{
+	*proc = ino->proc;
+	*rdonly = inode_rdonly(ino);
+}
+
+static long put_statfs(void *ubuf, bool proc, bool rdonly)
 {
 	struct kstatfs st = {
 		.f_type = proc ? PROC_SUPER_MAGIC : TMPFS_MAGIC,
 		.f_bsize = PAGE_SIZE, .f_namelen = NAME_MAX,
 		.f_frsize = PAGE_SIZE,
-		.f_flags = ST_VALID | (proc ? ST_RELATIME : 0),
+		.f_flags = ST_VALID | (proc ? ST_RELATIME : 0) |
+			   (rdonly ? ST_RDONLY : 0),
 	};
 	unsigned long used, max;
 
@@ -524,26 +548,35 @@ static long put_statfs(void *ubuf, bool proc)
 
 SYSCALL_DEFINE2(statfs, const char *, upath, void *, ubuf)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	char *path;
 	long ret;
-	bool proc;
+	bool proc, rdonly;
 
 	ret = user_path(AT_FDCWD, upath, &path, &base);
 	if (ret)
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	proc = !ret && ino->proc;
+	if (!ret)
+		inode_statfs(ino, &proc, &rdonly);
 	fs_unlock_irqrestore(irq);
 	kfree(path);
-	return ret ? ret : put_statfs(ubuf, proc);
+	return ret ? ret : put_statfs(ubuf, proc, rdonly);
 }
 
 SYSCALL_DEFINE2(fstatfs, int, fd, void *, ubuf)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
+	unsigned long irq;
+	bool proc, rdonly;
 
-	return f ? put_statfs(ubuf, f->inode->proc) : -EBADF;
+	if (!f)
+		return -EBADF;
+	irq = fs_lock_irqsave();
+	inode_statfs(f->inode, &proc, &rdonly);
+	fs_unlock_irqrestore(irq);
+	return put_statfs(ubuf, proc, rdonly);
 }

@@ -38,10 +38,18 @@ struct inode **proc_fd_links(int pid);
 
 /* proc_misc.c: /proc/mounts (and /proc/<pid>/mounts), filesystems, loadavg. */
 int show_mounts(struct seq *m, int pid);
+#ifdef CONFIG_MOUNT
+int show_mount_table(struct seq *m); /* namespace.c: mount(2)'s mounts */
+#else
+static inline int show_mount_table(struct seq *m)
+{
+	return 0;
+}
+#endif
 int show_filesystems(struct seq *m, int pid);
 int show_loadavg(struct seq *m, int pid);
 
 /* proc_fd.c: the directory /proc/<pid>/fd. */
-extern const struct inode_operations proc_fd_iops;
+extern const struct proc_dir_operations proc_fd_iops;
 
 #endif

@@ -12,8 +12,9 @@
 /*
  * The mounts there are: the RAM file system the initramfs was unpacked
  * into, on / (Linux's rootfs when nothing is mounted over it: /dev and
- * /tmp are directories in it, not mounts of their own), and /proc. One
- * mount table for every process. size= is its page budget, as tmpfs shows.
+ * /tmp are directories in it, not mounts of their own), /proc, then those
+ * mount(2) made. One mount table for every process. size= is the page
+ * budget, as tmpfs shows.
  */
 int show_mounts(struct seq *m, int pid)
 {
@@ -23,13 +24,22 @@ int show_mounts(struct seq *m, int pid)
 	seq_printf(m, "rootfs / rootfs rw,size=%luk 0 0\n",
 		   max * (PAGE_SIZE / 1024));
 	seq_printf(m, "proc /proc proc rw,relatime 0 0\n");
-	return 0;
+	return show_mount_table(m);
 }
 
-/* The file system types this kernel has; none needs a block device. */
+/*
+ * The file system types this kernel has: the two not on the VFS yet,
+ * then those registered with DEFINE_FILESYSTEM().
+ */
 int show_filesystems(struct seq *m, int pid)
 {
+	struct file_system_type *const *t;
+
 	seq_printf(m, "nodev\trootfs\nnodev\tproc\n");
+	for (t = __filesystems_start; t < __filesystems_end; t++)
+		seq_printf(m, "%s\t%s\n",
+			   (*t)->fs_flags & FS_REQUIRES_DEV ? "" : "nodev",
+			   (*t)->name);
 	return 0;
 }
 

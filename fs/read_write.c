@@ -34,7 +34,7 @@ static long pos_file(int fd, long pos, struct file **f)
 
 SYSCALL_DEFINE4(pread64, int, fd, char *, ubuf, size_t, n, long, pos)
 {
-	struct file *f;
+	struct file *f __free(fput) = NULL;
 	long ret = pos_file(fd, pos, &f);
 	u64 p = (u64)pos;
 
@@ -43,7 +43,7 @@ SYSCALL_DEFINE4(pread64, int, fd, char *, ubuf, size_t, n, long, pos)
 
 SYSCALL_DEFINE4(pwrite64, int, fd, const char *, ubuf, size_t, n, long, pos)
 {
-	struct file *f;
+	struct file *f __free(fput) = NULL;
 	long ret = pos_file(fd, pos, &f);
 	u64 p = (u64)pos;
 
@@ -54,7 +54,7 @@ SYSCALL_DEFINE4(pwrite64, int, fd, const char *, ubuf, size_t, n, long, pos)
 SYSCALL_DEFINE5(preadv, int, fd, const void *, uiov, unsigned long, iovcnt,
 		long, pos_l, long, pos_h)
 {
-	struct file *f;
+	struct file *f __free(fput) = NULL;
 	long ret = pos_file(fd, pos_l, &f);
 	u64 p = (u64)pos_l;
 
@@ -64,7 +64,7 @@ SYSCALL_DEFINE5(preadv, int, fd, const void *, uiov, unsigned long, iovcnt,
 SYSCALL_DEFINE5(pwritev, int, fd, const void *, uiov, unsigned long, iovcnt,
 		long, pos_l, long, pos_h)
 {
-	struct file *f;
+	struct file *f __free(fput) = NULL;
 	long ret = pos_file(fd, pos_l, &f);
 	u64 p = (u64)pos_l;
 
@@ -92,7 +92,8 @@ static long read_chunk(struct inode *in, u64 pos, char *buf, size_t n)
 SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, long *, uoffset,
 		size_t, count)
 {
-	struct file *in = fget(in_fd), *out;
+	struct file *in __free(fput) = fget(in_fd);
+	struct file *out __free(fput) = NULL;
 	unsigned long irq;
 	size_t done = 0;
 	long ret = 0, off;
@@ -120,7 +121,7 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, long *, uoffset,
 	out = fget(out_fd);
 	if (!out || (out->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
-	if (!S_ISREG(in->inode->mode) || in->inode->proc ||
+	if (!S_ISREG(in->inode->i_mode) || in->inode->proc ||
 	    !out->ops->write_kernel || (out->flags & O_APPEND))
 		return -EINVAL;
 	kbuf = alloc_page(__GFP_NOWARN);
@@ -193,7 +194,8 @@ static long put_pos(struct file *f, long *uoff, u64 pos)
 SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 		long *, uoff_out, size_t, len, unsigned int, flags)
 {
-	struct file *in = fget(fd_in), *out = fget(fd_out);
+	struct file *in __free(fput) = fget(fd_in);
+	struct file *out __free(fput) = fget(fd_out);
 	struct inode *iin, *iout;
 	u64 pin, pout, size;
 	unsigned long irq;
@@ -209,9 +211,9 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 		return -EINVAL;
 	iin = in->inode;
 	iout = out->inode;
-	if (S_ISDIR(iin->mode) || S_ISDIR(iout->mode))
+	if (S_ISDIR(iin->i_mode) || S_ISDIR(iout->i_mode))
 		return -EISDIR;
-	if (!S_ISREG(iin->mode) || !S_ISREG(iout->mode) || iin->proc ||
+	if (!S_ISREG(iin->i_mode) || !S_ISREG(iout->i_mode) || iin->proc ||
 	    iout->proc)
 		return -EINVAL;
 	if ((in->flags & O_ACCMODE) == O_WRONLY ||
@@ -220,7 +222,7 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 	if (pin + len < pin || pout + len < pout)
 		return -EOVERFLOW;
 	irq = fs_lock_irqsave();
-	size = iin->size;
+	size = iin->i_size;
 	fs_unlock_irqrestore(irq);
 	len = pin >= size ? 0 : (size_t)min((u64)len, size - pin);
 	if (pout >= FS_MAX_SIZE)
@@ -243,11 +245,11 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 		got = read_chunk(iin, pin, kbuf, min(len - done, PAGE_SIZE));
 		if (got <= 0)
 			break;
-		inode_lock_write(iout);
+		inode_lock(iout);
 		irq = fs_lock_irqsave();
 		put = ramfs_write(iout, pout, kbuf, (size_t)got);
 		fs_unlock_irqrestore(irq);
-		inode_unlock_write(iout);
+		inode_unlock(iout);
 		if (put < 0) {
 			ret = put;
 			break;

@@ -13,7 +13,7 @@
 
 long at_inode(int dirfd, const char *upath, int flags, struct inode **res)
 {
-	struct inode *base;
+	struct inode *base __free(fs_put_inode) = NULL;
 	unsigned long irq;
 	long ret = 0;
 	char *path = NULL;
@@ -25,7 +25,8 @@ long at_inode(int dirfd, const char *upath, int flags, struct inode **res)
 	}
 	if ((!path || !path[0]) && (flags & AT_EMPTY_PATH)) {
 		/* dirfd's own inode (the cwd's for AT_FDCWD), as Linux */
-		struct file *f = dirfd == AT_FDCWD ? NULL : fget(dirfd);
+		struct file *f __free(fput) =
+			dirfd == AT_FDCWD ? NULL : fget(dirfd);
 
 		kfree(path);
 		if (dirfd != AT_FDCWD && !f)
@@ -114,22 +115,24 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 	irq = fs_lock_irqsave();
 	st.stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
 	st.stx_blksize = PAGE_SIZE;
-	st.stx_nlink = ino->nlink;
-	st.stx_uid = ino->uid;
-	st.stx_gid = ino->gid;
-	st.stx_mode = (u16)ino->mode;
-	st.stx_ino = ino->ino;
-	st.stx_size = ino->size;
+	st.stx_nlink = ino->i_nlink;
+	st.stx_uid = ino->i_uid;
+	st.stx_gid = ino->i_gid;
+	st.stx_mode = (u16)ino->i_mode;
+	st.stx_ino = ino->i_ino;
+	st.stx_size = ino->i_size;
 	st.stx_blocks = ino->nr_pages * (PAGE_SIZE / 512);
-	st.stx_atime = stx_time(&ino->atime);
-	st.stx_mtime = stx_time(&ino->mtime);
-	st.stx_ctime = stx_time(&ino->ctime);
+	st.stx_atime = stx_time(&ino->i_atime);
+	st.stx_mtime = stx_time(&ino->i_mtime);
+	st.stx_ctime = stx_time(&ino->i_ctime);
 	/* Linux's new_decode_dev(): rdev as mknod stored it */
-	st.stx_rdev_major = (ino->rdev & 0xfff00) >> 8;
-	st.stx_rdev_minor = (ino->rdev & 0xff) | ((ino->rdev >> 12) & 0xfff00);
-	/* st_dev is 1 (fs/file.c): device 0:1 (/proc reports the same) */
-	st.stx_dev_minor = 1;
-	st.stx_mnt_id = ino->proc ? 2 : 1;
+	st.stx_rdev_major = (ino->i_rdev & 0xfff00) >> 8;
+	st.stx_rdev_minor = (ino->i_rdev & 0xff) | ((ino->i_rdev >> 12) & 0xfff00);
+	/* st_dev's 8:8 encoding (inode_dev()) */
+	st.stx_dev_major = inode_dev(ino) >> 8;
+	st.stx_dev_minor = inode_dev(ino) & 0xff;
+	/* 1 the root, 2 /proc, then one per mounted instance */
+	st.stx_mnt_id = ino->proc ? 2 : ino->i_sb ? 1 + inode_dev(ino) : 1;
 	inode_put(ino);
 	fs_unlock_irqrestore(irq);
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;

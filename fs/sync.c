@@ -17,21 +17,26 @@ SYSCALL_DEFINE0(sync)
 
 SYSCALL_DEFINE1(syncfs, int, fd)
 {
-	return fget(fd) ? 0 : -EBADF;
+	struct file *f __free(fput) = fget(fd);
+
+	return f ? 0 : -EBADF;
 }
 
 /*
  * Files and directories of the RAM file system have an fsync (tmpfs's
- * noop_fsync); pipes, terminals, devices and /proc files have none: EINVAL.
+ * noop_fsync), a block device its flush; pipes, terminals, other devices
+ * and /proc files have none: EINVAL.
  */
 SYSCALL_DEFINE1(fsync, int, fd)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	u32 mode;
 
 	if (!f)
 		return -EBADF;
-	mode = f->inode->mode;
+	if (f->ops->fsync)
+		return f->ops->fsync(f, false);
+	mode = f->inode->i_mode;
 	if (f->inode->proc || (!S_ISREG(mode) && !S_ISDIR(mode)))
 		return -EINVAL;
 	return 0;

@@ -33,6 +33,12 @@ SECTIONS
 		__initcall_late_start = .;
 		KEEP(*(.initcall_late))
 		__initcall_late_end = .;
+		__filesystems_start = .;
+		KEEP(*(.filesystems))
+		__filesystems_end = .;
+		__chrdevs_start = .;
+		KEEP(*(.chrdevs))
+		__chrdevs_end = .;
 		__kernel_params_start = .;
 		KEEP(*(.kernel_params))
 		__kernel_params_end = .;
