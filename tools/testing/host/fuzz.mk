@@ -61,6 +61,34 @@ fuzz-wasm: $(fuzzobj)/fuzz_wasm
 
 .PHONY: fuzz-wasm
 
+# The partition-table parser. Each input is the disk's size in sectors (8
+# bytes, little-endian) and its first sectors; seeds are an MBR and a GPT
+# table sfdisk writes (Debian's fdisk), when it is installed.
+fuzz-partitions-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_partitions.c \
+	block/partitions.c)
+
+$(fuzzobj)/fuzz_partitions: $(fuzz-partitions-srcs) $(srctree)/include/hartix/partitions.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(fuzz-cflags) -o $@ $(fuzz-partitions-srcs)
+
+# 8 MiB disks: the size prefix, then the table's first 34 sectors.
+fuzz-part-seed = printf 'label: $(1)\nstart=2048, size=2048\nstart=4096, size=2048\n' | \
+	sfdisk -q $(fuzzobj)/part.img >/dev/null && \
+	{ printf '\0\100\0\0\0\0\0\0'; head -c 17408 $(fuzzobj)/part.img; } \
+		> $(fuzzobj)/partitions-corpus/seed-$(1)
+
+fuzz-partitions: $(fuzzobj)/fuzz_partitions
+	@mkdir -p $(fuzzobj)/partitions-corpus $(fuzzobj)/partitions-artifacts
+	-if command -v sfdisk >/dev/null; then \
+		rm -f $(fuzzobj)/part.img && truncate -s 8M $(fuzzobj)/part.img && \
+		$(call fuzz-part-seed,dos) && $(call fuzz-part-seed,gpt); \
+		rm -f $(fuzzobj)/part.img; fi
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix=$(fuzzobj)/partitions-artifacts/ \
+		$(FUZZ_FLAGS) $(fuzzobj)/partitions-corpus
+
+.PHONY: fuzz-partitions
+
 # Run on its own (make -f fuzz.mk), fuzz-fdt is the default goal; included,
 # this file leaves the including makefile's default goal alone.
 ifeq ($(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))
