@@ -86,7 +86,7 @@ static long reg_write_core(struct file *f, const char *src, size_t n,
 
 	if (!kbuf)
 		return -ENOSPC;
-	inode_lock_write(f->inode);
+	inode_lock(f->inode);
 	/* Linux's rw_verify_area(): the end must be a valid (signed) offset. */
 	if (!(f->flags & O_APPEND)) {
 		unsigned long flags = fs_lock_irqsave();
@@ -115,7 +115,7 @@ static long reg_write_core(struct file *f, const char *src, size_t n,
 		}
 		/* With the write lock, appended chunks follow each other. */
 		flags = fs_lock_irqsave();
-		pos = f->flags & O_APPEND ? f->inode->size :
+		pos = f->flags & O_APPEND ? f->inode->i_size :
 		      ppos ? *ppos : f->f_pos;
 		put = ramfs_write(f->inode, pos, kbuf, want);
 		if (put > 0)
@@ -131,7 +131,7 @@ static long reg_write_core(struct file *f, const char *src, size_t n,
 			break;
 		}
 	}
-	inode_unlock_write(f->inode);
+	inode_unlock(f->inode);
 	free_page(kbuf);
 	return done ? (long)done : err;
 }
@@ -248,18 +248,18 @@ void file_put(struct file *f)
 /* Caller holds fs_lock; the file holds a reference to ino. */
 static const struct file_operations *inode_fops(struct inode *ino)
 {
-	if (ino->fop)
-		return ino->fop;
-	if (S_ISREG(ino->mode))
+	if (ino->i_fop)
+		return ino->i_fop;
+	if (S_ISREG(ino->i_mode))
 		return &reg_fops;
-	if (S_ISDIR(ino->mode))
+	if (S_ISDIR(ino->i_mode))
 		return &dir_fops;
 #ifdef CONFIG_FIFO
-	if (S_ISFIFO(ino->mode))
+	if (S_ISFIFO(ino->i_mode))
 		return &fifo_fops;
 #endif
-	if (S_ISCHR(ino->mode)) {
-		switch (ino->rdev) {
+	if (S_ISCHR(ino->i_mode)) {
+		switch (ino->i_rdev) {
 		case DEV_CONSOLE:
 		case DEV_TTY:
 			return &tty_fops;
@@ -509,7 +509,7 @@ long base_dir(int dirfd, const char *path, struct inode **base)
 	f = fget(dirfd);
 	if (!f)
 		return -EBADF;
-	if (!S_ISDIR(f->inode->mode))
+	if (!S_ISDIR(f->inode->i_mode))
 		return -ENOTDIR;
 	*base = f->inode;
 	return 0;
@@ -558,17 +558,17 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	} else if (!ret) {
 		if (excl)
 			ret = -EEXIST;
-		else if (S_ISLNK(ino->mode))
+		else if (S_ISLNK(ino->i_mode))
 			ret = -ELOOP; /* O_NOFOLLOW */
-		else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->mode))
+		else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->i_mode))
 			ret = -ENOTDIR;
-		else if (S_ISDIR(ino->mode) &&
+		else if (S_ISDIR(ino->i_mode) &&
 			 (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
 			ret = -EISDIR;
 		else if (!inode_fops(ino))
 			ret = -ENXIO;
 		/* As Linux: O_TRUNC truncates even with O_RDONLY. */
-		trunc = S_ISREG(ino->mode) && (flags & O_TRUNC);
+		trunc = S_ISREG(ino->i_mode) && (flags & O_TRUNC);
 	}
 	if (!ret) {
 		inode_get(ino);
@@ -580,12 +580,12 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	if (ret)
 		goto out_free;
 	if (trunc) {
-		inode_lock_write(ino);
+		inode_lock(ino);
 		irq = fs_lock_irqsave();
 		ramfs_truncate(ino, 0);
 		fs_unlock_irqrestore(irq);
 		mm_truncate_file(ino, 0);
-		inode_unlock_write(ino);
+		inode_unlock(ino);
 	}
 	f->refs = 1;
 	f->flags = (unsigned int)flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
@@ -731,7 +731,7 @@ SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
 		pos = (long)f->f_pos + off;
 		break;
 	case SEEK_END:
-		pos = (long)f->inode->size + off;
+		pos = (long)f->inode->i_size + off;
 		break;
 	default:
 		pos = -1;
@@ -764,8 +764,8 @@ static bool dir_entry(struct inode *dir, u64 *idx, char *buf,
 {
 	struct inode *ino;
 
-	if (dir->iop) {
-		if (!dir->iop->readdir(dir, idx, buf, d_ino, mode))
+	if (dir->dir_ops) {
+		if (!dir->dir_ops->readdir(dir, idx, buf, d_ino, mode))
 			return false;
 		*name = buf;
 		*len = strlen(buf);
@@ -773,8 +773,8 @@ static bool dir_entry(struct inode *dir, u64 *idx, char *buf,
 	}
 	if (!ramfs_dir_entry(dir, idx, name, len, &ino))
 		return false;
-	*d_ino = ino->ino;
-	*mode = ino->mode;
+	*d_ino = ino->i_ino;
+	*mode = ino->i_mode;
 	return true;
 }
 
@@ -797,7 +797,7 @@ SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 
 	if (!f)
 		return -EBADF;
-	if (!S_ISDIR(f->inode->mode))
+	if (!S_ISDIR(f->inode->i_mode))
 		return -ENOTDIR;
 	if (!access_ok(ubuf, n))
 		return -EFAULT;
@@ -805,7 +805,7 @@ SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 	if (!kbuf)
 		return -ENOMEM;
 	irq = fs_lock_irqsave();
-	if (!f->inode->nlink) { /* removed, as Linux's IS_DEADDIR */
+	if (!f->inode->i_nlink) { /* removed, as Linux's IS_DEADDIR */
 		fs_unlock_irqrestore(irq);
 		free_page(kbuf);
 		return -ENOENT;
@@ -871,21 +871,21 @@ static void fill_stat(struct inode *ino, struct kstat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_dev = 1;
-	st->st_ino = ino->ino;
-	st->st_mode = ino->mode;
-	st->st_nlink = ino->nlink;
-	st->st_uid = ino->uid;
-	st->st_gid = ino->gid;
-	st->st_rdev = ino->rdev;
-	st->st_size = (s64)ino->size;
+	st->st_ino = ino->i_ino;
+	st->st_mode = ino->i_mode;
+	st->st_nlink = ino->i_nlink;
+	st->st_uid = ino->i_uid;
+	st->st_gid = ino->i_gid;
+	st->st_rdev = ino->i_rdev;
+	st->st_size = (s64)ino->i_size;
 	st->st_blksize = PAGE_SIZE;
 	st->st_blocks = (s64)(ino->nr_pages * (PAGE_SIZE / 512));
-	st->st_atime = ino->atime.tv_sec;
-	st->st_atime_nsec = ino->atime.tv_nsec;
-	st->st_mtime = ino->mtime.tv_sec;
-	st->st_mtime_nsec = ino->mtime.tv_nsec;
-	st->st_ctime = ino->ctime.tv_sec;
-	st->st_ctime_nsec = ino->ctime.tv_nsec;
+	st->st_atime = ino->i_atime.tv_sec;
+	st->st_atime_nsec = ino->i_atime.tv_nsec;
+	st->st_mtime = ino->i_mtime.tv_sec;
+	st->st_mtime_nsec = ino->i_mtime.tv_nsec;
+	st->st_ctime = ino->i_ctime.tv_sec;
+	st->st_ctime_nsec = ino->i_ctime.tv_nsec;
 }
 
 static long file_fstat(int fd, void *ustat)
@@ -1070,7 +1070,7 @@ SYSCALL_DEFINE1(chdir, const char *, upath)
 	}
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(fs->cwd, path, true, &ino, NULL, NULL);
-	if (!ret && !S_ISDIR(ino->mode))
+	if (!ret && !S_ISDIR(ino->i_mode))
 		ret = -ENOTDIR;
 	if (!ret) {
 		old = fs->cwd;

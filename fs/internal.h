@@ -78,7 +78,7 @@ int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
 int fs_dir_path(struct inode *dir, char *buf, size_t *pos);
 
 /* Caller holds fs_lock. The entry name[len] in dir, or NULL. */
-struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len);
+struct ramfs_dirent *fs_dir_find(struct inode *dir, const char *name, size_t len);
 /* The same for any directory, /proc's too: the inode, or NULL. */
 struct inode *fs_dir_lookup(struct inode *dir, const char *name, size_t len);
 
@@ -95,7 +95,7 @@ int ramfs_symlink(struct inode *dir, const char *name, size_t len,
 		  const char *target);
 
 /* Caller holds fs_lock: removes d from dir (a directory must be empty). */
-void ramfs_unlink(struct inode *dir, struct dentry *d);
+void ramfs_unlink(struct inode *dir, struct ramfs_dirent *d);
 
 /*
  * Caller holds fs_lock and checked the call: moves od from odir to the
@@ -103,8 +103,8 @@ void ramfs_unlink(struct inode *dir, struct dentry *d);
  * if one); or with exchange swaps the inodes of od and nd. -ENOSPC
  * without memory, and nothing changed.
  */
-int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
-		 const char *name, size_t len, struct dentry *nd,
+int ramfs_rename(struct inode *odir, struct ramfs_dirent *od, struct inode *ndir,
+		 const char *name, size_t len, struct ramfs_dirent *nd,
 		 bool exchange);
 
 /* Caller holds fs_lock. Data in kernel buffers; -ENOSPC without memory. */
@@ -177,10 +177,6 @@ long vfs_read(struct file *f, char *ubuf, size_t n, u64 *pos);
 long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *pos);
 long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
 	      bool write, u64 *pos);
-
-/* One writer per inode at a time (write, truncate); sleeps. */
-void inode_lock_write(struct inode *ino);
-void inode_unlock_write(struct inode *ino);
 
 /*
  * The inode a *at() call names (fs/stat.c), with a reference taken

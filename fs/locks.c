@@ -362,7 +362,7 @@ static long to_range(struct file *f, const struct flock *u, struct file_lock *l)
 		base = (s64)f->f_pos;
 		break;
 	case SEEK_END:
-		base = (s64)f->inode->size;
+		base = (s64)f->inode->i_size;
 		break;
 	default:
 		base = -1;

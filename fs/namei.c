@@ -85,7 +85,7 @@ static int may_create(const struct last *l)
 {
 	if (last_type(l) != LAST_NORM)
 		return -EEXIST;
-	if (!l->dir->nlink)
+	if (!l->dir->i_nlink)
 		return -ENOENT; /* a removed directory */
 	if (fs_dir_lookup(l->dir, l->name, l->len))
 		return -EEXIST;
@@ -114,9 +114,9 @@ static long do_unlink(const struct last *l, bool rmdir)
 	if (!ino)
 		return -ENOENT;
 	if (rmdir) {
-		if (!S_ISDIR(ino->mode))
+		if (!S_ISDIR(ino->i_mode))
 			return -ENOTDIR;
-	} else if (S_ISDIR(ino->mode)) {
+	} else if (S_ISDIR(ino->i_mode)) {
 		return -EISDIR;
 	} else if (l->slash) {
 		return -ENOTDIR;
@@ -170,30 +170,30 @@ static long do_rename(const struct last *o, const struct last *n,
 	src = fs_dir_lookup(o->dir, o->name, o->len);
 	if (!src)
 		return -ENOENT;
-	if (!n->dir->nlink)
+	if (!n->dir->i_nlink)
 		return -ENOENT;
 	dst = fs_dir_lookup(n->dir, n->name, n->len);
 	if ((exchange || n->dir->proc) && !dst)
 		return -ENOENT;
 	if ((flags & RENAME_NOREPLACE) && dst)
 		return -EEXIST;
-	if (exchange && !S_ISDIR(dst->mode) && n->slash)
+	if (exchange && !S_ISDIR(dst->i_mode) && n->slash)
 		return -ENOTDIR;
-	if (!S_ISDIR(src->mode) && (o->slash || (!exchange && n->slash)))
+	if (!S_ISDIR(src->i_mode) && (o->slash || (!exchange && n->slash)))
 		return -ENOTDIR;
 	/* A directory cannot move into itself or below. */
 	if (o->dir != n->dir) {
-		if (S_ISDIR(src->mode) && is_ancestor(src, n->dir))
+		if (S_ISDIR(src->i_mode) && is_ancestor(src, n->dir))
 			return -EINVAL;
-		if (dst && S_ISDIR(dst->mode) && is_ancestor(dst, o->dir))
+		if (dst && S_ISDIR(dst->i_mode) && is_ancestor(dst, o->dir))
 			return exchange ? -EINVAL : -ENOTEMPTY;
 	}
 	if (src == dst)
 		return 0; /* the same name, or two links of one file */
 	if (dst && !exchange) {
-		if (S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
+		if (S_ISDIR(src->i_mode) && !S_ISDIR(dst->i_mode))
 			return -ENOTDIR;
-		if (!S_ISDIR(src->mode) && S_ISDIR(dst->mode))
+		if (!S_ISDIR(src->i_mode) && S_ISDIR(dst->i_mode))
 			return -EISDIR;
 	}
 	if (o->dir->proc)
@@ -280,9 +280,9 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 			ret = may_create(&n);
 		if (!ret && ino->proc != n.dir->proc)
 			ret = -EXDEV;
-		if (!ret && S_ISDIR(ino->mode))
+		if (!ret && S_ISDIR(ino->i_mode))
 			ret = -EPERM;
-		if (!ret && !ino->nlink)
+		if (!ret && !ino->i_nlink)
 			ret = -ENOENT;
 		if (!ret)
 			ret = ramfs_link(n.dir, n.name, n.len, ino);
@@ -387,11 +387,11 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, false, &ino, NULL, NULL);
-	if (!ret && !S_ISLNK(ino->mode))
+	if (!ret && !S_ISLNK(ino->i_mode))
 		ret = -EINVAL;
 	if (!ret) {
 		/* Targets are shorter than PATH_MAX, the size of path. */
-		ret = (long)min(min((size_t)bufsiz, (size_t)ino->size),
+		ret = (long)min(min((size_t)bufsiz, (size_t)ino->i_size),
 				(size_t)PATH_MAX);
 		memcpy(path, ino->target, (size_t)ret);
 	}
@@ -408,13 +408,13 @@ static long truncate_inode(struct inode *ino, long length)
 	unsigned long irq;
 	long ret;
 
-	inode_lock_write(ino);
+	inode_lock(ino);
 	irq = fs_lock_irqsave();
 	ret = ramfs_truncate(ino, (u64)length);
 	fs_unlock_irqrestore(irq);
 	if (!ret)
 		mm_truncate_file(ino, (u64)length);
-	inode_unlock_write(ino);
+	inode_unlock(ino);
 	return ret;
 }
 
@@ -426,7 +426,7 @@ SYSCALL_DEFINE2(ftruncate, int, fd, long, length)
 		return -EINVAL;
 	if (!f)
 		return -EBADF;
-	if (!S_ISREG(f->inode->mode) || (f->flags & O_ACCMODE) == O_RDONLY)
+	if (!S_ISREG(f->inode->i_mode) || (f->flags & O_ACCMODE) == O_RDONLY)
 		return -EINVAL;
 	return truncate_inode(f->inode, length);
 }
@@ -445,9 +445,9 @@ SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	if (!ret && S_ISDIR(ino->mode))
+	if (!ret && S_ISDIR(ino->i_mode))
 		ret = -EISDIR;
-	else if (!ret && !S_ISREG(ino->mode))
+	else if (!ret && !S_ISREG(ino->i_mode))
 		ret = -EINVAL;
 	if (!ret)
 		inode_get(ino);
@@ -477,7 +477,7 @@ SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	if (!ret && (mode & X_OK) && !S_ISDIR(ino->mode) && !(ino->mode & 0111))
+	if (!ret && (mode & X_OK) && !S_ISDIR(ino->i_mode) && !(ino->i_mode & 0111))
 		ret = -EACCES;
 	fs_unlock_irqrestore(irq);
 	kfree(path);
@@ -486,14 +486,6 @@ SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 
 #define TMPFS_MAGIC 0x01021994
 #define ST_VALID 0x0020
-
-/* asm-generic/statfs.h on a 64-bit ABI: 120 bytes. */
-struct kstatfs {
-	long f_type, f_bsize;
-	unsigned long f_blocks, f_bfree, f_bavail, f_files, f_ffree;
-	int f_fsid[2];
-	long f_namelen, f_frsize, f_flags, f_spare[4];
-};
 
 BUILD_BUG_ON(sizeof(struct kstatfs) != 120);
 

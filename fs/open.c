@@ -22,7 +22,7 @@ static long chmod_inode(struct inode *ino, u32 mode)
 	if (ino->proc)
 		return -EPERM; /* /proc's files keep their modes */
 	irq = fs_lock_irqsave();
-	ino->mode = (ino->mode & S_IFMT) | (mode & 07777);
+	ino->i_mode = (ino->i_mode & S_IFMT) | (mode & 07777);
 	inode_touch_ctime(ino);
 	fs_unlock_irqrestore(irq);
 	return 0;
@@ -61,13 +61,13 @@ static long chown_inode(struct inode *ino, u32 uid, u32 gid)
 		return -EPERM;
 	irq = fs_lock_irqsave();
 	if (uid != (u32)-1)
-		ino->uid = uid;
+		ino->i_uid = uid;
 	if (gid != (u32)-1)
-		ino->gid = gid;
-	if (!S_ISDIR(ino->mode)) {
-		ino->mode &= ~S_ISUID;
-		if (ino->mode & S_IXGRP)
-			ino->mode &= ~S_ISGID;
+		ino->i_gid = gid;
+	if (!S_ISDIR(ino->i_mode)) {
+		ino->i_mode &= ~S_ISUID;
+		if (ino->i_mode & S_IXGRP)
+			ino->i_mode &= ~S_ISGID;
 	}
 	inode_touch_ctime(ino);
 	fs_unlock_irqrestore(irq);
@@ -146,11 +146,11 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, long, offset, long, len)
 	if ((f->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
 	ino = f->inode;
-	if (S_ISFIFO(ino->mode))
+	if (S_ISFIFO(ino->i_mode))
 		return -ESPIPE;
-	if (S_ISDIR(ino->mode))
+	if (S_ISDIR(ino->i_mode))
 		return -EISDIR;
-	if (!S_ISREG(ino->mode) || ino->proc)
+	if (!S_ISREG(ino->i_mode) || ino->proc)
 		return -ENODEV;
 	if (len > FS_MAX_OFF - offset)
 		return -EFBIG;
@@ -158,12 +158,12 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, long, offset, long, len)
 		return -EOPNOTSUPP; /* shmem_fallocate()'s answer */
 	pos = (u64)offset;
 	end = pos + (u64)len;
-	inode_lock_write(ino);
+	inode_lock(ino);
 	if (mode & FALLOC_FL_PUNCH_HOLE) {
 		irq = fs_lock_irqsave();
 		ramfs_punch(ino, pos, (u64)len);
 		fs_unlock_irqrestore(irq);
-		inode_unlock_write(ino);
+		inode_unlock(ino);
 		return 0;
 	}
 	/* Pages the range needs at least, against what the budget has left. */
@@ -190,11 +190,11 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, long, offset, long, len)
 		}
 	}
 	irq = fs_lock_irqsave();
-	if (!ret && !(mode & FALLOC_FL_KEEP_SIZE) && end > ino->size)
-		ino->size = end;
+	if (!ret && !(mode & FALLOC_FL_KEEP_SIZE) && end > ino->i_size)
+		ino->i_size = end;
 	if (!ret)
 		inode_touch_mtime(ino);
 	fs_unlock_irqrestore(irq);
-	inode_unlock_write(ino);
+	inode_unlock(ino);
 	return ret;
 }

@@ -490,7 +490,7 @@ static int show_pid_environ(struct seq *m, int pid)
 struct proc_file {
 	const char *name;
 	int (*show)(struct seq *m, int pid); /* NULL: exe, a symlink, or a directory */
-	const struct inode_operations *iop; /* a directory's (show NULL) */
+	const struct proc_dir_operations *dir_ops; /* a directory's (show NULL) */
 };
 
 /* Index 0 is the directory itself in both. */
@@ -524,7 +524,7 @@ static const struct proc_file pid_files[] = {
 
 static int proc_open(struct file *f)
 {
-	unsigned long ino = f->inode->ino;
+	unsigned long ino = f->inode->i_ino;
 	int pid = PROC_INO_PID(ino);
 	const struct proc_file *pf =
 		pid ? &pid_files[PROC_INO_IDX(ino)] : &top_files[PROC_INO_IDX(ino)];
@@ -611,7 +611,7 @@ static struct proc_pid *proc_pids;
 static struct inode *proc_root, *top_inodes[NR_TOP], *self_inode;
 static char self_target[16]; /* /proc/self's target, set at each lookup */
 
-static const struct inode_operations proc_root_iops, proc_pid_iops;
+static const struct proc_dir_operations proc_root_iops, proc_pid_iops;
 
 /* refs start at 0: held only by lookups in progress and open files. */
 struct inode *proc_inode(u32 mode, unsigned long ino, struct inode *parent)
@@ -620,15 +620,15 @@ struct inode *proc_inode(u32 mode, unsigned long ino, struct inode *parent)
 
 	if (!i)
 		return NULL;
-	i->mode = mode;
-	i->ino = ino;
+	i->i_mode = mode;
+	i->i_ino = ino;
 	i->proc = true;
-	i->nlink = S_ISDIR(mode) ? 2 : 1;
+	i->i_nlink = S_ISDIR(mode) ? 2 : 1;
 	if (S_ISDIR(mode)) {
 		i->parent = parent;
-		i->iop = &proc_pid_iops;
+		i->dir_ops = &proc_pid_iops;
 	} else {
-		i->fop = &proc_fops;
+		i->i_fop = &proc_fops;
 	}
 	return i;
 }
@@ -638,13 +638,13 @@ static void proc_pid_drop(struct proc_pid *p)
 	unsigned int i;
 
 	for (i = 0; i < NR_PID; i++) {
-		p->ino[i]->nlink = 0;
+		p->ino[i]->i_nlink = 0;
 		inode_get(p->ino[i]);
 		inode_put(p->ino[i]); /* freed now unless a file holds it */
 	}
 	for (i = 0; p->fd_links && i < NR_OPEN; i++) {
 		if (p->fd_links[i]) {
-			p->fd_links[i]->nlink = 0;
+			p->fd_links[i]->i_nlink = 0;
 			inode_get(p->fd_links[i]);
 			inode_put(p->fd_links[i]);
 		}
@@ -670,7 +670,7 @@ static void proc_prune(void)
 
 static u32 pid_file_mode(unsigned int idx)
 {
-	if (pid_files[idx].iop)
+	if (pid_files[idx].dir_ops)
 		return S_IFDIR | 0500;
 	return pid_files[idx].show ? S_IFREG | 0444 : S_IFLNK | 0777;
 }
@@ -686,7 +686,7 @@ static bool exe_refresh(struct inode *ino, int pid)
 		memcpy(t, e->name, len + 1);
 		kfree(ino->target);
 		ino->target = t;
-		ino->size = len;
+		ino->i_size = len;
 	}
 	exe_path_put(e);
 	return t != NULL;
@@ -719,12 +719,12 @@ static struct proc_pid *proc_pid_get(int pid)
 	p->ino[0] = proc_inode(S_IFDIR | 0555, PROC_INO(pid, 0), proc_root);
 	for (i = 1; i < NR_PID && p->ino[i - 1]; i++) {
 		p->ino[i] = proc_inode(pid_file_mode(i), PROC_INO(pid, i), p->ino[0]);
-		if (p->ino[i] && pid_files[i].iop) {
+		if (p->ino[i] && pid_files[i].dir_ops) {
 			/* A directory holds its parent, as inode_free() expects. */
-			p->ino[i]->iop = pid_files[i].iop;
+			p->ino[i]->dir_ops = pid_files[i].dir_ops;
 			inode_get(p->ino[0]);
 		} else if (p->ino[i] && !pid_files[i].show) {
-			p->ino[i]->fop = NULL;
+			p->ino[i]->i_fop = NULL;
 		}
 	}
 	if (!p->ino[NR_PID - 1]) {
@@ -772,7 +772,7 @@ static struct inode *proc_root_lookup(struct inode *dir, const char *name,
 	if (name_is(name, len, "self")) {
 		snprintf(self_target, sizeof(self_target), "%d",
 			 current_task()->tgid); /* the process, as Linux */
-		self_inode->size = strlen(self_target);
+		self_inode->i_size = strlen(self_target);
 		return self_inode;
 	}
 	pid = parse_pid(name, len);
@@ -786,18 +786,18 @@ static struct inode *proc_root_lookup(struct inode *dir, const char *name,
 static struct inode *proc_pid_lookup(struct inode *dir, const char *name,
 				     size_t len)
 {
-	int pid = PROC_INO_PID(dir->ino);
+	int pid = PROC_INO_PID(dir->i_ino);
 	struct proc_pid *p;
 	unsigned int i;
 
 	/* Still listed means still alive as of the last prune; check again. */
-	if (!dir->nlink || process_next_pid(pid) != pid)
+	if (!dir->i_nlink || process_next_pid(pid) != pid)
 		return NULL;
 	for (p = proc_pids; p && p->pid != pid; p = p->next)
 		;
 	for (i = 1; p && i < NR_PID; i++)
 		if (name_is(name, len, pid_files[i].name))
-			return pid_files[i].show || pid_files[i].iop ||
+			return pid_files[i].show || pid_files[i].dir_ops ||
 			       exe_refresh(p->ino[i], pid) ?
 			       p->ino[i] : NULL;
 	return NULL;
@@ -808,7 +808,7 @@ static bool dot_entries(struct inode *dir, u64 pos, char *name,
 			unsigned long *ino, u32 *mode)
 {
 	strscpy(name, pos ? ".." : ".", NAME_MAX + 1);
-	*ino = pos ? dir->parent->ino : dir->ino;
+	*ino = pos ? dir->parent->i_ino : dir->i_ino;
 	*mode = S_IFDIR | 0555;
 	return true;
 }
@@ -828,14 +828,14 @@ static bool proc_root_readdir(struct inode *dir, u64 *pos, char *name,
 		unsigned int i = (unsigned int)*pos - 1;
 
 		strscpy(name, top_files[i].name, NAME_MAX + 1);
-		*ino = top_inodes[i]->ino;
-		*mode = top_inodes[i]->mode;
+		*ino = top_inodes[i]->i_ino;
+		*mode = top_inodes[i]->i_mode;
 		return true;
 	}
 	if (*pos == SELF_POS) {
 		strscpy(name, "self", NAME_MAX + 1);
-		*ino = self_inode->ino;
-		*mode = self_inode->mode;
+		*ino = self_inode->i_ino;
+		*mode = self_inode->i_mode;
 		return true;
 	}
 	if (*pos == FIRST_PID_POS)
@@ -860,15 +860,15 @@ static bool proc_pid_readdir(struct inode *dir, u64 *pos, char *name,
 	if (*pos >= NR_PID + 1)
 		return false;
 	strscpy(name, pid_files[*pos - 1].name, NAME_MAX + 1);
-	*ino = PROC_INO(PROC_INO_PID(dir->ino), *pos - 1);
+	*ino = PROC_INO(PROC_INO_PID(dir->i_ino), *pos - 1);
 	*mode = pid_file_mode((unsigned int)*pos - 1);
 	return true;
 }
 
-static const struct inode_operations proc_root_iops = {
+static const struct proc_dir_operations proc_root_iops = {
 	.lookup = proc_root_lookup, .readdir = proc_root_readdir,
 };
-static const struct inode_operations proc_pid_iops = {
+static const struct proc_dir_operations proc_pid_iops = {
 	.lookup = proc_pid_lookup, .readdir = proc_pid_readdir,
 };
 
@@ -893,10 +893,10 @@ void proc_init(void)
 	self_inode = proc_inode(S_IFLNK | 0777, PROC_INO(0, NR_TOP), NULL);
 	if (!self_inode)
 		panic("proc: out of memory");
-	self_inode->fop = NULL;
+	self_inode->i_fop = NULL;
 	self_inode->refs = 1;
 	self_inode->target = self_target; /* not kmalloc'd: never freed */
-	proc_root->iop = &proc_root_iops;
+	proc_root->dir_ops = &proc_root_iops;
 	proc_root->proc = true;
 	fs_unlock_irqrestore(irq);
 }

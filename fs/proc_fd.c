@@ -39,10 +39,10 @@ static bool dir_path(struct inode *dir, char *buf, size_t size)
 		if (d->dentry) {
 			name = d->dentry->name;
 			len = d->dentry->len;
-		} else if (d->proc && d->nlink) {
+		} else if (d->proc && d->i_nlink) {
 			/* /proc/<pid> or its fd: made on demand, no dentry */
-			len = (size_t)snprintf(num, sizeof(num), PROC_INO_IDX(d->ino) ?
-					       "%d/fd" : "%d", PROC_INO_PID(d->ino));
+			len = (size_t)snprintf(num, sizeof(num), PROC_INO_IDX(d->i_ino) ?
+					       "%d/fd" : "%d", PROC_INO_PID(d->i_ino));
 		} else {
 			return false; /* removed */
 		}
@@ -67,13 +67,13 @@ static void file_target(struct file *f, char *buf, size_t size)
 	if (f->dir && f->name && dir_path(f->dir, buf, size)) {
 		len = strlen(buf);
 		snprintf(buf + len, size - len, "%s%s%s", len > 1 ? "/" : "",
-			 f->name, ino->nlink ? "" : " (deleted)");
-	} else if (S_ISDIR(ino->mode) && dir_path(ino, buf, size)) {
+			 f->name, ino->i_nlink ? "" : " (deleted)");
+	} else if (S_ISDIR(ino->i_mode) && dir_path(ino, buf, size)) {
 		return;
-	} else if (S_ISFIFO(ino->mode)) {
-		snprintf(buf, size, "pipe:[%lu]", ino->ino);
+	} else if (S_ISFIFO(ino->i_mode)) {
+		snprintf(buf, size, "pipe:[%lu]", ino->i_ino);
 	} else {
-		snprintf(buf, size, "anon_inode:[%lu]", ino->ino);
+		snprintf(buf, size, "anon_inode:[%lu]", ino->i_ino);
 	}
 }
 
@@ -127,12 +127,12 @@ static int parse_fd(const char *name, size_t len)
 
 static struct inode *fd_lookup(struct inode *dir, const char *name, size_t len)
 {
-	int pid = PROC_INO_PID(dir->ino), fd = parse_fd(name, len);
+	int pid = PROC_INO_PID(dir->i_ino), fd = parse_fd(name, len);
 	struct inode **links, *ino;
 	char *target;
 	unsigned int acc;
 
-	if (fd < 0 || !dir->nlink)
+	if (fd < 0 || !dir->i_nlink)
 		return NULL;
 	target = kmalloc(PATH_MAX, __GFP_NOWARN);
 	if (!target)
@@ -142,7 +142,7 @@ static struct inode *fd_lookup(struct inode *dir, const char *name, size_t len)
 	if (links && !links[fd]) {
 		links[fd] = proc_inode(S_IFLNK, PROC_FD_INO(pid, fd), NULL);
 		if (links[fd])
-			links[fd]->fop = NULL;
+			links[fd]->i_fop = NULL;
 	}
 	ino = links ? links[fd] : NULL;
 	if (!ino) {
@@ -152,8 +152,8 @@ static struct inode *fd_lookup(struct inode *dir, const char *name, size_t len)
 	/* The target as of this lookup: readlink and walks use it under fs_lock. */
 	kfree(ino->target);
 	ino->target = target;
-	ino->size = strlen(target);
-	ino->mode = link_mode(acc);
+	ino->i_size = strlen(target);
+	ino->i_mode = link_mode(acc);
 	return ino;
 }
 
@@ -161,12 +161,12 @@ static struct inode *fd_lookup(struct inode *dir, const char *name, size_t len)
 static bool fd_readdir(struct inode *dir, u64 *pos, char *name,
 		       unsigned long *ino, u32 *mode)
 {
-	int pid = PROC_INO_PID(dir->ino), fd;
+	int pid = PROC_INO_PID(dir->i_ino), fd;
 	unsigned int acc;
 
 	if (*pos < 2) {
 		strscpy(name, *pos ? ".." : ".", NAME_MAX + 1);
-		*ino = *pos ? dir->parent->ino : dir->ino;
+		*ino = *pos ? dir->parent->i_ino : dir->i_ino;
 		*mode = S_IFDIR | 0500;
 		return true;
 	}
@@ -182,7 +182,7 @@ static bool fd_readdir(struct inode *dir, u64 *pos, char *name,
 	return true;
 }
 
-const struct inode_operations proc_fd_iops = {
+const struct proc_dir_operations proc_fd_iops = {
 	.lookup = fd_lookup, .readdir = fd_readdir,
 };
 
@@ -210,7 +210,7 @@ void file_set_path(struct file *f, struct inode *base, char *path)
 			}
 			break;
 		}
-		if (!child || !S_ISLNK(child->mode) || !child->target[0])
+		if (!child || !S_ISLNK(child->i_mode) || !child->target[0])
 			break;
 		/* The last component was a symlink: on with its target. */
 		if (!buf)

@@ -42,6 +42,6 @@ int show_filesystems(struct seq *m, int pid);
 int show_loadavg(struct seq *m, int pid);
 
 /* proc_fd.c: the directory /proc/<pid>/fd. */
-extern const struct inode_operations proc_fd_iops;
+extern const struct proc_dir_operations proc_fd_iops;
 
 #endif

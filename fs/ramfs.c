@@ -61,13 +61,13 @@ void fs_time_now(struct timespec *ts)
 
 void inode_touch_mtime(struct inode *ino)
 {
-	fs_time_now(&ino->mtime);
-	ino->ctime = ino->mtime;
+	fs_time_now(&ino->i_mtime);
+	ino->i_ctime = ino->i_mtime;
 }
 
 void inode_touch_ctime(struct inode *ino)
 {
-	fs_time_now(&ino->ctime);
+	fs_time_now(&ino->i_ctime);
 }
 
 static bool ts_before_eq(const struct timespec *a, const struct timespec *b)
@@ -82,10 +82,10 @@ void inode_touch_atime(struct inode *ino)
 	struct timespec now;
 
 	fs_time_now(&now);
-	if (ts_before_eq(&ino->atime, &ino->mtime) ||
-	    ts_before_eq(&ino->atime, &ino->ctime) ||
-	    now.tv_sec - ino->atime.tv_sec >= 24 * 60 * 60)
-		ino->atime = now;
+	if (ts_before_eq(&ino->i_atime, &ino->i_mtime) ||
+	    ts_before_eq(&ino->i_atime, &ino->i_ctime) ||
+	    now.tv_sec - ino->i_atime.tv_sec >= 24 * 60 * 60)
+		ino->i_atime = now;
 }
 
 /* A zeroed page of file data, or NULL when the budget or memory is out. */
@@ -192,20 +192,20 @@ static void free_data(struct inode *ino, unsigned long first)
 static void inode_free(struct inode *ino)
 {
 	while (ino) {
-		struct inode *parent = S_ISDIR(ino->mode) ? ino->parent : NULL;
+		struct inode *parent = S_ISDIR(ino->i_mode) ? ino->parent : NULL;
 
 		free_data(ino, 0);
 		kfree(ino->hash);
 		kfree(ino->target);
 		kfree(ino);
-		ino = parent && --parent->refs == 0 && parent->nlink == 0 ?
+		ino = parent && --parent->refs == 0 && parent->i_nlink == 0 ?
 			parent : NULL;
 	}
 }
 
 void inode_put(struct inode *ino)
 {
-	if (--ino->refs == 0 && ino->nlink == 0)
+	if (--ino->refs == 0 && ino->i_nlink == 0)
 		inode_free(ino);
 }
 
@@ -215,14 +215,14 @@ static struct inode *inode_new(u32 mode, u32 rdev)
 
 	if (!ino)
 		return NULL;
-	ino->mode = mode;
-	ino->rdev = rdev;
-	ino->ino = next_ino++;
-	ino->nlink = S_ISDIR(mode) ? 2 : 1;
+	ino->i_mode = mode;
+	ino->i_rdev = rdev;
+	ino->i_ino = next_ino++;
+	ino->i_nlink = S_ISDIR(mode) ? 2 : 1;
 	ino->next_off = 2; /* after "." and ".." */
-	fs_time_now(&ino->mtime);
-	ino->atime = ino->ctime = ino->mtime;
-	ino->write_wait = (struct wait_queue)WAIT_QUEUE_INIT;
+	fs_time_now(&ino->i_mtime);
+	ino->i_atime = ino->i_ctime = ino->i_mtime;
+	mutex_init(&ino->i_mutex);
 	return ino;
 }
 
@@ -231,7 +231,7 @@ struct inode *inode_new_anon(u32 mode)
 	struct inode *ino = inode_new(mode, 0);
 
 	if (ino)
-		ino->nlink = 0;
+		ino->i_nlink = 0;
 	return ino;
 }
 
@@ -245,15 +245,15 @@ static unsigned long name_hash(const char *name, size_t len)
 	return h ^ (h >> 29);
 }
 
-static struct dentry **hash_chain(struct inode *dir, const char *name,
+static struct ramfs_dirent **hash_chain(struct inode *dir, const char *name,
 				  size_t len)
 {
 	return &dir->hash[name_hash(name, len) & (dir->hash_size - 1)];
 }
 
-struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len)
+struct ramfs_dirent *fs_dir_find(struct inode *dir, const char *name, size_t len)
 {
-	struct dentry *d;
+	struct ramfs_dirent *d;
 
 	if (!dir->hash)
 		return NULL;
@@ -265,10 +265,10 @@ struct dentry *fs_dir_find(struct inode *dir, const char *name, size_t len)
 
 struct inode *fs_dir_lookup(struct inode *dir, const char *name, size_t len)
 {
-	struct dentry *d;
+	struct ramfs_dirent *d;
 
-	if (dir->iop)
-		return dir->iop->lookup(dir, name, len);
+	if (dir->dir_ops)
+		return dir->dir_ops->lookup(dir, name, len);
 	d = fs_dir_find(dir, name, len);
 	return d ? d->inode : NULL;
 }
@@ -281,7 +281,7 @@ struct inode *fs_dir_lookup(struct inode *dir, const char *name, size_t len)
 static int hash_reserve(struct inode *dir)
 {
 	unsigned long size = dir->hash_size;
-	struct dentry **t, *d;
+	struct ramfs_dirent **t, *d;
 
 	if (size && (dir->nr_children < size || size >= DIR_HASH_MAX))
 		return 0;
@@ -293,7 +293,7 @@ static int hash_reserve(struct inode *dir)
 	dir->hash = t;
 	dir->hash_size = size;
 	for (d = dir->children; d; d = d->next) {
-		struct dentry **chain = hash_chain(dir, d->name, d->len);
+		struct ramfs_dirent **chain = hash_chain(dir, d->name, d->len);
 
 		d->hnext = *chain;
 		*chain = d;
@@ -301,9 +301,9 @@ static int hash_reserve(struct inode *dir)
 	return 0;
 }
 
-static struct dentry *dentry_alloc(const char *name, size_t len)
+static struct ramfs_dirent *dentry_alloc(const char *name, size_t len)
 {
-	struct dentry *d = kmalloc(sizeof(*d) + len + 1, __GFP_NOWARN);
+	struct ramfs_dirent *d = kmalloc(sizeof(*d) + len + 1, __GFP_NOWARN);
 
 	if (d) {
 		memcpy(d->name, name, len);
@@ -317,9 +317,9 @@ static struct dentry *dentry_alloc(const char *name, size_t len)
  * Appends d naming ino to dir (the list stays in off order); the caller
  * made room with hash_reserve().
  */
-static void dir_add(struct inode *dir, struct dentry *d, struct inode *ino)
+static void dir_add(struct inode *dir, struct ramfs_dirent *d, struct inode *ino)
 {
-	struct dentry **chain = hash_chain(dir, d->name, d->len);
+	struct ramfs_dirent **chain = hash_chain(dir, d->name, d->len);
 
 	d->inode = ino;
 	d->off = dir->next_off++;
@@ -334,14 +334,14 @@ static void dir_add(struct inode *dir, struct dentry *d, struct inode *ino)
 	*chain = d;
 	dir->nr_children++;
 	inode_touch_mtime(dir);
-	if (S_ISDIR(ino->mode))
+	if (S_ISDIR(ino->i_mode))
 		ino->dentry = d;
 }
 
 /* Takes d out of dir's list and frees it; its inode is the caller's business. */
-static void dir_detach(struct inode *dir, struct dentry *d)
+static void dir_detach(struct inode *dir, struct ramfs_dirent *d)
 {
-	struct dentry **pp;
+	struct ramfs_dirent **pp;
 
 	for (pp = hash_chain(dir, d->name, d->len); *pp != d; pp = &(*pp)->hnext)
 		;
@@ -369,21 +369,21 @@ static void set_parent(struct inode *ino, struct inode *dir)
 	if (old == dir)
 		return;
 	inode_get(dir);
-	dir->nlink++;
+	dir->i_nlink++;
 	ino->parent = dir;
-	old->nlink--;
+	old->i_nlink--;
 	inode_put(old);
 }
 
 int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
 	      u32 rdev, struct inode **res)
 {
-	struct dentry *d;
+	struct ramfs_dirent *d;
 	struct inode *ino;
 
 	if (dir->proc)
 		return -EACCES; /* open(O_CREAT) in /proc, as Linux */
-	if (!dir->nlink)
+	if (!dir->i_nlink)
 		return -ENOENT; /* a removed directory takes no new names */
 	if (hash_reserve(dir))
 		return -ENOSPC;
@@ -397,7 +397,7 @@ int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
 	if (S_ISDIR(mode)) {
 		ino->parent = dir;
 		inode_get(dir);
-		dir->nlink++;
+		dir->i_nlink++;
 	}
 	*res = ino;
 	return 0;
@@ -406,9 +406,9 @@ int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
 int ramfs_link(struct inode *dir, const char *name, size_t len,
 	       struct inode *ino)
 {
-	struct dentry *d;
+	struct ramfs_dirent *d;
 
-	if (!dir->nlink)
+	if (!dir->i_nlink)
 		return -ENOENT;
 	if (hash_reserve(dir))
 		return -ENOSPC;
@@ -416,45 +416,45 @@ int ramfs_link(struct inode *dir, const char *name, size_t len,
 	if (!d)
 		return -ENOSPC;
 	dir_add(dir, d, ino);
-	ino->nlink++;
+	ino->i_nlink++;
 	inode_touch_ctime(ino);
 	return 0;
 }
 
-void ramfs_unlink(struct inode *dir, struct dentry *d)
+void ramfs_unlink(struct inode *dir, struct ramfs_dirent *d)
 {
 	struct inode *ino = d->inode;
 
 	dir_detach(dir, d);
-	if (S_ISDIR(ino->mode)) {
-		ino->nlink = 0;
+	if (S_ISDIR(ino->i_mode)) {
+		ino->i_nlink = 0;
 		ino->dentry = NULL;
-		dir->nlink--;
+		dir->i_nlink--;
 	} else {
-		ino->nlink--;
+		ino->i_nlink--;
 		inode_touch_ctime(ino);
 	}
-	if (!ino->refs && !ino->nlink)
+	if (!ino->refs && !ino->i_nlink)
 		inode_free(ino);
 }
 
-int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
-		 const char *name, size_t len, struct dentry *nd,
+int ramfs_rename(struct inode *odir, struct ramfs_dirent *od, struct inode *ndir,
+		 const char *name, size_t len, struct ramfs_dirent *nd,
 		 bool exchange)
 {
 	struct inode *ino = od->inode;
-	struct dentry *d;
+	struct ramfs_dirent *d;
 
 	if (exchange) {
 		struct inode *other = nd->inode;
 
 		od->inode = other;
 		nd->inode = ino;
-		if (S_ISDIR(ino->mode)) {
+		if (S_ISDIR(ino->i_mode)) {
 			ino->dentry = nd;
 			set_parent(ino, ndir);
 		}
-		if (S_ISDIR(other->mode)) {
+		if (S_ISDIR(other->i_mode)) {
 			other->dentry = od;
 			set_parent(other, odir);
 		}
@@ -468,7 +468,7 @@ int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
 	if (nd)
 		ramfs_unlink(ndir, nd);
 	dir_add(ndir, d, ino);
-	if (S_ISDIR(ino->mode))
+	if (S_ISDIR(ino->i_mode))
 		set_parent(ino, ndir);
 	inode_touch_ctime(ino);
 	return 0;
@@ -479,15 +479,15 @@ int ramfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
  * replacement): depth first, climbing back up through each directory's
  * dentry and parent instead of recursing, so any depth takes no stack.
  */
-static void remove_tree(struct inode *top, struct dentry *d)
+static void remove_tree(struct inode *top, struct ramfs_dirent *d)
 {
 	struct inode *dir = top;
 
 	for (;;) {
 		struct inode *up;
-		struct dentry *e;
+		struct ramfs_dirent *e;
 
-		while (S_ISDIR(d->inode->mode) && d->inode->children) {
+		while (S_ISDIR(d->inode->i_mode) && d->inode->children) {
 			dir = d->inode;
 			d = dir->children;
 		}
@@ -555,7 +555,7 @@ static int walk(struct inode *dir, const char *path, bool follow,
 		while (*path == '/')
 			path++;
 		last = !*path;
-		if (!S_ISDIR(dir->mode))
+		if (!S_ISDIR(dir->i_mode))
 			return -ENOTDIR;
 		if (len == 1 && name[0] == '.') {
 			next = dir;
@@ -572,7 +572,7 @@ static int walk(struct inode *dir, const char *path, bool follow,
 				return -ENOENT;
 			}
 		}
-		if (S_ISLNK(next->mode) && (!last || follow || slash)) {
+		if (S_ISLNK(next->i_mode) && (!last || follow || slash)) {
 			if (++links > MAXSYMLINKS)
 				return -ELOOP;
 			if (!next->target[0])
@@ -594,7 +594,7 @@ static int walk(struct inode *dir, const char *path, bool follow,
 			continue;
 		}
 resolved:
-		if ((slash || want_dir) && !S_ISDIR(next->mode))
+		if ((slash || want_dir) && !S_ISDIR(next->i_mode))
 			return -ENOTDIR;
 		if (!depth) {
 			*res = next;
@@ -642,7 +642,7 @@ int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
 		path[start] = '\0'; /* path up to and with the last slash */
 		ret = fs_lookup(base, path, true, parent, NULL, NULL);
 		path[start] = save;
-		if (!ret && !S_ISDIR((*parent)->mode))
+		if (!ret && !S_ISDIR((*parent)->i_mode))
 			ret = -ENOTDIR;
 	}
 	if (!ret && end - start > NAME_MAX)
@@ -656,9 +656,9 @@ long ramfs_read(struct inode *ino, u64 pos, char *buf, size_t n)
 {
 	size_t done = 0;
 
-	if (pos >= ino->size)
+	if (pos >= ino->i_size)
 		return 0;
-	n = min(n, (size_t)(ino->size - pos));
+	n = min(n, (size_t)(ino->i_size - pos));
 	while (done < n) {
 		unsigned long idx = (unsigned long)(pos / PAGE_SIZE);
 		size_t off = (size_t)(pos % PAGE_SIZE);
@@ -701,8 +701,8 @@ long ramfs_write(struct inode *ino, u64 pos, const char *buf, size_t n)
 		memcpy((char *)*slot + off, buf + done, chunk);
 		done += chunk;
 		pos += chunk;
-		if (pos > ino->size)
-			ino->size = pos;
+		if (pos > ino->i_size)
+			ino->i_size = pos;
 	}
 	if (done)
 		inode_touch_mtime(ino);
@@ -715,7 +715,7 @@ int ramfs_truncate(struct inode *ino, u64 size)
 
 	if (size > FS_MAX_SIZE)
 		return -EFBIG;
-	if (size < ino->size) {
+	if (size < ino->i_size) {
 		free_data(ino, keep);
 		/* Bytes past the end in the last page must read as zeroes later. */
 		if (size % PAGE_SIZE) {
@@ -726,7 +726,7 @@ int ramfs_truncate(struct inode *ino, u64 size)
 				       PAGE_SIZE - size % PAGE_SIZE);
 		}
 	}
-	ino->size = size;
+	ino->i_size = size;
 	inode_touch_mtime(ino); /* even at the same size, as Linux's truncate */
 	return 0;
 }
@@ -786,7 +786,7 @@ bool ramfs_room_for(u64 pages)
 bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 		     size_t *len, struct inode **ino)
 {
-	struct dentry *d;
+	struct ramfs_dirent *d;
 
 	if (*pos < 2) {
 		*name = *pos ? ".." : ".";
@@ -821,7 +821,7 @@ static int set_target(struct inode *ino, const void *data, size_t size)
 	t[size] = '\0';
 	kfree(ino->target);
 	ino->target = t;
-	ino->size = strlen(t);
+	ino->i_size = strlen(t);
 	return 0;
 }
 
@@ -842,7 +842,7 @@ int ramfs_symlink(struct inode *dir, const char *name, size_t len,
 		return ret;
 	}
 	ino->target = t;
-	ino->size = n;
+	ino->i_size = n;
 	return 0;
 }
 
@@ -861,7 +861,7 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 		path++;
 	while (*path) {
 		const char *name = path;
-		struct dentry *d;
+		struct ramfs_dirent *d;
 		size_t len;
 
 		while (*path && *path != '/')
@@ -881,7 +881,7 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 		}
 		if (*path) {
 			/* An intermediate directory: made if missing or not one. */
-			if (d && !S_ISDIR(d->inode->mode)) {
+			if (d && !S_ISDIR(d->inode->i_mode)) {
 				remove_tree(dir, d);
 				d = NULL;
 			}
@@ -892,7 +892,7 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 			dir = ino;
 			continue;
 		}
-		if (d && S_ISDIR(mode) && S_ISDIR(d->inode->mode)) {
+		if (d && S_ISDIR(mode) && S_ISDIR(d->inode->i_mode)) {
 			ino = d->inode; /* kept, as Linux's unpacker does */
 		} else {
 			if (d)
@@ -901,7 +901,7 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 			if (ret)
 				break;
 		}
-		ino->mode = mode;
+		ino->i_mode = mode;
 		if (S_ISREG(mode) && size) {
 			long n = ramfs_write(ino, 0, data, size);
 
@@ -911,8 +911,8 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 			ret = set_target(ino, data, size);
 		}
 		/* As Linux's unpacker: atime and mtime from the archive. */
-		ino->mtime = (struct timespec){ (long)mtime, 0 };
-		ino->atime = ino->mtime;
+		ino->i_mtime = (struct timespec){ (long)mtime, 0 };
+		ino->i_atime = ino->i_mtime;
 		break;
 	}
 	fs_unlock_irqrestore(flags);
@@ -927,14 +927,14 @@ int fs_open_exec(const char *path, struct inode **res, u64 *size)
 	int ret = fs_lookup(files ? files->cwd : fs_root, path, true, &ino,
 			    NULL, NULL);
 
-	if (!ret && !S_ISREG(ino->mode))
+	if (!ret && !S_ISREG(ino->i_mode))
 		ret = -EACCES;
-	if (!ret && !(ino->mode & 0111))
+	if (!ret && !(ino->i_mode & 0111))
 		ret = -EACCES;
 	if (!ret) {
 		inode_get(ino);
 		*res = ino;
-		*size = ino->size;
+		*size = ino->i_size;
 	}
 	fs_unlock_irqrestore(flags);
 	return ret;
@@ -991,7 +991,7 @@ int fs_real_path(const char *path, char *buf)
 			ret = ret ? ret : -ENOENT;
 			break;
 		}
-		if (!S_ISLNK(ino->mode))
+		if (!S_ISLNK(ino->i_mode))
 			break;
 		if (++links > MAXSYMLINKS) {
 			ret = -ELOOP;
@@ -1002,11 +1002,11 @@ int fs_real_path(const char *path, char *buf)
 		strscpy(p, ino->target, PATH_MAX);
 	}
 	buf[pos] = '\0';
-	if (!ret && S_ISDIR(ino->mode))
+	if (!ret && S_ISDIR(ino->i_mode))
 		ret = fs_dir_path(ino, buf, &pos);
 	else if (!ret)
 		ret = prepend(buf, &pos, last, len);
-	if (!ret && !S_ISDIR(ino->mode)) {
+	if (!ret && !S_ISDIR(ino->i_mode)) {
 		ret = prepend(buf, &pos, "/", 1);
 		if (!ret && dir != fs_root)
 			ret = fs_dir_path(dir, buf, &pos);
@@ -1036,7 +1036,7 @@ int fs_get_page(struct inode *ino, unsigned long index, void **page)
 	void **slot = NULL;
 	int ret = 0;
 
-	if (index >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
+	if (index >= (ino->i_size + PAGE_SIZE - 1) / PAGE_SIZE)
 		ret = -EIO;
 	else if (!(slot = page_slot(ino, index, true)))
 		ret = -ENOSPC;
@@ -1115,28 +1115,4 @@ void fs_init(void)
 		fs_install("/dev/rtc0", S_IFCHR | 0600, NULL, 0, DEV_RTC0, 0);
 	fs_install("/tmp", S_IFDIR | 01777, NULL, 0, 0, 0);
 	proc_init();
-}
-
-static bool write_trylock(void *arg)
-{
-	struct inode *ino = arg;
-
-	if (ino->write_locked)
-		return false;
-	ino->write_locked = true;
-	return true;
-}
-
-void inode_lock_write(struct inode *ino)
-{
-	wait_event(&ino->write_wait, write_trylock, ino);
-}
-
-void inode_unlock_write(struct inode *ino)
-{
-	unsigned long flags = spin_lock_irqsave(&ino->write_wait.lock);
-
-	ino->write_locked = false;
-	spin_unlock_irqrestore(&ino->write_wait.lock, flags);
-	wake_up(&ino->write_wait);
 }

@@ -120,7 +120,7 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, long *, uoffset,
 	out = fget(out_fd);
 	if (!out || (out->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
-	if (!S_ISREG(in->inode->mode) || in->inode->proc ||
+	if (!S_ISREG(in->inode->i_mode) || in->inode->proc ||
 	    !out->ops->write_kernel || (out->flags & O_APPEND))
 		return -EINVAL;
 	kbuf = alloc_page(__GFP_NOWARN);
@@ -209,9 +209,9 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 		return -EINVAL;
 	iin = in->inode;
 	iout = out->inode;
-	if (S_ISDIR(iin->mode) || S_ISDIR(iout->mode))
+	if (S_ISDIR(iin->i_mode) || S_ISDIR(iout->i_mode))
 		return -EISDIR;
-	if (!S_ISREG(iin->mode) || !S_ISREG(iout->mode) || iin->proc ||
+	if (!S_ISREG(iin->i_mode) || !S_ISREG(iout->i_mode) || iin->proc ||
 	    iout->proc)
 		return -EINVAL;
 	if ((in->flags & O_ACCMODE) == O_WRONLY ||
@@ -220,7 +220,7 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 	if (pin + len < pin || pout + len < pout)
 		return -EOVERFLOW;
 	irq = fs_lock_irqsave();
-	size = iin->size;
+	size = iin->i_size;
 	fs_unlock_irqrestore(irq);
 	len = pin >= size ? 0 : (size_t)min((u64)len, size - pin);
 	if (pout >= FS_MAX_SIZE)
@@ -243,11 +243,11 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 		got = read_chunk(iin, pin, kbuf, min(len - done, PAGE_SIZE));
 		if (got <= 0)
 			break;
-		inode_lock_write(iout);
+		inode_lock(iout);
 		irq = fs_lock_irqsave();
 		put = ramfs_write(iout, pout, kbuf, (size_t)got);
 		fs_unlock_irqrestore(irq);
-		inode_unlock_write(iout);
+		inode_unlock(iout);
 		if (put < 0) {
 			ret = put;
 			break;

@@ -114,19 +114,19 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 	irq = fs_lock_irqsave();
 	st.stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
 	st.stx_blksize = PAGE_SIZE;
-	st.stx_nlink = ino->nlink;
-	st.stx_uid = ino->uid;
-	st.stx_gid = ino->gid;
-	st.stx_mode = (u16)ino->mode;
-	st.stx_ino = ino->ino;
-	st.stx_size = ino->size;
+	st.stx_nlink = ino->i_nlink;
+	st.stx_uid = ino->i_uid;
+	st.stx_gid = ino->i_gid;
+	st.stx_mode = (u16)ino->i_mode;
+	st.stx_ino = ino->i_ino;
+	st.stx_size = ino->i_size;
 	st.stx_blocks = ino->nr_pages * (PAGE_SIZE / 512);
-	st.stx_atime = stx_time(&ino->atime);
-	st.stx_mtime = stx_time(&ino->mtime);
-	st.stx_ctime = stx_time(&ino->ctime);
+	st.stx_atime = stx_time(&ino->i_atime);
+	st.stx_mtime = stx_time(&ino->i_mtime);
+	st.stx_ctime = stx_time(&ino->i_ctime);
 	/* Linux's new_decode_dev(): rdev as mknod stored it */
-	st.stx_rdev_major = (ino->rdev & 0xfff00) >> 8;
-	st.stx_rdev_minor = (ino->rdev & 0xff) | ((ino->rdev >> 12) & 0xfff00);
+	st.stx_rdev_major = (ino->i_rdev & 0xfff00) >> 8;
+	st.stx_rdev_minor = (ino->i_rdev & 0xff) | ((ino->i_rdev >> 12) & 0xfff00);
 	/* st_dev is 1 (fs/file.c): device 0:1 (/proc reports the same) */
 	st.stx_dev_minor = 1;
 	st.stx_mnt_id = ino->proc ? 2 : 1;

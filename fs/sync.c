@@ -31,7 +31,7 @@ SYSCALL_DEFINE1(fsync, int, fd)
 
 	if (!f)
 		return -EBADF;
-	mode = f->inode->mode;
+	mode = f->inode->i_mode;
 	if (f->inode->proc || (!S_ISREG(mode) && !S_ISDIR(mode)))
 		return -EINVAL;
 	return 0;

@@ -28,12 +28,12 @@ static long set_times(struct inode *ino, const struct timespec *times)
 	irq = fs_lock_irqsave();
 	fs_time_now(&now);
 	if (!times || times[0].tv_nsec != UTIME_OMIT)
-		ino->atime = !times || times[0].tv_nsec == UTIME_NOW ? now :
+		ino->i_atime = !times || times[0].tv_nsec == UTIME_NOW ? now :
 								       times[0];
 	if (!times || times[1].tv_nsec != UTIME_OMIT)
-		ino->mtime = !times || times[1].tv_nsec == UTIME_NOW ? now :
+		ino->i_mtime = !times || times[1].tv_nsec == UTIME_NOW ? now :
 								       times[1];
-	ino->ctime = now;
+	ino->i_ctime = now;
 	fs_unlock_irqrestore(irq);
 	return 0;
 }

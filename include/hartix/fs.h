@@ -4,6 +4,7 @@
 #define HARTIX_FS_H
 
 #include <hartix/compiler.h>
+#include <hartix/mutex.h>
 #include <hartix/sched.h>
 #include <hartix/types.h>
 #include <abi/fcntl.h>
@@ -25,13 +26,18 @@
 
 struct dentry;
 struct inode;
+struct ramfs_dirent;
+struct dir_context;
+struct super_block;
+struct inode_operations;
+struct address_space_operations;
 struct vma;
 
 /*
  * A directory whose entries are made up on demand (/proc, fs/proc.c)
  * instead of kept in children. Both run under fs_lock.
  */
-struct inode_operations {
+struct proc_dir_operations {
 	/* The child called name (len bytes), or NULL for -ENOENT. */
 	struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
 	/*
@@ -57,28 +63,37 @@ struct inode_operations {
  * until its last close and a removed cwd's ".." still leads somewhere.
  */
 struct inode {
-	u32 mode; /* S_IF* type and permission bits */
-	u32 nlink; /* names; a directory: 2 + subdirectories, 0 once removed */
-	unsigned long ino;
-	u32 rdev; /* character devices */
+	u32 i_mode; /* S_IF* type and permission bits */
+	u32 i_nlink; /* names; a directory: 2 + subdirectories, 0 once removed */
+	unsigned long i_ino;
+	u32 i_rdev; /* character and block devices */
 	/*
 	 * Owner and times (Step 9 files): stored and shown by stat; every
 	 * caller is root, so the ids decide nothing. Times are CLOCK_REALTIME.
 	 */
-	u32 uid, gid;
-	struct timespec atime, mtime, ctime;
-	u64 size; /* bytes; a symlink's target length */
+	u32 i_uid, i_gid;
+	struct timespec i_atime, i_mtime, i_ctime;
+	u64 i_size; /* bytes; a symlink's target length */
+	u64 i_blocks; /* 512-byte units, for st_blocks (file systems on a disk) */
 	int refs;
+	/* The VFS (Documentation/filesystems.rst): its file system and methods. */
+	struct super_block *i_sb;
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop; /* what opening it gets */
+	const struct address_space_operations *i_aops; /* a page-cached file's */
+	void *i_private; /* the file system's own */
+	unsigned long i_state; /* I_NEW, I_DIRTY, under the sb's inode lock */
+	struct inode *i_hash_next; /* the sb's (ino -> inode) hash chain */
 	/* Directories */
-	struct dentry *dentry; /* the entry naming it (NULL for / or removed) */
-	struct dentry *children, *children_tail; /* in ascending off order */
+	struct ramfs_dirent *dentry; /* the entry naming it (NULL for / or removed) */
+	struct ramfs_dirent *children, *children_tail; /* in ascending off order */
 	/*
 	 * The same entries by name: hash_size (a power of two) chains, so
 	 * lookups and inserts stay cheap in a directory of any size.
 	 */
-	struct dentry **hash;
+	struct ramfs_dirent **hash;
 	unsigned long hash_size, nr_children;
-	struct dentry *readdir_hint; /* last entry getdents returned, or NULL */
+	struct ramfs_dirent *readdir_hint; /* last entry getdents returned, or NULL */
 	struct inode *parent; /* ".." (the root is its own parent); holds a ref */
 	u64 next_off; /* getdents offset of the next entry added */
 	/*
@@ -92,26 +107,24 @@ struct inode {
 	/*
 	 * One writer (write, truncate) at a time, so a write is atomic
 	 * with respect to other writes and O_APPEND writes never mix: a
-	 * sleeping lock held while user memory is copied; write_locked is
-	 * under write_wait.lock.
+	 * sleeping lock held while user memory is copied.
 	 */
-	struct wait_queue write_wait;
-	bool write_locked;
+	struct mutex i_mutex;
 	/* Symlinks: the target, NUL-terminated (kmalloc'd) */
 	char *target;
 	/* Set for /proc's inodes; NULL in the RAM file system. */
-	const struct inode_operations *iop; /* directories */
+	const struct proc_dir_operations *dir_ops; /* directories */
 	bool proc; /* /proc's, its root included: another file system */
-	const struct file_operations *fop; /* files */
 	/* File mappings: the regions mapping it, owned by mm/mmap.c (its lock). */
 	struct vma *mappings;
 	struct file_lock *locks; /* flock, POSIX and OFD locks (fs/locks.c) */
 	struct pipe *pipe; /* a FIFO's while it is open (fs/pipe.c), under fs_lock */
 };
 
-struct dentry {
-	struct dentry *next, *prev; /* the directory's list, in off order */
-	struct dentry *hnext; /* its hash chain */
+/* A name in a RAM file system directory (fs/ramfs.c). */
+struct ramfs_dirent {
+	struct ramfs_dirent *next, *prev; /* the directory's list, in off order */
+	struct ramfs_dirent *hnext; /* its hash chain */
 	struct inode *inode;
 	u64 off; /* its position for getdents64: unique in the directory, never reused */
 	size_t len;
@@ -142,6 +155,9 @@ struct file_operations {
 	unsigned int (*poll)(struct file *f);
 	/* The last descriptor of f is gone (before its inode is put). */
 	void (*release)(struct file *f);
+	/* VFS file systems (Documentation/filesystems.rst): */
+	int (*iterate)(struct file *f, struct dir_context *ctx); /* directories */
+	int (*fsync)(struct file *f, bool datasync);
 	bool seekable;
 };
 
@@ -160,6 +176,222 @@ struct file {
 	struct inode *dir;
 	char *name;
 };
+
+/*
+ * The VFS objects a file system implements (Documentation/filesystems.rst,
+ * the contract in /work/notes/vfs-contract.md), Linux-shaped.
+ */
+
+/* asm-generic/statfs.h on a 64-bit ABI: 120 bytes, what statfs() copies out. */
+struct kstatfs {
+	long f_type, f_bsize;
+	unsigned long f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int f_fsid[2];
+	long f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+/* s_flags: the MS_* bits of mount(2) a super block keeps. */
+#define SB_RDONLY	1
+#define SB_NOSUID	2
+#define SB_NODEV	4
+#define SB_NOEXEC	8
+
+/* i_state, under the super block's s_inode_lock. */
+#define I_NEW		(1UL << 0) /* being read in: iget_locked() waiters sleep */
+#define I_DIRTY		(1UL << 1) /* write_inode() is owed */
+#define I_FREEING	(1UL << 2) /* evicting: iget_locked() waits for a fresh one */
+
+struct block_device;
+struct dir_context;
+struct kstatfs;
+struct iattr;
+
+struct super_block {
+	struct file_system_type *s_type;
+	const struct super_operations *s_op;
+	struct block_device *s_bdev; /* NULL for ramfs, proc, devtmpfs */
+	unsigned long s_flags; /* SB_RDONLY, ... */
+	u32 s_blocksize; /* bytes; a power of two, 512..65536 */
+	u32 s_dev; /* st_dev of its inodes */
+	struct dentry *s_root;
+	void *s_fs_info; /* the file system's own */
+	/*
+	 * The VFS's own. s_inode_lock (a spinlock, never held across a
+	 * sleep) guards the inode hash, i_state and the dirty list;
+	 * s_umount serialises mount, remount and umount of it.
+	 */
+	spinlock_t s_inode_lock;
+	struct inode **s_inode_hash; /* by i_ino, s_inode_hash_size chains */
+	unsigned long s_inode_hash_size;
+	struct wait_queue s_inode_wait; /* I_NEW and I_FREEING waiters */
+	struct mutex s_umount;
+	struct mutex s_rename_mutex; /* cross-directory renames, taken first */
+	int s_active; /* mounts of it; under s_umount */
+	struct super_block *s_next; /* all super blocks (fs/super.c) */
+};
+
+/* Registered with DEFINE_FILESYSTEM(); fs_flags: */
+#define FS_REQUIRES_DEV	1
+
+struct file_system_type {
+	const char *name; /* "ext2", "vfat", "tmpfs", "proc" */
+	int fs_flags; /* FS_REQUIRES_DEV */
+	/*
+	 * sb has s_bdev (FS_REQUIRES_DEV) and s_flags set; fills s_op,
+	 * s_root, s_fs_info... 0 or -errno. A bad image: -EINVAL (not this
+	 * fs) or -EUCLEAN/-EIO (corrupt), with a printk, never a crash.
+	 */
+	int (*fill_super)(struct super_block *sb, const char *options,
+			  int silent);
+	void (*kill_sb)(struct super_block *sb); /* after the last inode is gone */
+};
+
+/* Registration through a linker section, like initcalls. */
+#define DEFINE_FILESYSTEM(var)                                          \
+	static struct file_system_type *const __filesystem_##var __used \
+		__section(".filesystems") __aligned(8) = &(var)
+
+extern struct file_system_type *const __filesystems_start[];
+extern struct file_system_type *const __filesystems_end[];
+
+/* The type called name, or NULL (mount(2)'s -ENODEV). */
+struct file_system_type *get_fs_type(const char *name);
+
+struct super_operations {
+	/* Embeds struct inode in the fs's own; NULL: the VFS kzallocs one. */
+	struct inode *(*alloc_inode)(struct super_block *sb);
+	void (*free_inode)(struct inode *inode);
+	/* Metadata of a dirty inode to disk. */
+	int (*write_inode)(struct inode *inode, bool sync);
+	/* Last reference gone; i_nlink == 0: free its blocks. */
+	void (*evict_inode)(struct inode *inode);
+	void (*put_super)(struct super_block *sb); /* umount, after sync */
+	int (*sync_fs)(struct super_block *sb, bool wait);
+	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	int (*remount_fs)(struct super_block *sb, unsigned long *flags);
+};
+
+/*
+ * iget_locked(): the cached inode (sb, ino) with a reference, or a new
+ * one with I_NEW set (NULL without memory); the fs fills it and calls
+ * unlock_new_inode(), or iget_failed() to drop it. iput() drops a
+ * reference (the last evicts it when it has no cache reason to stay).
+ * mark_inode_dirty() queues write_inode(). new_inode(): a fresh inode
+ * for create/mkdir, I_NEW clear; the fs sets i_ino and hashes it with
+ * insert_inode_hash().
+ */
+struct inode *iget_locked(struct super_block *sb, unsigned long ino);
+void unlock_new_inode(struct inode *inode);
+void iget_failed(struct inode *inode);
+void iput(struct inode *inode);
+void ihold(struct inode *inode);
+void mark_inode_dirty(struct inode *inode);
+struct inode *new_inode(struct super_block *sb);
+void insert_inode_hash(struct inode *inode);
+/* Writes back sb's dirty inodes (sync, syncfs, umount): 0 or the first -errno. */
+int sync_inodes_sb(struct super_block *sb, bool wait);
+
+struct qstr {
+	const char *name;
+	u32 len;
+	u32 hash;
+};
+
+/*
+ * The dentry cache: name -> inode, negative when d_inode is NULL.
+ * d_lock (the cache's spinlock, fs/dcache.c) guards d_count and the
+ * hash and child links; d_inode changes with the parent's i_mutex held.
+ */
+struct dentry {
+	struct dentry *d_parent; /* holds a reference; the root is its own */
+	struct inode *d_inode; /* holds a reference, or NULL */
+	struct qstr d_name; /* d_iname when short enough */
+	struct super_block *d_sb;
+	void *d_fsdata; /* the file system's own */
+	int d_count;
+	unsigned int d_flags; /* DCACHE_MOUNTED */
+	struct dentry *d_hash_next; /* the (parent, name) hash chain */
+	char d_iname[32];
+};
+
+#define DCACHE_MOUNTED	1 /* a mount point: the walk crosses it */
+
+void d_add(struct dentry *dentry, struct inode *inode); /* inode NULL: negative */
+void d_instantiate(struct dentry *dentry, struct inode *inode); /* after create/mkdir/symlink */
+/* A root dentry for fill_super: takes over root's reference; NULL without memory. */
+struct dentry *d_make_root(struct inode *root);
+struct dentry *dget(struct dentry *dentry);
+void dput(struct dentry *dentry); /* NULL is fine */
+
+/* iattr's ia_valid */
+#define ATTR_MODE	(1U << 0)
+#define ATTR_UID	(1U << 1)
+#define ATTR_GID	(1U << 2)
+#define ATTR_SIZE	(1U << 3)
+#define ATTR_ATIME	(1U << 4)
+#define ATTR_MTIME	(1U << 5)
+#define ATTR_CTIME	(1U << 6)
+
+struct iattr {
+	unsigned int ia_valid;
+	u32 ia_mode, ia_uid, ia_gid;
+	u64 ia_size;
+	struct timespec ia_atime, ia_mtime, ia_ctime;
+};
+
+/* Each runs with dir's i_mutex held (rename: see filesystems.rst's lock order). */
+struct inode_operations {
+	/* Find dentry->d_name in dir: d_add(dentry, inode or NULL); return NULL or ERR_PTR. */
+	struct dentry *(*lookup)(struct inode *dir, struct dentry *dentry);
+	int (*create)(struct inode *dir, struct dentry *dentry, u32 mode);
+	int (*mkdir)(struct inode *dir, struct dentry *dentry, u32 mode);
+	int (*mknod)(struct inode *dir, struct dentry *dentry, u32 mode, u32 dev);
+	int (*symlink)(struct inode *dir, struct dentry *dentry, const char *target);
+	int (*link)(struct dentry *old, struct inode *dir, struct dentry *dentry);
+	int (*unlink)(struct inode *dir, struct dentry *dentry);
+	int (*rmdir)(struct inode *dir, struct dentry *dentry); /* VFS checked it is a dir */
+	/* flags: RENAME_NOREPLACE, RENAME_EXCHANGE */
+	int (*rename)(struct inode *old_dir, struct dentry *old,
+		      struct inode *new_dir, struct dentry *new,
+		      unsigned int flags);
+	/* A symlink's target into buf (size bytes, NUL-terminated): length or -errno. */
+	int (*get_link)(struct inode *inode, char *buf, size_t size);
+	/* ATTR_SIZE (truncate), MODE, UID, GID, ATIME, MTIME */
+	int (*setattr)(struct dentry *dentry, struct iattr *attr);
+};
+
+/* getdents: actor returns false when the user buffer is full. */
+struct dir_context {
+	bool (*actor)(struct dir_context *ctx, const char *name, int len,
+		      u64 pos, u64 ino, unsigned int d_type);
+	u64 pos; /* the fs's own cookie; the fs sets it past each entry it emitted */
+};
+
+/* The page cache of a regular file (mm/filemap.c). */
+struct address_space_operations {
+	/*
+	 * Map file block iblock (in s_blocksize units) to a disk block:
+	 * *pblock, 0 = hole. create: allocate it (zeroed) if missing.
+	 * 0/-ENOSPC/-EIO. Generic readpage/writepage use it.
+	 */
+	int (*get_block)(struct inode *inode, u64 iblock, u64 *pblock,
+			 bool create);
+};
+
+/* read_at/write_at of regular files on the page cache (via i_aops). */
+long generic_file_read(struct file *f, char *ubuf, size_t n, u64 *pos);
+long generic_file_write(struct file *f, const char *ubuf, size_t n, u64 *pos);
+
+/* The sleeping lock of an inode (i_mutex): see Documentation/filesystems.rst. */
+static inline void inode_lock(struct inode *inode)
+{
+	mutex_lock(&inode->i_mutex);
+}
+
+static inline void inode_unlock(struct inode *inode)
+{
+	mutex_unlock(&inode->i_mutex);
+}
 
 #define NR_OPEN 256
 

@@ -8,13 +8,7 @@
 #include <hartix/sched.h>
 #include <hartix/string.h>
 
-/*
- * The runner's disk images (tools/testing/run_tests.py, block_disk_image):
- * every sector but the MBR starts with its own number (u64), partition 1
- * covers sectors 2048..6143 and partition 2 6144..14335 of 16384.
- */
-#define DISK_SECTORS 16384
-#define P2_START 6144
+#include "block_test.h"
 
 /* The ktest runner is the boot hart's idle task, which must not sleep: I/O runs in a thread. */
 struct io_case {
@@ -33,7 +27,7 @@ static void io_thread(void *arg)
 		c->fn(c->t);
 }
 
-static void in_thread(struct ktest *t, void (*fn)(struct ktest *t))
+void blk_test_in_thread(struct ktest *t, void (*fn)(struct ktest *t))
 {
 	struct io_case c = { fn, t };
 	struct task *task;
@@ -43,7 +37,7 @@ static void in_thread(struct ktest *t, void (*fn)(struct ktest *t))
 	task_reap(task);
 }
 
-static bool sector_ok(const u8 *buf, u64 sector)
+bool blk_test_sector_ok(const u8 *buf, u64 sector)
 {
 	u64 v;
 
@@ -65,14 +59,14 @@ static void do_read_pattern(struct ktest *t)
 		memset(buf, 0xee, 64 * SECTOR_SIZE);
 		KT_EXPECT_EQ(t, blk_rw(vda, BIO_READ, base[k], buf, 64), 0);
 		for (i = 0; i < 64; i++)
-			KT_EXPECT(t, sector_ok(buf + i * SECTOR_SIZE, base[k] + i));
+			KT_EXPECT(t, blk_test_sector_ok(buf + i * SECTOR_SIZE, base[k] + i));
 	}
 	free_pages(buf, 3);
 }
 
 static void read_pattern(struct ktest *t)
 {
-	in_thread(t, do_read_pattern);
+	blk_test_in_thread(t, do_read_pattern);
 }
 
 static void do_partitions(struct ktest *t)
@@ -87,9 +81,9 @@ static void do_partitions(struct ktest *t)
 	KT_EXPECT_EQ(t, p2->start_sector, P2_START);
 	KT_EXPECT(t, !blk_lookup("vda3") && !blk_lookup("vda4"));
 	KT_EXPECT_EQ(t, blk_rw(p2, BIO_READ, 0, buf, 1), 0);
-	KT_EXPECT(t, sector_ok(buf, P2_START));
+	KT_EXPECT(t, blk_test_sector_ok(buf, P2_START));
 	KT_EXPECT_EQ(t, blk_rw(p2, BIO_READ, p2->nr_sectors - 1, buf, 1), 0);
-	KT_EXPECT(t, sector_ok(buf, P2_START + p2->nr_sectors - 1));
+	KT_EXPECT(t, blk_test_sector_ok(buf, P2_START + p2->nr_sectors - 1));
 	/* One past a partition's end, and straddling it, are refused. */
 	KT_EXPECT_EQ(t, blk_rw(p1, BIO_READ, p1->nr_sectors, buf, 1), -EINVAL);
 	KT_EXPECT_EQ(t, blk_rw(p1, BIO_READ, p1->nr_sectors - 1, buf, 2), -EINVAL);
@@ -99,7 +93,7 @@ static void do_partitions(struct ktest *t)
 
 static void partitions(struct ktest *t)
 {
-	in_thread(t, do_partitions);
+	blk_test_in_thread(t, do_partitions);
 }
 
 static void do_write_read_back(struct ktest *t)
@@ -124,7 +118,7 @@ static void do_write_read_back(struct ktest *t)
 
 static void write_read_back(struct ktest *t)
 {
-	in_thread(t, do_write_read_back);
+	blk_test_in_thread(t, do_write_read_back);
 }
 
 #define IN_FLIGHT 64
@@ -164,15 +158,15 @@ static void do_many_in_flight(struct ktest *t)
 	wait_event(&ended_wq, all_ended, NULL);
 	for (i = 0; i < IN_FLIGHT; i++) {
 		KT_EXPECT_EQ(t, bios[i].status, 0);
-		KT_EXPECT(t, sector_ok(buf + i * 1024, P2_START + 100 * i));
-		KT_EXPECT(t, sector_ok(buf + i * 1024 + SECTOR_SIZE, P2_START + 100 * i + 1));
+		KT_EXPECT(t, blk_test_sector_ok(buf + i * 1024, P2_START + 100 * i));
+		KT_EXPECT(t, blk_test_sector_ok(buf + i * 1024 + SECTOR_SIZE, P2_START + 100 * i + 1));
 	}
 	free_pages(buf, 4);
 }
 
 static void many_in_flight(struct ktest *t)
 {
-	in_thread(t, do_many_in_flight);
+	blk_test_in_thread(t, do_many_in_flight);
 }
 
 static void do_read_only_refuses_writes(struct ktest *t)
@@ -184,7 +178,7 @@ static void do_read_only_refuses_writes(struct ktest *t)
 	KT_ASSERT(t, vdb != NULL);
 	KT_EXPECT(t, vdb->read_only);
 	KT_EXPECT_EQ(t, blk_rw(vdb, BIO_READ, 5, buf, 1), 0);
-	KT_EXPECT(t, sector_ok(buf, 5));
+	KT_EXPECT(t, blk_test_sector_ok(buf, 5));
 	KT_EXPECT_EQ(t, blk_rw(vdb, BIO_WRITE, 5, buf, 1), -EROFS);
 	KT_EXPECT_EQ(t, blk_rw(blk_lookup("vdb1"), BIO_WRITE, 0, buf, 1), -EROFS);
 	free_page(buf);
@@ -192,7 +186,7 @@ static void do_read_only_refuses_writes(struct ktest *t)
 
 static void read_only_refuses_writes(struct ktest *t)
 {
-	in_thread(t, do_read_only_refuses_writes);
+	blk_test_in_thread(t, do_read_only_refuses_writes);
 }
 
 KTEST_SUITE(block,

@@ -443,8 +443,8 @@ def run_ktest_block(r, image):
         block_disk_image(path)
         extra += ["-drive", "file=%s,if=none,format=raw,id=%s%s" % (path, n, ro),
                   "-device", "virtio-blk-device,drive=%s" % n]
-    res = run_ktest(r, "block", image, 2, "ktest.filter=block loglevel=7", ["block"],
-                    extra=extra)
+    res = run_ktest(r, "block", image, 2, "ktest.filter=block* loglevel=7",
+                    ["block", "block_bcache"], extra=extra)
     skipped = [c for c, _, skip in qemu_run.parse_ktap(res.lines) if skip]
     r.report(not skipped and "vda2: 8192 sectors from 6144" in res.log,
              "ktest/block-disks-found", "skipped: " + " ".join(skipped) if skipped

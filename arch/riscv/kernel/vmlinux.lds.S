@@ -33,6 +33,9 @@ SECTIONS
 		__initcall_late_start = .;
 		KEEP(*(.initcall_late))
 		__initcall_late_end = .;
+		__filesystems_start = .;
+		KEEP(*(.filesystems))
+		__filesystems_end = .;
 		__kernel_params_start = .;
 		KEEP(*(.kernel_params))
 		__kernel_params_end = .;

@@ -55,6 +55,8 @@
 #define ETIMEDOUT	110
 #define EALREADY	114
 #define EINPROGRESS	115
+#define ESTALE		116
+#define EUCLEAN		117
 #define ECANCELED	125
 
 #endif

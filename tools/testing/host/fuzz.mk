@@ -89,6 +89,31 @@ fuzz-partitions: $(fuzzobj)/fuzz_partitions
 
 .PHONY: fuzz-partitions
 
+# ext2's on-disk checks (fs/ext2/disk.c) through a read-only walk of the
+# image, seeded with small images mkfs.ext2 -d makes from a made-up tree.
+fuzz-ext2-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_ext2.c fs/ext2/disk.c)
+
+$(fuzzobj)/fuzz_ext2: $(fuzz-ext2-srcs) $(srctree)/fs/ext2/ext2_disk.h \
+		      $(srctree)/tools/testing/host/ext2_img.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(fuzz-cflags) -o $@ $(fuzz-ext2-srcs)
+
+$(fuzzobj)/ext2-seed/.stamp:
+	@mkdir -p $(@D)/tree/d
+	echo hello > $(@D)/tree/f; ln -sf f $(@D)/tree/l; head -c 20000 /dev/zero > $(@D)/tree/d/z
+	for b in 1024 4096; do rm -f $(@D)/s$$b.img; \
+		mkfs.ext2 -q -F -b $$b -N 32 -d $(@D)/tree $(@D)/s$$b.img 256K >/dev/null || exit 1; done
+	touch $@
+
+fuzz-ext2: $(fuzzobj)/fuzz_ext2 $(fuzzobj)/ext2-seed/.stamp
+	@mkdir -p $(fuzzobj)/ext2-corpus $(fuzzobj)/ext2-artifacts
+	cp $(fuzzobj)/ext2-seed/*.img $(fuzzobj)/ext2-corpus/
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+		-print_final_stats=1 -artifact_prefix=$(fuzzobj)/ext2-artifacts/ \
+		$(FUZZ_FLAGS) $(fuzzobj)/ext2-corpus
+
+.PHONY: fuzz-ext2
+
 # Run on its own (make -f fuzz.mk), fuzz-fdt is the default goal; included,
 # this file leaves the including makefile's default goal alone.
 ifeq ($(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))

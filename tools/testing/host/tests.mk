@@ -86,3 +86,9 @@ hosttests += wasm
 wasm-srcs := kernel/wasm/decode.c kernel/wasm/interp.c
 wasm-cflags := -fno-math-errno -DSRCTREE='"$(abspath $(srctree))"' \
 	-DWASM_OUT='"$(abspath $(hostobj))/wasm-spec"'
+
+# ext2's on-disk checks on images mkfs.ext2 -d makes at run time from a tree
+# it writes (skipped with a message without e2fsprogs), corrupt and randomly
+# mutated ones; fuzz_ext2.c is linked in, as fuzz_fdt.c is for fdt.
+hosttests += ext2
+ext2-srcs := fs/ext2/disk.c tools/testing/host/fuzz_ext2.c

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The buffer cache: disk blocks cached by (device, block, size), LRU eviction and periodic writeback. */
+#include <hartix/blkdev.h>
+#include <hartix/buffer_head.h>
+#include <hartix/err.h>
+#include <hartix/errno.h>
+#include <hartix/init.h>
+#include <hartix/kernel.h>
+#include <hartix/mm.h>
+#include <hartix/printk.h>
+#include <hartix/sched.h>
+#include <hartix/slab.h>
+#include <hartix/spinlock.h>
+#include <hartix/string.h>
+#include <hartix/timer.h>
+#include <asm/timex.h>
+
+#define BCACHE_HASH_BITS 10
+#define BCACHE_HASH_SIZE (1U << BCACHE_HASH_BITS)
+#define BCACHE_MAX_BYTES ((u64)CONFIG_BCACHE_MAX_KB * 1024)
+#define WRITEBACK_INTERVAL_MS 5000
+#define WRITEBACK_BATCH 32
+
+/*
+ * bcache_lock protects the hash chains, the LRU list (least recently used
+ * first; every cached buffer is on it), each buffer's b_count and the
+ * totals. It is never held across I/O or an allocation, and never taken
+ * in interrupt context. A buffer's contents are protected by its
+ * lock_buffer() bit while it is read or written, and otherwise by the
+ * file system using it; b_state bits change atomically.
+ */
+static DEFINE_SPINLOCK(bcache_lock);
+static struct buffer_head *hash_table[BCACHE_HASH_SIZE];
+static struct buffer_head *lru_head, *lru_tail;
+static struct bcache_stats stats;
+
+/* lock_buffer() sleepers wait on a queue hashed from the buffer, like bio waiters. */
+#define BH_WAIT_QUEUES 16
+static struct wait_queue bh_wqs[BH_WAIT_QUEUES];
+
+/* The writeback thread sleeps here; writeback_kick asks it to run before its 5 s are up. */
+static struct wait_queue writeback_wq = WAIT_QUEUE_INIT;
+static bool writeback_kick;
+
+static struct wait_queue *bh_wq(const struct buffer_head *bh)
+{
+	return &bh_wqs[((unsigned long)bh / sizeof(*bh)) % BH_WAIT_QUEUES];
+}
+
+static unsigned int hash_of(const struct block_device *bdev, u64 block, u32 size)
+{
+	u64 h = (u64)(unsigned long)bdev / 64 + block * 0x9e3779b97f4a7c15ULL + size;
+
+	return (unsigned int)((h ^ (h >> 29)) * 0x9e3779b97f4a7c15ULL >> (64 - BCACHE_HASH_BITS));
+}
+
+static bool test_and_set_bit(int nr, unsigned long *word)
+{
+	return __atomic_fetch_or(word, 1UL << nr, __ATOMIC_ACQ_REL) & (1UL << nr);
+}
+
+static bool test_and_clear_bit(int nr, unsigned long *word)
+{
+	return __atomic_fetch_and(word, ~(1UL << nr), __ATOMIC_ACQ_REL) & (1UL << nr);
+}
+
+static bool try_lock_buffer(void *arg)
+{
+	return !test_and_set_bit(BH_Lock, &((struct buffer_head *)arg)->b_state);
+}
+
+void lock_buffer(struct buffer_head *bh)
+{
+	wait_event(bh_wq(bh), try_lock_buffer, bh);
+}
+
+void unlock_buffer(struct buffer_head *bh)
+{
+	test_and_clear_bit(BH_Lock, &bh->b_state);
+	wake_up(bh_wq(bh));
+}
+
+void set_buffer_uptodate(struct buffer_head *bh)
+{
+	__atomic_fetch_or(&bh->b_state, 1UL << BH_Uptodate, __ATOMIC_RELEASE);
+}
+
+void mark_buffer_dirty(struct buffer_head *bh)
+{
+	set_buffer_uptodate(bh);
+	if (!test_and_set_bit(BH_Dirty, &bh->b_state))
+		__atomic_fetch_add(&stats.dirty, 1, __ATOMIC_RELAXED);
+}
+
+/* bcache_lock held. */
+static void lru_unlink(struct buffer_head *bh)
+{
+	if (bh->b_lru_prev)
+		bh->b_lru_prev->b_lru_next = bh->b_lru_next;
+	else
+		lru_head = bh->b_lru_next;
+	if (bh->b_lru_next)
+		bh->b_lru_next->b_lru_prev = bh->b_lru_prev;
+	else
+		lru_tail = bh->b_lru_prev;
+}
+
+/* bcache_lock held: bh becomes the most recently used. */
+static void lru_add_tail(struct buffer_head *bh)
+{
+	bh->b_lru_next = NULL;
+	bh->b_lru_prev = lru_tail;
+	if (lru_tail)
+		lru_tail->b_lru_next = bh;
+	else
+		lru_head = bh;
+	lru_tail = bh;
+}
+
+/* bcache_lock held. */
+static struct buffer_head *hash_find(struct block_device *bdev, u64 block, u32 size)
+{
+	struct buffer_head *bh;
+
+	for (bh = hash_table[hash_of(bdev, block, size)]; bh; bh = bh->b_hash_next)
+		if (bh->b_bdev == bdev && bh->b_blocknr == block && bh->b_size == size)
+			return bh;
+	return NULL;
+}
+
+/* bcache_lock held; bh unreferenced: takes it out of the cache. */
+static void bh_unhash(struct buffer_head *bh)
+{
+	struct buffer_head **p = &hash_table[hash_of(bh->b_bdev, bh->b_blocknr, bh->b_size)];
+
+	while (*p != bh)
+		p = &(*p)->b_hash_next;
+	*p = bh->b_hash_next;
+	lru_unlink(bh);
+	stats.buffers--;
+	stats.bytes -= bh->b_size;
+}
+
+static void bh_free_list(struct buffer_head *list)
+{
+	while (list) {
+		struct buffer_head *next = list->b_hash_next;
+
+		kfree(list->b_data);
+		kfree(list);
+		list = next;
+	}
+}
+
+static bool bh_evictable(const struct buffer_head *bh)
+{
+	return !bh->b_count && !(bh->b_state & ((1UL << BH_Dirty) | (1UL << BH_Lock)));
+}
+
+/*
+ * bcache_lock held: unhashes clean unreferenced buffers, least recently
+ * used first, while the cache is over its cap (or all of bdev's when bdev
+ * is set); returns them chained by b_hash_next for freeing after unlock.
+ */
+static struct buffer_head *evict_locked(struct block_device *bdev)
+{
+	struct buffer_head *bh = lru_head, *next, *freed = NULL;
+
+	for (; bh && (bdev || stats.bytes > BCACHE_MAX_BYTES); bh = next) {
+		next = bh->b_lru_next;
+		if (!bh_evictable(bh) || (bdev && bh->b_bdev != bdev))
+			continue;
+		bh_unhash(bh);
+		stats.evictions++;
+		bh->b_hash_next = freed;
+		freed = bh;
+	}
+	return freed;
+}
+
+static void evict_if_over_cap(void)
+{
+	struct buffer_head *freed;
+	bool over;
+
+	spin_lock(&bcache_lock);
+	freed = evict_locked(NULL);
+	over = stats.bytes > BCACHE_MAX_BYTES;
+	spin_unlock(&bcache_lock);
+	bh_free_list(freed);
+	/* Only dirty or busy buffers left: writing some back makes them evictable. */
+	if (over) {
+		__atomic_store_n(&writeback_kick, true, __ATOMIC_RELEASE);
+		wake_up(&writeback_wq);
+	}
+}
+
+void invalidate_bdev(struct block_device *bdev)
+{
+	struct buffer_head *freed;
+
+	spin_lock(&bcache_lock);
+	freed = evict_locked(bdev);
+	spin_unlock(&bcache_lock);
+	bh_free_list(freed);
+}
+
+static bool valid_size(u32 size)
+{
+	return size >= SECTOR_SIZE && size <= 65536 && !(size & (size - 1));
+}
+
+struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
+{
+	struct buffer_head *bh, *new;
+	u64 sectors = size >> SECTOR_SHIFT;
+
+	if (!valid_size(size))
+		return ERR_PTR(-EINVAL);
+	if (block >= bdev->nr_sectors / sectors)
+		return ERR_PTR(-EIO);
+	spin_lock(&bcache_lock);
+	bh = hash_find(bdev, block, size);
+	if (bh) {
+		bh->b_count++;
+		lru_unlink(bh);
+		lru_add_tail(bh);
+		stats.hits++;
+		spin_unlock(&bcache_lock);
+		return bh;
+	}
+	spin_unlock(&bcache_lock);
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (new)
+		new->b_data = kmalloc(size, GFP_KERNEL);
+	if (!new || !new->b_data) {
+		kfree(new);
+		return ERR_PTR(-ENOMEM);
+	}
+	new->b_bdev = bdev;
+	new->b_blocknr = block;
+	new->b_size = size;
+	new->b_count = 1;
+
+	spin_lock(&bcache_lock);
+	/* Someone may have added it while we allocated. */
+	bh = hash_find(bdev, block, size);
+	if (bh) {
+		bh->b_count++;
+		lru_unlink(bh);
+		lru_add_tail(bh);
+		stats.hits++;
+	} else {
+		unsigned int h = hash_of(bdev, block, size);
+
+		new->b_hash_next = hash_table[h];
+		hash_table[h] = new;
+		lru_add_tail(new);
+		stats.buffers++;
+		stats.bytes += size;
+		stats.misses++;
+	}
+	spin_unlock(&bcache_lock);
+	if (bh) {
+		kfree(new->b_data);
+		kfree(new);
+		return bh;
+	}
+	evict_if_over_cap();
+	return new;
+}
+
+struct buffer_head *bread(struct block_device *bdev, u64 block, u32 size)
+{
+	struct buffer_head *bh = getblk(bdev, block, size);
+	int err = 0;
+
+	if (IS_ERR(bh) || buffer_uptodate(bh))
+		return bh;
+	lock_buffer(bh);
+	if (!buffer_uptodate(bh)) {
+		err = blk_rw(bdev, BIO_READ, block * (size >> SECTOR_SHIFT), bh->b_data,
+			     size >> SECTOR_SHIFT);
+		if (!err)
+			set_buffer_uptodate(bh);
+	}
+	unlock_buffer(bh);
+	if (err) {
+		brelse(bh);
+		return ERR_PTR(-EIO);
+	}
+	return bh;
+}
+
+void brelse(struct buffer_head *bh)
+{
+	if (IS_ERR_OR_NULL(bh))
+		return;
+	spin_lock(&bcache_lock);
+	BUG_ON(!bh->b_count);
+	bh->b_count--;
+	spin_unlock(&bcache_lock);
+}
+
+/* Writes bh if it is dirty; the caller holds a reference. */
+static int write_buffer(struct buffer_head *bh)
+{
+	int err = 0;
+
+	lock_buffer(bh);
+	/* Cleared first: a write into b_data meanwhile dirties it again. */
+	if (test_and_clear_bit(BH_Dirty, &bh->b_state)) {
+		__atomic_fetch_sub(&stats.dirty, 1, __ATOMIC_RELAXED);
+		err = blk_rw(bh->b_bdev, BIO_WRITE, bh->b_blocknr * (bh->b_size >> SECTOR_SHIFT),
+			     bh->b_data, bh->b_size >> SECTOR_SHIFT);
+		__atomic_fetch_add(&stats.writebacks, 1, __ATOMIC_RELAXED);
+		if (err)
+			pr_err("bcache: %s: write error %d at block %llu (%u bytes): data lost\n",
+			       bh->b_bdev->name, err, (unsigned long long)bh->b_blocknr, bh->b_size);
+	}
+	unlock_buffer(bh);
+	return err ? -EIO : 0;
+}
+
+int sync_dirty_buffer(struct buffer_head *bh)
+{
+	return write_buffer(bh);
+}
+
+/* bdev matches a buffer's device: the same device, or, for a disk, any of its partitions. */
+static bool bdev_covers(const struct block_device *bdev, const struct block_device *of)
+{
+	return !bdev || of == bdev || (bdev->disk == bdev && of->disk == bdev);
+}
+
+/*
+ * Writes the dirty buffers of bdev (all with NULL), a batch at a time:
+ * references are taken under the lock, the writes happen without it.
+ * Buffers dirtied again meanwhile are found by the next pass, so this
+ * ends once a pass finds none.
+ */
+static int write_dirty(struct block_device *bdev)
+{
+	struct buffer_head *batch[WRITEBACK_BATCH];
+	int err = 0;
+
+	for (;;) {
+		struct buffer_head *bh;
+		unsigned int n = 0, i;
+
+		spin_lock(&bcache_lock);
+		for (bh = lru_head; bh && n < WRITEBACK_BATCH; bh = bh->b_lru_next)
+			if (buffer_dirty(bh) && bdev_covers(bdev, bh->b_bdev)) {
+				bh->b_count++;
+				batch[n++] = bh;
+			}
+		spin_unlock(&bcache_lock);
+		if (!n)
+			return err;
+		for (i = 0; i < n; i++) {
+			int e = write_buffer(batch[i]);
+
+			if (e && !err)
+				err = e;
+			brelse(batch[i]);
+		}
+	}
+}
+
+int sync_blockdev(struct block_device *bdev)
+{
+	int err = write_dirty(bdev), ferr;
+
+	ferr = blk_rw(bdev, BIO_FLUSH, 0, NULL, 0);
+	return err ? err : ferr ? -EIO : 0;
+}
+
+void bcache_get_stats(struct bcache_stats *st)
+{
+	spin_lock(&bcache_lock);
+	*st = stats;
+	spin_unlock(&bcache_lock);
+	st->dirty = __atomic_load_n(&stats.dirty, __ATOMIC_RELAXED);
+	st->writebacks = __atomic_load_n(&stats.writebacks, __ATOMIC_RELAXED);
+}
+
+/* Every 5 s (sooner when the cache is full of dirty buffers): dirty buffers go to disk. */
+static bool writeback_due(void *arg)
+{
+	struct wait_timer *wt = arg;
+
+	return READ_ONCE(wt->expired) || __atomic_load_n(&writeback_kick, __ATOMIC_ACQUIRE);
+}
+
+static void writeback_thread(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct wait_timer wt;
+
+		wait_timer_start(&wt, &writeback_wq, get_ticks() + ms_to_ticks(WRITEBACK_INTERVAL_MS));
+		wait_event(&writeback_wq, writeback_due, &wt);
+		wait_timer_stop(&wt);
+		__atomic_store_n(&writeback_kick, false, __ATOMIC_RELEASE);
+		write_dirty(NULL);
+		evict_if_over_cap();
+	}
+}
+
+static void bcache_init(void)
+{
+	if (!kthread_run(writeback_thread, NULL, "bwriteback", -1))
+		pr_warn("bcache: no writeback thread: dirty buffers are written by sync only\n");
+}
+late_initcall(bcache_init);

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The buffer cache (block/bcache.c): disk blocks cached by (device, block number, size). */
+#ifndef HARTIX_BUFFER_HEAD_H
+#define HARTIX_BUFFER_HEAD_H
+
+#include <hartix/types.h>
+
+struct block_device;
+
+/* b_state bits, changed with atomic operations. */
+#define BH_Uptodate 0 /* b_data holds the block's contents */
+#define BH_Dirty 1 /* b_data is newer than the disk */
+#define BH_Lock 2 /* lock_buffer() held: I/O or a caller's exclusive use */
+
+struct buffer_head {
+	struct block_device *b_bdev;
+	u64 b_blocknr; /* in b_size units */
+	u32 b_size;
+	void *b_data; /* b_size bytes, direct-mapped */
+	unsigned long b_state;
+	/* bcache_lock: */
+	unsigned int b_count; /* references: not evicted while nonzero */
+	struct buffer_head *b_hash_next;
+	struct buffer_head *b_lru_prev, *b_lru_next;
+};
+
+/*
+ * The buffer of block (size bytes; size a power of two from 512 to 64 KiB)
+ * of bdev, read if it is not up to date: a reference, or ERR_PTR(-EIO)
+ * (read error or past the device's end), ERR_PTR(-ENOMEM), ERR_PTR(-EINVAL)
+ * for a bad size.
+ */
+struct buffer_head *bread(struct block_device *bdev, u64 block, u32 size);
+/* The same without reading: for a block about to be overwritten whole (then set_buffer_uptodate()). */
+struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size);
+/* Drops a reference; NULL and error pointers are ignored. */
+void brelse(struct buffer_head *bh);
+void mark_buffer_dirty(struct buffer_head *bh);
+void set_buffer_uptodate(struct buffer_head *bh);
+/* Writes bh now if dirty: 0 or -EIO. */
+int sync_dirty_buffer(struct buffer_head *bh);
+/* Writes every dirty buffer of bdev (a disk or a partition), then flushes the disk's write cache. */
+int sync_blockdev(struct block_device *bdev);
+/* Drops bdev's unreferenced clean buffers (block size changes, unmount). */
+void invalidate_bdev(struct block_device *bdev);
+/* A sleeping lock on the buffer: held during its I/O. */
+void lock_buffer(struct buffer_head *bh);
+void unlock_buffer(struct buffer_head *bh);
+
+static inline bool buffer_dirty(const struct buffer_head *bh)
+{
+	return __atomic_load_n(&bh->b_state, __ATOMIC_ACQUIRE) & (1UL << BH_Dirty);
+}
+
+static inline bool buffer_uptodate(const struct buffer_head *bh)
+{
+	return __atomic_load_n(&bh->b_state, __ATOMIC_ACQUIRE) & (1UL << BH_Uptodate);
+}
+
+/* What the cache holds now, for tests and /proc. */
+struct bcache_stats {
+	u64 buffers, bytes, dirty;
+	u64 hits, misses, evictions, writebacks;
+};
+void bcache_get_stats(struct bcache_stats *st);
+
+#endif
