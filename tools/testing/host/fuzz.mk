@@ -114,6 +114,36 @@ fuzz-ext2: $(fuzzobj)/fuzz_ext2 $(fuzzobj)/ext2-seed/.stamp
 
 .PHONY: fuzz-ext2
 
+# FAT's on-disk layer (fs/fat/ondisk.c): mount, a walk of the tree, then
+# the changes the kernel makes. Seeds: a FAT12 image with mtools' files and
+# long names, and an empty FAT32 one (mkfs.vfat, mtools).
+fuzz-fat-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_fat.c fs/fat/ondisk.c \
+	lib/time64.c)
+
+$(fuzzobj)/fuzz_fat: $(fuzz-fat-srcs) $(srctree)/include/hartix/fat.h \
+		     $(srctree)/tools/testing/host/fat_img.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(fuzz-cflags) -o $@ $(fuzz-fat-srcs)
+
+$(fuzzobj)/fat-seed/.stamp:
+	@mkdir -p $(@D)
+	rm -f $(@D)/f12.img $(@D)/f32.img
+	truncate -s 200K $(@D)/f12.img && mkfs.vfat -F 12 $(@D)/f12.img >/dev/null
+	echo hello > $(@D)/f && mmd -i $(@D)/f12.img '::/A directory' && \
+		mcopy -i $(@D)/f12.img $(@D)/f '::/A long name.txt' && \
+		mcopy -i $(@D)/f12.img $(@D)/f '::/A directory/README'
+	truncate -s 256K $(@D)/f32.img && mkfs.vfat -F 32 -s 1 $(@D)/f32.img >/dev/null 2>&1
+	touch $@
+
+fuzz-fat: $(fuzzobj)/fuzz_fat $(fuzzobj)/fat-seed/.stamp
+	@mkdir -p $(fuzzobj)/fat-corpus $(fuzzobj)/fat-artifacts
+	cp $(fuzzobj)/fat-seed/*.img $(fuzzobj)/fat-corpus/
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+		-print_final_stats=1 -artifact_prefix=$(fuzzobj)/fat-artifacts/ \
+		$(FUZZ_FLAGS) $(fuzzobj)/fat-corpus
+
+.PHONY: fuzz-fat
+
 # Run on its own (make -f fuzz.mk), fuzz-fdt is the default goal; included,
 # this file leaves the including makefile's default goal alone.
 ifeq ($(firstword $(MAKEFILE_LIST)),$(lastword $(MAKEFILE_LIST)))
