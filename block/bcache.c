@@ -24,7 +24,8 @@
 /*
  * bcache_lock protects the hash chains, the LRU list (least recently used
  * first; every cached buffer is on it), each buffer's b_count and the
- * totals. It is never held across I/O or an allocation, and never taken
+ * totals. It is never held across I/O or an allocation; interrupts are
+ * masked under it, since readahead completions drop their references
  * in interrupt context. A buffer's contents are protected by its
  * lock_buffer() bit while it is read or written, and otherwise by the
  * file system using it; b_state bits change atomically.
@@ -181,12 +182,13 @@ static struct buffer_head *evict_locked(struct block_device *bdev)
 static void evict_if_over_cap(void)
 {
 	struct buffer_head *freed;
+	unsigned long flags;
 	bool over;
 
-	spin_lock(&bcache_lock);
+	flags = spin_lock_irqsave(&bcache_lock);
 	freed = evict_locked(NULL);
 	over = stats.bytes > BCACHE_MAX_BYTES;
-	spin_unlock(&bcache_lock);
+	spin_unlock_irqrestore(&bcache_lock, flags);
 	bh_free_list(freed);
 	/* Only dirty or busy buffers left: writing some back makes them evictable. */
 	if (over) {
@@ -198,10 +200,11 @@ static void evict_if_over_cap(void)
 void invalidate_bdev(struct block_device *bdev)
 {
 	struct buffer_head *freed;
+	unsigned long flags;
 
-	spin_lock(&bcache_lock);
+	flags = spin_lock_irqsave(&bcache_lock);
 	freed = evict_locked(bdev);
-	spin_unlock(&bcache_lock);
+	spin_unlock_irqrestore(&bcache_lock, flags);
 	bh_free_list(freed);
 }
 
@@ -214,22 +217,23 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 {
 	struct buffer_head *bh, *new;
 	u64 sectors = size >> SECTOR_SHIFT;
+	unsigned long flags;
 
 	if (!valid_size(size))
 		return ERR_PTR(-EINVAL);
 	if (block >= bdev->nr_sectors / sectors)
 		return ERR_PTR(-EIO);
-	spin_lock(&bcache_lock);
+	flags = spin_lock_irqsave(&bcache_lock);
 	bh = hash_find(bdev, block, size);
 	if (bh) {
 		bh->b_count++;
 		lru_unlink(bh);
 		lru_add_tail(bh);
 		stats.hits++;
-		spin_unlock(&bcache_lock);
+		spin_unlock_irqrestore(&bcache_lock, flags);
 		return bh;
 	}
-	spin_unlock(&bcache_lock);
+	spin_unlock_irqrestore(&bcache_lock, flags);
 
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (new)
@@ -243,7 +247,7 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 	new->b_size = size;
 	new->b_count = 1;
 
-	spin_lock(&bcache_lock);
+	flags = spin_lock_irqsave(&bcache_lock);
 	/* Someone may have added it while we allocated. */
 	bh = hash_find(bdev, block, size);
 	if (bh) {
@@ -261,7 +265,7 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 		stats.bytes += size;
 		stats.misses++;
 	}
-	spin_unlock(&bcache_lock);
+	spin_unlock_irqrestore(&bcache_lock, flags);
 	if (bh) {
 		kfree(new->b_data);
 		kfree(new);
@@ -293,14 +297,50 @@ struct buffer_head *bread(struct block_device *bdev, u64 block, u32 size)
 	return bh;
 }
 
+/* Readahead's completion, maybe in interrupt context: the buffer is ready or stays not up to date. */
+static void readahead_end(struct bio *bio)
+{
+	struct buffer_head *bh = bio->private;
+
+	if (!bio->status)
+		set_buffer_uptodate(bh);
+	unlock_buffer(bh);
+	brelse(bh);
+}
+
+void breadahead(struct block_device *bdev, u64 block, u32 size)
+{
+	struct buffer_head *bh = getblk(bdev, block, size);
+
+	if (IS_ERR(bh))
+		return;
+	/* Already there, or being read or written: nothing to start. */
+	if (buffer_uptodate(bh) || !try_lock_buffer(bh)) {
+		brelse(bh);
+		return;
+	}
+	if (buffer_uptodate(bh)) {
+		unlock_buffer(bh);
+		brelse(bh);
+		return;
+	}
+	bh->b_bio = (struct bio){
+		.bdev = bdev, .op = BIO_READ, .sector = block * (size >> SECTOR_SHIFT),
+		.buf = bh->b_data, .len = size, .end_io = readahead_end, .private = bh,
+	};
+	submit_bio(&bh->b_bio);
+}
+
 void brelse(struct buffer_head *bh)
 {
+	unsigned long flags;
+
 	if (IS_ERR_OR_NULL(bh))
 		return;
-	spin_lock(&bcache_lock);
+	flags = spin_lock_irqsave(&bcache_lock);
 	BUG_ON(!bh->b_count);
 	bh->b_count--;
-	spin_unlock(&bcache_lock);
+	spin_unlock_irqrestore(&bcache_lock, flags);
 }
 
 /* Writes bh if it is dirty; the caller holds a reference. */
@@ -343,19 +383,20 @@ static bool bdev_covers(const struct block_device *bdev, const struct block_devi
 static int write_dirty(struct block_device *bdev)
 {
 	struct buffer_head *batch[WRITEBACK_BATCH];
+	unsigned long flags;
 	int err = 0;
 
 	for (;;) {
 		struct buffer_head *bh;
 		unsigned int n = 0, i;
 
-		spin_lock(&bcache_lock);
+		flags = spin_lock_irqsave(&bcache_lock);
 		for (bh = lru_head; bh && n < WRITEBACK_BATCH; bh = bh->b_lru_next)
 			if (buffer_dirty(bh) && bdev_covers(bdev, bh->b_bdev)) {
 				bh->b_count++;
 				batch[n++] = bh;
 			}
-		spin_unlock(&bcache_lock);
+		spin_unlock_irqrestore(&bcache_lock, flags);
 		if (!n)
 			return err;
 		for (i = 0; i < n; i++) {
@@ -378,9 +419,11 @@ int sync_blockdev(struct block_device *bdev)
 
 void bcache_get_stats(struct bcache_stats *st)
 {
-	spin_lock(&bcache_lock);
+	unsigned long flags;
+
+	flags = spin_lock_irqsave(&bcache_lock);
 	*st = stats;
-	spin_unlock(&bcache_lock);
+	spin_unlock_irqrestore(&bcache_lock, flags);
 	st->dirty = __atomic_load_n(&stats.dirty, __ATOMIC_RELAXED);
 	st->writebacks = __atomic_load_n(&stats.writebacks, __ATOMIC_RELAXED);
 }

@@ -229,7 +229,7 @@ static void file_get(struct file *f)
 	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
 }
 
-void file_put(struct file *f)
+void fput(struct file *f)
 {
 	unsigned long flags;
 
@@ -299,10 +299,18 @@ void file_init(struct file *f, struct inode *ino,
 struct file *fget(int fd)
 {
 	struct files *fs = cur_files();
+	unsigned long flags;
+	struct file *f;
 
 	if (!fs || fd < 0 || fd >= NR_OPEN)
 		return NULL;
-	return fs->fd[fd];
+	/* Under the table lock: a close() in another thread drops the slot's reference only after. */
+	flags = spin_lock_irqsave(&fs->lock);
+	f = fs->fd[fd];
+	if (f)
+		file_get(f);
+	spin_unlock_irqrestore(&fs->lock, flags);
+	return f;
 }
 
 /* Descriptors below this are allowed: the table's size, or RLIMIT_NOFILE. */
@@ -342,7 +350,7 @@ int fd_install(struct file *f, bool cloexec)
 	return fd_install_from(f, 0, cloexec);
 }
 
-/* Slot fd becomes f (NULL: empty); returns what it held, for file_put(). */
+/* Slot fd becomes f (NULL: empty); returns what it held, for fput(). */
 static struct file *fd_replace(int fd, struct file *f, bool cloexec)
 {
 	struct files *fs = cur_files();
@@ -359,13 +367,13 @@ int fd_close(int fd)
 {
 	struct file *f;
 
-	if (!fget(fd))
+	if (!cur_files() || fd < 0 || fd >= NR_OPEN)
 		return -EBADF;
 	f = fd_replace(fd, NULL, false);
 	if (!f)
-		return -EBADF; /* another thread closed it first */
+		return -EBADF;
 	locks_remove_posix(cur_files(), f);
-	file_put(f);
+	fput(f);
 	return 0;
 }
 
@@ -419,6 +427,7 @@ struct files *files_dup(struct files *old)
 	fs->refs = 1;
 	fs->lock = (spinlock_t)SPINLOCK_UNLOCKED;
 	flags = fs_lock_irqsave();
+	fs->cwd = old->cwd; /* chdir changes it under fs_lock only */
 	inode_get(fs->cwd);
 	fs_unlock_irqrestore(flags);
 	return fs;
@@ -434,7 +443,7 @@ void files_close_all(struct files *fs)
 	for (fd = 0; fd < NR_OPEN; fd++) {
 		if (fs->fd[fd]) {
 			locks_remove_posix(fs, fs->fd[fd]);
-			file_put(fs->fd[fd]);
+			fput(fs->fd[fd]);
 		}
 	}
 	flags = fs_lock_irqsave();
@@ -464,7 +473,7 @@ void files_exec(struct files *fs)
 	for (fd = 0; fd < NR_OPEN; fd++) {
 		if (fs->fd[fd] && fs->cloexec[fd]) {
 			locks_remove_posix(fs, fs->fd[fd]);
-			file_put(fs->fd[fd]);
+			fput(fs->fd[fd]);
 			fs->fd[fd] = NULL;
 			fs->cloexec[fd] = 0;
 		}
@@ -496,22 +505,25 @@ char *get_path(const char *upath, long *err)
 long base_dir(int dirfd, const char *path, struct inode **base)
 {
 	struct files *fs = cur_files();
-	struct file *f;
+	struct file *f __free(fput) = NULL;
+	unsigned long irq;
 
 	if (!fs)
 		return -EBADF;
 	if (!path[0])
 		return -ENOENT; /* before dirfd is looked at, as Linux */
-	if (path[0] == '/' || dirfd == AT_FDCWD) {
-		*base = fs->cwd;
-		return 0;
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		f = fget(dirfd);
+		if (!f)
+			return -EBADF;
+		if (!S_ISDIR(f->inode->i_mode))
+			return -ENOTDIR;
 	}
-	f = fget(dirfd);
-	if (!f)
-		return -EBADF;
-	if (!S_ISDIR(f->inode->i_mode))
-		return -ENOTDIR;
-	*base = f->inode;
+	/* A reference: another thread may close dirfd or chdir meanwhile. */
+	irq = fs_lock_irqsave();
+	*base = f ? f->inode : fs->cwd;
+	inode_get(*base);
+	fs_unlock_irqrestore(irq);
 	return 0;
 }
 
@@ -536,12 +548,11 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		kfree(f);
 		return f ? ret : -ENOMEM;
 	}
-	ret = base_dir(dirfd, path, &base);
-	if (!ret) {
-		fd = fd_alloc(fs, 0);
-		ret = fd < 0 ? fd : 0;
-	}
-	if (ret)
+	/* EMFILE before the lookup, as Linux; the slot is taken at the end. */
+	ret = fd_alloc(fs, 0);
+	if (ret >= 0)
+		ret = base_dir(dirfd, path, &base);
+	if (ret < 0)
 		goto out_free;
 
 	irq = fs_lock_irqsave();
@@ -576,6 +587,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		f->ops = inode_fops(ino);
 		file_set_path(f, base, path);
 	}
+	inode_put(base);
 	fs_unlock_irqrestore(irq);
 	if (ret)
 		goto out_free;
@@ -599,9 +611,10 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 			goto out_free;
 		}
 	}
-	fs->fd[fd] = f;
-	fs->cloexec[fd] = !!(flags & O_CLOEXEC);
 	kfree(path);
+	fd = fd_install(f, flags & O_CLOEXEC);
+	if (fd < 0)
+		fput(f); /* another thread took the last slot meanwhile */
 	return fd;
 
 out_free:
@@ -633,7 +646,7 @@ long vfs_read(struct file *f, char *ubuf, size_t n, u64 *ppos)
 
 SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? vfs_read(f, ubuf, n, NULL) : -EBADF;
 }
@@ -657,7 +670,7 @@ long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
 
 SYSCALL_DEFINE3(write, int, fd, const char *, ubuf, size_t, n)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? vfs_write(f, ubuf, n, NULL) : -EBADF;
 }
@@ -700,21 +713,21 @@ long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
 
 SYSCALL_DEFINE3(readv, int, fd, const void *, uiov, unsigned long, iovcnt)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? file_iov(f, uiov, iovcnt, false, NULL) : -EBADF;
 }
 
 SYSCALL_DEFINE3(writev, int, fd, const void *, uiov, unsigned long, iovcnt)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? file_iov(f, uiov, iovcnt, true, NULL) : -EBADF;
 }
 
 SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	unsigned long irq;
 	long pos;
 
@@ -788,7 +801,7 @@ struct linux_dirent64 {
 
 SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	size_t cap = min(n, PAGE_SIZE), used = 0;
 	unsigned long irq;
 	bool no_room = false;
@@ -890,7 +903,7 @@ static void fill_stat(struct inode *ino, struct kstat *st)
 
 static long file_fstat(int fd, void *ustat)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	struct kstat st;
 	unsigned long irq;
 
@@ -933,6 +946,7 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
 				NULL, NULL);
 		if (!ret)
 			fill_stat(ino, &st);
+		inode_put(base);
 		fs_unlock_irqrestore(irq);
 	}
 	kfree(path);
@@ -943,7 +957,7 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
 
 SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, cmd, unsigned long, arg)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	if (!f)
 		return -EBADF;
@@ -952,7 +966,7 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, cmd, unsigned long, arg)
 
 SYSCALL_DEFINE1(dup, int, fd)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	int nfd;
 
 	if (!f)
@@ -960,13 +974,14 @@ SYSCALL_DEFINE1(dup, int, fd)
 	file_get(f);
 	nfd = fd_install_from(f, 0, false);
 	if (nfd < 0)
-		file_put(f);
+		fput(f);
 	return nfd;
 }
 
 SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 {
-	struct file *f = fget(oldfd), *old;
+	struct file *f __free(fput) = fget(oldfd);
+	struct file *old;
 
 	if (flags & ~O_CLOEXEC)
 		return -EINVAL;
@@ -980,7 +995,7 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 	old = fd_replace(newfd, f, flags & O_CLOEXEC);
 	if (old) {
 		locks_remove_posix(cur_files(), old);
-		file_put(old);
+		fput(old);
 	}
 	return newfd;
 }
@@ -988,7 +1003,7 @@ SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
 
 SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, unsigned long, arg)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	struct files *fs = cur_files();
 	int nfd;
 
@@ -1002,7 +1017,7 @@ SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, unsigned long, arg)
 		file_get(f);
 		nfd = fd_install_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
 		if (nfd < 0)
-			file_put(f);
+			fput(f);
 		return nfd;
 	case F_GETFD:
 		return fs->cloexec[fd] ? FD_CLOEXEC : 0;
@@ -1104,6 +1119,7 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 			ret = fs_create(parent, name, strlen(name),
 					S_IFDIR | (mode & 01777 & ~cur_files()->umask), 0,
 					&ino);
+		inode_put(base);
 		fs_unlock_irqrestore(irq);
 	}
 	kfree(path);
@@ -1114,7 +1130,7 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
 		 struct inode **ino, bool *writable)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	unsigned int acc;
 
 	if (!f)

@@ -3,6 +3,7 @@
 #ifndef FS_INTERNAL_H
 #define FS_INTERNAL_H
 
+#include <hartix/cleanup.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/spinlock.h>
@@ -157,16 +158,19 @@ static inline void file_clear_path(struct file *f)
  * one reference and takes one on ino. fd_install: the lowest free
  * descriptor of the current task now holds the caller's reference to f
  * (the descriptor, or -EMFILE: the reference is still the caller's).
- * fd_close: close(fd). fget: the current task's file at fd, or NULL (no
- * reference taken: only this task can close it).
+ * fd_close: close(fd). fget: the current task's file at fd with a
+ * reference (fput() it), or NULL: a thread sharing the table may close
+ * fd meanwhile, and f lives on until the last fput().
  */
 void file_init(struct file *f, struct inode *ino,
 	       const struct file_operations *ops, unsigned int flags,
 	       void *private_data);
-void file_put(struct file *f);
+void fput(struct file *f);
 int fd_install(struct file *f, bool cloexec);
 int fd_close(int fd);
 struct file *fget(int fd);
+/* `struct file *f __free(fput) = fget(fd);` puts it at every return. */
+DEFINE_FREE(fput, struct file *, if (_T) fput(_T))
 
 /*
  * read/write on f (file.c), with the checks of the system calls: at *pos
@@ -211,7 +215,12 @@ static inline void locks_remove_file(struct file *f)
 }
 #endif
 
-/* Where a relative path starts: the cwd, or dirfd's directory; -ENOENT for "". */
+DEFINE_FREE(fs_put_inode, struct inode *, if (_T) fs_put_inode(_T))
+
+/*
+ * Where a relative path starts: the cwd, or dirfd's directory, with a
+ * reference (fs_put_inode() it); -ENOENT for "".
+ */
 long base_dir(int dirfd, const char *path, struct inode **base);
 
 #endif

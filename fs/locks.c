@@ -298,7 +298,7 @@ void locks_remove_file(struct file *f)
  */
 SYSCALL_DEFINE2(flock, int, fd, unsigned int, cmd)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	struct lock_req r = { 0 };
 	int type;
 

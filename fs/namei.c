@@ -133,7 +133,7 @@ static long do_unlink(const struct last *l, bool rmdir)
 
 SYSCALL_DEFINE3(unlinkat, int, dirfd, const char *, upath, int, flags)
 {
-	struct inode *base;
+	struct inode *base __free(fs_put_inode) = NULL;
 	struct last l;
 	unsigned long irq;
 	char *path;
@@ -211,7 +211,8 @@ static long do_rename(const struct last *o, const struct last *n,
 SYSCALL_DEFINE5(renameat2, int, olddirfd, const char *, uold, int, newdirfd,
 		const char *, unew, unsigned int, flags)
 {
-	struct inode *obase, *nbase;
+	struct inode *obase __free(fs_put_inode) = NULL;
+	struct inode *nbase __free(fs_put_inode) = NULL;
 	char *opath, *npath = NULL;
 	struct last o, n;
 	unsigned long irq;
@@ -244,7 +245,9 @@ SYSCALL_DEFINE5(renameat2, int, olddirfd, const char *, uold, int, newdirfd,
 SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 		const char *, unew, int, flags)
 {
-	struct inode *obase, *nbase, *ino;
+	struct inode *obase __free(fs_put_inode) = NULL;
+	struct inode *nbase __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	char *opath, *npath = NULL;
 	unsigned long irq;
 	struct last n;
@@ -257,10 +260,13 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 		return ret;
 	if (!opath[0] && (flags & AT_EMPTY_PATH) && olddirfd != AT_FDCWD) {
 		/* olddirfd's own inode, which may have no name left */
-		struct file *f = fget(olddirfd);
+		struct file *f __free(fput) = fget(olddirfd);
 
 		ret = f ? 0 : -EBADF;
-		obase = f ? f->inode : NULL;
+		if (f) {
+			obase = f->inode;
+			fs_hold_inode(obase);
+		}
 	} else if (!opath[0] && !(flags & AT_EMPTY_PATH)) {
 		ret = -ENOENT;
 	} else {
@@ -296,7 +302,7 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
 		const char *, unew)
 {
-	struct inode *nbase;
+	struct inode *nbase __free(fs_put_inode) = NULL;
 	char *target, *npath;
 	unsigned long irq;
 	struct last n;
@@ -332,7 +338,8 @@ SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
  */
 SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	struct last n;
 	char *path;
@@ -375,7 +382,8 @@ SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 		int, bufsiz)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	char *path;
 	long ret;
@@ -420,7 +428,7 @@ static long truncate_inode(struct inode *ino, long length)
 
 SYSCALL_DEFINE2(ftruncate, int, fd, long, length)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	if (length < 0)
 		return -EINVAL;
@@ -433,7 +441,8 @@ SYSCALL_DEFINE2(ftruncate, int, fd, long, length)
 
 SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	char *path;
 	long ret;
@@ -465,7 +474,8 @@ SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 /* Every caller is root: only X_OK can fail, on a file nobody may execute. */
 SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	char *path;
 	long ret;
@@ -516,7 +526,8 @@ static long put_statfs(void *ubuf, bool proc)
 
 SYSCALL_DEFINE2(statfs, const char *, upath, void *, ubuf)
 {
-	struct inode *base, *ino;
+	struct inode *base __free(fs_put_inode) = NULL;
+	struct inode *ino;
 	unsigned long irq;
 	char *path;
 	long ret;
@@ -535,7 +546,7 @@ SYSCALL_DEFINE2(statfs, const char *, upath, void *, ubuf)
 
 SYSCALL_DEFINE2(fstatfs, int, fd, void *, ubuf)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? put_statfs(ubuf, f->inode->proc) : -EBADF;
 }

@@ -30,7 +30,7 @@ static long chmod_inode(struct inode *ino, u32 mode)
 
 SYSCALL_DEFINE2(fchmod, int, fd, u32, mode)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? chmod_inode(f->inode, mode) : -EBADF;
 }
@@ -76,7 +76,7 @@ static long chown_inode(struct inode *ino, u32 uid, u32 gid)
 
 SYSCALL_DEFINE3(fchown, int, fd, u32, uid, u32, gid)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 
 	return f ? chown_inode(f->inode, uid, gid) : -EBADF;
 }
@@ -129,7 +129,7 @@ SYSCALL_DEFINE1(umask, u32, mask)
  */
 SYSCALL_DEFINE4(fallocate, int, fd, int, mode, long, offset, long, len)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	struct inode *ino;
 	unsigned long irq;
 	u64 pos, end, have = 0;

@@ -480,11 +480,11 @@ SYSCALL_DEFINE2(pipe2, int *, ufds, int, flags)
 		if (fds[0] >= 0)
 			fd_close(fds[0]);
 		else
-			file_put(rf);
+			fput(rf);
 		if (fds[1] >= 0)
 			fd_close(fds[1]);
 		else
-			file_put(wf);
+			fput(wf);
 		return err;
 	}
 	return 0;

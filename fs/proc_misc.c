@@ -26,10 +26,19 @@ int show_mounts(struct seq *m, int pid)
 	return 0;
 }
 
-/* The file system types this kernel has; none needs a block device. */
+/*
+ * The file system types this kernel has: the two not on the VFS yet,
+ * then those registered with DEFINE_FILESYSTEM().
+ */
 int show_filesystems(struct seq *m, int pid)
 {
+	struct file_system_type *const *t;
+
 	seq_printf(m, "nodev\trootfs\nnodev\tproc\n");
+	for (t = __filesystems_start; t < __filesystems_end; t++)
+		seq_printf(m, "%s\t%s\n",
+			   (*t)->fs_flags & FS_REQUIRES_DEV ? "" : "nodev",
+			   (*t)->name);
 	return 0;
 }
 

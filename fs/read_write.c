@@ -34,7 +34,7 @@ static long pos_file(int fd, long pos, struct file **f)
 
 SYSCALL_DEFINE4(pread64, int, fd, char *, ubuf, size_t, n, long, pos)
 {
-	struct file *f;
+	struct file *f __free(fput) = NULL;
 	long ret = pos_file(fd, pos, &f);
 	u64 p = (u64)pos;
 
@@ -43,7 +43,7 @@ SYSCALL_DEFINE4(pread64, int, fd, char *, ubuf, size_t, n, long, pos)
 
 SYSCALL_DEFINE4(pwrite64, int, fd, const char *, ubuf, size_t, n, long, pos)
 {
-	struct file *f;
+	struct file *f __free(fput) = NULL;
 	long ret = pos_file(fd, pos, &f);
 	u64 p = (u64)pos;
 
@@ -54,7 +54,7 @@ SYSCALL_DEFINE4(pwrite64, int, fd, const char *, ubuf, size_t, n, long, pos)
 SYSCALL_DEFINE5(preadv, int, fd, const void *, uiov, unsigned long, iovcnt,
 		long, pos_l, long, pos_h)
 {
-	struct file *f;
+	struct file *f __free(fput) = NULL;
 	long ret = pos_file(fd, pos_l, &f);
 	u64 p = (u64)pos_l;
 
@@ -64,7 +64,7 @@ SYSCALL_DEFINE5(preadv, int, fd, const void *, uiov, unsigned long, iovcnt,
 SYSCALL_DEFINE5(pwritev, int, fd, const void *, uiov, unsigned long, iovcnt,
 		long, pos_l, long, pos_h)
 {
-	struct file *f;
+	struct file *f __free(fput) = NULL;
 	long ret = pos_file(fd, pos_l, &f);
 	u64 p = (u64)pos_l;
 
@@ -92,7 +92,8 @@ static long read_chunk(struct inode *in, u64 pos, char *buf, size_t n)
 SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, long *, uoffset,
 		size_t, count)
 {
-	struct file *in = fget(in_fd), *out;
+	struct file *in __free(fput) = fget(in_fd);
+	struct file *out __free(fput) = NULL;
 	unsigned long irq;
 	size_t done = 0;
 	long ret = 0, off;
@@ -193,7 +194,8 @@ static long put_pos(struct file *f, long *uoff, u64 pos)
 SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 		long *, uoff_out, size_t, len, unsigned int, flags)
 {
-	struct file *in = fget(fd_in), *out = fget(fd_out);
+	struct file *in __free(fput) = fget(fd_in);
+	struct file *out __free(fput) = fget(fd_out);
 	struct inode *iin, *iout;
 	u64 pin, pout, size;
 	unsigned long irq;

@@ -62,15 +62,18 @@ static bool poll_woken(void *arg)
 /*
  * Sets each revents to what is ready of events, plus always (poll reports
  * errors and hang-ups unasked, select does not); returns how many are not 0.
+ * held (the first scan only): keeps each file's reference there, as
+ * Linux's poll table entries do, so a file closed by another thread while
+ * we sleep stays open (a pipe keeps its reader) until the poll returns.
  */
 static long poll_scan(struct pollfd *pfd, unsigned int nfds,
-		      unsigned int always)
+		      unsigned int always, struct file **held)
 {
 	unsigned int i;
 	long n = 0;
 
 	for (i = 0; i < nfds; i++) {
-		struct file *f;
+		struct file *f __free(fput) = NULL;
 		unsigned int mask;
 
 		pfd[i].revents = 0;
@@ -84,6 +87,8 @@ static long poll_scan(struct pollfd *pfd, unsigned int nfds,
 			       ((unsigned short)pfd[i].events | always);
 		pfd[i].revents = (short)mask;
 		n += mask != 0;
+		if (held)
+			held[i] = no_free_ptr(f);
 	}
 	return n;
 }
@@ -95,14 +100,19 @@ static long poll_scan(struct pollfd *pfd, unsigned int nfds,
 static long do_poll(struct pollfd *pfd, unsigned int nfds, unsigned int always,
 		    const u64 *deadline)
 {
+	struct file **held = kzalloc(max(nfds, 1U) * sizeof(*held), __GFP_NOWARN);
 	struct poll_wait w = { 0, NULL };
 	struct wait_timer timer;
+	bool first = true;
+	unsigned int i;
 	long n;
 
+	if (!held)
+		return -ENOMEM;
 	__atomic_add_fetch(&nr_pollers, 1, __ATOMIC_SEQ_CST);
-	for (;;) {
+	for (;; first = false) {
 		w.seq = __atomic_load_n(&poll_seq, __ATOMIC_SEQ_CST);
-		n = poll_scan(pfd, nfds, always);
+		n = poll_scan(pfd, nfds, always, first ? held : NULL);
 		if (n)
 			break;
 		if (deadline && (w.timer ? READ_ONCE(timer.expired) :
@@ -121,6 +131,10 @@ static long do_poll(struct pollfd *pfd, unsigned int nfds, unsigned int always,
 	__atomic_sub_fetch(&nr_pollers, 1, __ATOMIC_SEQ_CST);
 	if (w.timer)
 		wait_timer_stop(&timer);
+	for (i = 0; i < nfds; i++)
+		if (held[i])
+			fput(held[i]);
+	kfree(held);
 	return n;
 }
 

@@ -13,7 +13,7 @@
 
 long at_inode(int dirfd, const char *upath, int flags, struct inode **res)
 {
-	struct inode *base;
+	struct inode *base __free(fs_put_inode) = NULL;
 	unsigned long irq;
 	long ret = 0;
 	char *path = NULL;
@@ -25,7 +25,8 @@ long at_inode(int dirfd, const char *upath, int flags, struct inode **res)
 	}
 	if ((!path || !path[0]) && (flags & AT_EMPTY_PATH)) {
 		/* dirfd's own inode (the cwd's for AT_FDCWD), as Linux */
-		struct file *f = dirfd == AT_FDCWD ? NULL : fget(dirfd);
+		struct file *f __free(fput) =
+			dirfd == AT_FDCWD ? NULL : fget(dirfd);
 
 		kfree(path);
 		if (dirfd != AT_FDCWD && !f)

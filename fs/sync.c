@@ -17,7 +17,9 @@ SYSCALL_DEFINE0(sync)
 
 SYSCALL_DEFINE1(syncfs, int, fd)
 {
-	return fget(fd) ? 0 : -EBADF;
+	struct file *f __free(fput) = fget(fd);
+
+	return f ? 0 : -EBADF;
 }
 
 /*
@@ -26,7 +28,7 @@ SYSCALL_DEFINE1(syncfs, int, fd)
  */
 SYSCALL_DEFINE1(fsync, int, fd)
 {
-	struct file *f = fget(fd);
+	struct file *f __free(fput) = fget(fd);
 	u32 mode;
 
 	if (!f)

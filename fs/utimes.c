@@ -57,7 +57,7 @@ SYSCALL_DEFINE4(utimensat, int, dirfd, const char *, upath,
 			return 0;
 	}
 	if (!upath && dirfd != AT_FDCWD) {
-		struct file *f;
+		struct file *f __free(fput) = NULL;
 
 		if (flags)
 			return -EINVAL;

@@ -3,9 +3,8 @@
 #ifndef HARTIX_BUFFER_HEAD_H
 #define HARTIX_BUFFER_HEAD_H
 
+#include <hartix/blkdev.h>
 #include <hartix/types.h>
-
-struct block_device;
 
 /* b_state bits, changed with atomic operations. */
 #define BH_Uptodate 0 /* b_data holds the block's contents */
@@ -22,6 +21,7 @@ struct buffer_head {
 	unsigned int b_count; /* references: not evicted while nonzero */
 	struct buffer_head *b_hash_next;
 	struct buffer_head *b_lru_prev, *b_lru_next;
+	struct bio b_bio; /* breadahead()'s request, while BH_Lock is held */
 };
 
 /*
@@ -33,6 +33,8 @@ struct buffer_head {
 struct buffer_head *bread(struct block_device *bdev, u64 block, u32 size);
 /* The same without reading: for a block about to be overwritten whole (then set_buffer_uptodate()). */
 struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size);
+/* Starts reading block unless it is cached or busy, without waiting: a later bread() finds it. */
+void breadahead(struct block_device *bdev, u64 block, u32 size);
 /* Drops a reference; NULL and error pointers are ignored. */
 void brelse(struct buffer_head *bh);
 void mark_buffer_dirty(struct buffer_head *bh);

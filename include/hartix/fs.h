@@ -226,6 +226,7 @@ struct super_block {
 	struct wait_queue s_inode_wait; /* I_NEW and I_FREEING waiters */
 	struct mutex s_umount;
 	struct mutex s_rename_mutex; /* cross-directory renames, taken first */
+	unsigned long s_nr_inodes; /* allocated, hashed or not; under s_inode_lock */
 	int s_active; /* mounts of it; under s_umount */
 	struct super_block *s_next; /* all super blocks (fs/super.c) */
 };
@@ -311,6 +312,7 @@ struct dentry {
 	int d_count;
 	unsigned int d_flags; /* DCACHE_MOUNTED */
 	struct dentry *d_hash_next; /* the (parent, name) hash chain */
+	struct dentry *d_lru_prev, *d_lru_next; /* unused ones (d_count 0) */
 	char d_iname[32];
 };
 
@@ -322,6 +324,28 @@ void d_instantiate(struct dentry *dentry, struct inode *inode); /* after create/
 struct dentry *d_make_root(struct inode *root);
 struct dentry *dget(struct dentry *dentry);
 void dput(struct dentry *dentry); /* NULL is fine */
+/* A new unhashed child of parent called name[len] (for lookup), or NULL. */
+struct dentry *d_alloc(struct dentry *parent, const char *name, u32 len);
+/* The cached child name[len] of parent with a reference (maybe negative), or NULL. */
+struct dentry *d_lookup(struct dentry *parent, const char *name, u32 len);
+void d_drop(struct dentry *dentry); /* out of the hash: lookups miss it */
+/*
+ * The child name[len] of parent from the cache or the fs's lookup (under
+ * the parent's i_mutex), with a reference, maybe negative; ERR_PTR.
+ */
+struct dentry *lookup_one(struct dentry *parent, const char *name, u32 len);
+
+/*
+ * A mounted instance of type (CONFIG_VFS, fs/super.c): bdev for
+ * FS_REQUIRES_DEV types, flags SB_*; the caller owns sb->s_root's
+ * reference. ERR_PTR: -ENOTBLK (no device), -EACCES (writable mount of
+ * a read-only device), fill_super's error. deactivate_super() syncs it,
+ * frees its unused dentries and inodes, calls put_super and kill_sb.
+ */
+struct super_block *vfs_get_super(struct file_system_type *type,
+				  struct block_device *bdev,
+				  unsigned long flags, const char *options);
+void deactivate_super(struct super_block *sb);
 
 /* iattr's ia_valid */
 #define ATTR_MODE	(1U << 0)

@@ -435,16 +435,85 @@ def block_disk_image(path):
         f.write(img)
 
 
+EXT2_BIG = 200000
+
+
+def ext2_pattern(n):
+    """kernel/tests/ext2_test.c's pattern(): byte i is (i * 7 + i // 251) & 0xff."""
+    return bytes((i * 7 + i // 251) & 0xff for i in range(n))
+
+
+def ext2_test_images(out):
+    """vdc, vdd, vde of ktest run 'block' (kernel/tests/ext2_test.c).
+
+    vdc: mkfs.ext2 -d of a tree with the host's files; vdd: its first
+    group descriptor's inode table out of the group; vde: marked not
+    cleanly unmounted. Returns their paths, or None without e2fsprogs.
+    """
+    if not shutil.which("mkfs.ext2"):
+        return None
+    tree = os.path.join(out, "ext2-tree")
+    shutil.rmtree(tree, ignore_errors=True)
+    os.makedirs(os.path.join(tree, "sub"))
+    os.makedirs(os.path.join(tree, "many"))
+    with open(os.path.join(tree, "hello.txt"), "w") as f:
+        f.write("hello from the host\n")
+    with open(os.path.join(tree, "sub", "big"), "wb") as f:
+        f.write(ext2_pattern(EXT2_BIG))
+    with open(os.path.join(tree, "sparse"), "wb") as f:
+        f.truncate(70 << 20)
+        f.seek((70 << 20) - 3)
+        f.write(b"END")
+    os.symlink("hello.txt", os.path.join(tree, "fast"))
+    os.symlink("sub/../" * 9 + "hello.txt", os.path.join(tree, "slow"))
+    for i in range(40):
+        with open(os.path.join(tree, "many", "f%d" % i), "w") as f:
+            f.write(str(i))
+    paths = [os.path.join(out, "ktest-%s.img" % n) for n in ("vdc", "vdd", "vde")]
+    for p in paths:
+        if os.path.exists(p):
+            os.unlink(p)
+        subprocess.run(["mkfs.ext2", "-q", "-F", "-b", "1024", "-d", tree, p, "8M"],
+                       check=True, capture_output=True)
+    with open(paths[1], "r+b") as f:  # 1 KiB blocks: descriptors in block 2
+        f.seek(2048 + 8)
+        f.write(struct.pack("<I", 8191))
+    with open(paths[2], "r+b") as f:  # s_state: not clean
+        f.seek(1024 + 58)
+        f.write(struct.pack("<H", 0))
+    return paths
+
+
+def check_ext2_image(r, name, path):
+    """e2fsck -fn finds the image clean, and debugfs sees what the guest wrote."""
+    fsck = subprocess.run(["e2fsck", "-fn", path], capture_output=True, text=True)
+    r.report(fsck.returncode == 0, name + "/e2fsck-clean",
+             "e2fsck -fn: status %d" % fsck.returncode, fsck.stdout + fsck.stderr)
+    cat = subprocess.run(["debugfs", "-R", "cat /guest/hello", path],
+                         capture_output=True, text=True)
+    big = subprocess.run(["debugfs", "-R", "cat /guest2/big-moved", path],
+                         capture_output=True)
+    ok = (cat.stdout == "written by the guest\n" and big.stdout == ext2_pattern(300000))
+    r.report(ok, name + "/debugfs-reads-guest-files", "", cat.stdout + cat.stderr)
+
+
 def run_ktest_block(r, image):
-    """virtio-blk and the block layer on a writable vda and a read-only vdb."""
+    """virtio-blk, the block layer, the buffer cache and ext2 on the runner's disks."""
     extra = []
-    for n, ro in (("vda", ""), ("vdb", ",readonly=on")):
+    disks = [("vda", ""), ("vdb", ",readonly=on")]
+    ext2 = ext2_test_images(r.out)
+    for n, ro in disks:
         path = os.path.join(r.out, "ktest-%s.img" % n)
         block_disk_image(path)
         extra += ["-drive", "file=%s,if=none,format=raw,id=%s%s" % (path, n, ro),
                   "-device", "virtio-blk-device,drive=%s" % n]
+    for n, path in zip(("vdc", "vdd", "vde"), ext2 or []):
+        extra += ["-drive", "file=%s,if=none,format=raw,id=%s" % (path, n),
+                  "-device", "virtio-blk-device,drive=%s" % n]
     res = run_ktest(r, "block", image, 2, "ktest.filter=block* loglevel=7",
-                    ["block", "block_bcache"], extra=extra)
+                    ["block", "block_bcache", "block_ext2"], extra=extra)
+    if ext2:
+        check_ext2_image(r, "ktest/block_ext2", ext2[0])
     skipped = [c for c, _, skip in qemu_run.parse_ktap(res.lines) if skip]
     r.report(not skipped and "vda2: 8192 sectors from 6144" in res.log,
              "ktest/block-disks-found", "skipped: " + " ".join(skipped) if skipped
