@@ -9,6 +9,7 @@
  * fs_lock (internal.h); user memory is only touched with it released,
  * through a kernel bounce buffer.
  */
+#include <hartix/chrdev.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -16,13 +17,11 @@
 #include <hartix/mmap.h>
 #include <hartix/preempt.h>
 #include <hartix/printk.h>
-#include <hartix/random.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
-#include <hartix/rtc.h>
 #include <hartix/tty.h>
 #include <hartix/uaccess.h>
 #include <asm/page.h>
@@ -160,71 +159,9 @@ static const struct file_operations dir_fops = {
 };
 
 /* ---------------------------------------------------------------------- */
-/* Memory devices: /dev/null, /dev/zero, /dev/random and /dev/urandom (the console is drivers/tty/tty.c) */
-
-static long null_read(struct file *f, char *ubuf, size_t n)
-{
-	return 0;
-}
-
-static long null_write(struct file *f, const char *ubuf, size_t n)
-{
-	return (long)n;
-}
-
-static long null_write_kernel(struct file *f, const char *buf, size_t n)
-{
-	return (long)n;
-}
-
-static const struct file_operations null_fops = {
-	.read = null_read, .write = null_write,
-	.write_kernel = null_write_kernel, .seekable = true,
-};
-
-#define ZERO_CHUNK (64 * 1024)
-
-/* In pieces: a read of gigabytes lets others run and ends on SIGKILL. */
-static long zero_read(struct file *f, char *ubuf, size_t n)
-{
-	size_t done = 0, chunk, left;
-
-	while (done < n) {
-		if (done && fatal_signal_pending(current_task()))
-			break;
-		cond_resched();
-		chunk = min(n - done, (size_t)ZERO_CHUNK);
-		left = clear_user(ubuf + done, chunk);
-		done += chunk - left;
-		if (left)
-			return done ? (long)done : -EFAULT;
-	}
-	return (long)done;
-}
-
-static const struct file_operations zero_fops = {
-	.read = zero_read, .write = null_write, .seekable = true,
-};
-
-/* Both names, one generator (kernel/random.c): it never blocks. */
-static long random_read(struct file *f, char *ubuf, size_t n)
-{
-	return random_read_user(ubuf, n);
-}
-
-static long random_write(struct file *f, const char *ubuf, size_t n)
-{
-	return random_write_user(ubuf, n);
-}
-
-static const struct file_operations random_fops = {
-	.read = random_read, .write = random_write,
-};
-
-/* ---------------------------------------------------------------------- */
 /* struct file and descriptor tables */
 
-static void file_get(struct file *f)
+void file_get(struct file *f)
 {
 	__atomic_add_fetch(&f->refs, 1, __ATOMIC_RELAXED);
 }
@@ -258,28 +195,12 @@ static const struct file_operations *inode_fops(struct inode *ino)
 	if (S_ISFIFO(ino->i_mode))
 		return &fifo_fops;
 #endif
-	if (S_ISCHR(ino->i_mode)) {
-		switch (ino->i_rdev) {
-		case DEV_CONSOLE:
-		case DEV_TTY:
-			return &tty_fops;
-		case DEV_NULL:
-			return &null_fops;
-		case DEV_ZERO:
-			return &zero_fops;
-		case DEV_RANDOM:
-		case DEV_URANDOM:
-			return &random_fops;
-#ifdef CONFIG_RTC_INTF_DEV
-		case DEV_RTC0:
-			return &rtc_dev_fops; /* drivers/rtc/dev.c */
-#endif
-		}
-	}
+	if (S_ISCHR(ino->i_mode))
+		return chrdev_fops(ino->i_rdev);
 	return NULL;
 }
 
-static struct files *cur_files(void)
+struct files *cur_files(void)
 {
 	return current_task()->files;
 }
@@ -314,7 +235,7 @@ struct file *fget(int fd)
 }
 
 /* Descriptors below this are allowed: the table's size, or RLIMIT_NOFILE. */
-static int fd_limit(void)
+int fd_limit(void)
 {
 	return (int)min(rlimit(RLIMIT_NOFILE), (unsigned long)NR_OPEN);
 }
@@ -331,7 +252,7 @@ static int fd_alloc(struct files *fs, int from)
 }
 
 /* The lowest free slot >= from now holds f (the caller's reference), or -EMFILE. */
-static int fd_install_from(struct file *f, int from, bool cloexec)
+int fd_install_from(struct file *f, int from, bool cloexec)
 {
 	struct files *fs = cur_files();
 	unsigned long flags = spin_lock_irqsave(&fs->lock);
@@ -351,7 +272,7 @@ int fd_install(struct file *f, bool cloexec)
 }
 
 /* Slot fd becomes f (NULL: empty); returns what it held, for fput(). */
-static struct file *fd_replace(int fd, struct file *f, bool cloexec)
+struct file *fd_replace(int fd, struct file *f, bool cloexec)
 {
 	struct files *fs = cur_files();
 	unsigned long flags = spin_lock_irqsave(&fs->lock);
@@ -756,114 +677,6 @@ SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
 	return pos < 0 ? -EINVAL : pos;
 }
 
-static u8 dtype(u32 mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFDIR: return DT_DIR;
-	case S_IFREG: return DT_REG;
-	case S_IFLNK: return DT_LNK;
-	case S_IFCHR: return DT_CHR;
-	default: return 0;
-	}
-}
-
-/*
- * Caller holds fs_lock. Entry *idx of dir, or the next one there is
- * (/proc skips the pids that are gone); *idx becomes its position.
- */
-static bool dir_entry(struct inode *dir, u64 *idx, char *buf,
-		      const char **name, size_t *len, unsigned long *d_ino,
-		      u32 *mode)
-{
-	struct inode *ino;
-
-	if (dir->dir_ops) {
-		if (!dir->dir_ops->readdir(dir, idx, buf, d_ino, mode))
-			return false;
-		*name = buf;
-		*len = strlen(buf);
-		return true;
-	}
-	if (!ramfs_dir_entry(dir, idx, name, len, &ino))
-		return false;
-	*d_ino = ino->i_ino;
-	*mode = ino->i_mode;
-	return true;
-}
-
-struct linux_dirent64 {
-	u64 d_ino;
-	s64 d_off;
-	u16 d_reclen;
-	u8 d_type;
-	char d_name[];
-};
-
-SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
-{
-	struct file *f __free(fput) = fget(fd);
-	size_t cap = min(n, PAGE_SIZE), used = 0;
-	unsigned long irq;
-	bool no_room = false;
-	char *kbuf;
-	u64 idx;
-
-	if (!f)
-		return -EBADF;
-	if (!S_ISDIR(f->inode->i_mode))
-		return -ENOTDIR;
-	if (!access_ok(ubuf, n))
-		return -EFAULT;
-	kbuf = alloc_page(__GFP_NOWARN);
-	if (!kbuf)
-		return -ENOMEM;
-	irq = fs_lock_irqsave();
-	if (!f->inode->i_nlink) { /* removed, as Linux's IS_DEADDIR */
-		fs_unlock_irqrestore(irq);
-		free_page(kbuf);
-		return -ENOENT;
-	}
-	/* Offsets, not indices: entries removed meanwhile shift nothing. */
-	for (idx = f->f_pos;; idx++) {
-		struct linux_dirent64 *de = (void *)(kbuf + used);
-		char namebuf[NAME_MAX + 1];
-		unsigned long d_ino;
-		const char *name;
-		size_t len, reclen;
-		u32 mode;
-
-		if (!dir_entry(f->inode, &idx, namebuf, &name, &len, &d_ino,
-			       &mode))
-			break;
-		reclen = ALIGN_UP(sizeof(*de) + len + 1, 8);
-		if (used + reclen > cap) {
-			no_room = true;
-			break;
-		}
-		de->d_ino = d_ino;
-		de->d_off = (s64)idx + 1;
-		de->d_reclen = (u16)reclen;
-		de->d_type = dtype(mode);
-		memcpy(de->d_name, name, len);
-		memset(de->d_name + len, 0, reclen - sizeof(*de) - len);
-		used += reclen;
-	}
-	if (used)
-		f->f_pos = idx;
-	inode_touch_atime(f->inode); /* as Linux's iterate_dir() */
-	fs_unlock_irqrestore(irq);
-	if (!used) {
-		free_page(kbuf);
-		return no_room ? -EINVAL : 0; /* too small for one entry, or the end */
-	}
-	if (copy_to_user(ubuf, kbuf, used)) {
-		free_page(kbuf);
-		return -EFAULT;
-	}
-	free_page(kbuf);
-	return (long)used;
-}
-
 /* The riscv64 struct stat (asm-generic/stat.h): 128 bytes. */
 struct kstat {
 	u64 st_dev, st_ino;
@@ -953,93 +766,6 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
 	if (ret)
 		return ret;
 	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;
-}
-
-SYSCALL_DEFINE3(ioctl, int, fd, unsigned int, cmd, unsigned long, arg)
-{
-	struct file *f __free(fput) = fget(fd);
-
-	if (!f)
-		return -EBADF;
-	return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
-}
-
-SYSCALL_DEFINE1(dup, int, fd)
-{
-	struct file *f __free(fput) = fget(fd);
-	int nfd;
-
-	if (!f)
-		return -EBADF;
-	file_get(f);
-	nfd = fd_install_from(f, 0, false);
-	if (nfd < 0)
-		fput(f);
-	return nfd;
-}
-
-SYSCALL_DEFINE3(dup3, int, oldfd, int, newfd, int, flags)
-{
-	struct file *f __free(fput) = fget(oldfd);
-	struct file *old;
-
-	if (flags & ~O_CLOEXEC)
-		return -EINVAL;
-	if (!f)
-		return -EBADF;
-	if (oldfd == newfd)
-		return -EINVAL;
-	if (newfd < 0 || newfd >= fd_limit())
-		return -EBADF;
-	file_get(f);
-	old = fd_replace(newfd, f, flags & O_CLOEXEC);
-	if (old) {
-		locks_remove_posix(cur_files(), old);
-		fput(old);
-	}
-	return newfd;
-}
-
-
-SYSCALL_DEFINE3(fcntl, int, fd, unsigned int, cmd, unsigned long, arg)
-{
-	struct file *f __free(fput) = fget(fd);
-	struct files *fs = cur_files();
-	int nfd;
-
-	if (!f)
-		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		if (arg >= (unsigned long)fd_limit())
-			return -EINVAL;
-		file_get(f);
-		nfd = fd_install_from(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
-		if (nfd < 0)
-			fput(f);
-		return nfd;
-	case F_GETFD:
-		return fs->cloexec[fd] ? FD_CLOEXEC : 0;
-	case F_SETFD:
-		fs->cloexec[fd] = !!(arg & FD_CLOEXEC);
-		return 0;
-	case F_GETFL:
-		return f->flags | O_LARGEFILE;
-	case F_SETFL:
-		f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) |
-			   ((unsigned int)arg & (O_APPEND | O_NONBLOCK));
-		return 0;
-	case F_GETLK:
-	case F_SETLK:
-	case F_SETLKW:
-	case F_OFD_GETLK:
-	case F_OFD_SETLK:
-	case F_OFD_SETLKW:
-		return fcntl_lock(f, cmd, (void *)arg);
-	default:
-		return -EINVAL;
-	}
 }
 
 SYSCALL_DEFINE2(getcwd, char *, ubuf, size_t, size)

@@ -169,6 +169,17 @@ void fput(struct file *f);
 int fd_install(struct file *f, bool cloexec);
 int fd_close(int fd);
 struct file *fget(int fd);
+/*
+ * The descriptor table (file.c), for fcntl.c: file_get takes one more
+ * reference; fd_limit is RLIMIT_NOFILE within NR_OPEN; fd_install_from
+ * puts the caller's reference in the lowest free slot >= from (or
+ * -EMFILE); fd_replace swaps slot fd's file, returning the old one.
+ */
+struct files *cur_files(void);
+void file_get(struct file *f);
+int fd_limit(void);
+int fd_install_from(struct file *f, int from, bool cloexec);
+struct file *fd_replace(int fd, struct file *f, bool cloexec);
 /* `struct file *f __free(fput) = fget(fd);` puts it at every return. */
 DEFINE_FREE(fput, struct file *, if (_T) fput(_T))
 

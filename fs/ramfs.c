@@ -15,6 +15,7 @@
  * with interrupts masked. Allocations under it use kmalloc/alloc_page,
  * which never sleep.
  */
+#include <hartix/chrdev.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -1105,14 +1106,7 @@ void fs_init(void)
 	fs_root->refs = 1; /* never freed */
 	fs_unlock_irqrestore(flags);
 	fs_install("/dev", S_IFDIR | 0755, NULL, 0, 0, 0);
-	fs_install("/dev/console", S_IFCHR | 0600, NULL, 0, DEV_CONSOLE, 0);
-	fs_install("/dev/tty", S_IFCHR | 0666, NULL, 0, DEV_TTY, 0);
-	fs_install("/dev/null", S_IFCHR | 0666, NULL, 0, DEV_NULL, 0);
-	fs_install("/dev/zero", S_IFCHR | 0666, NULL, 0, DEV_ZERO, 0);
-	fs_install("/dev/random", S_IFCHR | 0666, NULL, 0, DEV_RANDOM, 0);
-	fs_install("/dev/urandom", S_IFCHR | 0666, NULL, 0, DEV_URANDOM, 0);
-	if (IS_ENABLED(CONFIG_RTC_INTF_DEV))
-		fs_install("/dev/rtc0", S_IFCHR | 0600, NULL, 0, DEV_RTC0, 0);
+	chrdev_make_nodes();
 	fs_install("/tmp", S_IFDIR | 01777, NULL, 0, 0, 0);
 	proc_init();
 }

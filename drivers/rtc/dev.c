@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* /dev/rtc0: the system RTC as Linux's RTC character device (RTC_RD_TIME, RTC_SET_TIME). */
+#include <hartix/chrdev.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/rtc.h>
@@ -46,6 +47,11 @@ static long rtc_dev_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	}
 }
 
-const struct file_operations rtc_dev_fops = {
+static const struct file_operations rtc_dev_fops = {
 	.ioctl = rtc_dev_ioctl,
 };
+
+/* Major 254: where Linux's rtc class usually lands. */
+static const struct chrdev_node rtc_nodes[] = { { "rtc0", 0, 0600 }, { NULL, 0, 0 } };
+static const struct chrdev_region rtc_region = { 254, 0, 1, &rtc_dev_fops, rtc_nodes };
+DEFINE_CHRDEV(rtc_region);

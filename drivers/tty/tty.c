@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The console tty: line discipline (canonical editing, echo, signal keys), termios and its file operations. */
+#include <hartix/chrdev.h>
 #include <hartix/compiler.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
@@ -491,3 +492,10 @@ const struct file_operations tty_fops = {
 	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl,
 	.poll = tty_poll, .write_kernel = tty_write_kernel,
 };
+
+/* /dev/tty (5, 0) and /dev/console (5, 1) are both the one console. */
+static const struct chrdev_node tty_nodes[] = {
+	{ "console", 1, 0600 }, { "tty", 0, 0666 }, { NULL, 0, 0 },
+};
+static const struct chrdev_region tty_region = { 5, 0, 2, &tty_fops, tty_nodes };
+DEFINE_CHRDEV(tty_region);

@@ -14,15 +14,8 @@
 
 #define MAXSYMLINKS 40
 
-/* Device numbers of the character devices the kernel provides. */
+/* Device numbers (old 8:8 encoding); drivers register theirs (include/hartix/chrdev.h). */
 #define MKDEV(ma, mi)	(((u32)(ma) << 8) | (u32)(mi))
-#define DEV_NULL	MKDEV(1, 3)
-#define DEV_ZERO	MKDEV(1, 5)
-#define DEV_RANDOM	MKDEV(1, 8)
-#define DEV_URANDOM	MKDEV(1, 9)
-#define DEV_TTY		MKDEV(5, 0)
-#define DEV_CONSOLE	MKDEV(5, 1)
-#define DEV_RTC0	MKDEV(254, 0) /* where Linux's rtc class usually lands */
 
 struct dentry;
 struct inode;

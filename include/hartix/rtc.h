@@ -26,8 +26,5 @@ int rtc_read_time(s64 *secs);
 /* Sets the RTC (not the system clock, as Linux's RTC_SET_TIME): 0 or -errno. */
 int rtc_set_time(s64 secs);
 
-struct file_operations;
-/* /dev/rtc0 (drivers/rtc/dev.c), for fs/file.c's device nodes. */
-extern const struct file_operations rtc_dev_fops;
 
 #endif

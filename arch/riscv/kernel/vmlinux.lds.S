@@ -36,6 +36,9 @@ SECTIONS
 		__filesystems_start = .;
 		KEEP(*(.filesystems))
 		__filesystems_end = .;
+		__chrdevs_start = .;
+		KEEP(*(.chrdevs))
+		__chrdevs_end = .;
 		__kernel_params_start = .;
 		KEEP(*(.kernel_params))
 		__kernel_params_end = .;

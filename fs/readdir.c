@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* getdents64: a directory's entries, from the RAM file system or /proc's generated ones. */
+#include <hartix/errno.h>
+#include <hartix/fs.h>
+#include <hartix/kernel.h>
+#include <hartix/mm.h>
+#include <hartix/string.h>
+#include <hartix/syscalls.h>
+#include <hartix/uaccess.h>
+#include <asm/page.h>
+#include <abi/dirent.h>
+
+#include "internal.h"
+
+static u8 dtype(u32 mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR: return DT_DIR;
+	case S_IFREG: return DT_REG;
+	case S_IFLNK: return DT_LNK;
+	case S_IFCHR: return DT_CHR;
+	default: return 0;
+	}
+}
+
+/*
+ * Caller holds fs_lock. Entry *idx of dir, or the next one there is
+ * (/proc skips the pids that are gone); *idx becomes its position.
+ */
+static bool dir_entry(struct inode *dir, u64 *idx, char *buf,
+		      const char **name, size_t *len, unsigned long *d_ino,
+		      u32 *mode)
+{
+	struct inode *ino;
+
+	if (dir->dir_ops) {
+		if (!dir->dir_ops->readdir(dir, idx, buf, d_ino, mode))
+			return false;
+		*name = buf;
+		*len = strlen(buf);
+		return true;
+	}
+	if (!ramfs_dir_entry(dir, idx, name, len, &ino))
+		return false;
+	*d_ino = ino->i_ino;
+	*mode = ino->i_mode;
+	return true;
+}
+
+struct linux_dirent64 {
+	u64 d_ino;
+	s64 d_off;
+	u16 d_reclen;
+	u8 d_type;
+	char d_name[];
+};
+
+SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
+{
+	struct file *f __free(fput) = fget(fd);
+	size_t cap = min(n, PAGE_SIZE), used = 0;
+	unsigned long irq;
+	bool no_room = false;
+	char *kbuf;
+	u64 idx;
+
+	if (!f)
+		return -EBADF;
+	if (!S_ISDIR(f->inode->i_mode))
+		return -ENOTDIR;
+	if (!access_ok(ubuf, n))
+		return -EFAULT;
+	kbuf = alloc_page(__GFP_NOWARN);
+	if (!kbuf)
+		return -ENOMEM;
+	irq = fs_lock_irqsave();
+	if (!f->inode->i_nlink) { /* removed, as Linux's IS_DEADDIR */
+		fs_unlock_irqrestore(irq);
+		free_page(kbuf);
+		return -ENOENT;
+	}
+	/* Offsets, not indices: entries removed meanwhile shift nothing. */
+	for (idx = f->f_pos;; idx++) {
+		struct linux_dirent64 *de = (void *)(kbuf + used);
+		char namebuf[NAME_MAX + 1];
+		unsigned long d_ino;
+		const char *name;
+		size_t len, reclen;
+		u32 mode;
+
+		if (!dir_entry(f->inode, &idx, namebuf, &name, &len, &d_ino,
+			       &mode))
+			break;
+		reclen = ALIGN_UP(sizeof(*de) + len + 1, 8);
+		if (used + reclen > cap) {
+			no_room = true;
+			break;
+		}
+		de->d_ino = d_ino;
+		de->d_off = (s64)idx + 1;
+		de->d_reclen = (u16)reclen;
+		de->d_type = dtype(mode);
+		memcpy(de->d_name, name, len);
+		memset(de->d_name + len, 0, reclen - sizeof(*de) - len);
+		used += reclen;
+	}
+	if (used)
+		f->f_pos = idx;
+	inode_touch_atime(f->inode); /* as Linux's iterate_dir() */
+	fs_unlock_irqrestore(irq);
+	if (!used) {
+		free_page(kbuf);
+		return no_room ? -EINVAL : 0; /* too small for one entry, or the end */
+	}
+	if (copy_to_user(ubuf, kbuf, used)) {
+		free_page(kbuf);
+		return -EFAULT;
+	}
+	free_page(kbuf);
+	return (long)used;
+}
