@@ -31,6 +31,7 @@ static void blk_add(struct block_device *bdev)
 	__atomic_store_n(blk_tail, bdev, __ATOMIC_RELEASE);
 	blk_tail = &bdev->next;
 	spin_unlock_irqrestore(&blk_lock, flags);
+	blkdev_make_node(bdev);
 }
 
 void submit_bio(struct bio *bio)

@@ -9,6 +9,7 @@
  * fs_lock (internal.h); user memory is only touched with it released,
  * through a kernel bounce buffer.
  */
+#include <hartix/blkdev.h>
 #include <hartix/chrdev.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
@@ -197,6 +198,10 @@ static const struct file_operations *inode_fops(struct inode *ino)
 #endif
 	if (S_ISCHR(ino->i_mode))
 		return chrdev_fops(ino->i_rdev);
+#ifdef CONFIG_BLOCK
+	if ((ino->i_mode & S_IFMT) == S_IFBLK)
+		return &blkdev_fops; /* fs/block_dev.c; ENXIO at open without a device */
+#endif
 	return NULL;
 }
 
@@ -665,7 +670,7 @@ SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
 		pos = (long)f->f_pos + off;
 		break;
 	case SEEK_END:
-		pos = (long)f->inode->i_size + off;
+		pos = (long)(f->ops->size ? f->ops->size(f) : f->inode->i_size) + off;
 		break;
 	default:
 		pos = -1;

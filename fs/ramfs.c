@@ -15,6 +15,7 @@
  * with interrupts masked. Allocations under it use kmalloc/alloc_page,
  * which never sleep.
  */
+#include <hartix/blkdev.h>
 #include <hartix/chrdev.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
@@ -1107,6 +1108,8 @@ void fs_init(void)
 	fs_unlock_irqrestore(flags);
 	fs_install("/dev", S_IFDIR | 0755, NULL, 0, 0, 0);
 	chrdev_make_nodes();
+	if (IS_ENABLED(CONFIG_BLOCK))
+		blkdev_make_nodes();
 	fs_install("/tmp", S_IFDIR | 01777, NULL, 0, 0, 0);
 	proc_init();
 }

@@ -19,6 +19,9 @@ static u8 dtype(u32 mode)
 	case S_IFREG: return DT_REG;
 	case S_IFLNK: return DT_LNK;
 	case S_IFCHR: return DT_CHR;
+	case S_IFBLK: return DT_BLK;
+	case S_IFIFO: return DT_FIFO;
+	case S_IFSOCK: return DT_SOCK;
 	default: return 0;
 	}
 }

@@ -24,7 +24,8 @@ SYSCALL_DEFINE1(syncfs, int, fd)
 
 /*
  * Files and directories of the RAM file system have an fsync (tmpfs's
- * noop_fsync); pipes, terminals, devices and /proc files have none: EINVAL.
+ * noop_fsync), a block device its flush; pipes, terminals, other devices
+ * and /proc files have none: EINVAL.
  */
 SYSCALL_DEFINE1(fsync, int, fd)
 {
@@ -33,6 +34,8 @@ SYSCALL_DEFINE1(fsync, int, fd)
 
 	if (!f)
 		return -EBADF;
+	if (f->ops->fsync)
+		return f->ops->fsync(f, false);
 	mode = f->inode->i_mode;
 	if (f->inode->proc || (!S_ISREG(mode) && !S_ISDIR(mode)))
 		return -EINVAL;

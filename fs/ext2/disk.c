@@ -207,7 +207,8 @@ int ext2_check_inode(const struct ext2_geom *g, const struct ext2_inode *raw, co
 			return corrupt(why, "file size too large");
 		break;
 	case S_IFDIR:
-		if (size % g->block_size || size > (u64)g->block_size * mappable_blocks(g->addr_per_block))
+		/* Directories have no holes: each byte of the size is in a block it owns. */
+		if (size % g->block_size || size > (u64)raw->i_blocks << 9)
 			return corrupt(why, "bad directory size");
 		break;
 	case S_IFLNK:

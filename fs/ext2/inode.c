@@ -286,18 +286,24 @@ struct buffer_head *ext2_dir_bread(struct inode *dir, u64 iblock, bool create)
 /*
  * Frees the tree under *slot (depth levels of indirection above the data)
  * for file blocks from first on; base is the first file block it maps and
- * span how many. Returns whether *slot's block itself was freed.
+ * span how many. *budget is how many more blocks the walk may visit: a
+ * corrupt map whose indirect blocks point back at each other must not
+ * keep it going for millions of blocks.
  */
 static void trunc_tree(struct inode *inode, u32 *slot, struct buffer_head *holder, int depth,
-		       u64 base, u64 span, u64 first)
+		       u64 base, u64 span, u64 first, u64 *budget)
 {
 	struct super_block *sb = inode->i_sb;
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	u64 sub = span / sbi->g.addr_per_block, i;
 	struct buffer_head *bh;
 
-	if (!*slot || base + span <= first)
+	if (!*slot || base + span <= first || !*budget)
 		return;
+	if (!--*budget) {
+		ext2_error(sb, __func__, "inode %lu: more blocks mapped than it owns", inode->i_ino);
+		return;
+	}
 	if (!ext2_block_valid(&sbi->g, *slot)) {
 		ext2_error(sb, __func__, "inode %lu: block %u out of range", inode->i_ino, *slot);
 		return;
@@ -308,7 +314,7 @@ static void trunc_tree(struct inode *inode, u32 *slot, struct buffer_head *holde
 			return;
 		for (i = 0; i < sbi->g.addr_per_block; i++)
 			trunc_tree(inode, (u32 *)bh->b_data + i, bh, depth - 1, base + i * sub, sub,
-				   first);
+				   first, budget);
 		brelse(bh);
 	}
 	if (base >= first) {
@@ -324,15 +330,18 @@ static void truncate_blocks(struct inode *inode, u64 first)
 {
 	struct ext2_inode_info *ei = EXT2_I(inode);
 	u64 apb = EXT2_SB(inode->i_sb)->g.addr_per_block, base = EXT2_NDIR_BLOCKS;
+	/* Every block it has counts in i_blocks: the walk visits no more (and a few to spare). */
+	u64 budget = inode->i_blocks / (inode->i_sb->s_blocksize >> 9) + 16;
 	int i;
 
 	for (i = 0; i < EXT2_NDIR_BLOCKS; i++)
-		trunc_tree(inode, &ei->i_data[i], NULL, 0, (u64)i, 1, first);
-	trunc_tree(inode, &ei->i_data[EXT2_IND_BLOCK], NULL, 1, base, apb, first);
+		trunc_tree(inode, &ei->i_data[i], NULL, 0, (u64)i, 1, first, &budget);
+	trunc_tree(inode, &ei->i_data[EXT2_IND_BLOCK], NULL, 1, base, apb, first, &budget);
 	base += apb;
-	trunc_tree(inode, &ei->i_data[EXT2_DIND_BLOCK], NULL, 2, base, apb * apb, first);
+	trunc_tree(inode, &ei->i_data[EXT2_DIND_BLOCK], NULL, 2, base, apb * apb, first, &budget);
 	base += apb * apb;
-	trunc_tree(inode, &ei->i_data[EXT2_TIND_BLOCK], NULL, 3, base, apb * apb * apb, first);
+	trunc_tree(inode, &ei->i_data[EXT2_TIND_BLOCK], NULL, 3, base, apb * apb * apb, first,
+		   &budget);
 	mark_inode_dirty(inode);
 }
 

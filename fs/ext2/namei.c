@@ -211,6 +211,9 @@ static int ext2_rename(struct inode *old_dir, struct dentry *old, struct inode *
 		return -EINVAL;
 	if (target && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
+	/* The VFS checks these too; a link count gone wrong would outlive it. */
+	if (target && S_ISDIR(target->i_mode) != is_dir)
+		return is_dir ? -ENOTDIR : -EISDIR;
 	if (target) {
 		if (is_dir) {
 			err = ext2_empty_dir(target);

@@ -66,6 +66,14 @@ int submit_bio_wait(struct bio *bio);
 int blk_rw(struct block_device *bdev, enum bio_op op, u64 sector, void *buf, u32 nr);
 /* The registered device called name, or NULL. */
 struct block_device *blk_lookup(const char *name);
+/*
+ * Block device files (fs/block_dev.c): their operations, the /dev node
+ * of one device (from blk_add(), once the RAM file system is up), and of
+ * every device there is (fs_init()).
+ */
+extern const struct file_operations blkdev_fops;
+void blkdev_make_node(struct block_device *bdev);
+void blkdev_make_nodes(void);
 /* Calls fn for each registered device, disks before their partitions. */
 void blk_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
 /* Sleeps until every registered disk's partitions were read. */

@@ -151,6 +151,7 @@ struct file_operations {
 	/* VFS file systems (Documentation/filesystems.rst): */
 	int (*iterate)(struct file *f, struct dir_context *ctx); /* directories */
 	int (*fsync)(struct file *f, bool datasync);
+	u64 (*size)(struct file *f); /* SEEK_END's end when not i_size (a block device) */
 	bool seekable;
 };
 

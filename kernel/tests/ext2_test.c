@@ -377,9 +377,10 @@ static void do_writes_tree(struct ktest *t)
 	struct super_block *sb = mount("vdc", 0);
 	u8 *big = kmalloc(GUEST_BIG, GFP_KERNEL);
 	struct blob b = { 0, big, GUEST_BIG }, hello = { 0, "written by the guest\n", 21 };
-	struct blob far = { 20 << 20, "FAR", 3 };
+	struct blob far = { 20 << 20, "FAR", 3 }, huge = { 5ULL << 30, "HUGE", 4 };
 	u64 before, cut = 5000, i;
 	struct dentry *d;
+	char buf[8];
 
 	KT_ASSERT(t, big && !IS_ERR(sb));
 	KT_EXPECT(t, !(sb->s_flags & SB_RDONLY));
@@ -392,12 +393,27 @@ static void do_writes_tree(struct ktest *t)
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "big", NULL, NULL, &b), 0);
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "hello", NULL, NULL, &hello), 0);
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "sparse", NULL, NULL, &far), 0);
+	/* Past 4 GiB: the size's high word (large_file), through the triple-indirect block. */
+	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "huge", NULL, NULL, &huge), 0);
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "cut", NULL, NULL, &b), 0);
 	KT_EXPECT_EQ(t, op(sb, do_create_write, "guest", "gone", NULL, NULL, &b), 0);
 	KT_EXPECT_EQ(t, op(sb, do_symlink, "guest", "fast", NULL, NULL, "hello"), 0);
 	KT_EXPECT_EQ(t, op(sb, do_symlink, "guest", "slow", NULL, NULL, SLOW_TARGET), 0);
 	KT_EXPECT_EQ(t, op(sb, do_link, "guest", "hello", "guest2", "hello-link", NULL), 0);
 	KT_EXPECT_EQ(t, nlink_of(sb, "guest/hello"), 2);
+	/* At ext2's link limit: EMLINK for one more name, or one more subdirectory. */
+	d = walk(sb, "guest/hello");
+	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
+	d->d_inode->i_nlink = 32000;
+	KT_EXPECT_EQ(t, op(sb, do_link, "guest", "hello", "guest2", "one-too-many", NULL), -EMLINK);
+	d->d_inode->i_nlink = 2;
+	dput(d);
+	d = walk(sb, "guest2");
+	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
+	d->d_inode->i_nlink = 32000;
+	KT_EXPECT_EQ(t, op(sb, do_mkdir, "guest2", "one-too-many", NULL, NULL, NULL), -EMLINK);
+	d->d_inode->i_nlink = 2;
+	dput(d);
 	/* Across directories: a file, and a directory whose ".." must follow. */
 	KT_EXPECT_EQ(t, op(sb, do_rename, "guest", "big", "guest2", "big-moved", NULL), 0);
 	KT_EXPECT_EQ(t, op(sb, do_rename, "guest", "subdir", "guest2", "subdir", NULL), 0);
@@ -436,6 +452,11 @@ static void do_writes_tree(struct ktest *t)
 	d = walk(sb, "guest/sparse");
 	KT_EXPECT(t, !IS_ERR(d) && d->d_inode && d->d_inode->i_size == (20 << 20) + 3 &&
 		  d->d_inode->i_blocks <= 2 * 5);
+	dput(IS_ERR(d) ? NULL : d);
+	d = walk(sb, "guest/huge");
+	KT_EXPECT(t, !IS_ERR(d) && d->d_inode && d->d_inode->i_size == (5ULL << 30) + 4);
+	KT_EXPECT(t, !IS_ERR(d) && d->d_inode && kread(d->d_inode, 5ULL << 30, buf, 8) == 4 &&
+		  !memcmp(buf, "HUGE", 4));
 	dput(IS_ERR(d) ? NULL : d);
 	KT_EXPECT(t, ino_of(sb, "guest2/subdir/..") && ino_of(sb, "guest2/subdir/..") == ino_of(sb, "guest2"));
 	d = walk(sb, "tmpfile");

@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu_run  # noqa: E402
 from run_tests import SRC, build_variant, make  # noqa: E402
 
-BENCH_CONFIG = ["BENCH=y", "KTEST=n", "DEBUG_SPINLOCK=n", "DEBUG_PAGEALLOC=n",
+BENCH_CONFIG = ["BENCH=y", "KTEST=n", "DEBUG_SPINLOCK=n", "DEBUG_PAGEALLOC=n", "BCACHE_MAX_KB=32768",
                 "DEBUG_SLAB=n"]
 
 
@@ -108,6 +108,34 @@ def thread_benchmarks(image, out):
     return instr
 
 
+FS_BENCH_MIB = 16
+
+
+def fs_benchmarks(image, out):
+    """user/glibc/fs_bench on an ext2 image mkfs.ext2 makes: 1 hart under
+    -icount (instructions per KiB and per operation, guest-time rates)."""
+    import shutil
+    import subprocess
+    objdir = os.path.join(out, "kernel")
+    if not shutil.which("mkfs.ext2") or make(objdir, "user-glibc")[0]:
+        print("# file system benchmarks skipped: no mkfs.ext2 or make user-glibc failed")
+        return {}
+    disk = os.path.join(out, "fs-bench.img")
+    if os.path.exists(disk):
+        os.unlink(disk)
+    subprocess.run(["mkfs.ext2", "-q", "-F", "-b", "4096", disk, "128M"], check=True,
+                   capture_output=True)
+    res = qemu_run.boot(qemu_run.qemu_command(
+        image, smp=1, append="loglevel=4 init=/glibc/fs_bench -- /dev/vda /mnt ext2 %d"
+        % FS_BENCH_MIB,
+        extra=["-initrd", os.path.join(objdir, "user", "glibc.cpio"), "-icount", "shift=0",
+               "-drive", "file=%s,if=none,format=raw,id=d0" % disk,
+               "-device", "virtio-blk-device,drive=d0"]), 600,
+        os.path.join(out, "fs-icount.log"), steps=[(r"bench: done", None)])
+    return {m[0]: m[1:] for m in re.findall(
+        r"bench: (\S+) (\d+) instructions/\S+ \d+ ns(?: (\d+) KiB/s)?", "\n".join(res.lines))}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
@@ -151,6 +179,16 @@ def main():
     print("# -icount shift=0; the 2-hart round trip adds up both harts' "
           "instructions; syscalls: 0 when a lock/unlock pair retires fewer "
           "instructions than one getpid()")
+    print()
+    fs = fs_benchmarks(image, args.out)
+    print("%-24s %14s %12s" % ("ext2 (%d MiB file)" % FS_BENCH_MIB, "instr", "KiB/s"))
+    for name, unit in (("seq_write", "/KiB"), ("seq_read_warm", "/KiB"),
+                       ("seq_read_cold", "/KiB"), ("create_1000_files", "/op"),
+                       ("stat_cached", "/op")):
+        instr, rate = fs.get(name, ("-", ""))
+        print("%-24s %14s %12s" % (name, instr + unit if instr != "-" else "-", rate or "-"))
+    print("# 1 hart, -icount shift=0 (1 instruction = 1 ns of guest time); write "
+          "includes fsync; cold: after a remount")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import uboot_boot  # noqa: E402
 SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PYTHON = "/usr/bin/python3"
 JOBS = str(os.cpu_count() or 2)
-PHASES = ["host", "kbuild", "configs", "ktest", "boot", "user", "glibc", "progs"]
+PHASES = ["host", "kbuild", "configs", "ktest", "boot", "user", "glibc", "progs", "fs"]
 
 # Fixed seeds keep CI reproducible; RANDCONFIG_SEEDS=... tries others.
 RANDCONFIG_SEEDS = os.environ.get("RANDCONFIG_SEEDS", "0x1 0x5 0x7 0x9").split()
@@ -435,6 +435,17 @@ def block_disk_image(path):
         f.write(img)
 
 
+def block_disks(r, prefix):
+    """QEMU arguments for block_disk_image()s: a writable vda and a read-only vdb."""
+    extra = []
+    for n, ro in (("vda", ""), ("vdb", ",readonly=on")):
+        path = os.path.join(r.out, "%s-%s.img" % (prefix, n))
+        block_disk_image(path)
+        extra += ["-drive", "file=%s,if=none,format=raw,id=%s%s" % (path, n, ro),
+                  "-device", "virtio-blk-device,drive=%s" % n]
+    return extra
+
+
 EXT2_BIG = 200000
 
 
@@ -493,20 +504,17 @@ def check_ext2_image(r, name, path):
                          capture_output=True, text=True)
     big = subprocess.run(["debugfs", "-R", "cat /guest2/big-moved", path],
                          capture_output=True)
-    ok = (cat.stdout == "written by the guest\n" and big.stdout == ext2_pattern(300000))
+    huge = subprocess.run(["debugfs", "-R", "stat /guest/huge", path],
+                          capture_output=True, text=True)
+    ok = (cat.stdout == "written by the guest\n" and big.stdout == ext2_pattern(300000) and
+          "Size: 5368709124" in huge.stdout)
     r.report(ok, name + "/debugfs-reads-guest-files", "", cat.stdout + cat.stderr)
 
 
 def run_ktest_block(r, image):
     """virtio-blk, the block layer, the buffer cache and ext2 on the runner's disks."""
-    extra = []
-    disks = [("vda", ""), ("vdb", ",readonly=on")]
+    extra = block_disks(r, "ktest")
     ext2 = ext2_test_images(r.out)
-    for n, ro in disks:
-        path = os.path.join(r.out, "ktest-%s.img" % n)
-        block_disk_image(path)
-        extra += ["-drive", "file=%s,if=none,format=raw,id=%s%s" % (path, n, ro),
-                  "-device", "virtio-blk-device,drive=%s" % n]
     for n, path in zip(("vdc", "vdd", "vde"), ext2 or []):
         extra += ["-drive", "file=%s,if=none,format=raw,id=%s" % (path, n),
                   "-device", "virtio-blk-device,drive=%s" % n]
@@ -1369,10 +1377,13 @@ def run_user_ktap(r, image, prog, opts, smp, seed, subdir="tests", initrd=None):
                                    prog, " -- " + args if args else "")
     tag = "%s/%s-smp%d%s" % ("user" if subdir == "tests" else "user/" + subdir, prog, smp,
                                "-seed%s" % seed if "{seed}" in opts.get("args", "") else "")
+    # disks=block: the block_disk_image() pair, fresh for each run.
+    extra = (["-initrd", initrd] if initrd else []) + \
+        (block_disks(r, prog) if opts.get("disks") == "block" else [])
     res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp,
                                               mem=opts.get("mem", "256M"),
                                               append=append,
-                                              extra=("-initrd", initrd) if initrd else ()),
+                                              extra=tuple(extra)),
                         int(opts.get("timeout", 90)),
                         r.logfile(tag))
     lines = res.lines
@@ -1472,6 +1483,151 @@ def phase_glibc(r):
     image = config_image(r, "qemu_virt_defconfig")
     if image:
         user_glibc(r, image, os.path.join(r.out, "qemu_virt_defconfig"))
+
+
+# ---------------------------------------------------------------------------
+# Disk file systems (phase fs): user/glibc/fs_workload on an image the host
+# made, then the host's checker. One row per file system type; {image} and
+# {tree} are filled in. "check": (command, text its output must contain),
+# run on the image after the workload unmounted it.
+FS_TYPES = [
+    {
+        "type": "ext2",
+        "mkfs": ["mkfs.ext2", "-q", "-F", "-b", "4096", "-d", "{tree}", "{image}", "64M"],
+        "fsck": ["e2fsck", "-fn", "{image}"],
+        "repair": ["e2fsck", "-fy", "{image}"],
+        "check": [(["debugfs", "-R", "cat /w/l-second", "{image}"], "linked\n"),
+                  (["debugfs", "-R", "cat /persist/note", "{image}"], "persisted across boots\n"),
+                  (["debugfs", "-R", "stat /w/sparse", "{image}"], "Size: 52428803"),
+                  (["debugfs", "-R", "ls /w/many", "{image}"], "file-0999")],
+        # Bytes to overwrite: (offset, or (command printing a block number,
+        # block size, offset in it)). "corrupt": the super block's
+        # s_inodes_per_group and the first group descriptor's inode table;
+        # "corrupt_dir": the root directory's ".." record length.
+        "corrupt": [(1024 + 40, b"\xff\xff\xff\x0f"), (4096 + 8, b"\xff\xff\xff\xff")],
+        "corrupt_dir": [((["debugfs", "-R", "bmap / 0", "{image}"], 4096, 16), b"\xff\xff")],
+    },
+]
+FS_DEVICE = "/dev/vda"
+FS_LARGE_MIB = 8  # the large-file case; make bench writes more
+
+
+def fs_tree(out):
+    """The files the workload's host_files case expects under host/."""
+    tree = os.path.join(out, "fs-tree")
+    shutil.rmtree(tree, ignore_errors=True)
+    os.makedirs(os.path.join(tree, "host", "many"))
+    with open(os.path.join(tree, "host", "hello.txt"), "w") as f:
+        f.write("hello from the host\n")
+    with open(os.path.join(tree, "host", "big"), "wb") as f:
+        f.write(ext2_pattern(200000))
+    for i in range(40):
+        with open(os.path.join(tree, "host", "many", "f%d" % i), "w") as f:
+            f.write(str(i))
+    return tree
+
+
+def fs_cmd(cmd, **kw):
+    return [c.format(**kw) for c in cmd]
+
+
+def fs_boot(r, image, cpio, disk, fstype, tag, mode, smp=2, steps=None, timeout=240):
+    # loglevel=5: the file system's warnings (a read-only mount) are shown.
+    append = "loglevel=5 init=/glibc/fs_workload -- %s /mnt %s %s %d" % (
+        FS_DEVICE, fstype, mode, FS_LARGE_MIB)
+    extra = ("-initrd", cpio, "-drive", "file=%s,if=none,format=raw,id=d0" % disk,
+             "-device", "virtio-blk-device,drive=d0")
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp, append=append, extra=extra),
+                        timeout, r.logfile("fs-" + tag.replace("/", "-")), steps=steps)
+    cases = qemu_run.parse_ktap(res.lines)
+    bug = next((l for l in res.lines if KERNEL_BUG.search(l)), None)
+    if steps:
+        return res, bug
+    for case, ok, skip in cases:
+        r.report(None if skip else ok, "%s/%s" % (tag, case.split(".", 1)[1]), "", res.log)
+    failed = any(not ok for _, ok, _ in cases)
+    problems = [p for p in ("hung" if res.timed_out else None, res.fatal, bug) if p]
+    if not qemu_run.ktap_totals(res.lines):
+        problems.append("no KTAP totals")
+    r.report(not problems and not failed and bool(cases), tag, "; ".join(problems), res.log)
+    return res, bug
+
+
+def fs_host_check(r, row, disk, tag):
+    fsck = subprocess.run(fs_cmd(row["fsck"], image=disk), capture_output=True, text=True)
+    r.report(fsck.returncode == 0, tag + "/fsck-clean", " ".join(row["fsck"]),
+             fsck.stdout + fsck.stderr)
+    for cmd, want in row["check"]:
+        out = subprocess.run(fs_cmd(cmd, image=disk), capture_output=True, text=True)
+        r.report(want in out.stdout, "%s/host-check/%s" % (tag, cmd[-2] if len(cmd) > 2 else cmd[0]),
+                 "expected %r" % want, out.stdout + out.stderr)
+
+
+def fs_type_tests(r, image, cpio, row):
+    t = row["type"]
+    if not shutil.which(row["mkfs"][0]):
+        r.report(None, "fs/" + t, row["mkfs"][0] + " not installed")
+        return
+    tree = fs_tree(r.out)
+    disk = os.path.join(r.out, "fs-%s.img" % t)
+
+    def fresh():
+        if os.path.exists(disk):
+            os.unlink(disk)
+        subprocess.run(fs_cmd(row["mkfs"], image=disk, tree=tree), check=True,
+                       capture_output=True)
+
+    for smp in (1, 4):
+        fresh()
+        tag = "fs/%s/smp%d" % (t, smp)
+        fs_boot(r, image, cpio, disk, t, tag, "full", smp=smp)
+        fs_host_check(r, row, disk, tag)
+    # Persistence: the smp4 run's image, read back by a second boot.
+    fs_boot(r, image, cpio, disk, t, "fs/%s/persistence" % t, "verify")
+    # Power cut in the middle of writes: the next boot still mounts
+    # (read-only: the image says it was not unmounted), then fsck repairs it.
+    res, bug = fs_boot(r, image, cpio, disk, t, "fs/%s/powercut" % t, "powercut",
+                       steps=[(r"powercut: written 40\b", None)])
+    r.report(not bug and not res.fatal and "powercut: written 40" in res.log,
+             "fs/%s/powercut-killed-while-writing" % t, bug or res.fatal or "", res.log)
+    res, _ = fs_boot(r, image, cpio, disk, t, "fs/%s/after-powercut" % t, "verify")
+    r.report("mounting read-only" in res.log, "fs/%s/after-powercut-mounted-read-only" % t,
+             "", res.log)
+    rep = subprocess.run(fs_cmd(row["repair"], image=disk), capture_output=True, text=True)
+    fsck = subprocess.run(fs_cmd(row["fsck"], image=disk), capture_output=True, text=True)
+    r.report(rep.returncode in (0, 1) and fsck.returncode == 0,
+             "fs/%s/powercut-repaired" % t, "repair %d, then check %d" % (
+                 rep.returncode, fsck.returncode), rep.stdout + fsck.stdout)
+    # Corrupt images: an error, never a crash.
+    for key in ("corrupt", "corrupt_dir"):
+        fresh()
+        for off, data in row[key]:
+            if isinstance(off, tuple):
+                cmd, bs, within = off
+                out = subprocess.run(fs_cmd(cmd, image=disk), capture_output=True, text=True)
+                off = int(out.stdout.split()[-1]) * bs + within
+            with open(disk, "r+b") as f:
+                f.seek(off)
+                f.write(data)
+        fs_boot(r, image, cpio, disk, t, "fs/%s/%s" % (t, key.replace("_", "-")), "corrupt")
+
+
+def phase_fs(r):
+    """Disk file systems: fs_workload on host-made images, then the host's fsck."""
+    image = config_image(r, "qemu_virt_defconfig")
+    objdir = os.path.join(r.out, "qemu_virt_defconfig")
+    if not image:
+        return
+    if not shutil.which("riscv64-linux-gnu-gcc"):
+        r.report(None, "fs", "riscv64-linux-gnu-gcc not installed")
+        return
+    rc, log = make(objdir, "user-glibc")
+    if rc:
+        r.report(False, "fs/glibc-build", "", log)
+        return
+    cpio = os.path.join(objdir, "user", "glibc.cpio")
+    for row in FS_TYPES:
+        fs_type_tests(r, image, cpio, row)
 
 
 def phase_progs(r):

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * make bench's disk file system side: sequential write then read of a big
+ * file (cold and warm cache), creating 1,000 files, stat of a cached path,
+ * in instructions retired (1 hart under QEMU -icount shift=0) and guest time.
+ *
+ * fs_bench DEVICE MOUNTPOINT FSTYPE SIZE_MIB
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static inline unsigned long instret(void)
+{
+	unsigned long v;
+
+	__asm__ __volatile__("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+static unsigned long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long)ts.tv_sec * 1000000000UL + (unsigned long)ts.tv_nsec;
+}
+
+static unsigned long t0, i0;
+
+static void start(void)
+{
+	t0 = now_ns();
+	i0 = instret();
+}
+
+/* per: the unit of the instruction count ("KiB", "op"); n of them; bytes for a rate. */
+static void report(const char *name, const char *per, unsigned long n, unsigned long bytes)
+{
+	unsigned long instr = instret() - i0, ns = now_ns() - t0;
+
+	printf("bench: %s %lu instructions/%s %lu ns", name, instr / n, per, ns);
+	if (bytes)
+		printf(" %lu KiB/s", (unsigned long)((double)bytes / 1024 / ((double)ns / 1e9)));
+	printf("\n");
+}
+
+static int seq(const char *file, size_t size, int write_it)
+{
+	static char buf[64 << 10];
+	size_t done;
+	int fd = open(file, write_it ? O_CREAT | O_TRUNC | O_WRONLY : O_RDONLY, 0644);
+
+	if (fd < 0)
+		return -1;
+	memset(buf, 'x', sizeof(buf));
+	for (done = 0; done < size; done += sizeof(buf))
+		if ((write_it ? write(fd, buf, sizeof(buf)) : read(fd, buf, sizeof(buf))) !=
+		    (ssize_t)sizeof(buf))
+			return -1;
+	if (write_it && fsync(fd))
+		return -1;
+	return close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev, *mnt, *type;
+	char file[256], name[300];
+	size_t size;
+	struct stat st;
+	int i;
+
+	if (argc < 5) {
+		fprintf(stderr, "usage: fs_bench DEVICE MOUNTPOINT FSTYPE SIZE_MIB\n");
+		return 2;
+	}
+	dev = argv[1];
+	mnt = argv[2];
+	type = argv[3];
+	size = (size_t)atol(argv[4]) << 20;
+	mkdir(mnt, 0755);
+	if (mount(dev, mnt, type, 0, NULL)) {
+		printf("bench: mount: %s\n", strerror(errno));
+		return 1;
+	}
+	snprintf(file, sizeof(file), "%s/big", mnt);
+	start();
+	if (seq(file, size, 1))
+		return printf("bench: write failed: %s\n", strerror(errno)), 1;
+	report("seq_write", "KiB", size >> 10, size);
+	start();
+	if (seq(file, size, 0))
+		return printf("bench: read failed\n"), 1;
+	report("seq_read_warm", "KiB", size >> 10, size);
+	/* A remount empties the caches. */
+	if (umount2(mnt, 0) || mount(dev, mnt, type, 0, NULL))
+		return printf("bench: remount: %s\n", strerror(errno)), 1;
+	start();
+	if (seq(file, size, 0))
+		return printf("bench: read failed\n"), 1;
+	report("seq_read_cold", "KiB", size >> 10, size);
+
+	snprintf(name, sizeof(name), "%s/d", mnt);
+	mkdir(name, 0755);
+	start();
+	for (i = 0; i < 1000; i++) {
+		int fd;
+
+		snprintf(name, sizeof(name), "%s/d/f%d", mnt, i);
+		fd = open(name, O_CREAT | O_EXCL | O_WRONLY, 0644);
+		if (fd < 0)
+			return printf("bench: create: %s\n", strerror(errno)), 1;
+		close(fd);
+	}
+	report("create_1000_files", "op", 1000, 0);
+	snprintf(name, sizeof(name), "%s/d/f500", mnt);
+	stat(name, &st);
+	start();
+	for (i = 0; i < 1000; i++)
+		stat(name, &st);
+	report("stat_cached", "op", 1000, 0);
+	if (umount2(mnt, 0))
+		return printf("bench: umount: %s\n", strerror(errno)), 1;
+	printf("bench: done\n");
+	return 0;
+}
