@@ -741,9 +741,12 @@ static int fat_fill_super(struct super_block *sb, const char *options, int silen
 		p = fat_map(sbi, sbi->v.g.fsinfo_sector, false, &err);
 	fat_vol_init(&sbi->v, p);
 	err = fat_is_clean(&sbi->v, &clean);
-	if (!err && !clean)
-		pr_warn("vfat: %s: not unmounted cleanly: some data may be corrupt, run fsck.vfat\n",
+	/* As ext2 here (and the power-cut test): the damage stays as it is until fsck. */
+	if (!err && !clean && !(sb->s_flags & SB_RDONLY)) {
+		pr_warn("vfat: %s: not unmounted cleanly: mounting read-only, run fsck.vfat\n",
 			sb->s_bdev->name);
+		sb->s_flags |= SB_RDONLY;
+	}
 	/* Dirty while mounted read-write: a power cut leaves it for fsck to see. */
 	if (!err && !(sb->s_flags & SB_RDONLY))
 		err = fat_set_clean(&sbi->v, false);

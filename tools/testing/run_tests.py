@@ -1565,8 +1565,9 @@ def fs_host_check(r, row, disk, tag):
 
 def fs_type_tests(r, image, cpio, row):
     t = row["type"]
-    if not shutil.which(row["mkfs"][0]):
-        r.report(None, "fs/" + t, row["mkfs"][0] + " not installed")
+    missing = [c for c in row.get("needs", row["mkfs"][:1]) if not shutil.which(c)]
+    if missing:
+        r.report(None, "fs/" + t, " ".join(missing) + " not installed")
         return
     tree = fs_tree(r.out)
     disk = os.path.join(r.out, "fs-%s.img" % t)
@@ -1742,8 +1743,9 @@ def vfat_test_images(out):
 
     vdc: mkfs.vfat -F 32, vdd: -F 16 (4 MiB), both with the host's files written by
     mcopy; vde: vdc with its root cluster out of range; vdf: vdc with its
-    root directory's chain looping; vdg, vdh: vdd with random bytes over
-    its boot sector, FATs and root directory (seeded: reproducible).
+    root directory's chain looping; vdg: vdd with random bytes over its
+    boot sector, FATs and root directory (seeded: reproducible); vdh: vdd
+    marked not cleanly unmounted.
     Returns their paths, or None without dosfstools and mtools.
     """
     if not (shutil.which("mkfs.vfat") and shutil.which("mcopy") and shutil.which("mmd")):
@@ -1789,8 +1791,15 @@ def vfat_test_images(out):
         for k in range(nfats):
             f.seek((reserved + k * fat_size) * 512 + 4 * root)
             f.write(struct.pack("<I", root))
+    with open(paths[1], "rb") as f:
+        boot16 = f.read(512)
+    with open(paths[5], "r+b") as f:  # FAT[1]'s clean bit (0x8000) cleared, in the first FAT
+        f.seek(struct.unpack_from("<H", boot16, 14)[0] * 512 + 3)
+        byte = f.read(1)[0] & 0x7f
+        f.seek(-1, 1)
+        f.write(bytes([byte]))
     rng = random.Random(2026)
-    for path in paths[4:]:
+    for path in paths[4:5]:  # vdg
         with open(path, "r+b") as f:
             meta = f.read(40 * 512)
             img = bytearray(meta)
@@ -1816,6 +1825,37 @@ def check_vfat_image(r, name, path):
           and "CASETEST.txt" in listing.stdout)
     r.report(ok, name + "/mtools-reads-guest-files", "",
              listing.stdout + hello.stderr.decode(errors="replace"))
+
+
+# The vfat row of phase fs: 4 KiB sectors (buffers as large as ext2's
+# blocks) on 300 MiB, enough clusters for mtools to call it FAT32; the
+# host's files go in with mcopy. "corrupt": the root cluster out of range;
+# "corrupt_dir": the cluster of host/'s entry (the root's first).
+VFAT_ROOT_ENTRY = """
+import struct, sys
+b = open(sys.argv[1], 'rb').read(8 << 20)
+ss, spc, rs, nf = struct.unpack_from('<H', b, 11)[0], b[13], struct.unpack_from('<H', b, 14)[0], b[16]
+fz, rc = struct.unpack_from('<I', b, 36)[0], struct.unpack_from('<I', b, 44)[0]
+i = (rs + nf * fz + (rc - 2) * spc) * ss
+while b[i] == 0xe5 or b[i + 11] & 0x3f == 0x0f:
+    i += 32
+print(i)
+"""
+FS_TYPES.append({
+    "type": "vfat",
+    "needs": ["mkfs.vfat", "mcopy", "fsck.vfat"],
+    "mkfs": ["sh", "-c", "truncate -s 300M {image} && mkfs.vfat -F 32 -S 4096 {image} >/dev/null"
+             " && MTOOLS_SKIP_CHECK=1 mcopy -s -i {image} {tree}/host ::/"],
+    "fsck": ["fsck.vfat", "-n", "{image}"],
+    "repair": ["fsck.vfat", "-a", "{image}"],
+    "check": [(["mtype", "::/w/l-second", "-i", "{image}"], "linked\n"),
+              (["mtype", "::/persist/note", "-i", "{image}"], "persisted across boots\n"),
+              (["mdir", "::/w/sparse", "-i", "{image}"], "1048579"),
+              (["mdir", "::/w/many", "-b", "-i", "{image}"], "file-0999")],
+    "corrupt": [(44, b"\xf0\xff\xff\x0f")],
+    "corrupt_dir": [((["python3", "-c", VFAT_ROOT_ENTRY, "{image}"], 1, 20), b"\xff\x0f"),
+                    ((["python3", "-c", VFAT_ROOT_ENTRY, "{image}"], 1, 26), b"\xff\xff")],
+})
 
 
 def run_ktest_vfat(r, image):
