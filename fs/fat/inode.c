@@ -327,6 +327,8 @@ static int fat_shrink(struct inode *inode, u64 size)
 	int err = 0;
 
 	fat_lock(sbi);
+	/* First: a reader's get_block() past the shorter chain then sees the new size. */
+	inode->i_size = size;
 	if (!keep) {
 		err = fat_free_chain(&sbi->v, fi->start);
 		fi->start = 0;
@@ -343,7 +345,6 @@ static int fat_shrink(struct inode *inode, u64 size)
 	fi->nclus = FAT_UNKNOWN;
 	fi->cur = (struct fat_cursor){ 0 }; /* it may sit on a freed cluster */
 	fat_unlock(sbi);
-	inode->i_size = size;
 	inode->i_blocks = (u64)keep * (csize / 512);
 	mark_inode_dirty(inode);
 	return err == -EUCLEAN ? fat_error(inode->i_sb, err, "broken cluster chain") : err;
@@ -363,16 +364,18 @@ static int fat_get_block(struct inode *inode, u64 iblock, u64 *pblock, bool crea
 	fat_lock(sbi);
 	if (fi->start)
 		err = fat_chain_sector(&sbi->v, &fi->cur, fi->start, iblock, pblock);
+	/* Past the chain: nothing, unless the size says the file goes on. */
+	if (err == -ENOENT && !create && iblock * sbi->v.g.sector_size < inode->i_size)
+		err = -EUCLEAN;
 	fat_unlock(sbi);
 	if (err == -ENOENT && create) {
 		err = fat_extend(inode, (iblock + 1) * sbi->v.g.sector_size);
 		if (!err)
 			return fat_get_block(inode, iblock, pblock, false);
 	}
-	/* Past the chain: nothing, unless the size says the file goes on. */
 	if (err == -ENOENT)
-		err = iblock * sbi->v.g.sector_size < inode->i_size ? -EUCLEAN : 0;
-	return err == -EUCLEAN ? fat_error(inode->i_sb, err, "file shorter than its size") : err;
+		err = 0;
+	return err == -EUCLEAN ? fat_error(inode->i_sb, err, "cluster chain broken or shorter than the file") : err;
 }
 
 /*
