@@ -40,6 +40,8 @@ static int gpt_parse(part_read_fn read, void *ctx, u64 disk_sectors,
 	u64 lba = 0;
 	int err, found = 0;
 
+	if (disk_sectors < 2) /* no room for the header the MBR promises */
+		return -EINVAL;
 	err = read(ctx, 1, buf);
 	if (err)
 		return err;
@@ -86,6 +88,8 @@ int part_parse(part_read_fn read, void *ctx, u64 disk_sectors,
 	int i, err, found = 0;
 
 	memset(parts, 0, PART_MAX * sizeof(*parts));
+	if (!disk_sectors) /* an empty disk: nothing to read, no table */
+		return 0;
 	err = read(ctx, 0, buf);
 	if (err)
 		return err;

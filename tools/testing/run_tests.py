@@ -590,6 +590,7 @@ def phase_ktest(r):
     for smp in (1, 4, 8):
         run_ktest(r, "smp%d" % smp, image, smp)
     run_ktest_block(r, image)
+    run_ktest_vfat(r, image)
     run_ktest(r, "filter", image, 2, "ktest.filter=lib loglevel=7", ["lib"])
     # A hart left offline is sent to the boot entry: it must stop itself.
     run_ktest(r, "late-boot-entry", image, 3,
@@ -1575,8 +1576,9 @@ def fs_host_check(r, row, disk, tag):
 
 def fs_type_tests(r, image, cpio, row):
     t = row["type"]
-    if not shutil.which(row["mkfs"][0]):
-        r.report(None, "fs/" + t, row["mkfs"][0] + " not installed")
+    missing = [c for c in row.get("needs", row["mkfs"][:1]) if not shutil.which(c)]
+    if missing:
+        r.report(None, "fs/" + t, " ".join(missing) + " not installed")
         return
     tree = fs_tree(r.out)
     disk = os.path.join(r.out, "fs-%s.img" % t)
@@ -1740,6 +1742,153 @@ def main():
                                                r.skipped))
     sys.exit(1 if r.failed else 0)
 
+
+
+# --- vfat (s10-fat): ktest suite 'vfat' on disks made by mkfs.vfat and mtools ---
+
+VFAT_BIG = 200000
+
+
+def vfat_test_images(out):
+    """vdc..vdh of ktest run 'vfat' (kernel/tests/vfat_test.c).
+
+    vdc: mkfs.vfat -F 32, vdd: -F 16 (4 MiB), both with the host's files written by
+    mcopy; vde: vdc with its root cluster out of range; vdf: vdc with its
+    root directory's chain looping; vdg: vdd with random bytes over its
+    boot sector, FATs and root directory (seeded: reproducible); vdh: vdd
+    marked not cleanly unmounted.
+    Returns their paths, or None without dosfstools and mtools.
+    """
+    if not (shutil.which("mkfs.vfat") and shutil.which("mcopy") and shutil.which("mmd")):
+        return None
+    src = os.path.join(out, "vfat-src")
+    shutil.rmtree(src, ignore_errors=True)
+    os.makedirs(src)
+    files = {"hello.txt": b"hello from the host\n", "latin": b"latin\n",
+             "big": ext2_pattern(VFAT_BIG)}
+    for name, data in files.items():
+        with open(os.path.join(src, name), "wb") as f:
+            f.write(data)
+    paths = [os.path.join(out, "ktest-vfat-%s.img" % n)
+             for n in ("vdc", "vdd", "vde", "vdf", "vdg", "vdh")]
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1", LC_ALL="C.UTF-8")
+    # FAT16 with 512-byte clusters: 4 MiB are enough clusters, and quick to fill.
+    for path, fat, size in ((paths[0], ["-F", "32"], "40M"), (paths[1], ["-F", "16", "-s", "1"], "4M")):
+        if os.path.exists(path):
+            os.unlink(path)
+        with open(path, "wb") as f:
+            f.truncate(int(size[:-1]) << 20)
+        subprocess.run(["mkfs.vfat"] + fat + [path], check=True, capture_output=True)
+
+        def mt(*args):
+            subprocess.run(list(args), check=True, capture_output=True, env=env)
+        mt("mmd", "-i", path, "::/Sub Dir", "::/many")
+        mt("mcopy", "-i", path, os.path.join(src, "hello.txt"), "::/hello.txt")
+        mt("mcopy", "-i", path, os.path.join(src, "latin"), "::/na\u00efve caf\u00e9.txt")
+        mt("mcopy", "-i", path, os.path.join(src, "big"), "::/Sub Dir/A long file name.bin")
+        for i in range(40):
+            mt("mcopy", "-i", path, os.path.join(src, "hello.txt"), "::/many/f%d" % i)
+    for path, base in zip(paths[2:], (paths[0], paths[0], paths[1], paths[1])):
+        shutil.copyfile(base, path)
+    with open(paths[0], "rb") as f:
+        boot = f.read(512)
+    reserved, nfats, fat_size, root = (struct.unpack_from("<H", boot, 14)[0], boot[16],
+                                       struct.unpack_from("<I", boot, 36)[0],
+                                       struct.unpack_from("<I", boot, 44)[0])
+    with open(paths[2], "r+b") as f:  # BPB_RootClus
+        f.seek(44)
+        f.write(struct.pack("<I", 0x0ffffff0))
+    with open(paths[3], "r+b") as f:  # FAT[root] = root in each FAT: a loop
+        for k in range(nfats):
+            f.seek((reserved + k * fat_size) * 512 + 4 * root)
+            f.write(struct.pack("<I", root))
+    with open(paths[1], "rb") as f:
+        boot16 = f.read(512)
+    with open(paths[5], "r+b") as f:  # FAT[1]'s clean bit (0x8000) cleared, in the first FAT
+        f.seek(struct.unpack_from("<H", boot16, 14)[0] * 512 + 3)
+        byte = f.read(1)[0] & 0x7f
+        f.seek(-1, 1)
+        f.write(bytes([byte]))
+    rng = random.Random(2026)
+    for path in paths[4:5]:  # vdg
+        with open(path, "r+b") as f:
+            meta = f.read(40 * 512)
+            img = bytearray(meta)
+            for _ in range(60):
+                img[rng.randrange(0 if rng.random() < 0.3 else 512, len(img))] = rng.randrange(256)
+            f.seek(0)
+            f.write(img)
+    return paths
+
+
+def check_vfat_image(r, name, path):
+    """fsck.vfat -n finds the image clean, and mtools reads what the guest wrote."""
+    fsck = subprocess.run(["fsck.vfat", "-n", path], capture_output=True, text=True)
+    r.report(fsck.returncode == 0, name + "/fsck-clean",
+             "fsck.vfat -n: status %d" % fsck.returncode, fsck.stdout + fsck.stderr)
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1", LC_ALL="C.UTF-8")
+    hello = subprocess.run(["mtype", "-i", path, "::/guest/hello"], capture_output=True, env=env)
+    big = subprocess.run(["mtype", "-i", path, "::/guest2/big-moved"], capture_output=True, env=env)
+    listing = subprocess.run(["mdir", "-i", path, "-b", "::/guest"], capture_output=True,
+                             text=True, env=env)
+    ok = (hello.stdout == b"written by the guest\n" and big.stdout == ext2_pattern(300000)
+          and "Long Name With Spaces And \u00fcnicode \u2665.txt" in listing.stdout
+          and "CASETEST.txt" in listing.stdout)
+    r.report(ok, name + "/mtools-reads-guest-files", "",
+             listing.stdout + hello.stderr.decode(errors="replace"))
+
+
+# The vfat row of phase fs: 4 KiB sectors (buffers as large as ext2's
+# blocks) on 300 MiB, enough clusters for mtools to call it FAT32; the
+# host's files go in with mcopy. "corrupt": the root cluster out of range;
+# "corrupt_dir": the cluster of host/'s entry (the root's first).
+VFAT_ROOT_ENTRY = """
+import struct, sys
+b = open(sys.argv[1], 'rb').read(8 << 20)
+ss, spc, rs, nf = struct.unpack_from('<H', b, 11)[0], b[13], struct.unpack_from('<H', b, 14)[0], b[16]
+fz, rc = struct.unpack_from('<I', b, 36)[0], struct.unpack_from('<I', b, 44)[0]
+i = (rs + nf * fz + (rc - 2) * spc) * ss
+while b[i] == 0xe5 or b[i + 11] & 0x3f == 0x0f:
+    i += 32
+print(i)
+"""
+FS_TYPES.append({
+    "type": "vfat",
+    "needs": ["mkfs.vfat", "mcopy", "fsck.vfat"],
+    "mkfs": ["sh", "-c", "truncate -s 300M {image} && mkfs.vfat -F 32 -S 4096 {image} >/dev/null"
+             " && MTOOLS_SKIP_CHECK=1 mcopy -s -i {image} {tree}/host ::/"],
+    "fsck": ["fsck.vfat", "-n", "{image}"],
+    "repair": ["fsck.vfat", "-a", "{image}"],
+    "check": [(["mtype", "::/w/l-second", "-i", "{image}"], "linked\n"),
+              (["mtype", "::/persist/note", "-i", "{image}"], "persisted across boots\n"),
+              (["mdir", "::/w/sparse", "-i", "{image}"], "1048579"),
+              (["mdir", "::/w/many", "-b", "-i", "{image}"], "file-0999")],
+    "corrupt": [(44, b"\xf0\xff\xff\x0f")],
+    "corrupt_dir": [((["python3", "-c", VFAT_ROOT_ENTRY, "{image}"], 1, 20), b"\xff\x0f"),
+                    ((["python3", "-c", VFAT_ROOT_ENTRY, "{image}"], 1, 26), b"\xff\xff")],
+})
+
+
+def run_ktest_vfat(r, image):
+    """vfat on FAT32 and FAT16 disks mkfs.vfat and mtools made, and damaged ones."""
+    paths = vfat_test_images(r.out)
+    if not paths:
+        r.report(None, "ktest/vfat", "mkfs.vfat or mtools missing: skipped", "")
+        return
+    extra = []
+    disks = [("vda", os.path.join(r.out, "ktest-vfat-vda.img"), ""),
+             ("vdb", os.path.join(r.out, "ktest-vfat-vdb.img"), ",readonly=on")]
+    for _, path, _ in disks:
+        block_disk_image(path)
+    disks += [(n, p, "") for n, p in zip(("vdc", "vdd", "vde", "vdf", "vdg", "vdh"), paths)]
+    for n, path, ro in disks:
+        extra += ["-drive", "file=%s,if=none,format=raw,id=%s%s" % (path, n, ro),
+                  "-device", "virtio-blk-device,drive=%s" % n]
+    res = run_ktest(r, "vfat", image, 2, "ktest.filter=vfat loglevel=7", ["vfat"], extra=extra)
+    for n, path in (("vdc", paths[0]), ("vdd", paths[1])):
+        check_vfat_image(r, "ktest/vfat/" + n, path)
+    skipped = [c for c, _, skip in qemu_run.parse_ktap(res.lines) if skip]
+    r.report(not skipped, "ktest/vfat-disks-found", " ".join(skipped), res.log)
 
 if __name__ == "__main__":
     main()

@@ -127,6 +127,12 @@ static ino_t ino_of(const char *name)
 	return stat(path(name), &st) ? 0 : st.st_ino;
 }
 
+/* FAT (vfat) has no links, symlinks or holes: those cases do what it can (as Linux's vfat). */
+static int is_vfat(void)
+{
+	return fstype && !strcmp(fstype, "vfat");
+}
+
 static void mount_it(void)
 {
 	if (!dev) {
@@ -227,6 +233,12 @@ static void links(void)
 	struct stat st;
 	char buf[300], target[200];
 
+	if (is_vfat()) {
+		CHECK(put_file("l-second", "linked\n") == 0);
+		CHECK(link(path("l-second"), path("l-link")) == -1 && errno == EPERM);
+		CHECK(symlink("l-second", path("l-fast")) == -1 && errno == EPERM);
+		return;
+	}
 	CHECK(put_file("l-orig", "linked\n") == 0);
 	CHECK(link(path("l-orig"), path("l-second")) == 0);
 	CHECK(stat(path("l-orig"), &st) == 0 && st.st_nlink == 2);
@@ -274,12 +286,15 @@ static void sparse_files(void)
 	struct stat st;
 	char buf[4096], zero[4096] = { 0 };
 	int fd = open(path("sparse"), O_CREAT | O_RDWR, 0644);
+	/* vfat fills the gap with zeroed clusters: a smaller one. */
+	off_t end = is_vfat() ? 1 << 20 : 50 << 20;
 
-	CHECK(fd >= 0 && pwrite(fd, "END", 3, 50 << 20) == 3);
-	CHECK(fstat(fd, &st) == 0 && st.st_size == (50 << 20) + 3);
-	CHECK(st.st_blocks < 64);
-	CHECK(pread(fd, buf, sizeof(buf), 20 << 20) == sizeof(buf) && !memcmp(buf, zero, sizeof(buf)));
-	CHECK(pread(fd, buf, 10, 50 << 20) == 3 && !memcmp(buf, "END", 3));
+	CHECK(fd >= 0 && pwrite(fd, "END", 3, end) == 3);
+	CHECK(fstat(fd, &st) == 0 && st.st_size == end + 3);
+	CHECK(is_vfat() || st.st_blocks < 64);
+	CHECK(pread(fd, buf, sizeof(buf), end / 5 * 2) == sizeof(buf) &&
+	      !memcmp(buf, zero, sizeof(buf)));
+	CHECK(pread(fd, buf, 10, end) == 3 && !memcmp(buf, "END", 3));
 	close(fd);
 }
 

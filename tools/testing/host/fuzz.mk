@@ -61,6 +61,34 @@ fuzz-wasm: $(fuzzobj)/fuzz_wasm
 
 .PHONY: fuzz-wasm
 
+# The partition-table parser. Each input is the disk's size in sectors (8
+# bytes, little-endian) and its first sectors; seeds are an MBR and a GPT
+# table sfdisk writes (Debian's fdisk), when it is installed.
+fuzz-partitions-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_partitions.c \
+	block/partitions.c)
+
+$(fuzzobj)/fuzz_partitions: $(fuzz-partitions-srcs) $(srctree)/include/hartix/partitions.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(fuzz-cflags) -o $@ $(fuzz-partitions-srcs)
+
+# 8 MiB disks: the size prefix, then the table's first 34 sectors.
+fuzz-part-seed = printf 'label: $(1)\nstart=2048, size=2048\nstart=4096, size=2048\n' | \
+	sfdisk -q $(fuzzobj)/part.img >/dev/null && \
+	{ printf '\0\100\0\0\0\0\0\0'; head -c 17408 $(fuzzobj)/part.img; } \
+		> $(fuzzobj)/partitions-corpus/seed-$(1)
+
+fuzz-partitions: $(fuzzobj)/fuzz_partitions
+	@mkdir -p $(fuzzobj)/partitions-corpus $(fuzzobj)/partitions-artifacts
+	-if command -v sfdisk >/dev/null; then \
+		rm -f $(fuzzobj)/part.img && truncate -s 8M $(fuzzobj)/part.img && \
+		$(call fuzz-part-seed,dos) && $(call fuzz-part-seed,gpt); \
+		rm -f $(fuzzobj)/part.img; fi
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix=$(fuzzobj)/partitions-artifacts/ \
+		$(FUZZ_FLAGS) $(fuzzobj)/partitions-corpus
+
+.PHONY: fuzz-partitions
+
 # ext2's on-disk checks (fs/ext2/disk.c) through a read-only walk of the
 # image, seeded with small images mkfs.ext2 -d makes from a made-up tree.
 fuzz-ext2-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_ext2.c fs/ext2/disk.c)
@@ -85,6 +113,36 @@ fuzz-ext2: $(fuzzobj)/fuzz_ext2 $(fuzzobj)/ext2-seed/.stamp
 		$(FUZZ_FLAGS) $(fuzzobj)/ext2-corpus
 
 .PHONY: fuzz-ext2
+
+# FAT's on-disk layer (fs/fat/ondisk.c): mount, a walk of the tree, then
+# the changes the kernel makes. Seeds: a FAT12 image with mtools' files and
+# long names, and an empty FAT32 one (mkfs.vfat, mtools).
+fuzz-fat-srcs := $(addprefix $(srctree)/,tools/testing/host/fuzz_fat.c fs/fat/ondisk.c \
+	lib/time64.c)
+
+$(fuzzobj)/fuzz_fat: $(fuzz-fat-srcs) $(srctree)/include/hartix/fat.h \
+		     $(srctree)/tools/testing/host/fat_img.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(fuzz-cflags) -o $@ $(fuzz-fat-srcs)
+
+$(fuzzobj)/fat-seed/.stamp:
+	@mkdir -p $(@D)
+	rm -f $(@D)/f12.img $(@D)/f32.img
+	truncate -s 200K $(@D)/f12.img && mkfs.vfat -F 12 $(@D)/f12.img >/dev/null
+	echo hello > $(@D)/f && mmd -i $(@D)/f12.img '::/A directory' && \
+		mcopy -i $(@D)/f12.img $(@D)/f '::/A long name.txt' && \
+		mcopy -i $(@D)/f12.img $(@D)/f '::/A directory/README'
+	truncate -s 256K $(@D)/f32.img && mkfs.vfat -F 32 -s 1 $(@D)/f32.img >/dev/null 2>&1
+	touch $@
+
+fuzz-fat: $(fuzzobj)/fuzz_fat $(fuzzobj)/fat-seed/.stamp
+	@mkdir -p $(fuzzobj)/fat-corpus $(fuzzobj)/fat-artifacts
+	cp $(fuzzobj)/fat-seed/*.img $(fuzzobj)/fat-corpus/
+	$< -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=262144 \
+		-print_final_stats=1 -artifact_prefix=$(fuzzobj)/fat-artifacts/ \
+		$(FUZZ_FLAGS) $(fuzzobj)/fat-corpus
+
+.PHONY: fuzz-fat
 
 # Run on its own (make -f fuzz.mk), fuzz-fdt is the default goal; included,
 # this file leaves the including makefile's default goal alone.

@@ -18,6 +18,7 @@ struct disk {
 	u8 *data;
 	u64 sectors;
 	int reads;
+	u64 bad_sector; /* its reads fail with -EIO; 0: none */
 };
 
 static int disk_read(void *ctx, u64 sector, void *buf)
@@ -25,7 +26,8 @@ static int disk_read(void *ctx, u64 sector, void *buf)
 	struct disk *d = ctx;
 
 	d->reads++;
-	if (sector >= d->sectors)
+	CHECK(sector < d->sectors); /* the parser never reads past the disk's end */
+	if (sector >= d->sectors || (d->bad_sector && sector == d->bad_sector))
 		return -EIO;
 	memcpy(buf, d->data + sector * 512, 512);
 	return 0;
@@ -86,7 +88,7 @@ static void gpt_entry(u8 *disk, int i, u64 first, u64 last)
 
 static struct disk new_disk(void)
 {
-	struct disk d = { calloc(DISK_SECTORS, 512), DISK_SECTORS, 0 };
+	struct disk d = { calloc(DISK_SECTORS, 512), DISK_SECTORS, 0, 0 };
 
 	return d;
 }
@@ -160,9 +162,29 @@ static void gpt_malformed_headers(void)
 	memcpy(d.data + 512, "EFI PARX", 8);
 	CHECK_EQ(parse(&d, p), -EINVAL);
 	/* A read error is passed on. */
-	d.sectors = 1;
 	gpt_header(d.data, 128, 128);
+	d.bad_sector = 2;
 	CHECK_EQ(parse(&d, p), -EIO);
+	free(d.data);
+}
+
+/*
+ * fuzz_partitions found these: a disk of no sectors had its sector 0 read,
+ * and a protective MBR on a one-sector disk had its GPT header read past
+ * the end.
+ */
+static void tiny_disks_are_not_read_past_their_end(void)
+{
+	struct disk d = new_disk();
+	struct part_entry p[PART_MAX];
+
+	gpt_header(d.data, 128, 128);
+	d.sectors = 0;
+	CHECK_EQ(parse(&d, p), 0);
+	CHECK_EQ(d.reads, 0);
+	d.sectors = 1;
+	CHECK_EQ(parse(&d, p), -EINVAL);
+	CHECK_EQ(d.reads, 1);
 	free(d.data);
 }
 
@@ -251,6 +273,7 @@ int main(void)
 	HTEST_RUN(mbr_primaries_and_bad_entries);
 	HTEST_RUN(gpt_entries_numbered_by_slot);
 	HTEST_RUN(gpt_malformed_headers);
+	HTEST_RUN(tiny_disks_are_not_read_past_their_end);
 	HTEST_RUN(random_tables);
 	HTEST_RUN(tables_sfdisk_writes);
 	return htest_done();

@@ -92,3 +92,10 @@ wasm-cflags := -fno-math-errno -DSRCTREE='"$(abspath $(srctree))"' \
 # mutated ones; fuzz_ext2.c is linked in, as fuzz_fdt.c is for fdt.
 hosttests += ext2
 ext2-srcs := fs/ext2/disk.c tools/testing/host/fuzz_ext2.c
+
+# FAT's on-disk layer on images mkfs.vfat and mcopy make at run time (when
+# dosfstools and mtools are installed), written back through it and checked
+# with fsck.vfat -n and mtools; made-up corrupt ones; mutated ones through
+# fuzz_fat.c, which is linked in as fuzz_fdt.c is for fdt.
+hosttests += fat
+fat-srcs := fs/fat/ondisk.c lib/time64.c tools/testing/host/fuzz_fat.c
