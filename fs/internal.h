@@ -263,6 +263,15 @@ static inline struct inode *mnt_up(struct inode *ino)
  */
 struct inode *ramfs_new_root(u32 mode);
 void ramfs_clear_dir(struct inode *dir);
+/* Counts a reference to ino taken (1) or dropped without mnt_put_ref() (-1). */
+static inline void mnt_ref(struct inode *ino, int delta)
+{
+	struct mount *m = real_mount(ino);
+
+	if (m)
+		m->refs += delta;
+}
+
 /* A reference to one of m's inodes went (frees a detached m once unused). */
 void mnt_put_ref(struct mount *m);
 /* ino joins dir's instance (a new inode made in dir). */
@@ -283,6 +292,9 @@ static inline struct inode *mnt_up(struct inode *ino)
 {
 	return ino;
 }
+static inline void mnt_ref(struct inode *ino, int delta)
+{
+}
 static inline void mnt_put_ref(struct mount *m)
 {
 }
@@ -297,16 +309,20 @@ static inline void mnt_writer(struct inode *ino, int delta)
 }
 #endif
 
-/* st_dev: its instance's, or 0:1 for the root file system and /proc. */
+/*
+ * st_dev: its instance's, or 0:1 for the root file system and /proc.
+ * Without CONFIG_MOUNT no inode a system call reaches has a super block.
+ */
 static inline u32 inode_dev(const struct inode *ino)
 {
-	return ino->i_sb ? ino->i_sb->s_dev : 1;
+	return IS_ENABLED(CONFIG_MOUNT) && ino->i_sb ? ino->i_sb->s_dev : 1;
 }
 
 /* EROFS: ino is on a read-only mount. */
 static inline bool inode_rdonly(const struct inode *ino)
 {
-	return ino->i_sb && (ino->i_sb->s_flags & SB_RDONLY);
+	return IS_ENABLED(CONFIG_MOUNT) && ino->i_sb &&
+	       (ino->i_sb->s_flags & SB_RDONLY);
 }
 
 #ifdef CONFIG_FILE_LOCKING

@@ -47,11 +47,8 @@ static unsigned long data_pages, data_pages_max;
 
 void inode_get(struct inode *ino)
 {
-	struct mount *m = real_mount(ino);
-
 	ino->refs++;
-	if (m)
-		m->refs++;
+	mnt_ref(ino, 1);
 }
 
 void fs_time_now(struct timespec *ts)
@@ -204,7 +201,6 @@ static void inode_free(struct inode *ino)
 {
 	while (ino) {
 		struct inode *parent = S_ISDIR(ino->i_mode) ? ino->parent : NULL;
-		struct mount *m = parent ? real_mount(parent) : NULL;
 
 		if (S_ISDIR(ino->i_mode))
 			mnt_dir_freed(ino);
@@ -212,9 +208,9 @@ static void inode_free(struct inode *ino)
 		kfree(ino->hash);
 		kfree(ino->target);
 		kfree(ino);
-		/* A structural reference: the mount's use count is unchanged by it. */
-		if (m)
-			m->refs--;
+		/* With the directory gone from dirs, refs - dirs (its use) stays. */
+		if (parent)
+			mnt_ref(parent, -1);
 		ino = parent && --parent->refs == 0 && parent->i_nlink == 0 ?
 			parent : NULL;
 	}
