@@ -27,6 +27,10 @@ SRC = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PYTHON = "/usr/bin/python3"
 JOBS = str(os.cpu_count() or 2)
 PHASES = ["host", "kbuild", "configs", "ktest", "boot", "user", "glibc", "progs", "fs"]
+# What `make test` runs without TESTS=. Not "fs" yet: ext2 and vfat cannot be
+# mounted into the namespace until the system calls walk paths on the VFS
+# (Step 10); until then their ktest suites (block_ext2, vfat) cover them.
+DEFAULT_PHASES = [p for p in PHASES if p != "fs"]
 
 # Fixed seeds keep CI reproducible; RANDCONFIG_SEEDS=... tries others.
 RANDCONFIG_SEEDS = os.environ.get("RANDCONFIG_SEEDS", "0x1 0x5 0x7 0x9").split()
@@ -1725,7 +1729,7 @@ def main():
     ap.add_argument("--soak", type=int, metavar="SECONDS",
                     help="only run the user tests with random seeds this long")
     args = ap.parse_args()
-    phases = args.only.split(",") if args.only else PHASES
+    phases = args.only.split(",") if args.only else DEFAULT_PHASES
     unknown = [p for p in phases if p not in PHASES]
     if unknown:
         sys.exit("unknown test phase %s (phases: %s)" % (",".join(unknown),
