@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers of the disk file system suites (kernel/tests/fs_test.h). */
+#include <hartix/blkdev.h>
 #include <hartix/buffer_head.h>
 #include <hartix/err.h>
 #include <hartix/errno.h>
@@ -147,4 +148,169 @@ int fs_op(struct super_block *sb, fs_op_fn fn, const char *dirpath, const char *
 		dput(dir2);
 	dput(dir);
 	return err;
+}
+
+u8 fs_pattern(u64 i)
+{
+	return (u8)(i * 7 + i / 251);
+}
+
+struct super_block *fs_mount(const char *type, const char *dev, unsigned long flags)
+{
+	struct file_system_type *fst = get_fs_type(type);
+
+	if (!fst || !blk_lookup(dev))
+		return ERR_PTR(-ENODEV);
+	return vfs_get_super(fst, blk_lookup(dev), flags, "");
+}
+
+bool fs_file_is(struct super_block *sb, const char *path, const char *want)
+{
+	struct dentry *d = fs_walk(sb, path);
+	char buf[64];
+	long n;
+
+	if (IS_ERR(d) || !d->d_inode) {
+		dput(IS_ERR(d) ? NULL : d);
+		return false;
+	}
+	n = fs_kread(d->d_inode, 0, buf, sizeof(buf));
+	dput(d);
+	return n == (long)strlen(want) && !memcmp(buf, want, (size_t)n);
+}
+
+/* The inode at path, or NULL; the caller drops *d (NULL is fine). */
+static struct inode *inode_at(struct super_block *sb, const char *path, struct dentry **d)
+{
+	*d = fs_walk(sb, path);
+	if (IS_ERR(*d)) {
+		*d = NULL;
+		return NULL;
+	}
+	return (*d)->d_inode;
+}
+
+unsigned long fs_ino_of(struct super_block *sb, const char *path)
+{
+	struct dentry *d;
+	struct inode *inode = inode_at(sb, path, &d);
+	unsigned long ino = inode ? inode->i_ino : 0;
+
+	dput(d);
+	return ino;
+}
+
+u32 fs_nlink_of(struct super_block *sb, const char *path)
+{
+	struct dentry *d;
+	struct inode *inode = inode_at(sb, path, &d);
+	u32 n = inode ? inode->i_nlink : 0;
+
+	dput(d);
+	return n;
+}
+
+u32 fs_mode_of(struct super_block *sb, const char *path)
+{
+	struct dentry *d;
+	struct inode *inode = inode_at(sb, path, &d);
+	u32 mode = inode ? inode->i_mode : 0;
+
+	dput(d);
+	return mode;
+}
+
+u64 fs_free_blocks(struct super_block *sb)
+{
+	struct kstatfs st;
+
+	return sb->s_op->statfs(sb, &st) ? 0 : st.f_bfree;
+}
+
+int fs_do_mkdir(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		const void *arg)
+{
+	(void)dir2, (void)d2, (void)arg;
+	return d->d_inode ? -EEXIST : dir->i_op->mkdir(dir, d, 0755);
+}
+
+int fs_do_create_write(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		       const void *arg)
+{
+	const struct fs_blob *b = arg;
+	int err;
+
+	(void)dir2, (void)d2;
+	if (!d->d_inode) {
+		err = dir->i_op->create(dir, d, 0644);
+		if (err)
+			return err;
+	}
+	inode_lock(d->d_inode);
+	err = b->len ? fs_kwrite(d->d_inode, b->pos, b->data, b->len) : 0;
+	inode_unlock(d->d_inode);
+	return err;
+}
+
+int fs_do_symlink(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		  const void *arg)
+{
+	(void)dir2, (void)d2;
+	return dir->i_op->symlink(dir, d, arg);
+}
+
+int fs_do_link(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+	       const void *arg)
+{
+	(void)dir, (void)arg;
+	return dir2->i_op->link(d, dir2, d2);
+}
+
+int fs_do_rename(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		 const void *arg)
+{
+	return dir->i_op->rename(dir, d, dir2, d2, arg ? *(const unsigned int *)arg : 0);
+}
+
+int fs_do_unlink(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		 const void *arg)
+{
+	(void)dir2, (void)d2, (void)arg;
+	return d->d_inode ? dir->i_op->unlink(dir, d) : -ENOENT;
+}
+
+int fs_do_rmdir(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		const void *arg)
+{
+	(void)dir2, (void)d2, (void)arg;
+	return d->d_inode ? dir->i_op->rmdir(dir, d) : -ENOENT;
+}
+
+int fs_do_setattr(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		  const void *arg)
+{
+	struct iattr attr = *(const struct iattr *)arg;
+	int err;
+
+	(void)dir, (void)dir2, (void)d2;
+	if (!d->d_inode)
+		return -ENOENT;
+	inode_lock(d->d_inode);
+	err = d->d_inode->i_op->setattr(d, &attr);
+	inode_unlock(d->d_inode);
+	return err;
+}
+
+int fs_truncate(struct super_block *sb, const char *dir, const char *name, u64 size)
+{
+	struct iattr a = { .ia_valid = ATTR_SIZE, .ia_size = size };
+
+	return fs_op(sb, fs_do_setattr, dir, name, NULL, NULL, &a);
+}
+
+int fs_chmod(struct super_block *sb, const char *dir, const char *name, u32 mode)
+{
+	struct iattr a = { .ia_valid = ATTR_MODE, .ia_mode = mode };
+
+	return fs_op(sb, fs_do_setattr, dir, name, NULL, NULL, &a);
 }

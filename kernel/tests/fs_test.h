@@ -25,4 +25,44 @@ typedef int (*fs_op_fn)(struct inode *dir, struct dentry *d, struct inode *dir2,
 int fs_op(struct super_block *sb, fs_op_fn fn, const char *dirpath, const char *name,
 	  const char *dir2path, const char *name2, const void *arg);
 
+/* The test files' contents: byte i of a file. */
+u8 fs_pattern(u64 i);
+/* A super block of type on the block device called dev, or ERR_PTR (-ENODEV without either). */
+struct super_block *fs_mount(const char *type, const char *dev, unsigned long flags);
+/* path is a file holding exactly want (a short string). */
+bool fs_file_is(struct super_block *sb, const char *path, const char *want);
+/* path's inode number, link count and mode: 0 when it is missing. */
+unsigned long fs_ino_of(struct super_block *sb, const char *path);
+u32 fs_nlink_of(struct super_block *sb, const char *path);
+u32 fs_mode_of(struct super_block *sb, const char *path);
+/* Free blocks as statfs counts them (0 if statfs fails). */
+u64 fs_free_blocks(struct super_block *sb);
+
+/* fs_op() callbacks: the i_op call on d (and d2 in dir2), with arg as each says. */
+int fs_do_mkdir(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		const void *arg);
+/* Creates the file if missing and writes arg's (struct fs_blob) bytes at its offset. */
+struct fs_blob {
+	u64 pos;
+	const void *data;
+	size_t len;
+};
+int fs_do_create_write(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		       const void *arg);
+int fs_do_symlink(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		  const void *arg); /* arg: the target */
+int fs_do_link(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+	       const void *arg); /* d's inode gets the name d2 */
+int fs_do_rename(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		 const void *arg); /* arg: the RENAME_* flags (unsigned int), or NULL */
+int fs_do_unlink(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		 const void *arg);
+int fs_do_rmdir(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		const void *arg);
+int fs_do_setattr(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
+		  const void *arg); /* arg: a struct iattr */
+/* setattr of dir/name's size or mode. */
+int fs_truncate(struct super_block *sb, const char *dir, const char *name, u64 size);
+int fs_chmod(struct super_block *sb, const char *dir, const char *name, u32 mode);
+
 #endif

@@ -17,7 +17,7 @@
  * attached after vda and vdb in a run of their own (ktest.filter=vfat):
  * vdc is mkfs.vfat -F 32 and vdd -F 16 -s 1, both with hello.txt,
  * "naïve café.txt", "Sub
- * Dir/A long file name.bin" (VFAT_BIG bytes of pattern()), many/ with 40
+ * Dir/A long file name.bin" (VFAT_BIG bytes of fs_pattern()), many/ with 40
  * files, written by mcopy; vde has its root cluster out of range, vdf a
  * root directory whose chain loops, vdg random bytes over a copy of vdd's
  * metadata, and vdh is vdd with FAT[1] saying it was not unmounted cleanly. After the run the runner checks vdc and vdd with
@@ -26,36 +26,7 @@
 #define VFAT_BIG 200000
 #define GUEST_BIG 300000
 
-static u8 pattern(u64 i)
-{
-	return (u8)(i * 7 + i / 251);
-}
-
-static struct super_block *mount(const char *dev, unsigned long flags)
-{
-	struct file_system_type *type = get_fs_type("vfat");
-
-	if (!type || !blk_lookup(dev))
-		return ERR_PTR(-ENODEV);
-	return vfs_get_super(type, blk_lookup(dev), flags, "");
-}
-
-static bool file_is(struct super_block *sb, const char *path, const char *want)
-{
-	struct dentry *d = fs_walk(sb, path);
-	char buf[64];
-	long n;
-
-	if (IS_ERR(d) || !d->d_inode) {
-		dput(IS_ERR(d) ? NULL : d);
-		return false;
-	}
-	n = fs_kread(d->d_inode, 0, buf, sizeof(buf));
-	dput(d);
-	return n == (long)strlen(want) && !memcmp(buf, want, (size_t)n);
-}
-
-/* size bytes of pattern() from offset 0, zeroes from zero_from on. */
+/* size bytes of fs_pattern() from offset 0, zeroes from zero_from on. */
 static bool data_ok(struct super_block *sb, const char *path, u64 size, u64 zero_from)
 {
 	struct dentry *d = fs_walk(sb, path);
@@ -68,45 +39,11 @@ static bool data_ok(struct super_block *sb, const char *path, u64 size, u64 zero
 
 		ok = n == (long)min((u64)4096, size - pos);
 		for (i = 0; ok && i < n; i++)
-			ok = buf[i] == (pos + (u64)i >= zero_from ? 0 : pattern(pos + (u64)i));
+			ok = buf[i] == (pos + (u64)i >= zero_from ? 0 : fs_pattern(pos + (u64)i));
 	}
 	kfree(buf);
 	dput(IS_ERR(d) ? NULL : d);
 	return ok;
-}
-
-static unsigned long ino_of(struct super_block *sb, const char *path)
-{
-	struct dentry *d = fs_walk(sb, path);
-	unsigned long ino = !IS_ERR(d) && d->d_inode ? d->d_inode->i_ino : 0;
-
-	dput(IS_ERR(d) ? NULL : d);
-	return ino;
-}
-
-static u32 nlink_of(struct super_block *sb, const char *path)
-{
-	struct dentry *d = fs_walk(sb, path);
-	u32 n = !IS_ERR(d) && d->d_inode ? d->d_inode->i_nlink : 0;
-
-	dput(IS_ERR(d) ? NULL : d);
-	return n;
-}
-
-static u32 mode_of(struct super_block *sb, const char *path)
-{
-	struct dentry *d = fs_walk(sb, path);
-	u32 mode = !IS_ERR(d) && d->d_inode ? d->d_inode->i_mode : 0;
-
-	dput(IS_ERR(d) ? NULL : d);
-	return mode;
-}
-
-static u64 free_clusters(struct super_block *sb)
-{
-	struct kstatfs st;
-
-	return sb->s_op->statfs(sb, &st) ? 0 : st.f_bfree;
 }
 
 /* Skipped without the runner's vfat disks (mkfs.vfat and mtools missing, or another run). */
@@ -116,7 +53,7 @@ static void vfat_in_thread(struct ktest *t, void (*fn)(struct ktest *t))
 
 	if (!blk_lookup("vdd"))
 		ktest_skip(t, "no vfat disks: make test attaches them when mkfs.vfat is installed");
-	else if (IS_ERR(sb = mount("vdc", SB_RDONLY)))
+	else if (IS_ERR(sb = fs_mount("vfat", "vdc", SB_RDONLY)))
 		ktest_skip(t, "vdc is no vfat disk: another run's disks");
 	else {
 		deactivate_super(sb);
@@ -126,13 +63,13 @@ static void vfat_in_thread(struct ktest *t, void (*fn)(struct ktest *t))
 
 static void check_host_files(struct ktest *t, const char *dev)
 {
-	struct super_block *sb = mount(dev, SB_RDONLY);
+	struct super_block *sb = fs_mount("vfat", dev, SB_RDONLY);
 	struct dentry *d;
 
 	KT_ASSERT(t, !IS_ERR(sb));
-	KT_EXPECT(t, file_is(sb, "hello.txt", "hello from the host\n"));
-	KT_EXPECT(t, file_is(sb, "HELLO.TXT", "hello from the host\n")); /* no case */
-	KT_EXPECT(t, file_is(sb, "NA\xc3\xafVE CAF\xc3\xa9.txt", "latin\n"));
+	KT_EXPECT(t, fs_file_is(sb, "hello.txt", "hello from the host\n"));
+	KT_EXPECT(t, fs_file_is(sb, "HELLO.TXT", "hello from the host\n")); /* no case */
+	KT_EXPECT(t, fs_file_is(sb, "NA\xc3\xafVE CAF\xc3\xa9.txt", "latin\n"));
 	KT_EXPECT(t, data_ok(sb, "Sub Dir/A long file name.bin", VFAT_BIG, VFAT_BIG));
 	KT_EXPECT(t, data_ok(sb, "sub dir/a LONG file name.BIN", VFAT_BIG, VFAT_BIG));
 	KT_EXPECT(t, data_ok(sb, "SUBDIR~1/ALONGF~1.BIN", VFAT_BIG, VFAT_BIG)); /* short names */
@@ -142,8 +79,8 @@ static void check_host_files(struct ktest *t, const char *dev)
 	d = fs_walk(sb, "nothere");
 	KT_EXPECT(t, !IS_ERR(d) && !d->d_inode);
 	dput(IS_ERR(d) ? NULL : d);
-	KT_EXPECT_EQ(t, mode_of(sb, "hello.txt"), S_IFREG | 0755); /* Linux's umask 022 */
-	KT_EXPECT_EQ(t, nlink_of(sb, ""), 4); /* "Sub Dir" and many */
+	KT_EXPECT_EQ(t, fs_mode_of(sb, "hello.txt"), S_IFREG | 0755); /* Linux's umask 022 */
+	KT_EXPECT_EQ(t, fs_nlink_of(sb, ""), 4); /* "Sub Dir" and many */
 	deactivate_super(sb);
 }
 
@@ -158,94 +95,14 @@ static void reads_host_files(struct ktest *t)
 	vfat_in_thread(t, do_reads_host_files);
 }
 
-static int do_mkdir(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
-		    const void *arg)
-{
-	(void)dir2, (void)d2, (void)arg;
-	return d->d_inode ? -EEXIST : dir->i_op->mkdir(dir, d, 0755);
-}
-
-struct blob {
-	u64 pos;
-	const void *data;
-	size_t len;
-};
-
-static int do_create_write(struct inode *dir, struct dentry *d, struct inode *dir2,
-			   struct dentry *d2, const void *arg)
-{
-	const struct blob *b = arg;
-	int err;
-
-	(void)dir2, (void)d2;
-	if (!d->d_inode) {
-		err = dir->i_op->create(dir, d, 0644);
-		if (err)
-			return err;
-	}
-	inode_lock(d->d_inode);
-	err = b->len ? fs_kwrite(d->d_inode, b->pos, b->data, b->len) : 0;
-	inode_unlock(d->d_inode);
-	return err;
-}
-
-static int do_rename(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
-		     const void *arg)
-{
-	return dir->i_op->rename(dir, d, dir2, d2, arg ? *(const unsigned int *)arg : 0);
-}
-
-static int do_unlink(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
-		     const void *arg)
-{
-	(void)dir2, (void)d2, (void)arg;
-	return d->d_inode ? dir->i_op->unlink(dir, d) : -ENOENT;
-}
-
-static int do_rmdir(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
-		    const void *arg)
-{
-	(void)dir2, (void)d2, (void)arg;
-	return d->d_inode ? dir->i_op->rmdir(dir, d) : -ENOENT;
-}
-
-static int do_setattr(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
-		      const void *arg)
-{
-	struct iattr attr = *(const struct iattr *)arg;
-	int err;
-
-	(void)dir, (void)dir2, (void)d2;
-	if (!d->d_inode)
-		return -ENOENT;
-	inode_lock(d->d_inode);
-	err = d->d_inode->i_op->setattr(d, &attr);
-	inode_unlock(d->d_inode);
-	return err;
-}
-
-static int truncate(struct super_block *sb, const char *dir, const char *name, u64 size)
-{
-	struct iattr a = { .ia_valid = ATTR_SIZE, .ia_size = size };
-
-	return fs_op(sb, do_setattr, dir, name, NULL, NULL, &a);
-}
-
-static int chmod(struct super_block *sb, const char *dir, const char *name, u32 mode)
-{
-	struct iattr a = { .ia_valid = ATTR_MODE, .ia_mode = mode };
-
-	return fs_op(sb, do_setattr, dir, name, NULL, NULL, &a);
-}
-
 #define LONG_NAME "Long Name With Spaces And \xc3\xbcnicode \xe2\x99\xa5.txt"
 
 static void writes_tree(struct ktest *t, const char *dev)
 {
-	struct super_block *sb = mount(dev, 0);
+	struct super_block *sb = fs_mount("vfat", dev, 0);
 	u8 *big = kmalloc(GUEST_BIG, GFP_KERNEL);
-	struct blob b = { 0, big, GUEST_BIG }, hello = { 0, "written by the guest\n", 21 };
-	struct blob far = { 1 << 20, "FAR", 3 }, small = { 0, big, 10 }, none = { 0, NULL, 0 };
+	struct fs_blob b = { 0, big, GUEST_BIG }, hello = { 0, "written by the guest\n", 21 };
+	struct fs_blob far = { 1 << 20, "FAR", 3 }, small = { 0, big, 10 }, none = { 0, NULL, 0 };
 	static const unsigned int noreplace = RENAME_NOREPLACE, exchange = RENAME_EXCHANGE;
 	unsigned long ino;
 	struct dentry *held;
@@ -253,20 +110,20 @@ static void writes_tree(struct ktest *t, const char *dev)
 
 	KT_ASSERT(t, big && !IS_ERR(sb));
 	for (i = 0; i < GUEST_BIG; i++)
-		big[i] = pattern(i);
-	before = free_clusters(sb);
-	KT_EXPECT_EQ(t, fs_op(sb, do_mkdir, "", "guest", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_mkdir, "", "guest2", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_mkdir, "guest", "subdir", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", "big", NULL, NULL, &b), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", "hello", NULL, NULL, &hello), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", LONG_NAME, NULL, NULL, &hello), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", "cut", NULL, NULL, &b), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", "grow", NULL, NULL, &small), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", "gone", NULL, NULL, &b), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", "sparse", NULL, NULL, &far), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", "bad:name", NULL, NULL, &none), -EINVAL);
-	KT_EXPECT_EQ(t, nlink_of(sb, "guest"), 3);
+		big[i] = fs_pattern(i);
+	before = fs_free_blocks(sb);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "guest", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "guest2", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "guest", "subdir", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "big", NULL, NULL, &b), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "hello", NULL, NULL, &hello), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", LONG_NAME, NULL, NULL, &hello), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "cut", NULL, NULL, &b), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "grow", NULL, NULL, &small), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "gone", NULL, NULL, &b), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "sparse", NULL, NULL, &far), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "bad:name", NULL, NULL, &none), -EINVAL);
+	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest"), 3);
 	/* No hard links, symlinks or device nodes on FAT: the VFS answers EPERM, as Linux's. */
 	held = fs_walk(sb, "guest");
 	KT_EXPECT(t, !IS_ERR(held) && held->d_inode && !held->d_inode->i_op->link &&
@@ -274,54 +131,54 @@ static void writes_tree(struct ktest *t, const char *dev)
 	dput(IS_ERR(held) ? NULL : held);
 
 	/* Across directories: a file keeps its inode number, a directory's ".." follows. */
-	ino = ino_of(sb, "guest/big");
-	KT_EXPECT_EQ(t, fs_op(sb, do_rename, "guest", "big", "guest2", "big-moved", NULL), 0);
-	KT_EXPECT_EQ(t, ino_of(sb, "guest2/big-moved"), ino);
-	KT_EXPECT_EQ(t, fs_op(sb, do_rename, "guest", "subdir", "guest2", "subdir", NULL), 0);
-	KT_EXPECT_EQ(t, nlink_of(sb, "guest"), 2);
-	KT_EXPECT_EQ(t, nlink_of(sb, "guest2"), 3);
+	ino = fs_ino_of(sb, "guest/big");
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "big", "guest2", "big-moved", NULL), 0);
+	KT_EXPECT_EQ(t, fs_ino_of(sb, "guest2/big-moved"), ino);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "subdir", "guest2", "subdir", NULL), 0);
+	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest"), 2);
+	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest2"), 3);
 	/* Replacing a file; NOREPLACE and EXCHANGE. */
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest2", "victim", NULL, NULL, &hello), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_rename, "guest", "gone", "guest2", "victim", &noreplace), -EEXIST);
-	KT_EXPECT_EQ(t, fs_op(sb, do_rename, "guest", "gone", "guest2", "victim", &exchange), -EINVAL);
-	KT_EXPECT_EQ(t, fs_op(sb, do_rename, "guest", "gone", "guest2", "victim", NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_rmdir, "", "guest2", NULL, NULL, NULL), -ENOTEMPTY);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest2", "victim", NULL, NULL, &hello), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "gone", "guest2", "victim", &noreplace), -EEXIST);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "gone", "guest2", "victim", &exchange), -EINVAL);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "gone", "guest2", "victim", NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rmdir, "", "guest2", NULL, NULL, NULL), -ENOTEMPTY);
 	/* Only the case changes: the same entry, renamed. */
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", "CaseTest.txt", NULL, NULL, &hello), 0);
-	ino = ino_of(sb, "guest/casetest.TXT");
-	KT_EXPECT(t, ino && ino == ino_of(sb, "guest/CaseTest.txt"));
-	KT_EXPECT_EQ(t, fs_op(sb, do_rename, "guest", "CaseTest.txt", "guest", "CASETEST.txt", NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "guest", "casetest.txt", NULL, NULL, &none), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "CaseTest.txt", NULL, NULL, &hello), 0);
+	ino = fs_ino_of(sb, "guest/casetest.TXT");
+	KT_EXPECT(t, ino && ino == fs_ino_of(sb, "guest/CaseTest.txt"));
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "CaseTest.txt", "guest", "CASETEST.txt", NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "casetest.txt", NULL, NULL, &none), 0);
 	/* Truncate down and up (zeroes), a write past the end (zeroes between). */
-	KT_EXPECT_EQ(t, truncate(sb, "guest", "cut", 5000), 0);
-	KT_EXPECT_EQ(t, truncate(sb, "guest", "grow", 100000), 0);
+	KT_EXPECT_EQ(t, fs_truncate(sb, "guest", "cut", 5000), 0);
+	KT_EXPECT_EQ(t, fs_truncate(sb, "guest", "grow", 100000), 0);
 	/* Modes: all write bits or none (the RO attribute); anything else EPERM, as Linux. */
-	KT_EXPECT_EQ(t, chmod(sb, "guest", "hello", 0555), 0);
-	KT_EXPECT_EQ(t, mode_of(sb, "guest/hello"), S_IFREG | 0555);
-	KT_EXPECT_EQ(t, chmod(sb, "guest", "hello", 0444), -EPERM); /* r and x bits stay */
-	KT_EXPECT_EQ(t, chmod(sb, "guest", "hello", 0600), -EPERM);
-	KT_EXPECT_EQ(t, chmod(sb, "guest", "hello", 04755), -EPERM);
+	KT_EXPECT_EQ(t, fs_chmod(sb, "guest", "hello", 0555), 0);
+	KT_EXPECT_EQ(t, fs_mode_of(sb, "guest/hello"), S_IFREG | 0555);
+	KT_EXPECT_EQ(t, fs_chmod(sb, "guest", "hello", 0444), -EPERM); /* r and x bits stay */
+	KT_EXPECT_EQ(t, fs_chmod(sb, "guest", "hello", 0600), -EPERM);
+	KT_EXPECT_EQ(t, fs_chmod(sb, "guest", "hello", 04755), -EPERM);
 	/* An unlinked file still held keeps its number: a new entry in its slots gets another. */
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "", "tmpfile", NULL, NULL, &b), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "tmpfile", NULL, NULL, &b), 0);
 	held = fs_walk(sb, "tmpfile");
-	KT_EXPECT_EQ(t, fs_op(sb, do_unlink, "", "tmpfile", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "", "tmpfil2", NULL, NULL, &hello), 0);
-	KT_EXPECT(t, !IS_ERR(held) && held->d_inode && ino_of(sb, "tmpfil2") != held->d_inode->i_ino);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_unlink, "", "tmpfile", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "tmpfil2", NULL, NULL, &hello), 0);
+	KT_EXPECT(t, !IS_ERR(held) && held->d_inode && fs_ino_of(sb, "tmpfil2") != held->d_inode->i_ino);
 	dput(IS_ERR(held) ? NULL : held);
-	KT_EXPECT_EQ(t, fs_op(sb, do_unlink, "", "tmpfil2", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_mkdir, "", "tmpdir", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_rmdir, "", "tmpdir", NULL, NULL, NULL), 0);
-	KT_EXPECT(t, free_clusters(sb) < before);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_unlink, "", "tmpfil2", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "tmpdir", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rmdir, "", "tmpdir", NULL, NULL, NULL), 0);
+	KT_EXPECT(t, fs_free_blocks(sb) < before);
 	deactivate_super(sb);
 
 	/* Everything is there after a remount, read back from the disk. */
 	invalidate_bdev(blk_lookup(dev));
-	sb = mount(dev, 0);
+	sb = fs_mount("vfat", dev, 0);
 	KT_ASSERT(t, !IS_ERR(sb));
-	KT_EXPECT(t, file_is(sb, "guest/hello", "written by the guest\n"));
-	KT_EXPECT_EQ(t, mode_of(sb, "guest/hello"), S_IFREG | 0555);
-	KT_EXPECT(t, file_is(sb, "GUEST/" LONG_NAME, "written by the guest\n"));
-	KT_EXPECT(t, file_is(sb, "guest/CASETEST.TXT", "written by the guest\n"));
+	KT_EXPECT(t, fs_file_is(sb, "guest/hello", "written by the guest\n"));
+	KT_EXPECT_EQ(t, fs_mode_of(sb, "guest/hello"), S_IFREG | 0555);
+	KT_EXPECT(t, fs_file_is(sb, "GUEST/" LONG_NAME, "written by the guest\n"));
+	KT_EXPECT(t, fs_file_is(sb, "guest/CASETEST.TXT", "written by the guest\n"));
 	KT_EXPECT(t, data_ok(sb, "guest2/big-moved", GUEST_BIG, GUEST_BIG));
 	KT_EXPECT(t, data_ok(sb, "guest2/victim", GUEST_BIG, GUEST_BIG));
 	KT_EXPECT(t, data_ok(sb, "guest/cut", 5000, 5000));
@@ -337,8 +194,8 @@ static void writes_tree(struct ktest *t, const char *dev)
 			  !memcmp(buf, "FAR", 3));
 		dput(IS_ERR(d) ? NULL : d);
 	}
-	KT_EXPECT_EQ(t, nlink_of(sb, "guest2"), 3);
-	KT_EXPECT_EQ(t, mode_of(sb, "tmpfile"), 0);
+	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest2"), 3);
+	KT_EXPECT_EQ(t, fs_mode_of(sb, "tmpfile"), 0);
 	deactivate_super(sb);
 	kfree(big);
 }
@@ -357,16 +214,16 @@ static void writes(struct ktest *t)
 /* Filling FAT16's vdd ends in -ENOSPC; unlinking gives every cluster back. */
 static void do_enospc(struct ktest *t)
 {
-	struct super_block *sb = mount("vdd", 0);
+	struct super_block *sb = fs_mount("vfat", "vdd", 0);
 	static const char zero[4096];
-	struct blob b = { 0, zero, sizeof(zero) };
+	struct fs_blob b = { 0, zero, sizeof(zero) };
 	struct dentry *d;
 	u64 before, i;
 	int err = 0;
 
 	KT_ASSERT(t, !IS_ERR(sb));
-	before = free_clusters(sb);
-	KT_EXPECT_EQ(t, fs_op(sb, do_create_write, "", "filler", NULL, NULL, &b), 0);
+	before = fs_free_blocks(sb);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "filler", NULL, NULL, &b), 0);
 	d = fs_walk(sb, "filler");
 	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
 	inode_lock(d->d_inode);
@@ -375,9 +232,9 @@ static void do_enospc(struct ktest *t)
 	inode_unlock(d->d_inode);
 	dput(d);
 	KT_EXPECT_EQ(t, err, -ENOSPC);
-	KT_EXPECT_EQ(t, free_clusters(sb), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, do_unlink, "", "filler", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, free_clusters(sb), before);
+	KT_EXPECT_EQ(t, fs_free_blocks(sb), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_unlink, "", "filler", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_free_blocks(sb), before);
 	deactivate_super(sb);
 }
 
@@ -450,17 +307,17 @@ static void do_bad_images(struct ktest *t)
 {
 	struct super_block *sb;
 
-	KT_EXPECT_EQ(t, PTR_ERR(mount("vdb", SB_RDONLY)), -EINVAL); /* the pattern disk */
-	KT_EXPECT_EQ(t, PTR_ERR(mount("vde", SB_RDONLY)), -EUCLEAN); /* root cluster */
-	KT_EXPECT_EQ(t, PTR_ERR(mount("vdf", SB_RDONLY)), -EUCLEAN); /* root chain loops */
+	KT_EXPECT_EQ(t, PTR_ERR(fs_mount("vfat", "vdb", SB_RDONLY)), -EINVAL); /* the pattern disk */
+	KT_EXPECT_EQ(t, PTR_ERR(fs_mount("vfat", "vde", SB_RDONLY)), -EUCLEAN); /* root cluster */
+	KT_EXPECT_EQ(t, PTR_ERR(fs_mount("vfat", "vdf", SB_RDONLY)), -EUCLEAN); /* root chain loops */
 	/* Not cleanly unmounted: read-only, with a message, and readable. */
-	sb = mount("vdh", 0);
+	sb = fs_mount("vfat", "vdh", 0);
 	KT_ASSERT(t, !IS_ERR(sb));
 	KT_EXPECT(t, sb->s_flags & SB_RDONLY);
-	KT_EXPECT(t, file_is(sb, "hello.txt", "hello from the host\n"));
+	KT_EXPECT(t, fs_file_is(sb, "hello.txt", "hello from the host\n"));
 	deactivate_super(sb);
 	/* Random damage: mounted or refused, then walked, but never a crash or a hang. */
-	sb = mount("vdg", 0);
+	sb = fs_mount("vfat", "vdg", 0);
 	if (IS_ERR(sb)) {
 		KT_EXPECT(t, PTR_ERR(sb) == -EINVAL || PTR_ERR(sb) == -EUCLEAN || PTR_ERR(sb) == -EIO);
 	} else {
