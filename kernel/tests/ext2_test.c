@@ -205,28 +205,7 @@ static void writes_tree(struct ktest *t)
 /* Filling the disk ends in -ENOSPC; deleting the file gives every block back. */
 static void do_enospc(struct ktest *t)
 {
-	struct super_block *sb = fs_mount("ext2", "vdc", 0);
-	static const char zero[1024];
-	struct fs_blob b = { 0, zero, sizeof(zero) };
-	u64 before, i;
-	int err = 0;
-	struct dentry *d;
-
-	KT_ASSERT(t, !IS_ERR(sb));
-	before = fs_free_blocks(sb);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "filler", NULL, NULL, &b), 0);
-	d = fs_walk(sb, "filler");
-	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
-	inode_lock(d->d_inode);
-	for (i = 1; !err && i < 100000; i++)
-		err = fs_kwrite(d->d_inode, i * 1024, zero, sizeof(zero));
-	inode_unlock(d->d_inode);
-	dput(d);
-	KT_EXPECT_EQ(t, err, -ENOSPC);
-	KT_EXPECT_EQ(t, fs_free_blocks(sb), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_unlink, "", "filler", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_free_blocks(sb), before);
-	deactivate_super(sb);
+	fs_check_enospc(t, "ext2", "vdc", 100000);
 }
 
 static void enospc(struct ktest *t)

@@ -5,6 +5,7 @@
 #include <hartix/err.h>
 #include <hartix/errno.h>
 #include <hartix/kernel.h>
+#include <hartix/ktest.h>
 #include <hartix/string.h>
 
 #include "fs_test.h"
@@ -313,4 +314,30 @@ int fs_chmod(struct super_block *sb, const char *dir, const char *name, u32 mode
 	struct iattr a = { .ia_valid = ATTR_MODE, .ia_mode = mode };
 
 	return fs_op(sb, fs_do_setattr, dir, name, NULL, NULL, &a);
+}
+
+void fs_check_enospc(struct ktest *t, const char *type, const char *dev, u64 chunks)
+{
+	struct super_block *sb = fs_mount(type, dev, 0);
+	static const char zero[4096];
+	struct fs_blob b = { 0, zero, sizeof(zero) };
+	struct dentry *d;
+	u64 before, i;
+	int err = 0;
+
+	KT_ASSERT(t, !IS_ERR(sb));
+	before = fs_free_blocks(sb);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "filler", NULL, NULL, &b), 0);
+	d = fs_walk(sb, "filler");
+	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
+	inode_lock(d->d_inode);
+	for (i = 1; !err && i < chunks; i++)
+		err = fs_kwrite(d->d_inode, i * sizeof(zero), zero, sizeof(zero));
+	inode_unlock(d->d_inode);
+	dput(d);
+	KT_EXPECT_EQ(t, err, -ENOSPC);
+	KT_EXPECT_EQ(t, fs_free_blocks(sb), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_unlink, "", "filler", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_free_blocks(sb), before);
+	deactivate_super(sb);
 }

@@ -65,4 +65,12 @@ int fs_do_setattr(struct inode *dir, struct dentry *d, struct inode *dir2, struc
 int fs_truncate(struct super_block *sb, const char *dir, const char *name, u64 size);
 int fs_chmod(struct super_block *sb, const char *dir, const char *name, u32 mode);
 
+struct ktest;
+/*
+ * Fills type's disk dev with one file (at most chunks writes of 4 KiB)
+ * until ENOSPC, checks statfs says nothing is free, unlinks it and checks
+ * every block came back.
+ */
+void fs_check_enospc(struct ktest *t, const char *type, const char *dev, u64 chunks);
+
 #endif

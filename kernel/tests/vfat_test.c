@@ -214,28 +214,7 @@ static void writes(struct ktest *t)
 /* Filling FAT16's vdd ends in -ENOSPC; unlinking gives every cluster back. */
 static void do_enospc(struct ktest *t)
 {
-	struct super_block *sb = fs_mount("vfat", "vdd", 0);
-	static const char zero[4096];
-	struct fs_blob b = { 0, zero, sizeof(zero) };
-	struct dentry *d;
-	u64 before, i;
-	int err = 0;
-
-	KT_ASSERT(t, !IS_ERR(sb));
-	before = fs_free_blocks(sb);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "filler", NULL, NULL, &b), 0);
-	d = fs_walk(sb, "filler");
-	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
-	inode_lock(d->d_inode);
-	for (i = 1; !err && i < 10000; i++)
-		err = fs_kwrite(d->d_inode, i * sizeof(zero), zero, sizeof(zero));
-	inode_unlock(d->d_inode);
-	dput(d);
-	KT_EXPECT_EQ(t, err, -ENOSPC);
-	KT_EXPECT_EQ(t, fs_free_blocks(sb), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_unlink, "", "filler", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_free_blocks(sb), before);
-	deactivate_super(sb);
+	fs_check_enospc(t, "vfat", "vdd", 10000);
 }
 
 static void enospc(struct ktest *t)
