@@ -259,6 +259,15 @@ static bool valid_size(u32 size)
 	return size >= SECTOR_SIZE && size <= 65536 && !(size & (size - 1));
 }
 
+/* A hit: one more user, and the buffer is the most recently used. Under bcache_lock. */
+static void take_cached(struct buffer_head *bh)
+{
+	bh->b_count++;
+	lru_unlink(bh);
+	lru_add_tail(bh);
+	stats.hits++;
+}
+
 struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 {
 	struct buffer_head *bh, *new;
@@ -272,10 +281,7 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 	flags = spin_lock_irqsave(&bcache_lock);
 	bh = hash_find(bdev, block, size);
 	if (bh) {
-		bh->b_count++;
-		lru_unlink(bh);
-		lru_add_tail(bh);
-		stats.hits++;
+		take_cached(bh);
 		spin_unlock_irqrestore(&bcache_lock, flags);
 		return bh;
 	}
@@ -297,10 +303,7 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 	/* Someone may have added it while we allocated. */
 	bh = hash_find(bdev, block, size);
 	if (bh) {
-		bh->b_count++;
-		lru_unlink(bh);
-		lru_add_tail(bh);
-		stats.hits++;
+		take_cached(bh);
 	} else {
 		unsigned int h = hash_of(bdev, block, size);
 
