@@ -337,7 +337,7 @@ if [ -f "$cpio_file" ] && $python "$srctree/tools/build/gen_initramfs.py" \
 		awk -v e="$e" '$4 == e { f = 1 } END { exit !f }' listing.txt ||
 			{ echo "# $e missing"; ok=1; }
 	done
-	awk '$4 ~ /^(bin|tests|usr|usr\/bin|usr\/lib|usr\/lib\/wasm|tests\/wasm)$/ { if ($1 != "040755") bad = 1; next }
+	awk '$4 ~ /^(bin|tests|usr|usr\/bin|usr\/lib|usr\/lib\/wasm|tests\/wasm|tests\/wasm\/bench)$/ { if ($1 != "040755") bad = 1; next }
 	     { if ($1 != "100755") bad = 1 }
 	     END { exit bad }' listing.txt || { echo "# wrong modes"; ok=1; }
 	[ $ok = 0 ] || diag listing.txt
