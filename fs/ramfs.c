@@ -47,6 +47,10 @@ static unsigned long data_pages, data_pages_max;
 
 void inode_get(struct inode *ino)
 {
+	if (is_vfs_inode(ino)) {
+		vfs_ns_get(ino);
+		return;
+	}
 	ino->refs++;
 	mnt_ref(ino, 1);
 }
@@ -220,6 +224,10 @@ void inode_put(struct inode *ino)
 {
 	struct mount *m = real_mount(ino);
 
+	if (is_vfs_inode(ino)) {
+		vfs_ns_put(ino);
+		return;
+	}
 	if (--ino->refs == 0 && ino->i_nlink == 0)
 		inode_free(ino);
 	if (m)
@@ -574,6 +582,8 @@ static int walk(struct inode *dir, const char *path, bool follow,
 
 		if (*path == '/')
 			dir = fs_root;
+		if (is_vfs_inode(dir))
+			return -EVFS; /* the caller starts over with vfs_walk() */
 		while (*path == '/')
 			path++;
 		if (!*path) {
@@ -612,6 +622,8 @@ static int walk(struct inode *dir, const char *path, bool follow,
 			}
 			next = mnt_down(next);
 		}
+		if (is_vfs_inode(next))
+			return -EVFS;
 		if (S_ISLNK(next->i_mode) && (!last || follow || slash)) {
 			if (++links > MAXSYMLINKS)
 				return -ELOOP;
@@ -685,6 +697,8 @@ int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
 		if (!ret && !S_ISDIR((*parent)->i_mode))
 			ret = -ENOTDIR;
 	}
+	if (!ret && is_vfs_inode(*parent))
+		ret = -EVFS;
 	if (!ret && end - start > NAME_MAX)
 		ret = -ENAMETOOLONG;
 	*last = path + start;
@@ -981,7 +995,7 @@ int fs_open_exec(const char *path, struct inode **res, u64 *size)
 	return ret;
 }
 
-static int prepend(char *buf, size_t *pos, const char *s, size_t len)
+int fs_prepend(char *buf, size_t *pos, const char *s, size_t len)
 {
 	if (*pos < len)
 		return -ENAMETOOLONG;
@@ -995,6 +1009,8 @@ int fs_dir_path(struct inode *dir, char *buf, size_t *pos)
 	size_t end = *pos;
 	int ret = 0;
 
+	if (is_vfs_inode(dir))
+		return vfs_dir_path(dir, buf, pos);
 	for (; !ret; dir = dir->parent) {
 		dir = mnt_up(dir);
 		if (!dir)
@@ -1003,12 +1019,12 @@ int fs_dir_path(struct inode *dir, char *buf, size_t *pos)
 			break;
 		if (!dir->dentry)
 			return -ENOENT; /* removed */
-		ret = prepend(buf, pos, dir->dentry->name, dir->dentry->len);
+		ret = fs_prepend(buf, pos, dir->dentry->name, dir->dentry->len);
 		if (!ret)
-			ret = prepend(buf, pos, "/", 1);
+			ret = fs_prepend(buf, pos, "/", 1);
 	}
 	if (!ret && *pos == end)
-		ret = prepend(buf, pos, "/", 1);
+		ret = fs_prepend(buf, pos, "/", 1);
 	return ret;
 }
 
@@ -1051,9 +1067,9 @@ int fs_real_path(const char *path, char *buf)
 	if (!ret && S_ISDIR(ino->i_mode))
 		ret = fs_dir_path(ino, buf, &pos);
 	else if (!ret)
-		ret = prepend(buf, &pos, last, len);
+		ret = fs_prepend(buf, &pos, last, len);
 	if (!ret && !S_ISDIR(ino->i_mode)) {
-		ret = prepend(buf, &pos, "/", 1);
+		ret = fs_prepend(buf, &pos, "/", 1);
 		if (!ret && dir != fs_root)
 			ret = fs_dir_path(dir, buf, &pos);
 	}
@@ -1118,8 +1134,13 @@ void fs_hold_inode(struct inode *ino)
 
 void fs_put_inode(struct inode *ino)
 {
-	unsigned long flags = fs_lock_irqsave();
+	unsigned long flags;
 
+	if (is_vfs_inode(ino)) {
+		vfs_ns_put(ino);
+		return;
+	}
+	flags = fs_lock_irqsave();
 	inode_put(ino);
 	fs_unlock_irqrestore(flags);
 }
