@@ -982,6 +982,9 @@ int fs_open_exec(const char *path, struct inode **res, u64 *size)
 	int ret = fs_lookup(files ? files->cwd : fs_root, path, true, &ino,
 			    NULL, NULL);
 
+	if (ret == -EVFS)
+		ret = -EACCES; /* programs are run from the RAM file system only, so far */
+
 	if (!ret && !S_ISREG(ino->i_mode))
 		ret = -EACCES;
 	if (!ret && !(ino->i_mode & 0111))
