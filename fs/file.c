@@ -170,20 +170,22 @@ void file_get(struct file *f)
 void fput(struct file *f)
 {
 	unsigned long flags;
+	bool vfs;
 
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	locks_remove_file(f);
 	if (f->ops->release)
 		f->ops->release(f);
+	vfs = is_vfs_inode(f->inode);
 	flags = fs_lock_irqsave();
 	file_clear_path(f);
 	if ((f->flags & O_ACCMODE) != O_RDONLY)
 		mnt_writer(f->inode, -1);
-	if (!is_vfs_inode(f->inode))
+	if (!vfs)
 		inode_put(f->inode);
 	fs_unlock_irqrestore(flags);
-	if (is_vfs_inode(f->inode))
+	if (vfs)
 		fs_put_inode(f->inode); /* the last may write it back: no fs_lock */
 	kfree(f);
 }
@@ -801,11 +803,12 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
 		if (!ret)
 			fill_stat(ino, &st);
 		fs_unlock_irqrestore(irq);
-		if (ret == -EVFS)
+		if (ret == -EVFS) {
 			ret = vfs_lookup_inode(base, path, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
-		if (ret == 0 && is_vfs_inode(ino)) {
-			fill_stat(ino, &st);
-			fs_put_inode(ino);
+			if (!ret) {
+				fill_stat(ino, &st);
+				fs_put_inode(ino);
+			}
 		}
 		fs_put_inode(base);
 	}
