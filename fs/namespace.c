@@ -156,6 +156,19 @@ void mnt_put_ref(struct mount *m)
 		mnt_free(m);
 }
 
+/* Caller holds fs_lock: is a VFS instance mounted inside m (at any depth)? */
+static bool vfs_below(struct mount *m)
+{
+	struct mount *c, *p;
+
+	for (c = mounts; c; c = c->next)
+		for (p = c->vsb ? real_mount(c->mountpoint) : NULL; p;
+		     p = p->mountpoint ? real_mount(p->mountpoint) : NULL)
+			if (p == m)
+				return true;
+	return false;
+}
+
 /* Caller holds fs_lock: a new instance's root, mounted on dir. */
 static long mnt_new(struct inode *dir, const char *source, unsigned long flags)
 {
@@ -475,6 +488,8 @@ SYSCALL_DEFINE2(umount2, const char *, utarget, int, flags)
 		ret = -EAGAIN; /* Linux's first MNT_EXPIRE only marks it */
 	else if (!ret && !(flags & MNT_DETACH) && mnt_busy(m))
 		ret = -EBUSY;
+	else if (!ret && vfs_below(m))
+		ret = -EBUSY; /* MNT_DETACH over a disk instance: it is not left detached */
 	if (!ret) {
 		mnt_detach_tree(m);
 		if (!mnt_busy(m))

@@ -147,6 +147,54 @@ static void mount_it(void)
 	      ((errno == EEXIST || errno == EROFS) && strcmp(mode, "full")));
 }
 
+/*
+ * The mount in the namespace: mount(2)'s errors, a working directory on
+ * it and ".." back out, EBUSY while a file is open, EXDEV to tmpfs,
+ * statfs's magic, /proc/mounts.
+ */
+static void namespace_checks(void)
+{
+	char cwd[256], line[512], want[256];
+	struct stat a, b;
+	struct statfs sf;
+	FILE *f;
+	int fd, found = 0;
+
+	if (!dev) {
+		utest_skip("no device");
+		return;
+	}
+	mkdir("/tmp/fs_workload.other", 0755);
+	CHECK(mount("/dev/null", "/tmp/fs_workload.other", fstype, 0, NULL) == -1 &&
+	      errno == ENOTBLK);
+	CHECK(mount(dev, "/tmp/fs_workload.other", "nosuchfs", 0, NULL) == -1 && errno == ENODEV);
+	CHECK(chdir(mnt) == 0);
+	CHECK(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, mnt));
+	CHECK(stat("..", &a) == 0 && stat("/", &b) == 0 && a.st_ino == b.st_ino &&
+	      a.st_dev == b.st_dev);
+	CHECK(stat(".", &a) == 0 && stat(mnt, &b) == 0 && a.st_ino == b.st_ino &&
+	      a.st_dev == b.st_dev && a.st_dev != 0);
+	CHECK(chdir("/") == 0);
+	CHECK(statfs(mnt, &sf) == 0 &&
+	      sf.f_type == (is_vfat() ? 0x4d44 /* MSDOS_SUPER_MAGIC */ : 0xEF53 /* EXT2 */));
+	fd = open(path("busy"), O_CREAT | O_WRONLY, 0644);
+	CHECK(fd >= 0);
+	CHECK(umount2(mnt, 0) == -1 && errno == EBUSY);
+	CHECK(umount2(mnt, MNT_DETACH) == -1 && errno == EBUSY);
+	close(fd);
+	CHECK(rename(path("busy"), "/tmp/fs_workload.busy") == -1 && errno == EXDEV);
+	CHECK(link(path("busy"), "/tmp/fs_workload.busy") == -1 && errno == EXDEV);
+	CHECK(unlink(path("busy")) == 0);
+	snprintf(want, sizeof(want), "%s %s %s rw,", dev, mnt, fstype);
+	f = fopen("/proc/mounts", "r");
+	while (f && fgets(line, sizeof(line), f))
+		found += !strncmp(line, want, strlen(want));
+	if (f)
+		fclose(f);
+	CHECK(found == 1);
+	rmdir("/tmp/fs_workload.other");
+}
+
 /* The files the host put there with mkfs -d (or mtools). */
 static void host_files(void)
 {
@@ -530,7 +578,8 @@ static void corrupt_image(void)
 }
 
 static const struct utest_case full_cases[] = {
-	UTEST_CASE(mount_it), UTEST_CASE(host_files), UTEST_CASE(trees), UTEST_CASE(renames),
+	UTEST_CASE(mount_it), UTEST_CASE(namespace_checks), UTEST_CASE(host_files),
+	UTEST_CASE(trees), UTEST_CASE(renames),
 	UTEST_CASE(links), UTEST_CASE(truncate_files), UTEST_CASE(sparse_files),
 	UTEST_CASE(large_file), UTEST_CASE(many_files), UTEST_CASE(concurrent_writers),
 	UTEST_CASE(leave_for_next_boot), UTEST_CASE(umount_it),
