@@ -428,6 +428,12 @@ int vfs_unlink(struct inode *base, const char *path, bool rmdir);
 int vfs_rename(struct inode *obase, const char *opath, struct inode *nbase,
 	       const char *npath, unsigned int flags);
 int vfs_readlink(struct inode *base, const char *path, char *buf);
+/*
+ * execve's reads of a program on a VFS file system: n bytes at pos
+ * (within one page) into buf through the buffer cache; false for a
+ * hole or an unreadable block (the caller's zeroes).
+ */
+bool vfs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n);
 /* sync(2) and syncfs(2) (namespace.c): every VFS instance, or only's. */
 void vfs_sync_all(struct super_block *only);
 /* Caller holds fs_lock: the mount of VFS super block sb, or NULL (namespace.c). */
@@ -484,6 +490,10 @@ static inline int vfs_readlink(struct inode *base, const char *path, char *buf)
 }
 static inline void vfs_sync_all(struct super_block *only)
 {
+}
+static inline bool vfs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
+{
+	return false;
 }
 static inline void vfs_ns_get(struct inode *ino)
 {

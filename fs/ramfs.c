@@ -978,24 +978,27 @@ int fs_open_exec(const char *path, struct inode **res, u64 *size)
 {
 	unsigned long flags = fs_lock_irqsave();
 	struct files *files = current_task()->files;
-	struct inode *ino;
-	int ret = fs_lookup(files ? files->cwd : fs_root, path, true, &ino,
-			    NULL, NULL);
+	struct inode *base = files ? files->cwd : fs_root, *ino;
+	int ret = fs_lookup(base, path, true, &ino, NULL, NULL);
 
-	if (ret == -EVFS)
-		ret = -EACCES; /* programs are run from the RAM file system only, so far */
-
-	if (!ret && !S_ISREG(ino->i_mode))
-		ret = -EACCES;
-	if (!ret && !(ino->i_mode & 0111))
-		ret = -EACCES;
-	if (!ret) {
-		inode_get(ino);
-		*res = ino;
-		*size = ino->i_size;
-	}
+	if (!ret || ret == -EVFS)
+		inode_get(ret ? base : ino);
 	fs_unlock_irqrestore(flags);
-	return ret;
+	if (ret == -EVFS) {
+		/* A program on a disk file system: read through vfs_read_chunk() */
+		ret = vfs_lookup_inode(base, path, true, &ino);
+		fs_put_inode(base);
+	}
+	if (ret)
+		return ret;
+	if (!S_ISREG(ino->i_mode) || !(ino->i_mode & 0111) ||
+	    (is_vfs_inode(ino) && !ino->i_aops)) {
+		fs_put_inode(ino);
+		return -EACCES;
+	}
+	*res = ino;
+	*size = ino->i_size;
+	return 0;
 }
 
 int fs_prepend(char *buf, size_t *pos, const char *s, size_t len)
@@ -1085,9 +1088,15 @@ int fs_real_path(const char *path, char *buf)
 
 bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
 {
-	unsigned long flags = fs_lock_irqsave();
-	void **slot = page_slot(ino, (unsigned long)(pos / PAGE_SIZE), false);
-	bool data = slot && *slot;
+	unsigned long flags;
+	void **slot;
+	bool data;
+
+	if (is_vfs_inode(ino))
+		return vfs_read_chunk(ino, pos, buf, n);
+	flags = fs_lock_irqsave();
+	slot = page_slot(ino, (unsigned long)(pos / PAGE_SIZE), false);
+	data = slot && *slot;
 
 	if (data)
 		memcpy(buf, (char *)*slot + pos % PAGE_SIZE, n);

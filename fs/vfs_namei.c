@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The path walk through VFS file systems mounted in the namespace, and the name calls on their directories. */
+#include <hartix/buffer_head.h>
 #include <hartix/err.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
@@ -782,4 +783,35 @@ int vfs_readlink(struct inode *base, const char *path, char *buf)
 	ret = S_ISLNK(p.ino->i_mode) ? read_link(&p, buf) : -EINVAL;
 	vpath_put(&p);
 	return ret;
+}
+
+bool vfs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
+{
+	struct super_block *sb = ino->i_sb;
+	u32 bs = sb->s_blocksize;
+	bool data = false;
+	size_t done = 0;
+
+	if (!IS_ENABLED(CONFIG_BCACHE) || !ino->i_aops || !ino->i_aops->get_block)
+		return false;
+	memset(buf, 0, n);
+	while (done < n) {
+		u64 p = pos + done, pblock;
+		u32 off = (u32)(p % bs);
+		size_t chunk = min((size_t)(bs - off), n - done);
+		struct buffer_head *bh;
+
+		if (ino->i_aops->get_block(ino, p / bs, &pblock, false))
+			return false;
+		if (pblock) {
+			bh = bread(sb->s_bdev, pblock, bs);
+			if (IS_ERR(bh))
+				return false;
+			memcpy((char *)buf + done, (char *)bh->b_data + off, chunk);
+			brelse(bh);
+			data = true;
+		}
+		done += chunk;
+	}
+	return data;
 }

@@ -32,7 +32,7 @@
 #include "scratch.h"
 #include "utest.h"
 
-static const char *dev, *mnt, *fstype, *mode = "full";
+static const char *dev, *mnt, *fstype, *mode = "full", *self;
 static long large_mib = 4;
 
 /* Byte i of the test files: the runner's pattern too (ext2_pattern in run_tests.py). */
@@ -193,6 +193,36 @@ static void namespace_checks(void)
 		fclose(f);
 	CHECK(found == 1);
 	rmdir("/tmp/fs_workload.other");
+}
+
+/* A program copied onto the disk runs from there (this one, asked only for an exit status). */
+static void exec_from_disk(void)
+{
+	static char buf[65536];
+	int in, out, status;
+	ssize_t n = 0;
+	pid_t pid;
+
+	if (!dev) {
+		utest_skip("no device");
+		return;
+	}
+	in = open(self, O_RDONLY);
+	out = open(path("prog"), O_CREAT | O_TRUNC | O_WRONLY, 0755);
+	CHECK(in >= 0 && out >= 0);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	CHECK(n == 0);
+	close(in);
+	close(out);
+	pid = fork();
+	if (!pid) {
+		execl(path("prog"), "prog", "--exit-42", (char *)NULL);
+		_exit(1);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 42);
+	CHECK(unlink(path("prog")) == 0);
 }
 
 /* The files the host put there with mkfs -d (or mtools). */
@@ -579,7 +609,7 @@ static void corrupt_image(void)
 
 static const struct utest_case full_cases[] = {
 	UTEST_CASE(mount_it), UTEST_CASE(namespace_checks), UTEST_CASE(host_files),
-	UTEST_CASE(trees), UTEST_CASE(renames),
+	UTEST_CASE(exec_from_disk), UTEST_CASE(trees), UTEST_CASE(renames),
 	UTEST_CASE(links), UTEST_CASE(truncate_files), UTEST_CASE(sparse_files),
 	UTEST_CASE(large_file), UTEST_CASE(many_files), UTEST_CASE(concurrent_writers),
 	UTEST_CASE(leave_for_next_boot), UTEST_CASE(umount_it),
@@ -599,6 +629,9 @@ static const struct utest_case corrupt_cases[] = {
 
 int main(int argc, char **argv)
 {
+	self = argv[0];
+	if (argc == 2 && !strcmp(argv[1], "--exit-42"))
+		return 42; /* exec_from_disk's child */
 	if (argc >= 4) {
 		dev = argv[1];
 		mnt = argv[2];
