@@ -60,7 +60,7 @@ static void find_dev(struct block_device *b, void *arg)
 		d->found = b;
 }
 
-static struct block_device *bdev_by_rdev(u32 rdev)
+struct block_device *bdev_by_rdev(u32 rdev)
 {
 	struct dev_find d = { rdev, NULL };
 

@@ -138,6 +138,7 @@ struct dentry *d_make_root(struct inode *root)
 	}
 	d->d_parent = d;
 	d->d_inode = root;
+	root->i_dentry = d;
 	return d;
 }
 
@@ -164,6 +165,11 @@ static void d_rehash(struct dentry *d)
 void d_add(struct dentry *d, struct inode *inode)
 {
 	d->d_inode = inode;
+	if (inode && S_ISDIR(inode->i_mode)) {
+		spin_lock(&dcache_lock);
+		inode->i_dentry = d; /* a directory has one name */
+		spin_unlock(&dcache_lock);
+	}
 	if (!(READ_ONCE(d->d_flags) & DCACHE_HASHED))
 		d_rehash(d);
 }
@@ -202,6 +208,12 @@ static struct dentry *d_free(struct dentry *d)
 {
 	struct dentry *parent = d->d_parent == d ? NULL : d->d_parent;
 
+	if (d->d_inode) {
+		spin_lock(&dcache_lock);
+		if (d->d_inode->i_dentry == d)
+			d->d_inode->i_dentry = NULL;
+		spin_unlock(&dcache_lock);
+	}
 	iput(d->d_inode);
 	if (d->d_name.name != d->d_iname)
 		kfree((void *)d->d_name.name);
@@ -209,13 +221,20 @@ static struct dentry *d_free(struct dentry *d)
 	return parent;
 }
 
-/* Caller holds dcache_lock: takes the oldest unused dentry (of sb, or any for NULL) off the cache. */
+/*
+ * Caller holds dcache_lock: takes the oldest unused dentry (of sb, or any
+ * for NULL) off the cache. Trimming the cache (NULL) spares a directory
+ * whose inode someone else holds (a cwd, an open directory): the walk
+ * starts from its i_dentry.
+ */
 static struct dentry *take_unused(struct super_block *sb)
 {
 	struct dentry *d;
 
 	for (d = lru_head; d; d = d->d_lru_next)
-		if (!sb || d->d_sb == sb) {
+		if (sb ? d->d_sb == sb :
+		    !d->d_inode || d->d_inode->i_dentry != d ||
+		    READ_ONCE(d->d_inode->refs) <= 1) {
 			lru_del(d);
 			unhash(d);
 			return d;
@@ -259,10 +278,45 @@ void shrink_dcache_sb(struct super_block *sb)
 	}
 }
 
-struct dentry *lookup_one(struct dentry *parent, const char *name, u32 len)
+struct dentry *d_find_alias(struct inode *inode)
+{
+	struct dentry *d;
+
+	spin_lock(&dcache_lock);
+	d = inode->i_dentry;
+	if (d) {
+		lru_del(d);
+		d->d_count++;
+	}
+	spin_unlock(&dcache_lock);
+	return d;
+}
+
+struct dentry *lookup_one_locked(struct dentry *parent, const char *name, u32 len)
 {
 	struct inode *dir = parent->d_inode;
 	struct dentry *d, *r;
+
+	d = d_lookup(parent, name, len);
+	if (d)
+		return d;
+	d = d_alloc(parent, name, len);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	r = dir->i_op->lookup(dir, d);
+	if (r) {
+		dput(d);
+		return r;
+	}
+	if (!(READ_ONCE(d->d_flags) & DCACHE_HASHED))
+		d_add(d, NULL); /* the fs left it: a miss */
+	return d;
+}
+
+struct dentry *lookup_one(struct dentry *parent, const char *name, u32 len)
+{
+	struct inode *dir = parent->d_inode;
+	struct dentry *d;
 
 	if (!dir || !S_ISDIR(dir->i_mode))
 		return ERR_PTR(-ENOTDIR);
@@ -270,21 +324,7 @@ struct dentry *lookup_one(struct dentry *parent, const char *name, u32 len)
 		return ERR_PTR(-ENOTDIR);
 	/* Under the directory's lock: two misses never make two dentries. */
 	inode_lock(dir);
-	d = d_lookup(parent, name, len);
-	if (!d) {
-		d = d_alloc(parent, name, len);
-		if (!d) {
-			d = ERR_PTR(-ENOMEM);
-		} else {
-			r = dir->i_op->lookup(dir, d);
-			if (r) {
-				dput(d);
-				d = r;
-			} else if (!(READ_ONCE(d->d_flags) & DCACHE_HASHED)) {
-				d_add(d, NULL); /* the fs left it: a miss */
-			}
-		}
-	}
+	d = lookup_one_locked(parent, name, len);
 	inode_unlock(dir);
 	return d;
 }

@@ -170,18 +170,23 @@ void file_get(struct file *f)
 void fput(struct file *f)
 {
 	unsigned long flags;
+	bool vfs;
 
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL))
 		return;
 	locks_remove_file(f);
 	if (f->ops->release)
 		f->ops->release(f);
+	vfs = is_vfs_inode(f->inode);
 	flags = fs_lock_irqsave();
 	file_clear_path(f);
 	if ((f->flags & O_ACCMODE) != O_RDONLY)
 		mnt_writer(f->inode, -1);
-	inode_put(f->inode);
+	if (!vfs)
+		inode_put(f->inode);
 	fs_unlock_irqrestore(flags);
+	if (vfs)
+		fs_put_inode(f->inode); /* the last may write it back: no fs_lock */
 	kfree(f);
 }
 
@@ -363,7 +368,6 @@ struct files *files_dup(struct files *old)
 
 void files_close_all(struct files *fs)
 {
-	unsigned long flags;
 	int fd;
 
 	if (!fs)
@@ -374,9 +378,7 @@ void files_close_all(struct files *fs)
 			fput(fs->fd[fd]);
 		}
 	}
-	flags = fs_lock_irqsave();
-	inode_put(fs->cwd);
-	fs_unlock_irqrestore(flags);
+	fs_put_inode(fs->cwd);
 	kfree(fs);
 }
 
@@ -461,7 +463,7 @@ long base_dir(int dirfd, const char *path, struct inode **base)
 SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 {
 	struct file *f = kzalloc(sizeof(*f), __GFP_NOWARN);
-	struct inode *base, *ino, *parent = NULL;
+	struct inode *base, *ino = NULL, *parent = NULL;
 	char name[NAME_MAX + 1];
 	struct files *fs = cur_files();
 	unsigned long irq;
@@ -520,11 +522,34 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		f->ops = inode_fops(ino);
 		file_set_path(f, base, path);
 	}
-	inode_put(base);
 	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS) {
+		ret = vfs_open(base, path, flags, mode & 07777 & ~fs->umask, &ino, &trunc);
+		irq = fs_lock_irqsave();
+		if (!ret && !inode_fops(ino)) {
+			ret = -ENXIO;
+			trunc = false;
+		}
+		if (!ret) {
+			if (acc != O_RDONLY)
+				mnt_writer(ino, 1);
+			f->inode = ino;
+			f->ops = inode_fops(ino);
+		}
+		fs_unlock_irqrestore(irq);
+		if (ret && ino)
+			fs_put_inode(ino);
+	}
+	fs_put_inode(base);
 	if (ret)
 		goto out_free;
-	if (trunc) {
+	if (trunc && is_vfs_inode(ino)) {
+		ret = vfs_truncate(ino, 0);
+		if (ret) {
+			fs_put_inode(ino);
+			goto out_free;
+		}
+	} else if (trunc) {
 		inode_lock(ino);
 		irq = fs_lock_irqsave();
 		ramfs_truncate(ino, 0);
@@ -541,8 +566,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 			file_clear_path(f);
 			if (acc != O_RDONLY)
 				mnt_writer(ino, -1);
-			inode_put(ino);
 			fs_unlock_irqrestore(irq);
+			fs_put_inode(ino);
 			goto out_free;
 		}
 	}
@@ -720,6 +745,10 @@ static void fill_stat(struct inode *ino, struct kstat *st)
 	st->st_size = (s64)ino->i_size;
 	st->st_blksize = PAGE_SIZE;
 	st->st_blocks = (s64)(ino->nr_pages * (PAGE_SIZE / 512));
+	if (is_vfs_inode(ino)) { /* a disk file system counts its own blocks */
+		st->st_blksize = ino->i_sb->s_blocksize;
+		st->st_blocks = (s64)ino->i_blocks;
+	}
 	st->st_atime = ino->i_atime.tv_sec;
 	st->st_atime_nsec = ino->i_atime.tv_nsec;
 	st->st_mtime = ino->i_mtime.tv_sec;
@@ -773,8 +802,15 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
 				NULL, NULL);
 		if (!ret)
 			fill_stat(ino, &st);
-		inode_put(base);
 		fs_unlock_irqrestore(irq);
+		if (ret == -EVFS) {
+			ret = vfs_lookup_inode(base, path, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
+			if (!ret) {
+				fill_stat(ino, &st);
+				fs_put_inode(ino);
+			}
+		}
+		fs_put_inode(base);
 	}
 	kfree(path);
 	if (ret)
@@ -812,7 +848,7 @@ SYSCALL_DEFINE2(getcwd, char *, ubuf, size_t, size)
 SYSCALL_DEFINE1(chdir, const char *, upath)
 {
 	struct files *fs = cur_files();
-	struct inode *ino, *old;
+	struct inode *ino, *old, *base;
 	unsigned long irq;
 	long ret;
 	char *path = get_path(upath, &ret);
@@ -824,18 +860,28 @@ SYSCALL_DEFINE1(chdir, const char *, upath)
 		return -ENOENT;
 	}
 	irq = fs_lock_irqsave();
-	ret = fs_lookup(fs->cwd, path, true, &ino, NULL, NULL);
-	if (!ret && !S_ISDIR(ino->i_mode))
-		ret = -ENOTDIR;
-	if (!ret) {
-		old = fs->cwd;
+	base = fs->cwd;
+	inode_get(base);
+	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
+	if (!ret)
 		inode_get(ino);
-		fs->cwd = ino;
-		inode_put(old);
-	}
 	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS)
+		ret = vfs_lookup_inode(base, path, true, &ino);
+	fs_put_inode(base);
 	kfree(path);
-	return ret;
+	if (ret)
+		return ret;
+	if (!S_ISDIR(ino->i_mode)) {
+		fs_put_inode(ino);
+		return -ENOTDIR;
+	}
+	irq = fs_lock_irqsave();
+	old = fs->cwd;
+	fs->cwd = ino;
+	fs_unlock_irqrestore(irq);
+	fs_put_inode(old);
+	return 0;
 }
 
 SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
@@ -859,8 +905,10 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 			ret = fs_create(parent, name, strlen(name),
 					S_IFDIR | (mode & 01777 & ~cur_files()->umask), 0,
 					&ino);
-		inode_put(base);
 		fs_unlock_irqrestore(irq);
+		if (ret == -EVFS)
+			ret = vfs_mkdir(base, path, mode & 01777 & ~cur_files()->umask);
+		fs_put_inode(base);
 	}
 	kfree(path);
 	return ret;

@@ -226,11 +226,14 @@ struct mount {
 	unsigned int children; /* mounts on its directories */
 	unsigned int writers; /* files open for writing on it */
 	bool detached, freeing;
+	/* A VFS file system's instance (ext2, vfat; fs/vfs_namei.c): root is its s_root's inode. */
+	struct super_block *vsb;
 };
 
+/* A tmpfs instance's inode: its super block is the struct mount's own (no type). */
 static inline struct mount *real_mount(const struct inode *ino)
 {
-	return ino->i_sb ? ino->i_sb->s_fs_info : NULL;
+	return ino->i_sb && !ino->i_sb->s_type ? ino->i_sb->s_fs_info : NULL;
 }
 
 /* Follows mounts down from a directory: the root of what is mounted on it. */
@@ -348,6 +351,163 @@ static inline void locks_remove_file(struct file *f)
 #endif
 
 DEFINE_FREE(fs_put_inode, struct inode *, if (_T) fs_put_inode(_T))
+
+/*
+ * VFS file systems in the namespace (fs/vfs_namei.c, CONFIG_MOUNT): a
+ * disk file system mounted on a RAM file system directory. The RAM walk
+ * (fs_lookup, under fs_lock) stops with -EVFS as soon as it would step
+ * into a VFS inode; the call then starts over, without fs_lock, with
+ * vfs_walk(), which goes through both kinds of directory (RAM ones one
+ * component at a time under fs_lock, VFS ones with lookup_one(), which
+ * sleeps) and with the vfs_* variant of the call.
+ */
+#define EVFS 530 /* never seen by user space */
+
+#ifdef CONFIG_MOUNT
+static inline bool is_vfs_inode(const struct inode *ino)
+{
+	return ino->i_sb && ino->i_sb->s_type;
+}
+#else
+static inline bool is_vfs_inode(const struct inode *ino)
+{
+	return false;
+}
+#endif
+
+/*
+ * Where a walk ended: ino with a reference (fs_put_inode() drops it),
+ * and for a VFS inode the dentry naming it (a reference too, or NULL).
+ * A walk for a new name ends at the directory, with the name in last.
+ */
+struct vpath {
+	struct inode *ino;
+	struct dentry *d;
+};
+
+#define VWALK_FOLLOW	1 /* follow a symlink in the last component */
+#define VWALK_PARENT	2 /* stop at the directory of the last component */
+
+struct vlast {
+	char name[NAME_MAX + 1];
+	size_t len; /* 0: the path names "/" (or only dots) */
+	bool slash; /* a trailing slash */
+	int type; /* LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT */
+};
+
+enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
+
+#ifdef CONFIG_MOUNT
+void vpath_put(struct vpath *p);
+int vfs_walk(struct inode *base, const char *path, int flags, struct vpath *res,
+	     struct vlast *last);
+/* The namespace's references to VFS inodes (inode_get/fs_put_inode). */
+void vfs_ns_get(struct inode *ino);
+void vfs_ns_put(struct inode *ino);
+int vfs_dir_path(struct inode *dir, char *buf, size_t *pos);
+/*
+ * The calls' VFS variants (vfs_namei.c), from base (the caller's
+ * reference) and a kernel path, no lock held. vfs_lookup_inode: the
+ * inode path names with a reference (fs_put_inode() it). vfs_open: the
+ * inode to open with one, made for O_CREAT (mode with the umask applied);
+ * *trunc: O_TRUNC is owed (vfs_truncate()). vfs_readlink: into buf
+ * (PATH_MAX bytes), the length.
+ */
+int vfs_lookup_inode(struct inode *base, const char *path, bool follow,
+		     struct inode **res);
+int vfs_open(struct inode *base, const char *path, int flags, u32 mode,
+	     struct inode **res, bool *trunc);
+int vfs_truncate(struct inode *ino, u64 size);
+int vfs_setattr(struct inode *ino, struct iattr *attr);
+int vfs_mkdir(struct inode *base, const char *path, u32 mode);
+int vfs_mknod(struct inode *base, const char *path, u32 mode, u32 dev);
+int vfs_symlink(const char *target, struct inode *base, const char *path);
+int vfs_link(struct inode *obase, const char *opath, bool follow,
+	     struct inode *nbase, const char *npath);
+int vfs_unlink(struct inode *base, const char *path, bool rmdir);
+int vfs_rename(struct inode *obase, const char *opath, struct inode *nbase,
+	       const char *npath, unsigned int flags);
+int vfs_readlink(struct inode *base, const char *path, char *buf);
+/*
+ * execve's reads of a program on a VFS file system: n bytes at pos
+ * (within one page) into buf through the buffer cache; false for a
+ * hole or an unreadable block (the caller's zeroes).
+ */
+bool vfs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n);
+/* sync(2) and syncfs(2) (namespace.c): every VFS instance, or only's. */
+void vfs_sync_all(struct super_block *only);
+/* Caller holds fs_lock: the mount of VFS super block sb, or NULL (namespace.c). */
+struct mount *vfs_mount_of(struct super_block *sb);
+#else
+/* Without mounts no walk meets a VFS inode: -EVFS never comes, these are never called. */
+static inline int vfs_lookup_inode(struct inode *base, const char *path, bool follow,
+				   struct inode **res)
+{
+	return -ENOENT;
+}
+static inline int vfs_open(struct inode *base, const char *path, int flags, u32 mode,
+			   struct inode **res, bool *trunc)
+{
+	return -ENOENT;
+}
+static inline int vfs_truncate(struct inode *ino, u64 size)
+{
+	return -EINVAL;
+}
+static inline int vfs_setattr(struct inode *ino, struct iattr *attr)
+{
+	return -EINVAL;
+}
+static inline int vfs_mkdir(struct inode *base, const char *path, u32 mode)
+{
+	return -ENOENT;
+}
+static inline int vfs_mknod(struct inode *base, const char *path, u32 mode, u32 dev)
+{
+	return -ENOENT;
+}
+static inline int vfs_symlink(const char *target, struct inode *base, const char *path)
+{
+	return -ENOENT;
+}
+static inline int vfs_link(struct inode *obase, const char *opath, bool follow,
+			   struct inode *nbase, const char *npath)
+{
+	return -ENOENT;
+}
+static inline int vfs_unlink(struct inode *base, const char *path, bool rmdir)
+{
+	return -ENOENT;
+}
+static inline int vfs_rename(struct inode *obase, const char *opath, struct inode *nbase,
+			     const char *npath, unsigned int flags)
+{
+	return -ENOENT;
+}
+static inline int vfs_readlink(struct inode *base, const char *path, char *buf)
+{
+	return -ENOENT;
+}
+static inline void vfs_sync_all(struct super_block *only)
+{
+}
+static inline bool vfs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
+{
+	return false;
+}
+static inline void vfs_ns_get(struct inode *ino)
+{
+}
+static inline void vfs_ns_put(struct inode *ino)
+{
+}
+static inline int vfs_dir_path(struct inode *dir, char *buf, size_t *pos)
+{
+	return -ENOENT;
+}
+#endif
+/* s before buf + *pos, moving *pos down (ramfs.c): -ENAMETOOLONG past 0. */
+int fs_prepend(char *buf, size_t *pos, const char *s, size_t len);
 
 /*
  * Where a relative path starts: the cwd, or dirfd's directory, with a

@@ -29,8 +29,6 @@ struct last {
 	bool slash; /* a trailing slash: only a directory may be meant */
 };
 
-enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
-
 static int last_type(const struct last *l)
 {
 	if (!l->len)
@@ -153,6 +151,8 @@ SYSCALL_DEFINE3(unlinkat, int, dirfd, const char *, upath, int, flags)
 	if (!ret)
 		ret = do_unlink(&l, flags & AT_REMOVEDIR);
 	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS)
+		ret = vfs_unlink(base, path, flags & AT_REMOVEDIR);
 	kfree(path);
 	return ret;
 }
@@ -243,6 +243,8 @@ SYSCALL_DEFINE5(renameat2, int, olddirfd, const char *, uold, int, newdirfd,
 		if (!ret)
 			ret = do_rename(&o, &n, flags);
 		fs_unlock_irqrestore(irq);
+		if (ret == -EVFS)
+			ret = vfs_rename(obase, opath, nbase, npath, flags);
 	}
 	kfree(opath);
 	kfree(npath);
@@ -300,6 +302,11 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 		if (!ret)
 			ret = ramfs_link(n.dir, n.name, n.len, ino);
 		fs_unlock_irqrestore(irq);
+		/* An fd's own inode (AT_EMPTY_PATH) linked across: EXDEV. */
+		if (ret == -EVFS)
+			ret = opath[0] || !(flags & AT_EMPTY_PATH) ?
+			      vfs_link(obase, opath, flags & AT_SYMLINK_FOLLOW, nbase, npath) :
+			      -EXDEV;
 	}
 	kfree(opath);
 	kfree(npath);
@@ -331,6 +338,8 @@ SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
 		if (!ret)
 			ret = ramfs_symlink(n.dir, n.name, n.len, target);
 		fs_unlock_irqrestore(irq);
+		if (ret == -EVFS)
+			ret = vfs_symlink(target, nbase, npath);
 		kfree(npath);
 	}
 	kfree(target);
@@ -382,6 +391,10 @@ SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 				(mode & 07777 & ~current_task()->files->umask),
 				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0, &ino);
 	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS)
+		ret = vfs_mknod(base, path, (mode & S_IFMT) |
+				(mode & 07777 & ~current_task()->files->umask),
+				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0);
 	kfree(path);
 	return ret;
 }
@@ -411,6 +424,16 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 		memcpy(path, ino->target, (size_t)ret);
 	}
 	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS) {
+		char *buf = kmalloc(PATH_MAX, __GFP_NOWARN);
+
+		ret = buf ? vfs_readlink(base, path, buf) : -ENOMEM;
+		if (ret > 0) {
+			ret = min(ret, (long)bufsiz);
+			memcpy(path, buf, (size_t)ret);
+		}
+		kfree(buf);
+	}
 	if (ret > 0 && copy_to_user(ubuf, path, (size_t)ret))
 		ret = -EFAULT;
 	kfree(path);
@@ -423,6 +446,8 @@ static long truncate_inode(struct inode *ino, long length)
 	unsigned long irq;
 	long ret;
 
+	if (is_vfs_inode(ino))
+		return vfs_truncate(ino, (u64)length);
 	inode_lock(ino);
 	irq = fs_lock_irqsave();
 	ret = ramfs_truncate(ino, (u64)length);
@@ -461,22 +486,23 @@ SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	if (!ret && S_ISDIR(ino->i_mode))
-		ret = -EISDIR;
-	else if (!ret && !S_ISREG(ino->i_mode))
-		ret = -EINVAL;
-	else if (!ret && inode_rdonly(ino))
-		ret = -EROFS;
 	if (!ret)
 		inode_get(ino);
 	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS)
+		ret = vfs_lookup_inode(base, path, true, &ino);
 	kfree(path);
 	if (ret)
 		return ret;
-	ret = truncate_inode(ino, length);
-	irq = fs_lock_irqsave();
-	inode_put(ino);
-	fs_unlock_irqrestore(irq);
+	if (S_ISDIR(ino->i_mode))
+		ret = -EISDIR;
+	else if (!S_ISREG(ino->i_mode))
+		ret = -EINVAL;
+	else if (inode_rdonly(ino))
+		ret = -EROFS;
+	if (!ret)
+		ret = truncate_inode(ino, length);
+	fs_put_inode(ino);
 	return ret;
 }
 
@@ -496,13 +522,20 @@ SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 		return ret;
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	if (!ret && (mode & X_OK) && !S_ISDIR(ino->i_mode) && !(ino->i_mode & 0111))
+	if (!ret)
+		inode_get(ino);
+	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS)
+		ret = vfs_lookup_inode(base, path, true, &ino);
+	kfree(path);
+	if (ret)
+		return ret;
+	if ((mode & X_OK) && !S_ISDIR(ino->i_mode) && !(ino->i_mode & 0111))
 		ret = -EACCES;
-	else if (!ret && (mode & W_OK) && inode_rdonly(ino) &&
+	else if ((mode & W_OK) && inode_rdonly(ino) &&
 		 (S_ISREG(ino->i_mode) || S_ISDIR(ino->i_mode) || S_ISLNK(ino->i_mode)))
 		ret = -EROFS;
-	fs_unlock_irqrestore(irq);
-	kfree(path);
+	fs_put_inode(ino);
 	return ret;
 }
 
@@ -520,15 +553,10 @@ BUILD_BUG_ON(sizeof(struct kstatfs) != 120);
  */
 #define ST_RDONLY 0x0001
 
-/* Caller holds fs_lock: ino's file system, as statfs() shows it. */
-static void inode_statfs(struct inode *ino, bool *proc, bool *rdonly)
+/* ino's file system, as statfs() shows it; the caller holds a reference to ino. */
+static long put_statfs(void *ubuf, struct inode *ino)
 {
-	*proc = ino->proc;
-	*rdonly = inode_rdonly(ino);
-}
-
-static long put_statfs(void *ubuf, bool proc, bool rdonly)
-{
+	bool proc = ino->proc, rdonly = inode_rdonly(ino);
 	struct kstatfs st = {
 		.f_type = proc ? PROC_SUPER_MAGIC : TMPFS_MAGIC,
 		.f_bsize = PAGE_SIZE, .f_namelen = NAME_MAX,
@@ -538,8 +566,18 @@ static long put_statfs(void *ubuf, bool proc, bool rdonly)
 	};
 	unsigned long used, max;
 
-	fs_data_pages(&used, &max);
-	if (!proc) {
+	if (is_vfs_inode(ino)) {
+		struct super_block *sb = ino->i_sb;
+		long ret;
+
+		memset(&st, 0, sizeof(st));
+		ret = sb->s_op && sb->s_op->statfs ? sb->s_op->statfs(sb, &st) : -ENOSYS;
+		if (ret)
+			return ret;
+		st.f_flags |= ST_VALID | (rdonly ? ST_RDONLY : 0);
+		st.f_fsid[0] = (int)sb->s_dev;
+	} else if (!proc) {
+		fs_data_pages(&used, &max);
 		st.f_blocks = max;
 		st.f_bfree = st.f_bavail = max > used ? max - used : 0;
 	}
@@ -553,7 +591,6 @@ SYSCALL_DEFINE2(statfs, const char *, upath, void *, ubuf)
 	unsigned long irq;
 	char *path;
 	long ret;
-	bool proc, rdonly;
 
 	ret = user_path(AT_FDCWD, upath, &path, &base);
 	if (ret)
@@ -561,22 +598,23 @@ SYSCALL_DEFINE2(statfs, const char *, upath, void *, ubuf)
 	irq = fs_lock_irqsave();
 	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
 	if (!ret)
-		inode_statfs(ino, &proc, &rdonly);
+		inode_get(ino);
 	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS)
+		ret = vfs_lookup_inode(base, path, true, &ino);
 	kfree(path);
-	return ret ? ret : put_statfs(ubuf, proc, rdonly);
+	if (ret)
+		return ret;
+	ret = put_statfs(ubuf, ino);
+	fs_put_inode(ino);
+	return ret;
 }
 
 SYSCALL_DEFINE2(fstatfs, int, fd, void *, ubuf)
 {
 	struct file *f __free(fput) = fget(fd);
-	unsigned long irq;
-	bool proc, rdonly;
 
 	if (!f)
 		return -EBADF;
-	irq = fs_lock_irqsave();
-	inode_statfs(f->inode, &proc, &rdonly);
-	fs_unlock_irqrestore(irq);
-	return put_statfs(ubuf, proc, rdonly);
+	return put_statfs(ubuf, f->inode);
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* Mounts: mount(2) and umount2(2) of RAM file system instances (tmpfs) on directories, and /proc/mounts. */
+/* Mounts: mount(2) and umount2(2) of tmpfs instances and VFS file systems (ext2, vfat) on directories, and /proc/mounts. */
+#include <hartix/blkdev.h>
+#include <hartix/err.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -53,7 +55,19 @@ void mnt_writer(struct inode *ino, int delta)
 
 static bool mnt_busy(const struct mount *m)
 {
+	if (m->vsb) /* s_active: a sync(2) is writing it */
+		return READ_ONCE(m->vsb->s_ns_refs) || m->vsb->s_active || m->children;
 	return m->refs > m->dirs || m->children;
+}
+
+struct mount *vfs_mount_of(struct super_block *sb)
+{
+	struct mount *m;
+
+	for (m = mounts; m; m = m->next)
+		if (m->vsb == sb)
+			return m;
+	return NULL;
 }
 
 static void table_add(struct mount *m)
@@ -91,9 +105,15 @@ static void mnt_detach(struct mount *m)
 	table_del(m);
 }
 
-/* Caller holds fs_lock: m is detached and unused; its whole tree goes. */
+/*
+ * Caller holds fs_lock: m is detached and unused; its whole tree goes.
+ * A VFS instance's super block is deactivated by the caller, after
+ * fs_lock (it syncs to the disk).
+ */
 static void mnt_free(struct mount *m)
 {
+	if (m->vsb)
+		return;
 	m->freeing = true; /* the inode_put()s below come back to mnt_put_ref() */
 	ramfs_clear_dir(m->root);
 	m->root->i_nlink = 0;
@@ -134,6 +154,19 @@ void mnt_put_ref(struct mount *m)
 	m->refs--;
 	if (m->detached && !m->freeing && !mnt_busy(m))
 		mnt_free(m);
+}
+
+/* Caller holds fs_lock: is a VFS instance mounted inside m (at any depth)? */
+static bool vfs_below(struct mount *m)
+{
+	struct mount *c, *p;
+
+	for (c = mounts; c; c = c->next)
+		for (p = c->vsb ? real_mount(c->mountpoint) : NULL; p;
+		     p = p->mountpoint ? real_mount(p->mountpoint) : NULL)
+			if (p == m)
+				return true;
+	return false;
 }
 
 /* Caller holds fs_lock: a new instance's root, mounted on dir. */
@@ -194,16 +227,163 @@ static long target_dir(struct inode *base, char *path, bool follow,
 }
 
 /*
+ * A VFS file system (FS_REQUIRES_DEV: on the block device node source
+ * names) mounted on the RAM file system directory path names. The super
+ * block is read with no lock held, then attached under fs_lock.
+ */
+static long vfs_mount(struct file_system_type *type, const char *source,
+		      char *path, unsigned long flags, const char *options)
+{
+	struct block_device *bdev = NULL;
+	struct super_block *sb;
+	struct inode *dir;
+	struct vpath dev, target;
+	struct mount *m, *parent, *o;
+	unsigned long irq;
+	long ret;
+
+	ret = vfs_walk(NULL, path, VWALK_FOLLOW, &target, NULL);
+	if (ret)
+		return ret;
+	dir = target.ino;
+	if (!S_ISDIR(dir->i_mode))
+		ret = -ENOTDIR;
+	else if (target.d)
+		ret = -EINVAL; /* on a VFS directory: not yet */
+	if (!ret && (type->fs_flags & FS_REQUIRES_DEV)) {
+		ret = vfs_walk(NULL, source, VWALK_FOLLOW, &dev, NULL);
+		if (!ret) {
+			if ((dev.ino->i_mode & S_IFMT) != S_IFBLK)
+				ret = -ENOTBLK;
+			else if (!IS_ENABLED(CONFIG_BLOCK) ||
+				 !(bdev = bdev_by_rdev(dev.ino->i_rdev)))
+				ret = -ENXIO;
+			vpath_put(&dev);
+		}
+	}
+	m = ret ? NULL : kzalloc(sizeof(*m), __GFP_NOWARN);
+	if (!ret && !m)
+		ret = -ENOMEM;
+	if (ret) {
+		vpath_put(&target);
+		return ret;
+	}
+	irq = fs_lock_irqsave();
+	for (o = mounts; o && bdev; o = o->next)
+		if (o->vsb && o->vsb->s_bdev == bdev)
+			ret = -EBUSY; /* one super block per device */
+	fs_unlock_irqrestore(irq);
+	sb = ret ? ERR_PTR(ret) :
+	     vfs_get_super(type, bdev, flags & MS_RDONLY ? SB_RDONLY : 0, options);
+	if (IS_ERR(sb)) {
+		kfree(m);
+		vpath_put(&target);
+		return PTR_ERR(sb);
+	}
+	m->vsb = sb;
+	m->root = sb->s_root->d_inode;
+	m->sb.s_flags = sb->s_flags;
+	strscpy(m->source, source, sizeof(m->source));
+	irq = fs_lock_irqsave();
+	if (dir == fs_root || dir->proc)
+		ret = -EINVAL;
+	else if (!dir->i_nlink)
+		ret = -ENOENT;
+	for (o = mounts; o && !ret; o = o->next)
+		if (o != m && o->vsb && o->vsb->s_bdev == bdev && bdev)
+			ret = -EBUSY; /* mounted meanwhile */
+	if (!ret) {
+		inode_get(dir);
+		m->mountpoint = dir;
+		dir->i_mounted = m;
+		parent = real_mount(dir);
+		if (parent)
+			parent->children++;
+		table_add(m);
+	}
+	fs_unlock_irqrestore(irq);
+	vpath_put(&target);
+	if (ret) {
+		deactivate_super(sb);
+		kfree(m);
+	}
+	return ret;
+}
+
+/* The VFS instance whose root path names, taken out of the tree (umount2). */
+static long vfs_umount(char *path, int flags)
+{
+	struct super_block *sb;
+	struct vpath root;
+	struct mount *m;
+	unsigned long irq;
+	long ret;
+
+	ret = vfs_walk(NULL, path, flags & UMOUNT_NOFOLLOW ? 0 : VWALK_FOLLOW,
+		       &root, NULL);
+	if (ret)
+		return ret;
+	sb = root.d ? root.d->d_sb : NULL;
+	if (!sb || root.d != sb->s_root) {
+		vpath_put(&root);
+		return -EINVAL; /* not a mount point */
+	}
+	irq = fs_lock_irqsave();
+	m = vfs_mount_of(sb);
+	if (!m)
+		ret = -EINVAL;
+	else if (flags & MNT_EXPIRE)
+		ret = -EAGAIN;
+	else if (mnt_busy(m))
+		ret = -EBUSY; /* MNT_DETACH too: a VFS instance is not left behind detached */
+	else
+		mnt_detach(m);
+	fs_unlock_irqrestore(irq);
+	vpath_put(&root);
+	if (ret)
+		return ret;
+	/* Out of the tree, unused: nothing can reach sb any more. */
+	deactivate_super(sb);
+	kfree(m);
+	return 0;
+}
+
+/* sync(2), syncfs(2): every mounted VFS instance, or the one of sb, to its disk. */
+void vfs_sync_all(struct super_block *only)
+{
+	struct super_block *sbs[16];
+	unsigned int n = 0, i;
+	struct mount *m;
+	unsigned long irq;
+
+	irq = fs_lock_irqsave();
+	for (m = mounts; m && n < ARRAY_SIZE(sbs); m = m->next)
+		if (m->vsb && (!only || m->vsb == only) && !(m->vsb->s_flags & SB_RDONLY)) {
+			sbs[n++] = m->vsb;
+			m->vsb->s_active++; /* kept while synced: umount waits for it */
+		}
+	fs_unlock_irqrestore(irq);
+	for (i = 0; i < n; i++) {
+		sync_inodes_sb(sbs[i], true);
+		if (sbs[i]->s_op && sbs[i]->s_op->sync_fs)
+			sbs[i]->s_op->sync_fs(sbs[i], true); /* and its device */
+		irq = fs_lock_irqsave();
+		sbs[i]->s_active--;
+		fs_unlock_irqrestore(irq);
+	}
+}
+
+/*
  * Linux's do_mount() for what is here: a new tmpfs (or ramfs) instance
- * on a directory, or MS_REMOUNT of one with MS_RDONLY set or clear.
- * Other file system types: ENODEV (those registered on the VFS cannot
- * be walked into by path yet).
+ * on a directory, a VFS file system (ext2, vfat) from a block device, or
+ * MS_REMOUNT of a tmpfs with MS_RDONLY set or clear.
  */
 SYSCALL_DEFINE5(mount, const char *, usource, const char *, utarget,
 		const char *, ufstype, unsigned long, flags, const void *, udata)
 {
 	struct inode *base __free(fs_put_inode) = NULL;
-	char source[64] = "none", fstype[32] = "";
+	char source[64] = "none", fstype[32] = "", options[64] = "";
+	struct file_system_type *type = NULL;
 	struct inode *dir;
 	struct mount *m;
 	unsigned long irq;
@@ -222,10 +402,22 @@ SYSCALL_DEFINE5(mount, const char *, usource, const char *, utarget,
 			return ret == -ENAMETOOLONG ? -ENODEV : ret;
 		if (usource && get_name(usource, source, sizeof(source)))
 			return -EFAULT;
+		if (udata && get_name(udata, options, sizeof(options)))
+			return -EINVAL;
+		if (strcmp(fstype, "tmpfs") && strcmp(fstype, "ramfs")) {
+			type = get_fs_type(fstype);
+			if (!type)
+				return -ENODEV;
+		}
 	}
 	path = get_path(utarget, &ret);
 	if (!path)
 		return ret;
+	if (type) {
+		ret = vfs_mount(type, source, path, flags, options);
+		kfree(path);
+		return ret;
+	}
 	ret = base_dir(AT_FDCWD, path, &base);
 	if (ret) {
 		kfree(path);
@@ -244,9 +436,7 @@ SYSCALL_DEFINE5(mount, const char *, usource, const char *, utarget,
 			m->sb.s_flags = (m->sb.s_flags & ~SB_RDONLY) |
 					(flags & MS_RDONLY ? SB_RDONLY : 0);
 	} else if (!ret) {
-		if (strcmp(fstype, "tmpfs") && strcmp(fstype, "ramfs"))
-			ret = -ENODEV;
-		else if (dir == fs_root || dir->proc)
+		if (dir == fs_root || dir->proc)
 			ret = -EINVAL; /* over / or into /proc: not here */
 		else if (!dir->i_nlink)
 			ret = -ENOENT;
@@ -254,6 +444,8 @@ SYSCALL_DEFINE5(mount, const char *, usource, const char *, utarget,
 			ret = mnt_new(dir, source, flags);
 	}
 	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS)
+		ret = -EINVAL; /* in or over a VFS file system: not yet */
 	kfree(path);
 	return ret;
 }
@@ -281,6 +473,12 @@ SYSCALL_DEFINE2(umount2, const char *, utarget, int, flags)
 	}
 	irq = fs_lock_irqsave();
 	ret = target_dir(base, path, !(flags & UMOUNT_NOFOLLOW), &dir);
+	if (ret == -EVFS) {
+		fs_unlock_irqrestore(irq);
+		ret = vfs_umount(path, flags);
+		kfree(path);
+		return ret;
+	}
 	/* The walk's starting point is not a use of the mount (the cwd's own reference is). */
 	inode_put(no_free_ptr(base));
 	m = ret ? NULL : real_mount(dir);
@@ -290,6 +488,8 @@ SYSCALL_DEFINE2(umount2, const char *, utarget, int, flags)
 		ret = -EAGAIN; /* Linux's first MNT_EXPIRE only marks it */
 	else if (!ret && !(flags & MNT_DETACH) && mnt_busy(m))
 		ret = -EBUSY;
+	else if (!ret && vfs_below(m))
+		ret = -EBUSY; /* MNT_DETACH over a disk instance: it is not left detached */
 	if (!ret) {
 		mnt_detach_tree(m);
 		if (!mnt_busy(m))
@@ -314,10 +514,12 @@ int show_mount_table(struct seq *m)
 		size_t pos = PATH_MAX - 1;
 
 		buf[pos] = '\0';
-		if (fs_dir_path(mnt->root, buf, &pos))
+		if (fs_dir_path(mnt->vsb ? mnt->mountpoint : mnt->root, buf, &pos))
 			continue;
-		seq_printf(m, "%s %s tmpfs %s,relatime 0 0\n", mnt->source,
-			   buf + pos, mnt->sb.s_flags & SB_RDONLY ? "ro" : "rw");
+		seq_printf(m, "%s %s %s %s,relatime 0 0\n", mnt->source, buf + pos,
+			   mnt->vsb ? mnt->vsb->s_type->name : "tmpfs",
+			   (mnt->vsb ? mnt->vsb->s_flags : mnt->sb.s_flags) & SB_RDONLY ?
+			   "ro" : "rw");
 	}
 	fs_unlock_irqrestore(irq);
 	kfree(buf);

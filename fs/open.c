@@ -23,6 +23,11 @@ static long chmod_inode(struct inode *ino, u32 mode)
 		return -EPERM; /* /proc's files keep their modes */
 	if (inode_rdonly(ino))
 		return -EROFS;
+	if (is_vfs_inode(ino)) {
+		struct iattr attr = { .ia_valid = ATTR_MODE, .ia_mode = mode & 07777 };
+
+		return vfs_setattr(ino, &attr);
+	}
 	irq = fs_lock_irqsave();
 	ino->i_mode = (ino->i_mode & S_IFMT) | (mode & 07777);
 	inode_touch_ctime(ino);
@@ -63,6 +68,20 @@ static long chown_inode(struct inode *ino, u32 uid, u32 gid)
 		return -EPERM;
 	if (inode_rdonly(ino))
 		return -EROFS;
+	if (is_vfs_inode(ino)) {
+		struct iattr attr = {
+			.ia_valid = (uid != (u32)-1 ? ATTR_UID : 0) |
+				    (gid != (u32)-1 ? ATTR_GID : 0) | ATTR_MODE,
+			.ia_uid = uid, .ia_gid = gid, .ia_mode = ino->i_mode,
+		};
+
+		if (!S_ISDIR(ino->i_mode)) {
+			attr.ia_mode &= ~S_ISUID;
+			if (attr.ia_mode & S_IXGRP)
+				attr.ia_mode &= ~S_ISGID;
+		}
+		return vfs_setattr(ino, &attr);
+	}
 	irq = fs_lock_irqsave();
 	if (uid != (u32)-1)
 		ino->i_uid = uid;
@@ -156,6 +175,8 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, long, offset, long, len)
 		return -EISDIR;
 	if (!S_ISREG(ino->i_mode) || ino->proc)
 		return -ENODEV;
+	if (is_vfs_inode(ino))
+		return -EOPNOTSUPP; /* as Linux's ext2 and vfat (no fallocate there) */
 	if (len > FS_MAX_OFF - offset)
 		return -EFBIG;
 	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))

@@ -47,6 +47,10 @@ static unsigned long data_pages, data_pages_max;
 
 void inode_get(struct inode *ino)
 {
+	if (is_vfs_inode(ino)) {
+		vfs_ns_get(ino);
+		return;
+	}
 	ino->refs++;
 	mnt_ref(ino, 1);
 }
@@ -220,6 +224,10 @@ void inode_put(struct inode *ino)
 {
 	struct mount *m = real_mount(ino);
 
+	if (is_vfs_inode(ino)) {
+		vfs_ns_put(ino);
+		return;
+	}
 	if (--ino->refs == 0 && ino->i_nlink == 0)
 		inode_free(ino);
 	if (m)
@@ -574,6 +582,8 @@ static int walk(struct inode *dir, const char *path, bool follow,
 
 		if (*path == '/')
 			dir = fs_root;
+		if (is_vfs_inode(dir))
+			return -EVFS; /* the caller starts over with vfs_walk() */
 		while (*path == '/')
 			path++;
 		if (!*path) {
@@ -612,6 +622,8 @@ static int walk(struct inode *dir, const char *path, bool follow,
 			}
 			next = mnt_down(next);
 		}
+		if (is_vfs_inode(next))
+			return -EVFS;
 		if (S_ISLNK(next->i_mode) && (!last || follow || slash)) {
 			if (++links > MAXSYMLINKS)
 				return -ELOOP;
@@ -685,6 +697,8 @@ int fs_lookup_parent(struct inode *base, char *path, struct inode **parent,
 		if (!ret && !S_ISDIR((*parent)->i_mode))
 			ret = -ENOTDIR;
 	}
+	if (!ret && is_vfs_inode(*parent))
+		ret = -EVFS;
 	if (!ret && end - start > NAME_MAX)
 		ret = -ENAMETOOLONG;
 	*last = path + start;
@@ -964,24 +978,30 @@ int fs_open_exec(const char *path, struct inode **res, u64 *size)
 {
 	unsigned long flags = fs_lock_irqsave();
 	struct files *files = current_task()->files;
-	struct inode *ino;
-	int ret = fs_lookup(files ? files->cwd : fs_root, path, true, &ino,
-			    NULL, NULL);
+	struct inode *base = files ? files->cwd : fs_root, *ino;
+	int ret = fs_lookup(base, path, true, &ino, NULL, NULL);
 
-	if (!ret && !S_ISREG(ino->i_mode))
-		ret = -EACCES;
-	if (!ret && !(ino->i_mode & 0111))
-		ret = -EACCES;
-	if (!ret) {
-		inode_get(ino);
-		*res = ino;
-		*size = ino->i_size;
-	}
+	if (!ret || ret == -EVFS)
+		inode_get(ret ? base : ino);
 	fs_unlock_irqrestore(flags);
-	return ret;
+	if (ret == -EVFS) {
+		/* A program on a disk file system: read through vfs_read_chunk() */
+		ret = vfs_lookup_inode(base, path, true, &ino);
+		fs_put_inode(base);
+	}
+	if (ret)
+		return ret;
+	if (!S_ISREG(ino->i_mode) || !(ino->i_mode & 0111) ||
+	    (is_vfs_inode(ino) && !ino->i_aops)) {
+		fs_put_inode(ino);
+		return -EACCES;
+	}
+	*res = ino;
+	*size = ino->i_size;
+	return 0;
 }
 
-static int prepend(char *buf, size_t *pos, const char *s, size_t len)
+int fs_prepend(char *buf, size_t *pos, const char *s, size_t len)
 {
 	if (*pos < len)
 		return -ENAMETOOLONG;
@@ -995,6 +1015,8 @@ int fs_dir_path(struct inode *dir, char *buf, size_t *pos)
 	size_t end = *pos;
 	int ret = 0;
 
+	if (is_vfs_inode(dir))
+		return vfs_dir_path(dir, buf, pos);
 	for (; !ret; dir = dir->parent) {
 		dir = mnt_up(dir);
 		if (!dir)
@@ -1003,12 +1025,12 @@ int fs_dir_path(struct inode *dir, char *buf, size_t *pos)
 			break;
 		if (!dir->dentry)
 			return -ENOENT; /* removed */
-		ret = prepend(buf, pos, dir->dentry->name, dir->dentry->len);
+		ret = fs_prepend(buf, pos, dir->dentry->name, dir->dentry->len);
 		if (!ret)
-			ret = prepend(buf, pos, "/", 1);
+			ret = fs_prepend(buf, pos, "/", 1);
 	}
 	if (!ret && *pos == end)
-		ret = prepend(buf, pos, "/", 1);
+		ret = fs_prepend(buf, pos, "/", 1);
 	return ret;
 }
 
@@ -1051,9 +1073,9 @@ int fs_real_path(const char *path, char *buf)
 	if (!ret && S_ISDIR(ino->i_mode))
 		ret = fs_dir_path(ino, buf, &pos);
 	else if (!ret)
-		ret = prepend(buf, &pos, last, len);
+		ret = fs_prepend(buf, &pos, last, len);
 	if (!ret && !S_ISDIR(ino->i_mode)) {
-		ret = prepend(buf, &pos, "/", 1);
+		ret = fs_prepend(buf, &pos, "/", 1);
 		if (!ret && dir != fs_root)
 			ret = fs_dir_path(dir, buf, &pos);
 	}
@@ -1066,9 +1088,15 @@ int fs_real_path(const char *path, char *buf)
 
 bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
 {
-	unsigned long flags = fs_lock_irqsave();
-	void **slot = page_slot(ino, (unsigned long)(pos / PAGE_SIZE), false);
-	bool data = slot && *slot;
+	unsigned long flags;
+	void **slot;
+	bool data;
+
+	if (is_vfs_inode(ino))
+		return vfs_read_chunk(ino, pos, buf, n);
+	flags = fs_lock_irqsave();
+	slot = page_slot(ino, (unsigned long)(pos / PAGE_SIZE), false);
+	data = slot && *slot;
 
 	if (data)
 		memcpy(buf, (char *)*slot + pos % PAGE_SIZE, n);
@@ -1118,8 +1146,13 @@ void fs_hold_inode(struct inode *ino)
 
 void fs_put_inode(struct inode *ino)
 {
-	unsigned long flags = fs_lock_irqsave();
+	unsigned long flags;
 
+	if (is_vfs_inode(ino)) {
+		vfs_ns_put(ino);
+		return;
+	}
+	flags = fs_lock_irqsave();
 	inode_put(ino);
 	fs_unlock_irqrestore(flags);
 }

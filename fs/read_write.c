@@ -121,7 +121,8 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, long *, uoffset,
 	out = fget(out_fd);
 	if (!out || (out->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
-	if (!S_ISREG(in->inode->i_mode) || in->inode->proc ||
+	/* From a VFS file system's file (its data is in the buffer cache): not yet. */
+	if (!S_ISREG(in->inode->i_mode) || in->inode->proc || is_vfs_inode(in->inode) ||
 	    !out->ops->write_kernel || (out->flags & O_APPEND))
 		return -EINVAL;
 	kbuf = alloc_page(__GFP_NOWARN);
@@ -216,6 +217,9 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 	if (!S_ISREG(iin->i_mode) || !S_ISREG(iout->i_mode) || iin->proc ||
 	    iout->proc)
 		return -EINVAL;
+	/* Both in the RAM file system: a disk file system's copy is not done here. */
+	if (is_vfs_inode(iin) || is_vfs_inode(iout))
+		return -EXDEV;
 	if ((in->flags & O_ACCMODE) == O_WRONLY ||
 	    (out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_APPEND))
 		return -EBADF;

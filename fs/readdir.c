@@ -58,6 +58,56 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
+/* A VFS directory's entries go through iterate() into a kernel page. */
+struct getdents_ctx {
+	struct dir_context ctx;
+	char *kbuf;
+	size_t used, cap;
+	bool no_room;
+};
+
+static bool fill_dirent(struct dir_context *ctx, const char *name, int len,
+			u64 pos, u64 ino, unsigned int d_type)
+{
+	struct getdents_ctx *g = container_of(ctx, struct getdents_ctx, ctx);
+	struct linux_dirent64 *de = (void *)(g->kbuf + g->used);
+	size_t reclen = ALIGN_UP(sizeof(*de) + (size_t)len + 1, 8);
+
+	if (g->used + reclen > g->cap) {
+		g->no_room = true;
+		return false;
+	}
+	de->d_ino = ino;
+	de->d_off = (s64)pos;
+	de->d_reclen = (u16)reclen;
+	de->d_type = (u8)d_type;
+	memcpy(de->d_name, name, (size_t)len);
+	memset(de->d_name + len, 0, reclen - sizeof(*de) - (size_t)len);
+	g->used += reclen;
+	return true;
+}
+
+/* With the directory's i_mutex, as Linux's iterate_dir(): no entry changes meanwhile. */
+static long vfs_getdents(struct file *f, void *ubuf, size_t cap, char *kbuf)
+{
+	struct inode *dir = f->inode;
+	struct getdents_ctx g = { .ctx.actor = fill_dirent, .kbuf = kbuf, .cap = cap };
+	int err;
+
+	inode_lock(dir);
+	if (!dir->i_nlink) {
+		inode_unlock(dir);
+		return -ENOENT;
+	}
+	g.ctx.pos = f->f_pos;
+	err = f->ops->iterate(f, &g.ctx);
+	f->f_pos = g.ctx.pos;
+	inode_unlock(dir);
+	if (!g.used)
+		return err ? err : g.no_room ? -EINVAL : 0;
+	return copy_to_user(ubuf, kbuf, g.used) ? -EFAULT : (long)g.used;
+}
+
 SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 {
 	struct file *f __free(fput) = fget(fd);
@@ -76,6 +126,12 @@ SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 	kbuf = alloc_page(__GFP_NOWARN);
 	if (!kbuf)
 		return -ENOMEM;
+	if (f->ops->iterate) {
+		long ret = vfs_getdents(f, ubuf, cap, kbuf);
+
+		free_page(kbuf);
+		return ret;
+	}
 	irq = fs_lock_irqsave();
 	if (!f->inode->i_nlink) { /* removed, as Linux's IS_DEADDIR */
 		fs_unlock_irqrestore(irq);

@@ -49,6 +49,8 @@ long at_inode(int dirfd, const char *upath, int flags, struct inode **res)
 		if (!ret)
 			inode_get(*res);
 		fs_unlock_irqrestore(irq);
+		if (ret == -EVFS)
+			ret = vfs_lookup_inode(base, path, !(flags & AT_SYMLINK_NOFOLLOW), res);
 	}
 	kfree(path);
 	return ret;
@@ -122,6 +124,10 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 	st.stx_ino = ino->i_ino;
 	st.stx_size = ino->i_size;
 	st.stx_blocks = ino->nr_pages * (PAGE_SIZE / 512);
+	if (is_vfs_inode(ino)) { /* a disk file system counts its own blocks */
+		st.stx_blksize = ino->i_sb->s_blocksize;
+		st.stx_blocks = ino->i_blocks;
+	}
 	st.stx_atime = stx_time(&ino->i_atime);
 	st.stx_mtime = stx_time(&ino->i_mtime);
 	st.stx_ctime = stx_time(&ino->i_ctime);
@@ -133,7 +139,7 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 	st.stx_dev_minor = inode_dev(ino) & 0xff;
 	/* 1 the root, 2 /proc, then one per mounted instance */
 	st.stx_mnt_id = ino->proc ? 2 : ino->i_sb ? 1 + inode_dev(ino) : 1;
-	inode_put(ino);
 	fs_unlock_irqrestore(irq);
+	fs_put_inode(ino);
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * sync, syncfs, fsync and fdatasync, as Linux's fs/sync.c. Every file
- * lives in RAM, so there is never anything to write back: the calls
- * only check their descriptor, with Linux's errors.
+ * sync, syncfs, fsync and fdatasync, as Linux's fs/sync.c. Files in
+ * RAM have nothing to write back; VFS file systems on a disk (ext2,
+ * vfat) write their dirty inodes and buffers.
  */
 #include <hartix/errno.h>
 #include <hartix/fs.h>
@@ -12,6 +12,8 @@
 
 SYSCALL_DEFINE0(sync)
 {
+	if (IS_ENABLED(CONFIG_MOUNT))
+		vfs_sync_all(NULL);
 	return 0;
 }
 
@@ -19,7 +21,11 @@ SYSCALL_DEFINE1(syncfs, int, fd)
 {
 	struct file *f __free(fput) = fget(fd);
 
-	return f ? 0 : -EBADF;
+	if (!f)
+		return -EBADF;
+	if (is_vfs_inode(f->inode))
+		vfs_sync_all(f->inode->i_sb);
+	return 0;
 }
 
 /*

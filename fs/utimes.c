@@ -27,6 +27,21 @@ static long set_times(struct inode *ino, const struct timespec *times)
 		return -EPERM;
 	if (inode_rdonly(ino))
 		return -EROFS;
+	if (is_vfs_inode(ino)) {
+		struct iattr attr = { .ia_valid = ATTR_CTIME };
+
+		fs_time_now(&now);
+		attr.ia_ctime = now;
+		if (!times || times[0].tv_nsec != UTIME_OMIT) {
+			attr.ia_valid |= ATTR_ATIME;
+			attr.ia_atime = !times || times[0].tv_nsec == UTIME_NOW ? now : times[0];
+		}
+		if (!times || times[1].tv_nsec != UTIME_OMIT) {
+			attr.ia_valid |= ATTR_MTIME;
+			attr.ia_mtime = !times || times[1].tv_nsec == UTIME_NOW ? now : times[1];
+		}
+		return vfs_setattr(ino, &attr);
+	}
 	irq = fs_lock_irqsave();
 	fs_time_now(&now);
 	if (!times || times[0].tv_nsec != UTIME_OMIT)

@@ -754,6 +754,9 @@ static int fat_fill_super(struct super_block *sb, const char *options, int silen
 	if (!err && !(sb->s_flags & SB_RDONLY))
 		err = fat_set_clean(&sbi->v, false);
 	fat_unlock(sbi);
+	/* On the disk now: a power cut before the first writeback must find it dirty. */
+	if (!err && !(sb->s_flags & SB_RDONLY))
+		err = sync_blockdev(sb->s_bdev);
 	if (!err)
 		err = fat_fill_root(sb);
 	if (err) {

@@ -74,6 +74,8 @@ struct block_device *blk_lookup(const char *name);
 extern const struct file_operations blkdev_fops;
 void blkdev_make_node(struct block_device *bdev);
 void blkdev_make_nodes(void);
+/* The disk or partition a block device node's i_rdev names, or NULL (mount(2)). */
+struct block_device *bdev_by_rdev(u32 rdev);
 /* Calls fn for each registered device, disks before their partitions. */
 void blk_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
 /* Sleeps until every registered disk's partitions were read. */

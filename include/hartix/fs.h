@@ -78,6 +78,12 @@ struct inode {
 	void *i_private; /* the file system's own */
 	unsigned long i_state; /* I_NEW, I_DIRTY, under the sb's inode lock */
 	struct inode *i_hash_next; /* the sb's (ino -> inode) hash chain */
+	/*
+	 * The path walk (fs/vfs_namei.c): a VFS directory's dentry, so a walk
+	 * can start from it (cwd, dirfd) and go up; set by d_add/d_make_root,
+	 * cleared when that dentry is freed. Under dcache_lock.
+	 */
+	struct dentry *i_dentry;
 	/* Mounts (fs/namespace.c): the instance mounted on this directory, under fs_lock. */
 	struct mount *i_mounted;
 	/* Directories */
@@ -225,6 +231,12 @@ struct super_block {
 	struct mutex s_rename_mutex; /* cross-directory renames, taken first */
 	unsigned long s_nr_inodes; /* allocated, hashed or not; under s_inode_lock */
 	int s_active; /* mounts of it; under s_umount */
+	/*
+	 * The path walk (fs/vfs_namei.c): references the namespace holds on
+	 * its inodes (open files, cwds, walks in progress), so umount can say
+	 * EBUSY; under s_inode_lock.
+	 */
+	unsigned long s_ns_refs;
 	struct super_block *s_next; /* all super blocks (fs/super.c) */
 };
 
@@ -326,11 +338,15 @@ struct dentry *d_alloc(struct dentry *parent, const char *name, u32 len);
 /* The cached child name[len] of parent with a reference (maybe negative), or NULL. */
 struct dentry *d_lookup(struct dentry *parent, const char *name, u32 len);
 void d_drop(struct dentry *dentry); /* out of the hash: lookups miss it */
+/* A directory inode's dentry (i_dentry) with a reference, or NULL. */
+struct dentry *d_find_alias(struct inode *inode);
 /*
  * The child name[len] of parent from the cache or the fs's lookup (under
  * the parent's i_mutex), with a reference, maybe negative; ERR_PTR.
  */
 struct dentry *lookup_one(struct dentry *parent, const char *name, u32 len);
+/* The same with parent's i_mutex held by the caller (a name call about to change it). */
+struct dentry *lookup_one_locked(struct dentry *parent, const char *name, u32 len);
 
 /*
  * A mounted instance of type (CONFIG_VFS, fs/super.c): bdev for

@@ -32,7 +32,7 @@
 #include "scratch.h"
 #include "utest.h"
 
-static const char *dev, *mnt, *fstype, *mode = "full";
+static const char *dev, *mnt, *fstype, *mode = "full", *self;
 static long large_mib = 4;
 
 /* Byte i of the test files: the runner's pattern too (ext2_pattern in run_tests.py). */
@@ -145,6 +145,84 @@ static void mount_it(void)
 	/* Each run gets a fresh image: a full run makes w/, verify finds it. */
 	CHECK(mkdir(dir, 0755) == 0 ||
 	      ((errno == EEXIST || errno == EROFS) && strcmp(mode, "full")));
+}
+
+/*
+ * The mount in the namespace: mount(2)'s errors, a working directory on
+ * it and ".." back out, EBUSY while a file is open, EXDEV to tmpfs,
+ * statfs's magic, /proc/mounts.
+ */
+static void namespace_checks(void)
+{
+	char cwd[256], line[512], want[256];
+	struct stat a, b;
+	struct statfs sf;
+	FILE *f;
+	int fd, found = 0;
+
+	if (!dev) {
+		utest_skip("no device");
+		return;
+	}
+	mkdir("/tmp/fs_workload.other", 0755);
+	CHECK(mount("/dev/null", "/tmp/fs_workload.other", fstype, 0, NULL) == -1 &&
+	      errno == ENOTBLK);
+	CHECK(mount(dev, "/tmp/fs_workload.other", "nosuchfs", 0, NULL) == -1 && errno == ENODEV);
+	CHECK(chdir(mnt) == 0);
+	CHECK(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, mnt));
+	CHECK(stat("..", &a) == 0 && stat("/", &b) == 0 && a.st_ino == b.st_ino &&
+	      a.st_dev == b.st_dev);
+	CHECK(stat(".", &a) == 0 && stat(mnt, &b) == 0 && a.st_ino == b.st_ino &&
+	      a.st_dev == b.st_dev && a.st_dev != 0);
+	CHECK(chdir("/") == 0);
+	CHECK(statfs(mnt, &sf) == 0 &&
+	      sf.f_type == (is_vfat() ? 0x4d44 /* MSDOS_SUPER_MAGIC */ : 0xEF53 /* EXT2 */));
+	fd = open(path("busy"), O_CREAT | O_WRONLY, 0644);
+	CHECK(fd >= 0);
+	CHECK(umount2(mnt, 0) == -1 && errno == EBUSY);
+	CHECK(umount2(mnt, MNT_DETACH) == -1 && errno == EBUSY);
+	close(fd);
+	CHECK(rename(path("busy"), "/tmp/fs_workload.busy") == -1 && errno == EXDEV);
+	CHECK(link(path("busy"), "/tmp/fs_workload.busy") == -1 && errno == EXDEV);
+	CHECK(unlink(path("busy")) == 0);
+	snprintf(want, sizeof(want), "%s %s %s rw,", dev, mnt, fstype);
+	f = fopen("/proc/mounts", "r");
+	while (f && fgets(line, sizeof(line), f))
+		found += !strncmp(line, want, strlen(want));
+	if (f)
+		fclose(f);
+	CHECK(found == 1);
+	rmdir("/tmp/fs_workload.other");
+}
+
+/* A program copied onto the disk runs from there (this one, asked only for an exit status). */
+static void exec_from_disk(void)
+{
+	static char buf[65536];
+	int in, out, status;
+	ssize_t n = 0;
+	pid_t pid;
+
+	if (!dev) {
+		utest_skip("no device");
+		return;
+	}
+	in = open(self, O_RDONLY);
+	out = open(path("prog"), O_CREAT | O_TRUNC | O_WRONLY, 0755);
+	CHECK(in >= 0 && out >= 0);
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	CHECK(n == 0);
+	close(in);
+	close(out);
+	pid = fork();
+	if (!pid) {
+		execl(path("prog"), "prog", "--exit-42", (char *)NULL);
+		_exit(1);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 42);
+	CHECK(unlink(path("prog")) == 0);
 }
 
 /* The files the host put there with mkfs -d (or mtools). */
@@ -530,7 +608,8 @@ static void corrupt_image(void)
 }
 
 static const struct utest_case full_cases[] = {
-	UTEST_CASE(mount_it), UTEST_CASE(host_files), UTEST_CASE(trees), UTEST_CASE(renames),
+	UTEST_CASE(mount_it), UTEST_CASE(namespace_checks), UTEST_CASE(host_files),
+	UTEST_CASE(exec_from_disk), UTEST_CASE(trees), UTEST_CASE(renames),
 	UTEST_CASE(links), UTEST_CASE(truncate_files), UTEST_CASE(sparse_files),
 	UTEST_CASE(large_file), UTEST_CASE(many_files), UTEST_CASE(concurrent_writers),
 	UTEST_CASE(leave_for_next_boot), UTEST_CASE(umount_it),
@@ -550,6 +629,9 @@ static const struct utest_case corrupt_cases[] = {
 
 int main(int argc, char **argv)
 {
+	self = argv[0];
+	if (argc == 2 && !strcmp(argv[1], "--exit-42"))
+		return 42; /* exec_from_disk's child */
 	if (argc >= 4) {
 		dev = argv[1];
 		mnt = argv[2];

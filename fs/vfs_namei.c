@@ -1,0 +1,817 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The path walk through VFS file systems mounted in the namespace, and the name calls on their directories. */
+#include <hartix/buffer_head.h>
+#include <hartix/err.h>
+#include <hartix/errno.h>
+#include <hartix/fs.h>
+#include <hartix/kernel.h>
+#include <hartix/slab.h>
+#include <hartix/string.h>
+
+#include "internal.h"
+
+/*
+ * Locks: the walk never holds fs_lock across a VFS call. A RAM file
+ * system directory is looked up one component at a time under fs_lock
+ * (taking a reference before dropping it); a VFS directory with
+ * lookup_one(), which takes the directory's i_mutex and may read the
+ * disk. The name calls take the directory's i_mutex (two of them for a
+ * rename: the super block's s_rename_mutex first, then the directories
+ * in address order) around the file system's inode operation.
+ */
+
+void vfs_ns_get(struct inode *ino)
+{
+	struct super_block *sb = ino->i_sb;
+	unsigned long flags = spin_lock_irqsave(&sb->s_inode_lock);
+
+	ino->refs++;
+	sb->s_ns_refs++;
+	spin_unlock_irqrestore(&sb->s_inode_lock, flags);
+}
+
+/* The last reference may evict: never under fs_lock (callers drop theirs outside it). */
+void vfs_ns_put(struct inode *ino)
+{
+	struct super_block *sb = ino->i_sb;
+	unsigned long flags = spin_lock_irqsave(&sb->s_inode_lock);
+
+	sb->s_ns_refs--;
+	if (ino->refs > 1) {
+		ino->refs--;
+		spin_unlock_irqrestore(&sb->s_inode_lock, flags);
+		return;
+	}
+	spin_unlock_irqrestore(&sb->s_inode_lock, flags);
+	iput(ino);
+}
+
+void vpath_put(struct vpath *p)
+{
+	if (p->d)
+		dput(p->d);
+	else if (p->ino)
+		fs_put_inode(p->ino);
+	p->d = NULL;
+	p->ino = NULL;
+}
+
+/* Caller holds fs_lock: a reference to ino as a vpath (a VFS root by its dentry). */
+static void to_vpath(struct inode *ino, struct vpath *p)
+{
+	if (is_vfs_inode(ino)) {
+		p->d = dget(ino->i_sb->s_root);
+		p->ino = ino;
+	} else {
+		inode_get(ino);
+		p->ino = ino;
+		p->d = NULL;
+	}
+}
+
+/* Caller holds fs_lock: the RAM directory ".." of a VFS root leads to. */
+static struct inode *root_up(struct super_block *sb)
+{
+	struct mount *m = vfs_mount_of(sb);
+	struct inode *up;
+
+	if (!m || !m->mountpoint)
+		return NULL; /* detached */
+	up = mnt_up(m->mountpoint);
+	return up ? mnt_down(up->parent) : m->mountpoint;
+}
+
+/* One component from dir (name[len], maybe "." or ".."): a referenced vpath. */
+static int step(struct vpath *dir, const char *name, size_t len,
+		struct vpath *next)
+{
+	unsigned long irq;
+	struct inode *ino;
+	bool dot = len == 1 && name[0] == '.';
+	bool dotdot = len == 2 && name[0] == '.' && name[1] == '.';
+
+	if (dot) {
+		irq = fs_lock_irqsave();
+		if (dir->d) {
+			next->d = dget(dir->d);
+			next->ino = dir->ino;
+		} else {
+			to_vpath(dir->ino, next);
+		}
+		fs_unlock_irqrestore(irq);
+		return 0;
+	}
+	if (dir->d && !(dotdot && dir->d == dir->d->d_sb->s_root)) {
+		struct dentry *d;
+
+		if (dotdot) {
+			next->d = dget(dir->d->d_parent);
+			next->ino = next->d->d_inode;
+			return 0;
+		}
+		d = lookup_one(dir->d, name, (u32)len);
+		if (IS_ERR(d))
+			return (int)PTR_ERR(d);
+		if (!d->d_inode) {
+			dput(d);
+			return -ENOENT;
+		}
+		irq = fs_lock_irqsave();
+		if (d->d_inode->i_mounted) {
+			to_vpath(mnt_down(d->d_inode), next);
+			fs_unlock_irqrestore(irq);
+			dput(d);
+			return 0;
+		}
+		fs_unlock_irqrestore(irq);
+		next->d = d;
+		next->ino = d->d_inode;
+		return 0;
+	}
+	irq = fs_lock_irqsave();
+	if (dir->d) {
+		ino = root_up(dir->d->d_sb);
+		if (!ino)
+			ino = dir->ino; /* a detached mount's ".." is itself */
+	} else if (dotdot) {
+		ino = mnt_up(dir->ino);
+		ino = ino ? mnt_down(ino->parent) : dir->ino;
+	} else {
+		ino = fs_dir_lookup(dir->ino, name, len);
+		if (ino)
+			ino = mnt_down(ino);
+	}
+	if (ino)
+		to_vpath(ino, next);
+	fs_unlock_irqrestore(irq);
+	return ino ? 0 : -ENOENT;
+}
+
+/* A symlink's target into buf (PATH_MAX bytes): its length, or -errno. */
+static int read_link(struct vpath *p, char *buf)
+{
+	struct inode *ino = p->ino;
+	unsigned long irq;
+	int n;
+
+	if (p->d) {
+		if (!ino->i_op || !ino->i_op->get_link)
+			return -EINVAL;
+		n = ino->i_op->get_link(ino, buf, PATH_MAX);
+		return n < 0 ? n : (int)strnlen(buf, PATH_MAX - 1);
+	}
+	irq = fs_lock_irqsave();
+	n = (int)min((size_t)ino->i_size, (size_t)PATH_MAX - 1);
+	memcpy(buf, ino->target, (size_t)n);
+	fs_unlock_irqrestore(irq);
+	buf[n] = '\0';
+	return n;
+}
+
+static int last_type(const char *name, size_t len)
+{
+	if (!len)
+		return LAST_ROOT;
+	if (name[0] != '.' || len > 2)
+		return LAST_NORM;
+	if (len == 1)
+		return LAST_DOT;
+	return name[1] == '.' ? LAST_DOTDOT : LAST_NORM;
+}
+
+int vfs_walk(struct inode *base, const char *upath, int flags,
+	     struct vpath *res, struct vlast *last)
+{
+	char *buf = kmalloc(PATH_MAX, __GFP_NOWARN), *target = NULL;
+	struct vpath cur = { NULL, NULL }, next = { NULL, NULL };
+	bool follow = flags & VWALK_FOLLOW, want_dir = false;
+	unsigned int links = 0;
+	unsigned long irq;
+	const char *p;
+	int ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	strscpy(buf, upath, PATH_MAX);
+	p = buf;
+	irq = fs_lock_irqsave();
+	if (*p == '/' || !base || !is_vfs_inode(base))
+		to_vpath(*p == '/' || !base ? fs_root : base, &cur);
+	fs_unlock_irqrestore(irq);
+	if (!cur.ino) {
+		/* A VFS directory: walk on from its dentry */
+		cur.d = d_find_alias(base);
+		cur.ino = base;
+		if (!cur.d)
+			ret = -ENOENT; /* removed */
+	}
+	while (!ret) {
+		const char *name;
+		size_t len, restlen;
+		bool slash, is_last;
+
+		if (*p == '/') {
+			vpath_put(&cur);
+			irq = fs_lock_irqsave();
+			to_vpath(fs_root, &cur);
+			fs_unlock_irqrestore(irq);
+		}
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			/* "/", or a target of slashes: cur itself */
+			if (want_dir && !S_ISDIR(cur.ino->i_mode))
+				ret = -ENOTDIR;
+			if (!ret && last)
+				*last = (struct vlast){ .len = 0, .type = LAST_ROOT };
+			break;
+		}
+		name = p;
+		while (*p && *p != '/')
+			p++;
+		len = (size_t)(p - name);
+		slash = *p == '/';
+		while (*p == '/')
+			p++;
+		is_last = !*p;
+		if (len > NAME_MAX) {
+			ret = -ENAMETOOLONG;
+			break;
+		}
+		if (!S_ISDIR(cur.ino->i_mode)) {
+			ret = -ENOTDIR;
+			break;
+		}
+		if (is_last && (flags & VWALK_PARENT)) {
+			memcpy(last->name, name, len);
+			last->name[len] = '\0';
+			last->len = len;
+			last->slash = slash || want_dir;
+			last->type = last_type(name, len);
+			break;
+		}
+		ret = step(&cur, name, len, &next);
+		if (ret)
+			break;
+		if (S_ISLNK(next.ino->i_mode) && (!is_last || follow || slash)) {
+			/* The target, then what followed the symlink, in place of both. */
+			if (++links > MAXSYMLINKS)
+				ret = -ELOOP;
+			if (!ret && !target)
+				target = kmalloc(PATH_MAX, __GFP_NOWARN);
+			if (!ret && !target)
+				ret = -ENOMEM;
+			if (!ret)
+				ret = read_link(&next, target);
+			vpath_put(&next);
+			if (!ret && !target[0])
+				ret = -ENOENT;
+			if (ret < 0)
+				break;
+			restlen = strlen(p);
+			len = (size_t)ret;
+			ret = 0;
+			if (len + 1 + restlen >= PATH_MAX) {
+				ret = -ENAMETOOLONG;
+				break;
+			}
+			memmove(buf + len + 1, p, restlen + 1);
+			memcpy(buf, target, len);
+			buf[len] = '/';
+			if (is_last) {
+				buf[len] = '\0';
+				want_dir |= slash;
+				follow = true;
+			}
+			p = buf;
+			continue;
+		}
+		if (is_last) {
+			if ((slash || want_dir) && !S_ISDIR(next.ino->i_mode)) {
+				vpath_put(&next);
+				ret = -ENOTDIR;
+				break;
+			}
+			vpath_put(&cur);
+			cur = next;
+			break;
+		}
+		vpath_put(&cur);
+		cur = next;
+	}
+	kfree(buf);
+	kfree(target);
+	if (ret)
+		vpath_put(&cur);
+	else
+		*res = cur;
+	return ret;
+}
+
+int vfs_dir_path(struct inode *dir, char *buf, size_t *pos)
+{
+	struct dentry *d = dir->i_dentry, *root;
+	struct mount *m;
+	int ret = 0;
+
+	if (!d)
+		return -ENOENT;
+	root = d->d_sb->s_root;
+	/* Names under dcache_lock would be better; renames drop the dentries they move. */
+	for (; d != root && !ret; d = d->d_parent) {
+		ret = fs_prepend(buf, pos, d->d_name.name, d->d_name.len);
+		if (!ret)
+			ret = fs_prepend(buf, pos, "/", 1);
+	}
+	m = vfs_mount_of(root->d_sb);
+	if (ret || !m || !m->mountpoint)
+		return ret ? ret : -ENOENT;
+	return fs_dir_path(m->mountpoint, buf, pos);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The calls on VFS directories, after the RAM walk said -EVFS. */
+
+/*
+ * The parent directory of path's last component, which must be on a VFS
+ * file system: a name made or removed back in the RAM file system by a
+ * walk that passed through a VFS one (a symlink on ext2 to /tmp) is not
+ * done here, EXDEV.
+ */
+static int walk_parent(struct inode *base, const char *path, struct vpath *dir,
+		       struct vlast *l)
+{
+	int ret = vfs_walk(base, path, VWALK_FOLLOW | VWALK_PARENT, dir, l);
+
+	if (!ret && !dir->d) {
+		vpath_put(dir);
+		ret = -EXDEV;
+	}
+	return ret;
+}
+
+/* A dentry on the stack for setattr on an inode reached by a file. */
+static int setattr(struct inode *ino, struct iattr *attr)
+{
+	struct dentry d = { .d_inode = ino, .d_sb = ino->i_sb };
+
+	if (!ino->i_op || !ino->i_op->setattr)
+		return -EPERM;
+	return ino->i_op->setattr(&d, attr);
+}
+
+int vfs_truncate(struct inode *ino, u64 size)
+{
+	struct iattr attr = { .ia_valid = ATTR_SIZE, .ia_size = size };
+	int ret;
+
+	if (inode_rdonly(ino))
+		return -EROFS;
+	inode_lock(ino);
+	ret = setattr(ino, &attr);
+	inode_unlock(ino);
+	return ret;
+}
+
+int vfs_setattr(struct inode *ino, struct iattr *attr)
+{
+	int ret;
+
+	if (inode_rdonly(ino))
+		return -EROFS;
+	inode_lock(ino);
+	ret = setattr(ino, attr);
+	inode_unlock(ino);
+	return ret;
+}
+
+/* The walk's result as a reference of the namespace's (inode_get's). */
+static struct inode *hold(struct vpath *p)
+{
+	struct inode *ino = p->ino;
+	unsigned long irq = fs_lock_irqsave();
+
+	inode_get(ino);
+	fs_unlock_irqrestore(irq);
+	vpath_put(p);
+	return ino;
+}
+
+int vfs_lookup_inode(struct inode *base, const char *path, bool follow,
+		     struct inode **res)
+{
+	struct vpath p;
+	int ret = vfs_walk(base, path, follow ? VWALK_FOLLOW : 0, &p, NULL);
+
+	if (!ret)
+		*res = hold(&p);
+	return ret;
+}
+
+int vfs_open(struct inode *base, const char *path, int flags, u32 mode,
+	     struct inode **res, bool *trunc)
+{
+	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+	int acc = flags & O_ACCMODE, ret;
+	struct vpath p, dir;
+	struct vlast l;
+	struct inode *ino;
+
+	ret = vfs_walk(base, path, !(flags & O_NOFOLLOW) && !excl ? VWALK_FOLLOW : 0,
+		       &p, NULL);
+	if (ret == -ENOENT && (flags & O_CREAT)) {
+		struct dentry *d;
+
+		ret = walk_parent(base, path, &dir, &l);
+		if (ret)
+			return ret;
+		if (l.slash || l.type != LAST_NORM) {
+			vpath_put(&dir);
+			return -EISDIR;
+		}
+		inode_lock(dir.ino);
+		d = lookup_one_locked(dir.d, l.name, (u32)l.len);
+		ret = IS_ERR(d) ? (int)PTR_ERR(d) : 0;
+		if (!ret && !d->d_inode) {
+			if (inode_rdonly(dir.ino))
+				ret = -EROFS;
+			else if (!dir.ino->i_nlink)
+				ret = -ENOENT;
+			else if (!dir.ino->i_op->create)
+				ret = -EACCES;
+			else
+				ret = dir.ino->i_op->create(dir.ino, d, S_IFREG | mode);
+			excl = false; /* made here */
+		}
+		inode_unlock(dir.ino);
+		vpath_put(&dir);
+		if (ret) {
+			if (!IS_ERR(d))
+				dput(d);
+			return ret;
+		}
+		p = (struct vpath){ d->d_inode, d };
+	} else if (ret) {
+		return ret;
+	}
+	ino = p.ino;
+	if (excl)
+		ret = -EEXIST;
+	else if (S_ISLNK(ino->i_mode))
+		ret = -ELOOP; /* O_NOFOLLOW */
+	else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->i_mode))
+		ret = -ENOTDIR;
+	else if (S_ISDIR(ino->i_mode) &&
+		 (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
+		ret = -EISDIR;
+	else if (S_ISREG(ino->i_mode) && inode_rdonly(ino) &&
+		 (acc != O_RDONLY || (flags & O_TRUNC)))
+		ret = -EROFS;
+	*trunc = !ret && S_ISREG(ino->i_mode) && (flags & O_TRUNC);
+	if (ret)
+		vpath_put(&p);
+	else
+		*res = hold(&p);
+	return ret;
+}
+
+/* With dir's i_mutex held: the dentry of l in it (a reference), maybe negative. */
+static struct dentry *locked_last(struct vpath *dir, struct vlast *l)
+{
+	inode_lock(dir->ino);
+	return lookup_one_locked(dir->d, l->name, (u32)l->len);
+}
+
+/* Linux's filename_create() checks, with dir locked and d looked up. */
+static int may_create(struct vpath *dir, struct vlast *l, struct dentry *d)
+{
+	if (IS_ERR(d))
+		return (int)PTR_ERR(d);
+	if (d->d_inode)
+		return -EEXIST;
+	if (!dir->ino->i_nlink)
+		return -ENOENT;
+	if (l->slash)
+		return -ENOENT;
+	return inode_rdonly(dir->ino) ? -EROFS : 0;
+}
+
+static void unlock_last(struct vpath *dir, struct dentry *d)
+{
+	inode_unlock(dir->ino);
+	if (!IS_ERR(d))
+		dput(d);
+	vpath_put(dir);
+}
+
+int vfs_mkdir(struct inode *base, const char *path, u32 mode)
+{
+	struct vpath dir;
+	struct vlast l;
+	struct dentry *d;
+	int ret = walk_parent(base, path, &dir, &l);
+
+	if (ret)
+		return ret;
+	if (l.type != LAST_NORM) {
+		vpath_put(&dir);
+		return -EEXIST;
+	}
+	d = locked_last(&dir, &l);
+	ret = may_create(&dir, &l, d);
+	if (ret == -ENOENT && l.slash)
+		ret = 0; /* "mkdir foo/" makes foo */
+	if (!ret)
+		ret = dir.ino->i_op->mkdir ? dir.ino->i_op->mkdir(dir.ino, d, S_IFDIR | mode) :
+		      -EPERM;
+	unlock_last(&dir, d);
+	return ret;
+}
+
+int vfs_mknod(struct inode *base, const char *path, u32 mode, u32 dev)
+{
+	struct vpath dir;
+	struct vlast l;
+	struct dentry *d;
+	int ret = walk_parent(base, path, &dir, &l);
+
+	if (ret)
+		return ret;
+	if (l.type != LAST_NORM) {
+		vpath_put(&dir);
+		return -EEXIST;
+	}
+	d = locked_last(&dir, &l);
+	ret = may_create(&dir, &l, d);
+	if (!ret && S_ISREG(mode))
+		ret = dir.ino->i_op->create ? dir.ino->i_op->create(dir.ino, d, mode) : -EPERM;
+	else if (!ret)
+		ret = dir.ino->i_op->mknod ? dir.ino->i_op->mknod(dir.ino, d, mode, dev) : -EPERM;
+	unlock_last(&dir, d);
+	return ret;
+}
+
+int vfs_symlink(const char *target, struct inode *base, const char *path)
+{
+	struct vpath dir;
+	struct vlast l;
+	struct dentry *d;
+	int ret = walk_parent(base, path, &dir, &l);
+
+	if (ret)
+		return ret;
+	if (l.type != LAST_NORM) {
+		vpath_put(&dir);
+		return -EEXIST;
+	}
+	d = locked_last(&dir, &l);
+	ret = may_create(&dir, &l, d);
+	if (!ret)
+		ret = dir.ino->i_op->symlink ? dir.ino->i_op->symlink(dir.ino, d, target) : -EPERM;
+	unlock_last(&dir, d);
+	return ret;
+}
+
+int vfs_link(struct inode *obase, const char *opath, bool follow,
+	     struct inode *nbase, const char *npath)
+{
+	struct vpath src, dir;
+	struct vlast l;
+	struct dentry *d;
+	int ret = vfs_walk(obase, opath, follow ? VWALK_FOLLOW : 0, &src, NULL);
+
+	if (ret)
+		return ret;
+	ret = walk_parent(nbase, npath, &dir, &l);
+	if (ret) {
+		vpath_put(&src);
+		return ret;
+	}
+	if (l.type != LAST_NORM) {
+		vpath_put(&src);
+		vpath_put(&dir);
+		return -EEXIST;
+	}
+	d = locked_last(&dir, &l);
+	ret = may_create(&dir, &l, d);
+	if (!ret && (!src.d || src.ino->i_sb != dir.ino->i_sb))
+		ret = -EXDEV;
+	else if (!ret && S_ISDIR(src.ino->i_mode))
+		ret = -EPERM;
+	else if (!ret && !src.ino->i_nlink)
+		ret = -ENOENT;
+	if (!ret)
+		ret = dir.ino->i_op->link ? dir.ino->i_op->link(src.d, dir.ino, d) : -EPERM;
+	unlock_last(&dir, d);
+	vpath_put(&src);
+	return ret;
+}
+
+int vfs_unlink(struct inode *base, const char *path, bool rmdir)
+{
+	struct vpath dir;
+	struct vlast l;
+	struct dentry *d;
+	struct inode *ino;
+	int ret = walk_parent(base, path, &dir, &l);
+
+	if (ret)
+		return ret;
+	switch (l.type) {
+	case LAST_NORM:
+		break;
+	case LAST_DOTDOT:
+		ret = rmdir ? -ENOTEMPTY : -EISDIR;
+		break;
+	case LAST_DOT:
+		ret = rmdir ? -EINVAL : -EISDIR;
+		break;
+	default:
+		ret = rmdir ? -EBUSY : -EISDIR;
+	}
+	if (!ret && inode_rdonly(dir.ino))
+		ret = -EROFS;
+	if (ret) {
+		vpath_put(&dir);
+		return ret;
+	}
+	d = locked_last(&dir, &l);
+	ret = IS_ERR(d) ? (int)PTR_ERR(d) : 0;
+	ino = ret ? NULL : d->d_inode;
+	if (!ret && !ino)
+		ret = -ENOENT;
+	else if (!ret && rmdir && !S_ISDIR(ino->i_mode))
+		ret = -ENOTDIR;
+	else if (!ret && !rmdir && S_ISDIR(ino->i_mode))
+		ret = -EISDIR;
+	else if (!ret && !rmdir && l.slash)
+		ret = -ENOTDIR;
+	else if (!ret && READ_ONCE(ino->i_mounted))
+		ret = -EBUSY;
+	if (!ret) {
+		inode_lock(ino);
+		ret = rmdir ? (dir.ino->i_op->rmdir ? dir.ino->i_op->rmdir(dir.ino, d) : -EPERM) :
+			      (dir.ino->i_op->unlink ? dir.ino->i_op->unlink(dir.ino, d) : -EPERM);
+		inode_unlock(ino);
+	}
+	if (!ret)
+		d_drop(d); /* the name is gone; the inode lives while open */
+	unlock_last(&dir, d);
+	return ret;
+}
+
+/* Is dentry a at d or above it (up to its file system's root)? */
+static bool d_ancestor(struct dentry *a, struct dentry *d)
+{
+	for (;; d = d->d_parent) {
+		if (d == a)
+			return true;
+		if (d == d->d_parent)
+			return false;
+	}
+}
+
+int vfs_rename(struct inode *obase, const char *opath, struct inode *nbase,
+	       const char *npath, unsigned int flags)
+{
+	bool exchange = flags & RENAME_EXCHANGE, cross;
+	struct dentry *od = NULL, *nd = NULL;
+	struct inode *src, *dst;
+	struct vpath o, n;
+	struct vlast ol, nl;
+	int ret = walk_parent(obase, opath, &o, &ol);
+
+	if (ret)
+		return ret;
+	ret = walk_parent(nbase, npath, &n, &nl);
+	if (ret) {
+		vpath_put(&o);
+		return ret;
+	}
+	if (o.ino->i_sb != n.ino->i_sb)
+		ret = -EXDEV;
+	else if (ol.type != LAST_NORM)
+		ret = -EBUSY;
+	else if (nl.type != LAST_NORM)
+		ret = flags & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
+	else if (inode_rdonly(o.ino))
+		ret = -EROFS;
+	if (ret) {
+		vpath_put(&o);
+		vpath_put(&n);
+		return ret;
+	}
+	/* Lock order: the super block's rename mutex, then the directories by address. */
+	cross = o.ino != n.ino;
+	if (cross) {
+		mutex_lock(&o.ino->i_sb->s_rename_mutex);
+		inode_lock(o.ino < n.ino ? o.ino : n.ino);
+		inode_lock(o.ino < n.ino ? n.ino : o.ino);
+	} else {
+		inode_lock(o.ino);
+	}
+	od = lookup_one_locked(o.d, ol.name, (u32)ol.len);
+	if (IS_ERR(od)) {
+		ret = (int)PTR_ERR(od);
+		od = NULL;
+	}
+	if (!ret) {
+		nd = lookup_one_locked(n.d, nl.name, (u32)nl.len);
+		if (IS_ERR(nd)) {
+			ret = (int)PTR_ERR(nd);
+			nd = NULL;
+		}
+	}
+	src = od ? od->d_inode : NULL;
+	dst = nd ? nd->d_inode : NULL;
+	if (ret)
+		;
+	else if (!src)
+		ret = -ENOENT;
+	else if (!n.ino->i_nlink)
+		ret = -ENOENT;
+	else if (exchange && !dst)
+		ret = -ENOENT;
+	else if ((flags & RENAME_NOREPLACE) && dst)
+		ret = -EEXIST;
+	else if (exchange && !S_ISDIR(dst->i_mode) && nl.slash)
+		ret = -ENOTDIR;
+	else if (!S_ISDIR(src->i_mode) && (ol.slash || (!exchange && nl.slash)))
+		ret = -ENOTDIR;
+	else if (cross && S_ISDIR(src->i_mode) && d_ancestor(od, n.d))
+		ret = -EINVAL;
+	else if (cross && dst && S_ISDIR(dst->i_mode) && d_ancestor(nd, o.d))
+		ret = exchange ? -EINVAL : -ENOTEMPTY;
+	else if (src == dst)
+		ret = 1; /* the same name, or two links of one file */
+	else if (dst && !exchange && S_ISDIR(src->i_mode) && !S_ISDIR(dst->i_mode))
+		ret = -ENOTDIR;
+	else if (dst && !exchange && !S_ISDIR(src->i_mode) && S_ISDIR(dst->i_mode))
+		ret = -EISDIR;
+	else if (READ_ONCE(src->i_mounted) || (dst && READ_ONCE(dst->i_mounted)))
+		ret = -EBUSY;
+	else if (!o.ino->i_op->rename)
+		ret = -EPERM;
+	if (!ret)
+		ret = o.ino->i_op->rename(o.ino, od, n.ino, nd, flags);
+	if (!ret) {
+		/* Both names are looked up afresh: the dentries do not move. */
+		d_drop(od);
+		d_drop(nd);
+	}
+	if (ret == 1)
+		ret = 0;
+	inode_unlock(o.ino);
+	if (cross) {
+		inode_unlock(n.ino);
+		mutex_unlock(&o.ino->i_sb->s_rename_mutex);
+	}
+	dput(od);
+	dput(nd);
+	vpath_put(&o);
+	vpath_put(&n);
+	return ret;
+}
+
+int vfs_readlink(struct inode *base, const char *path, char *buf)
+{
+	struct vpath p;
+	int ret = vfs_walk(base, path, 0, &p, NULL);
+
+	if (ret)
+		return ret;
+	ret = S_ISLNK(p.ino->i_mode) ? read_link(&p, buf) : -EINVAL;
+	vpath_put(&p);
+	return ret;
+}
+
+bool vfs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
+{
+	struct super_block *sb = ino->i_sb;
+	u32 bs = sb->s_blocksize;
+	bool data = false;
+	size_t done = 0;
+
+	if (!IS_ENABLED(CONFIG_BCACHE) || !ino->i_aops || !ino->i_aops->get_block)
+		return false;
+	memset(buf, 0, n);
+	while (done < n) {
+		u64 p = pos + done, pblock;
+		u32 off = (u32)(p % bs);
+		size_t chunk = min((size_t)(bs - off), n - done);
+		struct buffer_head *bh;
+
+		if (ino->i_aops->get_block(ino, p / bs, &pblock, false))
+			return false;
+		if (pblock) {
+			bh = bread(sb->s_bdev, pblock, bs);
+			if (IS_ERR(bh))
+				return false;
+			memcpy((char *)buf + done, (char *)bh->b_data + off, chunk);
+			brelse(bh);
+			data = true;
+		}
+		done += chunk;
+	}
+	return data;
+}
