@@ -278,6 +278,29 @@ void shrink_dcache_sb(struct super_block *sb)
 	}
 }
 
+/* Under dcache_lock: a dentry on the way up is not freed (d_free clears i_dentry under it first). */
+int d_dir_path(struct inode *dir, char *buf, size_t *pos)
+{
+	struct dentry *d;
+	int ret = 0;
+
+	spin_lock(&dcache_lock);
+	d = dir->i_dentry;
+	for (; !ret && d && d != d->d_parent; d = d->d_parent) {
+		if (!(d->d_flags & DCACHE_HASHED) || *pos < d->d_name.len + 1) {
+			ret = d->d_flags & DCACHE_HASHED ? -ENAMETOOLONG : -ENOENT;
+			break;
+		}
+		*pos -= d->d_name.len;
+		memcpy(buf + *pos, d->d_name.name, d->d_name.len);
+		buf[--*pos] = '/';
+	}
+	if (!d)
+		ret = -ENOENT; /* removed */
+	spin_unlock(&dcache_lock);
+	return ret;
+}
+
 struct dentry *d_find_alias(struct inode *inode)
 {
 	struct dentry *d;

@@ -10,6 +10,13 @@
 int get_anon_dev(u32 *dev);
 void put_anon_dev(u32 dev);
 
+/*
+ * The names from directory dir's dentry up to its file system's root,
+ * each after a "/", put before buf + *pos (moving *pos down): -ENOENT
+ * for a removed directory, -ENAMETOOLONG past 0. Any context.
+ */
+int d_dir_path(struct inode *dir, char *buf, size_t *pos);
+
 /* Frees every unused dentry of sb (umount; its root's reference dropped first). */
 void shrink_dcache_sb(struct super_block *sb);
 

@@ -9,6 +9,7 @@
 #include <hartix/string.h>
 
 #include "internal.h"
+#include "vfs.h"
 
 /*
  * Locks: the walk never holds fs_lock across a VFS call. A RAM file
@@ -310,22 +311,14 @@ int vfs_walk(struct inode *base, const char *upath, int flags,
 
 int vfs_dir_path(struct inode *dir, char *buf, size_t *pos)
 {
-	struct dentry *d = dir->i_dentry, *root;
 	struct mount *m;
-	int ret = 0;
+	int ret = d_dir_path(dir, buf, pos);
 
-	if (!d)
-		return -ENOENT;
-	root = d->d_sb->s_root;
-	/* Names under dcache_lock would be better; renames drop the dentries they move. */
-	for (; d != root && !ret; d = d->d_parent) {
-		ret = fs_prepend(buf, pos, d->d_name.name, d->d_name.len);
-		if (!ret)
-			ret = fs_prepend(buf, pos, "/", 1);
-	}
-	m = vfs_mount_of(root->d_sb);
-	if (ret || !m || !m->mountpoint)
-		return ret ? ret : -ENOENT;
+	if (ret)
+		return ret;
+	m = vfs_mount_of(dir->i_sb);
+	if (!m || !m->mountpoint)
+		return -ENOENT; /* not in the tree */
 	return fs_dir_path(m->mountpoint, buf, pos);
 }
 

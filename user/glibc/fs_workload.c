@@ -170,6 +170,7 @@ static void namespace_checks(void)
 	CHECK(mount(dev, "/tmp/fs_workload.other", "nosuchfs", 0, NULL) == -1 && errno == ENODEV);
 	CHECK(chdir(mnt) == 0);
 	CHECK(getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, mnt));
+	CHECK(chdir("w") == 0 && getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, dir) && chdir("..") == 0);
 	CHECK(stat("..", &a) == 0 && stat("/", &b) == 0 && a.st_ino == b.st_ino &&
 	      a.st_dev == b.st_dev);
 	CHECK(stat(".", &a) == 0 && stat(mnt, &b) == 0 && a.st_ino == b.st_ino &&
