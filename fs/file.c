@@ -457,6 +457,27 @@ long base_dir(int dirfd, const char *path, struct inode **base)
 	return 0;
 }
 
+/*
+ * Linux's may_open() for a name that exists (RAM or VFS inode): whether
+ * open(2) with flags may open ino.
+ */
+int may_open_existing(const struct inode *ino, unsigned int flags)
+{
+	int acc = flags & O_ACCMODE;
+
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if (S_ISLNK(ino->i_mode))
+		return -ELOOP; /* O_NOFOLLOW */
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->i_mode))
+		return -ENOTDIR;
+	if (S_ISDIR(ino->i_mode) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
+		return -EISDIR;
+	if (S_ISREG(ino->i_mode) && inode_rdonly(ino) && (acc != O_RDONLY || (flags & O_TRUNC)))
+		return -EROFS;
+	return 0;
+}
+
 /* ---------------------------------------------------------------------- */
 /* System calls */
 
@@ -497,19 +518,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 					S_IFREG | (mode & 07777 & ~fs->umask), 0,
 					&ino);
 	} else if (!ret) {
-		if (excl)
-			ret = -EEXIST;
-		else if (S_ISLNK(ino->i_mode))
-			ret = -ELOOP; /* O_NOFOLLOW */
-		else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->i_mode))
-			ret = -ENOTDIR;
-		else if (S_ISDIR(ino->i_mode) &&
-			 (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
-			ret = -EISDIR;
-		else if (S_ISREG(ino->i_mode) && inode_rdonly(ino) &&
-			 (acc != O_RDONLY || (flags & O_TRUNC)))
-			ret = -EROFS;
-		else if (!inode_fops(ino))
+		ret = may_open_existing(ino, flags);
+		if (!ret && !inode_fops(ino))
 			ret = -ENXIO;
 		/* As Linux: O_TRUNC truncates even with O_RDONLY. */
 		trunc = S_ISREG(ino->i_mode) && (flags & O_TRUNC);

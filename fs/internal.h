@@ -328,6 +328,9 @@ static inline bool inode_rdonly(const struct inode *ino)
 	       (ino->i_sb->s_flags & SB_RDONLY);
 }
 
+/* open(2)'s checks of an existing inode against its flags (fs/file.c): 0 or -errno. */
+int may_open_existing(const struct inode *ino, unsigned int flags);
+
 #ifdef CONFIG_FILE_LOCKING
 /*
  * fs/locks.c. fcntl_lock: F_GETLK, F_SETLK(W) and the F_OFD_ ones.

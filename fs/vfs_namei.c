@@ -405,7 +405,7 @@ int vfs_open(struct inode *base, const char *path, int flags, u32 mode,
 	     struct inode **res, bool *trunc)
 {
 	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-	int acc = flags & O_ACCMODE, ret;
+	int ret;
 	struct vpath p, dir;
 	struct vlast l;
 	struct inode *ino;
@@ -448,18 +448,7 @@ int vfs_open(struct inode *base, const char *path, int flags, u32 mode,
 		return ret;
 	}
 	ino = p.ino;
-	if (excl)
-		ret = -EEXIST;
-	else if (S_ISLNK(ino->i_mode))
-		ret = -ELOOP; /* O_NOFOLLOW */
-	else if ((flags & O_DIRECTORY) && !S_ISDIR(ino->i_mode))
-		ret = -ENOTDIR;
-	else if (S_ISDIR(ino->i_mode) &&
-		 (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
-		ret = -EISDIR;
-	else if (S_ISREG(ino->i_mode) && inode_rdonly(ino) &&
-		 (acc != O_RDONLY || (flags & O_TRUNC)))
-		ret = -EROFS;
+	ret = may_open_existing(ino, (unsigned int)flags & ~(excl ? 0U : (unsigned int)O_EXCL));
 	*trunc = !ret && S_ISREG(ino->i_mode) && (flags & O_TRUNC);
 	if (ret)
 		vpath_put(&p);
