@@ -486,23 +486,40 @@ static void unlock_last(struct vpath *dir, struct dentry *d)
 	vpath_put(dir);
 }
 
+/*
+ * For the calls that make a name: the parent of path locked and the
+ * dentry of its last name looked up in it. False (with *ret) when nothing
+ * was locked; else *ret is may_create()'s verdict and the caller ends
+ * with unlock_last(). slash_ok: "name/" may be made (mkdir).
+ */
+static bool lock_new_name(struct inode *base, const char *path, bool slash_ok,
+			  struct vpath *dir, struct dentry **d, int *ret)
+{
+	struct vlast l;
+
+	*ret = walk_parent(base, path, dir, &l);
+	if (*ret)
+		return false;
+	if (l.type != LAST_NORM) {
+		vpath_put(dir);
+		*ret = -EEXIST;
+		return false;
+	}
+	*d = locked_last(dir, &l);
+	*ret = may_create(dir, &l, *d);
+	if (*ret == -ENOENT && l.slash && slash_ok)
+		*ret = 0; /* "mkdir foo/" makes foo */
+	return true;
+}
+
 int vfs_mkdir(struct inode *base, const char *path, u32 mode)
 {
 	struct vpath dir;
-	struct vlast l;
 	struct dentry *d;
-	int ret = walk_parent(base, path, &dir, &l);
+	int ret;
 
-	if (ret)
+	if (!lock_new_name(base, path, true, &dir, &d, &ret))
 		return ret;
-	if (l.type != LAST_NORM) {
-		vpath_put(&dir);
-		return -EEXIST;
-	}
-	d = locked_last(&dir, &l);
-	ret = may_create(&dir, &l, d);
-	if (ret == -ENOENT && l.slash)
-		ret = 0; /* "mkdir foo/" makes foo */
 	if (!ret)
 		ret = dir.ino->i_op->mkdir ? dir.ino->i_op->mkdir(dir.ino, d, S_IFDIR | mode) :
 		      -EPERM;
@@ -513,18 +530,11 @@ int vfs_mkdir(struct inode *base, const char *path, u32 mode)
 int vfs_mknod(struct inode *base, const char *path, u32 mode, u32 dev)
 {
 	struct vpath dir;
-	struct vlast l;
 	struct dentry *d;
-	int ret = walk_parent(base, path, &dir, &l);
+	int ret;
 
-	if (ret)
+	if (!lock_new_name(base, path, false, &dir, &d, &ret))
 		return ret;
-	if (l.type != LAST_NORM) {
-		vpath_put(&dir);
-		return -EEXIST;
-	}
-	d = locked_last(&dir, &l);
-	ret = may_create(&dir, &l, d);
 	if (!ret && S_ISREG(mode))
 		ret = dir.ino->i_op->create ? dir.ino->i_op->create(dir.ino, d, mode) : -EPERM;
 	else if (!ret)
@@ -536,18 +546,11 @@ int vfs_mknod(struct inode *base, const char *path, u32 mode, u32 dev)
 int vfs_symlink(const char *target, struct inode *base, const char *path)
 {
 	struct vpath dir;
-	struct vlast l;
 	struct dentry *d;
-	int ret = walk_parent(base, path, &dir, &l);
+	int ret;
 
-	if (ret)
+	if (!lock_new_name(base, path, false, &dir, &d, &ret))
 		return ret;
-	if (l.type != LAST_NORM) {
-		vpath_put(&dir);
-		return -EEXIST;
-	}
-	d = locked_last(&dir, &l);
-	ret = may_create(&dir, &l, d);
 	if (!ret)
 		ret = dir.ino->i_op->symlink ? dir.ino->i_op->symlink(dir.ino, d, target) : -EPERM;
 	unlock_last(&dir, d);
@@ -558,24 +561,15 @@ int vfs_link(struct inode *obase, const char *opath, bool follow,
 	     struct inode *nbase, const char *npath)
 {
 	struct vpath src, dir;
-	struct vlast l;
 	struct dentry *d;
 	int ret = vfs_walk(obase, opath, follow ? VWALK_FOLLOW : 0, &src, NULL);
 
 	if (ret)
 		return ret;
-	ret = walk_parent(nbase, npath, &dir, &l);
-	if (ret) {
+	if (!lock_new_name(nbase, npath, false, &dir, &d, &ret)) {
 		vpath_put(&src);
 		return ret;
 	}
-	if (l.type != LAST_NORM) {
-		vpath_put(&src);
-		vpath_put(&dir);
-		return -EEXIST;
-	}
-	d = locked_last(&dir, &l);
-	ret = may_create(&dir, &l, d);
 	if (!ret && (!src.d || src.ino->i_sb != dir.ino->i_sb))
 		ret = -EXDEV;
 	else if (!ret && S_ISDIR(src.ino->i_mode))
