@@ -214,6 +214,13 @@ int ext2_add_link(struct inode *dir, const struct qstr *name, struct inode *inod
 		return (int)PTR_ERR(bh);
 	set_entry(sbi, bh->b_data, bs, name->name, name->len, inode);
 	mark_buffer_dirty(bh);
+	/*
+	 * The block goes to disk before i_size says it exists: a power cut
+	 * must not leave the directory ending in a block of stale bytes,
+	 * which would make its older entries unreadable. A write error is
+	 * reported by the buffer cache as any writeback's.
+	 */
+	sync_dirty_buffer(bh);
 	brelse(bh);
 	dir->i_size += bs;
 	touch_dir(dir);

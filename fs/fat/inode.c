@@ -62,6 +62,15 @@ static u8 *fat_map(void *ctx, u64 sector, bool write, int *err)
 	return bh->b_data;
 }
 
+/* struct fat_vol's barrier(), under sbi->lock: the buffer still mapped counts as written. */
+static int fat_barrier(void *ctx)
+{
+	struct fat_sb *sbi = ctx;
+
+	map_release_dirty(sbi);
+	return sync_blockdev(sbi->sb->s_bdev);
+}
+
 static bool fat_ipos_busy(void *ctx, u64 ipos)
 {
 	struct fat_sb *sbi = ctx;
@@ -735,6 +744,7 @@ static int fat_fill_super(struct super_block *sb, const char *options, int silen
 	sbi->v.map = fat_map;
 	sbi->v.ctx = sbi;
 	sbi->v.ipos_busy = fat_ipos_busy;
+	sbi->v.barrier = fat_barrier;
 	sb->s_fs_info = sbi;
 	sb->s_blocksize = sbi->v.g.sector_size;
 	sb->s_op = &fat_sops;

@@ -844,7 +844,12 @@ static int short_exists(struct fat_vol *v, u32 start, const u8 *short_name)
 	}
 }
 
-/* Appends a zeroed cluster to the directory at start. */
+/*
+ * Appends a zeroed cluster to the directory at start. The link to it is
+ * made last, after a barrier: a power cut in between leaves a lost
+ * cluster for fsck, never a chain through a free or stale cluster that
+ * would make the directory's older entries unreadable.
+ */
 static int dir_grow(struct fat_vol *v, u32 start)
 {
 	u32 len, last, clus, k;
@@ -853,7 +858,9 @@ static int dir_grow(struct fat_vol *v, u32 start)
 	if (!err)
 		err = fat_walk(v, start, len - 1, &last);
 	if (!err)
-		err = fat_alloc(v, last, &clus);
+		err = fat_alloc(v, 0, &clus);
+	if (err)
+		return err;
 	for (k = 0; !err && k < v->g.sec_per_clus; k++) {
 		u8 *p = v->map(v->ctx, v->g.data_sector + (u64)(clus - 2) * v->g.sec_per_clus + k,
 			       true, &err);
@@ -863,6 +870,12 @@ static int dir_grow(struct fat_vol *v, u32 start)
 		else
 			err = err ? err : -EIO;
 	}
+	if (!err && v->barrier)
+		err = v->barrier(v->ctx);
+	if (!err)
+		err = fat_put(v, last, clus);
+	if (err)
+		fat_free_chain(v, clus);
 	return err;
 }
 

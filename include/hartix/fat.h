@@ -78,6 +78,11 @@ struct fat_vol {
 	 * keeps its number until its last close).
 	 */
 	bool (*ipos_busy)(void *ctx, u64 ipos);
+	/*
+	 * Optional: writes everything mapped for writing so far to the disk
+	 * before anything mapped later (the order a power cut must respect).
+	 */
+	int (*barrier)(void *ctx);
 };
 
 /* The decoded entry of a valid cluster (FAT_FREE, FAT_BAD, FAT_EOC or a cluster), or -errno. */

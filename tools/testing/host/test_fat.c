@@ -738,6 +738,92 @@ static void mutated_images(void)
 	free(im.data);
 }
 
+/* The order of writes and barriers one directory growth makes (dir_growth_order). */
+static struct {
+	u64 sector[4096];
+	u32 n;
+	u32 barrier_at; /* log length at the last barrier */
+	u32 barriers;
+} wlog;
+
+static u8 *log_map(void *ctx, u64 sector, bool write, int *err)
+{
+	if (write && wlog.n < ARRAY_SIZE(wlog.sector))
+		wlog.sector[wlog.n++] = sector;
+	return img_map(ctx, sector, write, err);
+}
+
+static int log_barrier(void *ctx)
+{
+	(void)ctx;
+	wlog.barrier_at = wlog.n;
+	wlog.barriers++;
+	return 0;
+}
+
+/* The first (or last) position in the log at which sector was mapped for writing, or -1. */
+static int write_at(u64 sector, bool last)
+{
+	int i, found = -1;
+
+	for (i = 0; i < (int)wlog.n; i++)
+		if (wlog.sector[i] == sector && (found < 0 || last))
+			found = i;
+	return found;
+}
+
+/* The sector of the active FAT that holds clus's entry (FAT32: four bytes each). */
+static u64 fat32_entry_sector(const struct fat_img *im, u32 clus)
+{
+	return im->v.g.reserved + (u64)im->v.g.active_fat * im->v.g.fat_sectors +
+	       (u64)clus * 4 / im->v.g.sector_size;
+}
+
+/*
+ * A power cut while a directory grows must not leave the old cluster
+ * linked to a free or unwritten one (the whole directory would become
+ * unreadable): the new cluster and its end-of-chain mark go out before
+ * a barrier, the link after it.
+ */
+static void dir_growth_order(void)
+{
+	char img[128], name[64];
+	struct fat_img im = { 0 };
+	struct fat_dirent sub, de;
+	const char *why;
+	u32 len = 1, i, first, grown, k;
+
+	if (!have_tools())
+		return;
+	snprintf(img, sizeof(img), "%s/grow.img", tmpdir);
+	CHECK(make_image(&kinds[2], img));
+	CHECK(load(&im, img));
+	CHECK_EQ(img_mount(&im, &why), 0);
+	CHECK_EQ(img_create(&im, img_root(&im), "growing dir", 0, FAT_ATTR_DIR, &sub), 0);
+	im.v.map = log_map;
+	im.v.barrier = log_barrier;
+	for (i = 0; len == 1 && i < 10000; i++) {
+		wlog.n = wlog.barriers = wlog.barrier_at = 0;
+		snprintf(name, sizeof(name), "a long file name number %u", i);
+		CHECK_EQ(img_create(&im, sub.cluster, name, 0, FAT_ATTR_ARCH, &de), 0);
+		CHECK_EQ(fat_chain_len(&im.v, sub.cluster, &len), 0);
+	}
+	CHECK_EQ(len, 2);
+	CHECK_EQ(fat_walk(&im.v, sub.cluster, 0, &first), 0);
+	CHECK_EQ(fat_walk(&im.v, sub.cluster, 1, &grown), 0);
+	CHECK(wlog.barriers >= 1);
+	/* Zeroed and marked as a chain's end before the barrier, linked after it. */
+	for (k = 0; k < im.v.g.sec_per_clus; k++) {
+		int at = write_at(im.v.g.data_sector + (u64)(grown - 2) * im.v.g.sec_per_clus + k,
+				  false);
+
+		CHECK(at >= 0 && at < (int)wlog.barrier_at);
+	}
+	CHECK(write_at(fat32_entry_sector(&im, grown), false) < (int)wlog.barrier_at);
+	CHECK(write_at(fat32_entry_sector(&im, first), true) >= (int)wlog.barrier_at);
+	free(im.data);
+}
+
 int main(void)
 {
 	char cmd[600];
@@ -753,6 +839,7 @@ int main(void)
 	HTEST_RUN(times);
 	HTEST_RUN(read_mtools_images);
 	HTEST_RUN(write_then_fsck);
+	HTEST_RUN(dir_growth_order);
 	HTEST_RUN(full_volume);
 	HTEST_RUN(mutated_images);
 	if (!getenv("KEEP_TMP"))
