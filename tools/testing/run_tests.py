@@ -1238,11 +1238,8 @@ def phase_user(r):
     user_boot(r, "user/init-args-token", image,
               "loglevel=4 init=/tests/hello_token -- %s" % token,
               ["hello_token: %s" % token, "argc=2"])
-    # The system call checks, on one hart and on four.
+    # The libc's and the file calls' checks, on one hart and on four.
     for smp in (1, 4):
-        user_boot(r, "user/syscall-errno-smp%d" % smp, image,
-                  "loglevel=4 init=/tests/syscall_errno",
-                  ["syscall_errno: ", " 0 failed"], smp=smp)
         user_boot(r, "user/libc-selftest-smp%d" % smp, image,
                   "loglevel=4 init=/tests/libc_selftest",
                   ["ok %d %s" % c for c in enumerate(

@@ -216,10 +216,12 @@ grep -qE '^# Totals: pass:[1-9][0-9]* fail:0 skip:0$' out.txt || ok=1
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/efault
 
-run out.txt "$user/tests/syscall_errno"
+token=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+run out.txt "$user/tests/syscall_errno" "$token"
 ok=0
 [ $rc = 0 ] || { echo "# exit status $rc"; ok=1; }
-grep -qE '^syscall_errno: [1-9][0-9]* passed, 0 failed$' out.txt || ok=1
+grep -qE '^# Totals: pass:[1-9][0-9]* fail:0 skip:0$' out.txt || ok=1
+grep -qx "# syscall_errno: token $token" out.txt || ok=1
 [ $ok = 0 ] || diag out.txt
 result $ok qemu/syscall_errno
 
