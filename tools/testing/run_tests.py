@@ -1238,7 +1238,7 @@ def phase_user(r):
     user_boot(r, "user/init-args-token", image,
               "loglevel=4 init=/tests/hello_token -- %s" % token,
               ["hello_token: %s" % token, "argc=2"])
-    # The libc's and the file calls' checks, on one hart and on four.
+    # The libc's checks, on one hart and on four.
     for smp in (1, 4):
         user_boot(r, "user/libc-selftest-smp%d" % smp, image,
                   "loglevel=4 init=/tests/libc_selftest",
@@ -1246,9 +1246,6 @@ def phase_user(r):
                       ["startup_argv_envp_auxv", "strings", "snprintf", "malloc",
                        "brk", "mmap", "ids", "fork_wait", "fork_kill", "time",
                        "uname", "getrandom", "exec_open_missing"], 1)], smp=smp)
-        user_boot(r, "user/fs-test-smp%d" % smp, image,
-                  "loglevel=4 init=/tests/fs_test",
-                  ["fs_test: ", " 0 failed"], smp=smp)
     # The writable RAM file system, on one hart and on four at once.
     for smp in (1, 4):
         token = "tok%08x" % random.getrandbits(32)

@@ -4,13 +4,14 @@
  * program's own ELF file, O_CREAT/O_EXCL/O_TRUNC/O_APPEND, lseek,
  * getdents64, fstat/newfstatat, ioctl, dup, getcwd/chdir, and the errors
  * (EBADF, EFAULT, ENOENT, ENOTDIR, EEXIST, EISDIR, ENOTTY, ESPIPE,
- * ENAMETOOLONG). Prints "fs_test: N passed, M failed"; exit status 1 if
- * any failed.
+ * ENAMETOOLONG). KTAP, one case per group of calls, after the token
+ * argv[1] (so no fixed text passes); exit status 1 if any failed.
  *
- * On Linux (qemu-riscv64): fs_test SCRATCH-DIR TESTS-DIR, run as
- * TESTS-DIR/fs_test; the console checks then only run if fd 1 is a tty.
+ * On Linux (qemu-riscv64): fs_test [TOKEN] SCRATCH-DIR TESTS-DIR, run as
+ * TESTS-DIR/fs_test; the console case is then skipped unless fd 1 is a tty.
  *
  * Raw system calls for what the libc does not wrap yet.
+ * utest: smp=1,4 args="{token}"
  */
 #include <dirent.h> /* struct dirent: getdents64's records */
 #include <errno.h>
@@ -44,8 +45,9 @@ static long raw(long n, long a, long b, long c, long d)
 static char tmpdir[256] = "/tmp";
 static char testsdir[256] = "/tests"; /* the directory holding fs_test */
 static int console_required = 1; /* fd 1 must be a tty (not so on a host) */
+static const char *self; /* argv[0] */
 
-static void test_read_self(const char *self)
+static void test_read_self(void)
 {
 	unsigned char buf[64];
 	struct stat st;
@@ -205,7 +207,6 @@ static void test_errors(void)
 {
 	char buf[64];
 	struct stat st;
-	unsigned short ws[4];
 
 	CHECK(open("/nonexistent", O_RDONLY) == -1 && errno == ENOENT);
 	CHECK(open("/nonexistent/x", O_RDONLY | O_CREAT, 0644) == -1 &&
@@ -222,9 +223,17 @@ static void test_errors(void)
 	CHECK(raw(__NR_ioctl, 99, TCGETS, (long)buf, 0) == -EBADF);
 	CHECK(openat(99, "x", O_RDONLY) == -1 && errno == EBADF);
 	CHECK(dup(99) == -1 && errno == EBADF);
-	/* The console: a tty, not seekable. */
+}
+
+/* The console: a tty, not seekable. */
+static void test_console(void)
+{
+	char buf[64];
+	struct stat st;
+	unsigned short ws[4];
+
 	if (!console_required && raw(__NR_ioctl, 1, TCGETS, (long)buf, 0) != 0) {
-		printf("fs_test: fd 1 is not a tty: console checks skipped\n");
+		utest_skip("fd 1 is not a tty");
 		return;
 	}
 	CHECK(raw(__NR_ioctl, 1, TCGETS, (long)buf, 0) == 0);
@@ -237,17 +246,25 @@ static void test_errors(void)
 	      (st.st_mode & S_IFMT) == S_IFCHR);
 }
 
+static const struct utest_case cases[] = {
+	UTEST_CASE(test_read_self),
+	UTEST_CASE(test_create),
+	UTEST_CASE(test_dirs),
+	UTEST_CASE(test_errors),
+	UTEST_CASE(test_console),
+};
+
 int main(int argc, char **argv)
 {
-	if (argc > 2) {
-		snprintf(tmpdir, sizeof(tmpdir), "%s", argv[1]);
-		snprintf(testsdir, sizeof(testsdir), "%s", argv[2]);
+	/* [TOKEN] [SCRATCH-DIR TESTS-DIR]: the token comes first when given. */
+	int dirs = argc == 3 ? 1 : argc == 4 ? 2 : 0;
+
+	self = argv[0];
+	if (dirs) {
+		snprintf(tmpdir, sizeof(tmpdir), "%s", argv[dirs]);
+		snprintf(testsdir, sizeof(testsdir), "%s", argv[dirs + 1]);
 		console_required = 0;
 	}
-	test_read_self(argv[0]);
-	test_create();
-	test_dirs();
-	test_errors();
-	printf("fs_test: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	printf("# fs_test: token %s\n", argc == 2 || argc == 4 ? argv[1] : "-");
+	return UTEST_RUN("fs_test", cases);
 }
