@@ -1246,15 +1246,6 @@ def phase_user(r):
                       ["startup_argv_envp_auxv", "strings", "snprintf", "malloc",
                        "brk", "mmap", "ids", "fork_wait", "fork_kill", "time",
                        "uname", "getrandom", "exec_open_missing"], 1)], smp=smp)
-    # The writable RAM file system, on one hart and on four at once.
-    for smp in (1, 4):
-        token = "tok%08x" % random.getrandbits(32)
-        user_boot(r, "user/tmpfs-test-smp%d" % smp, image,
-                  "loglevel=4 init=/tests/tmpfs_test -- %s" % token,
-                  ["tmpfs_test: %s: ok" % g for g in
-                   ("tree", "links", "truncate", "append", "rename",
-                    "removed-cwd", "errors", "concurrent", "enospc")] +
-                  ["tmpfs_test %s: " % token, " 0 failed"], smp=smp)
     # Hostile input and Linux's errnos: path limits, symlinks, /proc,
     # sparse files, prlimit64, wait4, bad ELFs (also under qemu-riscv64).
     for smp in (1, 4):
