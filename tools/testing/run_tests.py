@@ -1246,13 +1246,6 @@ def phase_user(r):
                       ["startup_argv_envp_auxv", "strings", "snprintf", "malloc",
                        "brk", "mmap", "ids", "fork_wait", "fork_kill", "time",
                        "uname", "getrandom", "exec_open_missing"], 1)], smp=smp)
-    # Hostile input and Linux's errnos: path limits, symlinks, /proc,
-    # sparse files, prlimit64, wait4, bad ELFs (also under qemu-riscv64).
-    for smp in (1, 4):
-        token = "tok%08x" % random.getrandbits(32)
-        user_boot(r, "user/input-test-smp%d" % smp, image,
-                  "loglevel=4 init=/tests/input_test -- %s" % token,
-                  ["input_test %s: " % token, " 0 failed"], smp=smp)
     kptr_boots(r, image)
     for smp in (1, 4):
         token = "tok%08x" % random.getrandbits(32)
