@@ -1248,11 +1248,6 @@ def phase_user(r):
                        "uname", "getrandom", "exec_open_missing"], 1)], smp=smp)
     kptr_boots(r, image)
     for smp in (1, 4):
-        token = "tok%08x" % random.getrandbits(32)
-        user_boot(r, "user/pipe-test-smp%d" % smp, image,
-                  "loglevel=4 init=/tests/pipe_test -- %s" % token,
-                  ["pipeline of 5 processes moved 4194304 bytes, checksum matches",
-                   "pipe_test: %s " % token, " 0 failed"], smp=smp)
         tty_boot(r, "user/tty-test-smp%d" % smp, image, smp)
     # A static binary from the Linux toolchain, passed by the boot loader.
     initrd = initrd_hello42(r)

@@ -5,9 +5,10 @@
  * checksum, EOF, EPIPE and death by SIGPIPE, O_NONBLOCK (pipe2 and
  * fcntl), atomic PIPE_BUF writes from several writers, ppoll readiness
  * and timeouts, /dev/null, /dev/zero, /dev/urandom, and each bad
- * argument's errno. Prints "pipe_test: TOKEN N passed, M failed" (TOKEN
- * is argv[1], so a stale line cannot pass); exit status 1 if any failed.
- * Runs unchanged under qemu-riscv64 (Linux).
+ * argument's errno. Prints the token argv[1] (so no fixed text passes),
+ * then KTAP, one case per part; exit status 1 if any failed. Runs under
+ * qemu-riscv64 (Linux) with "qemu-user" as argv[2].
+ * utest: smp=1,4 args="{token}" expect="pipeline of 5 processes moved 4194304 bytes, checksum matches"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -453,20 +454,20 @@ static void test_errors(void)
 	CHECK(ERRNO_OF(ioctl(open("/dev/null", O_RDONLY), TCGETS, buf)) == ENOTTY);
 }
 
+static const struct utest_case cases[] = {
+	UTEST_CASE(test_errors),
+	UTEST_CASE(test_nonblock),
+	UTEST_CASE(test_eof_epipe),
+	UTEST_CASE(test_devices),
+	UTEST_CASE(test_poll),
+	UTEST_CASE(test_pselect),
+	UTEST_CASE(test_atomic),
+	UTEST_CASE(test_pipeline),
+};
+
 int main(int argc, char **argv)
 {
-	const char *token = argc > 1 ? argv[1] : "-";
-
 	qemu_user = argc > 2 && !strcmp(argv[2], "qemu-user");
-
-	test_errors();
-	test_nonblock();
-	test_eof_epipe();
-	test_devices();
-	test_poll();
-	test_pselect();
-	test_atomic();
-	test_pipeline();
-	printf("pipe_test: %s %d passed, %d failed\n", token, passed, failed);
-	return failed ? 1 : 0;
+	printf("# pipe_test: token %s\n", argc > 1 ? argv[1] : "-");
+	return UTEST_RUN("pipe_test", cases);
 }
