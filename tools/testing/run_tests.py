@@ -951,32 +951,6 @@ def shell_step6_session(r, image):
     r.report(not problems, "user/shell-step6-smp4", "; ".join(problems), res.log)
 
 
-def tty_boot(r, name, image, smp):
-    """tty_test as init, the runner typing into the serial line at its prompts."""
-    token = "tok%08x" % random.getrandbits(32)
-    steps = [(r"tty_test: type a line\r*\n", b"junk\x15" + token.encode() + b"Z\x7f\r"),
-             (r"tty_test: type EOF\r*\n", b"part\x04"),
-             (r"tty_test: got 'part'\r*\n", b"\x04"),
-             (r"tty_test: raw mode\r*\n", b"ab\x03"),
-             (r"tty_test: raw vmin 2\r*\n", b"cd"),
-             (r"tty_test: press Ctrl-C\r*\n", b"\x03"),
-             (r"tty_test: \S+ \d+ passed, \d+ failed", None)]
-    res = qemu_run.boot(qemu_run.qemu_command(
-        image, smp=smp, append="loglevel=4 init=/tests/tty_test -- %s" % token),
-        90, r.logfile(name), steps=steps)
-    text = "\n".join(res.lines)
-    expect = ["tty_test: read the edited line %s" % token, "EOF read as 0",
-              "raw mode read byte by byte", "^C",
-              "the foreground reader died of signal 2",
-              "tty_test: %s " % token, " 0 failed"]
-    problems = ["missing %r" % e for e in expect if e not in text]
-    if res.timed_out or not res.stopped:
-        problems.append("hung" if res.timed_out else "exited early")
-    if res.fatal:
-        problems.append(res.fatal.strip())
-    r.report(not problems, name, "; ".join(problems), res.log)
-
-
 def shell_tests(r, image):
     """/init runs /bin/sh on the console: drive it as a user would."""
     tok = "tok%08x" % random.getrandbits(32)
@@ -1247,8 +1221,6 @@ def phase_user(r):
                        "brk", "mmap", "ids", "fork_wait", "fork_kill", "time",
                        "uname", "getrandom", "exec_open_missing"], 1)], smp=smp)
     kptr_boots(r, image)
-    for smp in (1, 4):
-        tty_boot(r, "user/tty-test-smp%d" % smp, image, smp)
     # A static binary from the Linux toolchain, passed by the boot loader.
     initrd = initrd_hello42(r)
     if initrd:
@@ -1324,6 +1296,22 @@ def fuzz_seeds():
     return os.environ.get("FUZZ_SEEDS", "1").split()
 
 
+def tty_typing(token):
+    """tty_test's keystrokes, each typed once its prompt shows (tty_test.c)."""
+    return [(r"tty_test: type a line\r*\n", b"junk\x15" + token.encode() + b"Z\x7f\r"),
+            (r"tty_test: type EOF\r*\n", b"part\x04"),
+            (r"tty_test: got 'part'\r*\n", b"\x04"),
+            (r"tty_test: raw mode\r*\n", b"ab\x03"),
+            (r"tty_test: raw vmin 2\r*\n", b"cd"),
+            (r"tty_test: press Ctrl-C\r*\n", b"\x03")]
+
+
+# "typing=NAME" in a utest: line: what the runner types at the program's
+# prompts. The keystrokes are bytes after regexes, which a utest: line
+# cannot hold readably, so each script lives here under its name.
+UTEST_TYPING = {"tty": tty_typing}
+
+
 def utest_args(opts, seed, token=None):
     """The command-line arguments a declared test asks for."""
     token = token or "tok%08x" % random.getrandbits(32)
@@ -1346,8 +1334,9 @@ def run_user_ktap(r, image, prog, opts, smp, seed, subdir="tests", initrd=None):
     The run fails if fewer cases than the plan announced were reported (the
     program died in one), if a {token} it was given is not in the output (so
     no fixed text can pass), or if an expect= string ('|' between several;
-    {smp} and {lastcpu} are the hart count and the last hart's number) is
-    missing from the console.
+    {smp} and {lastcpu} are the hart count and the last hart's number,
+    {token} the token) is missing from the console. With typing=NAME the
+    runner types UTEST_TYPING[NAME]'s keystrokes at the program's prompts.
     """
     token = "tok%08x" % random.getrandbits(32)
     args = utest_args(opts, seed, token)
@@ -1364,7 +1353,9 @@ def run_user_ktap(r, image, prog, opts, smp, seed, subdir="tests", initrd=None):
                                               append=append,
                                               extra=tuple(extra)),
                         int(opts.get("timeout", 90)),
-                        r.logfile(tag))
+                        r.logfile(tag),
+                        steps=UTEST_TYPING[opts["typing"]](token)
+                        if "typing" in opts else None, stop=False)
     lines = res.lines
     cases = qemu_run.parse_ktap(lines)
     for case, ok, skip in cases:
@@ -1384,7 +1375,8 @@ def run_user_ktap(r, image, prog, opts, smp, seed, subdir="tests", initrd=None):
     if "{token}" in opts.get("args", "") and token not in "\n".join(lines):
         problems.append("token %s not in the output" % token)
     problems += ["no %r in the output" % e for e in
-                 opts.get("expect", "").format(smp=smp, lastcpu=smp - 1).split("|")
+                 opts.get("expect", "").format(smp=smp, lastcpu=smp - 1,
+                                               token=token).split("|")
                  if e and e not in res.log]
     if res.fatal:
         problems.append(res.fatal.strip())

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * tty_test: the console's line discipline, driven by the test runner
- * typing into the serial line after each prompt (tools/testing/run_tests.py):
+ * typing into the serial line after each prompt (tools/testing/run_tests.py,
+ * the keystrokes of "typing=tty"):
  *   "type a line"  junk, Ctrl-U, TOKEN, 'Z', DEL, CR: the read is "TOKEN\n"
  *   "type EOF"     "part" Ctrl-D, then (after "got 'part'") Ctrl-D: a read
  *                  of "part" without a new line, then a read of 0 (EOF)
@@ -10,8 +11,10 @@
  *   "press Ctrl-C" Ctrl-C: a child reading in the foreground group dies
  *                  of SIGINT
  * plus termios round trips, VMIN = 0 with and without VTIME, and the
- * foreground group ioctls and their errors. TOKEN is argv[1]. Prints
- * "tty_test: TOKEN N passed, M failed"; exit status 1 if any failed.
+ * foreground group ioctls and their errors. TOKEN is argv[1], printed
+ * first (so no fixed text passes); then KTAP, one case per part; exit
+ * status 1 if any failed.
+ * utest: smp=1,4 args="{token}" typing=tty expect="tty_test: read the edited line {token}|EOF read as 0|raw mode read byte by byte|^C|the foreground reader died of signal 2"
  */
 #include <errno.h>
 #include <signal.h>
@@ -26,12 +29,14 @@
 
 #define BAD_PTR ((void *)8)
 
+static const char *token = "token"; /* argv[1]: what the runner types */
+
 static void prompt(const char *what)
 {
 	printf("tty_test: %s\n", what);
 }
 
-static void test_canonical(const char *token)
+static void test_line_editing(void)
 {
 	char line[256], want[128];
 	ssize_t n;
@@ -44,6 +49,12 @@ static void test_canonical(const char *token)
 	CHECK(!strcmp(line, want));
 	if (!strcmp(line, want))
 		printf("tty_test: read the edited line %s", line);
+}
+
+static void test_eof(void)
+{
+	char line[256];
+	ssize_t n;
 
 	prompt("type EOF");
 	n = read(0, line, sizeof(line));
@@ -152,13 +163,18 @@ static void test_pgrp(void)
 	CHECK(tcsetpgrp(0, getpgrp()) == 0);
 }
 
+/* In the order of the runner's keystrokes. */
+static const struct utest_case cases[] = {
+	UTEST_CASE(test_line_editing),
+	UTEST_CASE(test_eof),
+	UTEST_CASE(test_raw),
+	UTEST_CASE(test_pgrp),
+};
+
 int main(int argc, char **argv)
 {
-	const char *token = argc > 1 ? argv[1] : "token";
-
-	test_canonical(token);
-	test_raw();
-	test_pgrp();
-	printf("tty_test: %s %d passed, %d failed\n", token, passed, failed);
-	return failed ? 1 : 0;
+	if (argc > 1)
+		token = argv[1];
+	printf("# tty_test: token %s\n", token);
+	return UTEST_RUN("tty_test", cases);
 }
