@@ -15,7 +15,7 @@
  * ours to fill.
  *
  * The libc has no wrappers for most of these calls yet: syscall() it is.
- * utest: smp=1,4 args="{token}" timeout=180
+ * utest: smp=1,4 args="{token}" timeout=300
  */
 #include <dirent.h> /* struct dirent: getdents64's records */
 #include <errno.h>
