@@ -92,7 +92,8 @@ struct jit {
 	/* Direct calls, patched once every function has its place. */
 	struct fixup *calls;
 	u32 ncalls, capcalls;
-	u32 *func_off;
+	u32 *func_off, *trap_off;
+	bool guarded;		/* WASM_JIT_GUARDED */
 };
 
 static bool grow(struct jit *j, void **p, u32 *cap, u32 want, size_t elem)
@@ -670,6 +671,15 @@ static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 	} else {
 		emit(j, RV_SLLI(T0, v->kind == V_LOCAL ? j->lreg[v->val] : v->reg, 32));
 		emit(j, RV_SRLI(T0, T0, 32));
+	}
+	if (j->guarded && (u64)offset + size <= WASM_GUARD_BYTES) {
+		/* The reservation holds any such access: past the size, the MMU traps. */
+		emit(j, RV_ADD(T0, T0, S2));
+		if (rv_fits12(offset))
+			return (s32)offset;
+		li(j, T1, offset);
+		emit(j, RV_ADD(T0, T0, T1));
+		return 0;
 	}
 	if (rv_fits12((s64)offset + size)) {
 		emit(j, RV_ADDI(T1, T0, (s32)(offset + size)));
@@ -1262,6 +1272,7 @@ static void compile_func(struct jit *j, u32 fidx)
 	j->stack_trap = j->n;
 	emit(j, RV_ADDI(A0, ZERO, WASM_TRAP_STACK_EXHAUSTED));
 	j->trap_exit = j->n;
+	j->trap_off[fidx - m->nfunc_imports] = j->n * 4;
 	li(j, T0, fidx);
 	emit(j, rv_s(OP_STORE, W_W, S4, T0, OFF(struct wasm_store, trap_func)));
 	j->ret_exit = j->n;
@@ -1385,9 +1396,10 @@ static void trampoline(struct jit *j)
 }
 
 struct wasm_jit *wasm_jit_compile(const struct wasm_module *m, const struct wasm_alloc *al,
-				  const struct wasm_code_alloc *ca, struct wasm_error *err)
+				  const struct wasm_code_alloc *ca, unsigned flags,
+				  struct wasm_error *err)
 {
-	struct jit j = { .m = m, .al = al };
+	struct jit j = { .m = m, .al = al, .guarded = flags & WASM_JIT_GUARDED };
 	struct wasm_jit *out = NULL;
 	u32 ndef = m->nfuncs - m->nfunc_imports;
 
@@ -1396,7 +1408,8 @@ struct wasm_jit *wasm_jit_compile(const struct wasm_module *m, const struct wasm
 		goto done;
 	}
 	j.func_off = al->zalloc((size_t)(ndef ? ndef : 1) * sizeof(u32));
-	if (!j.func_off) {
+	j.trap_off = al->zalloc((size_t)(ndef ? ndef : 1) * sizeof(u32));
+	if (!j.func_off || !j.trap_off) {
 		j.fail = "out of memory";
 		goto done;
 	}
@@ -1429,7 +1442,11 @@ struct wasm_jit *wasm_jit_compile(const struct wasm_module *m, const struct wasm
 		goto done;
 	}
 	out->func_off = j.func_off;
+	out->trap_off = j.trap_off;
+	out->guarded = j.guarded;
+	out->nfuncs = ndef;
 	j.func_off = NULL;
+	j.trap_off = NULL;
 done:
 	if (j.fail && out) {
 		if (out->code)
@@ -1449,7 +1466,36 @@ done:
 	al->free(j.pool);
 	al->free(j.calls);
 	al->free(j.func_off);
+	al->free(j.trap_off);
 	return out;
+}
+
+bool wasm_jit_fault(const struct wasm_jit *jc, unsigned long *gregs, uintptr_t addr)
+{
+	uintptr_t code = (uintptr_t)jc->code, mem = gregs[S2];
+	u32 off, lo = 0, hi = jc->nfuncs;
+
+	if (!jc->guarded || gregs[0] < code || gregs[0] - code >= jc->size || !mem ||
+	    addr < mem || addr - mem >= WASM_RESERVE_BYTES)
+		return false;
+	/*
+	 * Each function is its exits (the stack trap's one instruction, then
+	 * the trap exit) and its body: the last one starting at or before pc.
+	 */
+	off = (u32)(gregs[0] - code);
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (jc->trap_off[mid] - 4 <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;	/* the trampoline touches no linear memory */
+	gregs[0] = code + jc->trap_off[lo - 1];
+	gregs[A0] = WASM_TRAP_MEM_OOB;
+	return true;
 }
 
 void wasm_jit_free(struct wasm_jit *jc, const struct wasm_alloc *al,
@@ -1459,5 +1505,6 @@ void wasm_jit_free(struct wasm_jit *jc, const struct wasm_alloc *al,
 		return;
 	ca->unmap(jc->code, jc->size);
 	al->free(jc->func_off);
+	al->free(jc->trap_off);
 	al->free(jc);
 }
