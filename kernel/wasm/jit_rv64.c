@@ -15,7 +15,9 @@
  *   s2  memory 0's data (or 0)       s3  memory 0's size in bytes
  *   s4  struct wasm_store *          s5  wasm_rt_op
  * s1, s4 and s5 are the same in every function of an instance; s2/s3 are
- * reloaded after anything that may grow the memory. A function returns its
+ * reloaded after anything that may grow the memory. Code for a guarded
+ * memory reads the size from memory in the rare access that needs it and
+ * keeps a local in s3 instead. A function returns its
  * trap code in a0 (0 = none) and its results in its first slots. 32-bit
  * values are read with 32-bit loads, so a slot's upper half is don't-care.
  */
@@ -40,10 +42,13 @@ struct vval {
 	s64 val;		/* V_CONST's value, V_LOCAL's index */
 };
 
-/* Registers for locals: s6-s11, and fs0-fs11 (callee-saved in lp64d; spilled around C in lp64). */
+/*
+ * Registers for locals: s6-s11 (and s3 on a guarded memory), and fs0-fs11
+ * (callee-saved in lp64d; spilled around C in lp64).
+ */
 #define LREG_FP		32
-#define LOCAL_REGS	18
-static const u8 local_int_regs[] = { 22, 23, 24, 25, 26, 27 };
+#define LOCAL_REGS	19
+static const u8 local_int_regs[] = { 22, 23, 24, 25, 26, 27, 19 };
 static const u8 local_fp_regs[] = { 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27 };
 
 struct fixup {
@@ -319,7 +324,19 @@ static void reload_mem(struct jit *j)
 	emit(j, RV_LD(T0, S1, OFF(struct wasm_instance, mems)));
 	emit(j, RV_LD(T0, T0, 0));
 	emit(j, RV_LD(S2, T0, OFF(struct wasm_memory, data)));
-	emit(j, RV_LD(S3, T0, OFF(struct wasm_memory, size)));
+	if (!j->guarded)
+		emit(j, RV_LD(S3, T0, OFF(struct wasm_memory, size)));
+}
+
+/* A register holding memory 0's size: s3, or on a guarded memory t6 loaded now. */
+static u32 mem_size_reg(struct jit *j)
+{
+	if (!j->guarded)
+		return S3;
+	emit(j, RV_LD(T6, S1, OFF(struct wasm_instance, mems)));
+	emit(j, RV_LD(T6, T6, 0));
+	emit(j, RV_LD(T6, T6, OFF(struct wasm_memory, size)));
+	return T6;
 }
 
 static const u8 int_pool[] = { A1, A2, A3, A4, A5, A6, A7, T3, T4 };
@@ -683,7 +700,7 @@ static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 	}
 	if (rv_fits12((s64)offset + size)) {
 		emit(j, RV_ADDI(T1, T0, (s32)(offset + size)));
-		trap_unless(j, BGEU, S3, T1, WASM_TRAP_MEM_OOB);
+		trap_unless(j, BGEU, mem_size_reg(j), T1, WASM_TRAP_MEM_OOB);
 		emit(j, RV_ADD(T0, T0, S2));
 		return (s32)offset;
 	}
@@ -695,7 +712,7 @@ static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 		emit(j, RV_ADD(T0, T0, T1));
 	}
 	emit(j, RV_ADDI(T1, T0, (s32)size));
-	trap_unless(j, BGEU, S3, T1, WASM_TRAP_MEM_OOB);
+	trap_unless(j, BGEU, mem_size_reg(j), T1, WASM_TRAP_MEM_OOB);
 	emit(j, RV_ADD(T0, T0, S2));
 	return 0;
 }
@@ -1189,24 +1206,60 @@ static void save_regs(struct jit *j, bool save)
 }
 
 /* Picks the locals that live in registers: the most used of each class, used twice at least. */
+/* A backward branch from i to in->a: a loop's back edge, which covers [in->a, i]. */
+static void count_back_edge(s32 *depth, u32 target, u32 i)
+{
+	if (target <= i) {
+		depth[target]++;
+		depth[i + 1]--;
+	}
+}
+
+/*
+ * The locals to keep in registers: the most used, each use weighing 8 times
+ * more per loop around it (the back edges' ranges, at most four deep), so
+ * an inner loop's locals win over the ones set up once outside it.
+ */
 static bool pick_local_regs(struct jit *j, const struct wasm_code *code)
 {
 	u32 *uses = j->al->zalloc((size_t)(code->nlocals ? code->nlocals : 1) * sizeof(u32));
+	s32 *depth = j->al->zalloc((size_t)(code->ninsns + 1) * sizeof(s32));
 	u32 nint = 0, nfp = 0;
+	s32 d = 0;
 
 	j->lreg = j->al->zalloc(code->nlocals ? code->nlocals : 1);
-	if (!uses || !j->lreg) {
+	if (!uses || !depth || !j->lreg) {
 		j->al->free(uses);
+		j->al->free(depth);
 		return false;
 	}
 	for (u32 i = 0; i < code->ninsns; i++) {
 		const struct wasm_insn *in = &code->insns[i];
 
-		if (in->op >= 0x20 && in->op <= 0x22 && uses[in->a] < 0xffffffffu)
-			uses[in->a]++;
-		if (in->op == 0x0e)
+		if (in->op == 0x0c || in->op == 0x0d)
+			count_back_edge(depth, in->a, i);
+		if (in->op == 0x0e) {
+			for (u32 k = 0; k <= in->a; k++)
+				count_back_edge(depth, in[1 + k].a, i);
 			i += in->a + 1;
+		}
 	}
+	for (u32 i = 0; i < code->ninsns; i++) {
+		const struct wasm_insn *in = &code->insns[i];
+
+		d += depth[i];
+		if (in->op >= 0x20 && in->op <= 0x22) {
+			u32 w = 1u << (3 * (d < 0 ? 0 : d > 4 ? 4 : d));
+
+			uses[in->a] = uses[in->a] > 0xffffffffu - w ? 0xffffffffu : uses[in->a] + w;
+		}
+		if (in->op == 0x0e) {
+			for (u32 k = 1; k <= in->a + 1; k++)
+				d += depth[i + k];
+			i += in->a + 1;
+		}
+	}
+	j->al->free(depth);
 	j->nsaved = 0;
 	for (;;) {
 		u32 best = ~0u;
@@ -1215,7 +1268,7 @@ static bool pick_local_regs(struct jit *j, const struct wasm_code *code)
 			bool fp = code->local_types[x] == WASM_F32 || code->local_types[x] == WASM_F64;
 
 			if (uses[x] >= 2 && (fp ? nfp < sizeof(local_fp_regs) :
-					     nint < sizeof(local_int_regs)) &&
+					     nint < sizeof(local_int_regs) - !j->guarded) &&
 			    (best == ~0u || uses[x] > uses[best]))
 				best = x;
 		}
