@@ -438,14 +438,26 @@ static const struct wasm_code_alloc code_alloc = { code_map, code_seal, code_unm
  * Linear memory behind guard pages: a PROT_NONE reservation of 4 GiB and a
  * guard, made read-write as it grows, so compiled code needs no bounds
  * check; touching the rest faults, and the handler below makes that the
- * module's trap.
+ * module's trap. The reservation is made before compiling (a module has
+ * at most one memory): if the address space has no room (RLIMIT_AS), the
+ * code is compiled with bounds checks instead.
  */
-static void *mem_reserve(void)
+static void *reserved;
+
+static void *reserve_new(void)
 {
 	void *p = mmap(NULL, WASM_RESERVE_BYTES, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
+}
+
+static void *mem_reserve(void)
+{
+	void *p = reserved;
+
+	reserved = NULL;
+	return p;
 }
 
 static int mem_commit(void *base, u64 old, u64 size)
@@ -564,7 +576,9 @@ int main(int argc, char **argv, char **envp)
 #ifdef WASMRT_JIT
 		u64 t0 = instret();
 
-		m->jit = wasm_jit_compile(m, &al, &code_alloc, WASM_JIT_GUARDED, &err);
+		reserved = reserve_new();
+		m->jit = wasm_jit_compile(m, &al, &code_alloc, reserved ? WASM_JIT_GUARDED : 0,
+					  &err);
 		if (!m->jit)
 			fprintf(stderr, "wasmrt: %s: not compiled (%s): interpreting it\n", argv[1],
 				err.msg);
@@ -584,7 +598,7 @@ int main(int argc, char **argv, char **envp)
 		return 126;
 	}
 #ifdef WASMRT_JIT
-	if (m->jit) {
+	if (m->jit && reserved) {
 		struct sigaction sa = { .sa_sigaction = segv, .sa_flags = SA_SIGINFO };
 
 		sigemptyset(&sa.sa_mask);
