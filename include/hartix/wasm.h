@@ -227,7 +227,24 @@ struct wasm_memory {
 	u8 *data;
 	u64 size;		/* bytes */
 	bool has_max;
+	bool guarded;		/* data starts a reservation (struct wasm_mem_ops) */
 	u32 max_pages;
+};
+
+/*
+ * Guarded linear memory: the memory is the start of WASM_RESERVE_BYTES of
+ * address space of which only its size is accessible, so any 32-bit address
+ * plus an offset and width that fit in WASM_GUARD_BYTES lands in the
+ * reservation, and compiled code leaves the bounds check of such an access
+ * to the MMU (the fault becomes the trap through wasm_jit_fault()).
+ */
+#define WASM_GUARD_BYTES	WASM_PAGE_SIZE
+#define WASM_RESERVE_BYTES	((1ull << 32) + WASM_GUARD_BYTES)
+
+struct wasm_mem_ops {
+	void *(*reserve)(void);			/* inaccessible; NULL if no room */
+	int (*commit)(void *base, u64 old, u64 size);	/* [old, size) zero, read-write */
+	void (*release)(void *base, u64 size);	/* size: the accessible part */
 };
 
 struct wasm_global {
@@ -260,6 +277,8 @@ struct wasm_store {
 	struct wasm_frame *frames;	/* max_frames of them */
 	struct wasm_store_obj *objs;	/* everything to free with the store */
 	u32 trap_func;			/* function index the last trap happened in */
+	/* Set after wasm_store_init() to give memories guard reservations; NULL: allocated. */
+	const struct wasm_mem_ops *mem_ops;
 	/* The compiled tier: native stack floor of the outermost call, end of stack. */
 	uintptr_t jit_sp_limit;
 	u64 *stack_end;
@@ -320,6 +339,9 @@ struct wasm_jit {
 	u8 *code;		/* read+execute once compiled; offset 0 is the entry trampoline */
 	size_t size;
 	u32 *func_off;		/* per defined function: offset of its entry */
+	u32 *trap_off;		/* per defined function: its trap exit (a0 = the trap) */
+	u32 nfuncs;		/* defined functions */
+	bool guarded;		/* needs memory 0 guarded (WASM_JIT_GUARDED) */
 };
 
 /* Where code goes: mapped writable, then sealed read+execute (W^X). */
@@ -329,9 +351,22 @@ struct wasm_code_alloc {
 	void (*unmap)(void *p, size_t size);
 };
 
-/* Compiles a module loaded without WASM_VALIDATE_ONLY; NULL with *err set if it cannot. */
+/*
+ * Compiles a module loaded without WASM_VALIDATE_ONLY; NULL with *err set if
+ * it cannot. WASM_JIT_GUARDED: accesses to memory 0 within its guard are not
+ * checked; an instance whose memory 0 is not guarded then runs interpreted.
+ */
+#define WASM_JIT_GUARDED	1
 struct wasm_jit *wasm_jit_compile(const struct wasm_module *m, const struct wasm_alloc *al,
-				  const struct wasm_code_alloc *ca, struct wasm_error *err);
+				  const struct wasm_code_alloc *ca, unsigned flags,
+				  struct wasm_error *err);
+/*
+ * For a SIGSEGV handler: if the fault at addr is compiled code of j touching
+ * the guard of its memory 0, sends the code to its trap exit with "out of
+ * bounds memory access" and returns true. gregs are Linux riscv64's
+ * mcontext registers (pc, then x1..x31), changed in place.
+ */
+bool wasm_jit_fault(const struct wasm_jit *j, unsigned long *gregs, uintptr_t addr);
 void wasm_jit_free(struct wasm_jit *j, const struct wasm_alloc *al,
 		   const struct wasm_code_alloc *ca);
 

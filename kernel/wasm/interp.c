@@ -83,8 +83,14 @@ void wasm_store_free(struct wasm_store *s)
 		struct wasm_store_obj *o = s->objs;
 
 		s->objs = o->next;
-		if (o->kind == WASM_EXT_MEM + 1)
-			s->al->free(((struct wasm_memory *)obj_data(o))->data);
+		if (o->kind == WASM_EXT_MEM + 1) {
+			struct wasm_memory *mem = obj_data(o);
+
+			if (mem->guarded)
+				s->mem_ops->release(mem->data, mem->size);
+			else
+				s->al->free(mem->data);
+		}
 		if (o->kind == WASM_EXT_TABLE + 1)
 			s->al->free(((struct wasm_table *)obj_data(o))->elems);
 		s->al->free(o);
@@ -118,9 +124,17 @@ struct wasm_memory *wasm_memory_new(struct wasm_store *s, const struct wasm_limi
 	m = store_obj(s, sizeof(*m), WASM_EXT_MEM + 1);
 	if (!m)
 		return NULL;
-	m->data = s->al->zalloc(bytes ? bytes : 1);
-	if (!m->data)
-		return NULL;
+	/* A guard reservation if the store gives them and one is left; else plain memory. */
+	m->data = s->mem_ops ? s->mem_ops->reserve() : NULL;
+	if (m->data) {
+		m->guarded = true;
+		if (s->mem_ops->commit(m->data, 0, bytes))
+			return NULL;	/* wasm_store_free() releases it */
+	} else {
+		m->data = s->al->zalloc(bytes ? bytes : 1);
+		if (!m->data)
+			return NULL;
+	}
 	m->size = bytes;
 	m->has_max = lim->has_max;
 	m->max_pages = lim->has_max ? lim->max : WASM_MAX_PAGES;
@@ -286,8 +300,6 @@ struct wasm_instance *wasm_instantiate(struct wasm_store *s, const struct wasm_m
 		f->inst = inst;
 		f->code = &m->codes[nf - m->nfunc_imports];
 		f->index = nf;
-		if (m->jit)
-			f->jit = m->jit->code + m->jit->func_off[nf - m->nfunc_imports];
 		inst->funcs[nf] = f;
 	}
 	for (; nt < m->ntables; nt++) {
@@ -300,6 +312,10 @@ struct wasm_instance *wasm_instantiate(struct wasm_store *s, const struct wasm_m
 		if (!inst->mems[nm])
 			goto oom;
 	}
+	/* Code compiled for a guarded memory 0 may not run on another: interpreted then. */
+	if (m->jit && (!m->jit->guarded || !m->nmems || inst->mems[0]->guarded))
+		for (u32 i = m->nfunc_imports; i < m->nfuncs; i++)
+			inst->funcs[i]->jit = m->jit->code + m->jit->func_off[i - m->nfunc_imports];
 	for (; ng < m->nglobals; ng++) {
 		const struct wasm_global_def *g = &m->globals[ng];
 
@@ -547,6 +563,13 @@ static s64 grow_memory(struct wasm_store *s, struct wasm_memory *mem, u32 delta)
 		return -1;
 	if (!delta)
 		return (s64)old;
+	if (mem->guarded) {
+		/* In place: compiled code may hold the base in a register. */
+		if (s->mem_ops->commit(mem->data, mem->size, want * WASM_PAGE_SIZE))
+			return -1;
+		mem->size = want * WASM_PAGE_SIZE;
+		return (s64)old;
+	}
 	data = s->al->zalloc(want * WASM_PAGE_SIZE);
 	if (!data)
 		return -1;
@@ -626,8 +649,10 @@ call:
 		u32 np = callee->type->nparams, nr = callee->type->nresults;
 
 		trap = call_out(s, callee, sp - np);
+		if (trap && callee->host)
+			goto out_trap;	/* a host function's trap names its caller */
 		if (trap)
-			goto out_trap;
+			return trap;	/* the compiled callee named itself */
 		sp += (s64)nr - np;
 		if (!depth)
 			return WASM_OK;
@@ -635,9 +660,12 @@ call:
 		const struct wasm_code *code = callee->code;
 		u64 *nfp = sp - callee->type->nparams;
 
+		/* Named after the function not entered, as compiled code's prologue does. */
 		if (depth >= s->max_frames ||
-		    nfp + code->nlocals + code->max_height + 1 > stack_end)
+		    nfp + code->nlocals + code->max_height + 1 > stack_end) {
+			fn = callee;
 			TRAP(WASM_TRAP_STACK_EXHAUSTED);
+		}
 		frames[depth].fn = fn;
 		frames[depth].pc = pc;
 		frames[depth].fp = fp;
@@ -988,8 +1016,10 @@ static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *b
 	u32 np = f->type->nparams, nr = f->type->nresults;
 	enum wasm_trap t;
 
-	if (base + np + nr > s->stack_end)
+	if (base + np + nr > s->stack_end) {
+		s->trap_func = f->index;
 		return WASM_TRAP_STACK_EXHAUSTED;
+	}
 	canon_values(f->type->types, np, base);
 	if (f->host) {
 		t = f->host(f->host_ctx, f, base, base + np);

@@ -15,7 +15,9 @@
  *   s2  memory 0's data (or 0)       s3  memory 0's size in bytes
  *   s4  struct wasm_store *          s5  wasm_rt_op
  * s1, s4 and s5 are the same in every function of an instance; s2/s3 are
- * reloaded after anything that may grow the memory. A function returns its
+ * reloaded after anything that may grow the memory. Code for a guarded
+ * memory reads the size from memory in the rare access that needs it and
+ * keeps a local in s3 instead. A function returns its
  * trap code in a0 (0 = none) and its results in its first slots. 32-bit
  * values are read with 32-bit loads, so a slot's upper half is don't-care.
  */
@@ -40,10 +42,13 @@ struct vval {
 	s64 val;		/* V_CONST's value, V_LOCAL's index */
 };
 
-/* Registers for locals: s6-s11, and fs0-fs11 (callee-saved in lp64d; spilled around C in lp64). */
+/*
+ * Registers for locals: s6-s11 (and s3 on a guarded memory), and fs0-fs11
+ * (callee-saved in lp64d; spilled around C in lp64).
+ */
 #define LREG_FP		32
-#define LOCAL_REGS	18
-static const u8 local_int_regs[] = { 22, 23, 24, 25, 26, 27 };
+#define LOCAL_REGS	19
+static const u8 local_int_regs[] = { 22, 23, 24, 25, 26, 27, 19 };
 static const u8 local_fp_regs[] = { 8, 9, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27 };
 
 struct fixup {
@@ -92,7 +97,8 @@ struct jit {
 	/* Direct calls, patched once every function has its place. */
 	struct fixup *calls;
 	u32 ncalls, capcalls;
-	u32 *func_off;
+	u32 *func_off, *trap_off;
+	bool guarded;		/* WASM_JIT_GUARDED */
 };
 
 static bool grow(struct jit *j, void **p, u32 *cap, u32 want, size_t elem)
@@ -318,7 +324,19 @@ static void reload_mem(struct jit *j)
 	emit(j, RV_LD(T0, S1, OFF(struct wasm_instance, mems)));
 	emit(j, RV_LD(T0, T0, 0));
 	emit(j, RV_LD(S2, T0, OFF(struct wasm_memory, data)));
-	emit(j, RV_LD(S3, T0, OFF(struct wasm_memory, size)));
+	if (!j->guarded)
+		emit(j, RV_LD(S3, T0, OFF(struct wasm_memory, size)));
+}
+
+/* A register holding memory 0's size: s3, or on a guarded memory t6 loaded now. */
+static u32 mem_size_reg(struct jit *j)
+{
+	if (!j->guarded)
+		return S3;
+	emit(j, RV_LD(T6, S1, OFF(struct wasm_instance, mems)));
+	emit(j, RV_LD(T6, T6, 0));
+	emit(j, RV_LD(T6, T6, OFF(struct wasm_memory, size)));
+	return T6;
 }
 
 static const u8 int_pool[] = { A1, A2, A3, A4, A5, A6, A7, T3, T4 };
@@ -671,9 +689,18 @@ static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 		emit(j, RV_SLLI(T0, v->kind == V_LOCAL ? j->lreg[v->val] : v->reg, 32));
 		emit(j, RV_SRLI(T0, T0, 32));
 	}
+	if (j->guarded && (u64)offset + size <= WASM_GUARD_BYTES) {
+		/* The reservation holds any such access: past the size, the MMU traps. */
+		emit(j, RV_ADD(T0, T0, S2));
+		if (rv_fits12(offset))
+			return (s32)offset;
+		li(j, T1, offset);
+		emit(j, RV_ADD(T0, T0, T1));
+		return 0;
+	}
 	if (rv_fits12((s64)offset + size)) {
 		emit(j, RV_ADDI(T1, T0, (s32)(offset + size)));
-		trap_unless(j, BGEU, S3, T1, WASM_TRAP_MEM_OOB);
+		trap_unless(j, BGEU, mem_size_reg(j), T1, WASM_TRAP_MEM_OOB);
 		emit(j, RV_ADD(T0, T0, S2));
 		return (s32)offset;
 	}
@@ -685,7 +712,7 @@ static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 		emit(j, RV_ADD(T0, T0, T1));
 	}
 	emit(j, RV_ADDI(T1, T0, (s32)size));
-	trap_unless(j, BGEU, S3, T1, WASM_TRAP_MEM_OOB);
+	trap_unless(j, BGEU, mem_size_reg(j), T1, WASM_TRAP_MEM_OOB);
 	emit(j, RV_ADD(T0, T0, S2));
 	return 0;
 }
@@ -1179,24 +1206,60 @@ static void save_regs(struct jit *j, bool save)
 }
 
 /* Picks the locals that live in registers: the most used of each class, used twice at least. */
+/* A backward branch from i to in->a: a loop's back edge, which covers [in->a, i]. */
+static void count_back_edge(s32 *depth, u32 target, u32 i)
+{
+	if (target <= i) {
+		depth[target]++;
+		depth[i + 1]--;
+	}
+}
+
+/*
+ * The locals to keep in registers: the most used, each use weighing 8 times
+ * more per loop around it (the back edges' ranges, at most four deep), so
+ * an inner loop's locals win over the ones set up once outside it.
+ */
 static bool pick_local_regs(struct jit *j, const struct wasm_code *code)
 {
 	u32 *uses = j->al->zalloc((size_t)(code->nlocals ? code->nlocals : 1) * sizeof(u32));
+	s32 *depth = j->al->zalloc((size_t)(code->ninsns + 1) * sizeof(s32));
 	u32 nint = 0, nfp = 0;
+	s32 d = 0;
 
 	j->lreg = j->al->zalloc(code->nlocals ? code->nlocals : 1);
-	if (!uses || !j->lreg) {
+	if (!uses || !depth || !j->lreg) {
 		j->al->free(uses);
+		j->al->free(depth);
 		return false;
 	}
 	for (u32 i = 0; i < code->ninsns; i++) {
 		const struct wasm_insn *in = &code->insns[i];
 
-		if (in->op >= 0x20 && in->op <= 0x22 && uses[in->a] < 0xffffffffu)
-			uses[in->a]++;
-		if (in->op == 0x0e)
+		if (in->op == 0x0c || in->op == 0x0d)
+			count_back_edge(depth, in->a, i);
+		if (in->op == 0x0e) {
+			for (u32 k = 0; k <= in->a; k++)
+				count_back_edge(depth, in[1 + k].a, i);
 			i += in->a + 1;
+		}
 	}
+	for (u32 i = 0; i < code->ninsns; i++) {
+		const struct wasm_insn *in = &code->insns[i];
+
+		d += depth[i];
+		if (in->op >= 0x20 && in->op <= 0x22) {
+			u32 w = 1u << (3 * (d < 0 ? 0 : d > 4 ? 4 : d));
+
+			uses[in->a] = uses[in->a] > 0xffffffffu - w ? 0xffffffffu : uses[in->a] + w;
+		}
+		if (in->op == 0x0e) {
+			for (u32 k = 1; k <= in->a + 1; k++)
+				d += depth[i + k];
+			i += in->a + 1;
+		}
+	}
+	j->al->free(depth);
 	j->nsaved = 0;
 	for (;;) {
 		u32 best = ~0u;
@@ -1205,7 +1268,7 @@ static bool pick_local_regs(struct jit *j, const struct wasm_code *code)
 			bool fp = code->local_types[x] == WASM_F32 || code->local_types[x] == WASM_F64;
 
 			if (uses[x] >= 2 && (fp ? nfp < sizeof(local_fp_regs) :
-					     nint < sizeof(local_int_regs)) &&
+					     nint < sizeof(local_int_regs) - !j->guarded) &&
 			    (best == ~0u || uses[x] > uses[best]))
 				best = x;
 		}
@@ -1262,6 +1325,7 @@ static void compile_func(struct jit *j, u32 fidx)
 	j->stack_trap = j->n;
 	emit(j, RV_ADDI(A0, ZERO, WASM_TRAP_STACK_EXHAUSTED));
 	j->trap_exit = j->n;
+	j->trap_off[fidx - m->nfunc_imports] = j->n * 4;
 	li(j, T0, fidx);
 	emit(j, rv_s(OP_STORE, W_W, S4, T0, OFF(struct wasm_store, trap_func)));
 	j->ret_exit = j->n;
@@ -1385,9 +1449,10 @@ static void trampoline(struct jit *j)
 }
 
 struct wasm_jit *wasm_jit_compile(const struct wasm_module *m, const struct wasm_alloc *al,
-				  const struct wasm_code_alloc *ca, struct wasm_error *err)
+				  const struct wasm_code_alloc *ca, unsigned flags,
+				  struct wasm_error *err)
 {
-	struct jit j = { .m = m, .al = al };
+	struct jit j = { .m = m, .al = al, .guarded = flags & WASM_JIT_GUARDED };
 	struct wasm_jit *out = NULL;
 	u32 ndef = m->nfuncs - m->nfunc_imports;
 
@@ -1396,7 +1461,8 @@ struct wasm_jit *wasm_jit_compile(const struct wasm_module *m, const struct wasm
 		goto done;
 	}
 	j.func_off = al->zalloc((size_t)(ndef ? ndef : 1) * sizeof(u32));
-	if (!j.func_off) {
+	j.trap_off = al->zalloc((size_t)(ndef ? ndef : 1) * sizeof(u32));
+	if (!j.func_off || !j.trap_off) {
 		j.fail = "out of memory";
 		goto done;
 	}
@@ -1429,7 +1495,11 @@ struct wasm_jit *wasm_jit_compile(const struct wasm_module *m, const struct wasm
 		goto done;
 	}
 	out->func_off = j.func_off;
+	out->trap_off = j.trap_off;
+	out->guarded = j.guarded;
+	out->nfuncs = ndef;
 	j.func_off = NULL;
+	j.trap_off = NULL;
 done:
 	if (j.fail && out) {
 		if (out->code)
@@ -1449,7 +1519,36 @@ done:
 	al->free(j.pool);
 	al->free(j.calls);
 	al->free(j.func_off);
+	al->free(j.trap_off);
 	return out;
+}
+
+bool wasm_jit_fault(const struct wasm_jit *jc, unsigned long *gregs, uintptr_t addr)
+{
+	uintptr_t code = (uintptr_t)jc->code, mem = gregs[S2];
+	u32 off, lo = 0, hi = jc->nfuncs;
+
+	if (!jc->guarded || gregs[0] < code || gregs[0] - code >= jc->size || !mem ||
+	    addr < mem || addr - mem >= WASM_RESERVE_BYTES)
+		return false;
+	/*
+	 * Each function is its exits (the stack trap's one instruction, then
+	 * the trap exit) and its body: the last one starting at or before pc.
+	 */
+	off = (u32)(gregs[0] - code);
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (jc->trap_off[mid] - 4 <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return false;	/* the trampoline touches no linear memory */
+	gregs[0] = code + jc->trap_off[lo - 1];
+	gregs[A0] = WASM_TRAP_MEM_OOB;
+	return true;
 }
 
 void wasm_jit_free(struct wasm_jit *jc, const struct wasm_alloc *al,
@@ -1459,5 +1558,6 @@ void wasm_jit_free(struct wasm_jit *jc, const struct wasm_alloc *al,
 		return;
 	ca->unmap(jc->code, jc->size);
 	al->free(jc->func_off);
+	al->free(jc->trap_off);
 	al->free(jc);
 }

@@ -132,6 +132,7 @@ WASM_PROG_RUNS = [
     ("files", ["{tmp}/wasm_files.txt"], {}, ""),
     ("exitcode", ["7"], {}, "abc"),
     ("trap", [], {}, ""),
+    ("trap", ["oob"], {}, ""),
     ("compute", [], {}, ""),
 ]
 
@@ -172,8 +173,10 @@ def wasm_node_compare(r, hostdir):
     else:
         r.report(None, "host/wasm-node-jit", "qemu-riscv64 or riscv64-linux-gnu-gcc missing", "")
     for prog, args, env, stdin in WASM_PROG_RUNS:
+        # trap runs twice: trap (divide by zero) and trap-oob.
+        name = prog + ("-" + args[0] if prog == "trap" and args else "")
         for prefix, runtime in runtimes:
-            wasm_node_run(r, out, runtime, prefix + prog, prog, args, env, stdin)
+            wasm_node_run(r, out, runtime, prefix + name, prog, args, env, stdin)
 
 
 def wasm_node_run(r, out, runtime, name, prog, args, env, stdin):

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -202,6 +203,9 @@ static void bad_modules(void)
 	hello();
 }
 
+/* Set by tiers: whether the runtime has the compiled tier. */
+static int jit_built;
+
 /*
  * WASM_TIER= picks the tier per execve (WASMRT_STATS=1 makes the runtime
  * say which ran): the same output, and a trap with the same message, from
@@ -210,9 +214,10 @@ static void bad_modules(void)
  */
 static void tiers(void)
 {
-	static char outs[2][8192], errs[2][8192];
+	static char outs[2][8192], errs[2][8192], oobs[2][8192];
 	static const char *const names[] = { "interp", "jit" };
-	char *cargv[] = { "compute.wasm", "3000", NULL }, *targv[] = { "trap.wasm", NULL };
+	char *cargv[] = { "compute.wasm", "3000", NULL }, *targv[] = { "trap.wasm", NULL },
+	     *oargv[] = { "trap.wasm", "oob", NULL };
 	char *envs[2][3] = { { "WASM_TIER=interp", "WASMRT_STATS=1", NULL },
 			     { "WASM_TIER=jit", "WASMRT_STATS=1", NULL } };
 	int jit = 0;
@@ -223,24 +228,68 @@ static void tiers(void)
 		check(exited(run("/tests/wasm/compute.wasm", cargv, envs[t], NULL), 0),
 		      "compute.wasm exits 0 in each tier");
 		memcpy(outs[t], out, sizeof(out));
-		snprintf(want, sizeof(want), "wasmrt: tier %s\n", names[t]);
+		snprintf(want, sizeof(want), "wasmrt: tier %s", names[t]);
 		if (t == 0)
 			check(strstr(err, want) != NULL, "WASM_TIER=interp interprets");
 		else
-			jit = strstr(err, want) != NULL;
+			jit = strstr(err, "wasmrt: tier jit, guarded memory\n") != NULL;
 		check(exited(run("/tests/wasm/trap.wasm", targv, envs[t], NULL), 134),
 		      "a trap ends the process with status 134 in each tier");
 		snprintf(errs[t], sizeof(errs[t]), "%s",
 			 strstr(err, "wasm trap:") ? strstr(err, "wasm trap:") : "none");
+		/* Compiled, this load is not checked: it faults on the memory's guard. */
+		check(exited(run("/tests/wasm/trap.wasm", oargv, envs[t], NULL), 134),
+		      "an out-of-bounds load ends the process with status 134 in each tier");
+		snprintf(oobs[t], sizeof(oobs[t]), "%s",
+			 strstr(err, "wasm trap:") ? strstr(err, "wasm trap:") : "none");
 	}
+	check(!strncmp(oobs[0], "wasm trap: out of bounds memory access in function ", 51),
+	      "the out-of-bounds load is named");
+	check(!strcmp(oobs[0], oobs[1]), "the out-of-bounds trap's message is the same in both tiers");
+	if (strcmp(oobs[0], oobs[1]))
+		printf("# interp: %.64s\n# jit: %.64s\n", oobs[0], oobs[1]);
 	check(!strcmp(outs[0], outs[1]), "compute.wasm prints the same in both tiers");
 	check(!strcmp(errs[0], errs[1]), "the trap's message is the same in both tiers");
 	if (strcmp(errs[0], errs[1]))
 		printf("# interp: %.64s\n# jit: %.64s\n", errs[0], errs[1]);
-	printf("# WASM_TIER=jit ran %s\n", jit ? "compiled code" : "the interpreter (no CONFIG_WASM_JIT)");
+	jit_built = jit;
+	printf("# WASM_TIER=jit ran %s\n", jit ? "compiled code on a guarded memory" :
+	       "the interpreter (no CONFIG_WASM_JIT)");
 	/* Without WASM_TIER the kernel's wasm.tier= (default jit) decides. */
 	run("/tests/wasm/hello.wasm", cargv, envs[1] + 1, NULL);
 	printf("# default: %s", strstr(err, "wasmrt: tier") ? strstr(err, "wasmrt: tier") : "?\n");
+}
+
+/*
+ * With no room for a guard reservation (RLIMIT_AS below 4 GiB) the runtime
+ * compiles the module with bounds checks: the same output and the same
+ * out-of-bounds trap.
+ */
+static void no_guard_room(void)
+{
+	static char want[8192];
+	struct { unsigned long long cur, max; } lim = { 512ull << 20, 0 }, old;
+	enum { RLIMIT_AS = 9 };	/* Linux's number; the libc has no <sys/resource.h> */
+	char *cargv[] = { "compute.wasm", "3000", NULL }, *oargv[] = { "trap.wasm", "oob", NULL };
+	char *env[] = { "WASM_TIER=jit", "WASMRT_STATS=1", NULL };
+
+	check(exited(run("/tests/wasm/compute.wasm", cargv, env, NULL), 0),
+	      "compute.wasm exits 0 with room for a guard");
+	memcpy(want, out, sizeof(want));
+	if (syscall(__NR_prlimit64, 0, RLIMIT_AS, NULL, &old) ||
+	    (lim.max = old.max, syscall(__NR_prlimit64, 0, RLIMIT_AS, &lim, NULL))) {
+		check(0, "prlimit64 lowers RLIMIT_AS");
+		return;
+	}
+	check(exited(run("/tests/wasm/compute.wasm", cargv, env, NULL), 0),
+	      "compute.wasm exits 0 under RLIMIT_AS of 512 MiB");
+	check(!strcmp(out, want), "compute.wasm prints the same with bounds checks");
+	check(!jit_built || strstr(err, "wasmrt: tier jit\n") != NULL,
+	      "the module ran compiled, without a guarded memory");
+	check(exited(run("/tests/wasm/trap.wasm", oargv, env, NULL), 134) &&
+	      strstr(err, "wasm trap: out of bounds memory access in function ") != NULL,
+	      "the out-of-bounds load traps with its name");
+	syscall(__NR_prlimit64, 0, RLIMIT_AS, &old, NULL);
 }
 
 static void proc_and_kill(void)
@@ -289,6 +338,7 @@ int main(void)
 		UTEST_CASE(bad_modules),
 		UTEST_CASE(proc_and_kill),
 		UTEST_CASE(tiers),
+		UTEST_CASE(no_guard_room),
 	};
 
 	struct stat st;

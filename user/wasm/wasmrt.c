@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/ucontext.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -432,6 +434,58 @@ static void code_unmap(void *p, size_t n)
 
 static const struct wasm_code_alloc code_alloc = { code_map, code_seal, code_unmap };
 
+/*
+ * Linear memory behind guard pages: a PROT_NONE reservation of 4 GiB and a
+ * guard, made read-write as it grows, so compiled code needs no bounds
+ * check; touching the rest faults, and the handler below makes that the
+ * module's trap. The reservation is made before compiling (a module has
+ * at most one memory): if the address space has no room (RLIMIT_AS), the
+ * code is compiled with bounds checks instead.
+ */
+static void *reserved;
+
+static void *reserve_new(void)
+{
+	void *p = mmap(NULL, WASM_RESERVE_BYTES, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void *mem_reserve(void)
+{
+	void *p = reserved;
+
+	reserved = NULL;
+	return p;
+}
+
+static int mem_commit(void *base, u64 old, u64 size)
+{
+	return size > old ? mprotect((u8 *)base + old, size - old, PROT_READ | PROT_WRITE) : 0;
+}
+
+static void mem_release(void *base, u64 size)
+{
+	(void)size;
+	munmap(base, WASM_RESERVE_BYTES);
+}
+
+static const struct wasm_mem_ops mem_ops = { mem_reserve, mem_commit, mem_release };
+
+static const struct wasm_jit *running_jit;
+
+/* A fault in compiled code on a memory's guard is its trap; any other fault kills us as before. */
+static void segv(int sig, siginfo_t *si, void *uc_)
+{
+	ucontext_t *uc = uc_;
+
+	if (running_jit && wasm_jit_fault(running_jit, uc->uc_mcontext.__gregs,
+					  (uintptr_t)si->si_addr))
+		return;
+	signal(sig, SIG_DFL);
+}
+
 /* Instructions retired by this hart: the compile cost WASMRT_STATS=1 reports. */
 static u64 instret(void)
 {
@@ -522,7 +576,9 @@ int main(int argc, char **argv, char **envp)
 #ifdef WASMRT_JIT
 		u64 t0 = instret();
 
-		m->jit = wasm_jit_compile(m, &al, &code_alloc, &err);
+		reserved = reserve_new();
+		m->jit = wasm_jit_compile(m, &al, &code_alloc, reserved ? WASM_JIT_GUARDED : 0,
+					  &err);
 		if (!m->jit)
 			fprintf(stderr, "wasmrt: %s: not compiled (%s): interpreting it\n", argv[1],
 				err.msg);
@@ -531,8 +587,6 @@ int main(int argc, char **argv, char **envp)
 				m->code_bytes, m->jit->size, (unsigned long long)(instret() - t0));
 #endif
 	}
-	if (getenv("WASMRT_STATS"))
-		fprintf(stderr, "wasmrt: tier %s\n", m->jit ? "jit" : "interp");
 	args = argv + 1;
 	nargs = argc - 1;
 	envs = envp;
@@ -543,6 +597,16 @@ int main(int argc, char **argv, char **envp)
 		fprintf(stderr, "wasmrt: out of memory\n");
 		return 126;
 	}
+#ifdef WASMRT_JIT
+	if (m->jit && reserved) {
+		struct sigaction sa = { .sa_sigaction = segv, .sa_flags = SA_SIGINFO };
+
+		sigemptyset(&sa.sa_mask);
+		store.mem_ops = &mem_ops;
+		running_jit = m->jit;
+		sigaction(SIGSEGV, &sa, NULL);
+	}
+#endif
 	imports = calloc(m->nimports + 1, sizeof(*imports));
 	for (u32 i = 0; i < m->nimports; i++) {
 		const struct wasm_import *im = &m->imports[i];
@@ -572,6 +636,10 @@ int main(int argc, char **argv, char **envp)
 			fprintf(stderr, "wasmrt: %s: no _start function\n", argv[1]);
 			return 126;
 		}
+		/* Compiled code whose memory got no guard reservation is interpreted. */
+		if (getenv("WASMRT_STATS"))
+			fprintf(stderr, "wasmrt: tier %s%s\n", ext.u.func->jit ? "jit" : "interp",
+				memory && memory->guarded ? ", guarded memory" : "");
 		trap = wasm_call(&store, ext.u.func, NULL, NULL);
 	}
 	free(imports);
