@@ -555,6 +555,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		fs_unlock_irqrestore(irq);
 		if (ret && ino)
 			fs_put_inode(ino);
+		if (!ret)
+			file_set_vfs_path(f, base, path);
 	}
 	fs_put_inode(base);
 	if (ret)

@@ -153,6 +153,19 @@ static inline void file_clear_path(struct file *f)
 }
 #endif
 
+#if defined(CONFIG_PROC_FS) && defined(CONFIG_MOUNT)
+/*
+ * fs/proc_fd.c, no lock held: file_set_path() for a RAM file system
+ * inode a walk through a disk reached (/dev/null on a disk root).
+ */
+void file_set_vfs_path(struct file *f, struct inode *base, const char *path);
+#else
+static inline void file_set_vfs_path(struct file *f, struct inode *base,
+				     const char *path)
+{
+}
+#endif
+
 /*
  * Open files (file.c). file_init: caller holds fs_lock; f (zeroed) gets
  * one reference and takes one on ino. fd_install: the lowest free

@@ -83,13 +83,17 @@ static void root_is_the_disk(void)
 
 static void dev_and_proc(void)
 {
-	char buf[PATH_MAX];
+	char buf[PATH_MAX], link[64];
 	struct stat st;
 	ssize_t n;
 	int fd;
 
 	fd = open("/dev/null", O_WRONLY);
 	CHECK(fd >= 0 && write(fd, "x", 1) == 1);
+	/* A RAM file reached through the disk still has its name in /proc. */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	CHECK(n == 9 && !memcmp(buf, "/dev/null", 9));
 	close(fd);
 	CHECK(stat("/dev/vda", &st) == 0 && S_ISBLK(st.st_mode));
 	fd = open("/proc/self/stat", O_RDONLY);
