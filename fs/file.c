@@ -312,7 +312,7 @@ int fd_close(int fd)
 
 struct files *files_alloc_console(void)
 {
-	char console_path[] = "/dev/console";
+	char console_path[] = "dev/console"; /* from fs_root */
 	struct files *fs = kzalloc(sizeof(*fs), 0);
 	struct file *con = kzalloc(sizeof(*con), 0);
 	unsigned long flags;
@@ -324,7 +324,8 @@ struct files *files_alloc_console(void)
 		return NULL;
 	}
 	flags = fs_lock_irqsave();
-	if (fs_lookup(fs_root, "/dev/console", true, &ino, NULL, NULL) ||
+	/* In the RAM tree: on a disk root its /dev is mounted on the disk's. */
+	if (fs_lookup(fs_root, console_path, true, &ino, NULL, NULL) ||
 	    inode_fops(ino) != &tty_fops)
 		ino = fs_root; /* only if /dev/console was replaced */
 	inode_get(ino);
@@ -336,8 +337,8 @@ struct files *files_alloc_console(void)
 	fs->fd[0] = fs->fd[1] = fs->fd[2] = con;
 	fs->refs = 1;
 	fs->lock = (spinlock_t)SPINLOCK_UNLOCKED;
-	inode_get(fs_root);
-	fs->cwd = fs_root;
+	fs->cwd = ns_root();
+	inode_get(fs->cwd);
 	fs->umask = 022; /* Linux's init starts with 0022 */
 	fs_unlock_irqrestore(flags);
 	return fs;
@@ -540,6 +541,11 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 			ret = -ENXIO;
 			trunc = false;
 		}
+		/* Again with the writers counted: a remount read-only may have begun. */
+		if (!ret && acc != O_RDONLY && S_ISREG(ino->i_mode) && inode_rdonly(ino)) {
+			ret = -EROFS;
+			trunc = false;
+		}
 		if (!ret) {
 			if (acc != O_RDONLY)
 				mnt_writer(ino, 1);
@@ -549,6 +555,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		fs_unlock_irqrestore(irq);
 		if (ret && ino)
 			fs_put_inode(ino);
+		if (!ret)
+			file_set_vfs_path(f, base, path);
 	}
 	fs_put_inode(base);
 	if (ret)

@@ -153,6 +153,19 @@ static inline void file_clear_path(struct file *f)
 }
 #endif
 
+#if defined(CONFIG_PROC_FS) && defined(CONFIG_MOUNT)
+/*
+ * fs/proc_fd.c, no lock held: file_set_path() for a RAM file system
+ * inode a walk through a disk reached (/dev/null on a disk root).
+ */
+void file_set_vfs_path(struct file *f, struct inode *base, const char *path);
+#else
+static inline void file_set_vfs_path(struct file *f, struct inode *base,
+				     const char *path)
+{
+}
+#endif
+
 /*
  * Open files (file.c). file_init: caller holds fs_lock; f (zeroed) gets
  * one reference and takes one on ino. fd_install: the lowest free
@@ -228,6 +241,12 @@ struct mount {
 	bool detached, freeing;
 	/* A VFS file system's instance (ext2, vfat; fs/vfs_namei.c): root is its s_root's inode. */
 	struct super_block *vsb;
+	/*
+	 * A root on a disk (root=, fs/do_mounts.c): the type /proc/mounts
+	 * shows for the RAM file system's /dev and /proc mounted on the
+	 * disk's ("devtmpfs", "proc"); NULL for the others.
+	 */
+	const char *fstype;
 };
 
 /* A tmpfs instance's inode: its super block is the struct mount's own (no type). */
@@ -313,6 +332,26 @@ static inline void mnt_writer(struct inode *ino, int delta)
 #endif
 
 /*
+ * What "/" names, caller holds fs_lock: the RAM file system's root, or
+ * the disk file system mounted over it at boot (root=, fs/do_mounts.c).
+ * The RAM root stays the top of that tree (fs_install(), ".." from its
+ * /dev and /proc), and ".." from it leads here too.
+ */
+static inline struct inode *ns_root(void)
+{
+	return mnt_down(fs_root);
+}
+
+/*
+ * Boot (fs/do_mounts.c, CONFIG_ROOT_DISK): the disk instance sb becomes
+ * "/", mounted over the RAM root, with the RAM /dev and /proc mounted on
+ * its /dev and /proc (namespace.c). 0 or -ENOMEM.
+ */
+int mount_root_sb(struct super_block *sb);
+/* The disk root read-only (namespace.c): 0, or why not (EBUSY: open for writing). */
+int remount_root_ro(void);
+
+/*
  * st_dev: its instance's, or 0:1 for the root file system and /proc.
  * Without CONFIG_MOUNT no inode a system call reaches has a super block.
  */
@@ -325,7 +364,7 @@ static inline u32 inode_dev(const struct inode *ino)
 static inline bool inode_rdonly(const struct inode *ino)
 {
 	return IS_ENABLED(CONFIG_MOUNT) && ino->i_sb &&
-	       (ino->i_sb->s_flags & SB_RDONLY);
+	       (READ_ONCE(ino->i_sb->s_flags) & (SB_RDONLY | SB_REMOUNT_RO));
 }
 
 /* open(2)'s checks of an existing inode against its flags (fs/file.c): 0 or -errno. */
@@ -431,6 +470,8 @@ int vfs_unlink(struct inode *base, const char *path, bool rmdir);
 int vfs_rename(struct inode *obase, const char *opath, struct inode *nbase,
 	       const char *npath, unsigned int flags);
 int vfs_readlink(struct inode *base, const char *path, char *buf);
+/* fs_real_path() through a VFS file system, from base: 0 or -errno. */
+int vfs_real_path(struct inode *base, const char *path, char *buf);
 /*
  * execve's reads of a program on a VFS file system: n bytes at pos
  * (within one page) into buf through the buffer cache; false for a
@@ -488,6 +529,10 @@ static inline int vfs_rename(struct inode *obase, const char *opath, struct inod
 	return -ENOENT;
 }
 static inline int vfs_readlink(struct inode *base, const char *path, char *buf)
+{
+	return -ENOENT;
+}
+static inline int vfs_real_path(struct inode *base, const char *path, char *buf)
 {
 	return -ENOENT;
 }

@@ -47,7 +47,7 @@ void mnt_dir_freed(struct inode *dir)
 
 void mnt_writer(struct inode *ino, int delta)
 {
-	struct mount *m = real_mount(ino);
+	struct mount *m = is_vfs_inode(ino) ? vfs_mount_of(ino->i_sb) : real_mount(ino);
 
 	if (m && S_ISREG(ino->i_mode))
 		m->writers += delta;
@@ -91,18 +91,27 @@ static void table_del(struct mount *m)
 		}
 }
 
-/* Caller holds fs_lock: m leaves the tree; its inodes stay while referenced. */
-static void mnt_detach(struct mount *m)
+/*
+ * Caller holds fs_lock: m leaves the tree; its inodes stay while
+ * referenced. A mount point on a VFS file system is returned with its
+ * reference, for the caller to fs_put_inode() after fs_lock (the last
+ * one may write the inode back); NULL otherwise.
+ */
+static struct inode *mnt_detach(struct mount *m)
 {
-	struct mount *parent = real_mount(m->mountpoint);
+	struct inode *dir = m->mountpoint;
+	struct mount *parent = real_mount(dir);
 
-	m->mountpoint->i_mounted = NULL;
-	inode_put(m->mountpoint);
+	dir->i_mounted = NULL;
 	m->mountpoint = NULL;
 	if (parent)
 		parent->children--;
 	m->detached = true;
 	table_del(m);
+	if (is_vfs_inode(dir))
+		return dir;
+	inode_put(dir);
+	return NULL;
 }
 
 /*
@@ -125,14 +134,17 @@ static void mnt_free(struct mount *m)
 /*
  * Caller holds fs_lock: m and every mount below it leave the tree
  * (MNT_DETACH; a plain umount only gets here without children). Those
- * below are freed once unused, as m is by the caller.
+ * below are freed once unused, as m is by the caller. The mounts below
+ * are on m's RAM directories (a VFS instance inside keeps m from being
+ * detached, vfs_below()): only m's mount point is returned, as by
+ * mnt_detach().
  */
-static void mnt_detach_tree(struct mount *m)
+static struct inode *mnt_detach_tree(struct mount *m)
 {
+	struct inode *vdir = mnt_detach(m);
 	struct mount *c;
 	bool again = true;
 
-	mnt_detach(m);
 	while (again) {
 		again = false;
 		for (c = mounts; c; c = c->next) {
@@ -147,6 +159,7 @@ static void mnt_detach_tree(struct mount *m)
 			}
 		}
 	}
+	return vdir;
 }
 
 void mnt_put_ref(struct mount *m)
@@ -169,10 +182,23 @@ static bool vfs_below(struct mount *m)
 	return false;
 }
 
+/* Caller holds fs_lock: m goes on dir (which it holds a reference to) and into the table. */
+static void mnt_attach(struct mount *m, struct inode *dir)
+{
+	struct mount *parent = real_mount(dir);
+
+	inode_get(dir);
+	m->mountpoint = dir;
+	dir->i_mounted = m;
+	if (parent)
+		parent->children++;
+	table_add(m);
+}
+
 /* Caller holds fs_lock: a new instance's root, mounted on dir. */
 static long mnt_new(struct inode *dir, const char *source, unsigned long flags)
 {
-	struct mount *m = kzalloc(sizeof(*m), __GFP_NOWARN), *parent;
+	struct mount *m = kzalloc(sizeof(*m), __GFP_NOWARN);
 	long err;
 
 	if (!m)
@@ -195,13 +221,7 @@ static long mnt_new(struct inode *dir, const char *source, unsigned long flags)
 	m->dirs = 1;
 	m->refs = 1; /* the mount's reference on its root */
 	strscpy(m->source, source, sizeof(m->source));
-	inode_get(dir);
-	m->mountpoint = dir;
-	dir->i_mounted = m;
-	parent = real_mount(dir);
-	if (parent)
-		parent->children++;
-	table_add(m);
+	mnt_attach(m, dir);
 	return 0;
 }
 
@@ -215,42 +235,23 @@ static long get_name(const char *ustr, char *buf, size_t size)
 	return (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-/* Caller holds fs_lock: the directory path names, for mount/umount. */
-static long target_dir(struct inode *base, char *path, bool follow,
-		       struct inode **res)
-{
-	long ret = fs_lookup(base, path, follow, res, NULL, NULL);
-
-	if (!ret && !S_ISDIR((*res)->i_mode))
-		ret = -ENOTDIR;
-	return ret;
-}
-
 /*
  * A VFS file system (FS_REQUIRES_DEV: on the block device node source
- * names) mounted on the RAM file system directory path names. The super
- * block is read with no lock held, then attached under fs_lock.
+ * names) mounted on the directory target names, of either kind. The
+ * super block is read with no lock held, then attached under fs_lock.
  */
 static long vfs_mount(struct file_system_type *type, const char *source,
-		      char *path, unsigned long flags, const char *options)
+		      struct vpath *target, unsigned long flags, const char *options)
 {
 	struct block_device *bdev = NULL;
+	struct inode *dir = target->ino;
 	struct super_block *sb;
-	struct inode *dir;
-	struct vpath dev, target;
-	struct mount *m, *parent, *o;
+	struct vpath dev;
+	struct mount *m, *o;
 	unsigned long irq;
-	long ret;
+	long ret = 0;
 
-	ret = vfs_walk(NULL, path, VWALK_FOLLOW, &target, NULL);
-	if (ret)
-		return ret;
-	dir = target.ino;
-	if (!S_ISDIR(dir->i_mode))
-		ret = -ENOTDIR;
-	else if (target.d)
-		ret = -EINVAL; /* on a VFS directory: not yet */
-	if (!ret && (type->fs_flags & FS_REQUIRES_DEV)) {
+	if (type->fs_flags & FS_REQUIRES_DEV) {
 		ret = vfs_walk(NULL, source, VWALK_FOLLOW, &dev, NULL);
 		if (!ret) {
 			if ((dev.ino->i_mode & S_IFMT) != S_IFBLK)
@@ -264,10 +265,8 @@ static long vfs_mount(struct file_system_type *type, const char *source,
 	m = ret ? NULL : kzalloc(sizeof(*m), __GFP_NOWARN);
 	if (!ret && !m)
 		ret = -ENOMEM;
-	if (ret) {
-		vpath_put(&target);
+	if (ret)
 		return ret;
-	}
 	irq = fs_lock_irqsave();
 	for (o = mounts; o && bdev; o = o->next)
 		if (o->vsb && o->vsb->s_bdev == bdev)
@@ -277,7 +276,6 @@ static long vfs_mount(struct file_system_type *type, const char *source,
 	     vfs_get_super(type, bdev, flags & MS_RDONLY ? SB_RDONLY : 0, options);
 	if (IS_ERR(sb)) {
 		kfree(m);
-		vpath_put(&target);
 		return PTR_ERR(sb);
 	}
 	m->vsb = sb;
@@ -285,24 +283,16 @@ static long vfs_mount(struct file_system_type *type, const char *source,
 	m->sb.s_flags = sb->s_flags;
 	strscpy(m->source, source, sizeof(m->source));
 	irq = fs_lock_irqsave();
-	if (dir == fs_root || dir->proc)
+	if (dir == ns_root() || dir->proc)
 		ret = -EINVAL;
 	else if (!dir->i_nlink)
 		ret = -ENOENT;
 	for (o = mounts; o && !ret; o = o->next)
 		if (o != m && o->vsb && o->vsb->s_bdev == bdev && bdev)
 			ret = -EBUSY; /* mounted meanwhile */
-	if (!ret) {
-		inode_get(dir);
-		m->mountpoint = dir;
-		dir->i_mounted = m;
-		parent = real_mount(dir);
-		if (parent)
-			parent->children++;
-		table_add(m);
-	}
+	if (!ret)
+		mnt_attach(m, dir);
 	fs_unlock_irqrestore(irq);
-	vpath_put(&target);
 	if (ret) {
 		deactivate_super(sb);
 		kfree(m);
@@ -310,22 +300,17 @@ static long vfs_mount(struct file_system_type *type, const char *source,
 	return ret;
 }
 
-/* The VFS instance whose root path names, taken out of the tree (umount2). */
-static long vfs_umount(char *path, int flags)
+/* umount2 of the VFS instance whose root is root (the walk's, dropped here). */
+static long vfs_umount(struct vpath *root, int flags)
 {
-	struct super_block *sb;
-	struct vpath root;
+	struct super_block *sb = root->d->d_sb;
+	struct inode *vdir = NULL;
 	struct mount *m;
 	unsigned long irq;
-	long ret;
+	long ret = 0;
 
-	ret = vfs_walk(NULL, path, flags & UMOUNT_NOFOLLOW ? 0 : VWALK_FOLLOW,
-		       &root, NULL);
-	if (ret)
-		return ret;
-	sb = root.d ? root.d->d_sb : NULL;
-	if (!sb || root.d != sb->s_root) {
-		vpath_put(&root);
+	if (root->d != sb->s_root) {
+		vpath_put(root);
 		return -EINVAL; /* not a mount point */
 	}
 	irq = fs_lock_irqsave();
@@ -337,15 +322,66 @@ static long vfs_umount(char *path, int flags)
 	else if (mnt_busy(m))
 		ret = -EBUSY; /* MNT_DETACH too: a VFS instance is not left behind detached */
 	else
-		mnt_detach(m);
+		vdir = mnt_detach(m);
 	fs_unlock_irqrestore(irq);
-	vpath_put(&root);
+	vpath_put(root);
 	if (ret)
 		return ret;
+	if (vdir)
+		fs_put_inode(vdir);
 	/* Out of the tree, unused: nothing can reach sb any more. */
 	deactivate_super(sb);
 	kfree(m);
 	return 0;
+}
+
+/*
+ * MS_REMOUNT of a VFS instance, Linux's reconfigure_super(): SB_RDONLY
+ * set or cleared. Going read-only is EBUSY while a file is open for
+ * writing; SB_REMOUNT_RO makes new changes EROFS (open for writing
+ * checks it under fs_lock, with the count of writers) while the inodes
+ * are written back, then the file system puts the rest on the disk and
+ * marks it clean. A read-only device cannot go read-write (EACCES, as
+ * vfs_get_super()); the file system may refuse too (EROFS).
+ */
+static long vfs_remount(struct super_block *sb, unsigned long flags)
+{
+	unsigned long newflags = flags & MS_RDONLY ? SB_RDONLY : 0, irq;
+	bool ro = newflags;
+	struct mount *m;
+	long ret = 0;
+
+	mutex_lock(&sb->s_umount);
+	if (ro == !!(sb->s_flags & SB_RDONLY))
+		goto out;
+	if (!ro && sb->s_bdev && sb->s_bdev->read_only) {
+		ret = -EACCES;
+		goto out;
+	}
+	irq = fs_lock_irqsave();
+	m = vfs_mount_of(sb);
+	if (ro && m && m->writers)
+		ret = -EBUSY;
+	else if (ro)
+		sb->s_flags |= SB_REMOUNT_RO;
+	fs_unlock_irqrestore(irq);
+	if (ret)
+		goto out;
+	if (ro)
+		sync_inodes_sb(sb, true);
+	if (sb->s_op && sb->s_op->remount_fs)
+		ret = sb->s_op->remount_fs(sb, &newflags);
+	irq = fs_lock_irqsave();
+	if (!ret)
+		sb->s_flags = (sb->s_flags & ~(unsigned long)SB_RDONLY) | newflags;
+	sb->s_flags &= ~(unsigned long)SB_REMOUNT_RO;
+	m = vfs_mount_of(sb);
+	if (m)
+		m->sb.s_flags = sb->s_flags;
+	fs_unlock_irqrestore(irq);
+out:
+	mutex_unlock(&sb->s_umount);
+	return ret;
 }
 
 /* sync(2), syncfs(2): every mounted VFS instance, or the one of sb, to its disk. */
@@ -376,15 +412,16 @@ void vfs_sync_all(struct super_block *only)
 /*
  * Linux's do_mount() for what is here: a new tmpfs (or ramfs) instance
  * on a directory, a VFS file system (ext2, vfat) from a block device, or
- * MS_REMOUNT of a tmpfs with MS_RDONLY set or clear.
+ * MS_REMOUNT of either with MS_RDONLY set or clear. The directory may be
+ * on either kind of file system (vfs_walk() finds it).
  */
 SYSCALL_DEFINE5(mount, const char *, usource, const char *, utarget,
 		const char *, ufstype, unsigned long, flags, const void *, udata)
 {
-	struct inode *base __free(fs_put_inode) = NULL;
 	char source[64] = "none", fstype[32] = "", options[64] = "";
 	struct file_system_type *type = NULL;
-	struct inode *dir;
+	struct inode *base = NULL, *dir;
+	struct vpath target;
 	struct mount *m;
 	unsigned long irq;
 	char *path;
@@ -413,47 +450,59 @@ SYSCALL_DEFINE5(mount, const char *, usource, const char *, utarget,
 	path = get_path(utarget, &ret);
 	if (!path)
 		return ret;
-	if (type) {
-		ret = vfs_mount(type, source, path, flags, options);
-		kfree(path);
-		return ret;
-	}
 	ret = base_dir(AT_FDCWD, path, &base);
-	if (ret) {
-		kfree(path);
-		return ret;
+	if (!ret) {
+		ret = vfs_walk(base, path, VWALK_FOLLOW, &target, NULL);
+		fs_put_inode(base);
 	}
-	irq = fs_lock_irqsave();
-	ret = target_dir(base, path, true, &dir);
-	if (!ret && (flags & MS_REMOUNT)) {
-		m = real_mount(dir);
-		if (!m || m->root != dir)
+	kfree(path);
+	if (ret)
+		return ret;
+	dir = target.ino;
+	if (!S_ISDIR(dir->i_mode)) {
+		ret = -ENOTDIR;
+	} else if (type) {
+		ret = vfs_mount(type, source, &target, flags, options);
+	} else if ((flags & MS_REMOUNT) && target.d) {
+		/* Kept mounted meanwhile: the namespace's reference makes umount EBUSY. */
+		irq = fs_lock_irqsave();
+		if (target.d != target.d->d_sb->s_root)
 			ret = -EINVAL; /* not the root of a mount */
-		else if ((flags & MS_RDONLY) && !(m->sb.s_flags & SB_RDONLY) &&
-			 m->writers)
-			ret = -EBUSY;
 		else
+			inode_get(dir);
+		fs_unlock_irqrestore(irq);
+		if (!ret) {
+			ret = vfs_remount(target.d->d_sb, flags);
+			fs_put_inode(dir);
+		}
+	} else {
+		irq = fs_lock_irqsave();
+		m = real_mount(dir);
+		if (!(flags & MS_REMOUNT)) {
+			if (dir == ns_root() || dir->proc)
+				ret = -EINVAL; /* over / or into /proc: not here */
+			else if (!dir->i_nlink)
+				ret = -ENOENT;
+			else
+				ret = mnt_new(dir, source, flags);
+		} else if (!m || m->root != dir) {
+			ret = -EINVAL; /* not the root of a mount */
+		} else if ((flags & MS_RDONLY) && !(m->sb.s_flags & SB_RDONLY) && m->writers) {
+			ret = -EBUSY;
+		} else {
 			m->sb.s_flags = (m->sb.s_flags & ~SB_RDONLY) |
 					(flags & MS_RDONLY ? SB_RDONLY : 0);
-	} else if (!ret) {
-		if (dir == fs_root || dir->proc)
-			ret = -EINVAL; /* over / or into /proc: not here */
-		else if (!dir->i_nlink)
-			ret = -ENOENT;
-		else
-			ret = mnt_new(dir, source, flags);
+		}
+		fs_unlock_irqrestore(irq);
 	}
-	fs_unlock_irqrestore(irq);
-	if (ret == -EVFS)
-		ret = -EINVAL; /* in or over a VFS file system: not yet */
-	kfree(path);
+	vpath_put(&target);
 	return ret;
 }
 
 SYSCALL_DEFINE2(umount2, const char *, utarget, int, flags)
 {
-	struct inode *base __free(fs_put_inode) = NULL;
-	struct inode *dir;
+	struct inode *base = NULL, *dir, *vdir = NULL;
+	struct vpath root;
 	struct mount *m;
 	unsigned long irq;
 	char *path;
@@ -467,36 +516,41 @@ SYSCALL_DEFINE2(umount2, const char *, utarget, int, flags)
 	if (!path)
 		return ret;
 	ret = base_dir(AT_FDCWD, path, &base);
-	if (ret) {
-		kfree(path);
-		return ret;
-	}
-	irq = fs_lock_irqsave();
-	ret = target_dir(base, path, !(flags & UMOUNT_NOFOLLOW), &dir);
-	if (ret == -EVFS) {
-		fs_unlock_irqrestore(irq);
-		ret = vfs_umount(path, flags);
-		kfree(path);
-		return ret;
-	}
-	/* The walk's starting point is not a use of the mount (the cwd's own reference is). */
-	inode_put(no_free_ptr(base));
-	m = ret ? NULL : real_mount(dir);
-	if (!ret && (!m || m->root != dir))
-		ret = -EINVAL; /* not a mount point */
-	else if (!ret && (flags & MNT_EXPIRE))
-		ret = -EAGAIN; /* Linux's first MNT_EXPIRE only marks it */
-	else if (!ret && !(flags & MNT_DETACH) && mnt_busy(m))
-		ret = -EBUSY;
-	else if (!ret && vfs_below(m))
-		ret = -EBUSY; /* MNT_DETACH over a disk instance: it is not left detached */
 	if (!ret) {
-		mnt_detach_tree(m);
+		ret = vfs_walk(base, path, flags & UMOUNT_NOFOLLOW ? 0 : VWALK_FOLLOW, &root, NULL);
+		/* The walk's starting point is not a use of the mount (the cwd's own reference is). */
+		fs_put_inode(base);
+	}
+	kfree(path);
+	if (ret)
+		return ret;
+	if (root.d)
+		return vfs_umount(&root, flags);
+	dir = root.ino;
+	irq = fs_lock_irqsave();
+	m = real_mount(dir);
+	if (!m || m->root != dir) {
+		ret = -EINVAL; /* not a mount point */
+	} else {
+		/* Nor is the walk's reference (the mount's own keeps dir). */
+		inode_put(dir);
+		root.ino = NULL;
+		if (flags & MNT_EXPIRE)
+			ret = -EAGAIN; /* Linux's first MNT_EXPIRE only marks it */
+		else if (!(flags & MNT_DETACH) && mnt_busy(m))
+			ret = -EBUSY;
+		else if (vfs_below(m))
+			ret = -EBUSY; /* MNT_DETACH over a disk instance: it is not left detached */
+	}
+	if (!ret) {
+		vdir = mnt_detach_tree(m);
 		if (!mnt_busy(m))
 			mnt_free(m);
 	}
 	fs_unlock_irqrestore(irq);
-	kfree(path);
+	vpath_put(&root);
+	if (vdir)
+		fs_put_inode(vdir);
 	return ret;
 }
 
@@ -517,7 +571,7 @@ int show_mount_table(struct seq *m)
 		if (fs_dir_path(mnt->vsb ? mnt->mountpoint : mnt->root, buf, &pos))
 			continue;
 		seq_printf(m, "%s %s %s %s,relatime 0 0\n", mnt->source, buf + pos,
-			   mnt->vsb ? mnt->vsb->s_type->name : "tmpfs",
+			   mnt->vsb ? mnt->vsb->s_type->name : mnt->fstype ? mnt->fstype : "tmpfs",
 			   (mnt->vsb ? mnt->vsb->s_flags : mnt->sb.s_flags) & SB_RDONLY ?
 			   "ro" : "rw");
 	}
@@ -525,3 +579,75 @@ int show_mount_table(struct seq *m)
 	kfree(buf);
 	return 0;
 }
+
+#ifdef CONFIG_ROOT_DISK
+/*
+ * The RAM file system's /name mounted on the directory of that name on
+ * the disk root sb, as Linux mounts devtmpfs on /dev: so the device
+ * nodes the kernel makes and /proc stay where programs look.
+ */
+static void ram_dir_on_root(struct super_block *sb, const char *name,
+			    const char *fstype)
+{
+	size_t len = strlen(name);
+	struct dentry *d = lookup_one(sb->s_root, name, (u32)len);
+	struct mount *m = kzalloc(sizeof(*m), __GFP_NOWARN);
+	bool on_disk = !IS_ERR(d) && d->d_inode && S_ISDIR(d->d_inode->i_mode);
+	struct inode *ram;
+	unsigned long irq;
+
+	irq = fs_lock_irqsave();
+	ram = fs_dir_lookup(fs_root, name, len);
+	if (ram && on_disk && m && !d->d_inode->i_mounted) {
+		inode_get(ram); /* the mount's, as a tmpfs root's */
+		m->root = ram;
+		m->fstype = fstype;
+		strscpy(m->source, fstype, sizeof(m->source));
+		mnt_attach(m, d->d_inode);
+		m = NULL;
+	}
+	fs_unlock_irqrestore(irq);
+	if (ram && m)
+		pr_warn("VFS: %s not mounted: the root file system has no directory /%s\n",
+			fstype, name);
+	kfree(m);
+	if (!IS_ERR(d))
+		dput(d);
+}
+
+int remount_root_ro(void)
+{
+	unsigned long irq = fs_lock_irqsave();
+	struct mount *m = fs_root->i_mounted;
+	struct super_block *sb = m ? m->vsb : NULL;
+	long ret;
+
+	if (sb)
+		inode_get(m->root); /* umount EBUSY meanwhile */
+	fs_unlock_irqrestore(irq);
+	if (!sb)
+		return 0;
+	ret = vfs_remount(sb, MS_RDONLY);
+	fs_put_inode(sb->s_root->d_inode);
+	return (int)ret;
+}
+
+int mount_root_sb(struct super_block *sb)
+{
+	struct mount *m = kzalloc(sizeof(*m), __GFP_NOWARN);
+	unsigned long irq;
+
+	if (!m)
+		return -ENOMEM;
+	m->vsb = sb;
+	m->root = sb->s_root->d_inode;
+	m->sb.s_flags = sb->s_flags;
+	strscpy(m->source, "/dev/root", sizeof(m->source)); /* what Linux shows */
+	irq = fs_lock_irqsave();
+	mnt_attach(m, fs_root);
+	fs_unlock_irqrestore(irq);
+	ram_dir_on_root(sb, "dev", "devtmpfs");
+	ram_dir_on_root(sb, "proc", "proc");
+	return 0;
+}
+#endif

@@ -229,6 +229,31 @@ void file_set_path(struct file *f, struct inode *base, char *path)
 	kfree(buf);
 }
 
+#ifdef CONFIG_MOUNT
+void file_set_vfs_path(struct file *f, struct inode *base, const char *path)
+{
+	struct vpath dir;
+	struct vlast l;
+	unsigned long irq;
+
+	if (is_vfs_inode(f->inode) ||
+	    vfs_walk(base, path, VWALK_FOLLOW | VWALK_PARENT, &dir, &l))
+		return;
+	irq = fs_lock_irqsave();
+	if (!dir.d && l.type == LAST_NORM && !f->name &&
+	    fs_dir_lookup(dir.ino, l.name, l.len) == f->inode) {
+		f->name = kmalloc(l.len + 1, __GFP_NOWARN);
+		if (f->name) {
+			memcpy(f->name, l.name, l.len + 1);
+			inode_get(dir.ino);
+			f->dir = dir.ino;
+		}
+	}
+	fs_unlock_irqrestore(irq);
+	vpath_put(&dir);
+}
+#endif
+
 void file_clear_path(struct file *f)
 {
 	if (f->dir)

@@ -20,6 +20,9 @@ int show_mounts(struct seq *m, int pid)
 {
 	unsigned long used, max;
 
+	/* A root on a disk (root=) and its /dev and /proc are in the table. */
+	if (READ_ONCE(fs_root->i_mounted))
+		return show_mount_table(m);
 	fs_data_pages(&used, &max);
 	seq_printf(m, "rootfs / rootfs rw,size=%luk 0 0\n",
 		   max * (PAGE_SIZE / 1024));

@@ -581,7 +581,7 @@ static int walk(struct inode *dir, const char *path, bool follow,
 		bool last, slash;
 
 		if (*path == '/')
-			dir = fs_root;
+			dir = ns_root();
 		if (is_vfs_inode(dir))
 			return -EVFS; /* the caller starts over with vfs_walk() */
 		while (*path == '/')
@@ -609,6 +609,8 @@ static int walk(struct inode *dir, const char *path, bool follow,
 		} else if (len == 2 && name[0] == '.' && name[1] == '.') {
 			/* Up out of a mounted instance's root to the directory it covers. */
 			next = mnt_up(dir);
+			if (next && is_vfs_inode(next))
+				return -EVFS; /* it covers a VFS directory */
 			next = next ? mnt_down(next->parent) : dir;
 		} else {
 			next = fs_dir_lookup(dir, name, len);
@@ -1021,6 +1023,8 @@ int fs_dir_path(struct inode *dir, char *buf, size_t *pos)
 		dir = mnt_up(dir);
 		if (!dir)
 			return -ENOENT; /* in a detached mount */
+		if (is_vfs_inode(dir))
+			return vfs_dir_path(dir, buf, pos); /* mounted on a VFS directory */
 		if (dir == fs_root)
 			break;
 		if (!dir->dentry)
@@ -1079,8 +1083,15 @@ int fs_real_path(const char *path, char *buf)
 		if (!ret && dir != fs_root)
 			ret = fs_dir_path(dir, buf, &pos);
 	}
+	if (ret == -EVFS)
+		inode_get(base); /* the walk through a VFS file system sleeps */
 	fs_unlock_irqrestore(flags);
 	kfree(p);
+	if (ret == -EVFS) {
+		ret = vfs_real_path(base, path, buf);
+		fs_put_inode(base);
+		return ret;
+	}
 	if (!ret)
 		memmove(buf, buf + pos, PATH_MAX - pos);
 	return ret;

@@ -70,16 +70,51 @@ static void to_vpath(struct inode *ino, struct vpath *p)
 	}
 }
 
-/* Caller holds fs_lock: the RAM directory ".." of a VFS root leads to. */
-static struct inode *root_up(struct super_block *sb)
+/*
+ * ".." from dir, a referenced vpath in next. Out of the root of a mount
+ * it goes to the covered directory's parent; that directory may be on a
+ * VFS file system (a tmpfs or a disk mounted on a disk's directory), and
+ * be a mount's root in turn. A detached mount's root is its own "..".
+ */
+static int step_up(struct vpath *dir, struct vpath *next)
 {
-	struct mount *m = vfs_mount_of(sb);
-	struct inode *up;
+	struct inode *ino = dir->ino, *up;
+	struct dentry *d = dir->d, *held = NULL;
+	unsigned long irq;
+	int ret = 0;
 
-	if (!m || !m->mountpoint)
-		return NULL; /* detached */
-	up = mnt_up(m->mountpoint);
-	return up ? mnt_down(up->parent) : m->mountpoint;
+	for (;;) {
+		if (d && d != d->d_sb->s_root) {
+			next->d = dget(d->d_parent);
+			next->ino = next->d->d_inode;
+			break;
+		}
+		irq = fs_lock_irqsave();
+		if (d) {
+			struct mount *m = vfs_mount_of(d->d_sb);
+
+			up = m ? m->mountpoint : NULL;
+		} else {
+			up = mnt_up(ino);
+		}
+		if (!up || !is_vfs_inode(up)) {
+			to_vpath(up ? mnt_down(up->parent) : ino, next);
+			fs_unlock_irqrestore(irq);
+			break;
+		}
+		/* A directory on a VFS file system: on with its own "..". */
+		ino = up;
+		d = d_find_alias(up);
+		fs_unlock_irqrestore(irq);
+		dput(held);
+		held = d;
+		if (!d) {
+			ret = -ENOENT; /* removed */
+			break;
+		}
+	}
+	dput(held);
+	return ret;
 }
 
 /* One component from dir (name[len], maybe "." or ".."): a referenced vpath. */
@@ -102,15 +137,11 @@ static int step(struct vpath *dir, const char *name, size_t len,
 		fs_unlock_irqrestore(irq);
 		return 0;
 	}
-	if (dir->d && !(dotdot && dir->d == dir->d->d_sb->s_root)) {
-		struct dentry *d;
+	if (dotdot)
+		return step_up(dir, next);
+	if (dir->d) {
+		struct dentry *d = lookup_one(dir->d, name, (u32)len);
 
-		if (dotdot) {
-			next->d = dget(dir->d->d_parent);
-			next->ino = next->d->d_inode;
-			return 0;
-		}
-		d = lookup_one(dir->d, name, (u32)len);
 		if (IS_ERR(d))
 			return (int)PTR_ERR(d);
 		if (!d->d_inode) {
@@ -130,20 +161,9 @@ static int step(struct vpath *dir, const char *name, size_t len,
 		return 0;
 	}
 	irq = fs_lock_irqsave();
-	if (dir->d) {
-		ino = root_up(dir->d->d_sb);
-		if (!ino)
-			ino = dir->ino; /* a detached mount's ".." is itself */
-	} else if (dotdot) {
-		ino = mnt_up(dir->ino);
-		ino = ino ? mnt_down(ino->parent) : dir->ino;
-	} else {
-		ino = fs_dir_lookup(dir->ino, name, len);
-		if (ino)
-			ino = mnt_down(ino);
-	}
+	ino = fs_dir_lookup(dir->ino, name, len);
 	if (ino)
-		to_vpath(ino, next);
+		to_vpath(mnt_down(ino), next);
 	fs_unlock_irqrestore(irq);
 	return ino ? 0 : -ENOENT;
 }
@@ -197,7 +217,7 @@ int vfs_walk(struct inode *base, const char *upath, int flags,
 	p = buf;
 	irq = fs_lock_irqsave();
 	if (*p == '/' || !base || !is_vfs_inode(base))
-		to_vpath(*p == '/' || !base ? fs_root : base, &cur);
+		to_vpath(*p == '/' || !base ? ns_root() : base, &cur);
 	fs_unlock_irqrestore(irq);
 	if (!cur.ino) {
 		/* A VFS directory: walk on from its dentry */
@@ -214,7 +234,7 @@ int vfs_walk(struct inode *base, const char *upath, int flags,
 		if (*p == '/') {
 			vpath_put(&cur);
 			irq = fs_lock_irqsave();
-			to_vpath(fs_root, &cur);
+			to_vpath(ns_root(), &cur);
 			fs_unlock_irqrestore(irq);
 		}
 		while (*p == '/')
@@ -312,6 +332,7 @@ int vfs_walk(struct inode *base, const char *upath, int flags,
 int vfs_dir_path(struct inode *dir, char *buf, size_t *pos)
 {
 	struct mount *m;
+	size_t end = *pos;
 	int ret = d_dir_path(dir, buf, pos);
 
 	if (ret)
@@ -319,7 +340,37 @@ int vfs_dir_path(struct inode *dir, char *buf, size_t *pos)
 	m = vfs_mount_of(dir->i_sb);
 	if (!m || !m->mountpoint)
 		return -ENOENT; /* not in the tree */
+	if (m->mountpoint == fs_root && *pos != end)
+		return 0; /* the root on a disk: "/" is already there */
 	return fs_dir_path(m->mountpoint, buf, pos);
+}
+
+int vfs_real_path(struct inode *base, const char *path, char *buf)
+{
+	size_t pos = PATH_MAX - 1;
+	unsigned long irq;
+	struct vpath p;
+	int ret = vfs_walk(base, path, VWALK_FOLLOW, &p, NULL);
+
+	if (ret)
+		return ret;
+	buf[pos] = '\0';
+	irq = fs_lock_irqsave();
+	if (!p.d)
+		ret = S_ISDIR(p.ino->i_mode) ? fs_dir_path(p.ino, buf, &pos) : -ENOENT;
+	else if (S_ISDIR(p.ino->i_mode))
+		ret = vfs_dir_path(p.ino, buf, &pos);
+	else if (!(ret = fs_prepend(buf, &pos, p.d->d_name.name, p.d->d_name.len)) &&
+		 !(ret = fs_prepend(buf, &pos, "/", 1)))
+		/* A dentry's name and parent never change (rename drops it). */
+		ret = vfs_dir_path(p.d->d_parent->d_inode, buf, &pos);
+	fs_unlock_irqrestore(irq);
+	vpath_put(&p);
+	if (!ret && buf[pos] == '/' && buf[pos + 1] == '/')
+		pos++; /* a file in "/": its directory's path is "/" itself */
+	if (!ret)
+		memmove(buf, buf + pos, PATH_MAX - pos);
+	return ret;
 }
 
 /* ---------------------------------------------------------------------- */

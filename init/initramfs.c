@@ -135,6 +135,11 @@ void initramfs_init(void)
 	if (size)
 		pr_info("initramfs: %zu bytes, %u files\n", size, files);
 	fs_init();
+	if (root_from_disk()) {
+		/* As chosen for root=: the disk is "/", the archives are not used. */
+		pr_info("initramfs: not unpacked: the root file system is on a disk (root=)\n");
+		return;
+	}
 	unpack(__initramfs_start, archive_size, "initramfs");
 	unpack_initrd();
 }

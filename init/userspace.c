@@ -102,6 +102,7 @@ void run_userspace(void)
 	int status;
 
 	initramfs_init();
+	mount_root();
 	kshell_init();
 	if (IS_ENABLED(CONFIG_SCHED_BATCH)) {
 		initramfs_for_each("bin/", run_batch_entry, NULL);
@@ -117,6 +118,7 @@ void run_userspace(void)
 	fs_put_inode(ino);
 	status = run_program(init_path, -1, init_argv(), true);
 	report("init:", init_path, status);
+	root_poweroff();
 	/* On QEMU the status becomes QEMU's exit status (sifive,test0). */
 	machine_power_off(status < 0 ? EXIT_FAILURE :
 			  WIFSIGNALED(status) ? 128 + WTERMSIG(status) :

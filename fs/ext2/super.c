@@ -201,23 +201,21 @@ static int ext2_statfs(struct super_block *sb, struct kstatfs *st)
 	return 0;
 }
 
+/* The VFS calls it only for a change of SB_RDONLY (include/hartix/fs.h). */
 static int ext2_remount(struct super_block *sb, unsigned long *flags)
 {
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
-	bool was_ro = sb->s_flags & SB_RDONLY, ro = *flags & SB_RDONLY;
 
-	if (was_ro == ro)
-		return 0;
-	if (ro) {
+	if (*flags & SB_RDONLY) {
 		mark_clean(sb);
 		return 0;
 	}
-	if (sbi->g.force_ro) {
+	/* As Linux refuses unsupported features; a disk with errors stays read-only too. */
+	if (sbi->g.force_ro || (sbi->es->s_state & EXT2_ERROR_FS)) {
 		pr_warn("EXT2-fs (%s): cannot remount read-write: run e2fsck or mount a supported image\n",
 			sb->s_bdev->name);
 		return -EROFS;
 	}
-	sb->s_flags &= ~(unsigned long)SB_RDONLY;
 	mark_mounted(sb);
 	return 0;
 }

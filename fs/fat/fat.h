@@ -37,6 +37,7 @@ struct fat_sb {
 	struct buffer_head *map_bh; /* the buffer fat_map() returned last */
 	bool map_dirty; /* it was mapped for writing: dirty it when done */
 	struct fat_detached *detached;
+	bool unclean; /* found not unmounted cleanly: read-only until fsck.vfat */
 };
 
 struct fat_inode {

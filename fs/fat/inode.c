@@ -579,21 +579,24 @@ static int fat_statfs(struct super_block *sb, struct kstatfs *st)
 	return err;
 }
 
+/* The VFS calls it only for a change of SB_RDONLY, the inodes written (include/hartix/fs.h). */
 static int fat_remount(struct super_block *sb, unsigned long *flags)
 {
-	bool was_ro = sb->s_flags & SB_RDONLY, ro = *flags & SB_RDONLY;
+	struct fat_sb *sbi = FAT_SB(sb);
+	int err;
 
-	if (!ro && sb->s_bdev->read_only)
-		return -EACCES; /* as vfs_get_super() */
-	if (was_ro == ro)
-		return 0;
-	/* Going read-only: everything out, then clean; going read-write: dirty. */
-	if (ro) {
-		sync_inodes_sb(sb, true);
-		fat_write_super(FAT_SB(sb), true);
-		return sync_blockdev(sb->s_bdev);
+	/* Going read-only: the rest out, then clean; going read-write: dirty. */
+	if (*flags & SB_RDONLY) {
+		err = fat_write_super(sbi, true);
+		return sync_blockdev(sb->s_bdev) ?: err;
 	}
-	return fat_write_super(FAT_SB(sb), false);
+	if (sbi->unclean) {
+		pr_warn("vfat: %s: cannot remount read-write: run fsck.vfat\n", sb->s_bdev->name);
+		return -EROFS;
+	}
+	err = fat_write_super(sbi, false);
+	/* On the disk now, as at mount: a power cut must find it dirty. */
+	return err ?: sync_blockdev(sb->s_bdev);
 }
 
 static const struct super_operations fat_sops = {
@@ -754,6 +757,7 @@ static int fat_fill_super(struct super_block *sb, const char *options, int silen
 		p = fat_map(sbi, sbi->v.g.fsinfo_sector, false, &err);
 	fat_vol_init(&sbi->v, p);
 	err = fat_is_clean(&sbi->v, &clean);
+	sbi->unclean = !err && !clean;
 	/* As ext2 here (and the power-cut test): the damage stays as it is until fsck. */
 	if (!err && !clean && !(sb->s_flags & SB_RDONLY)) {
 		pr_warn("vfat: %s: not unmounted cleanly: mounting read-only, run fsck.vfat\n",

@@ -198,6 +198,8 @@ struct kstatfs {
 #define SB_NOSUID	2
 #define SB_NODEV	4
 #define SB_NOEXEC	8
+/* MS_REMOUNT read-only under way (fs/namespace.c): new changes are EROFS, the fs still writes back. */
+#define SB_REMOUNT_RO	16
 
 /* i_state, under the super block's s_inode_lock. */
 #define I_NEW		(1UL << 0) /* being read in: iget_locked() waiters sleep */
@@ -278,6 +280,14 @@ struct super_operations {
 	void (*put_super)(struct super_block *sb); /* umount, after sync */
 	int (*sync_fs)(struct super_block *sb, bool wait);
 	int (*statfs)(struct super_block *sb, struct kstatfs *st);
+	/*
+	 * MS_REMOUNT (fs/namespace.c), called only when SB_RDONLY changes,
+	 * with s_flags still the old ones; *flags: the new SB_RDONLY. Going
+	 * read-only, SB_REMOUNT_RO is set (no change can start) and the
+	 * dirty inodes were written: put the rest on the disk, mark it
+	 * clean. Going read-write: may refuse (-EROFS: a disk found dirty
+	 * or with errors), marks the disk in use. The VFS sets s_flags.
+	 */
 	int (*remount_fs)(struct super_block *sb, unsigned long *flags);
 };
 
@@ -451,6 +461,30 @@ struct files {
 
 /* Boot: the root directory, /dev (console, tty, null) and /tmp. */
 void fs_init(void);
+
+/*
+ * A root file system on a disk (fs/do_mounts.c, CONFIG_ROOT_DISK):
+ * root_from_disk() says whether root= asked for one; mount_root(), at
+ * boot after fs_init(), mounts it as "/" or panics saying why;
+ * root_poweroff(), when init has ended, remounts it read-only so the
+ * disk is left clean (or syncs it when a file is still open for writing).
+ */
+#ifdef CONFIG_ROOT_DISK
+bool root_from_disk(void);
+void mount_root(void);
+void root_poweroff(void);
+#else
+static inline bool root_from_disk(void)
+{
+	return false;
+}
+static inline void mount_root(void)
+{
+}
+static inline void root_poweroff(void)
+{
+}
+#endif
 
 /*
  * Creates or replaces path (absolute, already normalised: no "." or ".."

@@ -1595,10 +1595,99 @@ def fs_type_tests(r, image, cpio, row):
         fs_boot(r, image, cpio, disk, t, "fs/%s/%s" % (t, key.replace("_", "-")), "corrupt")
 
 
+# A root file system on a disk (root=, fs/do_mounts.c): make rootfs's image
+# booted as "/", glibc programs run from it, then e2fsck must find it clean.
+ROOT_GLIBC_TESTS = ("dev_nodes", "threads_pthread", "exec_test")
+
+
+def root_boot(r, image, disks, append, tag, timeout=120):
+    """Boot with the disks attached (vda first); KTAP cases are results. The Result."""
+    extra = []
+    for i, disk in enumerate(disks):
+        extra += ["-drive", "file=%s,if=none,format=raw,id=r%d" % (disk, i),
+                  "-device", "virtio-blk-device,drive=r%d" % i]
+    res = qemu_run.boot(qemu_run.qemu_command(image, smp=2, append=append, extra=tuple(extra)),
+                        timeout, r.logfile(tag.replace("/", "-")))
+    cases = qemu_run.parse_ktap(res.lines)
+    for case, ok, skip in cases:
+        r.report(None if skip else ok, "%s/%s" % (tag, case.split(".", 1)[1]), "", res.log)
+    bug = next((l for l in res.lines if KERNEL_BUG.search(l)), None)
+    problems = [p for p in ("hung" if res.timed_out else None, res.fatal, bug) if p]
+    if not qemu_run.ktap_totals(res.lines):
+        problems.append("no KTAP totals")
+    r.report(not problems and bool(cases) and all(ok for _, ok, _ in cases), tag,
+             "; ".join(problems), res.log)
+    return res
+
+
+def fs_root_tests(r, image, objdir):
+    rc, log = make(objdir, "rootfs")
+    built = os.path.join(objdir, "build", "rootfs.img")
+    r.report(rc == 0 and os.path.exists(built), "fs/root/make-rootfs", "", log)
+    if rc or not os.path.exists(built):
+        return
+    disk = os.path.join(r.out, "root.img")
+
+    def fresh():
+        shutil.copyfile(built, disk)
+
+    def clean(tag):
+        fsck = subprocess.run(["e2fsck", "-fn", disk], capture_output=True, text=True)
+        r.report(fsck.returncode == 0, tag + "/fsck-clean", "init ended: the root remounted read-only",
+                 fsck.stdout + fsck.stderr)
+
+    vfat = os.path.join(r.out, "root-vfat.img")
+    disks, dev = [disk], "-"
+    if shutil.which("mkfs.vfat"):
+        with open(vfat, "wb") as f:
+            f.truncate(40 << 20)
+        subprocess.run(["mkfs.vfat", "-F", "32", vfat], check=True, capture_output=True)
+        disks, dev = [disk, vfat], "/dev/vdb"
+    fresh()
+    root_boot(r, image, disks, "loglevel=4 root=/dev/vda rootfstype=ext2 rw "
+              "init=/glibc/root_disk -- rw " + dev, "fs/root/rw")
+    clean("fs/root/rw")
+    if dev != "-":
+        fsck = subprocess.run(["fsck.vfat", "-n", vfat], capture_output=True, text=True)
+        out = subprocess.run(["mtype", "-i", vfat, "::/new.txt"], capture_output=True, text=True)
+        r.report(fsck.returncode == 0 and out.stdout == "again", "fs/root/rw/vfat-remounted",
+                 "fsck.vfat -n, then new.txt written after the remount", fsck.stdout + out.stdout)
+    for prog in ROOT_GLIBC_TESTS:
+        root_boot(r, image, [disk], "loglevel=4 root=/dev/vda rw init=/glibc/" + prog,
+                  "fs/root/glibc/" + prog, timeout=180)
+    clean("fs/root/glibc")
+    # Read-only (Linux's default without rw), then an image the host marked dirty.
+    fresh()
+    root_boot(r, image, [disk], "loglevel=4 root=/dev/vda init=/glibc/root_disk -- ro -",
+              "fs/root/ro")
+    fresh()
+    subprocess.run(["debugfs", "-w", "-R", "ssv state 0", disk], check=True, capture_output=True)
+    root_boot(r, image, [disk], "loglevel=4 root=/dev/vda rw init=/glibc/root_disk -- dirty -",
+              "fs/root/dirty")
+    # A bad root=: Linux's message with the devices and types, a panic, no hang.
+    for tag, args in (("no-device", "root=/dev/vdz"), ("wrong-type", "root=/dev/vda rootfstype=vfat"),
+                      ("corrupt", "root=/dev/vda rootfstype=ext2")):
+        fresh()
+        if tag == "corrupt":
+            with open(disk, "r+b") as f:
+                f.seek(1024 + 40)  # s_inodes_per_group
+                f.write(b"\xff\xff\xff\x0f")
+        res = qemu_run.boot(qemu_run.qemu_command(
+            image, smp=2, append="loglevel=4 %s init=/glibc/root_disk" % args,
+            extra=("-drive", "file=%s,if=none,format=raw,id=r0" % disk,
+                   "-device", "virtio-blk-device,drive=r0")), 60,
+            r.logfile("fs-root-bad-" + tag))
+        want = ("VFS: Cannot open root device", "here are the available block devices",
+                "  vda ", "  ext2", "Kernel panic - not syncing: VFS: Unable to mount root fs")
+        missing = [w for w in want if w not in res.log]
+        r.report(not res.timed_out and not missing, "fs/root/bad-root/" + tag,
+                 "hung" if res.timed_out else "missing: %s" % missing if missing else "", res.log)
+
+
 def phase_fs(r):
     """Disk file systems: fs_workload on host-made images, then the host's fsck.
 
-    FS_TESTS=ext2,vfat runs only those types' rows.
+    FS_TESTS=ext2,vfat,root runs only those types' rows (root: the disk root).
     """
     image = config_image(r, "qemu_virt_defconfig")
     objdir = os.path.join(r.out, "qemu_virt_defconfig")
@@ -1616,6 +1705,12 @@ def phase_fs(r):
     for row in FS_TYPES:
         if only == [""] or row["type"] in only:
             fs_type_tests(r, image, cpio, row)
+    if only != [""] and "root" not in only:
+        return
+    if shutil.which("mkfs.ext2") and shutil.which("e2fsck") and shutil.which("debugfs"):
+        fs_root_tests(r, image, objdir)
+    else:
+        r.report(None, "fs/root", "e2fsprogs not installed")
 
 
 def phase_progs(r):
