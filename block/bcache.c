@@ -397,6 +397,23 @@ void brelse(struct buffer_head *bh)
 	spin_unlock_irqrestore(&bcache_lock, flags);
 }
 
+void bforget_clean(struct buffer_head *bh)
+{
+	unsigned long flags = spin_lock_irqsave(&bcache_lock);
+	bool drop;
+
+	BUG_ON(!bh->b_count);
+	bh->b_count--;
+	drop = bh_evictable(bh);
+	if (drop)
+		bh_unhash(bh);
+	spin_unlock_irqrestore(&bcache_lock, flags);
+	if (drop) {
+		bh->b_hash_next = NULL;
+		bh_free_list(bh);
+	}
+}
+
 /* Writes bh if it is dirty; the caller holds a reference. */
 static int write_buffer(struct buffer_head *bh)
 {
