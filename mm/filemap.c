@@ -78,7 +78,7 @@ static struct cpage *hash_table[1U << HASH_BITS];
 static struct cpage *lru_head, *lru_tail;
 static struct address_space *wb_head; /* files with dirty or writably mapped pages */
 static struct cpage *spare; /* descriptors evict() kept, chained by hash_next */
-static unsigned long max_pages, wb_passes;
+static unsigned long max_pages, wb_passes, wb_adds;
 static struct pagecache_stats stats; /* dirty counts pages with PC_DIRTY or PC_MAPPED_W */
 
 #define PAGE_WAIT_QUEUES 16
@@ -177,6 +177,7 @@ static void wb_add(struct address_space *m)
 {
 	if (m->wb_pprev)
 		return;
+	m->wb_seq = ++wb_adds;
 	m->wb_next = wb_head;
 	if (wb_head)
 		wb_head->wb_pprev = &m->wb_next;
@@ -621,11 +622,12 @@ int filemap_sync(struct inode *inode)
 }
 
 /*
- * Up to WB_BATCH files on the writeback list (of sb, or any), each with
- * a reference; they leave the list (write_back_locked() puts back what
- * it cannot finish).
+ * Up to WB_BATCH files queued for writeback (of sb, or any) by the
+ * round that began when wb_adds was limit, each with a reference; they
+ * leave the list (write_back_locked() queues again what it cannot
+ * finish, for the next round).
  */
-static unsigned int grab_wb(struct super_block *sb, struct inode **inodes)
+static unsigned int grab_wb(struct super_block *sb, unsigned long limit, struct inode **inodes)
 {
 	struct address_space *m, *next;
 	unsigned int n = 0;
@@ -635,7 +637,7 @@ static unsigned int grab_wb(struct super_block *sb, struct inode **inodes)
 		struct inode *inode = mapping_inode(m);
 
 		next = m->wb_next;
-		if (sb && inode->i_sb != sb)
+		if ((sb && inode->i_sb != sb) || m->wb_seq > limit)
 			continue;
 		wb_del(m);
 		/* Being evicted: filemap_evict() writes it. */
@@ -646,14 +648,19 @@ static unsigned int grab_wb(struct super_block *sb, struct inode **inodes)
 	return n;
 }
 
+static unsigned long wb_round(void)
+{
+	return __atomic_load_n(&wb_adds, __ATOMIC_RELAXED);
+}
+
 int filemap_write_back_sb(struct super_block *sb)
 {
+	unsigned long limit = wb_round();
 	struct inode *inodes[WB_BATCH];
-	unsigned int n, i, passes;
+	unsigned int n, i;
 	int err = 0;
 
-	/* A file kept on the list by a writable mapping comes back: a bounded number of rounds. */
-	for (passes = 0; passes < 64 && (n = grab_wb(sb, inodes)); passes++)
+	while ((n = grab_wb(sb, limit, inodes)))
 		for (i = 0; i < n; i++) {
 			int e = filemap_write_back(inodes[i]);
 
@@ -664,59 +671,59 @@ int filemap_write_back_sb(struct super_block *sb)
 	return err;
 }
 
-/* The buffer cache's writeback thread, every 5 s: files busy with a writer wait for the next round. */
+/* The buffer cache's writeback thread, every 5 s: a file busy with a writer waits for the next round. */
 static void pagecache_flush(struct bcache_flusher *f)
 {
-	struct inode *inodes[WB_BATCH], *busy[WB_BATCH];
-	unsigned int n, i, nbusy = 0, passes;
+	unsigned long limit = wb_round();
+	struct inode *inodes[WB_BATCH];
+	unsigned int n, i;
 
 	(void)f;
-	for (passes = 0; passes < 64 && (n = grab_wb(NULL, inodes)); passes++)
+	while ((n = grab_wb(NULL, limit, inodes)))
 		for (i = 0; i < n; i++) {
 			if (mutex_trylock(&inodes[i]->i_mutex)) {
 				write_back_locked(inodes[i]);
 				inode_unlock(inodes[i]);
-				iput(inodes[i]);
-			} else if (nbusy < WB_BATCH) {
-				busy[nbusy++] = inodes[i];
 			} else {
-				filemap_write_back(inodes[i]);
-				iput(inodes[i]);
+				spin_lock(&pagecache_lock);
+				wb_add(&inodes[i]->i_pages);
+				spin_unlock(&pagecache_lock);
 			}
+			iput(inodes[i]);
 		}
-	for (i = 0; i < nbusy; i++) {
-		spin_lock(&pagecache_lock);
-		wb_add(&busy[i]->i_pages);
-		spin_unlock(&pagecache_lock);
-		iput(busy[i]);
-	}
 }
 
-/* Takes every page of inode from index first on out of the cache (their data is dropped). */
+/*
+ * Takes every page of inode from index first on out of the cache, dirty
+ * ones too (their blocks are gone, or the file is). The caller holds
+ * i_mutex or is the inode's last user, so no write or writeback of them
+ * runs; a reader filling one meanwhile holds it and frees it after.
+ */
 static void drop_pages(struct inode *inode, unsigned long first)
 {
 	struct address_space *m = &inode->i_pages;
+	struct cpage *cp, *next, *freed = NULL;
 
-	for (;;) {
-		struct cpage *cp;
-
-		spin_lock(&pagecache_lock);
-		for (cp = m->pages; cp && cp->index < first; cp = cp->m_next)
-			;
-		if (cp)
-			cp->users++;
-		spin_unlock(&pagecache_lock);
-		if (!cp)
-			return;
-		/* Waits for a fill or a writeback of it in progress. */
-		lock_cpage(cp);
-		spin_lock(&pagecache_lock);
-		if (cp->mapping)
-			remove_locked(cp);
-		spin_unlock(&pagecache_lock);
-		unlock_cpage(cp);
-		cpage_put(cp);
+	spin_lock(&pagecache_lock);
+	for (cp = m->pages; cp; cp = next) {
+		next = cp->m_next;
+		if (cp->index >= first && remove_locked(cp)) {
+			cp->hash_next = freed;
+			freed = cp;
+		}
 	}
+	spin_unlock(&pagecache_lock);
+	while (freed) {
+		cp = freed;
+		freed = cp->hash_next;
+		free_cpage(cp);
+	}
+}
+
+/* Pages wholly past size: none should be cached, but one a fault read while truncate ran. */
+static void drop_past(struct inode *inode, u64 size)
+{
+	drop_pages(inode, (unsigned long)(ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT));
 }
 
 void filemap_evict(struct inode *inode)
@@ -756,10 +763,9 @@ void filemap_size_changed(struct inode *inode, u64 old, u64 size)
 {
 	if (!inode->i_aops)
 		return;
-	if (size < old) {
-		drop_pages(inode, (unsigned long)(ALIGN_UP(size, PAGE_SIZE) >> PAGE_SHIFT));
+	drop_past(inode, min(old, size));
+	if (size < old)
 		mm_truncate_file(inode, size);
-	}
 	zero_tail(inode, min(old, size));
 }
 
@@ -856,14 +862,13 @@ static int write_chunk(struct inode *inode, u64 p, const char *src, size_t chunk
 	if (!cp)
 		return -ENOMEM;
 	lock_cpage(cp);
-	if (!test_flag(PC_UPTODATE, cp)) {
-		if (chunk == PAGE_SIZE)
-			__atomic_fetch_or(&cp->flags, 1UL << PC_UPTODATE, __ATOMIC_RELEASE);
-		else
-			err = fill_page(inode, cp, false);
-	}
-	if (!err)
+	/* Overwritten whole: not read, and up to date only once filled (readers take no lock). */
+	if (!test_flag(PC_UPTODATE, cp) && chunk < PAGE_SIZE)
+		err = fill_page(inode, cp, false);
+	if (!err) {
 		memcpy((u8 *)cp->page + off, src, chunk);
+		__atomic_fetch_or(&cp->flags, 1UL << PC_UPTODATE, __ATOMIC_RELEASE);
+	}
 	unlock_cpage(cp);
 	if (!err)
 		set_wb_flag(cp, PC_DIRTY);
@@ -890,9 +895,10 @@ static long do_write(struct inode *inode, const char *src, size_t n, u64 *pos, b
 	if (a_ops->prepare_write)
 		err = a_ops->prepare_write(inode, p, &n);
 	/* What lies between the old end and p reads as zeroes. */
-	if (!err && p > inode->i_size)
-		zero_cached(inode, inode->i_size,
-			    min(p, ALIGN_UP(inode->i_size + 1, PAGE_SIZE)));
+	if (!err && p > inode->i_size) {
+		zero_tail(inode, inode->i_size);
+		drop_past(inode, inode->i_size);
+	}
 	while (!err && done < n) {
 		u32 off = (u32)(p & (PAGE_SIZE - 1));
 		size_t chunk = min(PAGE_SIZE - off, n - done), left = 0;

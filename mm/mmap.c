@@ -1094,7 +1094,10 @@ static int cache_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 	v = vma_find(&mm->vmas, addr);
 	pte = v && v->file == ino && file_index(v, addr) == index &&
 	      access_allowed(v, acc) ? user_pte(mm, addr, true) : NULL;
-	if (pte && filemap_page_current(ino, index, page)) {
+	/* Past the end: a truncate ran meanwhile (its zap of this page may come later). */
+	if (pte && ((u64)index << PAGE_SHIFT) >= READ_ONCE(ino->i_size)) {
+		err = -EIO;
+	} else if (pte && filemap_page_current(ino, index, page)) {
 		u64 bits = prot_pte(v->prot);
 
 		if (!(*pte & PTE_V) && copy) {

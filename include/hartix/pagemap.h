@@ -18,6 +18,7 @@ struct address_space {
 	unsigned long nrpages;
 	/* On the list of files with dirty or writably mapped pages (writeback). */
 	struct address_space *wb_next, **wb_pprev;
+	unsigned long wb_seq; /* when it was queued: a writeback round takes the older ones */
 };
 
 /*
