@@ -20,6 +20,7 @@
 #define BCACHE_MAX_BYTES ((u64)CONFIG_BCACHE_MAX_KB * 1024)
 #define WRITEBACK_INTERVAL_MS 5000
 #define WRITEBACK_BATCH 32
+#define EVICT_SKIPS 64
 
 /*
  * bcache_lock protects the hash chains, the LRU list (least recently used
@@ -208,15 +209,26 @@ static bool bh_evictable(const struct buffer_head *bh)
  * bcache_lock held: unhashes clean unreferenced buffers, least recently
  * used first, while the cache is over its cap (or all of bdev's when bdev
  * is set); returns them chained by b_hash_next for freeing after unlock.
+ * Over the cap, a dirty or busy buffer met on the way goes to the tail,
+ * at most EVICT_SKIPS of them a call: a cache full of dirty buffers (a
+ * big write) is not walked whole at every new buffer.
  */
 static struct buffer_head *evict_locked(struct block_device *bdev)
 {
 	struct buffer_head *bh = lru_head, *next, *freed = NULL;
+	unsigned int skips = EVICT_SKIPS;
 
 	for (; bh && (bdev || stats.bytes > BCACHE_MAX_BYTES); bh = next) {
 		next = bh->b_lru_next;
-		if (!bh_evictable(bh) || (bdev && bh->b_bdev != bdev))
+		if (bdev && (bh->b_bdev != bdev || !bh_evictable(bh)))
 			continue;
+		if (!bdev && !bh_evictable(bh)) {
+			if (!skips--)
+				break;
+			lru_unlink(bh);
+			lru_add_tail(bh);
+			continue;
+		}
 		bh_unhash(bh);
 		stats.evictions++;
 		bh->b_hash_next = freed;
