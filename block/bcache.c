@@ -299,6 +299,8 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 	}
 	spin_unlock_irqrestore(&bcache_lock, flags);
 
+	/* Room first: clean buffers over the cap go before a new one is allocated. */
+	evict_if_over_cap();
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (new)
 		new->b_data = kmalloc(size, GFP_KERNEL);
@@ -332,7 +334,6 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 		kfree(new);
 		return bh;
 	}
-	evict_if_over_cap();
 	return new;
 }
 

@@ -341,6 +341,9 @@ static struct cpage *grab(struct inode *inode, unsigned long index)
 	new = cpage_alloc();
 	if (new)
 		new->page = alloc_page(__GFP_NOWARN);
+	/* The page allocator's own reclaim could not take the lock: once more after ours. */
+	if (new && !new->page && evict(64, false))
+		new->page = alloc_page(__GFP_NOWARN);
 	if (!new || !new->page) {
 		kfree(new);
 		return NULL;
@@ -927,9 +930,15 @@ static long do_write(struct inode *inode, const char *src, size_t n, u64 *pos, b
 			err = -EFAULT;
 			break;
 		}
-		/* Too much waiting: this writer writes its own pages back. */
-		if (READ_ONCE(stats.dirty) > DIRTY_MAX)
+		/*
+		 * Too much waiting: this writer writes its own pages back and
+		 * the buffers out, so neither dirty pages nor dirty buffers
+		 * (which cannot be evicted) fill memory.
+		 */
+		if (READ_ONCE(stats.dirty) > DIRTY_MAX) {
 			write_back_locked(inode);
+			sync_blockdev(inode->i_sb->s_bdev);
+		}
 	}
 	if (done) {
 		s64 ns = ktime_get_real_ns();
