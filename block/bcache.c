@@ -249,10 +249,14 @@ static void evict_if_over_cap(void)
 	spin_unlock_irqrestore(&bcache_lock, flags);
 	bh_free_list(freed);
 	/* Only dirty or busy buffers left: writing some back makes them evictable. */
-	if (over) {
-		__atomic_store_n(&writeback_kick, true, __ATOMIC_RELEASE);
-		wake_up(&writeback_wq);
-	}
+	if (over)
+		bcache_kick_writeback();
+}
+
+void bcache_kick_writeback(void)
+{
+	__atomic_store_n(&writeback_kick, true, __ATOMIC_RELEASE);
+	wake_up(&writeback_wq);
 }
 
 void invalidate_bdev(struct block_device *bdev)

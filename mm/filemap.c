@@ -54,7 +54,9 @@
 #define HASH_BITS 13
 #define WB_BATCH 16
 #define MAX_PERCENT 50 /* of RAM, beyond which clean pages are evicted as new ones come */
-#define DIRTY_MAX 2048 /* dirty pages beyond which a writer writes its own back */
+/* Of RAM: dirty pages beyond which a writer writes its own back, and dirty buffers beyond which it waits for them. */
+#define DIRTY_PAGES_SHIFT 5
+#define DIRTY_BUFFERS_SHIFT 4
 
 enum {
 	PC_UPTODATE, /* holds the file's data */
@@ -78,7 +80,8 @@ static struct cpage *hash_table[1U << HASH_BITS];
 static struct cpage *lru_head, *lru_tail;
 static struct address_space *wb_head; /* files with dirty or writably mapped pages */
 static struct cpage *spare; /* descriptors evict() kept, chained by hash_next */
-static unsigned long max_pages, wb_passes, wb_adds;
+static unsigned long max_pages, dirty_max, wb_passes, wb_adds;
+static u64 total_pages;
 static struct pagecache_stats stats; /* dirty counts pages with PC_DIRTY or PC_MAPPED_W */
 
 #define PAGE_WAIT_QUEUES 16
@@ -336,6 +339,8 @@ static struct cpage *grab(struct inode *inode, unsigned long index)
 		struct page_alloc_stats st;
 
 		page_alloc_get_stats(&st);
+		WRITE_ONCE(total_pages, st.total_pages);
+		WRITE_ONCE(dirty_max, (unsigned long)(st.total_pages >> DIRTY_PAGES_SHIFT));
 		WRITE_ONCE(max_pages, (unsigned long)(st.total_pages * MAX_PERCENT / 100));
 	}
 	new = cpage_alloc();
@@ -880,6 +885,25 @@ static int write_chunk(struct inode *inode, u64 p, const char *src, size_t chunk
 }
 
 /*
+ * Too much waiting (under i_mutex): the writer writes its own pages
+ * back, and the buffer cache's thread is asked to write the buffers out
+ * now; past a sixteenth of RAM in dirty buffers (which cannot be
+ * evicted), the writer writes them itself, so a big write never fills
+ * memory.
+ */
+static void throttle(struct inode *inode)
+{
+	struct bcache_stats bst;
+
+	write_back_locked(inode);
+	bcache_get_stats(&bst);
+	if (bst.dirty > (READ_ONCE(total_pages) >> DIRTY_BUFFERS_SHIFT))
+		sync_blockdev(inode->i_sb->s_bdev);
+	else
+		bcache_kick_writeback();
+}
+
+/*
  * The core of write(), with i_mutex held: n bytes from src (user memory,
  * or kernel memory with kernel) at p. User bytes are copied into a
  * bounce page first, with no page locked: the source may be a mapping
@@ -930,15 +954,8 @@ static long do_write(struct inode *inode, const char *src, size_t n, u64 *pos, b
 			err = -EFAULT;
 			break;
 		}
-		/*
-		 * Too much waiting: this writer writes its own pages back and
-		 * the buffers out, so neither dirty pages nor dirty buffers
-		 * (which cannot be evicted) fill memory.
-		 */
-		if (READ_ONCE(stats.dirty) > DIRTY_MAX) {
-			write_back_locked(inode);
-			sync_blockdev(inode->i_sb->s_bdev);
-		}
+		if (READ_ONCE(stats.dirty) > READ_ONCE(dirty_max))
+			throttle(inode);
 	}
 	if (done) {
 		s64 ns = ktime_get_real_ns();

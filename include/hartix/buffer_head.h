@@ -89,5 +89,7 @@ struct bcache_stats {
 	u64 hits, misses, evictions, writebacks;
 };
 void bcache_get_stats(struct bcache_stats *st);
+/* Asks the writeback thread to write the dirty buffers now, not in up to 5 s. */
+void bcache_kick_writeback(void);
 
 #endif
