@@ -20,6 +20,7 @@
 #define BCACHE_MAX_BYTES ((u64)CONFIG_BCACHE_MAX_KB * 1024)
 #define WRITEBACK_INTERVAL_MS 5000
 #define WRITEBACK_BATCH 32
+#define EVICT_SKIPS 64
 
 /*
  * bcache_lock protects the hash chains, the LRU list (least recently used
@@ -208,15 +209,26 @@ static bool bh_evictable(const struct buffer_head *bh)
  * bcache_lock held: unhashes clean unreferenced buffers, least recently
  * used first, while the cache is over its cap (or all of bdev's when bdev
  * is set); returns them chained by b_hash_next for freeing after unlock.
+ * Over the cap, a dirty or busy buffer met on the way goes to the tail,
+ * at most EVICT_SKIPS of them a call: a cache full of dirty buffers (a
+ * big write) is not walked whole at every new buffer.
  */
 static struct buffer_head *evict_locked(struct block_device *bdev)
 {
 	struct buffer_head *bh = lru_head, *next, *freed = NULL;
+	unsigned int skips = EVICT_SKIPS;
 
 	for (; bh && (bdev || stats.bytes > BCACHE_MAX_BYTES); bh = next) {
 		next = bh->b_lru_next;
-		if (!bh_evictable(bh) || (bdev && bh->b_bdev != bdev))
+		if (bdev && (bh->b_bdev != bdev || !bh_evictable(bh)))
 			continue;
+		if (!bdev && !bh_evictable(bh)) {
+			if (!skips--)
+				break;
+			lru_unlink(bh);
+			lru_add_tail(bh);
+			continue;
+		}
 		bh_unhash(bh);
 		stats.evictions++;
 		bh->b_hash_next = freed;
@@ -237,10 +249,14 @@ static void evict_if_over_cap(void)
 	spin_unlock_irqrestore(&bcache_lock, flags);
 	bh_free_list(freed);
 	/* Only dirty or busy buffers left: writing some back makes them evictable. */
-	if (over) {
-		__atomic_store_n(&writeback_kick, true, __ATOMIC_RELEASE);
-		wake_up(&writeback_wq);
-	}
+	if (over)
+		bcache_kick_writeback();
+}
+
+void bcache_kick_writeback(void)
+{
+	__atomic_store_n(&writeback_kick, true, __ATOMIC_RELEASE);
+	wake_up(&writeback_wq);
 }
 
 void invalidate_bdev(struct block_device *bdev)
@@ -287,6 +303,8 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 	}
 	spin_unlock_irqrestore(&bcache_lock, flags);
 
+	/* Room first: clean buffers over the cap go before a new one is allocated. */
+	evict_if_over_cap();
 	new = kzalloc(sizeof(*new), GFP_KERNEL);
 	if (new)
 		new->b_data = kmalloc(size, GFP_KERNEL);
@@ -320,7 +338,6 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 		kfree(new);
 		return bh;
 	}
-	evict_if_over_cap();
 	return new;
 }
 
@@ -395,6 +412,23 @@ void brelse(struct buffer_head *bh)
 	BUG_ON(!bh->b_count);
 	bh->b_count--;
 	spin_unlock_irqrestore(&bcache_lock, flags);
+}
+
+void bforget_clean(struct buffer_head *bh)
+{
+	unsigned long flags = spin_lock_irqsave(&bcache_lock);
+	bool drop;
+
+	BUG_ON(!bh->b_count);
+	bh->b_count--;
+	drop = bh_evictable(bh);
+	if (drop)
+		bh_unhash(bh);
+	spin_unlock_irqrestore(&bcache_lock, flags);
+	if (drop) {
+		bh->b_hash_next = NULL;
+		bh_free_list(bh);
+	}
 }
 
 /* Writes bh if it is dirty; the caller holds a reference. */

@@ -951,7 +951,10 @@ int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
 		return -EACCES;
 	if (f->ops == &zero_fops)
 		return 1;
-	if (f->ops != &reg_fops)
+	/* RAM files, and disk files through the page cache. */
+	if (f->ops != &reg_fops &&
+	    !(IS_ENABLED(CONFIG_FILEMAP) && is_vfs_inode(f->inode) &&
+	      S_ISREG(f->inode->i_mode) && f->inode->i_aops))
 		return -ENODEV;
 	fs_hold_inode(f->inode);
 	*ino = f->inode;

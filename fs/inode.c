@@ -190,6 +190,18 @@ void ihold(struct inode *inode)
 	spin_unlock_irqrestore(&sb->s_inode_lock, flags);
 }
 
+struct inode *igrab(struct inode *inode)
+{
+	struct super_block *sb = inode->i_sb;
+	unsigned long flags = spin_lock_irqsave(&sb->s_inode_lock);
+	bool ok = !(inode->i_state & (I_NEW | I_FREEING));
+
+	if (ok)
+		inode->refs++;
+	spin_unlock_irqrestore(&sb->s_inode_lock, flags);
+	return ok ? inode : NULL;
+}
+
 /*
  * The last reference: write it back if it still has names and is dirty,
  * then evict_inode (which frees its blocks when it has none) and free.
@@ -214,6 +226,9 @@ void iput(struct inode *inode)
 	dirty = inode->i_state & I_DIRTY;
 	inode->i_state = I_FREEING;
 	spin_unlock_irqrestore(&sb->s_inode_lock, flags);
+	/* Its cached pages: written back if it keeps a name, then dropped. */
+	if (IS_ENABLED(CONFIG_FILEMAP))
+		filemap_evict(inode);
 	if (dirty && inode->i_nlink && op && op->write_inode)
 		op->write_inode(inode, false);
 	if (op && op->evict_inode)
@@ -253,6 +268,9 @@ int sync_inodes_sb(struct super_block *sb, bool wait)
 	struct inode *inode;
 	int err = 0, e;
 
+	/* File data first: the page cache copies it into buffers the file system's sync then writes. */
+	if (IS_ENABLED(CONFIG_FILEMAP))
+		err = filemap_write_back_sb(sb);
 	/* At most one pass per inode: a write_inode that dirties again waits for the next sync. */
 	for (left = READ_ONCE(sb->s_nr_inodes); left; left--) {
 		flags = spin_lock_irqsave(&sb->s_inode_lock);

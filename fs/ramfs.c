@@ -1115,12 +1115,16 @@ bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
 	return data;
 }
 
-int fs_get_page(struct inode *ino, unsigned long index, void **page)
+int fs_get_page(struct inode *ino, unsigned long index, bool write, void **page)
 {
-	unsigned long flags = fs_lock_irqsave();
+	unsigned long flags;
 	void **slot = NULL;
 	int ret = 0;
 
+	if (is_vfs_inode(ino))
+		return IS_ENABLED(CONFIG_FILEMAP) && ino->i_aops ?
+		       filemap_fault_page(ino, index, write, page) : -EIO;
+	flags = fs_lock_irqsave();
 	if (index >= (ino->i_size + PAGE_SIZE - 1) / PAGE_SIZE)
 		ret = -EIO;
 	else if (!(slot = page_slot(ino, index, true)))
@@ -1139,9 +1143,15 @@ int fs_get_page(struct inode *ino, unsigned long index, void **page)
 
 bool fs_has_page(struct inode *ino, unsigned long index)
 {
-	unsigned long flags = fs_lock_irqsave();
-	void **slot = page_slot(ino, index, false);
-	bool ret = slot && *slot;
+	unsigned long flags;
+	void **slot;
+	bool ret;
+
+	if (is_vfs_inode(ino))
+		return IS_ENABLED(CONFIG_FILEMAP) && ino->i_aops && filemap_has_page(ino, index);
+	flags = fs_lock_irqsave();
+	slot = page_slot(ino, index, false);
+	ret = slot && *slot;
 
 	fs_unlock_irqrestore(flags);
 	return ret;

@@ -2,7 +2,7 @@
 /*
  * Reads and writes at a position (pread64, pwrite64, preadv, pwritev) and
  * between files in the kernel (sendfile, copy_file_range), as in Linux's
- * fs/read_write.c. Data goes through a page-sized kernel buffer, a chunk
+ * fs/read_write.c; disk files go through the page cache (mm/filemap.c). Data goes through a page-sized kernel buffer, a chunk
  * at a time with fs_lock taken per chunk, so a copy of gigabytes lets
  * others run and ends on SIGKILL.
  */
@@ -74,8 +74,13 @@ SYSCALL_DEFINE5(pwritev, int, fd, const void *, uiov, unsigned long, iovcnt,
 /* Up to n bytes of the regular file in at pos into buf; atime as read(). */
 static long read_chunk(struct inode *in, u64 pos, char *buf, size_t n)
 {
-	unsigned long irq = fs_lock_irqsave();
-	long got = ramfs_read(in, pos, buf, n);
+	unsigned long irq;
+	long got;
+
+	if (IS_ENABLED(CONFIG_FILEMAP) && is_vfs_inode(in))
+		return filemap_read_kernel(in, pos, buf, n);
+	irq = fs_lock_irqsave();
+	got = ramfs_read(in, pos, buf, n);
 
 	inode_touch_atime(in);
 	fs_unlock_irqrestore(irq);
@@ -121,9 +126,10 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, long *, uoffset,
 	out = fget(out_fd);
 	if (!out || (out->flags & O_ACCMODE) == O_RDONLY)
 		return -EBADF;
-	/* From a VFS file system's file (its data is in the buffer cache): not yet. */
-	if (!S_ISREG(in->inode->i_mode) || in->inode->proc || is_vfs_inode(in->inode) ||
-	    !out->ops->write_kernel || (out->flags & O_APPEND))
+	/* A disk file is read through its page cache. */
+	if (!S_ISREG(in->inode->i_mode) || in->inode->proc || !out->ops->write_kernel ||
+	    (is_vfs_inode(in->inode) && !(IS_ENABLED(CONFIG_FILEMAP) && in->inode->i_aops)) ||
+	    (out->flags & O_APPEND))
 		return -EINVAL;
 	kbuf = alloc_page(__GFP_NOWARN);
 	if (!kbuf)
@@ -217,8 +223,12 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 	if (!S_ISREG(iin->i_mode) || !S_ISREG(iout->i_mode) || iin->proc ||
 	    iout->proc)
 		return -EINVAL;
-	/* Both in the RAM file system: a disk file system's copy is not done here. */
-	if (is_vfs_inode(iin) || is_vfs_inode(iout))
+	/*
+	 * Disk files through their page cache, within one instance: as
+	 * Linux's generic copy, between two super blocks is EXDEV.
+	 */
+	if ((is_vfs_inode(iin) || is_vfs_inode(iout)) &&
+	    (iin->i_sb != iout->i_sb || !IS_ENABLED(CONFIG_FILEMAP) || !iin->i_aops))
 		return -EXDEV;
 	if ((in->flags & O_ACCMODE) == O_WRONLY ||
 	    (out->flags & O_ACCMODE) == O_RDONLY || (out->flags & O_APPEND))
@@ -250,9 +260,13 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 		if (got <= 0)
 			break;
 		inode_lock(iout);
-		irq = fs_lock_irqsave();
-		put = ramfs_write(iout, pout, kbuf, (size_t)got);
-		fs_unlock_irqrestore(irq);
+		if (IS_ENABLED(CONFIG_FILEMAP) && is_vfs_inode(iout)) {
+			put = filemap_write_kernel(iout, pout, kbuf, (size_t)got);
+		} else {
+			irq = fs_lock_irqsave();
+			put = ramfs_write(iout, pout, kbuf, (size_t)got);
+			fs_unlock_irqrestore(irq);
+		}
 		inode_unlock(iout);
 		if (put < 0) {
 			ret = put;

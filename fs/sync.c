@@ -40,6 +40,13 @@ SYSCALL_DEFINE1(fsync, int, fd)
 
 	if (!f)
 		return -EBADF;
+	/* A disk file's cached pages go into the buffers the file system's fsync writes. */
+	if (IS_ENABLED(CONFIG_FILEMAP) && is_vfs_inode(f->inode) && f->inode->i_aops) {
+		long err = filemap_write_back(f->inode);
+
+		if (err)
+			return err;
+	}
 	if (f->ops->fsync)
 		return f->ops->fsync(f, false);
 	mode = f->inode->i_mode;

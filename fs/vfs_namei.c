@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The path walk through VFS file systems mounted in the namespace, and the name calls on their directories. */
-#include <hartix/buffer_head.h>
 #include <hartix/err.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
@@ -398,10 +397,16 @@ static int walk_parent(struct inode *base, const char *path, struct vpath *dir,
 static int setattr(struct inode *ino, struct iattr *attr)
 {
 	struct dentry d = { .d_inode = ino, .d_sb = ino->i_sb };
+	u64 old = ino->i_size;
+	int ret;
 
 	if (!ino->i_op || !ino->i_op->setattr)
 		return -EPERM;
-	return ino->i_op->setattr(&d, attr);
+	ret = ino->i_op->setattr(&d, attr);
+	/* Even a failed truncate may have moved the end: the cache follows it. */
+	if (IS_ENABLED(CONFIG_FILEMAP) && (attr->ia_valid & ATTR_SIZE))
+		filemap_size_changed(ino, old, ino->i_size);
+	return ret;
 }
 
 int vfs_truncate(struct inode *ino, u64 size)
@@ -814,31 +819,13 @@ int vfs_readlink(struct inode *base, const char *path, char *buf)
 
 bool vfs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
 {
-	struct super_block *sb = ino->i_sb;
-	u32 bs = sb->s_blocksize;
-	bool data = false;
-	size_t done = 0;
+	long got;
 
-	if (!IS_ENABLED(CONFIG_BCACHE) || !ino->i_aops || !ino->i_aops->get_block)
+	if (!IS_ENABLED(CONFIG_FILEMAP) || !ino->i_aops)
 		return false;
-	memset(buf, 0, n);
-	while (done < n) {
-		u64 p = pos + done, pblock;
-		u32 off = (u32)(p % bs);
-		size_t chunk = min((size_t)(bs - off), n - done);
-		struct buffer_head *bh;
-
-		if (ino->i_aops->get_block(ino, p / bs, &pblock, false))
-			return false;
-		if (pblock) {
-			bh = bread(sb->s_bdev, pblock, bs);
-			if (IS_ERR(bh))
-				return false;
-			memcpy((char *)buf + done, (char *)bh->b_data + off, chunk);
-			brelse(bh);
-			data = true;
-		}
-		done += chunk;
-	}
-	return data;
+	got = filemap_read_kernel(ino, pos, buf, n);
+	if (got < 0)
+		return false;
+	memset((char *)buf + got, 0, n - (size_t)got);
+	return true;
 }

@@ -452,10 +452,48 @@ static unsigned long elf_hwcap(void)
 }
 
 /*
- * Maps the segments into mm, which is active on this hart: each one is
- * one demand-zero region, and only its file bytes are copied in (a hole
- * in the file is left to fault in as zeroes). No page is touched for the
- * rest of p_memsz.
+ * A disk file's segment is mapped from the page cache (Linux's
+ * elf_map()): its file pages privately (a write copies one), the bytes
+ * of the last file page past p_filesz zeroed (copying that page), and
+ * the rest of p_memsz demand-zero memory. Nothing is read that the
+ * program does not touch.
+ */
+static int map_segment(struct mm *mm, const struct exec_file *f,
+		       const struct elf_segment *seg, u64 bias)
+{
+	u64 va = seg->vaddr + bias, start = ALIGN_DOWN(va, PAGE_SIZE);
+	u64 fend = ALIGN_UP(va + seg->filesz, PAGE_SIZE);
+	u64 end = ALIGN_UP(va + seg->memsz, PAGE_SIZE);
+	long ret = mm_map_file(mm, start, fend - start, PROT_READ | PROT_WRITE, true,
+			       0, f->ino, ALIGN_DOWN(seg->offset, PAGE_SIZE));
+
+	if (ret < 0)
+		return (int)ret;
+	if (seg->memsz > seg->filesz &&
+	    clear_user((void *)(va + seg->filesz), (size_t)(fend - va - seg->filesz)))
+		return -EFAULT;
+	if (end > fend) {
+		ret = mm_map(mm, fend, end - fend, PROT_READ | PROT_WRITE, true, 0);
+		if (ret < 0)
+			return (int)ret;
+	}
+	return mm_protect(mm, start, end - start, seg->prot);
+}
+
+/* Whether seg can be mapped from the page cache: a disk file, offsets congruent to a page. */
+static bool mappable(const struct exec_file *f, const struct elf_segment *seg, u64 bias)
+{
+	return IS_ENABLED(CONFIG_FILE_MMAP) && IS_ENABLED(CONFIG_FILEMAP) &&
+	       f->ino->i_aops && seg->filesz &&
+	       (seg->offset & (PAGE_SIZE - 1)) == ((seg->vaddr + bias) & (PAGE_SIZE - 1));
+}
+
+/*
+ * Maps the segments into mm, which is active on this hart. A disk
+ * file's come from the page cache (map_segment()). Others (the RAM file
+ * system's) are each one demand-zero region, and only their file bytes
+ * are copied in (a hole in the file is left to fault in as zeroes). No
+ * page is touched for the rest of p_memsz.
  */
 static int load_segments(struct mm *mm, const struct exec_file *f,
 			 const struct elf_info *info, u64 bias)
@@ -469,6 +507,12 @@ static int load_segments(struct mm *mm, const struct exec_file *f,
 		u64 done, chunk;
 		long ret;
 
+		if (mappable(f, seg, bias)) {
+			ret = map_segment(mm, f, seg, bias);
+			if (ret)
+				return (int)ret;
+			continue;
+		}
 		/* Writable while loading; mm_protect sets the real prot. */
 		ret = mm_map(mm, start, end - start, PROT_READ | PROT_WRITE, true,
 			     0);

@@ -617,10 +617,19 @@ int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 	return err;
 }
 
+/* v maps a disk file, whose pages are in the page cache (mm/filemap.c). */
+static bool page_cached(const struct vma *v)
+{
+	const struct inode *ino = v->file;
+
+	return IS_ENABLED(CONFIG_FILEMAP) && ino && ino->i_aops;
+}
+
 struct reprotect {
 	struct pt_walk walk;
 	u64 bits;
 	bool shared;
+	bool cached; /* shared, of a disk file */
 };
 
 /*
@@ -634,6 +643,9 @@ static int reprotect_one(struct pt_walk *w, pte_t *pte, unsigned long va)
 	u64 bits = r->bits;
 
 	if (!r->shared && user_page_refs(phys_to_virt(pte_pa(*pte))) > 1)
+		bits &= ~PTE_W;
+	/* A disk file's shared page becomes writable by a write fault (cache_fault()). */
+	if (r->cached && !(*pte & PTE_W))
 		bits &= ~PTE_W;
 	*pte = pfn_pte(pte_pa(*pte), bits);
 	return 0;
@@ -672,6 +684,7 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len,
 	for (v = vma_find(&mm->vmas, addr); v && v->start < end; v = vma_next(v)) {
 		v->prot = prot;
 		r.shared = v->flags & VM_SHARED;
+		r.cached = r.shared && page_cached(v);
 		pt_walk(mm->pgd, v->start, v->end, &r.walk);
 	}
 	flush_user_range(mm, addr, end);
@@ -694,6 +707,38 @@ static int all_mapped_locked(struct mm *mm, unsigned long start,
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+int mm_msync(struct mm *mm, unsigned long start, unsigned long end)
+{
+	struct inode *files[8];
+	unsigned int n = 0, i;
+	unsigned long va;
+	struct vma *v;
+	int err;
+
+	spin_lock(&mm->lock);
+	err = all_mapped_locked(mm, start, end);
+	for (va = start; !err && va < end && n < ARRAY_SIZE(files); va = v->end) {
+		v = vma_find(&mm->vmas, va);
+		if (!(v->flags & VM_SHARED) || !page_cached(v))
+			continue;
+		for (i = 0; i < n && files[i] != v->file; i++)
+			;
+		if (i == n) {
+			fs_hold_inode(v->file);
+			files[n++] = v->file;
+		}
+	}
+	spin_unlock(&mm->lock);
+	for (i = 0; i < n; i++) {
+		int e = filemap_sync(files[i]);
+
+		if (e && !err)
+			err = e == -ENOMEM ? -ENOMEM : -EIO;
+		fs_put_inode(files[i]);
+	}
+	return err;
 }
 
 int mm_check_mapped(struct mm *mm, unsigned long start, unsigned long end)
@@ -967,6 +1012,12 @@ static int break_cow(struct mm *mm, unsigned long addr, pte_t *pte,
 	return 0;
 }
 
+/* The page index of the file v maps at addr. */
+static unsigned long file_index(const struct vma *v, unsigned long addr)
+{
+	return (v->file_offset + (ALIGN_DOWN(addr, PAGE_SIZE) - v->start)) >> PAGE_SHIFT;
+}
+
 /*
  * The first touch of a page of a file mapping maps the file's own page:
  * writable if the region is shared and writable; read-only if private,
@@ -976,14 +1027,12 @@ static int break_cow(struct mm *mm, unsigned long addr, pte_t *pte,
 static int file_fault(struct mm *mm, const struct vma *v, unsigned long addr,
 		      enum fault_access acc, pte_t *pte)
 {
-	unsigned long index = (v->file_offset + (ALIGN_DOWN(addr, PAGE_SIZE) -
-						 v->start)) >> PAGE_SHIFT;
 	bool private = !(v->flags & VM_SHARED);
 	u64 bits = prot_pte(v->prot);
 	void *page, *copy;
 	int err;
 
-	err = fs_get_page(v->file, index, &page);
+	err = fs_get_page(v->file, file_index(v, addr), false, &page);
 	if (err)
 		return -EIO; /* past the end, or no room: SIGBUS, as Linux */
 	if (private && acc == FAULT_WRITE) {
@@ -1002,6 +1051,79 @@ static int file_fault(struct mm *mm, const struct vma *v, unsigned long addr,
 	*pte = pfn_pte(virt_to_phys(page), bits);
 	mm->rss++;
 	return 0;
+}
+
+/*
+ * A disk file's page (it has i_aops: the page cache) may have to be read
+ * from the disk, so it is got with mm->lock dropped (held again on
+ * return), and mapped only if the region and the entry are as they were
+ * and the page is still the file's (a truncate may have taken it):
+ * otherwise the access is simply retried. A shared page is mapped
+ * writable only by a write fault, which tells the page cache it is
+ * written through a mapping (blocks allocated, written back while
+ * mapped); a read maps it read-only, so the first store faults again.
+ */
+static int cache_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
+{
+	struct vma *v = vma_find(&mm->vmas, addr);
+	struct inode *ino = v->file;
+	unsigned long index = file_index(v, addr);
+	bool shared = v->flags & VM_SHARED, write = acc == FAULT_WRITE;
+	void *page, *copy = NULL;
+	pte_t *pte;
+	int err;
+
+	fs_hold_inode(ino);
+	spin_unlock(&mm->lock);
+	err = fs_get_page(ino, index, shared && write, &page);
+	if (!err && !shared && write) {
+		copy = alloc_page(0);
+		if (copy) {
+			memcpy(copy, page, PAGE_SIZE);
+			virt_to_page(copy)->refcount = 1;
+		} else {
+			put_page(page);
+			err = -ENOMEM;
+		}
+	}
+	spin_lock(&mm->lock);
+	if (err) {
+		err = err == -ENOMEM ? -ENOMEM : -EIO; /* SIGBUS, as Linux */
+		goto out;
+	}
+	v = vma_find(&mm->vmas, addr);
+	pte = v && v->file == ino && file_index(v, addr) == index &&
+	      access_allowed(v, acc) ? user_pte(mm, addr, true) : NULL;
+	/* Past the end: a truncate ran meanwhile (its zap of this page may come later). */
+	if (pte && ((u64)index << PAGE_SHIFT) >= READ_ONCE(ino->i_size)) {
+		err = -EIO;
+	} else if (pte && filemap_page_current(ino, index, page)) {
+		u64 bits = prot_pte(v->prot);
+
+		if (!(*pte & PTE_V) && copy) {
+			*pte = pfn_pte(virt_to_phys(copy), bits);
+			copy = NULL;
+			mm->rss++;
+		} else if (!(*pte & PTE_V)) {
+			if (!(shared && write))
+				bits &= ~PTE_W;
+			*pte = pfn_pte(virt_to_phys(page), bits);
+			page = NULL; /* the entry's reference now */
+			mm->rss++;
+		} else if (shared && write && pte_pa(*pte) == virt_to_phys(page)) {
+			*pte = pfn_pte(pte_pa(*pte), bits);
+		}
+	}
+	if (page)
+		put_page(page);
+	if (copy)
+		put_page(copy);
+out:
+	/* Maybe the last reference (the region went meanwhile): it may sleep. */
+	spin_unlock(&mm->lock);
+	fs_put_inode(ino);
+	spin_lock(&mm->lock);
+	return err;
 }
 
 int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
@@ -1023,6 +1145,10 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 	pte = user_pte(mm, addr, true);
 	if (!pte) {
 		err = -ENOMEM;
+	} else if (IS_ENABLED(CONFIG_FILE_MMAP) && page_cached(v) &&
+		   (!(*pte & PTE_V) || (acc == FAULT_WRITE && !(*pte & PTE_W) &&
+					(v->flags & VM_SHARED)))) {
+		err = cache_fault(mm, addr, acc);
 	} else if (IS_ENABLED(CONFIG_FILE_MMAP) && !(*pte & PTE_V) && v->file) {
 		err = file_fault(mm, v, addr, acc, pte);
 	} else if (!(*pte & PTE_V) && (v->flags & VM_SHARED)) {

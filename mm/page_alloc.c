@@ -4,6 +4,7 @@
 #include <hartix/kernel.h>
 #include <hartix/memblock.h>
 #include <hartix/mm.h>
+#include <hartix/pagemap.h>
 #include <hartix/slab.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
@@ -254,6 +255,10 @@ void *alloc_pages(unsigned int order, gfp_t flags)
 		return NULL;
 	}
 	page = order ? zone_alloc(order) : pcp_alloc();
+	/* Clean pages of the page cache are the first memory to give back. */
+	if (unlikely(!page) && IS_ENABLED(CONFIG_FILEMAP) &&
+	    pagecache_shrink(32UL << order))
+		page = order ? zone_alloc(order) : pcp_alloc();
 	if (unlikely(!page)) {
 		alloc_failed(order, flags);
 		return NULL;

@@ -136,9 +136,10 @@ SYSCALL_DEFINE3(mprotect, unsigned long, addr, unsigned long, len,
 #define MS_SYNC 4
 
 /*
- * Every file here lives in memory: there is nothing to write back or to
- * invalidate (MAP_SHARED pages are the file's own). What is left are
- * Linux's checks.
+ * MAP_SHARED pages are the file's own (the RAM file system's, or a disk
+ * file's page cache): nothing to invalidate. MS_SYNC writes the disk
+ * files' pages back and waits; MS_ASYNC, as on Linux, leaves them to
+ * the periodic writeback.
  */
 SYSCALL_DEFINE3(msync, unsigned long, start, unsigned long, len, int, flags)
 {
@@ -156,6 +157,8 @@ SYSCALL_DEFINE3(msync, unsigned long, start, unsigned long, len, int, flags)
 		return 0;
 	if (end > TASK_SIZE)
 		return -ENOMEM;
+	if (IS_ENABLED(CONFIG_FILEMAP) && (flags & MS_SYNC))
+		return mm_msync(current_task()->mm, start, end);
 	return mm_check_mapped(current_task()->mm, start, end);
 }
 

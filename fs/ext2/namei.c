@@ -285,6 +285,7 @@ static int ext2_fsync(struct file *file, bool datasync)
 const struct file_operations ext2_file_operations = {
 	.read_at = generic_file_read,
 	.write_at = generic_file_write,
+	.write_kernel = generic_file_write_kernel,
 	.fsync = ext2_fsync,
 	.seekable = true,
 };

@@ -430,25 +430,20 @@ static int fat_grow(struct inode *inode, u64 size)
 	return err;
 }
 
-/* generic_file_write() after FAT's limits: 4 GiB - 1 bytes, no holes. */
-static long fat_file_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
+/* Before generic_file_write(): FAT's limit of 4 GiB - 1 bytes, and no holes. Under i_mutex. */
+static int fat_prepare_write(struct inode *inode, u64 pos, size_t *n)
 {
-	struct inode *inode = f->inode;
-	u64 pos;
 	int err = 0;
 
-	inode_lock(inode);
-	pos = f->flags & O_APPEND ? inode->i_size : ppos ? *ppos : f->f_pos;
-	if (pos >= FAT_MAX_SIZE && n)
-		err = -EFBIG;
-	else if (pos > inode->i_size)
+	if (pos >= FAT_MAX_SIZE && *n)
+		return -EFBIG;
+	if (pos > inode->i_size)
 		err = fat_zero_tail(inode);
 	if (!err) {
 		FAT_I(inode)->attr |= FAT_ATTR_ARCH;
-		n = (size_t)min((u64)n, FAT_MAX_SIZE - pos);
+		*n = (size_t)min((u64)*n, FAT_MAX_SIZE - pos);
 	}
-	inode_unlock(inode);
-	return err ? err : generic_file_write(f, ubuf, n, ppos);
+	return err;
 }
 
 static int fat_write_inode(struct inode *inode, bool sync)
@@ -679,11 +674,13 @@ static const struct inode_operations fat_file_iops = {
 
 static const struct address_space_operations fat_aops = {
 	.get_block = fat_get_block,
+	.prepare_write = fat_prepare_write,
 };
 
 static const struct file_operations fat_file_fops = {
 	.read_at = generic_file_read,
-	.write_at = fat_file_write,
+	.write_at = generic_file_write,
+	.write_kernel = generic_file_write_kernel,
 	.fsync = fat_fsync,
 	.seekable = true,
 };

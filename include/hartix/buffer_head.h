@@ -42,6 +42,12 @@ void breadahead(struct block_device *bdev, u64 block, u32 size);
 #define sb_getblk(sb, block) getblk((sb)->s_bdev, (block), (sb)->s_blocksize)
 /* Drops a reference; NULL and error pointers are ignored. */
 void brelse(struct buffer_head *bh);
+/*
+ * brelse() for a buffer whose data the caller copied into the page
+ * cache: freed at once if clean and unused, so file data is not cached
+ * twice.
+ */
+void bforget_clean(struct buffer_head *bh);
 void mark_buffer_dirty(struct buffer_head *bh);
 void set_buffer_uptodate(struct buffer_head *bh);
 /* Writes bh now if dirty: 0 or -EIO. */
@@ -83,5 +89,7 @@ struct bcache_stats {
 	u64 hits, misses, evictions, writebacks;
 };
 void bcache_get_stats(struct bcache_stats *st);
+/* Asks the writeback thread to write the dirty buffers now, not in up to 5 s. */
+void bcache_kick_writeback(void);
 
 #endif

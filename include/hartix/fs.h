@@ -5,6 +5,7 @@
 
 #include <hartix/compiler.h>
 #include <hartix/mutex.h>
+#include <hartix/pagemap.h>
 #include <hartix/sched.h>
 #include <hartix/types.h>
 #include <abi/fcntl.h>
@@ -121,6 +122,8 @@ struct inode {
 	struct vma *mappings;
 	struct file_lock *locks; /* flock, POSIX and OFD locks (fs/locks.c) */
 	struct pipe *pipe; /* a FIFO's while it is open (fs/pipe.c), under fs_lock */
+	/* The page cache (mm/filemap.c): a disk file's cached pages. */
+	struct address_space i_pages;
 };
 
 /* A name in a RAM file system directory (fs/ramfs.c). */
@@ -305,6 +308,8 @@ void unlock_new_inode(struct inode *inode);
 void iget_failed(struct inode *inode);
 void iput(struct inode *inode);
 void ihold(struct inode *inode);
+/* A reference to inode unless it is being read in or evicted (then NULL). */
+struct inode *igrab(struct inode *inode);
 void mark_inode_dirty(struct inode *inode);
 struct inode *new_inode(struct super_block *sb);
 void insert_inode_hash(struct inode *inode);
@@ -423,11 +428,18 @@ struct address_space_operations {
 	 */
 	int (*get_block)(struct inode *inode, u64 iblock, u64 *pblock,
 			 bool create);
+	/*
+	 * Optional, under i_mutex before a write of *n bytes at pos: may
+	 * shorten *n or refuse (-EFBIG...). 0 or -errno.
+	 */
+	int (*prepare_write)(struct inode *inode, u64 pos, size_t *n);
 };
 
 /* read_at/write_at of regular files on the page cache (via i_aops). */
 long generic_file_read(struct file *f, char *ubuf, size_t n, u64 *pos);
 long generic_file_write(struct file *f, const char *ubuf, size_t n, u64 *pos);
+/* write_kernel of the same files: from a kernel buffer at f_pos (sendfile's output). */
+long generic_file_write_kernel(struct file *f, const char *buf, size_t n);
 
 /* The sleeping lock of an inode (i_mutex): see Documentation/filesystems.rst. */
 static inline void inode_lock(struct inode *inode)
@@ -536,13 +548,15 @@ void poll_wake(void);
  * fs_get_page(): data page index of ino (a hole gets a zeroed page) with
  * a reference for the caller (put_page() it): 0, -EIO past the end of
  * the file (SIGBUS) or -ENOSPC without memory or room in the budget.
- * fs_has_page(): whether ino has data page index in memory (mincore()).
+ * A disk file's page comes from the page cache (filemap_fault_page():
+ * it sleeps, so never under a spinlock; write: for a writable shared
+ * mapping). fs_has_page(): whether ino has data page index in memory (mincore()).
  * fs_hold_inode() takes one more reference; fs_put_inode() drops one.
  * Any context that may take fs_lock (never under it).
  */
 int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
 		 struct inode **ino, bool *writable);
-int fs_get_page(struct inode *ino, unsigned long index, void **page);
+int fs_get_page(struct inode *ino, unsigned long index, bool write, void **page);
 bool fs_has_page(struct inode *ino, unsigned long index);
 void fs_hold_inode(struct inode *ino);
 

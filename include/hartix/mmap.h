@@ -95,15 +95,16 @@ long mm_map(struct mm *mm, unsigned long addr, unsigned long len,
 	    unsigned int prot, bool fixed, unsigned int vm_flags);
 
 struct inode;
-#ifdef CONFIG_FILE_MMAP
 /*
  * A mapping of file ino from byte off (page aligned, else -EINVAL), as
  * mm_map() otherwise; vm_flags: VM_SHARED, VM_MAYWRITE (open for
  * writing), MM_MAP_NOREPLACE. The region takes its own reference to ino.
+ * CONFIG_FILE_MMAP only (callers test IS_ENABLED()).
  */
 long mm_map_file(struct mm *mm, unsigned long addr, unsigned long len,
 		 unsigned int prot, bool fixed, unsigned int vm_flags,
 		 struct inode *ino, unsigned long off);
+#ifdef CONFIG_FILE_MMAP
 /*
  * For truncate, after the file was cut to size: every mapped page at or
  * past size (rounded up to a page) is dropped from every mapping.
@@ -121,6 +122,11 @@ int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len);
  * mm/syscalls.c checks their arguments; see mm/mmap.c). Ranges are page
  * aligned and inside the user half.
  */
+/*
+ * msync(MS_SYNC): -ENOMEM unless every page of [start, end) is mapped;
+ * the disk files shared mappings there map are written back, -EIO.
+ */
+int mm_msync(struct mm *mm, unsigned long start, unsigned long end);
 int mm_check_mapped(struct mm *mm, unsigned long start, unsigned long end);
 int mm_dontneed(struct mm *mm, unsigned long start, unsigned long end,
 		bool anon_private_only);

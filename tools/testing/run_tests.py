@@ -1482,6 +1482,7 @@ FS_TYPES = [
                   (["debugfs", "-R", "cat /persist/note", "{image}"], "persisted across boots\n"),
                   (["debugfs", "-R", "stat /w/sparse", "{image}"], "Size: 52428803"),
                   (["debugfs", "-R", "ls /w/many", "{image}"], "file-0999")],
+        "pc_check": [(["debugfs", "-R", "cat /pc/note", "{image}"], "written through mmap\n")],
         # Bytes to overwrite: (offset, or (command printing a block number,
         # block size, offset in it)). "corrupt": the super block's
         # s_inodes_per_group and the first group descriptor's inode table;
@@ -1513,10 +1514,11 @@ def fs_cmd(cmd, **kw):
     return [c.format(**kw) for c in cmd]
 
 
-def fs_boot(r, image, cpio, disk, fstype, tag, mode, smp=2, steps=None, timeout=240):
+def fs_boot(r, image, cpio, disk, fstype, tag, mode, smp=2, steps=None, timeout=240,
+            prog="fs_workload"):
     # loglevel=5: the file system's warnings (a read-only mount) are shown.
-    append = "loglevel=5 init=/glibc/fs_workload -- %s /mnt %s %s %d" % (
-        FS_DEVICE, fstype, mode, FS_LARGE_MIB)
+    append = "loglevel=5 init=/glibc/%s -- %s /mnt %s %s %d" % (
+        prog, FS_DEVICE, fstype, mode, FS_LARGE_MIB)
     extra = ("-initrd", cpio, "-drive", "file=%s,if=none,format=raw,id=d0" % disk,
              "-device", "virtio-blk-device,drive=d0")
     res = qemu_run.boot(qemu_run.qemu_command(image, smp=smp, append=append, extra=extra),
@@ -1581,6 +1583,11 @@ def fs_type_tests(r, image, cpio, row):
     r.report(rep.returncode in (0, 1) and fsck.returncode == 0,
              "fs/%s/powercut-repaired" % t, "repair %d, then check %d" % (
                  rep.returncode, fsck.returncode), rep.stdout + fsck.stdout)
+    # The page cache (user/glibc/fs_pagecache): mmap, exec, sendfile; the note it
+    # wrote through a shared mapping, read on the host.
+    fresh()
+    fs_boot(r, image, cpio, disk, t, "fs/%s/pagecache" % t, "full", smp=4, prog="fs_pagecache")
+    fs_host_check(r, dict(row, check=row["pc_check"]), disk, "fs/%s/pagecache" % t)
     # Corrupt images: an error, never a crash.
     for key in ("corrupt", "corrupt_dir"):
         fresh()
@@ -1934,6 +1941,7 @@ FS_TYPES.append({
               (["mtype", "::/persist/note", "-i", "{image}"], "persisted across boots\n"),
               (["mdir", "::/w/sparse", "-i", "{image}"], "1048579"),
               (["mdir", "::/w/many", "-b", "-i", "{image}"], "file-0999")],
+    "pc_check": [(["mtype", "::/pc/note", "-i", "{image}"], "written through mmap\n")],
     "corrupt": [(44, b"\xf0\xff\xff\x0f")],
     "corrupt_dir": [((["python3", "-c", VFAT_ROOT_ENTRY, "{image}"], 1, 20), b"\xff\x0f"),
                     ((["python3", "-c", VFAT_ROOT_ENTRY, "{image}"], 1, 26), b"\xff\xff")],
