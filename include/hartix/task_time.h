@@ -87,6 +87,8 @@ void rusage_add_child(struct task *parent, struct task *child);
 /* wait4/waitid: fill a user struct rusage from a reaped child's totals. */
 struct rusage;
 void rusage_of_child(const struct child_usage *u, struct rusage *ru);
+/* tasklist_lock held: process p's own use, all its threads' (live, exited, freed). */
+void process_usage_locked(const struct task *p, struct child_usage *u);
 /* child's own plus its reaped children's use: what a parent accumulates. */
 void child_usage_of(const struct task *child, struct child_usage *u);
 
