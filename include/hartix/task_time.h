@@ -74,12 +74,18 @@ void posix_timers_exit(struct task *t);
 void posix_timers_thread_exit(struct task *t);
 /* execve: POSIX timers are deleted (interval timers stay, as Linux). */
 void posix_timers_exec(struct task *t);
+/*
+ * execve by t, not its process's leader, which it replaces (old): the
+ * process's interval timers move from old to t, its POSIX timers end.
+ */
+void posix_timers_new_leader(struct task *t, struct task *old);
 /* The tick's part: ITIMER_VIRTUAL and ITIMER_PROF count down. */
 void itimer_tick(struct task *t, bool user);
 #else
 static inline void posix_timers_exit(struct task *t) {}
 static inline void posix_timers_thread_exit(struct task *t) {}
 static inline void posix_timers_exec(struct task *t) {}
+static inline void posix_timers_new_leader(struct task *t, struct task *old) {}
 static inline void itimer_tick(struct task *t, bool user) {}
 #endif
 /* Reaping child, tasklist_lock held: its use adds to parent's children's. */
