@@ -350,6 +350,13 @@ static void *exec_from_thread(void *pid)
 	_exit(errno == ENOEXEC ? 8 : 9);
 }
 
+/* In (0, sec] seconds. */
+static int armed_within(const struct timeval *tv, long sec)
+{
+	return (tv->tv_sec || tv->tv_usec) &&
+	       (tv->tv_sec < sec || (tv->tv_sec == sec && !tv->tv_usec));
+}
+
 static int itimers_after_exec(const char *pid)
 {
 	struct itimerval real, virt;
@@ -358,12 +365,10 @@ static int itimers_after_exec(const char *pid)
 		return 2;
 	if (getpid() != atoi(pid))
 		return 3;
-	/* armed for 30 s and 20 s of CPU, repeating every 7 s and 5 s */
-	if (real.it_value.tv_sec >= 30 || (!real.it_value.tv_sec && !real.it_value.tv_usec) ||
-	    real.it_interval.tv_sec != 7)
+	/* armed for 30 s and 20 s of CPU (perhaps not a tick of it yet), every 7 s and 5 s */
+	if (!armed_within(&real.it_value, 30) || real.it_interval.tv_sec != 7)
 		return 4;
-	if (virt.it_value.tv_sec >= 20 || (!virt.it_value.tv_sec && !virt.it_value.tv_usec) ||
-	    virt.it_interval.tv_sec != 5)
+	if (!armed_within(&virt.it_value, 20) || virt.it_interval.tv_sec != 5)
 		return 5;
 	return 0;
 }
