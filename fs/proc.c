@@ -451,7 +451,7 @@ static int show_pid_comm(struct seq *m, int pid, int tid)
  */
 static int show_user_strings(struct seq *m, int pid, int tid, bool env)
 {
-	struct mm *prev = this_cpu_read(mm);
+	struct mm *prev = mm_active();
 	struct task_snapshot t;
 	unsigned long start, len;
 
