@@ -61,7 +61,7 @@ static void seq_pad_to(struct seq *m, size_t line_start, size_t col)
 /* ---------------------------------------------------------------------- */
 /* The files at the top */
 
-static int show_uptime(struct seq *m, int pid)
+static int show_uptime(struct seq *m, int pid, int tid)
 {
 	u64 up = NSEC_TO_CLOCK(ktime_get_ns()), idle = 0;
 	unsigned int cpu;
@@ -75,7 +75,7 @@ static int show_uptime(struct seq *m, int pid)
 	return 0;
 }
 
-static int show_version(struct seq *m, int pid)
+static int show_version(struct seq *m, int pid, int tid)
 {
 	seq_puts(m, proc_version_line);
 	return 0;
@@ -90,7 +90,7 @@ static void show_cpu_line(struct seq *m, const char *name, u64 user,
 		   TICKS_TO_CLOCK(idle));
 }
 
-static int show_stat(struct seq *m, int pid)
+static int show_stat(struct seq *m, int pid, int tid)
 {
 	u64 user = 0, system = 0, idle = 0, ctxt = 0, intr = 0;
 	unsigned long created, running;
@@ -137,7 +137,7 @@ static const char *const ipi_names[NR_IPI] = {
 	[IPI_BACKTRACE] = "CPU backtrace interrupts",
 };
 
-static int show_interrupts(struct seq *m, int pid)
+static int show_interrupts(struct seq *m, int pid, int tid)
 {
 	unsigned int cpu, irq, k, nr = irq_nr_irqs(), prec = 3, j;
 	const char *chip = irq_chip_name(), *name;
@@ -189,7 +189,7 @@ static const struct fdt_cpu *fdt_cpu_of(unsigned long hartid)
  * kptr_restrict allows: a user program learns neither the base nor,
  * under the default hashing, any address at all.
  */
-static int show_kallsyms(struct seq *m, int pid)
+static int show_kallsyms(struct seq *m, int pid, int tid)
 {
 	unsigned long addr;
 	const char *name;
@@ -200,7 +200,7 @@ static int show_kallsyms(struct seq *m, int pid)
 	return 0;
 }
 
-static int show_cpuinfo(struct seq *m, int pid)
+static int show_cpuinfo(struct seq *m, int pid, int tid)
 {
 	unsigned int cpu;
 
@@ -232,7 +232,7 @@ static void show_kb(struct seq *m, const char *name, u64 pages)
 	seq_printf(m, "%-16s%8lu kB\n", name, pages * (PAGE_SIZE / 1024));
 }
 
-static int show_meminfo(struct seq *m, int pid)
+static int show_meminfo(struct seq *m, int pid, int tid)
 {
 	struct page_alloc_stats s;
 	u64 slab, free;
@@ -316,13 +316,13 @@ static void mm_sizes(struct mm *mm, struct mm_sizes *sz)
 
 #define PF_KTHREAD 0x00200000 /* Linux's flag for kernel threads */
 
-static int show_pid_stat(struct seq *m, int pid)
+static int show_pid_stat(struct seq *m, int pid, int tid)
 {
 	struct task_snapshot t;
 	struct mm_sizes sz = { 0 };
 	unsigned long brk_start = 0;
 
-	if (!process_snapshot(pid, &t))
+	if (!process_snapshot(pid, tid, &t))
 		return -ESRCH;
 	if (t.mm) {
 		mm_sizes(t.mm, &sz);
@@ -358,12 +358,12 @@ static void status_kb(struct seq *m, const char *name, u64 pages)
 	seq_printf(m, "%s:\t%8lu kB\n", name, pages * (PAGE_SIZE / 1024));
 }
 
-static int show_pid_status(struct seq *m, int pid)
+static int show_pid_status(struct seq *m, int pid, int tid)
 {
 	struct task_snapshot t;
 	struct mm_sizes sz;
 
-	if (!process_snapshot(pid, &t))
+	if (!process_snapshot(pid, tid, &t))
 		return -ESRCH;
 	seq_printf(m, "Name:\t%s\nUmask:\t0022\nState:\t%s\nTgid:\t%d\nNgid:\t0\n"
 		   "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\n"
@@ -395,12 +395,12 @@ static int show_pid_status(struct seq *m, int pid)
 	return 0;
 }
 
-static int show_pid_maps(struct seq *m, int pid)
+static int show_pid_maps(struct seq *m, int pid, int tid)
 {
 	struct task_snapshot t;
 	struct vma *v;
 
-	if (!process_snapshot(pid, &t))
+	if (!process_snapshot(pid, tid, &t))
 		return -ESRCH;
 	if (!t.mm)
 		return 0;
@@ -432,11 +432,11 @@ static int show_pid_maps(struct seq *m, int pid)
 	return 0;
 }
 
-static int show_pid_comm(struct seq *m, int pid)
+static int show_pid_comm(struct seq *m, int pid, int tid)
 {
 	struct task_snapshot t;
 
-	if (!process_snapshot(pid, &t))
+	if (!process_snapshot(pid, tid, &t))
 		return -ESRCH;
 	if (t.mm)
 		mm_put(t.mm);
@@ -449,13 +449,13 @@ static int show_pid_comm(struct seq *m, int pid)
  * they are now (Linux's access_remote_vm()): its address space is made
  * active on this hart for the copy. Empty for a zombie or a kernel thread.
  */
-static int show_user_strings(struct seq *m, int pid, bool env)
+static int show_user_strings(struct seq *m, int pid, int tid, bool env)
 {
-	struct mm *prev = this_cpu_read(mm);
+	struct mm *prev = mm_active();
 	struct task_snapshot t;
 	unsigned long start, len;
 
-	if (!process_snapshot(pid, &t))
+	if (!process_snapshot(pid, tid, &t))
 		return -ESRCH;
 	if (!t.mm)
 		return 0;
@@ -474,14 +474,14 @@ static int show_user_strings(struct seq *m, int pid, bool env)
 	return 0;
 }
 
-static int show_pid_cmdline(struct seq *m, int pid)
+static int show_pid_cmdline(struct seq *m, int pid, int tid)
 {
-	return show_user_strings(m, pid, false);
+	return show_user_strings(m, pid, tid, false);
 }
 
-static int show_pid_environ(struct seq *m, int pid)
+static int show_pid_environ(struct seq *m, int pid, int tid)
 {
-	return show_user_strings(m, pid, true);
+	return show_user_strings(m, pid, tid, true);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -489,11 +489,14 @@ static int show_pid_environ(struct seq *m, int pid)
 
 struct proc_file {
 	const char *name;
-	int (*show)(struct seq *m, int pid); /* NULL: exe, a symlink, or a directory */
+	/* pid's files: (pid, 0), the whole process; task/<tid>'s: (0, tid). */
+	int (*show)(struct seq *m, int pid, int tid); /* NULL: exe, a symlink, or a directory */
 	const struct proc_dir_operations *dir_ops; /* a directory's (show NULL) */
 };
 
-/* Index 0 is the directory itself in both. */
+static const struct proc_dir_operations proc_task_iops;
+
+/* Index 0 is the directory itself in each. */
 static const struct proc_file top_files[] = {
 	{ NULL, NULL },
 	{ "cpuinfo", show_cpuinfo },
@@ -518,16 +521,36 @@ static const struct proc_file pid_files[] = {
 	{ "mounts", show_mounts },
 	{ "stat", show_pid_stat },
 	{ "status", show_pid_status },
+	{ "task", NULL, &proc_task_iops },
+};
+/* /proc/<pid>/task/<tid>: one thread's view (its own state, times and name). */
+static const struct proc_file tid_files[] = {
+	{ NULL, NULL },
+	{ "cmdline", show_pid_cmdline },
+	{ "comm", show_pid_comm },
+	{ "environ", show_pid_environ },
+	{ "maps", show_pid_maps },
+	{ "stat", show_pid_stat },
+	{ "status", show_pid_status },
 };
 #define NR_TOP ARRAY_SIZE(top_files)
 #define NR_PID ARRAY_SIZE(pid_files)
+#define NR_TID ARRAY_SIZE(tid_files)
+
+/* What inode number ino is: its entry, and the pid and tid to show it for. */
+static const struct proc_file *proc_file_of(unsigned long ino, int *pid, int *tid)
+{
+	*pid = PROC_INO_IS_TASK(ino) ? 0 : PROC_INO_PID(ino);
+	*tid = PROC_INO_IS_TASK(ino) ? PROC_TASK_TID(ino) : 0;
+	if (*tid)
+		return &tid_files[PROC_INO_IDX(ino)];
+	return *pid ? &pid_files[PROC_INO_IDX(ino)] : &top_files[PROC_INO_IDX(ino)];
+}
 
 static int proc_open(struct file *f)
 {
-	unsigned long ino = f->inode->i_ino;
-	int pid = PROC_INO_PID(ino);
-	const struct proc_file *pf =
-		pid ? &pid_files[PROC_INO_IDX(ino)] : &top_files[PROC_INO_IDX(ino)];
+	int pid, tid;
+	const struct proc_file *pf = proc_file_of(f->inode->i_ino, &pid, &tid);
 	struct seq *m;
 	int err;
 
@@ -544,7 +567,7 @@ static int proc_open(struct file *f)
 			break;
 		}
 		m->len = 0;
-		err = pf->show(m, pid);
+		err = pf->show(m, pid, tid);
 		if (err || m->len < m->size)
 			break;
 		kvfree(m->buf);
@@ -605,13 +628,22 @@ struct proc_pid {
 	int pid;
 	struct inode *ino[NR_PID]; /* [0] is the directory */
 	struct inode **fd_links; /* /proc/<pid>/fd/N, made at lookup (proc_fd.c) */
+	struct proc_tid *tids; /* task/<tid>, made at lookup, pruned as threads exit */
+};
+
+/* /proc/<pid>/task/<tid>, kept on its proc_pid's tids the same way. */
+struct proc_tid {
+	struct proc_tid *next;
+	int tid;
+	struct inode *ino[NR_TID]; /* [0] is the directory */
 };
 
 static struct proc_pid *proc_pids;
 static struct inode *proc_root, *top_inodes[NR_TOP], *self_inode;
 static char self_target[16]; /* /proc/self's target, set at each lookup */
 
-static const struct proc_dir_operations proc_root_iops, proc_pid_iops;
+static const struct proc_dir_operations proc_root_iops, proc_pid_iops,
+	proc_tid_iops;
 
 /* refs start at 0: held only by lookups in progress and open files. */
 struct inode *proc_inode(u32 mode, unsigned long ino, struct inode *parent)
@@ -633,21 +665,31 @@ struct inode *proc_inode(u32 mode, unsigned long ino, struct inode *parent)
 	return i;
 }
 
-static void proc_pid_drop(struct proc_pid *p)
+/* Unlinks n inodes (NULL slots skipped): each is freed now unless a file or a child directory holds it. */
+static void unlink_inodes(struct inode **ino, unsigned int n)
 {
 	unsigned int i;
 
-	for (i = 0; i < NR_PID; i++) {
-		p->ino[i]->i_nlink = 0;
-		inode_get(p->ino[i]);
-		inode_put(p->ino[i]); /* freed now unless a file holds it */
-	}
-	for (i = 0; p->fd_links && i < NR_OPEN; i++) {
-		if (p->fd_links[i]) {
-			p->fd_links[i]->i_nlink = 0;
-			inode_get(p->fd_links[i]);
-			inode_put(p->fd_links[i]);
+	for (i = 0; i < n; i++) {
+		if (ino[i]) {
+			ino[i]->i_nlink = 0;
+			inode_get(ino[i]);
+			inode_put(ino[i]);
 		}
+	}
+}
+
+static void proc_pid_drop(struct proc_pid *p)
+{
+	struct proc_tid *t;
+
+	unlink_inodes(p->ino, NR_PID);
+	if (p->fd_links)
+		unlink_inodes(p->fd_links, NR_OPEN);
+	while ((t = p->tids)) {
+		p->tids = t->next;
+		unlink_inodes(t->ino, NR_TID);
+		kfree(t);
 	}
 	kfree(p->fd_links);
 	kfree(p);
@@ -668,11 +710,11 @@ static void proc_prune(void)
 	}
 }
 
-static u32 pid_file_mode(unsigned int idx)
+static u32 file_mode(const struct proc_file *pf)
 {
-	if (pid_files[idx].dir_ops)
-		return S_IFDIR | 0500;
-	return pid_files[idx].show ? S_IFREG | 0444 : S_IFLNK | 0777;
+	if (pf->dir_ops) /* fd/ is its owner's only, as in Linux */
+		return S_IFDIR | (pf->dir_ops == &proc_fd_iops ? 0500 : 0555);
+	return pf->show ? S_IFREG | 0444 : S_IFLNK | 0777;
 }
 
 /* exe's target, the program the process runs now: false for none. */
@@ -692,44 +734,71 @@ static bool exe_refresh(struct inode *ino, int pid)
 	return t != NULL;
 }
 
+static struct proc_pid *proc_pid_find(int pid);
+
 struct inode **proc_fd_links(int pid)
 {
-	struct proc_pid *p;
+	struct proc_pid *p = proc_pid_find(pid);
 
-	for (p = proc_pids; p && p->pid != pid; p = p->next)
-		;
 	if (p && !p->fd_links)
 		p->fd_links = kzalloc(NR_OPEN * sizeof(*p->fd_links),
 				      __GFP_NOWARN);
 	return p ? p->fd_links : NULL;
 }
 
-static struct proc_pid *proc_pid_get(int pid)
+/*
+ * The inodes of a directory made on demand, numbered base | index: [0]
+ * the directory, whose parent is parent, then one per entry of files.
+ * A directory holds its parent, as inode_free() expects. False (nothing
+ * made) when out of memory.
+ */
+static bool make_dir_inodes(struct inode **ino, const struct proc_file *files,
+			    unsigned int n, unsigned long base,
+			    struct inode *parent)
 {
-	struct proc_pid *p;
 	unsigned int i;
 
-	for (p = proc_pids; p; p = p->next)
-		if (p->pid == pid)
-			return p;
+	ino[0] = proc_inode(S_IFDIR | 0555, base, parent);
+	for (i = 1; i < n && ino[i - 1]; i++) {
+		ino[i] = proc_inode(file_mode(&files[i]), base | i, ino[0]);
+		if (ino[i] && files[i].dir_ops)
+			ino[i]->dir_ops = files[i].dir_ops;
+		else if (ino[i] && !files[i].show)
+			ino[i]->i_fop = NULL;
+	}
+	if (!ino[n - 1]) {
+		for (i = 0; i < n; i++)
+			kfree(ino[i]);
+		return false;
+	}
+	inode_get(parent);
+	for (i = 1; i < n; i++)
+		if (files[i].dir_ops)
+			inode_get(ino[0]);
+	return true;
+}
+
+static struct proc_pid *proc_pid_find(int pid)
+{
+	struct proc_pid *p;
+
+	for (p = proc_pids; p && p->pid != pid; p = p->next)
+		;
+	return p;
+}
+
+static struct proc_pid *proc_pid_get(int pid)
+{
+	struct proc_pid *p = proc_pid_find(pid);
+
+	if (p)
+		return p;
 	p = kzalloc(sizeof(*p), __GFP_NOWARN);
 	if (!p)
 		return NULL;
 	p->pid = pid;
-	p->ino[0] = proc_inode(S_IFDIR | 0555, PROC_INO(pid, 0), proc_root);
-	for (i = 1; i < NR_PID && p->ino[i - 1]; i++) {
-		p->ino[i] = proc_inode(pid_file_mode(i), PROC_INO(pid, i), p->ino[0]);
-		if (p->ino[i] && pid_files[i].dir_ops) {
-			/* A directory holds its parent, as inode_free() expects. */
-			p->ino[i]->dir_ops = pid_files[i].dir_ops;
-			inode_get(p->ino[0]);
-		} else if (p->ino[i] && !pid_files[i].show) {
-			p->ino[i]->i_fop = NULL;
-		}
-	}
-	if (!p->ino[NR_PID - 1]) {
-		for (i = 0; i < NR_PID; i++)
-			kfree(p->ino[i]);
+	if (!make_dir_inodes(p->ino, pid_files, NR_PID, PROC_INO(pid, 0),
+			     proc_root)) {
 		kfree(p);
 		return NULL;
 	}
@@ -793,8 +862,7 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name,
 	/* Still listed means still alive as of the last prune; check again. */
 	if (!dir->i_nlink || process_next_pid(pid) != pid)
 		return NULL;
-	for (p = proc_pids; p && p->pid != pid; p = p->next)
-		;
+	p = proc_pid_find(pid);
 	for (i = 1; p && i < NR_PID; i++)
 		if (name_is(name, len, pid_files[i].name))
 			return pid_files[i].show || pid_files[i].dir_ops ||
@@ -861,7 +929,113 @@ static bool proc_pid_readdir(struct inode *dir, u64 *pos, char *name,
 		return false;
 	strscpy(name, pid_files[*pos - 1].name, NAME_MAX + 1);
 	*ino = PROC_INO(PROC_INO_PID(dir->i_ino), *pos - 1);
-	*mode = pid_file_mode((unsigned int)*pos - 1);
+	*mode = file_mode(&pid_files[*pos - 1]);
+	return true;
+}
+
+/*
+ * /proc/<pid>/task: a directory per thread, named by its tid, in tid
+ * order; /proc/<pid>/task/<tid> holds tid_files. Under fs_lock, as the
+ * rest; the entries of threads that exited are dropped at the next
+ * lookup or listing of task/, as proc_prune() does for pids.
+ */
+static void proc_tid_prune(struct proc_pid *p)
+{
+	struct proc_tid **pp = &p->tids, *t;
+
+	while ((t = *pp)) {
+		if (process_next_thread(p->pid, t->tid) != t->tid) {
+			*pp = t->next;
+			unlink_inodes(t->ino, NR_TID);
+			kfree(t);
+		} else {
+			pp = &t->next;
+		}
+	}
+}
+
+static struct inode *proc_task_lookup(struct inode *dir, const char *name,
+				      size_t len)
+{
+	int pid = PROC_INO_PID(dir->i_ino), tid = parse_pid(name, len);
+	struct proc_pid *p = proc_pid_find(pid);
+	struct proc_tid *t;
+
+	if (!dir->i_nlink || !p)
+		return NULL;
+	proc_tid_prune(p);
+	if (tid <= 0 || process_next_thread(pid, tid) != tid)
+		return NULL;
+	for (t = p->tids; t && t->tid != tid; t = t->next)
+		;
+	if (t)
+		return t->ino[0];
+	t = kzalloc(sizeof(*t), __GFP_NOWARN);
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	if (!make_dir_inodes(t->ino, tid_files, NR_TID, PROC_TASK_INO(tid, 0),
+			     dir)) {
+		kfree(t);
+		return NULL;
+	}
+	t->ino[0]->dir_ops = &proc_tid_iops;
+	t->next = p->tids;
+	p->tids = t;
+	return t->ino[0];
+}
+
+/* Positions: "." 0, ".." 1, then 2 + tid. */
+static bool proc_task_readdir(struct inode *dir, u64 *pos, char *name,
+			      unsigned long *ino, u32 *mode)
+{
+	int pid = PROC_INO_PID(dir->i_ino), tid;
+	struct proc_pid *p;
+
+	if (*pos < 2)
+		return dot_entries(dir, *pos, name, ino, mode);
+	if (*pos == 2 && (p = proc_pid_find(pid)))
+		proc_tid_prune(p); /* once per listing */
+	if (!dir->i_nlink || *pos - 2 > 0x7fffffff)
+		return false;
+	tid = process_next_thread(pid, (int)(*pos - 2));
+	if (tid < 0)
+		return false;
+	*pos = 2 + (u64)tid;
+	snprintf(name, NAME_MAX + 1, "%d", tid);
+	*ino = PROC_TASK_INO(tid, 0);
+	*mode = S_IFDIR | 0555;
+	return true;
+}
+
+static struct inode *proc_tid_lookup(struct inode *dir, const char *name,
+				     size_t len)
+{
+	int pid = PROC_INO_PID(dir->parent->i_ino), tid = PROC_TASK_TID(dir->i_ino);
+	struct proc_pid *p = proc_pid_find(pid);
+	struct proc_tid *t;
+	unsigned int i;
+
+	if (!dir->i_nlink || !p || process_next_thread(pid, tid) != tid)
+		return NULL;
+	for (t = p->tids; t && t->tid != tid; t = t->next)
+		;
+	for (i = 1; t && i < NR_TID; i++)
+		if (name_is(name, len, tid_files[i].name))
+			return t->ino[i];
+	return NULL;
+}
+
+static bool proc_tid_readdir(struct inode *dir, u64 *pos, char *name,
+			     unsigned long *ino, u32 *mode)
+{
+	if (*pos < 2)
+		return dot_entries(dir, *pos, name, ino, mode);
+	if (*pos >= NR_TID + 1)
+		return false;
+	strscpy(name, tid_files[*pos - 1].name, NAME_MAX + 1);
+	*ino = PROC_TASK_INO(PROC_TASK_TID(dir->i_ino), *pos - 1);
+	*mode = file_mode(&tid_files[*pos - 1]);
 	return true;
 }
 
@@ -871,6 +1045,24 @@ static const struct proc_dir_operations proc_root_iops = {
 static const struct proc_dir_operations proc_pid_iops = {
 	.lookup = proc_pid_lookup, .readdir = proc_pid_readdir,
 };
+static const struct proc_dir_operations proc_task_iops = {
+	.lookup = proc_task_lookup, .readdir = proc_task_readdir,
+};
+static const struct proc_dir_operations proc_tid_iops = {
+	.lookup = proc_tid_lookup, .readdir = proc_tid_readdir,
+};
+
+size_t proc_dir_name(const struct inode *d, char *buf, size_t size)
+{
+	unsigned long ino = d->i_ino;
+
+	if (PROC_INO_IS_TASK(ino))
+		return (size_t)snprintf(buf, size, "%d", PROC_TASK_TID(ino));
+	if (PROC_INO_IDX(ino))
+		return (size_t)snprintf(buf, size, "%s",
+					pid_files[PROC_INO_IDX(ino)].name);
+	return (size_t)snprintf(buf, size, "%d", PROC_INO_PID(ino));
+}
 
 void proc_init(void)
 {

@@ -45,9 +45,8 @@ static bool dir_path(struct inode *dir, char *buf, size_t size)
 			name = d->dentry->name;
 			len = d->dentry->len;
 		} else if (d->proc && d->i_nlink) {
-			/* /proc/<pid> or its fd: made on demand, no dentry */
-			len = (size_t)snprintf(num, sizeof(num), PROC_INO_IDX(d->i_ino) ?
-					       "%d/fd" : "%d", PROC_INO_PID(d->i_ino));
+			/* /proc/<pid> and below: made on demand, no dentry */
+			len = proc_dir_name(d, num, sizeof(num));
 		} else {
 			return false; /* removed */
 		}

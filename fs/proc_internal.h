@@ -19,6 +19,11 @@
 #define PROC_INO_IDX(ino) ((unsigned int)((ino) & 0xff))
 #define PROC_FD_INO(pid, fd) \
 	(PROC_INO_BASE | 1UL << 46 | (unsigned long)(pid) << 9 | (unsigned long)(fd))
+/* /proc/<pid>/task/<tid> (index 0) and its files: by tid, which no other task takes. */
+#define PROC_TASK_INO(tid, idx) \
+	(PROC_INO_BASE | 1UL << 45 | (unsigned long)(tid) << 8 | (idx))
+#define PROC_INO_IS_TASK(ino) ((((ino) >> 45) & 3) == 1)
+#define PROC_TASK_TID(ino) ((int)(((ino) & ((1UL << 45) - 1)) >> 8))
 
 /* A file's text, made at open: a growing buffer like Linux's seq_file. */
 struct seq {
@@ -36,8 +41,14 @@ struct inode *proc_inode(u32 mode, unsigned long ino, struct inode *parent);
  */
 struct inode **proc_fd_links(int pid);
 
+/*
+ * Caller holds fs_lock: the name of d, a directory of /proc made on
+ * demand (<pid>, its fd and task, task/<tid>), into buf; its length.
+ */
+size_t proc_dir_name(const struct inode *d, char *buf, size_t size);
+
 /* proc_misc.c: /proc/mounts (and /proc/<pid>/mounts), filesystems, loadavg. */
-int show_mounts(struct seq *m, int pid);
+int show_mounts(struct seq *m, int pid, int tid);
 #ifdef CONFIG_MOUNT
 int show_mount_table(struct seq *m); /* namespace.c: mount(2)'s mounts */
 #else
@@ -46,8 +57,8 @@ static inline int show_mount_table(struct seq *m)
 	return 0;
 }
 #endif
-int show_filesystems(struct seq *m, int pid);
-int show_loadavg(struct seq *m, int pid);
+int show_filesystems(struct seq *m, int pid, int tid);
+int show_loadavg(struct seq *m, int pid, int tid);
 
 /* proc_fd.c: the directory /proc/<pid>/fd. */
 extern const struct proc_dir_operations proc_fd_iops;

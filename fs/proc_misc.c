@@ -16,7 +16,7 @@
  * mount(2) made. One mount table for every process. size= is the page
  * budget, as tmpfs shows.
  */
-int show_mounts(struct seq *m, int pid)
+int show_mounts(struct seq *m, int pid, int tid)
 {
 	unsigned long used, max;
 
@@ -34,7 +34,7 @@ int show_mounts(struct seq *m, int pid)
  * The file system types this kernel has: the two not on the VFS yet,
  * then those registered with DEFINE_FILESYSTEM().
  */
-int show_filesystems(struct seq *m, int pid)
+int show_filesystems(struct seq *m, int pid, int tid)
 {
 	struct file_system_type *const *t;
 
@@ -47,7 +47,7 @@ int show_filesystems(struct seq *m, int pid)
 }
 
 /* Linux's format: the averages, running/all tasks, the last pid given. */
-int show_loadavg(struct seq *m, int pid)
+int show_loadavg(struct seq *m, int pid, int tid)
 {
 	unsigned long avnrun[3], created, running;
 	unsigned int i;

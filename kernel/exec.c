@@ -714,7 +714,7 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 				 .avail = f->avail };
 	struct elf_info iinfo = info;
 	struct exec_file fi = { .hdr = NULL };
-	struct mm *mm, *prev = this_cpu_read(mm), *prev_mm;
+	struct mm *mm, *prev = mm_active(), *prev_mm;
 	struct pt_regs *regs = task_user_regs(t);
 	struct exec_layout l = { .info = &info };
 	struct exe_path *exe;

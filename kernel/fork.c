@@ -350,9 +350,9 @@ void exec_de_thread(struct task *t)
 		process_take_leader(t);
 	tg->exec_task = NULL;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	/* The process's timers were on the old leader: they go with it (POSIX timers would anyway). */
+	/* The process's timers were on the old leader: its interval timers stay the process's. */
 	if (old_leader != t->group_leader)
-		posix_timers_exit(old_leader);
+		posix_timers_new_leader(t, old_leader);
 	reap_threads(tg, false);
 	/* As Linux's unshare_files(): the new image's table is its own. */
 	if (READ_ONCE(t->files->refs) > 1) {

@@ -355,12 +355,22 @@ int process_getppid(void)
 	return pid;
 }
 
-bool process_snapshot(int pid, struct task_snapshot *s)
+/* tasklist_lock held: is t a thread of process tgid (0: any) that task/ lists? */
+static bool thread_listed(const struct task *t, int tgid)
+{
+	/* An exited thread is gone from task/ as Linux's is; the leader stays. */
+	return t && (!tgid || t->tgid == tgid) &&
+	       (t == t->group_leader || READ_ONCE(t->state) != TASK_ZOMBIE);
+}
+
+bool process_snapshot(int tgid, int tid, struct task_snapshot *s)
 {
 	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
-	struct task *t = find_task(pid);
+	struct task *t = find_task(tid ? tid : tgid);
+	struct child_usage u;
+	bool found = tid ? thread_listed(t, tgid) : t != NULL;
 
-	if (t) {
+	if (found) {
 		s->pid = t->pid;
 		s->tgid = t->tgid;
 		s->nr_threads = t->tg ? t->tg->live : 1;
@@ -373,9 +383,17 @@ bool process_snapshot(int pid, struct task_snapshot *s)
 		s->cpu = READ_ONCE(t->cpu);
 		memcpy(s->comm, t->comm, sizeof(s->comm));
 		s->comm[sizeof(s->comm) - 1] = '\0'; /* exec may be rewriting it */
-		s->runtime_ticks = READ_ONCE(t->runtime_ticks);
-		s->utime_ticks = READ_ONCE(t->utime_ticks);
-		s->min_flt = READ_ONCE(t->min_flt);
+		if (tid) {
+			s->runtime_ticks = READ_ONCE(t->runtime_ticks);
+			s->utime_ticks = READ_ONCE(t->utime_ticks);
+			s->min_flt = READ_ONCE(t->min_flt);
+		} else {
+			/* Linux's whole-process view: every thread, live or gone. */
+			process_usage_locked(t, &u);
+			s->runtime_ticks = u.runtime_ticks;
+			s->utime_ticks = u.utime_ticks;
+			s->min_flt = u.min_flt;
+		}
 		s->start_ns = t->start_ns;
 		/* A zombie keeps its mm until it is reaped, but shows none, as in Linux. */
 		s->mm = s->state == TASK_ZOMBIE ? NULL : t->mm;
@@ -383,7 +401,25 @@ bool process_snapshot(int pid, struct task_snapshot *s)
 			mm_get(s->mm);
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
-	return t != NULL;
+	return found;
+}
+
+int process_next_thread(int tgid, int from)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *p = find_task(tgid), *t;
+	int best = -1;
+
+	if (p && !p->tg && p->pid >= from) {
+		best = p->pid; /* a task with no group is its only thread */
+	} else if (p && p->tg) {
+		for (t = p->tg->threads; t; t = t->thread_next)
+			if (t->pid >= from && (best < 0 || t->pid < best) &&
+			    thread_listed(t, tgid))
+				best = t->pid;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return best;
 }
 
 struct exe_path *process_exe(int pid)

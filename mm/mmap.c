@@ -297,6 +297,7 @@ void mm_put(struct mm *mm)
 {
 	if (__atomic_sub_fetch(&mm->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	mm_unlazy(mm);
 	/*
 	 * No shootdown: no hart has it in satp any more, and the entries TLBs
 	 * may keep are tagged with its ASID, which is not handed out again
@@ -588,7 +589,9 @@ void mm_exit(struct mm *mm)
 	spin_lock(&mm->lock);
 	/*
 	 * Only this hart can reach mm: no other task uses it (no threads), so
-	 * no other hart has it in satp, and the entries other harts' TLBs
+	 * no other hart has it in satp but lazily (CONFIG_LAZY_TLB: the idle
+	 * task or a kernel thread, which touch no user address; the root
+	 * table stays until mm_put()), and the entries other harts' TLBs
 	 * keep are tagged with its ASID, which stays its own (see mm_put()).
 	 */
 	teardown_locked(mm, ZAP_LOCAL);

@@ -146,8 +146,15 @@ struct task_snapshot {
 	u64 runtime_ticks, utime_ticks, min_flt, start_ns;
 	struct mm *mm; /* holds a reference (mm_put() it); NULL: none or a zombie */
 };
-/* False if there is no task pid. */
-bool process_snapshot(int pid, struct task_snapshot *s);
+/*
+ * tid 0: process tgid as a whole (times and faults of all its threads,
+ * as Linux's /proc/<pid>/stat); else its thread tid alone (task/<tid>/),
+ * of any process if tgid is 0 (pids are never reused, so a tid found
+ * once names that thread). False if there is no such process or thread.
+ */
+bool process_snapshot(int tgid, int tid, struct task_snapshot *s);
+/* The lowest tid >= from of a thread of process tgid that task/ lists, or -1. */
+int process_next_thread(int tgid, int from);
 /* The program pid runs, with a reference (exe_path_put() it); NULL: none or a zombie. */
 struct exe_path *process_exe(int pid);
 /* The lowest pid >= from that is in use, or -1. */

@@ -156,5 +156,17 @@ int mm_shared_page(struct mm *mm, unsigned long addr, phys_addr_t *pa);
 
 /* Switch this hart to mm (NULL: kernel only); sets the ASID. */
 void mm_activate(struct mm *mm);
+/*
+ * The address space the running task has loaded itself, to give back to
+ * mm_activate() after a temporary switch: NULL if it has none, or only
+ * borrows the hart's (lazy TLB: the borrowed one may go at any time).
+ */
+struct mm *mm_active(void);
+#ifdef CONFIG_LAZY_TLB
+/* mm's last reference is going: no hart may keep it loaded lazily. */
+void mm_unlazy(struct mm *mm);
+#else
+static inline void mm_unlazy(struct mm *mm) {}
+#endif
 
 #endif

@@ -28,6 +28,12 @@ struct cpu {
 	bool need_resched; /* set by a reschedule IPI */
 	bool fpu_regs_zero; /* this hart's FP registers hold FS=Initial's zeroes */
 	struct mm *mm; /* address space in satp; NULL: kernel only */
+	/*
+	 * Lazy TLB (CONFIG_LAZY_TLB): mm is only borrowed, kept loaded for
+	 * a task with none of its own (the idle task, a kernel thread). It
+	 * holds no reference: mm_put() moves such harts off it (mm_unlazy()).
+	 */
+	bool mm_lazy;
 	struct task *current, *idle; /* running task; this hart's idle task */
 	int *preempt_count; /* the running task's (include/hartix/preempt.h) */
 	int boot_preempt; /* the count until this hart's idle task runs */

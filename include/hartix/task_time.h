@@ -74,12 +74,18 @@ void posix_timers_exit(struct task *t);
 void posix_timers_thread_exit(struct task *t);
 /* execve: POSIX timers are deleted (interval timers stay, as Linux). */
 void posix_timers_exec(struct task *t);
+/*
+ * execve by t, not its process's leader, which it replaces (old): the
+ * process's interval timers move from old to t, its POSIX timers end.
+ */
+void posix_timers_new_leader(struct task *t, struct task *old);
 /* The tick's part: ITIMER_VIRTUAL and ITIMER_PROF count down. */
 void itimer_tick(struct task *t, bool user);
 #else
 static inline void posix_timers_exit(struct task *t) {}
 static inline void posix_timers_thread_exit(struct task *t) {}
 static inline void posix_timers_exec(struct task *t) {}
+static inline void posix_timers_new_leader(struct task *t, struct task *old) {}
 static inline void itimer_tick(struct task *t, bool user) {}
 #endif
 /* Reaping child, tasklist_lock held: its use adds to parent's children's. */
@@ -87,6 +93,8 @@ void rusage_add_child(struct task *parent, struct task *child);
 /* wait4/waitid: fill a user struct rusage from a reaped child's totals. */
 struct rusage;
 void rusage_of_child(const struct child_usage *u, struct rusage *ru);
+/* tasklist_lock held: process p's own use, all its threads' (live, exited, freed). */
+void process_usage_locked(const struct task *p, struct child_usage *u);
 /* child's own plus its reaped children's use: what a parent accumulates. */
 void child_usage_of(const struct task *child, struct child_usage *u);
 

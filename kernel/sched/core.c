@@ -281,11 +281,19 @@ void schedule(void)
 	cpu->stack_hi = next->kstack + next->kstack_size;
 	/*
 	 * The address space each task had active when it switched out: exec
-	 * loads the new image into an mm that is not yet task->mm.
+	 * loads the new image into an mm that is not yet task->mm. None for
+	 * a task that only borrowed the hart's (lazy TLB): a task with none
+	 * of its own keeps what is loaded, so idle and back to the same
+	 * process writes satp neither way.
 	 */
-	prev->active_mm = cpu->mm;
-	if (next->active_mm != cpu->mm)
-		mm_activate(next->active_mm);
+	prev->active_mm = cpu->mm_lazy ? NULL : cpu->mm;
+	if (next->active_mm || !IS_ENABLED(CONFIG_LAZY_TLB)) {
+		if (next->active_mm != cpu->mm)
+			mm_activate(next->active_mm);
+		cpu->mm_lazy = false;
+	} else if (cpu->mm) {
+		cpu->mm_lazy = true;
+	}
 	fpu_switch(prev, next);
 	prev = __switch_to(prev, next);
 	/* Back in this task (maybe on another hart): finish the switch. */

@@ -86,8 +86,7 @@ void task_time_thread_reaped(struct thread_group *tg, struct task *t)
 	tg->freed.maxrss = max(tg->freed.maxrss, t->maxrss);
 }
 
-/* tasklist_lock held: process p's own use, all its threads' (live, exited, freed). */
-static void process_usage_locked(const struct task *p, struct child_usage *u)
+void process_usage_locked(const struct task *p, struct child_usage *u)
 {
 	const struct thread_group *tg = p->tg;
 	struct child_usage one;

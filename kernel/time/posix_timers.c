@@ -300,6 +300,43 @@ static void ns_to_timeval_up(s64 ns, struct timeval *tv)
 	tv->tv_usec = ns % (s64)NSEC_PER_SEC / (s64)NSEC_PER_USEC;
 }
 
+/* ptimer_lock held: leader t's ITIMER_REAL, made ready at its first use (fork does not copy it). */
+static struct ptimer *itimer_real(struct task *t)
+{
+	struct ptimer *pt = &t->timers.real;
+
+	if (!pt->owner) {
+		pt->owner = t;
+		pt->id = -1;
+		pt->clock = CLOCK_MONOTONIC;
+		pt->notify = SIGEV_SIGNAL;
+		pt->signo = SIGALRM;
+		pt->timer.fn = ptimer_fire;
+	}
+	return pt;
+}
+
+void posix_timers_new_leader(struct task *t, struct task *old)
+{
+	struct task_timers *from = &old->timers, *to = &t->timers;
+	unsigned long flags;
+	s64 left, interval;
+
+	posix_timers_exec(old); /* what exec ends anyway */
+	flags = spin_lock_irqsave(&ptimer_lock);
+	to->virt_left = from->virt_left;
+	to->virt_interval = from->virt_interval;
+	to->prof_left = from->prof_left;
+	to->prof_interval = from->prof_interval;
+	from->virt_left = from->prof_left = 0;
+	ptimer_get(&from->real, &left, &interval);
+	ptimer_disarm(&from->real); /* a callback not yet in sees it disarmed */
+	if (left)
+		ptimer_arm(itimer_real(t), left, interval, false);
+	spin_unlock_irqrestore(&ptimer_lock, flags);
+	ptimer_kill(&from->real);
+}
+
 /* Reads timer which of the caller into old, and sets it to new (if given). */
 static long do_itimer(int which, const struct itimerval *new,
 		      struct itimerval *old)
@@ -313,16 +350,8 @@ static long do_itimer(int which, const struct itimerval *new,
 
 	if (which == ITIMER_REAL) {
 		ptimer_get(pt, &l, &i);
-		if (new && !pt->owner) { /* first use (fork does not copy it) */
-			pt->owner = t;
-			pt->id = -1;
-			pt->clock = CLOCK_MONOTONIC;
-			pt->notify = SIGEV_SIGNAL;
-			pt->signo = SIGALRM;
-			pt->timer.fn = ptimer_fire;
-		}
 		if (new)
-			ptimer_arm(pt, timeval_to_ns(&new->it_value),
+			ptimer_arm(itimer_real(t), timeval_to_ns(&new->it_value),
 				   timeval_to_ns(&new->it_interval), false);
 	} else {
 		left = which == ITIMER_VIRTUAL ? &tt->virt_left : &tt->prof_left;

@@ -5,12 +5,14 @@
  * utest: smp=1,4
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -331,6 +333,72 @@ static void timers_die_with_their_process(void)
 	CHECK(hits[SIGUSR1] == 0);
 }
 
+/*
+ * execve from a thread that is not the leader: the process keeps its
+ * interval timers (Linux keeps them in the process's signal_struct) and
+ * its pid. The new image checks and says so by its exit status.
+ */
+static const char *self;
+static int on_linux;
+
+static void *exec_from_thread(void *pid)
+{
+	char arg[16];
+
+	snprintf(arg, sizeof(arg), "%d", (int)(long)pid);
+	execl(self, self, "--itimers-kept", arg, (char *)NULL);
+	_exit(errno == ENOEXEC ? 8 : 9);
+}
+
+/* In (0, sec] seconds. */
+static int armed_within(const struct timeval *tv, long sec)
+{
+	return (tv->tv_sec || tv->tv_usec) &&
+	       (tv->tv_sec < sec || (tv->tv_sec == sec && !tv->tv_usec));
+}
+
+static int itimers_after_exec(const char *pid)
+{
+	struct itimerval real, virt;
+
+	if (getitimer(ITIMER_REAL, &real) || getitimer(ITIMER_VIRTUAL, &virt))
+		return 2;
+	if (getpid() != atoi(pid))
+		return 3;
+	/* armed for 30 s and 20 s of CPU (perhaps not a tick of it yet), every 7 s and 5 s */
+	if (!armed_within(&real.it_value, 30) || real.it_interval.tv_sec != 7)
+		return 4;
+	if (!armed_within(&virt.it_value, 20) || virt.it_interval.tv_sec != 5)
+		return 5;
+	return 0;
+}
+
+static void itimers_kept_by_exec_from_a_thread(void)
+{
+	int status = -1;
+	pid_t pid = plain_fork();
+
+	if (pid == 0) {
+		struct itimerval real = { { 7, 0 }, { 30, 0 } }, virt = { { 5, 0 }, { 20, 0 } };
+		pthread_t t;
+
+		if (setitimer(ITIMER_REAL, &real, NULL) || setitimer(ITIMER_VIRTUAL, &virt, NULL))
+			_exit(6);
+		if (pthread_create(&t, NULL, exec_from_thread, (void *)(long)getpid()))
+			_exit(7);
+		for (;;)
+			pause(); /* ended by the thread's execve */
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	if (on_linux && WIFEXITED(status) && WEXITSTATUS(status) == 8) {
+		utest_skip("the host kernel does not run riscv64 programs");
+		return;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		printf("# exec from a thread: wait status %#x\n", status);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static const struct utest_case cases[] = {
 	UTEST_CASE(itimer_real_periodic),
 	UTEST_CASE(alarm_calls),
@@ -342,9 +410,16 @@ static const struct utest_case cases[] = {
 	UTEST_CASE(thread_id_and_bad_arguments),
 	UTEST_CASE(cputime_timer),
 	UTEST_CASE(timers_die_with_their_process),
+	UTEST_CASE(itimers_kept_by_exec_from_a_thread),
 };
 
-int main(void)
+int main(int argc, char **argv)
 {
+	struct utsname u;
+
+	self = argv[0];
+	on_linux = !uname(&u) && !strcmp(u.sysname, "Linux");
+	if (argc == 3 && !strcmp(argv[1], "--itimers-kept"))
+		return itimers_after_exec(argv[2]);
 	return UTEST_RUN("time_timers", cases);
 }

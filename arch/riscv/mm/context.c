@@ -46,6 +46,7 @@ void mm_activate(struct mm *mm)
 	unsigned long asid = 0, flags;
 	u64 gen = 0;
 
+	cpu->mm_lazy = false; /* mm is the running task's own now */
 	if (!mm) {
 		csr_write(CSR_SATP, early_satp);
 		cpu->mm = NULL;
@@ -77,3 +78,43 @@ void mm_activate(struct mm *mm)
 	cpu->mm = mm;
 	local_irq_restore(irq);
 }
+
+struct mm *mm_active(void)
+{
+	unsigned long irq = local_irq_save();
+	struct cpu *cpu = this_cpu();
+	struct mm *mm = cpu->mm_lazy ? NULL : cpu->mm;
+
+	local_irq_restore(irq);
+	return mm;
+}
+
+#ifdef CONFIG_LAZY_TLB
+/* Cross-call: off mm, if this hart still has it (it may have switched meanwhile). */
+static void unlazy_local(void *mm)
+{
+	if (this_cpu()->mm == mm)
+		mm_activate(NULL);
+}
+
+/*
+ * Linux's MMU_LAZY_TLB_SHOOTDOWN. Only a lazy borrower can still have mm
+ * loaded: every task that used it holds a reference, and a hart borrows
+ * only what its previous task had loaded, before that task's on_cpu
+ * release (which its reaper acquires before the last mm_put()). So a hart
+ * read here without mm cannot take it up again, and one read with it
+ * can only move off it: the cross-call checks once more.
+ */
+void mm_unlazy(struct mm *mm)
+{
+	cpumask_t mask = { 0 };
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (cpumask_test(&mm->cpus_ran, cpu) &&
+		    READ_ONCE(cpus[cpu].mm) == mm)
+			cpumask_set(&mask, cpu);
+	if (cpumask_bits(&mask))
+		smp_call_function(&mask, unlazy_local, mm, true);
+}
+#endif
