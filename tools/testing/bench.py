@@ -255,7 +255,7 @@ def main():
     print("%-24s %14s %12s" % ("ext2 (%d MiB file)" % FS_BENCH_MIB, "instr", "KiB/s"))
     for name, unit in (("seq_write", "/KiB"), ("seq_read_warm", "/KiB"),
                        ("seq_read_cold", "/KiB"), ("create_1000_files", "/op"),
-                       ("stat_cached", "/op")):
+                       ("stat_cached", "/op"), ("stat_cached_tmpfs", "/op")):
         instr, rate = fs.get(name, ("-", ""))
         print("%-24s %14s %12s" % (name, instr + unit if instr != "-" else "-", rate or "-"))
     print("# 1 hart, -icount shift=0 (1 instruction = 1 ns of guest time); write "

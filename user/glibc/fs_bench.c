@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * make bench's disk file system side: sequential write then read of a big
- * file (cold and warm cache), creating 1,000 files, stat of a cached path,
+ * file (cold and warm cache), creating 1,000 files, stat of a cached path
+ * (on the disk, and on tmpfs: /tmp, the walk through RAM directories only),
  * in instructions retired (1 hart under QEMU -icount shift=0) and guest time.
  *
  * fs_bench DEVICE MOUNTPOINT FSTYPE SIZE_MIB
@@ -126,6 +127,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < 1000; i++)
 		stat(name, &st);
 	report("stat_cached", "op", 1000, 0);
+	mkdir("/tmp/bench", 0755);
+	close(open("/tmp/bench/f500", O_CREAT | O_WRONLY, 0644));
+	stat("/tmp/bench/f500", &st);
+	start();
+	for (i = 0; i < 1000; i++)
+		stat("/tmp/bench/f500", &st);
+	report("stat_cached_tmpfs", "op", 1000, 0);
 	if (umount2(mnt, 0))
 		return printf("bench: umount: %s\n", strerror(errno)), 1;
 	printf("bench: done\n");
