@@ -12,8 +12,10 @@
  * chains): the stack is small and has nothing below it to protect.
  *
  * Locking: everything here runs under fs_lock (see internal.h), taken
- * with interrupts masked. Allocations under it use kmalloc/alloc_page,
- * which never sleep.
+ * with interrupts masked, but the file operations (ramfs_file_fops),
+ * which take it around each page and copy to and from user memory
+ * without it, and hold the inode's i_mutex across a whole write.
+ * Allocations under fs_lock use kmalloc/alloc_page, which never sleep.
  */
 #include <hartix/blkdev.h>
 #include <hartix/chrdev.h>
