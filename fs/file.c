@@ -32,130 +32,13 @@
 
 #include "internal.h"
 
-/* ---------------------------------------------------------------------- */
-/* Regular files and directories */
-
-/* At *ppos, or at the file's position (read and moved chunk by chunk) for NULL. */
-static long reg_read_at(struct file *f, char *ubuf, size_t n, u64 *ppos)
-{
-	char *kbuf = alloc_page(__GFP_NOWARN);
-	unsigned long flags;
-	size_t done = 0, left = 0;
-
-	if (!kbuf)
-		return -ENOMEM;
-	while (done < n) {
-		u64 pos;
-		long got;
-
-		if (done && fatal_signal_pending(current_task()))
-			break;
-		cond_resched();
-		flags = fs_lock_irqsave();
-		pos = ppos ? *ppos : f->f_pos;
-		got = ramfs_read(f->inode, pos, kbuf, min(n - done, PAGE_SIZE));
-		fs_unlock_irqrestore(flags);
-		if (got <= 0)
-			break;
-		left = copy_to_user(ubuf + done, kbuf, (size_t)got);
-		flags = fs_lock_irqsave();
-		*(ppos ? ppos : &f->f_pos) = pos + (size_t)got - left;
-		fs_unlock_irqrestore(flags);
-		done += (size_t)got - left;
-		if (left)
-			break;
-	}
-	flags = fs_lock_irqsave();
-	inode_touch_atime(f->inode);
-	fs_unlock_irqrestore(flags);
-	free_page(kbuf);
-	return done || !left ? (long)done : -EFAULT;
-}
-
-/*
- * At *ppos or the file's position as reg_read_at(); O_APPEND writes at
- * the end whatever the position (pwrite() too, as Linux). src is a user
- * buffer, or a kernel one with kernel (sendfile, copy_file_range).
- */
-static long reg_write_core(struct file *f, const char *src, size_t n,
-			   u64 *ppos, bool kernel)
-{
-	char *kbuf = alloc_page(__GFP_NOWARN);
-	size_t done = 0;
-	long err = 0;
-
-	if (!kbuf)
-		return -ENOSPC;
-	inode_lock(f->inode);
-	/* Linux's rw_verify_area(): the end must be a valid (signed) offset. */
-	if (!(f->flags & O_APPEND)) {
-		unsigned long flags = fs_lock_irqsave();
-
-		if ((s64)((ppos ? *ppos : f->f_pos) + n) < 0)
-			err = -EINVAL;
-		fs_unlock_irqrestore(flags);
-	}
-	while (!err && done < n) {
-		size_t chunk = min(n - done, PAGE_SIZE), left = 0, want;
-		unsigned long flags;
-		long put;
-		u64 pos;
-
-		if (done && fatal_signal_pending(current_task()))
-			break;
-		cond_resched();
-		if (kernel)
-			memcpy(kbuf, src + done, chunk);
-		else
-			left = copy_from_user(kbuf, src + done, chunk);
-		want = chunk - left;
-		if (!want) {
-			err = -EFAULT;
-			break;
-		}
-		/* With the write lock, appended chunks follow each other. */
-		flags = fs_lock_irqsave();
-		pos = f->flags & O_APPEND ? f->inode->i_size :
-		      ppos ? *ppos : f->f_pos;
-		put = ramfs_write(f->inode, pos, kbuf, want);
-		if (put > 0)
-			*(ppos ? ppos : &f->f_pos) = pos + (u64)put;
-		fs_unlock_irqrestore(flags);
-		if (put <= 0) {
-			err = put;
-			break;
-		}
-		done += (size_t)put;
-		if ((size_t)put < want || left) {
-			err = left ? -EFAULT : -ENOSPC;
-			break;
-		}
-	}
-	inode_unlock(f->inode);
-	free_page(kbuf);
-	return done ? (long)done : err;
-}
-
-static long reg_write_at(struct file *f, const char *ubuf, size_t n, u64 *ppos)
-{
-	return reg_write_core(f, ubuf, n, ppos, false);
-}
-
-static long reg_write_kernel(struct file *f, const char *buf, size_t n)
-{
-	return reg_write_core(f, buf, n, NULL, true);
-}
-
+/* Directories of the RAM file system and /proc: getdents, never read(). */
 static long dir_read(struct file *f, char *ubuf, size_t n)
 {
 	return -EISDIR;
 }
 
-static const struct file_operations reg_fops = {
-	.read_at = reg_read_at, .write_at = reg_write_at,
-	.write_kernel = reg_write_kernel, .seekable = true,
-};
-static const struct file_operations dir_fops = {
+const struct file_operations generic_dir_fops = {
 	.read = dir_read, .seekable = true,
 };
 
@@ -195,10 +78,8 @@ static const struct file_operations *inode_fops(struct inode *ino)
 {
 	if (ino->i_fop)
 		return ino->i_fop;
-	if (S_ISREG(ino->i_mode))
-		return &reg_fops;
 	if (S_ISDIR(ino->i_mode))
-		return &dir_fops;
+		return &generic_dir_fops; /* /proc's */
 #ifdef CONFIG_FIFO
 	if (S_ISFIFO(ino->i_mode))
 		return &fifo_fops;
@@ -762,11 +643,9 @@ static void fill_stat(struct inode *ino, struct kstat *st)
 	st->st_rdev = ino->i_rdev;
 	st->st_size = (s64)ino->i_size;
 	st->st_blksize = PAGE_SIZE;
-	st->st_blocks = (s64)(ino->nr_pages * (PAGE_SIZE / 512));
-	if (is_vfs_inode(ino)) { /* a disk file system counts its own blocks */
+	st->st_blocks = (s64)ino->i_blocks;
+	if (is_vfs_inode(ino))
 		st->st_blksize = ino->i_sb->s_blocksize;
-		st->st_blocks = (s64)ino->i_blocks;
-	}
 	st->st_atime = ino->i_atime.tv_sec;
 	st->st_atime_nsec = ino->i_atime.tv_nsec;
 	st->st_mtime = ino->i_mtime.tv_sec;
@@ -952,7 +831,7 @@ int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
 	if (f->ops == &zero_fops)
 		return 1;
 	/* RAM files, and disk files through the page cache. */
-	if (f->ops != &reg_fops &&
+	if (f->ops != &ramfs_file_fops &&
 	    !(IS_ENABLED(CONFIG_FILEMAP) && is_vfs_inode(f->inode) &&
 	      S_ISREG(f->inode->i_mode) && f->inode->i_aops))
 		return -ENODEV;

@@ -27,6 +27,65 @@ static inline void fs_unlock_irqrestore(unsigned long flags)
 
 extern struct inode *fs_root;
 
+/* A name in a RAM file system directory (fs/ramfs.c). */
+struct ramfs_dirent {
+	struct ramfs_dirent *next, *prev; /* the directory's list, in off order */
+	struct ramfs_dirent *hnext; /* its hash chain */
+	struct inode *inode;
+	u64 off; /* its position for getdents64: unique in the directory, never reused */
+	size_t len;
+	char name[]; /* NUL-terminated */
+};
+
+
+/*
+ * A RAM file system inode (ramfs.c): the VFS inode and what only ramfs
+ * keeps, as Linux's shmem_inode_info. Every inode that is not a VFS file
+ * system's (is_vfs_inode()) is one: tmpfs instances', the root file
+ * system's, pipes', and /proc's too (ramfs_alloc_inode(); their ramfs
+ * fields stay zero) until /proc is a file system of its own. Under
+ * fs_lock, as the tree.
+ */
+struct ramfs_inode {
+	struct inode vfs_inode; /* first: freeing the inode frees it all */
+	/* Directories */
+	struct ramfs_dirent *dentry; /* the entry naming it (NULL for / or removed) */
+	struct ramfs_dirent *children, *children_tail; /* in ascending off order */
+	/*
+	 * The same entries by name: hash_size (a power of two) chains, so
+	 * lookups and inserts stay cheap in a directory of any size.
+	 */
+	struct ramfs_dirent **hash;
+	unsigned long hash_size, nr_children;
+	struct ramfs_dirent *readdir_hint; /* last entry getdents returned, or NULL */
+	u64 next_off; /* getdents offset of the next entry added */
+	/*
+	 * Regular files: a radix tree of data pages (pages_height levels of
+	 * page-sized nodes, 0: no tree) by page index; a missing page is a
+	 * hole and reads as zeroes. nr_pages counts the data pages present
+	 * (i_blocks says the same in 512-byte units, for stat).
+	 */
+	void *pages;
+	unsigned int pages_height;
+	unsigned long nr_pages;
+};
+
+static inline struct ramfs_inode *RAMFS_I(struct inode *ino)
+{
+	return container_of(ino, struct ramfs_inode, vfs_inode);
+}
+
+/*
+ * What opening a RAM file system regular file or directory gets (ramfs.c);
+ * generic_dir_fops (file.c) is /proc's and ramfs's directories': read()
+ * is EISDIR, getdents goes through readdir.c.
+ */
+extern const struct file_operations ramfs_file_fops;
+extern const struct file_operations generic_dir_fops;
+
+/* A zeroed RAM file system inode, no more (/proc's, fs/proc.c); NULL without memory. */
+struct inode *ramfs_alloc_inode(void);
+
 /* Linux's MAX_LFS_FILESIZE, tmpfs's s_maxbytes. */
 #define FS_MAX_SIZE ((u64)0x7fffffffffffffffULL)
 

@@ -127,7 +127,7 @@ static long do_unlink(const struct last *l, bool rmdir)
 		return -EPERM; /* /proc has no unlink or rmdir */
 	if (ino->proc || ino->i_mounted)
 		return -EBUSY; /* a mount point */
-	if (rmdir && ino->children)
+	if (rmdir && RAMFS_I(ino)->children)
 		return -ENOTEMPTY;
 	ramfs_unlink(l->dir, fs_dir_find(l->dir, l->name, l->len));
 	return 0;
@@ -207,7 +207,7 @@ static long do_rename(const struct last *o, const struct last *n,
 	if (src->proc || (dst && dst->proc) || src->i_mounted ||
 	    (dst && dst->i_mounted))
 		return -EBUSY; /* a mount point */
-	if (dst && !exchange && dst->children)
+	if (dst && !exchange && RAMFS_I(dst)->children)
 		return -ENOTEMPTY;
 	return ramfs_rename(o->dir, fs_dir_find(o->dir, o->name, o->len),
 			    n->dir, n->name, n->len,

@@ -195,7 +195,7 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, long, offset, long, len)
 	irq = fs_lock_irqsave();
 	if (!ramfs_room_for((end - pos + PAGE_SIZE - 1) / PAGE_SIZE -
 			    min((end - pos + PAGE_SIZE - 1) / PAGE_SIZE,
-				(u64)ino->nr_pages)))
+				(u64)RAMFS_I(ino)->nr_pages)))
 		ret = -ENOSPC;
 	fs_unlock_irqrestore(irq);
 	pos -= pos % PAGE_SIZE;

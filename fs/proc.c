@@ -648,7 +648,7 @@ static const struct proc_dir_operations proc_root_iops, proc_pid_iops,
 /* refs start at 0: held only by lookups in progress and open files. */
 struct inode *proc_inode(u32 mode, unsigned long ino, struct inode *parent)
 {
-	struct inode *i = kzalloc(sizeof(*i), __GFP_NOWARN);
+	struct inode *i = ramfs_alloc_inode();
 
 	if (!i)
 		return NULL;

@@ -41,9 +41,9 @@ static bool dir_path(struct inode *dir, char *buf, size_t size)
 			return false; /* detached */
 		if (d == fs_root)
 			break;
-		if (d->dentry) {
-			name = d->dentry->name;
-			len = d->dentry->len;
+		if (RAMFS_I(d)->dentry) {
+			name = RAMFS_I(d)->dentry->name;
+			len = RAMFS_I(d)->dentry->len;
 		} else if (d->proc && d->i_nlink) {
 			/* /proc/<pid> and below: made on demand, no dentry */
 			len = proc_dir_name(d, num, sizeof(num));

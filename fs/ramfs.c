@@ -12,8 +12,10 @@
  * chains): the stack is small and has nothing below it to protect.
  *
  * Locking: everything here runs under fs_lock (see internal.h), taken
- * with interrupts masked. Allocations under it use kmalloc/alloc_page,
- * which never sleep.
+ * with interrupts masked, but the file operations (ramfs_file_fops),
+ * which take it around each page and copy to and from user memory
+ * without it, and hold the inode's i_mutex across a whole write.
+ * Allocations under fs_lock use kmalloc/alloc_page, which never sleep.
  */
 #include <hartix/blkdev.h>
 #include <hartix/chrdev.h>
@@ -23,9 +25,11 @@
 #include <hartix/mm.h>
 #include <hartix/printk.h>
 #include <hartix/sched.h>
+#include <hartix/signal.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
 #include <hartix/time.h>
+#include <hartix/uaccess.h>
 #include <hartix/vmalloc.h>
 #include <asm/page.h>
 
@@ -123,12 +127,13 @@ static void *data_page_alloc(bool whole)
  */
 static void **page_slot(struct inode *ino, unsigned long idx, bool grow)
 {
+	struct ramfs_inode *ri = RAMFS_I(ino);
 	unsigned int h;
 	void **node;
 
-	while (!ino->pages_height ||
-	       (ino->pages_height * RADIX_SHIFT < 64 &&
-		idx >> (ino->pages_height * RADIX_SHIFT))) {
+	while (!ri->pages_height ||
+	       (ri->pages_height * RADIX_SHIFT < 64 &&
+		idx >> (ri->pages_height * RADIX_SHIFT))) {
 		void **top;
 
 		if (!grow)
@@ -136,12 +141,12 @@ static void **page_slot(struct inode *ino, unsigned long idx, bool grow)
 		top = alloc_page(__GFP_ZERO | __GFP_NOWARN);
 		if (!top)
 			return NULL;
-		top[0] = ino->pages;
-		ino->pages = top;
-		ino->pages_height++;
+		top[0] = ri->pages;
+		ri->pages = top;
+		ri->pages_height++;
 	}
-	node = ino->pages;
-	for (h = ino->pages_height; h > 1; h--) {
+	node = ri->pages;
+	for (h = ri->pages_height; h > 1; h--) {
 		void **slot = &node[(idx >> ((h - 1) * RADIX_SHIFT)) &
 				    (RADIX_SLOTS - 1)];
 
@@ -155,6 +160,13 @@ static void **page_slot(struct inode *ino, unsigned long idx, bool grow)
 		node = *slot;
 	}
 	return &node[idx & (RADIX_SLOTS - 1)];
+}
+
+/* ino's data pages went up or down by delta: nr_pages and stat's i_blocks. */
+static void count_pages(struct inode *ino, long delta)
+{
+	RAMFS_I(ino)->nr_pages += (unsigned long)delta;
+	ino->i_blocks = RAMFS_I(ino)->nr_pages * (PAGE_SIZE / 512);
 }
 
 /*
@@ -179,7 +191,7 @@ static void free_subtree(struct inode *ino, void **node, unsigned int h,
 				continue; /* it still holds pages outside */
 			free_page(node[i]);
 		} else {
-			ino->nr_pages--;
+			count_pages(ino, -1);
 			data_pages--;
 			put_page(node[i]); /* mappings may still hold it */
 		}
@@ -190,13 +202,15 @@ static void free_subtree(struct inode *ino, void **node, unsigned int h,
 /* Frees the data pages from index first on (and the whole tree for 0). */
 static void free_data(struct inode *ino, unsigned long first)
 {
-	if (!ino->pages_height)
+	struct ramfs_inode *ri = RAMFS_I(ino);
+
+	if (!ri->pages_height)
 		return;
-	free_subtree(ino, ino->pages, ino->pages_height, 0, first, ~0UL);
+	free_subtree(ino, ri->pages, ri->pages_height, 0, first, ~0UL);
 	if (!first) {
-		free_page(ino->pages);
-		ino->pages = NULL;
-		ino->pages_height = 0;
+		free_page(ri->pages);
+		ri->pages = NULL;
+		ri->pages_height = 0;
 	}
 }
 
@@ -209,9 +223,9 @@ static void inode_free(struct inode *ino)
 		if (S_ISDIR(ino->i_mode))
 			mnt_dir_freed(ino);
 		free_data(ino, 0);
-		kfree(ino->hash);
+		kfree(RAMFS_I(ino)->hash);
 		kfree(ino->target);
-		kfree(ino);
+		kfree(RAMFS_I(ino));
 		/* With the directory gone from dirs, refs - dirs (its use) stays. */
 		if (parent)
 			mnt_ref(parent, -1);
@@ -234,17 +248,28 @@ void inode_put(struct inode *ino)
 		mnt_put_ref(m); /* may free a detached instance now unused */
 }
 
+struct inode *ramfs_alloc_inode(void)
+{
+	struct ramfs_inode *ri = kzalloc(sizeof(*ri), __GFP_NOWARN);
+
+	return ri ? &ri->vfs_inode : NULL;
+}
+
 static struct inode *inode_new(u32 mode, u32 rdev)
 {
-	struct inode *ino = kzalloc(sizeof(*ino), __GFP_NOWARN);
+	struct inode *ino = ramfs_alloc_inode();
 
 	if (!ino)
 		return NULL;
+	if (S_ISREG(mode))
+		ino->i_fop = &ramfs_file_fops;
+	else if (S_ISDIR(mode))
+		ino->i_fop = &generic_dir_fops;
 	ino->i_mode = mode;
 	ino->i_rdev = rdev;
 	ino->i_ino = next_ino++;
 	ino->i_nlink = S_ISDIR(mode) ? 2 : 1;
-	ino->next_off = 2; /* after "." and ".." */
+	RAMFS_I(ino)->next_off = 2; /* after "." and ".." */
 	fs_time_now(&ino->i_mtime);
 	ino->i_atime = ino->i_ctime = ino->i_mtime;
 	mutex_init(&ino->i_mutex);
@@ -273,14 +298,14 @@ static unsigned long name_hash(const char *name, size_t len)
 static struct ramfs_dirent **hash_chain(struct inode *dir, const char *name,
 				  size_t len)
 {
-	return &dir->hash[name_hash(name, len) & (dir->hash_size - 1)];
+	return &RAMFS_I(dir)->hash[name_hash(name, len) & (RAMFS_I(dir)->hash_size - 1)];
 }
 
 struct ramfs_dirent *fs_dir_find(struct inode *dir, const char *name, size_t len)
 {
 	struct ramfs_dirent *d;
 
-	if (!dir->hash)
+	if (!RAMFS_I(dir)->hash)
 		return NULL;
 	for (d = *hash_chain(dir, name, len); d; d = d->hnext)
 		if (d->len == len && !memcmp(d->name, name, len))
@@ -305,19 +330,20 @@ struct inode *fs_dir_lookup(struct inode *dir, const char *name, size_t len)
  */
 static int hash_reserve(struct inode *dir)
 {
-	unsigned long size = dir->hash_size;
+	struct ramfs_inode *ri = RAMFS_I(dir);
+	unsigned long size = ri->hash_size;
 	struct ramfs_dirent **t, *d;
 
-	if (size && (dir->nr_children < size || size >= DIR_HASH_MAX))
+	if (size && (ri->nr_children < size || size >= DIR_HASH_MAX))
 		return 0;
 	size = size ? size * 2 : DIR_HASH_MIN;
 	t = kzalloc(size * sizeof(*t), __GFP_NOWARN);
 	if (!t)
-		return dir->hash ? 0 : -ENOSPC;
-	kfree(dir->hash);
-	dir->hash = t;
-	dir->hash_size = size;
-	for (d = dir->children; d; d = d->next) {
+		return ri->hash ? 0 : -ENOSPC;
+	kfree(ri->hash);
+	ri->hash = t;
+	ri->hash_size = size;
+	for (d = ri->children; d; d = d->next) {
 		struct ramfs_dirent **chain = hash_chain(dir, d->name, d->len);
 
 		d->hnext = *chain;
@@ -345,27 +371,29 @@ static struct ramfs_dirent *dentry_alloc(const char *name, size_t len)
 static void dir_add(struct inode *dir, struct ramfs_dirent *d, struct inode *ino)
 {
 	struct ramfs_dirent **chain = hash_chain(dir, d->name, d->len);
+	struct ramfs_inode *ri = RAMFS_I(dir);
 
 	d->inode = ino;
-	d->off = dir->next_off++;
+	d->off = ri->next_off++;
 	d->next = NULL;
-	d->prev = dir->children_tail;
-	if (dir->children_tail)
-		dir->children_tail->next = d;
+	d->prev = ri->children_tail;
+	if (ri->children_tail)
+		ri->children_tail->next = d;
 	else
-		dir->children = d;
-	dir->children_tail = d;
+		ri->children = d;
+	ri->children_tail = d;
 	d->hnext = *chain;
 	*chain = d;
-	dir->nr_children++;
+	ri->nr_children++;
 	inode_touch_mtime(dir);
 	if (S_ISDIR(ino->i_mode))
-		ino->dentry = d;
+		RAMFS_I(ino)->dentry = d;
 }
 
 /* Takes d out of dir's list and frees it; its inode is the caller's business. */
 static void dir_detach(struct inode *dir, struct ramfs_dirent *d)
 {
+	struct ramfs_inode *ri = RAMFS_I(dir);
 	struct ramfs_dirent **pp;
 
 	for (pp = hash_chain(dir, d->name, d->len); *pp != d; pp = &(*pp)->hnext)
@@ -374,14 +402,14 @@ static void dir_detach(struct inode *dir, struct ramfs_dirent *d)
 	if (d->prev)
 		d->prev->next = d->next;
 	else
-		dir->children = d->next;
+		ri->children = d->next;
 	if (d->next)
 		d->next->prev = d->prev;
 	else
-		dir->children_tail = d->prev;
-	if (dir->readdir_hint == d)
-		dir->readdir_hint = d->prev;
-	dir->nr_children--;
+		ri->children_tail = d->prev;
+	if (ri->readdir_hint == d)
+		ri->readdir_hint = d->prev;
+	ri->nr_children--;
 	inode_touch_mtime(dir);
 	kfree(d);
 }
@@ -456,7 +484,7 @@ void ramfs_unlink(struct inode *dir, struct ramfs_dirent *d)
 	dir_detach(dir, d);
 	if (S_ISDIR(ino->i_mode)) {
 		ino->i_nlink = 0;
-		ino->dentry = NULL;
+		RAMFS_I(ino)->dentry = NULL;
 		dir->i_nlink--;
 	} else {
 		ino->i_nlink--;
@@ -479,11 +507,11 @@ int ramfs_rename(struct inode *odir, struct ramfs_dirent *od, struct inode *ndir
 		od->inode = other;
 		nd->inode = ino;
 		if (S_ISDIR(ino->i_mode)) {
-			ino->dentry = nd;
+			RAMFS_I(ino)->dentry = nd;
 			set_parent(ino, ndir);
 		}
 		if (S_ISDIR(other->i_mode)) {
-			other->dentry = od;
+			RAMFS_I(other)->dentry = od;
 			set_parent(other, odir);
 		}
 		return 0;
@@ -515,9 +543,9 @@ static void remove_tree(struct inode *top, struct ramfs_dirent *d)
 		struct inode *up;
 		struct ramfs_dirent *e;
 
-		while (S_ISDIR(d->inode->i_mode) && d->inode->children) {
+		while (S_ISDIR(d->inode->i_mode) && RAMFS_I(d->inode)->children) {
 			dir = d->inode;
-			d = dir->children;
+			d = RAMFS_I(dir)->children;
 		}
 		if (dir == top) {
 			ramfs_unlink(top, d);
@@ -525,10 +553,10 @@ static void remove_tree(struct inode *top, struct ramfs_dirent *d)
 		}
 		/* dir is below top: still linked, so its dentry and parent stay. */
 		up = dir->parent;
-		e = dir->dentry;
+		e = RAMFS_I(dir)->dentry;
 		ramfs_unlink(dir, d);
-		if (dir->children) {
-			d = dir->children;
+		if (RAMFS_I(dir)->children) {
+			d = RAMFS_I(dir)->children;
 		} else {
 			d = e;
 			dir = up;
@@ -548,8 +576,8 @@ struct inode *ramfs_new_root(u32 mode)
 
 void ramfs_clear_dir(struct inode *dir)
 {
-	while (dir->children)
-		remove_tree(dir, dir->children);
+	while (RAMFS_I(dir)->children)
+		remove_tree(dir, RAMFS_I(dir)->children);
 }
 #endif
 
@@ -752,7 +780,7 @@ long ramfs_write(struct inode *ino, u64 pos, const char *buf, size_t n)
 			*slot = data_page_alloc(chunk == PAGE_SIZE);
 			if (!*slot)
 				break;
-			ino->nr_pages++;
+			count_pages(ino, 1);
 		}
 		memcpy((char *)*slot + off, buf + done, chunk);
 		done += chunk;
@@ -808,8 +836,9 @@ void ramfs_punch(struct inode *ino, u64 pos, u64 len)
 		if (slot && *slot)
 			memset(*slot, 0, end % PAGE_SIZE);
 	}
-	if (first < stop && ino->pages_height)
-		free_subtree(ino, ino->pages, ino->pages_height, 0, first,
+	if (first < stop && RAMFS_I(ino)->pages_height)
+		free_subtree(ino, RAMFS_I(ino)->pages, RAMFS_I(ino)->pages_height,
+			     0, first,
 			     stop - 1);
 	inode_touch_mtime(ino);
 }
@@ -828,7 +857,7 @@ long ramfs_allocate(struct inode *ino, u64 pos, u64 end, size_t max_pages)
 			*slot = data_page_alloc(false);
 			if (!*slot)
 				return -ENOSPC;
-			ino->nr_pages++;
+			count_pages(ino, 1);
 		}
 	}
 	return (long)done;
@@ -842,6 +871,7 @@ bool ramfs_room_for(u64 pages)
 bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 		     size_t *len, struct inode **ino)
 {
+	struct ramfs_inode *ri = RAMFS_I(dir);
 	struct ramfs_dirent *d;
 
 	if (*pos < 2) {
@@ -852,20 +882,139 @@ bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 		return true;
 	}
 	/* Sequential reads resume at the last entry returned, not the start. */
-	d = dir->readdir_hint;
+	d = ri->readdir_hint;
 	if (!d || d->off > *pos)
-		d = dir->children;
+		d = ri->children;
 	for (; d && d->off < *pos; d = d->next)
 		;
 	if (!d)
 		return false;
-	dir->readdir_hint = d;
+	ri->readdir_hint = d;
 	*pos = d->off;
 	*name = d->name;
 	*len = d->len;
 	*ino = d->inode;
 	return true;
 }
+
+/* ---------------------------------------------------------------------- */
+/* Regular files: what opening one gets (i_fop) */
+
+/* At *ppos, or at the file's position (read and moved chunk by chunk) for NULL. */
+static long reg_read_at(struct file *f, char *ubuf, size_t n, u64 *ppos)
+{
+	char *kbuf = alloc_page(__GFP_NOWARN);
+	unsigned long flags;
+	size_t done = 0, left = 0;
+
+	if (!kbuf)
+		return -ENOMEM;
+	while (done < n) {
+		u64 pos;
+		long got;
+
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		cond_resched();
+		flags = fs_lock_irqsave();
+		pos = ppos ? *ppos : f->f_pos;
+		got = ramfs_read(f->inode, pos, kbuf, min(n - done, PAGE_SIZE));
+		fs_unlock_irqrestore(flags);
+		if (got <= 0)
+			break;
+		left = copy_to_user(ubuf + done, kbuf, (size_t)got);
+		flags = fs_lock_irqsave();
+		*(ppos ? ppos : &f->f_pos) = pos + (size_t)got - left;
+		fs_unlock_irqrestore(flags);
+		done += (size_t)got - left;
+		if (left)
+			break;
+	}
+	flags = fs_lock_irqsave();
+	inode_touch_atime(f->inode);
+	fs_unlock_irqrestore(flags);
+	free_page(kbuf);
+	return done || !left ? (long)done : -EFAULT;
+}
+
+/*
+ * At *ppos or the file's position as reg_read_at(); O_APPEND writes at
+ * the end whatever the position (pwrite() too, as Linux). src is a user
+ * buffer, or a kernel one with kernel (sendfile, copy_file_range).
+ */
+static long reg_write_core(struct file *f, const char *src, size_t n,
+			   u64 *ppos, bool kernel)
+{
+	char *kbuf = alloc_page(__GFP_NOWARN);
+	size_t done = 0;
+	long err = 0;
+
+	if (!kbuf)
+		return -ENOSPC;
+	inode_lock(f->inode);
+	/* Linux's rw_verify_area(): the end must be a valid (signed) offset. */
+	if (!(f->flags & O_APPEND)) {
+		unsigned long flags = fs_lock_irqsave();
+
+		if ((s64)((ppos ? *ppos : f->f_pos) + n) < 0)
+			err = -EINVAL;
+		fs_unlock_irqrestore(flags);
+	}
+	while (!err && done < n) {
+		size_t chunk = min(n - done, PAGE_SIZE), left = 0, want;
+		unsigned long flags;
+		long put;
+		u64 pos;
+
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		cond_resched();
+		if (kernel)
+			memcpy(kbuf, src + done, chunk);
+		else
+			left = copy_from_user(kbuf, src + done, chunk);
+		want = chunk - left;
+		if (!want) {
+			err = -EFAULT;
+			break;
+		}
+		/* With the write lock, appended chunks follow each other. */
+		flags = fs_lock_irqsave();
+		pos = f->flags & O_APPEND ? f->inode->i_size :
+		      ppos ? *ppos : f->f_pos;
+		put = ramfs_write(f->inode, pos, kbuf, want);
+		if (put > 0)
+			*(ppos ? ppos : &f->f_pos) = pos + (u64)put;
+		fs_unlock_irqrestore(flags);
+		if (put <= 0) {
+			err = put;
+			break;
+		}
+		done += (size_t)put;
+		if ((size_t)put < want || left) {
+			err = left ? -EFAULT : -ENOSPC;
+			break;
+		}
+	}
+	inode_unlock(f->inode);
+	free_page(kbuf);
+	return done ? (long)done : err;
+}
+
+static long reg_write_at(struct file *f, const char *ubuf, size_t n, u64 *ppos)
+{
+	return reg_write_core(f, ubuf, n, ppos, false);
+}
+
+static long reg_write_kernel(struct file *f, const char *buf, size_t n)
+{
+	return reg_write_core(f, buf, n, NULL, true);
+}
+
+const struct file_operations ramfs_file_fops = {
+	.read_at = reg_read_at, .write_at = reg_write_at,
+	.write_kernel = reg_write_kernel, .seekable = true,
+};
 
 /* Sets a symlink's target (shorter than PATH_MAX); under fs_lock. */
 static int set_target(struct inode *ino, const void *data, size_t size)
@@ -1027,9 +1176,10 @@ int fs_dir_path(struct inode *dir, char *buf, size_t *pos)
 			return vfs_dir_path(dir, buf, pos); /* mounted on a VFS directory */
 		if (dir == fs_root)
 			break;
-		if (!dir->dentry)
+		if (!RAMFS_I(dir)->dentry)
 			return -ENOENT; /* removed */
-		ret = fs_prepend(buf, pos, dir->dentry->name, dir->dentry->len);
+		ret = fs_prepend(buf, pos, RAMFS_I(dir)->dentry->name,
+				 RAMFS_I(dir)->dentry->len);
 		if (!ret)
 			ret = fs_prepend(buf, pos, "/", 1);
 	}
@@ -1130,7 +1280,7 @@ int fs_get_page(struct inode *ino, unsigned long index, bool write, void **page)
 	else if (!(slot = page_slot(ino, index, true)))
 		ret = -ENOSPC;
 	else if (!*slot && (*slot = data_page_alloc(false)))
-		ino->nr_pages++;
+		count_pages(ino, 1);
 	if (!ret && !*slot)
 		ret = -ENOSPC;
 	if (!ret) {

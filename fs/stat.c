@@ -123,11 +123,9 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 	st.stx_mode = (u16)ino->i_mode;
 	st.stx_ino = ino->i_ino;
 	st.stx_size = ino->i_size;
-	st.stx_blocks = ino->nr_pages * (PAGE_SIZE / 512);
-	if (is_vfs_inode(ino)) { /* a disk file system counts its own blocks */
+	st.stx_blocks = ino->i_blocks;
+	if (is_vfs_inode(ino))
 		st.stx_blksize = ino->i_sb->s_blocksize;
-		st.stx_blocks = ino->i_blocks;
-	}
 	st.stx_atime = stx_time(&ino->i_atime);
 	st.stx_mtime = stx_time(&ino->i_mtime);
 	st.stx_ctime = stx_time(&ino->i_ctime);

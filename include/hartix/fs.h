@@ -20,7 +20,6 @@
 
 struct dentry;
 struct inode;
-struct ramfs_dirent;
 struct mount;
 struct dir_context;
 struct super_block;
@@ -87,26 +86,12 @@ struct inode {
 	struct dentry *i_dentry;
 	/* Mounts (fs/namespace.c): the instance mounted on this directory, under fs_lock. */
 	struct mount *i_mounted;
-	/* Directories */
-	struct ramfs_dirent *dentry; /* the entry naming it (NULL for / or removed) */
-	struct ramfs_dirent *children, *children_tail; /* in ascending off order */
 	/*
-	 * The same entries by name: hash_size (a power of two) chains, so
-	 * lookups and inserts stay cheap in a directory of any size.
+	 * ".." of a RAM file system or /proc directory (the root is its own
+	 * parent); holds a reference. The RAM file system's other fields are
+	 * its own (struct ramfs_inode, fs/internal.h).
 	 */
-	struct ramfs_dirent **hash;
-	unsigned long hash_size, nr_children;
-	struct ramfs_dirent *readdir_hint; /* last entry getdents returned, or NULL */
-	struct inode *parent; /* ".." (the root is its own parent); holds a ref */
-	u64 next_off; /* getdents offset of the next entry added */
-	/*
-	 * Regular files: a radix tree of data pages (pages_height levels of
-	 * page-sized nodes, 0: no tree) by page index; a missing page is a
-	 * hole and reads as zeroes. nr_pages counts the data pages present.
-	 */
-	void *pages;
-	unsigned int pages_height;
-	unsigned long nr_pages;
+	struct inode *parent;
 	/*
 	 * One writer (write, truncate) at a time, so a write is atomic
 	 * with respect to other writes and O_APPEND writes never mix: a
@@ -124,16 +109,6 @@ struct inode {
 	struct pipe *pipe; /* a FIFO's while it is open (fs/pipe.c), under fs_lock */
 	/* The page cache (mm/filemap.c): a disk file's cached pages. */
 	struct address_space i_pages;
-};
-
-/* A name in a RAM file system directory (fs/ramfs.c). */
-struct ramfs_dirent {
-	struct ramfs_dirent *next, *prev; /* the directory's list, in off order */
-	struct ramfs_dirent *hnext; /* its hash chain */
-	struct inode *inode;
-	u64 off; /* its position for getdents64: unique in the directory, never reused */
-	size_t len;
-	char name[]; /* NUL-terminated */
 };
 
 struct file;

@@ -255,7 +255,8 @@ def main():
     print("%-24s %14s %12s" % ("ext2 (%d MiB file)" % FS_BENCH_MIB, "instr", "KiB/s"))
     for name, unit in (("seq_write", "/KiB"), ("seq_read_warm", "/KiB"),
                        ("seq_read_cold", "/KiB"), ("create_10000_files", "/op"),
-                       ("stat_cached", "/op"), ("fork_execve_disk", "/op"),
+                       ("stat_cached", "/op"), ("stat_cached_tmpfs", "/op"),
+                       ("fork_execve_disk", "/op"),
                        ("fork_execve_initramfs", "/op")):
         instr, rate = fs.get(name, ("-", ""))
         print("%-24s %14s %12s" % (name, instr + unit if instr != "-" else "-", rate or "-"))

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * make bench's disk file system side: sequential write then read of a big
- * file (cold and warm cache), creating 10,000 files, stat of a cached path,
+ * file (cold and warm cache), creating 10,000 files, stat of a cached path
+ * (on the disk, and on tmpfs: /tmp, the walk through RAM directories only),
  * and fork + execve of this program (padded to over 1 MiB, as lmbench's
  * lat_proc measures a 1 MiB static program) copied onto the disk and from
  * the initramfs, in instructions retired (1 hart under QEMU -icount
@@ -174,6 +175,13 @@ int main(int argc, char **argv)
 	for (i = 0; i < 1000; i++)
 		stat(name, &st);
 	report("stat_cached", "op", 1000, 0);
+	mkdir("/tmp/bench", 0755);
+	close(open("/tmp/bench/f500", O_CREAT | O_WRONLY, 0644));
+	stat("/tmp/bench/f500", &st);
+	start();
+	for (i = 0; i < 1000; i++)
+		stat("/tmp/bench/f500", &st);
+	report("stat_cached_tmpfs", "op", 1000, 0);
 
 	snprintf(name, sizeof(name), "%s/prog", mnt);
 	if (copy_self(argv[0], name) || stat(name, &st))
