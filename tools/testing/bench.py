@@ -194,6 +194,44 @@ def fs_benchmarks(image, out):
         r"bench: (\S+) (\d+) instructions/\S+ \d+ ns(?: (\d+) KiB/s)?", "\n".join(res.lines))}
 
 
+def poll_benchmarks(image, out):
+    """user/glibc/poll_bench: select() and ppoll() over 100 pipes, on 1
+    hart under -icount, and the same binary under qemu-riscv64."""
+    import shutil
+    import subprocess
+    objdir = os.path.join(out, "kernel")
+    if make(objdir, "user-glibc")[0]:
+        print("# poll benchmarks skipped: make user-glibc failed")
+        return {}, {}
+    prog = os.path.join(objdir, "user", "glibc", "poll_bench")
+    res = qemu_run.boot(qemu_run.qemu_command(
+        image, smp=1, append="loglevel=4 init=/glibc/poll_bench",
+        extra=["-initrd", os.path.join(objdir, "user", "glibc.cpio"),
+               "-icount", "shift=0"]), 300,
+        os.path.join(out, "poll-icount.log"), steps=[(r"bench: done", None)])
+    pattern = r"bench: (\S+) (\d+) instructions (\d+) ns"
+    hartix = {m[0]: m[1:] for m in re.findall(pattern, "\n".join(res.lines))}
+    user = {}
+    if shutil.which("qemu-riscv64"):
+        run = subprocess.run(["qemu-riscv64", prog], capture_output=True, text=True,
+                             timeout=120)
+        user = {m[0]: m[2] for m in re.findall(pattern, run.stdout)}
+    return hartix, user
+
+
+def print_poll(hartix, user):
+    print("%-24s %12s %14s %18s" % ("poll (100 pipes)", "instr/call", "ns -icount",
+                                    "ns qemu-riscv64"))
+    for name in ("select_100_none", "ppoll_100_none", "select_100_one_ready",
+                 "ppoll_100_one_ready"):
+        instr, ns = hartix.get(name, ("-", "-"))
+        print("%-24s %12s %14s %18s" % (name, instr, ns, user.get(name, "-")))
+    print("# Hartix: 1 hart, -icount shift=0 (1 instruction = 1 ns of guest time), "
+          "user and kernel instructions; qemu-riscv64: the host's Linux kernel "
+          "runs the system calls natively, so its ns are not a kernel's cost under "
+          "QEMU; none: timeout 0, one: no timeout")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
@@ -260,6 +298,8 @@ def main():
         print("%-24s %14s %12s" % (name, instr + unit if instr != "-" else "-", rate or "-"))
     print("# 1 hart, -icount shift=0 (1 instruction = 1 ns of guest time); write "
           "includes fsync; cold: after a remount")
+    print()
+    print_poll(*poll_benchmarks(image, args.out))
 
 
 if __name__ == "__main__":
