@@ -247,32 +247,37 @@ static long pipe_write_kernel(struct file *f, const char *buf, size_t n)
 	return pipe_write_core(f, buf, n, true);
 }
 
-/* A FIFO opened O_RDWR is both ends, as Linux's FMODE_READ | FMODE_WRITE. */
+/*
+ * A FIFO opened O_RDWR is both ends, as Linux's FMODE_READ | FMODE_WRITE.
+ * Without p->lock, as Linux: the fields may move while we look, but every
+ * move is followed by a wake-up of the queues we are on (or, with pt NULL,
+ * the caller looks again after its own wake-up), so a stale view is
+ * corrected. tail is read before head, so the count is never below what
+ * is queued, and it is capped at what fits.
+ */
 static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
 {
 	struct pipe *p = f->private_data;
-	unsigned int acc = f->flags & O_ACCMODE, queued, mask = 0;
-	unsigned long flags;
+	unsigned int acc = f->flags & O_ACCMODE, tail, queued, mask = 0;
 
 	if (acc != O_WRONLY)
 		poll_wait(f, &p->rd_wait, pt);
 	if (acc != O_RDONLY)
 		poll_wait(f, &p->wr_wait, pt);
-	flags = spin_lock_irqsave(&p->lock);
-	queued = p->head - p->tail;
+	tail = READ_ONCE(p->tail);
+	queued = min(READ_ONCE(p->head) - tail, (unsigned int)PIPE_SIZE);
 	if (acc != O_WRONLY) {
 		if (queued)
 			mask |= POLLIN | POLLRDNORM;
-		if (!p->writers)
+		if (!READ_ONCE(p->writers))
 			mask |= POLLHUP;
 	}
 	if (acc != O_RDONLY) {
 		if (PIPE_SIZE - queued >= PIPE_BUF)
 			mask |= POLLOUT | POLLWRNORM;
-		if (!p->readers)
+		if (!READ_ONCE(p->readers))
 			mask |= POLLERR;
 	}
-	spin_unlock_irqrestore(&p->lock, flags);
 	return mask;
 }
 

@@ -197,19 +197,21 @@ static long poll_scan(struct pollfd *pfd, unsigned int nfds,
 	long n = 0;
 
 	for (i = 0; i < nfds; i++) {
-		struct file *f __free(fput) = NULL;
-		unsigned int mask;
+		unsigned int mask = 0;
+		struct file *f;
+		bool ref;
 
-		pfd[i].revents = 0;
-		if (pfd[i].fd < 0)
-			continue;
-		f = fget(pfd[i].fd);
-		if (!f)
-			mask = POLLNVAL;
-		else
-			mask = (f->ops->poll ? f->ops->poll(f, n ? NULL : pt) :
-					       DEFAULT_POLLMASK) &
-			       ((unsigned short)pfd[i].events | always);
+		if (pfd[i].fd >= 0) {
+			f = fget_light(pfd[i].fd, &ref);
+			if (!f) {
+				mask = POLLNVAL;
+			} else {
+				mask = (f->ops->poll ? f->ops->poll(f, n ? NULL : pt) :
+						       DEFAULT_POLLMASK) &
+				       ((unsigned short)pfd[i].events | always);
+				fput_light(f, ref);
+			}
+		}
 		pfd[i].revents = (short)mask;
 		n += mask != 0;
 	}
@@ -218,14 +220,16 @@ static long poll_scan(struct pollfd *pfd, unsigned int nfds,
 
 /*
  * Scans until a file is ready, the deadline (time CSR ticks; NULL: none)
- * passes or a signal comes (-ERESTARTNOHAND: EINTR to the caller).
+ * passes or a signal comes (-ERESTARTNOHAND: EINTR to the caller). The
+ * first scan queues nothing: a call that finds a file ready, or has a zero
+ * timeout, allocates no entries. One that would sleep scans again, queuing
+ * its entries, before it does.
  */
 static long do_poll(struct pollfd *pfd, unsigned int nfds, unsigned int always,
 		    const u64 *deadline)
 {
 	struct poll_table pt;
-	/* A zero timeout (or one already over) never sleeps: no entries. */
-	bool wait = !deadline || get_ticks() < *deadline;
+	bool queue = false, queued = false;
 	long n;
 
 	pt.task = current_task();
@@ -234,8 +238,7 @@ static long do_poll(struct pollfd *pfd, unsigned int nfds, unsigned int always,
 	pt.chunks = NULL;
 	pt.inline_used = 0;
 	for (;;) {
-		n = poll_scan(pfd, nfds, always, wait ? &pt : NULL);
-		wait = false; /* the first scan queued what there is to queue */
+		n = poll_scan(pfd, nfds, always, queue ? &pt : NULL);
 		if (!n)
 			n = pt.error;
 		if (n)
@@ -246,6 +249,11 @@ static long do_poll(struct pollfd *pfd, unsigned int nfds, unsigned int always,
 			n = -ERESTARTNOHAND; /* EINTR once a handler runs, as Linux */
 			break;
 		}
+		if (!queued) {
+			queue = queued = true; /* the next scan queues the entries */
+			continue;
+		}
+		queue = false;
 		if (deadline && !pt.timer_on) {
 			pt.timer = (struct timer){ .fn = poll_timeout };
 			timer_add(&pt.timer, *deadline);
@@ -388,7 +396,7 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 	struct pollfd *pfd;
 	sigset_t set = 0;
 	bool masked = false;
-	unsigned int n = 0, i, s;
+	unsigned int n = 0, i, s, w;
 	size_t bytes;
 	u64 deadline;
 	long ret;
@@ -416,14 +424,22 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 	pfd = kmalloc(NR_OPEN * sizeof(*pfd), __GFP_NOWARN);
 	if (!pfd)
 		return -ENOMEM;
-	for (fd = 0; fd < nfds; fd++) {
-		short events = 0;
+	/* Word by word, skipping empty ones; bits past nfds do not count. */
+	for (w = 0; w * FDSET_WORD_BITS < (unsigned int)nfds; w++) {
+		u64 any = in[w] | out[w] | ex[w];
 
-		for (s = 0; s < 3; s++)
-			if (fd_isset(kset[s], fd))
-				events |= ready[s];
-		if (events)
+		if ((unsigned int)nfds - w * FDSET_WORD_BITS < FDSET_WORD_BITS)
+			any &= (1ULL << (nfds % FDSET_WORD_BITS)) - 1;
+		for (fd = (int)(w * FDSET_WORD_BITS); any; any >>= 1, fd++) {
+			short events = 0;
+
+			if (!(any & 1))
+				continue;
+			for (s = 0; s < 3; s++)
+				if (fd_isset(kset[s], fd))
+					events |= ready[s];
 			pfd[n++] = (struct pollfd){ fd, events, 0 };
+		}
 	}
 	ret = poll_masked(pfd, n, POLLNVAL, utmo ? &deadline : NULL, masked, set);
 	for (i = 0; ret > 0 && i < n; i++)
