@@ -28,8 +28,8 @@
 
 /*
  * Poll tables, as Linux's poll_wqueues. A ppoll()/pselect6() call has one
- * on its stack. On its first scan each file's ->poll calls poll_wait() for
- * the wait queues that are woken when that file may have become ready,
+ * on its stack. On the scan before it first sleeps (do_poll()) each
+ * file's ->poll calls poll_wait() for the wait queues that are woken when that file may have become ready,
  * and the table queues one entry on each, holding a reference to the file
  * (whose private data holds the queue: it lives while the entry is
  * queued). A wake_up() of such a queue calls pollwake(), which marks the
@@ -42,8 +42,9 @@
  * queue under the same lock before it frees the table (poll_table_free()),
  * so no waker can reach the entries or the table, nor the poller's task,
  * once it has: a waker on another hart and a poller returning meet at
- * the queue's lock. pt->triggered and pt->timed_out are atomics; the
- * other fields are the poller's alone.
+ * the queue's lock; the timeout timer is stopped with timer_cancel_sync()
+ * first. pt->triggered and pt->timed_out are atomics; the other fields
+ * are the poller's alone.
  *
  * Sleeping (poll_sleep()): the poller marks itself TASK_SLEEPING, then
  * reads triggered, timed_out and its signals; a waker sets triggered (the
