@@ -371,16 +371,6 @@ struct sigset_arg {
 
 #define FDSET_WORD_BITS 64
 
-static bool fd_isset(const u64 *set, int fd)
-{
-	return (set[fd / FDSET_WORD_BITS] >> (fd % FDSET_WORD_BITS)) & 1;
-}
-
-static void fd_set_bit(u64 *set, int fd)
-{
-	set[fd / FDSET_WORD_BITS] |= 1ULL << (fd % FDSET_WORD_BITS);
-}
-
 /* select() through poll: the three sets become pollfds and back. */
 SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 		struct timespec *, utmo, const struct sigset_arg *, usig)
@@ -425,22 +415,19 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 	pfd = kmalloc(NR_OPEN * sizeof(*pfd), __GFP_NOWARN);
 	if (!pfd)
 		return -ENOMEM;
-	/* Word by word, skipping empty ones; bits past nfds do not count. */
+	/* A word at a time, the three sets shifted along; bits past nfds do not count. */
 	for (w = 0; w * FDSET_WORD_BITS < (unsigned int)nfds; w++) {
-		u64 any = in[w] | out[w] | ex[w];
+		u64 r = in[w], o = out[w], e = ex[w], any = r | o | e;
 
 		if ((unsigned int)nfds - w * FDSET_WORD_BITS < FDSET_WORD_BITS)
 			any &= (1ULL << (nfds % FDSET_WORD_BITS)) - 1;
-		for (fd = (int)(w * FDSET_WORD_BITS); any; any >>= 1, fd++) {
-			short events = 0;
-
-			if (!(any & 1))
-				continue;
-			for (s = 0; s < 3; s++)
-				if (fd_isset(kset[s], fd))
-					events |= ready[s];
-			pfd[n++] = (struct pollfd){ fd, events, 0 };
-		}
+		for (fd = (int)(w * FDSET_WORD_BITS); any;
+		     any >>= 1, r >>= 1, o >>= 1, e >>= 1, fd++)
+			if (any & 1)
+				pfd[n++] = (struct pollfd){
+					fd, (short)((r & 1 ? ready[0] : 0) |
+						    (o & 1 ? ready[1] : 0) |
+						    (e & 1 ? ready[2] : 0)), 0 };
 	}
 	ret = poll_masked(pfd, n, POLLNVAL, utmo ? &deadline : NULL, masked, set);
 	for (i = 0; ret > 0 && i < n; i++)
@@ -449,10 +436,13 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 	if (ret >= 0) {
 		ret = 0;
 		for (i = 0; i < n; i++) {
+			unsigned int fd_bit = (unsigned int)pfd[i].fd;
+			u64 bit = 1ULL << (fd_bit % FDSET_WORD_BITS);
+
+			w = fd_bit / FDSET_WORD_BITS;
 			for (s = 0; s < 3; s++) {
-				if (fd_isset(kset[s], pfd[i].fd) &&
-				    (pfd[i].revents & ready[s])) {
-					fd_set_bit(res[s], pfd[i].fd);
+				if ((kset[s][w] & bit) && (pfd[i].revents & ready[s])) {
+					res[s][w] |= bit;
 					ret++;
 				}
 			}
