@@ -29,12 +29,12 @@
 /*
  * Poll tables, as Linux's poll_wqueues. A ppoll()/pselect6() call has one
  * on its stack. On the scan before it first sleeps (do_poll()) each
- * file's ->poll calls poll_wait() for the wait queues that are woken when that file may have become ready,
- * and the table queues one entry on each, holding a reference to the file
- * (whose private data holds the queue: it lives while the entry is
- * queued). A wake_up() of such a queue calls pollwake(), which marks the
- * table triggered and wakes its task: only the pollers of that file wake,
- * and they scan again.
+ * file's ->poll calls poll_wait() for the wait queues that are woken when
+ * that file may have become ready, and the table queues one entry on
+ * each, holding a reference to the file (whose private data holds the
+ * queue: it lives while the entry is queued). A wake_up() of such a
+ * queue calls pollwake(), which marks the table triggered and wakes its
+ * task: only the pollers of that file wake, and they scan again.
  *
  * Locking: an entry's links are its queue's, under that queue's lock
  * (include/hartix/sched.h); pollwake() runs with it held and touches the
