@@ -241,6 +241,13 @@ void fput(struct file *f);
 int fd_install(struct file *f, bool cloexec);
 int fd_close(int fd);
 struct file *fget(int fd);
+struct file *fget_light(int fd, bool *ref);
+
+static inline void fput_light(struct file *f, bool ref)
+{
+	if (ref)
+		fput(f);
+}
 /*
  * The descriptor table (file.c), for fcntl.c: file_get takes one more
  * reference; fd_limit is RLIMIT_NOFILE within NR_OPEN; fd_install_from

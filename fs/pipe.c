@@ -4,6 +4,7 @@
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
+#include <hartix/poll.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/slab.h>
@@ -41,8 +42,10 @@ BUILD_BUG_ON(PIPE_SIZE & (PIPE_SIZE - 1));
  *
  * Sleeping: readers on rd_wait (for data, EOF, or the read side to be
  * free), writers on wr_wait. The wait conditions read the fields without
- * p->lock; every change is followed by a wake_up() of the other side
- * (after p->lock is dropped), and poll_wake() for ppoll sleepers.
+ * p->lock; every change is followed by a wake_up() of both (after p->lock
+ * is dropped). Pollers of a read end wait on rd_wait, of a write end on
+ * wr_wait (pipe_poll()); their entries hold a file of the pipe, so the
+ * pipe outlives them.
  */
 struct pipe {
 	spinlock_t lock;
@@ -94,7 +97,6 @@ static void pipe_wake(struct pipe *p)
 {
 	wake_up(&p->rd_wait);
 	wake_up(&p->wr_wait);
-	poll_wake();
 }
 
 /* Bytes not copied, like copy_to_user(); pos is a free-running index. */
@@ -245,24 +247,37 @@ static long pipe_write_kernel(struct file *f, const char *buf, size_t n)
 	return pipe_write_core(f, buf, n, true);
 }
 
-static unsigned int pipe_poll(struct file *f)
+/*
+ * A FIFO opened O_RDWR is both ends, as Linux's FMODE_READ | FMODE_WRITE.
+ * Without p->lock, as Linux: the fields may move while we look, but every
+ * move is followed by a wake-up of the queues we are on (or, with pt NULL,
+ * the caller looks again after its own wake-up), so a stale view is
+ * corrected. tail is read before head, so the count is never below what
+ * is queued, and it is capped at what fits.
+ */
+static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
 {
 	struct pipe *p = f->private_data;
-	unsigned long flags = spin_lock_irqsave(&p->lock);
-	unsigned int queued = p->head - p->tail, mask = 0;
+	unsigned int acc = f->flags & O_ACCMODE, tail, queued, mask = 0;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY) {
+	if (acc != O_WRONLY)
+		poll_wait(f, &p->rd_wait, pt);
+	if (acc != O_RDONLY)
+		poll_wait(f, &p->wr_wait, pt);
+	tail = READ_ONCE(p->tail);
+	queued = min(READ_ONCE(p->head) - tail, (unsigned int)PIPE_SIZE);
+	if (acc != O_WRONLY) {
 		if (queued)
 			mask |= POLLIN | POLLRDNORM;
-		if (!p->writers)
+		if (!READ_ONCE(p->writers))
 			mask |= POLLHUP;
-	} else {
+	}
+	if (acc != O_RDONLY) {
 		if (PIPE_SIZE - queued >= PIPE_BUF)
 			mask |= POLLOUT | POLLWRNORM;
-		if (!p->readers)
+		if (!READ_ONCE(p->readers))
 			mask |= POLLERR;
 	}
-	spin_unlock_irqrestore(&p->lock, flags);
 	return mask;
 }
 

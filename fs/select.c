@@ -3,6 +3,7 @@
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
+#include <hartix/poll.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
 #include <hartix/slab.h>
@@ -13,6 +14,7 @@
 #include <hartix/uaccess.h>
 #include <abi/poll.h>
 #include <abi/time.h>
+#include <asm/page.h>
 #include <asm/timex.h>
 
 #include "internal.h"
@@ -25,116 +27,242 @@
 #define SIGSET_SIZE 8
 
 /*
- * Every poller sleeps on the one poll_wq: a task can sit on one wait queue
- * at a time, so it cannot wait on each of its files' own queues. A file
- * that may have become ready calls poll_wake(), which bumps poll_seq and
- * wakes all pollers; each scans its files again. Pollers count themselves
- * in nr_pollers first, so poll_wake() skips the queue's lock when there
- * are none: both sides use sequentially consistent atomics (the poller
- * adds itself, then reads poll_seq; the waker bumps poll_seq, then reads
- * nr_pollers), so one of them always sees the other.
+ * Poll tables, as Linux's poll_wqueues. A ppoll()/pselect6() call has one
+ * on its stack. On the scan before it first sleeps (do_poll()) each
+ * file's ->poll calls poll_wait() for the wait queues that are woken when
+ * that file may have become ready, and the table queues one entry on
+ * each, holding a reference to the file (whose private data holds the
+ * queue: it lives while the entry is queued). A wake_up() of such a
+ * queue calls pollwake(), which marks the table triggered and wakes its
+ * task: only the pollers of that file wake, and they scan again.
+ *
+ * Locking: an entry's links are its queue's, under that queue's lock
+ * (include/hartix/sched.h); pollwake() runs with it held and touches the
+ * entry and its table only then. The poller takes each entry off its
+ * queue under the same lock before it frees the table (poll_table_free()),
+ * so no waker can reach the entries or the table, nor the poller's task,
+ * once it has: a waker on another hart and a poller returning meet at
+ * the queue's lock; the timeout timer is stopped with timer_cancel_sync()
+ * first. pt->triggered and pt->timed_out are atomics; the other fields
+ * are the poller's alone.
+ *
+ * Sleeping (poll_sleep()): the poller marks itself TASK_SLEEPING, then
+ * reads triggered, timed_out and its signals; a waker sets triggered (the
+ * timer timed_out, a signal its bit), then wakes the task, with a fence
+ * between on both sides: either the poller sees the news or the wake-up
+ * finds it asleep.
  */
-static struct wait_queue poll_wq = WAIT_QUEUE_INIT;
-static unsigned long poll_seq;
-static unsigned int nr_pollers;
+#define POLL_INLINE_ENTRIES 16 /* on the stack: polls of a few files allocate nothing */
 
-void poll_wake(void)
-{
-	__atomic_add_fetch(&poll_seq, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&nr_pollers, __ATOMIC_SEQ_CST))
-		wake_up(&poll_wq);
-}
-
-struct poll_wait {
-	unsigned long seq; /* poll_seq before the last scan */
-	struct wait_timer *timer;
+struct poll_entry {
+	struct wait_entry wait;
+	struct wait_queue *wq;
+	struct file *file;
+	struct poll_table *pt;
 };
 
-static bool poll_woken(void *arg)
-{
-	struct poll_wait *w = arg;
+/* More entries, when the inline ones are used up. */
+struct poll_chunk {
+	struct poll_chunk *next;
+	unsigned int used;
+	struct poll_entry entries[];
+};
 
-	return __atomic_load_n(&poll_seq, __ATOMIC_SEQ_CST) != w->seq ||
-	       (w->timer && READ_ONCE(w->timer->expired)) ||
-	       signal_pending(current_task());
+#define POLL_CHUNK_ENTRIES \
+	((PAGE_SIZE - sizeof(struct poll_chunk)) / sizeof(struct poll_entry))
+
+struct poll_table {
+	struct task *task;
+	bool triggered; /* a queue of ours was woken since the last scan */
+	bool timed_out;
+	bool timer_on;
+	int error; /* -ENOMEM: an entry could not be allocated */
+	struct timer timer;
+	struct poll_chunk *chunks; /* the newest first */
+	unsigned int inline_used;
+	struct poll_entry inline_entries[POLL_INLINE_ENTRIES];
+};
+
+/* A queue's lock held (see above). */
+static void pollwake(struct wait_entry *e)
+{
+	struct poll_table *pt = container_of(e, struct poll_entry, wait)->pt;
+
+	__atomic_store_n(&pt->triggered, true, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST); /* pairs with poll_sleep()'s */
+	wake_up_task(pt->task);
+}
+
+static void poll_timeout(struct timer *t)
+{
+	struct poll_table *pt = container_of(t, struct poll_table, timer);
+
+	__atomic_store_n(&pt->timed_out, true, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	wake_up_task(pt->task);
+}
+
+static struct poll_entry *poll_entry_alloc(struct poll_table *pt)
+{
+	struct poll_chunk *c = pt->chunks;
+
+	if (pt->inline_used < POLL_INLINE_ENTRIES)
+		return &pt->inline_entries[pt->inline_used++];
+	if (!c || c->used == POLL_CHUNK_ENTRIES) {
+		c = kmalloc(PAGE_SIZE, __GFP_NOWARN);
+		if (!c)
+			return NULL;
+		c->next = pt->chunks;
+		c->used = 0;
+		pt->chunks = c;
+	}
+	return &c->entries[c->used++];
+}
+
+void poll_table_add(struct file *f, struct wait_queue *wq, struct poll_table *pt)
+{
+	struct poll_entry *pe = poll_entry_alloc(pt);
+
+	if (!pe) {
+		pt->error = -ENOMEM;
+		return;
+	}
+	file_get(f);
+	*pe = (struct poll_entry){ { NULL, NULL, pollwake }, wq, f, pt };
+	wait_entry_add(wq, &pe->wait);
+}
+
+static void poll_entry_free(struct poll_entry *pe)
+{
+	wait_entry_del(pe->wq, &pe->wait);
+	fput(pe->file);
+}
+
+/* Every entry off its queue, every file reference dropped, the timer stopped. */
+static void poll_table_free(struct poll_table *pt)
+{
+	struct poll_chunk *c, *next;
+	unsigned int i;
+
+	if (pt->timer_on)
+		timer_cancel_sync(&pt->timer);
+	for (i = 0; i < pt->inline_used; i++)
+		poll_entry_free(&pt->inline_entries[i]);
+	for (c = pt->chunks; c; c = next) {
+		next = c->next;
+		for (i = 0; i < c->used; i++)
+			poll_entry_free(&c->entries[i]);
+		kfree(c);
+	}
+}
+
+static bool poll_woken(struct poll_table *pt)
+{
+	return __atomic_load_n(&pt->triggered, __ATOMIC_SEQ_CST) ||
+	       __atomic_load_n(&pt->timed_out, __ATOMIC_SEQ_CST) ||
+	       signal_pending(pt->task);
+}
+
+/*
+ * Sleeps until a queue of ours is woken, the timer fires or a signal
+ * comes (or not at all, if one did since the last scan). Once marked
+ * asleep the task must go through schedule() unless it takes the mark
+ * back itself: a waker that saw it has queued it to run.
+ */
+static void poll_sleep(struct poll_table *pt)
+{
+	struct task *t = pt->task;
+	enum task_state sleeping = TASK_SLEEPING;
+
+	__atomic_store_n(&t->state, TASK_SLEEPING, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!poll_woken(pt) ||
+	    !__atomic_compare_exchange_n(&t->state, &sleeping, TASK_RUNNING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		schedule();
+	/* Cleared before the next scan looks: a wake-up during it counts. */
+	__atomic_store_n(&pt->triggered, false, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 /*
  * Sets each revents to what is ready of events, plus always (poll reports
- * errors and hang-ups unasked, select does not); returns how many are not 0.
- * held (the first scan only): keeps each file's reference there, as
- * Linux's poll table entries do, so a file closed by another thread while
- * we sleep stays open (a pipe keeps its reader) until the poll returns.
+ * errors and hang-ups unasked, select does not); returns how many are not
+ * 0. pt: the files' queues go into it, until one is ready (the call will
+ * not sleep then).
  */
 static long poll_scan(struct pollfd *pfd, unsigned int nfds,
-		      unsigned int always, struct file **held)
+		      unsigned int always, struct poll_table *pt)
 {
 	unsigned int i;
 	long n = 0;
 
 	for (i = 0; i < nfds; i++) {
-		struct file *f __free(fput) = NULL;
-		unsigned int mask;
+		unsigned int mask = 0;
+		struct file *f;
+		bool ref;
 
-		pfd[i].revents = 0;
-		if (pfd[i].fd < 0)
-			continue;
-		f = fget(pfd[i].fd);
-		if (!f)
-			mask = POLLNVAL;
-		else
-			mask = (f->ops->poll ? f->ops->poll(f) : DEFAULT_POLLMASK) &
-			       ((unsigned short)pfd[i].events | always);
+		if (pfd[i].fd >= 0) {
+			f = fget_light(pfd[i].fd, &ref);
+			if (!f) {
+				mask = POLLNVAL;
+			} else {
+				mask = (f->ops->poll ? f->ops->poll(f, n ? NULL : pt) :
+						       DEFAULT_POLLMASK) &
+				       ((unsigned short)pfd[i].events | always);
+				fput_light(f, ref);
+			}
+		}
 		pfd[i].revents = (short)mask;
 		n += mask != 0;
-		if (held)
-			held[i] = no_free_ptr(f);
 	}
 	return n;
 }
 
 /*
  * Scans until a file is ready, the deadline (time CSR ticks; NULL: none)
- * passes or a signal comes (-ERESTARTNOHAND: EINTR to the caller).
+ * passes or a signal comes (-ERESTARTNOHAND: EINTR to the caller). The
+ * first scan queues nothing: a call that finds a file ready, or has a zero
+ * timeout, allocates no entries. One that would sleep scans again, queuing
+ * its entries, before it does.
  */
 static long do_poll(struct pollfd *pfd, unsigned int nfds, unsigned int always,
 		    const u64 *deadline)
 {
-	struct file **held = kzalloc(max(nfds, 1U) * sizeof(*held), __GFP_NOWARN);
-	struct poll_wait w = { 0, NULL };
-	struct wait_timer timer;
-	bool first = true;
-	unsigned int i;
+	struct poll_table pt;
+	bool queue = false, queued = false;
 	long n;
 
-	if (!held)
-		return -ENOMEM;
-	__atomic_add_fetch(&nr_pollers, 1, __ATOMIC_SEQ_CST);
-	for (;; first = false) {
-		w.seq = __atomic_load_n(&poll_seq, __ATOMIC_SEQ_CST);
-		n = poll_scan(pfd, nfds, always, first ? held : NULL);
+	pt.task = current_task();
+	pt.triggered = pt.timed_out = pt.timer_on = false;
+	pt.error = 0;
+	pt.chunks = NULL;
+	pt.inline_used = 0;
+	for (;;) {
+		n = poll_scan(pfd, nfds, always, queue ? &pt : NULL);
+		if (!n)
+			n = pt.error;
 		if (n)
 			break;
-		if (deadline && (w.timer ? READ_ONCE(timer.expired) :
-					   get_ticks() >= *deadline))
+		if (deadline && (READ_ONCE(pt.timed_out) || get_ticks() >= *deadline))
 			break;
-		if (signal_pending(current_task())) {
+		if (signal_pending(pt.task)) {
 			n = -ERESTARTNOHAND; /* EINTR once a handler runs, as Linux */
 			break;
 		}
-		if (deadline && !w.timer) {
-			wait_timer_start(&timer, &poll_wq, *deadline);
-			w.timer = &timer;
+		if (!queued) {
+			queue = queued = true; /* the next scan queues the entries */
+			continue;
 		}
-		wait_event(&poll_wq, poll_woken, &w);
+		queue = false;
+		if (deadline && !pt.timer_on) {
+			pt.timer = (struct timer){ .fn = poll_timeout };
+			timer_add(&pt.timer, *deadline);
+			pt.timer_on = true;
+		}
+		poll_sleep(&pt);
 	}
-	__atomic_sub_fetch(&nr_pollers, 1, __ATOMIC_SEQ_CST);
-	if (w.timer)
-		wait_timer_stop(&timer);
-	for (i = 0; i < nfds; i++)
-		if (held[i])
-			fput(held[i]);
-	kfree(held);
+	poll_table_free(&pt);
 	return n;
 }
 
@@ -243,16 +371,6 @@ struct sigset_arg {
 
 #define FDSET_WORD_BITS 64
 
-static bool fd_isset(const u64 *set, int fd)
-{
-	return (set[fd / FDSET_WORD_BITS] >> (fd % FDSET_WORD_BITS)) & 1;
-}
-
-static void fd_set_bit(u64 *set, int fd)
-{
-	set[fd / FDSET_WORD_BITS] |= 1ULL << (fd % FDSET_WORD_BITS);
-}
-
 /* select() through poll: the three sets become pollfds and back. */
 SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 		struct timespec *, utmo, const struct sigset_arg *, usig)
@@ -269,7 +387,7 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 	struct pollfd *pfd;
 	sigset_t set = 0;
 	bool masked = false;
-	unsigned int n = 0, i, s;
+	unsigned int n = 0, i, s, w;
 	size_t bytes;
 	u64 deadline;
 	long ret;
@@ -297,14 +415,19 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 	pfd = kmalloc(NR_OPEN * sizeof(*pfd), __GFP_NOWARN);
 	if (!pfd)
 		return -ENOMEM;
-	for (fd = 0; fd < nfds; fd++) {
-		short events = 0;
+	/* A word at a time, the three sets shifted along; bits past nfds do not count. */
+	for (w = 0; w * FDSET_WORD_BITS < (unsigned int)nfds; w++) {
+		u64 r = in[w], o = out[w], e = ex[w], any = r | o | e;
 
-		for (s = 0; s < 3; s++)
-			if (fd_isset(kset[s], fd))
-				events |= ready[s];
-		if (events)
-			pfd[n++] = (struct pollfd){ fd, events, 0 };
+		if ((unsigned int)nfds - w * FDSET_WORD_BITS < FDSET_WORD_BITS)
+			any &= (1ULL << (nfds % FDSET_WORD_BITS)) - 1;
+		for (fd = (int)(w * FDSET_WORD_BITS); any;
+		     any >>= 1, r >>= 1, o >>= 1, e >>= 1, fd++)
+			if (any & 1)
+				pfd[n++] = (struct pollfd){
+					fd, (short)((r & 1 ? ready[0] : 0) |
+						    (o & 1 ? ready[1] : 0) |
+						    (e & 1 ? ready[2] : 0)), 0 };
 	}
 	ret = poll_masked(pfd, n, POLLNVAL, utmo ? &deadline : NULL, masked, set);
 	for (i = 0; ret > 0 && i < n; i++)
@@ -313,10 +436,13 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 	if (ret >= 0) {
 		ret = 0;
 		for (i = 0; i < n; i++) {
+			unsigned int fd_bit = (unsigned int)pfd[i].fd;
+			u64 bit = 1ULL << (fd_bit % FDSET_WORD_BITS);
+
+			w = fd_bit / FDSET_WORD_BITS;
 			for (s = 0; s < 3; s++) {
-				if (fd_isset(kset[s], pfd[i].fd) &&
-				    (pfd[i].revents & ready[s])) {
-					fd_set_bit(res[s], pfd[i].fd);
+				if ((kset[s][w] & bit) && (pfd[i].revents & ready[s])) {
+					res[s][w] |= bit;
 					ret++;
 				}
 			}

@@ -6,6 +6,7 @@
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
 #include <hartix/kshell.h>
+#include <hartix/poll.h>
 #include <hartix/printk.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
@@ -72,7 +73,7 @@ static unsigned int echo_col;
 /* The foreground process group; 0 until TIOCSPGRP: init's group. */
 static int fg_pgrp;
 
-/* Readers waiting for input (and VTIME timers); woken for each change. */
+/* Readers waiting for input (and VTIME timers) and pollers; woken at each change. */
 static struct wait_queue tty_wait = WAIT_QUEUE_INIT;
 
 /* Caller holds tty_lock. */
@@ -247,7 +248,6 @@ void tty_receive_char(char c)
 			signal_send_pgrp(pgrp, sig);
 	}
 	wake_up(&tty_wait);
-	poll_wake();
 }
 
 void tty_receive_break(void)
@@ -409,11 +409,13 @@ static long tty_write_kernel(struct file *f, const char *buf, size_t n)
 	return (long)n;
 }
 
-static unsigned int tty_poll(struct file *f)
+static unsigned int tty_poll(struct file *f, struct poll_table *pt)
 {
-	unsigned long flags = spin_lock_irqsave(&tty_lock);
+	unsigned long flags;
 	unsigned int mask = POLLOUT | POLLWRNORM;
 
+	poll_wait(f, &tty_wait, pt);
+	flags = spin_lock_irqsave(&tty_lock);
 	if (readable())
 		mask |= POLLIN | POLLRDNORM;
 	spin_unlock_irqrestore(&tty_lock, flags);
@@ -437,7 +439,6 @@ static long set_termios(unsigned int cmd, const void *uarg)
 	termios = t;
 	spin_unlock_irqrestore(&tty_lock, flags);
 	wake_up(&tty_wait);
-	poll_wake();
 	return 0;
 }
 

@@ -26,6 +26,7 @@ struct super_block;
 struct inode_operations;
 struct address_space_operations;
 struct vma;
+struct poll_table;
 
 /*
  * A directory whose entries are made up on demand (/proc, fs/proc.c)
@@ -130,9 +131,10 @@ struct file_operations {
 	int (*open)(struct file *f);
 	/*
 	 * POLL* bits ready now, without sleeping; NULL: always readable and
-	 * writable. A file whose readiness changes calls poll_wake() after.
+	 * writable. It first calls poll_wait(f, wq, pt) (include/hartix/poll.h)
+	 * for each wait queue it wakes after a change that can make f ready.
 	 */
-	unsigned int (*poll)(struct file *f);
+	unsigned int (*poll)(struct file *f, struct poll_table *pt);
 	/* The last descriptor of f is gone (before its inode is put). */
 	void (*release)(struct file *f);
 	/* VFS file systems (Documentation/filesystems.rst): */
@@ -505,12 +507,6 @@ void fs_put_inode(struct inode *ino);
  * NULL and *err: -EFAULT, -ENAMETOOLONG (PATH_MAX bytes or more), -ENOMEM.
  */
 char *get_path(const char *upath, long *err);
-
-/*
- * Wakes every ppoll()/pselect6() sleeper to look again (fs/select.c):
- * called after any change that can make a file ready. Any context.
- */
-void poll_wake(void);
 
 /*
  * The interface file mappings (mm/mmap.c) use, kept small for the VFS

@@ -29,10 +29,21 @@ enum task_state {
 
 struct files;
 
-/* Sleeping: tasks wait on a queue until woken. */
+/*
+ * Sleeping: a wait queue is a list of entries, each a task asleep in
+ * wait_event() or a poll table's entry for one file (fs/select.c).
+ * wq->lock protects the list and every entry's links; wake_up() calls each
+ * entry's func with it held (interrupts masked), so an entry may be freed
+ * as soon as its owner has taken it off the queue under that lock.
+ */
+struct wait_entry {
+	struct wait_entry *next, **pprev; /* pprev NULL: on no queue */
+	void (*func)(struct wait_entry *e);
+};
+
 struct wait_queue {
 	spinlock_t lock;
-	struct task *head;
+	struct wait_entry *head;
 };
 
 #define WAIT_QUEUE_INIT { SPINLOCK_UNLOCKED, NULL }
@@ -47,7 +58,6 @@ struct task {
 	unsigned int cpu; /* run queue it is on or last ran on */
 	cpumask_t cpus_allowed;
 	struct task *rq_next, *rq_prev;
-	struct task *wait_next; /* wait queue link */
 	int pid;
 	char comm[TASK_COMM_LEN];
 	u64 runtime_ticks; /* ticks it was running at */
@@ -197,6 +207,9 @@ int task_reap(struct task *t);
  */
 void wait_event(struct wait_queue *wq, bool (*cond)(void *arg), void *arg);
 void wake_up(struct wait_queue *wq);
+/* Queue or unqueue an entry of one's own (poll tables); they take wq->lock. */
+void wait_entry_add(struct wait_queue *wq, struct wait_entry *e);
+void wait_entry_del(struct wait_queue *wq, struct wait_entry *e);
 /* Makes a sleeping task runnable again; false if it was not sleeping. */
 bool wake_up_task(struct task *t);
 

@@ -537,48 +537,87 @@ int task_reap(struct task *t)
 	return code;
 }
 
-/* wq->lock held: takes t off the queue if it is still on it. */
-static void wait_unlink(struct wait_queue *wq, struct task *t)
+/* wq->lock held. */
+static void entry_link(struct wait_queue *wq, struct wait_entry *e)
 {
-	struct task **p;
+	e->next = wq->head;
+	if (e->next)
+		e->next->pprev = &e->next;
+	e->pprev = &wq->head;
+	wq->head = e;
+}
 
-	for (p = &wq->head; *p; p = &(*p)->wait_next)
-		if (*p == t) {
-			*p = t->wait_next;
-			return;
-		}
+/* wq->lock held: takes e off the queue if it is still on it. */
+static void entry_unlink(struct wait_entry *e)
+{
+	if (!e->pprev)
+		return;
+	*e->pprev = e->next;
+	if (e->next)
+		e->next->pprev = e->pprev;
+	e->pprev = NULL;
+}
+
+void wait_entry_add(struct wait_queue *wq, struct wait_entry *e)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	entry_link(wq, e);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+void wait_entry_del(struct wait_queue *wq, struct wait_entry *e)
+{
+	unsigned long flags = spin_lock_irqsave(&wq->lock);
+
+	entry_unlink(e);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
+
+/* A task in wait_event(): its entry lives on its stack. */
+struct task_wait {
+	struct wait_entry entry;
+	struct task *task;
+};
+
+/* Woken tasks leave the queue at once: the next wake_up() skips them. */
+static void task_wake(struct wait_entry *e)
+{
+	entry_unlink(e);
+	wake_up_task(container_of(e, struct task_wait, entry)->task);
 }
 
 void wait_event(struct wait_queue *wq, bool (*cond)(void *arg), void *arg)
 {
-	struct task *t = current_task();
+	struct task_wait w = { { NULL, NULL, task_wake }, current_task() };
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
 
 	while (!cond(arg)) {
-		t->state = TASK_SLEEPING;
-		t->wait_next = wq->head;
-		wq->head = t;
+		w.task->state = TASK_SLEEPING;
+		entry_link(wq, &w.entry);
 		spin_unlock_irqrestore(&wq->lock, flags);
 		schedule();
 		flags = spin_lock_irqsave(&wq->lock);
 		/* Woken by a signal, not wake_up(): still queued. */
-		wait_unlink(wq, t);
+		entry_unlink(&w.entry);
 	}
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
 /*
  * Under the lock: a task a signal woke may run meanwhile, but it takes the
- * lock to leave the queue, so its wait_next stays put while we walk.
+ * lock to leave the queue, so its entry stays put while we walk. An entry's
+ * func may unlink it: its successor is read first.
  */
 void wake_up(struct wait_queue *wq)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
-	struct task *t;
+	struct wait_entry *e, *next;
 
-	for (t = wq->head; t; t = t->wait_next)
-		wake_up_task(t);
-	wq->head = NULL;
+	for (e = wq->head; e; e = next) {
+		next = e->next;
+		e->func(e);
+	}
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 

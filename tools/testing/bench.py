@@ -194,6 +194,51 @@ def fs_benchmarks(image, out):
         r"bench: (\S+) (\d+) instructions/\S+ \d+ ns(?: (\d+) KiB/s)?", "\n".join(res.lines))}
 
 
+def poll_benchmarks(image, out):
+    """user/glibc/poll_bench: select() and ppoll() over 100 pipes, on 1
+    hart under -icount and under plain QEMU, and the same binary under
+    qemu-riscv64 (best of three: the host's load varies)."""
+    import shutil
+    import subprocess
+    objdir = os.path.join(out, "kernel")
+    if make(objdir, "user-glibc")[0]:
+        print("# poll benchmarks skipped: make user-glibc failed")
+        return {}, {}, {}
+    pattern = r"bench: (\S+) (\d+) instructions (\d+) ns"
+    runs = []
+    for icount in (True, False):
+        res = qemu_run.boot(qemu_run.qemu_command(
+            image, smp=1, append="loglevel=4 init=/glibc/poll_bench",
+            extra=["-initrd", os.path.join(objdir, "user", "glibc.cpio")] +
+            (["-icount", "shift=0"] if icount else [])), 300,
+            os.path.join(out, "poll-%s.log" % ("icount" if icount else "wall")),
+            steps=[(r"bench: done", None)])
+        runs.append({m[0]: m[1:] for m in re.findall(pattern, "\n".join(res.lines))})
+    user = {}
+    if shutil.which("qemu-riscv64"):
+        for _ in range(3):
+            run = subprocess.run(["qemu-riscv64", os.path.join(objdir, "user", "glibc",
+                                                               "poll_bench")],
+                                 capture_output=True, text=True, timeout=120)
+            for m in re.findall(pattern, run.stdout):
+                user[m[0]] = min(user.get(m[0], int(m[2])), int(m[2]))
+    return runs[0], runs[1], user
+
+
+def print_poll(icount, wall, user):
+    print("%-24s %12s %14s %16s" % ("poll (100 pipes)", "instr/call", "ns plain QEMU",
+                                    "ns qemu-riscv64"))
+    for name in ("select_100_none", "ppoll_100_none", "select_100_one_ready",
+                 "ppoll_100_one_ready"):
+        print("%-24s %12s %14s %16s" % (name, icount.get(name, ("-",))[0],
+                                        wall.get(name, ("-", "-"))[1],
+                                        user.get(name, "-")))
+    print("# Hartix: 1 hart, user and kernel instructions under -icount shift=0, "
+          "guest ns under plain QEMU; qemu-riscv64: the host's Linux kernel runs "
+          "the system calls natively, so its ns are no kernel's cost under QEMU; "
+          "none: timeout 0, one_ready: no timeout")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
@@ -263,6 +308,8 @@ def main():
     print("# 1 hart, -icount shift=0 (1 instruction = 1 ns of guest time); write "
           "includes fsync; cold: after a remount; fork_execve: a static program "
           "over 1 MiB, the parent's and child's instructions")
+    print()
+    print_poll(*poll_benchmarks(image, args.out))
 
 
 if __name__ == "__main__":
