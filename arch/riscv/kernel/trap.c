@@ -164,6 +164,13 @@ static bool kernel_user_fault(struct pt_regs *regs)
 	if (!fault_access(regs->cause, &acc) || !(regs->status & SR_SUM) ||
 	    !mm || regs->tval >= TASK_SIZE)
 		return false;
+	/*
+	 * The trap masked interrupts, but resolving the fault may sleep (a
+	 * page of a file read from its disk, whose completion is an
+	 * interrupt): as Linux, they come back on if the access had them.
+	 */
+	if (regs->status & SR_SPIE)
+		local_irq_enable();
 	err = handle_mm_fault(mm, regs->tval, acc);
 	/*
 	 * As Linux: a kernel access that finds no memory fails (EFAULT);
@@ -171,6 +178,7 @@ static bool kernel_user_fault(struct pt_regs *regs)
 	 */
 	if (err == -ENOMEM)
 		out_of_memory();
+	local_irq_disable();
 	return err == 0;
 }
 
