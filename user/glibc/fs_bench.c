@@ -22,28 +22,13 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "counters.h"
 
 #define NR_FILES 10000
 #define NR_EXECS 20
 
 /* Makes the program over 1 MiB; never touched, as most of a big program's pages. */
 static const char pad[640 << 10] __attribute__((used)) = { 1 };
-
-static inline unsigned long instret(void)
-{
-	unsigned long v;
-
-	__asm__ __volatile__("rdinstret %0" : "=r"(v));
-	return v;
-}
-
-static unsigned long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long)ts.tv_sec * 1000000000UL + (unsigned long)ts.tv_nsec;
-}
 
 static unsigned long t0, i0;
 

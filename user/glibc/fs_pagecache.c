@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "fault_probe.h"
 #include "scratch.h"
 #include "utest.h"
 
@@ -36,36 +37,6 @@
 #define NOTE "written through mmap\n"
 
 static const char *dev, *mnt, *fstype, *self;
-static sigjmp_buf fault_jmp;
-static volatile int fault_sig, fault_code;
-
-static void on_fault(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	fault_sig = sig;
-	fault_code = si->si_code;
-	siglongjmp(fault_jmp, 1);
-}
-
-/* The signal a read of *p raises (0 if none); *val gets the byte read. */
-static int touch(volatile char *p, char *val)
-{
-	struct sigaction sa = { 0 }, old_bus, old_segv;
-	int sig = 0;
-
-	sa.sa_sigaction = on_fault;
-	sa.sa_flags = SA_SIGINFO;
-	sigaction(SIGBUS, &sa, &old_bus);
-	sigaction(SIGSEGV, &sa, &old_segv);
-	fault_sig = 0;
-	if (!sigsetjmp(fault_jmp, 1))
-		*val = *p;
-	else
-		sig = fault_sig;
-	sigaction(SIGBUS, &old_bus, NULL);
-	sigaction(SIGSEGV, &old_segv, NULL);
-	return sig;
-}
 
 /* Byte i of the test files. */
 static char pat(long i)
@@ -219,16 +190,16 @@ static void sigbus_truncate(void)
 	CHECK(m != MAP_FAILED);
 	if (m == MAP_FAILED)
 		return;
-	CHECK(touch(m + 2 * PAGE + 5, &v) == 0 && v == pat(2 * PAGE + 5));
+	CHECK(touch(m + 2 * PAGE + 5, 0, &v) == 0 && v == pat(2 * PAGE + 5));
 	m[PAGE + 20] = 'X';
 	CHECK(ftruncate(fd, PAGE + 10) == 0);
-	CHECK(touch(m + PAGE + 9, &v) == 0 && v == pat(PAGE + 9));
-	CHECK(touch(m + PAGE + 20, &v) == 0 && v == 0);
-	CHECK(touch(m + 2 * PAGE + 5, &v) == SIGBUS && fault_code == BUS_ADRERR);
+	CHECK(touch(m + PAGE + 9, 0, &v) == 0 && v == pat(PAGE + 9));
+	CHECK(touch(m + PAGE + 20, 0, &v) == 0 && v == 0);
+	CHECK(touch(m + 2 * PAGE + 5, 0, &v) == SIGBUS && fault_code == BUS_ADRERR);
 	/* Grown again: what was cut reads as zeroes, through the mapping and read(). */
 	CHECK(ftruncate(fd, size) == 0);
-	CHECK(touch(m + 2 * PAGE + 5, &v) == 0 && v == 0);
-	CHECK(touch(m + PAGE + 20, &v) == 0 && v == 0);
+	CHECK(touch(m + 2 * PAGE + 5, 0, &v) == 0 && v == 0);
+	CHECK(touch(m + PAGE + 20, 0, &v) == 0 && v == 0);
 	CHECK(pread(fd, &v, 1, PAGE + 20) == 1 && v == 0);
 	CHECK(munmap(m, (size_t)size) == 0);
 	CHECK(close(fd) == 0);

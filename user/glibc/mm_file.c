@@ -20,49 +20,13 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "fault_probe.h"
 #include "meminfo.h"
 #include "utest.h"
 
 #define PAGE 4096L
 
 static char path[64];
-static sigjmp_buf fault_jmp;
-static volatile int fault_sig, fault_code;
-
-static void on_fault(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	fault_sig = sig;
-	fault_code = si->si_code;
-	siglongjmp(fault_jmp, 1);
-}
-
-/* The signal a read of *p raises (0 if none); *val gets the byte read. */
-static int touch(volatile char *p, int write, char *val)
-{
-	struct sigaction sa = { 0 }, old_bus, old_segv;
-	int sig = 0;
-
-	sa.sa_sigaction = on_fault;
-	sa.sa_flags = SA_SIGINFO;
-	sigaction(SIGBUS, &sa, &old_bus);
-	sigaction(SIGSEGV, &sa, &old_segv);
-	fault_sig = 0;
-	if (!sigsetjmp(fault_jmp, 1)) {
-		if (write)
-			*p = 'w';
-		else if (val)
-			*val = *p;
-		else
-			(void)*p;
-	} else {
-		sig = fault_sig;
-	}
-	sigaction(SIGBUS, &old_bus, NULL);
-	sigaction(SIGSEGV, &old_segv, NULL);
-	return sig;
-}
-
 /* A new file of size bytes: byte i is 'a' + (i / PAGE) % 26. */
 static int make_file(off_t size)
 {

@@ -12,6 +12,7 @@
 #include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
+#include "counters.h"
 
 #define NPIPES 100
 #define CALLS 200
@@ -20,23 +21,6 @@
 static struct pollfd pfd[NPIPES];
 static fd_set rset;
 static int maxfd, ready_w;
-
-/* This hart's retired instructions, user and kernel (see user/tests/bench.c). */
-static inline unsigned long instret(void)
-{
-	unsigned long v;
-
-	__asm__ __volatile__("rdinstret %0" : "=r"(v));
-	return v;
-}
-
-static unsigned long ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long)ts.tv_sec * 1000000000UL + (unsigned long)ts.tv_nsec;
-}
 
 /* One call; its result must be want, or the figure is not what it says. */
 static int do_select(int timeout0)
@@ -60,7 +44,7 @@ static void measure(const char *name, int (*call)(int), int timeout0, int want)
 
 	for (i = 0; i < CALLS + WARM; i++) {
 		if (i == WARM) {
-			t0 = ns();
+			t0 = now_ns();
 			i0 = instret();
 		}
 		if (call(timeout0) != want) {
@@ -69,7 +53,7 @@ static void measure(const char *name, int (*call)(int), int timeout0, int want)
 		}
 	}
 	i0 = instret() - i0;
-	t0 = ns() - t0;
+	t0 = now_ns() - t0;
 	printf("bench: %s %lu instructions %lu ns\n", name, i0 / CALLS, t0 / CALLS);
 }
 

@@ -6,19 +6,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-/*
- * rdinstret counts every instruction this hart retires, in user and kernel
- * mode and for every process on it: with one hart under QEMU -icount
- * shift=0 that is exactly the cost of a round trip, the same every run.
- */
-static inline unsigned long instret(void)
-{
-	unsigned long v;
-
-	__asm__ __volatile__("rdinstret %0" : "=r"(v));
-	return v;
-}
+#include "counters.h"
 
 static inline unsigned long rdtime(void)
 {
@@ -26,14 +14,6 @@ static inline unsigned long rdtime(void)
 
 	__asm__ __volatile__("rdtime %0" : "=r"(v));
 	return v;
-}
-
-static unsigned long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long)ts.tv_sec * 1000000000UL + (unsigned long)ts.tv_nsec;
 }
 
 static void report(const char *name, unsigned long instr, unsigned long ns,
