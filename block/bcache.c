@@ -33,7 +33,7 @@
  */
 static DEFINE_SPINLOCK(bcache_lock);
 static struct buffer_head *hash_table[BCACHE_HASH_SIZE];
-static struct buffer_head *lru_head, *lru_tail;
+static LIST_HEAD(lru_list); /* every buffer, least recently used first */
 static struct bcache_stats stats;
 
 /* lock_buffer() sleepers wait on a queue hashed from the buffer, like bio waiters. */
@@ -141,31 +141,6 @@ void mark_buffer_dirty(struct buffer_head *bh)
 }
 
 /* bcache_lock held. */
-static void lru_unlink(struct buffer_head *bh)
-{
-	if (bh->b_lru_prev)
-		bh->b_lru_prev->b_lru_next = bh->b_lru_next;
-	else
-		lru_head = bh->b_lru_next;
-	if (bh->b_lru_next)
-		bh->b_lru_next->b_lru_prev = bh->b_lru_prev;
-	else
-		lru_tail = bh->b_lru_prev;
-}
-
-/* bcache_lock held: bh becomes the most recently used. */
-static void lru_add_tail(struct buffer_head *bh)
-{
-	bh->b_lru_next = NULL;
-	bh->b_lru_prev = lru_tail;
-	if (lru_tail)
-		lru_tail->b_lru_next = bh;
-	else
-		lru_head = bh;
-	lru_tail = bh;
-}
-
-/* bcache_lock held. */
 static struct buffer_head *hash_find(struct block_device *bdev, u64 block, u32 size)
 {
 	struct buffer_head *bh;
@@ -184,7 +159,7 @@ static void bh_unhash(struct buffer_head *bh)
 	while (*p != bh)
 		p = &(*p)->b_hash_next;
 	*p = bh->b_hash_next;
-	lru_unlink(bh);
+	list_del(&bh->b_lru);
 	stats.buffers--;
 	stats.bytes -= bh->b_size;
 }
@@ -215,18 +190,18 @@ static bool bh_evictable(const struct buffer_head *bh)
  */
 static struct buffer_head *evict_locked(struct block_device *bdev)
 {
-	struct buffer_head *bh = lru_head, *next, *freed = NULL;
+	struct buffer_head *bh, *next, *freed = NULL;
 	unsigned int skips = EVICT_SKIPS;
 
-	for (; bh && (bdev || stats.bytes > BCACHE_MAX_BYTES); bh = next) {
-		next = bh->b_lru_next;
+	list_for_each_entry_safe(bh, next, &lru_list, b_lru) {
+		if (!bdev && stats.bytes <= BCACHE_MAX_BYTES)
+			break;
 		if (bdev && (bh->b_bdev != bdev || !bh_evictable(bh)))
 			continue;
 		if (!bdev && !bh_evictable(bh)) {
 			if (!skips--)
 				break;
-			lru_unlink(bh);
-			lru_add_tail(bh);
+			list_move_tail(&bh->b_lru, &lru_list);
 			continue;
 		}
 		bh_unhash(bh);
@@ -279,8 +254,7 @@ static bool valid_size(u32 size)
 static void take_cached(struct buffer_head *bh)
 {
 	bh->b_count++;
-	lru_unlink(bh);
-	lru_add_tail(bh);
+	list_move_tail(&bh->b_lru, &lru_list);
 	stats.hits++;
 }
 
@@ -327,7 +301,7 @@ struct buffer_head *getblk(struct block_device *bdev, u64 block, u32 size)
 
 		new->b_hash_next = hash_table[h];
 		hash_table[h] = new;
-		lru_add_tail(new);
+		list_add_tail(&new->b_lru, &lru_list);
 		stats.buffers++;
 		stats.bytes += size;
 		stats.misses++;
@@ -479,11 +453,14 @@ static int write_dirty(struct block_device *bdev)
 		unsigned int n = 0, i;
 
 		flags = spin_lock_irqsave(&bcache_lock);
-		for (bh = lru_head; bh && n < WRITEBACK_BATCH; bh = bh->b_lru_next)
+		list_for_each_entry(bh, &lru_list, b_lru) {
+			if (n == WRITEBACK_BATCH)
+				break;
 			if (buffer_dirty(bh) && bdev_covers(bdev, bh->b_bdev)) {
 				bh->b_count++;
 				batch[n++] = bh;
 			}
+		}
 		spin_unlock_irqrestore(&bcache_lock, flags);
 		if (!n)
 			return err;

@@ -23,7 +23,7 @@ static spinlock_t dcache_lock = SPINLOCK_UNLOCKED;
 #define DCACHE_MAX_UNUSED 4096
 
 static struct dentry *dentry_hash[DHASH_SIZE];
-static struct dentry *lru_head, *lru_tail;
+static LIST_HEAD(lru_list); /* unused dentries, least recently used first */
 static unsigned long nr_unused;
 
 #define DCACHE_HASHED	2
@@ -50,15 +50,7 @@ static void lru_del(struct dentry *d)
 {
 	if (!(d->d_flags & DCACHE_LRU))
 		return;
-	if (d->d_lru_prev)
-		d->d_lru_prev->d_lru_next = d->d_lru_next;
-	else
-		lru_head = d->d_lru_next;
-	if (d->d_lru_next)
-		d->d_lru_next->d_lru_prev = d->d_lru_prev;
-	else
-		lru_tail = d->d_lru_prev;
-	d->d_lru_prev = d->d_lru_next = NULL;
+	list_del(&d->d_lru);
 	d->d_flags &= ~DCACHE_LRU;
 	nr_unused--;
 }
@@ -66,13 +58,7 @@ static void lru_del(struct dentry *d)
 /* Caller holds dcache_lock. */
 static void lru_add(struct dentry *d)
 {
-	d->d_lru_prev = lru_tail;
-	d->d_lru_next = NULL;
-	if (lru_tail)
-		lru_tail->d_lru_next = d;
-	else
-		lru_head = d;
-	lru_tail = d;
+	list_add_tail(&d->d_lru, &lru_list);
 	d->d_flags |= DCACHE_LRU;
 	nr_unused++;
 }
@@ -231,7 +217,7 @@ static struct dentry *take_unused(struct super_block *sb)
 {
 	struct dentry *d;
 
-	for (d = lru_head; d; d = d->d_lru_next)
+	list_for_each_entry(d, &lru_list, d_lru)
 		if (sb ? d->d_sb == sb :
 		    !d->d_inode || d->d_inode->i_dentry != d ||
 		    READ_ONCE(d->d_inode->refs) <= 1) {

@@ -5,6 +5,7 @@
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
+#include <hartix/list.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
 #include <hartix/pagemap.h>
@@ -72,12 +73,13 @@ struct cpage {
 	unsigned long flags; /* PC_*, changed atomically */
 	int users; /* lookups holding the descriptor */
 	unsigned long wb_pass; /* the last writeback pass that took it */
-	struct cpage *hash_next, *m_next, *m_prev, *lru_next, *lru_prev;
+	struct cpage *hash_next, *m_next, *m_prev;
+	struct list_head lru; /* in the cache's, least recently used first */
 };
 
 static DEFINE_SPINLOCK(pagecache_lock);
 static struct cpage *hash_table[1U << HASH_BITS];
-static struct cpage *lru_head, *lru_tail;
+static LIST_HEAD(lru_list); /* every page, least recently used first */
 static struct address_space *wb_head; /* files with dirty or writably mapped pages */
 static struct cpage *spare; /* descriptors evict() kept, chained by hash_next */
 static unsigned long max_pages, dirty_max, wb_passes, wb_adds;
@@ -150,31 +152,6 @@ static struct cpage *find_locked(struct address_space *m, unsigned long index)
 	return NULL;
 }
 
-/* pagecache_lock held. */
-static void lru_unlink(struct cpage *cp)
-{
-	if (cp->lru_prev)
-		cp->lru_prev->lru_next = cp->lru_next;
-	else
-		lru_head = cp->lru_next;
-	if (cp->lru_next)
-		cp->lru_next->lru_prev = cp->lru_prev;
-	else
-		lru_tail = cp->lru_prev;
-}
-
-/* pagecache_lock held: cp becomes the most recently used. */
-static void lru_add_tail(struct cpage *cp)
-{
-	cp->lru_next = NULL;
-	cp->lru_prev = lru_tail;
-	if (lru_tail)
-		lru_tail->lru_next = cp;
-	else
-		lru_head = cp;
-	lru_tail = cp;
-}
-
 /* pagecache_lock held: m has something to write back. */
 static void wb_add(struct address_space *m)
 {
@@ -224,7 +201,7 @@ static bool remove_locked(struct cpage *cp)
 		m->pages = cp->m_next;
 	if (cp->m_next)
 		cp->m_next->m_prev = cp->m_prev;
-	lru_unlink(cp);
+	list_del(&cp->lru);
 	m->nrpages--;
 	stats.pages--;
 	if (cp->flags & ((1UL << PC_DIRTY) | (1UL << PC_MAPPED_W)))
@@ -267,8 +244,9 @@ static unsigned long evict(unsigned long nr, bool trylock)
 	else if (!spin_trylock(&pagecache_lock))
 		return 0;
 	/* Bounded, so a cache full of busy pages does not hold the lock for long. */
-	for (cp = lru_head; cp && n < nr && scan < 4 * nr + 64; cp = next, scan++) {
-		next = cp->lru_next;
+	list_for_each_entry_safe(cp, next, &lru_list, lru) {
+		if (n == nr || scan++ == 4 * nr + 64)
+			break;
 		if (!evictable(cp))
 			continue;
 		remove_locked(cp);
@@ -327,8 +305,7 @@ static struct cpage *grab(struct inode *inode, unsigned long index)
 	cp = find_locked(m, index);
 	if (cp) {
 		cp->users++;
-		lru_unlink(cp);
-		lru_add_tail(cp);
+		list_move_tail(&cp->lru, &lru_list);
 		stats.hits++;
 		spin_unlock(&pagecache_lock);
 		return cp;
@@ -373,7 +350,7 @@ static struct cpage *grab(struct inode *inode, unsigned long index)
 		m->pages->m_prev = new;
 	m->pages = new;
 	m->nrpages++;
-	lru_add_tail(new);
+	list_add_tail(&new->lru, &lru_list);
 	stats.pages++;
 	stats.misses++;
 	over = stats.pages > max_pages ? stats.pages - max_pages : 0;

@@ -4,6 +4,7 @@
 #define HARTIX_BUFFER_HEAD_H
 
 #include <hartix/blkdev.h>
+#include <hartix/list.h>
 #include <hartix/types.h>
 
 /* b_state bits, changed with atomic operations. */
@@ -20,7 +21,7 @@ struct buffer_head {
 	/* bcache_lock: */
 	unsigned int b_count; /* references: not evicted while nonzero */
 	struct buffer_head *b_hash_next;
-	struct buffer_head *b_lru_prev, *b_lru_next;
+	struct list_head b_lru; /* in the cache's, least recently used first */
 	struct bio b_bio; /* breadahead()'s request, while BH_Lock is held */
 };
 

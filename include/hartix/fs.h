@@ -4,6 +4,7 @@
 #define HARTIX_FS_H
 
 #include <hartix/compiler.h>
+#include <hartix/list.h>
 #include <hartix/mutex.h>
 #include <hartix/pagemap.h>
 #include <hartix/sched.h>
@@ -313,7 +314,7 @@ struct dentry {
 	int d_count;
 	unsigned int d_flags; /* DCACHE_MOUNTED */
 	struct dentry *d_hash_next; /* the (parent, name) hash chain */
-	struct dentry *d_lru_prev, *d_lru_next; /* unused ones (d_count 0) */
+	struct list_head d_lru; /* unused ones (d_count 0), DCACHE_LRU set */
 	char d_iname[32];
 };
 
