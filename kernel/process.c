@@ -212,12 +212,13 @@ void process_exit(struct task *t)
 			c->exit_signal = SIGCHLD;
 			c->sibling = adopter->children;
 			adopter->children = c;
-			zombie_moved |= READ_ONCE(c->state) == TASK_ZOMBIE;
+			zombie_moved |= c->process_ended;
 		}
 		signal_orphaned_pgrp_locked(c, leader);
 	}
 	leader->children = NULL;
 	signal_orphaned_pgrp_locked(leader, NULL);
+	leader->process_ended = true;
 	if (leader->parent)
 		signal_child_exit_locked(leader);
 	spin_unlock_irqrestore(&tasklist_lock, flags);

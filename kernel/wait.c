@@ -43,10 +43,16 @@ static bool wait_matches(const struct wait_opts *w, const struct task *c)
 	       c->pgid == w->id;
 }
 
-/* Caller holds tasklist_lock: a process whose every thread has exited. */
+/*
+ * Caller holds tasklist_lock: a process whose every thread has exited.
+ * From the moment its parent may see SIGCHLD, not only once its last
+ * thread is a zombie: busybox's sh takes SIGCHLD, polls with WNOHANG and
+ * then waits in sigsuspend() for the next SIGCHLD, which never comes.
+ * Reaping it early is safe: task_reap() waits until it is off its hart.
+ */
 static bool process_dead(const struct task *c)
 {
-	return READ_ONCE(c->state) == TASK_ZOMBIE && (!c->tg || !c->tg->live);
+	return c->process_ended;
 }
 
 /*

@@ -124,6 +124,13 @@ struct task {
 	/* wait4/waitid: a stop or continue the parent has not yet collected (under tasklist_lock). */
 	u8 wait_report; /* WREPORT_* (kernel/process.c) */
 	u8 stop_sig; /* the signal that stopped it */
+	/*
+	 * A leader's: its process has ended and the parent was sent its exit
+	 * signal, in one tasklist_lock section (kernel/process.c), so a wait
+	 * after that signal always finds it, even while its last thread is
+	 * still on its way off the hart. Under tasklist_lock.
+	 */
+	bool process_ended;
 };
 
 /*

@@ -278,12 +278,59 @@ static void stop_and_continue(void)
 	CHECK(waitpid(pid, &status, 123456) == -1 && errno == EINVAL);
 }
 
+static volatile sig_atomic_t chld_seen;
+
+static void on_chld(int sig)
+{
+	(void)sig;
+	chld_seen = 1;
+}
+
+/*
+ * Once SIGCHLD has been handled, the child is there to be reaped: busybox's
+ * sh polls with WNOHANG after each SIGCHLD, then sleeps in sigsuspend()
+ * until the next one, so a 0 here hangs it for good. The parent spins, so
+ * the signal reaches it while the child is still leaving its hart.
+ */
+static void sigchld_then_wnohang(void)
+{
+	struct sigaction sa, old;
+	int i, status, early = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_chld;
+	CHECK(sigaction(SIGCHLD, &sa, &old) == 0);
+	for (i = 0; i < 300; i++) {
+		long long deadline = mono_ms() + 5000;
+		pid_t pid, got;
+
+		chld_seen = 0;
+		pid = plain_fork();
+		if (pid == 0)
+			_exit(3);
+		CHECK(pid > 0);
+		while (!chld_seen && mono_ms() < deadline)
+			;
+		got = waitpid(pid, &status, WNOHANG);
+		if (got == 0) {
+			early++;
+			got = waitpid(pid, &status, 0);
+		}
+		CHECK(got == pid && WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	}
+	if (early)
+		printf("# %d of 300 waits found no child after its SIGCHLD\n", early);
+	check(early == 0, "WNOHANG after SIGCHLD finds the child");
+	CHECK(sigaction(SIGCHLD, &old, NULL) == 0);
+}
+
 static const struct utest_case cases[] = {
 	UTEST_CASE(alternate_stack),
 	UTEST_CASE(timed_wait),
 	UTEST_CASE(queued_value),
 	UTEST_CASE(waitid_exits),
 	UTEST_CASE(stop_and_continue),
+	UTEST_CASE(sigchld_then_wnohang),
 };
 
 int main(void)
