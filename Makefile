@@ -131,10 +131,12 @@ ISA := rv64ima$(if $(CONFIG_RISCV_ISA_C),c)_zicsr_zifencei
 # the toolchain has a soft-float rv64imac multilib for it, not an rv64ima one.
 save-restore := $(and $(CONFIG_CC_OPTIMIZE_FOR_SIZE),$(CONFIG_RISCV_ISA_C))
 LIBGCC = $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
+# $(objtree)/include first: an O= build must not take the generated headers
+# of an in-tree build of the same sources.
 KBUILD_CPPFLAGS := -D__KERNEL__ -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-isystem $(shell $(CC) -print-file-name=include-fixed) \
-	-I$(srctree)/arch/riscv/include -I$(srctree)/include -I$(srctree)/include/uapi \
 	-I$(objtree)/include \
+	-I$(srctree)/arch/riscv/include -I$(srctree)/include -I$(srctree)/include/uapi \
 	-include $(srctree)/include/hartix/kconfig.h
 KBUILD_CFLAGS := -std=gnu11 -ffreestanding -fno-common -fno-strict-aliasing \
 	-fno-pic -fno-pie -fno-omit-frame-pointer \

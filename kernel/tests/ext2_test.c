@@ -100,38 +100,27 @@ static void reads_host_files(struct ktest *t)
 	ext2_in_thread(t, do_reads_host_files);
 }
 
-#define GUEST_BIG 300000
 #define SLOW_TARGET "a-slow-symlink-target-that-does-not-fit-in-the-inode/and-so-takes-a-block-of-its-own"
 
 static void do_writes_tree(struct ktest *t)
 {
 	struct super_block *sb = fs_mount("ext2", "vdc", 0);
-	u8 *big = kmalloc(GUEST_BIG, GFP_KERNEL);
-	struct fs_blob b = { 0, big, GUEST_BIG }, hello = { 0, "written by the guest\n", 21 };
-	struct fs_blob far = { 20 << 20, "FAR", 3 }, huge = { 5ULL << 30, "HUGE", 4 };
-	u64 before, cut = 5000, i;
+	struct fs_blob huge = { 5ULL << 30, "HUGE", 4 };
+	struct fs_guest g;
+	u64 before, cut = 5000;
 	struct dentry *d;
 	char buf[8];
 
-	KT_ASSERT(t, big && !IS_ERR(sb));
+	KT_ASSERT(t, !IS_ERR(sb));
 	KT_EXPECT(t, !(sb->s_flags & SB_RDONLY));
-	for (i = 0; i < GUEST_BIG; i++)
-		big[i] = fs_pattern(i);
 	before = fs_free_blocks(sb);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "guest", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "guest2", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "guest", "subdir", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "big", NULL, NULL, &b), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "hello", NULL, NULL, &hello), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "sparse", NULL, NULL, &far), 0);
+	KT_ASSERT(t, fs_guest_tree(t, sb, &g, 20 << 20));
 	/* Past 4 GiB: the size's high word (large_file), through the triple-indirect block. */
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "huge", NULL, NULL, &huge), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "cut", NULL, NULL, &b), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "gone", NULL, NULL, &b), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_symlink, "guest", "fast", NULL, NULL, "hello"), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_symlink, "guest", "slow", NULL, NULL, SLOW_TARGET), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_link, "guest", "hello", "guest2", "hello-link", NULL), 0);
-	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest/hello"), 2);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest/hello").nlink, 2);
 	/* At ext2's link limit: EMLINK for one more name, or one more subdirectory. */
 	d = fs_walk(sb, "guest/hello");
 	KT_ASSERT(t, !IS_ERR(d) && d->d_inode);
@@ -148,14 +137,14 @@ static void do_writes_tree(struct ktest *t)
 	/* Across directories: a file, and a directory whose ".." must follow. */
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "big", "guest2", "big-moved", NULL), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "subdir", "guest2", "subdir", NULL), 0);
-	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest"), 2);
-	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest2"), 3);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest").nlink, 2);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest2").nlink, 3);
 	/* Replacing: victim names gone's inode, and victim's own inode is freed. */
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest2", "victim", NULL, NULL, &hello), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest2", "victim", NULL, NULL, &g.hello), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "gone", "guest2", "victim", NULL), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rmdir, "", "guest2", NULL, NULL, NULL), -ENOTEMPTY);
 	KT_EXPECT_EQ(t, fs_truncate(sb, "guest", "cut", cut), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "tmpfile", NULL, NULL, &b), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "tmpfile", NULL, NULL, &g.b), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_unlink, "", "tmpfile", NULL, NULL, NULL), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "tmpdir", NULL, NULL, NULL), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rmdir, "", "tmpdir", NULL, NULL, NULL), 0);
@@ -166,8 +155,8 @@ static void do_writes_tree(struct ktest *t)
 	invalidate_bdev(blk_lookup("vdc"));
 	sb = fs_mount("ext2", "vdc", 0);
 	KT_ASSERT(t, !IS_ERR(sb));
-	KT_EXPECT(t, fs_file_is(sb, "guest/hello", "written by the guest\n"));
-	KT_EXPECT(t, fs_file_is(sb, "guest2/hello-link", "written by the guest\n"));
+	KT_EXPECT(t, fs_file_is(sb, "guest/hello", GUEST_HELLO));
+	KT_EXPECT(t, fs_file_is(sb, "guest2/hello-link", GUEST_HELLO));
 	KT_EXPECT(t, link_is(sb, "guest/fast", "hello"));
 	KT_EXPECT(t, link_is(sb, "guest/slow", SLOW_TARGET));
 	d = fs_walk(sb, "guest2/big-moved");
@@ -189,12 +178,12 @@ static void do_writes_tree(struct ktest *t)
 	KT_EXPECT(t, !IS_ERR(d) && d->d_inode && fs_kread(d->d_inode, 5ULL << 30, buf, 8) == 4 &&
 		  !memcmp(buf, "HUGE", 4));
 	dput(IS_ERR(d) ? NULL : d);
-	KT_EXPECT(t, fs_ino_of(sb, "guest2/subdir/..") && fs_ino_of(sb, "guest2/subdir/..") == fs_ino_of(sb, "guest2"));
+	KT_EXPECT(t, fs_attr_of(sb, "guest2/subdir/..").ino && fs_attr_of(sb, "guest2/subdir/..").ino == fs_attr_of(sb, "guest2").ino);
 	d = fs_walk(sb, "tmpfile");
 	KT_EXPECT(t, !IS_ERR(d) && !d->d_inode);
 	dput(IS_ERR(d) ? NULL : d);
 	deactivate_super(sb);
-	kfree(big);
+	kfree(g.big);
 }
 
 static void writes_tree(struct ktest *t)

@@ -6,6 +6,7 @@
 #include <hartix/errno.h>
 #include <hartix/kernel.h>
 #include <hartix/ktest.h>
+#include <hartix/slab.h>
 #include <hartix/string.h>
 
 #include "fs_test.h"
@@ -180,45 +181,41 @@ bool fs_file_is(struct super_block *sb, const char *path, const char *want)
 	return n == (long)strlen(want) && !memcmp(buf, want, (size_t)n);
 }
 
-/* The inode at path, or NULL; the caller drops *d (NULL is fine). */
-static struct inode *inode_at(struct super_block *sb, const char *path, struct dentry **d)
+struct fs_attr fs_attr_of(struct super_block *sb, const char *path)
 {
-	*d = fs_walk(sb, path);
-	if (IS_ERR(*d)) {
-		*d = NULL;
-		return NULL;
-	}
-	return (*d)->d_inode;
+	struct dentry *d = fs_walk(sb, path);
+	struct fs_attr a = { 0, 0, 0 };
+
+	if (IS_ERR(d))
+		return a;
+	if (d->d_inode)
+		a = (struct fs_attr){ d->d_inode->i_ino, d->d_inode->i_nlink,
+				      d->d_inode->i_mode };
+	dput(d);
+	return a;
 }
 
-unsigned long fs_ino_of(struct super_block *sb, const char *path)
+bool fs_guest_tree(struct ktest *t, struct super_block *sb, struct fs_guest *g, u64 sparse_pos)
 {
-	struct dentry *d;
-	struct inode *inode = inode_at(sb, path, &d);
-	unsigned long ino = inode ? inode->i_ino : 0;
+	static const char *const copies[] = { "big", "cut", "gone" };
+	struct fs_blob far = { sparse_pos, "FAR", 3 };
+	u64 i;
 
-	dput(d);
-	return ino;
-}
-
-u32 fs_nlink_of(struct super_block *sb, const char *path)
-{
-	struct dentry *d;
-	struct inode *inode = inode_at(sb, path, &d);
-	u32 n = inode ? inode->i_nlink : 0;
-
-	dput(d);
-	return n;
-}
-
-u32 fs_mode_of(struct super_block *sb, const char *path)
-{
-	struct dentry *d;
-	struct inode *inode = inode_at(sb, path, &d);
-	u32 mode = inode ? inode->i_mode : 0;
-
-	dput(d);
-	return mode;
+	g->big = kmalloc(GUEST_BIG, GFP_KERNEL);
+	if (!g->big)
+		return false;
+	for (i = 0; i < GUEST_BIG; i++)
+		g->big[i] = fs_pattern(i);
+	g->b = (struct fs_blob){ 0, g->big, GUEST_BIG };
+	g->hello = (struct fs_blob){ 0, GUEST_HELLO, sizeof(GUEST_HELLO) - 1 };
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "guest", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "guest2", NULL, NULL, NULL), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "guest", "subdir", NULL, NULL, NULL), 0);
+	for (i = 0; i < ARRAY_SIZE(copies); i++)
+		KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", copies[i], NULL, NULL, &g->b), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "hello", NULL, NULL, &g->hello), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "sparse", NULL, NULL, &far), 0);
+	return true;
 }
 
 u64 fs_free_blocks(struct super_block *sb)

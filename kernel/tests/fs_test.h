@@ -31,10 +31,12 @@ u8 fs_pattern(u64 i);
 struct super_block *fs_mount(const char *type, const char *dev, unsigned long flags);
 /* path is a file holding exactly want (a short string). */
 bool fs_file_is(struct super_block *sb, const char *path, const char *want);
-/* path's inode number, link count and mode: 0 when it is missing. */
-unsigned long fs_ino_of(struct super_block *sb, const char *path);
-u32 fs_nlink_of(struct super_block *sb, const char *path);
-u32 fs_mode_of(struct super_block *sb, const char *path);
+/* path's inode number, link count and mode: all 0 when it is missing. */
+struct fs_attr {
+	unsigned long ino;
+	u32 nlink, mode;
+};
+struct fs_attr fs_attr_of(struct super_block *sb, const char *path);
 /* Free blocks as statfs counts them (0 if statfs fails). */
 u64 fs_free_blocks(struct super_block *sb);
 
@@ -49,6 +51,22 @@ struct fs_blob {
 };
 int fs_do_create_write(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
 		       const void *arg);
+
+/*
+ * The tree both write suites start from (and the host checks after them):
+ * guest/{subdir,big,hello,cut,gone,sparse} and an empty guest2. big, cut
+ * and gone hold GUEST_BIG bytes of fs_pattern(), hello GUEST_HELLO, sparse
+ * "FAR" at sparse_pos. g->b and g->hello are those writes, for more of the
+ * same; the caller kfree()s g->big. false if g->big could not be allocated.
+ */
+#define GUEST_BIG 300000
+#define GUEST_HELLO "written by the guest\n"
+struct fs_guest {
+	u8 *big;
+	struct fs_blob b, hello;
+};
+struct ktest;
+bool fs_guest_tree(struct ktest *t, struct super_block *sb, struct fs_guest *g, u64 sparse_pos);
 int fs_do_symlink(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,
 		  const void *arg); /* arg: the target */
 int fs_do_link(struct inode *dir, struct dentry *d, struct inode *dir2, struct dentry *d2,

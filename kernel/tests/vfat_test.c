@@ -24,7 +24,6 @@
  * fsck.vfat -n and mtools.
  */
 #define VFAT_BIG 200000
-#define GUEST_BIG 300000
 
 /* size bytes of fs_pattern() from offset 0, zeroes from zero_from on. */
 static bool data_ok(struct super_block *sb, const char *path, u64 size, u64 zero_from)
@@ -79,8 +78,8 @@ static void check_host_files(struct ktest *t, const char *dev)
 	d = fs_walk(sb, "nothere");
 	KT_EXPECT(t, !IS_ERR(d) && !d->d_inode);
 	dput(IS_ERR(d) ? NULL : d);
-	KT_EXPECT_EQ(t, fs_mode_of(sb, "hello.txt"), S_IFREG | 0755); /* Linux's umask 022 */
-	KT_EXPECT_EQ(t, fs_nlink_of(sb, ""), 4); /* "Sub Dir" and many */
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "hello.txt").mode, S_IFREG | 0755); /* Linux's umask 022 */
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "").nlink, 4); /* "Sub Dir" and many */
 	deactivate_super(sb);
 }
 
@@ -100,30 +99,21 @@ static void reads_host_files(struct ktest *t)
 static void writes_tree(struct ktest *t, const char *dev)
 {
 	struct super_block *sb = fs_mount("vfat", dev, 0);
-	u8 *big = kmalloc(GUEST_BIG, GFP_KERNEL);
-	struct fs_blob b = { 0, big, GUEST_BIG }, hello = { 0, "written by the guest\n", 21 };
-	struct fs_blob far = { 1 << 20, "FAR", 3 }, small = { 0, big, 10 }, none = { 0, NULL, 0 };
+	struct fs_blob none = { 0, NULL, 0 }, small;
 	static const unsigned int noreplace = RENAME_NOREPLACE, exchange = RENAME_EXCHANGE;
+	struct fs_guest g;
 	unsigned long ino;
 	struct dentry *held;
-	u64 before, i;
+	u64 before;
 
-	KT_ASSERT(t, big && !IS_ERR(sb));
-	for (i = 0; i < GUEST_BIG; i++)
-		big[i] = fs_pattern(i);
+	KT_ASSERT(t, !IS_ERR(sb));
 	before = fs_free_blocks(sb);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "guest", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "guest2", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "guest", "subdir", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "big", NULL, NULL, &b), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "hello", NULL, NULL, &hello), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", LONG_NAME, NULL, NULL, &hello), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "cut", NULL, NULL, &b), 0);
+	KT_ASSERT(t, fs_guest_tree(t, sb, &g, 1 << 20));
+	small = (struct fs_blob){ 0, g.big, 10 };
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", LONG_NAME, NULL, NULL, &g.hello), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "grow", NULL, NULL, &small), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "gone", NULL, NULL, &b), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "sparse", NULL, NULL, &far), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "bad:name", NULL, NULL, &none), -EINVAL);
-	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest"), 3);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest").nlink, 3);
 	/* No hard links, symlinks or device nodes on FAT: the VFS answers EPERM, as Linux's. */
 	held = fs_walk(sb, "guest");
 	KT_EXPECT(t, !IS_ERR(held) && held->d_inode && !held->d_inode->i_op->link &&
@@ -131,22 +121,22 @@ static void writes_tree(struct ktest *t, const char *dev)
 	dput(IS_ERR(held) ? NULL : held);
 
 	/* Across directories: a file keeps its inode number, a directory's ".." follows. */
-	ino = fs_ino_of(sb, "guest/big");
+	ino = fs_attr_of(sb, "guest/big").ino;
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "big", "guest2", "big-moved", NULL), 0);
-	KT_EXPECT_EQ(t, fs_ino_of(sb, "guest2/big-moved"), ino);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest2/big-moved").ino, ino);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "subdir", "guest2", "subdir", NULL), 0);
-	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest"), 2);
-	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest2"), 3);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest").nlink, 2);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest2").nlink, 3);
 	/* Replacing a file; NOREPLACE and EXCHANGE. */
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest2", "victim", NULL, NULL, &hello), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest2", "victim", NULL, NULL, &g.hello), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "gone", "guest2", "victim", &noreplace), -EEXIST);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "gone", "guest2", "victim", &exchange), -EINVAL);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "gone", "guest2", "victim", NULL), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rmdir, "", "guest2", NULL, NULL, NULL), -ENOTEMPTY);
 	/* Only the case changes: the same entry, renamed. */
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "CaseTest.txt", NULL, NULL, &hello), 0);
-	ino = fs_ino_of(sb, "guest/casetest.TXT");
-	KT_EXPECT(t, ino && ino == fs_ino_of(sb, "guest/CaseTest.txt"));
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "CaseTest.txt", NULL, NULL, &g.hello), 0);
+	ino = fs_attr_of(sb, "guest/casetest.TXT").ino;
+	KT_EXPECT(t, ino && ino == fs_attr_of(sb, "guest/CaseTest.txt").ino);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_rename, "guest", "CaseTest.txt", "guest", "CASETEST.txt", NULL), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "guest", "casetest.txt", NULL, NULL, &none), 0);
 	/* Truncate down and up (zeroes), a write past the end (zeroes between). */
@@ -154,16 +144,16 @@ static void writes_tree(struct ktest *t, const char *dev)
 	KT_EXPECT_EQ(t, fs_truncate(sb, "guest", "grow", 100000), 0);
 	/* Modes: all write bits or none (the RO attribute); anything else EPERM, as Linux. */
 	KT_EXPECT_EQ(t, fs_chmod(sb, "guest", "hello", 0555), 0);
-	KT_EXPECT_EQ(t, fs_mode_of(sb, "guest/hello"), S_IFREG | 0555);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest/hello").mode, S_IFREG | 0555);
 	KT_EXPECT_EQ(t, fs_chmod(sb, "guest", "hello", 0444), -EPERM); /* r and x bits stay */
 	KT_EXPECT_EQ(t, fs_chmod(sb, "guest", "hello", 0600), -EPERM);
 	KT_EXPECT_EQ(t, fs_chmod(sb, "guest", "hello", 04755), -EPERM);
 	/* An unlinked file still held keeps its number: a new entry in its slots gets another. */
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "tmpfile", NULL, NULL, &b), 0);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "tmpfile", NULL, NULL, &g.b), 0);
 	held = fs_walk(sb, "tmpfile");
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_unlink, "", "tmpfile", NULL, NULL, NULL), 0);
-	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "tmpfil2", NULL, NULL, &hello), 0);
-	KT_EXPECT(t, !IS_ERR(held) && held->d_inode && fs_ino_of(sb, "tmpfil2") != held->d_inode->i_ino);
+	KT_EXPECT_EQ(t, fs_op(sb, fs_do_create_write, "", "tmpfil2", NULL, NULL, &g.hello), 0);
+	KT_EXPECT(t, !IS_ERR(held) && held->d_inode && fs_attr_of(sb, "tmpfil2").ino != held->d_inode->i_ino);
 	dput(IS_ERR(held) ? NULL : held);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_unlink, "", "tmpfil2", NULL, NULL, NULL), 0);
 	KT_EXPECT_EQ(t, fs_op(sb, fs_do_mkdir, "", "tmpdir", NULL, NULL, NULL), 0);
@@ -175,10 +165,10 @@ static void writes_tree(struct ktest *t, const char *dev)
 	invalidate_bdev(blk_lookup(dev));
 	sb = fs_mount("vfat", dev, 0);
 	KT_ASSERT(t, !IS_ERR(sb));
-	KT_EXPECT(t, fs_file_is(sb, "guest/hello", "written by the guest\n"));
-	KT_EXPECT_EQ(t, fs_mode_of(sb, "guest/hello"), S_IFREG | 0555);
-	KT_EXPECT(t, fs_file_is(sb, "GUEST/" LONG_NAME, "written by the guest\n"));
-	KT_EXPECT(t, fs_file_is(sb, "guest/CASETEST.TXT", "written by the guest\n"));
+	KT_EXPECT(t, fs_file_is(sb, "guest/hello", GUEST_HELLO));
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest/hello").mode, S_IFREG | 0555);
+	KT_EXPECT(t, fs_file_is(sb, "GUEST/" LONG_NAME, GUEST_HELLO));
+	KT_EXPECT(t, fs_file_is(sb, "guest/CASETEST.TXT", GUEST_HELLO));
 	KT_EXPECT(t, data_ok(sb, "guest2/big-moved", GUEST_BIG, GUEST_BIG));
 	KT_EXPECT(t, data_ok(sb, "guest2/victim", GUEST_BIG, GUEST_BIG));
 	KT_EXPECT(t, data_ok(sb, "guest/cut", 5000, 5000));
@@ -194,10 +184,10 @@ static void writes_tree(struct ktest *t, const char *dev)
 			  !memcmp(buf, "FAR", 3));
 		dput(IS_ERR(d) ? NULL : d);
 	}
-	KT_EXPECT_EQ(t, fs_nlink_of(sb, "guest2"), 3);
-	KT_EXPECT_EQ(t, fs_mode_of(sb, "tmpfile"), 0);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "guest2").nlink, 3);
+	KT_EXPECT_EQ(t, fs_attr_of(sb, "tmpfile").mode, 0);
 	deactivate_super(sb);
-	kfree(big);
+	kfree(g.big);
 }
 
 static void do_writes(struct ktest *t)

@@ -346,6 +346,8 @@ def phase_kbuild(r):
              "%d users of reboot.h of %d objects; rebuilt: %s"
              % (len(users), total, " ".join(got)), log)
 
+    in_tree_headers(r, objdir, header)
+
     # A bad value in .config is reported by name and replaced by the default.
     with open(os.path.join(objdir, ".config"), "a") as f:
         f.write("CONFIG_NR_CPUS=999\n")
@@ -354,6 +356,31 @@ def phase_kbuild(r):
         config = f.read()
     r.report(rc == 0 and "NR_CPUS" in log and "CONFIG_NR_CPUS=999" not in config,
              "kbuild/bad-config-value-reported", "", log)
+
+
+def in_tree_headers(r, objdir, header):
+    """An O= build uses its own generated headers, not an in-tree build's.
+
+    After `make` in the source tree (`make run` does that), the test
+    runner's O= builds of other configurations picked up the in-tree
+    include/generated/autoconf.h and failed to link."""
+    gendir = os.path.join(SRC, "include", "generated")
+    name = "kbuild/O=dir-ignores-in-tree-generated-headers"
+    if os.path.exists(gendir):
+        r.report(None, name, "the source tree has its own build: not touched")
+        return
+    os.makedirs(gendir)
+    try:
+        for h in ("autoconf.h", "asm-offsets.h", "syscall-list.h"):
+            with open(os.path.join(gendir, h), "w") as f:
+                f.write("#error the in-tree %s was used\n" % h)
+        times = os.stat(header)
+        os.utime(header)
+        rc, log = make(objdir, "all")
+        os.utime(header, ns=(times.st_atime_ns, times.st_mtime_ns))
+    finally:
+        shutil.rmtree(gendir)
+    r.report(rc == 0, name, "", log)
 
 
 # ---------------------------------------------------------------------------
