@@ -1204,12 +1204,13 @@ out:
  * would otherwise turn into a byte at a time.
  */
 #ifdef __riscv
-#define MLOAD(T, insn, p) \
-	({ T v_; __asm__(insn " %0, %1" : "=r"(v_) : "m"(*(const T *)(p))); v_; })
+/* R is the register's type: lbu, lhu and lwu zero-extend, lb, lh and lw sign-extend. */
+#define MLOAD(T, R, insn, p) \
+	({ R v_; __asm__(insn " %0, %1" : "=r"(v_) : "m"(*(const T *)(p))); v_; })
 #define MSTORE(T, insn, p, v) \
 	__asm__ volatile(insn " %1, %0" : "=m"(*(T *)(p)) : "r"((T)(v)))
 #else
-#define MLOAD(T, insn, p)	({ T v_; __builtin_memcpy(&v_, (p), sizeof(T)); v_; })
+#define MLOAD(T, R, insn, p)	({ T v_; __builtin_memcpy(&v_, (p), sizeof(T)); (R)v_; })
 #define MSTORE(T, insn, p, v)	do { T v_ = (T)(v); __builtin_memcpy((p), &v_, sizeof(T)); } while (0)
 #endif
 
@@ -1222,16 +1223,26 @@ out:
 #define H(n)		op_##n:
 #define TRAP(t)		do { trap = (t); goto out_trap; } while (0)
 
-#define UN32(e)		{ u32 a = (u32)X; D = (u32)(e); } NEXT()
+/*
+ * An i32 is kept in its slot sign-extended, as RV64's W instructions leave
+ * it (and compiled code does); whoever reads one takes its low half, and
+ * values leaving for C are made zero-extended (canon_values()). f64 slots are
+ * read and written as doubles, so the FPU loads them directly.
+ */
+typedef double slot_f64 __attribute__((may_alias));
+#define XF64		(*(slot_f64 *)&X)
+#define YF64		(*(slot_f64 *)&Y)
+#define DF64		(*(slot_f64 *)&D)
+#define UN32(e)		{ u32 a = (u32)X; D = (u64)(s64)(s32)(u32)(e); } NEXT()
 #define UN64(e)		{ u64 a = X; D = (u64)(e); } NEXT()
-#define BIN32(e)	{ u32 a = (u32)X, b = (u32)Y; D = (u32)(e); } NEXT()
+#define BIN32(e)	{ u32 a = (u32)X, b = (u32)Y; D = (u64)(s64)(s32)(u32)(e); } NEXT()
 #define BIN64(e)	{ u64 a = X, b = Y; D = (u64)(e); } NEXT()
 #define BINF32(e)	{ float a = f32_of(X), b = f32_of(Y); D = bits_f32(e); } NEXT()
-#define BINF64(e)	{ double a = f64_of(X), b = f64_of(Y); D = bits_f64(e); } NEXT()
+#define BINF64(e)	{ double a = XF64, b = YF64; DF64 = (e); } NEXT()
 #define CMPF32(e)	{ float a = f32_of(X), b = f32_of(Y); D = (e); } NEXT()
-#define CMPF64(e)	{ double a = f64_of(X), b = f64_of(Y); D = (e); } NEXT()
+#define CMPF64(e)	{ double a = XF64, b = YF64; D = (e); } NEXT()
 #define UNF32(e)	{ float a = f32_of(X); D = bits_f32(e); } NEXT()
-#define UNF64(e)	{ double a = f64_of(X); D = bits_f64(e); } NEXT()
+#define UNF64(e)	{ double a = XF64; DF64 = (e); } NEXT()
 /* Float to integer: the opcode picks the float's width, the result's and the sign. */
 #define TRUNC(op) \
 	{ double x_ = ((op) == 0xaa || (op) == 0xab || (op) >= 0xb0) ? f64_of(X) : f32_of(X); \
@@ -1248,7 +1259,7 @@ out:
 	u64 ea = (u64)(u32)X + in->e; \
 	if (ea + (n) > msz) \
 		TRAP(WASM_TRAP_MEM_OOB)
-#define LOAD(T, insn, conv)	{ T v; EA(sizeof(T)); v = MLOAD(T, insn, mb + ea); D = (conv); } NEXT()
+#define LOAD(T, R, insn, conv)	{ R v; EA(sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
 #define STORE(T, insn)		{ EA(sizeof(T)); MSTORE(T, insn, mb + ea, Y); } NEXT()
 
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
@@ -1487,20 +1498,20 @@ H(X_BRC64_LES)	BRC64((s64)a <= (s64)b);
 H(X_BRC64_LEU)	BRC64(a <= b);
 H(X_BRC64_GES)	BRC64((s64)a >= (s64)b);
 H(X_BRC64_GEU)	BRC64(a >= b);
-H(0x28) LOAD(u32, "lwu", v);
-H(0x29) LOAD(u64, "ld", v);
-H(0x2a) LOAD(u32, "lwu", v);
-H(0x2b) LOAD(u64, "ld", v);
-H(0x2c) LOAD(s8, "lb", (u32)(s32)v);
-H(0x2d) LOAD(u8, "lbu", v);
-H(0x2e) LOAD(s16, "lh", (u32)(s32)v);
-H(0x2f) LOAD(u16, "lhu", v);
-H(0x30) LOAD(s8, "lb", (u64)(s64)v);
-H(0x31) LOAD(u8, "lbu", v);
-H(0x32) LOAD(s16, "lh", (u64)(s64)v);
-H(0x33) LOAD(u16, "lhu", v);
-H(0x34) LOAD(s32, "lw", (u64)(s64)v);
-H(0x35) LOAD(u32, "lwu", v);
+H(0x28) LOAD(s32, s64, "lw", v);
+H(0x29) LOAD(u64, u64, "ld", v);
+H(0x2a) LOAD(u32, u64, "lwu", v);
+H(0x2b) LOAD(u64, u64, "ld", v);
+H(0x2c) LOAD(s8, s64, "lb", v);
+H(0x2d) LOAD(u8, u64, "lbu", v);
+H(0x2e) LOAD(s16, s64, "lh", v);
+H(0x2f) LOAD(u16, u64, "lhu", v);
+H(0x30) LOAD(s8, s64, "lb", (u64)(s64)v);
+H(0x31) LOAD(u8, u64, "lbu", v);
+H(0x32) LOAD(s16, s64, "lh", (u64)(s64)v);
+H(0x33) LOAD(u16, u64, "lhu", v);
+H(0x34) LOAD(s32, s64, "lw", (u64)(s64)v);
+H(0x35) LOAD(u32, u64, "lwu", v);
 H(0x36) STORE(u32, "sw");
 H(0x37) STORE(u64, "sd");
 H(0x38) STORE(u32, "sw");
@@ -1948,7 +1959,9 @@ enum wasm_trap wasm_call(struct wasm_store *s, struct wasm_func *f, const u64 *a
 	if (np)
 		memcpy(s->stack, args, np * sizeof(u64));
 	t = f->host || f->jit ? call_out(s, f, s->stack) : run(s, f, s->stack);
-	if (!t && nr)
+	if (!t && nr) {
+		canon_values(f->type->types + np, nr, s->stack);
 		memcpy(results, s->stack, nr * sizeof(u64));
+	}
 	return t;
 }
