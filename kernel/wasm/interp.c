@@ -644,7 +644,14 @@ enum {
 	X_RET, X_RET1, X_CALL, X_CALL_IND, X_GGET, X_GSET, X_RTOP, X_SELECT,
 	X_BRC32,			/* 10 of them: i32 eq..ge_u (0x46..0x4f) as compare-and-branch */
 	X_BRC64 = X_BRC32 + 10,		/* 10: i64 eq..ge_u (0x51..0x5a) */
-	X_COUNT = X_BRC64 + 10,
+	X_BRCI32 = X_BRC64 + 10,	/* the 20 again with a constant right operand */
+	X_BRCI64 = X_BRCI32 + 10,
+	/*
+	 * Binary operations 0x45..0x8a with a constant right operand in y
+	 * (sign-extended for i64): those with a handler here.
+	 */
+	X_IMM = X_BRCI64 + 10,
+	X_COUNT = X_IMM + 0x8b - 0x45,
 };
 
 /* Constants kept in the frame, at most (more are written by X_CONST). */
@@ -842,13 +849,14 @@ static void branch(struct lower *w, u32 id, const struct wasm_insn *in, u32 src_
 }
 
 /* The compare-and-branch handler of an i32 or i64 comparison, inverted for if. */
-static u32 fused_branch(u32 cmp, bool invert)
+static u32 fused_branch(u32 cmp, bool imm, bool invert)
 {
 	/* eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u: each one's negation */
 	static const u8 inv[10] = { 1, 0, 8, 9, 6, 7, 4, 5, 2, 3 };
 	u32 k = cmp - (cmp <= 0x4f ? 0x46 : 0x51);
 
-	return (cmp <= 0x4f ? X_BRC32 : X_BRC64) + (invert ? inv[k] : k);
+	return (cmp <= 0x4f ? X_BRC32 : X_BRC64) + (imm ? X_BRCI32 - X_BRC32 : 0) +
+	       (invert ? inv[k] : k);
 }
 
 static bool branch_handler(const void *const *labels, const void *h)
@@ -858,7 +866,7 @@ static bool branch_handler(const void *const *labels, const void *h)
 	for (u32 i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
 		if (h == labels[ids[i]])
 			return true;
-	for (u32 i = X_BRC32; i < X_COUNT; i++)
+	for (u32 i = X_BRC32; i < X_IMM; i++)
 		if (h == labels[i])
 			return true;
 	return false;
@@ -884,7 +892,8 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		return true;
 	case 0x04:	/* if: to the else-arm or end when the condition is 0 */
 	case 0x0d: {
-		bool fuse;
+		bool fuse, imm = false;
+		const void *cmp_h = NULL;
 		u32 cmp = 0;
 
 		NEED(1 + (op == 0x0d ? in->arity : 0));
@@ -897,21 +906,24 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 			r = &w->out[--w->nout];
 			x = r->x;
 			y = r->y;
+			cmp_h = r->h;
 			cmp = c->insns[i - 1].op;
+			imm = cmp != 0x45 && cmp_h == w->labels[X_IMM + cmp - 0x45];
 		}
 		z = pop_ent(w);
 		materialize_all(w);
 		if (op == 0x04) {
 			r = put(w, !fuse ? X_BR_Z : cmp == 0x45 ? X_BR_NZ :
-				   fused_branch(cmp, true));
+				   fused_branch(cmp, imm, true));
 			r->k = in->a;
 		} else if (fuse && !(in->arity && nat(w, (u32)in->b) != nat(w, w->vh - in->arity))) {
-			r = put(w, cmp == 0x45 ? X_BR_Z : fused_branch(cmp, false));
+			r = put(w, cmp == 0x45 ? X_BR_Z : fused_branch(cmp, imm, false));
 			r->k = in->a;
 		} else {
 			if (fuse) {
 				/* Carrying values: the comparison stays a value. */
 				r = put(w, handler_id(cmp));
+				r->h = cmp_h;
 				r->d = z * 8;
 				r->x = x;
 				r->y = y;
@@ -1081,6 +1093,16 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		r->d = d * 8;
 		r->x = x * 8;
 		r->y = y * 8;
+		if (pop == 2 && op <= 0x8a && w->labels[X_IMM + op - 0x45] &&
+		    y >= w->nlocals && y < w->nlocals + w->nconsts) {
+			u64 v = w->consts[y - w->nlocals];
+			bool i64 = op >= 0x51 && op <= 0x5a ? true : op >= 0x7c;
+
+			if (!i64 || v == (u64)(s64)(s32)v) {
+				r->h = w->labels[X_IMM + op - 0x45];
+				r->y = (u32)v;
+			}
+		}
 		*pi += skip;
 		finish_result(w, skip, tee);
 		if (!skip && (op == 0x45 || (op >= 0x46 && op <= 0x4f) ||
@@ -1254,6 +1276,11 @@ typedef double slot_f64 __attribute__((may_alias));
 	  trunc_to(x_, (k) >= 4, !((k) & 1), true, &D); } NEXT()
 #define BRC32(c)	{ u32 a = (u32)X, b = (u32)Y; if (c) JUMP(); } NEXT()
 #define BRC64(c)	{ u64 a = X, b = Y; if (c) JUMP(); } NEXT()
+#define IMM64		((u64)(s64)(s32)in->y)
+#define BIN32I(e)	{ u32 a = (u32)X, b = in->y; D = (u64)(s64)(s32)(u32)(e); } NEXT()
+#define BIN64I(e)	{ u64 a = X, b = IMM64; D = (u64)(e); } NEXT()
+#define BRC32I(c)	{ u32 a = (u32)X, b = in->y; if (c) JUMP(); } NEXT()
+#define BRC64I(c)	{ u64 a = X, b = IMM64; if (c) JUMP(); } NEXT()
 
 #define EA(n) \
 	u64 ea = (u64)(u32)X + in->e; \
@@ -1337,7 +1364,54 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 		[X_CONST] = &&op_X_CONST, [X_COPY] = &&op_X_COPY, [X_GGET] = &&op_X_GGET,
 		[X_GSET] = &&op_X_GSET, [X_RET] = &&op_X_RET, [X_RET1] = &&op_X_RET1,
 		[X_RTOP] = &&op_X_RTOP, [X_SELECT] = &&op_X_SELECT,
-		[X_TRAP] = &&op_X_TRAP
+		[X_TRAP] = &&op_X_TRAP, [X_BRCI32 + 0] = &&op_X_BRCI32_EQ,
+		[X_BRCI32 + 1] = &&op_X_BRCI32_NE, [X_BRCI32 + 2] = &&op_X_BRCI32_LTS,
+		[X_BRCI32 + 3] = &&op_X_BRCI32_LTU, [X_BRCI32 + 4] = &&op_X_BRCI32_GTS,
+		[X_BRCI32 + 5] = &&op_X_BRCI32_GTU, [X_BRCI32 + 6] = &&op_X_BRCI32_LES,
+		[X_BRCI32 + 7] = &&op_X_BRCI32_LEU, [X_BRCI32 + 8] = &&op_X_BRCI32_GES,
+		[X_BRCI32 + 9] = &&op_X_BRCI32_GEU, [X_BRCI64 + 0] = &&op_X_BRCI64_EQ,
+		[X_BRCI64 + 1] = &&op_X_BRCI64_NE, [X_BRCI64 + 2] = &&op_X_BRCI64_LTS,
+		[X_BRCI64 + 3] = &&op_X_BRCI64_LTU, [X_BRCI64 + 4] = &&op_X_BRCI64_GTS,
+		[X_BRCI64 + 5] = &&op_X_BRCI64_GTU, [X_BRCI64 + 6] = &&op_X_BRCI64_LES,
+		[X_BRCI64 + 7] = &&op_X_BRCI64_LEU, [X_BRCI64 + 8] = &&op_X_BRCI64_GES,
+		[X_BRCI64 + 9] = &&op_X_BRCI64_GEU, [X_IMM + 0x46 - 0x45] = &&op_X_I_0x46,
+		[X_IMM + 0x47 - 0x45] = &&op_X_I_0x47,
+		[X_IMM + 0x48 - 0x45] = &&op_X_I_0x48,
+		[X_IMM + 0x49 - 0x45] = &&op_X_I_0x49,
+		[X_IMM + 0x4a - 0x45] = &&op_X_I_0x4a,
+		[X_IMM + 0x4b - 0x45] = &&op_X_I_0x4b,
+		[X_IMM + 0x4c - 0x45] = &&op_X_I_0x4c,
+		[X_IMM + 0x4d - 0x45] = &&op_X_I_0x4d,
+		[X_IMM + 0x4e - 0x45] = &&op_X_I_0x4e,
+		[X_IMM + 0x4f - 0x45] = &&op_X_I_0x4f,
+		[X_IMM + 0x51 - 0x45] = &&op_X_I_0x51,
+		[X_IMM + 0x52 - 0x45] = &&op_X_I_0x52,
+		[X_IMM + 0x53 - 0x45] = &&op_X_I_0x53,
+		[X_IMM + 0x54 - 0x45] = &&op_X_I_0x54,
+		[X_IMM + 0x55 - 0x45] = &&op_X_I_0x55,
+		[X_IMM + 0x56 - 0x45] = &&op_X_I_0x56,
+		[X_IMM + 0x57 - 0x45] = &&op_X_I_0x57,
+		[X_IMM + 0x58 - 0x45] = &&op_X_I_0x58,
+		[X_IMM + 0x59 - 0x45] = &&op_X_I_0x59,
+		[X_IMM + 0x5a - 0x45] = &&op_X_I_0x5a,
+		[X_IMM + 0x6a - 0x45] = &&op_X_I_0x6a,
+		[X_IMM + 0x6b - 0x45] = &&op_X_I_0x6b,
+		[X_IMM + 0x6c - 0x45] = &&op_X_I_0x6c,
+		[X_IMM + 0x71 - 0x45] = &&op_X_I_0x71,
+		[X_IMM + 0x72 - 0x45] = &&op_X_I_0x72,
+		[X_IMM + 0x73 - 0x45] = &&op_X_I_0x73,
+		[X_IMM + 0x74 - 0x45] = &&op_X_I_0x74,
+		[X_IMM + 0x75 - 0x45] = &&op_X_I_0x75,
+		[X_IMM + 0x76 - 0x45] = &&op_X_I_0x76,
+		[X_IMM + 0x7c - 0x45] = &&op_X_I_0x7c,
+		[X_IMM + 0x7d - 0x45] = &&op_X_I_0x7d,
+		[X_IMM + 0x7e - 0x45] = &&op_X_I_0x7e,
+		[X_IMM + 0x83 - 0x45] = &&op_X_I_0x83,
+		[X_IMM + 0x84 - 0x45] = &&op_X_I_0x84,
+		[X_IMM + 0x85 - 0x45] = &&op_X_I_0x85,
+		[X_IMM + 0x86 - 0x45] = &&op_X_I_0x86,
+		[X_IMM + 0x87 - 0x45] = &&op_X_I_0x87,
+		[X_IMM + 0x88 - 0x45] = &&op_X_I_0x88
 	};
 	struct wasm_frame *frames = s->frames;
 	u32 depth = 0;
@@ -1498,6 +1572,64 @@ H(X_BRC64_LES)	BRC64((s64)a <= (s64)b);
 H(X_BRC64_LEU)	BRC64(a <= b);
 H(X_BRC64_GES)	BRC64((s64)a >= (s64)b);
 H(X_BRC64_GEU)	BRC64(a >= b);
+H(X_BRCI32_EQ)	BRC32I(a == b);
+H(X_BRCI32_NE)	BRC32I(a != b);
+H(X_BRCI32_LTS)	BRC32I((s32)a < (s32)b);
+H(X_BRCI32_LTU)	BRC32I(a < b);
+H(X_BRCI32_GTS)	BRC32I((s32)a > (s32)b);
+H(X_BRCI32_GTU)	BRC32I(a > b);
+H(X_BRCI32_LES)	BRC32I((s32)a <= (s32)b);
+H(X_BRCI32_LEU)	BRC32I(a <= b);
+H(X_BRCI32_GES)	BRC32I((s32)a >= (s32)b);
+H(X_BRCI32_GEU)	BRC32I(a >= b);
+H(X_BRCI64_EQ)	BRC64I(a == b);
+H(X_BRCI64_NE)	BRC64I(a != b);
+H(X_BRCI64_LTS)	BRC64I((s64)a < (s64)b);
+H(X_BRCI64_LTU)	BRC64I(a < b);
+H(X_BRCI64_GTS)	BRC64I((s64)a > (s64)b);
+H(X_BRCI64_GTU)	BRC64I(a > b);
+H(X_BRCI64_LES)	BRC64I((s64)a <= (s64)b);
+H(X_BRCI64_LEU)	BRC64I(a <= b);
+H(X_BRCI64_GES)	BRC64I((s64)a >= (s64)b);
+H(X_BRCI64_GEU)	BRC64I(a >= b);
+H(X_I_0x46) BIN32I(a == b);
+H(X_I_0x47) BIN32I(a != b);
+H(X_I_0x48) BIN32I((s32)a < (s32)b);
+H(X_I_0x49) BIN32I(a < b);
+H(X_I_0x4a) BIN32I((s32)a > (s32)b);
+H(X_I_0x4b) BIN32I(a > b);
+H(X_I_0x4c) BIN32I((s32)a <= (s32)b);
+H(X_I_0x4d) BIN32I(a <= b);
+H(X_I_0x4e) BIN32I((s32)a >= (s32)b);
+H(X_I_0x4f) BIN32I(a >= b);
+H(X_I_0x51) BIN64I(a == b);
+H(X_I_0x52) BIN64I(a != b);
+H(X_I_0x53) BIN64I((s64)a < (s64)b);
+H(X_I_0x54) BIN64I(a < b);
+H(X_I_0x55) BIN64I((s64)a > (s64)b);
+H(X_I_0x56) BIN64I(a > b);
+H(X_I_0x57) BIN64I((s64)a <= (s64)b);
+H(X_I_0x58) BIN64I(a <= b);
+H(X_I_0x59) BIN64I((s64)a >= (s64)b);
+H(X_I_0x5a) BIN64I(a >= b);
+H(X_I_0x6a) BIN32I(a + b);
+H(X_I_0x6b) BIN32I(a - b);
+H(X_I_0x6c) BIN32I(a * b);
+H(X_I_0x71) BIN32I(a & b);
+H(X_I_0x72) BIN32I(a | b);
+H(X_I_0x73) BIN32I(a ^ b);
+H(X_I_0x74) BIN32I(a << (b & 31));
+H(X_I_0x75) BIN32I((u32)((s32)a >> (b & 31)));
+H(X_I_0x76) BIN32I(a >> (b & 31));
+H(X_I_0x7c) BIN64I(a + b);
+H(X_I_0x7d) BIN64I(a - b);
+H(X_I_0x7e) BIN64I(a * b);
+H(X_I_0x83) BIN64I(a & b);
+H(X_I_0x84) BIN64I(a | b);
+H(X_I_0x85) BIN64I(a ^ b);
+H(X_I_0x86) BIN64I(a << (b & 63));
+H(X_I_0x87) BIN64I((u64)((s64)a >> (b & 63)));
+H(X_I_0x88) BIN64I(a >> (b & 63));
 H(0x28) LOAD(s32, s64, "lw", v);
 H(0x29) LOAD(u64, u64, "ld", v);
 H(0x2a) LOAD(u32, u64, "lwu", v);
