@@ -651,7 +651,9 @@ enum {
 	 * (sign-extended for i64): those with a handler here.
 	 */
 	X_IMM = X_BRCI64 + 10,
-	X_COUNT = X_IMM + 0x8b - 0x45,
+	/* Loads 0x28..0x35 from the address x + y (i32.add of a constant fused in). */
+	X_LDI = X_IMM + 0x8b - 0x45,
+	X_COUNT = X_LDI + 0x36 - 0x28,
 };
 
 /* Constants kept in the frame, at most (more are written by X_CONST). */
@@ -872,6 +874,12 @@ static bool branch_handler(const void *const *labels, const void *h)
 	return false;
 }
 
+/* Instruction i follows, with no label between, the one that made the last result. */
+static bool fusable(const struct lower *w, u32 i, u32 last_at, u32 last_insn)
+{
+	return last_insn + 1 == i && last_at == w->nout && w->nout && !w->oom && !w->target[i];
+}
+
 /*
  * Lowers stack-form instruction *pi (advancing *pi past what it consumed).
  * False when the virtual stack lacks its operands: only below a polymorphic
@@ -897,8 +905,9 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		u32 cmp = 0;
 
 		NEED(1 + (op == 0x0d ? in->arity : 0));
-		fuse = *cmp_insn + 1 == i && *cmp_at == w->nout && w->nout && !w->oom &&
-		       !w->target[i] &&
+		cmp = i ? c->insns[i - 1].op : 0;
+		fuse = fusable(w, i, *cmp_at, *cmp_insn) &&
+		       (cmp == 0x45 || (cmp >= 0x46 && cmp <= 0x4f) || (cmp >= 0x51 && cmp <= 0x5a)) &&
 		       w->ent[w->vh - 1] == nat(w, w->vh - 1) &&
 		       w->out[w->nout - 1].d == nat(w, w->vh - 1) * 8;
 		if (fuse) {
@@ -907,7 +916,6 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 			x = r->x;
 			y = r->y;
 			cmp_h = r->h;
-			cmp = c->insns[i - 1].op;
 			imm = cmp != 0x45 && cmp_h == w->labels[X_IMM + cmp - 0x45];
 		}
 		z = pop_ent(w);
@@ -1062,10 +1070,26 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 	}
 	}
 	if (op >= 0x28 && op <= 0x35) {
+		u32 add_h = 0;
+
 		NEED(1);
-		x = pop_ent(w);
-		d = result_slot(w, i, &skip, &tee);
-		r = put(w, op);
+		/* An address computed by i32.add of a constant just before: one instruction. */
+		if (fusable(w, i, *cmp_at, *cmp_insn) && c->insns[i - 1].op == 0x6a &&
+		    w->ent[w->vh - 1] == nat(w, w->vh - 1) &&
+		    w->out[w->nout - 1].d == nat(w, w->vh - 1) * 8 &&
+		    w->out[w->nout - 1].h == w->labels[X_IMM + 0x6a - 0x45]) {
+			r = &w->out[--w->nout];
+			add_h = r->y;
+			x = r->x / 8;
+			pop_ent(w);
+			d = result_slot(w, i, &skip, &tee);
+			r = put(w, X_LDI + op - 0x28);
+			r->y = add_h;
+		} else {
+			x = pop_ent(w);
+			d = result_slot(w, i, &skip, &tee);
+			r = put(w, op);
+		}
 		r->d = d * 8;
 		r->x = x * 8;
 		r->e = in->a;
@@ -1105,8 +1129,7 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		}
 		*pi += skip;
 		finish_result(w, skip, tee);
-		if (!skip && (op == 0x45 || (op >= 0x46 && op <= 0x4f) ||
-			      (op >= 0x51 && op <= 0x5a))) {
+		if (!skip) {
 			*cmp_at = w->nout;
 			*cmp_insn = i;
 		}
@@ -1287,6 +1310,11 @@ typedef double slot_f64 __attribute__((may_alias));
 	if (ea + (n) > msz) \
 		TRAP(WASM_TRAP_MEM_OOB)
 #define LOAD(T, R, insn, conv)	{ R v; EA(sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
+#define LOADI(T, R, insn, conv) \
+	{ R v; u64 ea = (u64)(u32)((u32)X + in->y) + in->e; \
+	  if (ea + sizeof(T) > msz) \
+		TRAP(WASM_TRAP_MEM_OOB); \
+	  v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
 #define STORE(T, insn)		{ EA(sizeof(T)); MSTORE(T, insn, mb + ea, Y); } NEXT()
 
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
@@ -1411,7 +1439,21 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 		[X_IMM + 0x85 - 0x45] = &&op_X_I_0x85,
 		[X_IMM + 0x86 - 0x45] = &&op_X_I_0x86,
 		[X_IMM + 0x87 - 0x45] = &&op_X_I_0x87,
-		[X_IMM + 0x88 - 0x45] = &&op_X_I_0x88
+		[X_IMM + 0x88 - 0x45] = &&op_X_I_0x88,
+		[X_LDI + 0x28 - 0x28] = &&op_X_LDI_0x28,
+		[X_LDI + 0x29 - 0x28] = &&op_X_LDI_0x29,
+		[X_LDI + 0x2a - 0x28] = &&op_X_LDI_0x2a,
+		[X_LDI + 0x2b - 0x28] = &&op_X_LDI_0x2b,
+		[X_LDI + 0x2c - 0x28] = &&op_X_LDI_0x2c,
+		[X_LDI + 0x2d - 0x28] = &&op_X_LDI_0x2d,
+		[X_LDI + 0x2e - 0x28] = &&op_X_LDI_0x2e,
+		[X_LDI + 0x2f - 0x28] = &&op_X_LDI_0x2f,
+		[X_LDI + 0x30 - 0x28] = &&op_X_LDI_0x30,
+		[X_LDI + 0x31 - 0x28] = &&op_X_LDI_0x31,
+		[X_LDI + 0x32 - 0x28] = &&op_X_LDI_0x32,
+		[X_LDI + 0x33 - 0x28] = &&op_X_LDI_0x33,
+		[X_LDI + 0x34 - 0x28] = &&op_X_LDI_0x34,
+		[X_LDI + 0x35 - 0x28] = &&op_X_LDI_0x35
 	};
 	struct wasm_frame *frames = s->frames;
 	u32 depth = 0;
@@ -1630,6 +1672,20 @@ H(X_I_0x85) BIN64I(a ^ b);
 H(X_I_0x86) BIN64I(a << (b & 63));
 H(X_I_0x87) BIN64I((u64)((s64)a >> (b & 63)));
 H(X_I_0x88) BIN64I(a >> (b & 63));
+H(X_LDI_0x28) LOADI(s32, s64, "lw", v);
+H(X_LDI_0x29) LOADI(u64, u64, "ld", v);
+H(X_LDI_0x2a) LOADI(u32, u64, "lwu", v);
+H(X_LDI_0x2b) LOADI(u64, u64, "ld", v);
+H(X_LDI_0x2c) LOADI(s8, s64, "lb", v);
+H(X_LDI_0x2d) LOADI(u8, u64, "lbu", v);
+H(X_LDI_0x2e) LOADI(s16, s64, "lh", v);
+H(X_LDI_0x2f) LOADI(u16, u64, "lhu", v);
+H(X_LDI_0x30) LOADI(s8, s64, "lb", (u64)(s64)v);
+H(X_LDI_0x31) LOADI(u8, u64, "lbu", v);
+H(X_LDI_0x32) LOADI(s16, s64, "lh", (u64)(s64)v);
+H(X_LDI_0x33) LOADI(u16, u64, "lhu", v);
+H(X_LDI_0x34) LOADI(s32, s64, "lw", (u64)(s64)v);
+H(X_LDI_0x35) LOADI(u32, u64, "lwu", v);
 H(0x28) LOAD(s32, s64, "lw", v);
 H(0x29) LOAD(u64, u64, "ld", v);
 H(0x2a) LOAD(u32, u64, "lwu", v);
