@@ -653,13 +653,14 @@ enum {
 	X_IMM = X_BRCI64 + 10,
 	/* Loads 0x28..0x35 from the address x + y (i32.add of a constant fused in). */
 	X_LDI = X_IMM + 0x8b - 0x45,
-	X_COUNT = X_LDI + 0x36 - 0x28,
+	X_INC32 = X_LDI + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
+	X_COUNT,
 };
 
 /* Constants kept in the frame, at most (more are written by X_CONST). */
 #define RC_MAX_CONSTS	64
 /* Values the lowering may leave on its virtual stack (and so scans for a local.set). */
-#define RC_WINDOW	8
+#define RC_WINDOW	16
 
 static u32 handler_id(u32 op)
 {
@@ -1123,7 +1124,7 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 			bool i64 = op >= 0x51 && op <= 0x5a ? true : op >= 0x7c;
 
 			if (!i64 || v == (u64)(s64)(s32)v) {
-				r->h = w->labels[X_IMM + op - 0x45];
+				r->h = w->labels[op == 0x6a && d == x ? X_INC32 : X_IMM + op - 0x45];
 				r->y = (u32)v;
 			}
 		}
@@ -1309,7 +1310,8 @@ typedef double slot_f64 __attribute__((may_alias));
 	u64 ea = (u64)(u32)X + in->e; \
 	if (ea + (n) > msz) \
 		TRAP(WASM_TRAP_MEM_OOB)
-#define LOAD(T, R, insn, conv)	{ R v; EA(sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
+#define LOAD(T, R, insn, conv) \
+	{ R v; EA(sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
 #define LOADI(T, R, insn, conv) \
 	{ R v; u64 ea = (u64)(u32)((u32)X + in->y) + in->e; \
 	  if (ea + sizeof(T) > msz) \
@@ -1422,7 +1424,7 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 		[X_IMM + 0x58 - 0x45] = &&op_X_I_0x58,
 		[X_IMM + 0x59 - 0x45] = &&op_X_I_0x59,
 		[X_IMM + 0x5a - 0x45] = &&op_X_I_0x5a,
-		[X_IMM + 0x6a - 0x45] = &&op_X_I_0x6a,
+		[X_IMM + 0x6a - 0x45] = &&op_X_I_0x6a, [X_INC32] = &&op_X_INC32,
 		[X_IMM + 0x6b - 0x45] = &&op_X_I_0x6b,
 		[X_IMM + 0x6c - 0x45] = &&op_X_I_0x6c,
 		[X_IMM + 0x71 - 0x45] = &&op_X_I_0x71,
@@ -1655,6 +1657,12 @@ H(X_I_0x58) BIN64I(a <= b);
 H(X_I_0x59) BIN64I((s64)a >= (s64)b);
 H(X_I_0x5a) BIN64I(a >= b);
 H(X_I_0x6a) BIN32I(a + b);
+H(X_INC32) {
+	u64 *p = &X;
+
+	*p = (u64)(s64)(s32)((u32)*p + in->y);
+	NEXT();
+}
 H(X_I_0x6b) BIN32I(a - b);
 H(X_I_0x6c) BIN32I(a * b);
 H(X_I_0x71) BIN32I(a & b);
