@@ -107,13 +107,16 @@ struct wasm_data {
  * One pre-decoded instruction. op is the binary opcode (0xfc-prefixed ones
  * as 0xfc00 | sub-opcode); block, loop and end are gone; branches carry the
  * resolved target, the number of values they keep and the operand-stack
- * height (from the frame's locals) to keep them at.
+ * height (from the frame's locals) to keep them at. h is the operand-stack
+ * height before the instruction (below a polymorphic stack, in unreachable
+ * code, it may be less than the instruction pops).
  */
 struct wasm_insn {
 	u16 op;
 	u16 arity;		/* branches: values carried */
 	u32 a;			/* index, target pc, memory offset, br_table count */
 	u64 b;			/* constant; branches: target height */
+	u32 h;
 };
 
 struct wasm_code {
@@ -214,6 +217,7 @@ struct wasm_func {
 	wasm_host_fn host;
 	void *host_ctx;
 	const void *jit;		/* entry of its compiled code, NULL if interpreted */
+	const struct wasm_rcode *rcode;	/* the interpreter's form, made at the first call */
 };
 
 struct wasm_table {

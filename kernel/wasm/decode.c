@@ -1156,8 +1156,12 @@ static bool rd_body(struct ld *l, struct wasm_code *code)
 	if (!push_ctl(&f, K_FUNC, NULL, 0, ft->types + ft->nparams, ft->nresults))
 		goto out;
 	while (f.nctls) {
+		u32 first = f.ninsns, h = f.nvals;
+
 		if (!rd_byte(l, &op) || !insn(&f, op))
 			goto out;
+		for (u32 i = first; i < f.ninsns; i++)
+			f.insns[i].h = h;
 	}
 	code->max_height = f.max_height;
 	ok = true;

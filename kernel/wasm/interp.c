@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* WebAssembly interpreter over the pre-decoded form, with instantiation and linking (needs FP: user mode and host only). */
+/* WebAssembly interpreter (a register form lowered from the pre-decoded one), with instantiation and linking (needs FP: user mode and host only). */
 #include <hartix/string.h>
 #include <hartix/wasm.h>
 
@@ -17,7 +17,7 @@ static void *obj_data(struct wasm_store_obj *o)
 /* A call frame: where to return to. */
 struct wasm_frame {
 	struct wasm_func *fn;
-	const struct wasm_insn *pc;
+	const struct rinsn *pc;
 	u64 *fp;
 };
 
@@ -608,387 +608,1293 @@ static inline struct wasm_memory *mem0(const struct wasm_instance *inst)
 	return inst->mod->nmems ? inst->mems[0] : NULL;
 }
 
-#define POP()		(*--sp)
-#define TOP		(sp[-1])
+/*
+ * The interpreter does not run the stack form: at a function's first call it
+ * lowers it to a register form (struct rinsn), where every operand and result
+ * is a slot of the frame, named by its byte offset from fp. The operand at
+ * height i always has its own slot, so the decoder's heights fix every slot at
+ * lowering time and sp disappears. The frame is the function's locals, then
+ * its constants (copied in at entry, so a constant operand is a slot too), then
+ * the operand stack; the stack's slots follow the constants so that a callee's
+ * frame, which starts at its arguments on the caller's operand stack, never
+ * covers them. local.get and constants cost nothing: the lowering keeps them on
+ * a virtual stack as the slot they are in and hands that slot to the
+ * instruction using the value; an operation followed by local.set or local.tee
+ * writes the local, a comparison followed by br_if or if becomes one
+ * compare-and-branch. Each instruction holds its handler's address (direct
+ * threading with GCC's labels as values), so dispatching is a load and a jump.
+ */
+struct rinsn {
+	const void *h;		/* handler */
+	u32 d, x, y;		/* slots (byte offsets from fp): result, operands */
+	u32 e;			/* memory offset, count, arity; select: the condition's slot */
+	u64 k;			/* constant, global, function, table, branch target */
+};
+
+struct wasm_rcode {
+	struct rinsn *insns;
+	u32 nparams, nlocals, nconsts;
+	u32 nslots;		/* the frame: locals, constants, operands */
+	u64 *consts;
+};
+
+/* Handlers past the numeric ones (which are their opcodes; 0xfc00..7 are 0xe0..7). */
+enum {
+	X_TRAP = 0x100, X_COPY, X_CONST, X_BR, X_BRV, X_BR_Z, X_BR_NZ, X_BRV_IF, X_BR_TABLE,
+	X_RET, X_RET1, X_CALL, X_CALL_IND, X_GGET, X_GSET, X_RTOP, X_SELECT,
+	X_BRC32,			/* 10 of them: i32 eq..ge_u (0x46..0x4f) as compare-and-branch */
+	X_BRC64 = X_BRC32 + 10,		/* 10: i64 eq..ge_u (0x51..0x5a) */
+	X_BRCI32 = X_BRC64 + 10,	/* the 20 again with a constant right operand */
+	X_BRCI64 = X_BRCI32 + 10,
+	/*
+	 * Binary operations 0x45..0x8a with a constant right operand in y
+	 * (sign-extended for i64): those with a handler here.
+	 */
+	X_IMM = X_BRCI64 + 10,
+	/* Loads 0x28..0x35 from the address x + y (i32.add of a constant fused in). */
+	X_LDI = X_IMM + 0x8b - 0x45,
+	X_INC32 = X_LDI + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
+	X_COUNT,
+};
+
+/* Constants kept in the frame, at most (more are written by X_CONST). */
+#define RC_MAX_CONSTS	64
+/* Values the lowering may leave on its virtual stack (and so scans for a local.set). */
+#define RC_WINDOW	16
+
+static u32 handler_id(u32 op)
+{
+	return op < 0x100 ? op : 0xe0 + (op & 0xff);
+}
+
+/* Operands of the numeric operations the interpreter runs inline: 1, 2, or 0 for another. */
+static u32 numeric_pops(u32 op)
+{
+	if (op == 0x45 || op == 0x50 || (op >= 0x67 && op <= 0x69) || (op >= 0x79 && op <= 0x7b) ||
+	    (op >= 0x8b && op <= 0x91) || (op >= 0x99 && op <= 0x9f) || (op >= 0xa7 && op <= 0xc4) ||
+	    op == 0xd1 || (op >= 0xfc00 && op <= 0xfc07))
+		return 1;
+	if ((op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x66) || (op >= 0x6a && op <= 0x78) ||
+	    (op >= 0x7c && op <= 0x8a) || (op >= 0x92 && op <= 0x98) || (op >= 0xa0 && op <= 0xa6))
+		return 2;
+	return 0;
+}
+
+/* The lowering of one function. */
+struct lower {
+	struct wasm_store *s;
+	const struct wasm_code *code;
+	const struct wasm_instance *inst;
+	const void *const *labels;
+	struct rinsn *out;
+	u32 nout, capout;
+	u32 *map;		/* stack-form index -> register-form index */
+	u32 *target;		/* per stack-form instruction a branch lands on: 1 + its height */
+	u32 *ent;		/* per height: the slot holding that operand */
+	u32 vh, pend_lo;	/* height; below pend_lo every operand is in its own slot */
+	u32 nlocals, nconsts, maxconsts;
+	u64 *consts;
+	bool oom;
+	struct rinsn scratch;	/* written instead when out of memory */
+};
+
+static u32 nat(const struct lower *w, u32 h)
+{
+	return w->nlocals + w->maxconsts + h;
+}
+
+
+static struct rinsn *put(struct lower *w, u32 id)
+{
+	struct rinsn *r = &w->scratch;
+
+	if (w->nout == w->capout && !w->oom) {
+		u32 cap = w->capout ? w->capout * 2 : 64;
+		struct rinsn *n = w->s->al->zalloc((size_t)cap * sizeof(*n));
+
+		if (n) {
+			if (w->out)
+				memcpy(n, w->out, (size_t)w->nout * sizeof(*n));
+			w->s->al->free(w->out);
+			w->out = n;
+			w->capout = cap;
+		} else {
+			w->oom = true;
+		}
+	}
+	if (!w->oom)
+		r = &w->out[w->nout++];
+	memset(r, 0, sizeof(*r));
+	r->h = w->labels[id];
+	return r;
+}
+
+static void copy_slot(struct lower *w, u32 d, u32 x)
+{
+	struct rinsn *r = put(w, X_COPY);
+
+	r->d = d * 8;
+	r->x = x * 8;
+}
+
+static void materialize(struct lower *w, u32 h)
+{
+	if (w->ent[h] != nat(w, h)) {
+		copy_slot(w, nat(w, h), w->ent[h]);
+		w->ent[h] = nat(w, h);
+	}
+}
+
+/* Every operand into its own slot: before branches, calls and labels. */
+static void materialize_all(struct lower *w)
+{
+	for (u32 h = w->pend_lo; h < w->vh; h++)
+		materialize(w, h);
+	w->pend_lo = w->vh;
+}
+
+/* Local x is about to be written: the operands still reading it get their own copy. */
+static void before_write(struct lower *w, u32 x)
+{
+	for (u32 h = w->pend_lo; h < w->vh; h++)
+		if (w->ent[h] == x)
+			materialize(w, h);
+}
+
+static u32 pop_ent(struct lower *w)
+{
+	u32 e = w->ent[--w->vh];
+
+	if (w->pend_lo > w->vh)
+		w->pend_lo = w->vh;
+	return e;
+}
+
+/* Pushes an operand left in slot e (a local or a constant). */
+static void push_ent(struct lower *w, u32 e)
+{
+	w->ent[w->vh++] = e;
+	while (w->vh > w->pend_lo + RC_WINDOW)
+		materialize(w, w->pend_lo++);
+}
+
+static void push_nat(struct lower *w)
+{
+	w->ent[w->vh] = nat(w, w->vh);
+	w->vh++;
+	while (w->vh > w->pend_lo + RC_WINDOW)
+		materialize(w, w->pend_lo++);
+}
+
+/*
+ * Where the result of instruction i goes: the local of a local.set or
+ * local.tee right after it (consumed: *skip), else the next operand slot.
+ * Called with the operands popped; finish_result() pushes the result.
+ */
+static u32 result_slot(struct lower *w, u32 i, u32 *skip, u32 *tee)
+{
+	const struct wasm_code *c = w->code;
+	const struct wasm_insn *nx = i + 1 < c->ninsns ? &c->insns[i + 1] : NULL;
+
+	*skip = 0;
+	*tee = ~0u;
+	if (nx && !w->target[i + 1] && (nx->op == 0x21 || nx->op == 0x22)) {
+		before_write(w, nx->a);
+		*skip = 1;
+		if (nx->op == 0x22)
+			*tee = nx->a;
+		return nx->a;
+	}
+	return nat(w, w->vh);
+}
+
+static void finish_result(struct lower *w, u32 skip, u32 tee)
+{
+	if (!skip)
+		push_nat(w);
+	else if (tee != ~0u)
+		push_ent(w, tee);
+}
+
+/* The frame slot holding constant v, or ~0 when they are all taken. */
+static u32 const_slot(struct lower *w, u64 v)
+{
+	for (u32 i = 0; i < w->nconsts; i++)
+		if (w->consts[i] == v)
+			return w->nlocals + i;
+	if (w->nconsts == w->maxconsts)
+		return ~0u;
+	w->consts[w->nconsts] = v;
+	return w->nlocals + w->nconsts++;
+}
+
+/*
+ * A branch of in (X_BR, or X_BR_NZ with its condition in slot cond) carrying
+ * the values below height src_h: X_BRV and X_BRV_IF copy them (the condition
+ * then in y), the others find them in place.
+ */
+static void branch(struct lower *w, u32 id, const struct wasm_insn *in, u32 src_h, u32 cond)
+{
+	u32 dst = nat(w, (u32)in->b), src = nat(w, src_h - in->arity);
+	struct rinsn *r;
+
+	if (in->arity && dst != src) {
+		r = put(w, id == X_BR ? X_BRV : X_BRV_IF);
+		r->d = dst * 8;
+		r->x = src * 8;
+		r->e = in->arity;
+		r->y = cond * 8;
+	} else {
+		r = put(w, id);
+		r->x = cond * 8;
+	}
+	r->k = in->a;
+}
+
+/* The compare-and-branch handler of an i32 or i64 comparison, inverted for if. */
+static u32 fused_branch(u32 cmp, bool imm, bool invert)
+{
+	/* eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u: each one's negation */
+	static const u8 inv[10] = { 1, 0, 8, 9, 6, 7, 4, 5, 2, 3 };
+	u32 k = cmp - (cmp <= 0x4f ? 0x46 : 0x51);
+
+	return (cmp <= 0x4f ? X_BRC32 : X_BRC64) + (imm ? X_BRCI32 - X_BRC32 : 0) +
+	       (invert ? inv[k] : k);
+}
+
+static bool branch_handler(const void *const *labels, const void *h)
+{
+	static const u16 ids[] = { X_BR, X_BRV, X_BR_Z, X_BR_NZ, X_BRV_IF };
+
+	for (u32 i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (h == labels[ids[i]])
+			return true;
+	for (u32 i = X_BRC32; i < X_IMM; i++)
+		if (h == labels[i])
+			return true;
+	return false;
+}
+
+/* Instruction i follows, with no label between, the one that made the last result. */
+static bool fusable(const struct lower *w, u32 i, u32 last_at, u32 last_insn)
+{
+	return last_insn + 1 == i && last_at == w->nout && w->nout && !w->oom && !w->target[i];
+}
+
+/*
+ * Lowers stack-form instruction *pi (advancing *pi past what it consumed).
+ * False when the virtual stack lacks its operands: only below a polymorphic
+ * stack, in code no branch reaches.
+ */
+static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
+{
+	const struct wasm_code *c = w->code;
+	const struct wasm_insn *in = &c->insns[*pi];
+	const struct wasm_instance *inst = w->inst;
+	u32 op = in->op, i = *pi, skip, tee, d, x, y, z, pop, push;
+	struct rinsn *r;
+
+#define NEED(n)	do { if (w->vh < (u32)(n)) return false; } while (0)
+	switch (op) {
+	case 0x00:
+		put(w, X_TRAP)->e = WASM_TRAP_UNREACHABLE;
+		return true;
+	case 0x04:	/* if: to the else-arm or end when the condition is 0 */
+	case 0x0d: {
+		bool fuse, imm = false;
+		const void *cmp_h = NULL;
+		u32 cmp = 0;
+
+		NEED(1 + (op == 0x0d ? in->arity : 0));
+		cmp = i ? c->insns[i - 1].op : 0;
+		fuse = fusable(w, i, *cmp_at, *cmp_insn) &&
+		       (cmp == 0x45 || (cmp >= 0x46 && cmp <= 0x4f) || (cmp >= 0x51 && cmp <= 0x5a)) &&
+		       w->ent[w->vh - 1] == nat(w, w->vh - 1) &&
+		       w->out[w->nout - 1].d == nat(w, w->vh - 1) * 8;
+		if (fuse) {
+			/* The comparison becomes the branch: taken out, its operands kept. */
+			r = &w->out[--w->nout];
+			x = r->x;
+			y = r->y;
+			cmp_h = r->h;
+			imm = cmp != 0x45 && cmp_h == w->labels[X_IMM + cmp - 0x45];
+		}
+		z = pop_ent(w);
+		materialize_all(w);
+		if (op == 0x04) {
+			r = put(w, !fuse ? X_BR_Z : cmp == 0x45 ? X_BR_NZ :
+				   fused_branch(cmp, imm, true));
+			r->k = in->a;
+		} else if (fuse && !(in->arity && nat(w, (u32)in->b) != nat(w, w->vh - in->arity))) {
+			r = put(w, cmp == 0x45 ? X_BR_Z : fused_branch(cmp, imm, false));
+			r->k = in->a;
+		} else {
+			if (fuse) {
+				/* Carrying values: the comparison stays a value. */
+				r = put(w, handler_id(cmp));
+				r->h = cmp_h;
+				r->d = z * 8;
+				r->x = x;
+				r->y = y;
+			}
+			branch(w, X_BR_NZ, in, w->vh, z);
+			return true;
+		}
+		if (fuse) {
+			r->x = x;
+			r->y = y;
+		} else {
+			r->x = z * 8;
+		}
+		return true;
+	}
+	case 0x05:	/* end of a then-arm: over the else-arm */
+	case 0x0c:
+		NEED(op == 0x0c ? in->arity : 0);
+		materialize_all(w);
+		branch(w, X_BR, in, w->vh, 0);
+		return true;
+	case 0x0e:
+		NEED(1);
+		z = pop_ent(w);
+		materialize_all(w);
+		for (u32 k = 0; k <= in->a; k++)
+			NEED(c->insns[i + 1 + k].arity);
+		r = put(w, X_BR_TABLE);
+		r->x = z * 8;
+		r->e = in->a;
+		for (u32 k = 0; k <= in->a; k++)
+			branch(w, X_BR, &c->insns[i + 1 + k], w->vh, 0);
+		*pi += in->a + 1;
+		return true;
+	case 0x0f:
+		NEED(in->arity);
+		if (in->arity == 1) {
+			put(w, X_RET1)->x = pop_ent(w) * 8;
+			return true;
+		}
+		materialize_all(w);
+		r = put(w, X_RET);
+		r->x = nat(w, w->vh - in->arity) * 8;
+		r->e = in->arity;
+		return true;
+	case 0x10:
+	case 0x11: {
+		const struct wasm_functype *ft = op == 0x10 ? inst->funcs[in->a]->type :
+						 &inst->mod->types[in->a];
+
+		NEED(ft->nparams + (op == 0x11));
+		z = op == 0x11 ? pop_ent(w) : 0;
+		materialize_all(w);
+		r = put(w, op == 0x10 ? X_CALL : X_CALL_IND);
+		r->x = nat(w, w->vh - ft->nparams) * 8;
+		r->y = z * 8;
+		r->e = in->a;
+		r->k = op == 0x10 ? (u64)(uintptr_t)inst->funcs[in->a] :
+				    (u64)(uintptr_t)inst->tables[in->b];
+		w->vh -= ft->nparams;
+		for (u32 k = 0; k < ft->nresults; k++)
+			push_nat(w);
+		w->pend_lo = w->vh;
+		return true;
+	}
+	case 0x1a:
+		NEED(1);
+		pop_ent(w);
+		return true;
+	case 0x1b:
+		NEED(3);
+		z = pop_ent(w);
+		y = pop_ent(w);
+		x = pop_ent(w);
+		d = result_slot(w, i, &skip, &tee);
+		r = put(w, X_SELECT);
+		r->d = d * 8;
+		r->x = x * 8;
+		r->y = y * 8;
+		r->e = z * 8;
+		*pi += skip;
+		finish_result(w, skip, tee);
+		return true;
+	case 0x20:
+		push_ent(w, in->a);
+		return true;
+	case 0x21:
+		NEED(1);
+		x = pop_ent(w);
+		before_write(w, in->a);
+		if (x != in->a)
+			copy_slot(w, in->a, x);
+		return true;
+	case 0x22:
+		NEED(1);
+		x = w->ent[w->vh - 1];
+		if (x == in->a)
+			return true;
+		w->vh--;
+		before_write(w, in->a);
+		w->vh++;
+		copy_slot(w, in->a, x);
+		return true;
+	case 0x23:
+		d = result_slot(w, i, &skip, &tee);
+		r = put(w, X_GGET);
+		r->d = d * 8;
+		r->k = (u64)(uintptr_t)inst->globals[in->a];
+		*pi += skip;
+		finish_result(w, skip, tee);
+		return true;
+	case 0x24:
+		NEED(1);
+		r = put(w, X_GSET);
+		r->x = pop_ent(w) * 8;
+		r->k = (u64)(uintptr_t)inst->globals[in->a];
+		return true;
+	case 0x41: case 0x42: case 0xd2: {
+		u64 v = op == 0xd2 ? (u64)(uintptr_t)inst->funcs[in->a] : in->b;
+		const struct wasm_insn *nx = i + 1 < c->ninsns ? &c->insns[i + 1] : NULL;
+
+		if (!(nx && !w->target[i + 1] && nx->op == 0x21)) {
+			x = const_slot(w, v);
+			if (x != ~0u) {
+				push_ent(w, x);
+				return true;
+			}
+		}
+		d = result_slot(w, i, &skip, &tee);
+		r = put(w, X_CONST);
+		r->d = d * 8;
+		r->k = v;
+		*pi += skip;
+		finish_result(w, skip, tee);
+		return true;
+	}
+	}
+	if (op >= 0x28 && op <= 0x35) {
+		u32 add_h = 0;
+
+		NEED(1);
+		/* An address computed by i32.add of a constant just before: one instruction. */
+		if (fusable(w, i, *cmp_at, *cmp_insn) && c->insns[i - 1].op == 0x6a &&
+		    w->ent[w->vh - 1] == nat(w, w->vh - 1) &&
+		    w->out[w->nout - 1].d == nat(w, w->vh - 1) * 8 &&
+		    w->out[w->nout - 1].h == w->labels[X_IMM + 0x6a - 0x45]) {
+			r = &w->out[--w->nout];
+			add_h = r->y;
+			x = r->x / 8;
+			pop_ent(w);
+			d = result_slot(w, i, &skip, &tee);
+			r = put(w, X_LDI + op - 0x28);
+			r->y = add_h;
+		} else {
+			x = pop_ent(w);
+			d = result_slot(w, i, &skip, &tee);
+			r = put(w, op);
+		}
+		r->d = d * 8;
+		r->x = x * 8;
+		r->e = in->a;
+		*pi += skip;
+		finish_result(w, skip, tee);
+		return true;
+	}
+	if (op >= 0x36 && op <= 0x3e) {
+		NEED(2);
+		y = pop_ent(w);
+		x = pop_ent(w);
+		r = put(w, op);
+		r->x = x * 8;
+		r->y = y * 8;
+		r->e = in->a;
+		return true;
+	}
+	pop = numeric_pops(op);
+	if (pop) {
+		NEED(pop);
+		y = pop == 2 ? pop_ent(w) : 0;
+		x = pop_ent(w);
+		d = result_slot(w, i, &skip, &tee);
+		r = put(w, handler_id(op));
+		r->d = d * 8;
+		r->x = x * 8;
+		r->y = y * 8;
+		if (pop == 2 && op <= 0x8a && w->labels[X_IMM + op - 0x45] &&
+		    y >= w->nlocals && y < w->nlocals + w->nconsts) {
+			u64 v = w->consts[y - w->nlocals];
+			bool i64 = op >= 0x51 && op <= 0x5a ? true : op >= 0x7c;
+
+			if (!i64 || v == (u64)(s64)(s32)v) {
+				r->h = w->labels[op == 0x6a && d == x ? X_INC32 : X_IMM + op - 0x45];
+				r->y = (u32)v;
+			}
+		}
+		*pi += skip;
+		finish_result(w, skip, tee);
+		if (!skip) {
+			*cmp_at = w->nout;
+			*cmp_insn = i;
+		}
+		return true;
+	}
+	/* The rest run in wasm_rt_op() on the operands in their own slots. */
+	wasm_op_effect(op, &pop, &push);
+	NEED(pop);
+	materialize_all(w);
+	r = put(w, X_RTOP);
+	r->x = nat(w, w->vh - pop) * 8;
+	r->y = op;
+	r->e = in->a;
+	r->k = in->b;
+	w->vh -= pop;
+	for (u32 k = 0; k < push; k++)
+		push_nat(w);
+	w->pend_lo = w->vh;
+	return true;
+#undef NEED
+}
+
+static struct wasm_rcode *lower(struct wasm_store *s, struct wasm_func *f,
+				 const void *const *labels)
+{
+	const struct wasm_code *c = f->code;
+	struct lower w = { .s = s, .code = c, .inst = f->inst, .labels = labels,
+			   .nlocals = c->nlocals };
+	struct wasm_rcode *rc = NULL;
+	u32 nk = 0, cmp_at = ~0u, cmp_insn = ~0u;
+	bool live = true;
+
+	for (u32 i = 0; i < c->ninsns; i++)
+		nk += c->insns[i].op == 0x41 || c->insns[i].op == 0x42 || c->insns[i].op == 0xd2;
+	w.maxconsts = nk < RC_MAX_CONSTS ? nk : RC_MAX_CONSTS;
+	w.map = s->al->zalloc((size_t)(c->ninsns + 1) * sizeof(u32));
+	w.target = s->al->zalloc((size_t)(c->ninsns + 1) * sizeof(u32));
+	w.ent = s->al->zalloc((size_t)(c->max_height + 1) * sizeof(u32));
+	w.consts = s->al->zalloc((size_t)(w.maxconsts + 1) * sizeof(u64));
+	if (!w.map || !w.target || !w.ent || !w.consts)
+		goto out;
+	/*
+	 * The height at a label is what its branches bring (the decoder's is
+	 * that before the function's end, where the stack may be polymorphic);
+	 * the arms of an if land where the following code's height is right.
+	 */
+	for (u32 i = 0; i < c->ninsns; i++) {
+		const struct wasm_insn *in = &c->insns[i];
+
+		if (in->a >= c->ninsns)
+			continue;
+		if (in->op == 0x0c || in->op == 0x0d)
+			w.target[in->a] = 1 + (u32)in->b + in->arity;
+		else if ((in->op == 0x04 || in->op == 0x05) && !w.target[in->a])
+			w.target[in->a] = 1 + c->insns[in->a].h;
+	}
+	for (u32 i = 0; i < c->ninsns; i++) {
+		const struct wasm_insn *in = &c->insns[i];
+		u32 first = i;
+
+		if (w.target[i]) {
+			/* Every operand in its own slot; below pend_lo they already are. */
+			if (live)
+				materialize_all(&w);
+			for (u32 h = w.pend_lo; h < w.target[i] - 1; h++)
+				w.ent[h] = nat(&w, h);
+			live = true;
+			w.vh = w.pend_lo = w.target[i] - 1;
+		}
+		w.map[i] = w.nout;
+		/* A height that differs is only below a polymorphic stack: code no branch reaches. */
+		if (!live || (!w.target[i] && in->h != w.vh) ||
+		    !lower_insn(&w, &i, &cmp_at, &cmp_insn)) {
+			live = false;
+			continue;
+		}
+		for (u32 k = first + 1; k <= i; k++)
+			w.map[k] = w.nout;
+		switch (in->op) {
+		case 0x00: case 0x05: case 0x0c: case 0x0e: case 0x0f:
+			live = false;
+		}
+	}
+	w.map[c->ninsns] = w.nout;
+	if (w.oom)
+		goto out;
+	rc = wasm_store_alloc(s, sizeof(*rc) + (size_t)w.nconsts * sizeof(u64) +
+			      (size_t)(w.nout ? w.nout : 1) * sizeof(struct rinsn));
+	if (!rc)
+		goto out;
+	rc->consts = (u64 *)(rc + 1);
+	rc->insns = (struct rinsn *)(rc->consts + w.nconsts);
+	memcpy(rc->consts, w.consts, (size_t)w.nconsts * sizeof(u64));
+	for (u32 i = 0; i < w.nout; i++) {
+		rc->insns[i] = w.out[i];
+		/* A branch's target becomes its distance in bytes from the branch. */
+		if (branch_handler(labels, w.out[i].h))
+			rc->insns[i].k = ((u64)w.map[w.out[i].k] - i) * sizeof(struct rinsn);
+	}
+	rc->nparams = f->type->nparams;
+	rc->nlocals = c->nlocals;
+	rc->nconsts = w.nconsts;
+	rc->nslots = c->nlocals + w.maxconsts + c->max_height;
+out:
+	s->al->free(w.out);
+	s->al->free(w.map);
+	s->al->free(w.target);
+	s->al->free(w.ent);
+	s->al->free(w.consts);
+	return rc;
+}
+
+/*
+ * Linear memory accesses: wasm addresses need no alignment. On RISC-V one
+ * load or store (Linux user space may access memory misaligned, emulated if
+ * the hart cannot, and compiled code does the same), which -mstrict-align
+ * would otherwise turn into a byte at a time.
+ */
+#ifdef __riscv
+/* R is the register's type: lbu, lhu and lwu zero-extend, lb, lh and lw sign-extend. */
+#define MLOAD(T, R, insn, p) \
+	({ R v_; __asm__(insn " %0, %1" : "=r"(v_) : "m"(*(const T *)(p))); v_; })
+#define MSTORE(T, insn, p, v) \
+	__asm__ volatile(insn " %1, %0" : "=m"(*(T *)(p)) : "r"((T)(v)))
+#else
+#define MLOAD(T, R, insn, p)	({ T v_; __builtin_memcpy(&v_, (p), sizeof(T)); (R)v_; })
+#define MSTORE(T, insn, p, v)	do { T v_ = (T)(v); __builtin_memcpy((p), &v_, sizeof(T)); } while (0)
+#endif
+
+#define SLOT(o)		(*(u64 *)((u8 *)fp + (o)))
+#define X		SLOT(in->x)
+#define Y		SLOT(in->y)
+#define D		SLOT(in->d)
+#define NEXT()		goto *(++in)->h
+#define JUMP()		do { in = (const struct rinsn *)((const u8 *)in + in->k); goto *in->h; } while (0)
+#define H(n)		op_##n:
 #define TRAP(t)		do { trap = (t); goto out_trap; } while (0)
 
-#define UN32(e)		{ u32 a = (u32)TOP; TOP = (u32)(e); } break
-#define UN64(e)		{ u64 a = TOP; TOP = (u64)(e); } break
-#define BIN32(e)	{ u32 b = (u32)POP(); u32 a = (u32)TOP; TOP = (u32)(e); } break
-#define BIN64(e)	{ u64 b = POP(); u64 a = TOP; TOP = (u64)(e); } break
-#define BINF32(e)	{ float b = f32_of(POP()); float a = f32_of(TOP); TOP = bits_f32(e); } break
-#define BINF64(e)	{ double b = f64_of(POP()); double a = f64_of(TOP); TOP = bits_f64(e); } break
-#define CMPF32(e)	{ float b = f32_of(POP()); float a = f32_of(TOP); TOP = (e); } break
-#define CMPF64(e)	{ double b = f64_of(POP()); double a = f64_of(TOP); TOP = (e); } break
-#define UNF32(e)	{ float a = f32_of(TOP); TOP = bits_f32(e); } break
-#define UNF64(e)	{ double a = f64_of(TOP); TOP = bits_f64(e); } break
+/*
+ * An i32 is kept in its slot sign-extended, as RV64's W instructions leave
+ * it (and compiled code does); whoever reads one takes its low half, and
+ * values leaving for C are made zero-extended (canon_values()). f64 slots are
+ * read and written as doubles, so the FPU loads them directly.
+ */
+typedef double slot_f64 __attribute__((may_alias));
+#define XF64		(*(slot_f64 *)&X)
+#define YF64		(*(slot_f64 *)&Y)
+#define DF64		(*(slot_f64 *)&D)
+#define UN32(e)		{ u32 a = (u32)X; D = (u64)(s64)(s32)(u32)(e); } NEXT()
+#define UN64(e)		{ u64 a = X; D = (u64)(e); } NEXT()
+#define BIN32(e)	{ u32 a = (u32)X, b = (u32)Y; D = (u64)(s64)(s32)(u32)(e); } NEXT()
+#define BIN64(e)	{ u64 a = X, b = Y; D = (u64)(e); } NEXT()
+#define BINF32(e)	{ float a = f32_of(X), b = f32_of(Y); D = bits_f32(e); } NEXT()
+#define BINF64(e)	{ double a = XF64, b = YF64; DF64 = (e); } NEXT()
+#define CMPF32(e)	{ float a = f32_of(X), b = f32_of(Y); D = (e); } NEXT()
+#define CMPF64(e)	{ double a = XF64, b = YF64; D = (e); } NEXT()
+#define UNF32(e)	{ float a = f32_of(X); D = bits_f32(e); } NEXT()
+#define UNF64(e)	{ double a = XF64; DF64 = (e); } NEXT()
+/* Float to integer: the opcode picks the float's width, the result's and the sign. */
+#define TRUNC(op) \
+	{ double x_ = ((op) == 0xaa || (op) == 0xab || (op) >= 0xb0) ? f64_of(X) : f32_of(X); \
+	  trap = trunc_to(x_, (op) >= 0xae, !((op) & 1), false, &D); \
+	  if (trap) \
+		goto out_trap; } NEXT()
+#define TRUNC_SAT(k) \
+	{ double x_ = ((k) & 2) ? f64_of(X) : f32_of(X); \
+	  trunc_to(x_, (k) >= 4, !((k) & 1), true, &D); } NEXT()
+#define BRC32(c)	{ u32 a = (u32)X, b = (u32)Y; if (c) JUMP(); } NEXT()
+#define BRC64(c)	{ u64 a = X, b = Y; if (c) JUMP(); } NEXT()
+#define IMM64		((u64)(s64)(s32)in->y)
+#define BIN32I(e)	{ u32 a = (u32)X, b = in->y; D = (u64)(s64)(s32)(u32)(e); } NEXT()
+#define BIN64I(e)	{ u64 a = X, b = IMM64; D = (u64)(e); } NEXT()
+#define BRC32I(c)	{ u32 a = (u32)X, b = in->y; if (c) JUMP(); } NEXT()
+#define BRC64I(c)	{ u64 a = X, b = IMM64; if (c) JUMP(); } NEXT()
 
 #define EA(n) \
-	u64 ea = (u64)(u32)TOP + in->a; \
-	if (ea + (n) > mem->size) \
+	u64 ea = (u64)(u32)X + in->e; \
+	if (ea + (n) > msz) \
 		TRAP(WASM_TRAP_MEM_OOB)
-#define LOAD(T, conv)	{ T v; EA(sizeof(T)); __builtin_memcpy(&v, mem->data + ea, sizeof(T)); TOP = (conv); } break
-#define STORE(T)	{ T v = (T)POP(); EA(sizeof(T)); __builtin_memcpy(mem->data + ea, &v, sizeof(T)); sp--; } break
+#define LOAD(T, R, insn, conv) \
+	{ R v; EA(sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
+#define LOADI(T, R, insn, conv) \
+	{ R v; u64 ea = (u64)(u32)((u32)X + in->y) + in->e; \
+	  if (ea + sizeof(T) > msz) \
+		TRAP(WASM_TRAP_MEM_OOB); \
+	  v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
+#define STORE(T, insn)		{ EA(sizeof(T)); MSTORE(T, insn, mb + ea, Y); } NEXT()
 
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
 
 static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *base)
 {
+	static const void *const labels[X_COUNT] = {
+		[0x28] = &&op_0x28, [0x29] = &&op_0x29, [0x2a] = &&op_0x2a,
+		[0x2b] = &&op_0x2b, [0x2c] = &&op_0x2c, [0x2d] = &&op_0x2d,
+		[0x2e] = &&op_0x2e, [0x2f] = &&op_0x2f, [0x30] = &&op_0x30,
+		[0x31] = &&op_0x31, [0x32] = &&op_0x32, [0x33] = &&op_0x33,
+		[0x34] = &&op_0x34, [0x35] = &&op_0x35, [0x36] = &&op_0x36,
+		[0x37] = &&op_0x37, [0x38] = &&op_0x38, [0x39] = &&op_0x39,
+		[0x3a] = &&op_0x3a, [0x3b] = &&op_0x3b, [0x3c] = &&op_0x3c,
+		[0x3d] = &&op_0x3d, [0x3e] = &&op_0x3e, [0x45] = &&op_0x45,
+		[0x46] = &&op_0x46, [0x47] = &&op_0x47, [0x48] = &&op_0x48,
+		[0x49] = &&op_0x49, [0x4a] = &&op_0x4a, [0x4b] = &&op_0x4b,
+		[0x4c] = &&op_0x4c, [0x4d] = &&op_0x4d, [0x4e] = &&op_0x4e,
+		[0x4f] = &&op_0x4f, [0x50] = &&op_0x50, [0x51] = &&op_0x51,
+		[0x52] = &&op_0x52, [0x53] = &&op_0x53, [0x54] = &&op_0x54,
+		[0x55] = &&op_0x55, [0x56] = &&op_0x56, [0x57] = &&op_0x57,
+		[0x58] = &&op_0x58, [0x59] = &&op_0x59, [0x5a] = &&op_0x5a,
+		[0x5b] = &&op_0x5b, [0x5c] = &&op_0x5c, [0x5d] = &&op_0x5d,
+		[0x5e] = &&op_0x5e, [0x5f] = &&op_0x5f, [0x60] = &&op_0x60,
+		[0x61] = &&op_0x61, [0x62] = &&op_0x62, [0x63] = &&op_0x63,
+		[0x64] = &&op_0x64, [0x65] = &&op_0x65, [0x66] = &&op_0x66,
+		[0x67] = &&op_0x67, [0x68] = &&op_0x68, [0x69] = &&op_0x69,
+		[0x6a] = &&op_0x6a, [0x6b] = &&op_0x6b, [0x6c] = &&op_0x6c,
+		[0x6d] = &&op_0x6d, [0x6e] = &&op_0x6e, [0x6f] = &&op_0x6f,
+		[0x70] = &&op_0x70, [0x71] = &&op_0x71, [0x72] = &&op_0x72,
+		[0x73] = &&op_0x73, [0x74] = &&op_0x74, [0x75] = &&op_0x75,
+		[0x76] = &&op_0x76, [0x77] = &&op_0x77, [0x78] = &&op_0x78,
+		[0x79] = &&op_0x79, [0x7a] = &&op_0x7a, [0x7b] = &&op_0x7b,
+		[0x7c] = &&op_0x7c, [0x7d] = &&op_0x7d, [0x7e] = &&op_0x7e,
+		[0x7f] = &&op_0x7f, [0x80] = &&op_0x80, [0x81] = &&op_0x81,
+		[0x82] = &&op_0x82, [0x83] = &&op_0x83, [0x84] = &&op_0x84,
+		[0x85] = &&op_0x85, [0x86] = &&op_0x86, [0x87] = &&op_0x87,
+		[0x88] = &&op_0x88, [0x89] = &&op_0x89, [0x8a] = &&op_0x8a,
+		[0x8b] = &&op_0x8b, [0x8c] = &&op_0x8c, [0x8d] = &&op_0x8d,
+		[0x8e] = &&op_0x8e, [0x8f] = &&op_0x8f, [0x90] = &&op_0x90,
+		[0x91] = &&op_0x91, [0x92] = &&op_0x92, [0x93] = &&op_0x93,
+		[0x94] = &&op_0x94, [0x95] = &&op_0x95, [0x96] = &&op_0x96,
+		[0x97] = &&op_0x97, [0x98] = &&op_0x98, [0x99] = &&op_0x99,
+		[0x9a] = &&op_0x9a, [0x9b] = &&op_0x9b, [0x9c] = &&op_0x9c,
+		[0x9d] = &&op_0x9d, [0x9e] = &&op_0x9e, [0x9f] = &&op_0x9f,
+		[0xa0] = &&op_0xa0, [0xa1] = &&op_0xa1, [0xa2] = &&op_0xa2,
+		[0xa3] = &&op_0xa3, [0xa4] = &&op_0xa4, [0xa5] = &&op_0xa5,
+		[0xa6] = &&op_0xa6, [0xa7] = &&op_0xa7, [0xa8] = &&op_0xa8,
+		[0xa9] = &&op_0xa9, [0xaa] = &&op_0xaa, [0xab] = &&op_0xab,
+		[0xac] = &&op_0xac, [0xad] = &&op_0xad, [0xae] = &&op_0xae,
+		[0xaf] = &&op_0xaf, [0xb0] = &&op_0xb0, [0xb1] = &&op_0xb1,
+		[0xb2] = &&op_0xb2, [0xb3] = &&op_0xb3, [0xb4] = &&op_0xb4,
+		[0xb5] = &&op_0xb5, [0xb6] = &&op_0xb6, [0xb7] = &&op_0xb7,
+		[0xb8] = &&op_0xb8, [0xb9] = &&op_0xb9, [0xba] = &&op_0xba,
+		[0xbb] = &&op_0xbb, [0xbc] = &&op_0xbc, [0xbd] = &&op_0xbd,
+		[0xbe] = &&op_0xbe, [0xbf] = &&op_0xbf, [0xc0] = &&op_0xc0,
+		[0xc1] = &&op_0xc1, [0xc2] = &&op_0xc2, [0xc3] = &&op_0xc3,
+		[0xc4] = &&op_0xc4, [0xd1] = &&op_0xd1, [0xe0] = &&op_0xe0,
+		[0xe1] = &&op_0xe1, [0xe2] = &&op_0xe2, [0xe3] = &&op_0xe3,
+		[0xe4] = &&op_0xe4, [0xe5] = &&op_0xe5, [0xe6] = &&op_0xe6,
+		[0xe7] = &&op_0xe7, [X_BR] = &&op_X_BR, [X_BRC32 + 0] = &&op_X_BRC32_EQ,
+		[X_BRC32 + 8] = &&op_X_BRC32_GES, [X_BRC32 + 9] = &&op_X_BRC32_GEU,
+		[X_BRC32 + 4] = &&op_X_BRC32_GTS, [X_BRC32 + 5] = &&op_X_BRC32_GTU,
+		[X_BRC32 + 6] = &&op_X_BRC32_LES, [X_BRC32 + 7] = &&op_X_BRC32_LEU,
+		[X_BRC32 + 2] = &&op_X_BRC32_LTS, [X_BRC32 + 3] = &&op_X_BRC32_LTU,
+		[X_BRC32 + 1] = &&op_X_BRC32_NE, [X_BRC64 + 0] = &&op_X_BRC64_EQ,
+		[X_BRC64 + 8] = &&op_X_BRC64_GES, [X_BRC64 + 9] = &&op_X_BRC64_GEU,
+		[X_BRC64 + 4] = &&op_X_BRC64_GTS, [X_BRC64 + 5] = &&op_X_BRC64_GTU,
+		[X_BRC64 + 6] = &&op_X_BRC64_LES, [X_BRC64 + 7] = &&op_X_BRC64_LEU,
+		[X_BRC64 + 2] = &&op_X_BRC64_LTS, [X_BRC64 + 3] = &&op_X_BRC64_LTU,
+		[X_BRC64 + 1] = &&op_X_BRC64_NE, [X_BRV] = &&op_X_BRV,
+		[X_BRV_IF] = &&op_X_BRV_IF, [X_BR_NZ] = &&op_X_BR_NZ,
+		[X_BR_TABLE] = &&op_X_BR_TABLE, [X_BR_Z] = &&op_X_BR_Z,
+		[X_CALL] = &&op_X_CALL, [X_CALL_IND] = &&op_X_CALL_IND,
+		[X_CONST] = &&op_X_CONST, [X_COPY] = &&op_X_COPY, [X_GGET] = &&op_X_GGET,
+		[X_GSET] = &&op_X_GSET, [X_RET] = &&op_X_RET, [X_RET1] = &&op_X_RET1,
+		[X_RTOP] = &&op_X_RTOP, [X_SELECT] = &&op_X_SELECT,
+		[X_TRAP] = &&op_X_TRAP, [X_BRCI32 + 0] = &&op_X_BRCI32_EQ,
+		[X_BRCI32 + 1] = &&op_X_BRCI32_NE, [X_BRCI32 + 2] = &&op_X_BRCI32_LTS,
+		[X_BRCI32 + 3] = &&op_X_BRCI32_LTU, [X_BRCI32 + 4] = &&op_X_BRCI32_GTS,
+		[X_BRCI32 + 5] = &&op_X_BRCI32_GTU, [X_BRCI32 + 6] = &&op_X_BRCI32_LES,
+		[X_BRCI32 + 7] = &&op_X_BRCI32_LEU, [X_BRCI32 + 8] = &&op_X_BRCI32_GES,
+		[X_BRCI32 + 9] = &&op_X_BRCI32_GEU, [X_BRCI64 + 0] = &&op_X_BRCI64_EQ,
+		[X_BRCI64 + 1] = &&op_X_BRCI64_NE, [X_BRCI64 + 2] = &&op_X_BRCI64_LTS,
+		[X_BRCI64 + 3] = &&op_X_BRCI64_LTU, [X_BRCI64 + 4] = &&op_X_BRCI64_GTS,
+		[X_BRCI64 + 5] = &&op_X_BRCI64_GTU, [X_BRCI64 + 6] = &&op_X_BRCI64_LES,
+		[X_BRCI64 + 7] = &&op_X_BRCI64_LEU, [X_BRCI64 + 8] = &&op_X_BRCI64_GES,
+		[X_BRCI64 + 9] = &&op_X_BRCI64_GEU, [X_IMM + 0x46 - 0x45] = &&op_X_I_0x46,
+		[X_IMM + 0x47 - 0x45] = &&op_X_I_0x47,
+		[X_IMM + 0x48 - 0x45] = &&op_X_I_0x48,
+		[X_IMM + 0x49 - 0x45] = &&op_X_I_0x49,
+		[X_IMM + 0x4a - 0x45] = &&op_X_I_0x4a,
+		[X_IMM + 0x4b - 0x45] = &&op_X_I_0x4b,
+		[X_IMM + 0x4c - 0x45] = &&op_X_I_0x4c,
+		[X_IMM + 0x4d - 0x45] = &&op_X_I_0x4d,
+		[X_IMM + 0x4e - 0x45] = &&op_X_I_0x4e,
+		[X_IMM + 0x4f - 0x45] = &&op_X_I_0x4f,
+		[X_IMM + 0x51 - 0x45] = &&op_X_I_0x51,
+		[X_IMM + 0x52 - 0x45] = &&op_X_I_0x52,
+		[X_IMM + 0x53 - 0x45] = &&op_X_I_0x53,
+		[X_IMM + 0x54 - 0x45] = &&op_X_I_0x54,
+		[X_IMM + 0x55 - 0x45] = &&op_X_I_0x55,
+		[X_IMM + 0x56 - 0x45] = &&op_X_I_0x56,
+		[X_IMM + 0x57 - 0x45] = &&op_X_I_0x57,
+		[X_IMM + 0x58 - 0x45] = &&op_X_I_0x58,
+		[X_IMM + 0x59 - 0x45] = &&op_X_I_0x59,
+		[X_IMM + 0x5a - 0x45] = &&op_X_I_0x5a,
+		[X_IMM + 0x6a - 0x45] = &&op_X_I_0x6a, [X_INC32] = &&op_X_INC32,
+		[X_IMM + 0x6b - 0x45] = &&op_X_I_0x6b,
+		[X_IMM + 0x6c - 0x45] = &&op_X_I_0x6c,
+		[X_IMM + 0x71 - 0x45] = &&op_X_I_0x71,
+		[X_IMM + 0x72 - 0x45] = &&op_X_I_0x72,
+		[X_IMM + 0x73 - 0x45] = &&op_X_I_0x73,
+		[X_IMM + 0x74 - 0x45] = &&op_X_I_0x74,
+		[X_IMM + 0x75 - 0x45] = &&op_X_I_0x75,
+		[X_IMM + 0x76 - 0x45] = &&op_X_I_0x76,
+		[X_IMM + 0x7c - 0x45] = &&op_X_I_0x7c,
+		[X_IMM + 0x7d - 0x45] = &&op_X_I_0x7d,
+		[X_IMM + 0x7e - 0x45] = &&op_X_I_0x7e,
+		[X_IMM + 0x83 - 0x45] = &&op_X_I_0x83,
+		[X_IMM + 0x84 - 0x45] = &&op_X_I_0x84,
+		[X_IMM + 0x85 - 0x45] = &&op_X_I_0x85,
+		[X_IMM + 0x86 - 0x45] = &&op_X_I_0x86,
+		[X_IMM + 0x87 - 0x45] = &&op_X_I_0x87,
+		[X_IMM + 0x88 - 0x45] = &&op_X_I_0x88,
+		[X_LDI + 0x28 - 0x28] = &&op_X_LDI_0x28,
+		[X_LDI + 0x29 - 0x28] = &&op_X_LDI_0x29,
+		[X_LDI + 0x2a - 0x28] = &&op_X_LDI_0x2a,
+		[X_LDI + 0x2b - 0x28] = &&op_X_LDI_0x2b,
+		[X_LDI + 0x2c - 0x28] = &&op_X_LDI_0x2c,
+		[X_LDI + 0x2d - 0x28] = &&op_X_LDI_0x2d,
+		[X_LDI + 0x2e - 0x28] = &&op_X_LDI_0x2e,
+		[X_LDI + 0x2f - 0x28] = &&op_X_LDI_0x2f,
+		[X_LDI + 0x30 - 0x28] = &&op_X_LDI_0x30,
+		[X_LDI + 0x31 - 0x28] = &&op_X_LDI_0x31,
+		[X_LDI + 0x32 - 0x28] = &&op_X_LDI_0x32,
+		[X_LDI + 0x33 - 0x28] = &&op_X_LDI_0x33,
+		[X_LDI + 0x34 - 0x28] = &&op_X_LDI_0x34,
+		[X_LDI + 0x35 - 0x28] = &&op_X_LDI_0x35
+	};
 	struct wasm_frame *frames = s->frames;
 	u32 depth = 0;
 	struct wasm_func *fn = NULL, *callee = entry;
+	const struct wasm_rcode *rc;
 	struct wasm_instance *inst = NULL;
 	struct wasm_memory *mem = NULL;
-	const struct wasm_insn *pc = NULL;
-	u64 *fp = base, *sp = base + entry->type->nparams;
-	u64 *const stack_end = s->stack + s->stack_slots;
+	u8 *mb = NULL;
+	u64 msz = 0;
+	const struct rinsn *in = NULL;
+	u64 *fp = base;
 	enum wasm_trap trap;
 
+#define RELOAD_MEM() do { mb = mem ? mem->data : NULL; msz = mem ? mem->size : 0; } while (0)
 call:
 	if (callee->host || callee->jit) {
-		u32 np = callee->type->nparams, nr = callee->type->nresults;
-
-		trap = call_out(s, callee, sp - np);
+		trap = call_out(s, callee, base);
 		if (trap && callee->host)
 			goto out_trap;	/* a host function's trap names its caller */
 		if (trap)
 			return trap;	/* the compiled callee named itself */
-		sp += (s64)nr - np;
 		if (!depth)
 			return WASM_OK;
-	} else {
-		const struct wasm_code *code = callee->code;
-		u64 *nfp = sp - callee->type->nparams;
-
-		/* Named after the function not entered, as compiled code's prologue does. */
-		if (depth >= s->max_frames ||
-		    nfp + code->nlocals + code->max_height + 1 > stack_end) {
+		RELOAD_MEM();
+		NEXT();
+	}
+	rc = callee->rcode;
+	if (!rc) {
+		rc = callee->rcode = lower(s, callee, labels);
+		if (!rc) {
 			fn = callee;
-			TRAP(WASM_TRAP_STACK_EXHAUSTED);
+			TRAP(WASM_TRAP_OUT_OF_MEMORY);
 		}
-		frames[depth].fn = fn;
-		frames[depth].pc = pc;
-		frames[depth].fp = fp;
-		depth++;
+	}
+	/* Named after the function not entered, as compiled code's prologue does. */
+	if (depth >= s->max_frames || base + rc->nslots + 1 > s->stack_end) {
 		fn = callee;
-		inst = fn->inst;
-		mem = mem0(inst);
-		fp = nfp;
-		memset(sp, 0, (code->nlocals - callee->type->nparams) * sizeof(u64));
-		sp = fp + code->nlocals;
-		pc = code->insns;
+		TRAP(WASM_TRAP_STACK_EXHAUSTED);
 	}
-	for (;;) {
-		const struct wasm_insn *in = pc++;
+	frames[depth].fn = fn;
+	frames[depth].pc = in;
+	frames[depth].fp = fp;
+	depth++;
+	fn = callee;
+	inst = fn->inst;
+	mem = mem0(inst);
+	RELOAD_MEM();
+	fp = base;
+	for (u32 i = rc->nparams; i < rc->nlocals; i++)
+		fp[i] = 0;
+	for (u32 i = 0; i < rc->nconsts; i++)
+		fp[rc->nlocals + i] = rc->consts[i];
+	in = rc->insns;
+	goto *in->h;
 
-		switch (in->op) {
-		case 0x00:
-			TRAP(WASM_TRAP_UNREACHABLE);
-		case 0x04:	/* if: falls through, or jumps to the else-arm or end */
-			if (!(u32)POP())
-				pc = fn->code->insns + in->a;
-			break;
-		case 0x05:	/* end of a then-arm */
-			pc = fn->code->insns + in->a;
-			break;
-		case 0x0d:
-			if (!(u32)POP())
-				break;
-			/* fall through */
-		case 0x0c:
-br:
-		{
-			/* The kept values move down (or stay): a forward copy is safe. */
-			u64 *dst = fp + fn->code->nlocals + in->b, *src = sp - in->arity;
+H(X_TRAP)
+	TRAP(in->e);
+H(X_COPY)
+	D = X;
+	NEXT();
+H(X_CONST)
+	D = in->k;
+	NEXT();
+H(X_BR)
+	JUMP();
+H(X_BRV)
+	/* The kept values move down (or stay): a forward copy is safe. */
+	for (u32 i = 0; i < in->e; i++)
+		SLOT(in->d + 8 * i) = SLOT(in->x + 8 * i);
+	JUMP();
+H(X_BR_Z)
+	if (!(u32)X)
+		JUMP();
+	NEXT();
+H(X_BR_NZ)
+	if ((u32)X)
+		JUMP();
+	NEXT();
+H(X_BRV_IF)
+	if (!(u32)Y)
+		NEXT();
+	for (u32 i = 0; i < in->e; i++)
+		SLOT(in->d + 8 * i) = SLOT(in->x + 8 * i);
+	JUMP();
+H(X_BR_TABLE) {
+	u32 i = (u32)X;
 
-			for (u32 i = 0; i < in->arity; i++)
-				dst[i] = src[i];
-			sp = dst + in->arity;
-			pc = fn->code->insns + in->a;
-			break;
-		}
-		case 0x0e: {
-			u32 i = (u32)POP();
+	in += 1 + (i < in->e ? i : in->e);
+	goto *in->h;
+}
+H(X_RET1)
+	fp[0] = X;
+	goto ret;
+H(X_RET)
+	for (u32 i = 0; i < in->e; i++)
+		fp[i] = SLOT(in->x + 8 * i);
+ret:
+	depth--;
+	fn = frames[depth].fn;
+	in = frames[depth].pc;
+	fp = frames[depth].fp;
+	if (!depth)
+		return WASM_OK;
+	inst = fn->inst;
+	mem = mem0(inst);
+	RELOAD_MEM();
+	NEXT();
+H(X_CALL)
+	callee = (struct wasm_func *)(uintptr_t)in->k;
+	base = &X;
+	goto call;
+H(X_CALL_IND) {
+	struct wasm_table *t = (struct wasm_table *)(uintptr_t)in->k;
+	u32 i = (u32)Y;
 
-			in = in + 1 + (i < in->a ? i : in->a);
-			goto br;
-		}
-		case 0x0f: {
-			u32 n = in->arity;
+	if (i >= t->size)
+		TRAP(WASM_TRAP_UNDEFINED_ELEM);
+	callee = (struct wasm_func *)(uintptr_t)t->elems[i];
+	if (!callee)
+		TRAP(WASM_TRAP_INDIRECT_NULL);
+	if (!same_type(callee->type, &inst->mod->types[in->e]))
+		TRAP(WASM_TRAP_INDIRECT_TYPE);
+	base = &X;
+	goto call;
+}
+H(X_GGET)
+	D = ((struct wasm_global *)(uintptr_t)in->k)->val;
+	NEXT();
+H(X_GSET)
+	((struct wasm_global *)(uintptr_t)in->k)->val = X;
+	NEXT();
+H(X_RTOP)
+	trap = wasm_rt_op(inst, in->y, in->e, in->k, &X, fn->index);
+	if (trap)
+		goto out_trap;
+	RELOAD_MEM();
+	NEXT();
+H(X_SELECT)
+	D = (u32)SLOT(in->e) ? X : Y;
+	NEXT();
+H(X_BRC32_EQ)	BRC32(a == b);
+H(X_BRC32_NE)	BRC32(a != b);
+H(X_BRC32_LTS)	BRC32((s32)a < (s32)b);
+H(X_BRC32_LTU)	BRC32(a < b);
+H(X_BRC32_GTS)	BRC32((s32)a > (s32)b);
+H(X_BRC32_GTU)	BRC32(a > b);
+H(X_BRC32_LES)	BRC32((s32)a <= (s32)b);
+H(X_BRC32_LEU)	BRC32(a <= b);
+H(X_BRC32_GES)	BRC32((s32)a >= (s32)b);
+H(X_BRC32_GEU)	BRC32(a >= b);
+H(X_BRC64_EQ)	BRC64(a == b);
+H(X_BRC64_NE)	BRC64(a != b);
+H(X_BRC64_LTS)	BRC64((s64)a < (s64)b);
+H(X_BRC64_LTU)	BRC64(a < b);
+H(X_BRC64_GTS)	BRC64((s64)a > (s64)b);
+H(X_BRC64_GTU)	BRC64(a > b);
+H(X_BRC64_LES)	BRC64((s64)a <= (s64)b);
+H(X_BRC64_LEU)	BRC64(a <= b);
+H(X_BRC64_GES)	BRC64((s64)a >= (s64)b);
+H(X_BRC64_GEU)	BRC64(a >= b);
+H(X_BRCI32_EQ)	BRC32I(a == b);
+H(X_BRCI32_NE)	BRC32I(a != b);
+H(X_BRCI32_LTS)	BRC32I((s32)a < (s32)b);
+H(X_BRCI32_LTU)	BRC32I(a < b);
+H(X_BRCI32_GTS)	BRC32I((s32)a > (s32)b);
+H(X_BRCI32_GTU)	BRC32I(a > b);
+H(X_BRCI32_LES)	BRC32I((s32)a <= (s32)b);
+H(X_BRCI32_LEU)	BRC32I(a <= b);
+H(X_BRCI32_GES)	BRC32I((s32)a >= (s32)b);
+H(X_BRCI32_GEU)	BRC32I(a >= b);
+H(X_BRCI64_EQ)	BRC64I(a == b);
+H(X_BRCI64_NE)	BRC64I(a != b);
+H(X_BRCI64_LTS)	BRC64I((s64)a < (s64)b);
+H(X_BRCI64_LTU)	BRC64I(a < b);
+H(X_BRCI64_GTS)	BRC64I((s64)a > (s64)b);
+H(X_BRCI64_GTU)	BRC64I(a > b);
+H(X_BRCI64_LES)	BRC64I((s64)a <= (s64)b);
+H(X_BRCI64_LEU)	BRC64I(a <= b);
+H(X_BRCI64_GES)	BRC64I((s64)a >= (s64)b);
+H(X_BRCI64_GEU)	BRC64I(a >= b);
+H(X_I_0x46) BIN32I(a == b);
+H(X_I_0x47) BIN32I(a != b);
+H(X_I_0x48) BIN32I((s32)a < (s32)b);
+H(X_I_0x49) BIN32I(a < b);
+H(X_I_0x4a) BIN32I((s32)a > (s32)b);
+H(X_I_0x4b) BIN32I(a > b);
+H(X_I_0x4c) BIN32I((s32)a <= (s32)b);
+H(X_I_0x4d) BIN32I(a <= b);
+H(X_I_0x4e) BIN32I((s32)a >= (s32)b);
+H(X_I_0x4f) BIN32I(a >= b);
+H(X_I_0x51) BIN64I(a == b);
+H(X_I_0x52) BIN64I(a != b);
+H(X_I_0x53) BIN64I((s64)a < (s64)b);
+H(X_I_0x54) BIN64I(a < b);
+H(X_I_0x55) BIN64I((s64)a > (s64)b);
+H(X_I_0x56) BIN64I(a > b);
+H(X_I_0x57) BIN64I((s64)a <= (s64)b);
+H(X_I_0x58) BIN64I(a <= b);
+H(X_I_0x59) BIN64I((s64)a >= (s64)b);
+H(X_I_0x5a) BIN64I(a >= b);
+H(X_I_0x6a) BIN32I(a + b);
+H(X_INC32) {
+	u64 *p = &X;
 
-			for (u32 i = 0; i < n; i++)
-				fp[i] = sp[(s64)i - n];
-			sp = fp + n;
-			depth--;
-			fn = frames[depth].fn;
-			pc = frames[depth].pc;
-			fp = frames[depth].fp;
-			if (!depth)
-				return WASM_OK;
-			inst = fn->inst;
-			mem = mem0(inst);
-			break;
-		}
-		case 0x10:
-			callee = inst->funcs[in->a];
-			goto call;
-		case 0x11: {
-			struct wasm_table *t = inst->tables[in->b];
-			u32 i = (u32)POP();
-
-			if (i >= t->size)
-				TRAP(WASM_TRAP_UNDEFINED_ELEM);
-			callee = (struct wasm_func *)(uintptr_t)t->elems[i];
-			if (!callee)
-				TRAP(WASM_TRAP_INDIRECT_NULL);
-			if (!same_type(callee->type, &inst->mod->types[in->a]))
-				TRAP(WASM_TRAP_INDIRECT_TYPE);
-			goto call;
-		}
-		case 0x1a:
-			sp--;
-			break;
-		case 0x1b: {
-			u32 c = (u32)POP();
-			u64 b = POP();
-
-			if (!c)
-				TOP = b;
-			break;
-		}
-		case 0x20:
-			*sp++ = fp[in->a];
-			break;
-		case 0x21:
-			fp[in->a] = POP();
-			break;
-		case 0x22:
-			fp[in->a] = TOP;
-			break;
-		case 0x23:
-			*sp++ = inst->globals[in->a]->val;
-			break;
-		case 0x24:
-			inst->globals[in->a]->val = POP();
-			break;
-		case 0x25: case 0x26: case 0x3f: case 0x40:
-		case 0xfc08: case 0xfc09: case 0xfc0a: case 0xfc0b: case 0xfc0c:
-		case 0xfc0d: case 0xfc0e: case 0xfc0f: case 0xfc10: case 0xfc11: {
-			u32 pop, push;
-
-			wasm_op_effect(in->op, &pop, &push);
-			sp -= pop;
-			trap = wasm_rt_op(inst, in->op, in->a, in->b, sp, fn->index);
-			if (trap)
-				goto out_trap;
-			sp += push;
-			break;
-		}
-		case 0x28: LOAD(u32, v);
-		case 0x29: LOAD(u64, v);
-		case 0x2a: LOAD(u32, v);
-		case 0x2b: LOAD(u64, v);
-		case 0x2c: LOAD(s8, (u32)(s32)v);
-		case 0x2d: LOAD(u8, v);
-		case 0x2e: LOAD(s16, (u32)(s32)v);
-		case 0x2f: LOAD(u16, v);
-		case 0x30: LOAD(s8, (u64)(s64)v);
-		case 0x31: LOAD(u8, v);
-		case 0x32: LOAD(s16, (u64)(s64)v);
-		case 0x33: LOAD(u16, v);
-		case 0x34: LOAD(s32, (u64)(s64)v);
-		case 0x35: LOAD(u32, v);
-		case 0x36: STORE(u32);
-		case 0x37: STORE(u64);
-		case 0x38: STORE(u32);
-		case 0x39: STORE(u64);
-		case 0x3a: STORE(u8);
-		case 0x3b: STORE(u16);
-		case 0x3c: STORE(u8);
-		case 0x3d: STORE(u16);
-		case 0x3e: STORE(u32);
-		case 0x41:
-		case 0x42:
-			*sp++ = in->b;
-			break;
-		case 0x45: UN32(a == 0);
-		case 0x46: BIN32(a == b);
-		case 0x47: BIN32(a != b);
-		case 0x48: BIN32((s32)a < (s32)b);
-		case 0x49: BIN32(a < b);
-		case 0x4a: BIN32((s32)a > (s32)b);
-		case 0x4b: BIN32(a > b);
-		case 0x4c: BIN32((s32)a <= (s32)b);
-		case 0x4d: BIN32(a <= b);
-		case 0x4e: BIN32((s32)a >= (s32)b);
-		case 0x4f: BIN32(a >= b);
-		case 0x50: UN64(a == 0);
-		case 0x51: BIN64(a == b);
-		case 0x52: BIN64(a != b);
-		case 0x53: BIN64((s64)a < (s64)b);
-		case 0x54: BIN64(a < b);
-		case 0x55: BIN64((s64)a > (s64)b);
-		case 0x56: BIN64(a > b);
-		case 0x57: BIN64((s64)a <= (s64)b);
-		case 0x58: BIN64(a <= b);
-		case 0x59: BIN64((s64)a >= (s64)b);
-		case 0x5a: BIN64(a >= b);
-		case 0x5b: CMPF32(a == b);
-		case 0x5c: CMPF32(a != b);
-		case 0x5d: CMPF32(a < b);
-		case 0x5e: CMPF32(a > b);
-		case 0x5f: CMPF32(a <= b);
-		case 0x60: CMPF32(a >= b);
-		case 0x61: CMPF64(a == b);
-		case 0x62: CMPF64(a != b);
-		case 0x63: CMPF64(a < b);
-		case 0x64: CMPF64(a > b);
-		case 0x65: CMPF64(a <= b);
-		case 0x66: CMPF64(a >= b);
-		case 0x67: UN32(clz64(a, 32));
-		case 0x68: UN32(ctz64(a, 32));
-		case 0x69: UN32(popcnt64(a));
-		case 0x6a: BIN32(a + b);
-		case 0x6b: BIN32(a - b);
-		case 0x6c: BIN32(a * b);
-		case 0x6d:
-			if (!(u32)sp[-1])
-				TRAP(WASM_TRAP_DIV_ZERO);
-			if ((u32)sp[-1] == 0xffffffffu && (u32)sp[-2] == 0x80000000u)
-				TRAP(WASM_TRAP_INT_OVERFLOW);
-			BIN32((s32)a / (s32)b);
-		case 0x6e:
-			if (!(u32)sp[-1])
-				TRAP(WASM_TRAP_DIV_ZERO);
-			BIN32(a / b);
-		case 0x6f:
-			if (!(u32)sp[-1])
-				TRAP(WASM_TRAP_DIV_ZERO);
-			BIN32(b == 0xffffffffu ? 0 : (s32)a % (s32)b);
-		case 0x70:
-			if (!(u32)sp[-1])
-				TRAP(WASM_TRAP_DIV_ZERO);
-			BIN32(a % b);
-		case 0x71: BIN32(a & b);
-		case 0x72: BIN32(a | b);
-		case 0x73: BIN32(a ^ b);
-		case 0x74: BIN32(a << (b & 31));
-		case 0x75: BIN32((u32)((s32)a >> (b & 31)));
-		case 0x76: BIN32(a >> (b & 31));
-		case 0x77: BIN32((a << (b & 31)) | (a >> ((32 - (b & 31)) & 31)));
-		case 0x78: BIN32((a >> (b & 31)) | (a << ((32 - (b & 31)) & 31)));
-		case 0x79: UN64(clz64(a, 64));
-		case 0x7a: UN64(ctz64(a, 64));
-		case 0x7b: UN64(popcnt64(a));
-		case 0x7c: BIN64(a + b);
-		case 0x7d: BIN64(a - b);
-		case 0x7e: BIN64(a * b);
-		case 0x7f:
-			if (!sp[-1])
-				TRAP(WASM_TRAP_DIV_ZERO);
-			if (sp[-1] == ~0ull && sp[-2] == 0x8000000000000000ull)
-				TRAP(WASM_TRAP_INT_OVERFLOW);
-			BIN64((s64)a / (s64)b);
-		case 0x80:
-			if (!sp[-1])
-				TRAP(WASM_TRAP_DIV_ZERO);
-			BIN64(a / b);
-		case 0x81:
-			if (!sp[-1])
-				TRAP(WASM_TRAP_DIV_ZERO);
-			BIN64(b == ~0ull ? 0 : (s64)a % (s64)b);
-		case 0x82:
-			if (!sp[-1])
-				TRAP(WASM_TRAP_DIV_ZERO);
-			BIN64(a % b);
-		case 0x83: BIN64(a & b);
-		case 0x84: BIN64(a | b);
-		case 0x85: BIN64(a ^ b);
-		case 0x86: BIN64(a << (b & 63));
-		case 0x87: BIN64((u64)((s64)a >> (b & 63)));
-		case 0x88: BIN64(a >> (b & 63));
-		case 0x89: BIN64((a << (b & 63)) | (a >> ((64 - (b & 63)) & 63)));
-		case 0x8a: BIN64((a >> (b & 63)) | (a << ((64 - (b & 63)) & 63)));
-		case 0x8b: TOP = (u32)TOP & 0x7fffffffu; break;
-		case 0x8c: TOP = (u32)TOP ^ 0x80000000u; break;
-		case 0x8d: UNF32(round32(a, R_CEIL));
-		case 0x8e: UNF32(round32(a, R_FLOOR));
-		case 0x8f: UNF32(round32(a, R_TRUNC));
-		case 0x90: UNF32(round32(a, R_NEAREST));
-		case 0x91: UNF32(__builtin_sqrtf(a));
-		case 0x92: BINF32(a + b);
-		case 0x93: BINF32(a - b);
-		case 0x94: BINF32(a * b);
-		case 0x95: BINF32(a / b);
-		case 0x96: { u64 b = POP(); TOP = fmin_bits(TOP, b, false); break; }
-		case 0x97: { u64 b = POP(); TOP = fmax_bits(TOP, b, false); break; }
-		case 0x98: { u64 b = POP(); TOP = ((u32)TOP & 0x7fffffffu) | ((u32)b & 0x80000000u); break; }
-		case 0x99: TOP &= 0x7fffffffffffffffull; break;
-		case 0x9a: TOP ^= 0x8000000000000000ull; break;
-		case 0x9b: UNF64(round64(a, R_CEIL));
-		case 0x9c: UNF64(round64(a, R_FLOOR));
-		case 0x9d: UNF64(round64(a, R_TRUNC));
-		case 0x9e: UNF64(round64(a, R_NEAREST));
-		case 0x9f: UNF64(__builtin_sqrt(a));
-		case 0xa0: BINF64(a + b);
-		case 0xa1: BINF64(a - b);
-		case 0xa2: BINF64(a * b);
-		case 0xa3: BINF64(a / b);
-		case 0xa4: { u64 b = POP(); TOP = fmin_bits(TOP, b, true); break; }
-		case 0xa5: { u64 b = POP(); TOP = fmax_bits(TOP, b, true); break; }
-		case 0xa6: { u64 b = POP(); TOP = (TOP & ~(1ull << 63)) | (b & (1ull << 63)); break; }
-		case 0xa7: TOP = (u32)TOP; break;
-		case 0xa8: case 0xa9: case 0xaa: case 0xab:
-		case 0xae: case 0xaf: case 0xb0: case 0xb1: {
-			bool f64 = in->op == 0xaa || in->op == 0xab || in->op >= 0xb0;
-			double x = f64 ? f64_of(TOP) : f32_of(TOP);
-
-			trap = trunc_to(x, in->op >= 0xae, !(in->op & 1), false, &TOP);
-			if (trap)
-				goto out_trap;
-			break;
-		}
-		case 0xac: TOP = (u64)(s64)(s32)TOP; break;
-		case 0xad: TOP = (u32)TOP; break;
-		case 0xb2: TOP = bits_f32((float)(s32)TOP); break;
-		case 0xb3: TOP = bits_f32((float)(u32)TOP); break;
-		case 0xb4: TOP = bits_f32((float)(s64)TOP); break;
-		case 0xb5: TOP = bits_f32((float)TOP); break;
-		case 0xb6: TOP = bits_f32((float)f64_of(TOP)); break;
-		case 0xb7: TOP = bits_f64((double)(s32)TOP); break;
-		case 0xb8: TOP = bits_f64((double)(u32)TOP); break;
-		case 0xb9: TOP = bits_f64((double)(s64)TOP); break;
-		case 0xba: TOP = bits_f64((double)TOP); break;
-		case 0xbb: TOP = bits_f64((double)f32_of(TOP)); break;
-		case 0xbc: case 0xbd: case 0xbe: case 0xbf:
-			break;
-		case 0xc0: TOP = (u32)(s32)(s8)TOP; break;
-		case 0xc1: TOP = (u32)(s32)(s16)TOP; break;
-		case 0xc2: TOP = (u64)(s64)(s8)TOP; break;
-		case 0xc3: TOP = (u64)(s64)(s16)TOP; break;
-		case 0xc4: TOP = (u64)(s64)(s32)TOP; break;
-		case 0xd1:
-			TOP = !TOP;
-			break;
-		case 0xd2:
-			*sp++ = (u64)(uintptr_t)inst->funcs[in->a];
-			break;
-		case 0xfc00: case 0xfc01: case 0xfc02: case 0xfc03:
-		case 0xfc04: case 0xfc05: case 0xfc06: case 0xfc07: {
-			u32 k = in->op & 7;
-			double x = (k & 2) ? f64_of(TOP) : f32_of(TOP);
-
-			trunc_to(x, k >= 4, !(k & 1), true, &TOP);
-			break;
-		}
-		default:
-			TRAP(WASM_TRAP_UNREACHABLE);
-		}
-	}
+	*p = (u64)(s64)(s32)((u32)*p + in->y);
+	NEXT();
+}
+H(X_I_0x6b) BIN32I(a - b);
+H(X_I_0x6c) BIN32I(a * b);
+H(X_I_0x71) BIN32I(a & b);
+H(X_I_0x72) BIN32I(a | b);
+H(X_I_0x73) BIN32I(a ^ b);
+H(X_I_0x74) BIN32I(a << (b & 31));
+H(X_I_0x75) BIN32I((u32)((s32)a >> (b & 31)));
+H(X_I_0x76) BIN32I(a >> (b & 31));
+H(X_I_0x7c) BIN64I(a + b);
+H(X_I_0x7d) BIN64I(a - b);
+H(X_I_0x7e) BIN64I(a * b);
+H(X_I_0x83) BIN64I(a & b);
+H(X_I_0x84) BIN64I(a | b);
+H(X_I_0x85) BIN64I(a ^ b);
+H(X_I_0x86) BIN64I(a << (b & 63));
+H(X_I_0x87) BIN64I((u64)((s64)a >> (b & 63)));
+H(X_I_0x88) BIN64I(a >> (b & 63));
+H(X_LDI_0x28) LOADI(s32, s64, "lw", v);
+H(X_LDI_0x29) LOADI(u64, u64, "ld", v);
+H(X_LDI_0x2a) LOADI(u32, u64, "lwu", v);
+H(X_LDI_0x2b) LOADI(u64, u64, "ld", v);
+H(X_LDI_0x2c) LOADI(s8, s64, "lb", v);
+H(X_LDI_0x2d) LOADI(u8, u64, "lbu", v);
+H(X_LDI_0x2e) LOADI(s16, s64, "lh", v);
+H(X_LDI_0x2f) LOADI(u16, u64, "lhu", v);
+H(X_LDI_0x30) LOADI(s8, s64, "lb", (u64)(s64)v);
+H(X_LDI_0x31) LOADI(u8, u64, "lbu", v);
+H(X_LDI_0x32) LOADI(s16, s64, "lh", (u64)(s64)v);
+H(X_LDI_0x33) LOADI(u16, u64, "lhu", v);
+H(X_LDI_0x34) LOADI(s32, s64, "lw", (u64)(s64)v);
+H(X_LDI_0x35) LOADI(u32, u64, "lwu", v);
+H(0x28) LOAD(s32, s64, "lw", v);
+H(0x29) LOAD(u64, u64, "ld", v);
+H(0x2a) LOAD(u32, u64, "lwu", v);
+H(0x2b) LOAD(u64, u64, "ld", v);
+H(0x2c) LOAD(s8, s64, "lb", v);
+H(0x2d) LOAD(u8, u64, "lbu", v);
+H(0x2e) LOAD(s16, s64, "lh", v);
+H(0x2f) LOAD(u16, u64, "lhu", v);
+H(0x30) LOAD(s8, s64, "lb", (u64)(s64)v);
+H(0x31) LOAD(u8, u64, "lbu", v);
+H(0x32) LOAD(s16, s64, "lh", (u64)(s64)v);
+H(0x33) LOAD(u16, u64, "lhu", v);
+H(0x34) LOAD(s32, s64, "lw", (u64)(s64)v);
+H(0x35) LOAD(u32, u64, "lwu", v);
+H(0x36) STORE(u32, "sw");
+H(0x37) STORE(u64, "sd");
+H(0x38) STORE(u32, "sw");
+H(0x39) STORE(u64, "sd");
+H(0x3a) STORE(u8, "sb");
+H(0x3b) STORE(u16, "sh");
+H(0x3c) STORE(u8, "sb");
+H(0x3d) STORE(u16, "sh");
+H(0x3e) STORE(u32, "sw");
+H(0x45) UN32(a == 0);
+H(0x46) BIN32(a == b);
+H(0x47) BIN32(a != b);
+H(0x48) BIN32((s32)a < (s32)b);
+H(0x49) BIN32(a < b);
+H(0x4a) BIN32((s32)a > (s32)b);
+H(0x4b) BIN32(a > b);
+H(0x4c) BIN32((s32)a <= (s32)b);
+H(0x4d) BIN32(a <= b);
+H(0x4e) BIN32((s32)a >= (s32)b);
+H(0x4f) BIN32(a >= b);
+H(0x50) UN64(a == 0);
+H(0x51) BIN64(a == b);
+H(0x52) BIN64(a != b);
+H(0x53) BIN64((s64)a < (s64)b);
+H(0x54) BIN64(a < b);
+H(0x55) BIN64((s64)a > (s64)b);
+H(0x56) BIN64(a > b);
+H(0x57) BIN64((s64)a <= (s64)b);
+H(0x58) BIN64(a <= b);
+H(0x59) BIN64((s64)a >= (s64)b);
+H(0x5a) BIN64(a >= b);
+H(0x5b) CMPF32(a == b);
+H(0x5c) CMPF32(a != b);
+H(0x5d) CMPF32(a < b);
+H(0x5e) CMPF32(a > b);
+H(0x5f) CMPF32(a <= b);
+H(0x60) CMPF32(a >= b);
+H(0x61) CMPF64(a == b);
+H(0x62) CMPF64(a != b);
+H(0x63) CMPF64(a < b);
+H(0x64) CMPF64(a > b);
+H(0x65) CMPF64(a <= b);
+H(0x66) CMPF64(a >= b);
+H(0x67) UN32(clz64(a, 32));
+H(0x68) UN32(ctz64(a, 32));
+H(0x69) UN32(popcnt64(a));
+H(0x6a) BIN32(a + b);
+H(0x6b) BIN32(a - b);
+H(0x6c) BIN32(a * b);
+H(0x6d)
+	if (!(u32)Y)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	if ((u32)Y == 0xffffffffu && (u32)X == 0x80000000u)
+		TRAP(WASM_TRAP_INT_OVERFLOW);
+	BIN32((s32)a / (s32)b);
+H(0x6e)
+	if (!(u32)Y)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	BIN32(a / b);
+H(0x6f)
+	if (!(u32)Y)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	BIN32(b == 0xffffffffu ? 0 : (s32)a % (s32)b);
+H(0x70)
+	if (!(u32)Y)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	BIN32(a % b);
+H(0x71) BIN32(a & b);
+H(0x72) BIN32(a | b);
+H(0x73) BIN32(a ^ b);
+H(0x74) BIN32(a << (b & 31));
+H(0x75) BIN32((u32)((s32)a >> (b & 31)));
+H(0x76) BIN32(a >> (b & 31));
+H(0x77) BIN32((a << (b & 31)) | (a >> ((32 - (b & 31)) & 31)));
+H(0x78) BIN32((a >> (b & 31)) | (a << ((32 - (b & 31)) & 31)));
+H(0x79) UN64(clz64(a, 64));
+H(0x7a) UN64(ctz64(a, 64));
+H(0x7b) UN64(popcnt64(a));
+H(0x7c) BIN64(a + b);
+H(0x7d) BIN64(a - b);
+H(0x7e) BIN64(a * b);
+H(0x7f)
+	if (!Y)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	if (Y == ~0ull && X == 0x8000000000000000ull)
+		TRAP(WASM_TRAP_INT_OVERFLOW);
+	BIN64((s64)a / (s64)b);
+H(0x80)
+	if (!Y)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	BIN64(a / b);
+H(0x81)
+	if (!Y)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	BIN64(b == ~0ull ? 0 : (s64)a % (s64)b);
+H(0x82)
+	if (!Y)
+		TRAP(WASM_TRAP_DIV_ZERO);
+	BIN64(a % b);
+H(0x83) BIN64(a & b);
+H(0x84) BIN64(a | b);
+H(0x85) BIN64(a ^ b);
+H(0x86) BIN64(a << (b & 63));
+H(0x87) BIN64((u64)((s64)a >> (b & 63)));
+H(0x88) BIN64(a >> (b & 63));
+H(0x89) BIN64((a << (b & 63)) | (a >> ((64 - (b & 63)) & 63)));
+H(0x8a) BIN64((a >> (b & 63)) | (a << ((64 - (b & 63)) & 63)));
+H(0x8b) UN32(a & 0x7fffffffu);
+H(0x8c) UN32(a ^ 0x80000000u);
+H(0x8d) UNF32(round32(a, R_CEIL));
+H(0x8e) UNF32(round32(a, R_FLOOR));
+H(0x8f) UNF32(round32(a, R_TRUNC));
+H(0x90) UNF32(round32(a, R_NEAREST));
+H(0x91) UNF32(__builtin_sqrtf(a));
+H(0x92) BINF32(a + b);
+H(0x93) BINF32(a - b);
+H(0x94) BINF32(a * b);
+H(0x95) BINF32(a / b);
+H(0x96) BIN64(fmin_bits(a, b, false));
+H(0x97) BIN64(fmax_bits(a, b, false));
+H(0x98) BIN32((a & 0x7fffffffu) | (b & 0x80000000u));
+H(0x99) UN64(a & 0x7fffffffffffffffull);
+H(0x9a) UN64(a ^ 0x8000000000000000ull);
+H(0x9b) UNF64(round64(a, R_CEIL));
+H(0x9c) UNF64(round64(a, R_FLOOR));
+H(0x9d) UNF64(round64(a, R_TRUNC));
+H(0x9e) UNF64(round64(a, R_NEAREST));
+H(0x9f) UNF64(__builtin_sqrt(a));
+H(0xa0) BINF64(a + b);
+H(0xa1) BINF64(a - b);
+H(0xa2) BINF64(a * b);
+H(0xa3) BINF64(a / b);
+H(0xa4) BIN64(fmin_bits(a, b, true));
+H(0xa5) BIN64(fmax_bits(a, b, true));
+H(0xa6) BIN64((a & ~(1ull << 63)) | (b & (1ull << 63)));
+H(0xa7) UN64((u32)a);
+H(0xa8) TRUNC(0xa8);
+H(0xa9) TRUNC(0xa9);
+H(0xaa) TRUNC(0xaa);
+H(0xab) TRUNC(0xab);
+H(0xae) TRUNC(0xae);
+H(0xaf) TRUNC(0xaf);
+H(0xb0) TRUNC(0xb0);
+H(0xb1) TRUNC(0xb1);
+H(0xac) UN64((u64)(s64)(s32)a);
+H(0xad) UN64((u32)a);
+H(0xb2) UN64(bits_f32((float)(s32)a));
+H(0xb3) UN64(bits_f32((float)(u32)a));
+H(0xb4) UN64(bits_f32((float)(s64)a));
+H(0xb5) UN64(bits_f32((float)a));
+H(0xb6) UN64(bits_f32((float)f64_of(a)));
+H(0xb7) UN64(bits_f64((double)(s32)a));
+H(0xb8) UN64(bits_f64((double)(u32)a));
+H(0xb9) UN64(bits_f64((double)(s64)a));
+H(0xba) UN64(bits_f64((double)a));
+H(0xbb) UN64(bits_f64((double)f32_of(a)));
+H(0xbc) H(0xbd) H(0xbe) H(0xbf)
+	D = X;
+	NEXT();
+H(0xc0) UN32((u32)(s32)(s8)a);
+H(0xc1) UN32((u32)(s32)(s16)a);
+H(0xc2) UN64((u64)(s64)(s8)a);
+H(0xc3) UN64((u64)(s64)(s16)a);
+H(0xc4) UN64((u64)(s64)(s32)a);
+H(0xd1) UN64(!a);
+H(0xe0) TRUNC_SAT(0);
+H(0xe1) TRUNC_SAT(1);
+H(0xe2) TRUNC_SAT(2);
+H(0xe3) TRUNC_SAT(3);
+H(0xe4) TRUNC_SAT(4);
+H(0xe5) TRUNC_SAT(5);
+H(0xe6) TRUNC_SAT(6);
+H(0xe7) TRUNC_SAT(7);
 out_trap:
 	s->trap_func = fn ? fn->index : callee->index;
 	return trap;
 }
+
+#undef RELOAD_MEM
+#undef SLOT
+#undef X
+#undef Y
+#undef D
+#undef NEXT
+#undef JUMP
+#undef H
+#undef TRAP
 
 /* The compiled code's trampoline: its frame, the instance, the function, wasm_rt_op. */
 typedef u64 (*jit_enter_fn)(u64 *fp, struct wasm_instance *inst, const void *fn, void *helper);
@@ -1249,7 +2155,9 @@ enum wasm_trap wasm_call(struct wasm_store *s, struct wasm_func *f, const u64 *a
 	if (np)
 		memcpy(s->stack, args, np * sizeof(u64));
 	t = f->host || f->jit ? call_out(s, f, s->stack) : run(s, f, s->stack);
-	if (!t && nr)
+	if (!t && nr) {
+		canon_values(f->type->types + np, nr, s->stack);
 		memcpy(results, s->stack, nr * sizeof(u64));
+	}
 	return t;
 }

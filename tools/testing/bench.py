@@ -242,9 +242,13 @@ def print_poll(icount, wall, user):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
+    ap.add_argument("--only", choices=["wasm"], help="run only this part")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     image = build(args.out)
+    if args.only == "wasm":
+        print_wasm(*wasm_benchmarks(image, args.out))
+        return
     instr, _ = run(image, 1, True, os.path.join(args.out, "icount.log"))
     tputs = {n: run(image, n, False, os.path.join(args.out, "smp%d.log" % n))[1]
              for n in (1, 2, 4)}

@@ -1159,6 +1159,26 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Our own .wast files, run after the suite's. */
+#define OWN_WAST	SRCTREE "/tools/testing/host/wasm"
+
+/* The .wast files of d whose names start with prefix, sorted; how many. */
+static int wast_files(DIR *d, const char *prefix, char **files, int max)
+{
+	struct dirent *e;
+	int n = 0;
+
+	while ((e = readdir(d)) && n < max) {
+		size_t l = strlen(e->d_name);
+
+		if (l > 5 && !strcmp(e->d_name + l - 5, ".wast") &&
+		    !strncmp(e->d_name, prefix, strlen(prefix)))
+			files[n++] = strdup(e->d_name);
+	}
+	qsort(files, n, sizeof(files[0]), cmp_str);
+	return n;
+}
+
 static const char *suite_dir(void)
 {
 	static const char *const tries[] = {
@@ -1240,9 +1260,8 @@ int main(int argc, char **argv)
 {
 	const char *suite = suite_dir();
 	char *files[1024];
-	int nfiles = 0;
+	int nfiles, nown;
 	DIR *d;
-	struct dirent *e;
 
 	run_jit = getenv("WASM_TIER") && !strcmp(getenv("WASM_TIER"), "jit");
 #ifndef __riscv
@@ -1275,18 +1294,16 @@ int main(int argc, char **argv)
 		closedir(d);
 		return 0;
 	}
-	while ((e = readdir(d)) && nfiles < 1024) {
-		size_t l = strlen(e->d_name);
-
-		if (l > 5 && !strcmp(e->d_name + l - 5, ".wast") &&
-		    (argc < 2 || !strncmp(e->d_name, argv[1], strlen(argv[1]))))
-			files[nfiles++] = strdup(e->d_name);
-	}
+	nfiles = wast_files(d, argc > 1 ? argv[1] : "", files, 1024);
 	closedir(d);
-	qsort(files, nfiles, sizeof(files[0]), cmp_str);
-	printf("1..%d\n", nfiles);
-	for (int i = 0; i < nfiles; i++) {
-		run_file(suite, files[i], i + 1);
+	/* Then our own, in tools/testing/host/wasm. */
+	d = opendir(OWN_WAST);
+	nown = d ? wast_files(d, argc > 1 ? argv[1] : "", files + nfiles, 1024 - nfiles) : 0;
+	if (d)
+		closedir(d);
+	printf("1..%d\n", nfiles + nown);
+	for (int i = 0; i < nfiles + nown; i++) {
+		run_file(i < nfiles ? suite : OWN_WAST, files[i], i + 1);
 		free(files[i]);
 	}
 	return htest_failures ? 1 : 0;
