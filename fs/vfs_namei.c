@@ -151,19 +151,7 @@ static int step(struct vpath *dir, const char *name, size_t len,
 	return 0;
 }
 
-/* A VFS symlink's target into buf (PATH_MAX bytes): its length, or -errno. */
-static int read_link(struct vpath *p, char *buf)
-{
-	struct inode *ino = p->ino;
-	int n;
-
-	if (!ino->i_op || !ino->i_op->get_link)
-		return -EINVAL;
-	n = ino->i_op->get_link(ino, buf, PATH_MAX);
-	return n < 0 ? n : (int)strnlen(buf, PATH_MAX - 1);
-}
-
-/* A RAM file system symlink's target, caller holds fs_lock. */
+/* A RAM file system symlink's target into buf, caller holds fs_lock. */
 static int ram_link(struct inode *ino, char *buf)
 {
 	int n = (int)min((size_t)ino->i_size, (size_t)PATH_MAX - 1);
@@ -171,6 +159,25 @@ static int ram_link(struct inode *ino, char *buf)
 	memcpy(buf, ino->target, (size_t)n);
 	buf[n] = '\0';
 	return n;
+}
+
+/* A symlink's target into buf (PATH_MAX bytes): its length, or -errno. */
+static int read_link(struct vpath *p, char *buf)
+{
+	struct inode *ino = p->ino;
+	unsigned long irq;
+	int n;
+
+	if (!p->d) {
+		irq = fs_lock_irqsave();
+		n = ram_link(ino, buf);
+		fs_unlock_irqrestore(irq);
+		return n;
+	}
+	if (!ino->i_op || !ino->i_op->get_link)
+		return -EINVAL;
+	n = ino->i_op->get_link(ino, buf, PATH_MAX);
+	return n < 0 ? n : (int)strnlen(buf, PATH_MAX - 1);
 }
 
 static int last_type(const char *name, size_t len)
