@@ -150,7 +150,8 @@ static void d_rehash(struct dentry *d)
 
 void d_add(struct dentry *d, struct inode *inode)
 {
-	d->d_inode = inode;
+	/* Published filled in: lookup_one() finds cached names without i_mutex. */
+	__atomic_store_n(&d->d_inode, inode, __ATOMIC_RELEASE);
 	if (inode && S_ISDIR(inode->i_mode)) {
 		spin_lock(&dcache_lock);
 		inode->i_dentry = d; /* a directory has one name */
@@ -331,7 +332,15 @@ struct dentry *lookup_one(struct dentry *parent, const char *name, u32 len)
 		return ERR_PTR(-ENOTDIR);
 	if (!dir->i_op || !dir->i_op->lookup)
 		return ERR_PTR(-ENOTDIR);
-	/* Under the directory's lock: two misses never make two dentries. */
+	/*
+	 * A cached name needs no lock but dcache_lock, as Linux's RCU walk:
+	 * a name call changing it holds the directory's i_mutex, and this
+	 * lookup is ordered before or after it.
+	 */
+	d = d_lookup(parent, name, len);
+	if (d)
+		return d;
+	/* A miss under the directory's lock: two misses never make two dentries. */
 	inode_lock(dir);
 	d = lookup_one_locked(parent, name, len);
 	inode_unlock(dir);

@@ -330,29 +330,95 @@ char *get_path(const char *upath, long *err)
 	return path;
 }
 
-long base_dir(int dirfd, const char *path, struct inode **base)
+long base_file(int dirfd, const char *path, struct file **f)
 {
-	struct files *fs = cur_files();
-	struct file *f __free(fput) = NULL;
-	unsigned long irq;
-
-	if (!fs)
+	*f = NULL;
+	if (!cur_files())
 		return -EBADF;
 	if (!path[0])
 		return -ENOENT; /* before dirfd is looked at, as Linux */
 	if (path[0] != '/' && dirfd != AT_FDCWD) {
-		f = fget(dirfd);
-		if (!f)
+		*f = fget(dirfd);
+		if (!*f)
 			return -EBADF;
-		if (!S_ISDIR(f->inode->i_mode))
+		if (!S_ISDIR((*f)->inode->i_mode)) {
+			fput(*f);
+			*f = NULL;
 			return -ENOTDIR;
+		}
 	}
+	return 0;
+}
+
+long base_dir(int dirfd, const char *path, struct inode **base)
+{
+	struct file *f __free(fput) = NULL;
+	unsigned long irq;
+	long ret = base_file(dirfd, path, &f);
+
+	if (ret)
+		return ret;
 	/* A reference: another thread may close dirfd or chdir meanwhile. */
 	irq = fs_lock_irqsave();
-	*base = f ? f->inode : fs->cwd;
+	*base = f ? f->inode : cur_files()->cwd;
 	inode_get(*base);
 	fs_unlock_irqrestore(irq);
 	return 0;
+}
+
+/*
+ * path_inode() and path_fill(): fill (not NULL) on the inode, or a
+ * reference to it in *res. The base needs no reference of its own under
+ * fs_lock (the cwd changes under it, f holds dirfd's); a walk that meets
+ * a VFS file system takes one and starts over with vfs_walk().
+ */
+static long path_at(int dirfd, const char *path, bool follow,
+		    void (*fill)(struct inode *ino, void *arg), void *arg,
+		    struct inode **res)
+{
+	struct file *f __free(fput) = NULL;
+	struct inode *base, *ino;
+	unsigned long irq;
+	long ret = base_file(dirfd, path, &f);
+
+	if (ret)
+		return ret;
+	irq = fs_lock_irqsave();
+	ret = fs_lookup(base_locked(f), path, follow, &ino, NULL, NULL);
+	if (!ret && fill)
+		fill(ino, arg);
+	else if (!ret)
+		inode_get(ino);
+	base = evfs_base(ret, f);
+	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS && fill) {
+		struct vpath p;
+
+		/* The walk's own reference is enough for fill(). */
+		ret = vfs_walk(base, path, follow ? VWALK_FOLLOW : 0, &p, NULL);
+		if (!ret) {
+			fill(p.ino, arg);
+			vpath_put(&p);
+		}
+	} else if (ret == -EVFS) {
+		ret = vfs_lookup_inode(base, path, follow, &ino);
+	}
+	if (base)
+		fs_put_inode(base);
+	if (!ret && !fill)
+		*res = ino;
+	return ret;
+}
+
+long path_inode(int dirfd, const char *path, bool follow, struct inode **res)
+{
+	return path_at(dirfd, path, follow, NULL, NULL, res);
+}
+
+long path_fill(int dirfd, const char *path, bool follow,
+	       void (*fill)(struct inode *ino, void *arg), void *arg)
+{
+	return path_at(dirfd, path, follow, fill, arg, NULL);
 }
 
 /*
@@ -382,6 +448,7 @@ int may_open_existing(const struct inode *ino, unsigned int flags)
 SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 {
 	struct file *f = kzalloc(sizeof(*f), __GFP_NOWARN);
+	struct file *bf __free(fput) = NULL;
 	struct inode *base, *ino = NULL, *parent = NULL;
 	char name[NAME_MAX + 1];
 	struct files *fs = cur_files();
@@ -400,11 +467,12 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	/* EMFILE before the lookup, as Linux; the slot is taken at the end. */
 	ret = fd_alloc(fs, 0);
 	if (ret >= 0)
-		ret = base_dir(dirfd, path, &base);
+		ret = base_file(dirfd, path, &bf);
 	if (ret < 0)
 		goto out_free;
 
 	irq = fs_lock_irqsave();
+	base = base_locked(bf);
 	/* O_CREAT | O_EXCL never follows a last symlink: it exists. */
 	ret = fs_lookup(base, path, !(flags & O_NOFOLLOW) && !excl, &ino,
 			flags & O_CREAT ? &parent : NULL, name);
@@ -430,6 +498,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		f->ops = inode_fops(ino);
 		file_set_path(f, base, path);
 	}
+	base = evfs_base(ret, bf);
 	fs_unlock_irqrestore(irq);
 	if (ret == -EVFS) {
 		ret = vfs_open(base, path, flags, mode & 07777 & ~fs->umask, &ino, &trunc);
@@ -454,8 +523,8 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 			fs_put_inode(ino);
 		if (!ret)
 			file_set_vfs_path(f, base, path);
+		fs_put_inode(base);
 	}
-	fs_put_inode(base);
 	if (ret)
 		goto out_free;
 	if (trunc && is_vfs_inode(ino)) {
@@ -646,9 +715,11 @@ struct kstat {
 
 BUILD_BUG_ON(sizeof(struct kstat) != 128);
 
-/* Caller holds fs_lock. */
-static void fill_stat(struct inode *ino, struct kstat *st)
+/* Caller holds fs_lock for a RAM file system inode (path_fill()). */
+static void fill_stat(struct inode *ino, void *arg)
 {
+	struct kstat *st = arg;
+
 	memset(st, 0, sizeof(*st));
 	st->st_dev = inode_dev(ino);
 	st->st_ino = ino->i_ino;
@@ -692,9 +763,7 @@ SYSCALL_DEFINE2(fstat, int, fd, void *, ustat)
 SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
 		int, flags)
 {
-	struct inode *base, *ino;
 	struct kstat st;
-	unsigned long irq;
 	long ret;
 	char *path;
 
@@ -708,23 +777,7 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
 		return dirfd == AT_FDCWD ? -EBADF /* not reached in Linux */ :
 					   file_fstat(dirfd, ustat);
 	}
-	ret = base_dir(dirfd, path, &base);
-	if (!ret) {
-		irq = fs_lock_irqsave();
-		ret = fs_lookup(base, path, !(flags & AT_SYMLINK_NOFOLLOW), &ino,
-				NULL, NULL);
-		if (!ret)
-			fill_stat(ino, &st);
-		fs_unlock_irqrestore(irq);
-		if (ret == -EVFS) {
-			ret = vfs_lookup_inode(base, path, !(flags & AT_SYMLINK_NOFOLLOW), &ino);
-			if (!ret) {
-				fill_stat(ino, &st);
-				fs_put_inode(ino);
-			}
-		}
-		fs_put_inode(base);
-	}
+	ret = path_fill(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), fill_stat, &st);
 	kfree(path);
 	if (ret)
 		return ret;
@@ -799,6 +852,7 @@ SYSCALL_DEFINE1(chdir, const char *, upath)
 
 SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 {
+	struct file *bf __free(fput) = NULL;
 	struct inode *base, *ino, *parent = NULL;
 	char name[NAME_MAX + 1];
 	unsigned long irq;
@@ -807,10 +861,10 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 
 	if (!path)
 		return ret;
-	ret = base_dir(dirfd, path, &base);
+	ret = base_file(dirfd, path, &bf);
 	if (!ret) {
 		irq = fs_lock_irqsave();
-		ret = fs_lookup(base, path, false, &ino, &parent, name);
+		ret = fs_lookup(base_locked(bf), path, false, &ino, &parent, name);
 		if (!ret)
 			ret = -EEXIST;
 		else if (ret == -ENOENT && parent && !parent->proc)
@@ -818,10 +872,12 @@ SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
 			ret = fs_create(parent, name, strlen(name),
 					S_IFDIR | (mode & 01777 & ~cur_files()->umask), 0,
 					&ino);
+		base = evfs_base(ret, bf);
 		fs_unlock_irqrestore(irq);
-		if (ret == -EVFS)
+		if (base) {
 			ret = vfs_mkdir(base, path, mode & 01777 & ~cur_files()->umask);
-		fs_put_inode(base);
+			fs_put_inode(base);
+		}
 	}
 	kfree(path);
 	return ret;

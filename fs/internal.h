@@ -279,6 +279,16 @@ long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
  * dirfd's own inode (the cwd's for AT_FDCWD).
  */
 long at_inode(int dirfd, const char *upath, int flags, struct inode **res);
+/*
+ * The inode path (a kernel copy) names from dirfd (fs/file.c).
+ * path_inode: with a reference (fs_put_inode() it). path_fill (stat):
+ * fill(ino, arg) on it, for a RAM file system inode under fs_lock with
+ * no reference taken (one lock section in all), for a VFS one with a
+ * reference and no lock held.
+ */
+long path_inode(int dirfd, const char *path, bool follow, struct inode **res);
+long path_fill(int dirfd, const char *path, bool follow,
+	       void (*fill)(struct inode *ino, void *arg), void *arg);
 
 /* Named pipes (pipe.c): what opening a FIFO inode gets. */
 extern const struct file_operations fifo_fops;
@@ -550,6 +560,14 @@ void vfs_sync_all(struct super_block *only);
 struct mount *vfs_mount_of(struct super_block *sb);
 #else
 /* Without mounts no walk meets a VFS inode: -EVFS never comes, these are never called. */
+static inline void vpath_put(struct vpath *p)
+{
+}
+static inline int vfs_walk(struct inode *base, const char *path, int flags,
+			   struct vpath *res, struct vlast *last)
+{
+	return -ENOENT;
+}
 static inline int vfs_lookup_inode(struct inode *base, const char *path, bool follow,
 				   struct inode **res)
 {
@@ -628,5 +646,35 @@ int fs_prepend(char *buf, size_t *pos, const char *s, size_t len);
  * reference (fs_put_inode() it); -ENOENT for "".
  */
 long base_dir(int dirfd, const char *path, struct inode **base);
+/*
+ * base_dir()'s checks without the reference: dirfd's file in *f (fput()
+ * it) for a relative path from a descriptor, else NULL (the cwd's or the
+ * root's, which the caller reads under fs_lock).
+ */
+long base_file(int dirfd, const char *path, struct file **f);
+
+/*
+ * Caller holds fs_lock: the directory a path from base_file()'s f starts
+ * from. It needs no reference while fs_lock is held: the cwd changes
+ * under it, and f holds dirfd's.
+ */
+static inline struct inode *base_locked(struct file *f)
+{
+	return f ? f->inode : cur_files()->cwd;
+}
+
+/*
+ * Caller holds fs_lock and the RAM walk said ret: for -EVFS, a reference
+ * to base_locked(f) (fs_put_inode() it) for the vfs_* call that starts
+ * over unlocked; else NULL.
+ */
+static inline struct inode *evfs_base(long ret, struct file *f)
+{
+	struct inode *base = ret == -EVFS ? base_locked(f) : NULL;
+
+	if (base)
+		inode_get(base);
+	return base;
+}
 
 #endif

@@ -40,16 +40,19 @@ static int last_type(const struct last *l)
 	return l->name[1] == '.' ? LAST_DOTDOT : LAST_NORM;
 }
 
-/* The user path copied in and its starting directory; kfree(*path) after. */
+/*
+ * The user path copied in and dirfd's file for base_locked() (NULL: the
+ * cwd); kfree(*path) and fput(*f) after.
+ */
 static long user_path(int dirfd, const char *upath, char **path,
-		      struct inode **base)
+		      struct file **f)
 {
 	long ret;
 
 	*path = get_path(upath, &ret);
 	if (!*path)
 		return ret;
-	ret = base_dir(dirfd, *path, base);
+	ret = base_file(dirfd, *path, f);
 	if (ret) {
 		kfree(*path);
 		*path = NULL;
@@ -136,6 +139,7 @@ static long do_unlink(const struct last *l, bool rmdir)
 SYSCALL_DEFINE3(unlinkat, int, dirfd, const char *, upath, int, flags)
 {
 	struct inode *base __free(fs_put_inode) = NULL;
+	struct file *bf __free(fput) = NULL;
 	struct last l;
 	unsigned long irq;
 	char *path;
@@ -143,13 +147,14 @@ SYSCALL_DEFINE3(unlinkat, int, dirfd, const char *, upath, int, flags)
 
 	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
-	ret = user_path(dirfd, upath, &path, &base);
+	ret = user_path(dirfd, upath, &path, &bf);
 	if (ret)
 		return ret;
 	irq = fs_lock_irqsave();
-	ret = lookup_last(base, path, &l);
+	ret = lookup_last(base_locked(bf), path, &l);
 	if (!ret)
 		ret = do_unlink(&l, flags & AT_REMOVEDIR);
+	base = evfs_base(ret, bf);
 	fs_unlock_irqrestore(irq);
 	if (ret == -EVFS)
 		ret = vfs_unlink(base, path, flags & AT_REMOVEDIR);
@@ -220,6 +225,8 @@ SYSCALL_DEFINE5(renameat2, int, olddirfd, const char *, uold, int, newdirfd,
 {
 	struct inode *obase __free(fs_put_inode) = NULL;
 	struct inode *nbase __free(fs_put_inode) = NULL;
+	struct file *obf __free(fput) = NULL;
+	struct file *nbf __free(fput) = NULL;
 	char *opath, *npath = NULL;
 	struct last o, n;
 	unsigned long irq;
@@ -232,16 +239,18 @@ SYSCALL_DEFINE5(renameat2, int, olddirfd, const char *, uold, int, newdirfd,
 		return -EINVAL;
 	if (flags & RENAME_WHITEOUT)
 		return -EINVAL; /* no overlay file systems here to need one */
-	ret = user_path(olddirfd, uold, &opath, &obase);
+	ret = user_path(olddirfd, uold, &opath, &obf);
 	if (!ret)
-		ret = user_path(newdirfd, unew, &npath, &nbase);
+		ret = user_path(newdirfd, unew, &npath, &nbf);
 	if (!ret) {
 		irq = fs_lock_irqsave();
-		ret = lookup_last(obase, opath, &o);
+		ret = lookup_last(base_locked(obf), opath, &o);
 		if (!ret)
-			ret = lookup_last(nbase, npath, &n);
+			ret = lookup_last(base_locked(nbf), npath, &n);
 		if (!ret)
 			ret = do_rename(&o, &n, flags);
+		obase = evfs_base(ret, obf);
+		nbase = evfs_base(ret, nbf);
 		fs_unlock_irqrestore(irq);
 		if (ret == -EVFS)
 			ret = vfs_rename(obase, opath, nbase, npath, flags);
@@ -256,6 +265,8 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 {
 	struct inode *obase __free(fs_put_inode) = NULL;
 	struct inode *nbase __free(fs_put_inode) = NULL;
+	struct file *obf __free(fput) = NULL;
+	struct file *nbf __free(fput) = NULL;
 	struct inode *ino;
 	char *opath, *npath = NULL;
 	unsigned long irq;
@@ -269,28 +280,23 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 		return ret;
 	if (!opath[0] && (flags & AT_EMPTY_PATH) && olddirfd != AT_FDCWD) {
 		/* olddirfd's own inode, which may have no name left */
-		struct file *f __free(fput) = fget(olddirfd);
-
-		ret = f ? 0 : -EBADF;
-		if (f) {
-			obase = f->inode;
-			fs_hold_inode(obase);
-		}
+		obf = fget(olddirfd);
+		ret = obf ? 0 : -EBADF;
 	} else if (!opath[0] && !(flags & AT_EMPTY_PATH)) {
 		ret = -ENOENT;
 	} else {
-		ret = base_dir(olddirfd, opath[0] ? opath : ".", &obase);
+		ret = base_file(olddirfd, opath[0] ? opath : ".", &obf);
 	}
 	if (!ret)
-		ret = user_path(newdirfd, unew, &npath, &nbase);
+		ret = user_path(newdirfd, unew, &npath, &nbf);
 	if (!ret) {
 		irq = fs_lock_irqsave();
-		ino = obase; /* the AT_EMPTY_PATH case */
+		ino = base_locked(obf); /* the AT_EMPTY_PATH case */
 		if (opath[0] || !(flags & AT_EMPTY_PATH))
-			ret = fs_lookup(obase, opath, flags & AT_SYMLINK_FOLLOW,
+			ret = fs_lookup(ino, opath, flags & AT_SYMLINK_FOLLOW,
 					&ino, NULL, NULL);
 		if (!ret)
-			ret = lookup_last(nbase, npath, &n);
+			ret = lookup_last(base_locked(nbf), npath, &n);
 		if (!ret)
 			ret = may_create(&n);
 		if (!ret && (ino->proc != n.dir->proc || ino->i_sb != n.dir->i_sb))
@@ -301,6 +307,8 @@ SYSCALL_DEFINE5(linkat, int, olddirfd, const char *, uold, int, newdirfd,
 			ret = -ENOENT;
 		if (!ret)
 			ret = ramfs_link(n.dir, n.name, n.len, ino);
+		obase = evfs_base(ret, obf);
+		nbase = evfs_base(ret, nbf);
 		fs_unlock_irqrestore(irq);
 		/* An fd's own inode (AT_EMPTY_PATH) linked across: EXDEV. */
 		if (ret == -EVFS)
@@ -317,6 +325,7 @@ SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
 		const char *, unew)
 {
 	struct inode *nbase __free(fs_put_inode) = NULL;
+	struct file *nbf __free(fput) = NULL;
 	char *target, *npath;
 	unsigned long irq;
 	struct last n;
@@ -329,14 +338,15 @@ SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
 		kfree(target);
 		return -ENOENT;
 	}
-	ret = user_path(newdirfd, unew, &npath, &nbase);
+	ret = user_path(newdirfd, unew, &npath, &nbf);
 	if (!ret) {
 		irq = fs_lock_irqsave();
-		ret = lookup_last(nbase, npath, &n);
+		ret = lookup_last(base_locked(nbf), npath, &n);
 		if (!ret)
 			ret = may_create(&n);
 		if (!ret)
 			ret = ramfs_symlink(n.dir, n.name, n.len, target);
+		nbase = evfs_base(ret, nbf);
 		fs_unlock_irqrestore(irq);
 		if (ret == -EVFS)
 			ret = vfs_symlink(target, nbase, npath);
@@ -355,6 +365,7 @@ SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
 SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 {
 	struct inode *base __free(fs_put_inode) = NULL;
+	struct file *bf __free(fput) = NULL;
 	struct inode *ino;
 	unsigned long irq;
 	struct last n;
@@ -378,11 +389,11 @@ SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 	}
 	if (!IS_ENABLED(CONFIG_FIFO) && S_ISFIFO(mode))
 		return -EPERM; /* no FIFOs in this kernel */
-	ret = user_path(dirfd, upath, &path, &base);
+	ret = user_path(dirfd, upath, &path, &bf);
 	if (ret)
 		return ret;
 	irq = fs_lock_irqsave();
-	ret = lookup_last(base, path, &n);
+	ret = lookup_last(base_locked(bf), path, &n);
 	if (!ret)
 		ret = may_create(&n);
 	if (!ret)
@@ -390,6 +401,7 @@ SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
 				(mode & S_IFMT) |
 				(mode & 07777 & ~current_task()->files->umask),
 				(mode & S_IFMT) == S_IFCHR || (mode & S_IFMT) == S_IFBLK ? dev : 0, &ino);
+	base = evfs_base(ret, bf);
 	fs_unlock_irqrestore(irq);
 	if (ret == -EVFS)
 		ret = vfs_mknod(base, path, (mode & S_IFMT) |
@@ -403,6 +415,7 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 		int, bufsiz)
 {
 	struct inode *base __free(fs_put_inode) = NULL;
+	struct file *bf __free(fput) = NULL;
 	struct inode *ino;
 	unsigned long irq;
 	char *path;
@@ -410,11 +423,11 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 
 	if (bufsiz <= 0)
 		return -EINVAL;
-	ret = user_path(dirfd, upath, &path, &base);
+	ret = user_path(dirfd, upath, &path, &bf);
 	if (ret)
 		return ret;
 	irq = fs_lock_irqsave();
-	ret = fs_lookup(base, path, false, &ino, NULL, NULL);
+	ret = fs_lookup(base_locked(bf), path, false, &ino, NULL, NULL);
 	if (!ret && !S_ISLNK(ino->i_mode))
 		ret = -EINVAL;
 	if (!ret) {
@@ -423,6 +436,7 @@ SYSCALL_DEFINE4(readlinkat, int, dirfd, const char *, upath, char *, ubuf,
 				(size_t)PATH_MAX);
 		memcpy(path, ino->target, (size_t)ret);
 	}
+	base = evfs_base(ret, bf);
 	fs_unlock_irqrestore(irq);
 	if (ret == -EVFS) {
 		char *buf = kmalloc(PATH_MAX, __GFP_NOWARN);
@@ -473,24 +487,16 @@ SYSCALL_DEFINE2(ftruncate, int, fd, long, length)
 
 SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 {
-	struct inode *base __free(fs_put_inode) = NULL;
 	struct inode *ino;
-	unsigned long irq;
 	char *path;
 	long ret;
 
 	if (length < 0)
 		return -EINVAL;
-	ret = user_path(AT_FDCWD, upath, &path, &base);
-	if (ret)
+	path = get_path(upath, &ret);
+	if (!path)
 		return ret;
-	irq = fs_lock_irqsave();
-	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	if (!ret)
-		inode_get(ino);
-	fs_unlock_irqrestore(irq);
-	if (ret == -EVFS)
-		ret = vfs_lookup_inode(base, path, true, &ino);
+	ret = path_inode(AT_FDCWD, path, true, &ino);
 	kfree(path);
 	if (ret)
 		return ret;
@@ -509,24 +515,16 @@ SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 /* Every caller is root: only X_OK can fail, on a file nobody may execute. */
 SYSCALL_DEFINE3(faccessat, int, dirfd, const char *, upath, int, mode)
 {
-	struct inode *base __free(fs_put_inode) = NULL;
 	struct inode *ino;
-	unsigned long irq;
 	char *path;
 	long ret;
 
 	if (mode & ~(R_OK | W_OK | X_OK))
 		return -EINVAL;
-	ret = user_path(dirfd, upath, &path, &base);
-	if (ret)
+	path = get_path(upath, &ret);
+	if (!path)
 		return ret;
-	irq = fs_lock_irqsave();
-	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	if (!ret)
-		inode_get(ino);
-	fs_unlock_irqrestore(irq);
-	if (ret == -EVFS)
-		ret = vfs_lookup_inode(base, path, true, &ino);
+	ret = path_inode(dirfd, path, true, &ino);
 	kfree(path);
 	if (ret)
 		return ret;
@@ -586,22 +584,14 @@ static long put_statfs(void *ubuf, struct inode *ino)
 
 SYSCALL_DEFINE2(statfs, const char *, upath, void *, ubuf)
 {
-	struct inode *base __free(fs_put_inode) = NULL;
 	struct inode *ino;
-	unsigned long irq;
 	char *path;
 	long ret;
 
-	ret = user_path(AT_FDCWD, upath, &path, &base);
-	if (ret)
+	path = get_path(upath, &ret);
+	if (!path)
 		return ret;
-	irq = fs_lock_irqsave();
-	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
-	if (!ret)
-		inode_get(ino);
-	fs_unlock_irqrestore(irq);
-	if (ret == -EVFS)
-		ret = vfs_lookup_inode(base, path, true, &ino);
+	ret = path_inode(AT_FDCWD, path, true, &ino);
 	kfree(path);
 	if (ret)
 		return ret;

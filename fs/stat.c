@@ -13,7 +13,6 @@
 
 long at_inode(int dirfd, const char *upath, int flags, struct inode **res)
 {
-	struct inode *base __free(fs_put_inode) = NULL;
 	unsigned long irq;
 	long ret = 0;
 	char *path = NULL;
@@ -41,17 +40,7 @@ long at_inode(int dirfd, const char *upath, int flags, struct inode **res)
 	}
 	if (!path)
 		return -EFAULT;
-	ret = base_dir(dirfd, path, &base);
-	if (!ret) {
-		irq = fs_lock_irqsave();
-		ret = fs_lookup(base, path, !(flags & AT_SYMLINK_NOFOLLOW), res,
-				NULL, NULL);
-		if (!ret)
-			inode_get(*res);
-		fs_unlock_irqrestore(irq);
-		if (ret == -EVFS)
-			ret = vfs_lookup_inode(base, path, !(flags & AT_SYMLINK_NOFOLLOW), res);
-	}
+	ret = path_inode(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), res);
 	kfree(path);
 	return ret;
 }
@@ -89,6 +78,36 @@ static struct statx_timestamp stx_time(const struct timespec *ts)
 	return (struct statx_timestamp){ ts->tv_sec, (u32)ts->tv_nsec, 0 };
 }
 
+/* Caller holds fs_lock for a RAM file system inode (path_fill()). */
+static void fill_statx(struct inode *ino, void *arg)
+{
+	struct statx *st = arg;
+
+	memset(st, 0, sizeof(*st));
+	st->stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
+	st->stx_blksize = PAGE_SIZE;
+	st->stx_nlink = ino->i_nlink;
+	st->stx_uid = ino->i_uid;
+	st->stx_gid = ino->i_gid;
+	st->stx_mode = (u16)ino->i_mode;
+	st->stx_ino = ino->i_ino;
+	st->stx_size = ino->i_size;
+	st->stx_blocks = ino->i_blocks;
+	if (is_vfs_inode(ino))
+		st->stx_blksize = ino->i_sb->s_blocksize;
+	st->stx_atime = stx_time(&ino->i_atime);
+	st->stx_mtime = stx_time(&ino->i_mtime);
+	st->stx_ctime = stx_time(&ino->i_ctime);
+	/* Linux's new_decode_dev(): rdev as mknod stored it */
+	st->stx_rdev_major = (ino->i_rdev & 0xfff00) >> 8;
+	st->stx_rdev_minor = (ino->i_rdev & 0xff) | ((ino->i_rdev >> 12) & 0xfff00);
+	/* st_dev's 8:8 encoding (inode_dev()) */
+	st->stx_dev_major = inode_dev(ino) >> 8;
+	st->stx_dev_minor = inode_dev(ino) & 0xff;
+	/* 1 the root, 2 /proc, then one per mounted instance */
+	st->stx_mnt_id = ino->proc ? 2 : ino->i_sb ? 1 + inode_dev(ino) : 1;
+}
+
 /*
  * Everything there is, whatever was asked (Linux may return more than
  * the mask asks for); no birth time is kept, so STATX_BTIME is not set.
@@ -101,6 +120,7 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 	struct statx st;
 	struct inode *ino;
 	unsigned long irq;
+	char *path = NULL;
 	long ret;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH |
@@ -110,34 +130,26 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 		return -EINVAL;
 	if (mask & STATX__RESERVED)
 		return -EINVAL;
-	ret = at_inode(dirfd, upath, flags, &ino);
-	if (ret)
-		return ret;
-	memset(&st, 0, sizeof(st));
-	irq = fs_lock_irqsave();
-	st.stx_mask = STATX_BASIC_STATS | STATX_MNT_ID;
-	st.stx_blksize = PAGE_SIZE;
-	st.stx_nlink = ino->i_nlink;
-	st.stx_uid = ino->i_uid;
-	st.stx_gid = ino->i_gid;
-	st.stx_mode = (u16)ino->i_mode;
-	st.stx_ino = ino->i_ino;
-	st.stx_size = ino->i_size;
-	st.stx_blocks = ino->i_blocks;
-	if (is_vfs_inode(ino))
-		st.stx_blksize = ino->i_sb->s_blocksize;
-	st.stx_atime = stx_time(&ino->i_atime);
-	st.stx_mtime = stx_time(&ino->i_mtime);
-	st.stx_ctime = stx_time(&ino->i_ctime);
-	/* Linux's new_decode_dev(): rdev as mknod stored it */
-	st.stx_rdev_major = (ino->i_rdev & 0xfff00) >> 8;
-	st.stx_rdev_minor = (ino->i_rdev & 0xff) | ((ino->i_rdev >> 12) & 0xfff00);
-	/* st_dev's 8:8 encoding (inode_dev()) */
-	st.stx_dev_major = inode_dev(ino) >> 8;
-	st.stx_dev_minor = inode_dev(ino) & 0xff;
-	/* 1 the root, 2 /proc, then one per mounted instance */
-	st.stx_mnt_id = ino->proc ? 2 : ino->i_sb ? 1 + inode_dev(ino) : 1;
-	fs_unlock_irqrestore(irq);
-	fs_put_inode(ino);
+	if (upath) {
+		path = get_path(upath, &ret);
+		if (!path)
+			return ret;
+	}
+	if (!path || (!path[0] && (flags & AT_EMPTY_PATH))) {
+		/* No path, or dirfd's own inode: at_inode() knows how. */
+		kfree(path);
+		ret = at_inode(dirfd, upath, flags, &ino);
+		if (ret)
+			return ret;
+		irq = fs_lock_irqsave();
+		fill_statx(ino, &st);
+		fs_unlock_irqrestore(irq);
+		fs_put_inode(ino);
+	} else {
+		ret = path_fill(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), fill_statx, &st);
+		kfree(path);
+		if (ret)
+			return ret;
+	}
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }

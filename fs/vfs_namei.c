@@ -11,11 +11,12 @@
 #include "vfs.h"
 
 /*
- * Locks: the walk never holds fs_lock across a VFS call. A RAM file
- * system directory is looked up one component at a time under fs_lock
- * (taking a reference before dropping it); a VFS directory with
- * lookup_one(), which takes the directory's i_mutex and may read the
- * disk. The name calls take the directory's i_mutex (two of them for a
+ * Locks: the walk never holds fs_lock across a VFS call. A run of RAM
+ * file system components is walked in one fs_lock section (struct walk:
+ * no reference per component, one on where the run ends); a VFS
+ * directory's component with lookup_one(), which finds a cached name
+ * under dcache_lock alone and otherwise takes the directory's i_mutex
+ * and may read the disk. The name calls take the directory's i_mutex (two of them for a
  * rename: the super block's s_rename_mutex first, then the directories
  * in address order) around the file system's inode operation.
  */
@@ -116,55 +117,48 @@ static int step_up(struct vpath *dir, struct vpath *next)
 	return ret;
 }
 
-/* One component from dir (name[len], maybe "." or ".."): a referenced vpath. */
+/* One component from dir, a VFS directory (name[len], maybe "." or ".."): a referenced vpath. */
 static int step(struct vpath *dir, const char *name, size_t len,
 		struct vpath *next)
 {
 	unsigned long irq;
-	struct inode *ino;
-	bool dot = len == 1 && name[0] == '.';
-	bool dotdot = len == 2 && name[0] == '.' && name[1] == '.';
+	struct dentry *d;
 
-	if (dot) {
-		irq = fs_lock_irqsave();
-		if (dir->d) {
-			next->d = dget(dir->d);
-			next->ino = dir->ino;
-		} else {
-			to_vpath(dir->ino, next);
-		}
-		fs_unlock_irqrestore(irq);
+	if (len == 1 && name[0] == '.') {
+		next->d = dget(dir->d);
+		next->ino = dir->ino;
 		return 0;
 	}
-	if (dotdot)
+	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return step_up(dir, next);
-	if (dir->d) {
-		struct dentry *d = lookup_one(dir->d, name, (u32)len);
-
-		if (IS_ERR(d))
-			return (int)PTR_ERR(d);
-		if (!d->d_inode) {
-			dput(d);
-			return -ENOENT;
-		}
-		irq = fs_lock_irqsave();
-		if (d->d_inode->i_mounted) {
-			to_vpath(mnt_down(d->d_inode), next);
-			fs_unlock_irqrestore(irq);
-			dput(d);
-			return 0;
-		}
-		fs_unlock_irqrestore(irq);
-		next->d = d;
-		next->ino = d->d_inode;
-		return 0;
+	d = lookup_one(dir->d, name, (u32)len);
+	if (IS_ERR(d))
+		return (int)PTR_ERR(d);
+	if (!d->d_inode) {
+		dput(d);
+		return -ENOENT;
 	}
 	irq = fs_lock_irqsave();
-	ino = fs_dir_lookup(dir->ino, name, len);
-	if (ino)
-		to_vpath(mnt_down(ino), next);
+	if (d->d_inode->i_mounted) {
+		to_vpath(mnt_down(d->d_inode), next);
+		fs_unlock_irqrestore(irq);
+		dput(d);
+		return 0;
+	}
 	fs_unlock_irqrestore(irq);
-	return ino ? 0 : -ENOENT;
+	next->d = d;
+	next->ino = d->d_inode;
+	return 0;
+}
+
+/* A RAM file system symlink's target into buf, caller holds fs_lock. */
+static int ram_link(struct inode *ino, char *buf)
+{
+	int n = (int)min((size_t)ino->i_size, (size_t)PATH_MAX - 1);
+
+	memcpy(buf, ino->target, (size_t)n);
+	buf[n] = '\0';
+	return n;
 }
 
 /* A symlink's target into buf (PATH_MAX bytes): its length, or -errno. */
@@ -174,18 +168,16 @@ static int read_link(struct vpath *p, char *buf)
 	unsigned long irq;
 	int n;
 
-	if (p->d) {
-		if (!ino->i_op || !ino->i_op->get_link)
-			return -EINVAL;
-		n = ino->i_op->get_link(ino, buf, PATH_MAX);
-		return n < 0 ? n : (int)strnlen(buf, PATH_MAX - 1);
+	if (!p->d) {
+		irq = fs_lock_irqsave();
+		n = ram_link(ino, buf);
+		fs_unlock_irqrestore(irq);
+		return n;
 	}
-	irq = fs_lock_irqsave();
-	n = (int)min((size_t)ino->i_size, (size_t)PATH_MAX - 1);
-	memcpy(buf, ino->target, (size_t)n);
-	fs_unlock_irqrestore(irq);
-	buf[n] = '\0';
-	return n;
+	if (!ino->i_op || !ino->i_op->get_link)
+		return -EINVAL;
+	n = ino->i_op->get_link(ino, buf, PATH_MAX);
+	return n < 0 ? n : (int)strnlen(buf, PATH_MAX - 1);
 }
 
 static int last_type(const char *name, size_t len)
@@ -199,48 +191,131 @@ static int last_type(const char *name, size_t len)
 	return name[1] == '.' ? LAST_DOTDOT : LAST_NORM;
 }
 
+/*
+ * A walk in progress. Runs of RAM file system components are walked
+ * under one fs_lock section (locked) without a reference per component:
+ * while locked, a cur with no dentry is borrowed (fs_lock keeps it) and
+ * anchor holds the reference cur had when the lock was taken (or none).
+ * A VFS cur always holds its dentry's reference, and VFS components are
+ * walked unlocked (lookup_one() may sleep).
+ */
+struct walk {
+	struct vpath cur, anchor;
+	unsigned long irq;
+	bool locked;
+};
+
+static void walk_lock(struct walk *w)
+{
+	if (w->locked)
+		return;
+	w->irq = fs_lock_irqsave();
+	w->locked = true;
+	w->anchor = w->cur;
+}
+
+/* Drops fs_lock: cur gets a reference of its own, the anchor's goes. */
+static void walk_unlock(struct walk *w)
+{
+	struct vpath a = w->anchor;
+
+	if (!w->locked)
+		return;
+	if (a.ino == w->cur.ino && a.d == w->cur.d)
+		a = (struct vpath){ NULL, NULL }; /* the same reference */
+	else if (w->cur.ino && !w->cur.d)
+		inode_get(w->cur.ino);
+	if (a.ino && !a.d) {
+		inode_put(a.ino); /* a RAM inode's goes under fs_lock */
+		a.ino = NULL;
+	}
+	fs_unlock_irqrestore(w->irq);
+	w->locked = false;
+	vpath_put(&a); /* a dentry's last reference may sleep */
+}
+
+/* Locked, cur borrowed or empty: ino becomes cur (a mounted VFS root by its dentry). */
+static void walk_set(struct walk *w, struct inode *ino)
+{
+	if (is_vfs_inode(ino)) {
+		w->cur.d = dget(ino->i_sb->s_root);
+		w->cur.ino = ino;
+	} else {
+		w->cur = (struct vpath){ ino, NULL };
+	}
+}
+
+/*
+ * One component from cur, a RAM directory, under fs_lock: the inode (no
+ * reference), or -EVFS for ".." into a VFS directory (step_up()'s job).
+ */
+static int ram_step(struct walk *w, const char *name, size_t len,
+		    struct inode **res)
+{
+	struct inode *dir = w->cur.ino, *ino;
+
+	if (len == 1 && name[0] == '.') {
+		*res = dir;
+		return 0;
+	}
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
+		/* Up out of a mounted instance's root to the directory it covers. */
+		ino = mnt_up(dir);
+		if (ino && is_vfs_inode(ino))
+			return -EVFS;
+		*res = ino ? mnt_down(ino->parent) : dir;
+		return 0;
+	}
+	ino = fs_dir_lookup(dir, name, len);
+	if (!ino)
+		return -ENOENT;
+	*res = mnt_down(ino);
+	return 0;
+}
+
 int vfs_walk(struct inode *base, const char *upath, int flags,
 	     struct vpath *res, struct vlast *last)
 {
-	char *buf = kmalloc(PATH_MAX, __GFP_NOWARN), *target = NULL;
-	struct vpath cur = { NULL, NULL }, next = { NULL, NULL };
+	/* The path is walked in place; buf holds it once a symlink is met. */
+	char *buf = NULL, *target = NULL;
+	struct walk w = { .locked = false };
+	struct vpath next = { NULL, NULL };
 	bool follow = flags & VWALK_FOLLOW, want_dir = false;
 	unsigned int links = 0;
-	unsigned long irq;
-	const char *p;
+	const char *p = upath;
 	int ret = 0;
 
-	if (!buf)
-		return -ENOMEM;
-	strscpy(buf, upath, PATH_MAX);
-	p = buf;
-	irq = fs_lock_irqsave();
-	if (*p == '/' || !base || !is_vfs_inode(base))
-		to_vpath(*p == '/' || !base ? ns_root() : base, &cur);
-	fs_unlock_irqrestore(irq);
-	if (!cur.ino) {
+	if (strnlen(upath, PATH_MAX) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	if (*p == '/' || !base || !is_vfs_inode(base)) {
+		walk_lock(&w);
+		walk_set(&w, *p == '/' || !base ? ns_root() : base);
+	} else {
 		/* A VFS directory: walk on from its dentry */
-		cur.d = d_find_alias(base);
-		cur.ino = base;
-		if (!cur.d)
+		w.cur.d = d_find_alias(base);
+		w.cur.ino = base;
+		if (!w.cur.d)
 			ret = -ENOENT; /* removed */
 	}
 	while (!ret) {
+		struct inode *ino;
 		const char *name;
 		size_t len, restlen;
 		bool slash, is_last;
 
 		if (*p == '/') {
-			vpath_put(&cur);
-			irq = fs_lock_irqsave();
-			to_vpath(ns_root(), &cur);
-			fs_unlock_irqrestore(irq);
+			if (w.cur.d) {
+				walk_unlock(&w);
+				vpath_put(&w.cur);
+			}
+			walk_lock(&w);
+			walk_set(&w, ns_root());
 		}
 		while (*p == '/')
 			p++;
 		if (!*p) {
 			/* "/", or a target of slashes: cur itself */
-			if (want_dir && !S_ISDIR(cur.ino->i_mode))
+			if (want_dir && !S_ISDIR(w.cur.ino->i_mode))
 				ret = -ENOTDIR;
 			if (!ret && last)
 				*last = (struct vlast){ .len = 0, .type = LAST_ROOT };
@@ -258,7 +333,7 @@ int vfs_walk(struct inode *base, const char *upath, int flags,
 			ret = -ENAMETOOLONG;
 			break;
 		}
-		if (!S_ISDIR(cur.ino->i_mode)) {
+		if (!S_ISDIR(w.cur.ino->i_mode)) {
 			ret = -ENOTDIR;
 			break;
 		}
@@ -270,24 +345,40 @@ int vfs_walk(struct inode *base, const char *upath, int flags,
 			last->type = last_type(name, len);
 			break;
 		}
-		ret = step(&cur, name, len, &next);
+		ino = NULL;
+		if (!w.cur.d) {
+			walk_lock(&w);
+			ret = ram_step(&w, name, len, &ino);
+			if (ret == -EVFS) {
+				walk_unlock(&w);
+				ret = step_up(&w.cur, &next);
+				ino = NULL;
+			}
+		} else {
+			walk_unlock(&w);
+			ret = step(&w.cur, name, len, &next);
+		}
 		if (ret)
 			break;
-		if (S_ISLNK(next.ino->i_mode) && (!is_last || follow || slash)) {
+		if (S_ISLNK((ino ? ino : next.ino)->i_mode) && (!is_last || follow || slash)) {
 			/* The target, then what followed the symlink, in place of both. */
 			if (++links > MAXSYMLINKS)
 				ret = -ELOOP;
+			if (!ret && !buf)
+				buf = kmalloc(PATH_MAX, __GFP_NOWARN);
 			if (!ret && !target)
 				target = kmalloc(PATH_MAX, __GFP_NOWARN);
-			if (!ret && !target)
+			if (!ret && (!buf || !target))
 				ret = -ENOMEM;
 			if (!ret)
-				ret = read_link(&next, target);
+				ret = ino ? ram_link(ino, target) : read_link(&next, target);
 			vpath_put(&next);
-			if (!ret && !target[0])
-				ret = -ENOENT;
 			if (ret < 0)
 				break;
+			if (!ret) {
+				ret = -ENOENT;
+				break;
+			}
 			restlen = strlen(p);
 			len = (size_t)ret;
 			ret = 0;
@@ -306,25 +397,30 @@ int vfs_walk(struct inode *base, const char *upath, int flags,
 			p = buf;
 			continue;
 		}
-		if (is_last) {
-			if ((slash || want_dir) && !S_ISDIR(next.ino->i_mode)) {
-				vpath_put(&next);
-				ret = -ENOTDIR;
-				break;
-			}
-			vpath_put(&cur);
-			cur = next;
+		if (is_last && (slash || want_dir) &&
+		    !S_ISDIR((ino ? ino : next.ino)->i_mode)) {
+			vpath_put(&next);
+			ret = -ENOTDIR;
 			break;
 		}
-		vpath_put(&cur);
-		cur = next;
+		if (ino) {
+			walk_set(&w, ino); /* a borrowed RAM inode, or a VFS root */
+		} else {
+			/* next is referenced: cur's reference goes (unlocked) */
+			vpath_put(&w.cur);
+			w.cur = next;
+			next = (struct vpath){ NULL, NULL };
+		}
+		if (is_last)
+			break;
 	}
+	walk_unlock(&w);
 	kfree(buf);
 	kfree(target);
 	if (ret)
-		vpath_put(&cur);
+		vpath_put(&w.cur);
 	else
-		*res = cur;
+		*res = w.cur;
 	return ret;
 }
 
