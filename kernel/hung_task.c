@@ -13,9 +13,17 @@
 #include <hartix/time.h>
 
 #define HUNG_TASK_TIMEOUT_MAX 600
+/*
+ * Reports printed, as Linux's hung_task_warnings: each is written to the
+ * console from the tick, interrupts masked and tasklist_lock held. A fork
+ * bomb on a loaded host had hundreds of tasks waiting past the limit, and
+ * printing them all at every scan kept every hart that forks, exits or
+ * waits spinning on tasklist_lock for minutes (proc_test on 4 harts).
+ */
+#define HUNG_TASK_WARNINGS 10
 
 static unsigned int timeout_secs = CONFIG_HUNG_TASK_TIMEOUT;
-static u64 nr_hung, nr_lost; /* reports so far, for tests */
+static u64 nr_hung, nr_lost; /* reports so far (printed or not), for tests */
 static u64 last_scan; /* hart 0's: the time CSR at its last scan */
 
 static int set_timeout(const char *val)
@@ -163,11 +171,15 @@ static void check_hung(struct task *t, u64 now, u64 limit)
 	if (seen != stamp)
 		return;
 	t->hung_reported = stamp;
-	nr_hung++;
+	if (++nr_hung > HUNG_TASK_WARNINGS)
+		return;
 	pr_err("INFO: task %s:%d runnable but not run for more than %u seconds.\n",
 	       t->comm, t->pid, timeout_secs);
 	pr_err("\"hung_task.timeout=0\" disables this message.\n");
 	show_task(t);
+	if (nr_hung == HUNG_TASK_WARNINGS)
+		pr_err("INFO: hung-task reports from now on only counted (%u printed).\n",
+		       HUNG_TASK_WARNINGS);
 }
 
 void hung_task_tick(void)
