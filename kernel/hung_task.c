@@ -13,9 +13,18 @@
 #include <hartix/time.h>
 
 #define HUNG_TASK_TIMEOUT_MAX 600
+/*
+ * Reports printed, as Linux's hung_task_warnings: each is written to the
+ * console from the tick, interrupts masked and tasklist_lock held. A fork
+ * bomb on a loaded host had hundreds of tasks waiting past the limit, and
+ * printing them all at every scan kept every hart that forks, exits or
+ * waits spinning on tasklist_lock for minutes (proc_test on 4 harts).
+ */
+#define HUNG_TASK_WARNINGS 10
 
 static unsigned int timeout_secs = CONFIG_HUNG_TASK_TIMEOUT;
-static u64 nr_hung, nr_lost; /* reports so far, for tests */
+static u64 nr_hung, nr_lost; /* reports so far (printed or not), for tests */
+static u64 last_scan; /* hart 0's: the time CSR at its last scan */
 
 static int set_timeout(const char *val)
 {
@@ -78,25 +87,46 @@ static void show_task(struct task *t)
 }
 
 /*
- * Runnable on no queue and on no hart: nothing will ever run it. Seen in
- * two scans in a row, a second apart: a wake-up or a steal has it off
- * every queue for a moment.
+ * Runnable on no queue and on no hart: nothing will ever run it. Each of
+ * its steps from hart to hart passes such a gap: a waker has set it
+ * runnable and not yet queued it, a hart took it off a queue and has not
+ * yet made it current, or this unlocked look saw it between the two. So
+ * one sighting proves nothing, nor do two that caught two different gaps:
+ * it counts as lost only when two scans at least a second apart (real
+ * time, see hung_task_tick()) found it so with the same sched_stamp, which
+ * every queueing and switch in or out renews; no such step happened in
+ * between, the gap lasted the whole second.
+ *
+ * The false reports this replaced (mm_stress on 8 harts, host at load
+ * 20-25): hart 0, its vCPU not run for a while, ran the missed ticks back
+ * to back (20 scans within 1 ms of printk time), so "two scans a second
+ * apart" were microseconds apart, both inside one gap of a task whose
+ * hart was itself not being run: runnable, on_cpu still 1 (a wake-up
+ * while it was on its way to sleep), and on no queue yet. Every such run
+ * ended with all tasks reaped and every byte right.
  */
 static void check_lost(struct task *t)
 {
+	u64 stamp = __atomic_load_n(&t->sched_stamp, __ATOMIC_ACQUIRE);
 	int placed;
 
 	/*
 	 * Never queued yet: fork is still building it (its state is the
 	 * zeroed TASK_RUNNING), and a preempted parent may take a while.
 	 */
-	if (!READ_ONCE(t->sched_stamp))
+	if (!stamp)
 		return;
 	placed = sched_task_placed(t);
 	if (placed < 0)
 		return;
 	if (placed) {
+		t->lost_seen = 0;
 		t->lost_scans = 0;
+		return;
+	}
+	if (stamp != t->lost_seen) {
+		t->lost_seen = stamp;
+		t->lost_scans = 1;
 		return;
 	}
 	if (t->lost_scans < 255 && ++t->lost_scans == 2) {
@@ -104,6 +134,7 @@ static void check_lost(struct task *t)
 		pr_err("BUG: runnable task %s:%d is on no run queue and no CPU\n",
 		       t->comm, t->pid);
 		show_task(t);
+		sched_show_placement(t);
 		WARN_ON(1);
 	}
 }
@@ -118,24 +149,37 @@ static bool on_a_cpu(const struct task *t)
 	return false;
 }
 
-/* Runnable (or marked running on no hart) and not run since the limit. */
+/*
+ * Runnable (or marked running on no hart) and not run since the limit, at
+ * two scans in a row with the same sched_stamp: a task that slept past the
+ * limit and is being woken is runnable with its old stamp until its waker
+ * queues it (see check_lost()).
+ */
 static void check_hung(struct task *t, u64 now, u64 limit)
 {
 	enum task_state state = READ_ONCE(t->state);
-	u64 stamp = READ_ONCE(t->sched_stamp);
+	u64 stamp = READ_ONCE(t->sched_stamp), seen = t->hung_seen;
 
+	t->hung_seen = 0;
 	/* Signed: a hart may have stamped it after we read the clock. */
 	if (!stamp || (s64)(now - stamp) < (s64)limit ||
 	    t->hung_reported == stamp)
 		return;
 	if (state != TASK_RUNNABLE && (state != TASK_RUNNING || on_a_cpu(t)))
 		return;
+	t->hung_seen = stamp;
+	if (seen != stamp)
+		return;
 	t->hung_reported = stamp;
-	nr_hung++;
+	if (++nr_hung > HUNG_TASK_WARNINGS)
+		return;
 	pr_err("INFO: task %s:%d runnable but not run for more than %u seconds.\n",
 	       t->comm, t->pid, timeout_secs);
 	pr_err("\"hung_task.timeout=0\" disables this message.\n");
 	show_task(t);
+	if (nr_hung == HUNG_TASK_WARNINGS)
+		pr_err("INFO: hung-task reports from now on only counted (%u printed).\n",
+		       HUNG_TASK_WARNINGS);
 }
 
 void hung_task_tick(void)
@@ -144,15 +188,23 @@ void hung_task_tick(void)
 	u64 limit = (u64)timeout_secs * timebase_freq, now;
 	struct task *t;
 
-	/* One hart scans, once a second. */
-	if (cpu->id || cpu->ticks % CONFIG_HZ)
+	/*
+	 * One hart scans, once a second of the time CSR, not every HZ ticks:
+	 * a hart kept from its ticks (interrupts masked, or its vCPU not run
+	 * by a loaded host) runs the missed ones back to back, and two scans
+	 * microseconds apart would both see the same moment.
+	 */
+	if (cpu->id)
 		return;
 	if (!limit && !IS_ENABLED(CONFIG_DEBUG_SCHED))
 		return;
-	/* In the tick, interrupts masked: a busy lock means next second. */
+	now = get_ticks();
+	if (now - last_scan < timebase_freq)
+		return;
+	/* In the tick, interrupts masked: a busy lock means the next tick. */
 	if (!spin_trylock(&tasklist_lock))
 		return;
-	now = get_ticks();
+	last_scan = now;
 	for (t = all_tasks; t; t = t->all_next) {
 		if (IS_ENABLED(CONFIG_DEBUG_SCHED))
 			check_lost(t);

@@ -71,6 +71,12 @@ struct task {
 	u64 sched_stamp;
 	u64 hung_reported; /* sched_stamp when the scan last reported it */
 	u8 lost_scans; /* scans in a row that found it runnable on no queue */
+	/*
+	 * DEBUG_SCHED's lost-task scan and the hung-task scan (tasklist_lock):
+	 * the sched_stamp the last scan found it on no queue and no CPU with,
+	 * and waiting past the limit with; 0 if it did not.
+	 */
+	u64 lost_seen, hung_seen;
 	unsigned int slice_left; /* ticks until preemption */
 	int exit_code;
 	void (*fn)(void *arg); /* kernel thread body */
@@ -230,5 +236,6 @@ void sched_tick(void);
  * -1 if its run queue's lock was busy.
  */
 int sched_task_placed(struct task *t);
+void sched_show_placement(const struct task *t);
 
 #endif

@@ -252,6 +252,8 @@ void schedule(void)
 		next = prev->state == TASK_RUNNING ? prev : cpu->idle;
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
+		/* A switch in, for the scans: see check_lost(). */
+		prev->sched_stamp = get_ticks();
 		/*
 		 * A new slice: a task queued here later by an interrupt (a
 		 * local wake-up sends no IPI) must get its turn when it ends.
@@ -326,6 +328,33 @@ int sched_task_placed(struct task *t)
 		found = q == t;
 	spin_unlock(&rq->lock);
 	return found;
+}
+
+/*
+ * The lost-task report's second half: each hart's current task and queue,
+ * and which queue holds t, read as they are now (no lock waited for).
+ */
+void sched_show_placement(const struct task *t)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct run_queue *rq = &run_queues[cpu];
+		struct task *cur = READ_ONCE(cpus[cpu].current), *q;
+		int queued = -1;
+
+		if (spin_trylock(&rq->lock)) {
+			queued = 0;
+			q = rq->head;
+			for (unsigned int i = 0; i < rq->nr; i++, q = q->rq_next)
+				queued |= q == t;
+			spin_unlock(&rq->lock);
+		}
+		pr_err("  cpu%u: running %s/%d, %u queued%s\n", cpu, cur->comm,
+		       cur->pid, READ_ONCE(rq->nr),
+		       queued > 0 ? ", it among them" :
+		       queued < 0 ? " (queue locked)" : "");
+	}
 }
 
 void yield(void)

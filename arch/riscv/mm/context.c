@@ -15,8 +15,9 @@
  * run out a new generation starts, every address space gets a new number
  * on its next switch, and each hart flushes its TLB once on its first
  * switch in the new generation, so no stale entry of a reused number
- * survives. asid_lock protects asid_gen, asid_next and each mm's
- * asid/asid_gen.
+ * survives. asid_lock serialises the writers of asid_gen, asid_next and
+ * each mm's asid/asid_gen; a switch reads them without it when mm's
+ * number is still of the current generation (asid_current()).
  */
 static DEFINE_SPINLOCK(asid_lock);
 static u64 asid_gen = 1;
@@ -38,6 +39,31 @@ void asid_init(void)
 		pr_info("mm: no ASIDs, the TLB is flushed on every address-space switch\n");
 }
 
+/*
+ * mm's number and the generation, if the number is of the current one,
+ * read without asid_lock. Every switch between processes took the lock:
+ * with hundreds of processes on 4 harts of a loaded host (proc_test's fork
+ * bomb, 3 busy loops beside QEMU) its waiters formed a convoy of about 14
+ * handovers a second, every hart in mm_activate(). Under the lock a new
+ * number is published as generation 0, the number, then its generation:
+ * the same generation read before and after the number proves they match.
+ * A new generation started right after this is no worse than one started
+ * right after the lock was dropped: the hart flushes at its next switch.
+ */
+static bool asid_current(struct mm *mm, unsigned long *asid, u64 *gen)
+{
+	u64 g = __atomic_load_n(&asid_gen, __ATOMIC_ACQUIRE);
+
+	if (__atomic_load_n(&mm->asid_gen, __ATOMIC_ACQUIRE) != g)
+		return false;
+	*asid = READ_ONCE(mm->asid);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (READ_ONCE(mm->asid_gen) != g)
+		return false;
+	*gen = g;
+	return true;
+}
+
 void mm_activate(struct mm *mm)
 {
 	/* satp and cpu->mm of one hart: no preemption in between. */
@@ -55,15 +81,19 @@ void mm_activate(struct mm *mm)
 	}
 	/* Before the switch, so a shootdown from now on includes us. */
 	cpumask_set(&mm->cpus_ran, cpu->id);
-	if (asid_max) {
+	if (asid_max && !asid_current(mm, &asid, &gen)) {
 		flags = spin_lock_irqsave(&asid_lock);
 		if (mm->asid_gen != asid_gen) {
 			if (asid_next > asid_max) {
-				asid_gen++;
+				__atomic_store_n(&asid_gen, asid_gen + 1,
+						 __ATOMIC_RELEASE);
 				asid_next = 1;
 			}
-			mm->asid = asid_next++;
-			mm->asid_gen = asid_gen;
+			/* See asid_current(): 0, the number, its generation. */
+			WRITE_ONCE(mm->asid_gen, 0);
+			__atomic_thread_fence(__ATOMIC_RELEASE);
+			WRITE_ONCE(mm->asid, asid_next++);
+			__atomic_store_n(&mm->asid_gen, asid_gen, __ATOMIC_RELEASE);
 		}
 		asid = mm->asid;
 		gen = asid_gen;
