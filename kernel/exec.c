@@ -452,11 +452,12 @@ static unsigned long elf_hwcap(void)
 }
 
 /*
- * A disk file's segment is mapped from the page cache (Linux's
- * elf_map()): its file pages privately (a write copies one), the bytes
- * of the last file page past p_filesz zeroed (copying that page), and
- * the rest of p_memsz demand-zero memory. Nothing is read that the
- * program does not touch.
+ * A segment is mapped from the file's pages (Linux's elf_map()): the
+ * page cache's for a disk file, the RAM file system's own for the
+ * initramfs and tmpfs. Its file pages are mapped privately (a write
+ * copies one), the bytes of the last file page past p_filesz zeroed
+ * (copying that page), and the rest of p_memsz is demand-zero memory.
+ * Nothing is read that the program does not touch.
  */
 static int map_segment(struct mm *mm, const struct exec_file *f,
 		       const struct elf_segment *seg, u64 bias)
@@ -480,20 +481,24 @@ static int map_segment(struct mm *mm, const struct exec_file *f,
 	return mm_protect(mm, start, end - start, seg->prot);
 }
 
-/* Whether seg can be mapped from the page cache: a disk file, offsets congruent to a page. */
-static bool mappable(const struct exec_file *f, const struct elf_segment *seg, u64 bias)
+/*
+ * Whether seg can be mapped from the file's pages: file mappings built
+ * in, file offset and address congruent to a page. (fs_open_exec() only
+ * opens files whose pages can be mapped: the RAM file system's, or a
+ * disk file system's through the page cache.)
+ */
+static bool mappable(const struct elf_segment *seg, u64 bias)
 {
-	return IS_ENABLED(CONFIG_FILE_MMAP) && IS_ENABLED(CONFIG_FILEMAP) &&
-	       f->ino->i_aops && seg->filesz &&
+	return IS_ENABLED(CONFIG_FILE_MMAP) && seg->filesz &&
 	       (seg->offset & (PAGE_SIZE - 1)) == ((seg->vaddr + bias) & (PAGE_SIZE - 1));
 }
 
 /*
- * Maps the segments into mm, which is active on this hart. A disk
- * file's come from the page cache (map_segment()). Others (the RAM file
- * system's) are each one demand-zero region, and only their file bytes
- * are copied in (a hole in the file is left to fault in as zeroes). No
- * page is touched for the rest of p_memsz.
+ * Maps the segments into mm, which is active on this hart, from the
+ * file's pages (map_segment()). A segment that cannot be (no file
+ * mappings, or a misaligned offset) is one demand-zero region, and only
+ * its file bytes are copied in (a hole in the file is left to fault in
+ * as zeroes). No page is touched for the rest of p_memsz.
  */
 static int load_segments(struct mm *mm, const struct exec_file *f,
 			 const struct elf_info *info, u64 bias)
@@ -507,7 +512,7 @@ static int load_segments(struct mm *mm, const struct exec_file *f,
 		u64 done, chunk;
 		long ret;
 
-		if (mappable(f, seg, bias)) {
+		if (mappable(seg, bias)) {
 			ret = map_segment(mm, f, seg, bias);
 			if (ret)
 				return (int)ret;
