@@ -297,6 +297,13 @@ static int open_exec(const char *path, struct exec_file *f)
 
 	if (err)
 		return err;
+	/* ETXTBSY if it is open for writing; no writer may open it until close_exec(). */
+	err = deny_write_access(f->ino);
+	if (err) {
+		fs_put_inode(f->ino);
+		f->ino = NULL;
+		return err;
+	}
 	f->avail = (size_t)min(f->size, (u64)EXEC_HDR_SIZE);
 	memset(f->hdr, 0, EXEC_HDR_SIZE);
 	/* Holes in the headers read as zeroes. */
@@ -308,8 +315,10 @@ static int open_exec(const char *path, struct exec_file *f)
 
 static void close_exec(struct exec_file *f)
 {
-	if (f->ino)
+	if (f->ino) {
+		allow_write_access(f->ino);
 		fs_put_inode(f->ino);
+	}
 	f->ino = NULL;
 }
 
@@ -683,7 +692,7 @@ static int build_stack(struct mm *mm, const struct binprm *b,
  * The file's real path (the name as given if it cannot be had); only
  * /proc shows it.
  */
-static struct exe_path *exe_path_new(const char *path)
+static struct exe_path *exe_path_new(const char *path, struct inode *ino)
 {
 	char *real = kmalloc(PATH_MAX, __GFP_NOWARN);
 	struct exe_path *e = NULL;
@@ -695,6 +704,8 @@ static struct exe_path *exe_path_new(const char *path)
 	e = kmalloc(sizeof(*e) + len, __GFP_NOWARN);
 	if (e) {
 		e->refs = 1;
+		e->ino = ino;
+		fs_hold_inode(ino);
 		memcpy(e->name, path, len);
 	}
 	kfree(real);
@@ -703,8 +714,26 @@ static struct exe_path *exe_path_new(const char *path)
 
 void exe_path_put(struct exe_path *e)
 {
-	if (e && !__atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL))
+	if (e && !__atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL)) {
+		fs_put_inode(e->ino);
 		kfree(e);
+	}
+}
+
+/*
+ * As Linux's mm->exe_file: each address space running a program holds
+ * off its writers. Taking it cannot fail: exec holds the open file's
+ * denial, fork the parent's.
+ */
+void exe_deny_write(struct mm *mm, bool deny)
+{
+	if (!mm->exe || mm->exe_denied == deny)
+		return;
+	mm->exe_denied = deny;
+	if (deny)
+		deny_write_access(mm->exe->ino);
+	else
+		allow_write_access(mm->exe->ino);
 }
 
 /*
@@ -735,7 +764,7 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 		*why = "dynamically linked (CONFIG_BINFMT_ELF_INTERP is off)";
 		return -ENOEXEC;
 	}
-	exe = exe_path_new(b->interp);
+	exe = exe_path_new(b->interp, f->ino);
 	if (!exe)
 		return -ENOMEM;
 	if (info.interp_len) {
@@ -805,6 +834,7 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 				  aslr_brk_offset();
 	mm->exe = exe;
 	exe = NULL;
+	exe_deny_write(mm, true);
 	/* Point of no return: the old image is gone, and the other threads. */
 	exec_de_thread(t);
 	if (t == current_task() && t->mm) {
