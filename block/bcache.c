@@ -19,7 +19,7 @@
 #define BCACHE_HASH_SIZE (1U << BCACHE_HASH_BITS)
 #define BCACHE_MAX_BYTES ((u64)CONFIG_BCACHE_MAX_KB * 1024)
 #define WRITEBACK_INTERVAL_MS 5000
-#define WRITEBACK_BATCH 32
+#define WRITEBACK_BATCH 64
 #define EVICT_SKIPS 64
 
 /*
@@ -405,24 +405,175 @@ void bforget_clean(struct buffer_head *bh)
 	}
 }
 
+/* Locked bh's dirty bit is taken (cleared first: a write into b_data meanwhile dirties it again). */
+static bool take_dirty(struct buffer_head *bh)
+{
+	if (!test_and_clear_bit(BH_Dirty, &bh->b_state))
+		return false;
+	__atomic_fetch_sub(&stats.dirty, 1, __ATOMIC_RELAXED);
+	return true;
+}
+
+static void write_error(const struct buffer_head *bh, int err, unsigned int n)
+{
+	pr_err("bcache: %s: write error %d at block %llu (%u blocks of %u bytes): data lost\n",
+	       bh->b_bdev->name, err, (unsigned long long)bh->b_blocknr, n, bh->b_size);
+}
+
 /* Writes bh if it is dirty; the caller holds a reference. */
 static int write_buffer(struct buffer_head *bh)
 {
 	int err = 0;
 
 	lock_buffer(bh);
-	/* Cleared first: a write into b_data meanwhile dirties it again. */
-	if (test_and_clear_bit(BH_Dirty, &bh->b_state)) {
-		__atomic_fetch_sub(&stats.dirty, 1, __ATOMIC_RELAXED);
+	if (take_dirty(bh)) {
 		err = blk_rw(bh->b_bdev, BIO_WRITE, bh->b_blocknr * (bh->b_size >> SECTOR_SHIFT),
 			     bh->b_data, bh->b_size >> SECTOR_SHIFT);
 		__atomic_fetch_add(&stats.writebacks, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&stats.write_requests, 1, __ATOMIC_RELAXED);
 		if (err)
-			pr_err("bcache: %s: write error %d at block %llu (%u bytes): data lost\n",
-			       bh->b_bdev->name, err, (unsigned long long)bh->b_blocknr, bh->b_size);
+			write_error(bh, err, 1);
 	}
 	unlock_buffer(bh);
 	return err ? -EIO : 0;
+}
+
+/*
+ * Writeback sends neighbouring dirty blocks of a device as one request
+ * (a run: up to BIO_MAX_SEGS buffers, their data as the bio's
+ * segments), all the runs of a batch in flight at once; each buffer
+ * stays locked until its run ends. The runs of one write_batch() count
+ * down in pending, and the last to end wakes it on wb_wq (static: the
+ * batch, on the writer's stack, may be gone once pending is 0).
+ */
+struct wb_batch {
+	unsigned long pending; /* atomic: runs in flight, and 1 while submitting */
+	int err; /* the first error, atomic */
+};
+
+struct wb_run {
+	struct bio bio;
+	struct bio_seg segs[BIO_MAX_SEGS];
+	struct buffer_head *bhs[BIO_MAX_SEGS];
+	struct wb_batch *batch;
+};
+
+static struct wait_queue wb_wq = WAIT_QUEUE_INIT;
+
+/* A run's completion, maybe in interrupt context. */
+static void wb_run_end(struct bio *bio)
+{
+	struct wb_run *r = container_of(bio, struct wb_run, bio);
+	struct wb_batch *b = r->batch;
+	unsigned int i;
+
+	if (bio->status) {
+		int zero = 0;
+
+		write_error(r->bhs[0], bio->status, bio->nr_segs);
+		__atomic_compare_exchange_n(&b->err, &zero, -EIO, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
+	}
+	for (i = 0; i < bio->nr_segs; i++)
+		unlock_buffer(r->bhs[i]);
+	kfree(r);
+	if (!__atomic_sub_fetch(&b->pending, 1, __ATOMIC_ACQ_REL))
+		wake_up(&wb_wq);
+}
+
+static void wb_submit(struct wb_run *r, struct wb_batch *b)
+{
+	struct buffer_head *bh = r->bhs[0];
+
+	r->batch = b;
+	r->bio.bdev = bh->b_bdev;
+	r->bio.op = BIO_WRITE;
+	r->bio.sector = bh->b_blocknr * (bh->b_size >> SECTOR_SHIFT);
+	r->bio.segs = r->segs;
+	r->bio.end_io = wb_run_end;
+	__atomic_fetch_add(&b->pending, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&stats.writebacks, r->bio.nr_segs, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&stats.write_requests, 1, __ATOMIC_RELAXED);
+	submit_bio(&r->bio);
+}
+
+/* Whether bh, after r's last buffer on the same device, can go in r. */
+static bool wb_joins(const struct wb_run *r, const struct buffer_head *bh)
+{
+	const struct buffer_head *last = r ? r->bhs[r->bio.nr_segs - 1] : NULL;
+
+	return last && r->bio.nr_segs < BIO_MAX_SEGS && bh->b_bdev == last->b_bdev &&
+	       bh->b_size == last->b_size && bh->b_blocknr == last->b_blocknr + 1 &&
+	       r->bio.len + bh->b_size <= BIO_MAX_BYTES;
+}
+
+static bool wb_batch_done(void *arg)
+{
+	return !__atomic_load_n(&((struct wb_batch *)arg)->pending, __ATOMIC_ACQUIRE);
+}
+
+static int bh_order(const struct buffer_head *a, const struct buffer_head *b)
+{
+	if (a->b_bdev != b->b_bdev)
+		return (unsigned long)a->b_bdev < (unsigned long)b->b_bdev ? -1 : 1;
+	return a->b_blocknr < b->b_blocknr ? -1 : a->b_blocknr > b->b_blocknr;
+}
+
+/*
+ * Writes the dirty ones of n referenced buffers, sorted by device and
+ * block so that neighbours make one run. Only the first buffer of a run
+ * is waited for (lock_buffer()); the others join it if their lock is
+ * free, so no buffer is waited for while a run not yet sent holds
+ * others. Without memory for a run, a buffer is written alone. 0 or
+ * -EIO.
+ */
+static int write_batch(struct buffer_head **bhs, unsigned int n)
+{
+	struct wb_batch b = { .pending = 1 };
+	struct wb_run *r = NULL;
+	unsigned int i, j;
+	int err = 0;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j && bh_order(bhs[j - 1], bhs[j]) > 0; j--) {
+			struct buffer_head *t = bhs[j];
+
+			bhs[j] = bhs[j - 1];
+			bhs[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		struct buffer_head *bh = bhs[i];
+
+		if (!wb_joins(r, bh) || !try_lock_buffer(bh)) {
+			if (r)
+				wb_submit(r, &b);
+			r = NULL;
+			lock_buffer(bh);
+		}
+		if (!take_dirty(bh)) {
+			unlock_buffer(bh);
+			continue;
+		}
+		if (!r) {
+			r = kzalloc(sizeof(*r), GFP_KERNEL);
+			if (!r) {
+				/* Dirty again for write_buffer(), which writes it alone. */
+				mark_buffer_dirty(bh);
+				unlock_buffer(bh);
+				if (write_buffer(bh))
+					err = -EIO;
+				continue;
+			}
+		}
+		r->segs[r->bio.nr_segs] = (struct bio_seg){ bh->b_data, bh->b_size };
+		r->bhs[r->bio.nr_segs++] = bh;
+		r->bio.len += bh->b_size;
+	}
+	if (r)
+		wb_submit(r, &b);
+	if (__atomic_sub_fetch(&b.pending, 1, __ATOMIC_ACQ_REL))
+		wait_event(&wb_wq, wb_batch_done, &b);
+	return err ? err : __atomic_load_n(&b.err, __ATOMIC_RELAXED);
 }
 
 int sync_dirty_buffer(struct buffer_head *bh)
@@ -451,6 +602,7 @@ static int write_dirty(struct block_device *bdev)
 	for (;;) {
 		struct buffer_head *bh;
 		unsigned int n = 0, i;
+		int e;
 
 		flags = spin_lock_irqsave(&bcache_lock);
 		list_for_each_entry(bh, &lru_list, b_lru) {
@@ -464,13 +616,11 @@ static int write_dirty(struct block_device *bdev)
 		spin_unlock_irqrestore(&bcache_lock, flags);
 		if (!n)
 			return err;
-		for (i = 0; i < n; i++) {
-			int e = write_buffer(batch[i]);
-
-			if (e && !err)
-				err = e;
+		e = write_batch(batch, n);
+		if (e && !err)
+			err = e;
+		for (i = 0; i < n; i++)
 			brelse(batch[i]);
-		}
 	}
 }
 
@@ -491,6 +641,7 @@ void bcache_get_stats(struct bcache_stats *st)
 	spin_unlock_irqrestore(&bcache_lock, flags);
 	st->dirty = __atomic_load_n(&stats.dirty, __ATOMIC_RELAXED);
 	st->writebacks = __atomic_load_n(&stats.writebacks, __ATOMIC_RELAXED);
+	st->write_requests = __atomic_load_n(&stats.write_requests, __ATOMIC_RELAXED);
 }
 
 /* Every 5 s (sooner when the cache is full of dirty buffers): dirty inodes and buffers go to disk. */

@@ -41,7 +41,8 @@ void submit_bio(struct bio *bio)
 
 	if (bio->op != BIO_FLUSH &&
 	    ((bio->len & (SECTOR_SIZE - 1)) || !bio->len || bio->sector > bdev->nr_sectors ||
-	     nr > bdev->nr_sectors - bio->sector)) {
+	     nr > bdev->nr_sectors - bio->sector ||
+	     (bio->nr_segs && (bio->nr_segs > BIO_MAX_SEGS || bio->len > BIO_MAX_BYTES)))) {
 		bio->status = -EINVAL;
 		bio->end_io(bio);
 		return;

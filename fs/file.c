@@ -63,8 +63,10 @@ void fput(struct file *f)
 	vfs = is_vfs_inode(f->inode);
 	flags = fs_lock_irqsave();
 	file_clear_path(f);
-	if ((f->flags & O_ACCMODE) != O_RDONLY)
+	if ((f->flags & O_ACCMODE) != O_RDONLY) {
 		mnt_writer(f->inode, -1);
+		put_write_access(f->inode);
+	}
 	if (!vfs)
 		inode_put(f->inode);
 	fs_unlock_irqrestore(flags);
@@ -457,7 +459,7 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	char *path = get_path(upath, &ret);
 	int fd = -1, acc = flags & O_ACCMODE;
 	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
-	bool trunc = false;
+	bool trunc = false, writing = false;
 
 	if (!f || !path) {
 		kfree(path);
@@ -527,13 +529,14 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 	}
 	if (ret)
 		goto out_free;
-	if (trunc && is_vfs_inode(ino)) {
+	/* ETXTBSY for a running program; O_RDONLY | O_TRUNC writes it too, for a while. */
+	if (acc != O_RDONLY || trunc) {
+		ret = get_write_access(ino);
+		writing = !ret;
+	}
+	if (!ret && trunc && is_vfs_inode(ino)) {
 		ret = vfs_truncate(ino, 0);
-		if (ret) {
-			fs_put_inode(ino);
-			goto out_free;
-		}
-	} else if (trunc) {
+	} else if (!ret && trunc) {
 		inode_lock(ino);
 		irq = fs_lock_irqsave();
 		ramfs_truncate(ino, 0);
@@ -541,19 +544,24 @@ SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
 		mm_truncate_file(ino, 0);
 		inode_unlock(ino);
 	}
+	if (writing && acc == O_RDONLY) {
+		put_write_access(ino);
+		writing = false;
+	}
 	f->refs = 1;
 	f->flags = (unsigned int)flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
-	if (f->ops->open) {
+	if (!ret && f->ops->open)
 		ret = f->ops->open(f);
-		if (ret) {
-			irq = fs_lock_irqsave();
-			file_clear_path(f);
-			if (acc != O_RDONLY)
-				mnt_writer(ino, -1);
-			fs_unlock_irqrestore(irq);
-			fs_put_inode(ino);
-			goto out_free;
-		}
+	if (ret) {
+		if (writing)
+			put_write_access(ino);
+		irq = fs_lock_irqsave();
+		file_clear_path(f);
+		if (acc != O_RDONLY)
+			mnt_writer(ino, -1);
+		fs_unlock_irqrestore(irq);
+		fs_put_inode(ino);
+		goto out_free;
 	}
 	kfree(path);
 	fd = fd_install(f, flags & O_CLOEXEC);

@@ -506,8 +506,12 @@ SYSCALL_DEFINE2(truncate, const char *, upath, long, length)
 		ret = -EINVAL;
 	else if (inode_rdonly(ino))
 		ret = -EROFS;
-	if (!ret)
+	else
+		ret = get_write_access(ino); /* ETXTBSY: a program running */
+	if (!ret) {
 		ret = truncate_inode(ino, length);
+		put_write_access(ino);
+	}
 	fs_put_inode(ino);
 	return ret;
 }

@@ -297,6 +297,13 @@ static int open_exec(const char *path, struct exec_file *f)
 
 	if (err)
 		return err;
+	/* ETXTBSY if it is open for writing; no writer may open it until close_exec(). */
+	err = deny_write_access(f->ino);
+	if (err) {
+		fs_put_inode(f->ino);
+		f->ino = NULL;
+		return err;
+	}
 	f->avail = (size_t)min(f->size, (u64)EXEC_HDR_SIZE);
 	memset(f->hdr, 0, EXEC_HDR_SIZE);
 	/* Holes in the headers read as zeroes. */
@@ -308,8 +315,10 @@ static int open_exec(const char *path, struct exec_file *f)
 
 static void close_exec(struct exec_file *f)
 {
-	if (f->ino)
+	if (f->ino) {
+		allow_write_access(f->ino);
 		fs_put_inode(f->ino);
+	}
 	f->ino = NULL;
 }
 
@@ -452,11 +461,12 @@ static unsigned long elf_hwcap(void)
 }
 
 /*
- * A disk file's segment is mapped from the page cache (Linux's
- * elf_map()): its file pages privately (a write copies one), the bytes
- * of the last file page past p_filesz zeroed (copying that page), and
- * the rest of p_memsz demand-zero memory. Nothing is read that the
- * program does not touch.
+ * A segment is mapped from the file's pages (Linux's elf_map()): the
+ * page cache's for a disk file, the RAM file system's own for the
+ * initramfs and tmpfs. Its file pages are mapped privately (a write
+ * copies one), the bytes of the last file page past p_filesz zeroed
+ * (copying that page), and the rest of p_memsz is demand-zero memory.
+ * Nothing is read that the program does not touch.
  */
 static int map_segment(struct mm *mm, const struct exec_file *f,
 		       const struct elf_segment *seg, u64 bias)
@@ -480,20 +490,24 @@ static int map_segment(struct mm *mm, const struct exec_file *f,
 	return mm_protect(mm, start, end - start, seg->prot);
 }
 
-/* Whether seg can be mapped from the page cache: a disk file, offsets congruent to a page. */
-static bool mappable(const struct exec_file *f, const struct elf_segment *seg, u64 bias)
+/*
+ * Whether seg can be mapped from the file's pages: file mappings built
+ * in, file offset and address congruent to a page. (fs_open_exec() only
+ * opens files whose pages can be mapped: the RAM file system's, or a
+ * disk file system's through the page cache.)
+ */
+static bool mappable(const struct elf_segment *seg, u64 bias)
 {
-	return IS_ENABLED(CONFIG_FILE_MMAP) && IS_ENABLED(CONFIG_FILEMAP) &&
-	       f->ino->i_aops && seg->filesz &&
+	return IS_ENABLED(CONFIG_FILE_MMAP) && seg->filesz &&
 	       (seg->offset & (PAGE_SIZE - 1)) == ((seg->vaddr + bias) & (PAGE_SIZE - 1));
 }
 
 /*
- * Maps the segments into mm, which is active on this hart. A disk
- * file's come from the page cache (map_segment()). Others (the RAM file
- * system's) are each one demand-zero region, and only their file bytes
- * are copied in (a hole in the file is left to fault in as zeroes). No
- * page is touched for the rest of p_memsz.
+ * Maps the segments into mm, which is active on this hart, from the
+ * file's pages (map_segment()). A segment that cannot be (no file
+ * mappings, or a misaligned offset) is one demand-zero region, and only
+ * its file bytes are copied in (a hole in the file is left to fault in
+ * as zeroes). No page is touched for the rest of p_memsz.
  */
 static int load_segments(struct mm *mm, const struct exec_file *f,
 			 const struct elf_info *info, u64 bias)
@@ -507,7 +521,7 @@ static int load_segments(struct mm *mm, const struct exec_file *f,
 		u64 done, chunk;
 		long ret;
 
-		if (mappable(f, seg, bias)) {
+		if (mappable(seg, bias)) {
 			ret = map_segment(mm, f, seg, bias);
 			if (ret)
 				return (int)ret;
@@ -678,7 +692,7 @@ static int build_stack(struct mm *mm, const struct binprm *b,
  * The file's real path (the name as given if it cannot be had); only
  * /proc shows it.
  */
-static struct exe_path *exe_path_new(const char *path)
+static struct exe_path *exe_path_new(const char *path, struct inode *ino)
 {
 	char *real = kmalloc(PATH_MAX, __GFP_NOWARN);
 	struct exe_path *e = NULL;
@@ -690,6 +704,8 @@ static struct exe_path *exe_path_new(const char *path)
 	e = kmalloc(sizeof(*e) + len, __GFP_NOWARN);
 	if (e) {
 		e->refs = 1;
+		e->ino = ino;
+		fs_hold_inode(ino);
 		memcpy(e->name, path, len);
 	}
 	kfree(real);
@@ -698,8 +714,26 @@ static struct exe_path *exe_path_new(const char *path)
 
 void exe_path_put(struct exe_path *e)
 {
-	if (e && !__atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL))
+	if (e && !__atomic_sub_fetch(&e->refs, 1, __ATOMIC_ACQ_REL)) {
+		fs_put_inode(e->ino);
 		kfree(e);
+	}
+}
+
+/*
+ * As Linux's mm->exe_file: each address space running a program holds
+ * off its writers. Taking it cannot fail: exec holds the open file's
+ * denial, fork the parent's.
+ */
+void exe_deny_write(struct mm *mm, bool deny)
+{
+	if (!mm->exe || mm->exe_denied == deny)
+		return;
+	mm->exe_denied = deny;
+	if (deny)
+		deny_write_access(mm->exe->ino);
+	else
+		allow_write_access(mm->exe->ino);
 }
 
 /*
@@ -730,7 +764,7 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 		*why = "dynamically linked (CONFIG_BINFMT_ELF_INTERP is off)";
 		return -ENOEXEC;
 	}
-	exe = exe_path_new(b->interp);
+	exe = exe_path_new(b->interp, f->ino);
 	if (!exe)
 		return -ENOMEM;
 	if (info.interp_len) {
@@ -800,6 +834,7 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 				  aslr_brk_offset();
 	mm->exe = exe;
 	exe = NULL;
+	exe_deny_write(mm, true);
 	/* Point of no return: the old image is gone, and the other threads. */
 	exec_de_thread(t);
 	if (t == current_task() && t->mm) {

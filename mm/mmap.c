@@ -305,6 +305,7 @@ void mm_put(struct mm *mm)
 	 * every switch flushes). So its pages and tables can go at once.
 	 */
 	teardown_locked(mm, ZAP_NONE); /* no lock: nobody else has mm */
+	exe_deny_write(mm, false);
 	exe_path_put(mm->exe);
 	free_page(mm->pgd);
 	kmem_cache_free(mm_cache, mm);
@@ -596,6 +597,8 @@ void mm_exit(struct mm *mm)
 	 */
 	teardown_locked(mm, ZAP_LOCAL);
 	spin_unlock(&mm->lock);
+	/* As Linux's exit_mm(): a zombie holds no program's writers off. */
+	exe_deny_write(mm, false);
 }
 
 void mm_reap(struct mm *mm)
@@ -1219,6 +1222,7 @@ struct mm *mm_dup(struct mm *old)
 	mm->stack_top = old->stack_top;
 	mm->mmap_base = old->mmap_base;
 	mm->exe = exe_path_get(old->exe);
+	exe_deny_write(mm, true);
 	mm->arg_start = old->arg_start;
 	mm->arg_end = old->arg_end;
 	mm->env_start = old->env_start;

@@ -39,7 +39,10 @@ struct virtblk_req {
 	struct bio *bio;
 };
 
-/* A bio's buffer spans at most this many pages, plus header and status. */
+/*
+ * Data descriptors a request may have, plus header and status: a bio's
+ * BIO_MAX_SEGS segments of BIO_MAX_BYTES may span this many pieces.
+ */
 #define VIRTBLK_MAX_SEGS 32
 
 struct virtblk {
@@ -70,23 +73,34 @@ static void virtblk_done(struct virtqueue *vq)
 		wake_up(&vb->room);
 }
 
-/* Descriptors for bio's buffer, split at page boundaries; their count. */
+/*
+ * Descriptors for bio's data (its buffer, or each of its segments in
+ * turn), split at page boundaries; their count, 0 if more than
+ * VIRTBLK_MAX_SEGS.
+ */
 static unsigned int virtblk_map(const struct bio *bio, struct virtio_buf *bufs)
 {
-	unsigned int n = 0;
-	u32 done = 0;
+	const struct bio_seg one = { bio->buf, bio->len };
+	const struct bio_seg *seg = bio->nr_segs ? bio->segs : &one;
+	unsigned int nr_segs = bio->nr_segs ? bio->nr_segs : 1, n = 0, i;
 
-	while (done < bio->len) {
-		char *p = (char *)bio->buf + done;
-		u32 chunk = (u32)min((unsigned long)(bio->len - done),
-				     PAGE_SIZE - ((unsigned long)p & (PAGE_SIZE - 1)));
+	for (i = 0; i < nr_segs; i++) {
+		u32 done = 0;
 
-		/* Direct-map pages are physically contiguous: merge neighbours. */
-		if (n && bufs[n - 1].addr + bufs[n - 1].len == virt_to_phys(p))
-			bufs[n - 1].len += chunk;
-		else
-			bufs[n++] = (struct virtio_buf){ virt_to_phys(p), chunk };
-		done += chunk;
+		while (done < seg[i].len) {
+			char *p = (char *)seg[i].buf + done;
+			u32 chunk = (u32)min((unsigned long)(seg[i].len - done),
+					     PAGE_SIZE - ((unsigned long)p & (PAGE_SIZE - 1)));
+
+			/* Direct-map pages are physically contiguous: merge neighbours. */
+			if (n && bufs[n - 1].addr + bufs[n - 1].len == virt_to_phys(p))
+				bufs[n - 1].len += chunk;
+			else if (n == VIRTBLK_MAX_SEGS)
+				return 0;
+			else
+				bufs[n++] = (struct virtio_buf){ virt_to_phys(p), chunk };
+			done += chunk;
+		}
 	}
 	return n;
 }
@@ -120,10 +134,13 @@ static void virtblk_submit(struct block_device *disk, struct bio *bio)
 		bio->end_io(bio);
 		return;
 	}
-	if (bio->len > (VIRTBLK_MAX_SEGS - 1) * PAGE_SIZE) {
-		bio->status = -EINVAL;
-		bio->end_io(bio);
-		return;
+	if (bio->op != BIO_FLUSH) {
+		nr_data = virtblk_map(bio, bufs + 1);
+		if (!nr_data) {
+			bio->status = -EINVAL; /* more pieces than a request takes */
+			bio->end_io(bio);
+			return;
+		}
 	}
 	r.req = kmalloc(sizeof(*r.req), GFP_KERNEL);
 	if (!r.req) {
@@ -138,8 +155,6 @@ static void virtblk_submit(struct block_device *disk, struct bio *bio)
 	r.req->status = 0xff;
 	r.req->bio = bio;
 	bufs[0] = (struct virtio_buf){ virt_to_phys(&r.req->hdr), sizeof(r.req->hdr) };
-	if (bio->op != BIO_FLUSH)
-		nr_data = virtblk_map(bio, bufs + 1);
 	if (bio->op == BIO_WRITE)
 		r.nr_out += nr_data;
 	else

@@ -16,18 +16,37 @@ enum bio_op {
 
 struct block_device;
 
+/* A piece of a bio's data: direct-map memory, a multiple of SECTOR_SIZE. */
+struct bio_seg {
+	void *buf;
+	u32 len;
+};
+
+/*
+ * The most a bio may carry in segments: what every driver takes in one
+ * request (virtio-blk: a descriptor per page, two for a segment that
+ * crosses one).
+ */
+#define BIO_MAX_SEGS 16
+#define BIO_MAX_BYTES (64 * 1024)
+
 /*
  * One request: len bytes (a multiple of SECTOR_SIZE, except for FLUSH,
  * which has none) at sector of bdev, to or from buf, which must be in the
  * kernel's direct map (kmalloc or alloc_pages memory: devices see
- * physical addresses). end_io runs once, possibly in interrupt context,
- * with status 0 or -errno.
+ * physical addresses); or, with nr_segs, to or from segs[0..nr_segs) one
+ * after the other (at most BIO_MAX_SEGS, len their sum and at most
+ * BIO_MAX_BYTES: the buffer cache's writeback of neighbouring blocks).
+ * end_io runs once, possibly in interrupt context, with status 0 or
+ * -errno.
  */
 struct bio {
 	struct block_device *bdev;
 	enum bio_op op;
 	u64 sector;
 	void *buf;
+	const struct bio_seg *segs;
+	unsigned int nr_segs;
 	u32 len;
 	int status;
 	void (*end_io)(struct bio *bio);

@@ -88,6 +88,7 @@ void bcache_remove_flusher(struct bcache_flusher *f);
 struct bcache_stats {
 	u64 buffers, bytes, dirty;
 	u64 hits, misses, evictions, writebacks;
+	u64 write_requests; /* writebacks counts buffers, this the requests that carried them */
 };
 void bcache_get_stats(struct bcache_stats *st);
 /* Asks the writeback thread to write the dirty buffers now, not in up to 5 s. */

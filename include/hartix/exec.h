@@ -37,6 +37,7 @@ struct task *user_task_spawn(const char *path, const char *const *argv,
  */
 struct exe_path {
 	unsigned long refs; /* atomic */
+	struct inode *ino; /* the file, with a reference */
 	char name[];
 };
 
@@ -48,6 +49,11 @@ static inline struct exe_path *exe_path_get(struct exe_path *e)
 }
 
 void exe_path_put(struct exe_path *e);
+/*
+ * ETXTBSY: mm's program is denied writes (deny: exec, fork) or allowed
+ * them again (the last task on mm gone, or mm freed); once each way.
+ */
+void exe_deny_write(struct mm *mm, bool deny);
 
 /* Ends the current task for a fault, naming it and where it happened. */
 void __noreturn user_fault_kill(struct pt_regs *regs, const char *what, int sig);

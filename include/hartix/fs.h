@@ -4,6 +4,7 @@
 #define HARTIX_FS_H
 
 #include <hartix/compiler.h>
+#include <hartix/errno.h>
 #include <hartix/list.h>
 #include <hartix/mutex.h>
 #include <hartix/pagemap.h>
@@ -111,6 +112,11 @@ struct inode {
 	struct pipe *pipe; /* a FIFO's while it is open (fs/pipe.c), under fs_lock */
 	/* The page cache (mm/filemap.c): a disk file's cached pages. */
 	struct address_space i_pages;
+	/*
+	 * ETXTBSY (CONFIG_EXEC_DENY_WRITE, get_write_access() below): > 0
+	 * open files writing it, < 0 execve()s and programs running it.
+	 */
+	int i_writecount; /* atomic */
 };
 
 struct file;
@@ -545,5 +551,38 @@ void files_close_all(struct files *f); /* and frees f */
 struct files *files_get(struct files *f); /* CLONE_FILES: one more user */
 void files_put(struct files *f); /* the last user closes them all; NULL is fine */
 void files_exec(struct files *f); /* closes the O_CLOEXEC descriptors */
+
+/*
+ * ETXTBSY, as Linux's i_writecount: a regular file is either written
+ * (opened for writing, or truncated by name: get_write_access(), one
+ * count per open file until its last close) or run (from execve()
+ * opening it until the last address space running it is gone:
+ * deny_write_access()), never both; the other side gets -ETXTBSY.
+ * Other file types always get 0. Any context (atomic, no lock).
+ */
+static inline int writecount_take(struct inode *ino, int delta)
+{
+	int c = __atomic_load_n(&ino->i_writecount, __ATOMIC_RELAXED);
+
+	if (!IS_ENABLED(CONFIG_EXEC_DENY_WRITE) || !S_ISREG(ino->i_mode))
+		return 0;
+	do {
+		if (delta > 0 ? c < 0 : c > 0)
+			return -ETXTBSY;
+	} while (!__atomic_compare_exchange_n(&ino->i_writecount, &c, c + delta, true,
+					      __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+	return 0;
+}
+
+static inline void writecount_drop(struct inode *ino, int delta)
+{
+	if (IS_ENABLED(CONFIG_EXEC_DENY_WRITE) && S_ISREG(ino->i_mode))
+		__atomic_sub_fetch(&ino->i_writecount, delta, __ATOMIC_ACQ_REL);
+}
+
+static inline int get_write_access(struct inode *ino) { return writecount_take(ino, 1); }
+static inline void put_write_access(struct inode *ino) { writecount_drop(ino, 1); }
+static inline int deny_write_access(struct inode *ino) { return writecount_take(ino, -1); }
+static inline void allow_write_access(struct inode *ino) { writecount_drop(ino, -1); }
 
 #endif

@@ -47,6 +47,8 @@ struct mm {
 	 * environ; fork copies them (exe takes a reference).
 	 */
 	struct exe_path *exe;
+	/* ETXTBSY: exe's file is denied writes while tasks run on the mm (exe_deny_write()). */
+	bool exe_denied;
 	unsigned long arg_start, arg_end, env_start, env_end;
 	int users; /* tasks running on it (threads, vfork): atomic (kernel/fork.c) */
 	/* membarrier() registrations (MEMBARRIER_CMD_REGISTER_*), atomic. */

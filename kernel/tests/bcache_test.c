@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Buffer cache tests on the runner's disks: hits, sizes, write-back, sync, eviction, concurrent readers. */
+/* Buffer cache tests on the runner's disks: hits, sizes, write-back (merged), sync, eviction, concurrent readers. */
 #include <hartix/blkdev.h>
 #include <hartix/buffer_head.h>
 #include <hartix/err.h>
@@ -137,6 +137,69 @@ static void write_back(struct ktest *t)
 	blk_test_in_thread(t, do_write_back);
 }
 
+#define RUN_BLOCKS 20
+#define RUN_FIRST 100
+
+static u64 marker(u64 block, u64 i)
+{
+	return 0x3e6e000000000000ULL + block * 4096 + i;
+}
+
+/*
+ * Neighbouring dirty blocks go out in few requests (at most BIO_MAX_SEGS
+ * blocks each), a block after a gap in another; every byte lands in its
+ * own block on the disk.
+ */
+static void do_merged_write_back(struct ktest *t)
+{
+	struct block_device *p2 = blk_lookup("vda2");
+	struct buffer_head *bhs[RUN_BLOCKS + 1];
+	u8 *raw = alloc_page(GFP_KERNEL);
+	struct bcache_stats s0, s1;
+	u64 i, b;
+
+	KT_ASSERT(t, raw);
+	KT_EXPECT_EQ(t, sync_blockdev(p2), 0);
+	for (b = 0; b <= RUN_BLOCKS; b++) {
+		/* The last one past a gap of one block. */
+		u64 block = RUN_FIRST + b + (b == RUN_BLOCKS);
+
+		bhs[b] = getblk(p2, block, 4096);
+		KT_ASSERT(t, !IS_ERR(bhs[b]));
+		for (i = 0; i < 4096 / 8; i++)
+			((u64 *)bhs[b]->b_data)[i] = marker(block, i);
+		mark_buffer_dirty(bhs[b]);
+	}
+	bcache_get_stats(&s0);
+	KT_EXPECT_EQ(t, sync_blockdev(p2), 0);
+	bcache_get_stats(&s1);
+	/* 2 + 1 requests, or a few more if the writeback thread took some meanwhile; not 21. */
+	KT_EXPECT(t, s1.write_requests - s0.write_requests >= 3);
+	KT_EXPECT(t, s1.write_requests - s0.write_requests <= 6);
+	for (b = 0; b <= RUN_BLOCKS; b++) {
+		u64 sector = P2_START + bhs[b]->b_blocknr * 8;
+
+		KT_EXPECT(t, !buffer_dirty(bhs[b]));
+		KT_EXPECT_EQ(t, blk_rw(blk_lookup("vda"), BIO_READ, sector, raw, 8), 0);
+		KT_EXPECT(t, !memcmp(raw, bhs[b]->b_data, 4096));
+		/* The runner's pattern back for the other cases. */
+		for (i = 0; i < 8; i++) {
+			memset((u8 *)bhs[b]->b_data + i * SECTOR_SIZE, 0, SECTOR_SIZE);
+			memcpy((u8 *)bhs[b]->b_data + i * SECTOR_SIZE, &(u64){ sector + i }, 8);
+		}
+		mark_buffer_dirty(bhs[b]);
+	}
+	KT_EXPECT_EQ(t, sync_blockdev(p2), 0);
+	for (b = 0; b <= RUN_BLOCKS; b++)
+		brelse(bhs[b]);
+	free_page(raw);
+}
+
+static void merged_write_back(struct ktest *t)
+{
+	blk_test_in_thread(t, do_merged_write_back);
+}
+
 /* Reading more than the cap of distinct blocks evicts clean ones and stays under it. */
 static void do_eviction(struct ktest *t)
 {
@@ -218,5 +281,6 @@ KTEST_SUITE(block_bcache,
 	    KTEST_CASE(read_hits),
 	    KTEST_CASE(bad_requests),
 	    KTEST_CASE(write_back),
+	    KTEST_CASE(merged_write_back),
 	    KTEST_CASE(eviction),
 	    KTEST_CASE(concurrent_readers));

@@ -1631,7 +1631,7 @@ def fs_type_tests(r, image, cpio, row):
 
 # A root file system on a disk (root=, fs/do_mounts.c): make rootfs's image
 # booted as "/", glibc programs run from it, then e2fsck must find it clean.
-ROOT_GLIBC_TESTS = ("dev_nodes", "threads_pthread", "exec_test", "dyn_hello")
+ROOT_GLIBC_TESTS = ("dev_nodes", "threads_pthread", "exec_test", "dyn_hello", "exec_txtbsy")
 
 
 def root_boot(r, image, disks, append, tag, timeout=120):
