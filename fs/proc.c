@@ -445,6 +445,22 @@ static int show_pid_comm(struct seq *m, int pid, int tid)
 }
 
 /*
+ * As Linux's comm_write(): the first 15 bytes name the thread (a newline
+ * too, if written), the rest is dropped but counted as written; only the
+ * caller's own threads can be named (EINVAL).
+ */
+static long write_pid_comm(int pid, int tid, const char *ubuf, size_t n)
+{
+	char name[TASK_COMM_LEN] = "";
+	int err;
+
+	if (copy_from_user(name, ubuf, min(n, sizeof(name) - 1)))
+		return -EFAULT;
+	err = process_set_comm(tid ? tid : pid, name);
+	return err ? err : (long)n;
+}
+
+/*
  * The strings exec put on the process's stack, read from its memory as
  * they are now (Linux's access_remote_vm()): its address space is made
  * active on this hart for the copy. Empty for a zombie or a kernel thread.
@@ -492,6 +508,8 @@ struct proc_file {
 	/* pid's files: (pid, 0), the whole process; task/<tid>'s: (0, tid). */
 	int (*show)(struct seq *m, int pid, int tid); /* NULL: exe, a symlink, or a directory */
 	const struct proc_dir_operations *dir_ops; /* a directory's (show NULL) */
+	/* Files that take writes (mode 0644): bytes taken or -errno. */
+	long (*write)(int pid, int tid, const char *ubuf, size_t n);
 };
 
 static const struct proc_dir_operations proc_task_iops;
@@ -513,7 +531,7 @@ static const struct proc_file top_files[] = {
 static const struct proc_file pid_files[] = {
 	{ NULL, NULL },
 	{ "cmdline", show_pid_cmdline },
-	{ "comm", show_pid_comm },
+	{ "comm", show_pid_comm, NULL, write_pid_comm },
 	{ "environ", show_pid_environ },
 	{ "exe", NULL },
 	{ "fd", NULL, &proc_fd_iops },
@@ -527,7 +545,7 @@ static const struct proc_file pid_files[] = {
 static const struct proc_file tid_files[] = {
 	{ NULL, NULL },
 	{ "cmdline", show_pid_cmdline },
-	{ "comm", show_pid_comm },
+	{ "comm", show_pid_comm, NULL, write_pid_comm },
 	{ "environ", show_pid_environ },
 	{ "maps", show_pid_maps },
 	{ "stat", show_pid_stat },
@@ -554,8 +572,10 @@ static int proc_open(struct file *f)
 	struct seq *m;
 	int err;
 
-	if ((f->flags & O_ACCMODE) != O_RDONLY)
+	if ((f->flags & O_ACCMODE) != O_RDONLY && !pf->write)
 		return -EACCES; /* what Linux answers every user but root */
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return 0; /* nothing to read: no text made */
 	m = kzalloc(sizeof(*m), __GFP_NOWARN);
 	if (!m)
 		return -ENOMEM;
@@ -587,8 +607,19 @@ static void proc_release(struct file *f)
 {
 	struct seq *m = f->private_data;
 
-	kvfree(m->buf);
+	if (m)
+		kvfree(m->buf);
 	kfree(m);
+}
+
+/* At any offset, as Linux's comm_write(). */
+static long proc_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
+{
+	int pid, tid;
+	const struct proc_file *pf = proc_file_of(f->inode->i_ino, &pid, &tid);
+
+	(void)ppos;
+	return pf->write(pid, tid, ubuf, n);
 }
 
 static long proc_read(struct file *f, char *ubuf, size_t n, u64 *ppos)
@@ -612,7 +643,8 @@ static long proc_read(struct file *f, char *ubuf, size_t n, u64 *ppos)
 }
 
 static const struct file_operations proc_fops = {
-	.read_at = proc_read, .open = proc_open, .release = proc_release,
+	.read_at = proc_read, .write_at = proc_write, .open = proc_open,
+	.release = proc_release,
 	.seekable = true,
 };
 
@@ -695,13 +727,23 @@ static void proc_pid_drop(struct proc_pid *p)
 	kfree(p);
 }
 
+/*
+ * /proc/<pid> stands for a process, or for a thread of one: a thread's
+ * directory is not listed, but found by its tid, as in Linux, and shows
+ * the process as seen from that thread.
+ */
+static bool pid_dir_alive(int pid)
+{
+	return process_tgid(pid) >= 0;
+}
+
 /* Drops the entries of pids that are gone. */
 static void proc_prune(void)
 {
 	struct proc_pid **pp = &proc_pids, *p;
 
 	while ((p = *pp)) {
-		if (process_next_pid(p->pid) != p->pid) {
+		if (!pid_dir_alive(p->pid)) {
 			*pp = p->next;
 			proc_pid_drop(p);
 		} else {
@@ -714,6 +756,8 @@ static u32 file_mode(const struct proc_file *pf)
 {
 	if (pf->dir_ops) /* fd/ is its owner's only, as in Linux */
 		return S_IFDIR | (pf->dir_ops == &proc_fd_iops ? 0500 : 0555);
+	if (pf->write)
+		return S_IFREG | 0644;
 	return pf->show ? S_IFREG | 0444 : S_IFLNK | 0777;
 }
 
@@ -846,7 +890,7 @@ static struct inode *proc_root_lookup(struct inode *dir, const char *name,
 	}
 	pid = parse_pid(name, len);
 	proc_prune();
-	if (pid <= 0 || process_next_pid(pid) != pid)
+	if (pid <= 0 || !pid_dir_alive(pid))
 		return NULL;
 	p = proc_pid_get(pid);
 	return p ? p->ino[0] : NULL;
@@ -860,7 +904,7 @@ static struct inode *proc_pid_lookup(struct inode *dir, const char *name,
 	unsigned int i;
 
 	/* Still listed means still alive as of the last prune; check again. */
-	if (!dir->i_nlink || process_next_pid(pid) != pid)
+	if (!dir->i_nlink || !pid_dir_alive(pid))
 		return NULL;
 	p = proc_pid_find(pid);
 	for (i = 1; p && i < NR_PID; i++)

@@ -1052,6 +1052,47 @@ int ramfs_symlink(struct inode *dir, const char *name, size_t len,
 	return 0;
 }
 
+/*
+ * A new file's data from an archive in memory that is never freed (the
+ * initramfs in the kernel image, the boot loader's initrd; both reserved,
+ * never the allocator's). The whole pages of data that starts on a page
+ * boundary (gen_initramfs.py puts files of a page or more there) become
+ * the file's pages as they are, through the direct map: copying them was
+ * a quarter of the boot. The archive keeps a reference of its own on each,
+ * so no put_page() ever hands one to the allocator; a page dropped from
+ * the file is lost until reboot, as the archive always was. Only a page
+ * no one has used yet (no flags, no references) is taken. The partial
+ * last page is copied: the bytes after a file's end must read as zeroes.
+ * Returns the bytes stored, or an error.
+ */
+static long install_data(struct inode *ino, const char *data, size_t size)
+{
+	size_t done = 0;
+	long n;
+
+	for (; !((unsigned long)data % PAGE_SIZE) && size - done >= PAGE_SIZE;
+	     done += PAGE_SIZE) {
+		void *kva = phys_to_virt(virt_to_phys(data + done));
+		struct page *pg = virt_to_page(kva);
+		void **slot;
+
+		if (!pg || pg->flags || pg->refcount || data_pages >= data_pages_max)
+			break;
+		slot = page_slot(ino, done / PAGE_SIZE, true);
+		if (!slot)
+			break;
+		pg->refcount = 2; /* the file's and the archive's */
+		*slot = kva;
+		data_pages++;
+		count_pages(ino, 1);
+		ino->i_size = done + PAGE_SIZE;
+	}
+	if (done == size)
+		return (long)size;
+	n = ramfs_write(ino, done, data + done, size - done);
+	return n < 0 ? n : (long)done + n;
+}
+
 int fs_install(const char *path, u32 mode, const void *data, size_t size,
 	       u32 rdev, u32 mtime)
 {
@@ -1109,7 +1150,7 @@ int fs_install(const char *path, u32 mode, const void *data, size_t size,
 		}
 		ino->i_mode = mode;
 		if (S_ISREG(mode) && size) {
-			long n = ramfs_write(ino, 0, data, size);
+			long n = install_data(ino, data, size);
 
 			if (n != (long)size)
 				ret = n < 0 ? (int)n : -ENOSPC;

@@ -10,6 +10,7 @@
 #include <hartix/fdt_scan.h>
 #include <hartix/fs.h>
 #include <hartix/initramfs.h>
+#include <hartix/kernel.h>
 #include <hartix/printk.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
@@ -21,25 +22,28 @@ extern const char __initramfs_start[], __initramfs_end[];
 static size_t archive_size;
 
 /*
- * Creates every member in the file system, in archive order: a later
- * member of the same path replaces an earlier one (a directory is kept).
+ * Creates every member in the file system, in archive order, up to the
+ * end or the first malformed header: a later member of the same path
+ * replaces an earlier one (a directory is kept).
  * Names are normalised ("./bin/x", "/bin/x" -> "/bin/x"); names with ".."
  * and types other than files, directories, symlinks and character devices
- * are skipped. Hard links become separate copies.
+ * are skipped. Hard links become separate copies. Returns cpio_next()'s
+ * last answer (0 at the end, -EINVAL with *why and *off where it
+ * stopped); *files counts the regular files met.
  */
-static void unpack(const void *archive, size_t size, const char *what)
+static int unpack(const void *archive, size_t size, const char *what,
+		  size_t *off, const char **why, unsigned int *files)
 {
 	char *path = kmalloc(PATH_MAX, 0);
 	unsigned int skipped = 0;
 	struct cpio_entry e;
-	const char *why;
-	size_t off = 0;
+	int next;
 
-	if (!path) {
-		pr_err("%s: no memory to unpack\n", what);
-		return;
-	}
-	while (cpio_next(archive, size, &off, &e, &why) > 0) {
+	*off = 0;
+	*files = 0;
+	if (!path)
+		panic("%s: no memory to unpack", what);
+	while ((next = cpio_next(archive, size, off, &e, why)) > 0) {
 		const char *name = e.name, *p;
 		u32 type = e.mode & CPIO_S_IFMT, rdev = 0;
 		bool bad = false;
@@ -53,6 +57,7 @@ static void unpack(const void *archive, size_t size, const char *what)
 			else
 				break;
 		}
+		*files += cpio_is_reg(e.mode);
 		if (!*name || !strcmp(name, "."))
 			continue; /* the root itself */
 		for (p = name; *p; ) {
@@ -82,6 +87,7 @@ static void unpack(const void *archive, size_t size, const char *what)
 		pr_warn("%s: %u members skipped (\"..\" in the name, or an unsupported type)\n",
 			what, skipped);
 	kfree(path);
+	return next;
 }
 
 /* The archive the boot loader passed, if any; all of it or nothing. */
@@ -113,19 +119,31 @@ static void unpack_initrd(void)
 	}
 	pr_info("initrd: %zu bytes at 0x%llx, %u files\n", size,
 		(unsigned long long)boot_info.initrd_start, files);
-	unpack(archive, size, "initrd");
+	unpack(archive, size, "initrd", &off, &why, &files);
 }
 
+/*
+ * The embedded archive is walked once (each walk was a tenth of the boot):
+ * unpacked up to a malformed header, if any, which also ends what
+ * initramfs_for_each() sees. With root= on a disk it is only checked.
+ */
 void initramfs_init(void)
 {
 	size_t size = (size_t)(__initramfs_end - __initramfs_start), off = 0;
 	struct cpio_entry e;
 	const char *why = NULL;
 	unsigned int files = 0;
+	bool unpacked;
 	int ret;
 
-	while ((ret = cpio_next(__initramfs_start, size, &off, &e, &why)) > 0)
-		files += cpio_is_reg(e.mode);
+	fs_init();
+	/* As chosen for root=: the disk is "/", the archives are not used. */
+	unpacked = !root_from_disk();
+	if (unpacked)
+		ret = unpack(__initramfs_start, size, "initramfs", &off, &why, &files);
+	else
+		while ((ret = cpio_next(__initramfs_start, size, &off, &e, &why)) > 0)
+			files += cpio_is_reg(e.mode);
 	if (ret < 0) {
 		pr_err("initramfs: malformed archive at byte %zu: %s; the rest is ignored\n",
 		       off, why);
@@ -134,13 +152,10 @@ void initramfs_init(void)
 	archive_size = size;
 	if (size)
 		pr_info("initramfs: %zu bytes, %u files\n", size, files);
-	fs_init();
-	if (root_from_disk()) {
-		/* As chosen for root=: the disk is "/", the archives are not used. */
+	if (!unpacked) {
 		pr_info("initramfs: not unpacked: the root file system is on a disk (root=)\n");
 		return;
 	}
-	unpack(__initramfs_start, archive_size, "initramfs");
 	unpack_initrd();
 }
 

@@ -414,13 +414,49 @@ int process_next_thread(int tgid, int from)
 	if (p && !p->tg && p->pid >= from) {
 		best = p->pid; /* a task with no group is its only thread */
 	} else if (p && p->tg) {
+		/* tgid may name any thread of it (/proc/<tid>/task/, as Linux). */
 		for (t = p->tg->threads; t; t = t->thread_next)
 			if (t->pid >= from && (best < 0 || t->pid < best) &&
-			    thread_listed(t, tgid))
+			    thread_listed(t, p->tgid))
 				best = t->pid;
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return best;
+}
+
+int process_tgid(int tid)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = find_task(tid);
+	int tgid = thread_listed(t, 0) ? t->tgid : -1;
+
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return tgid;
+}
+
+int process_set_comm(int tid, const char *name)
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task *t = find_task(tid);
+	int ret = 0;
+
+	if (!thread_listed(t, 0))
+		ret = -ESRCH;
+	else if (t->tgid != current_task()->tgid)
+		ret = -EINVAL; /* Linux's comm_write(): only the caller's own threads */
+	else
+		strscpy(t->comm, name, sizeof(t->comm));
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
+}
+
+void process_get_comm(char comm[TASK_COMM_LEN])
+{
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+
+	memcpy(comm, current_task()->comm, TASK_COMM_LEN);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	comm[TASK_COMM_LEN - 1] = '\0';
 }
 
 struct exe_path *process_exe(int pid)

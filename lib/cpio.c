@@ -49,6 +49,27 @@ static bool parse_hex8(const u8 *p, u32 *val)
 	return true;
 }
 
+/*
+ * The first non-NUL byte at or after off, or size. Page-aligning padding
+ * is up to 4 KiB before each big file: read 64 bytes a round where they
+ * are aligned, which made walking the archive cheap again.
+ */
+static size_t skip_zeroes(const u8 *a, size_t size, size_t off)
+{
+	while (off < size && !a[off]) {
+		const u64 *w = (const u64 *)(const void *)(a + off);
+
+		if (!((uintptr_t)w % 64) && size - off >= 64 &&
+		    !(w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]))
+			off += 64;
+		else if (!((uintptr_t)w % 4) && size - off >= 4 && !*(const u32 *)w)
+			off += 4;
+		else
+			off++;
+	}
+	return off;
+}
+
 /* Bytes from end up to the next multiple of CPIO_ALIGN. */
 static size_t pad_len(size_t end)
 {
@@ -128,9 +149,11 @@ int cpio_next(const void *archive, size_t size, size_t *offset,
 		size_t name_off, name_end, data_off, data_end, next;
 		unsigned int i;
 
-		/* Padding after a trailer, or between archives a loader joined. */
-		while (off < size && !a[off])
-			off++;
+		/*
+		 * Padding after a trailer, between archives a loader joined, or
+		 * before a file whose data gen_initramfs.py page-aligned.
+		 */
+		off = skip_zeroes(a, size, off);
 		*offset = off;
 		if (off == size)
 			return 0;

@@ -40,10 +40,37 @@ static void list_del(struct buddy *b, struct page *page, unsigned int order)
 	b->free_pages -= 1ULL << order;
 }
 
+/*
+ * Before a page is first handed out, only its state words need a known
+ * value: flags, order, cpu and inuse, and refcount (a slab's freelist).
+ * The list links are written by list_add() and slab_link(), and private
+ * by the slab that takes the page, before anyone reads them. So two of
+ * the five words of each struct page are cleared: zeroing all of mem_map
+ * was a sixth of the boot.
+ */
+#define STATE_START offsetof(struct page, flags)
+#define STATE_LEN (offsetof(struct page, private) - STATE_START)
+/* Between them: flags, order, cpu, inuse and the refcount/freelist union. */
+BUILD_BUG_ON(STATE_START != 2 * sizeof(void *) || STATE_LEN != 16);
+
+static void clear_state(struct page *map, u64 npages)
+{
+	u64 i;
+
+	/* Two stores a page, eight pages a round. */
+#pragma GCC unroll 8
+	for (i = 0; i < npages; i++) {
+		u64 *state = (u64 *)(void *)((char *)&map[i] + STATE_START);
+
+		state[0] = 0;
+		state[1] = 0;
+	}
+}
+
 void buddy_init(struct buddy *b, struct page *map, u64 base_pfn, u64 npages)
 {
 	memset(b, 0, sizeof(*b));
-	memset(map, 0, npages * sizeof(*map));
+	clear_state(map, npages);
 	b->map = map;
 	b->base_pfn = base_pfn;
 	b->map_pages = npages;

@@ -67,6 +67,13 @@ static unsigned long vm_reserve(unsigned long npages, unsigned long align)
 
 	spin_lock(&vm_lock);
 	for (i = 0; i < VM_PAGES && run < want; i++) {
+		/* Before a run begins, a word of used pages at a time. */
+		if (!run && !(i % BITS_PER_WORD) &&
+		    vm_used[i / BITS_PER_WORD] == ~0ULL) {
+			i += BITS_PER_WORD - 1;
+			start = i + 1;
+			continue;
+		}
 		if (test_bit(vm_used, i) || (!run && (i + 1) % align)) {
 			run = 0;
 			start = i + 1;

@@ -163,6 +163,13 @@ bool process_snapshot(int tgid, int tid, struct task_snapshot *s);
 int process_next_thread(int tgid, int from);
 /* The program pid runs, with a reference (exe_path_put() it); NULL: none or a zombie. */
 struct exe_path *process_exe(int pid);
+/* Thread names (/proc/<pid>/comm, prctl PR_SET_NAME): */
+/* The process of thread tid as task/ lists it (a leader: its own pid), or -1. */
+int process_tgid(int tid);
+/* Names thread tid (name truncated): -ESRCH, or -EINVAL outside the caller's process. */
+int process_set_comm(int tid, const char *name);
+/* The calling thread's name, NUL-terminated. */
+void process_get_comm(char comm[TASK_COMM_LEN]);
 /* The lowest pid >= from that is in use, or -1. */
 int process_next_pid(int from);
 /* Tasks made since boot, and those running or runnable now. */

@@ -487,6 +487,9 @@ static inline void root_poweroff(void)
  * components) as the initramfs unpacker does: missing parent directories
  * are made; an existing directory is kept; anything else is replaced.
  * type is S_IFREG, S_IFDIR, S_IFLNK or S_IFCHR. 0 or -errno.
+ * A regular file's data must be reserved memory that is never freed (an
+ * archive the boot loader or the image holds): its whole pages may become
+ * the file's without a copy.
  */
 int fs_install(const char *path, u32 mode, const void *data, size_t size,
 	       u32 rdev, u32 mtime);

@@ -22,6 +22,12 @@ header (magic 070701, thirteen 8-digit hex fields); the header plus the name
 (with its NUL) is padded with NULs to a multiple of 4, and so is the data.
 The last entry is "TRAILER!!!" (all fields 0 but nlink 1). The archive is
 not padded further.
+
+The data of a file of PAGE_SIZE bytes or more starts on a PAGE_SIZE
+boundary of the archive: NULs are put before its header, which Linux's
+unpacker, GNU cpio and Hartix's skip between entries. The kernel then
+takes those pages into its RAM file system as they are instead of copying
+them (fs_install() in fs/ramfs.c), when the archive itself is page-aligned.
 """
 import argparse
 import os
@@ -31,6 +37,7 @@ import sys
 MAGIC = b"070701"
 TRAILER = "TRAILER!!!"
 HEADER_LEN = 110
+PAGE_SIZE = 4096
 
 
 def pad4(n):
@@ -93,7 +100,7 @@ def parse_list(text):
 
 
 def build(entries):
-    out, ino, made = [], 0, set()
+    out, ino, made, off = [], 0, set(), 0
     for name, source, mode in entries:
         parts = name.split("/")
         for i in range(1, len(parts)):
@@ -102,11 +109,14 @@ def build(entries):
                 made.add(d)
                 ino += 1
                 out.append(header(ino, stat.S_IFDIR | 0o755, 2, 0, d))
+                off += len(out[-1])
         with open(source, "rb") as f:
             data = f.read()
         ino += 1
-        out.append(header(ino, stat.S_IFREG | mode, 1, len(data), name))
-        out.append(data + b"\0" * pad4(len(data)))
+        h = header(ino, stat.S_IFREG | mode, 1, len(data), name)
+        gap = -(off + len(h)) % PAGE_SIZE if len(data) >= PAGE_SIZE else 0
+        out += [b"\0" * gap, h, data + b"\0" * pad4(len(data))]
+        off += gap + len(h) + len(data) + pad4(len(data))
     out.append(header(0, 0, 1, 0, TRAILER))
     return b"".join(out)
 
@@ -117,6 +127,8 @@ def list_archive(path):
         blob = f.read()
     off = 0
     while True:
+        while blob[off:off + 4] == b"\0\0\0\0":
+            off += 4  # padding between entries
         h = blob[off:off + HEADER_LEN]
         if len(h) < HEADER_LEN or h[:6] != MAGIC:
             sys.exit("gen_initramfs: %s: bad header at offset %d" % (path, off))

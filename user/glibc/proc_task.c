@@ -10,6 +10,11 @@
  * other; qemu writes /proc/self/stat and /proc/<own pid>/stat itself with
  * most fields 0, so the whole-process times are checked on Hartix only.
  *
+ * Then thread names: prctl(PR_SET_NAME) and writes to /proc/self/comm and
+ * /proc/<pid>/task/<tid>/comm (15 bytes kept, the whole count taken;
+ * EINVAL for another process's thread), and /proc/<tid> of a thread that
+ * is not the leader: found by its tid though /proc does not list it.
+ *
  * utest: smp=1,4 timeout=120
  */
 #include <dirent.h>
@@ -20,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -470,11 +476,125 @@ static void other_process(void)
 	CHECK(access(path, F_OK) == -1 && errno == ENOENT);
 }
 
+/* The text of a /proc file without its newline; -1 if unreadable. */
+static int read_line(const char *path, char *buf, size_t size)
+{
+	int n = read_file(path, buf, size);
+
+	if (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return n;
+}
+
+static long write_path(const char *path, const char *text, size_t len)
+{
+	int fd = open(path, O_WRONLY);
+	long n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, len);
+	close(fd);
+	return n;
+}
+
+static void thread_names(void)
+{
+	char path[96], name[64], old[64], got[64];
+	int pid = getpid(), tid, tids[MAX_TASKS], n, i;
+	DIR *dir;
+	struct dirent *d;
+	struct stat st;
+
+	CHECK(prctl(PR_GET_NAME, (unsigned long)old, 0, 0, 0) == 0);
+	/* prctl: the first 15 bytes */
+	CHECK(prctl(PR_SET_NAME, (unsigned long)"abcdefghijklmnopqrstuvwxyz", 0, 0, 0) == 0);
+	CHECK(prctl(PR_GET_NAME, (unsigned long)got, 0, 0, 0) == 0 &&
+	      !strcmp(got, "abcdefghijklmno"));
+	CHECK(read_line("/proc/self/comm", name, sizeof(name)) == 15 &&
+	      !strcmp(name, "abcdefghijklmno"));
+	/* /proc/self/comm: counted whole, cut to 15, read back by prctl */
+	CHECK(write_path("/proc/self/comm", "written-through-proc", 20) == 20);
+	CHECK(prctl(PR_GET_NAME, (unsigned long)got, 0, 0, 0) == 0 &&
+	      !strcmp(got, "written-through"));
+	CHECK(write_path("/proc/self/comm", "short", 5) == 5);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, pid);
+	CHECK(status_field(path, "Name", name, sizeof(name)) == 0 && !strcmp(name, "short"));
+	CHECK(prctl(PR_SET_NAME, (unsigned long)1, 0, 0, 0) == -1 && errno == EFAULT);
+	CHECK(prctl(PR_GET_NAME, (unsigned long)1, 0, 0, 0) == -1 && errno == EFAULT);
+	CHECK(prctl(0x7fff, 0, 0, 0, 0) == -1 && errno == EINVAL);
+	/* the file is writable by its owner */
+	CHECK(stat("/proc/self/comm", &st) == 0 && (st.st_mode & 0777) == 0644);
+
+	/* a worker named through its task/ entry: the others keep theirs */
+	start_workers(-1);
+	tid = worker_tid[1];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	CHECK(write_path(path, "worker-one", 10) == 10);
+	CHECK(read_line(path, name, sizeof(name)) == 10 && !strcmp(name, "worker-one"));
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, worker_tid[0]);
+	CHECK(read_line(path, name, sizeof(name)) > 0 && !strcmp(name, "short"));
+	CHECK(read_line("/proc/self/comm", name, sizeof(name)) > 0 && !strcmp(name, "short"));
+
+	/* /proc/<tid>: found, the process seen from that thread, not listed */
+	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
+	CHECK(read_line(path, name, sizeof(name)) > 0 && !strcmp(name, "worker-one"));
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	CHECK(status_num(path, "Pid") == tid);
+	CHECK(status_num(path, "Tgid") == pid);
+	snprintf(path, sizeof(path), "/proc/%d", tid);
+	CHECK(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
+	n = list_tasks(tid, tids, MAX_TASKS); /* its task/ is the process's */
+	CHECK(n >= NR_WORKERS + 1 && listed(tids, n, pid) && listed(tids, n, tid));
+	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
+	CHECK(write_path(path, "via-tid-dir", 11) == 11);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	CHECK(read_line(path, name, sizeof(name)) > 0 && !strcmp(name, "via-tid-dir"));
+	dir = opendir("/proc");
+	CHECK(dir != NULL);
+	for (i = 0; dir && (d = readdir(dir));)
+		i += atoi(d->d_name) == tid;
+	if (dir)
+		closedir(dir);
+	CHECK(i == 0);
+	stop_workers();
+	/* gone with its thread */
+	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
+	CHECK(access(path, F_OK) == -1 && errno == ENOENT);
+
+	/* another process's name: EINVAL, and it stays */
+	{
+		int fds[2], status;
+		pid_t child;
+		char c;
+
+		CHECK(pipe(fds) == 0);
+		child = fork();
+		if (child == 0) {
+			close(fds[1]);
+			_exit(read(fds[0], &c, 1) == 0 ? 0 : 1);
+		}
+		close(fds[0]);
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)child);
+		errno = 0;
+		CHECK(write_path(path, "stranger", 8) == -1 && errno == EINVAL);
+		CHECK(read_line(path, name, sizeof(name)) > 0 && !strcmp(name, "short"));
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)child, (int)child);
+		errno = 0;
+		CHECK(write_path(path, "stranger", 8) == -1 && errno == EINVAL);
+		close(fds[1]);
+		CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 0);
+	}
+	CHECK(prctl(PR_SET_NAME, (unsigned long)old, 0, 0, 0) == 0);
+}
+
 static const struct utest_case cases[] = {
 	UTEST_CASE(task_lists_every_thread),
 	UTEST_CASE(task_files_agree),
 	UTEST_CASE(process_times_sum_threads),
 	UTEST_CASE(other_process),
+	UTEST_CASE(thread_names),
 };
 
 int main(void)

@@ -46,6 +46,8 @@ struct uart8250 {
 	unsigned int reg_shift;
 	unsigned int reg_width; /* 1 or 4 bytes */
 	bool dw; /* DesignWare: LCR writes need an idle UART */
+	/* Bytes THRE frees at once: the FIFO of a 16550A we enabled, else 1. */
+	unsigned int tx_room;
 	/*
 	 * A read of LSR clears BI, and output polls LSR on any hart: whoever
 	 * sees BI sets this, the receive handler takes it with the NUL byte
@@ -89,21 +91,32 @@ static u32 uart_read_lsr(struct uart8250 *u)
 	return lsr;
 }
 
-static void uart_putc(struct uart8250 *u, char c)
-{
-	while (!(uart_read_lsr(u) & UART_LSR_THRE))
-		;
-	uart_write(u, UART_THR, (u8)c);
-}
-
+/*
+ * THRE says the transmitter is empty: tx_room bytes go without another
+ * look at LSR, which was most of a console write (the boot log replayed
+ * at loglevel=7).
+ */
 static void uart_console_write(struct console *con, const char *s, size_t len)
 {
 	struct uart8250 *u = con->data;
+	unsigned int room = 0;
+	bool cr_sent = false;
 
-	while (len--) {
-		if (*s == '\n')
-			uart_putc(u, '\r');
-		uart_putc(u, *s++);
+	while (len) {
+		if (!room) {
+			while (!(uart_read_lsr(u) & UART_LSR_THRE))
+				;
+			room = u->tx_room;
+		}
+		room--;
+		if (*s == '\n' && !cr_sent) {
+			uart_write(u, UART_THR, '\r');
+			cr_sent = true;
+			continue;
+		}
+		uart_write(u, UART_THR, (u8)*s++);
+		cr_sent = false;
+		len--;
 	}
 }
 
@@ -197,6 +210,9 @@ static void uart_enable_rx_irq(struct device *dev, struct uart8250 *u)
 	pr_info("%s: console input on irq %d\n", dev->name, irq);
 }
 
+/* What the compatible tells (match_data): a FIFO that works, DesignWare's quirk. */
+static const char type_16550a, type_dw;
+
 static int uart8250_probe(struct device *dev)
 {
 	struct uart8250 *u;
@@ -220,7 +236,8 @@ static int uart8250_probe(struct device *dev)
 		return -EINVAL;
 	u->reg_shift = shift;
 	u->reg_width = width;
-	u->dw = dev->match_data != NULL;
+	u->dw = dev->match_data == &type_dw;
+	u->tx_room = 1;
 	u->con = (struct console){ .name = dev->name,
 				   .write = uart_console_write, .data = u };
 
@@ -233,8 +250,11 @@ static int uart8250_probe(struct device *dev)
 	if (!device_read_u32(dev, "clock-frequency", &clock) && u->dw &&
 	    fdt_getprop(dev->fdt, dev->node, "clocks", NULL))
 		clock = CONFIG_SERIAL_8250_DW_DEFAULT_CLOCK;
-	if (clock)
+	if (clock) {
 		uart_init_line(u, clock, uart_baud(dev));
+		if (dev->match_data == &type_16550a)
+			u->tx_room = 16; /* its FIFO, enabled and cleared just now */
+	}
 	nr_uarts++;
 	if (console_offer(&u->con, dev->node)) {
 		pr_info("%s: console at MMIO %#llx, reg-shift %u, reg-io-width %u\n",
@@ -244,12 +264,10 @@ static int uart8250_probe(struct device *dev)
 	return 0;
 }
 
-static const bool is_dw = true;
-
 static const struct of_device_id uart8250_ids[] = {
-	{ "ns16550a", NULL },
+	{ "ns16550a", &type_16550a },
 	{ "ns16550", NULL },
-	{ "snps,dw-apb-uart", &is_dw },
+	{ "snps,dw-apb-uart", &type_dw },
 	{ NULL, NULL },
 };
 

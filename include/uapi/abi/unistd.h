@@ -94,6 +94,7 @@
 #define __NR_setrlimit		164
 #define __NR_umask		166
 #define __NR_getrusage		165
+#define __NR_prctl		167
 #define __NR_getcpu		168
 #define __NR_gettimeofday	169
 #define __NR_settimeofday	170
