@@ -26,6 +26,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "exec_run.h"
 #include "utest.h"
 
 #define MAX_ARG_STRLEN (32 * 4096)
@@ -37,48 +38,8 @@ extern char _start[];
 
 static const char *self; /* this program's path (argv[0]) */
 static char dir[PATH_MAX]; /* where the helpers are */
-static int on_linux;
 static int saved_argc;
 static char **saved_argv;
-
-/*
- * Runs path with argv and envp, its output into out (NUL-terminated).
- * Returns -errno if execve failed, else the exit status (or 1000 + signal).
- */
-static int run(const char *path, char *const argv[], char *const envp[],
-	       char *out, size_t size)
-{
-	int outp[2], errp[2], err = 0, status;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(outp) || pipe2(errp, O_CLOEXEC))
-		return -1000;
-	pid = fork();
-	if (pid == 0) {
-		dup2(outp[1], 1);
-		execve(path, argv, envp);
-		err = errno;
-		write(errp[1], &err, sizeof(err));
-		_exit(127);
-	}
-	close(outp[1]);
-	close(errp[1]);
-	while (size && (n = read(outp[0], out + got, size - 1 - got)) > 0)
-		got += (size_t)n;
-	if (size)
-		out[got] = '\0';
-	if (read(errp[0], &err, sizeof(err)) != sizeof(err))
-		err = 0;
-	close(outp[0]);
-	close(errp[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1001;
-	if (err)
-		return -err;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
-}
 
 static const char *helper(const char *name)
 {
@@ -86,17 +47,6 @@ static const char *helper(const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return path;
-}
-
-/* A case whose new program must run: on Linux only its format was refused. */
-static int ran(int ret)
-{
-	if (on_linux) {
-		CHECK(ret == -ENOEXEC);
-		utest_skip("the host kernel does not run riscv64 programs");
-		return 0;
-	}
-	return 1;
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -246,7 +196,7 @@ static int run_filling(unsigned long total, int *argc, char *out, size_t size)
 		}
 		argv[n] = NULL;
 		*argc = n;
-		ret = run(self, argv, (char *[]){ NULL }, out, size);
+		ret = exec_run(self, argv, (char *[]){ NULL }, out, size);
 	}
 	free(argv);
 	free(buf);
@@ -267,9 +217,9 @@ static void args_limits(void)
 	/* One string: MAX_ARG_STRLEN bytes with its NUL fit, one more does not. */
 	memset(s, 'y', MAX_ARG_STRLEN);
 	s[MAX_ARG_STRLEN] = '\0';
-	CHECK(run(self, argv, (char *[]){ NULL }, out, sizeof(out)) == -E2BIG);
+	CHECK(exec_run(self, argv, (char *[]){ NULL }, out, sizeof(out)) == -E2BIG);
 	s[MAX_ARG_STRLEN - 1] = '\0';
-	ret = run(self, argv, (char *[]){ NULL }, out, sizeof(out));
+	ret = exec_run(self, argv, (char *[]){ NULL }, out, sizeof(out));
 	if (ran(ret)) {
 		snprintf(want, sizeof(want), "argc 3 bytes %zu\n",
 			 strlen(self) + 1 + sizeof("--sum-args") + MAX_ARG_STRLEN);
@@ -320,20 +270,20 @@ static void exec_faults(void)
 	static char *volatile bad_ptr = (char *)8;
 	char *bad = bad_ptr;
 
-	CHECK(run(NULL, (char *[]){ "x", NULL }, environ, NULL, 0) == -EFAULT);
-	CHECK(run(self, (char **)bad, environ, NULL, 0) == -EFAULT);
-	CHECK(run(self, (char *[]){ (char *)self, bad, NULL }, environ, NULL, 0) ==
+	CHECK(exec_run(NULL, (char *[]){ "x", NULL }, environ, NULL, 0) == -EFAULT);
+	CHECK(exec_run(self, (char **)bad, environ, NULL, 0) == -EFAULT);
+	CHECK(exec_run(self, (char *[]){ (char *)self, bad, NULL }, environ, NULL, 0) ==
 	      -EFAULT);
-	CHECK(run(self, (char *[]){ (char *)self, NULL }, (char **)bad, NULL, 0) ==
+	CHECK(exec_run(self, (char *[]){ (char *)self, NULL }, (char **)bad, NULL, 0) ==
 	      -EFAULT);
-	CHECK(run("/nonexistent/prog", (char *[]){ "x", NULL }, environ, NULL, 0) ==
+	CHECK(exec_run("/nonexistent/prog", (char *[]){ "x", NULL }, environ, NULL, 0) ==
 	      -ENOENT);
-	CHECK(run("/tmp", (char *[]){ "x", NULL }, environ, NULL, 0) == -EACCES);
+	CHECK(exec_run("/tmp", (char *[]){ "x", NULL }, environ, NULL, 0) == -EACCES);
 	write_file("/tmp/exec_noexec", "#!/bin/sh\n", 0644);
-	CHECK(run("/tmp/exec_noexec", (char *[]){ "x", NULL }, environ, NULL, 0) ==
+	CHECK(exec_run("/tmp/exec_noexec", (char *[]){ "x", NULL }, environ, NULL, 0) ==
 	      -EACCES);
 	write_file("/tmp/exec_text", "just text\n", 0755);
-	CHECK(run("/tmp/exec_text", (char *[]){ "x", NULL }, environ, NULL, 0) ==
+	CHECK(exec_run("/tmp/exec_text", (char *[]){ "x", NULL }, environ, NULL, 0) ==
 	      -ENOEXEC);
 	unlink("/tmp/exec_noexec");
 	unlink("/tmp/exec_text");
@@ -397,7 +347,7 @@ static void script_one_arg(void)
 	/* The argument is the rest of the line, inner spaces kept. */
 	snprintf(text, sizeof(text), "#! %s  --print-args  one arg \t\nbody\n", self);
 	write_file("/tmp/exec_s1", text, 0755);
-	ret = run("/tmp/exec_s1", (char *[]){ "ignored", "a", "b c", NULL },
+	ret = exec_run("/tmp/exec_s1", (char *[]){ "ignored", "a", "b c", NULL },
 		  environ, out, sizeof(out));
 	if (ran(ret)) {
 		snprintf(want, sizeof(want),
@@ -407,7 +357,7 @@ static void script_one_arg(void)
 	/* No argument. */
 	snprintf(text, sizeof(text), "#!%s\n", self);
 	write_file("/tmp/exec_s0", text, 0755);
-	ret = run("/tmp/exec_s0", (char *[]){ "zero", "--print-args", NULL },
+	ret = exec_run("/tmp/exec_s0", (char *[]){ "zero", "--print-args", NULL },
 		  environ, out, sizeof(out));
 	if (ran(ret)) {
 		snprintf(want, sizeof(want), "%s|/tmp/exec_s0|--print-args\n", self);
@@ -423,7 +373,7 @@ static void script_nested(void)
 	snprintf(text, sizeof(text), "#!%s --print-args\n", self);
 	write_file("/tmp/exec_s1", text, 0755);
 	write_file("/tmp/exec_s2", "#!/tmp/exec_s1 via2\n", 0755);
-	ret = run("/tmp/exec_s2", (char *[]){ "s2", "z", NULL }, environ, out,
+	ret = exec_run("/tmp/exec_s2", (char *[]){ "s2", "z", NULL }, environ, out,
 		  sizeof(out));
 	if (ran(ret)) {
 		snprintf(want, sizeof(want),
@@ -442,14 +392,14 @@ static void script_nested(void)
 		write_file(path, text, 0755);
 	}
 	/* Linux's depth: five #! levels run, a sixth is ELOOP. */
-	ret = run("/tmp/exec_c2", (char *[]){ "c", NULL }, environ, out, sizeof(out));
+	ret = exec_run("/tmp/exec_c2", (char *[]){ "c", NULL }, environ, out, sizeof(out));
 	CHECK(ret != -ELOOP);
 	if (ran(ret))
 		CHECK(ret == 0 && strstr(out, "/tmp/exec_c5|/tmp/exec_c4|") != NULL);
-	CHECK(run("/tmp/exec_c1", (char *[]){ "c", NULL }, environ, out,
+	CHECK(exec_run("/tmp/exec_c1", (char *[]){ "c", NULL }, environ, out,
 		  sizeof(out)) == -ELOOP);
 	write_file("/tmp/exec_loop", "#!/tmp/exec_loop\n", 0755);
-	CHECK(run("/tmp/exec_loop", (char *[]){ "l", NULL }, environ, out,
+	CHECK(exec_run("/tmp/exec_loop", (char *[]){ "l", NULL }, environ, out,
 		  sizeof(out)) == -ELOOP);
 	for (i = 1; i <= 6; i++) {
 		char path[32];
@@ -466,13 +416,13 @@ static void script_bad_lines(void)
 	int ret;
 
 	write_file("/tmp/exec_b", "#!/nonexistent/interp arg\n", 0755);
-	CHECK(run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out,
+	CHECK(exec_run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out,
 		  sizeof(out)) == -ENOENT);
 	write_file("/tmp/exec_b", "#!\n", 0755);
-	CHECK(run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out,
+	CHECK(exec_run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out,
 		  sizeof(out)) == -ENOEXEC);
 	write_file("/tmp/exec_b", "#! \t \n", 0755);
-	CHECK(run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out,
+	CHECK(exec_run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out,
 		  sizeof(out)) == -ENOEXEC);
 	/* An interpreter path the 256-byte buffer may cut: ENOEXEC. */
 	memset(text, 'a', sizeof(text));
@@ -480,7 +430,7 @@ static void script_bad_lines(void)
 	text[600] = '\n';
 	text[601] = '\0';
 	write_file("/tmp/exec_b", text, 0755);
-	CHECK(run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out,
+	CHECK(exec_run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out,
 		  sizeof(out)) == -ENOEXEC);
 	/* A cut argument is fine: the interpreter gets its first 255 - n bytes. */
 	snprintf(text, sizeof(text), "#!%s --print-args", self);
@@ -488,7 +438,7 @@ static void script_bad_lines(void)
 	text[700] = '\n';
 	text[701] = '\0';
 	write_file("/tmp/exec_b", text, 0755);
-	ret = run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out, sizeof(out));
+	ret = exec_run("/tmp/exec_b", (char *[]){ "b", NULL }, environ, out, sizeof(out));
 	if (ran(ret)) {
 		char *arg = strchr(out, '|');
 		size_t want = 255 - (3 + strlen(self));
@@ -509,7 +459,7 @@ static void text_at_0x1000(void)
 {
 	char out[128];
 	unsigned long addr = 0;
-	int ret = run(helper("exec_low"), (char *[]){ "exec_low", NULL }, environ,
+	int ret = exec_run(helper("exec_low"), (char *[]){ "exec_low", NULL }, environ,
 		      out, sizeof(out));
 
 	if (!ran(ret))
@@ -522,13 +472,13 @@ static void static_pie_random_base(void)
 {
 	char out1[128], out2[128];
 	unsigned long a1 = 0, a2 = 0;
-	int ret = run(helper("exec_pie"), (char *[]){ "exec_pie", NULL }, environ,
+	int ret = exec_run(helper("exec_pie"), (char *[]){ "exec_pie", NULL }, environ,
 		      out1, sizeof(out1));
 
 	if (!ran(ret))
 		return;
 	CHECK(ret == 0 && sscanf(out1, "pie %lx", &a1) == 1);
-	ret = run(helper("exec_pie"), (char *[]){ "exec_pie", NULL }, environ, out2,
+	ret = exec_run(helper("exec_pie"), (char *[]){ "exec_pie", NULL }, environ, out2,
 		  sizeof(out2));
 	CHECK(ret == 0 && sscanf(out2, "pie %lx", &a2) == 1);
 	/* Randomized (the kernel's norandmaps would make them equal). */
@@ -539,7 +489,7 @@ static void static_pie_random_base(void)
 static void pt_interp(void)
 {
 	char out[256];
-	int ret = run(helper("exec_dynmain"), (char *[]){ "dyn", "x", NULL },
+	int ret = exec_run(helper("exec_dynmain"), (char *[]){ "dyn", "x", NULL },
 		      environ, out, sizeof(out));
 
 	/* Under Linux it is the interpreter's format that fails, after the lookup. */
@@ -615,14 +565,14 @@ static void proc_exe(void)
 	/* Run through a symlink and from a #! line: the real program. */
 	unlink("/tmp/exec_link");
 	CHECK(symlink(self, "/tmp/exec_link") == 0);
-	ret = run("/tmp/exec_link", (char *[]){ "l", "--print-exe", NULL }, environ,
+	ret = exec_run("/tmp/exec_link", (char *[]){ "l", "--print-exe", NULL }, environ,
 		  out, sizeof(out));
 	snprintf(link, sizeof(link), "%s\n", real);
 	if (ran(ret))
 		CHECK(ret == 0 && strcmp(out, link) == 0);
 	snprintf(out, sizeof(out), "#!/tmp/exec_link --print-exe\n");
 	write_file("/tmp/exec_s3", out, 0755);
-	ret = run("/tmp/exec_s3", (char *[]){ "s3", NULL }, environ, out, sizeof(out));
+	ret = exec_run("/tmp/exec_s3", (char *[]){ "s3", NULL }, environ, out, sizeof(out));
 	if (ran(ret))
 		CHECK(ret == 0 && strcmp(out, link) == 0);
 	unlink("/tmp/exec_link");

@@ -21,11 +21,11 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "exec_run.h"
 #include "utest.h"
 
 static const char *self; /* argv[0] */
 static char dir[PATH_MAX]; /* the scratch directory, made next to self */
-static int on_linux;
 
 /* Initialized data and .bss, which a run must find as the file has them. */
 static volatile int data_word = 12345;
@@ -83,40 +83,9 @@ static int copy_self(const char *dst)
 /* Runs p with the given argument; -errno if execve failed, else the exit status. */
 static int run(const char *p, const char *arg)
 {
-	int errp[2], err = 0, status;
-	pid_t pid;
+	char *argv[] = { (char *)p, (char *)arg, NULL };
 
-	if (pipe2(errp, O_CLOEXEC))
-		return -1000;
-	pid = fork();
-	if (pid == 0) {
-		char *argv[] = { (char *)p, (char *)arg, NULL };
-
-		execv(p, argv);
-		err = errno;
-		write(errp[1], &err, sizeof(err));
-		_exit(127);
-	}
-	close(errp[1]);
-	if (read(errp[0], &err, sizeof(err)) != sizeof(err))
-		err = 0;
-	close(errp[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1001;
-	if (err)
-		return -err;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
-}
-
-/* A case whose program must run: under qemu-riscv64 only its format was refused. */
-static int ran(int ret)
-{
-	if (on_linux) {
-		CHECK(ret == -ENOEXEC);
-		utest_skip("the host kernel does not run riscv64 programs");
-		return 0;
-	}
-	return 1;
+	return exec_run(p, argv, environ, NULL, 0);
 }
 
 /* errno of open(p, flags), 0 if it opened. */
