@@ -3,6 +3,7 @@
 #include <hartix/kallsyms.h>
 #include <hartix/ktest.h>
 #include <hartix/string.h>
+#include <asm/ptrace.h>
 #include <asm/stacktrace.h>
 
 static void lookup_function_start(struct ktest *t)
@@ -86,7 +87,44 @@ static void backtrace_walks_callers(struct ktest *t)
 	KT_EXPECT(t, tr.n < 16);
 }
 
+/*
+ * A trap taken on a function's first instruction: its frame is not linked
+ * yet, so its caller is only in ra. Before, the walk went from s0 and
+ * left that caller out (ktest/softlockup-warning-with-backtrace failed
+ * when the tick came at the entry of softlockup_reports()).
+ */
+static __noinline void prologue_outer(struct trace *tr)
+{
+	struct pt_regs regs;
+
+	memset(&regs, 0, sizeof(regs));
+	regs.epc = (unsigned long)backtrace_inner;
+	regs.ra = (unsigned long)prologue_outer + 8;
+	regs.s0 = (unsigned long)__builtin_frame_address(0);
+	walk_stackframe(&regs, regs.s0, regs.epc, collect, tr);
+	barrier();
+}
+
+static void backtrace_from_a_prologue(struct ktest *t)
+{
+	static const char *const want[] = { "backtrace_inner", "prologue_outer",
+					    "backtrace_from_a_prologue" };
+	struct trace tr = { .n = 0 };
+	unsigned long size, offset;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_KALLSYMS) || !IS_ENABLED(CONFIG_FRAME_POINTER)) {
+		ktest_skip(t, "needs CONFIG_KALLSYMS and CONFIG_FRAME_POINTER");
+		return;
+	}
+	prologue_outer(&tr);
+	KT_ASSERT(t, tr.n >= 3);
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		KT_EXPECT_STREQ(t, kallsyms_lookup(tr.pcs[i], &size, &offset), want[i]);
+}
+
 KTEST_SUITE(kallsyms,
 	    KTEST_CASE(lookup_function_start),
 	    KTEST_CASE(sprint_symbol_format),
-	    KTEST_CASE(backtrace_walks_callers));
+	    KTEST_CASE(backtrace_walks_callers),
+	    KTEST_CASE(backtrace_from_a_prologue));

@@ -29,6 +29,46 @@ static bool is_kernel_text(unsigned long pc)
 }
 
 /*
+ * Has the function around pc, interrupted there, linked its frame record
+ * yet? Not before its prologue's "s0 = sp + n" (addi, c.addi4spn, or add
+ * for a big frame): until then s0 is still the caller's frame and the
+ * caller is only in ra. Only the first instructions are looked at; a
+ * function with no such instruction there (assembly) never links one.
+ */
+#define PROLOGUE_BYTES 64
+
+static bool frame_linked(unsigned long pc)
+{
+	unsigned long size, off, a, start;
+
+	if (!kallsyms_lookup(pc, &size, &off))
+		return true; /* unknown: trust s0, as before */
+	start = pc - off;
+	for (a = start; a < pc && a < start + PROLOGUE_BYTES;) {
+		u16 lo = *(const u16 *)a;
+		u32 insn;
+
+		if ((lo & 3) != 3) {
+			/* c.addi4spn s0, sp, n: funct3 000, rd' 000 (x8), op 00. */
+			if ((lo & 0xe01f) == 0 && lo)
+				return true;
+			a += 2;
+			continue;
+		}
+		insn = lo | (u32)*(const u16 *)(a + 2) << 16;
+		/* addi s0, sp, n */
+		if ((insn & 0xfffff) == 0x10413)
+			return true;
+		/* add s0, sp, rX or add s0, rX, sp */
+		if ((insn & 0xfe007fff) == 0x00000433 &&
+		    (((insn >> 15) & 31) == 2 || ((insn >> 20) & 31) == 2))
+			return true;
+		a += 4;
+	}
+	return pc >= start + PROLOGUE_BYTES;
+}
+
+/*
  * Every frame pointer is checked against the current stack's bounds and
  * must move up, so a corrupt chain ends the walk instead of faulting or
  * looping. regs (may be NULL) is the trap frame the walk starts from: the
@@ -47,6 +87,12 @@ void walk_stackframe(const struct pt_regs *regs, unsigned long fp,
 
 		if (!IS_ENABLED(CONFIG_FRAME_POINTER))
 			break;
+		if (first && regs && !frame_linked(pc)) {
+			/* Caught in a prologue: fp is still the caller's. */
+			pc = regs->ra;
+			first = false;
+			continue;
+		}
 		if (!IS_ALIGNED(fp, 8) || !on_stack(fp - sizeof(*frame),
 						     sizeof(*frame)))
 			break;
