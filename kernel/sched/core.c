@@ -303,13 +303,28 @@ void schedule(void)
 	local_irq_restore(flags);
 }
 
+/*
+ * For the scheduler checks: 1 if rq holds t, 0 if not, -1 if its lock was
+ * busy (they run with other locks held and must not wait for this one).
+ */
+static int rq_holds(struct run_queue *rq, const struct task *t)
+{
+	struct task *q;
+	int found = 0;
+
+	if (!spin_trylock(&rq->lock))
+		return -1;
+	q = rq->head;
+	for (unsigned int i = 0; i < rq->nr && !found; i++, q = q->rq_next)
+		found = q == t;
+	spin_unlock(&rq->lock);
+	return found;
+}
+
 int sched_task_placed(struct task *t)
 {
 	enum task_state state = READ_ONCE(t->state);
-	struct run_queue *rq;
 	unsigned int cpu;
-	struct task *q;
-	int found = 0;
 
 	if (state == TASK_RUNNING) {
 		for_each_online_cpu(cpu)
@@ -320,14 +335,7 @@ int sched_task_placed(struct task *t)
 	if (state != TASK_RUNNABLE)
 		return 1;
 	cpu = READ_ONCE(t->cpu);
-	rq = &run_queues[cpu < NR_CPUS ? cpu : 0];
-	if (!spin_trylock(&rq->lock))
-		return -1;
-	q = rq->head;
-	for (unsigned int i = 0; i < rq->nr && !found; i++, q = q->rq_next)
-		found = q == t;
-	spin_unlock(&rq->lock);
-	return found;
+	return rq_holds(&run_queues[cpu < NR_CPUS ? cpu : 0], t);
 }
 
 /*
@@ -340,16 +348,9 @@ void sched_show_placement(const struct task *t)
 
 	for_each_online_cpu(cpu) {
 		struct run_queue *rq = &run_queues[cpu];
-		struct task *cur = READ_ONCE(cpus[cpu].current), *q;
-		int queued = -1;
+		struct task *cur = READ_ONCE(cpus[cpu].current);
+		int queued = rq_holds(rq, t);
 
-		if (spin_trylock(&rq->lock)) {
-			queued = 0;
-			q = rq->head;
-			for (unsigned int i = 0; i < rq->nr; i++, q = q->rq_next)
-				queued |= q == t;
-			spin_unlock(&rq->lock);
-		}
 		pr_err("  cpu%u: running %s/%d, %u queued%s\n", cpu, cur->comm,
 		       cur->pid, READ_ONCE(rq->nr),
 		       queued > 0 ? ", it among them" :
