@@ -9,9 +9,21 @@
 
 /*
  * A task marked runnable that no queue holds, as the affinity bug left
- * them: made by hand (never started, so it can be freed again). Slow (the
- * threshold plus the scans), so it runs only with hung_task.timeout=1..3.
+ * them: made by hand (never started, so it can be freed again).
  */
+static struct task *unqueued_task(const char *name)
+{
+	struct task *task = task_alloc(name, 0);
+
+	if (!task)
+		return NULL;
+	task->cpu = 0;
+	task->sched_stamp = get_ticks();
+	__atomic_store_n(&task->state, TASK_RUNNABLE, __ATOMIC_RELEASE);
+	return task;
+}
+
+/* Slow (the threshold plus the scans): only with hung_task.timeout=1..3. */
 static void lost_task_is_reported(struct ktest *t)
 {
 	unsigned int secs = hung_task_timeout();
@@ -23,11 +35,8 @@ static void lost_task_is_reported(struct ktest *t)
 		ktest_skip(t, "needs hung_task.timeout=1..3 on the command line");
 		return;
 	}
-	task = task_alloc("ktest-lost", 0);
+	task = unqueued_task("ktest-lost");
 	KT_ASSERT(t, task != NULL);
-	task->cpu = 0;
-	task->sched_stamp = get_ticks();
-	__atomic_store_n(&task->state, TASK_RUNNABLE, __ATOMIC_RELEASE);
 	while (waited < secs * 1000 + 3000 &&
 	       (hung_task_reports() == hung ||
 		(IS_ENABLED(CONFIG_DEBUG_SCHED) && sched_lost_reports() == lost))) {
@@ -116,11 +125,8 @@ static void moving_task_is_not_lost(struct ktest *t)
 		ktest_skip(t, "needs DEBUG_SCHED and 2 harts");
 		return;
 	}
-	task = task_alloc("ktest-moving", 0);
+	task = unqueued_task("ktest-moving");
 	KT_ASSERT(t, task != NULL);
-	task->cpu = 0;
-	task->sched_stamp = get_ticks();
-	__atomic_store_n(&task->state, TASK_RUNNABLE, __ATOMIC_RELEASE);
 	churn = kthread_run(stamp_churn, task, "ktest-churn", 1);
 	KT_ASSERT(t, churn != NULL);
 	stall = kthread_run(tick_stall, NULL, "ktest-stall", 0);
