@@ -73,6 +73,41 @@ static struct fdt_view fdt_view(const void *fdt)
 	return v;
 }
 
+/*
+ * The index in use (fdt_index_build()): set while only the boot hart runs,
+ * read-only afterwards, so lookups read it without a lock.
+ */
+static struct {
+	const void *fdt;
+	struct fdt_view v;
+	const struct fdt_index_node *n;
+	int nr;
+} idx;
+
+/* The index entry of the node at @off, or -1: not indexed, or no node. */
+static int idx_find(const void *fdt, int off)
+{
+	int lo = 0, hi = idx.nr;
+
+	if (!hi || idx.fdt != fdt)
+		return -1;
+	/* Entries are in tree order, which is offset order. */
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (idx.n[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < idx.nr && idx.n[lo].off == off ? lo : -1;
+}
+
+static bool indexed(const void *fdt)
+{
+	return idx.nr && idx.fdt == fdt;
+}
+
 static u32 bad_tag(const char **why, const char *msg)
 {
 	if (why)
@@ -285,9 +320,12 @@ int fdt_check(const void *blob, size_t bufsize, const char **why)
 
 int fdt_root(const void *fdt)
 {
-	struct fdt_view v = fdt_view(fdt);
+	struct fdt_view v;
 	int off, next = 0;
 
+	if (indexed(fdt))
+		return idx.n[0].off;
+	v = fdt_view(fdt);
 	for (off = 0;; off = next) {
 		u32 tag = next_tag(&v, off, &next, NULL);
 
@@ -298,13 +336,41 @@ int fdt_root(const void *fdt)
 	}
 }
 
+/*
+ * fdt_next_node() from the index: the END_NODE tokens between entry @i (-1:
+ * before the root) and the next are the levels the walk climbs, each of
+ * which fdt_next_node() counts down in *depth one at a time.
+ */
+static int idx_next_node(int i, int *depth)
+{
+	int from = i < 0 ? 0 : idx.n[i].depth;
+	int to = i + 1 < idx.nr ? idx.n[i + 1].depth : 0;
+	int leaves = i + 1 < idx.nr ? from + 1 - to : from;
+
+	if (depth) {
+		if (leaves > 0 && *depth - leaves < 0) {
+			*depth = *depth >= 0 ? -1 : *depth - 1;
+			return -ENOENT;
+		}
+		*depth -= leaves;
+	}
+	if (i + 1 == idx.nr)
+		return -ENOENT;
+	if (depth)
+		++*depth;
+	return idx.n[i + 1].off;
+}
+
 int fdt_next_node(const void *fdt, int node, int *depth)
 {
-	struct fdt_view v = fdt_view(fdt);
-	int off = 0, next = 0;
+	struct fdt_view v;
+	int off = 0, next = 0, i;
 
 	if (node < -1)
 		return -EINVAL;
+	if (indexed(fdt) && (node == -1 || (i = idx_find(fdt, node)) >= 0))
+		return idx_next_node(node == -1 ? -1 : i, depth);
+	v = fdt_view(fdt);
 	if (node >= 0 && next_tag(&v, node, &off, NULL) != FDT_BEGIN_NODE)
 		return -EINVAL;
 	for (;; off = next) {
@@ -353,8 +419,13 @@ int fdt_first_child(const void *fdt, int node)
 
 int fdt_next_sibling(const void *fdt, int node)
 {
-	int depth = 1;
+	int depth = 1, i = idx_find(fdt, node), j;
 
+	if (i >= 0) {
+		j = idx.n[i].skip;
+		return j < idx.nr && idx.n[j].parent == idx.n[i].parent ?
+			       idx.n[j].off : -ENOENT;
+	}
 	if (node < 0)
 		return -EINVAL;
 	/* Skip @node's descendants (depth > 1); leaving the parent ends it. */
@@ -386,8 +457,11 @@ static int node_ancestry(const void *fdt, int node, int *stack)
 int fdt_parent(const void *fdt, int node)
 {
 	int stack[FDT_MAX_DEPTH];
-	int depth = node_ancestry(fdt, node, stack);
+	int i = idx_find(fdt, node), depth;
 
+	if (i >= 0)
+		return i ? idx.n[idx.n[i].parent].off : -ENOENT;
+	depth = node_ancestry(fdt, node, stack);
 	if (depth < 0)
 		return depth;
 	return depth > 1 ? stack[depth - 2] : -ENOENT;
@@ -395,9 +469,12 @@ int fdt_parent(const void *fdt, int node)
 
 const char *fdt_node_name(const void *fdt, int node)
 {
-	struct fdt_view v = fdt_view(fdt);
+	struct fdt_view v;
 	int next;
 
+	if (idx_find(fdt, node) >= 0)
+		return (const char *)idx.v.st + node + FDT_TAG_SIZE;
+	v = fdt_view(fdt);
 	if (next_tag(&v, node, &next, NULL) != FDT_BEGIN_NODE)
 		return NULL;
 	return (const char *)v.st + node + FDT_TAG_SIZE;
@@ -501,11 +578,17 @@ static bool prop_named(const struct fdt_view *v, const u8 *p, const char *name,
 static const void *getprop_namelen(const void *fdt, int node, const char *name,
 				   size_t namelen, int *lenp)
 {
-	struct fdt_view v = fdt_view(fdt);
-	int off, next, ret = -EINVAL;
+	struct fdt_view v;
+	int off, next, ret = -EINVAL, i = idx_find(fdt, node);
 
-	if (next_tag(&v, node, &next, NULL) != FDT_BEGIN_NODE)
-		goto out;
+	if (i >= 0) {
+		v = idx.v;
+		next = idx.n[i].props;
+	} else {
+		v = fdt_view(fdt);
+		if (next_tag(&v, node, &next, NULL) != FDT_BEGIN_NODE)
+			goto out;
+	}
 	/* One next_tag() per token: the node's properties, then its end. */
 	for (off = next;; off = next) {
 		const u8 *p = v.st + off;
@@ -540,6 +623,13 @@ static const char *string_value(const char *val, int len)
 	if (!val || len <= 0 || strnlen(val, (size_t)len) != (size_t)len - 1)
 		return NULL;
 	return val;
+}
+
+/* A status value that lets the node be used. */
+static bool status_okay(const char *status, int len)
+{
+	status = string_value(status, len);
+	return status && (!strcmp(status, "okay") || !strcmp(status, "ok"));
 }
 
 static int alias_node(const void *fdt, const char *name, size_t len)
@@ -710,18 +800,36 @@ bool fdt_stringlist_contains(const char *list, int len, const char *str)
 	return false;
 }
 
+static bool idx_compatible(int i, const char *compat)
+{
+	const struct fdt_index_node *n = &idx.n[i];
+
+	return n->compat >= 0 &&
+	       fdt_stringlist_contains((const char *)idx.v.st + n->compat,
+				       n->compat_len, compat);
+}
+
 bool fdt_node_is_compatible(const void *fdt, int node, const char *compat)
 {
-	int len;
-	const char *list = fdt_getprop(fdt, node, "compatible", &len);
+	int len, i = idx_find(fdt, node);
+	const char *list;
 
+	if (i >= 0)
+		return idx_compatible(i, compat);
+	list = fdt_getprop(fdt, node, "compatible", &len);
 	return list && fdt_stringlist_contains(list, len, compat);
 }
 
 int fdt_node_by_compatible(const void *fdt, int start, const char *compat)
 {
-	int node;
+	int node, i = start == -1 && indexed(fdt) ? -1 : idx_find(fdt, start);
 
+	if (start == -1 ? indexed(fdt) : i >= 0) {
+		while (++i < idx.nr)
+			if (idx_compatible(i, compat))
+				return idx.n[i].off;
+		return -ENOENT;
+	}
 	for (node = fdt_next_node(fdt, start, NULL); node >= 0;
 	     node = fdt_next_node(fdt, node, NULL))
 		if (fdt_node_is_compatible(fdt, node, compat))
@@ -731,13 +839,13 @@ int fdt_node_by_compatible(const void *fdt, int start, const char *compat)
 
 bool fdt_node_is_enabled(const void *fdt, int node)
 {
-	int len;
-	const char *status = fdt_getprop(fdt, node, "status", &len);
+	int len, i = idx_find(fdt, node);
+	const char *status;
 
-	if (!status)
-		return true;
-	status = string_value(status, len);
-	return status && (!strcmp(status, "okay") || !strcmp(status, "ok"));
+	if (i >= 0)
+		return idx.n[i].enabled;
+	status = fdt_getprop(fdt, node, "status", &len);
+	return !status || status_okay(status, len);
 }
 
 /* The node's phandle as fdt_get_phandle() reads it, from its two candidates. */
@@ -751,12 +859,77 @@ static u32 phandle_of(bool have_ph, u32 ph, bool have_linux, u32 linux_ph)
 u32 fdt_get_phandle(const void *fdt, int node)
 {
 	u32 ph = 0, linux_ph = 0;
-	bool have_ph = fdt_getprop_u32(fdt, node, "phandle", &ph);
-	bool have_linux = !have_ph &&
-			  fdt_getprop_u32(fdt, node, "linux,phandle", &linux_ph);
+	int i = idx_find(fdt, node);
+	bool have_ph, have_linux;
 
+	if (i >= 0)
+		return idx.n[i].phandle;
+	have_ph = fdt_getprop_u32(fdt, node, "phandle", &ph);
+	have_linux = !have_ph &&
+		     fdt_getprop_u32(fdt, node, "linux,phandle", &linux_ph);
 	/* 0 and ~0 are reserved: "none" and "to be assigned". */
 	return phandle_of(have_ph, ph, have_linux, linux_ph);
+}
+
+/*
+ * What a lookup by phandle, compatible or status needs of a node, gathered
+ * as its property tokens go by. As with fdt_getprop(), the first property
+ * of a name is the one that counts.
+ */
+struct node_props {
+	unsigned int seen;	/* NP_* of the names met so far */
+	bool have_ph, have_linux;
+	u32 ph, linux_ph;
+	int compat, compat_len;
+	bool enabled;
+};
+
+#define NP_PH		1U
+#define NP_LINUX	2U
+#define NP_COMPAT	4U
+#define NP_STATUS	8U
+
+static void node_props_start(struct node_props *np)
+{
+	*np = (struct node_props){ .compat = -1, .enabled = true };
+}
+
+/* Whether property @name (@namelen) is met for the first time at @p. */
+static bool first_named(struct node_props *np, unsigned int bit,
+			const struct fdt_view *v, const u8 *p,
+			const char *name, size_t namelen)
+{
+	if ((np->seen & bit) || !prop_named(v, p, name, namelen))
+		return false;
+	np->seen |= bit;
+	return true;
+}
+
+/* @off is a property token of the node, in order. */
+static void node_props_add(struct node_props *np, const struct fdt_view *v,
+			   int off)
+{
+	const u8 *p = v->st + off;
+	const u8 *val = p + FDT_PROP_HDR_SIZE;
+	int len = (int)fdt32_ld(p + 4);
+
+	if (first_named(np, NP_PH, v, p, "phandle", 7)) {
+		np->have_ph = len == 4;
+		np->ph = np->have_ph ? fdt32_ld(val) : 0;
+	} else if (first_named(np, NP_LINUX, v, p, "linux,phandle", 13)) {
+		np->have_linux = len == 4;
+		np->linux_ph = np->have_linux ? fdt32_ld(val) : 0;
+	} else if (first_named(np, NP_COMPAT, v, p, "compatible", 10)) {
+		np->compat = off + (int)FDT_PROP_HDR_SIZE;
+		np->compat_len = len;
+	} else if (first_named(np, NP_STATUS, v, p, "status", 6)) {
+		np->enabled = status_okay((const char *)val, len);
+	}
+}
+
+static u32 node_props_phandle(const struct node_props *np)
+{
+	return phandle_of(np->have_ph, np->ph, np->have_linux, np->linux_ph);
 }
 
 /*
@@ -767,44 +940,108 @@ u32 fdt_get_phandle(const void *fdt, int node)
  */
 int fdt_node_by_phandle(const void *fdt, u32 phandle)
 {
-	struct fdt_view v = fdt_view(fdt);
-	bool have_ph = false, have_linux = false;
-	u32 ph = 0, linux_ph = 0, tag;
+	struct fdt_view v;
+	struct node_props np;
 	int off, next, node = -1;
+	u32 tag;
 
 	if (phandle == 0 || phandle == 0xffffffffU)
 		return -EINVAL;
+	if (indexed(fdt)) {
+		for (off = 0; off < idx.nr; off++)
+			if (idx.n[off].phandle == phandle)
+				return idx.n[off].off;
+		return -ENOENT;
+	}
+	v = fdt_view(fdt);
 	for (off = 0;; off = next) {
 		tag = next_tag(&v, off, &next, NULL);
 		if (tag == FDT_PROP && node >= 0) {
-			const u8 *p = v.st + off;
-
-			if (fdt32_ld(p + 4) != 4)
-				continue;
-			if (prop_named(&v, p, "phandle", 7)) {
-				have_ph = true;
-				ph = fdt32_ld(p + FDT_PROP_HDR_SIZE);
-			} else if (prop_named(&v, p, "linux,phandle", 13)) {
-				have_linux = true;
-				linux_ph = fdt32_ld(p + FDT_PROP_HDR_SIZE);
-			}
+			node_props_add(&np, &v, off);
 			continue;
 		}
 		if (tag == FDT_NOP || tag == FDT_PROP)
 			continue;
-		if (node >= 0 &&
-		    phandle_of(have_ph, ph, have_linux, linux_ph) == phandle)
+		if (node >= 0 && node_props_phandle(&np) == phandle)
 			return node;
 		node = -1; /* past the node's properties */
 		switch (tag) {
 		case FDT_BEGIN_NODE:
 			node = off;
-			have_ph = have_linux = false;
+			node_props_start(&np);
 			break;
 		case FDT_END_NODE:
 			break;
 		case FDT_END:
 			return -ENOENT;
+		default:
+			return -EINVAL;
+		}
+	}
+}
+
+void fdt_index_drop(void)
+{
+	idx.nr = 0;
+	idx.fdt = NULL;
+}
+
+/* Entry @i's properties are over: keep what the lookups need. */
+static void idx_finish(struct fdt_index_node *n, const struct node_props *np)
+{
+	n->phandle = node_props_phandle(np);
+	n->compat = np->compat;
+	n->compat_len = np->compat_len;
+	n->enabled = np->enabled;
+}
+
+int fdt_index_build(const void *fdt, struct fdt_index_node *buf, int max)
+{
+	struct fdt_view v = fdt_view(fdt);
+	int open[FDT_MAX_DEPTH];
+	struct node_props np;
+	int depth = 0, nr = 0, cur = -1, off, next;
+
+	fdt_index_drop();
+	/* cur: the node whose properties are being read, -1 past them. */
+	for (off = 0;; off = next) {
+		u32 tag = next_tag(&v, off, &next, NULL);
+
+		if (tag == FDT_PROP) {
+			if (cur >= 0)
+				node_props_add(&np, &v, off);
+			continue;
+		}
+		if (tag == FDT_NOP)
+			continue;
+		if (cur >= 0)
+			idx_finish(&buf[cur], &np);
+		cur = -1;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			if (depth == FDT_MAX_DEPTH || (!depth && nr))
+				return -EINVAL;
+			if (nr == max)
+				return -ENOSPC;
+			buf[nr] = (struct fdt_index_node){
+				.off = off, .props = next,
+				.parent = depth ? open[depth - 1] : -1,
+				.depth = (u8)(depth + 1),
+			};
+			node_props_start(&np);
+			cur = open[depth++] = nr++;
+			break;
+		case FDT_END_NODE:
+			if (!depth)
+				return -EINVAL;
+			buf[open[--depth]].skip = nr;
+			break;
+		case FDT_END:
+			if (depth || !nr)
+				return -EINVAL;
+			idx = (typeof(idx)){ .fdt = fdt, .v = v, .n = buf,
+					     .nr = nr };
+			return 0;
 		default:
 			return -EINVAL;
 		}

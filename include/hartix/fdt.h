@@ -148,6 +148,35 @@ int fdt_reg_under(const void *fdt, int parent, int node, int index, u64 *addr,
 int fdt_reg_cells(const void *fdt, int node, int address_cells,
 		  int size_cells, int index, u64 *addr, u64 *size);
 
+/*
+ * An index of a checked blob's nodes, made in one walk, that the lookups
+ * above use instead of walking the structure block (node navigation,
+ * phandles, compatibles, status): the boot looks the tree up many times,
+ * and each walk decodes every token before the node it wants. The results
+ * are the same with or without it (the host FDT fuzzer compares them).
+ */
+struct fdt_index_node {
+	int off;	/* FDT_BEGIN_NODE token */
+	int props;	/* the token after the name: first property, if any */
+	int parent;	/* entry of the parent; -1 for the root */
+	int skip;	/* first entry after the node's descendants */
+	int compat;	/* structure-block offset of compatible's value, or -1 */
+	int compat_len;
+	u32 phandle;	/* as fdt_get_phandle() reads it; 0 if none */
+	u8 depth;	/* the root is at depth 1 */
+	bool enabled;	/* fdt_node_is_enabled() */
+};
+
+/*
+ * Index the blob (which must have passed fdt_check()) into @buf and use the
+ * index for every later lookup in this blob. -ENOSPC when it has more than
+ * @max nodes, -EINVAL when it is malformed: lookups then keep walking.
+ * Called once while only one hart runs; the index is read-only afterwards.
+ */
+int fdt_index_build(const void *fdt, struct fdt_index_node *buf, int max);
+/* Back to walking (for the host tests, which compare both). */
+void fdt_index_drop(void);
+
 /* The memory reservation block ("/memreserve/"). */
 int fdt_num_mem_rsv(const void *fdt);
 int fdt_get_mem_rsv(const void *fdt, int index, u64 *addr, u64 *size);

@@ -17,10 +17,13 @@
 /* A larger blob is far more likely a bad pointer than a real tree. */
 #define FDT_MAX_SIZE (8UL << 20)
 #define MEMBLOCK_SLOTS 64
+/* Room for the boards Hartix knows; a larger tree is walked, unindexed. */
+#define FDT_INDEX_NODES 256
 
 const void *boot_fdt;
 struct fdt_boot_info boot_info;
 
+static struct fdt_index_node fdt_index_nodes[FDT_INDEX_NODES];
 static struct memblock_region memblock_memory[MEMBLOCK_SLOTS];
 static struct memblock_region memblock_reserved[MEMBLOCK_SLOTS];
 struct memblock memblock;
@@ -176,6 +179,9 @@ void setup_arch(phys_addr_t fdt_pa)
 {
 	sbi_init();
 	boot_fdt = fdt_map_and_check(fdt_pa);
+	if (fdt_index_build(boot_fdt, fdt_index_nodes, FDT_INDEX_NODES))
+		pr_info("FDT: over %d nodes, looked up without an index\n",
+			FDT_INDEX_NODES);
 	if (fdt_scan_boot(boot_fdt, &boot_info, fdt_warn, NULL))
 		panic("device tree at %#lx: %s", fdt_pa, boot_info.error);
 	if (boot_info.timebase_freq)

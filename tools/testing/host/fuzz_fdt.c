@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* libFuzzer target: fdt_check(), then every FDT reader and scan function. */
+/* libFuzzer target: fdt_check(), then every FDT reader and scan function, walked and indexed. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +190,137 @@ static void walk_scan(const void *fdt)
 	}
 }
 
+/*
+ * Differential check of the index (fdt_index_build()): every lookup it
+ * serves is logged once walking and once indexed, and the logs must match.
+ */
+#define LOG_MAX 65536
+
+struct qlog {
+	long long v[LOG_MAX];
+	int n;
+};
+
+static void qlog(struct qlog *l, long long v)
+{
+	if (l->n < LOG_MAX)
+		l->v[l->n++] = v;
+}
+
+static void qlog_ptr(struct qlog *l, const void *fdt, const void *p)
+{
+	qlog(l, p ? (const char *)p - (const char *)fdt : -1);
+}
+
+static const char *const probe_props[] = {
+	"compatible", "status", "phandle", "linux,phandle", "reg", "x",
+};
+
+static void record_node(struct qlog *l, const void *fdt, int node, int nth)
+{
+	const char *name = fdt_node_name(fdt, node), *compat;
+	int depth = 0, n, len, parent;
+	unsigned int i;
+	char path[256];
+	u32 ph;
+
+	qlog_ptr(l, fdt, name);
+	qlog(l, fdt_first_child(fdt, node));
+	qlog(l, fdt_next_sibling(fdt, node));
+	parent = fdt_parent(fdt, node);
+	qlog(l, parent);
+	qlog(l, fdt_node_is_enabled(fdt, node));
+	ph = fdt_get_phandle(fdt, node);
+	qlog(l, ph);
+	qlog(l, fdt_node_by_phandle(fdt, ph));
+	qlog(l, fdt_node_by_phandle(fdt, (u32)nth + 1));
+	for (i = 0; i < sizeof(probe_props) / sizeof(probe_props[0]); i++) {
+		qlog_ptr(l, fdt, fdt_getprop(fdt, node, probe_props[i], &len));
+		qlog(l, len);
+	}
+	compat = first_compatible(fdt, node);
+	qlog(l, fdt_node_is_compatible(fdt, node, compat ? compat : "x"));
+	if (compat) {
+		qlog(l, fdt_node_by_compatible(fdt, -1, compat));
+		qlog(l, fdt_node_by_compatible(fdt, node, compat));
+	}
+	if (parent >= 0 && name)
+		qlog(l, fdt_subnode(fdt, parent, name));
+	if (nth >= DEEP_NODES)
+		return;
+	/* The walk under the node, with its depth, and the next after it. */
+	for (n = fdt_next_node(fdt, node, &depth); n >= 0;
+	     n = fdt_next_node(fdt, n, &depth))
+		qlog(l, (long long)n << 8 | (depth & 0xff));
+	qlog(l, n);
+	qlog(l, depth);
+	depth = -2;
+	qlog(l, fdt_next_node(fdt, node, &depth));
+	qlog(l, depth);
+	/* Offsets that are not nodes: both must refuse them alike. */
+	qlog(l, fdt_next_node(fdt, node + 4, &depth));
+	qlog(l, fdt_parent(fdt, node + 4));
+	qlog_ptr(l, fdt, fdt_node_name(fdt, node + 4));
+	if (!fdt_get_path(fdt, node, path, sizeof(path)))
+		qlog(l, fdt_path_offset(fdt, path, strlen(path)));
+}
+
+static void record(struct qlog *l, const void *fdt)
+{
+	struct fdt_boot_info bi;
+	int node, depth = 0, nth = 0, warnings = 0;
+	const char *opts;
+
+	l->n = 0;
+	qlog(l, fdt_root(fdt));
+	for (node = fdt_next_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_node(fdt, node, &depth), nth++) {
+		qlog(l, (long long)node << 8 | (depth & 0xff));
+		record_node(l, fdt, node, nth);
+	}
+	qlog(l, node);
+	qlog(l, depth);
+	depth = 0;
+	for (node = fdt_next_enabled_node(fdt, -1, &depth); node >= 0;
+	     node = fdt_next_enabled_node(fdt, node, &depth))
+		qlog(l, (long long)node << 8 | (depth & 0xff));
+	qlog(l, fdt_node_by_compatible(fdt, -1, "riscv,plic0"));
+	qlog(l, fdt_stdout_node(fdt, &opts));
+	qlog_ptr(l, fdt, opts);
+	qlog(l, fdt_scan_boot(fdt, &bi, count_warning, &warnings));
+	qlog(l, warnings);
+	qlog(l, bi.nmem);
+	qlog(l, bi.nresv);
+	qlog(l, bi.ncpus);
+	for (node = 0; node < bi.ncpus; node++)
+		qlog(l, bi.cpu[node].node);
+}
+
+static void check_index(const void *fdt, size_t size)
+{
+	static struct qlog walked, indexed;
+	/* A node takes at least 8 bytes of the structure block. */
+	int max = (int)(size / 8) + 1, nr;
+	struct fdt_index_node *buf = malloc(sizeof(*buf) * (size_t)max);
+
+	EXPECT(buf);
+	record(&walked, fdt);
+	EXPECT(fdt_index_build(fdt, buf, max) == 0);
+	for (nr = 0; fdt_next_node(fdt, nr ? buf[nr - 1].off : -1, NULL) >= 0;
+	     nr++)
+		;
+	record(&indexed, fdt);
+	EXPECT(walked.n == indexed.n &&
+	       !memcmp(walked.v, indexed.v, sizeof(walked.v[0]) * walked.n));
+	/* One node short: no index, and lookups walk again. */
+	EXPECT(fdt_index_build(fdt, buf, nr - 1) == -ENOSPC);
+	record(&indexed, fdt);
+	EXPECT(walked.n == indexed.n &&
+	       !memcmp(walked.v, indexed.v, sizeof(walked.v[0]) * walked.n));
+	fdt_index_drop();
+	free(buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (fdt_check(data, size, NULL))
@@ -203,5 +334,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fdt_path_offset(data, "/\0/x", 4);
 	fdt_path_offset(data, "nosuchalias/x", 13);
 	EXPECT(fdt_node_by_phandle(data, 0) == -EINVAL);
+	check_index(data, size);
 	return 0;
 }
