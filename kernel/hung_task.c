@@ -13,14 +13,6 @@
 #include <hartix/time.h>
 
 #define HUNG_TASK_TIMEOUT_MAX 600
-/*
- * Reports printed, as Linux's hung_task_warnings: each is written to the
- * console from the tick, interrupts masked and tasklist_lock held. A fork
- * bomb on a loaded host had hundreds of tasks waiting past the limit, and
- * printing them all at every scan kept every hart that forks, exits or
- * waits spinning on tasklist_lock for minutes (proc_test on 4 harts).
- */
-#define HUNG_TASK_WARNINGS 10
 
 static unsigned int timeout_secs = CONFIG_HUNG_TASK_TIMEOUT;
 static u64 nr_hung, nr_lost; /* reports so far (printed or not), for tests */

@@ -41,6 +41,16 @@ static inline unsigned int softlockup_timeout(void)
 }
 #endif
 
+/*
+ * Hung-task reports printed, as Linux's hung_task_warnings: each is written
+ * to the console from the tick, interrupts masked and tasklist_lock held. A
+ * fork bomb on a loaded host had hundreds of tasks waiting past the limit,
+ * and printing them all at every scan kept every hart that forks, exits or
+ * waits spinning on tasklist_lock for minutes (proc_test on 4 harts). Later
+ * reports are only counted.
+ */
+#define HUNG_TASK_WARNINGS 10
+
 #ifdef CONFIG_HUNG_TASK_DETECTOR
 /*
  * From every tick; once a second one hart scans the tasks: a task

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* KTAP tests of the hung-task detector and the lost-task scan: a runnable task on no run queue gets reported. */
 #include <hartix/ktest.h>
+#include <hartix/printk.h>
 #include <hartix/sched.h>
 #include <hartix/smp.h>
+#include <hartix/string.h>
 #include <hartix/softlockup.h>
 #include <hartix/time.h>
 #include <hartix/timer.h>
@@ -137,6 +139,62 @@ static void moving_task_is_not_lost(struct ktest *t)
 	task_free(task);
 }
 
+/* Log records from @seq on whose text starts with @prefix. */
+static unsigned int count_log_lines(u64 seq, const char *prefix)
+{
+	static struct log_entry e; /* too big for the stack */
+	unsigned int n = 0;
+
+	while (log_read(&seq, &e))
+		n += e.len >= strlen(prefix) && !memcmp(e.text, prefix,
+							strlen(prefix));
+	return n;
+}
+
+#define CAP_TASKS (HUNG_TASK_WARNINGS + 2)
+
+/*
+ * More hung tasks than the cap at once: all are counted, but only the
+ * reports left under HUNG_TASK_WARNINGS are printed (with the note that
+ * the rest are only counted), so that a fork bomb cannot keep the scan
+ * printing with tasklist_lock held.
+ */
+static void reports_are_capped(struct ktest *t)
+{
+	static const char report[] = "INFO: task ktest-cap:";
+	static const char note[] = "INFO: hung-task reports from now on only counted";
+	unsigned int secs = hung_task_timeout(), waited = 0, printed, i;
+	u64 hung = hung_task_reports(), seq = log_seq_next();
+	struct task *tasks[CAP_TASKS];
+
+	if (!IS_ENABLED(CONFIG_HUNG_TASK_DETECTOR) || !secs || secs > 3) {
+		ktest_skip(t, "needs hung_task.timeout=1..3 on the command line");
+		return;
+	}
+	printed = hung < HUNG_TASK_WARNINGS ?
+			  min((unsigned int)(HUNG_TASK_WARNINGS - hung),
+			      (unsigned int)CAP_TASKS) : 0;
+	for (i = 0; i < CAP_TASKS && (tasks[i] = unqueued_task("ktest-cap")); i++)
+		;
+	if (i < CAP_TASKS) {
+		while (i--)
+			task_free(tasks[i]);
+		KT_ASSERT(t, !"out of memory for the fake tasks");
+	}
+	while (waited < secs * 1000 + 3000 &&
+	       hung_task_reports() < hung + CAP_TASKS) {
+		msleep(100);
+		waited += 100;
+	}
+	KT_EXPECT_EQ(t, hung_task_reports(), hung + CAP_TASKS);
+	KT_EXPECT_EQ(t, count_log_lines(seq, report), printed);
+	KT_EXPECT_EQ(t, count_log_lines(seq, note),
+		     hung < HUNG_TASK_WARNINGS ? 1U : 0U);
+	for (i = 0; i < CAP_TASKS; i++)
+		task_free(tasks[i]);
+}
+
 KTEST_SUITE(hung_task, KTEST_CASE(lost_task_is_reported),
 	    KTEST_CASE(busy_tasks_are_not_reported),
-	    KTEST_CASE(moving_task_is_not_lost));
+	    KTEST_CASE(moving_task_is_not_lost),
+	    KTEST_CASE(reports_are_capped));
