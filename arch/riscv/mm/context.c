@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Address-space switches and ASIDs: a flush only when an ASID generation rolls over. */
+#include <hartix/cmdline.h>
+#include <hartix/errno.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
+#include <hartix/params.h>
+#include <hartix/printk.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
+#include <hartix/string.h>
 #include <asm/csr.h>
 #include <asm/page.h>
 #include <asm/tlbflush.h>
@@ -25,6 +30,77 @@ static unsigned long asid_next = 1, asid_max;
 
 extern unsigned long early_satp;
 
+#ifdef CONFIG_DEBUG_ASID
+static unsigned int asid_bits = 16;
+
+static int set_asid_bits(const char *val)
+{
+	unsigned int bits;
+
+	if (!val || kstrtouint(val, 10, &bits) || bits > 16)
+		return -EINVAL;
+	asid_bits = bits;
+	return 0;
+}
+kernel_param("asid_bits", set_asid_bits);
+
+static void asid_cap(void)
+{
+	unsigned long cap = (1UL << asid_bits) - 1;
+
+	if (asid_max > cap) {
+		asid_max = cap;
+		pr_notice("mm: ASIDs limited to %lu by asid_bits=%u\n", cap,
+			  asid_bits);
+	}
+}
+
+/*
+ * What each hart's TLB may hold as far as the allocator knows: the address
+ * space, and the generation of its number, that each ASID was last loaded
+ * for since the hart's last rollover flush. A number loaded for anything
+ * else before that hart flushed would let the new address space use the
+ * old one's translations. QEMU flushes its TLB at every satp write, so no
+ * test would ever see such a translation there; this check reports the
+ * missing flush instead. Kept for the first ASID_TRACK numbers, enough for
+ * small asid_bits. Each hart's row is its own, written with interrupts
+ * masked in mm_activate().
+ */
+#define ASID_TRACK 16
+
+static struct asid_use {
+	const struct mm *mm;
+	u64 gen;
+} asid_used[NR_CPUS][ASID_TRACK];
+static bool asid_reported;
+
+static void asid_check(unsigned int cpu, const struct mm *mm,
+		       unsigned long asid, u64 gen, bool flushed)
+{
+	struct asid_use *u = asid_used[cpu];
+
+	if (asid >= ASID_TRACK)
+		return;
+	if (flushed)
+		memset(asid_used[cpu], 0, sizeof(asid_used[cpu]));
+	/* Once: it is reached from every switch, interrupts masked. */
+	if (u[asid].mm && (u[asid].mm != mm || u[asid].gen != gen) &&
+	    !__atomic_exchange_n(&asid_reported, true, __ATOMIC_RELAXED))
+		pr_err("BUG: hart %u loads ASID %lu for another address space without a flush\n",
+		       cpu, asid);
+	u[asid] = (struct asid_use){ mm, gen };
+}
+#else
+static inline void asid_cap(void)
+{
+}
+
+static inline void asid_check(unsigned int cpu, const struct mm *mm,
+			      unsigned long asid, u64 gen, bool flushed)
+{
+}
+#endif
+
 /* How many ASID bits the hart implements: write ones, read back. */
 void asid_init(void)
 {
@@ -33,6 +109,7 @@ void asid_init(void)
 	csr_write(CSR_SATP, satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
 	asid_max = (csr_read(CSR_SATP) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
 	csr_write(CSR_SATP, satp);
+	asid_cap();
 	if (asid_max)
 		pr_info("mm: %lu ASIDs\n", asid_max);
 	else
@@ -44,11 +121,31 @@ void asid_init(void)
  * read without asid_lock. Every switch between processes took the lock:
  * with hundreds of processes on 4 harts of a loaded host (proc_test's fork
  * bomb, 3 busy loops beside QEMU) its waiters formed a convoy of about 14
- * handovers a second, every hart in mm_activate(). Under the lock a new
- * number is published as generation 0, the number, then its generation:
- * the same generation read before and after the number proves they match.
- * A new generation started right after this is no worse than one started
- * right after the lock was dropped: the hart flushes at its next switch.
+ * handovers a second, every hart in mm_activate().
+ *
+ * Why the pair read is one the lock handed out. Under asid_lock a number
+ * is published as: W1 mm->asid_gen = 0; release fence; W2 mm->asid = n;
+ * W3 mm->asid_gen = G (release). An mm gets at most one number per
+ * generation (only when its asid_gen is not asid_gen) and generations only
+ * grow, so G is written to mm->asid_gen once, by W3. This reader does R1
+ * load-acquire mm->asid_gen, R2 load mm->asid, acquire fence, R3 load
+ * mm->asid_gen. If R1 reads g, it read W3 of generation g, so R2 sees that
+ * W2 or a later number. A later number comes from a renumbering in a
+ * generation G' > g, whose W1' (0) precedes its release fence and W2':
+ * R2 reading W2' makes that fence synchronise with our acquire fence, so
+ * R3 reads 0 or G', not g, and we fall back to the lock. So R1 == R3 == g
+ * proves that the number read was handed out in generation g.
+ *
+ * Why a generation g older than the newest is still safe to load. g came
+ * from asid_gen, read by this hart; its later reads never see an older
+ * value (coherence), so cpu->asid_gen_seen only moves forward and the hart
+ * flushed when it first loaded a number of g. Since then it loaded only
+ * numbers of g, which are unique within g; another hart handing the same
+ * number to another mm in g + 1 affects that hart's TLB, and this one
+ * flushes before it loads any number of g + 1. Shootdowns flush by address
+ * for every ASID (tlbflush.c), so an mm known by two numbers on two harts
+ * is flushed under both. asid_check() tests these rules under
+ * CONFIG_DEBUG_ASID, where QEMU cannot (it flushes at every satp write).
  */
 static bool asid_current(struct mm *mm, unsigned long *asid, u64 *gen)
 {
@@ -70,6 +167,7 @@ void mm_activate(struct mm *mm)
 	unsigned long irq = local_irq_save();
 	struct cpu *cpu = this_cpu();
 	unsigned long asid = 0, flags;
+	bool flushed;
 	u64 gen = 0;
 
 	cpu->mm_lazy = false; /* mm is the running task's own now */
@@ -101,10 +199,12 @@ void mm_activate(struct mm *mm)
 	}
 	csr_write(CSR_SATP, SATP_MODE_SV39 | (asid << SATP_ASID_SHIFT) |
 				    (virt_to_phys(mm->pgd) >> PAGE_SHIFT));
-	if (!asid_max || cpu->asid_gen_seen != gen) {
+	flushed = !asid_max || cpu->asid_gen_seen != gen;
+	if (flushed) {
 		local_flush_tlb_all();
 		cpu->asid_gen_seen = asid_max ? gen : 0;
 	}
+	asid_check(cpu->id, mm, asid, gen, flushed);
 	cpu->mm = mm;
 	local_irq_restore(irq);
 }
