@@ -72,7 +72,7 @@ static struct asid_use {
 	const struct mm *mm;
 	u64 gen;
 } asid_used[NR_CPUS][ASID_TRACK];
-static bool asid_reported;
+static int asid_reported; /* an int: RV64 has no byte-wide atomics */
 
 static void asid_check(unsigned int cpu, const struct mm *mm,
 		       unsigned long asid, u64 gen, bool flushed)
@@ -85,7 +85,7 @@ static void asid_check(unsigned int cpu, const struct mm *mm,
 		memset(asid_used[cpu], 0, sizeof(asid_used[cpu]));
 	/* Once: it is reached from every switch, interrupts masked. */
 	if (u[asid].mm && (u[asid].mm != mm || u[asid].gen != gen) &&
-	    !__atomic_exchange_n(&asid_reported, true, __ATOMIC_RELAXED))
+	    !__atomic_exchange_n(&asid_reported, 1, __ATOMIC_RELAXED))
 		pr_err("BUG: hart %u loads ASID %lu for another address space without a flush\n",
 		       cpu, asid);
 	u[asid] = (struct asid_use){ mm, gen };
