@@ -73,6 +73,13 @@ static struct fdt_view fdt_view(const void *fdt)
 	return v;
 }
 
+/* The kernel uses the index with CONFIG_FDT_INDEX; the host tests always. */
+#if defined(CONFIG_FDT_INDEX) || defined(HARTIX_HOST_TEST)
+#define FDT_INDEX 1
+#else
+#define FDT_INDEX 0
+#endif
+
 /*
  * The index in use (fdt_index_build()): set while only the boot hart runs,
  * read-only afterwards, so lookups read it without a lock.
@@ -89,7 +96,7 @@ static int idx_find(const void *fdt, int off)
 {
 	int lo = 0, hi = idx.nr;
 
-	if (!hi || idx.fdt != fdt)
+	if (!FDT_INDEX || !hi || idx.fdt != fdt)
 		return -1;
 	/* Entries are in tree order, which is offset order. */
 	while (lo < hi) {
@@ -105,7 +112,7 @@ static int idx_find(const void *fdt, int off)
 
 static bool indexed(const void *fdt)
 {
-	return idx.nr && idx.fdt == fdt;
+	return FDT_INDEX && idx.nr && idx.fdt == fdt;
 }
 
 static u32 bad_tag(const char **why, const char *msg)

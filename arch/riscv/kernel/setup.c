@@ -23,7 +23,8 @@
 const void *boot_fdt;
 struct fdt_boot_info boot_info;
 
-static struct fdt_index_node fdt_index_nodes[FDT_INDEX_NODES];
+static struct fdt_index_node fdt_index_nodes[IS_ENABLED(CONFIG_FDT_INDEX) ?
+					    FDT_INDEX_NODES : 1];
 static struct memblock_region memblock_memory[MEMBLOCK_SLOTS];
 static struct memblock_region memblock_reserved[MEMBLOCK_SLOTS];
 struct memblock memblock;
@@ -179,7 +180,8 @@ void setup_arch(phys_addr_t fdt_pa)
 {
 	sbi_init();
 	boot_fdt = fdt_map_and_check(fdt_pa);
-	if (fdt_index_build(boot_fdt, fdt_index_nodes, FDT_INDEX_NODES))
+	if (IS_ENABLED(CONFIG_FDT_INDEX) &&
+	    fdt_index_build(boot_fdt, fdt_index_nodes, FDT_INDEX_NODES))
 		pr_info("FDT: over %d nodes, looked up without an index\n",
 			FDT_INDEX_NODES);
 	if (fdt_scan_boot(boot_fdt, &boot_info, fdt_warn, NULL))
