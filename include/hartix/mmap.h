@@ -38,7 +38,7 @@ struct mm {
 	/* Set at exec (ASLR may move them), copied by fork. */
 	unsigned long stack_top; /* the initial stack's end */
 	unsigned long mmap_base; /* mmap() places regions below this */
-	cpumask_t cpus_ran; /* harts to shoot down: those that ran it */
+	cpumask_t cpus_ran; /* harts to shoot down: those that have it loaded */
 	u64 asid_gen; /* generation asid belongs to; 0 = none yet */
 	unsigned long asid;
 	unsigned long refcount;

@@ -161,6 +161,23 @@ static bool asid_current(struct mm *mm, unsigned long *asid, u64 *gen)
 	return true;
 }
 
+/*
+ * This hart no longer has @old (not NULL: the address space it ran as its
+ * own, whose reference its task or the caller still holds) in satp, so
+ * shootdowns of old can skip it: its entries of old's number stay in the
+ * TLB but are unused until it loads old again, and then it flushes them
+ * (joined, in mm_activate()). Under a fork bomb every copy-on-write fault
+ * sent an SBI remote fence to each hart the process had ever run on, 40 to
+ * 85 ms with preemption off on a loaded host (smp.rst). An address space
+ * only borrowed (lazy TLB) keeps its bit: its last mm_put() may be freeing
+ * it, and mm_unlazy() reads the bit to find the harts to send off it.
+ */
+static void mm_leave(struct mm *old, unsigned int cpu)
+{
+	if (old)
+		cpumask_clear_cpu(&old->cpus_ran, cpu);
+}
+
 void mm_activate(struct mm *mm)
 {
 	/* satp and cpu->mm of one hart: no preemption in between. */
@@ -170,15 +187,26 @@ void mm_activate(struct mm *mm)
 	bool flushed;
 	u64 gen = 0;
 
+	/* What this hart leaves: see mm_leave(). */
+	struct mm *old = cpu->mm_lazy ? NULL : cpu->mm;
+	bool joined;
+
 	cpu->mm_lazy = false; /* mm is the running task's own now */
 	if (!mm) {
 		csr_write(CSR_SATP, early_satp);
+		mm_leave(old, cpu->id);
 		cpu->mm = NULL;
 		local_irq_restore(irq);
 		return;
 	}
-	/* Before the switch, so a shootdown from now on includes us. */
-	cpumask_set(&mm->cpus_ran, cpu->id);
+	/*
+	 * Before the switch, so a shootdown from now on includes us. Ordered
+	 * both ways (seq_cst, and flush_tlb_mask()'s fence before it reads
+	 * the mask) with a shooter's page-table write: either it sees our bit
+	 * or our walks after the flush below see its write.
+	 */
+	joined = !(__atomic_fetch_or(&mm->cpus_ran.bits, 1ULL << cpu->id,
+				     __ATOMIC_SEQ_CST) & (1ULL << cpu->id));
 	if (asid_max && !asid_current(mm, &asid, &gen)) {
 		flags = spin_lock_irqsave(&asid_lock);
 		if (mm->asid_gen != asid_gen) {
@@ -203,8 +231,13 @@ void mm_activate(struct mm *mm)
 	if (flushed) {
 		local_flush_tlb_all();
 		cpu->asid_gen_seen = asid_max ? gen : 0;
+	} else if (joined) {
+		/* Entries of mm's number from before we left it missed shootdowns. */
+		local_flush_tlb_asid(asid);
 	}
 	asid_check(cpu->id, mm, asid, gen, flushed);
+	if (old != mm)
+		mm_leave(old, cpu->id);
 	cpu->mm = mm;
 	local_irq_restore(irq);
 }

@@ -31,7 +31,15 @@ void flush_tlb_mask(const cpumask_t *mask, unsigned long start,
 {
 	/* On one hart throughout: "self" and the local flush must agree. */
 	u64 self = (preempt_disable(), 1ULL << smp_processor_id());
-	u64 remote = cpumask_bits(mask) & cpumask_bits(&cpu_online_mask) & ~self;
+	u64 remote;
+
+	/*
+	 * The caller's page-table writes before the mask read: a hart joining
+	 * the address space (mm_activate()) either is in the mask or walks
+	 * the new tables.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	remote = cpumask_bits(mask) & cpumask_bits(&cpu_online_mask) & ~self;
 	struct flush_range r = { start, size };
 	cpumask_t remote_mask = { remote };
 

@@ -10,6 +10,12 @@ static inline void local_flush_tlb_all(void)
 	__asm__ __volatile__("sfence.vma" ::: "memory");
 }
 
+/* Every entry of one address-space number (the kernel's global ones stay). */
+static inline void local_flush_tlb_asid(unsigned long asid)
+{
+	__asm__ __volatile__("sfence.vma zero, %0" : : "r"(asid) : "memory");
+}
+
 /*
  * Above this many pages one full flush costs less than a sfence.vma per
  * page, and keeps a flush of a huge sparse range from holding the hart
