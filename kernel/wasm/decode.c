@@ -92,6 +92,11 @@ static bool rd_u32(struct ld *l, u32 *out)
 	u64 r = 0;
 	u8 b;
 
+	/* Most are one byte: no continuation, nothing to check. */
+	if (l->p < l->end && *l->p < 0x80) {
+		*out = *l->p++;
+		return true;
+	}
 	for (int i = 0;; i++) {
 		TRY(rd_byte(l, &b));
 		if (i == 4 && (b & 0x80))
@@ -113,6 +118,11 @@ static bool rd_sleb(struct ld *l, unsigned bits, s64 *out)
 	u64 r = 0;
 	u8 b;
 
+	/* One byte, sign bit 6, of a value of more than 7 bits: always valid. */
+	if (bits > 7 && l->p < l->end && *l->p < 0x80) {
+		*out = (s64)((u64)*l->p++ << 57) >> 57;
+		return true;
+	}
 	for (unsigned i = 0;; i++) {
 		TRY(rd_byte(l, &b));
 		if (i == maxbytes - 1) {
@@ -382,6 +392,7 @@ struct fv {
 	struct wasm_insn *insns;
 	u32 ninsns, capinsns;
 	u32 max_height;
+	u32 height;		/* the operand stack's before the instruction being read */
 };
 
 static const u8 single_types[] = {
@@ -389,7 +400,7 @@ static const u8 single_types[] = {
 	0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f,
 };
 
-static bool push(struct fv *f, u8 t)
+static inline bool push(struct fv *f, u8 t)
 {
 	if (f->nvals >= f->capvals)
 		TRY(grow(f->l, (void **)&f->vals, &f->capvals, f->nvals + 1, 1));
@@ -399,7 +410,7 @@ static bool push(struct fv *f, u8 t)
 	return true;
 }
 
-static bool pop(struct fv *f, u8 *t)
+static inline bool pop(struct fv *f, u8 *t)
 {
 	struct ctl *c = &f->ctls[f->nctls - 1];
 
@@ -414,7 +425,7 @@ static bool pop(struct fv *f, u8 *t)
 	return true;
 }
 
-static bool pop_expect(struct fv *f, u8 want)
+static inline bool pop_expect(struct fv *f, u8 want)
 {
 	u8 t;
 
@@ -460,7 +471,7 @@ static bool peek_types(struct fv *f, const u8 *ts, u32 n)
 	return true;
 }
 
-static struct wasm_insn *emit(struct fv *f, u16 op)
+static inline struct wasm_insn *emit(struct fv *f, u16 op)
 {
 	struct wasm_insn *in;
 
@@ -469,7 +480,7 @@ static struct wasm_insn *emit(struct fv *f, u16 op)
 		return NULL;
 	/* The array is reused from body to body: what was there is stale. */
 	in = &f->insns[f->ninsns++];
-	*in = (struct wasm_insn){ .op = op };
+	*in = (struct wasm_insn){ .op = op, .h = f->height };
 	return in;
 }
 
@@ -625,66 +636,66 @@ static bool zero_byte(struct fv *f)
 	return true;
 }
 
-/* Operand and result types of the plain numeric operators, 0x45..0xc4. */
+/*
+ * Operand and result types of the plain numeric operators, 0x45..0xc4 and
+ * 0xfc00..7, looked up directly (a search of ranges was a tenth of decoding).
+ */
+struct numeric_sig { u8 a, b, r; };
+
 static bool numeric_sig(u16 op, u8 *in1, u8 *in2, u8 *out)
 {
-	static const struct { u16 lo, hi; u8 a, b, r; } tab[] = {
-		{ 0x45, 0x45, WASM_I32, 0, WASM_I32 },
-		{ 0x46, 0x4f, WASM_I32, WASM_I32, WASM_I32 },
-		{ 0x50, 0x50, WASM_I64, 0, WASM_I32 },
-		{ 0x51, 0x5a, WASM_I64, WASM_I64, WASM_I32 },
-		{ 0x5b, 0x60, WASM_F32, WASM_F32, WASM_I32 },
-		{ 0x61, 0x66, WASM_F64, WASM_F64, WASM_I32 },
-		{ 0x67, 0x69, WASM_I32, 0, WASM_I32 },
-		{ 0x6a, 0x78, WASM_I32, WASM_I32, WASM_I32 },
-		{ 0x79, 0x7b, WASM_I64, 0, WASM_I64 },
-		{ 0x7c, 0x8a, WASM_I64, WASM_I64, WASM_I64 },
-		{ 0x8b, 0x91, WASM_F32, 0, WASM_F32 },
-		{ 0x92, 0x98, WASM_F32, WASM_F32, WASM_F32 },
-		{ 0x99, 0x9f, WASM_F64, 0, WASM_F64 },
-		{ 0xa0, 0xa6, WASM_F64, WASM_F64, WASM_F64 },
-		{ 0xa7, 0xa7, WASM_I64, 0, WASM_I32 },
-		{ 0xa8, 0xa9, WASM_F32, 0, WASM_I32 },
-		{ 0xaa, 0xab, WASM_F64, 0, WASM_I32 },
-		{ 0xac, 0xad, WASM_I32, 0, WASM_I64 },
-		{ 0xae, 0xaf, WASM_F32, 0, WASM_I64 },
-		{ 0xb0, 0xb1, WASM_F64, 0, WASM_I64 },
-		{ 0xb2, 0xb3, WASM_I32, 0, WASM_F32 },
-		{ 0xb4, 0xb5, WASM_I64, 0, WASM_F32 },
-		{ 0xb6, 0xb6, WASM_F64, 0, WASM_F32 },
-		{ 0xb7, 0xb8, WASM_I32, 0, WASM_F64 },
-		{ 0xb9, 0xba, WASM_I64, 0, WASM_F64 },
-		{ 0xbb, 0xbb, WASM_F32, 0, WASM_F64 },
-		{ 0xbc, 0xbc, WASM_F32, 0, WASM_I32 },
-		{ 0xbd, 0xbd, WASM_F64, 0, WASM_I64 },
-		{ 0xbe, 0xbe, WASM_I32, 0, WASM_F32 },
-		{ 0xbf, 0xbf, WASM_I64, 0, WASM_F64 },
-		{ 0xc0, 0xc1, WASM_I32, 0, WASM_I32 },
-		{ 0xc2, 0xc4, WASM_I64, 0, WASM_I64 },
-		{ 0xfc00, 0xfc01, WASM_F32, 0, WASM_I32 },
-		{ 0xfc02, 0xfc03, WASM_F64, 0, WASM_I32 },
-		{ 0xfc04, 0xfc05, WASM_F32, 0, WASM_I64 },
-		{ 0xfc06, 0xfc07, WASM_F64, 0, WASM_I64 },
+	static const struct numeric_sig tab[0xc5] = {
+		[0x45] = { WASM_I32, 0, WASM_I32 },
+		[0x46 ... 0x4f] = { WASM_I32, WASM_I32, WASM_I32 },
+		[0x50] = { WASM_I64, 0, WASM_I32 },
+		[0x51 ... 0x5a] = { WASM_I64, WASM_I64, WASM_I32 },
+		[0x5b ... 0x60] = { WASM_F32, WASM_F32, WASM_I32 },
+		[0x61 ... 0x66] = { WASM_F64, WASM_F64, WASM_I32 },
+		[0x67 ... 0x69] = { WASM_I32, 0, WASM_I32 },
+		[0x6a ... 0x78] = { WASM_I32, WASM_I32, WASM_I32 },
+		[0x79 ... 0x7b] = { WASM_I64, 0, WASM_I64 },
+		[0x7c ... 0x8a] = { WASM_I64, WASM_I64, WASM_I64 },
+		[0x8b ... 0x91] = { WASM_F32, 0, WASM_F32 },
+		[0x92 ... 0x98] = { WASM_F32, WASM_F32, WASM_F32 },
+		[0x99 ... 0x9f] = { WASM_F64, 0, WASM_F64 },
+		[0xa0 ... 0xa6] = { WASM_F64, WASM_F64, WASM_F64 },
+		[0xa7] = { WASM_I64, 0, WASM_I32 },
+		[0xa8 ... 0xa9] = { WASM_F32, 0, WASM_I32 },
+		[0xaa ... 0xab] = { WASM_F64, 0, WASM_I32 },
+		[0xac ... 0xad] = { WASM_I32, 0, WASM_I64 },
+		[0xae ... 0xaf] = { WASM_F32, 0, WASM_I64 },
+		[0xb0 ... 0xb1] = { WASM_F64, 0, WASM_I64 },
+		[0xb2 ... 0xb3] = { WASM_I32, 0, WASM_F32 },
+		[0xb4 ... 0xb5] = { WASM_I64, 0, WASM_F32 },
+		[0xb6] = { WASM_F64, 0, WASM_F32 },
+		[0xb7 ... 0xb8] = { WASM_I32, 0, WASM_F64 },
+		[0xb9 ... 0xba] = { WASM_I64, 0, WASM_F64 },
+		[0xbb] = { WASM_F32, 0, WASM_F64 },
+		[0xbc] = { WASM_F32, 0, WASM_I32 },
+		[0xbd] = { WASM_F64, 0, WASM_I64 },
+		[0xbe] = { WASM_I32, 0, WASM_F32 },
+		[0xbf] = { WASM_I64, 0, WASM_F64 },
+		[0xc0 ... 0xc1] = { WASM_I32, 0, WASM_I32 },
+		[0xc2 ... 0xc4] = { WASM_I64, 0, WASM_I64 },
 	};
+	static const struct numeric_sig fc[8] = {
+		[0 ... 1] = { WASM_F32, 0, WASM_I32 },
+		[2 ... 3] = { WASM_F64, 0, WASM_I32 },
+		[4 ... 5] = { WASM_F32, 0, WASM_I64 },
+		[6 ... 7] = { WASM_F64, 0, WASM_I64 },
+	};
+	const struct numeric_sig *e;
 
-	/* Sorted ranges: a binary search (a linear one was a tenth of decoding). */
-	size_t lo = 0, hi = sizeof(tab) / sizeof(tab[0]);
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (op < tab[mid].lo) {
-			hi = mid;
-		} else if (op > tab[mid].hi) {
-			lo = mid + 1;
-		} else {
-			*in1 = tab[mid].a;
-			*in2 = tab[mid].b;
-			*out = tab[mid].r;
-			return true;
-		}
-	}
-	return false;
+	if (op >= 0xfc00 && op <= 0xfc07)
+		e = &fc[op - 0xfc00];
+	else if (op < 0xc5 && tab[op].r)
+		e = &tab[op];
+	else
+		return false;
+	*in1 = e->a;
+	*in2 = e->b;
+	*out = e->r;
+	return true;
 }
 
 /* Access sizes of loads 0x28..0x35 and stores 0x36..0x3e. */
@@ -820,15 +831,15 @@ static bool insn_fc(struct fv *f)
 	}
 }
 
-static bool insn(struct fv *f, u8 op)
+/* Control, calls, globals, tables, references: insn()'s less frequent half. */
+static __attribute__((noinline)) bool insn_other(struct fv *f, u8 op)
 {
 	struct ld *l = f->l;
 	struct wasm_module *m = l->m;
 	struct wasm_insn *in;
 	const u8 *ps, *rs, *ts;
 	u32 np, nr, x, y, n;
-	u8 t, t2, a, b;
-	s64 v;
+	u8 t, t2;
 	const u8 *bytes;
 
 	switch (op) {
@@ -1006,18 +1017,6 @@ static bool insn(struct fv *f, u8 op)
 		TRY(pop_expect(f, t));
 		TRY(pop_expect(f, t));
 		return push(f, t);
-	case 0x20:
-	case 0x21:
-	case 0x22:
-		TRY(rd_u32(l, &x));
-		TRY(local_type(f, x, &t));
-		in = emit(f, op);
-		TRY(in);
-		in->a = x;
-		if (op == 0x20)
-			return push(f, t);
-		TRY(pop_expect(f, t));
-		return op == 0x22 ? push(f, t) : true;
 	case 0x23:
 	case 0x24:
 		TRY(rd_u32(l, &x));
@@ -1052,18 +1051,6 @@ static bool insn(struct fv *f, u8 op)
 		if (op == 0x40)
 			TRY(pop_expect(f, WASM_I32));
 		return push(f, WASM_I32);
-	case 0x41:
-		TRY(rd_sleb(l, 32, &v));
-		in = emit(f, op);
-		TRY(in);
-		in->b = (u32)v;
-		return push(f, WASM_I32);
-	case 0x42:
-		TRY(rd_sleb(l, 64, &v));
-		in = emit(f, op);
-		TRY(in);
-		in->b = (u64)v;
-		return push(f, WASM_I64);
 	case 0x43:
 	case 0x44:
 		TRY(rd_bytes(l, op == 0x43 ? 4 : 8, &bytes));
@@ -1098,6 +1085,48 @@ static bool insn(struct fv *f, u8 op)
 	case 0xfc:
 		return insn_fc(f);
 	}
+	return fail(l, "illegal opcode");
+}
+
+/*
+ * One instruction: locals, integer constants, memory accesses and numeric
+ * operators (most of any body) here, in a function small enough to cost
+ * little to enter; the rest in insn_other().
+ */
+static inline bool insn(struct fv *f, u8 op)
+{
+	struct ld *l = f->l;
+	struct wasm_insn *in;
+	u32 x;
+	u8 t, a, b;
+	s64 v;
+
+	switch (op) {
+	case 0x20:
+	case 0x21:
+	case 0x22:
+		TRY(rd_u32(l, &x));
+		TRY(local_type(f, x, &t));
+		in = emit(f, op);
+		TRY(in);
+		in->a = x;
+		if (op == 0x20)
+			return push(f, t);
+		TRY(pop_expect(f, t));
+		return op == 0x22 ? push(f, t) : true;
+	case 0x41:
+		TRY(rd_sleb(l, 32, &v));
+		in = emit(f, op);
+		TRY(in);
+		in->b = (u32)v;
+		return push(f, WASM_I32);
+	case 0x42:
+		TRY(rd_sleb(l, 64, &v));
+		in = emit(f, op);
+		TRY(in);
+		in->b = (u64)v;
+		return push(f, WASM_I64);
+	}
 	if (op >= 0x28 && op <= 0x3e) {
 		u32 k = op - 0x28;
 
@@ -1118,7 +1147,7 @@ static bool insn(struct fv *f, u8 op)
 		TRY(pop_expect(f, a));
 		return push(f, t);
 	}
-	return fail(l, "illegal opcode");
+	return insn_other(f, op);
 }
 
 static void free_fv(struct fv *f)
@@ -1175,12 +1204,9 @@ static bool rd_body(struct fv *f, struct wasm_code *code)
 	if (!push_ctl(f, K_FUNC, NULL, 0, ft->types + ft->nparams, ft->nresults))
 		goto out;
 	while (f->nctls) {
-		u32 first = f->ninsns, h = f->nvals;
-
+		f->height = f->nvals;
 		if (!rd_byte(l, &op) || !insn(f, op))
 			goto out;
-		for (u32 i = first; i < f->ninsns; i++)
-			f->insns[i].h = h;
 	}
 	code->max_height = f->max_height;
 	ok = true;
