@@ -415,11 +415,9 @@ static inline bool pop(struct fv *f, u8 *t)
 	struct ctl *c = &f->ctls[f->nctls - 1];
 
 	if (f->nvals == c->height) {
-		if (c->unreachable) {
-			*t = 0;
-			return true;
-		}
-		return fail(f->l, "type mismatch");
+		/* Set on failure too: inlined, GCC cannot tell it is not read then. */
+		*t = 0;
+		return c->unreachable || fail(f->l, "type mismatch");
 	}
 	*t = f->vals[--f->nvals];
 	return true;
@@ -1098,7 +1096,7 @@ static inline bool insn(struct fv *f, u8 op)
 	struct ld *l = f->l;
 	struct wasm_insn *in;
 	u32 x;
-	u8 t, a, b;
+	u8 t = 0, a = 0, b = 0;	/* set before use; GCC cannot tell once inlined */
 	s64 v;
 
 	switch (op) {
