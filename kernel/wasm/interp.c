@@ -125,7 +125,7 @@ struct wasm_memory *wasm_memory_new(struct wasm_store *s, const struct wasm_limi
 	if (!m)
 		return NULL;
 	/* A guard reservation if the store gives them and one is left; else plain memory. */
-	m->data = s->mem_ops ? s->mem_ops->reserve() : NULL;
+	m->data = s->mem_ops && bytes <= WASM_GUARDED_MAX_BYTES ? s->mem_ops->reserve() : NULL;
 	if (m->data) {
 		m->guarded = true;
 		if (s->mem_ops->commit(m->data, 0, bytes))
@@ -565,7 +565,8 @@ static s64 grow_memory(struct wasm_store *s, struct wasm_memory *mem, u32 delta)
 		return (s64)old;
 	if (mem->guarded) {
 		/* In place: compiled code may hold the base in a register. */
-		if (s->mem_ops->commit(mem->data, mem->size, want * WASM_PAGE_SIZE))
+		if (want * WASM_PAGE_SIZE > WASM_GUARDED_MAX_BYTES ||
+		    s->mem_ops->commit(mem->data, mem->size, want * WASM_PAGE_SIZE))
 			return -1;
 		mem->size = want * WASM_PAGE_SIZE;
 		return (s64)old;

@@ -680,8 +680,22 @@ static const u8 store_size[] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
 static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 {
 	struct vval *v = &j->vs[pos];
+	bool guard = j->guarded && (u64)offset + size <= WASM_GUARD_BYTES;
+	u32 r = T0;
 
-	if (v->kind == V_MEM || (v->kind == V_LOCAL && !j->lreg[v->val])) {
+	if (guard && (v->kind == V_REG || (v->kind == V_LOCAL && j->lreg[v->val]))) {
+		/*
+		 * An address in a register is used as RV64 holds it,
+		 * sign-extended, instead of paying two instructions to
+		 * zero-extend it: from 2 GiB on (which a guarded memory never
+		 * reaches) it lands below the base, in the reservation too. A
+		 * positive offset would carry such an address back into the
+		 * memory, so it is refused by its sign first.
+		 */
+		r = v->kind == V_LOCAL ? j->lreg[v->val] : v->reg;
+		if (offset)
+			trap_unless(j, BGE, r, ZERO, WASM_TRAP_MEM_OOB);
+	} else if (v->kind == V_MEM || (v->kind == V_LOCAL && !j->lreg[v->val])) {
 		ld_slot(j, W_WU, T0, v->kind == V_MEM ? j->nlocals + pos : (u32)v->val);
 	} else if (v->kind == V_CONST) {
 		li(j, T0, (u32)v->val);
@@ -689,9 +703,9 @@ static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 		emit(j, RV_SLLI(T0, v->kind == V_LOCAL ? j->lreg[v->val] : v->reg, 32));
 		emit(j, RV_SRLI(T0, T0, 32));
 	}
-	if (j->guarded && (u64)offset + size <= WASM_GUARD_BYTES) {
+	if (guard) {
 		/* The reservation holds any such access: past the size, the MMU traps. */
-		emit(j, RV_ADD(T0, T0, S2));
+		emit(j, RV_ADD(T0, r, S2));
 		if (rv_fits12(offset))
 			return (s32)offset;
 		li(j, T1, offset);
@@ -1529,7 +1543,7 @@ bool wasm_jit_fault(const struct wasm_jit *jc, unsigned long *gregs, uintptr_t a
 	u32 off, lo = 0, hi = jc->nfuncs;
 
 	if (!jc->guarded || gregs[0] < code || gregs[0] - code >= jc->size || !mem ||
-	    addr < mem || addr - mem >= WASM_RESERVE_BYTES)
+	    addr - (mem - WASM_RESERVE_BELOW) >= WASM_RESERVE_BELOW + WASM_RESERVE_BYTES)
 		return false;
 	/*
 	 * Each function is its exits (the stack trap's one instruction, then
