@@ -747,6 +747,17 @@ static bool rt_result_w64(u32 op)
  * A comparison followed by br_if or if becomes one conditional branch:
  * cond holds for ra, rb; h is the height without the two operands.
  */
+/*
+ * A branch to instruction target that is a loop's back edge near enough
+ * for a conditional branch: its (negative) byte offset from here; else 0.
+ */
+static s32 back_edge(struct jit *j, u32 target)
+{
+	if (target > j->cur || (s64)(j->n - j->pcoff[target]) * 4 > 4096)
+		return 0;
+	return -(s32)(j->n - j->pcoff[target]) * 4;
+}
+
 static bool fuse_branch(struct jit *j, u32 cond, u32 ra, u32 rb, u32 h)
 {
 	const struct wasm_insn *next = j->next;
@@ -755,10 +766,9 @@ static bool fuse_branch(struct jit *j, u32 cond, u32 ra, u32 rb, u32 h)
 	    (next->op == 0x0d && branch_moves(next, h)))
 		return false;
 	spill_all(j, h);
-	if (next->op == 0x0d && next->a <= j->cur &&
-	    (s64)(j->n - j->pcoff[next->a]) * 4 <= 4096) {
+	if (next->op == 0x0d && back_edge(j, next->a)) {
 		/* A loop's back edge, near enough: one branch. */
-		emit(j, rv_b(cond, ra, rb, -(s32)(j->n - j->pcoff[next->a]) * 4));
+		emit(j, rv_b(cond, ra, rb, back_edge(j, next->a)));
 	} else if (next->op == 0x0d) {
 		/* Over the jump unless cond; BEQ/BNE, BLT/BGE, BLTU/BGEU differ in bit 0. */
 		emit(j, rv_b(cond ^ 1, ra, rb, 8));
@@ -887,6 +897,10 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 		drop(j, --h);
 		spill_all(j, h);
 		if (!branch_moves(in, h)) {
+			if (back_edge(j, in->a)) {
+				emit(j, rv_b(BNE, r, ZERO, back_edge(j, in->a)));
+				return h;
+			}
 			emit(j, rv_b(BEQ, r, ZERO, 8));
 			branch(j, in, h);
 			return h;
