@@ -683,6 +683,23 @@ static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 	bool guard = j->guarded && (u64)offset + size <= WASM_GUARD_BYTES;
 	u32 r = T0;
 
+	if (guard && v->kind == V_CONST) {
+		/*
+		 * A constant address and its offset are one displacement from
+		 * the base: its upper part added, the low 12 bits left to the
+		 * access (clang addresses globals as 0 plus an offset).
+		 */
+		u64 ea = (u64)(u32)v->val + offset;
+		s32 lo = (s32)((s64)(ea << 52) >> 52);
+
+		if (ea - lo) {
+			li(j, T0, (s64)(ea - lo));
+			emit(j, RV_ADD(T0, T0, S2));
+		} else {
+			emit(j, RV_MV(T0, S2));
+		}
+		return lo;
+	}
 	if (guard && (v->kind == V_REG || (v->kind == V_LOCAL && j->lreg[v->val]))) {
 		/*
 		 * An address in a register is used as RV64 holds it,
