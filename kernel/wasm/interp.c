@@ -654,7 +654,9 @@ enum {
 	X_IMM = X_BRCI64 + 10,
 	/* Loads 0x28..0x35 from the address x + y (i32.add of a constant fused in). */
 	X_LDI = X_IMM + 0x8b - 0x45,
-	X_INC32 = X_LDI + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
+	/* The same from (x << k) + y (i32.shl and i32.add of constants: an indexed table). */
+	X_LDS = X_LDI + 0x36 - 0x28,
+	X_INC32 = X_LDS + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
 	X_COUNT,
 };
 
@@ -1075,18 +1077,38 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		u32 add_h = 0;
 
 		NEED(1);
-		/* An address computed by i32.add of a constant just before: one instruction. */
+		/*
+		 * An address computed by i32.add of a constant just before: one
+		 * instruction (X_INC32 when the add's operand is the slot it
+		 * writes, a value on the stack).
+		 */
 		if (fusable(w, i, *cmp_at, *cmp_insn) && c->insns[i - 1].op == 0x6a &&
 		    w->ent[w->vh - 1] == nat(w, w->vh - 1) &&
 		    w->out[w->nout - 1].d == nat(w, w->vh - 1) * 8 &&
-		    w->out[w->nout - 1].h == w->labels[X_IMM + 0x6a - 0x45]) {
+		    (w->out[w->nout - 1].h == w->labels[X_IMM + 0x6a - 0x45] ||
+		     w->out[w->nout - 1].h == w->labels[X_INC32])) {
+			u32 shift = 32;
+
 			r = &w->out[--w->nout];
 			add_h = r->y;
 			x = r->x / 8;
+			/*
+			 * And that i32.add's operand made by i32.shl of a constant
+			 * just before its constant, into the same operand slot (not
+			 * a local, so nothing else reads it), no label between.
+			 */
+			if (i >= 3 && c->insns[i - 3].op == 0x74 && c->insns[i - 2].op == 0x41 &&
+			    !w->target[i - 2] && !w->target[i - 1] && w->nout &&
+			    w->out[w->nout - 1].h == w->labels[X_IMM + 0x74 - 0x45] &&
+			    w->out[w->nout - 1].d == r->x && r->x == r->d) {
+				shift = w->out[--w->nout].y & 31;
+				x = w->out[w->nout].x / 8;
+			}
 			pop_ent(w);
 			d = result_slot(w, i, &skip, &tee);
-			r = put(w, X_LDI + op - 0x28);
+			r = put(w, (shift < 32 ? X_LDS : X_LDI) + op - 0x28);
 			r->y = add_h;
+			r->k = shift;
 		} else {
 			x = pop_ent(w);
 			d = result_slot(w, i, &skip, &tee);
@@ -1313,8 +1335,9 @@ typedef double slot_f64 __attribute__((may_alias));
 		TRAP(WASM_TRAP_MEM_OOB)
 #define LOAD(T, R, insn, conv) \
 	{ R v; EA(sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
-#define LOADI(T, R, insn, conv) \
-	{ R v; u64 ea = (u64)(u32)((u32)X + in->y) + in->e; \
+/* A load from a computed 32-bit address a, plus the offset. */
+#define LOADA(T, R, insn, conv, a) \
+	{ R v; u64 ea = (u64)(u32)(a) + in->e; \
 	  if (ea + sizeof(T) > msz) \
 		TRAP(WASM_TRAP_MEM_OOB); \
 	  v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
@@ -1379,7 +1402,7 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 	[X_BRCI32 + k] = &&op_X_BRCI32_##k, [X_BRCI64 + k] = &&op_X_BRCI64_##k,
 #define L_IMM(op, e)		[X_IMM + op - 0x45] = &&op_X_I_##op,
 #define L_LOAD(op, T, R, insn, conv) \
-	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op,
+	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op, [X_LDS + op - 0x28] = &&op_X_LDS_##op,
 #define L_OP(op)		[op] = &&op_##op,
 	static const void *const labels[X_COUNT] = {
 		INT_CMPS(L_CMP) IMM_ARITH(L_IMM) LOADS(L_LOAD) OTHER_OPS(L_OP) CONTROL_OPS(L_OP)
@@ -1530,7 +1553,8 @@ H(X_SELECT)
 	H(X_BRCI32_##k) BRC32I(CMP32_##sg(a, OP, b)); H(X_BRCI64_##k) BRC64I(CMP64_##sg(a, OP, b));
 #define H_IMM(op, e)		H(X_I_##op) e;
 #define H_LOAD(op, T, R, insn, conv) \
-	H(op) LOAD(T, R, insn, conv); H(X_LDI_##op) LOADI(T, R, insn, conv);
+	H(op) LOAD(T, R, insn, conv); H(X_LDI_##op) LOADA(T, R, insn, conv, (u32)X + in->y); \
+	H(X_LDS_##op) LOADA(T, R, insn, conv, ((u32)X << in->k) + in->y);
 INT_CMPS(H_CMP)
 IMM_ARITH(H_IMM)
 LOADS(H_LOAD)

@@ -59,3 +59,38 @@
 (assert_return (invoke "select_tee" (i32.const 1) (i32.const 4)) (i32.const 4))
 (assert_return (invoke "select_tee" (i32.const 0) (i32.const 4)) (i32.const 9))
 (assert_return (invoke "loop_sum" (i32.const 100)) (i32.const 5050))
+
+;; A table index: i32.shl and i32.add of constants folded into the load (X_LDS), the wraps
+;; to 32 bits kept; not when the shifted value is also kept in a local, or a label is between.
+(module
+  (memory 1)
+  (data (i32.const 100) "\01\00\00\00\02\00\00\00\03\00\00\00")
+  (func (export "index") (param i32) (result i32)
+    (i32.load (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 100))))
+  (func (export "index_off") (param i32) (result i32)
+    (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 96))))
+  (func (export "index_shift33") (param i32) (result i32)
+    (i32.load (i32.add (i32.shl (local.get 0) (i32.const 33)) (i32.const 100))))
+  (func (export "index_tee") (param i32) (result i32) (local i32)
+    (i32.add
+      (i32.load (i32.add (local.tee 1 (i32.shl (local.get 0) (i32.const 2))) (i32.const 100)))
+      (local.get 1)))
+  (func (export "index_label") (param i32) (result i32)
+    (i32.load
+      (i32.add
+        (block (result i32) (i32.shl (local.get 0) (i32.const 2)))
+        (i32.const 100))))
+)
+(assert_return (invoke "index" (i32.const 0)) (i32.const 1))
+(assert_return (invoke "index" (i32.const 2)) (i32.const 3))
+(assert_return (invoke "index" (i32.const 0x40000000)) (i32.const 1))
+(assert_return (invoke "index" (i32.const 0xffffffe7)) (i32.const 0))
+(assert_return (invoke "index" (i32.const 0x3fffffff)) (i32.const 0))
+(assert_trap (invoke "index" (i32.const 20000)) "out of bounds memory access")
+(assert_return (invoke "index_off" (i32.const 1)) (i32.const 2))
+(assert_return (invoke "index_off" (i32.const 0xffffffe8)) (i32.const 0))
+(assert_trap (invoke "index_off" (i32.const 0xffffffe7)) "out of bounds memory access")
+(assert_return (invoke "index_shift33" (i32.const 2)) (i32.const 2))
+(assert_return (invoke "index_shift33" (i32.const 1)) (i32.const 0x20000))
+(assert_return (invoke "index_tee" (i32.const 1)) (i32.const 6))
+(assert_return (invoke "index_label" (i32.const 2)) (i32.const 3))
