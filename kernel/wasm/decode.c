@@ -1113,17 +1113,13 @@ static inline bool insn(struct fv *f, u8 op)
 		TRY(pop_expect(f, t));
 		return op == 0x22 ? push(f, t) : true;
 	case 0x41:
-		TRY(rd_sleb(l, 32, &v));
-		in = emit(f, op);
-		TRY(in);
-		in->b = (u32)v;
-		return push(f, WASM_I32);
 	case 0x42:
-		TRY(rd_sleb(l, 64, &v));
+		/* i32.const keeps its value zero-extended in b, i64.const whole. */
+		TRY(rd_sleb(l, op == 0x41 ? 32 : 64, &v));
 		in = emit(f, op);
 		TRY(in);
-		in->b = (u64)v;
-		return push(f, WASM_I64);
+		in->b = op == 0x41 ? (u32)v : (u64)v;
+		return push(f, op == 0x41 ? WASM_I32 : WASM_I64);
 	}
 	if (op >= 0x28 && op <= 0x3e) {
 		u32 k = op - 0x28;
