@@ -657,6 +657,8 @@ enum {
 	/* The same from (x << k) + y (i32.shl and i32.add of constants: an indexed table). */
 	X_LDS = X_LDI + 0x36 - 0x28,
 	X_INC32 = X_LDS + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
+	/* f64.add of an f64.mul just made and another value (slot e), in either order. */
+	X_MULADD, X_ADDMUL,
 	X_COUNT,
 };
 
@@ -882,6 +884,35 @@ static bool branch_handler(const void *const *labels, const void *h)
 static bool fusable(const struct lower *w, u32 i, u32 last_at, u32 last_insn)
 {
 	return last_insn + 1 == i && last_at == w->nout && w->nout && !w->oom && !w->target[i];
+}
+
+/*
+ * f64.add (instruction i) of operands x and y into d, one of them the
+ * product the last output, an f64.mul, made on the stack (its operand slot,
+ * not a local) with at most a local.get or f64.const between: the mul
+ * becomes X_MULADD (product first) or X_ADDMUL, with the other operand.
+ */
+static bool fuse_muladd(struct lower *w, u32 i, u32 x, u32 y, u32 d, u32 last_at,
+			u32 last_insn)
+{
+	const struct wasm_insn *ins = w->code->insns;
+	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
+	bool first;
+
+	if (!r || last_at != w->nout || w->oom || w->target[i] || r->h != w->labels[0xa2])
+		return false;
+	if (last_insn + 1 == i && r->d == y * 8 && y == nat(w, w->vh + 1))
+		first = false;			/* add(other, product) */
+	else if (last_insn + 2 == i && !w->target[i - 1] &&
+		 (ins[i - 1].op == 0x20 || ins[i - 1].op == 0x44) &&
+		 r->d == x * 8 && x == nat(w, w->vh))
+		first = true;			/* add(product, other) */
+	else
+		return false;
+	r->h = w->labels[first ? X_MULADD : X_ADDMUL];
+	r->e = (first ? y : x) * 8;
+	r->d = d * 8;
+	return true;
 }
 
 /*
@@ -1137,6 +1168,11 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		y = pop == 2 ? pop_ent(w) : 0;
 		x = pop_ent(w);
 		d = result_slot(w, i, &skip, &tee);
+		if (op == 0xa0 && fuse_muladd(w, i, x, y, d, *cmp_at, *cmp_insn)) {
+			*pi += skip;
+			finish_result(w, skip, tee);
+			return true;
+		}
 		r = put(w, handler_id(op));
 		r->d = d * 8;
 		r->x = x * 8;
@@ -1389,7 +1425,7 @@ typedef double slot_f64 __attribute__((may_alias));
 #define CONTROL_OPS(C) \
 	C(X_TRAP) C(X_COPY) C(X_CONST) C(X_BR) C(X_BRV) C(X_BR_Z) C(X_BR_NZ) C(X_BRV_IF) \
 	C(X_BR_TABLE) C(X_RET) C(X_RET1) C(X_CALL) C(X_CALL_IND) C(X_GGET) C(X_GSET) \
-	C(X_RTOP) C(X_SELECT) C(X_INC32)
+	C(X_RTOP) C(X_SELECT) C(X_INC32) C(X_MULADD) C(X_ADDMUL)
 
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
 
@@ -1673,6 +1709,9 @@ H(0x9d) UNF64(round64(a, R_TRUNC));
 H(0x9e) UNF64(round64(a, R_NEAREST));
 H(0x9f) UNF64(__builtin_sqrt(a));
 H(0xa0) BINF64(a + b);
+/* Two roundings, as the two instructions: no fused multiply-add (-ffp-contract=off). */
+H(X_MULADD) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(a * b + c_); }
+H(X_ADDMUL) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(c_ + a * b); }
 H(0xa1) BINF64(a - b);
 H(0xa2) BINF64(a * b);
 H(0xa3) BINF64(a / b);

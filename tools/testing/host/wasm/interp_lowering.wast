@@ -94,3 +94,25 @@
 (assert_return (invoke "index_shift33" (i32.const 1)) (i32.const 0x20000))
 (assert_return (invoke "index_tee" (i32.const 1)) (i32.const 6))
 (assert_return (invoke "index_label" (i32.const 2)) (i32.const 3))
+
+;; f64.add of a product just made: one instruction (X_MULADD, X_ADDMUL), two roundings.
+(module
+  (func (export "prod_first") (param f64 f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "prod_second") (param f64 f64 f64) (result f64)
+    (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+  (func (export "prod_const") (param f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (local.get 1)) (f64.const 0.5)))
+  (func (export "acc") (param f64 f64 f64) (result f64)
+    (local.set 2 (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+    (local.set 2 (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 2))))
+    (local.get 2))
+)
+(assert_return (invoke "prod_first" (f64.const 3) (f64.const 4) (f64.const 1)) (f64.const 13))
+(assert_return (invoke "prod_second" (f64.const 3) (f64.const 4) (f64.const 1)) (f64.const 13))
+(assert_return (invoke "prod_const" (f64.const 3) (f64.const 4)) (f64.const 12.5))
+(assert_return (invoke "acc" (f64.const 2) (f64.const 5) (f64.const 1)) (f64.const 33))
+;; The product rounded first (a fused multiply-add would give 0x1p-105 + 0x1p-158).
+(assert_return (invoke "prod_first" (f64.const 0x1.0000000000001p-27) (f64.const 0x1.0000000000001p-27) (f64.const -0x1p-54))
+  (f64.const 0x1p-105))
+(assert_return (invoke "prod_second" (f64.const 1.5) (f64.const 2) (f64.const nan)) (f64.const nan:arithmetic))
