@@ -237,16 +237,23 @@ struct wasm_memory {
 
 /*
  * Guarded linear memory: the memory is the start of WASM_RESERVE_BYTES of
- * address space of which only its size is accessible, so any 32-bit address
- * plus an offset and width that fit in WASM_GUARD_BYTES lands in the
- * reservation, and compiled code leaves the bounds check of such an access
+ * address space of which only its size is accessible, with
+ * WASM_RESERVE_BELOW inaccessible bytes below it too. Compiled code adds
+ * an i32 address to the base as RV64 holds it, sign-extended (no
+ * zero-extension to pay), so addresses of 2 GiB and more land below the
+ * base: a guarded memory is at most WASM_GUARDED_MAX_BYTES, and any 32-bit
+ * address plus an offset and width that fit in WASM_GUARD_BYTES lands in
+ * the reservation. Compiled code leaves the bounds check of such an access
  * to the MMU (the fault becomes the trap through wasm_jit_fault()).
  */
 #define WASM_GUARD_BYTES	WASM_PAGE_SIZE
 #define WASM_RESERVE_BYTES	((1ull << 32) + WASM_GUARD_BYTES)
+#define WASM_RESERVE_BELOW	((1ull << 31) + WASM_GUARD_BYTES)
+#define WASM_GUARDED_MAX_BYTES	(1ull << 31)
 
 struct wasm_mem_ops {
-	void *(*reserve)(void);			/* inaccessible; NULL if no room */
+	/* The base of an inaccessible reservation (see above); NULL if no room. */
+	void *(*reserve)(void);
 	int (*commit)(void *base, u64 old, u64 size);	/* [old, size) zero, read-write */
 	void (*release)(void *base, u64 size);	/* size: the accessible part */
 };

@@ -92,6 +92,11 @@ static bool rd_u32(struct ld *l, u32 *out)
 	u64 r = 0;
 	u8 b;
 
+	/* Most are one byte: no continuation, nothing to check. */
+	if (l->p < l->end && *l->p < 0x80) {
+		*out = *l->p++;
+		return true;
+	}
 	for (int i = 0;; i++) {
 		TRY(rd_byte(l, &b));
 		if (i == 4 && (b & 0x80))
@@ -113,6 +118,11 @@ static bool rd_sleb(struct ld *l, unsigned bits, s64 *out)
 	u64 r = 0;
 	u8 b;
 
+	/* One byte, sign bit 6, of a value of more than 7 bits: always valid. */
+	if (bits > 7 && l->p < l->end && *l->p < 0x80) {
+		*out = (s64)((u64)*l->p++ << 57) >> 57;
+		return true;
+	}
 	for (unsigned i = 0;; i++) {
 		TRY(rd_byte(l, &b));
 		if (i == maxbytes - 1) {
@@ -382,6 +392,7 @@ struct fv {
 	struct wasm_insn *insns;
 	u32 ninsns, capinsns;
 	u32 max_height;
+	u32 height;		/* the operand stack's before the instruction being read */
 };
 
 static const u8 single_types[] = {
@@ -389,31 +400,30 @@ static const u8 single_types[] = {
 	0x7a, 0x7b, 0x7c, 0x7d, 0x7e, 0x7f,
 };
 
-static bool push(struct fv *f, u8 t)
+static inline bool push(struct fv *f, u8 t)
 {
-	TRY(grow(f->l, (void **)&f->vals, &f->capvals, f->nvals + 1, 1));
+	if (f->nvals >= f->capvals)
+		TRY(grow(f->l, (void **)&f->vals, &f->capvals, f->nvals + 1, 1));
 	f->vals[f->nvals++] = t;
 	if (f->nvals > f->max_height)
 		f->max_height = f->nvals;
 	return true;
 }
 
-static bool pop(struct fv *f, u8 *t)
+static inline bool pop(struct fv *f, u8 *t)
 {
 	struct ctl *c = &f->ctls[f->nctls - 1];
 
 	if (f->nvals == c->height) {
-		if (c->unreachable) {
-			*t = 0;
-			return true;
-		}
-		return fail(f->l, "type mismatch");
+		/* Set on failure too: inlined, GCC cannot tell it is not read then. */
+		*t = 0;
+		return c->unreachable || fail(f->l, "type mismatch");
 	}
 	*t = f->vals[--f->nvals];
 	return true;
 }
 
-static bool pop_expect(struct fv *f, u8 want)
+static inline bool pop_expect(struct fv *f, u8 want)
 {
 	u8 t;
 
@@ -459,14 +469,16 @@ static bool peek_types(struct fv *f, const u8 *ts, u32 n)
 	return true;
 }
 
-static struct wasm_insn *emit(struct fv *f, u16 op)
+static inline struct wasm_insn *emit(struct fv *f, u16 op)
 {
 	struct wasm_insn *in;
 
-	if (!grow(f->l, (void **)&f->insns, &f->capinsns, f->ninsns + 1, sizeof(*in)))
+	if (f->ninsns >= f->capinsns &&
+	    !grow(f->l, (void **)&f->insns, &f->capinsns, f->ninsns + 1, sizeof(*in)))
 		return NULL;
+	/* The array is reused from body to body: what was there is stale. */
 	in = &f->insns[f->ninsns++];
-	in->op = op;
+	*in = (struct wasm_insn){ .op = op, .h = f->height };
 	return in;
 }
 
@@ -495,6 +507,7 @@ static bool push_ctl(struct fv *f, u8 kind, const u8 *params, u32 np, const u8 *
 	c->results = results;
 	c->nresults = nr;
 	c->start_pc = f->ninsns;
+	c->if_insn = 0;
 	c->patch_base = f->npatches;
 	return push_types(f, params, np);
 }
@@ -621,57 +634,66 @@ static bool zero_byte(struct fv *f)
 	return true;
 }
 
-/* Operand and result types of the plain numeric operators, 0x45..0xc4. */
+/*
+ * Operand and result types of the plain numeric operators, 0x45..0xc4 and
+ * 0xfc00..7, looked up directly (a search of ranges was a tenth of decoding).
+ */
+struct numeric_sig { u8 a, b, r; };
+
 static bool numeric_sig(u16 op, u8 *in1, u8 *in2, u8 *out)
 {
-	static const struct { u16 lo, hi; u8 a, b, r; } tab[] = {
-		{ 0x45, 0x45, WASM_I32, 0, WASM_I32 },
-		{ 0x46, 0x4f, WASM_I32, WASM_I32, WASM_I32 },
-		{ 0x50, 0x50, WASM_I64, 0, WASM_I32 },
-		{ 0x51, 0x5a, WASM_I64, WASM_I64, WASM_I32 },
-		{ 0x5b, 0x60, WASM_F32, WASM_F32, WASM_I32 },
-		{ 0x61, 0x66, WASM_F64, WASM_F64, WASM_I32 },
-		{ 0x67, 0x69, WASM_I32, 0, WASM_I32 },
-		{ 0x6a, 0x78, WASM_I32, WASM_I32, WASM_I32 },
-		{ 0x79, 0x7b, WASM_I64, 0, WASM_I64 },
-		{ 0x7c, 0x8a, WASM_I64, WASM_I64, WASM_I64 },
-		{ 0x8b, 0x91, WASM_F32, 0, WASM_F32 },
-		{ 0x92, 0x98, WASM_F32, WASM_F32, WASM_F32 },
-		{ 0x99, 0x9f, WASM_F64, 0, WASM_F64 },
-		{ 0xa0, 0xa6, WASM_F64, WASM_F64, WASM_F64 },
-		{ 0xa7, 0xa7, WASM_I64, 0, WASM_I32 },
-		{ 0xa8, 0xa9, WASM_F32, 0, WASM_I32 },
-		{ 0xaa, 0xab, WASM_F64, 0, WASM_I32 },
-		{ 0xac, 0xad, WASM_I32, 0, WASM_I64 },
-		{ 0xae, 0xaf, WASM_F32, 0, WASM_I64 },
-		{ 0xb0, 0xb1, WASM_F64, 0, WASM_I64 },
-		{ 0xb2, 0xb3, WASM_I32, 0, WASM_F32 },
-		{ 0xb4, 0xb5, WASM_I64, 0, WASM_F32 },
-		{ 0xb6, 0xb6, WASM_F64, 0, WASM_F32 },
-		{ 0xb7, 0xb8, WASM_I32, 0, WASM_F64 },
-		{ 0xb9, 0xba, WASM_I64, 0, WASM_F64 },
-		{ 0xbb, 0xbb, WASM_F32, 0, WASM_F64 },
-		{ 0xbc, 0xbc, WASM_F32, 0, WASM_I32 },
-		{ 0xbd, 0xbd, WASM_F64, 0, WASM_I64 },
-		{ 0xbe, 0xbe, WASM_I32, 0, WASM_F32 },
-		{ 0xbf, 0xbf, WASM_I64, 0, WASM_F64 },
-		{ 0xc0, 0xc1, WASM_I32, 0, WASM_I32 },
-		{ 0xc2, 0xc4, WASM_I64, 0, WASM_I64 },
-		{ 0xfc00, 0xfc01, WASM_F32, 0, WASM_I32 },
-		{ 0xfc02, 0xfc03, WASM_F64, 0, WASM_I32 },
-		{ 0xfc04, 0xfc05, WASM_F32, 0, WASM_I64 },
-		{ 0xfc06, 0xfc07, WASM_F64, 0, WASM_I64 },
+	static const struct numeric_sig tab[0xc5] = {
+		[0x45] = { WASM_I32, 0, WASM_I32 },
+		[0x46 ... 0x4f] = { WASM_I32, WASM_I32, WASM_I32 },
+		[0x50] = { WASM_I64, 0, WASM_I32 },
+		[0x51 ... 0x5a] = { WASM_I64, WASM_I64, WASM_I32 },
+		[0x5b ... 0x60] = { WASM_F32, WASM_F32, WASM_I32 },
+		[0x61 ... 0x66] = { WASM_F64, WASM_F64, WASM_I32 },
+		[0x67 ... 0x69] = { WASM_I32, 0, WASM_I32 },
+		[0x6a ... 0x78] = { WASM_I32, WASM_I32, WASM_I32 },
+		[0x79 ... 0x7b] = { WASM_I64, 0, WASM_I64 },
+		[0x7c ... 0x8a] = { WASM_I64, WASM_I64, WASM_I64 },
+		[0x8b ... 0x91] = { WASM_F32, 0, WASM_F32 },
+		[0x92 ... 0x98] = { WASM_F32, WASM_F32, WASM_F32 },
+		[0x99 ... 0x9f] = { WASM_F64, 0, WASM_F64 },
+		[0xa0 ... 0xa6] = { WASM_F64, WASM_F64, WASM_F64 },
+		[0xa7] = { WASM_I64, 0, WASM_I32 },
+		[0xa8 ... 0xa9] = { WASM_F32, 0, WASM_I32 },
+		[0xaa ... 0xab] = { WASM_F64, 0, WASM_I32 },
+		[0xac ... 0xad] = { WASM_I32, 0, WASM_I64 },
+		[0xae ... 0xaf] = { WASM_F32, 0, WASM_I64 },
+		[0xb0 ... 0xb1] = { WASM_F64, 0, WASM_I64 },
+		[0xb2 ... 0xb3] = { WASM_I32, 0, WASM_F32 },
+		[0xb4 ... 0xb5] = { WASM_I64, 0, WASM_F32 },
+		[0xb6] = { WASM_F64, 0, WASM_F32 },
+		[0xb7 ... 0xb8] = { WASM_I32, 0, WASM_F64 },
+		[0xb9 ... 0xba] = { WASM_I64, 0, WASM_F64 },
+		[0xbb] = { WASM_F32, 0, WASM_F64 },
+		[0xbc] = { WASM_F32, 0, WASM_I32 },
+		[0xbd] = { WASM_F64, 0, WASM_I64 },
+		[0xbe] = { WASM_I32, 0, WASM_F32 },
+		[0xbf] = { WASM_I64, 0, WASM_F64 },
+		[0xc0 ... 0xc1] = { WASM_I32, 0, WASM_I32 },
+		[0xc2 ... 0xc4] = { WASM_I64, 0, WASM_I64 },
 	};
+	static const struct numeric_sig fc[8] = {
+		[0 ... 1] = { WASM_F32, 0, WASM_I32 },
+		[2 ... 3] = { WASM_F64, 0, WASM_I32 },
+		[4 ... 5] = { WASM_F32, 0, WASM_I64 },
+		[6 ... 7] = { WASM_F64, 0, WASM_I64 },
+	};
+	const struct numeric_sig *e;
 
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		if (op >= tab[i].lo && op <= tab[i].hi) {
-			*in1 = tab[i].a;
-			*in2 = tab[i].b;
-			*out = tab[i].r;
-			return true;
-		}
-	}
-	return false;
+	if (op >= 0xfc00 && op <= 0xfc07)
+		e = &fc[op - 0xfc00];
+	else if (op < 0xc5 && tab[op].r)
+		e = &tab[op];
+	else
+		return false;
+	*in1 = e->a;
+	*in2 = e->b;
+	*out = e->r;
+	return true;
 }
 
 /* Access sizes of loads 0x28..0x35 and stores 0x36..0x3e. */
@@ -807,15 +829,15 @@ static bool insn_fc(struct fv *f)
 	}
 }
 
-static bool insn(struct fv *f, u8 op)
+/* Control, calls, globals, tables, references: insn()'s less frequent half. */
+static __attribute__((noinline)) bool insn_other(struct fv *f, u8 op)
 {
 	struct ld *l = f->l;
 	struct wasm_module *m = l->m;
 	struct wasm_insn *in;
 	const u8 *ps, *rs, *ts;
 	u32 np, nr, x, y, n;
-	u8 t, t2, a, b;
-	s64 v;
+	u8 t, t2;
 	const u8 *bytes;
 
 	switch (op) {
@@ -993,18 +1015,6 @@ static bool insn(struct fv *f, u8 op)
 		TRY(pop_expect(f, t));
 		TRY(pop_expect(f, t));
 		return push(f, t);
-	case 0x20:
-	case 0x21:
-	case 0x22:
-		TRY(rd_u32(l, &x));
-		TRY(local_type(f, x, &t));
-		in = emit(f, op);
-		TRY(in);
-		in->a = x;
-		if (op == 0x20)
-			return push(f, t);
-		TRY(pop_expect(f, t));
-		return op == 0x22 ? push(f, t) : true;
 	case 0x23:
 	case 0x24:
 		TRY(rd_u32(l, &x));
@@ -1039,18 +1049,6 @@ static bool insn(struct fv *f, u8 op)
 		if (op == 0x40)
 			TRY(pop_expect(f, WASM_I32));
 		return push(f, WASM_I32);
-	case 0x41:
-		TRY(rd_sleb(l, 32, &v));
-		in = emit(f, op);
-		TRY(in);
-		in->b = (u32)v;
-		return push(f, WASM_I32);
-	case 0x42:
-		TRY(rd_sleb(l, 64, &v));
-		in = emit(f, op);
-		TRY(in);
-		in->b = (u64)v;
-		return push(f, WASM_I64);
 	case 0x43:
 	case 0x44:
 		TRY(rd_bytes(l, op == 0x43 ? 4 : 8, &bytes));
@@ -1085,6 +1083,44 @@ static bool insn(struct fv *f, u8 op)
 	case 0xfc:
 		return insn_fc(f);
 	}
+	return fail(l, "illegal opcode");
+}
+
+/*
+ * One instruction: locals, integer constants, memory accesses and numeric
+ * operators (most of any body) here, in a function small enough to cost
+ * little to enter; the rest in insn_other().
+ */
+static inline bool insn(struct fv *f, u8 op)
+{
+	struct ld *l = f->l;
+	struct wasm_insn *in;
+	u32 x;
+	u8 t = 0, a = 0, b = 0;	/* set before use; GCC cannot tell once inlined */
+	s64 v;
+
+	switch (op) {
+	case 0x20:
+	case 0x21:
+	case 0x22:
+		TRY(rd_u32(l, &x));
+		TRY(local_type(f, x, &t));
+		in = emit(f, op);
+		TRY(in);
+		in->a = x;
+		if (op == 0x20)
+			return push(f, t);
+		TRY(pop_expect(f, t));
+		return op == 0x22 ? push(f, t) : true;
+	case 0x41:
+	case 0x42:
+		/* i32.const keeps its value zero-extended in b, i64.const whole. */
+		TRY(rd_sleb(l, op == 0x41 ? 32 : 64, &v));
+		in = emit(f, op);
+		TRY(in);
+		in->b = op == 0x41 ? (u32)v : (u64)v;
+		return push(f, op == 0x41 ? WASM_I32 : WASM_I64);
+	}
 	if (op >= 0x28 && op <= 0x3e) {
 		u32 k = op - 0x28;
 
@@ -1105,7 +1141,7 @@ static bool insn(struct fv *f, u8 op)
 		TRY(pop_expect(f, a));
 		return push(f, t);
 	}
-	return fail(l, "illegal opcode");
+	return insn_other(f, op);
 }
 
 static void free_fv(struct fv *f)
@@ -1115,13 +1151,18 @@ static void free_fv(struct fv *f)
 	al->free(f->vals);
 	al->free(f->ctls);
 	al->free(f->patches);
-	al->free(f->locals);
+	al->free(f->insns);
 }
 
-static bool rd_body(struct ld *l, struct wasm_code *code)
+/*
+ * Validates one body in f, whose arrays (all but the locals) serve every
+ * body of the module: allocating and zeroing them anew for each function
+ * was a fifth of what decoding cost.
+ */
+static bool rd_body(struct fv *f, struct wasm_code *code)
 {
+	struct ld *l = f->l;
 	struct wasm_module *m = l->m;
-	struct fv f = { .l = l };
 	const struct wasm_functype *ft = &m->types[code->type];
 	const u8 *save = l->p;
 	u64 total = ft->nparams;
@@ -1129,6 +1170,7 @@ static bool rd_body(struct ld *l, struct wasm_code *code)
 	u8 t, op;
 	bool ok = false;
 
+	f->nvals = f->nctls = f->npatches = f->ninsns = f->max_height = 0;
 	/* Count the locals first, then fill their types. */
 	TRY(rd_u32(l, &ngroups));
 	for (u32 i = 0; i < ngroups; i++) {
@@ -1138,43 +1180,44 @@ static bool rd_body(struct ld *l, struct wasm_code *code)
 		if (total > WASM_MAX_LOCALS)
 			return fail(l, "too many locals");
 	}
-	f.nlocals = (u32)total;
-	f.locals = zalloc(l, total);
-	TRY(f.locals);
-	memcpy(f.locals, ft->types, ft->nparams);
+	f->nlocals = (u32)total;
+	f->locals = zalloc(l, total);
+	TRY(f->locals);
+	memcpy(f->locals, ft->types, ft->nparams);
 	l->p = save;
 	rd_u32(l, &ngroups);
 	total = ft->nparams;
 	for (u32 i = 0; i < ngroups; i++) {
 		rd_u32(l, &n);
 		rd_valtype(l, &t);
-		memset(f.locals + total, t, n);
+		memset(f->locals + total, t, n);
 		total += n;
 	}
-	f.ft = ft;
-	code->nlocals = f.nlocals;
-	if (!push_ctl(&f, K_FUNC, NULL, 0, ft->types + ft->nparams, ft->nresults))
+	f->ft = ft;
+	code->nlocals = f->nlocals;
+	if (!push_ctl(f, K_FUNC, NULL, 0, ft->types + ft->nparams, ft->nresults))
 		goto out;
-	while (f.nctls) {
-		u32 first = f.ninsns, h = f.nvals;
-
-		if (!rd_byte(l, &op) || !insn(&f, op))
+	while (f->nctls) {
+		f->height = f->nvals;
+		if (!rd_byte(l, &op) || !insn(f, op))
 			goto out;
-		for (u32 i = first; i < f.ninsns; i++)
-			f.insns[i].h = h;
 	}
-	code->max_height = f.max_height;
+	code->max_height = f->max_height;
 	ok = true;
 	if (l->flags & WASM_VALIDATE_ONLY)
 		goto out;
-	code->insns = f.insns;
-	code->ninsns = f.ninsns;
-	code->local_types = f.locals;
-	f.insns = NULL;
-	f.locals = NULL;
+	code->insns = zalloc_arr(l, f->ninsns, sizeof(*f->insns));
+	if (!code->insns) {
+		ok = false;
+		goto out;
+	}
+	memcpy(code->insns, f->insns, (size_t)f->ninsns * sizeof(*f->insns));
+	code->ninsns = f->ninsns;
+	code->local_types = f->locals;
+	f->locals = NULL;
 out:
-	l->al->free(f.insns);
-	free_fv(&f);
+	l->al->free(f->locals);
+	f->locals = NULL;
 	return ok;
 }
 
@@ -1458,6 +1501,8 @@ static bool sec_code(struct ld *l)
 {
 	struct wasm_module *m = l->m;
 	u32 n, size, ndef = m->nfuncs - m->nfunc_imports;
+	struct fv f = { .l = l };
+	bool ok = false;
 
 	TRY(rd_u32(l, &n));
 	if (n != ndef)
@@ -1467,21 +1512,29 @@ static bool sec_code(struct ld *l)
 	for (u32 i = 0; i < n; i++) {
 		const u8 *end, *save_end = l->end;
 
-		TRY(rd_u32(l, &size));
-		if (size > l->end - l->p)
-			return fail(l, "unexpected end");
+		if (!rd_u32(l, &size))
+			goto out;
+		if (size > l->end - l->p) {
+			fail(l, "unexpected end");
+			goto out;
+		}
 		end = l->p + size;
 		l->end = end;
 		m->codes[i].type = m->func_types[m->nfunc_imports + i];
-		if (!rd_body(l, &m->codes[i])) {
+		if (!rd_body(&f, &m->codes[i])) {
 			l->end = save_end;
-			return false;
+			goto out;
 		}
 		l->end = save_end;
-		if (l->p != end)
-			return fail(l, "section size mismatch");
+		if (l->p != end) {
+			fail(l, "section size mismatch");
+			goto out;
+		}
 	}
-	return true;
+	ok = true;
+out:
+	free_fv(&f);
+	return ok;
 }
 
 static bool sec_data(struct ld *l)

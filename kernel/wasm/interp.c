@@ -125,7 +125,7 @@ struct wasm_memory *wasm_memory_new(struct wasm_store *s, const struct wasm_limi
 	if (!m)
 		return NULL;
 	/* A guard reservation if the store gives them and one is left; else plain memory. */
-	m->data = s->mem_ops ? s->mem_ops->reserve() : NULL;
+	m->data = s->mem_ops && bytes <= WASM_GUARDED_MAX_BYTES ? s->mem_ops->reserve() : NULL;
 	if (m->data) {
 		m->guarded = true;
 		if (s->mem_ops->commit(m->data, 0, bytes))
@@ -565,7 +565,8 @@ static s64 grow_memory(struct wasm_store *s, struct wasm_memory *mem, u32 delta)
 		return (s64)old;
 	if (mem->guarded) {
 		/* In place: compiled code may hold the base in a register. */
-		if (s->mem_ops->commit(mem->data, mem->size, want * WASM_PAGE_SIZE))
+		if (want * WASM_PAGE_SIZE > WASM_GUARDED_MAX_BYTES ||
+		    s->mem_ops->commit(mem->data, mem->size, want * WASM_PAGE_SIZE))
 			return -1;
 		mem->size = want * WASM_PAGE_SIZE;
 		return (s64)old;
@@ -653,7 +654,11 @@ enum {
 	X_IMM = X_BRCI64 + 10,
 	/* Loads 0x28..0x35 from the address x + y (i32.add of a constant fused in). */
 	X_LDI = X_IMM + 0x8b - 0x45,
-	X_INC32 = X_LDI + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
+	/* The same from (x << k) + y (i32.shl and i32.add of constants: an indexed table). */
+	X_LDS = X_LDI + 0x36 - 0x28,
+	X_INC32 = X_LDS + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
+	/* f64.add of an f64.mul just made and another value (slot e), in either order. */
+	X_MULADD, X_ADDMUL,
 	X_COUNT,
 };
 
@@ -882,6 +887,35 @@ static bool fusable(const struct lower *w, u32 i, u32 last_at, u32 last_insn)
 }
 
 /*
+ * f64.add (instruction i) of operands x and y into d, one of them the
+ * product the last output, an f64.mul, made on the stack (its operand slot,
+ * not a local) with at most a local.get or f64.const between: the mul
+ * becomes X_MULADD (product first) or X_ADDMUL, with the other operand.
+ */
+static bool fuse_muladd(struct lower *w, u32 i, u32 x, u32 y, u32 d, u32 last_at,
+			u32 last_insn)
+{
+	const struct wasm_insn *ins = w->code->insns;
+	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
+	bool first;
+
+	if (!r || last_at != w->nout || w->oom || w->target[i] || r->h != w->labels[0xa2])
+		return false;
+	if (last_insn + 1 == i && r->d == y * 8 && y == nat(w, w->vh + 1))
+		first = false;			/* add(other, product) */
+	else if (last_insn + 2 == i && !w->target[i - 1] &&
+		 (ins[i - 1].op == 0x20 || ins[i - 1].op == 0x44) &&
+		 r->d == x * 8 && x == nat(w, w->vh))
+		first = true;			/* add(product, other) */
+	else
+		return false;
+	r->h = w->labels[first ? X_MULADD : X_ADDMUL];
+	r->e = (first ? y : x) * 8;
+	r->d = d * 8;
+	return true;
+}
+
+/*
  * Lowers stack-form instruction *pi (advancing *pi past what it consumed).
  * False when the virtual stack lacks its operands: only below a polymorphic
  * stack, in code no branch reaches.
@@ -1074,18 +1108,38 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		u32 add_h = 0;
 
 		NEED(1);
-		/* An address computed by i32.add of a constant just before: one instruction. */
+		/*
+		 * An address computed by i32.add of a constant just before: one
+		 * instruction (X_INC32 when the add's operand is the slot it
+		 * writes, a value on the stack).
+		 */
 		if (fusable(w, i, *cmp_at, *cmp_insn) && c->insns[i - 1].op == 0x6a &&
 		    w->ent[w->vh - 1] == nat(w, w->vh - 1) &&
 		    w->out[w->nout - 1].d == nat(w, w->vh - 1) * 8 &&
-		    w->out[w->nout - 1].h == w->labels[X_IMM + 0x6a - 0x45]) {
+		    (w->out[w->nout - 1].h == w->labels[X_IMM + 0x6a - 0x45] ||
+		     w->out[w->nout - 1].h == w->labels[X_INC32])) {
+			u32 shift = 32;
+
 			r = &w->out[--w->nout];
 			add_h = r->y;
 			x = r->x / 8;
+			/*
+			 * And that i32.add's operand made by i32.shl of a constant
+			 * just before its constant, into the same operand slot (not
+			 * a local, so nothing else reads it), no label between.
+			 */
+			if (i >= 3 && c->insns[i - 3].op == 0x74 && c->insns[i - 2].op == 0x41 &&
+			    !w->target[i - 2] && !w->target[i - 1] && w->nout &&
+			    w->out[w->nout - 1].h == w->labels[X_IMM + 0x74 - 0x45] &&
+			    w->out[w->nout - 1].d == r->x && r->x == r->d) {
+				shift = w->out[--w->nout].y & 31;
+				x = w->out[w->nout].x / 8;
+			}
 			pop_ent(w);
 			d = result_slot(w, i, &skip, &tee);
-			r = put(w, X_LDI + op - 0x28);
+			r = put(w, (shift < 32 ? X_LDS : X_LDI) + op - 0x28);
 			r->y = add_h;
+			r->k = shift;
 		} else {
 			x = pop_ent(w);
 			d = result_slot(w, i, &skip, &tee);
@@ -1114,6 +1168,11 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		y = pop == 2 ? pop_ent(w) : 0;
 		x = pop_ent(w);
 		d = result_slot(w, i, &skip, &tee);
+		if (op == 0xa0 && fuse_muladd(w, i, x, y, d, *cmp_at, *cmp_insn)) {
+			*pi += skip;
+			finish_result(w, skip, tee);
+			return true;
+		}
 		r = put(w, handler_id(op));
 		r->d = d * 8;
 		r->x = x * 8;
@@ -1312,150 +1371,77 @@ typedef double slot_f64 __attribute__((may_alias));
 		TRAP(WASM_TRAP_MEM_OOB)
 #define LOAD(T, R, insn, conv) \
 	{ R v; EA(sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
-#define LOADI(T, R, insn, conv) \
-	{ R v; u64 ea = (u64)(u32)((u32)X + in->y) + in->e; \
+/* A load from a computed 32-bit address a, plus the offset. */
+#define LOADA(T, R, insn, conv, a) \
+	{ R v; u64 ea = (u64)(u32)(a) + in->e; \
 	  if (ea + sizeof(T) > msz) \
 		TRAP(WASM_TRAP_MEM_OOB); \
 	  v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
 #define STORE(T, insn)		{ EA(sizeof(T)); MSTORE(T, insn, mb + ea, Y); } NEXT()
 
+/*
+ * The handler families, each written once as a list the handlers and the
+ * label table both expand. INT_CMPS: i32 and i64 eq..ge_u, their k-th
+ * (0..9) at 0x46 + k and 0x51 + k, the order fused_branch() counts in;
+ * sg is u or s, the operands' signedness.
+ */
+#define INT_CMPS(C) \
+	C(0, 0x46, 0x51, ==, u) C(1, 0x47, 0x52, !=, u) C(2, 0x48, 0x53, <, s) \
+	C(3, 0x49, 0x54, <, u) C(4, 0x4a, 0x55, >, s) C(5, 0x4b, 0x56, >, u) \
+	C(6, 0x4c, 0x57, <=, s) C(7, 0x4d, 0x58, <=, u) C(8, 0x4e, 0x59, >=, s) \
+	C(9, 0x4f, 0x5a, >=, u)
+#define CMP32_u(a, OP, b)	((a) OP (b))
+#define CMP32_s(a, OP, b)	((s32)(a) OP (s32)(b))
+#define CMP64_u(a, OP, b)	((a) OP (b))
+#define CMP64_s(a, OP, b)	((s64)(a) OP (s64)(b))
+/* Integer operations with a handler for a constant right operand (X_IMM), besides the comparisons. */
+#define IMM_ARITH(C) \
+	C(0x6a, BIN32I(a + b)) C(0x6b, BIN32I(a - b)) C(0x6c, BIN32I(a * b)) \
+	C(0x71, BIN32I(a & b)) C(0x72, BIN32I(a | b)) C(0x73, BIN32I(a ^ b)) \
+	C(0x74, BIN32I(a << (b & 31))) C(0x75, BIN32I((u32)((s32)a >> (b & 31)))) \
+	C(0x76, BIN32I(a >> (b & 31))) C(0x7c, BIN64I(a + b)) C(0x7d, BIN64I(a - b)) \
+	C(0x7e, BIN64I(a * b)) C(0x83, BIN64I(a & b)) C(0x84, BIN64I(a | b)) \
+	C(0x85, BIN64I(a ^ b)) C(0x86, BIN64I(a << (b & 63))) \
+	C(0x87, BIN64I((u64)((s64)a >> (b & 63)))) C(0x88, BIN64I(a >> (b & 63)))
+/* Loads: the access's type, what it widens to, the RV64 instruction, the slot's value. */
+#define LOADS(C) \
+	C(0x28, s32, s64, "lw", v) C(0x29, u64, u64, "ld", v) C(0x2a, u32, u64, "lwu", v) \
+	C(0x2b, u64, u64, "ld", v) C(0x2c, s8, s64, "lb", v) C(0x2d, u8, u64, "lbu", v) \
+	C(0x2e, s16, s64, "lh", v) C(0x2f, u16, u64, "lhu", v) \
+	C(0x30, s8, s64, "lb", (u64)(s64)v) C(0x31, u8, u64, "lbu", v) \
+	C(0x32, s16, s64, "lh", (u64)(s64)v) C(0x33, u16, u64, "lhu", v) \
+	C(0x34, s32, s64, "lw", (u64)(s64)v) C(0x35, u32, u64, "lwu", v)
+/* Stores 0x36..0x3e and the other numeric operations keep a handler each. */
+#define ROW16(C, hi) \
+	C(hi##0) C(hi##1) C(hi##2) C(hi##3) C(hi##4) C(hi##5) C(hi##6) C(hi##7) \
+	C(hi##8) C(hi##9) C(hi##a) C(hi##b) C(hi##c) C(hi##d) C(hi##e) C(hi##f)
+#define OTHER_OPS(C) \
+	C(0x36) C(0x37) C(0x38) C(0x39) C(0x3a) C(0x3b) C(0x3c) C(0x3d) C(0x3e) C(0x45) \
+	C(0x50) C(0x5b) C(0x5c) C(0x5d) C(0x5e) C(0x5f) ROW16(C, 0x6) ROW16(C, 0x7) \
+	ROW16(C, 0x8) ROW16(C, 0x9) ROW16(C, 0xa) ROW16(C, 0xb) C(0xc0) C(0xc1) C(0xc2) \
+	C(0xc3) C(0xc4) C(0xd1) C(0xe0) C(0xe1) C(0xe2) C(0xe3) C(0xe4) C(0xe5) C(0xe6) \
+	C(0xe7)
+/* The handlers that are not numeric operations. */
+#define CONTROL_OPS(C) \
+	C(X_TRAP) C(X_COPY) C(X_CONST) C(X_BR) C(X_BRV) C(X_BR_Z) C(X_BR_NZ) C(X_BRV_IF) \
+	C(X_BR_TABLE) C(X_RET) C(X_RET1) C(X_CALL) C(X_CALL_IND) C(X_GGET) C(X_GSET) \
+	C(X_RTOP) C(X_SELECT) C(X_INC32) C(X_MULADD) C(X_ADDMUL)
+
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
 
 static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *base)
 {
+#define L_CMP(k, op32, op64, OP, sg) \
+	[op32] = &&op_##op32, [op64] = &&op_##op64, \
+	[X_IMM + op32 - 0x45] = &&op_X_I_##op32, [X_IMM + op64 - 0x45] = &&op_X_I_##op64, \
+	[X_BRC32 + k] = &&op_X_BRC32_##k, [X_BRC64 + k] = &&op_X_BRC64_##k, \
+	[X_BRCI32 + k] = &&op_X_BRCI32_##k, [X_BRCI64 + k] = &&op_X_BRCI64_##k,
+#define L_IMM(op, e)		[X_IMM + op - 0x45] = &&op_X_I_##op,
+#define L_LOAD(op, T, R, insn, conv) \
+	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op, [X_LDS + op - 0x28] = &&op_X_LDS_##op,
+#define L_OP(op)		[op] = &&op_##op,
 	static const void *const labels[X_COUNT] = {
-		[0x28] = &&op_0x28, [0x29] = &&op_0x29, [0x2a] = &&op_0x2a,
-		[0x2b] = &&op_0x2b, [0x2c] = &&op_0x2c, [0x2d] = &&op_0x2d,
-		[0x2e] = &&op_0x2e, [0x2f] = &&op_0x2f, [0x30] = &&op_0x30,
-		[0x31] = &&op_0x31, [0x32] = &&op_0x32, [0x33] = &&op_0x33,
-		[0x34] = &&op_0x34, [0x35] = &&op_0x35, [0x36] = &&op_0x36,
-		[0x37] = &&op_0x37, [0x38] = &&op_0x38, [0x39] = &&op_0x39,
-		[0x3a] = &&op_0x3a, [0x3b] = &&op_0x3b, [0x3c] = &&op_0x3c,
-		[0x3d] = &&op_0x3d, [0x3e] = &&op_0x3e, [0x45] = &&op_0x45,
-		[0x46] = &&op_0x46, [0x47] = &&op_0x47, [0x48] = &&op_0x48,
-		[0x49] = &&op_0x49, [0x4a] = &&op_0x4a, [0x4b] = &&op_0x4b,
-		[0x4c] = &&op_0x4c, [0x4d] = &&op_0x4d, [0x4e] = &&op_0x4e,
-		[0x4f] = &&op_0x4f, [0x50] = &&op_0x50, [0x51] = &&op_0x51,
-		[0x52] = &&op_0x52, [0x53] = &&op_0x53, [0x54] = &&op_0x54,
-		[0x55] = &&op_0x55, [0x56] = &&op_0x56, [0x57] = &&op_0x57,
-		[0x58] = &&op_0x58, [0x59] = &&op_0x59, [0x5a] = &&op_0x5a,
-		[0x5b] = &&op_0x5b, [0x5c] = &&op_0x5c, [0x5d] = &&op_0x5d,
-		[0x5e] = &&op_0x5e, [0x5f] = &&op_0x5f, [0x60] = &&op_0x60,
-		[0x61] = &&op_0x61, [0x62] = &&op_0x62, [0x63] = &&op_0x63,
-		[0x64] = &&op_0x64, [0x65] = &&op_0x65, [0x66] = &&op_0x66,
-		[0x67] = &&op_0x67, [0x68] = &&op_0x68, [0x69] = &&op_0x69,
-		[0x6a] = &&op_0x6a, [0x6b] = &&op_0x6b, [0x6c] = &&op_0x6c,
-		[0x6d] = &&op_0x6d, [0x6e] = &&op_0x6e, [0x6f] = &&op_0x6f,
-		[0x70] = &&op_0x70, [0x71] = &&op_0x71, [0x72] = &&op_0x72,
-		[0x73] = &&op_0x73, [0x74] = &&op_0x74, [0x75] = &&op_0x75,
-		[0x76] = &&op_0x76, [0x77] = &&op_0x77, [0x78] = &&op_0x78,
-		[0x79] = &&op_0x79, [0x7a] = &&op_0x7a, [0x7b] = &&op_0x7b,
-		[0x7c] = &&op_0x7c, [0x7d] = &&op_0x7d, [0x7e] = &&op_0x7e,
-		[0x7f] = &&op_0x7f, [0x80] = &&op_0x80, [0x81] = &&op_0x81,
-		[0x82] = &&op_0x82, [0x83] = &&op_0x83, [0x84] = &&op_0x84,
-		[0x85] = &&op_0x85, [0x86] = &&op_0x86, [0x87] = &&op_0x87,
-		[0x88] = &&op_0x88, [0x89] = &&op_0x89, [0x8a] = &&op_0x8a,
-		[0x8b] = &&op_0x8b, [0x8c] = &&op_0x8c, [0x8d] = &&op_0x8d,
-		[0x8e] = &&op_0x8e, [0x8f] = &&op_0x8f, [0x90] = &&op_0x90,
-		[0x91] = &&op_0x91, [0x92] = &&op_0x92, [0x93] = &&op_0x93,
-		[0x94] = &&op_0x94, [0x95] = &&op_0x95, [0x96] = &&op_0x96,
-		[0x97] = &&op_0x97, [0x98] = &&op_0x98, [0x99] = &&op_0x99,
-		[0x9a] = &&op_0x9a, [0x9b] = &&op_0x9b, [0x9c] = &&op_0x9c,
-		[0x9d] = &&op_0x9d, [0x9e] = &&op_0x9e, [0x9f] = &&op_0x9f,
-		[0xa0] = &&op_0xa0, [0xa1] = &&op_0xa1, [0xa2] = &&op_0xa2,
-		[0xa3] = &&op_0xa3, [0xa4] = &&op_0xa4, [0xa5] = &&op_0xa5,
-		[0xa6] = &&op_0xa6, [0xa7] = &&op_0xa7, [0xa8] = &&op_0xa8,
-		[0xa9] = &&op_0xa9, [0xaa] = &&op_0xaa, [0xab] = &&op_0xab,
-		[0xac] = &&op_0xac, [0xad] = &&op_0xad, [0xae] = &&op_0xae,
-		[0xaf] = &&op_0xaf, [0xb0] = &&op_0xb0, [0xb1] = &&op_0xb1,
-		[0xb2] = &&op_0xb2, [0xb3] = &&op_0xb3, [0xb4] = &&op_0xb4,
-		[0xb5] = &&op_0xb5, [0xb6] = &&op_0xb6, [0xb7] = &&op_0xb7,
-		[0xb8] = &&op_0xb8, [0xb9] = &&op_0xb9, [0xba] = &&op_0xba,
-		[0xbb] = &&op_0xbb, [0xbc] = &&op_0xbc, [0xbd] = &&op_0xbd,
-		[0xbe] = &&op_0xbe, [0xbf] = &&op_0xbf, [0xc0] = &&op_0xc0,
-		[0xc1] = &&op_0xc1, [0xc2] = &&op_0xc2, [0xc3] = &&op_0xc3,
-		[0xc4] = &&op_0xc4, [0xd1] = &&op_0xd1, [0xe0] = &&op_0xe0,
-		[0xe1] = &&op_0xe1, [0xe2] = &&op_0xe2, [0xe3] = &&op_0xe3,
-		[0xe4] = &&op_0xe4, [0xe5] = &&op_0xe5, [0xe6] = &&op_0xe6,
-		[0xe7] = &&op_0xe7, [X_BR] = &&op_X_BR, [X_BRC32 + 0] = &&op_X_BRC32_EQ,
-		[X_BRC32 + 8] = &&op_X_BRC32_GES, [X_BRC32 + 9] = &&op_X_BRC32_GEU,
-		[X_BRC32 + 4] = &&op_X_BRC32_GTS, [X_BRC32 + 5] = &&op_X_BRC32_GTU,
-		[X_BRC32 + 6] = &&op_X_BRC32_LES, [X_BRC32 + 7] = &&op_X_BRC32_LEU,
-		[X_BRC32 + 2] = &&op_X_BRC32_LTS, [X_BRC32 + 3] = &&op_X_BRC32_LTU,
-		[X_BRC32 + 1] = &&op_X_BRC32_NE, [X_BRC64 + 0] = &&op_X_BRC64_EQ,
-		[X_BRC64 + 8] = &&op_X_BRC64_GES, [X_BRC64 + 9] = &&op_X_BRC64_GEU,
-		[X_BRC64 + 4] = &&op_X_BRC64_GTS, [X_BRC64 + 5] = &&op_X_BRC64_GTU,
-		[X_BRC64 + 6] = &&op_X_BRC64_LES, [X_BRC64 + 7] = &&op_X_BRC64_LEU,
-		[X_BRC64 + 2] = &&op_X_BRC64_LTS, [X_BRC64 + 3] = &&op_X_BRC64_LTU,
-		[X_BRC64 + 1] = &&op_X_BRC64_NE, [X_BRV] = &&op_X_BRV,
-		[X_BRV_IF] = &&op_X_BRV_IF, [X_BR_NZ] = &&op_X_BR_NZ,
-		[X_BR_TABLE] = &&op_X_BR_TABLE, [X_BR_Z] = &&op_X_BR_Z,
-		[X_CALL] = &&op_X_CALL, [X_CALL_IND] = &&op_X_CALL_IND,
-		[X_CONST] = &&op_X_CONST, [X_COPY] = &&op_X_COPY, [X_GGET] = &&op_X_GGET,
-		[X_GSET] = &&op_X_GSET, [X_RET] = &&op_X_RET, [X_RET1] = &&op_X_RET1,
-		[X_RTOP] = &&op_X_RTOP, [X_SELECT] = &&op_X_SELECT,
-		[X_TRAP] = &&op_X_TRAP, [X_BRCI32 + 0] = &&op_X_BRCI32_EQ,
-		[X_BRCI32 + 1] = &&op_X_BRCI32_NE, [X_BRCI32 + 2] = &&op_X_BRCI32_LTS,
-		[X_BRCI32 + 3] = &&op_X_BRCI32_LTU, [X_BRCI32 + 4] = &&op_X_BRCI32_GTS,
-		[X_BRCI32 + 5] = &&op_X_BRCI32_GTU, [X_BRCI32 + 6] = &&op_X_BRCI32_LES,
-		[X_BRCI32 + 7] = &&op_X_BRCI32_LEU, [X_BRCI32 + 8] = &&op_X_BRCI32_GES,
-		[X_BRCI32 + 9] = &&op_X_BRCI32_GEU, [X_BRCI64 + 0] = &&op_X_BRCI64_EQ,
-		[X_BRCI64 + 1] = &&op_X_BRCI64_NE, [X_BRCI64 + 2] = &&op_X_BRCI64_LTS,
-		[X_BRCI64 + 3] = &&op_X_BRCI64_LTU, [X_BRCI64 + 4] = &&op_X_BRCI64_GTS,
-		[X_BRCI64 + 5] = &&op_X_BRCI64_GTU, [X_BRCI64 + 6] = &&op_X_BRCI64_LES,
-		[X_BRCI64 + 7] = &&op_X_BRCI64_LEU, [X_BRCI64 + 8] = &&op_X_BRCI64_GES,
-		[X_BRCI64 + 9] = &&op_X_BRCI64_GEU, [X_IMM + 0x46 - 0x45] = &&op_X_I_0x46,
-		[X_IMM + 0x47 - 0x45] = &&op_X_I_0x47,
-		[X_IMM + 0x48 - 0x45] = &&op_X_I_0x48,
-		[X_IMM + 0x49 - 0x45] = &&op_X_I_0x49,
-		[X_IMM + 0x4a - 0x45] = &&op_X_I_0x4a,
-		[X_IMM + 0x4b - 0x45] = &&op_X_I_0x4b,
-		[X_IMM + 0x4c - 0x45] = &&op_X_I_0x4c,
-		[X_IMM + 0x4d - 0x45] = &&op_X_I_0x4d,
-		[X_IMM + 0x4e - 0x45] = &&op_X_I_0x4e,
-		[X_IMM + 0x4f - 0x45] = &&op_X_I_0x4f,
-		[X_IMM + 0x51 - 0x45] = &&op_X_I_0x51,
-		[X_IMM + 0x52 - 0x45] = &&op_X_I_0x52,
-		[X_IMM + 0x53 - 0x45] = &&op_X_I_0x53,
-		[X_IMM + 0x54 - 0x45] = &&op_X_I_0x54,
-		[X_IMM + 0x55 - 0x45] = &&op_X_I_0x55,
-		[X_IMM + 0x56 - 0x45] = &&op_X_I_0x56,
-		[X_IMM + 0x57 - 0x45] = &&op_X_I_0x57,
-		[X_IMM + 0x58 - 0x45] = &&op_X_I_0x58,
-		[X_IMM + 0x59 - 0x45] = &&op_X_I_0x59,
-		[X_IMM + 0x5a - 0x45] = &&op_X_I_0x5a,
-		[X_IMM + 0x6a - 0x45] = &&op_X_I_0x6a, [X_INC32] = &&op_X_INC32,
-		[X_IMM + 0x6b - 0x45] = &&op_X_I_0x6b,
-		[X_IMM + 0x6c - 0x45] = &&op_X_I_0x6c,
-		[X_IMM + 0x71 - 0x45] = &&op_X_I_0x71,
-		[X_IMM + 0x72 - 0x45] = &&op_X_I_0x72,
-		[X_IMM + 0x73 - 0x45] = &&op_X_I_0x73,
-		[X_IMM + 0x74 - 0x45] = &&op_X_I_0x74,
-		[X_IMM + 0x75 - 0x45] = &&op_X_I_0x75,
-		[X_IMM + 0x76 - 0x45] = &&op_X_I_0x76,
-		[X_IMM + 0x7c - 0x45] = &&op_X_I_0x7c,
-		[X_IMM + 0x7d - 0x45] = &&op_X_I_0x7d,
-		[X_IMM + 0x7e - 0x45] = &&op_X_I_0x7e,
-		[X_IMM + 0x83 - 0x45] = &&op_X_I_0x83,
-		[X_IMM + 0x84 - 0x45] = &&op_X_I_0x84,
-		[X_IMM + 0x85 - 0x45] = &&op_X_I_0x85,
-		[X_IMM + 0x86 - 0x45] = &&op_X_I_0x86,
-		[X_IMM + 0x87 - 0x45] = &&op_X_I_0x87,
-		[X_IMM + 0x88 - 0x45] = &&op_X_I_0x88,
-		[X_LDI + 0x28 - 0x28] = &&op_X_LDI_0x28,
-		[X_LDI + 0x29 - 0x28] = &&op_X_LDI_0x29,
-		[X_LDI + 0x2a - 0x28] = &&op_X_LDI_0x2a,
-		[X_LDI + 0x2b - 0x28] = &&op_X_LDI_0x2b,
-		[X_LDI + 0x2c - 0x28] = &&op_X_LDI_0x2c,
-		[X_LDI + 0x2d - 0x28] = &&op_X_LDI_0x2d,
-		[X_LDI + 0x2e - 0x28] = &&op_X_LDI_0x2e,
-		[X_LDI + 0x2f - 0x28] = &&op_X_LDI_0x2f,
-		[X_LDI + 0x30 - 0x28] = &&op_X_LDI_0x30,
-		[X_LDI + 0x31 - 0x28] = &&op_X_LDI_0x31,
-		[X_LDI + 0x32 - 0x28] = &&op_X_LDI_0x32,
-		[X_LDI + 0x33 - 0x28] = &&op_X_LDI_0x33,
-		[X_LDI + 0x34 - 0x28] = &&op_X_LDI_0x34,
-		[X_LDI + 0x35 - 0x28] = &&op_X_LDI_0x35
+		INT_CMPS(L_CMP) IMM_ARITH(L_IMM) LOADS(L_LOAD) OTHER_OPS(L_OP) CONTROL_OPS(L_OP)
 	};
 	struct wasm_frame *frames = s->frames;
 	u32 depth = 0;
@@ -1596,118 +1582,24 @@ H(X_RTOP)
 H(X_SELECT)
 	D = (u32)SLOT(in->e) ? X : Y;
 	NEXT();
-H(X_BRC32_EQ)	BRC32(a == b);
-H(X_BRC32_NE)	BRC32(a != b);
-H(X_BRC32_LTS)	BRC32((s32)a < (s32)b);
-H(X_BRC32_LTU)	BRC32(a < b);
-H(X_BRC32_GTS)	BRC32((s32)a > (s32)b);
-H(X_BRC32_GTU)	BRC32(a > b);
-H(X_BRC32_LES)	BRC32((s32)a <= (s32)b);
-H(X_BRC32_LEU)	BRC32(a <= b);
-H(X_BRC32_GES)	BRC32((s32)a >= (s32)b);
-H(X_BRC32_GEU)	BRC32(a >= b);
-H(X_BRC64_EQ)	BRC64(a == b);
-H(X_BRC64_NE)	BRC64(a != b);
-H(X_BRC64_LTS)	BRC64((s64)a < (s64)b);
-H(X_BRC64_LTU)	BRC64(a < b);
-H(X_BRC64_GTS)	BRC64((s64)a > (s64)b);
-H(X_BRC64_GTU)	BRC64(a > b);
-H(X_BRC64_LES)	BRC64((s64)a <= (s64)b);
-H(X_BRC64_LEU)	BRC64(a <= b);
-H(X_BRC64_GES)	BRC64((s64)a >= (s64)b);
-H(X_BRC64_GEU)	BRC64(a >= b);
-H(X_BRCI32_EQ)	BRC32I(a == b);
-H(X_BRCI32_NE)	BRC32I(a != b);
-H(X_BRCI32_LTS)	BRC32I((s32)a < (s32)b);
-H(X_BRCI32_LTU)	BRC32I(a < b);
-H(X_BRCI32_GTS)	BRC32I((s32)a > (s32)b);
-H(X_BRCI32_GTU)	BRC32I(a > b);
-H(X_BRCI32_LES)	BRC32I((s32)a <= (s32)b);
-H(X_BRCI32_LEU)	BRC32I(a <= b);
-H(X_BRCI32_GES)	BRC32I((s32)a >= (s32)b);
-H(X_BRCI32_GEU)	BRC32I(a >= b);
-H(X_BRCI64_EQ)	BRC64I(a == b);
-H(X_BRCI64_NE)	BRC64I(a != b);
-H(X_BRCI64_LTS)	BRC64I((s64)a < (s64)b);
-H(X_BRCI64_LTU)	BRC64I(a < b);
-H(X_BRCI64_GTS)	BRC64I((s64)a > (s64)b);
-H(X_BRCI64_GTU)	BRC64I(a > b);
-H(X_BRCI64_LES)	BRC64I((s64)a <= (s64)b);
-H(X_BRCI64_LEU)	BRC64I(a <= b);
-H(X_BRCI64_GES)	BRC64I((s64)a >= (s64)b);
-H(X_BRCI64_GEU)	BRC64I(a >= b);
-H(X_I_0x46) BIN32I(a == b);
-H(X_I_0x47) BIN32I(a != b);
-H(X_I_0x48) BIN32I((s32)a < (s32)b);
-H(X_I_0x49) BIN32I(a < b);
-H(X_I_0x4a) BIN32I((s32)a > (s32)b);
-H(X_I_0x4b) BIN32I(a > b);
-H(X_I_0x4c) BIN32I((s32)a <= (s32)b);
-H(X_I_0x4d) BIN32I(a <= b);
-H(X_I_0x4e) BIN32I((s32)a >= (s32)b);
-H(X_I_0x4f) BIN32I(a >= b);
-H(X_I_0x51) BIN64I(a == b);
-H(X_I_0x52) BIN64I(a != b);
-H(X_I_0x53) BIN64I((s64)a < (s64)b);
-H(X_I_0x54) BIN64I(a < b);
-H(X_I_0x55) BIN64I((s64)a > (s64)b);
-H(X_I_0x56) BIN64I(a > b);
-H(X_I_0x57) BIN64I((s64)a <= (s64)b);
-H(X_I_0x58) BIN64I(a <= b);
-H(X_I_0x59) BIN64I((s64)a >= (s64)b);
-H(X_I_0x5a) BIN64I(a >= b);
-H(X_I_0x6a) BIN32I(a + b);
+#define H_CMP(k, op32, op64, OP, sg) \
+	H(op32) BIN32(CMP32_##sg(a, OP, b)); H(op64) BIN64(CMP64_##sg(a, OP, b)); \
+	H(X_I_##op32) BIN32I(CMP32_##sg(a, OP, b)); H(X_I_##op64) BIN64I(CMP64_##sg(a, OP, b)); \
+	H(X_BRC32_##k) BRC32(CMP32_##sg(a, OP, b)); H(X_BRC64_##k) BRC64(CMP64_##sg(a, OP, b)); \
+	H(X_BRCI32_##k) BRC32I(CMP32_##sg(a, OP, b)); H(X_BRCI64_##k) BRC64I(CMP64_##sg(a, OP, b));
+#define H_IMM(op, e)		H(X_I_##op) e;
+#define H_LOAD(op, T, R, insn, conv) \
+	H(op) LOAD(T, R, insn, conv); H(X_LDI_##op) LOADA(T, R, insn, conv, (u32)X + in->y); \
+	H(X_LDS_##op) LOADA(T, R, insn, conv, ((u32)X << in->k) + in->y);
+INT_CMPS(H_CMP)
+IMM_ARITH(H_IMM)
+LOADS(H_LOAD)
 H(X_INC32) {
 	u64 *p = &X;
 
 	*p = (u64)(s64)(s32)((u32)*p + in->y);
 	NEXT();
 }
-H(X_I_0x6b) BIN32I(a - b);
-H(X_I_0x6c) BIN32I(a * b);
-H(X_I_0x71) BIN32I(a & b);
-H(X_I_0x72) BIN32I(a | b);
-H(X_I_0x73) BIN32I(a ^ b);
-H(X_I_0x74) BIN32I(a << (b & 31));
-H(X_I_0x75) BIN32I((u32)((s32)a >> (b & 31)));
-H(X_I_0x76) BIN32I(a >> (b & 31));
-H(X_I_0x7c) BIN64I(a + b);
-H(X_I_0x7d) BIN64I(a - b);
-H(X_I_0x7e) BIN64I(a * b);
-H(X_I_0x83) BIN64I(a & b);
-H(X_I_0x84) BIN64I(a | b);
-H(X_I_0x85) BIN64I(a ^ b);
-H(X_I_0x86) BIN64I(a << (b & 63));
-H(X_I_0x87) BIN64I((u64)((s64)a >> (b & 63)));
-H(X_I_0x88) BIN64I(a >> (b & 63));
-H(X_LDI_0x28) LOADI(s32, s64, "lw", v);
-H(X_LDI_0x29) LOADI(u64, u64, "ld", v);
-H(X_LDI_0x2a) LOADI(u32, u64, "lwu", v);
-H(X_LDI_0x2b) LOADI(u64, u64, "ld", v);
-H(X_LDI_0x2c) LOADI(s8, s64, "lb", v);
-H(X_LDI_0x2d) LOADI(u8, u64, "lbu", v);
-H(X_LDI_0x2e) LOADI(s16, s64, "lh", v);
-H(X_LDI_0x2f) LOADI(u16, u64, "lhu", v);
-H(X_LDI_0x30) LOADI(s8, s64, "lb", (u64)(s64)v);
-H(X_LDI_0x31) LOADI(u8, u64, "lbu", v);
-H(X_LDI_0x32) LOADI(s16, s64, "lh", (u64)(s64)v);
-H(X_LDI_0x33) LOADI(u16, u64, "lhu", v);
-H(X_LDI_0x34) LOADI(s32, s64, "lw", (u64)(s64)v);
-H(X_LDI_0x35) LOADI(u32, u64, "lwu", v);
-H(0x28) LOAD(s32, s64, "lw", v);
-H(0x29) LOAD(u64, u64, "ld", v);
-H(0x2a) LOAD(u32, u64, "lwu", v);
-H(0x2b) LOAD(u64, u64, "ld", v);
-H(0x2c) LOAD(s8, s64, "lb", v);
-H(0x2d) LOAD(u8, u64, "lbu", v);
-H(0x2e) LOAD(s16, s64, "lh", v);
-H(0x2f) LOAD(u16, u64, "lhu", v);
-H(0x30) LOAD(s8, s64, "lb", (u64)(s64)v);
-H(0x31) LOAD(u8, u64, "lbu", v);
-H(0x32) LOAD(s16, s64, "lh", (u64)(s64)v);
-H(0x33) LOAD(u16, u64, "lhu", v);
-H(0x34) LOAD(s32, s64, "lw", (u64)(s64)v);
-H(0x35) LOAD(u32, u64, "lwu", v);
 H(0x36) STORE(u32, "sw");
 H(0x37) STORE(u64, "sd");
 H(0x38) STORE(u32, "sw");
@@ -1718,27 +1610,7 @@ H(0x3c) STORE(u8, "sb");
 H(0x3d) STORE(u16, "sh");
 H(0x3e) STORE(u32, "sw");
 H(0x45) UN32(a == 0);
-H(0x46) BIN32(a == b);
-H(0x47) BIN32(a != b);
-H(0x48) BIN32((s32)a < (s32)b);
-H(0x49) BIN32(a < b);
-H(0x4a) BIN32((s32)a > (s32)b);
-H(0x4b) BIN32(a > b);
-H(0x4c) BIN32((s32)a <= (s32)b);
-H(0x4d) BIN32(a <= b);
-H(0x4e) BIN32((s32)a >= (s32)b);
-H(0x4f) BIN32(a >= b);
 H(0x50) UN64(a == 0);
-H(0x51) BIN64(a == b);
-H(0x52) BIN64(a != b);
-H(0x53) BIN64((s64)a < (s64)b);
-H(0x54) BIN64(a < b);
-H(0x55) BIN64((s64)a > (s64)b);
-H(0x56) BIN64(a > b);
-H(0x57) BIN64((s64)a <= (s64)b);
-H(0x58) BIN64(a <= b);
-H(0x59) BIN64((s64)a >= (s64)b);
-H(0x5a) BIN64(a >= b);
 H(0x5b) CMPF32(a == b);
 H(0x5c) CMPF32(a != b);
 H(0x5d) CMPF32(a < b);
@@ -1837,6 +1709,9 @@ H(0x9d) UNF64(round64(a, R_TRUNC));
 H(0x9e) UNF64(round64(a, R_NEAREST));
 H(0x9f) UNF64(__builtin_sqrt(a));
 H(0xa0) BINF64(a + b);
+/* Two roundings, as the two instructions: no fused multiply-add (-ffp-contract=off). */
+H(X_MULADD) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(a * b + c_); }
+H(X_ADDMUL) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(c_ + a * b); }
 H(0xa1) BINF64(a - b);
 H(0xa2) BINF64(a * b);
 H(0xa3) BINF64(a / b);

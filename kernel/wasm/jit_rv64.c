@@ -680,8 +680,39 @@ static const u8 store_size[] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
 static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 {
 	struct vval *v = &j->vs[pos];
+	bool guard = j->guarded && (u64)offset + size <= WASM_GUARD_BYTES;
+	u32 r = T0;
 
-	if (v->kind == V_MEM || (v->kind == V_LOCAL && !j->lreg[v->val])) {
+	if (guard && v->kind == V_CONST) {
+		/*
+		 * A constant address and its offset are one displacement from
+		 * the base: its upper part added, the low 12 bits left to the
+		 * access (clang addresses globals as 0 plus an offset).
+		 */
+		u64 ea = (u64)(u32)v->val + offset;
+		s32 lo = (s32)((s64)(ea << 52) >> 52);
+
+		if (ea - lo) {
+			li(j, T0, (s64)(ea - lo));
+			emit(j, RV_ADD(T0, T0, S2));
+		} else {
+			emit(j, RV_MV(T0, S2));
+		}
+		return lo;
+	}
+	if (guard && (v->kind == V_REG || (v->kind == V_LOCAL && j->lreg[v->val]))) {
+		/*
+		 * An address in a register is used as RV64 holds it,
+		 * sign-extended, instead of paying two instructions to
+		 * zero-extend it: from 2 GiB on (which a guarded memory never
+		 * reaches) it lands below the base, in the reservation too. A
+		 * positive offset would carry such an address back into the
+		 * memory, so it is refused by its sign first.
+		 */
+		r = v->kind == V_LOCAL ? j->lreg[v->val] : v->reg;
+		if (offset)
+			trap_unless(j, BGE, r, ZERO, WASM_TRAP_MEM_OOB);
+	} else if (v->kind == V_MEM || (v->kind == V_LOCAL && !j->lreg[v->val])) {
 		ld_slot(j, W_WU, T0, v->kind == V_MEM ? j->nlocals + pos : (u32)v->val);
 	} else if (v->kind == V_CONST) {
 		li(j, T0, (u32)v->val);
@@ -689,9 +720,9 @@ static s32 mem_addr(struct jit *j, u32 pos, u32 offset, u32 size)
 		emit(j, RV_SLLI(T0, v->kind == V_LOCAL ? j->lreg[v->val] : v->reg, 32));
 		emit(j, RV_SRLI(T0, T0, 32));
 	}
-	if (j->guarded && (u64)offset + size <= WASM_GUARD_BYTES) {
+	if (guard) {
 		/* The reservation holds any such access: past the size, the MMU traps. */
-		emit(j, RV_ADD(T0, T0, S2));
+		emit(j, RV_ADD(T0, r, S2));
 		if (rv_fits12(offset))
 			return (s32)offset;
 		li(j, T1, offset);
@@ -733,6 +764,17 @@ static bool rt_result_w64(u32 op)
  * A comparison followed by br_if or if becomes one conditional branch:
  * cond holds for ra, rb; h is the height without the two operands.
  */
+/*
+ * A branch to instruction target that is a loop's back edge near enough
+ * for a conditional branch: its (negative) byte offset from here; else 0.
+ */
+static s32 back_edge(struct jit *j, u32 target)
+{
+	if (target > j->cur || (s64)(j->n - j->pcoff[target]) * 4 > 4096)
+		return 0;
+	return -(s32)(j->n - j->pcoff[target]) * 4;
+}
+
 static bool fuse_branch(struct jit *j, u32 cond, u32 ra, u32 rb, u32 h)
 {
 	const struct wasm_insn *next = j->next;
@@ -741,10 +783,9 @@ static bool fuse_branch(struct jit *j, u32 cond, u32 ra, u32 rb, u32 h)
 	    (next->op == 0x0d && branch_moves(next, h)))
 		return false;
 	spill_all(j, h);
-	if (next->op == 0x0d && next->a <= j->cur &&
-	    (s64)(j->n - j->pcoff[next->a]) * 4 <= 4096) {
+	if (next->op == 0x0d && back_edge(j, next->a)) {
 		/* A loop's back edge, near enough: one branch. */
-		emit(j, rv_b(cond, ra, rb, -(s32)(j->n - j->pcoff[next->a]) * 4));
+		emit(j, rv_b(cond, ra, rb, back_edge(j, next->a)));
 	} else if (next->op == 0x0d) {
 		/* Over the jump unless cond; BEQ/BNE, BLT/BGE, BLTU/BGEU differ in bit 0. */
 		emit(j, rv_b(cond ^ 1, ra, rb, 8));
@@ -873,6 +914,10 @@ static u32 insn(struct jit *j, const struct wasm_insn *in, u32 h, bool *live)
 		drop(j, --h);
 		spill_all(j, h);
 		if (!branch_moves(in, h)) {
+			if (back_edge(j, in->a)) {
+				emit(j, rv_b(BNE, r, ZERO, back_edge(j, in->a)));
+				return h;
+			}
 			emit(j, rv_b(BEQ, r, ZERO, 8));
 			branch(j, in, h);
 			return h;
@@ -1529,7 +1574,7 @@ bool wasm_jit_fault(const struct wasm_jit *jc, unsigned long *gregs, uintptr_t a
 	u32 off, lo = 0, hi = jc->nfuncs;
 
 	if (!jc->guarded || gregs[0] < code || gregs[0] - code >= jc->size || !mem ||
-	    addr < mem || addr - mem >= WASM_RESERVE_BYTES)
+	    addr - (mem - WASM_RESERVE_BELOW) >= WASM_RESERVE_BELOW + WASM_RESERVE_BYTES)
 		return false;
 	/*
 	 * Each function is its exits (the stack trap's one instruction, then

@@ -147,7 +147,7 @@ def wasm_node_compare(r, hostdir):
     os.makedirs(out, exist_ok=True)
     rt = os.path.join(out, "wasmrt")
     rc, log = sh(["gcc", "-std=gnu11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
-                  "-fno-math-errno", "-fsanitize=address,undefined",
+                  "-fno-math-errno", "-ffp-contract=off", "-fsanitize=address,undefined",
                   "-fno-sanitize-recover=all", "-I" + os.path.join(SRC, "include"),
                   "-o", rt, os.path.join(SRC, "user/wasm/wasmrt.c"),
                   os.path.join(SRC, "kernel/wasm/decode.c"),
@@ -160,7 +160,7 @@ def wasm_node_compare(r, hostdir):
     if shutil.which("qemu-riscv64") and shutil.which("riscv64-linux-gnu-gcc"):
         rtjit = os.path.join(out, "wasmrt-jit")
         rc, log = sh(["riscv64-linux-gnu-gcc", "-static", "-std=gnu11", "-O1", "-Wall",
-                      "-Wextra", "-Werror", "-fno-math-errno", "-DWASMRT_JIT",
+                      "-Wextra", "-Werror", "-fno-math-errno", "-ffp-contract=off", "-DWASMRT_JIT",
                       "-I" + os.path.join(SRC, "include"), "-o", rtjit,
                       os.path.join(SRC, "user/wasm/wasmrt.c"),
                       os.path.join(SRC, "kernel/wasm/decode.c"),
@@ -227,7 +227,7 @@ def wasm_jit_spec(r, hostdir):
     os.makedirs(out, exist_ok=True)
     prog = os.path.join(out, "test_wasm")
     rc, log = sh([cc, "-static", "-std=gnu11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
-                  "-fno-math-errno", "-DHARTIX_HOST_TEST",
+                  "-fno-math-errno", "-ffp-contract=off", "-DHARTIX_HOST_TEST",
                   "-I" + os.path.join(SRC, "include"),
                   "-I" + os.path.join(SRC, "include/uapi"),
                   "-I" + os.path.join(SRC, "tools/testing/host"),

@@ -436,7 +436,8 @@ static const struct wasm_code_alloc code_alloc = { code_map, code_seal, code_unm
 
 /*
  * Linear memory behind guard pages: a PROT_NONE reservation of 4 GiB and a
- * guard, made read-write as it grows, so compiled code needs no bounds
+ * guard from the base, 2 GiB and a guard below it (include/hartix/wasm.h),
+ * made read-write as it grows, so compiled code needs no bounds
  * check; touching the rest faults, and the handler below makes that the
  * module's trap. The reservation is made before compiling (a module has
  * at most one memory): if the address space has no room (RLIMIT_AS), the
@@ -446,10 +447,10 @@ static void *reserved;
 
 static void *reserve_new(void)
 {
-	void *p = mmap(NULL, WASM_RESERVE_BYTES, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	u8 *p = mmap(NULL, WASM_RESERVE_BELOW + WASM_RESERVE_BYTES, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	return p == MAP_FAILED ? NULL : p + WASM_RESERVE_BELOW;
 }
 
 static void *mem_reserve(void)
@@ -468,7 +469,7 @@ static int mem_commit(void *base, u64 old, u64 size)
 static void mem_release(void *base, u64 size)
 {
 	(void)size;
-	munmap(base, WASM_RESERVE_BYTES);
+	munmap((u8 *)base - WASM_RESERVE_BELOW, WASM_RESERVE_BELOW + WASM_RESERVE_BYTES);
 }
 
 static const struct wasm_mem_ops mem_ops = { mem_reserve, mem_commit, mem_release };

@@ -225,12 +225,12 @@ static void *mem_reserve(void)
 	}
 	if (nlive >= POOL)
 		return NULL;
-	p = mmap(NULL, WASM_RESERVE_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		 -1, 0);
+	p = mmap(NULL, WASM_RESERVE_BELOW + WASM_RESERVE_BYTES, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	nlive++;
-	return p;
+	return (u8 *)p + WASM_RESERVE_BELOW;
 }
 
 static bool mem_available(void)
@@ -249,7 +249,7 @@ static void mem_release(void *base, u64 size)
 	/* Fresh zero pages, inaccessible again, for the next memory. */
 	if (size && mmap(base, size, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS |
 			 MAP_NORESERVE, -1, 0) == MAP_FAILED) {
-		munmap(base, WASM_RESERVE_BYTES);
+		munmap((u8 *)base - WASM_RESERVE_BELOW, WASM_RESERVE_BELOW + WASM_RESERVE_BYTES);
 		return;
 	}
 	pool[npool++] = base;

@@ -84,7 +84,7 @@ partitions-srcs := block/partitions.c
 # at run time (skipped with a message when the suite or wabt is missing).
 hosttests += wasm
 wasm-srcs := kernel/wasm/decode.c kernel/wasm/interp.c kernel/wasm/jit_rv64.c
-wasm-cflags := -fno-math-errno -DSRCTREE='"$(abspath $(srctree))"' \
+wasm-cflags := -fno-math-errno -ffp-contract=off -DSRCTREE='"$(abspath $(srctree))"' \
 	-DWASM_OUT='"$(abspath $(hostobj))/wasm-spec"'
 
 # ext2's on-disk checks on images mkfs.ext2 -d makes at run time from a tree

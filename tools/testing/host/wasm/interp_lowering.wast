@@ -59,3 +59,60 @@
 (assert_return (invoke "select_tee" (i32.const 1) (i32.const 4)) (i32.const 4))
 (assert_return (invoke "select_tee" (i32.const 0) (i32.const 4)) (i32.const 9))
 (assert_return (invoke "loop_sum" (i32.const 100)) (i32.const 5050))
+
+;; A table index: i32.shl and i32.add of constants folded into the load (X_LDS), the wraps
+;; to 32 bits kept; not when the shifted value is also kept in a local, or a label is between.
+(module
+  (memory 1)
+  (data (i32.const 100) "\01\00\00\00\02\00\00\00\03\00\00\00")
+  (func (export "index") (param i32) (result i32)
+    (i32.load (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 100))))
+  (func (export "index_off") (param i32) (result i32)
+    (i32.load offset=4 (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 96))))
+  (func (export "index_shift33") (param i32) (result i32)
+    (i32.load (i32.add (i32.shl (local.get 0) (i32.const 33)) (i32.const 100))))
+  (func (export "index_tee") (param i32) (result i32) (local i32)
+    (i32.add
+      (i32.load (i32.add (local.tee 1 (i32.shl (local.get 0) (i32.const 2))) (i32.const 100)))
+      (local.get 1)))
+  (func (export "index_label") (param i32) (result i32)
+    (i32.load
+      (i32.add
+        (block (result i32) (i32.shl (local.get 0) (i32.const 2)))
+        (i32.const 100))))
+)
+(assert_return (invoke "index" (i32.const 0)) (i32.const 1))
+(assert_return (invoke "index" (i32.const 2)) (i32.const 3))
+(assert_return (invoke "index" (i32.const 0x40000000)) (i32.const 1))
+(assert_return (invoke "index" (i32.const 0xffffffe7)) (i32.const 0))
+(assert_return (invoke "index" (i32.const 0x3fffffff)) (i32.const 0))
+(assert_trap (invoke "index" (i32.const 20000)) "out of bounds memory access")
+(assert_return (invoke "index_off" (i32.const 1)) (i32.const 2))
+(assert_return (invoke "index_off" (i32.const 0xffffffe8)) (i32.const 0))
+(assert_trap (invoke "index_off" (i32.const 0xffffffe7)) "out of bounds memory access")
+(assert_return (invoke "index_shift33" (i32.const 2)) (i32.const 2))
+(assert_return (invoke "index_shift33" (i32.const 1)) (i32.const 0x20000))
+(assert_return (invoke "index_tee" (i32.const 1)) (i32.const 6))
+(assert_return (invoke "index_label" (i32.const 2)) (i32.const 3))
+
+;; f64.add of a product just made: one instruction (X_MULADD, X_ADDMUL), two roundings.
+(module
+  (func (export "prod_first") (param f64 f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "prod_second") (param f64 f64 f64) (result f64)
+    (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+  (func (export "prod_const") (param f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (local.get 1)) (f64.const 0.5)))
+  (func (export "acc") (param f64 f64 f64) (result f64)
+    (local.set 2 (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+    (local.set 2 (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 2))))
+    (local.get 2))
+)
+(assert_return (invoke "prod_first" (f64.const 3) (f64.const 4) (f64.const 1)) (f64.const 13))
+(assert_return (invoke "prod_second" (f64.const 3) (f64.const 4) (f64.const 1)) (f64.const 13))
+(assert_return (invoke "prod_const" (f64.const 3) (f64.const 4)) (f64.const 12.5))
+(assert_return (invoke "acc" (f64.const 2) (f64.const 5) (f64.const 1)) (f64.const 33))
+;; The product rounded first (a fused multiply-add would give 0x1p-105 + 0x1p-158).
+(assert_return (invoke "prod_first" (f64.const 0x1.0000000000001p-27) (f64.const 0x1.0000000000001p-27) (f64.const -0x1p-54))
+  (f64.const 0x1p-105))
+(assert_return (invoke "prod_second" (f64.const 1.5) (f64.const 2) (f64.const nan)) (f64.const nan:arithmetic))
