@@ -366,8 +366,8 @@ static inline void mnt_ref(struct inode *ino, int delta)
 {
 	struct mount *m = real_mount(ino);
 
-	if (m)
-		m->refs += delta;
+	if (m) /* atomic: fs_hold_inode() counts without fs_lock */
+		__atomic_add_fetch(&m->refs, (unsigned long)(long)delta, __ATOMIC_RELAXED);
 }
 
 /* A reference to one of m's inodes went (frees a detached m once unused). */
