@@ -6,6 +6,7 @@
 #include <hartix/cleanup.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
+#include <hartix/slab.h>
 #include <hartix/spinlock.h>
 
 /*
@@ -104,8 +105,8 @@ void inode_touch_atime(struct inode *ino);
 void inode_put(struct inode *ino); /* frees it at refs 0 and nlink 0 */
 
 /*
- * Path lookup, caller holds fs_lock. Resolves path from base (absolute
- * paths from the root). follow_last: follow a symlink in the last
+ * Path lookup, caller holds fs_lock. Resolves path (shorter than
+ * PATH_MAX, as get_path() makes it) from base (absolute paths from the root). follow_last: follow a symlink in the last
  * component. If only the last component is missing and create_name is
  * not NULL, returns -ENOENT with *parent set and the name in create_name
  * (NAME_MAX + 1 bytes); fs_create() refuses a parent in /proc.
@@ -287,6 +288,18 @@ long at_inode(int dirfd, const char *upath, int flags, struct inode **res);
  * reference and no lock held.
  */
 long path_inode(int dirfd, const char *path, bool follow, struct inode **res);
+/*
+ * For the calls made most (stat): a user path copied into the caller's
+ * buf (PATH_BUF_SHORT bytes, on its stack) when it fits, else
+ * get_path()'s. put_path() frees it if it is not buf.
+ */
+#define PATH_BUF_SHORT 256
+char *get_path_short(const char *upath, char *buf, long *err);
+static inline void put_path(char *path, const char *buf)
+{
+	if (path != buf)
+		kfree(path);
+}
 long path_fill(int dirfd, const char *path, bool follow,
 	       void (*fill)(struct inode *ino, void *arg), void *arg);
 

@@ -695,10 +695,9 @@ resolved:
 int fs_lookup(struct inode *base, const char *path, bool follow_last,
 	      struct inode **res, struct inode **parent, char *create_name)
 {
+	/* No length check: get_path() made every user path shorter than PATH_MAX. */
 	if (!*path)
 		return -ENOENT;
-	if (strnlen(path, PATH_MAX) >= PATH_MAX)
-		return -ENAMETOOLONG;
 	return walk(base ? base : fs_root, path, follow_last, res, parent,
 		    create_name);
 }
