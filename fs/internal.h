@@ -12,13 +12,16 @@
 /*
  * fs_lock protects the tree, every inode and every file's f_pos (see
  * include/hartix/fs.h). Taken with interrupts masked: a holder is never
- * preempted, and it never sleeps or touches user memory.
+ * preempted, and it never sleeps or touches user memory. Every path call
+ * takes it, so it is the unfair kind (spin_lock_irqsave_unfair()): with
+ * a ticket lock, 4 harts of a loaded host waited minutes on harts whose
+ * turn had come but which the host did not run (user/glibc/tmpfs_race).
  */
 extern spinlock_t fs_lock;
 
 static inline unsigned long fs_lock_irqsave(void)
 {
-	return spin_lock_irqsave(&fs_lock);
+	return spin_lock_irqsave_unfair(&fs_lock);
 }
 
 static inline void fs_unlock_irqrestore(unsigned long flags)
