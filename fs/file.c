@@ -13,6 +13,7 @@
 #include <hartix/chrdev.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
+#include <hartix/init.h>
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
@@ -313,9 +314,24 @@ void files_exec(struct files *fs)
 /* ---------------------------------------------------------------------- */
 /* Paths from user space */
 
+/*
+ * Path buffers, as Linux's names_cache: PATH_MAX is past kmalloc's
+ * caches, and the page allocator's round trip cost a path call more
+ * than its walk. kfree() returns them (it finds the cache).
+ */
+static struct kmem_cache *names_cache;
+
+static void names_cache_init(void)
+{
+	names_cache = kmem_cache_create("names_cache", PATH_MAX, 8);
+	if (!names_cache)
+		panic("fs: no memory for the path buffer cache");
+}
+late_initcall(names_cache_init);
+
 char *get_path(const char *upath, long *err)
 {
-	char *path = kmalloc(PATH_MAX, __GFP_NOWARN);
+	char *path = kmem_cache_alloc(names_cache, __GFP_NOWARN);
 	long len;
 
 	if (!path) {
@@ -330,6 +346,21 @@ char *get_path(const char *upath, long *err)
 	}
 	*err = 0;
 	return path;
+}
+
+char *get_path_short(const char *upath, char *buf, long *err)
+{
+	long len = strncpy_from_user(buf, upath, PATH_BUF_SHORT);
+
+	if (len < 0) {
+		*err = len;
+		return NULL;
+	}
+	if (len < PATH_BUF_SHORT) {
+		*err = 0;
+		return buf;
+	}
+	return get_path(upath, err);
 }
 
 long base_file(int dirfd, const char *path, struct file **f)
@@ -391,7 +422,8 @@ static long path_at(int dirfd, const char *path, bool follow,
 		fill(ino, arg);
 	else if (!ret)
 		inode_get(ino);
-	base = evfs_base(ret, f);
+	/* An absolute path starts over from the root: no base to hold. */
+	base = path[0] == '/' ? NULL : evfs_base(ret, f);
 	fs_unlock_irqrestore(irq);
 	if (ret == -EVFS && fill) {
 		struct vpath p;
@@ -771,22 +803,23 @@ SYSCALL_DEFINE2(fstat, int, fd, void *, ustat)
 SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
 		int, flags)
 {
+	char buf[PATH_BUF_SHORT];
 	struct kstat st;
 	long ret;
 	char *path;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	path = get_path(upath, &ret);
+	path = get_path_short(upath, buf, &ret);
 	if (!path)
 		return ret;
 	if (!path[0] && (flags & AT_EMPTY_PATH)) {
-		kfree(path);
+		put_path(path, buf);
 		return dirfd == AT_FDCWD ? -EBADF /* not reached in Linux */ :
 					   file_fstat(dirfd, ustat);
 	}
 	ret = path_fill(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), fill_stat, &st);
-	kfree(path);
+	put_path(path, buf);
 	if (ret)
 		return ret;
 	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;

@@ -6,18 +6,22 @@
 #include <hartix/cleanup.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
+#include <hartix/slab.h>
 #include <hartix/spinlock.h>
 
 /*
  * fs_lock protects the tree, every inode and every file's f_pos (see
  * include/hartix/fs.h). Taken with interrupts masked: a holder is never
- * preempted, and it never sleeps or touches user memory.
+ * preempted, and it never sleeps or touches user memory. Every path call
+ * takes it, so it is the unfair kind (spin_lock_irqsave_unfair()): with
+ * a ticket lock, 4 harts of a loaded host waited minutes on harts whose
+ * turn had come but which the host did not run (user/glibc/tmpfs_race).
  */
 extern spinlock_t fs_lock;
 
 static inline unsigned long fs_lock_irqsave(void)
 {
-	return spin_lock_irqsave(&fs_lock);
+	return spin_lock_irqsave_unfair(&fs_lock);
 }
 
 static inline void fs_unlock_irqrestore(unsigned long flags)
@@ -104,8 +108,8 @@ void inode_touch_atime(struct inode *ino);
 void inode_put(struct inode *ino); /* frees it at refs 0 and nlink 0 */
 
 /*
- * Path lookup, caller holds fs_lock. Resolves path from base (absolute
- * paths from the root). follow_last: follow a symlink in the last
+ * Path lookup, caller holds fs_lock. Resolves path (shorter than
+ * PATH_MAX, as get_path() makes it) from base (absolute paths from the root). follow_last: follow a symlink in the last
  * component. If only the last component is missing and create_name is
  * not NULL, returns -ENOENT with *parent set and the name in create_name
  * (NAME_MAX + 1 bytes); fs_create() refuses a parent in /proc.
@@ -287,6 +291,18 @@ long at_inode(int dirfd, const char *upath, int flags, struct inode **res);
  * reference and no lock held.
  */
 long path_inode(int dirfd, const char *path, bool follow, struct inode **res);
+/*
+ * For the calls made most (stat): a user path copied into the caller's
+ * buf (PATH_BUF_SHORT bytes, on its stack) when it fits, else
+ * get_path()'s. put_path() frees it if it is not buf.
+ */
+#define PATH_BUF_SHORT 256
+char *get_path_short(const char *upath, char *buf, long *err);
+static inline void put_path(char *path, const char *buf)
+{
+	if (path != buf)
+		kfree(path);
+}
 long path_fill(int dirfd, const char *path, bool follow,
 	       void (*fill)(struct inode *ino, void *arg), void *arg);
 
@@ -366,8 +382,8 @@ static inline void mnt_ref(struct inode *ino, int delta)
 {
 	struct mount *m = real_mount(ino);
 
-	if (m)
-		m->refs += delta;
+	if (m) /* atomic: fs_hold_inode() counts without fs_lock */
+		__atomic_add_fetch(&m->refs, (unsigned long)(long)delta, __ATOMIC_RELAXED);
 }
 
 /* A reference to one of m's inodes went (frees a detached m once unused). */

@@ -57,7 +57,7 @@ static bool mnt_busy(const struct mount *m)
 {
 	if (m->vsb) /* s_active: a sync(2) is writing it */
 		return READ_ONCE(m->vsb->s_ns_refs) || m->vsb->s_active || m->children;
-	return m->refs > m->dirs || m->children;
+	return READ_ONCE(m->refs) > m->dirs || m->children;
 }
 
 struct mount *vfs_mount_of(struct super_block *sb)
@@ -164,7 +164,7 @@ static struct inode *mnt_detach_tree(struct mount *m)
 
 void mnt_put_ref(struct mount *m)
 {
-	m->refs--;
+	__atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL);
 	if (m->detached && !m->freeing && !mnt_busy(m))
 		mnt_free(m);
 }

@@ -55,7 +55,8 @@ void inode_get(struct inode *ino)
 		vfs_ns_get(ino);
 		return;
 	}
-	ino->refs++;
+	/* Atomic: fs_hold_inode() adds to a held count without fs_lock. */
+	__atomic_add_fetch(&ino->refs, 1, __ATOMIC_RELAXED);
 	mnt_ref(ino, 1);
 }
 
@@ -229,8 +230,8 @@ static void inode_free(struct inode *ino)
 		/* With the directory gone from dirs, refs - dirs (its use) stays. */
 		if (parent)
 			mnt_ref(parent, -1);
-		ino = parent && --parent->refs == 0 && parent->i_nlink == 0 ?
-			parent : NULL;
+		ino = parent && !__atomic_sub_fetch(&parent->refs, 1, __ATOMIC_ACQ_REL) &&
+		      parent->i_nlink == 0 ? parent : NULL;
 	}
 }
 
@@ -242,7 +243,7 @@ void inode_put(struct inode *ino)
 		vfs_ns_put(ino);
 		return;
 	}
-	if (--ino->refs == 0 && ino->i_nlink == 0)
+	if (!__atomic_sub_fetch(&ino->refs, 1, __ATOMIC_ACQ_REL) && ino->i_nlink == 0)
 		inode_free(ino);
 	if (m)
 		mnt_put_ref(m); /* may free a detached instance now unused */
@@ -490,7 +491,7 @@ void ramfs_unlink(struct inode *dir, struct ramfs_dirent *d)
 		ino->i_nlink--;
 		inode_touch_ctime(ino);
 	}
-	if (!ino->refs && !ino->i_nlink)
+	if (!READ_ONCE(ino->refs) && !ino->i_nlink)
 		inode_free(ino);
 }
 
@@ -694,10 +695,9 @@ resolved:
 int fs_lookup(struct inode *base, const char *path, bool follow_last,
 	      struct inode **res, struct inode **parent, char *create_name)
 {
+	/* No length check: get_path() made every user path shorter than PATH_MAX. */
 	if (!*path)
 		return -ENOENT;
-	if (strnlen(path, PATH_MAX) >= PATH_MAX)
-		return -ENAMETOOLONG;
 	return walk(base ? base : fs_root, path, follow_last, res, parent,
 		    create_name);
 }
@@ -1348,12 +1348,14 @@ bool fs_has_page(struct inode *ino, unsigned long index)
 	return ret;
 }
 
+/*
+ * No fs_lock (mm/mmap.c calls it under mm->lock): the caller's reference
+ * keeps refs above 0, so no inode_put() under fs_lock can free the inode
+ * meanwhile, and inode_get()'s counts are atomic.
+ */
 void fs_hold_inode(struct inode *ino)
 {
-	unsigned long flags = fs_lock_irqsave();
-
 	inode_get(ino);
-	fs_unlock_irqrestore(flags);
 }
 
 void fs_put_inode(struct inode *ino)

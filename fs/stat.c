@@ -117,6 +117,7 @@ static void fill_statx(struct inode *ino, void *arg)
 SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 		unsigned int, mask, void *, ubuf)
 {
+	char buf[PATH_BUF_SHORT];
 	struct statx st;
 	struct inode *ino;
 	unsigned long irq;
@@ -131,13 +132,13 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 	if (mask & STATX__RESERVED)
 		return -EINVAL;
 	if (upath) {
-		path = get_path(upath, &ret);
+		path = get_path_short(upath, buf, &ret);
 		if (!path)
 			return ret;
 	}
 	if (!path || (!path[0] && (flags & AT_EMPTY_PATH))) {
 		/* No path, or dirfd's own inode: at_inode() knows how. */
-		kfree(path);
+		put_path(path, buf);
 		ret = at_inode(dirfd, upath, flags, &ino);
 		if (ret)
 			return ret;
@@ -147,7 +148,7 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 		fs_put_inode(ino);
 	} else {
 		ret = path_fill(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), fill_statx, &st);
-		kfree(path);
+		put_path(path, buf);
 		if (ret)
 			return ret;
 	}

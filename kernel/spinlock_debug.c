@@ -57,26 +57,47 @@ static void set_owner(spinlock_t *lock, unsigned long pc)
 	lock->owner_pc = pc;
 }
 
+/* A waiter's check, once per spin: reports a wait from start past the timeout, once. */
+static void check_wait(spinlock_t *lock, u64 start, bool *reported)
+{
+	u64 deadline = start + spin_debug_timeout_ms * timebase_freq / 1000;
+
+	if (!*reported && !reporting[smp_processor_id()] && get_ticks() > deadline) {
+		report_long_hold(lock, ticks_to_ns(get_ticks() - start) / NSEC_PER_MSEC);
+		*reported = true;
+	}
+}
+
 void do_raw_spin_lock(spinlock_t *lock)
 {
 	unsigned long pc = (unsigned long)__builtin_return_address(0);
-	u64 start, deadline;
 	bool reported = false;
+	u64 start;
 	u32 ticket;
 
 	if (READ_ONCE(lock->owner) == smp_processor_id() + 1)
 		spin_bug(lock, "recursion");
 	ticket = arch_spin_take_ticket(&lock->raw);
 	start = get_ticks();
-	deadline = start + spin_debug_timeout_ms * timebase_freq / 1000;
 	while (!arch_spin_ticket_served(&lock->raw, ticket)) {
 		cpu_relax();
-		if (!reported && !reporting[smp_processor_id()] &&
-		    get_ticks() > deadline) {
-			report_long_hold(lock, ticks_to_ns(get_ticks() - start) /
-						       NSEC_PER_MSEC);
-			reported = true;
-		}
+		check_wait(lock, start, &reported);
+	}
+	set_owner(lock, pc);
+}
+
+void do_raw_spin_lock_unfair(spinlock_t *lock)
+{
+	unsigned long pc = (unsigned long)__builtin_return_address(0);
+	bool reported = false;
+	u64 start;
+
+	if (READ_ONCE(lock->owner) == smp_processor_id() + 1)
+		spin_bug(lock, "recursion");
+	start = get_ticks();
+	while (!arch_spin_trylock(&lock->raw)) {
+		cpu_relax();
+		check_wait(lock, start, &reported);
 	}
 	set_owner(lock, pc);
 }

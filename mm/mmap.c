@@ -206,7 +206,8 @@ static struct vma *vma_alloc(unsigned long start, unsigned long end,
 
 /*
  * mappings_lock protects every file's list of the regions mapping it
- * (inode->mappings, vma->file_next/file_prev) and vma->truncate_pass.
+ * (inode->mappings, vma->file_next/file_prev), vma->truncate_pass and
+ * the writes of inode->trunc_seq (read without it).
  * Taken inside mm->lock, never the other way round.
  */
 static DEFINE_SPINLOCK(mappings_lock);
@@ -225,23 +226,71 @@ static void file_link(struct vma *v, struct mm *mm, struct inode *ino)
 	spin_unlock(&mappings_lock);
 }
 
-/* Frees a region out of (or never in) the tree, with its file reference. */
-static void vma_free(struct vma *v)
+static void file_unlink(struct vma *v)
 {
 	struct inode *ino = v->file;
 
-	if (IS_ENABLED(CONFIG_FILE_MMAP) && ino) {
-		spin_lock(&mappings_lock);
-		if (v->file_prev)
-			v->file_prev->file_next = v->file_next;
-		else
-			ino->mappings = v->file_next;
-		if (v->file_next)
-			v->file_next->file_prev = v->file_prev;
-		spin_unlock(&mappings_lock);
-		fs_put_inode(ino);
+	spin_lock(&mappings_lock);
+	if (v->file_prev)
+		v->file_prev->file_next = v->file_next;
+	else
+		ino->mappings = v->file_next;
+	if (v->file_next)
+		v->file_next->file_prev = v->file_prev;
+	spin_unlock(&mappings_lock);
+}
+
+/*
+ * Frees a region out of (or never in) the tree, with its file reference:
+ * with no spinlock held, as the last reference may take fs_lock, write
+ * the inode back or sleep.
+ */
+static void vma_free(struct vma *v)
+{
+	if (IS_ENABLED(CONFIG_FILE_MMAP) && v->file) {
+		file_unlink(v);
+		fs_put_inode(v->file);
 	}
 	kmem_cache_free(vma_cache, v);
+}
+
+/*
+ * Caller holds mm->lock (or is mm's last user): v, out of the tree, goes.
+ * A file region leaves its file's list now and waits on mm->buried
+ * (linked through file_next) for vmas_release() after the lock, to drop
+ * its file reference there.
+ */
+static void vma_bury(struct mm *mm, struct vma *v)
+{
+	if (IS_ENABLED(CONFIG_FILE_MMAP) && v->file) {
+		file_unlink(v);
+		v->file_next = mm->buried;
+		mm->buried = v;
+		return;
+	}
+	kmem_cache_free(vma_cache, v);
+}
+
+/* Frees a list of buried regions; the caller holds no spinlock. */
+static void vmas_release(struct vma *v)
+{
+	struct vma *next;
+
+	for (; v; v = next) {
+		next = v->file_next;
+		fs_put_inode(v->file);
+		kmem_cache_free(vma_cache, v);
+	}
+}
+
+/* Drops mm->lock, then frees what was buried under it. */
+static void mm_unlock(struct mm *mm)
+{
+	struct vma *buried = mm->buried;
+
+	mm->buried = NULL;
+	spin_unlock(&mm->lock);
+	vmas_release(buried);
 }
 
 /* A copy of v's [start, end) for mm, not in a tree yet. */
@@ -289,7 +338,7 @@ static void teardown_locked(struct mm *mm, enum zap_reach reach)
 	pt_free_tables(mm->pgd, 0, USER_PTRS);
 	while ((v = vma_first(&mm->vmas))) {
 		vma_remove(&mm->vmas, v);
-		vma_free(v);
+		vma_bury(mm, v);
 	}
 }
 
@@ -305,6 +354,7 @@ void mm_put(struct mm *mm)
 	 * every switch flushes). So its pages and tables can go at once.
 	 */
 	teardown_locked(mm, ZAP_NONE); /* no lock: nobody else has mm */
+	vmas_release(mm->buried);
 	exe_deny_write(mm, false);
 	exe_path_put(mm->exe);
 	free_page(mm->pgd);
@@ -351,7 +401,7 @@ static int unmap_locked(struct mm *mm, unsigned long start, unsigned long end,
 	zap_flush(&z);
 	while ((v = vma_find_from(&mm->vmas, start)) && v->start < end) {
 		vma_remove(&mm->vmas, v);
-		vma_free(v);
+		vma_bury(mm, v);
 	}
 	return 0;
 }
@@ -477,11 +527,11 @@ static long map_region(struct mm *mm, unsigned long addr, unsigned long len,
 		if (!err && (vm_flags & VM_SHARED) && !ino &&
 		    populate_locked(mm, v)) {
 			unmap_locked(mm, v->start, v->end, ZAP_ALL); /* frees v too */
-			spin_unlock(&mm->lock);
+			mm_unlock(mm);
 			return -ENOMEM;
 		}
 	}
-	spin_unlock(&mm->lock);
+	mm_unlock(mm);
 	if (err) {
 		vma_free(v);
 		return err;
@@ -562,6 +612,8 @@ void mm_truncate_file(struct inode *ino, u64 size)
 
 	spin_lock(&mappings_lock);
 	pass = ++truncate_passes;
+	/* After the file was cut: a fault that got a page before sees it (file_fault()). */
+	WRITE_ONCE(ino->trunc_seq, ino->trunc_seq + 1);
 	spin_unlock(&mappings_lock);
 	for (;;) {
 		struct mm *mm = NULL;
@@ -596,7 +648,7 @@ void mm_exit(struct mm *mm)
 	 * keep are tagged with its ASID, which stays its own (see mm_put()).
 	 */
 	teardown_locked(mm, ZAP_LOCAL);
-	spin_unlock(&mm->lock);
+	mm_unlock(mm);
 	/* As Linux's exit_mm(): a zombie holds no program's writers off. */
 	exe_deny_write(mm, false);
 }
@@ -619,7 +671,7 @@ int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 		return -EINVAL;
 	spin_lock(&mm->lock);
 	err = unmap_locked(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE), ZAP_ALL);
-	spin_unlock(&mm->lock);
+	mm_unlock(mm);
 	return err;
 }
 
@@ -650,7 +702,7 @@ static int reprotect_one(struct pt_walk *w, pte_t *pte, unsigned long va)
 
 	if (!r->shared && user_page_refs(phys_to_virt(pte_pa(*pte))) > 1)
 		bits &= ~PTE_W;
-	/* A disk file's shared page becomes writable by a write fault (cache_fault()). */
+	/* A disk file's shared page becomes writable by a write fault (file_fault()). */
 	if (r->cached && !(*pte & PTE_W))
 		bits &= ~PTE_W;
 	*pte = pfn_pte(pte_pa(*pte), bits);
@@ -815,9 +867,17 @@ int mm_mincore(struct mm *mm, unsigned long start, unsigned long n,
 		}
 		pte = user_pte(mm, va, false);
 		vec[i] = pte && (*pte & PTE_V);
-		if (!vec[i] && v->file && IS_ENABLED(CONFIG_FILE_MMAP))
-			vec[i] = fs_has_page(v->file, (v->file_offset +
-					     (va - v->start)) >> PAGE_SHIFT);
+		if (!vec[i] && v->file && IS_ENABLED(CONFIG_FILE_MMAP)) {
+			/* The file's page tree has locks of its own: asked without mm->lock. */
+			struct inode *ino = v->file;
+			unsigned long index = (v->file_offset + (va - v->start)) >> PAGE_SHIFT;
+
+			fs_hold_inode(ino);
+			spin_unlock(&mm->lock);
+			vec[i] = fs_has_page(ino, index);
+			fs_put_inode(ino);
+			spin_lock(&mm->lock);
+		}
 	}
 	spin_unlock(&mm->lock);
 	return err;
@@ -943,7 +1003,7 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 	flush_user_range(mm, addr, addr + old_len);
 	if (!dontunmap && !dup) {
 		vma_remove(&mm->vmas, v);
-		vma_free(v);
+		vma_bury(mm, v);
 	}
 	n->start = new_addr;
 	n->end = new_addr + new_len;
@@ -951,7 +1011,7 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len,
 	ret = (long)new_addr;
 	n = NULL;
 out:
-	spin_unlock(&mm->lock);
+	mm_unlock(mm);
 	if (n)
 		vma_free(n);
 	return ret;
@@ -1025,63 +1085,38 @@ static unsigned long file_index(const struct vma *v, unsigned long addr)
 }
 
 /*
- * The first touch of a page of a file mapping maps the file's own page:
- * writable if the region is shared and writable; read-only if private,
- * so a write copies it (break_cow(): the file holds a reference). A
- * private region's first touch by a write copies at once.
+ * A file's page is got with mm->lock dropped (held again on return): a
+ * disk file's (it has i_aops: the page cache) may have to be read from
+ * the disk, and a RAM file's page tree has locks mm->lock must not nest
+ * (fs_lock). It is mapped only if the region and the entry are as they
+ * were and no truncate began meanwhile (inode->trunc_seq; for a disk file
+ * the page must also still be the cache's): otherwise the access is
+ * simply retried.
+ *
+ * A RAM file's page is mapped writable at the first touch of a shared
+ * writable region. A disk file's shared page is mapped writable only by a
+ * write fault, which tells the page cache it is written through a mapping
+ * (blocks allocated, written back while mapped); a read maps it
+ * read-only, so the first store faults again. A private region maps the
+ * file's page read-only, so a write copies it (break_cow(): the file
+ * holds a reference); a private region's first touch by a write copies
+ * at once.
  */
-static int file_fault(struct mm *mm, const struct vma *v, unsigned long addr,
-		      enum fault_access acc, pte_t *pte)
-{
-	bool private = !(v->flags & VM_SHARED);
-	u64 bits = prot_pte(v->prot);
-	void *page, *copy;
-	int err;
-
-	err = fs_get_page(v->file, file_index(v, addr), false, &page);
-	if (err)
-		return -EIO; /* past the end, or no room: SIGBUS, as Linux */
-	if (private && acc == FAULT_WRITE) {
-		copy = alloc_page(0);
-		if (!copy) {
-			put_page(page);
-			return -ENOMEM;
-		}
-		memcpy(copy, page, PAGE_SIZE);
-		virt_to_page(copy)->refcount = 1;
-		put_page(page);
-		page = copy;
-	} else if (private) {
-		bits &= ~PTE_W;
-	}
-	*pte = pfn_pte(virt_to_phys(page), bits);
-	mm->rss++;
-	return 0;
-}
-
-/*
- * A disk file's page (it has i_aops: the page cache) may have to be read
- * from the disk, so it is got with mm->lock dropped (held again on
- * return), and mapped only if the region and the entry are as they were
- * and the page is still the file's (a truncate may have taken it):
- * otherwise the access is simply retried. A shared page is mapped
- * writable only by a write fault, which tells the page cache it is
- * written through a mapping (blocks allocated, written back while
- * mapped); a read maps it read-only, so the first store faults again.
- */
-static int cache_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
+static int file_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 {
 	struct vma *v = vma_find(&mm->vmas, addr);
 	struct inode *ino = v->file;
 	unsigned long index = file_index(v, addr);
+	unsigned long seq = READ_ONCE(ino->trunc_seq);
 	bool shared = v->flags & VM_SHARED, write = acc == FAULT_WRITE;
+	bool cached = page_cached(v);
 	void *page, *copy = NULL;
 	pte_t *pte;
 	int err;
 
 	fs_hold_inode(ino);
 	spin_unlock(&mm->lock);
-	err = fs_get_page(ino, index, shared && write, &page);
+	err = fs_get_page(ino, index, cached && shared && write, &page);
 	if (!err && !shared && write) {
 		copy = alloc_page(0);
 		if (copy) {
@@ -1103,7 +1138,8 @@ static int cache_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 	/* Past the end: a truncate ran meanwhile (its zap of this page may come later). */
 	if (pte && ((u64)index << PAGE_SHIFT) >= READ_ONCE(ino->i_size)) {
 		err = -EIO;
-	} else if (pte && filemap_page_current(ino, index, page)) {
+	} else if (pte && READ_ONCE(ino->trunc_seq) == seq &&
+		   (!cached || filemap_page_current(ino, index, page))) {
 		u64 bits = prot_pte(v->prot);
 
 		if (!(*pte & PTE_V) && copy) {
@@ -1111,12 +1147,12 @@ static int cache_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 			copy = NULL;
 			mm->rss++;
 		} else if (!(*pte & PTE_V)) {
-			if (!(shared && write))
+			if (!shared || (cached && !write))
 				bits &= ~PTE_W;
 			*pte = pfn_pte(virt_to_phys(page), bits);
 			page = NULL; /* the entry's reference now */
 			mm->rss++;
-		} else if (shared && write && pte_pa(*pte) == virt_to_phys(page)) {
+		} else if (cached && shared && write && pte_pa(*pte) == virt_to_phys(page)) {
 			*pte = pfn_pte(pte_pa(*pte), bits);
 		}
 	}
@@ -1151,12 +1187,10 @@ int handle_mm_fault(struct mm *mm, unsigned long addr, enum fault_access acc)
 	pte = user_pte(mm, addr, true);
 	if (!pte) {
 		err = -ENOMEM;
-	} else if (IS_ENABLED(CONFIG_FILE_MMAP) && page_cached(v) &&
-		   (!(*pte & PTE_V) || (acc == FAULT_WRITE && !(*pte & PTE_W) &&
-					(v->flags & VM_SHARED)))) {
-		err = cache_fault(mm, addr, acc);
-	} else if (IS_ENABLED(CONFIG_FILE_MMAP) && !(*pte & PTE_V) && v->file) {
-		err = file_fault(mm, v, addr, acc, pte);
+	} else if (IS_ENABLED(CONFIG_FILE_MMAP) && v->file &&
+		   (!(*pte & PTE_V) || (page_cached(v) && acc == FAULT_WRITE &&
+					!(*pte & PTE_W) && (v->flags & VM_SHARED)))) {
+		err = file_fault(mm, addr, acc);
 	} else if (!(*pte & PTE_V) && (v->flags & VM_SHARED)) {
 		/*
 		 * Shared anonymous memory has all its pages from mmap(): an

@@ -72,7 +72,7 @@ struct inode {
 	struct timespec i_atime, i_mtime, i_ctime;
 	u64 i_size; /* bytes; a symlink's target length */
 	u64 i_blocks; /* 512-byte units, for st_blocks (file systems on a disk) */
-	int refs;
+	int refs; /* RAM inodes: changed atomically, as fs_hold_inode() does without fs_lock */
 	/* The VFS (Documentation/filesystems.rst): its file system and methods. */
 	struct super_block *i_sb;
 	const struct inode_operations *i_op;
@@ -108,6 +108,7 @@ struct inode {
 	bool proc; /* /proc's, its root included: another file system */
 	/* File mappings: the regions mapping it, owned by mm/mmap.c (its lock). */
 	struct vma *mappings;
+	unsigned long trunc_seq; /* truncates begun on it (mm/mmap.c, file_fault()) */
 	struct file_lock *locks; /* flock, POSIX and OFD locks (fs/locks.c) */
 	struct pipe *pipe; /* a FIFO's while it is open (fs/pipe.c), under fs_lock */
 	/* The page cache (mm/filemap.c): a disk file's cached pages. */
@@ -532,8 +533,10 @@ char *get_path(const char *upath, long *err);
  * A disk file's page comes from the page cache (filemap_fault_page():
  * it sleeps, so never under a spinlock; write: for a writable shared
  * mapping). fs_has_page(): whether ino has data page index in memory (mincore()).
- * fs_hold_inode() takes one more reference; fs_put_inode() drops one.
- * Any context that may take fs_lock (never under it).
+ * fs_hold_inode() takes one more reference for a caller that holds one
+ * (a region's): it takes no fs_lock, so mm->lock may be held.
+ * fs_put_inode() drops one (the last may free the inode or write it back)
+ * and the others take fs_lock or sleep: never under a spinlock.
  */
 int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
 		 struct inode **ino, bool *writable);

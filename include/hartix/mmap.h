@@ -53,6 +53,8 @@ struct mm {
 	int users; /* tasks running on it (threads, vfork): atomic (kernel/fork.c) */
 	/* membarrier() registrations (MEMBARRIER_CMD_REGISTER_*), atomic. */
 	unsigned int membarrier_state;
+	/* Regions unmapped under lock, whose file references go after it (mm/mmap.c). */
+	struct vma *buried;
 };
 
 /* Boot: the caches regions and address spaces come from. */

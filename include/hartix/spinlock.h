@@ -22,6 +22,7 @@ typedef struct {
 #define SPINLOCK_UNLOCKED { ARCH_SPINLOCK_UNLOCKED, 0, 0 }
 
 void do_raw_spin_lock(spinlock_t *lock);
+void do_raw_spin_lock_unfair(spinlock_t *lock);
 bool do_raw_spin_trylock(spinlock_t *lock);
 void do_raw_spin_unlock(spinlock_t *lock);
 
@@ -42,6 +43,13 @@ static inline void do_raw_spin_lock(spinlock_t *lock)
 static inline bool do_raw_spin_trylock(spinlock_t *lock)
 {
 	return arch_spin_trylock(&lock->raw);
+}
+
+static inline void do_raw_spin_lock_unfair(spinlock_t *lock)
+{
+	while (!arch_spin_trylock(&lock->raw))
+		while (arch_spin_is_locked(&lock->raw))
+			cpu_relax();
 }
 
 static inline void do_raw_spin_unlock(spinlock_t *lock)
@@ -86,6 +94,23 @@ static inline unsigned long spin_lock_irqsave(spinlock_t *lock)
 	unsigned long flags = local_irq_save();
 
 	spin_lock(lock);
+	return flags;
+}
+
+/*
+ * For a lock every user takes this way (unlocked with
+ * spin_unlock_irqrestore()): taken by trylock alone, a test-and-set lock
+ * rather than a fair ticket one, as Linux's virt_spin_lock() in a guest.
+ * Under QEMU on a loaded host the hart whose ticket comes up is often not
+ * running, and every hart behind it waits for it; unfair, the lock goes
+ * to a hart that runs. Only for short sections: a waiter may lose turns.
+ */
+static inline unsigned long spin_lock_irqsave_unfair(spinlock_t *lock)
+{
+	unsigned long flags = local_irq_save();
+
+	preempt_disable();
+	do_raw_spin_lock_unfair(lock);
 	return flags;
 }
 

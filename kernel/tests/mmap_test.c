@@ -85,6 +85,40 @@ static void bad_pointers_efault(struct ktest *t)
 	leave_mm(mm);
 }
 
+/*
+ * The unrolled copies (arch/riscv/lib/uaccess.S) count what they did not
+ * copy to the byte when a fault stops them inside a block of words.
+ */
+static void user_copies_count_exactly(struct ktest *t)
+{
+	struct mm *mm = enter_new_mm(t);
+	u64 words[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, back[8] = { 0 };
+	char buf[8];
+	long addr;
+	unsigned long end;
+	int i;
+
+	KT_ASSERT(t, mm != NULL);
+	addr = mm_map(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, false, 0);
+	KT_ASSERT(t, addr > 0);
+	end = (unsigned long)addr + PAGE_SIZE;
+	/* 8, 16 and 24 bytes fit before the end: each store of a block may fault. */
+	for (i = 1; i <= 3; i++) {
+		KT_EXPECT_EQ(t, copy_to_user((void *)(end - 8 * i), words, 64),
+			     64 - 8 * (size_t)i);
+		KT_EXPECT_EQ(t, copy_from_user(back, (void *)(end - 8 * i), 8 * (size_t)i), 0);
+		KT_EXPECT_EQ(t, back[i - 1], words[i - 1]);
+	}
+	/* A load that faults in a block: none of the block is stored, and all of it counts. */
+	KT_EXPECT_EQ(t, copy_from_user(back, (void *)(end - 40), 64), 32);
+	/* No NUL before the end of the region, and exactly n bytes with none. */
+	KT_EXPECT_EQ(t, copy_to_user((void *)(end - 3), "abc", 3), 0);
+	KT_EXPECT_EQ(t, strncpy_from_user(buf, (void *)(end - 3), sizeof(buf)), -EFAULT);
+	KT_EXPECT_EQ(t, strncpy_from_user(buf, (void *)(end - 3), 3), 3);
+	KT_EXPECT_EQ(t, buf[2], 'c');
+	leave_mm(mm);
+}
+
 static void mprotect_and_munmap(struct ktest *t)
 {
 	struct mm *mm = enter_new_mm(t);
@@ -223,6 +257,7 @@ static void shared_mapping_stays_shared(struct ktest *t)
 KTEST_SUITE(mmap,
 	    KTEST_CASE(demand_zero_and_copy),
 	    KTEST_CASE(bad_pointers_efault),
+	    KTEST_CASE(user_copies_count_exactly),
 	    KTEST_CASE(mprotect_and_munmap),
 	    KTEST_CASE(fork_is_copy_on_write),
 	    KTEST_CASE(shared_mapping_stays_shared),

@@ -9,12 +9,11 @@
  * directories moved between parents, and a tmpfs instance used this way
  * unmounts (no reference leaked).
  *
- * utest: smp=1,2 timeout=240
+ * utest: smp=1,2,4 timeout=240
  *
- * Not on 4 harts while fs_lock exists: every call takes that global
- * ticket spinlock (interrupts masked) several times, and 4 harts of a
- * loaded 2-core host spend minutes handing it over, because the hart
- * next in line is often not running on the host. Add 4 with its removal.
+ * On 4 harts since fs_lock is an unfair (test-and-set) lock: as a fair
+ * ticket lock, 4 harts of a loaded 2-core host spent minutes handing it
+ * over, because the hart next in line was often not running on the host.
  *
  * Works in a directory it makes in its working directory.
  */

@@ -80,6 +80,23 @@ static void test_path_limits(void)
 		      sys(open(p, O_RDONLY)) == -ENAMETOOLONG &&
 		      sys(unlink(p)) == -ENAMETOOLONG,
 	      "a 4096-byte path: ENAMETOOLONG (execve, open, unlink)");
+	{
+		/* stat copies paths up to 255 bytes to its stack, longer ones to a buffer. */
+		static char st[256], slashes[4100];
+		size_t lens[] = { 254, 255, 256, 257, 4095 }, i, ok = 0;
+
+		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			/* "///...///tmp": lens[i] bytes naming /tmp */
+			memset(slashes, '/', lens[i] - 3);
+			memcpy(slashes + lens[i] - 3, "tmp", 4);
+			ok += sys(syscall(NR_newfstatat, AT_FDCWD, slashes, st, 0)) == 0;
+		}
+		p = long_path("", 4095, 200);
+		ok += sys(syscall(NR_newfstatat, AT_FDCWD, p, st, 0)) == -ENOENT;
+		p = long_path("", 4096, 200);
+		ok += sys(syscall(NR_newfstatat, AT_FDCWD, p, st, 0)) == -ENAMETOOLONG;
+		check(ok == 7, "stat: /tmp as paths of 254-257 and 4095 bytes; 4095 missing: ENOENT, 4096: ENAMETOOLONG");
+	}
 	p = long_path("", 255, 255);
 	check(sys(open(p, O_RDONLY)) == -ENOENT &&
 		      sys(execve(p, argv, NULL)) == -ENOENT,
