@@ -129,22 +129,6 @@ struct file *fget(int fd)
 	return f;
 }
 
-/*
- * fget() for a caller that puts the file back (fput_light()) before it
- * returns: when no other thread shares the table, nothing can close fd
- * meanwhile, so it takes no lock and no reference, as Linux's fdget().
- * *ref says whether it took one.
- */
-struct file *fget_light(int fd, bool *ref)
-{
-	struct files *fs = cur_files();
-
-	*ref = !fs || __atomic_load_n(&fs->refs, __ATOMIC_RELAXED) != 1;
-	if (*ref)
-		return fget(fd);
-	return fd >= 0 && fd < NR_OPEN ? fs->fd[fd] : NULL;
-}
-
 /* Descriptors below this are allowed: the table's size, or RLIMIT_NOFILE. */
 int fd_limit(void)
 {
