@@ -595,9 +595,8 @@ long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
 		return -EINVAL;
 	if (!f->ops->write && !f->ops->write_at)
 		return -EINVAL;
-	if (!n)
-		return 0;
-	if (!access_ok(ubuf, n))
+	/* A write of 0 bytes is the file's to answer too (/proc/<pid>/comm, /dev/full), as Linux. */
+	if (n && !access_ok(ubuf, n))
 		return -EFAULT;
 	if (!f->ops->write_at)
 		return f->ops->write(f, ubuf, n);
@@ -636,6 +635,8 @@ long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
 			return done ? done : -EFAULT;
 		if ((long)iov.len < 0)
 			return done ? done : -EINVAL;
+		if (!iov.len)
+			continue; /* as Linux's vectored I/O: an empty buffer reaches no file */
 		n = write ? vfs_write(f, (const char *)iov.base, iov.len, ppos) :
 			    vfs_read(f, (char *)iov.base, iov.len, ppos);
 		if (n < 0)
