@@ -130,22 +130,6 @@ struct file *fget(int fd)
 	return f;
 }
 
-/*
- * fget() for a caller that puts the file back (fput_light()) before it
- * returns: when no other thread shares the table, nothing can close fd
- * meanwhile, so it takes no lock and no reference, as Linux's fdget().
- * *ref says whether it took one.
- */
-struct file *fget_light(int fd, bool *ref)
-{
-	struct files *fs = cur_files();
-
-	*ref = !fs || __atomic_load_n(&fs->refs, __ATOMIC_RELAXED) != 1;
-	if (*ref)
-		return fget(fd);
-	return fd >= 0 && fd < NR_OPEN ? fs->fd[fd] : NULL;
-}
-
 /* Descriptors below this are allowed: the table's size, or RLIMIT_NOFILE. */
 int fd_limit(void)
 {
@@ -643,9 +627,8 @@ long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
 		return -EINVAL;
 	if (!f->ops->write && !f->ops->write_at)
 		return -EINVAL;
-	if (!n)
-		return 0;
-	if (!access_ok(ubuf, n))
+	/* A write of 0 bytes is the file's to answer too (/proc/<pid>/comm, /dev/full), as Linux. */
+	if (n && !access_ok(ubuf, n))
 		return -EFAULT;
 	if (!f->ops->write_at)
 		return f->ops->write(f, ubuf, n);
@@ -684,6 +667,8 @@ long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
 			return done ? done : -EFAULT;
 		if ((long)iov.len < 0)
 			return done ? done : -EINVAL;
+		if (!iov.len)
+			continue; /* as Linux's vectored I/O: an empty buffer reaches no file */
 		n = write ? vfs_write(f, (const char *)iov.base, iov.len, ppos) :
 			    vfs_read(f, (char *)iov.base, iov.len, ppos);
 		if (n < 0)

@@ -8,9 +8,11 @@
 #include "vfs.h"
 
 /*
- * Locking: sb->s_inode_lock guards the sb's hash chains, every i_state
- * and the refs of the sb's inodes (never held across a sleep or a file
- * system method). An inode being read in (I_NEW) or evicted (I_FREEING)
+ * Locking: sb->s_inode_lock guards the sb's hash chains, its dirty list,
+ * every i_state and the refs of the sb's inodes (never held across a
+ * sleep or a file system method). An inode is on the dirty list from
+ * mark_inode_dirty() until sync takes it (or it is destroyed), so a sync
+ * visits only the dirty ones, not every inode cached. An inode being read in (I_NEW) or evicted (I_FREEING)
  * stays hashed so a second iget_locked() of its number waits on
  * s_inode_wait instead of making a twin.
  */
@@ -54,6 +56,7 @@ static struct inode *alloc_inode(struct super_block *sb)
 		return NULL;
 	inode->i_sb = sb;
 	inode->refs = 1;
+	inode->i_dirty_list = (struct list_head){ NULL, NULL };
 	inode->i_nlink = 1;
 	mutex_init(&inode->i_mutex);
 	return inode;
@@ -164,6 +167,8 @@ static void destroy_inode(struct inode *inode)
 	unsigned long flags = spin_lock_irqsave(&sb->s_inode_lock);
 
 	hash_del(inode);
+	if (inode->i_dirty_list.next)
+		list_del(&inode->i_dirty_list);
 	sb->s_nr_inodes--;
 	spin_unlock_irqrestore(&sb->s_inode_lock, flags);
 	wake_up(&sb->s_inode_wait);
@@ -242,22 +247,28 @@ void mark_inode_dirty(struct inode *inode)
 	unsigned long flags = spin_lock_irqsave(&sb->s_inode_lock);
 
 	inode->i_state |= I_DIRTY;
+	/* Not by I_DIRTY: iput() clears it on an inode still listed. */
+	if (!inode->i_dirty_list.next)
+		list_add_tail(&inode->i_dirty_list, &sb->s_dirty);
 	spin_unlock_irqrestore(&sb->s_inode_lock, flags);
 }
 
-/* Caller holds s_inode_lock: a dirty, settled inode of sb, with a reference, I_DIRTY cleared. */
+/*
+ * Caller holds s_inode_lock: a dirty, settled inode of sb, with a
+ * reference, I_DIRTY cleared and off the list. Inodes being read in or
+ * evicted stay listed: destroy_inode() unlists them.
+ */
 static struct inode *grab_dirty(struct super_block *sb)
 {
-	unsigned long c;
 	struct inode *i;
 
-	for (c = 0; c < sb->s_inode_hash_size; c++)
-		for (i = sb->s_inode_hash[c]; i; i = i->i_hash_next)
-			if ((i->i_state & (I_DIRTY | I_NEW | I_FREEING)) == I_DIRTY) {
-				i->i_state &= ~I_DIRTY;
-				i->refs++;
-				return i;
-			}
+	list_for_each_entry(i, &sb->s_dirty, i_dirty_list)
+		if ((i->i_state & (I_DIRTY | I_NEW | I_FREEING)) == I_DIRTY) {
+			list_del(&i->i_dirty_list);
+			i->i_state &= ~I_DIRTY;
+			i->refs++;
+			return i;
+		}
 	return NULL;
 }
 

@@ -245,7 +245,23 @@ void fput(struct file *f);
 int fd_install(struct file *f, bool cloexec);
 int fd_close(int fd);
 struct file *fget(int fd);
-struct file *fget_light(int fd, bool *ref);
+
+/*
+ * fget() for a caller that puts the file back (fput_light()) before it
+ * returns: when no other thread shares the table, nothing can close fd
+ * meanwhile, so it takes no lock and no reference, as Linux's fdget().
+ * *ref says whether it took one. Inline: select and poll call it for
+ * every descriptor they scan.
+ */
+static inline struct file *fget_light(int fd, bool *ref)
+{
+	struct files *fs = current_task()->files;
+
+	*ref = !fs || __atomic_load_n(&fs->refs, __ATOMIC_RELAXED) != 1;
+	if (*ref)
+		return fget(fd);
+	return (unsigned int)fd < NR_OPEN ? fs->fd[fd] : NULL;
+}
 
 static inline void fput_light(struct file *f, bool ref)
 {

@@ -255,17 +255,11 @@ static long pipe_write_kernel(struct file *f, const char *buf, size_t n)
  * corrected. tail is read before head, so the count is never below what
  * is queued, and it is capped at what fits.
  */
-static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
+static inline unsigned int pipe_mask(struct pipe *p, unsigned int acc)
 {
-	struct pipe *p = f->private_data;
-	unsigned int acc = f->flags & O_ACCMODE, tail, queued, mask = 0;
+	unsigned int tail = READ_ONCE(p->tail), mask = 0;
+	unsigned int queued = min(READ_ONCE(p->head) - tail, (unsigned int)PIPE_SIZE);
 
-	if (acc != O_WRONLY)
-		poll_wait(f, &p->rd_wait, pt);
-	if (acc != O_RDONLY)
-		poll_wait(f, &p->wr_wait, pt);
-	tail = READ_ONCE(p->tail);
-	queued = min(READ_ONCE(p->head) - tail, (unsigned int)PIPE_SIZE);
 	if (acc != O_WRONLY) {
 		if (queued)
 			mask |= POLLIN | POLLRDNORM;
@@ -279,6 +273,27 @@ static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
 			mask |= POLLERR;
 	}
 	return mask;
+}
+
+/* The queues first, then the state: out of line, so a scan that queues nothing calls a leaf. */
+static __noinline unsigned int pipe_poll_queue(struct file *f, struct pipe *p, unsigned int acc,
+					       struct poll_table *pt)
+{
+	if (acc != O_WRONLY)
+		poll_wait(f, &p->rd_wait, pt);
+	if (acc != O_RDONLY)
+		poll_wait(f, &p->wr_wait, pt);
+	return pipe_mask(p, acc);
+}
+
+static unsigned int pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->private_data;
+	unsigned int acc = f->flags & O_ACCMODE;
+
+	if (pt)
+		return pipe_poll_queue(f, p, acc, pt);
+	return pipe_mask(p, acc);
 }
 
 /* f's end (both, for a FIFO opened O_RDWR) is gone. */

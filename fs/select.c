@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* ppoll() and pselect6(): sleeping until one of several files is ready, a timeout or a signal. */
+#include <hartix/bitops.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -185,35 +186,49 @@ static void poll_sleep(struct poll_table *pt)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-/*
- * Sets each revents to what is ready of events, plus always (poll reports
- * errors and hang-ups unasked, select does not); returns how many are not
- * 0. pt: the files' queues go into it, until one is ready (the call will
- * not sleep then).
- */
-static long poll_scan(struct pollfd *pfd, unsigned int nfds,
-		      unsigned int always, struct poll_table *pt)
+/* What f says is ready, its queues into pt (NULL: none). */
+static inline unsigned int file_poll(struct file *f, struct poll_table *pt)
 {
-	unsigned int i;
+	return f->ops->poll ? f->ops->poll(f, pt) : DEFAULT_POLLMASK;
+}
+
+/*
+ * One scan of what a call asks for (ppoll's pollfds, pselect6's sets):
+ * sets its results, returns how many are ready, or -errno. pt: the
+ * files' queues go into it, until one is ready (the call will not sleep
+ * then).
+ */
+typedef long (*poll_scan_fn)(void *req, struct poll_table *pt);
+
+/* ppoll's pollfds. */
+struct pollfd_req {
+	struct pollfd *pfd;
+	unsigned int nfds;
+};
+
+/* Sets each revents to what is ready of events, plus errors and hang-ups unasked. */
+static long pollfd_scan(void *arg, struct poll_table *pt)
+{
+	struct pollfd_req *req = arg;
+	struct pollfd *pfd = req->pfd, *end = pfd + req->nfds;
 	long n = 0;
 
-	for (i = 0; i < nfds; i++) {
+	for (; pfd < end; pfd++) {
 		unsigned int mask = 0;
 		struct file *f;
 		bool ref;
 
-		if (pfd[i].fd >= 0) {
-			f = fget_light(pfd[i].fd, &ref);
+		if (pfd->fd >= 0) {
+			f = fget_light(pfd->fd, &ref);
 			if (!f) {
 				mask = POLLNVAL;
 			} else {
-				mask = (f->ops->poll ? f->ops->poll(f, n ? NULL : pt) :
-						       DEFAULT_POLLMASK) &
-				       ((unsigned short)pfd[i].events | always);
+				mask = file_poll(f, n ? NULL : pt) &
+				       ((unsigned short)pfd->events | POLLERR | POLLHUP);
 				fput_light(f, ref);
 			}
 		}
-		pfd[i].revents = (short)mask;
+		pfd->revents = (short)mask;
 		n += mask != 0;
 	}
 	return n;
@@ -226,8 +241,7 @@ static long poll_scan(struct pollfd *pfd, unsigned int nfds,
  * timeout, allocates no entries. One that would sleep scans again, queuing
  * its entries, before it does.
  */
-static long do_poll(struct pollfd *pfd, unsigned int nfds, unsigned int always,
-		    const u64 *deadline)
+static long do_poll(poll_scan_fn scan, void *req, const u64 *deadline)
 {
 	struct poll_table pt;
 	bool queue = false, queued = false;
@@ -239,7 +253,7 @@ static long do_poll(struct pollfd *pfd, unsigned int nfds, unsigned int always,
 	pt.chunks = NULL;
 	pt.inline_used = 0;
 	for (;;) {
-		n = poll_scan(pfd, nfds, always, queue ? &pt : NULL);
+		n = scan(req, queue ? &pt : NULL);
 		if (!n)
 			n = pt.error;
 		if (n)
@@ -313,14 +327,13 @@ static long get_sigmask(const void *umask, size_t size, sigset_t *set,
  * (-ERESTARTNOHAND), the old mask comes back after the handler runs;
  * otherwise at once.
  */
-static long poll_masked(struct pollfd *pfd, unsigned int n, unsigned int always,
-			u64 *deadline, bool masked, sigset_t set)
+static long poll_masked(poll_scan_fn scan, void *req, u64 *deadline, bool masked, sigset_t set)
 {
 	long ret;
 
 	if (masked)
 		signal_set_temporary_mask(set);
-	ret = do_poll(pfd, n, always, deadline);
+	ret = do_poll(scan, req, deadline);
 	if (masked && ret != -ERESTARTNOHAND)
 		signal_restore_saved_mask();
 	return ret;
@@ -330,6 +343,7 @@ SYSCALL_DEFINE5(ppoll, struct pollfd *, ufds, unsigned int, nfds,
 		struct timespec *, utmo, const void *, umask, size_t, sigsetsize)
 {
 	size_t size = (size_t)nfds * sizeof(struct pollfd);
+	struct pollfd_req req;
 	struct pollfd *pfd;
 	sigset_t set;
 	bool masked;
@@ -353,8 +367,8 @@ SYSCALL_DEFINE5(ppoll, struct pollfd *, ufds, unsigned int, nfds,
 		kfree(pfd);
 		return -EFAULT;
 	}
-	ret = poll_masked(pfd, nfds, POLLERR | POLLHUP, utmo ? &deadline : NULL,
-			  masked, set);
+	req = (struct pollfd_req){ pfd, nfds };
+	ret = poll_masked(pollfd_scan, &req, utmo ? &deadline : NULL, masked, set);
 	if (ret >= 0 && copy_to_user(ufds, pfd, size))
 		ret = -EFAULT;
 	kfree(pfd);
@@ -370,33 +384,81 @@ struct sigset_arg {
 };
 
 #define FDSET_WORD_BITS 64
+#define FDSET_WORDS (NR_OPEN / FDSET_WORD_BITS)
 
-/* select() through poll: the three sets become pollfds and back. */
+/*
+ * pselect6's sets, scanned as they are (as Linux's do_select()), not
+ * made into pollfds: asked[s] are the three sets read in, with no bit at
+ * or past nfds; ready[s] what the last scan found.
+ */
+struct select_req {
+	unsigned int words; /* of each set that count */
+	u64 asked[3][FDSET_WORDS], ready[3][FDSET_WORDS];
+};
+
+/* What makes a descriptor ready for each set (Linux's POLL*_SET). */
+static const unsigned int select_ready[3] = {
+	POLLIN | POLLRDNORM | POLLHUP | POLLERR,
+	POLLOUT | POLLWRNORM | POLLERR, POLLPRI };
+
+/* Counts the bits set in ready (an fd in two sets counts twice, as Linux); -EBADF for a closed fd. */
+static long select_scan(void *arg, struct poll_table *pt)
+{
+	struct select_req *req = arg;
+	unsigned int w;
+	bool ref;
+	long n = 0;
+
+	for (w = 0; w < req->words; w++) {
+		u64 in = req->asked[0][w], out = req->asked[1][w], ex = req->asked[2][w];
+		u64 all = in | out | ex, *ready = &req->ready[0][w];
+
+		/* Results go to memory, rarely: the loop keeps the rest in registers across ->poll. */
+		ready[0] = ready[FDSET_WORDS] = ready[2 * FDSET_WORDS] = 0;
+		for (; all; all &= all - 1) {
+			u64 bit = all & -all;
+			struct file *f = fget_light((int)(w * FDSET_WORD_BITS + lowest_bit64(all)), &ref);
+			unsigned int mask;
+
+			if (!f)
+				return -EBADF;
+			mask = file_poll(f, n ? NULL : pt);
+			fput_light(f, ref);
+			if ((in & bit) && (mask & select_ready[0])) {
+				ready[0] |= bit;
+				n++;
+			}
+			if ((out & bit) && (mask & select_ready[1])) {
+				ready[FDSET_WORDS] |= bit;
+				n++;
+			}
+			if ((ex & bit) && (mask & select_ready[2])) {
+				ready[2 * FDSET_WORDS] |= bit;
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
 SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 		struct timespec *, utmo, const struct sigset_arg *, usig)
 {
-	u64 in[NR_OPEN / FDSET_WORD_BITS] = { 0 }, out[NR_OPEN / FDSET_WORD_BITS] = { 0 },
-	    ex[NR_OPEN / FDSET_WORD_BITS] = { 0 };
-	u64 *uset[3] = { uin, uout, uex }, *kset[3] = { in, out, ex };
-	u64 res[3][NR_OPEN / FDSET_WORD_BITS] = { { 0 } };
-	/* What makes a descriptor ready for each set (Linux's POLL*_SET). */
-	static const short ready[3] = {
-		POLLIN | POLLRDNORM | POLLHUP | POLLERR,
-		POLLOUT | POLLWRNORM | POLLERR, POLLPRI };
+	u64 *uset[3] = { uin, uout, uex };
+	struct select_req req;
 	struct sigset_arg sig;
-	struct pollfd *pfd;
 	sigset_t set = 0;
 	bool masked = false;
-	unsigned int n = 0, i, s, w;
+	unsigned int s;
 	size_t bytes;
 	u64 deadline;
 	long ret;
-	int fd;
 
 	if (nfds < 0)
 		return -EINVAL;
 	nfds = min(nfds, NR_OPEN); /* as Linux: no descriptor lies beyond */
-	bytes = ALIGN_UP((size_t)nfds, FDSET_WORD_BITS) / 8;
+	req.words = ALIGN_UP((unsigned int)nfds, FDSET_WORD_BITS) / FDSET_WORD_BITS;
+	bytes = req.words * sizeof(u64);
 	if (utmo) {
 		ret = get_deadline(utmo, &deadline);
 		if (ret)
@@ -409,49 +471,19 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 		if (ret)
 			return ret;
 	}
-	for (s = 0; s < 3; s++)
-		if (uset[s] && copy_from_user(kset[s], uset[s], bytes))
+	for (s = 0; s < 3; s++) {
+		if (!uset[s])
+			memset(req.asked[s], 0, bytes);
+		else if (copy_from_user(req.asked[s], uset[s], bytes))
 			return -EFAULT;
-	pfd = kmalloc(NR_OPEN * sizeof(*pfd), __GFP_NOWARN);
-	if (!pfd)
-		return -ENOMEM;
-	/* A word at a time, the three sets shifted along; bits past nfds do not count. */
-	for (w = 0; w * FDSET_WORD_BITS < (unsigned int)nfds; w++) {
-		u64 r = in[w], o = out[w], e = ex[w], any = r | o | e;
-
-		if ((unsigned int)nfds - w * FDSET_WORD_BITS < FDSET_WORD_BITS)
-			any &= (1ULL << (nfds % FDSET_WORD_BITS)) - 1;
-		for (fd = (int)(w * FDSET_WORD_BITS); any;
-		     any >>= 1, r >>= 1, o >>= 1, e >>= 1, fd++)
-			if (any & 1)
-				pfd[n++] = (struct pollfd){
-					fd, (short)((r & 1 ? ready[0] : 0) |
-						    (o & 1 ? ready[1] : 0) |
-						    (e & 1 ? ready[2] : 0)), 0 };
+		/* Bits past nfds do not count. */
+		if (nfds % FDSET_WORD_BITS)
+			req.asked[s][req.words - 1] &= (1ULL << (nfds % FDSET_WORD_BITS)) - 1;
 	}
-	ret = poll_masked(pfd, n, POLLNVAL, utmo ? &deadline : NULL, masked, set);
-	for (i = 0; ret > 0 && i < n; i++)
-		if (pfd[i].revents & POLLNVAL)
-			ret = -EBADF;
-	if (ret >= 0) {
-		ret = 0;
-		for (i = 0; i < n; i++) {
-			unsigned int fd_bit = (unsigned int)pfd[i].fd;
-			u64 bit = 1ULL << (fd_bit % FDSET_WORD_BITS);
-
-			w = fd_bit / FDSET_WORD_BITS;
-			for (s = 0; s < 3; s++) {
-				if ((kset[s][w] & bit) && (pfd[i].revents & ready[s])) {
-					res[s][w] |= bit;
-					ret++;
-				}
-			}
-		}
-		for (s = 0; s < 3; s++)
-			if (uset[s] && copy_to_user(uset[s], res[s], bytes))
-				ret = -EFAULT;
-	}
-	kfree(pfd);
+	ret = poll_masked(select_scan, &req, utmo ? &deadline : NULL, masked, set);
+	for (s = 0; ret >= 0 && s < 3; s++)
+		if (uset[s] && copy_to_user(uset[s], req.ready[s], bytes))
+			ret = -EFAULT;
 	if (utmo)
 		put_time_left(utmo, deadline);
 	return ret;

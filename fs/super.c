@@ -109,6 +109,7 @@ struct super_block *vfs_get_super(struct file_system_type *type,
 	sb->s_inode_hash_size = INODE_HASH_SIZE;
 	sb->s_inode_lock = (spinlock_t)SPINLOCK_UNLOCKED;
 	sb->s_inode_wait = (struct wait_queue)WAIT_QUEUE_INIT;
+	sb->s_dirty = (struct list_head)LIST_HEAD_INIT(sb->s_dirty);
 	mutex_init(&sb->s_umount);
 	mutex_init(&sb->s_rename_mutex);
 	sb->s_type = type;

@@ -889,11 +889,15 @@ static void throttle(struct inode *inode)
 static long do_write(struct inode *inode, const char *src, size_t n, u64 *pos, bool kernel)
 {
 	const struct address_space_operations *a_ops = inode->i_aops;
-	char *bounce = kernel ? NULL : alloc_page(__GFP_NOWARN);
+	char *bounce;
 	u64 p = *pos;
 	size_t done = 0;
 	long err = 0;
 
+	/* Nothing to write: no limit applies and nothing changes (Linux's generic_write_checks()). */
+	if (!n)
+		return 0;
+	bounce = kernel ? NULL : alloc_page(__GFP_NOWARN);
 	if (!kernel && !bounce)
 		return -ENOMEM;
 	if (a_ops->prepare_write)

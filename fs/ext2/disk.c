@@ -342,6 +342,12 @@ u32 ext2_find_zero_bit(const u8 *map, u32 nbits, u32 start)
 	u32 i = start;
 
 	while (i < nbits) {
+		/* Full words of an aligned map (a block buffer) skipped at once, then full bytes. */
+		if (!(i % 64) && nbits - i >= 64 && !((uintptr_t)map % 8) &&
+		    *(const u64 *)(map + i / 8) == ~0ULL) {
+			i += 64;
+			continue;
+		}
 		if (!(i % 8) && map[i / 8] == 0xff && nbits - i >= 8) {
 			i += 8;
 			continue;

@@ -35,6 +35,13 @@ struct ext2_inode_info {
 	u32 i_data[EXT2_N_BLOCKS]; /* the block map, in disk order; i_map_lock */
 	u32 i_flags, i_file_acl, i_dtime, i_generation;
 	u32 i_block_group; /* where its blocks go first */
+	/*
+	 * A directory's free-space hint (i_mutex): no record before offset
+	 * i_dir_room_off of block i_dir_room_blk, nor in a block before it,
+	 * has a free gap larger than i_dir_room_gap bytes, so
+	 * ext2_add_link() starts there for a longer entry.
+	 */
+	u32 i_dir_room_blk, i_dir_room_off, i_dir_room_gap;
 	struct mutex i_map_lock;
 	struct inode vfs_inode;
 };

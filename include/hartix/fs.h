@@ -81,6 +81,8 @@ struct inode {
 	void *i_private; /* the file system's own */
 	unsigned long i_state; /* I_NEW, I_DIRTY, under the sb's inode lock */
 	struct inode *i_hash_next; /* the sb's (ino -> inode) hash chain */
+	/* On the sb's s_dirty since it was dirtied (next NULL: on none); the sb's inode lock. */
+	struct list_head i_dirty_list;
 	/*
 	 * The path walk (fs/vfs_namei.c): a VFS directory's dentry, so a walk
 	 * can start from it (cwd, dirfd) and go up; set by d_add/d_make_root,
@@ -220,6 +222,7 @@ struct super_block {
 	struct mutex s_umount;
 	struct mutex s_rename_mutex; /* cross-directory renames, taken first */
 	unsigned long s_nr_inodes; /* allocated, hashed or not; under s_inode_lock */
+	struct list_head s_dirty; /* inodes owing a write_inode(), oldest first; s_inode_lock */
 	int s_active; /* mounts of it; under s_umount */
 	/*
 	 * The path walk (fs/vfs_namei.c): references the namespace holds on

@@ -199,6 +199,20 @@ def fs_benchmarks(image, out):
         r"bench: (\S+) (\d+) instructions/\S+ \d+ ns(?: (\d+) KiB/s)?", "\n".join(res.lines))}
 
 
+def print_fs(fs):
+    print("%-24s %14s %12s" % ("ext2 (%d MiB file)" % FS_BENCH_MIB, "instr", "KiB/s"))
+    for name, unit in (("seq_write", "/KiB"), ("seq_read_warm", "/KiB"),
+                       ("seq_read_cold", "/KiB"), ("create_10000_files", "/op"),
+                       ("stat_cached", "/op"), ("stat_cached_tmpfs", "/op"),
+                       ("fork_execve_disk", "/op"),
+                       ("fork_execve_initramfs", "/op")):
+        instr, rate = fs.get(name, ("-", ""))
+        print("%-24s %14s %12s" % (name, instr + unit if instr != "-" else "-", rate or "-"))
+    print("# 1 hart, -icount shift=0 (1 instruction = 1 ns of guest time); write "
+          "includes fsync; cold: after a remount; fork_execve: a static program "
+          "over 1 MiB, the parent's and child's instructions")
+
+
 def poll_benchmarks(image, out):
     """user/glibc/poll_bench: select() and ppoll() over 100 pipes, on 1
     hart under -icount and under plain QEMU, and the same binary under
@@ -247,7 +261,7 @@ def print_poll(icount, wall, user):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
-    ap.add_argument("--only", choices=["boot_to_init", "wasm"],
+    ap.add_argument("--only", choices=["boot_to_init", "wasm", "fs", "poll"],
                     help="build and measure only this (make bench BENCH=wasm)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -257,6 +271,12 @@ def main():
         return
     if args.only == "wasm":
         print_wasm(*wasm_benchmarks(image, args.out))
+        return
+    if args.only == "fs":
+        print_fs(fs_benchmarks(image, args.out))
+        return
+    if args.only == "poll":
+        print_poll(*poll_benchmarks(image, args.out))
         return
     instr, _ = run(image, 1, True, os.path.join(args.out, "icount.log"))
     tputs = {n: run(image, n, False, os.path.join(args.out, "smp%d.log" % n))[1]
@@ -309,18 +329,7 @@ def main():
     print("# wall clock (guest time, multi-threaded TCG, no -icount): one job "
           "split among as many threads as harts, on a host with %d cores "
           "(other load on the host lowers the speed-up)" % (os.cpu_count() or 1))
-    fs = fs_benchmarks(image, args.out)
-    print("%-24s %14s %12s" % ("ext2 (%d MiB file)" % FS_BENCH_MIB, "instr", "KiB/s"))
-    for name, unit in (("seq_write", "/KiB"), ("seq_read_warm", "/KiB"),
-                       ("seq_read_cold", "/KiB"), ("create_10000_files", "/op"),
-                       ("stat_cached", "/op"), ("stat_cached_tmpfs", "/op"),
-                       ("fork_execve_disk", "/op"),
-                       ("fork_execve_initramfs", "/op")):
-        instr, rate = fs.get(name, ("-", ""))
-        print("%-24s %14s %12s" % (name, instr + unit if instr != "-" else "-", rate or "-"))
-    print("# 1 hart, -icount shift=0 (1 instruction = 1 ns of guest time); write "
-          "includes fsync; cold: after a remount; fork_execve: a static program "
-          "over 1 MiB, the parent's and child's instructions")
+    print_fs(fs_benchmarks(image, args.out))
     print()
     print_poll(*poll_benchmarks(image, args.out))
 

@@ -11,8 +11,8 @@
  * most fields 0, so the whole-process times are checked on Hartix only.
  *
  * Then thread names: prctl(PR_SET_NAME) and writes to /proc/self/comm and
- * /proc/<pid>/task/<tid>/comm (15 bytes kept, the whole count taken;
- * EINVAL for another process's thread), and /proc/<tid> of a thread that
+ * /proc/<pid>/task/<tid>/comm (15 bytes kept, the whole count taken, a
+ * write of 0 bytes empties the name; EINVAL for another process's thread), and /proc/<tid> of a thread that
  * is not the leader: found by its tid though /proc does not list it.
  *
  * utest: smp=1,4 timeout=120
@@ -517,6 +517,10 @@ static void thread_names(void)
 	CHECK(write_path("/proc/self/comm", "written-through-proc", 20) == 20);
 	CHECK(prctl(PR_GET_NAME, (unsigned long)got, 0, 0, 0) == 0 &&
 	      !strcmp(got, "written-through"));
+	/* a write of nothing empties the name, as Linux's comm_write() */
+	CHECK(write_path("/proc/self/comm", "unused", 0) == 0);
+	CHECK(prctl(PR_GET_NAME, (unsigned long)got, 0, 0, 0) == 0 && !strcmp(got, ""));
+	CHECK(read_line("/proc/self/comm", name, sizeof(name)) == 0);
 	CHECK(write_path("/proc/self/comm", "short", 5) == 5);
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, pid);
 	CHECK(status_field(path, "Name", name, sizeof(name)) == 0 && !strcmp(name, "short"));

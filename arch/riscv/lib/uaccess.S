@@ -2,25 +2,29 @@
 /* User-memory copies: every access has an exception-table entry; SUM is set only here. */
 #include <asm/csr.h>
 
-/* Adds an exception-table entry sending a fault at the instruction to fix. */
-.macro user_to fix, insn:vararg
+/* Adds an exception-table entry sending a fault at the instruction to fixup. */
+.macro user_to fixup, insn:vararg
 99:	\insn
 	.pushsection __ex_table, "a"
 	.balign	4
 	.long	99b - .
-	.long	\fix - .
+	.long	\fixup - .
 	.popsection
 .endm
 
+/* The usual one: a fault ends the copy, returning what is left. */
 .macro user insn:vararg
 	user_to .Lfault, \insn
 .endm
 
 /*
  * unsigned long __copy_user(void *dst, const void *src, unsigned long n)
- * Copies n bytes, words while both pointers are 8-byte aligned (four at
- * a time: a struct stat is 16 words); returns how many bytes were not
- * copied (0 on success).
+ * Copies n bytes, words while both pointers are 8-byte aligned; returns
+ * how many bytes were not copied (0 on success). Aligned, eight words a
+ * round (a word a round spent most of its instructions on the loop);
+ * the pointers move after a whole round, so a fault inside one goes
+ * back to the word loop (.Lwords), which copies that round again up to
+ * the word that faults: the count left stays exact.
  */
 	.text
 	.globl	__copy_user
@@ -30,28 +34,37 @@ __copy_user:
 	or	t0, a0, a1
 	andi	t0, t0, 7
 	bnez	t0, 2f
-	li	t1, 32
-0:	bltu	a2, t1, 1f
-	user	ld t2, 0(a1)
-	user	ld t3, 8(a1)
-	user	ld t4, 16(a1)
-	user	ld t5, 24(a1)
-	user	sd t2, 0(a0)
-	user_to	.Lfault8, sd t3, 8(a0)	/* the words before it were copied */
-	user_to	.Lfault16, sd t4, 16(a0)
-	user_to	.Lfault24, sd t5, 24(a0)
-	addi	a0, a0, 32
-	addi	a1, a1, 32
-	addi	a2, a2, -32
+	li	t1, 64
+0:	bltu	a2, t1, .Lwords
+	user_to	.Lwords, ld t2, 0(a1)
+	user_to	.Lwords, ld t3, 8(a1)
+	user_to	.Lwords, ld t4, 16(a1)
+	user_to	.Lwords, ld t5, 24(a1)
+	user_to	.Lwords, ld a3, 32(a1)
+	user_to	.Lwords, ld a4, 40(a1)
+	user_to	.Lwords, ld a5, 48(a1)
+	user_to	.Lwords, ld a6, 56(a1)
+	user_to	.Lwords, sd t2, 0(a0)
+	user_to	.Lwords, sd t3, 8(a0)
+	user_to	.Lwords, sd t4, 16(a0)
+	user_to	.Lwords, sd t5, 24(a0)
+	user_to	.Lwords, sd a3, 32(a0)
+	user_to	.Lwords, sd a4, 40(a0)
+	user_to	.Lwords, sd a5, 48(a0)
+	user_to	.Lwords, sd a6, 56(a0)
+	addi	a0, a0, 64
+	addi	a1, a1, 64
+	addi	a2, a2, -64
 	j	0b
-1:	li	t1, 8
-6:	bltu	a2, t1, 2f
+.Lwords:
+	li	t1, 8
+1:	bltu	a2, t1, 2f
 	user	ld t2, 0(a1)
 	user	sd t2, 0(a0)
 	addi	a0, a0, 8
 	addi	a1, a1, 8
 	addi	a2, a2, -8
-	j	6b
+	j	1b
 2:	beqz	a2, .Ldone
 	user	lbu t2, 0(a1)
 	user	sb t2, 0(a0)
@@ -99,12 +112,6 @@ __strncpy_user:
 	mv	a0, a2
 	ret
 
-.Lfault24:
-	addi	a2, a2, -8
-.Lfault16:
-	addi	a2, a2, -8
-.Lfault8:
-	addi	a2, a2, -8
 /* Returns a2: what is left to copy, or -1 in __strncpy_user. */
 .Lfault:
 	li	t6, SR_SUM
