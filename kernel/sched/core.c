@@ -208,6 +208,21 @@ void schedule_tail(struct task *prev)
 }
 
 /*
+ * What each hart's idle task is about, for idle_in_place(): a task may wait
+ * in place only while its hart's idle task has nothing to do (cpu_idle())
+ * or waits to reap a task (task_reap(); it must run once that one is
+ * reapable). Outside those, boot code and the in-kernel tests run as the
+ * idle task and may be waiting for anything. Each written by its idle task.
+ */
+static bool idle_looping[NR_CPUS];
+static struct task *idle_reaping[NR_CPUS];
+
+static bool idle_may_wait(unsigned int cpu)
+{
+	return READ_ONCE(idle_looping[cpu]) || READ_ONCE(idle_reaping[cpu]);
+}
+
+/*
  * prev goes to sleep and this hart has nothing else to run: wait for an
  * interrupt here, on prev's stack, with the idle task as current (other
  * harts see this one idle and kick it; the tick counts idle time). prev
@@ -235,6 +250,10 @@ static struct task *idle_in_place(struct cpu *cpu, struct task *prev)
 				break;
 		}
 		if (READ_ONCE(prev->state) != TASK_SLEEPING)
+			break;
+		/* The idle task's reap can go on (checked at each interrupt, as it does). */
+		if (READ_ONCE(idle_reaping[cpu->id]) &&
+		    task_reapable(idle_reaping[cpu->id]))
 			break;
 		/* The tick saw work elsewhere, or a kick: schedule() stole once. */
 		if (kicked && (next = steal(cpu->id)))
@@ -305,7 +324,8 @@ void schedule(void)
 	if (!next)
 		next = steal(cpu->id);
 	if (IS_ENABLED(CONFIG_SCHED_IDLE_IN_PLACE) && !next &&
-	    prev->state == TASK_SLEEPING && prev != cpu->idle)
+	    prev->state == TASK_SLEEPING && prev != cpu->idle &&
+	    idle_may_wait(cpu->id))
 		next = idle_in_place(cpu, prev);
 	if (!next)
 		next = prev->state == TASK_RUNNING ? prev : cpu->idle;
@@ -607,8 +627,13 @@ bool task_reapable(struct task *t)
 
 int task_reap(struct task *t)
 {
+	struct cpu *self = this_cpu();
+	/* Only an idle task is its hart's idle: it never leaves the hart. */
+	bool idle = current_task() == self->idle;
 	int code;
 
+	if (idle)
+		WRITE_ONCE(idle_reaping[self->id], t);
 	while (!task_reapable(t)) {
 		struct cpu *cpu;
 
@@ -621,6 +646,8 @@ int task_reap(struct task *t)
 			cpu_wait_for_interrupt();
 		local_irq_enable();
 	}
+	if (idle)
+		WRITE_ONCE(idle_reaping[self->id], NULL);
 	code = t->exit_code;
 	task_free(t);
 	return code;
@@ -756,6 +783,7 @@ void cpu_idle(void)
 {
 	struct cpu *cpu = this_cpu();
 
+	WRITE_ONCE(idle_looping[cpu->id], true);
 	for (;;) {
 		local_irq_disable();
 		if (READ_ONCE(cpu->need_resched) ||
