@@ -99,9 +99,7 @@ static struct task *rq_take(struct run_queue *rq, unsigned int cpu,
 /*
  * k23's idea: a hart with nothing to run takes work from the other queues,
  * the busiest first. Every queue is tried: the busiest may hold only tasks
- * this hart may not run, while another holds one it may. An idle hart's
- * first queued task is its own: it was kicked and is about to run it (a
- * woken thread pinned there, as often as not), so only the rest count.
+ * this hart may not run, while another holds one it may.
  */
 static struct task *steal(unsigned int self)
 {
@@ -114,7 +112,6 @@ static struct task *steal(unsigned int self)
 
 		for_each_online_cpu(cpu) {
 			unsigned int nr = READ_ONCE(run_queues[cpu].nr);
-
 
 			if (cpu != self && !(tried & (1ULL << cpu)) && nr > most) {
 				most = nr;
