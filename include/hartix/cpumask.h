@@ -50,8 +50,11 @@ static inline unsigned int cpumask_weight(const cpumask_t *m)
 	return (unsigned int)((v * 0x0101010101010101ULL) >> 56);
 }
 
-#define for_each_cpu(cpu, mask)                                       \
-	for ((cpu) = 0; (cpu) < NR_CPUS; (cpu)++)                      \
+/* Up to the highest CPU in the set only (harts are numbered densely from 0). */
+#define for_each_cpu(cpu, mask)                                        \
+	for ((cpu) = 0; (cpu) < NR_CPUS &&                              \
+	     __atomic_load_n(&(mask)->bits, __ATOMIC_RELAXED) >> (cpu);  \
+	     (cpu)++)                                                   \
 		if (cpumask_test((mask), (cpu)))
 
 #endif

@@ -158,7 +158,8 @@ static unsigned int select_cpu(const struct task *t, unsigned int last)
 /* Queues t on a CPU it may run on and kicks that hart if it may be idle. */
 static void enqueue(struct task *t)
 {
-	unsigned int cpu = select_cpu(t, READ_ONCE(t->cpu));
+	unsigned int last = READ_ONCE(t->cpu), cpu = select_cpu(t, last);
+	unsigned int self = smp_processor_id();
 	struct run_queue *rq = &run_queues[cpu];
 	unsigned long flags = spin_lock_irqsave(&rq->lock);
 
@@ -167,8 +168,17 @@ static void enqueue(struct task *t)
 	t->sched_stamp = get_ticks();
 	rq_add(rq, t);
 	spin_unlock_irqrestore(&rq->lock, flags);
-	if (cpu != smp_processor_id())
+	if (cpu != self)
 		smp_send_reschedule(cpu);
+	/*
+	 * Queued away from a hart that still holds it (its affinity changed):
+	 * that hart may be waiting in its context (idle_in_place()) and must
+	 * let it go before the new one can take it.
+	 */
+	if (IS_ENABLED(CONFIG_SCHED_IDLE_IN_PLACE) && last != cpu &&
+	    last != self && last < NR_CPUS &&
+	    __atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		smp_send_reschedule(last);
 }
 
 /*
@@ -192,6 +202,68 @@ void schedule_tail(struct task *prev)
 {
 	finish_switch(prev);
 	local_irq_enable();
+}
+
+/*
+ * What each hart's idle task is about, for idle_in_place(): a task may wait
+ * in place only while its hart's idle task has nothing to do (cpu_idle())
+ * or waits to reap a task (task_reap(); it must run once that one is
+ * reapable). Outside those, boot code and the in-kernel tests run as the
+ * idle task and may be waiting for anything. Each written by its idle task.
+ */
+static bool idle_looping[NR_CPUS];
+static struct task *idle_reaping[NR_CPUS];
+
+static bool idle_may_wait(unsigned int cpu)
+{
+	return READ_ONCE(idle_looping[cpu]) || READ_ONCE(idle_reaping[cpu]);
+}
+
+/*
+ * prev goes to sleep and this hart has nothing else to run: wait for an
+ * interrupt here, on prev's stack, with the idle task as current (other
+ * harts see this one idle and kick it; the tick counts idle time). prev
+ * keeps on_cpu and its address space and FPU registers stay loaded, so
+ * when its wake-up queues it here it continues without a switch either
+ * way. Returns the task to run (prev, one queued here or stolen), or NULL
+ * when prev was woken onto another hart's queue: then the caller switches
+ * to the idle task, whose finish_switch() lets that hart have it.
+ * Interrupts masked; prev's saved context (t->ctx) is stale meanwhile.
+ */
+static struct task *idle_in_place(struct cpu *cpu, struct task *prev)
+{
+	struct run_queue *rq = &run_queues[cpu->id];
+	struct task *next = NULL;
+	bool kicked = false;
+
+	cpu->current = cpu->idle;
+	cpu->preempt_count = &cpu->idle->preempt_count;
+	for (;;) {
+		if (READ_ONCE(rq->nr)) {
+			spin_lock(&rq->lock);
+			next = rq_take(rq, cpu->id, prev);
+			spin_unlock(&rq->lock);
+			if (next)
+				break;
+		}
+		if (READ_ONCE(prev->state) != TASK_SLEEPING)
+			break;
+		/* The idle task's reap can go on (checked at each interrupt, as it does). */
+		if (READ_ONCE(idle_reaping[cpu->id]) &&
+		    task_reapable(idle_reaping[cpu->id]))
+			break;
+		/* The tick saw work elsewhere, or a kick: schedule() stole once. */
+		if (kicked && (next = steal(cpu->id)))
+			break;
+		cpu_wait_for_interrupt();
+		kicked = READ_ONCE(cpu->need_resched);
+		WRITE_ONCE(cpu->need_resched, false);
+	}
+	cpu->current = prev;
+	cpu->preempt_count = &prev->preempt_count;
+	if (next == prev)
+		prev->nvcsw++; /* it did sleep: getrusage() counts it, as Linux */
+	return next;
 }
 
 void schedule(void)
@@ -248,6 +320,10 @@ void schedule(void)
 		enqueue(prev);
 	if (!next)
 		next = steal(cpu->id);
+	if (IS_ENABLED(CONFIG_SCHED_IDLE_IN_PLACE) && !next &&
+	    prev->state == TASK_SLEEPING && prev != cpu->idle &&
+	    idle_may_wait(cpu->id))
+		next = idle_in_place(cpu, prev);
 	if (!next)
 		next = prev->state == TASK_RUNNING ? prev : cpu->idle;
 	if (next == prev) {
@@ -548,8 +624,13 @@ bool task_reapable(struct task *t)
 
 int task_reap(struct task *t)
 {
+	struct cpu *self = this_cpu();
+	/* Only an idle task is its hart's idle: it never leaves the hart. */
+	bool idle = current_task() == self->idle;
 	int code;
 
+	if (idle)
+		WRITE_ONCE(idle_reaping[self->id], t);
 	while (!task_reapable(t)) {
 		struct cpu *cpu;
 
@@ -562,6 +643,8 @@ int task_reap(struct task *t)
 			cpu_wait_for_interrupt();
 		local_irq_enable();
 	}
+	if (idle)
+		WRITE_ONCE(idle_reaping[self->id], NULL);
 	code = t->exit_code;
 	task_free(t);
 	return code;
@@ -697,6 +780,7 @@ void cpu_idle(void)
 {
 	struct cpu *cpu = this_cpu();
 
+	WRITE_ONCE(idle_looping[cpu->id], true);
 	for (;;) {
 		local_irq_disable();
 		if (READ_ONCE(cpu->need_resched) ||

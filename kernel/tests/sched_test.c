@@ -89,6 +89,28 @@ static void wait_queue_wakes_all(struct ktest *t)
 	KT_EXPECT_EQ(t, woken, 4);
 }
 
+/*
+ * The tests run as the boot hart's idle task, which here has work of its
+ * own: a task that sleeps on this hart must give the hart back to it, not
+ * wait in place (CONFIG_SCHED_IDLE_IN_PLACE) until its wake-up, which only
+ * the test sends. Broken, the test never runs again and the run hangs.
+ */
+static void busy_idle_task_gets_its_hart_back(struct ktest *t)
+{
+	struct task *s;
+
+	wq_flag = 0;
+	woken = 0;
+	s = kthread_run(sleeper, NULL, "ktest-wait", (int)smp_processor_id());
+	KT_ASSERT(t, s != NULL);
+	while (READ_ONCE(s->state) != TASK_SLEEPING)
+		yield();
+	WRITE_ONCE(wq_flag, 1);
+	wake_up(&wq);
+	task_reap(s);
+	KT_EXPECT_EQ(t, woken, 1);
+}
+
 static u64 sleeper_elapsed;
 
 static void timed_sleeper(void *arg)
@@ -214,6 +236,7 @@ KTEST_SUITE(sched,
 	    KTEST_CASE(threads_run_and_spread),
 	    KTEST_CASE(pinned_thread_stays),
 	    KTEST_CASE(wait_queue_wakes_all),
+	    KTEST_CASE(busy_idle_task_gets_its_hart_back),
 	    KTEST_CASE(task_msleep_on_time),
 	    PREEMPT_CASES
 	    KTEST_CASE(reaped_tasks_leak_nothing));

@@ -180,7 +180,7 @@ static int for_each_hart_window(u64 cpu_bits,
 	unsigned int cpu;
 	int err;
 
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+	for (cpu = 0; cpu < NR_CPUS && cpu_bits >> cpu; cpu++) {
 		unsigned long hart;
 
 		if (!(cpu_bits & (1ULL << cpu)))

@@ -97,11 +97,11 @@ static bool sswi_send(u64 cpu_bits)
 
 	if (!sswi_nr)
 		return false;
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
+	for (cpu = 0; cpu < NR_CPUS && cpu_bits >> cpu; cpu++)
 		if ((cpu_bits & (1ULL << cpu)) && !(reg[cpu] = sswi_reg(cpu)))
 			return false;
 	/* writel()'s fence: ipi_pending is visible before the interrupt. */
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
+	for (cpu = 0; cpu < NR_CPUS && cpu_bits >> cpu; cpu++)
 		if (cpu_bits & (1ULL << cpu))
 			writel(1, reg[cpu]);
 	return true;
@@ -109,16 +109,23 @@ static bool sswi_send(u64 cpu_bits)
 
 static void send_ipi(u64 cpu_bits, enum ipi_kind kind)
 {
+	u64 targets = 0;
 	unsigned int cpu;
 	int err;
 
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		if (cpu_bits & (1ULL << cpu))
-			__atomic_fetch_or(&cpus[cpu].ipi_pending, 1UL << kind,
-					  __ATOMIC_RELEASE);
-	if (sswi_send(cpu_bits))
+	/*
+	 * Only to CPUs that had no IPI of this kind pending: one that had is
+	 * interrupted already, and its handle_ipi() has yet to take the bit
+	 * (it does so after clearing SSIP), with what we did before it.
+	 */
+	for (cpu = 0; cpu < NR_CPUS && cpu_bits >> cpu; cpu++)
+		if ((cpu_bits & (1ULL << cpu)) &&
+		    !(__atomic_fetch_or(&cpus[cpu].ipi_pending, 1UL << kind,
+					__ATOMIC_RELEASE) & (1UL << kind)))
+			targets |= 1ULL << cpu;
+	if (!targets || sswi_send(targets))
 		return;
-	err = sbi_send_ipi_cpus(cpu_bits);
+	err = sbi_send_ipi_cpus(targets);
 	if (err)
 		pr_err("smp: sending an IPI failed: %d\n", err);
 }
@@ -157,7 +164,7 @@ void handle_ipi(struct pt_regs *regs)
 	csr_clear(CSR_SIP, SIP_SSIP);
 	pending = __atomic_exchange_n(&cpu->ipi_pending, 0, __ATOMIC_ACQUIRE);
 	cpu->ipis++;
-	for (kind = 0; kind < NR_IPI; kind++)
+	for (kind = 0; kind < NR_IPI && pending >> kind; kind++)
 		cpu->ipi_kinds[kind] += (pending >> kind) & 1;
 	if (pending & (1UL << IPI_STOP))
 		cpu_stop();
