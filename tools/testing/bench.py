@@ -258,16 +258,34 @@ def print_poll(icount, wall, user):
           "none: timeout 0, one_ready: no timeout")
 
 
+def print_threads(tinstr):
+    print("%-28s %12s %12s" % ("threads (glibc)", "instr", "goal"))
+    for name, goal in (("mutex_lock_unlock", "-"),
+                       ("getpid_syscall", "-"),
+                       ("mutex_lock_unlock_syscalls", "0"),
+                       ("futex_round_trip_2harts", "6,000"),
+                       ("futex_round_trip_2harts_aclint", "6,000"),
+                       ("futex_round_trip_1hart", "-")):
+        print("%-28s %12s %12s" % (name, tinstr.get(name, "-"), goal))
+    print("# -icount shift=0, where instret counts every hart's instructions: "
+          "the 2-hart round trip is both harts' work (_aclint: QEMU virt,aclint=on, IPIs through the "
+          "SSWI); syscalls: 0 when a lock/unlock pair retires fewer "
+          "instructions than one getpid()")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(SRC, "build", "bench"))
-    ap.add_argument("--only", choices=["boot_to_init", "wasm", "fs", "poll"],
+    ap.add_argument("--only", choices=["boot_to_init", "threads", "wasm", "fs", "poll"],
                     help="build and measure only this (make bench BENCH=wasm)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     image = build(args.out)
     if args.only == "boot_to_init":
         print("boot_to_init %s" % boot_to_init(image, args.out))
+        return
+    if args.only == "threads":
+        print_threads(thread_benchmarks(image, args.out))
         return
     if args.only == "wasm":
         print_wasm(*wasm_benchmarks(image, args.out))
@@ -304,19 +322,7 @@ def main():
           "for the round trips); boot_to_init: kernel entry to /init's first "
           "instructions, 4 harts")
     print()
-    tinstr = thread_benchmarks(image, args.out)
-    print("%-28s %12s %12s" % ("threads (glibc)", "instr", "goal"))
-    for name, goal in (("mutex_lock_unlock", "-"),
-                       ("getpid_syscall", "-"),
-                       ("mutex_lock_unlock_syscalls", "0"),
-                       ("futex_round_trip_2harts", "6,000"),
-                       ("futex_round_trip_2harts_aclint", "6,000"),
-                       ("futex_round_trip_1hart", "-")):
-        print("%-28s %12s %12s" % (name, tinstr.get(name, "-"), goal))
-    print("# -icount shift=0; the 2-hart round trip adds up both harts' "
-          "instructions (_aclint: QEMU virt,aclint=on, IPIs through the "
-          "SSWI); syscalls: 0 when a lock/unlock pair retires fewer "
-          "instructions than one getpid()")
+    print_threads(thread_benchmarks(image, args.out))
     print()
     print_wasm(*wasm_benchmarks(image, args.out))
     ns = speedup_benchmark(image, args.out)
