@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The hung-task detector and CONFIG_DEBUG_SCHED's lost-task scan: once a second, every task is checked against the run queues. */
-#include <hartix/cmdline.h>
 #include <hartix/errno.h>
 #include <hartix/exec.h>
 #include <hartix/kallsyms.h>
@@ -18,16 +17,7 @@ static unsigned int timeout_secs = CONFIG_HUNG_TASK_TIMEOUT;
 static u64 nr_hung, nr_lost; /* reports so far (printed or not), for tests */
 static u64 last_scan; /* hart 0's: the time CSR at its last scan */
 
-static int set_timeout(const char *val)
-{
-	unsigned int secs;
-
-	if (!val || kstrtouint(val, 10, &secs) || secs > HUNG_TASK_TIMEOUT_MAX)
-		return -EINVAL;
-	timeout_secs = secs;
-	return 0;
-}
-kernel_param("hung_task.timeout", set_timeout);
+kernel_param_uint("hung_task.timeout", timeout_secs, 0, HUNG_TASK_TIMEOUT_MAX);
 
 static const char *state_name(enum task_state s)
 {

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* kptr_restrict: kernel addresses printed to user space are hashed with a boot-random key, or hidden. */
-#include <hartix/cmdline.h>
 #include <hartix/errno.h>
 #include <hartix/kernel.h>
 #include <hartix/kptr.h>
@@ -11,16 +10,7 @@
 static unsigned int kptr_restrict;
 static u64 kptr_key[2];
 
-static int set_kptr_restrict(const char *val)
-{
-	unsigned int v;
-
-	if (!val || kstrtouint(val, 10, &v) || v > 2)
-		return -EINVAL;
-	kptr_restrict = v;
-	return 0;
-}
-kernel_param("kptr_restrict", set_kptr_restrict);
+kernel_param_uint("kptr_restrict", kptr_restrict, 0, 2);
 
 static inline u64 rol64(u64 w, unsigned int s)
 {

@@ -28,6 +28,17 @@ static void append(const char *s)
 			COMMAND_LINE_SIZE - 1);
 }
 
+int param_parse_uint(const char *val, unsigned int min, unsigned int max,
+		     unsigned int *out)
+{
+	unsigned int n;
+
+	if (!val || kstrtouint(val, 10, &n) || n < min || n > max)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
 static void dispatch(char *param, char *val)
 {
 	const struct kernel_param *p;

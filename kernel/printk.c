@@ -4,7 +4,6 @@
 #include <hartix/boot.h>
 #include <hartix/errno.h>
 #include <hartix/fdt.h>
-#include <hartix/cmdline.h>
 #include <hartix/params.h>
 #include <hartix/printk.h>
 #include <hartix/smp.h>
@@ -323,11 +322,11 @@ kernel_param("earlycon", set_earlycon);
 static int set_loglevel(const char *val)
 {
 	unsigned int level;
+	int err = param_parse_uint(val, 0, 8, &level);
 
-	if (!val || kstrtouint(val, 10, &level) || level > 8)
-		return -EINVAL;
-	console_loglevel = (int)level;
-	return 0;
+	if (!err)
+		console_loglevel = (int)level;
+	return err;
 }
 kernel_param("loglevel", set_loglevel);
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The soft-lockup detector: each hart's tick checks that the hart scheduled within softlockup.timeout seconds. */
-#include <hartix/cmdline.h>
 #include <hartix/errno.h>
 #include <hartix/params.h>
 #include <hartix/printk.h>
@@ -13,16 +12,7 @@
 
 static unsigned int timeout_secs = CONFIG_SOFTLOCKUP_TIMEOUT;
 
-static int set_timeout(const char *val)
-{
-	unsigned int secs;
-
-	if (!val || kstrtouint(val, 10, &secs) || secs > SOFTLOCKUP_TIMEOUT_MAX)
-		return -EINVAL;
-	timeout_secs = secs;
-	return 0;
-}
-kernel_param("softlockup.timeout", set_timeout);
+kernel_param_uint("softlockup.timeout", timeout_secs, 0, SOFTLOCKUP_TIMEOUT_MAX);
 
 /*
  * Per CPU, in ticks of that CPU (struct cpu.ticks): when it last

@@ -18,6 +18,18 @@ struct kernel_param {
 	static const struct kernel_param __kparam_##fn __used             \
 		__section(".kernel_params") __aligned(8) = { pname, fn }
 
+/* A decimal "name=N" with min <= N <= max into *out; -EINVAL otherwise. */
+int param_parse_uint(const char *val, unsigned int min, unsigned int max,
+		     unsigned int *out);
+
+/* "name=N" setting the unsigned int var, N in [min, max]. */
+#define kernel_param_uint(pname, var, min, max)                          \
+	static int __kparam_set_##var(const char *val)                    \
+	{                                                                 \
+		return param_parse_uint(val, min, max, &var);             \
+	}                                                                 \
+	kernel_param(pname, __kparam_set_##var)
+
 /* The command line as the kernel saw it (bootloader and CONFIG_CMDLINE). */
 extern char boot_command_line[];
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Secondary hart bring-up through SBI HSM: stacks, per-CPU areas, the online map. */
 #include <hartix/boot.h>
-#include <hartix/cmdline.h>
 #include <hartix/errno.h>
 #include <hartix/fdt_platform.h>
 #include <hartix/kernel.h>
@@ -139,11 +138,11 @@ static unsigned int max_cpus = NR_CPUS;
 static int set_maxcpus(const char *val)
 {
 	unsigned int n;
+	int err = param_parse_uint(val, 1, ~0u, &n);
 
-	if (!val || kstrtouint(val, 10, &n) || n == 0)
-		return -EINVAL;
-	max_cpus = min(n, (unsigned int)NR_CPUS);
-	return 0;
+	if (!err)
+		max_cpus = min(n, (unsigned int)NR_CPUS);
+	return err;
 }
 kernel_param("maxcpus", set_maxcpus);
 

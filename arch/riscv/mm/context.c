@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Address-space switches and ASIDs: a flush only when an ASID generation rolls over. */
-#include <hartix/cmdline.h>
 #include <hartix/errno.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
@@ -33,16 +32,7 @@ extern unsigned long early_satp;
 #ifdef CONFIG_DEBUG_ASID
 static unsigned int asid_bits = 16;
 
-static int set_asid_bits(const char *val)
-{
-	unsigned int bits;
-
-	if (!val || kstrtouint(val, 10, &bits) || bits > 16)
-		return -EINVAL;
-	asid_bits = bits;
-	return 0;
-}
-kernel_param("asid_bits", set_asid_bits);
+kernel_param_uint("asid_bits", asid_bits, 0, 16);
 
 static void asid_cap(void)
 {
