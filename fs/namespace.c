@@ -554,6 +554,7 @@ SYSCALL_DEFINE2(umount2, const char *, utarget, int, flags)
 	return ret;
 }
 
+#ifdef CONFIG_PROC_FS
 /* /proc/mounts after the root and /proc: the mounts made since, in mount order. */
 int show_mount_table(struct seq *m)
 {
@@ -579,6 +580,7 @@ int show_mount_table(struct seq *m)
 	kfree(buf);
 	return 0;
 }
+#endif
 
 #ifdef CONFIG_ROOT_DISK
 /*

@@ -261,8 +261,14 @@ static struct task *idle_in_place(struct cpu *cpu, struct task *prev)
 	}
 	cpu->current = prev;
 	cpu->preempt_count = &prev->preempt_count;
-	if (next == prev)
-		prev->nvcsw++; /* it did sleep: getrusage() counts it, as Linux */
+	if (next == prev) {
+		/*
+		 * It did sleep: getrusage() counts it, and /proc/stat's ctxt
+		 * the two switches Linux makes (to idle and back).
+		 */
+		prev->nvcsw++;
+		cpu->context_switches += 2;
+	}
 	return next;
 }
 
