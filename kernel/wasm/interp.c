@@ -659,6 +659,7 @@ enum {
 	X_INC32 = X_LDS + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
 	/* f64.add of an f64.mul just made and another value (slot e), in either order. */
 	X_MULADD, X_ADDMUL,
+	X_LDMUL,	/* f64.mul of a value (slot k) by an f64.load from x + y just made */
 	X_COUNT,
 };
 
@@ -916,6 +917,25 @@ static bool fuse_muladd(struct lower *w, u32 i, u32 x, u32 y, u32 d, u32 last_at
 }
 
 /*
+ * f64.mul (instruction i) of x by y, y the f64.load just before made from an
+ * address plus a constant (X_LDI) into its operand slot (so nothing else
+ * reads it), no label between: the load becomes X_LDMUL, x's slot in k.
+ */
+static bool fuse_load_mul(struct lower *w, u32 i, u32 x, u32 y, u32 d)
+{
+	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
+
+	/* A load always ends its output (its fused add taken out, no copy after it). */
+	if (!r || w->oom || !i || w->target[i] || w->code->insns[i - 1].op != 0x2b ||
+	    r->h != w->labels[X_LDI + 0x2b - 0x28] || r->d != y * 8 || y != nat(w, w->vh + 1))
+		return false;
+	r->h = w->labels[X_LDMUL];
+	r->k = x * 8;
+	r->d = d * 8;
+	return true;
+}
+
+/*
  * Lowers stack-form instruction *pi (advancing *pi past what it consumed).
  * False when the virtual stack lacks its operands: only below a polymorphic
  * stack, in code no branch reaches.
@@ -1168,7 +1188,8 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		y = pop == 2 ? pop_ent(w) : 0;
 		x = pop_ent(w);
 		d = result_slot(w, i, &skip, &tee);
-		if (op == 0xa0 && fuse_muladd(w, i, x, y, d, *cmp_at, *cmp_insn)) {
+		if ((op == 0xa0 && fuse_muladd(w, i, x, y, d, *cmp_at, *cmp_insn)) ||
+		    (op == 0xa2 && fuse_load_mul(w, i, x, y, d))) {
 			*pi += skip;
 			finish_result(w, skip, tee);
 			return true;
@@ -1365,18 +1386,17 @@ typedef double slot_f64 __attribute__((may_alias));
 #define BRC32I(c)	{ u32 a = (u32)X, b = in->y; if (c) JUMP(); } NEXT()
 #define BRC64I(c)	{ u64 a = X, b = IMM64; if (c) JUMP(); } NEXT()
 
-#define EA(n) \
-	u64 ea = (u64)(u32)X + in->e; \
+/* The effective address of an n-byte access at the 32-bit address a, plus the offset. */
+#define EA_AT(a, n) \
+	u64 ea = (u64)(u32)(a) + in->e; \
 	if (ea + (n) > msz) \
 		TRAP(WASM_TRAP_MEM_OOB)
+#define EA(n)			EA_AT(X, n)
 #define LOAD(T, R, insn, conv) \
 	{ R v; EA(sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
-/* A load from a computed 32-bit address a, plus the offset. */
+/* A load from a computed 32-bit address a. */
 #define LOADA(T, R, insn, conv, a) \
-	{ R v; u64 ea = (u64)(u32)(a) + in->e; \
-	  if (ea + sizeof(T) > msz) \
-		TRAP(WASM_TRAP_MEM_OOB); \
-	  v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
+	{ R v; EA_AT(a, sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
 #define STORE(T, insn)		{ EA(sizeof(T)); MSTORE(T, insn, mb + ea, Y); } NEXT()
 
 /*
@@ -1425,7 +1445,8 @@ typedef double slot_f64 __attribute__((may_alias));
 #define CONTROL_OPS(C) \
 	C(X_TRAP) C(X_COPY) C(X_CONST) C(X_BR) C(X_BRV) C(X_BR_Z) C(X_BR_NZ) C(X_BRV_IF) \
 	C(X_BR_TABLE) C(X_RET) C(X_RET1) C(X_CALL) C(X_CALL_IND) C(X_GGET) C(X_GSET) \
-	C(X_RTOP) C(X_SELECT) C(X_INC32) C(X_MULADD) C(X_ADDMUL)
+	C(X_RTOP) C(X_SELECT) C(X_INC32) C(X_MULADD) C(X_ADDMUL) \
+	C(X_LDMUL)
 
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
 
@@ -1712,6 +1733,11 @@ H(0xa0) BINF64(a + b);
 /* Two roundings, as the two instructions: no fused multiply-add (-ffp-contract=off). */
 H(X_MULADD) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(a * b + c_); }
 H(X_ADDMUL) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(c_ + a * b); }
+H(X_LDMUL) {
+	EA_AT((u32)X + in->y, 8);
+	DF64 = *(slot_f64 *)&SLOT(in->k) * f64_of(MLOAD(u64, u64, "ld", mb + ea));
+	NEXT();
+}
 H(0xa1) BINF64(a - b);
 H(0xa2) BINF64(a * b);
 H(0xa3) BINF64(a / b);
