@@ -660,7 +660,8 @@ enum {
 	/* f64.add of an f64.mul just made and another value (slot e), in either order. */
 	X_MULADD, X_ADDMUL,
 	X_LDMUL,	/* f64.mul of a value (slot k) by an f64.load from x + y just made */
-	X_COUNT,
+	X_INCBR32,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
+	X_COUNT = X_INCBR32 + 10,
 };
 
 /* Constants kept in the frame, at most (more are written by X_CONST). */
@@ -878,6 +879,9 @@ static bool branch_handler(const void *const *labels, const void *h)
 	for (u32 i = X_BRC32; i < X_IMM; i++)
 		if (h == labels[i])
 			return true;
+	for (u32 i = X_INCBR32; i < X_INCBR32 + 10; i++)
+		if (h == labels[i])
+			return true;
 	return false;
 }
 
@@ -885,6 +889,28 @@ static bool branch_handler(const void *const *labels, const void *h)
 static bool fusable(const struct lower *w, u32 i, u32 last_at, u32 last_insn)
 {
 	return last_insn + 1 == i && last_at == w->nout && w->nout && !w->oom && !w->target[i];
+}
+
+/*
+ * The compare-and-branch just output (X_BRCI32 + k, instruction i) tests
+ * the slot the X_INC32 before it wrote, and no label is between (on the
+ * instructions after the increment's, which output nothing else): one
+ * instruction, X_INCBR32 + k, the loop counter's step and test.
+ */
+static void fuse_inc_branch(struct lower *w, u32 i, u32 k)
+{
+	struct rinsn *b = &w->out[w->nout - 1], *r = b - 1;
+
+	if (w->oom || w->nout < 2 || r->h != w->labels[X_INC32] || r->d != b->x)
+		return;
+	for (u32 t = i; t && w->map[t] > w->nout - 2; t--)
+		if (w->target[t])
+			return;
+	r->h = w->labels[X_INCBR32 + k];
+	r->e = r->y;
+	r->y = b->y;
+	r->k = b->k;
+	w->nout--;
 }
 
 /*
@@ -997,6 +1023,8 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		if (fuse) {
 			r->x = x;
 			r->y = y;
+			if (imm && cmp >= 0x46 && cmp <= 0x4f)
+				fuse_inc_branch(w, i, fused_branch(cmp, true, op == 0x04) - X_BRCI32);
 		} else {
 			r->x = z * 8;
 		}
@@ -1385,6 +1413,11 @@ typedef double slot_f64 __attribute__((may_alias));
 #define BIN64I(e)	{ u64 a = X, b = IMM64; D = (u64)(e); } NEXT()
 #define BRC32I(c)	{ u32 a = (u32)X, b = in->y; if (c) JUMP(); } NEXT()
 #define BRC64I(c)	{ u64 a = X, b = IMM64; if (c) JUMP(); } NEXT()
+#define INCBR32(c) \
+	{ u64 *p_ = &X; u32 a = (u32)*p_ + in->e, b = in->y; \
+	  *p_ = (u64)(s64)(s32)a; \
+	  if (c) \
+		JUMP(); } NEXT()
 
 /* The effective address of an n-byte access at the 32-bit address a, plus the offset. */
 #define EA_AT(a, n) \
@@ -1456,7 +1489,8 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 	[op32] = &&op_##op32, [op64] = &&op_##op64, \
 	[X_IMM + op32 - 0x45] = &&op_X_I_##op32, [X_IMM + op64 - 0x45] = &&op_X_I_##op64, \
 	[X_BRC32 + k] = &&op_X_BRC32_##k, [X_BRC64 + k] = &&op_X_BRC64_##k, \
-	[X_BRCI32 + k] = &&op_X_BRCI32_##k, [X_BRCI64 + k] = &&op_X_BRCI64_##k,
+	[X_BRCI32 + k] = &&op_X_BRCI32_##k, [X_BRCI64 + k] = &&op_X_BRCI64_##k, \
+	[X_INCBR32 + k] = &&op_X_INCBR32_##k,
 #define L_IMM(op, e)		[X_IMM + op - 0x45] = &&op_X_I_##op,
 #define L_LOAD(op, T, R, insn, conv) \
 	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op, [X_LDS + op - 0x28] = &&op_X_LDS_##op,
@@ -1607,7 +1641,8 @@ H(X_SELECT)
 	H(op32) BIN32(CMP32_##sg(a, OP, b)); H(op64) BIN64(CMP64_##sg(a, OP, b)); \
 	H(X_I_##op32) BIN32I(CMP32_##sg(a, OP, b)); H(X_I_##op64) BIN64I(CMP64_##sg(a, OP, b)); \
 	H(X_BRC32_##k) BRC32(CMP32_##sg(a, OP, b)); H(X_BRC64_##k) BRC64(CMP64_##sg(a, OP, b)); \
-	H(X_BRCI32_##k) BRC32I(CMP32_##sg(a, OP, b)); H(X_BRCI64_##k) BRC64I(CMP64_##sg(a, OP, b));
+	H(X_BRCI32_##k) BRC32I(CMP32_##sg(a, OP, b)); H(X_BRCI64_##k) BRC64I(CMP64_##sg(a, OP, b)); \
+	H(X_INCBR32_##k) INCBR32(CMP32_##sg(a, OP, b));
 #define H_IMM(op, e)		H(X_I_##op) e;
 #define H_LOAD(op, T, R, insn, conv) \
 	H(op) LOAD(T, R, insn, conv); H(X_LDI_##op) LOADA(T, R, insn, conv, (u32)X + in->y); \

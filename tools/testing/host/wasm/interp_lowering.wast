@@ -153,3 +153,38 @@
 (assert_return (invoke "ldmul_acc" (i32.const 0) (f64.const 2)) (f64.const 3))
 (assert_return (invoke "ldmul_label" (i32.const 0) (f64.const 2)) (f64.const 6))
 (assert_return (invoke "ldmul" (i32.const 0) (f64.const nan)) (f64.const nan:arithmetic))
+
+;; A loop counter's step and test, i32.add of a constant kept by local.tee then compared
+;; with a constant by br_if or if: one instruction (X_INCBR32), the 32-bit wraps kept.
+(module
+  (func (export "steps") (param i32 i32) (result i32) (local i32)
+    (loop $l
+      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+      (br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0) (local.get 1))) (i32.const 30))))
+    (i32.add (i32.mul (local.get 2) (i32.const 1000)) (local.get 0)))
+  (func (export "steps3") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 3))) (i32.const 30))))
+    (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 0)))
+  (func (export "steps_lt") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (br_if $l (i32.lt_s (local.tee 0 (i32.add (local.get 0) (i32.const 0x40000000))) (i32.const 0))))
+    (i32.add (i32.mul (local.get 1) (i32.const 1000)) (local.get 0)))
+  (func (export "if_inc") (param i32) (result i32)
+    (if (result i32) (i32.ge_u (local.tee 0 (i32.add (local.get 0) (i32.const 5))) (i32.const 10))
+      (then (local.get 0))
+      (else (i32.sub (i32.const 0) (local.get 0)))))
+)
+(assert_return (invoke "steps" (i32.const 0) (i32.const 3)) (i32.const 10030))
+(assert_return (invoke "steps3" (i32.const 0)) (i32.const 10030))
+(assert_return (invoke "steps3" (i32.const 27)) (i32.const 1030))
+(assert_return (invoke "steps3" (i32.const 0xfffffff7)) (i32.const 13030))
+(assert_return (invoke "steps_lt" (i32.const 0x80000000)) (i32.const 2000))
+(assert_return (invoke "steps_lt" (i32.const 1)) (i32.const 0x400003e9))
+(assert_return (invoke "steps_lt" (i32.const 0xbfffffff)) (i32.const 0x400007cf))
+(assert_return (invoke "if_inc" (i32.const 5)) (i32.const 10))
+(assert_return (invoke "if_inc" (i32.const 4)) (i32.const -9))
+(assert_return (invoke "if_inc" (i32.const 0xfffffffa)) (i32.const -1))
+(assert_return (invoke "if_inc" (i32.const 0xfffffffb)) (i32.const 0))
