@@ -661,7 +661,8 @@ enum {
 	X_MULADD, X_ADDMUL,
 	X_LDMUL,	/* f64.mul of a value (slot k) by an f64.load from x + y just made */
 	X_INCBR32,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
-	X_COUNT = X_INCBR32 + 10,
+	X_LDBR32 = X_INCBR32 + 10,	/* 10: i32.load into d, then X_BRC32 + k of d and y */
+	X_COUNT = X_LDBR32 + 10,
 };
 
 /* Constants kept in the frame, at most (more are written by X_CONST). */
@@ -879,7 +880,7 @@ static bool branch_handler(const void *const *labels, const void *h)
 	for (u32 i = X_BRC32; i < X_IMM; i++)
 		if (h == labels[i])
 			return true;
-	for (u32 i = X_INCBR32; i < X_INCBR32 + 10; i++)
+	for (u32 i = X_INCBR32; i < X_COUNT; i++)
 		if (h == labels[i])
 			return true;
 	return false;
@@ -892,22 +893,26 @@ static bool fusable(const struct lower *w, u32 i, u32 last_at, u32 last_insn)
 }
 
 /*
- * The compare-and-branch just output (X_BRCI32 + k, instruction i) tests
- * the slot the X_INC32 before it wrote, and no label is between (on the
- * instructions after the increment's, which output nothing else): one
- * instruction, X_INCBR32 + k, the loop counter's step and test.
+ * The compare-and-branch just output (instruction i; X_BRCI32 + k, with a
+ * constant, or X_BRC32 + k) tests as its left operand the slot the
+ * instruction before it wrote, and no label is between (on the
+ * instructions after that one's, which output nothing else). Then the two
+ * are one: X_INCBR32 + k after an X_INC32, a loop counter's step and test
+ * (the step moves to e), or X_LDBR32 + k after an i32.load, a scan for a
+ * bound (the load keeps its address and offset).
  */
-static void fuse_inc_branch(struct lower *w, u32 i, u32 k)
+static void fuse_branch_pair(struct lower *w, u32 i, u32 k, bool imm)
 {
 	struct rinsn *b = &w->out[w->nout - 1], *r = b - 1;
 
-	if (w->oom || w->nout < 2 || r->h != w->labels[X_INC32] || r->d != b->x)
+	if (w->oom || w->nout < 2 || r->h != w->labels[imm ? X_INC32 : 0x28] || r->d != b->x)
 		return;
 	for (u32 t = i; t && w->map[t] > w->nout - 2; t--)
 		if (w->target[t])
 			return;
-	r->h = w->labels[X_INCBR32 + k];
-	r->e = r->y;
+	r->h = w->labels[(imm ? X_INCBR32 : X_LDBR32) + k];
+	if (imm)
+		r->e = r->y;
 	r->y = b->y;
 	r->k = b->k;
 	w->nout--;
@@ -1023,8 +1028,9 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		if (fuse) {
 			r->x = x;
 			r->y = y;
-			if (imm && cmp >= 0x46 && cmp <= 0x4f)
-				fuse_inc_branch(w, i, fused_branch(cmp, true, op == 0x04) - X_BRCI32);
+			if (cmp >= 0x46 && cmp <= 0x4f)
+				fuse_branch_pair(w, i, fused_branch(cmp, false, op == 0x04) - X_BRC32,
+						 imm);
 		} else {
 			r->x = z * 8;
 		}
@@ -1431,6 +1437,12 @@ typedef double slot_f64 __attribute__((may_alias));
 #define LOADA(T, R, insn, conv, a) \
 	{ R v; EA_AT(a, sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
 #define STORE(T, insn)		{ EA(sizeof(T)); MSTORE(T, insn, mb + ea, Y); } NEXT()
+/* y read after d is written: it may be the same slot. */
+#define LDBR32(c) \
+	{ EA(4); D = MLOAD(s32, s64, "lw", mb + ea); \
+	  { u32 a = (u32)D, b = (u32)Y; \
+	    if (c) \
+		JUMP(); } } NEXT()
 
 /*
  * The handler families, each written once as a list the handlers and the
@@ -1490,7 +1502,7 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 	[X_IMM + op32 - 0x45] = &&op_X_I_##op32, [X_IMM + op64 - 0x45] = &&op_X_I_##op64, \
 	[X_BRC32 + k] = &&op_X_BRC32_##k, [X_BRC64 + k] = &&op_X_BRC64_##k, \
 	[X_BRCI32 + k] = &&op_X_BRCI32_##k, [X_BRCI64 + k] = &&op_X_BRCI64_##k, \
-	[X_INCBR32 + k] = &&op_X_INCBR32_##k,
+	[X_INCBR32 + k] = &&op_X_INCBR32_##k, [X_LDBR32 + k] = &&op_X_LDBR32_##k,
 #define L_IMM(op, e)		[X_IMM + op - 0x45] = &&op_X_I_##op,
 #define L_LOAD(op, T, R, insn, conv) \
 	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op, [X_LDS + op - 0x28] = &&op_X_LDS_##op,
@@ -1642,7 +1654,7 @@ H(X_SELECT)
 	H(X_I_##op32) BIN32I(CMP32_##sg(a, OP, b)); H(X_I_##op64) BIN64I(CMP64_##sg(a, OP, b)); \
 	H(X_BRC32_##k) BRC32(CMP32_##sg(a, OP, b)); H(X_BRC64_##k) BRC64(CMP64_##sg(a, OP, b)); \
 	H(X_BRCI32_##k) BRC32I(CMP32_##sg(a, OP, b)); H(X_BRCI64_##k) BRC64I(CMP64_##sg(a, OP, b)); \
-	H(X_INCBR32_##k) INCBR32(CMP32_##sg(a, OP, b));
+	H(X_INCBR32_##k) INCBR32(CMP32_##sg(a, OP, b)); H(X_LDBR32_##k) LDBR32(CMP32_##sg(a, OP, b));
 #define H_IMM(op, e)		H(X_I_##op) e;
 #define H_LOAD(op, T, R, insn, conv) \
 	H(op) LOAD(T, R, insn, conv); H(X_LDI_##op) LOADA(T, R, insn, conv, (u32)X + in->y); \

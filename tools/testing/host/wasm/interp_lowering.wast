@@ -188,3 +188,30 @@
 (assert_return (invoke "if_inc" (i32.const 4)) (i32.const -9))
 (assert_return (invoke "if_inc" (i32.const 0xfffffffa)) (i32.const -1))
 (assert_return (invoke "if_inc" (i32.const 0xfffffffb)) (i32.const 0))
+
+;; An i32.load compared with a value by br_if or if: one instruction (X_LDBR32), the loaded
+;; value also kept by local.tee, read before the other operand when they are the same local.
+(module
+  (memory 1)
+  (data (i32.const 0) "\01\00\00\00\02\00\00\00\05\00\00\00\ff\ff\ff\ff\07\00\00\00")
+  (func (export "scan") (param i32 i32) (result i32) (local i32)
+    (loop $l
+      (br_if $l (i32.lt_s (local.tee 2 (i32.load (local.tee 0 (i32.add (local.get 0) (i32.const 4)))))
+                          (local.get 1))))
+    (i32.add (i32.mul (local.get 0) (i32.const 1000)) (local.get 2)))
+  (func (export "scan_u") (param i32 i32) (result i32) (local i32)
+    (loop $l
+      (br_if $l (i32.lt_u (local.tee 2 (i32.load offset=4 (local.tee 0 (i32.add (local.get 0) (i32.const 4)))))
+                          (local.get 1))))
+    (i32.add (i32.mul (local.get 0) (i32.const 1000)) (local.get 2)))
+  (func (export "self") (param i32 i32) (result i32)
+    (if (result i32) (i32.lt_s (local.tee 1 (i32.load (local.get 0))) (local.get 1))
+      (then (i32.const 1000))
+      (else (local.get 1))))
+)
+(assert_return (invoke "scan" (i32.const -4) (i32.const 5)) (i32.const 8005))
+(assert_return (invoke "scan" (i32.const 4) (i32.const 0)) (i32.const 8005))
+(assert_trap (invoke "scan" (i32.const -4) (i32.const 8)) "out of bounds memory access")
+(assert_return (invoke "scan_u" (i32.const -4) (i32.const 6)) (i32.const 7999))
+(assert_return (invoke "self" (i32.const 0) (i32.const 100)) (i32.const 1))
+(assert_return (invoke "self" (i32.const 12) (i32.const -5)) (i32.const -1))
