@@ -659,8 +659,9 @@ enum {
 	X_INC32 = X_LDS + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
 	/* f64.add of an f64.mul just made and another value (slot e), in either order. */
 	X_MULADD, X_ADDMUL,
-	X_LDMUL,	/* f64.mul of a value (slot k) by an f64.load from x + y just made */
-	X_INCBR32,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
+	/* 4: f64.add, sub, mul, div (0xa0..0xa3) of a value (slot k) and an f64.load from x + y */
+	X_LDF64,
+	X_INCBR32 = X_LDF64 + 4,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
 	X_LDBR32 = X_INCBR32 + 10,	/* 10: i32.load into d, then X_BRC32 + k of d and y */
 	X_COUNT = X_LDBR32 + 10,
 };
@@ -948,19 +949,23 @@ static bool fuse_muladd(struct lower *w, u32 i, u32 x, u32 y, u32 d, u32 last_at
 }
 
 /*
- * f64.mul (instruction i) of x by y, y the f64.load just before made from an
- * address plus a constant (X_LDI) into its operand slot (so nothing else
- * reads it), no label between: the load becomes X_LDMUL, x's slot in k.
+ * f64.add, sub, mul or div (op, instruction i) of x and y, y the f64.load
+ * just before made, from an address or an address plus a constant (X_LDI;
+ * the plain load's y is 0), into its operand slot (so nothing else reads
+ * it), no label between: the load becomes X_LDF64 + op - 0xa0, x's slot in k.
+ * A product of a plain load is left to X_MULADD, which may take the add
+ * after it (the last step of an unrolled dot product).
  */
-static bool fuse_load_mul(struct lower *w, u32 i, u32 x, u32 y, u32 d)
+static bool fuse_load_f64(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d)
 {
 	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
 
 	/* A load always ends its output (its fused add taken out, no copy after it). */
 	if (!r || w->oom || !i || w->target[i] || w->code->insns[i - 1].op != 0x2b ||
-	    r->h != w->labels[X_LDI + 0x2b - 0x28] || r->d != y * 8 || y != nat(w, w->vh + 1))
+	    (r->h != w->labels[X_LDI + 0x2b - 0x28] && (r->h != w->labels[0x2b] || op == 0xa2)) ||
+	    r->d != y * 8 || y != nat(w, w->vh + 1))
 		return false;
-	r->h = w->labels[X_LDMUL];
+	r->h = w->labels[X_LDF64 + op - 0xa0];
 	r->k = x * 8;
 	r->d = d * 8;
 	return true;
@@ -1223,7 +1228,7 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		x = pop_ent(w);
 		d = result_slot(w, i, &skip, &tee);
 		if ((op == 0xa0 && fuse_muladd(w, i, x, y, d, *cmp_at, *cmp_insn)) ||
-		    (op == 0xa2 && fuse_load_mul(w, i, x, y, d))) {
+		    (op >= 0xa0 && op <= 0xa3 && fuse_load_f64(w, i, op, x, y, d))) {
 			*pi += skip;
 			finish_result(w, skip, tee);
 			return true;
@@ -1490,8 +1495,9 @@ typedef double slot_f64 __attribute__((may_alias));
 #define CONTROL_OPS(C) \
 	C(X_TRAP) C(X_COPY) C(X_CONST) C(X_BR) C(X_BRV) C(X_BR_Z) C(X_BR_NZ) C(X_BRV_IF) \
 	C(X_BR_TABLE) C(X_RET) C(X_RET1) C(X_CALL) C(X_CALL_IND) C(X_GGET) C(X_GSET) \
-	C(X_RTOP) C(X_SELECT) C(X_INC32) C(X_MULADD) C(X_ADDMUL) \
-	C(X_LDMUL)
+	C(X_RTOP) C(X_SELECT) C(X_INC32) C(X_MULADD) C(X_ADDMUL)
+/* f64 arithmetic with a right operand loaded (X_LDF64 + k). */
+#define LOAD_F64_OPS(C)		C(0, +) C(1, -) C(2, *) C(3, /)
 
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
 
@@ -1507,8 +1513,10 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 #define L_LOAD(op, T, R, insn, conv) \
 	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op, [X_LDS + op - 0x28] = &&op_X_LDS_##op,
 #define L_OP(op)		[op] = &&op_##op,
+#define L_LDF64(k, OP)		[X_LDF64 + k] = &&op_X_LDF64_##k,
 	static const void *const labels[X_COUNT] = {
 		INT_CMPS(L_CMP) IMM_ARITH(L_IMM) LOADS(L_LOAD) OTHER_OPS(L_OP) CONTROL_OPS(L_OP)
+		LOAD_F64_OPS(L_LDF64)
 	};
 	struct wasm_frame *frames = s->frames;
 	u32 depth = 0;
@@ -1780,11 +1788,13 @@ H(0xa0) BINF64(a + b);
 /* Two roundings, as the two instructions: no fused multiply-add (-ffp-contract=off). */
 H(X_MULADD) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(a * b + c_); }
 H(X_ADDMUL) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(c_ + a * b); }
-H(X_LDMUL) {
-	EA_AT((u32)X + in->y, 8);
-	DF64 = *(slot_f64 *)&SLOT(in->k) * f64_of(MLOAD(u64, u64, "ld", mb + ea));
-	NEXT();
-}
+#define H_LDF64(n, OP) \
+	H(X_LDF64_##n) { \
+		EA_AT((u32)X + in->y, 8); \
+		DF64 = *(slot_f64 *)&SLOT(in->k) OP f64_of(MLOAD(u64, u64, "ld", mb + ea)); \
+		NEXT(); \
+	}
+LOAD_F64_OPS(H_LDF64)
 H(0xa1) BINF64(a - b);
 H(0xa2) BINF64(a * b);
 H(0xa3) BINF64(a / b);

@@ -118,7 +118,7 @@
 (assert_return (invoke "prod_second" (f64.const 1.5) (f64.const 2) (f64.const nan)) (f64.const nan:arithmetic))
 
 ;; f64.mul of a value by an f64.load from an address plus a constant just made: one
-;; instruction (X_LDMUL), the add's wrap to 32 bits and the offset kept; not when the load
+;; instruction (X_LDF64), the add's wrap to 32 bits and the offset kept; not when the load
 ;; is the left operand or a label is between.
 (module
   (memory 1)
@@ -136,6 +136,14 @@
   (func (export "ldmul_acc") (param i32 f64) (result f64)
     (local.set 1 (f64.mul (local.get 1) (f64.load (i32.add (local.get 0) (i32.const 8)))))
     (f64.mul (local.get 1) (f64.load (i32.add (local.get 0) (i32.const 16)))))
+  (func (export "ldsub") (param i32 f64) (result f64)
+    (f64.sub (local.get 1) (f64.load (i32.add (local.get 0) (i32.const 8)))))
+  (func (export "lddiv") (param i32 f64) (result f64)
+    (f64.div (local.get 1) (f64.load offset=8 (local.get 0))))
+  (func (export "ldadd") (param i32 f64) (result f64)
+    (f64.add (local.get 1) (f64.load (local.get 0))))
+  (func (export "ldmul_plain_add") (param i32 f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 1) (f64.load (local.get 0))) (local.get 2)))
   (func (export "ldmul_label") (param i32 f64) (result f64)
     (f64.mul (local.get 1)
              (block (result f64) (f64.load (i32.add (local.get 0) (i32.const 8))))))
@@ -153,6 +161,17 @@
 (assert_return (invoke "ldmul_acc" (i32.const 0) (f64.const 2)) (f64.const 3))
 (assert_return (invoke "ldmul_label" (i32.const 0) (f64.const 2)) (f64.const 6))
 (assert_return (invoke "ldmul" (i32.const 0) (f64.const nan)) (f64.const nan:arithmetic))
+;; The same for f64.sub, f64.div (the load the divisor) and f64.add, from a plain load too.
+(assert_return (invoke "ldsub" (i32.const 0) (f64.const 10)) (f64.const 7))
+(assert_return (invoke "ldsub" (i32.const 0xfffffff8) (f64.const 10)) (f64.const 10))
+(assert_return (invoke "lddiv" (i32.const 0) (f64.const 1.5)) (f64.const 0.5))
+(assert_return (invoke "lddiv" (i32.const 8) (f64.const 1.5)) (f64.const 3))
+(assert_return (invoke "lddiv" (i32.const 16) (f64.const 1.5)) (f64.const inf))
+(assert_trap (invoke "lddiv" (i32.const 65521) (f64.const 1)) "out of bounds memory access")
+(assert_return (invoke "ldadd" (i32.const 8) (f64.const 1)) (f64.const 4))
+(assert_return (invoke "ldadd" (i32.const 65528) (f64.const 1)) (f64.const 1))
+(assert_trap (invoke "ldadd" (i32.const 65529) (f64.const 1)) "out of bounds memory access")
+(assert_return (invoke "ldmul_plain_add" (i32.const 8) (f64.const 2) (f64.const 1)) (f64.const 7))
 
 ;; A loop counter's step and test, i32.add of a constant kept by local.tee then compared
 ;; with a constant by br_if or if: one instruction (X_INCBR32), the 32-bit wraps kept.
