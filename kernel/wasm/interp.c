@@ -657,10 +657,13 @@ enum {
 	/* The same from (x << k) + y (i32.shl and i32.add of constants: an indexed table). */
 	X_LDS = X_LDI + 0x36 - 0x28,
 	X_INC32 = X_LDS + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
-	/* f64.add of an f64.mul just made and another value (slot e), in either order. */
-	X_MULADD, X_ADDMUL,
+	/*
+	 * 6: f64.add, sub, mul (0xa0..0xa2) of an f64.mul just made and
+	 * another value (slot e), the product first, then second.
+	 */
+	X_MULOP,
 	/* 4: f64.add, sub, mul, div (0xa0..0xa3) of a value (slot k) and an f64.load from x + y */
-	X_LDF64,
+	X_LDF64 = X_MULOP + 6,
 	X_INCBR32 = X_LDF64 + 4,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
 	X_LDBR32 = X_INCBR32 + 10,	/* 10: i32.load into d, then X_BRC32 + k of d and y */
 	X_COUNT = X_LDBR32 + 10,
@@ -920,13 +923,14 @@ static void fuse_branch_pair(struct lower *w, u32 i, u32 k, bool imm)
 }
 
 /*
- * f64.add (instruction i) of operands x and y into d, one of them the
- * product the last output, an f64.mul, made on the stack (its operand slot,
- * not a local) with at most a local.get or f64.const between: the mul
- * becomes X_MULADD (product first) or X_ADDMUL, with the other operand.
+ * f64.add, sub or mul (op, instruction i) of operands x and y into d, one
+ * of them the product the last output, an f64.mul, made on the stack (its
+ * operand slot, not a local) with at most a local.get or f64.const between:
+ * the mul becomes X_MULOP + 2 * (op - 0xa0) (product first) or the one
+ * after it, with the other operand.
  */
-static bool fuse_muladd(struct lower *w, u32 i, u32 x, u32 y, u32 d, u32 last_at,
-			u32 last_insn)
+static bool fuse_mulop(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d, u32 last_at,
+		       u32 last_insn)
 {
 	const struct wasm_insn *ins = w->code->insns;
 	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
@@ -935,14 +939,14 @@ static bool fuse_muladd(struct lower *w, u32 i, u32 x, u32 y, u32 d, u32 last_at
 	if (!r || last_at != w->nout || w->oom || w->target[i] || r->h != w->labels[0xa2])
 		return false;
 	if (last_insn + 1 == i && r->d == y * 8 && y == nat(w, w->vh + 1))
-		first = false;			/* add(other, product) */
+		first = false;			/* op(other, product) */
 	else if (last_insn + 2 == i && !w->target[i - 1] &&
 		 (ins[i - 1].op == 0x20 || ins[i - 1].op == 0x44) &&
 		 r->d == x * 8 && x == nat(w, w->vh))
-		first = true;			/* add(product, other) */
+		first = true;			/* op(product, other) */
 	else
 		return false;
-	r->h = w->labels[first ? X_MULADD : X_ADDMUL];
+	r->h = w->labels[X_MULOP + 2 * (op - 0xa0) + !first];
 	r->e = (first ? y : x) * 8;
 	r->d = d * 8;
 	return true;
@@ -953,7 +957,7 @@ static bool fuse_muladd(struct lower *w, u32 i, u32 x, u32 y, u32 d, u32 last_at
  * just before made, from an address or an address plus a constant (X_LDI;
  * the plain load's y is 0), into its operand slot (so nothing else reads
  * it), no label between: the load becomes X_LDF64 + op - 0xa0, x's slot in k.
- * A product of a plain load is left to X_MULADD, which may take the add
+ * A product of a plain load is left to X_MULOP, which may take the add
  * after it (the last step of an unrolled dot product).
  */
 static bool fuse_load_f64(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d)
@@ -1227,7 +1231,7 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		y = pop == 2 ? pop_ent(w) : 0;
 		x = pop_ent(w);
 		d = result_slot(w, i, &skip, &tee);
-		if ((op == 0xa0 && fuse_muladd(w, i, x, y, d, *cmp_at, *cmp_insn)) ||
+		if ((op >= 0xa0 && op <= 0xa2 && fuse_mulop(w, i, op, x, y, d, *cmp_at, *cmp_insn)) ||
 		    (op >= 0xa0 && op <= 0xa3 && fuse_load_f64(w, i, op, x, y, d))) {
 			*pi += skip;
 			finish_result(w, skip, tee);
@@ -1495,7 +1499,10 @@ typedef double slot_f64 __attribute__((may_alias));
 #define CONTROL_OPS(C) \
 	C(X_TRAP) C(X_COPY) C(X_CONST) C(X_BR) C(X_BRV) C(X_BR_Z) C(X_BR_NZ) C(X_BRV_IF) \
 	C(X_BR_TABLE) C(X_RET) C(X_RET1) C(X_CALL) C(X_CALL_IND) C(X_GGET) C(X_GSET) \
-	C(X_RTOP) C(X_SELECT) C(X_INC32) C(X_MULADD) C(X_ADDMUL)
+	C(X_RTOP) C(X_SELECT) C(X_INC32)
+/* An f64.mul's product p and another value c (X_MULOP + k): two roundings, as the two instructions. */
+#define MUL_F64_OPS(C) \
+	C(0, p + c) C(1, c + p) C(2, p - c) C(3, c - p) C(4, p * c) C(5, c * p)
 /* f64 arithmetic with a right operand loaded (X_LDF64 + k). */
 #define LOAD_F64_OPS(C)		C(0, +) C(1, -) C(2, *) C(3, /)
 
@@ -1514,9 +1521,10 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op, [X_LDS + op - 0x28] = &&op_X_LDS_##op,
 #define L_OP(op)		[op] = &&op_##op,
 #define L_LDF64(k, OP)		[X_LDF64 + k] = &&op_X_LDF64_##k,
+#define L_MULOP(k, v)		[X_MULOP + k] = &&op_X_MULOP_##k,
 	static const void *const labels[X_COUNT] = {
 		INT_CMPS(L_CMP) IMM_ARITH(L_IMM) LOADS(L_LOAD) OTHER_OPS(L_OP) CONTROL_OPS(L_OP)
-		LOAD_F64_OPS(L_LDF64)
+		LOAD_F64_OPS(L_LDF64) MUL_F64_OPS(L_MULOP)
 	};
 	struct wasm_frame *frames = s->frames;
 	u32 depth = 0;
@@ -1785,9 +1793,10 @@ H(0x9d) UNF64(round64(a, R_TRUNC));
 H(0x9e) UNF64(round64(a, R_NEAREST));
 H(0x9f) UNF64(__builtin_sqrt(a));
 H(0xa0) BINF64(a + b);
-/* Two roundings, as the two instructions: no fused multiply-add (-ffp-contract=off). */
-H(X_MULADD) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(a * b + c_); }
-H(X_ADDMUL) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(c_ + a * b); }
+/* No fused multiply-add either: the engine is built with -ffp-contract=off. */
+#define H_MULOP(n, v) \
+	H(X_MULOP_##n) { double c = *(slot_f64 *)&SLOT(in->e), p = XF64 * YF64; DF64 = (v); NEXT(); }
+MUL_F64_OPS(H_MULOP)
 #define H_LDF64(n, OP) \
 	H(X_LDF64_##n) { \
 		EA_AT((u32)X + in->y, 8); \

@@ -95,7 +95,7 @@
 (assert_return (invoke "index_tee" (i32.const 1)) (i32.const 6))
 (assert_return (invoke "index_label" (i32.const 2)) (i32.const 3))
 
-;; f64.add of a product just made: one instruction (X_MULADD, X_ADDMUL), two roundings.
+;; f64.add, sub and mul of a product just made: one instruction (X_MULOP), two roundings.
 (module
   (func (export "prod_first") (param f64 f64 f64) (result f64)
     (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
@@ -116,6 +116,29 @@
 (assert_return (invoke "prod_first" (f64.const 0x1.0000000000001p-27) (f64.const 0x1.0000000000001p-27) (f64.const -0x1p-54))
   (f64.const 0x1p-105))
 (assert_return (invoke "prod_second" (f64.const 1.5) (f64.const 2) (f64.const nan)) (f64.const nan:arithmetic))
+(module
+  (func (export "prod_sub_first") (param f64 f64 f64) (result f64)
+    (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "prod_sub_second") (param f64 f64 f64) (result f64)
+    (f64.sub (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+  (func (export "prod_mul_first") (param f64 f64 f64) (result f64)
+    (f64.mul (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "prod_mul_second") (param f64 f64 f64) (result f64)
+    (f64.mul (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+  (func (export "prod_mul3") (param f64 f64 f64) (result f64)
+    (f64.mul (f64.mul (f64.mul (local.get 0) (local.get 1)) (local.get 2)) (local.get 0)))
+)
+(assert_return (invoke "prod_sub_first" (f64.const 3) (f64.const 4) (f64.const 1)) (f64.const 11))
+(assert_return (invoke "prod_sub_second" (f64.const 3) (f64.const 4) (f64.const 1)) (f64.const -11))
+(assert_return (invoke "prod_mul_first" (f64.const 3) (f64.const 4) (f64.const 0.5)) (f64.const 6))
+(assert_return (invoke "prod_mul_second" (f64.const 3) (f64.const 4) (f64.const 0.5)) (f64.const 6))
+(assert_return (invoke "prod_mul3" (f64.const 3) (f64.const 4) (f64.const 0.5)) (f64.const 18))
+;; Rounded in the order written: (2^1000 * 2^100) * 2^-200 overflows first.
+(assert_return (invoke "prod_mul_first" (f64.const 0x1p1000) (f64.const 0x1p100) (f64.const 0x1p-200)) (f64.const inf))
+(assert_return (invoke "prod_mul_second" (f64.const 0x1p1000) (f64.const 0x1p100) (f64.const 0x1p-200)) (f64.const inf))
+;; The product rounded before the subtraction (a fused one would give 0x1p-158 here, not 0).
+(assert_return (invoke "prod_sub_first" (f64.const 0x1.0000000000001p-27) (f64.const 0x1.0000000000001p-27) (f64.const 0x1.0000000000002p-54))
+  (f64.const 0))
 
 ;; f64.mul of a value by an f64.load from an address plus a constant just made: one
 ;; instruction (X_LDF64), the add's wrap to 32 bits and the offset kept; not when the load
