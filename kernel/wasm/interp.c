@@ -657,9 +657,16 @@ enum {
 	/* The same from (x << k) + y (i32.shl and i32.add of constants: an indexed table). */
 	X_LDS = X_LDI + 0x36 - 0x28,
 	X_INC32 = X_LDS + 0x36 - 0x28,	/* i32.add of a constant to a local, into it */
-	/* f64.add of an f64.mul just made and another value (slot e), in either order. */
-	X_MULADD, X_ADDMUL,
-	X_COUNT,
+	/*
+	 * 6: f64.add, sub, mul (0xa0..0xa2) of an f64.mul just made and
+	 * another value (slot e), the product first, then second.
+	 */
+	X_MULOP,
+	/* 4: f64.add, sub, mul, div (0xa0..0xa3) of a value (slot k) and an f64.load from x + y */
+	X_LDF64 = X_MULOP + 6,
+	X_INCBR32 = X_LDF64 + 4,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
+	X_LDBR32 = X_INCBR32 + 10,	/* 10: i32.load into d, then X_BRC32 + k of d and y */
+	X_COUNT = X_LDBR32 + 10,
 };
 
 /* Constants kept in the frame, at most (more are written by X_CONST). */
@@ -877,6 +884,9 @@ static bool branch_handler(const void *const *labels, const void *h)
 	for (u32 i = X_BRC32; i < X_IMM; i++)
 		if (h == labels[i])
 			return true;
+	for (u32 i = X_INCBR32; i < X_COUNT; i++)
+		if (h == labels[i])
+			return true;
 	return false;
 }
 
@@ -887,13 +897,40 @@ static bool fusable(const struct lower *w, u32 i, u32 last_at, u32 last_insn)
 }
 
 /*
- * f64.add (instruction i) of operands x and y into d, one of them the
- * product the last output, an f64.mul, made on the stack (its operand slot,
- * not a local) with at most a local.get or f64.const between: the mul
- * becomes X_MULADD (product first) or X_ADDMUL, with the other operand.
+ * The compare-and-branch just output (instruction i; X_BRCI32 + k, with a
+ * constant, or X_BRC32 + k) tests as its left operand the slot the
+ * instruction before it wrote, and no label is between (on the
+ * instructions after that one's, which output nothing else). Then the two
+ * are one: X_INCBR32 + k after an X_INC32, a loop counter's step and test
+ * (the step moves to e), or X_LDBR32 + k after an i32.load, a scan for a
+ * bound (the load keeps its address and offset).
  */
-static bool fuse_muladd(struct lower *w, u32 i, u32 x, u32 y, u32 d, u32 last_at,
-			u32 last_insn)
+static void fuse_branch_pair(struct lower *w, u32 i, u32 k, bool imm)
+{
+	struct rinsn *b = &w->out[w->nout - 1], *r = b - 1;
+
+	if (w->oom || w->nout < 2 || r->h != w->labels[imm ? X_INC32 : 0x28] || r->d != b->x)
+		return;
+	for (u32 t = i; t && w->map[t] > w->nout - 2; t--)
+		if (w->target[t])
+			return;
+	r->h = w->labels[(imm ? X_INCBR32 : X_LDBR32) + k];
+	if (imm)
+		r->e = r->y;
+	r->y = b->y;
+	r->k = b->k;
+	w->nout--;
+}
+
+/*
+ * f64.add, sub or mul (op, instruction i) of operands x and y into d, one
+ * of them the product the last output, an f64.mul, made on the stack (its
+ * operand slot, not a local) with at most a local.get or f64.const between:
+ * the mul becomes X_MULOP + 2 * (op - 0xa0) (product first) or the one
+ * after it, with the other operand.
+ */
+static bool fuse_mulop(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d, u32 last_at,
+		       u32 last_insn)
 {
 	const struct wasm_insn *ins = w->code->insns;
 	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
@@ -902,15 +939,38 @@ static bool fuse_muladd(struct lower *w, u32 i, u32 x, u32 y, u32 d, u32 last_at
 	if (!r || last_at != w->nout || w->oom || w->target[i] || r->h != w->labels[0xa2])
 		return false;
 	if (last_insn + 1 == i && r->d == y * 8 && y == nat(w, w->vh + 1))
-		first = false;			/* add(other, product) */
+		first = false;			/* op(other, product) */
 	else if (last_insn + 2 == i && !w->target[i - 1] &&
 		 (ins[i - 1].op == 0x20 || ins[i - 1].op == 0x44) &&
 		 r->d == x * 8 && x == nat(w, w->vh))
-		first = true;			/* add(product, other) */
+		first = true;			/* op(product, other) */
 	else
 		return false;
-	r->h = w->labels[first ? X_MULADD : X_ADDMUL];
+	r->h = w->labels[X_MULOP + 2 * (op - 0xa0) + !first];
 	r->e = (first ? y : x) * 8;
+	r->d = d * 8;
+	return true;
+}
+
+/*
+ * f64.add, sub, mul or div (op, instruction i) of x and y, y the f64.load
+ * just before made, from an address or an address plus a constant (X_LDI;
+ * the plain load's y is 0), into its operand slot (so nothing else reads
+ * it), no label between: the load becomes X_LDF64 + op - 0xa0, x's slot in k.
+ * A product of a plain load is left to X_MULOP, which may take the add
+ * after it (the last step of an unrolled dot product).
+ */
+static bool fuse_load_f64(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d)
+{
+	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
+
+	/* A load always ends its output (its fused add taken out, no copy after it). */
+	if (!r || w->oom || !i || w->target[i] || w->code->insns[i - 1].op != 0x2b ||
+	    (r->h != w->labels[X_LDI + 0x2b - 0x28] && (r->h != w->labels[0x2b] || op == 0xa2)) ||
+	    r->d != y * 8 || y != nat(w, w->vh + 1))
+		return false;
+	r->h = w->labels[X_LDF64 + op - 0xa0];
+	r->k = x * 8;
 	r->d = d * 8;
 	return true;
 }
@@ -977,6 +1037,9 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		if (fuse) {
 			r->x = x;
 			r->y = y;
+			if (cmp >= 0x46 && cmp <= 0x4f)
+				fuse_branch_pair(w, i, fused_branch(cmp, false, op == 0x04) - X_BRC32,
+						 imm);
 		} else {
 			r->x = z * 8;
 		}
@@ -1168,7 +1231,8 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		y = pop == 2 ? pop_ent(w) : 0;
 		x = pop_ent(w);
 		d = result_slot(w, i, &skip, &tee);
-		if (op == 0xa0 && fuse_muladd(w, i, x, y, d, *cmp_at, *cmp_insn)) {
+		if ((op >= 0xa0 && op <= 0xa2 && fuse_mulop(w, i, op, x, y, d, *cmp_at, *cmp_insn)) ||
+		    (op >= 0xa0 && op <= 0xa3 && fuse_load_f64(w, i, op, x, y, d))) {
 			*pi += skip;
 			finish_result(w, skip, tee);
 			return true;
@@ -1364,20 +1428,30 @@ typedef double slot_f64 __attribute__((may_alias));
 #define BIN64I(e)	{ u64 a = X, b = IMM64; D = (u64)(e); } NEXT()
 #define BRC32I(c)	{ u32 a = (u32)X, b = in->y; if (c) JUMP(); } NEXT()
 #define BRC64I(c)	{ u64 a = X, b = IMM64; if (c) JUMP(); } NEXT()
+#define INCBR32(c) \
+	{ u64 *p_ = &X; u32 a = (u32)*p_ + in->e, b = in->y; \
+	  *p_ = (u64)(s64)(s32)a; \
+	  if (c) \
+		JUMP(); } NEXT()
 
-#define EA(n) \
-	u64 ea = (u64)(u32)X + in->e; \
+/* The effective address of an n-byte access at the 32-bit address a, plus the offset. */
+#define EA_AT(a, n) \
+	u64 ea = (u64)(u32)(a) + in->e; \
 	if (ea + (n) > msz) \
 		TRAP(WASM_TRAP_MEM_OOB)
+#define EA(n)			EA_AT(X, n)
 #define LOAD(T, R, insn, conv) \
 	{ R v; EA(sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
-/* A load from a computed 32-bit address a, plus the offset. */
+/* A load from a computed 32-bit address a. */
 #define LOADA(T, R, insn, conv, a) \
-	{ R v; u64 ea = (u64)(u32)(a) + in->e; \
-	  if (ea + sizeof(T) > msz) \
-		TRAP(WASM_TRAP_MEM_OOB); \
-	  v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
+	{ R v; EA_AT(a, sizeof(T)); v = MLOAD(T, R, insn, mb + ea); D = (conv); } NEXT()
 #define STORE(T, insn)		{ EA(sizeof(T)); MSTORE(T, insn, mb + ea, Y); } NEXT()
+/* y read after d is written: it may be the same slot. */
+#define LDBR32(c) \
+	{ EA(4); D = MLOAD(s32, s64, "lw", mb + ea); \
+	  { u32 a = (u32)D, b = (u32)Y; \
+	    if (c) \
+		JUMP(); } } NEXT()
 
 /*
  * The handler families, each written once as a list the handlers and the
@@ -1425,7 +1499,12 @@ typedef double slot_f64 __attribute__((may_alias));
 #define CONTROL_OPS(C) \
 	C(X_TRAP) C(X_COPY) C(X_CONST) C(X_BR) C(X_BRV) C(X_BR_Z) C(X_BR_NZ) C(X_BRV_IF) \
 	C(X_BR_TABLE) C(X_RET) C(X_RET1) C(X_CALL) C(X_CALL_IND) C(X_GGET) C(X_GSET) \
-	C(X_RTOP) C(X_SELECT) C(X_INC32) C(X_MULADD) C(X_ADDMUL)
+	C(X_RTOP) C(X_SELECT) C(X_INC32)
+/* An f64.mul's product p and another value c (X_MULOP + k): two roundings, as the two instructions. */
+#define MUL_F64_OPS(C) \
+	C(0, p + c) C(1, c + p) C(2, p - c) C(3, c - p) C(4, p * c) C(5, c * p)
+/* f64 arithmetic with a right operand loaded (X_LDF64 + k). */
+#define LOAD_F64_OPS(C)		C(0, +) C(1, -) C(2, *) C(3, /)
 
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
 
@@ -1435,13 +1514,17 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 	[op32] = &&op_##op32, [op64] = &&op_##op64, \
 	[X_IMM + op32 - 0x45] = &&op_X_I_##op32, [X_IMM + op64 - 0x45] = &&op_X_I_##op64, \
 	[X_BRC32 + k] = &&op_X_BRC32_##k, [X_BRC64 + k] = &&op_X_BRC64_##k, \
-	[X_BRCI32 + k] = &&op_X_BRCI32_##k, [X_BRCI64 + k] = &&op_X_BRCI64_##k,
+	[X_BRCI32 + k] = &&op_X_BRCI32_##k, [X_BRCI64 + k] = &&op_X_BRCI64_##k, \
+	[X_INCBR32 + k] = &&op_X_INCBR32_##k, [X_LDBR32 + k] = &&op_X_LDBR32_##k,
 #define L_IMM(op, e)		[X_IMM + op - 0x45] = &&op_X_I_##op,
 #define L_LOAD(op, T, R, insn, conv) \
 	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op, [X_LDS + op - 0x28] = &&op_X_LDS_##op,
 #define L_OP(op)		[op] = &&op_##op,
+#define L_LDF64(k, OP)		[X_LDF64 + k] = &&op_X_LDF64_##k,
+#define L_MULOP(k, v)		[X_MULOP + k] = &&op_X_MULOP_##k,
 	static const void *const labels[X_COUNT] = {
 		INT_CMPS(L_CMP) IMM_ARITH(L_IMM) LOADS(L_LOAD) OTHER_OPS(L_OP) CONTROL_OPS(L_OP)
+		LOAD_F64_OPS(L_LDF64) MUL_F64_OPS(L_MULOP)
 	};
 	struct wasm_frame *frames = s->frames;
 	u32 depth = 0;
@@ -1586,7 +1669,8 @@ H(X_SELECT)
 	H(op32) BIN32(CMP32_##sg(a, OP, b)); H(op64) BIN64(CMP64_##sg(a, OP, b)); \
 	H(X_I_##op32) BIN32I(CMP32_##sg(a, OP, b)); H(X_I_##op64) BIN64I(CMP64_##sg(a, OP, b)); \
 	H(X_BRC32_##k) BRC32(CMP32_##sg(a, OP, b)); H(X_BRC64_##k) BRC64(CMP64_##sg(a, OP, b)); \
-	H(X_BRCI32_##k) BRC32I(CMP32_##sg(a, OP, b)); H(X_BRCI64_##k) BRC64I(CMP64_##sg(a, OP, b));
+	H(X_BRCI32_##k) BRC32I(CMP32_##sg(a, OP, b)); H(X_BRCI64_##k) BRC64I(CMP64_##sg(a, OP, b)); \
+	H(X_INCBR32_##k) INCBR32(CMP32_##sg(a, OP, b)); H(X_LDBR32_##k) LDBR32(CMP32_##sg(a, OP, b));
 #define H_IMM(op, e)		H(X_I_##op) e;
 #define H_LOAD(op, T, R, insn, conv) \
 	H(op) LOAD(T, R, insn, conv); H(X_LDI_##op) LOADA(T, R, insn, conv, (u32)X + in->y); \
@@ -1709,9 +1793,17 @@ H(0x9d) UNF64(round64(a, R_TRUNC));
 H(0x9e) UNF64(round64(a, R_NEAREST));
 H(0x9f) UNF64(__builtin_sqrt(a));
 H(0xa0) BINF64(a + b);
-/* Two roundings, as the two instructions: no fused multiply-add (-ffp-contract=off). */
-H(X_MULADD) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(a * b + c_); }
-H(X_ADDMUL) { double c_ = *(slot_f64 *)&SLOT(in->e); BINF64(c_ + a * b); }
+/* No fused multiply-add either: the engine is built with -ffp-contract=off. */
+#define H_MULOP(n, v) \
+	H(X_MULOP_##n) { double c = *(slot_f64 *)&SLOT(in->e), p = XF64 * YF64; DF64 = (v); NEXT(); }
+MUL_F64_OPS(H_MULOP)
+#define H_LDF64(n, OP) \
+	H(X_LDF64_##n) { \
+		EA_AT((u32)X + in->y, 8); \
+		DF64 = *(slot_f64 *)&SLOT(in->k) OP f64_of(MLOAD(u64, u64, "ld", mb + ea)); \
+		NEXT(); \
+	}
+LOAD_F64_OPS(H_LDF64)
 H(0xa1) BINF64(a - b);
 H(0xa2) BINF64(a * b);
 H(0xa3) BINF64(a / b);
