@@ -18,7 +18,7 @@ import qemu_run  # noqa: E402
 from run_tests import SRC, build_variant, make  # noqa: E402
 
 BENCH_CONFIG = ["BENCH=y", "KTEST=n", "DEBUG_SPINLOCK=n", "DEBUG_PAGEALLOC=n", "BCACHE_MAX_KB=32768",
-                "DEBUG_SLAB=n"]
+                "DEBUG_SLAB=n", "DEBUG_ASID=n"]
 
 
 def build(out):
