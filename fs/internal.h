@@ -81,7 +81,7 @@ static inline struct ramfs_inode *RAMFS_I(struct inode *ino)
 
 /*
  * What opening a RAM file system regular file or directory gets (ramfs.c);
- * generic_dir_fops (file.c) is /proc's and ramfs's directories': read()
+ * generic_dir_fops (readdir.c) is /proc's and ramfs's directories': read()
  * is EISDIR, getdents goes through readdir.c.
  */
 extern const struct file_operations ramfs_file_fops;
@@ -279,11 +279,19 @@ void file_get(struct file *f);
 int fd_limit(void);
 int fd_install_from(struct file *f, int from, bool cloexec);
 struct file *fd_replace(int fd, struct file *f, bool cloexec);
+/* For openat (open.c): the lowest free descriptor >= from, or -EMFILE. */
+int fd_alloc(struct files *fs, int from);
+/*
+ * The operations a file opened on ino gets (open.c): ino's i_fop, or by
+ * its type (a /proc directory, a FIFO, a device); NULL: none (ENXIO).
+ * Caller holds fs_lock; the file holds a reference to ino.
+ */
+const struct file_operations *inode_fops(struct inode *ino);
 /* `struct file *f __free(fput) = fget(fd);` puts it at every return. */
 DEFINE_FREE(fput, struct file *, if (_T) fput(_T))
 
 /*
- * read/write on f (file.c), with the checks of the system calls: at *pos
+ * read/write on f (read_write.c), with the checks of the system calls: at *pos
  * (moved on), or at the file's position for NULL. file_iov: readv/writev
  * the same way.
  */
@@ -300,7 +308,7 @@ long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
  */
 long at_inode(int dirfd, const char *upath, int flags, struct inode **res);
 /*
- * The inode path (a kernel copy) names from dirfd (fs/file.c).
+ * The inode path (a kernel copy) names from dirfd (fs/namei.c).
  * path_inode: with a reference (fs_put_inode() it). path_fill (stat):
  * fill(ino, arg) on it, for a RAM file system inode under fs_lock with
  * no reference taken (one lock section in all), for a VFS one with a
@@ -475,7 +483,7 @@ static inline bool inode_rdonly(const struct inode *ino)
 	       (READ_ONCE(ino->i_sb->s_flags) & (SB_RDONLY | SB_REMOUNT_RO));
 }
 
-/* open(2)'s checks of an existing inode against its flags (fs/file.c): 0 or -errno. */
+/* open(2)'s checks of an existing inode against its flags (fs/namei.c): 0 or -errno. */
 int may_open_existing(const struct inode *ino, unsigned int flags);
 
 #ifdef CONFIG_FILE_LOCKING

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The system calls that change names in the RAM file system (unlinkat,
+ * Paths from user space (get_path(), the base of a *at() call, the inode
+ * a path names), open(2)'s checks and mkdirat; with CONFIG_TMPFS the
+ * system calls that change names in the RAM file system (unlinkat,
  * renameat2, linkat, symlinkat) or look at one (readlinkat, faccessat,
  * statfs), and truncate. Checks and errors come in the order of Linux's
  * fs/namei.c, so a call that is wrong in two ways fails as there.
@@ -11,8 +13,11 @@
  */
 #include <hartix/errno.h>
 #include <hartix/fs.h>
+#include <hartix/init.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
+#include <hartix/printk.h>
+#include <hartix/sched.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
 #include <hartix/syscalls.h>
@@ -21,6 +26,205 @@
 
 #include "internal.h"
 
+/* ---------------------------------------------------------------------- */
+/* Paths from user space */
+
+/*
+ * Path buffers, as Linux's names_cache: PATH_MAX is past kmalloc's
+ * caches, and the page allocator's round trip cost a path call more
+ * than its walk. kfree() returns them (it finds the cache).
+ */
+static struct kmem_cache *names_cache;
+
+static void names_cache_init(void)
+{
+	names_cache = kmem_cache_create("names_cache", PATH_MAX, 8);
+	if (!names_cache)
+		panic("fs: no memory for the path buffer cache");
+}
+late_initcall(names_cache_init);
+
+char *get_path(const char *upath, long *err)
+{
+	char *path = kmem_cache_alloc(names_cache, __GFP_NOWARN);
+	long len;
+
+	if (!path) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	len = strncpy_from_user(path, upath, PATH_MAX);
+	if (len < 0 || len >= PATH_MAX) {
+		*err = len < 0 ? len : -ENAMETOOLONG;
+		kfree(path);
+		return NULL;
+	}
+	*err = 0;
+	return path;
+}
+
+char *get_path_short(const char *upath, char *buf, long *err)
+{
+	long len = strncpy_from_user(buf, upath, PATH_BUF_SHORT);
+
+	if (len < 0) {
+		*err = len;
+		return NULL;
+	}
+	if (len < PATH_BUF_SHORT) {
+		*err = 0;
+		return buf;
+	}
+	return get_path(upath, err);
+}
+
+long base_file(int dirfd, const char *path, struct file **f)
+{
+	*f = NULL;
+	if (!cur_files())
+		return -EBADF;
+	if (!path[0])
+		return -ENOENT; /* before dirfd is looked at, as Linux */
+	if (path[0] != '/' && dirfd != AT_FDCWD) {
+		*f = fget(dirfd);
+		if (!*f)
+			return -EBADF;
+		if (!S_ISDIR((*f)->inode->i_mode)) {
+			fput(*f);
+			*f = NULL;
+			return -ENOTDIR;
+		}
+	}
+	return 0;
+}
+
+long base_dir(int dirfd, const char *path, struct inode **base)
+{
+	struct file *f __free(fput) = NULL;
+	unsigned long irq;
+	long ret = base_file(dirfd, path, &f);
+
+	if (ret)
+		return ret;
+	/* A reference: another thread may close dirfd or chdir meanwhile. */
+	irq = fs_lock_irqsave();
+	*base = f ? f->inode : cur_files()->cwd;
+	inode_get(*base);
+	fs_unlock_irqrestore(irq);
+	return 0;
+}
+
+/*
+ * path_inode() and path_fill(): fill (not NULL) on the inode, or a
+ * reference to it in *res. The base needs no reference of its own under
+ * fs_lock (the cwd changes under it, f holds dirfd's); a walk that meets
+ * a VFS file system takes one and starts over with vfs_walk().
+ */
+static long path_at(int dirfd, const char *path, bool follow,
+		    void (*fill)(struct inode *ino, void *arg), void *arg,
+		    struct inode **res)
+{
+	struct file *f __free(fput) = NULL;
+	struct inode *base, *ino;
+	unsigned long irq;
+	long ret = base_file(dirfd, path, &f);
+
+	if (ret)
+		return ret;
+	irq = fs_lock_irqsave();
+	ret = fs_lookup(base_locked(f), path, follow, &ino, NULL, NULL);
+	if (!ret && fill)
+		fill(ino, arg);
+	else if (!ret)
+		inode_get(ino);
+	/* An absolute path starts over from the root: no base to hold. */
+	base = path[0] == '/' ? NULL : evfs_base(ret, f);
+	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS && fill) {
+		struct vpath p;
+
+		/* The walk's own reference is enough for fill(). */
+		ret = vfs_walk(base, path, follow ? VWALK_FOLLOW : 0, &p, NULL);
+		if (!ret) {
+			fill(p.ino, arg);
+			vpath_put(&p);
+		}
+	} else if (ret == -EVFS) {
+		ret = vfs_lookup_inode(base, path, follow, &ino);
+	}
+	if (base)
+		fs_put_inode(base);
+	if (!ret && !fill)
+		*res = ino;
+	return ret;
+}
+
+long path_inode(int dirfd, const char *path, bool follow, struct inode **res)
+{
+	return path_at(dirfd, path, follow, NULL, NULL, res);
+}
+
+long path_fill(int dirfd, const char *path, bool follow,
+	       void (*fill)(struct inode *ino, void *arg), void *arg)
+{
+	return path_at(dirfd, path, follow, fill, arg, NULL);
+}
+
+/*
+ * Linux's may_open() for a name that exists (RAM or VFS inode): whether
+ * open(2) with flags may open ino.
+ */
+int may_open_existing(const struct inode *ino, unsigned int flags)
+{
+	int acc = flags & O_ACCMODE;
+
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if (S_ISLNK(ino->i_mode))
+		return -ELOOP; /* O_NOFOLLOW */
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ino->i_mode))
+		return -ENOTDIR;
+	if (S_ISDIR(ino->i_mode) && (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC))))
+		return -EISDIR;
+	if (S_ISREG(ino->i_mode) && inode_rdonly(ino) && (acc != O_RDONLY || (flags & O_TRUNC)))
+		return -EROFS;
+	return 0;
+}
+
+SYSCALL_DEFINE3(mkdirat, int, dirfd, const char *, upath, u32, mode)
+{
+	struct file *bf __free(fput) = NULL;
+	struct inode *base, *ino, *parent = NULL;
+	char name[NAME_MAX + 1];
+	unsigned long irq;
+	long ret;
+	char *path = get_path(upath, &ret);
+
+	if (!path)
+		return ret;
+	ret = base_file(dirfd, path, &bf);
+	if (!ret) {
+		irq = fs_lock_irqsave();
+		ret = fs_lookup(base_locked(bf), path, false, &ino, &parent, name);
+		if (!ret)
+			ret = -EEXIST;
+		else if (ret == -ENOENT && parent && !parent->proc)
+			/* Linux: mkdir in /proc finds no name, ENOENT. */
+			ret = fs_create(parent, name, strlen(name),
+					S_IFDIR | (mode & 01777 & ~cur_files()->umask), 0,
+					&ino);
+		base = evfs_base(ret, bf);
+		fs_unlock_irqrestore(irq);
+		if (base) {
+			ret = vfs_mkdir(base, path, mode & 01777 & ~cur_files()->umask);
+			fs_put_inode(base);
+		}
+	}
+	kfree(path);
+	return ret;
+}
+
+#ifdef CONFIG_TMPFS
 /* The last component of a path, as fs_lookup_parent() found it. */
 struct last {
 	struct inode *dir;
@@ -359,7 +563,7 @@ SYSCALL_DEFINE3(symlinkat, const char *, utarget, int, newdirfd,
 /*
  * Linux's do_mknodat(). Everyone is root (CAP_MKNOD), so any node can be
  * made: a character device opens if the kernel has a driver for its
- * number (/dev/null, zero, random, urandom, tty, console: fs/file.c),
+ * number (/dev/null, zero, random, urandom, tty, console: fs/char_dev.c),
  * else, like a block device or a socket, it fails to open with ENXIO.
  */
 SYSCALL_DEFINE4(mknodat, int, dirfd, const char *, upath, u32, mode, u32, dev)
@@ -612,3 +816,4 @@ SYSCALL_DEFINE2(fstatfs, int, fd, void *, ubuf)
 		return -EBADF;
 	return put_statfs(ubuf, f->inode);
 }
+#endif /* CONFIG_TMPFS */

@@ -1,19 +1,218 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Changing what an inode says about itself: fchmod*, fchown* and umask,
- * and fallocate(), as in Linux's fs/open.c. Every caller is root, so
- * owners are stored and shown, never checked.
+ * Opening and closing files (openat, close), chdir, and changing what an
+ * inode says about itself: fchmod*, fchown* and umask, and fallocate(),
+ * as in Linux's fs/open.c. Every caller is root, so owners are stored
+ * and shown, never checked.
  */
+#include <hartix/blkdev.h>
+#include <hartix/chrdev.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
+#include <hartix/mmap.h>
 #include <hartix/sched.h>
 #include <hartix/signal.h>
+#include <hartix/slab.h>
+#include <hartix/string.h>
 #include <hartix/syscalls.h>
 #include <asm/page.h>
 
 #include "internal.h"
 
+/* Caller holds fs_lock; the file holds a reference to ino. */
+const struct file_operations *inode_fops(struct inode *ino)
+{
+	if (ino->i_fop)
+		return ino->i_fop;
+	if (S_ISDIR(ino->i_mode))
+		return &generic_dir_fops; /* /proc's */
+#ifdef CONFIG_FIFO
+	if (S_ISFIFO(ino->i_mode))
+		return &fifo_fops;
+#endif
+	if (S_ISCHR(ino->i_mode))
+		return chrdev_fops(ino->i_rdev);
+#ifdef CONFIG_BLOCK
+	if ((ino->i_mode & S_IFMT) == S_IFBLK)
+		return &blkdev_fops; /* fs/block_dev.c; ENXIO at open without a device */
+#endif
+	return NULL;
+}
+
+SYSCALL_DEFINE4(openat, int, dirfd, const char *, upath, int, flags, u32, mode)
+{
+	struct file *f = kzalloc(sizeof(*f), __GFP_NOWARN);
+	struct file *bf __free(fput) = NULL;
+	struct inode *base, *ino = NULL, *parent = NULL;
+	char name[NAME_MAX + 1];
+	struct files *fs = cur_files();
+	unsigned long irq;
+	long ret;
+	char *path = get_path(upath, &ret);
+	int fd = -1, acc = flags & O_ACCMODE;
+	bool excl = (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL);
+	bool trunc = false, writing = false;
+
+	if (!f || !path) {
+		kfree(path);
+		kfree(f);
+		return f ? ret : -ENOMEM;
+	}
+	/* EMFILE before the lookup, as Linux; the slot is taken at the end. */
+	ret = fd_alloc(fs, 0);
+	if (ret >= 0)
+		ret = base_file(dirfd, path, &bf);
+	if (ret < 0)
+		goto out_free;
+
+	irq = fs_lock_irqsave();
+	base = base_locked(bf);
+	/* O_CREAT | O_EXCL never follows a last symlink: it exists. */
+	ret = fs_lookup(base, path, !(flags & O_NOFOLLOW) && !excl, &ino,
+			flags & O_CREAT ? &parent : NULL, name);
+	if (ret == -ENOENT && parent) {
+		if (path[strlen(path) - 1] == '/')
+			ret = -EISDIR;
+		else
+			ret = fs_create(parent, name, strlen(name),
+					S_IFREG | (mode & 07777 & ~fs->umask), 0,
+					&ino);
+	} else if (!ret) {
+		ret = may_open_existing(ino, flags);
+		if (!ret && !inode_fops(ino))
+			ret = -ENXIO;
+		/* As Linux: O_TRUNC truncates even with O_RDONLY. */
+		trunc = S_ISREG(ino->i_mode) && (flags & O_TRUNC);
+	}
+	if (!ret) {
+		inode_get(ino);
+		if (acc != O_RDONLY)
+			mnt_writer(ino, 1); /* remount read-only waits for none */
+		f->inode = ino;
+		f->ops = inode_fops(ino);
+		file_set_path(f, base, path);
+	}
+	base = evfs_base(ret, bf);
+	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS) {
+		ret = vfs_open(base, path, flags, mode & 07777 & ~fs->umask, &ino, &trunc);
+		irq = fs_lock_irqsave();
+		if (!ret && !inode_fops(ino)) {
+			ret = -ENXIO;
+			trunc = false;
+		}
+		/* Again with the writers counted: a remount read-only may have begun. */
+		if (!ret && acc != O_RDONLY && S_ISREG(ino->i_mode) && inode_rdonly(ino)) {
+			ret = -EROFS;
+			trunc = false;
+		}
+		if (!ret) {
+			if (acc != O_RDONLY)
+				mnt_writer(ino, 1);
+			f->inode = ino;
+			f->ops = inode_fops(ino);
+		}
+		fs_unlock_irqrestore(irq);
+		if (ret && ino)
+			fs_put_inode(ino);
+		if (!ret)
+			file_set_vfs_path(f, base, path);
+		fs_put_inode(base);
+	}
+	if (ret)
+		goto out_free;
+	/* ETXTBSY for a running program; O_RDONLY | O_TRUNC writes it too, for a while. */
+	if (acc != O_RDONLY || trunc) {
+		ret = get_write_access(ino);
+		writing = !ret;
+	}
+	if (!ret && trunc && is_vfs_inode(ino)) {
+		ret = vfs_truncate(ino, 0);
+	} else if (!ret && trunc) {
+		inode_lock(ino);
+		irq = fs_lock_irqsave();
+		ramfs_truncate(ino, 0);
+		fs_unlock_irqrestore(irq);
+		mm_truncate_file(ino, 0);
+		inode_unlock(ino);
+	}
+	if (writing && acc == O_RDONLY) {
+		put_write_access(ino);
+		writing = false;
+	}
+	f->refs = 1;
+	f->flags = (unsigned int)flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
+	if (!ret && f->ops->open)
+		ret = f->ops->open(f);
+	if (ret) {
+		if (writing)
+			put_write_access(ino);
+		irq = fs_lock_irqsave();
+		file_clear_path(f);
+		if (acc != O_RDONLY)
+			mnt_writer(ino, -1);
+		fs_unlock_irqrestore(irq);
+		fs_put_inode(ino);
+		goto out_free;
+	}
+	kfree(path);
+	fd = fd_install(f, flags & O_CLOEXEC);
+	if (fd < 0)
+		fput(f); /* another thread took the last slot meanwhile */
+	return fd;
+
+out_free:
+	kfree(path);
+	kfree(f);
+	return ret;
+}
+
+SYSCALL_DEFINE1(close, int, fd)
+{
+	return fd_close(fd);
+}
+
+SYSCALL_DEFINE1(chdir, const char *, upath)
+{
+	struct files *fs = cur_files();
+	struct inode *ino, *old, *base;
+	unsigned long irq;
+	long ret;
+	char *path = get_path(upath, &ret);
+
+	if (!path)
+		return ret;
+	if (!fs) {
+		kfree(path);
+		return -ENOENT;
+	}
+	irq = fs_lock_irqsave();
+	base = fs->cwd;
+	inode_get(base);
+	ret = fs_lookup(base, path, true, &ino, NULL, NULL);
+	if (!ret)
+		inode_get(ino);
+	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS)
+		ret = vfs_lookup_inode(base, path, true, &ino);
+	fs_put_inode(base);
+	kfree(path);
+	if (ret)
+		return ret;
+	if (!S_ISDIR(ino->i_mode)) {
+		fs_put_inode(ino);
+		return -ENOTDIR;
+	}
+	irq = fs_lock_irqsave();
+	old = fs->cwd;
+	fs->cwd = ino;
+	fs_unlock_irqrestore(irq);
+	fs_put_inode(old);
+	return 0;
+}
+
+#ifdef CONFIG_FILE_ATTRS
 /* The inode's permission bits become mode's; fs_lock is taken here. */
 static long chmod_inode(struct inode *ino, u32 mode)
 {
@@ -223,3 +422,4 @@ SYSCALL_DEFINE4(fallocate, int, fd, int, mode, long, offset, long, len)
 	inode_unlock(ino);
 	return ret;
 }
+#endif /* CONFIG_FILE_ATTRS */

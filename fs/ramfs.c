@@ -32,6 +32,7 @@
 #include <hartix/uaccess.h>
 #include <hartix/vmalloc.h>
 #include <asm/page.h>
+#include <abi/mman.h>
 
 #include "internal.h"
 
@@ -1304,6 +1305,36 @@ bool fs_read_chunk(struct inode *ino, u64 pos, void *buf, size_t n)
 		memcpy(buf, (char *)*slot + pos % PAGE_SIZE, n);
 	fs_unlock_irqrestore(flags);
 	return data;
+}
+
+/* As Linux's do_mmap(): access first, then whether the file can be mapped. */
+int fs_mmap_file(int fd, bool shared, unsigned int prot, u64 off, u64 len,
+		 struct inode **ino, bool *writable)
+{
+	struct file *f __free(fput) = fget(fd);
+	unsigned int acc;
+
+	if (!f)
+		return -EBADF;
+	acc = f->flags & O_ACCMODE;
+	if (off >= FS_MAX_SIZE || len > FS_MAX_SIZE - off)
+		return -EOVERFLOW;
+	if (shared && (prot & PROT_WRITE) &&
+	    (acc != O_RDWR || (f->flags & O_APPEND)))
+		return -EACCES;
+	if (acc == O_WRONLY)
+		return -EACCES;
+	if (f->ops == &zero_fops)
+		return 1;
+	/* RAM files, and disk files through the page cache. */
+	if (f->ops != &ramfs_file_fops &&
+	    !(IS_ENABLED(CONFIG_FILEMAP) && is_vfs_inode(f->inode) &&
+	      S_ISREG(f->inode->i_mode) && f->inode->i_aops))
+		return -ENODEV;
+	fs_hold_inode(f->inode);
+	*ino = f->inode;
+	*writable = acc == O_RDWR;
+	return 0;
 }
 
 int fs_get_page(struct inode *ino, unsigned long index, bool write, void **page)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Reads and writes at a position (pread64, pwrite64, preadv, pwritev) and
+ * read, write, readv, writev and lseek on a descriptor; with
+ * CONFIG_FILE_RANGE_IO reads and writes at a position (pread64, pwrite64, preadv, pwritev) and
  * between files in the kernel (sendfile, copy_file_range), as in Linux's
  * fs/read_write.c; disk files go through the page cache (mm/filemap.c). Data goes through a page-sized kernel buffer, a chunk
  * at a time with fs_lock taken per chunk, so a copy of gigabytes lets
@@ -21,6 +22,136 @@
 /* Linux's MAX_RW_COUNT: one call moves at most this much. */
 #define MAX_RW_COUNT (0x7fffffffUL & ~(PAGE_SIZE - 1))
 
+long vfs_read(struct file *f, char *ubuf, size_t n, u64 *ppos)
+{
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	if ((long)n < 0)
+		return -EINVAL;
+	if (!f->ops->read && !f->ops->read_at)
+		return -EINVAL;
+	if (n && !access_ok(ubuf, n))
+		return -EFAULT;
+	/* A file without a position (a device) reads the same at any. */
+	if (!f->ops->read_at)
+		return f->ops->read(f, ubuf, n);
+	return f->ops->read_at(f, ubuf, n, ppos);
+}
+
+SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)
+{
+	struct file *f __free(fput) = fget(fd);
+
+	return f ? vfs_read(f, ubuf, n, NULL) : -EBADF;
+}
+
+long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
+{
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	if ((long)n < 0)
+		return -EINVAL;
+	if (!f->ops->write && !f->ops->write_at)
+		return -EINVAL;
+	/* A write of 0 bytes is the file's to answer too (/proc/<pid>/comm, /dev/full), as Linux. */
+	if (n && !access_ok(ubuf, n))
+		return -EFAULT;
+	if (!f->ops->write_at)
+		return f->ops->write(f, ubuf, n);
+	return f->ops->write_at(f, ubuf, n, ppos);
+}
+
+SYSCALL_DEFINE3(write, int, fd, const char *, ubuf, size_t, n)
+{
+	struct file *f __free(fput) = fget(fd);
+
+	return f ? vfs_write(f, ubuf, n, NULL) : -EBADF;
+}
+
+struct iovec {
+	unsigned long base;
+	unsigned long len;
+};
+
+#define IOV_MAX 1024
+
+/* Each buffer in turn; stops at a short transfer or an error. */
+long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
+	      bool write, u64 *ppos)
+{
+	struct iovec iov;
+	unsigned long i;
+	long done = 0, n;
+
+	if (iovcnt > IOV_MAX)
+		return -EINVAL;
+	for (i = 0; i < iovcnt; i++) {
+		if (done && fatal_signal_pending(current_task()))
+			break;
+		if (copy_from_user(&iov, (const char *)uiov + i * sizeof(iov),
+				   sizeof(iov)))
+			return done ? done : -EFAULT;
+		if ((long)iov.len < 0)
+			return done ? done : -EINVAL;
+		if (!iov.len)
+			continue; /* as Linux's vectored I/O: an empty buffer reaches no file */
+		n = write ? vfs_write(f, (const char *)iov.base, iov.len, ppos) :
+			    vfs_read(f, (char *)iov.base, iov.len, ppos);
+		if (n < 0)
+			return done ? done : n;
+		done += n;
+		if ((unsigned long)n < iov.len)
+			break;
+	}
+	return done;
+}
+
+SYSCALL_DEFINE3(readv, int, fd, const void *, uiov, unsigned long, iovcnt)
+{
+	struct file *f __free(fput) = fget(fd);
+
+	return f ? file_iov(f, uiov, iovcnt, false, NULL) : -EBADF;
+}
+
+SYSCALL_DEFINE3(writev, int, fd, const void *, uiov, unsigned long, iovcnt)
+{
+	struct file *f __free(fput) = fget(fd);
+
+	return f ? file_iov(f, uiov, iovcnt, true, NULL) : -EBADF;
+}
+
+SYSCALL_DEFINE3(lseek, int, fd, long, off, int, whence)
+{
+	struct file *f __free(fput) = fget(fd);
+	unsigned long irq;
+	long pos;
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	irq = fs_lock_irqsave();
+	switch (whence) {
+	case SEEK_SET:
+		pos = off;
+		break;
+	case SEEK_CUR:
+		pos = (long)f->f_pos + off;
+		break;
+	case SEEK_END:
+		pos = (long)(f->ops->size ? f->ops->size(f) : f->inode->i_size) + off;
+		break;
+	default:
+		pos = -1;
+		break;
+	}
+	if (whence >= SEEK_SET && whence <= SEEK_END && pos >= 0)
+		f->f_pos = (u64)pos;
+	fs_unlock_irqrestore(irq);
+	return pos < 0 ? -EINVAL : pos;
+}
+
+#ifdef CONFIG_FILE_RANGE_IO
 /* The file at fd for a positional call: -EBADF, or -ESPIPE (no position). */
 static long pos_file(int fd, long pos, struct file **f)
 {
@@ -283,3 +414,4 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, long *, uoff_in, int, fd_out,
 		return -EFAULT;
 	return done ? (long)done : ret;
 }
+#endif /* CONFIG_FILE_RANGE_IO */

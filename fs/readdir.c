@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* getdents64: a directory's entries, from the RAM file system or /proc's generated ones. */
+/* getdents64: a directory's entries, from the RAM file system or /proc's generated ones; generic_dir_fops. */
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -11,6 +11,16 @@
 #include <abi/dirent.h>
 
 #include "internal.h"
+
+/* Directories of the RAM file system and /proc: getdents, never read(). */
+static long dir_read(struct file *f, char *ubuf, size_t n)
+{
+	return -EISDIR;
+}
+
+const struct file_operations generic_dir_fops = {
+	.read = dir_read, .seekable = true,
+};
 
 static u8 dtype(u32 mode)
 {

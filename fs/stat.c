@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* statx(), and finding the inode a *at() call names (AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW). */
+/*
+ * fstat and newfstatat; with CONFIG_FILE_ATTRS statx() and finding the
+ * inode a *at() call names (AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW).
+ */
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -11,6 +14,92 @@
 
 #include "internal.h"
 
+/* The riscv64 struct stat (asm-generic/stat.h): 128 bytes. */
+struct kstat {
+	u64 st_dev, st_ino;
+	u32 st_mode, st_nlink, st_uid, st_gid;
+	u64 st_rdev, __pad1;
+	s64 st_size;
+	s32 st_blksize, __pad2;
+	s64 st_blocks;
+	s64 st_atime, st_atime_nsec, st_mtime, st_mtime_nsec, st_ctime,
+		st_ctime_nsec;
+	u32 __unused4, __unused5;
+};
+
+BUILD_BUG_ON(sizeof(struct kstat) != 128);
+
+/* Caller holds fs_lock for a RAM file system inode (path_fill()). */
+static void fill_stat(struct inode *ino, void *arg)
+{
+	struct kstat *st = arg;
+
+	memset(st, 0, sizeof(*st));
+	st->st_dev = inode_dev(ino);
+	st->st_ino = ino->i_ino;
+	st->st_mode = ino->i_mode;
+	st->st_nlink = ino->i_nlink;
+	st->st_uid = ino->i_uid;
+	st->st_gid = ino->i_gid;
+	st->st_rdev = ino->i_rdev;
+	st->st_size = (s64)ino->i_size;
+	st->st_blksize = PAGE_SIZE;
+	st->st_blocks = (s64)ino->i_blocks;
+	if (is_vfs_inode(ino))
+		st->st_blksize = ino->i_sb->s_blocksize;
+	st->st_atime = ino->i_atime.tv_sec;
+	st->st_atime_nsec = ino->i_atime.tv_nsec;
+	st->st_mtime = ino->i_mtime.tv_sec;
+	st->st_mtime_nsec = ino->i_mtime.tv_nsec;
+	st->st_ctime = ino->i_ctime.tv_sec;
+	st->st_ctime_nsec = ino->i_ctime.tv_nsec;
+}
+
+static long file_fstat(int fd, void *ustat)
+{
+	struct file *f __free(fput) = fget(fd);
+	struct kstat st;
+	unsigned long irq;
+
+	if (!f)
+		return -EBADF;
+	irq = fs_lock_irqsave();
+	fill_stat(f->inode, &st);
+	fs_unlock_irqrestore(irq);
+	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE2(fstat, int, fd, void *, ustat)
+{
+	return file_fstat(fd, ustat);
+}
+
+SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, upath, void *, ustat,
+		int, flags)
+{
+	char buf[PATH_BUF_SHORT];
+	struct kstat st;
+	long ret;
+	char *path;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	path = get_path_short(upath, buf, &ret);
+	if (!path)
+		return ret;
+	if (!path[0] && (flags & AT_EMPTY_PATH)) {
+		put_path(path, buf);
+		return dirfd == AT_FDCWD ? -EBADF /* not reached in Linux */ :
+					   file_fstat(dirfd, ustat);
+	}
+	ret = path_fill(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), fill_stat, &st);
+	put_path(path, buf);
+	if (ret)
+		return ret;
+	return copy_to_user(ustat, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+#ifdef CONFIG_FILE_ATTRS
 long at_inode(int dirfd, const char *upath, int flags, struct inode **res)
 {
 	unsigned long irq;
@@ -154,3 +243,4 @@ SYSCALL_DEFINE5(statx, int, dirfd, const char *, upath, int, flags,
 	}
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
+#endif /* CONFIG_FILE_ATTRS */
