@@ -30,6 +30,12 @@ static inline void fs_unlock_irqrestore(unsigned long flags)
 }
 
 extern struct inode *fs_root;
+/*
+ * The root RAM file system's super block (ramfs.c): st_dev 0:1, never
+ * read-only, no struct mount. Every inode made in a RAM directory takes
+ * its directory's i_sb.
+ */
+extern struct super_block root_sb;
 
 /* A name in a RAM file system directory (fs/ramfs.c). */
 struct ramfs_dirent {
@@ -80,12 +86,24 @@ static inline struct ramfs_inode *RAMFS_I(struct inode *ino)
 }
 
 /*
- * What opening a RAM file system regular file or directory gets (ramfs.c);
- * generic_dir_fops (readdir.c) is /proc's and ramfs's directories': read()
- * is EISDIR, getdents goes through readdir.c.
+ * What opening a RAM file system regular file or directory gets (ramfs.c:
+ * a directory's iterate() lists its entry list); generic_dir_fops
+ * (readdir.c) is /proc's directories': read() is EISDIR, getdents goes
+ * through their dir_ops. generic_read_dir: read() on any directory.
  */
 extern const struct file_operations ramfs_file_fops;
+extern const struct file_operations ramfs_dir_fops;
 extern const struct file_operations generic_dir_fops;
+long generic_read_dir(struct file *f, char *ubuf, size_t n);
+
+/* A getdents64 d_type for an inode mode, as Linux's fs_umode_to_dtype(). */
+static inline unsigned int fs_umode_to_dtype(u32 mode)
+{
+	unsigned int t = (mode & S_IFMT) >> 12; /* DT_* are the S_IF* type bits */
+
+	/* FIFO 1, CHR 2, DIR 4, BLK 6, REG 8, LNK 10, SOCK 12; else DT_UNKNOWN */
+	return (0x1556U >> t) & 1 ? t : 0;
+}
 
 /* A zeroed RAM file system inode, no more (/proc's, fs/proc.c); NULL without memory. */
 struct inode *ramfs_alloc_inode(void);
@@ -185,13 +203,6 @@ int ramfs_truncate(struct inode *ino, u64 size);
 void ramfs_punch(struct inode *ino, u64 pos, u64 len);
 long ramfs_allocate(struct inode *ino, u64 pos, u64 end, size_t max_pages);
 bool ramfs_room_for(u64 pages);
-
-/*
- * The first entry of dir at getdents offset *pos or later ("." is 0,
- * ".." 1), its offset back in *pos; false past the end.
- */
-bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
-		     size_t *len, struct inode **ino);
 
 #ifdef CONFIG_PROC_FS
 /* Boot, from fs_init(): mounts /proc. */
@@ -336,8 +347,9 @@ extern const struct file_operations fifo_fops;
 /*
  * Mounts (namespace.c, CONFIG_MOUNT): RAM file system instances (tmpfs)
  * mounted on directories of the tree. Each has its own super block
- * (i_sb of its inodes: st_dev, SB_RDONLY; the root file system's and
- * /proc's inodes have none). All under fs_lock.
+ * (i_sb of its inodes: st_dev, SB_RDONLY; type tmpfs_fs_type or
+ * ramfs_fs_type), as the root file system has root_sb (rootfs_fs_type);
+ * /proc's and pipes' inodes have none. All under fs_lock.
  */
 #ifdef CONFIG_MOUNT
 struct mount {
@@ -365,10 +377,14 @@ struct mount {
 	const char *fstype;
 };
 
-/* A tmpfs instance's inode: its super block is the struct mount's own (no type). */
+/*
+ * A tmpfs instance's inode: its super block is the struct mount's own
+ * (FS_RAM; the root file system's, root_sb, has no struct mount).
+ */
 static inline struct mount *real_mount(const struct inode *ino)
 {
-	return ino->i_sb && !ino->i_sb->s_type ? ino->i_sb->s_fs_info : NULL;
+	return ino->i_sb && (ino->i_sb->s_type->fs_flags & FS_RAM) ?
+		       ino->i_sb->s_fs_info : NULL;
 }
 
 /* Follows mounts down from a directory: the root of what is mounted on it. */
@@ -524,7 +540,7 @@ DEFINE_FREE(fs_put_inode, struct inode *, if (_T) fs_put_inode(_T))
 #ifdef CONFIG_MOUNT
 static inline bool is_vfs_inode(const struct inode *ino)
 {
-	return ino->i_sb && ino->i_sb->s_type;
+	return ino->i_sb && !(ino->i_sb->s_type->fs_flags & FS_RAM);
 }
 #else
 static inline bool is_vfs_inode(const struct inode *ino)

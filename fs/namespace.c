@@ -28,11 +28,16 @@
 /* The mount table, in mount order, under fs_lock. */
 static struct mount *mounts;
 
+/* mount(2)'s RAM file system instances: mnt_new() makes them, not fill_super. */
+static struct file_system_type tmpfs_fs_type = { .name = "tmpfs", .fs_flags = FS_RAM };
+static struct file_system_type ramfs_fs_type = { .name = "ramfs", .fs_flags = FS_RAM };
+DEFINE_FILESYSTEM(tmpfs_fs_type);
+DEFINE_FILESYSTEM(ramfs_fs_type);
+
 void mnt_inode_new(struct inode *dir, struct inode *ino)
 {
 	struct mount *m = real_mount(dir);
 
-	ino->i_sb = dir->i_sb;
 	if (m && S_ISDIR(ino->i_mode))
 		m->dirs++;
 }
@@ -195,8 +200,9 @@ static void mnt_attach(struct mount *m, struct inode *dir)
 	table_add(m);
 }
 
-/* Caller holds fs_lock: a new instance's root, mounted on dir. */
-static long mnt_new(struct inode *dir, const char *source, unsigned long flags)
+/* Caller holds fs_lock: a new instance of type (FS_RAM)'s root, mounted on dir. */
+static long mnt_new(struct inode *dir, struct file_system_type *type,
+		    const char *source, unsigned long flags)
 {
 	struct mount *m = kzalloc(sizeof(*m), __GFP_NOWARN);
 	long err;
@@ -214,6 +220,7 @@ static long mnt_new(struct inode *dir, const char *source, unsigned long flags)
 		kfree(m);
 		return -ENOMEM;
 	}
+	m->sb.s_type = type;
 	m->sb.s_fs_info = m;
 	m->sb.s_flags = flags & MS_RDONLY ? SB_RDONLY : 0;
 	m->sb.s_blocksize = PAGE_SIZE;
@@ -441,11 +448,9 @@ SYSCALL_DEFINE5(mount, const char *, usource, const char *, utarget,
 			return -EFAULT;
 		if (udata && get_name(udata, options, sizeof(options)))
 			return -EINVAL;
-		if (strcmp(fstype, "tmpfs") && strcmp(fstype, "ramfs")) {
-			type = get_fs_type(fstype);
-			if (!type)
-				return -ENODEV;
-		}
+		type = get_fs_type(fstype);
+		if (!type)
+			return -ENODEV;
 	}
 	path = get_path(utarget, &ret);
 	if (!path)
@@ -461,7 +466,7 @@ SYSCALL_DEFINE5(mount, const char *, usource, const char *, utarget,
 	dir = target.ino;
 	if (!S_ISDIR(dir->i_mode)) {
 		ret = -ENOTDIR;
-	} else if (type) {
+	} else if (type && !(type->fs_flags & FS_RAM)) {
 		ret = vfs_mount(type, source, &target, flags, options);
 	} else if ((flags & MS_REMOUNT) && target.d) {
 		/* Kept mounted meanwhile: the namespace's reference makes umount EBUSY. */
@@ -484,7 +489,7 @@ SYSCALL_DEFINE5(mount, const char *, usource, const char *, utarget,
 			else if (!dir->i_nlink)
 				ret = -ENOENT;
 			else
-				ret = mnt_new(dir, source, flags);
+				ret = mnt_new(dir, type, source, flags);
 		} else if (!m || m->root != dir) {
 			ret = -EINVAL; /* not the root of a mount */
 		} else if ((flags & MS_RDONLY) && !(m->sb.s_flags & SB_RDONLY) && m->writers) {

@@ -1133,6 +1133,7 @@ void proc_init(void)
 	self_inode->refs = 1;
 	self_inode->target = self_target; /* not kmalloc'd: never freed */
 	proc_root->dir_ops = &proc_root_iops;
+	proc_root->i_fop = &generic_dir_fops; /* made by ramfs: its entries are dir_ops's now */
 	proc_root->proc = true;
 	fs_unlock_irqrestore(irq);
 }

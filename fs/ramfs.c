@@ -46,6 +46,15 @@
 
 DEFINE_SPINLOCK(fs_lock);
 struct inode *fs_root;
+
+/* Not registered: /proc/filesystems names it, mount(2) cannot make one. */
+static struct file_system_type rootfs_fs_type = {
+	.name = "rootfs", .fs_flags = FS_RAM,
+};
+
+struct super_block root_sb = {
+	.s_type = &rootfs_fs_type, .s_dev = MKDEV(0, 1), .s_blocksize = PAGE_SIZE,
+};
 static unsigned long next_ino = 1; /* under fs_lock */
 /* File data pages in use, and the budget (CONFIG_TMPFS_SIZE_PERCENT); under fs_lock. */
 static unsigned long data_pages, data_pages_max;
@@ -266,7 +275,7 @@ static struct inode *inode_new(u32 mode, u32 rdev)
 	if (S_ISREG(mode))
 		ino->i_fop = &ramfs_file_fops;
 	else if (S_ISDIR(mode))
-		ino->i_fop = &generic_dir_fops;
+		ino->i_fop = &ramfs_dir_fops;
 	ino->i_mode = mode;
 	ino->i_rdev = rdev;
 	ino->i_ino = next_ino++;
@@ -451,6 +460,7 @@ int fs_create(struct inode *dir, const char *name, size_t len, u32 mode,
 		return -ENOSPC;
 	}
 	dir_add(dir, d, ino);
+	ino->i_sb = dir->i_sb;
 	mnt_inode_new(dir, ino);
 	if (S_ISDIR(mode)) {
 		ino->parent = dir;
@@ -869,8 +879,12 @@ bool ramfs_room_for(u64 pages)
 	return pages <= data_pages_max - data_pages;
 }
 
-bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
-		     size_t *len, struct inode **ino)
+/*
+ * Caller holds fs_lock. The first entry of dir at getdents offset *pos or
+ * later ("." is 0, ".." 1), its offset back in *pos; false past the end.
+ */
+static bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
+			    size_t *len, struct inode **ino)
 {
 	struct ramfs_inode *ri = RAMFS_I(dir);
 	struct ramfs_dirent *d;
@@ -897,6 +911,42 @@ bool ramfs_dir_entry(struct inode *dir, u64 *pos, const char **name,
 	*ino = d->inode;
 	return true;
 }
+
+/*
+ * getdents64 on a directory (readdir.c calls it with the directory's
+ * i_mutex held): the entries from ctx->pos on, in one fs_lock section,
+ * so a rename or unlink is wholly before or after the listing. The actor
+ * fills a kernel page and never sleeps. Offsets, not indices: entries
+ * removed meanwhile shift nothing.
+ */
+static int ramfs_iterate(struct file *f, struct dir_context *ctx)
+{
+	struct inode *dir = f->inode, *ino;
+	unsigned long irq = fs_lock_irqsave();
+	const char *name;
+	u64 pos = ctx->pos;
+	size_t len;
+	int ret = 0;
+
+	if (!dir->i_nlink) { /* removed, as Linux's IS_DEADDIR */
+		ret = -ENOENT;
+		goto out;
+	}
+	for (; ramfs_dir_entry(dir, &pos, &name, &len, &ino); pos++) {
+		if (!ctx->actor(ctx, name, (int)len, pos + 1, ino->i_ino,
+				fs_umode_to_dtype(ino->i_mode)))
+			break;
+		ctx->pos = pos + 1;
+	}
+	inode_touch_atime(dir); /* as Linux's iterate_dir() */
+out:
+	fs_unlock_irqrestore(irq);
+	return ret;
+}
+
+const struct file_operations ramfs_dir_fops = {
+	.read = generic_read_dir, .seekable = true, .iterate = ramfs_iterate,
+};
 
 /* ---------------------------------------------------------------------- */
 /* Regular files: what opening one gets (i_fop) */
@@ -1426,6 +1476,7 @@ void fs_init(void)
 	if (!fs_root)
 		panic("fs: no memory for the root directory");
 	fs_root->parent = fs_root;
+	fs_root->i_sb = &root_sb;
 	fs_root->refs = 1; /* never freed */
 	fs_unlock_irqrestore(flags);
 	fs_install("/dev", S_IFDIR | 0755, NULL, 0, 0, 0);

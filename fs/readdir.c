@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* getdents64: a directory's entries, from the RAM file system or /proc's generated ones; generic_dir_fops. */
+/* getdents64: a directory's entries, through its iterate() or /proc's generated ones; generic_dir_fops. */
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/kernel.h>
@@ -12,51 +12,29 @@
 
 #include "internal.h"
 
-/* Directories of the RAM file system and /proc: getdents, never read(). */
-static long dir_read(struct file *f, char *ubuf, size_t n)
+/* Directories: getdents, never read(), as Linux's generic_read_dir(). */
+long generic_read_dir(struct file *f, char *ubuf, size_t n)
 {
 	return -EISDIR;
 }
 
+/* /proc's directories: their entries come from dir_ops (getdents64 below). */
 const struct file_operations generic_dir_fops = {
-	.read = dir_read, .seekable = true,
+	.read = generic_read_dir, .seekable = true,
 };
 
-static u8 dtype(u32 mode)
-{
-	switch (mode & S_IFMT) {
-	case S_IFDIR: return DT_DIR;
-	case S_IFREG: return DT_REG;
-	case S_IFLNK: return DT_LNK;
-	case S_IFCHR: return DT_CHR;
-	case S_IFBLK: return DT_BLK;
-	case S_IFIFO: return DT_FIFO;
-	case S_IFSOCK: return DT_SOCK;
-	default: return 0;
-	}
-}
-
 /*
- * Caller holds fs_lock. Entry *idx of dir, or the next one there is
- * (/proc skips the pids that are gone); *idx becomes its position.
+ * Caller holds fs_lock. Entry *idx of a /proc directory, or the next one
+ * there is (the pids that are gone are skipped); *idx becomes its position.
  */
 static bool dir_entry(struct inode *dir, u64 *idx, char *buf,
 		      const char **name, size_t *len, unsigned long *d_ino,
 		      u32 *mode)
 {
-	struct inode *ino;
-
-	if (dir->dir_ops) {
-		if (!dir->dir_ops->readdir(dir, idx, buf, d_ino, mode))
-			return false;
-		*name = buf;
-		*len = strlen(buf);
-		return true;
-	}
-	if (!ramfs_dir_entry(dir, idx, name, len, &ino))
+	if (!dir->dir_ops || !dir->dir_ops->readdir(dir, idx, buf, d_ino, mode))
 		return false;
-	*d_ino = ino->i_ino;
-	*mode = ino->i_mode;
+	*name = buf;
+	*len = strlen(buf);
 	return true;
 }
 
@@ -68,7 +46,7 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-/* A VFS directory's entries go through iterate() into a kernel page. */
+/* A directory's entries (not /proc's) go through iterate() into a kernel page. */
 struct getdents_ctx {
 	struct dir_context ctx;
 	char *kbuf;
@@ -168,7 +146,7 @@ SYSCALL_DEFINE3(getdents64, int, fd, void *, ubuf, size_t, n)
 		de->d_ino = d_ino;
 		de->d_off = (s64)idx + 1;
 		de->d_reclen = (u16)reclen;
-		de->d_type = dtype(mode);
+		de->d_type = (u8)fs_umode_to_dtype(mode);
 		memcpy(de->d_name, name, len);
 		memset(de->d_name + len, 0, reclen - sizeof(*de) - len);
 		used += reclen;

@@ -194,7 +194,7 @@ static void fill_statx(struct inode *ino, void *arg)
 	st->stx_dev_major = inode_dev(ino) >> 8;
 	st->stx_dev_minor = inode_dev(ino) & 0xff;
 	/* 1 the root, 2 /proc, then one per mounted instance */
-	st->stx_mnt_id = ino->proc ? 2 : ino->i_sb ? 1 + inode_dev(ino) : 1;
+	st->stx_mnt_id = ino->proc ? 2 : ino->i_sb && ino->i_sb != &root_sb ? 1 + inode_dev(ino) : 1;
 }
 
 /*

@@ -235,6 +235,8 @@ struct super_block {
 
 /* Registered with DEFINE_FILESYSTEM(); fs_flags: */
 #define FS_REQUIRES_DEV	1
+/* The RAM file system's types (rootfs, tmpfs, ramfs): walked under fs_lock, not through i_op yet. */
+#define FS_RAM		2
 
 struct file_system_type {
 	const char *name; /* "ext2", "vfat", "tmpfs", "proc" */

@@ -210,6 +210,7 @@ static void filesystems_list(void)
 	if (n > 0) {
 		buf[n] = '\0';
 		CHECK(strstr(buf, "nodev\tproc\n") != NULL);
+		CHECK(strstr(buf, "nodev\ttmpfs\n") != NULL); /* a type mount(2) looks up */
 	}
 	close(fd);
 }
