@@ -166,12 +166,12 @@ void d_instantiate(struct dentry *d, struct inode *inode)
 	d_add(d, inode);
 }
 
-struct dentry *d_lookup(struct dentry *parent, const char *name, u32 len)
+/* Caller holds dcache_lock: the hashed child name[len] of parent with a reference, or NULL. */
+static struct dentry *__d_lookup(struct dentry *parent, const char *name, u32 len)
 {
 	u32 hash = name_hash(name, len);
 	struct dentry *d;
 
-	spin_lock(&dcache_lock);
 	for (d = *d_chain(parent, hash); d; d = d->d_hash_next)
 		if (d->d_parent == parent && d->d_name.hash == hash &&
 		    d->d_name.len == len && !memcmp(d->d_name.name, name, len)) {
@@ -179,6 +179,30 @@ struct dentry *d_lookup(struct dentry *parent, const char *name, u32 len)
 			d->d_count++;
 			break;
 		}
+	return d;
+}
+
+struct dentry *d_lookup(struct dentry *parent, const char *name, u32 len)
+{
+	struct dentry *d;
+
+	spin_lock(&dcache_lock);
+	d = __d_lookup(parent, name, len);
+	spin_unlock(&dcache_lock);
+	return d;
+}
+
+struct dentry *d_lookup_step(struct dentry *parent, const char *name, u32 len,
+			     bool *stepped)
+{
+	struct dentry *d;
+
+	spin_lock(&dcache_lock);
+	d = __d_lookup(parent, name, len);
+	/* d holds a reference on parent, so this is never its last. */
+	*stepped = d && d->d_inode && !S_ISLNK(d->d_inode->i_mode);
+	if (*stepped)
+		parent->d_count--;
 	spin_unlock(&dcache_lock);
 	return d;
 }

@@ -55,6 +55,7 @@ static struct inode *alloc_inode(struct super_block *sb)
 	if (!inode)
 		return NULL;
 	inode->i_sb = sb;
+	inode->i_vfs = true;
 	inode->refs = 1;
 	inode->i_dirty_list = (struct list_head){ NULL, NULL };
 	inode->i_nlink = 1;

@@ -319,7 +319,7 @@ long file_iov(struct file *f, const void *uiov, unsigned long iovcnt,
  */
 long at_inode(int dirfd, const char *upath, int flags, struct inode **res);
 /*
- * The inode path (a kernel copy) names from dirfd (fs/namei.c).
+ * The inode path (a kernel copy) names from dirfd (fs/stat.c).
  * path_inode: with a reference (fs_put_inode() it). path_fill (stat):
  * fill(ino, arg) on it, for a RAM file system inode under fs_lock with
  * no reference taken (one lock section in all), for a VFS one with a
@@ -540,7 +540,7 @@ DEFINE_FREE(fs_put_inode, struct inode *, if (_T) fs_put_inode(_T))
 #ifdef CONFIG_MOUNT
 static inline bool is_vfs_inode(const struct inode *ino)
 {
-	return ino->i_sb && !(ino->i_sb->s_type->fs_flags & FS_RAM);
+	return ino->i_vfs; /* not a RAM instance's (FS_RAM), not /proc's or a pipe's */
 }
 #else
 static inline bool is_vfs_inode(const struct inode *ino)
@@ -561,6 +561,7 @@ struct vpath {
 
 #define VWALK_FOLLOW	1 /* follow a symlink in the last component */
 #define VWALK_PARENT	2 /* stop at the directory of the last component */
+#define VWALK_CWD	4 /* a relative path starts at the cwd (base unused), read under fs_lock */
 
 struct vlast {
 	char name[NAME_MAX + 1];
@@ -575,6 +576,13 @@ enum { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 void vpath_put(struct vpath *p);
 int vfs_walk(struct inode *base, const char *path, int flags, struct vpath *res,
 	     struct vlast *last);
+/*
+ * path_fill()'s walk: fill(ino, arg) on where path leads instead of a
+ * reference to it; a RAM inode under the walk's fs_lock section, a VFS
+ * one with no lock held.
+ */
+int vfs_walk_fill(struct inode *base, const char *path, int flags,
+		  void (*fill)(struct inode *ino, void *arg), void *arg);
 /* The namespace's references to VFS inodes (inode_get/fs_put_inode). */
 void vfs_ns_get(struct inode *ino);
 void vfs_ns_put(struct inode *ino);
@@ -582,12 +590,12 @@ int vfs_dir_path(struct inode *dir, char *buf, size_t *pos);
 /*
  * The calls' VFS variants (vfs_namei.c), from base (the caller's
  * reference) and a kernel path, no lock held. vfs_lookup_inode: the
- * inode path names with a reference (fs_put_inode() it). vfs_open: the
+ * inode path names (VWALK_ flags) with a reference (fs_put_inode() it). vfs_open: the
  * inode to open with one, made for O_CREAT (mode with the umask applied);
  * *trunc: O_TRUNC is owed (vfs_truncate()). vfs_readlink: into buf
  * (PATH_MAX bytes), the length.
  */
-int vfs_lookup_inode(struct inode *base, const char *path, bool follow,
+int vfs_lookup_inode(struct inode *base, const char *path, int flags,
 		     struct inode **res);
 int vfs_open(struct inode *base, const char *path, int flags, u32 mode,
 	     struct inode **res, bool *trunc);
@@ -624,7 +632,12 @@ static inline int vfs_walk(struct inode *base, const char *path, int flags,
 {
 	return -ENOENT;
 }
-static inline int vfs_lookup_inode(struct inode *base, const char *path, bool follow,
+static inline int vfs_walk_fill(struct inode *base, const char *path, int flags,
+				void (*fill)(struct inode *ino, void *arg), void *arg)
+{
+	return -ENOENT;
+}
+static inline int vfs_lookup_inode(struct inode *base, const char *path, int flags,
 				   struct inode **res)
 {
 	return -ENOENT;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Paths from user space (get_path(), the base of a *at() call, the inode
- * a path names), open(2)'s checks and mkdirat; with CONFIG_TMPFS the
+ * Paths from user space (get_path(), the base of a *at() call), open(2)'s
+ * checks and mkdirat; with CONFIG_TMPFS the
  * system calls that change names in the RAM file system (unlinkat,
  * renameat2, linkat, symlinkat) or look at one (readlinkat, faccessat,
  * statfs), and truncate. Checks and errors come in the order of Linux's
@@ -112,62 +112,6 @@ long base_dir(int dirfd, const char *path, struct inode **base)
 	inode_get(*base);
 	fs_unlock_irqrestore(irq);
 	return 0;
-}
-
-/*
- * path_inode() and path_fill(): fill (not NULL) on the inode, or a
- * reference to it in *res. The base needs no reference of its own under
- * fs_lock (the cwd changes under it, f holds dirfd's); a walk that meets
- * a VFS file system takes one and starts over with vfs_walk().
- */
-static long path_at(int dirfd, const char *path, bool follow,
-		    void (*fill)(struct inode *ino, void *arg), void *arg,
-		    struct inode **res)
-{
-	struct file *f __free(fput) = NULL;
-	struct inode *base, *ino;
-	unsigned long irq;
-	long ret = base_file(dirfd, path, &f);
-
-	if (ret)
-		return ret;
-	irq = fs_lock_irqsave();
-	ret = fs_lookup(base_locked(f), path, follow, &ino, NULL, NULL);
-	if (!ret && fill)
-		fill(ino, arg);
-	else if (!ret)
-		inode_get(ino);
-	/* An absolute path starts over from the root: no base to hold. */
-	base = path[0] == '/' ? NULL : evfs_base(ret, f);
-	fs_unlock_irqrestore(irq);
-	if (ret == -EVFS && fill) {
-		struct vpath p;
-
-		/* The walk's own reference is enough for fill(). */
-		ret = vfs_walk(base, path, follow ? VWALK_FOLLOW : 0, &p, NULL);
-		if (!ret) {
-			fill(p.ino, arg);
-			vpath_put(&p);
-		}
-	} else if (ret == -EVFS) {
-		ret = vfs_lookup_inode(base, path, follow, &ino);
-	}
-	if (base)
-		fs_put_inode(base);
-	if (!ret && !fill)
-		*res = ino;
-	return ret;
-}
-
-long path_inode(int dirfd, const char *path, bool follow, struct inode **res)
-{
-	return path_at(dirfd, path, follow, NULL, NULL, res);
-}
-
-long path_fill(int dirfd, const char *path, bool follow,
-	       void (*fill)(struct inode *ino, void *arg), void *arg)
-{
-	return path_at(dirfd, path, follow, fill, arg, NULL);
 }
 
 /*

@@ -195,7 +195,7 @@ SYSCALL_DEFINE1(chdir, const char *, upath)
 		inode_get(ino);
 	fs_unlock_irqrestore(irq);
 	if (ret == -EVFS)
-		ret = vfs_lookup_inode(base, path, true, &ino);
+		ret = vfs_lookup_inode(base, path, VWALK_FOLLOW, &ino);
 	fs_put_inode(base);
 	kfree(path);
 	if (ret)

@@ -1229,7 +1229,7 @@ int fs_open_exec(const char *path, struct inode **res, u64 *size)
 	fs_unlock_irqrestore(flags);
 	if (ret == -EVFS) {
 		/* A program on a disk file system: read through vfs_read_chunk() */
-		ret = vfs_lookup_inode(base, path, true, &ino);
+		ret = vfs_lookup_inode(base, path, VWALK_FOLLOW, &ino);
 		fs_put_inode(base);
 	}
 	if (ret)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * fstat and newfstatat; with CONFIG_FILE_ATTRS statx() and finding the
- * inode a *at() call names (AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW).
+ * The inode a path names (path_inode(), path_fill(): here, so stat's
+ * fill is a direct call), fstat and newfstatat; with CONFIG_FILE_ATTRS
+ * statx() and finding the inode a *at() call names (AT_EMPTY_PATH,
+ * AT_SYMLINK_NOFOLLOW).
  */
 #include <hartix/errno.h>
 #include <hartix/fs.h>
@@ -13,6 +15,57 @@
 #include <asm/page.h>
 
 #include "internal.h"
+
+/*
+ * path_inode() and path_fill(): fill (not NULL) on the inode, or a
+ * reference to it in *res. The base needs no reference of its own: the
+ * walks read the cwd under fs_lock (chdir changes it under it), and f
+ * holds dirfd's. The RAM walk first: a RAM path is one fs_lock section,
+ * fill included. A path that meets a VFS inode is walked again by
+ * vfs_walk(): walking it once (vfs_walk() alone) made a disk stat cheaper
+ * but a RAM one dearer (Documentation/filesystems.rst, stage (b)).
+ */
+static long path_at(int dirfd, const char *path, bool follow,
+		    void (*fill)(struct inode *ino, void *arg), void *arg,
+		    struct inode **res)
+{
+	struct file *f __free(fput) = NULL;
+	int flags = follow ? VWALK_FOLLOW : 0;
+	struct inode *ino;
+	unsigned long irq;
+	long ret = base_file(dirfd, path, &f);
+
+	if (ret)
+		return ret;
+	irq = fs_lock_irqsave();
+	ret = fs_lookup(base_locked(f), path, follow, &ino, NULL, NULL);
+	if (!ret && fill)
+		fill(ino, arg);
+	else if (!ret)
+		inode_get(ino);
+	fs_unlock_irqrestore(irq);
+	if (ret == -EVFS) {
+		if (!f)
+			flags |= VWALK_CWD;
+		if (fill)
+			return vfs_walk_fill(f ? f->inode : NULL, path, flags, fill, arg);
+		return vfs_lookup_inode(f ? f->inode : NULL, path, flags, res);
+	}
+	if (!ret && !fill)
+		*res = ino;
+	return ret;
+}
+
+long path_inode(int dirfd, const char *path, bool follow, struct inode **res)
+{
+	return path_at(dirfd, path, follow, NULL, NULL, res);
+}
+
+long path_fill(int dirfd, const char *path, bool follow,
+	       void (*fill)(struct inode *ino, void *arg), void *arg)
+{
+	return path_at(dirfd, path, follow, fill, arg, NULL);
+}
 
 /* The riscv64 struct stat (asm-generic/stat.h): 128 bytes. */
 struct kstat {

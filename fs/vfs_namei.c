@@ -117,10 +117,15 @@ static int step_up(struct vpath *dir, struct vpath *next)
 	return ret;
 }
 
-/* One component from dir, a VFS directory (name[len], maybe "." or ".."): a referenced vpath. */
+/*
+ * One component from dir, a VFS directory (name[len], maybe "." or
+ * ".."): a referenced vpath. A cached name takes dir's reference over
+ * (d_lookup_step()): then dir is emptied, for the caller not to drop it.
+ */
 static int step(struct vpath *dir, const char *name, size_t len,
 		struct vpath *next)
 {
+	bool stepped = false;
 	unsigned long irq;
 	struct dentry *d;
 
@@ -131,21 +136,34 @@ static int step(struct vpath *dir, const char *name, size_t len,
 	}
 	if (len == 2 && name[0] == '.' && name[1] == '.')
 		return step_up(dir, next);
-	d = lookup_one(dir->d, name, (u32)len);
+	if (dir->ino->i_op && dir->ino->i_op->lookup)
+		d = d_lookup_step(dir->d, name, (u32)len, &stepped);
+	else
+		d = NULL; /* lookup_one() says ENOTDIR */
+	if (stepped)
+		*dir = (struct vpath){ NULL, NULL };
+	else if (!d)
+		d = lookup_one(dir->d, name, (u32)len);
 	if (IS_ERR(d))
 		return (int)PTR_ERR(d);
 	if (!d->d_inode) {
 		dput(d);
 		return -ENOENT;
 	}
-	irq = fs_lock_irqsave();
-	if (d->d_inode->i_mounted) {
-		to_vpath(mnt_down(d->d_inode), next);
+	/*
+	 * Mounts change under fs_lock; a name with nothing mounted on it
+	 * needs no lock: a mount racing this walk is ordered after it.
+	 */
+	if (READ_ONCE(d->d_inode->i_mounted)) {
+		irq = fs_lock_irqsave();
+		if (d->d_inode->i_mounted) {
+			to_vpath(mnt_down(d->d_inode), next);
+			fs_unlock_irqrestore(irq);
+			dput(d);
+			return 0;
+		}
 		fs_unlock_irqrestore(irq);
-		dput(d);
-		return 0;
 	}
-	fs_unlock_irqrestore(irq);
 	next->d = d;
 	next->ino = d->d_inode;
 	return 0;
@@ -273,8 +291,15 @@ static int ram_step(struct walk *w, const char *name, size_t len,
 	return 0;
 }
 
-int vfs_walk(struct inode *base, const char *upath, int flags,
-	     struct vpath *res, struct vlast *last)
+/*
+ * vfs_walk(), and path_fill()'s: with fill, fill(ino, arg) is called on
+ * where the walk ends instead of returning it, under the walk's own
+ * fs_lock section with no reference taken for a RAM inode, with the
+ * walk's reference and no lock for a VFS one.
+ */
+static int walk_path(struct inode *base, const char *upath, int flags,
+		     struct vpath *res, struct vlast *last,
+		     void (*fill)(struct inode *ino, void *arg), void *arg)
 {
 	/* The path is walked in place; buf holds it once a symlink is met. */
 	char *buf = NULL, *target = NULL;
@@ -286,11 +311,15 @@ int vfs_walk(struct inode *base, const char *upath, int flags,
 	int ret = 0;
 
 	/* No length check: get_path() made every user path shorter than PATH_MAX. */
+	if (*p != '/' && (flags & VWALK_CWD)) {
+		walk_lock(&w);
+		base = cur_files()->cwd; /* chdir changes it under fs_lock */
+	}
 	if (*p == '/' || !base || !is_vfs_inode(base)) {
 		walk_lock(&w);
 		walk_set(&w, *p == '/' || !base ? ns_root() : base);
 	} else {
-		/* A VFS directory: walk on from its dentry */
+		/* A VFS directory: walk on from its dentry (dcache_lock nests in fs_lock) */
 		w.cur.d = d_find_alias(base);
 		w.cur.ino = base;
 		if (!w.cur.d)
@@ -413,14 +442,37 @@ int vfs_walk(struct inode *base, const char *upath, int flags,
 		if (is_last)
 			break;
 	}
+	if (!ret && fill && !w.cur.d) {
+		/* A RAM inode's fields are under fs_lock; borrowed there, nothing to hold. */
+		walk_lock(&w);
+		fill(w.cur.ino, arg);
+		w.cur = (struct vpath){ NULL, NULL };
+	}
 	walk_unlock(&w);
-	kfree(buf);
-	kfree(target);
-	if (ret)
-		vpath_put(&w.cur);
-	else
+	if (buf || target) { /* a symlink was met: not on the path most walks take */
+		kfree(buf);
+		kfree(target);
+	}
+	if (!ret && !fill) {
 		*res = w.cur;
+	} else if (w.cur.ino) {
+		if (!ret)
+			fill(w.cur.ino, arg); /* a VFS inode, with the walk's reference */
+		vpath_put(&w.cur);
+	}
 	return ret;
+}
+
+int vfs_walk(struct inode *base, const char *upath, int flags,
+	     struct vpath *res, struct vlast *last)
+{
+	return walk_path(base, upath, flags, res, last, NULL, NULL);
+}
+
+int vfs_walk_fill(struct inode *base, const char *path, int flags,
+		  void (*fill)(struct inode *ino, void *arg), void *arg)
+{
+	return walk_path(base, path, flags, NULL, NULL, fill, arg);
 }
 
 int vfs_dir_path(struct inode *dir, char *buf, size_t *pos)
@@ -533,19 +585,22 @@ int vfs_setattr(struct inode *ino, struct iattr *attr)
 static struct inode *hold(struct vpath *p)
 {
 	struct inode *ino = p->ino;
-	unsigned long irq = fs_lock_irqsave();
+	unsigned long irq;
 
+	if (!p->d)
+		return ino; /* a RAM inode: the walk's reference is one already */
+	irq = fs_lock_irqsave();
 	inode_get(ino);
 	fs_unlock_irqrestore(irq);
 	vpath_put(p);
 	return ino;
 }
 
-int vfs_lookup_inode(struct inode *base, const char *path, bool follow,
+int vfs_lookup_inode(struct inode *base, const char *path, int flags,
 		     struct inode **res)
 {
 	struct vpath p;
-	int ret = vfs_walk(base, path, follow ? VWALK_FOLLOW : 0, &p, NULL);
+	int ret = vfs_walk(base, path, flags, &p, NULL);
 
 	if (!ret)
 		*res = hold(&p);

@@ -108,6 +108,7 @@ struct inode {
 	/* Set for /proc's inodes; NULL in the RAM file system. */
 	const struct proc_dir_operations *dir_ops; /* directories */
 	bool proc; /* /proc's, its root included: another file system */
+	bool i_vfs; /* a VFS file system's (fs/inode.c): is_vfs_inode(), one load on the walk */
 	/* File mappings: the regions mapping it, owned by mm/mmap.c (its lock). */
 	struct vma *mappings;
 	unsigned long trunc_seq; /* truncates begun on it (mm/mmap.c, file_fault()) */
