@@ -263,6 +263,34 @@ static char space_byte(const struct binprm *b, unsigned long pos)
 	return ((const char *)b->pages[pos / PAGE_SIZE])[pos % PAGE_SIZE];
 }
 
+/*
+ * The value of environment variable name in b's strings into buf (cut
+ * to size), or false when it is not set. The environment follows argv.
+ */
+static bool binprm_getenv(const struct binprm *b, const char *name, char *buf, size_t size)
+{
+	unsigned long pos = b->lo, i;
+	size_t nlen = strlen(name), k;
+
+	for (i = 0; i < b->argc; i++)
+		while (space_byte(b, pos++))
+			;
+	for (i = 0; i < b->envc; i++) {
+		for (k = 0; k < nlen && space_byte(b, pos + k) == name[k]; k++)
+			;
+		if (k == nlen && space_byte(b, pos + k) == '=') {
+			pos += k + 1;
+			for (k = 0; k + 1 < size && (buf[k] = space_byte(b, pos + k)); k++)
+				;
+			buf[k] = 0;
+			return true;
+		}
+		while (space_byte(b, pos++))
+			;
+	}
+	return false;
+}
+
 /* Drops argv[0] (the lowest string), for a #! line to replace it. */
 static void remove_arg_zero(struct binprm *b)
 {
@@ -923,7 +951,13 @@ static int do_execve(struct task *t, const char *path,
 		}
 		/* A module is checked here, then its runtime runs it, as a #! interpreter would. */
 		if (binfmt_wasm_match(f.hdr, f.avail)) {
-			err = binfmt_wasm_check(f.ino, f.size, b.interp, why, &b.wasm_code);
+			/* The tier the runtime will pick: only the compiled one uses the code cache. */
+			char tier[8];
+			bool env = binprm_getenv(&b, "WASM_TIER", tier, sizeof(tier));
+
+			err = binfmt_wasm_check(f.ino, f.size, b.interp, why,
+						binfmt_wasm_jit(env ? tier : NULL) ?
+						&b.wasm_code : NULL);
 			if (!err)
 				err = prepend_interp(&b, BINFMT_WASM_RUNTIME,
 						     binfmt_wasm_runtime_arg());

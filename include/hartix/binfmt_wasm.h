@@ -20,9 +20,10 @@ struct wasm_module;
 bool binfmt_wasm_match(const u8 *hdr, size_t n);
 /*
  * Validates the module in ino (size bytes): 0, or -ENOEXEC with *why
- * (and a log line naming path) for one that fails. With the code cache,
- * *code (NULL before) may get a reference to its compiled code, for
- * wasm_cache_map() into the runtime's new image and wasm_cache_put().
+ * (and a log line naming path) for one that fails. With code (the
+ * compiled tier will run) and the code cache, *code (NULL before) may
+ * get a reference to its compiled code, for wasm_cache_map() into the
+ * runtime's new image and wasm_cache_put().
  */
 int binfmt_wasm_check(struct inode *ino, u64 size, const char *path, const char **why,
 		      struct wasm_cache_entry **code);
@@ -30,6 +31,8 @@ int binfmt_wasm_check(struct inode *ino, u64 size, const char *path, const char 
 extern const struct wasm_alloc wasm_kernel_alloc;
 /* The option the runtime gets before the module ("--tier=..."), or NULL. */
 const char *binfmt_wasm_runtime_arg(void);
+/* Whether the runtime runs compiled code, given WASM_TIER= of the execve (NULL: unset). */
+bool binfmt_wasm_jit(const char *env_tier);
 #else
 #define BINFMT_WASM_RUNTIME ""
 static inline bool binfmt_wasm_match(const u8 *hdr, size_t n)
@@ -49,6 +52,12 @@ static inline int binfmt_wasm_check(struct inode *ino, u64 size, const char *pat
 static inline const char *binfmt_wasm_runtime_arg(void)
 {
 	return NULL;
+}
+
+static inline bool binfmt_wasm_jit(const char *env_tier)
+{
+	(void)env_tier;
+	return false;
 }
 #endif
 

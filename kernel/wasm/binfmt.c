@@ -59,6 +59,14 @@ const char *binfmt_wasm_runtime_arg(void)
 	return tier_arg;
 }
 
+bool binfmt_wasm_jit(const char *env_tier)
+{
+	/* As the runtime decides: WASM_TIER= (any value but interp is jit), else wasm.tier=. */
+	if (env_tier && *env_tier)
+		return IS_ENABLED(CONFIG_WASM_JIT) && strcmp(env_tier, "interp");
+	return tier_arg && !strcmp(tier_arg, "--tier=jit");
+}
+
 bool binfmt_wasm_match(const u8 *hdr, size_t n)
 {
 	return n >= 4 && !memcmp(hdr, "\0asm", 4);
@@ -86,13 +94,10 @@ int binfmt_wasm_check(struct inode *ino, u64 size, const char *path, const char 
 			memset(bin + off, 0, n);
 	}
 	/*
-	 * The code cache serves the compiled tier (the runtime's default):
-	 * a hit is for these very bytes, which passed validation when they
+	 * The code cache serves the compiled tier (code set): a hit is for these very bytes, which passed validation when they
 	 * were compiled; a miss decodes the module in full, to compile it.
 	 */
-	if (IS_ENABLED(CONFIG_WASM_JIT_CACHE) && !*code && tier_arg &&
-	    !strcmp(tier_arg, "--tier=jit") &&
-	    wasm_cache_fits(size)) {
+	if (IS_ENABLED(CONFIG_WASM_JIT_CACHE) && code && !*code && wasm_cache_fits(size)) {
 		*code = wasm_cache_get(ino, bin, size, WASM_JIT_GUARDED);
 		if (*code) {
 			kvfree(bin);
