@@ -82,6 +82,8 @@ long wasm_cache_map(struct mm *mm, struct wasm_cache_entry *e);
  */
 void wasm_cache_forget(struct inode *file, bool fs_locked);
 int show_wasm_jit_cache(struct seq *m, int pid, int tid);
+/* Memory is short: drops every entry no process maps; the pages freed. No lock may be held. */
+unsigned long wasm_cache_shrink(void);
 #else
 static inline bool wasm_cache_fits(u64 size)
 {
@@ -118,6 +120,11 @@ static inline long wasm_cache_map(struct mm *mm, struct wasm_cache_entry *e)
 static inline void wasm_cache_forget(struct inode *file, bool fs_locked)
 {
 	(void)file; (void)fs_locked;
+}
+
+static inline unsigned long wasm_cache_shrink(void)
+{
+	return 0;
 }
 #endif
 

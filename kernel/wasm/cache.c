@@ -354,6 +354,32 @@ void wasm_cache_forget(struct inode *file, bool fs_locked)
 		entry_put(e, fs_locked);
 }
 
+unsigned long wasm_cache_shrink(void)
+{
+	struct wasm_cache_entry *e, *n, *victims = NULL;
+	unsigned long pages = 0;
+
+	spin_lock(&table_lock);
+	list_for_each_entry_safe(e, n, &lru_list, lru) {
+		/* Only the table's reference to the image: no mapping, no execve using it. */
+		if (__atomic_load_n(&e->blob->refs, __ATOMIC_RELAXED) != 1 ||
+		    __atomic_load_n(&e->refs, __ATOMIC_RELAXED) != 1)
+			continue;
+		unhash_locked(e);
+		e->hnext = victims;
+		victims = e;
+		pages += e->npages;
+		nr_evictions++;
+	}
+	spin_unlock(&table_lock);
+	while (victims) {
+		e = victims;
+		victims = e->hnext;
+		entry_put(e, false);
+	}
+	return pages;
+}
+
 /*
  * /proc/wasm_jit_cache: the counters, then per entry the module file's
  * inode number and size, the image's size, its hits and the references

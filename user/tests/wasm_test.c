@@ -9,7 +9,8 @@
  * compiled-code cache (CONFIG_WASM_JIT_CACHE): two processes of a module
  * map the same code, a module rewritten in place runs its new code, the
  * results are those of code compiled by the runtime itself and of the
- * interpreter, and the cache's memory comes back when the file goes.
+ * interpreter, the cache's memory comes back when the file goes, and
+ * the cache gives its code back when memory runs out.
  *
  * utest: smp=1,4 timeout=120
  */
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -623,6 +625,50 @@ static void cache_memory_back(void)
 	check(hx_memory_back("cache", before) <= 0, "free memory is back");
 }
 
+/*
+ * Memory running out gives the cache's unmapped code back before the OOM
+ * killer ends a process: a hog that writes memory until it is killed
+ * takes the entry of a module no process runs (the file stays); the
+ * module then runs again, compiled anew.
+ */
+static void cache_pressure(void)
+{
+	const char *path = "/tmp/wc-pressure.wasm";
+	char *argv[] = { "wc-pressure.wasm", NULL };
+	long evictions, compiles;
+	unsigned long ino;
+	int status = -1;
+	pid_t hog;
+
+	if (!have_cache())
+		return;
+	check(copy_file("/tests/wasm/hello.wasm", path) && exited(run(path, argv, noenv, NULL), 0),
+	      "a module runs");
+	ino = ino_of(path);
+	check(cache_refs(ino) == 1, "its code is cached, mapped by no process");
+	evictions = cache_stat("evictions");
+	hog = fork();
+	if (!hog) {
+		for (;;) {
+			char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (p == MAP_FAILED)
+				_exit(1);
+			for (int i = 0; i < 1 << 20; i += 4096)
+				p[i] = 1;
+		}
+	}
+	waitpid(hog, &status, 0);
+	check(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the hog is killed");
+	check(cache_refs(ino) == -1 && cache_stat("evictions") > evictions,
+	      "the cached code was given back first");
+	compiles = cache_stat("compiles");
+	check(exited(run(path, argv, noenv, NULL), 0) && !strcmp(out, "hello from WebAssembly\n") &&
+	      cache_stat("compiles") == compiles + 1, "the module runs again, compiled anew");
+	unlink(path);
+}
+
 static void proc_and_kill(void)
 {
 	char *argv[] = { "compute.wasm", "200000", NULL };
@@ -674,6 +720,7 @@ int main(void)
 		UTEST_CASE(cache_rewrite),
 		UTEST_CASE(cache_results),
 		UTEST_CASE(cache_memory_back),
+		UTEST_CASE(cache_pressure),
 	};
 
 	struct stat st;
