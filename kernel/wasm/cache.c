@@ -380,6 +380,7 @@ unsigned long wasm_cache_shrink(void)
 	return pages;
 }
 
+#ifdef CONFIG_PROC_FS
 /*
  * /proc/wasm_jit_cache: the counters, then per entry the module file's
  * inode number and size, the image's size, its hits and the references
@@ -403,3 +404,4 @@ int show_wasm_jit_cache(struct seq *m, int pid, int tid)
 	spin_unlock(&table_lock);
 	return 0;
 }
+#endif

@@ -434,7 +434,7 @@ static bool have_cache(void)
 {
 	if (cache_stat("compiles") >= 0)
 		return true;
-	utest_skip("no /proc/wasm_jit_cache (CONFIG_WASM_JIT_CACHE off or wasm.tier=interp)");
+	utest_skip("no /proc/wasm_jit_cache (CONFIG_WASM_JIT_CACHE or CONFIG_PROC_FS off)");
 	return false;
 }
 
