@@ -1374,6 +1374,7 @@ void fs_put_inode(struct inode *ino)
 	fs_unlock_irqrestore(flags);
 }
 
+#ifdef CONFIG_WASM_JIT_CACHE
 struct inode *fs_new_image(u64 size)
 {
 	unsigned long flags = fs_lock_irqsave();
@@ -1391,6 +1392,7 @@ void fs_put_inode_locked(struct inode *ino)
 {
 	inode_put(ino);
 }
+#endif
 
 void fs_data_pages(unsigned long *used, unsigned long *max)
 {
