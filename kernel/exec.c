@@ -3,7 +3,6 @@
 #include <abi/auxvec.h>
 #include <hartix/aslr.h>
 #include <hartix/binfmt_wasm.h>
-#include <hartix/wasm.h>
 #include <hartix/boot.h>
 #include <hartix/elf.h>
 #include <hartix/errno.h>
@@ -25,6 +24,7 @@
 #include <hartix/syscalls.h>
 #include <hartix/task_time.h>
 #include <hartix/uaccess.h>
+#include <hartix/wasm.h>
 #include <asm/csr.h>
 #include <asm/fpu.h>
 #include <asm/ptrace.h>

@@ -94,8 +94,9 @@ int binfmt_wasm_check(struct inode *ino, u64 size, const char *path, const char 
 			memset(bin + off, 0, n);
 	}
 	/*
-	 * The code cache serves the compiled tier (code set): a hit is for these very bytes, which passed validation when they
-	 * were compiled; a miss decodes the module in full, to compile it.
+	 * The code cache serves the compiled tier (code set): a hit is for
+	 * these very bytes, which passed validation when they were compiled;
+	 * a miss decodes the module in full, to compile it.
 	 */
 	if (IS_ENABLED(CONFIG_WASM_JIT_CACHE) && code && !*code && wasm_cache_fits(size)) {
 		*code = wasm_cache_get(ino, bin, size, WASM_JIT_GUARDED);
