@@ -6,7 +6,6 @@
 #include <hartix/kernel.h>
 #include <hartix/mm.h>
 #include <hartix/mmap.h>
-#include <hartix/printk.h>
 #include <hartix/slab.h>
 #include <hartix/smp.h>
 #include <hartix/spinlock.h>
@@ -52,9 +51,10 @@ struct wasm_cache_entry {
 
 /*
  * table_lock protects hash, lru_list, every entry's hashed, hnext, lru
- * and hits, and the counters below. It is a spinlock because
- * wasm_cache_forget() runs under fs_lock: nothing under it takes fs_lock
- * or sleeps (entries are freed after it is dropped).
+ * and hits, and the counters below. It is a spinlock, taken with
+ * interrupts masked, because wasm_cache_forget() runs under fs_lock
+ * (which is too): nothing under it takes fs_lock or sleeps (entries are
+ * freed after it is dropped).
  */
 static DEFINE_SPINLOCK(table_lock);
 static struct wasm_cache_entry *hash[HASH_SIZE];
@@ -148,8 +148,9 @@ static bool key_matches(const struct wasm_cache_entry *e, const struct inode *fi
 struct wasm_cache_entry *wasm_cache_get(struct inode *file, const u8 *bin, u64 size, u32 flags)
 {
 	struct wasm_cache_entry *e, *stale = NULL;
+	unsigned long irq;
 
-	spin_lock(&table_lock);
+	irq = spin_lock_irqsave(&table_lock);
 	e = find_locked(file);
 	if (e && !key_matches(e, file, size, flags)) {
 		/* The file changed: its old code lives on only in the processes mapping it. */
@@ -160,27 +161,27 @@ struct wasm_cache_entry *wasm_cache_get(struct inode *file, const u8 *bin, u64 s
 		__atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);
 		list_move_tail(&e->lru, &lru_list);
 	}
-	spin_unlock(&table_lock);
+	spin_unlock_irqrestore(&table_lock, irq);
 	if (stale)
 		entry_put(stale, false);
 	if (!e)
 		return NULL;
 	/* Rewritten in place with the same size and time: never run stale code. */
 	if (!same_module(e, bin, size)) {
-		spin_lock(&table_lock);
+		irq = spin_lock_irqsave(&table_lock);
 		stale = e->hashed ? e : NULL;
 		if (stale)
 			unhash_locked(e);
-		spin_unlock(&table_lock);
+		spin_unlock_irqrestore(&table_lock, irq);
 		if (stale)
 			entry_put(stale, false);
 		entry_put(e, false);
 		return NULL;
 	}
-	spin_lock(&table_lock);
+	irq = spin_lock_irqsave(&table_lock);
 	e->hits++;
 	nr_hits++;
-	spin_unlock(&table_lock);
+	spin_unlock_irqrestore(&table_lock, irq);
 	return e;
 }
 
@@ -282,6 +283,7 @@ struct wasm_cache_entry *wasm_cache_add(struct inode *file, const u8 *bin, u64 s
 {
 	struct wasm_cache_entry *e, *old, *victims = NULL;
 	struct wasm_error err;
+	unsigned long irq;
 	struct wasm_jit *j;
 	u64 limit = limit_bytes();
 
@@ -292,7 +294,7 @@ struct wasm_cache_entry *wasm_cache_add(struct inode *file, const u8 *bin, u64 s
 	wasm_jit_free(j, &wasm_kernel_alloc, &kernel_code_alloc);
 	if (!e)
 		return NULL;
-	spin_lock(&table_lock);
+	irq = spin_lock_irqsave(&table_lock);
 	nr_compiles++;
 	/* Another execve of the file compiled it meanwhile: the newer one serves. */
 	old = find_locked(file);
@@ -315,7 +317,7 @@ struct wasm_cache_entry *wasm_cache_add(struct inode *file, const u8 *bin, u64 s
 	cached_bytes += e->total;
 	nr_entries++;
 	__atomic_add_fetch(&e->refs, 1, __ATOMIC_RELAXED);	/* the caller's */
-	spin_unlock(&table_lock);
+	spin_unlock_irqrestore(&table_lock, irq);
 	while (victims) {
 		old = victims;
 		victims = old->hnext;
@@ -344,12 +346,13 @@ long wasm_cache_map(struct mm *mm, struct wasm_cache_entry *e)
 void wasm_cache_forget(struct inode *file, bool fs_locked)
 {
 	struct wasm_cache_entry *e;
+	unsigned long irq;
 
-	spin_lock(&table_lock);
+	irq = spin_lock_irqsave(&table_lock);
 	e = find_locked(file);
 	if (e)
 		unhash_locked(e);
-	spin_unlock(&table_lock);
+	spin_unlock_irqrestore(&table_lock, irq);
 	if (e)
 		entry_put(e, fs_locked);
 }
@@ -357,9 +360,9 @@ void wasm_cache_forget(struct inode *file, bool fs_locked)
 unsigned long wasm_cache_shrink(void)
 {
 	struct wasm_cache_entry *e, *n, *victims = NULL;
-	unsigned long pages = 0;
+	unsigned long pages = 0, irq;
 
-	spin_lock(&table_lock);
+	irq = spin_lock_irqsave(&table_lock);
 	list_for_each_entry_safe(e, n, &lru_list, lru) {
 		/* Only the table's reference to the image: no mapping, no execve using it. */
 		if (__atomic_load_n(&e->blob->refs, __ATOMIC_RELAXED) != 1 ||
@@ -371,7 +374,7 @@ unsigned long wasm_cache_shrink(void)
 		pages += e->npages;
 		nr_evictions++;
 	}
-	spin_unlock(&table_lock);
+	spin_unlock_irqrestore(&table_lock, irq);
 	while (victims) {
 		e = victims;
 		victims = e->hnext;
@@ -390,10 +393,11 @@ unsigned long wasm_cache_shrink(void)
 int show_wasm_jit_cache(struct seq *m, int pid, int tid)
 {
 	struct wasm_cache_entry *e;
+	unsigned long irq;
 
 	(void)pid;
 	(void)tid;
-	spin_lock(&table_lock);
+	irq = spin_lock_irqsave(&table_lock);
 	seq_printf(m, "entries %lu\nbytes %llu\nlimit %llu\ncompiles %lu\nhits %lu\nevictions %lu\n",
 		   nr_entries, (unsigned long long)cached_bytes,
 		   (unsigned long long)limit_bytes(), nr_compiles, nr_hits, nr_evictions);
@@ -401,7 +405,7 @@ int show_wasm_jit_cache(struct seq *m, int pid, int tid)
 		seq_printf(m, "ino %lu size %llu image %llu hits %lu refs %d\n", e->file->i_ino,
 			   (unsigned long long)e->size, (unsigned long long)e->total, e->hits,
 			   __atomic_load_n(&e->blob->refs, __ATOMIC_RELAXED));
-	spin_unlock(&table_lock);
+	spin_unlock_irqrestore(&table_lock, irq);
 	return 0;
 }
 #endif
