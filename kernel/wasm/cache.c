@@ -42,8 +42,6 @@ struct wasm_cache_entry {
 	int refs;				/* atomic */
 	unsigned long hits;			/* under table_lock */
 	struct inode *blob;
-	void **pages;				/* blob's, which keeps them */
-	unsigned long npages;
 	u64 bin_off, code_off, code_size, total;
 };
 
@@ -91,7 +89,6 @@ static void entry_put(struct wasm_cache_entry *e, bool fs_locked)
 		fs_put_inode_locked(e->blob);
 	else
 		fs_put_inode(e->blob);
-	kvfree(e->pages);
 	kfree(e);
 }
 
@@ -125,13 +122,25 @@ static struct wasm_cache_entry *find_locked(const struct inode *file)
 	return e;
 }
 
+/* Page index of e's image, which the caller's reference to e keeps (blob holds the page). */
+static u8 *image_page(const struct wasm_cache_entry *e, unsigned long index)
+{
+	void *page;
+
+	if (fs_get_page(e->blob, index, false, &page))
+		return NULL;
+	put_page(page);
+	return page;
+}
+
 /* Whether the module bytes of e are bin's. */
 static bool same_module(const struct wasm_cache_entry *e, const u8 *bin, u64 size)
 {
 	for (u64 off = 0; off < size; off += PAGE_SIZE) {
 		size_t n = (size_t)min(size - off, (u64)PAGE_SIZE);
+		u8 *page = image_page(e, (unsigned long)((e->bin_off + off) / PAGE_SIZE));
 
-		if (memcmp(e->pages[(e->bin_off + off) / PAGE_SIZE], bin + off, n))
+		if (!page || memcmp(page, bin + off, n))
 			return false;
 	}
 	return true;
@@ -208,17 +217,21 @@ static void code_buf_free(void *p, size_t n)
 static const struct wasm_code_alloc kernel_code_alloc = { code_buf, code_buf_done,
 							  code_buf_free };
 
-/* Copies n bytes to offset off of the image. */
-static void image_write(struct wasm_cache_entry *e, u64 off, const void *src, u64 n)
+/* Copies n bytes to offset off of the image; false without memory for its pages. */
+static bool image_write(struct wasm_cache_entry *e, u64 off, const void *src, u64 n)
 {
 	while (n) {
 		size_t chunk = (size_t)min(n, PAGE_SIZE - off % PAGE_SIZE);
+		u8 *page = image_page(e, (unsigned long)(off / PAGE_SIZE));
 
-		memcpy((u8 *)e->pages[off / PAGE_SIZE] + off % PAGE_SIZE, src, chunk);
+		if (!page)
+			return false;
+		memcpy(page + off % PAGE_SIZE, src, chunk);
 		src = (const u8 *)src + chunk;
 		off += chunk;
 		n -= chunk;
 	}
+	return true;
 }
 
 static void fence_i(void *arg)
@@ -247,20 +260,10 @@ static struct wasm_cache_entry *entry_new(struct inode *file, const u8 *bin, u64
 	e->code_off = e->bin_off + ALIGN_UP(size, PAGE_SIZE);
 	e->code_size = j->size;
 	e->total = e->code_off + ALIGN_UP(j->size, PAGE_SIZE);
-	e->npages = e->total / PAGE_SIZE;
-	e->pages = kvmalloc(e->npages * sizeof(void *));
-	e->blob = e->pages ? fs_new_image(e->total) : NULL;
+	e->blob = fs_new_image(e->total);
 	if (!e->blob) {
-		kvfree(e->pages);
 		kfree(e);
 		return NULL;
-	}
-	for (unsigned long i = 0; i < e->npages; i++) {
-		if (fs_get_page(e->blob, i, true, &e->pages[i])) {
-			entry_put(e, false);
-			return NULL;
-		}
-		put_page(e->pages[i]);	/* blob keeps it */
 	}
 	img.func_off = sizeof(img);
 	img.trap_off = img.func_off + j->nfuncs * (u32)sizeof(u32);
@@ -268,11 +271,14 @@ static struct wasm_cache_entry *entry_new(struct inode *file, const u8 *bin, u64
 	img.bin_len = (u32)size;
 	img.code_off = e->code_off;
 	img.code_size = j->size;
-	image_write(e, 0, &img, sizeof(img));
-	image_write(e, img.func_off, j->func_off, j->nfuncs * sizeof(u32));
-	image_write(e, img.trap_off, j->trap_off, j->nfuncs * sizeof(u32));
-	image_write(e, e->bin_off, bin, size);
-	image_write(e, e->code_off, j->code, j->size);
+	if (!image_write(e, 0, &img, sizeof(img)) ||
+	    !image_write(e, img.func_off, j->func_off, j->nfuncs * sizeof(u32)) ||
+	    !image_write(e, img.trap_off, j->trap_off, j->nfuncs * sizeof(u32)) ||
+	    !image_write(e, e->bin_off, bin, size) ||
+	    !image_write(e, e->code_off, j->code, j->size)) {
+		entry_put(e, false);
+		return NULL;
+	}
 	/* Written through the direct map; every hart fetches the code anew before any runs it. */
 	on_each_cpu(fence_i, NULL, true);
 	return e;
@@ -371,7 +377,7 @@ unsigned long wasm_cache_shrink(void)
 		unhash_locked(e);
 		e->hnext = victims;
 		victims = e;
-		pages += e->npages;
+		pages += e->total / PAGE_SIZE;
 		nr_evictions++;
 	}
 	spin_unlock_irqrestore(&table_lock, irq);
