@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The VFS inode cache: inodes of mounted file systems by (super block, number), their references, dirtiness and eviction. */
+#include <hartix/binfmt_wasm.h>
 #include <hartix/errno.h>
 #include <hartix/fs.h>
 #include <hartix/slab.h>
@@ -239,6 +240,8 @@ void iput(struct inode *inode)
 		op->write_inode(inode, false);
 	if (op && op->evict_inode)
 		op->evict_inode(inode);
+	if (S_ISREG(inode->i_mode))
+		wasm_cache_forget(inode, false);
 	destroy_inode(inode);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* /proc: read-only files made from kernel state when opened, in Linux's formats. */
+#include <hartix/binfmt_wasm.h>
 #include <hartix/boot.h>
 #include <hartix/errno.h>
 #include <hartix/exec.h>
@@ -527,6 +528,9 @@ static const struct proc_file top_files[] = {
 	{ "stat", show_stat },
 	{ "uptime", show_uptime },
 	{ "version", show_version },
+#ifdef CONFIG_WASM_JIT_CACHE
+	{ "wasm_jit_cache", show_wasm_jit_cache },
+#endif
 };
 static const struct proc_file pid_files[] = {
 	{ NULL, NULL },

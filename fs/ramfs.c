@@ -17,6 +17,7 @@
  * without it, and hold the inode's i_mutex across a whole write.
  * Allocations under fs_lock use kmalloc/alloc_page, which never sleep.
  */
+#include <hartix/binfmt_wasm.h>
 #include <hartix/blkdev.h>
 #include <hartix/chrdev.h>
 #include <hartix/errno.h>
@@ -233,6 +234,8 @@ static void inode_free(struct inode *ino)
 
 		if (S_ISDIR(ino->i_mode))
 			mnt_dir_freed(ino);
+		if (S_ISREG(ino->i_mode))
+			wasm_cache_forget(ino, true);
 		free_data(ino, 0);
 		kfree(RAMFS_I(ino)->hash);
 		kfree(ino->target);
@@ -1451,6 +1454,26 @@ void fs_put_inode(struct inode *ino)
 	inode_put(ino);
 	fs_unlock_irqrestore(flags);
 }
+
+#ifdef CONFIG_WASM_JIT_CACHE
+struct inode *fs_new_image(u64 size)
+{
+	unsigned long flags = fs_lock_irqsave();
+	struct inode *ino = inode_new_anon(S_IFREG | 0500);
+
+	if (ino) {
+		ino->i_size = size;
+		ino->refs = 1;
+	}
+	fs_unlock_irqrestore(flags);
+	return ino;
+}
+
+void fs_put_inode_locked(struct inode *ino)
+{
+	inode_put(ino);
+}
+#endif
 
 void fs_data_pages(unsigned long *used, unsigned long *max)
 {

@@ -24,6 +24,7 @@
 #include <hartix/syscalls.h>
 #include <hartix/task_time.h>
 #include <hartix/uaccess.h>
+#include <hartix/wasm.h>
 #include <asm/csr.h>
 #include <asm/fpu.h>
 #include <asm/ptrace.h>
@@ -70,6 +71,8 @@ struct binprm {
 	unsigned long argc, envc;
 	unsigned long exec_pos; /* where the file name is: AT_EXECFN */
 	char *interp; /* the file being run now: the name, then #! interpreters */
+	/* A module's code from the WebAssembly code cache, for its runtime (a reference). */
+	struct wasm_cache_entry *wasm_code;
 };
 
 /* -------------------------------------------------------------------- */
@@ -258,6 +261,34 @@ static int copy_args(struct binprm *b, const char *filename,
 static char space_byte(const struct binprm *b, unsigned long pos)
 {
 	return ((const char *)b->pages[pos / PAGE_SIZE])[pos % PAGE_SIZE];
+}
+
+/*
+ * The value of environment variable name in b's strings into buf (cut
+ * to size), or false when it is not set. The environment follows argv.
+ */
+static bool binprm_getenv(const struct binprm *b, const char *name, char *buf, size_t size)
+{
+	unsigned long pos = b->lo, i;
+	size_t nlen = strlen(name), k;
+
+	for (i = 0; i < b->argc; i++)
+		while (space_byte(b, pos++))
+			;
+	for (i = 0; i < b->envc; i++) {
+		for (k = 0; k < nlen && space_byte(b, pos + k) == name[k]; k++)
+			;
+		if (k == nlen && space_byte(b, pos + k) == '=') {
+			pos += k + 1;
+			for (k = 0; k + 1 < size && (buf[k] = space_byte(b, pos + k)); k++)
+				;
+			buf[k] = 0;
+			return true;
+		}
+		while (space_byte(b, pos++))
+			;
+	}
+	return false;
 }
 
 /* Drops argv[0] (the lowest string), for a #! line to replace it. */
@@ -617,6 +648,7 @@ static void put_string_ptrs(struct stack_writer *w, const struct binprm *b,
 struct exec_layout {
 	const struct elf_info *info;
 	u64 bias, interp_base, entry;
+	unsigned long wasm_code; /* where the module's cached code is mapped, or 0 */
 };
 
 /*
@@ -670,6 +702,8 @@ static int build_stack(struct mm *mm, const struct binprm *b,
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, rnd_at);
 	AUX(AT_EXECFN, base + b->exec_pos);
+	if (l->wasm_code)
+		AUX(AT_HARTIX_WASM_CODE, l->wasm_code);
 	AUX(AT_NULL, 0);
 #undef AUX
 	items = 1 + (b->argc + 1) + (b->envc + 1) + auxc;
@@ -813,6 +847,11 @@ static int load_elf(struct task *t, struct binprm *b, struct exec_file *f,
 		tramp = sigtramp_map(mm);
 		err = tramp < 0 ? (int)tramp : 0;
 	}
+	if (!err && b->wasm_code) {
+		/* Without it (no room) the runtime compiles the module itself. */
+		ret = wasm_cache_map(mm, b->wasm_code);
+		l.wasm_code = ret > 0 ? (unsigned long)ret : 0;
+	}
 	if (!err) {
 		stack = min(mm->stack_limit,
 			    ALIGN_UP(USER_STACK_SIZE + b->hi - b->lo +
@@ -912,7 +951,13 @@ static int do_execve(struct task *t, const char *path,
 		}
 		/* A module is checked here, then its runtime runs it, as a #! interpreter would. */
 		if (binfmt_wasm_match(f.hdr, f.avail)) {
-			err = binfmt_wasm_check(f.ino, f.size, b.interp, why);
+			/* The tier the runtime will pick: only the compiled one uses the code cache. */
+			char tier[8];
+			bool env = binprm_getenv(&b, "WASM_TIER", tier, sizeof(tier));
+
+			err = binfmt_wasm_check(f.ino, f.size, b.interp, why,
+						binfmt_wasm_jit(env ? tier : NULL) ?
+						&b.wasm_code : NULL);
 			if (!err)
 				err = prepend_interp(&b, BINFMT_WASM_RUNTIME,
 						     binfmt_wasm_runtime_arg());
@@ -926,6 +971,7 @@ static int do_execve(struct task *t, const char *path,
 	}
 	close_exec(&f);
 	free_strings(&b);
+	wasm_cache_put(b.wasm_code);
 	kfree(b.interp);
 	kfree(f.hdr);
 	free_page(f.bounce);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The OOM killer: a fault that finds no memory kills the biggest process, not whoever faulted. */
+#include <hartix/binfmt_wasm.h>
 #include <hartix/exec.h>
 #include <hartix/kernel.h>
 #include <hartix/mmap.h>
@@ -125,6 +126,9 @@ void out_of_memory(void)
 
 void out_of_memory_wait(void)
 {
+	/* Reclaimable kernel memory goes before any process: compiled code no one maps. */
+	if (wasm_cache_shrink())
+		return;
 	out_of_memory();
 	/* A pending SIGKILL (we are the victim) cuts the sleep short. */
 	sleep_interruptible((u64)OOM_RETRY_MS * timebase_freq / 1000);

@@ -551,6 +551,16 @@ bool fs_has_page(struct inode *ino, unsigned long index);
 void fs_hold_inode(struct inode *ino);
 
 /*
+ * The WebAssembly code cache (kernel/wasm/cache.c) keeps its images in
+ * unnamed RAM files: fs_new_image(size) makes one of size bytes, zeroed
+ * (fs_put_inode() frees it with its last reference); the cache's hook
+ * wasm_cache_forget() runs as a file's inode dies, the ramfs one under
+ * fs_lock, where fs_put_inode_locked() drops a reference instead.
+ */
+struct inode *fs_new_image(u64 size);
+void fs_put_inode_locked(struct inode *ino);
+
+/*
  * Pages of file data in use and the most there may be
  * (CONFIG_TMPFS_SIZE_PERCENT of RAM): for sysinfo() and statfs().
  */

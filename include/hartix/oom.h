@@ -16,7 +16,12 @@
  * instead). Never sleeps: callable from any fault.
  */
 void out_of_memory(void);
-/* The same, then a short sleep that lets the victim exit: for user faults. */
+/*
+ * The same, then a short sleep that lets the victim exit: for user faults.
+ * Caches that take locks to give memory back (the WebAssembly code cache)
+ * are emptied first, here, where no lock is held: if they freed some, no
+ * process is killed and the access is retried at once.
+ */
 void out_of_memory_wait(void);
 
 #endif

@@ -381,4 +381,23 @@ bool wasm_jit_fault(const struct wasm_jit *j, unsigned long *gregs, uintptr_t ad
 void wasm_jit_free(struct wasm_jit *j, const struct wasm_alloc *al,
 		   const struct wasm_code_alloc *ca);
 
+/*
+ * The compiled-code cache's image (kernel/wasm/cache.c): what the kernel
+ * maps into the runtime of a module it compiled, read-only, at the address
+ * the auxiliary vector's AT_HARTIX_WASM_CODE gives (absent: no image). The
+ * module's bytes the code was compiled from are in it, so the runtime
+ * decodes exactly those; offsets are from the image's start, the code's
+ * page aligned (it alone is executable).
+ */
+#define AT_HARTIX_WASM_CODE	0x7761736dUL	/* "wasm": no Linux AT_* number */
+#define WASM_IMAGE_MAGIC	0x31636a4d53415748ULL	/* "HWASMjc1": layout version 1 */
+struct wasm_image {
+	u64 magic;
+	u32 flags;		/* the compile flags (WASM_JIT_GUARDED) */
+	u32 nfuncs;		/* defined functions */
+	u32 func_off, trap_off;	/* the u32 tables of struct wasm_jit */
+	u32 bin_off, bin_len;	/* the module */
+	u64 code_off, code_size;
+};
+
 #endif

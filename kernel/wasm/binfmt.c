@@ -17,6 +17,7 @@
  */
 #define BINFMT_WASM_MAX_BYTES	(16u << 20)
 
+/* The engine's allocations in the kernel (zeroed): validation and the code cache's compiles. */
 static void *kzalloc_any(size_t n)
 {
 	void *p = kvmalloc(n);
@@ -31,7 +32,7 @@ static void kfree_any(void *p)
 	kvfree(p);
 }
 
-static const struct wasm_alloc kernel_alloc = { kzalloc_any, kfree_any };
+const struct wasm_alloc wasm_kernel_alloc = { kzalloc_any, kfree_any };
 
 /*
  * wasm.tier=interp|jit: the runtime's default tier, passed to it as its
@@ -58,15 +59,25 @@ const char *binfmt_wasm_runtime_arg(void)
 	return tier_arg;
 }
 
+bool binfmt_wasm_jit(const char *env_tier)
+{
+	/* As the runtime decides: WASM_TIER= (any value but interp is jit), else wasm.tier=. */
+	if (env_tier && *env_tier)
+		return IS_ENABLED(CONFIG_WASM_JIT) && strcmp(env_tier, "interp");
+	return tier_arg && !strcmp(tier_arg, "--tier=jit");
+}
+
 bool binfmt_wasm_match(const u8 *hdr, size_t n)
 {
 	return n >= 4 && !memcmp(hdr, "\0asm", 4);
 }
 
-int binfmt_wasm_check(struct inode *ino, u64 size, const char *path, const char **why)
+int binfmt_wasm_check(struct inode *ino, u64 size, const char *path, const char **why,
+		      struct wasm_cache_entry **code)
 {
 	struct wasm_error e;
 	struct wasm_module *m;
+	unsigned int flags = WASM_VALIDATE_ONLY;
 	u8 *bin;
 
 	if (size > BINFMT_WASM_MAX_BYTES) {
@@ -82,13 +93,28 @@ int binfmt_wasm_check(struct inode *ino, u64 size, const char *path, const char 
 		if (!fs_read_chunk(ino, off, bin + off, n))
 			memset(bin + off, 0, n);
 	}
-	m = wasm_load(bin, (size_t)size, WASM_VALIDATE_ONLY, &kernel_alloc, &e);
+	/*
+	 * The code cache serves the compiled tier (code set): a hit is for
+	 * these very bytes, which passed validation when they were compiled;
+	 * a miss decodes the module in full, to compile it.
+	 */
+	if (IS_ENABLED(CONFIG_WASM_JIT_CACHE) && code && !*code && wasm_cache_fits(size)) {
+		*code = wasm_cache_get(ino, bin, size, WASM_JIT_GUARDED);
+		if (*code) {
+			kvfree(bin);
+			return 0;
+		}
+		flags = 0;
+	}
+	m = wasm_load(bin, (size_t)size, flags, &wasm_kernel_alloc, &e);
+	if (m && !flags)
+		*code = wasm_cache_add(ino, bin, size, WASM_JIT_GUARDED, m);
 	kvfree(bin);
 	if (!m) {
 		pr_warn("wasm: %s: invalid module at byte %u: %s\n", path, e.offset, e.msg);
 		*why = "invalid WebAssembly module";
 		return -ENOEXEC;
 	}
-	wasm_module_free(m, &kernel_alloc);
+	wasm_module_free(m, &wasm_kernel_alloc);
 	return 0;
 }

@@ -1715,3 +1715,37 @@ struct wasm_module *wasm_load(const u8 *bin, size_t len, unsigned flags,
 	}
 	return m;
 }
+
+/* Here, not in interp.c, for the compiler the kernel runs too (the code cache). */
+bool wasm_op_effect(u32 op, u32 *pop, u32 *push)
+{
+	*pop = 1;
+	*push = 1;
+	switch (op) {
+	case 0x25: case 0x40: case 0xfc0f:
+		*pop = op == 0xfc0f ? 2 : 1;
+		return true;
+	case 0x26:
+		*pop = 2;
+		*push = 0;
+		return true;
+	case 0x3f: case 0xfc10:
+		*pop = 0;
+		return true;
+	case 0xfc09: case 0xfc0d:
+		*pop = *push = 0;
+		return true;
+	case 0xfc08: case 0xfc0a: case 0xfc0b: case 0xfc0c: case 0xfc0e: case 0xfc11:
+		*pop = 3;
+		*push = 0;
+		return true;
+	case 0x67: case 0x68: case 0x69: case 0x79: case 0x7a: case 0x7b:
+	case 0x8d: case 0x8e: case 0x8f: case 0x90: case 0x9b: case 0x9c: case 0x9d: case 0x9e:
+	case 0xa8: case 0xa9: case 0xaa: case 0xab: case 0xae: case 0xaf: case 0xb0: case 0xb1:
+		return true;
+	case 0x96: case 0x97: case 0xa4: case 0xa5:
+		*pop = 2;
+		return true;
+	}
+	return op >= 0xfc00 && op <= 0xfc07;
+}

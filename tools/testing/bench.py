@@ -149,7 +149,8 @@ def print_wasm(counts, compile_cost):
         print("compile: %s bytes of code to %s bytes of RV64 in %s instructions, %s per byte "
               "(goal 2,000)" % compile_cost.groups())
     print("# 1 hart, -icount shift=0, fork to wait; kernels: the rounds minus a run of 0 "
-          "rounds; startup: execve to exit of a ~100 KiB module doing nothing "
+          "rounds; startup: execve to exit of a ~100 KiB module doing nothing, "
+          "startup-again: its second execve (code cache) "
           "(goals: jit 2x native, interpreter 10x)")
 
 

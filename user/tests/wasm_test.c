@@ -5,21 +5,29 @@
  * user/wasm/progs, whose expected output is what Node's WASI prints for
  * them on the host; exit status, stdin from a pipe, a trap's message and
  * status; truncated and garbage modules refused with ENOEXEC while the
- * system goes on; a running module in /proc and killed by SIGKILL.
+ * system goes on; a running module in /proc and killed by SIGKILL; the
+ * compiled-code cache (CONFIG_WASM_JIT_CACHE): two processes of a module
+ * map the same code, a module rewritten in place runs its new code, the
+ * results are those of code compiled by the runtime itself and of the
+ * interpreter, the cache's memory comes back when the file goes, and
+ * the cache gives its code back when memory runs out.
  *
  * utest: smp=1,4 timeout=120
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hostile.h"
 #include "utest.h"
 
 static char out[8192], err[8192];
@@ -292,6 +300,403 @@ static void no_guard_room(void)
 	syscall(__NR_prlimit64, 0, RLIMIT_AS, &old, NULL);
 }
 
+/* ---- The compiled-code cache ---- */
+
+/* A counter of /proc/wasm_jit_cache ("compiles", "hits", "entries"), or -1. */
+static long cache_stat(const char *key)
+{
+	static char buf[4096];
+	int fd = open("/proc/wasm_jit_cache", O_RDONLY);
+	size_t klen = strlen(key);
+	char *line;
+
+	if (fd < 0)
+		return -1;
+	read_all(fd, buf, sizeof(buf));
+	close(fd);
+	for (line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (!strncmp(line, key, klen) && line[klen] == ' ')
+			return strtol(line + klen + 1, NULL, 10);
+	return -1;
+}
+
+/* The references to the image of the entry for inode ino (the cache's and each mapping's), or -1. */
+static long cache_refs(unsigned long ino)
+{
+	static char buf[4096];
+	char want[32], *at;
+	int fd = open("/proc/wasm_jit_cache", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	read_all(fd, buf, sizeof(buf));
+	close(fd);
+	snprintf(want, sizeof(want), "ino %lu size ", ino);
+	at = strstr(buf, want);
+	at = at ? strstr(at, " refs ") : NULL;
+	return at ? strtol(at + 6, NULL, 10) : -1;
+}
+
+static bool copy_file(const char *from, const char *to)
+{
+	static char buf[65536];
+	int in = open(from, O_RDONLY), o = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ssize_t n;
+	bool ok = in >= 0 && o >= 0;
+
+	while (ok && (n = read(in, buf, sizeof(buf))) > 0)
+		ok = write(o, buf, (size_t)n) == n;
+	if (in >= 0)
+		close(in);
+	if (o >= 0)
+		close(o);
+	return ok;
+}
+
+static unsigned long ino_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) ? 0 : (unsigned long)st.st_ino;
+}
+
+/*
+ * Starts path with its stdin the read end of a pipe whose write end is
+ * *in (exitcode.wasm reads to the end, so it runs until *in is closed),
+ * stdout and stderr to /dev/null.
+ */
+static pid_t start_blocked(const char *path, char *const argv[], int *in)
+{
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (!pid) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(p[0], 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(p[1]);
+		execve(path, argv, noenv);
+		_exit(127);
+	}
+	close(p[0]);
+	*in = p[1];
+	return pid;
+}
+
+/*
+ * The size of pid's shared read+execute region (the cached code), 0 if
+ * none, once execve made it (waits up to 5 s); *wx: some region is both
+ * writable and executable.
+ */
+static unsigned long code_region(pid_t pid, bool *wx)
+{
+	static char buf[16384];
+	char path[64], *line;
+	unsigned long end = now_ms() + 5000, lo, hi, size = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	*wx = false;
+	do {
+		int fd = open(path, O_RDONLY);
+
+		if (fd < 0)
+			return 0;
+		read_all(fd, buf, sizeof(buf));
+		close(fd);
+		for (line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+			char *e, *perm;
+
+			lo = strtoul(line, &e, 16);
+			if (*e != '-')
+				continue;
+			hi = strtoul(e + 1, &perm, 16);
+			if (*perm++ != ' ' || strlen(perm) < 4)
+				continue;
+			if (!strncmp(perm, "r-xs", 4))
+				size = hi - lo;
+			if (perm[1] == 'w' && perm[2] == 'x')
+				*wx = true;
+		}
+		if (size)
+			return size;
+		usleep(10000);
+	} while (now_ms() < end);
+	return 0;
+}
+
+/*
+ * The references to ino's image once pid sleeps (blocked on its stdin)
+ * and the count holds still: a page fault on the image holds one more
+ * while it runs. -1 if that does not happen within 5 s.
+ */
+static long settled_refs(unsigned long ino, pid_t pid)
+{
+	unsigned long end = now_ms() + 5000;
+	char path[64], stat[256], *state;
+	long refs;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	do {
+		int fd = open(path, O_RDONLY);
+
+		if (fd < 0)
+			return -1;
+		read_all(fd, stat, sizeof(stat));
+		close(fd);
+		state = strrchr(stat, ')');
+		refs = cache_refs(ino);
+		usleep(20000);
+		if (state && state[1] == ' ' && state[2] == 'S' && refs == cache_refs(ino))
+			return refs;
+	} while (now_ms() < end);
+	return -1;
+}
+
+/* Whether the kernel has the cache; the case is skipped with a reason if not. */
+static bool have_cache(void)
+{
+	if (cache_stat("compiles") >= 0)
+		return true;
+	utest_skip("no /proc/wasm_jit_cache (CONFIG_WASM_JIT_CACHE or CONFIG_PROC_FS off)");
+	return false;
+}
+
+/*
+ * Two processes running one module at once: the kernel compiled it once
+ * (the second execve is a hit) and both map the same image, each adding
+ * the same number of references to its pages; the code is read+execute
+ * and shared, nothing is writable and executable.
+ */
+static void cache_shared(void)
+{
+	const char *path = "/tmp/wc-shared.wasm";
+	char *argv[] = { "wc-shared.wasm", "7", NULL };
+	unsigned long ino, size1, size2;
+	long compiles, hits, refs0, refs1, refs2;
+	int in1 = -1, in2 = -1, st1 = -1, st2 = -1;
+	bool wx1, wx2;
+	pid_t p1, p2;
+
+	if (!have_cache())
+		return;
+	check(copy_file("/tests/wasm/exitcode.wasm", path), "the module is copied to /tmp");
+	ino = ino_of(path);
+	compiles = cache_stat("compiles");
+	hits = cache_stat("hits");
+	p1 = start_blocked(path, argv, &in1);
+	size1 = code_region(p1, &wx1);
+	refs1 = settled_refs(ino, p1);
+	p2 = start_blocked(path, argv, &in2);
+	size2 = code_region(p2, &wx2);
+	refs2 = settled_refs(ino, p2);
+	check(size1 && size1 == size2, "both processes map the code, shared read+execute");
+	check(!wx1 && !wx2, "no region is writable and executable");
+	check(cache_stat("compiles") == compiles + 1, "the module was compiled once");
+	check(cache_stat("hits") == hits + 1, "the second execve used the cached code");
+	check(refs1 > 1 && refs2 - 1 == 2 * (refs1 - 1),
+	      "the second process maps the same pages as the first");
+	printf("# code %lu bytes; image references: %ld with one process, %ld with two\n", size1,
+	       refs1, refs2);
+	close(in1);
+	close(in2);
+	waitpid(p1, &st1, 0);
+	waitpid(p2, &st2, 0);
+	check(exited(st1, 7) && exited(st2, 7), "both run to their exit status");
+	refs0 = cache_refs(ino);
+	check(refs0 == 1, "their mappings went with them: the cache's reference is left");
+	unlink(path);
+	check(cache_refs(ino) == -1, "the entry goes with the file");
+}
+
+/* Changes one byte of "hello from WebAssembly" in the module at path: "jello ...". */
+static bool patch_greeting(const char *path)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDWR);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+	char *at = NULL;
+
+	for (ssize_t i = 0; n > 0 && i + 5 <= n && !at; i++)
+		if (!memcmp(buf + i, "hello", 5))
+			at = buf + i;
+	if (at) {
+		*at = 'j';
+		/* In place, through the same inode: O_TRUNC, then the same size again. */
+		close(fd);
+		fd = open(path, O_WRONLY | O_TRUNC);
+		at = fd >= 0 && write(fd, buf, (size_t)n) == n ? at : NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	return at != NULL;
+}
+
+/*
+ * A module rewritten on disk between two execve runs its new code: with
+ * another size, and with the same size and time stamps (only the bytes
+ * tell), in the same inode.
+ */
+static void cache_rewrite(void)
+{
+	const char *path = "/tmp/wc-rewrite.wasm";
+	char *argv[] = { "wc-rewrite.wasm", "x", NULL };
+	struct timespec times[2];
+	struct stat st;
+	unsigned long ino;
+	long compiles;
+
+	if (!have_cache())
+		return;
+	check(copy_file("/tests/wasm/hello.wasm", path), "hello.wasm is copied to /tmp");
+	ino = ino_of(path);
+	check(exited(run(path, argv, noenv, NULL), 0) && !strcmp(out, "hello from WebAssembly\n"),
+	      "it runs: hello");
+	check(exited(run(path, argv, noenv, NULL), 0) && !strcmp(out, "hello from WebAssembly\n"),
+	      "it runs again from the cache: hello");
+	compiles = cache_stat("compiles");
+	check(copy_file("/tests/wasm/args.wasm", path) && ino_of(path) == ino,
+	      "args.wasm is written over it, in place");
+	check(exited(run(path, argv, noenv, NULL), 0) && !strncmp(out, "argc=2\nargv[1]=x\n", 17),
+	      "the new module runs");
+	check(copy_file("/tests/wasm/hello.wasm", path) && !stat(path, &st),
+	      "hello.wasm is written back");
+	check(exited(run(path, argv, noenv, NULL), 0) && !strcmp(out, "hello from WebAssembly\n"),
+	      "hello again");
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	check(patch_greeting(path) && !syscall(__NR_utimensat, -100 /* AT_FDCWD */, path, times, 0) && !stat(path, &st) &&
+	      st.st_mtim.tv_sec == times[1].tv_sec && st.st_mtim.tv_nsec == times[1].tv_nsec,
+	      "one byte changed, same size and modification time");
+	check(exited(run(path, argv, noenv, NULL), 0) && !strcmp(out, "jello from WebAssembly\n"),
+	      "the changed module runs, not the cached code");
+	if (strcmp(out, "jello from WebAssembly\n"))
+		printf("# got: %s", out);
+	check(cache_stat("compiles") == compiles + 3, "each new content was compiled");
+	unlink(path);
+}
+
+/*
+ * The same results from the cached code (first and second execve), from
+ * code the runtime compiles itself (run directly, without the kernel's
+ * image) and from the interpreter (for which the kernel compiles nothing).
+ */
+static void cache_results(void)
+{
+	static char outs[4][8192];
+	const char *path = "/tmp/wc-compute.wasm", *ipath = "/tmp/wc-interp.wasm";
+	char *argv[] = { "wc-compute.wasm", "3000", NULL };
+	long compiles;
+	char *rargv[] = { "wasmrt", "--tier=jit", "/tmp/wc-compute.wasm", "3000", NULL };
+	char *env[] = { "WASMRT_STATS=1", NULL };
+	char *ienv[] = { "WASM_TIER=interp", NULL };
+
+	if (!have_cache())
+		return;
+	check(copy_file("/tests/wasm/compute.wasm", path), "compute.wasm is copied to /tmp");
+	for (int i = 0; i < 2; i++) {
+		check(exited(run(path, argv, env, NULL), 0) &&
+		      strstr(err, "bytes of code from the kernel's cache\n") &&
+		      strstr(err, "wasmrt: tier jit, guarded memory\n"),
+		      "the module runs the kernel's code");
+		memcpy(outs[i], out, sizeof(out));
+	}
+	check(exited(run("/usr/lib/wasm/wasmrt", rargv, env, NULL), 0) &&
+	      strstr(err, "wasmrt: compiled ") && strstr(err, "wasmrt: tier jit"),
+	      "the runtime alone compiles it itself");
+	memcpy(outs[2], out, sizeof(out));
+	/* A new file, interpreted: the kernel does not compile what will not run compiled. */
+	compiles = cache_stat("compiles");
+	check(copy_file(path, ipath), "and copied again");
+	check(exited(run(ipath, argv, ienv, NULL), 0), "WASM_TIER=interp interprets it");
+	memcpy(outs[3], out, sizeof(out));
+	check(cache_stat("compiles") == compiles && cache_refs(ino_of(ipath)) == -1,
+	      "not compiled in the kernel for the interpreter");
+	unlink(ipath);
+	check(outs[0][0] && !strcmp(outs[0], outs[1]) && !strcmp(outs[0], outs[2]) &&
+	      !strcmp(outs[0], outs[3]), "the same output in all four runs");
+	unlink(path);
+}
+
+/*
+ * The cache keeps a module's code after its processes end; when the file
+ * goes, so does the entry, and free memory is back where it was.
+ */
+static void cache_memory_back(void)
+{
+	const char *path = "/tmp/wc-mem.wasm";
+	char *argv[] = { "wc-mem.wasm", NULL };
+	unsigned long before, ino;
+	long entries;
+
+	if (!have_cache())
+		return;
+	/* Once before measuring, so that what grows once (slab caches, /tmp's table) has. */
+	check(copy_file("/tests/wasm/compute.wasm", path) && exited(run(path, argv, noenv, NULL), 0),
+	      "a warm-up run");
+	unlink(path);
+	before = hx_warm_up();
+	entries = cache_stat("entries");
+	check(copy_file("/tests/wasm/compute.wasm", path), "compute.wasm is copied to /tmp");
+	ino = ino_of(path);
+	for (int i = 0; i < 3; i++)
+		check(exited(run(path, argv, noenv, NULL), 0), "the module runs");
+	check(cache_refs(ino) == 1 && cache_stat("entries") == entries + 1,
+	      "its code stays cached after its processes end");
+	unlink(path);
+	check(cache_refs(ino) == -1 && cache_stat("entries") == entries,
+	      "unlinking the file drops the entry");
+	check(hx_memory_back("cache", before) <= 0, "free memory is back");
+}
+
+/*
+ * Memory running out gives the cache's unmapped code back before the OOM
+ * killer ends a process: a hog that writes memory until it is killed
+ * takes the entry of a module no process runs (the file stays); the
+ * module then runs again, compiled anew.
+ */
+static void cache_pressure(void)
+{
+	const char *path = "/tmp/wc-pressure.wasm";
+	char *argv[] = { "wc-pressure.wasm", NULL };
+	long evictions, compiles;
+	unsigned long ino;
+	int status = -1;
+	pid_t hog;
+
+	if (!have_cache())
+		return;
+	check(copy_file("/tests/wasm/hello.wasm", path) && exited(run(path, argv, noenv, NULL), 0),
+	      "a module runs");
+	ino = ino_of(path);
+	check(cache_refs(ino) == 1, "its code is cached, mapped by no process");
+	evictions = cache_stat("evictions");
+	hog = fork();
+	if (!hog) {
+		for (;;) {
+			char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (p == MAP_FAILED)
+				_exit(1);
+			for (int i = 0; i < 1 << 20; i += 4096)
+				p[i] = 1;
+		}
+	}
+	waitpid(hog, &status, 0);
+	check(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the hog is killed");
+	check(cache_refs(ino) == -1 && cache_stat("evictions") > evictions,
+	      "the cached code was given back first");
+	compiles = cache_stat("compiles");
+	check(exited(run(path, argv, noenv, NULL), 0) && !strcmp(out, "hello from WebAssembly\n") &&
+	      cache_stat("compiles") == compiles + 1, "the module runs again, compiled anew");
+	unlink(path);
+}
+
 static void proc_and_kill(void)
 {
 	char *argv[] = { "compute.wasm", "200000", NULL };
@@ -339,6 +744,11 @@ int main(void)
 		UTEST_CASE(proc_and_kill),
 		UTEST_CASE(tiers),
 		UTEST_CASE(no_guard_room),
+		UTEST_CASE(cache_shared),
+		UTEST_CASE(cache_rewrite),
+		UTEST_CASE(cache_results),
+		UTEST_CASE(cache_memory_back),
+		UTEST_CASE(cache_pressure),
 	};
 
 	struct stat st;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -476,6 +477,31 @@ static const struct wasm_mem_ops mem_ops = { mem_reserve, mem_commit, mem_releas
 
 static const struct wasm_jit *running_jit;
 
+/*
+ * The kernel's compiled code for this module (its code cache), mapped
+ * read-only with the module's bytes it compiled: used when this process
+ * decodes the same module (they are the bytes decoded) and its memory is
+ * guarded as the code expects; else the module is compiled here.
+ */
+static struct wasm_jit shared_jit;
+
+static bool use_image(const struct wasm_image *img, struct wasm_module *m)
+{
+	const u8 *base = (const u8 *)img;
+
+	if (!img || !reserved || img->flags != WASM_JIT_GUARDED ||
+	    img->nfuncs != m->nfuncs - m->nfunc_imports)
+		return false;
+	shared_jit.code = (u8 *)base + img->code_off;
+	shared_jit.size = img->code_size;
+	shared_jit.func_off = (u32 *)(base + img->func_off);
+	shared_jit.trap_off = (u32 *)(base + img->trap_off);
+	shared_jit.nfuncs = img->nfuncs;
+	shared_jit.guarded = true;
+	m->jit = &shared_jit;
+	return true;
+}
+
 /* A fault in compiled code on a memory's guard is its trap; any other fault kills us as before. */
 static void segv(int sig, siginfo_t *si, void *uc_)
 {
@@ -547,9 +573,11 @@ int main(int argc, char **argv, char **envp)
 	struct wasm_instance *inst;
 	struct wasm_extern *imports, ext;
 	enum wasm_trap trap;
-	u8 *bin;
+	const u8 *bin;
+	u8 *file = NULL;
 	size_t len = 0;
 	const char *kernel_tier = NULL;
+	const struct wasm_image *img;
 
 	/* binfmt_wasm puts its option first: argv = wasmrt, --tier=T, module, args. */
 	if (argc >= 2 && !strncmp(argv[1], "--tier=", 7)) {
@@ -561,13 +589,22 @@ int main(int argc, char **argv, char **envp)
 		fprintf(stderr, "usage: wasmrt MODULE.wasm [ARG...]\n");
 		return 2;
 	}
-	bin = read_file(argv[1], &len);
+	img = (const struct wasm_image *)getauxval(AT_HARTIX_WASM_CODE);
+	if (img && img->magic != WASM_IMAGE_MAGIC)
+		img = NULL;
+	/* The kernel's bytes when it compiled them, else the file's (read again: no trust). */
+	if (img) {
+		len = img->bin_len;
+		bin = (const u8 *)img + img->bin_off;
+	} else {
+		bin = file = read_file(argv[1], &len);
+	}
 	if (!bin) {
 		fprintf(stderr, "wasmrt: %s: cannot read\n", argv[1]);
 		return 126;
 	}
 	m = wasm_load(bin, len, 0, &al, &err);
-	free(bin);
+	free(file);
 	if (!m) {
 		fprintf(stderr, "wasmrt: %s: invalid module at byte %u: %s\n", argv[1],
 			err.offset, err.msg);
@@ -578,9 +615,12 @@ int main(int argc, char **argv, char **envp)
 		u64 t0 = instret();
 
 		reserved = reserve_new();
-		m->jit = wasm_jit_compile(m, &al, &code_alloc, reserved ? WASM_JIT_GUARDED : 0,
-					  &err);
-		if (!m->jit)
+		if (use_image(img, m)) {
+			if (getenv("WASMRT_STATS"))
+				fprintf(stderr, "wasmrt: %zu bytes of code from the kernel's cache\n",
+					m->jit->size);
+		} else if (!(m->jit = wasm_jit_compile(m, &al, &code_alloc,
+						      reserved ? WASM_JIT_GUARDED : 0, &err)))
 			fprintf(stderr, "wasmrt: %s: not compiled (%s): interpreting it\n", argv[1],
 				err.msg);
 		else if (getenv("WASMRT_STATS"))
@@ -652,7 +692,8 @@ int main(int argc, char **argv, char **envp)
 	}
 	wasm_store_free(&store);
 #ifdef WASMRT_JIT
-	wasm_jit_free(m->jit, &al, &code_alloc);
+	if (m->jit != &shared_jit)
+		wasm_jit_free(m->jit, &al, &code_alloc);
 #endif
 	wasm_module_free(m, &al);
 	return exit_code;
