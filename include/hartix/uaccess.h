@@ -4,11 +4,13 @@
 #define HARTIX_UACCESS_H
 
 #include <hartix/types.h>
+#include <asm/uaccess.h> /* user_access_begin(), user_access_end() */
 
 /*
  * The range must lie in user space; a fault inside a valid region is
  * resolved (demand-zero, copy-on-write), any other makes these return what
- * they did not copy. sstatus.SUM is set only inside them.
+ * they did not copy. sstatus.SUM is set only inside them, or between
+ * user_access_begin() and user_access_end() around several of them.
  */
 bool access_ok(const void *uptr, size_t n);
 /* Bytes not copied: 0 on success. */
