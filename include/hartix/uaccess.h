@@ -17,6 +17,14 @@ bool access_ok(const void *uptr, size_t n);
 size_t copy_to_user(void *udst, const void *src, size_t n);
 size_t copy_from_user(void *dst, const void *usrc, size_t n);
 size_t clear_user(void *udst, size_t n);
+/*
+ * Without resolving a fault (the copy just ends short): for a caller
+ * holding a lock the fault could need (a page cache page whose file the
+ * source maps). fault_in_readable() first makes the range present,
+ * without such locks held: how many bytes from its start are readable.
+ */
+size_t copy_from_user_nofault(void *dst, const void *usrc, size_t n);
+size_t fault_in_readable(const void *usrc, size_t n);
 /* Length of the string copied (< n), n if no NUL in n bytes, or -EFAULT. */
 long strncpy_from_user(char *dst, const char *usrc, long n);
 
