@@ -164,8 +164,6 @@ static void free_archives(void)
 {
 	u64 pages = 0;
 
-	if (!IS_ENABLED(CONFIG_INITRAMFS_FREE))
-		return;
 	if (!IS_ENABLED(CONFIG_SCHED_BATCH)) {
 		pages += page_alloc_free_reserved(__initramfs_start, __initramfs_end);
 		archive_size = 0; /* nothing left to walk */

@@ -5,8 +5,7 @@
  * (fs/ramfs.c, install_data()): read() and a shared mapping see the same
  * bytes, writes through either reach the other, truncating and growing it
  * again gives zeroes, and the name can be removed and made again; and
- * once the archive was freed (init/initramfs.c, CONFIG_INITRAMFS_FREE,
- * on in the configurations the user tests run), removing a file gives
+ * once the archive was freed (init/initramfs.c), removing a file gives
  * its pages back to the page allocator.
  *
  * Usage: initramfs_test TOKEN. The bytes written derive from TOKEN, so no
