@@ -399,33 +399,6 @@ static void test_range_table(void)
 	CHECK_EQ(buddy_add_range(&b, BASE_PFN + 50, 1), -BUDDY_EOVERLAP);
 }
 
-/*
- * An adopted range is managed but allocated, a page at a time: freeing
- * its pages one by one (in any order) ends with the same maximal blocks
- * as adding it free; overlap is refused as for buddy_add_range().
- */
-static void test_adopt_range(void)
-{
-	struct snapshot got, want;
-	u64 i, start = 17, n = 1000;
-
-	reset();
-	CHECK_EQ(buddy_add_range(&b, BASE_PFN + start, n), 0);
-	CHECK(snapshot(&want));
-	reset();
-	CHECK_EQ(buddy_adopt_range(&b, BASE_PFN + start, n), 0);
-	CHECK_EQ(b.managed_pages, n);
-	CHECK_EQ(b.free_pages, 0);
-	CHECK_EQ(buddy_adopt_range(&b, BASE_PFN + start + n - 1, 2), -BUDDY_EOVERLAP);
-	for (i = 0; i < n; i++) /* odd pages first, then even ones, from the top */
-		CHECK_EQ(buddy_free(&b, BASE_PFN + start + (i < n / 2 ? 2 * i + 1 : 2 * (n - 1 - i)), 0),
-			 0);
-	CHECK_EQ(buddy_free(&b, BASE_PFN + start, 0), -BUDDY_EFREE);
-	CHECK(snapshot(&got));
-	CHECK_EQ(got.free_pages, n);
-	CHECK(!memcmp(got.order, want.order, sizeof(got.order)));
-}
-
 static void test_strerror(void)
 {
 	int e;
@@ -446,7 +419,6 @@ int main(void)
 	HTEST_RUN(test_edges);
 	HTEST_RUN(test_corruption_detected);
 	HTEST_RUN(test_range_table);
-	HTEST_RUN(test_adopt_range);
 	HTEST_RUN(test_strerror);
 	return htest_done();
 }
