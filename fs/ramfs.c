@@ -1053,13 +1053,14 @@ int ramfs_symlink(struct inode *dir, const char *name, size_t len,
 }
 
 /*
- * A new file's data from an archive in memory reserved at boot (the
- * initramfs in the kernel image, the boot loader's initrd). The whole pages of data that starts on a page
+ * A new file's data from an archive in memory that is never freed (the
+ * initramfs in the kernel image, the boot loader's initrd; both reserved,
+ * never the allocator's). The whole pages of data that starts on a page
  * boundary (gen_initramfs.py puts files of a page or more there) become
  * the file's pages as they are, through the direct map: copying them was
- * a quarter of the boot. The archive keeps a reference of its own on each
- * until init/initramfs.c gives the archive's memory to the page allocator
- * (free_archives()); from then on the file's last put_page() frees it. Only a page
+ * a quarter of the boot. The archive keeps a reference of its own on each,
+ * so no put_page() ever hands one to the allocator; a page dropped from
+ * the file is lost until reboot, as the archive always was. Only a page
  * no one has used yet (no flags, no references) is taken. The partial
  * last page is copied: the bytes after a file's end must read as zeroes.
  * Returns the bytes stored, or an error.

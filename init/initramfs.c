@@ -7,19 +7,16 @@
  */
 #include <hartix/boot.h>
 #include <hartix/errno.h>
-#include <hartix/fdt.h>
 #include <hartix/fdt_scan.h>
 #include <hartix/fs.h>
 #include <hartix/initramfs.h>
 #include <hartix/kernel.h>
-#include <hartix/mm.h>
 #include <hartix/printk.h>
 #include <hartix/slab.h>
 #include <hartix/string.h>
 #include <asm/page.h>
 
 extern const char __initramfs_start[], __initramfs_end[];
-extern const char _start[], _end[];
 
 /* Bytes of the archive found well-formed at boot; read-only afterwards. */
 static size_t archive_size;
@@ -125,58 +122,6 @@ static void unpack_initrd(void)
 	unpack(archive, size, "initrd", &off, &why, &files);
 }
 
-static bool overlaps(u64 a, u64 a_end, u64 b, u64 b_end)
-{
-	return a < b_end && b < a_end;
-}
-
-/*
- * Whether the boot loader's initrd lies clear of what stays in use
- * (the kernel, the device tree, firmware reservations): the device tree
- * says where it is, and memory it shares with those must not be freed.
- */
-static bool initrd_alone(void)
-{
-	u64 s = boot_info.initrd_start, e = boot_info.initrd_end;
-	u64 fdt = virt_to_phys(boot_fdt);
-	int i;
-
-	if (e <= s || overlaps(s, e, virt_to_phys(_start), virt_to_phys(_end)) ||
-	    overlaps(s, e, fdt, fdt + fdt_totalsize(boot_fdt)))
-		return false;
-	for (i = 0; i < boot_info.nresv; i++)
-		if (overlaps(s, e, boot_info.resv[i].base,
-			     boot_info.resv[i].base + boot_info.resv[i].size))
-			return false;
-	return true;
-}
-
-/*
- * Once unpacked (or, with root= on a disk, not needed), the archives'
- * memory goes back to the page allocator, as Linux frees the initramfs:
- * the pages the RAM file system's files took (install_data() in
- * fs/ramfs.c, and execve maps programs from them) lose the archive's
- * reference and are freed with their file; the rest (headers, names,
- * the copied partial pages, the padding) now. Batch mode keeps the
- * embedded archive, whose programs initramfs_for_each() lists later.
- */
-static void free_archives(void)
-{
-	u64 pages = 0;
-
-	if (!IS_ENABLED(CONFIG_SCHED_BATCH)) {
-		pages += page_alloc_free_reserved(__initramfs_start, __initramfs_end);
-		archive_size = 0; /* nothing left to walk */
-	}
-	if (boot_info.has_initrd && initrd_alone())
-		pages += page_alloc_free_reserved(
-			phys_to_virt((phys_addr_t)boot_info.initrd_start),
-			phys_to_virt((phys_addr_t)boot_info.initrd_end));
-	if (pages)
-		pr_info("initramfs: freed %llu KiB of the archives\n",
-			(unsigned long long)pages * (PAGE_SIZE / 1024));
-}
-
 /*
  * The embedded archive is walked once (each walk was a tenth of the boot):
  * unpacked up to a malformed header, if any, which also ends what
@@ -207,11 +152,11 @@ void initramfs_init(void)
 	archive_size = size;
 	if (size)
 		pr_info("initramfs: %zu bytes, %u files\n", size, files);
-	if (!unpacked)
+	if (!unpacked) {
 		pr_info("initramfs: not unpacked: the root file system is on a disk (root=)\n");
-	else
-		unpack_initrd();
-	free_archives();
+		return;
+	}
+	unpack_initrd();
 }
 
 /* Archive paths carry no leading slash ("init", "bin/hello"). */
@@ -235,4 +180,23 @@ void initramfs_for_each(const char *prefix,
 	while (cpio_next(__initramfs_start, archive_size, &off, &e, &why) > 0)
 		if (cpio_is_reg(e.mode) && !strncmp(strip_root(e.name), prefix, plen))
 			fn(&e, arg);
+}
+
+int initramfs_find(const char *path, const void **data, size_t *size)
+{
+	size_t off = 0;
+	struct cpio_entry e;
+	const char *why;
+	int found = -ENOENT;
+
+	path = strip_root(path);
+	/* The last entry of a name wins, as when Linux unpacks over it. */
+	while (cpio_next(__initramfs_start, archive_size, &off, &e, &why) > 0) {
+		if (cpio_is_reg(e.mode) && !strcmp(strip_root(e.name), path)) {
+			*data = e.data;
+			*size = e.size;
+			found = 0;
+		}
+	}
+	return found;
 }

@@ -114,12 +114,13 @@ static void free_block(struct buddy *b, u64 pfn, unsigned int order)
 	list_add(b, buddy_pfn_to_page(b, pfn), order);
 }
 
-/* Records [start_pfn, end) as managed: 0, or what buddy_add_range() refuses with. */
-static int take_range(struct buddy *b, u64 start_pfn, u64 npages)
+int buddy_add_range(struct buddy *b, u64 start_pfn, u64 npages)
 {
 	unsigned int i;
-	u64 end;
+	u64 pfn, end;
 
+	if (!npages)
+		return 0;
 	if (!buddy_pfn_in_map(b, start_pfn) ||
 	    npages > b->map_pages - (start_pfn - b->base_pfn))
 		return -BUDDY_EOUTSIDE;
@@ -144,19 +145,7 @@ static int take_range(struct buddy *b, u64 start_pfn, u64 npages)
 		b->ranges[i].start = min(b->ranges[i].start, start_pfn);
 		b->ranges[i].end = max(b->ranges[i].end, end);
 	}
-	return 0;
-}
 
-int buddy_add_range(struct buddy *b, u64 start_pfn, u64 npages)
-{
-	u64 pfn, end = start_pfn + npages;
-	int err;
-
-	if (!npages)
-		return 0;
-	err = take_range(b, start_pfn, npages);
-	if (err)
-		return err;
 	for (pfn = start_pfn; pfn < end;) {
 		unsigned int order = 0;
 
@@ -168,26 +157,6 @@ int buddy_add_range(struct buddy *b, u64 start_pfn, u64 npages)
 		free_block(b, pfn, order);
 		pfn += 1ULL << order;
 	}
-	return 0;
-}
-
-int buddy_adopt_range(struct buddy *b, u64 start_pfn, u64 npages)
-{
-	u64 pfn;
-	int err;
-
-	if (!npages)
-		return 0;
-	err = take_range(b, start_pfn, npages);
-	if (err)
-		return err;
-	for (pfn = start_pfn; pfn < start_pfn + npages; pfn++) {
-		struct page *page = buddy_pfn_to_page(b, pfn);
-
-		page->flags |= PG_head;
-		page->order = 0;
-	}
-	b->managed_pages += npages;
 	return 0;
 }
 

@@ -314,37 +314,6 @@ void free_pages(void *addr, unsigned int order)
 	}
 }
 
-u64 page_alloc_free_reserved(const void *start, const void *end)
-{
-	u64 s = ALIGN_UP(virt_to_phys(start), PAGE_SIZE) >> PAGE_SHIFT;
-	u64 e = ALIGN_DOWN(virt_to_phys(end), PAGE_SIZE) >> PAGE_SHIFT, pfn, freed = 0;
-	unsigned long irq;
-	int err;
-
-	if (s >= e)
-		return 0;
-	irq = spin_lock_irqsave(&zone_lock);
-	err = buddy_adopt_range(&zone, s, e - s);
-	spin_unlock_irqrestore(&zone_lock, irq);
-	if (err) {
-		pr_err("page_alloc: reserved range [%#llx-%#llx) not taken: %s\n",
-		       (unsigned long long)(s << PAGE_SHIFT), (unsigned long long)(e << PAGE_SHIFT),
-		       buddy_strerror(err));
-		return 0;
-	}
-	for (pfn = s; pfn < e; pfn++) {
-		void *kva = phys_to_virt((phys_addr_t)pfn << PAGE_SHIFT);
-
-		if (!__atomic_load_n(&virt_to_page(kva)->refcount, __ATOMIC_ACQUIRE)) {
-			free_page(kva);
-			freed++;
-		} else {
-			put_page(kva);
-		}
-	}
-	return freed;
-}
-
 void page_alloc_get_stats(struct page_alloc_stats *s)
 {
 	unsigned long irq;

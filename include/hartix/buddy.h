@@ -30,7 +30,7 @@ enum buddy_error {
 struct buddy {
 	struct page *map; /* map[i] describes pfn base_pfn + i */
 	u64 base_pfn, map_pages;
-	u64 managed_pages; /* handed in through buddy_add_range() and buddy_adopt_range() */
+	u64 managed_pages; /* handed in through buddy_add_range() */
 	u64 free_pages; /* in the free lists */
 	struct page *free_list[MAX_ORDER + 1]; /* through page->next/prev */
 	u64 nr_free[MAX_ORDER + 1]; /* blocks in each list */
@@ -50,13 +50,6 @@ void buddy_init(struct buddy *b, struct page *map, u64 base_pfn, u64 npages);
  * -BUDDY_EOUTSIDE / -BUDDY_EOVERLAP / -BUDDY_ERANGES, changing nothing then.
  */
 int buddy_add_range(struct buddy *b, u64 start_pfn, u64 npages);
-
-/*
- * Hands [start_pfn, start_pfn + npages) in as allocated single pages
- * (memory reserved at boot that its user gives back a page at a time
- * with buddy_free()). Returns what buddy_add_range() would.
- */
-int buddy_adopt_range(struct buddy *b, u64 start_pfn, u64 npages);
 
 /* 0 and the block's first pfn (aligned to 2^order), or -BUDDY_ENOMEM / -BUDDY_EBADORDER. */
 int buddy_alloc(struct buddy *b, unsigned int order, u64 *pfn);

@@ -9,10 +9,10 @@
 /* Checks the archive once at boot; reports and cuts off a malformed tail. */
 void initramfs_init(void);
 
-/*
- * Calls fn for every regular file whose path starts with prefix, in
- * archive order; only in batch mode (otherwise the archive is freed).
- */
+/* A regular file by path ("/init", "bin/hello"); 0 or -ENOENT. */
+int initramfs_find(const char *path, const void **data, size_t *size);
+
+/* Calls fn for every regular file whose path starts with prefix, in archive order. */
 void initramfs_for_each(const char *prefix,
 			void (*fn)(const struct cpio_entry *e, void *arg),
 			void *arg);

@@ -95,15 +95,6 @@ void *page_to_virt(const struct page *page);
  */
 void page_alloc_init(void);
 
-/*
- * Gives memory reserved at boot back (the initramfs archives,
- * init/initramfs.c): the whole pages of [start, end) in the direct map.
- * A page with no users (refcount 0) is freed; one with users loses the
- * reserver's reference (put_page()), so its last user frees it. Returns
- * the pages freed now.
- */
-u64 page_alloc_free_reserved(const void *start, const void *end);
-
 /* Counters, for tests, make bench and later /proc/meminfo. */
 struct page_alloc_stats {
 	u64 total_pages, free_pages;

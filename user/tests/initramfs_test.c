@@ -4,13 +4,11 @@
  * file, though its whole pages are the archive's own, taken without a copy
  * (fs/ramfs.c, install_data()): read() and a shared mapping see the same
  * bytes, writes through either reach the other, truncating and growing it
- * again gives zeroes, and the name can be removed and made again; and
- * once the archive was freed (init/initramfs.c), removing a file gives
- * its pages back to the page allocator.
+ * again gives zeroes, and the name can be removed and made again.
  *
  * Usage: initramfs_test TOKEN. The bytes written derive from TOKEN, so no
- * fixed text passes. Changes /tests/hello_token and removes
- * /tests/tmpfs_test, which no other test of the same boot runs.
+ * fixed text passes. Changes /tests/hello_token, which no other test of
+ * the same boot runs.
  * utest: smp=1,4 args="{token}"
  */
 #include <errno.h>
@@ -20,7 +18,6 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include "meminfo.h"
 #include "utest.h"
 
 #define PAGE 4096
@@ -126,35 +123,9 @@ static void test_untouched(void)
 	CHECK(close(fd) == 0);
 }
 
-/*
- * Removing a file of the archive frees its whole pages: before the
- * archive was freed they stayed its own, and only the copied last page
- * came back. Three quarters of them must, whatever else moved meanwhile.
- */
-static void test_unlink_frees(void)
-{
-	const char *victim = "/tests/tmpfs_test";
-	int fd = open(victim, O_RDONLY);
-	long size = fd >= 0 ? file_size(fd) : -1, before, after;
-
-	CHECK(fd >= 0 && size >= 8 * PAGE);
-	if (fd < 0 || size < 8 * PAGE)
-		return;
-	CHECK(close(fd) == 0);
-	before = free_kib();
-	CHECK(unlink(victim) == 0);
-	after = free_kib();
-	CHECK(before > 0 && after > 0);
-	if (after - before < size / PAGE * 3 / 4 * (PAGE / 1024))
-		printf("# %s: %ld bytes, free memory grew by %ld KiB only\n", victim, size,
-		       after - before);
-	CHECK(after - before >= size / PAGE * 3 / 4 * (PAGE / 1024));
-}
-
 static const struct utest_case cases[] = {
 	UTEST_CASE(test_pages),
 	UTEST_CASE(test_untouched),
-	UTEST_CASE(test_unlink_frees),
 };
 
 int main(int argc, char **argv)
