@@ -280,14 +280,11 @@ static long do_poll(poll_scan_fn scan, void *req, const u64 *deadline)
 	return n;
 }
 
-/* A user timespec as a deadline; -EINVAL or -EFAULT. */
-static long get_deadline(const struct timespec *uts, u64 *deadline)
+/* A timeout read in as a deadline (time CSR ticks); -EINVAL. */
+static long timespec_deadline(struct timespec ts, u64 *deadline)
 {
-	struct timespec ts;
 	u64 ticks;
 
-	if (copy_from_user(&ts, uts, sizeof(ts)))
-		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long)NSEC_PER_SEC)
 		return -EINVAL;
 	/* Past ~30 years the wait is as good as forever. */
@@ -299,15 +296,17 @@ static long get_deadline(const struct timespec *uts, u64 *deadline)
 	return 0;
 }
 
-/* Linux writes the time left back (errors ignored, as there). */
-static void put_time_left(struct timespec *uts, u64 deadline)
+/*
+ * What Linux writes back into the caller's timeout: the time left. Not
+ * for a zero timeout (Linux leaves that alone; *write false).
+ */
+static struct timespec time_left(const struct timespec *timeout, u64 deadline, bool *write)
 {
 	u64 now = get_ticks(), left = deadline > now ? deadline - now : 0;
-	struct timespec ts = { (long)(left / timebase_freq),
-			       (long)(left % timebase_freq * NSEC_PER_SEC /
-				      timebase_freq) };
 
-	copy_to_user(uts, &ts, sizeof(ts));
+	*write = timeout->tv_sec || timeout->tv_nsec;
+	return (struct timespec){ (long)(left / timebase_freq),
+				  (long)(left % timebase_freq * NSEC_PER_SEC / timebase_freq) };
 }
 
 /* The caller's mask argument: NULL (none), or *set read from user memory. */
@@ -339,41 +338,54 @@ static long poll_masked(poll_scan_fn scan, void *req, u64 *deadline, bool masked
 	return ret;
 }
 
+/*
+ * ppoll() and pselect6() read all their arguments under one user-access
+ * window and write all their results under another (asm/uaccess.h says
+ * why), then report the first error in Linux's order.
+ */
 SYSCALL_DEFINE5(ppoll, struct pollfd *, ufds, unsigned int, nfds,
 		struct timespec *, utmo, const void *, umask, size_t, sigsetsize)
 {
 	size_t size = (size_t)nfds * sizeof(struct pollfd);
+	bool ts_fault, mask_fault, fds_fault, write_left = false;
+	struct timespec ts, left;
 	struct pollfd_req req;
 	struct pollfd *pfd;
-	sigset_t set;
-	bool masked;
+	sigset_t set = 0;
 	u64 deadline;
 	long ret;
 
 	if (nfds > POLL_MAX_NFDS)
 		return -EINVAL;
-	if (utmo) {
-		ret = get_deadline(utmo, &deadline);
-		if (ret)
-			return ret;
-	}
-	ret = get_sigmask(umask, sigsetsize, &set, &masked);
-	if (ret)
-		return ret;
 	pfd = kmalloc(size ? size : 1, __GFP_NOWARN);
 	if (!pfd)
 		return -ENOMEM;
-	if (copy_from_user(pfd, ufds, size)) {
+	user_access_begin();
+	ts_fault = utmo && copy_from_user(&ts, utmo, sizeof(ts));
+	mask_fault = umask && sigsetsize == SIGSET_SIZE &&
+		     copy_from_user(&set, umask, sizeof(set));
+	fds_fault = copy_from_user(pfd, ufds, size);
+	user_access_end();
+	ret = !utmo ? 0 : ts_fault ? -EFAULT : timespec_deadline(ts, &deadline);
+	if (!ret && umask)
+		ret = sigsetsize != SIGSET_SIZE ? -EINVAL : mask_fault ? -EFAULT : 0;
+	if (!ret && fds_fault)
+		ret = -EFAULT;
+	if (ret) {
 		kfree(pfd);
-		return -EFAULT;
+		return ret;
 	}
 	req = (struct pollfd_req){ pfd, nfds };
-	ret = poll_masked(pollfd_scan, &req, utmo ? &deadline : NULL, masked, set);
+	ret = poll_masked(pollfd_scan, &req, utmo ? &deadline : NULL, umask != NULL, set);
+	if (utmo)
+		left = time_left(&ts, deadline, &write_left);
+	user_access_begin();
 	if (ret >= 0 && copy_to_user(ufds, pfd, size))
 		ret = -EFAULT;
+	if (write_left)
+		copy_to_user(utmo, &left, sizeof(left)); /* errors ignored, as Linux */
+	user_access_end();
 	kfree(pfd);
-	if (utmo)
-		put_time_left(utmo, deadline);
 	return ret;
 }
 
@@ -445,10 +457,11 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 		struct timespec *, utmo, const struct sigset_arg *, usig)
 {
 	u64 *uset[3] = { uin, uout, uex };
+	bool ts_fault, sig_fault, sets_fault = false, masked = false, write_left = false;
+	struct timespec ts, left;
 	struct select_req req;
 	struct sigset_arg sig;
 	sigset_t set = 0;
-	bool masked = false;
 	unsigned int s;
 	size_t bytes;
 	u64 deadline;
@@ -459,32 +472,42 @@ SYSCALL_DEFINE6(pselect6, int, nfds, u64 *, uin, u64 *, uout, u64 *, uex,
 	nfds = min(nfds, NR_OPEN); /* as Linux: no descriptor lies beyond */
 	req.words = ALIGN_UP((unsigned int)nfds, FDSET_WORD_BITS) / FDSET_WORD_BITS;
 	bytes = req.words * sizeof(u64);
+	user_access_begin();
+	ts_fault = utmo && copy_from_user(&ts, utmo, sizeof(ts));
+	sig_fault = usig && copy_from_user(&sig, usig, sizeof(sig));
+	for (s = 0; s < 3; s++)
+		sets_fault |= uset[s] && copy_from_user(req.asked[s], uset[s], bytes);
+	user_access_end();
 	if (utmo) {
-		ret = get_deadline(utmo, &deadline);
+		ret = ts_fault ? -EFAULT : timespec_deadline(ts, &deadline);
 		if (ret)
 			return ret;
 	}
 	if (usig) {
-		if (copy_from_user(&sig, usig, sizeof(sig)))
+		if (sig_fault)
 			return -EFAULT;
 		ret = get_sigmask(sig.mask, sig.size, &set, &masked);
 		if (ret)
 			return ret;
 	}
+	if (sets_fault)
+		return -EFAULT;
 	for (s = 0; s < 3; s++) {
 		if (!uset[s])
 			memset(req.asked[s], 0, bytes);
-		else if (copy_from_user(req.asked[s], uset[s], bytes))
-			return -EFAULT;
 		/* Bits past nfds do not count. */
 		if (nfds % FDSET_WORD_BITS)
 			req.asked[s][req.words - 1] &= (1ULL << (nfds % FDSET_WORD_BITS)) - 1;
 	}
 	ret = poll_masked(select_scan, &req, utmo ? &deadline : NULL, masked, set);
+	if (utmo)
+		left = time_left(&ts, deadline, &write_left);
+	user_access_begin();
 	for (s = 0; ret >= 0 && s < 3; s++)
 		if (uset[s] && copy_to_user(uset[s], req.ready[s], bytes))
 			ret = -EFAULT;
-	if (utmo)
-		put_time_left(utmo, deadline);
+	if (write_left)
+		copy_to_user(utmo, &left, sizeof(left)); /* errors ignored, as Linux */
+	user_access_end();
 	return ret;
 }

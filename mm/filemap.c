@@ -818,47 +818,131 @@ long filemap_read_kernel(struct inode *inode, u64 pos, void *buf, size_t n)
 	return do_read(inode, buf, n, &pos, true);
 }
 
-/* Allocates the blocks of [p, p + len) (within one page): 0 or -ENOSPC, -EFBIG, -EIO. */
-static int alloc_blocks(struct inode *inode, u64 p, size_t len)
+/*
+ * Allocates the blocks of [p, p + len) (within one page): 0 or -ENOSPC,
+ * -EFBIG, -EIO. With fresh (a write under the page lock): a hole the
+ * range covers whole is allocated without zeroing (GET_BLOCK_NOZERO) and
+ * goes to fresh[] (*nfresh of them), for zero_fresh_blocks() should the
+ * copy into the page come up short.
+ */
+struct fresh_block {
+	u64 iblock, pblock;
+};
+
+static int alloc_blocks(struct inode *inode, u64 p, size_t len, struct fresh_block *fresh,
+			unsigned int *nfresh)
 {
 	u32 bs = inode->i_sb->s_blocksize;
 	u64 b, pblock;
 	int err = 0;
 
-	for (b = p / bs; !err && b * bs < p + len; b++)
-		err = inode->i_aops->get_block(inode, b, &pblock, true);
+	for (b = p / bs; !err && b * bs < p + len; b++) {
+		bool whole = fresh && b * bs >= p && (b + 1) * bs <= p + len;
+
+		if (whole && !(err = inode->i_aops->get_block(inode, b, &pblock, 0)) && !pblock) {
+			err = inode->i_aops->get_block(inode, b, &pblock,
+						       GET_BLOCK_CREATE | GET_BLOCK_NOZERO);
+			if (!err)
+				fresh[(*nfresh)++] = (struct fresh_block){ b, pblock };
+		} else if (!err) {
+			err = inode->i_aops->get_block(inode, b, &pblock, GET_BLOCK_CREATE);
+		}
+	}
 	return err;
 }
 
 /*
- * Under i_mutex: chunk bytes from src (a kernel buffer) at p, within one
- * page: the blocks are allocated, the page read first unless all of it
- * is overwritten, and marked dirty.
+ * Fresh blocks (alloc_blocks()) outside the bytes a write put into the
+ * page [p, p + copied): zeroed in the buffer cache as get_block() would
+ * have, since the page will not cover them.
  */
-static int write_chunk(struct inode *inode, u64 p, const char *src, size_t chunk)
+static int zero_fresh_blocks(struct inode *inode, const struct fresh_block *fresh,
+			     unsigned int nfresh, u64 p, size_t copied)
+{
+	struct super_block *sb = inode->i_sb;
+	u32 bs = sb->s_blocksize;
+	unsigned int i;
+
+	for (i = 0; i < nfresh; i++) {
+		struct buffer_head *bh;
+
+		if ((fresh[i].iblock + 1) * bs <= p + copied)
+			continue;
+		bh = getblk(sb->s_bdev, fresh[i].pblock, bs);
+		if (IS_ERR(bh))
+			return (int)PTR_ERR(bh);
+		lock_buffer(bh);
+		memset(bh->b_data, 0, bs);
+		unlock_buffer(bh);
+		mark_buffer_dirty(bh);
+		brelse(bh);
+	}
+	return 0;
+}
+
+/*
+ * Under i_mutex: chunk bytes at p, within one page, from src: kernel
+ * memory, or user memory with user, whose pages the caller has faulted
+ * in. Returns the bytes written (0: a user page went away meanwhile, the
+ * caller faults it in again) or -errno.
+ *
+ * The user's bytes go straight into the page cache page, under its lock.
+ * A fault on the source could need that very lock (the source may be a
+ * mapping of this page of this file, which a fault fills under the page
+ * lock) or memory the page lock is held against, so the copy resolves
+ * no fault (copy_from_user_nofault()): do_write() faulted the source in
+ * with no page locked (i_mutex is held, but read faults never take it,
+ * block.rst), so the copy only comes up short when another thread
+ * unmapped the source meanwhile. A short copy into a page that was not
+ * up to date and was to be overwritten whole leaves garbage after what
+ * was copied: nothing of it is kept, the page stays not up to date, and
+ * the caller retries (as Linux's generic_perform_write()).
+ *
+ * The blocks are allocated under the page lock, after the page was read
+ * (unless it is overwritten whole): a hole the write fills whole is not
+ * zeroed on the disk, since no reader can fill the page from it before
+ * the page holds the new bytes, and writeback writes the page's bytes
+ * over it. What a short copy leaves uncovered is zeroed after all.
+ */
+static long write_chunk(struct inode *inode, u64 p, const char *src, size_t chunk, bool user)
 {
 	u32 off = (u32)(p & (PAGE_SIZE - 1));
+	struct fresh_block fresh[PAGE_SIZE / SECTOR_SIZE];
+	unsigned int nfresh = 0;
+	size_t copied = 0;
 	struct cpage *cp;
-	int err = alloc_blocks(inode, p, chunk);
+	bool whole_new;
+	int err = 0;
 
-	if (err)
-		return err;
 	cp = grab(inode, (unsigned long)(p >> PAGE_SHIFT));
 	if (!cp)
 		return -ENOMEM;
 	lock_cpage(cp);
 	/* Overwritten whole: not read, and up to date only once filled (readers take no lock). */
-	if (!test_flag(PC_UPTODATE, cp) && chunk < PAGE_SIZE)
+	whole_new = !test_flag(PC_UPTODATE, cp) && chunk == PAGE_SIZE;
+	if (!test_flag(PC_UPTODATE, cp) && !whole_new)
 		err = fill_page(inode, cp, false);
-	if (!err) {
-		memcpy((u8 *)cp->page + off, src, chunk);
-		__atomic_fetch_or(&cp->flags, 1UL << PC_UPTODATE, __ATOMIC_RELEASE);
-	}
-	unlock_cpage(cp);
 	if (!err)
+		err = alloc_blocks(inode, p, chunk,
+				   inode->i_sb->s_blocksize <= PAGE_SIZE ? fresh : NULL, &nfresh);
+	if (!err && user)
+		copied = chunk - copy_from_user_nofault((u8 *)cp->page + off, src, chunk);
+	else if (!err)
+		memcpy((u8 *)cp->page + off, src, copied = chunk);
+	if (whole_new && copied < chunk)
+		copied = 0;
+	if (nfresh && copied < chunk) {
+		int zerr = zero_fresh_blocks(inode, fresh, nfresh, p, copied);
+
+		err = err ? err : zerr;
+	}
+	if (copied)
+		__atomic_fetch_or(&cp->flags, 1UL << PC_UPTODATE, __ATOMIC_RELEASE);
+	unlock_cpage(cp);
+	if (copied)
 		set_wb_flag(cp, PC_DIRTY);
 	cpage_put(cp);
-	return err;
+	return copied ? (long)copied : err;
 }
 
 /*
@@ -882,14 +966,13 @@ static void throttle(struct inode *inode)
 
 /*
  * The core of write(), with i_mutex held: n bytes from src (user memory,
- * or kernel memory with kernel) at p. User bytes are copied into a
- * bounce page first, with no page locked: the source may be a mapping
- * of this file, whose fault needs that page.
+ * or kernel memory with kernel) at p. Each page's worth of user bytes is
+ * faulted in first, with no page locked, then copied straight into the
+ * page cache page (write_chunk() says why that cannot deadlock).
  */
 static long do_write(struct inode *inode, const char *src, size_t n, u64 *pos, bool kernel)
 {
 	const struct address_space_operations *a_ops = inode->i_aops;
-	char *bounce;
 	u64 p = *pos;
 	size_t done = 0;
 	long err = 0;
@@ -897,9 +980,6 @@ static long do_write(struct inode *inode, const char *src, size_t n, u64 *pos, b
 	/* Nothing to write: no limit applies and nothing changes (Linux's generic_write_checks()). */
 	if (!n)
 		return 0;
-	bounce = kernel ? NULL : alloc_page(__GFP_NOWARN);
-	if (!kernel && !bounce)
-		return -ENOMEM;
 	if (a_ops->prepare_write)
 		err = a_ops->prepare_write(inode, p, &n);
 	/* What lies between the old end and p reads as zeroes. */
@@ -909,32 +989,32 @@ static long do_write(struct inode *inode, const char *src, size_t n, u64 *pos, b
 	}
 	while (!err && done < n) {
 		u32 off = (u32)(p & (PAGE_SIZE - 1));
-		size_t chunk = min(PAGE_SIZE - off, n - done), left = 0;
-		const char *from = src + done;
+		size_t chunk = min(PAGE_SIZE - off, n - done);
+		long copied;
 
-		if (done && fatal_signal_pending(current_task()))
+		/* A killed task stops early (one whose user page keeps going away too). */
+		if (fatal_signal_pending(current_task()) && (done || !kernel)) {
+			err = -EINTR;
 			break;
+		}
 		cond_resched();
+		/* Only what can be read is written (as Linux): then EFAULT. */
 		if (!kernel) {
-			left = copy_from_user(bounce, src + done, chunk);
-			chunk -= left;
-			from = bounce;
+			chunk = fault_in_readable(src + done, chunk);
 			if (!chunk) {
 				err = -EFAULT;
 				break;
 			}
 		}
-		err = write_chunk(inode, p, from, chunk);
-		if (err)
-			break;
-		done += chunk;
-		p += chunk;
-		if (p > inode->i_size)
-			inode->i_size = p;
-		if (left) {
-			err = -EFAULT;
+		copied = write_chunk(inode, p, src + done, chunk, !kernel);
+		if (copied < 0) {
+			err = copied;
 			break;
 		}
+		done += (size_t)copied;
+		p += (u64)copied;
+		if (p > inode->i_size)
+			inode->i_size = p;
 		if (READ_ONCE(stats.dirty) > READ_ONCE(dirty_max))
 			throttle(inode);
 	}
@@ -945,8 +1025,6 @@ static long do_write(struct inode *inode, const char *src, size_t n, u64 *pos, b
 		inode->i_ctime = inode->i_mtime;
 		mark_inode_dirty(inode);
 	}
-	if (bounce)
-		free_page(bounce);
 	*pos = p;
 	return done ? (long)done : err;
 }
@@ -1006,7 +1084,7 @@ int filemap_fault_page(struct inode *inode, unsigned long index, bool write, voi
 		else
 			err = alloc_blocks(inode, (u64)index << PAGE_SHIFT,
 					   (size_t)min((u64)PAGE_SIZE, inode->i_size -
-						   ((u64)index << PAGE_SHIFT)));
+						   ((u64)index << PAGE_SHIFT)), NULL, NULL);
 		inode_unlock(inode);
 		if (!err)
 			set_wb_flag(cp, PC_MAPPED_W);

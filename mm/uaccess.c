@@ -2,7 +2,9 @@
 /* copy_to_user() and friends: range checks around the architecture's faulting copies. */
 #include <hartix/errno.h>
 #include <hartix/mmap.h>
+#include <hartix/sched.h>
 #include <hartix/uaccess.h>
+#include <asm/page.h>
 
 unsigned long __copy_user(void *dst, const void *src, unsigned long n);
 unsigned long __clear_user(void *dst, unsigned long n);
@@ -23,6 +25,33 @@ size_t copy_to_user(void *udst, const void *src, size_t n)
 size_t copy_from_user(void *dst, const void *usrc, size_t n)
 {
 	return access_ok(usrc, n) ? __copy_user(dst, usrc, n) : n;
+}
+
+size_t copy_from_user_nofault(void *dst, const void *usrc, size_t n)
+{
+	struct task *t = current_task();
+	size_t left;
+
+	if (!access_ok(usrc, n))
+		return n;
+	t->pagefault_disabled = true;
+	left = __copy_user(dst, usrc, n);
+	t->pagefault_disabled = false;
+	return left;
+}
+
+/* One byte of each page: each read resolves its page's fault. */
+size_t fault_in_readable(const void *usrc, size_t n)
+{
+	unsigned long start = (unsigned long)usrc, p;
+	char c;
+
+	if (!access_ok(usrc, n))
+		return 0;
+	for (p = start; p < start + n; p = (p | (PAGE_SIZE - 1)) + 1)
+		if (__copy_user(&c, (const void *)p, 1))
+			return p - start;
+	return n;
 }
 
 size_t clear_user(void *udst, size_t n)

@@ -81,7 +81,7 @@ u32 ext2_count_free_inodes(struct super_block *sb);
 struct inode *ext2_iget(struct super_block *sb, unsigned long ino);
 int ext2_write_inode(struct inode *inode, bool sync);
 void ext2_evict_inode(struct inode *inode);
-int ext2_get_block(struct inode *inode, u64 iblock, u64 *pblock, bool create);
+int ext2_get_block(struct inode *inode, u64 iblock, u64 *pblock, int create);
 int ext2_setattr(struct dentry *dentry, struct iattr *attr);
 void ext2_set_inode_ops(struct inode *inode);
 /* A symlink whose target is in i_data, not in a block. */

@@ -180,13 +180,18 @@ int ext2_write_inode(struct inode *inode, bool sync)
 	return err;
 }
 
-/* A zeroed block for the map (an indirect block, or data get_block creates). */
-static int new_zeroed_block(struct inode *inode, u32 goal, u32 *blk)
+/*
+ * A zeroed block for the map (an indirect block, or data get_block
+ * creates), or, with zero false, a data block the page cache fills
+ * whole (GET_BLOCK_NOZERO): zeroing it would cost a block of memset and
+ * a buffer just to be overwritten.
+ */
+static int new_zeroed_block(struct inode *inode, u32 goal, u32 *blk, bool zero)
 {
 	struct buffer_head *bh;
 	int err = ext2_new_block(inode, goal, blk);
 
-	if (err)
+	if (err || !zero)
 		return err;
 	bh = getblk(inode->i_sb->s_bdev, *blk, inode->i_sb->s_blocksize);
 	if (IS_ERR(bh)) {
@@ -202,7 +207,7 @@ static int new_zeroed_block(struct inode *inode, u32 goal, u32 *blk)
 }
 
 /* i_map_lock held: the walk of get_block, allocating what is missing when create. */
-static int map_block(struct inode *inode, u64 iblock, u32 *pblock, bool create)
+static int map_block(struct inode *inode, u64 iblock, u32 *pblock, int create)
 {
 	struct super_block *sb = inode->i_sb;
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
@@ -224,7 +229,8 @@ static int map_block(struct inode *inode, u64 iblock, u32 *pblock, bool create)
 				*pblock = 0;
 				break;
 			}
-			err = new_zeroed_block(inode, goal, &blk);
+			err = new_zeroed_block(inode, goal, &blk,
+					       level < depth - 1 || !(create & GET_BLOCK_NOZERO));
 			if (err)
 				break;
 			*slot = blk;
@@ -255,7 +261,7 @@ static int map_block(struct inode *inode, u64 iblock, u32 *pblock, bool create)
 	return err;
 }
 
-int ext2_get_block(struct inode *inode, u64 iblock, u64 *pblock, bool create)
+int ext2_get_block(struct inode *inode, u64 iblock, u64 *pblock, int create)
 {
 	struct ext2_inode_info *ei = EXT2_I(inode);
 	u32 blk = 0;

@@ -363,7 +363,7 @@ static int fat_shrink(struct inode *inode, u64 size)
  * The disk sector of file block iblock (sector_size units), 0 past the
  * chain. create: clusters up to it are added (zeroed).
  */
-static int fat_get_block(struct inode *inode, u64 iblock, u64 *pblock, bool create)
+static int fat_get_block(struct inode *inode, u64 iblock, u64 *pblock, int create)
 {
 	struct fat_sb *sbi = FAT_SB(inode->i_sb);
 	struct fat_inode *fi = FAT_I(inode);

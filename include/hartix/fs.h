@@ -410,15 +410,22 @@ struct dir_context {
 	u64 pos; /* the fs's own cookie; the fs sets it past each entry it emitted */
 };
 
+/* get_block()'s create (mm/filemap.c's writes skip the zeroing of blocks they fill). */
+#define GET_BLOCK_CREATE 1
+#define GET_BLOCK_NOZERO 2
+
 /* The page cache of a regular file (mm/filemap.c). */
 struct address_space_operations {
 	/*
 	 * Map file block iblock (in s_blocksize units) to a disk block:
-	 * *pblock, 0 = hole. create: allocate it (zeroed) if missing.
+	 * *pblock, 0 = hole. create: GET_BLOCK_CREATE allocates it (zeroed)
+	 * if missing; | GET_BLOCK_NOZERO: a data block need not be zeroed
+	 * (the caller holds the page lock and fills the block's bytes of the
+	 * page before anyone can read them; a file system may zero anyway).
 	 * 0/-ENOSPC/-EIO. Generic readpage/writepage use it.
 	 */
 	int (*get_block)(struct inode *inode, u64 iblock, u64 *pblock,
-			 bool create);
+			 int create);
 	/*
 	 * Optional, under i_mutex before a write of *n bytes at pos: may
 	 * shorten *n or refuse (-EFBIG...). 0 or -errno.

@@ -137,6 +137,11 @@ struct task {
 	 * still on its way off the hart. Under tasklist_lock.
 	 */
 	bool process_ended;
+	/*
+	 * copy_from_user_nofault() (mm/uaccess.c): a fault on user memory is
+	 * not resolved, the copy ends short. Only the task itself uses it.
+	 */
+	bool pagefault_disabled;
 };
 
 /*

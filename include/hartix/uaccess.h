@@ -4,17 +4,27 @@
 #define HARTIX_UACCESS_H
 
 #include <hartix/types.h>
+#include <asm/uaccess.h> /* user_access_begin(), user_access_end() */
 
 /*
  * The range must lie in user space; a fault inside a valid region is
  * resolved (demand-zero, copy-on-write), any other makes these return what
- * they did not copy. sstatus.SUM is set only inside them.
+ * they did not copy. sstatus.SUM is set only inside them, or between
+ * user_access_begin() and user_access_end() around several of them.
  */
 bool access_ok(const void *uptr, size_t n);
 /* Bytes not copied: 0 on success. */
 size_t copy_to_user(void *udst, const void *src, size_t n);
 size_t copy_from_user(void *dst, const void *usrc, size_t n);
 size_t clear_user(void *udst, size_t n);
+/*
+ * Without resolving a fault (the copy just ends short): for a caller
+ * holding a lock the fault could need (a page cache page whose file the
+ * source maps). fault_in_readable() first makes the range present,
+ * without such locks held: how many bytes from its start are readable.
+ */
+size_t copy_from_user_nofault(void *dst, const void *usrc, size_t n);
+size_t fault_in_readable(const void *usrc, size_t n);
 /* Length of the string copied (< n), n if no NUL in n bytes, or -EFAULT. */
 long strncpy_from_user(char *dst, const char *usrc, long n);
 

@@ -162,7 +162,7 @@ static bool kernel_user_fault(struct pt_regs *regs)
 	int err;
 
 	if (!fault_access(regs->cause, &acc) || !(regs->status & SR_SUM) ||
-	    !mm || regs->tval >= TASK_SIZE)
+	    !mm || regs->tval >= TASK_SIZE || current_task()->pagefault_disabled)
 		return false;
 	/*
 	 * The trap masked interrupts, but resolving the fault may sleep (a

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* User-memory copies: every access has an exception-table entry; SUM is set only here. */
+/*
+ * User-memory copies: every access has an exception-table entry; SUM is
+ * set only here and inside user_access_begin()/end() (asm/uaccess.h).
+ * Each routine leaves SUM as it found it (a7 keeps sstatus from entry),
+ * so a batch of copies under one window changes it only twice.
+ */
 #include <asm/csr.h>
 
 /* Adds an exception-table entry sending a fault at the instruction to fixup. */
@@ -30,7 +35,7 @@
 	.globl	__copy_user
 __copy_user:
 	li	t6, SR_SUM
-	csrs	CSR_SSTATUS, t6
+	csrrs	a7, CSR_SSTATUS, t6
 	or	t0, a0, a1
 	andi	t0, t0, 7
 	bnez	t0, 2f
@@ -77,7 +82,7 @@ __copy_user:
 	.globl	__clear_user
 __clear_user:
 	li	t6, SR_SUM
-	csrs	CSR_SSTATUS, t6
+	csrrs	a7, CSR_SSTATUS, t6
 	mv	a2, a1
 3:	beqz	a2, .Ldone
 	user	sb zero, 0(a0)
@@ -93,7 +98,7 @@ __clear_user:
 	.globl	__strncpy_user
 __strncpy_user:
 	li	t6, SR_SUM
-	csrs	CSR_SSTATUS, t6
+	csrrs	a7, CSR_SSTATUS, t6
 	mv	t0, a0				/* where the next byte goes */
 	add	a3, a0, a2			/* the end of dst */
 	li	a2, -1				/* what a fault returns */
@@ -108,13 +113,16 @@ __strncpy_user:
 	j	.Ldone
 
 .Ldone:
-	csrc	CSR_SSTATUS, t6
 	mv	a0, a2
-	ret
+/* SUM back off unless a7 says a window had it on. */
+.Lrestore_sum:
+	and	a7, a7, t6
+	bnez	a7, 6f
+	csrc	CSR_SSTATUS, t6
+6:	ret
 
 /* Returns a2: what is left to copy, or -1 in __strncpy_user. */
 .Lfault:
 	li	t6, SR_SUM
-	csrc	CSR_SSTATUS, t6
 	mv	a0, a2
-	ret
+	j	.Lrestore_sum
