@@ -17,6 +17,19 @@ static unsigned int timeout_secs = CONFIG_HUNG_TASK_TIMEOUT;
 static u64 nr_hung, nr_lost; /* reports so far (printed or not), for tests */
 static u64 last_scan; /* hart 0's: the time CSR at its last scan */
 
+/*
+ * Each hart's late-tick sum (struct cpu.tick_late) at hart 0's last scans,
+ * so a report can say how long the task's harts did not run in its window:
+ * a host that does not run the vCPUs makes a runnable task wait without any
+ * fault of the scheduler. Written by the scan only (tasklist_lock held).
+ */
+#define LATE_HIST 32
+static struct late_sample {
+	u64 at; /* time CSR of the scan */
+	u64 late[NR_CPUS];
+} late_hist[LATE_HIST];
+static unsigned int late_scans;
+
 kernel_param_uint("hung_task.timeout", timeout_secs, 0, HUNG_TASK_TIMEOUT_MAX);
 
 static const char *state_name(enum task_state s)
@@ -137,6 +150,34 @@ static bool on_a_cpu(const struct task *t)
  * limit and is being woken is runnable with its old stamp until its waker
  * queues it (see check_lost()).
  */
+static void record_lateness(u64 now)
+{
+	struct late_sample *ls = &late_hist[late_scans++ % LATE_HIST];
+	unsigned int cpu;
+
+	ls->at = now;
+	for_each_online_cpu(cpu)
+		ls->late[cpu] = READ_ONCE(cpus[cpu].tick_late);
+}
+
+/* Each hart: how late its ticks came over the report's window, and its queue. */
+static void show_lateness(const struct task *t)
+{
+	unsigned int back = min(timeout_secs, late_scans - 1), cpu;
+	const struct late_sample *cur = &late_hist[(late_scans - 1) % LATE_HIST];
+	const struct late_sample *old;
+
+	back = min(back, (unsigned int)LATE_HIST - 1);
+	old = &late_hist[(late_scans - 1 - back) % LATE_HIST];
+	for_each_online_cpu(cpu)
+		pr_err("  cpu%u: ticks late by %llu ms in the last %llu ms\n", cpu,
+		       (unsigned long long)((cur->late[cpu] - old->late[cpu]) *
+					    1000 / timebase_freq),
+		       (unsigned long long)((cur->at - old->at) * 1000 /
+					    timebase_freq));
+	sched_show_placement(t);
+}
+
 static void check_hung(struct task *t, u64 now, u64 limit)
 {
 	enum task_state state = READ_ONCE(t->state);
@@ -159,6 +200,7 @@ static void check_hung(struct task *t, u64 now, u64 limit)
 	       t->comm, t->pid, timeout_secs);
 	pr_err("\"hung_task.timeout=0\" disables this message.\n");
 	show_task(t);
+	show_lateness(t);
 	if (nr_hung == HUNG_TASK_WARNINGS)
 		pr_err("INFO: hung-task reports from now on only counted (%u printed).\n",
 		       HUNG_TASK_WARNINGS);
@@ -187,6 +229,7 @@ void hung_task_tick(void)
 	if (!spin_trylock(&tasklist_lock))
 		return;
 	last_scan = now;
+	record_lateness(now);
 	for (t = all_tasks; t; t = t->all_next) {
 		if (IS_ENABLED(CONFIG_DEBUG_SCHED))
 			check_lost(t);

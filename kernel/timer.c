@@ -106,6 +106,9 @@ void timer_interrupt(void)
 	struct timer *t;
 
 	spin_lock(&base->lock);
+	/* A burst of missed ticks runs below: count the gap once. */
+	if (base->tick.queued && base->tick.expires < now)
+		this_cpu()->tick_late += now - base->tick.expires;
 	while ((t = base->head) && t->expires <= now) {
 		base->head = t->next;
 		t->queued = false;
