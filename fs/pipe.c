@@ -144,6 +144,15 @@ static long pipe_read(struct file *f, char *ubuf, size_t n)
 
 	if (!n)
 		return 0;
+	/*
+	 * A blocking read of an empty pipe (a ping-pong's every read) goes to
+	 * sleep without taking p->lock first: wait_event() looks again.
+	 */
+	if (!(READ_ONCE(f->flags) & O_NONBLOCK) && !pipe_readable(&w)) {
+		err = pipe_sleep(&p->rd_wait, pipe_readable, &w);
+		if (err)
+			return err;
+	}
 	for (;;) {
 		flags = spin_lock_irqsave(&p->lock);
 		avail = p->head - p->tail;

@@ -38,11 +38,18 @@ long vfs_read(struct file *f, char *ubuf, size_t n, u64 *ppos)
 	return f->ops->read_at(f, ubuf, n, ppos);
 }
 
+/* read() and write() are the pipe round trip's: no reference when the table is ours alone. */
 SYSCALL_DEFINE3(read, int, fd, char *, ubuf, size_t, n)
 {
-	struct file *f __free(fput) = fget(fd);
+	bool ref;
+	struct file *f = fget_light(fd, &ref);
+	long ret;
 
-	return f ? vfs_read(f, ubuf, n, NULL) : -EBADF;
+	if (!f)
+		return -EBADF;
+	ret = vfs_read(f, ubuf, n, NULL);
+	fput_light(f, ref);
+	return ret;
 }
 
 long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
@@ -63,9 +70,15 @@ long vfs_write(struct file *f, const char *ubuf, size_t n, u64 *ppos)
 
 SYSCALL_DEFINE3(write, int, fd, const char *, ubuf, size_t, n)
 {
-	struct file *f __free(fput) = fget(fd);
+	bool ref;
+	struct file *f = fget_light(fd, &ref);
+	long ret;
 
-	return f ? vfs_write(f, ubuf, n, NULL) : -EBADF;
+	if (!f)
+		return -EBADF;
+	ret = vfs_write(f, ubuf, n, NULL);
+	fput_light(f, ref);
+	return ret;
 }
 
 struct iovec {

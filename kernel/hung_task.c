@@ -10,12 +10,26 @@
 #include <hartix/smp.h>
 #include <hartix/softlockup.h>
 #include <hartix/time.h>
+#include <hartix/timer.h>
 
 #define HUNG_TASK_TIMEOUT_MAX 600
 
 static unsigned int timeout_secs = CONFIG_HUNG_TASK_TIMEOUT;
 static u64 nr_hung, nr_lost; /* reports so far (printed or not), for tests */
 static u64 last_scan; /* hart 0's: the time CSR at its last scan */
+
+/*
+ * Each hart's late-tick sum (struct cpu.tick_late) at hart 0's last scans,
+ * so a report can say how long the task's harts did not run in its window:
+ * a host that does not run the vCPUs makes a runnable task wait without any
+ * fault of the scheduler. Written by the scan only (tasklist_lock held).
+ */
+#define LATE_HIST 32
+static struct late_sample {
+	u64 at; /* time CSR of the scan */
+	u64 late[NR_CPUS];
+} late_hist[LATE_HIST];
+static unsigned int late_scans;
 
 kernel_param_uint("hung_task.timeout", timeout_secs, 0, HUNG_TASK_TIMEOUT_MAX);
 
@@ -137,15 +151,75 @@ static bool on_a_cpu(const struct task *t)
  * limit and is being woken is runnable with its old stamp until its waker
  * queues it (see check_lost()).
  */
+static void record_lateness(u64 now)
+{
+	struct late_sample *ls = &late_hist[late_scans++ % LATE_HIST];
+	unsigned int cpu;
+
+	ls->at = now;
+	for_each_online_cpu(cpu)
+		ls->late[cpu] = READ_ONCE(cpus[cpu].tick_late);
+}
+
+/* The stall hart cpu is in now; this hart's own was counted on entry. */
+static u64 stall_now(unsigned int cpu, u64 now)
+{
+	return cpu == smp_processor_id() ? 0 : tick_overdue(cpu, now);
+}
+
+/*
+ * How long hart cpu took its ticks late since time since, as far as the
+ * scans kept (from the oldest kept scan at or after it; none kept: only
+ * the stall in progress), plus the stall in progress.
+ */
+static u64 late_since(unsigned int cpu, u64 since, u64 now)
+{
+	unsigned int n = min(late_scans, (unsigned int)LATE_HIST), i;
+	const struct late_sample *cur = &late_hist[(late_scans - 1) % LATE_HIST];
+
+	for (i = n; i > 0; i--) {
+		const struct late_sample *ls = &late_hist[(late_scans - i) % LATE_HIST];
+
+		if ((s64)(ls->at - since) >= 0)
+			return cur->late[cpu] - ls->late[cpu] + stall_now(cpu, now);
+	}
+	return stall_now(cpu, now);
+}
+
+/* Each hart: how long it did not run while t waited; and the queues. */
+static void show_lateness(const struct task *t, u64 stamp, u64 now)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		pr_err("  cpu%u: ticks late by %llu ms of the %llu ms it waited\n",
+		       cpu,
+		       (unsigned long long)(late_since(cpu, stamp, now) * 1000 /
+					    timebase_freq),
+		       (unsigned long long)((now - stamp) * 1000 / timebase_freq));
+	sched_show_placement(t);
+}
+
 static void check_hung(struct task *t, u64 now, u64 limit)
 {
 	enum task_state state = READ_ONCE(t->state);
 	u64 stamp = READ_ONCE(t->sched_stamp), seen = t->hung_seen;
+	unsigned int cpu = READ_ONCE(t->cpu);
 
 	t->hung_seen = 0;
 	/* Signed: a hart may have stamped it after we read the clock. */
 	if (!stamp || (s64)(now - stamp) < (s64)limit ||
 	    t->hung_reported == stamp)
+		return;
+	/*
+	 * Time its hart did not run does not count (Documentation/smp.rst,
+	 * The hung-task detector under a loaded host): a host that leaves a
+	 * vCPU unscheduled, or keeps a lock holder's vCPU from running while
+	 * this hart spins for the lock with interrupts masked, stalls the
+	 * whole queue. A task lost for good is still reported, later.
+	 */
+	if (cpu < NR_CPUS &&
+	    (s64)(now - stamp - late_since(cpu, stamp, now)) < (s64)limit)
 		return;
 	if (state != TASK_RUNNABLE && (state != TASK_RUNNING || on_a_cpu(t)))
 		return;
@@ -159,6 +233,7 @@ static void check_hung(struct task *t, u64 now, u64 limit)
 	       t->comm, t->pid, timeout_secs);
 	pr_err("\"hung_task.timeout=0\" disables this message.\n");
 	show_task(t);
+	show_lateness(t, stamp, now);
 	if (nr_hung == HUNG_TASK_WARNINGS)
 		pr_err("INFO: hung-task reports from now on only counted (%u printed).\n",
 		       HUNG_TASK_WARNINGS);
@@ -187,6 +262,7 @@ void hung_task_tick(void)
 	if (!spin_trylock(&tasklist_lock))
 		return;
 	last_scan = now;
+	record_lateness(now);
 	for (t = all_tasks; t; t = t->all_next) {
 		if (IS_ENABLED(CONFIG_DEBUG_SCHED))
 			check_lost(t);

@@ -106,6 +106,10 @@ void timer_interrupt(void)
 	struct timer *t;
 
 	spin_lock(&base->lock);
+	/* For the hung-task detector; a burst of missed ticks runs below: count the gap once. */
+	if (IS_ENABLED(CONFIG_HUNG_TASK_DETECTOR) && base->tick.queued &&
+	    base->tick.expires < now)
+		this_cpu()->tick_late += now - base->tick.expires;
 	while ((t = base->head) && t->expires <= now) {
 		base->head = t->next;
 		t->queued = false;
@@ -129,6 +133,15 @@ static void tick(struct timer *t)
 	/* From the last deadline, not from now: no drift. */
 	timer_add(t, t->expires + period);
 }
+
+#ifdef CONFIG_HUNG_TASK_DETECTOR
+u64 tick_overdue(unsigned int cpu, u64 now)
+{
+	u64 due = READ_ONCE(timer_bases[cpu].tick.expires);
+
+	return (s64)(now - due) > 0 ? now - due : 0;
+}
+#endif
 
 void timer_cpu_init(void)
 {

@@ -1,31 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* copy_to_user() and friends: range checks around the architecture's faulting copies. */
+/* clear_user(), strncpy_from_user() and the no-fault copies: range checks around the architecture's faulting routines (copy_to_user() is inline). */
 #include <hartix/errno.h>
 #include <hartix/mmap.h>
 #include <hartix/sched.h>
 #include <hartix/uaccess.h>
 #include <asm/page.h>
 
-unsigned long __copy_user(void *dst, const void *src, unsigned long n);
 unsigned long __clear_user(void *dst, unsigned long n);
 long __strncpy_user(char *dst, const char *src, long n);
-
-bool access_ok(const void *uptr, size_t n)
-{
-	unsigned long addr = (unsigned long)uptr;
-
-	return n <= TASK_SIZE && addr <= TASK_SIZE - n;
-}
-
-size_t copy_to_user(void *udst, const void *src, size_t n)
-{
-	return access_ok(udst, n) ? __copy_user(udst, src, n) : n;
-}
-
-size_t copy_from_user(void *dst, const void *usrc, size_t n)
-{
-	return access_ok(usrc, n) ? __copy_user(dst, usrc, n) : n;
-}
 
 size_t copy_from_user_nofault(void *dst, const void *usrc, size_t n)
 {

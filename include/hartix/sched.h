@@ -220,8 +220,9 @@ int task_reap(struct task *t);
 
 
 /*
- * Sleeps until cond(arg) is true; cond is checked with wq->lock held, and
- * wake_up() takes the lock, so no wake-up is lost between check and sleep.
+ * Sleeps until cond(arg) is true; cond is checked with wq->lock held, once
+ * more after queuing, and wake_up() of a non-empty queue takes the lock, so
+ * no wake-up is lost between check and sleep (kernel/sched/core.c).
  */
 void wait_event(struct wait_queue *wq, bool (*cond)(void *arg), void *arg);
 void wake_up(struct wait_queue *wq);

@@ -49,6 +49,12 @@ struct cpu {
 	u64 asid_gen_seen; /* ASID generation this hart's TLB is clean for */
 	u64 ticks, irqs, ipis; /* interrupts taken, by kind */
 	u64 timer_irqs; /* timer interrupts (ticks counts the scheduler's) */
+	/*
+	 * Hung-task evidence: time-CSR ticks by which this hart took its
+	 * tick interrupts late, summed. Time the hart did not run: its vCPU
+	 * not scheduled by a loaded host, or interrupts masked.
+	 */
+	u64 tick_late;
 	u64 ipi_kinds[NR_IPI]; /* IPIs by kind; ipis counts interrupts */
 };
 

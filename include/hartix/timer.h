@@ -28,6 +28,12 @@ bool timer_cancel_sync(struct timer *t);
 void timer_cpu_init(void);
 /* Trap code: the supervisor timer interrupt fired on this hart. */
 void timer_interrupt(void);
+/*
+ * How far past its deadline another hart's tick is at now (0: not due):
+ * the stall in progress there, which struct cpu.tick_late counts only once
+ * the hart takes the interrupt. Read without the lock, for reports.
+ */
+u64 tick_overdue(unsigned int cpu, u64 now);
 
 struct wait_queue;
 

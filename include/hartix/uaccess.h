@@ -3,19 +3,38 @@
 #ifndef HARTIX_UACCESS_H
 #define HARTIX_UACCESS_H
 
+#include <hartix/mmap.h>
 #include <hartix/types.h>
 #include <asm/uaccess.h> /* user_access_begin(), user_access_end() */
+
+/* The architecture's faulting copy (arch/riscv/lib): bytes not copied. */
+unsigned long __copy_user(void *dst, const void *src, unsigned long n);
 
 /*
  * The range must lie in user space; a fault inside a valid region is
  * resolved (demand-zero, copy-on-write), any other makes these return what
  * they did not copy. sstatus.SUM is set only inside them, or between
  * user_access_begin() and user_access_end() around several of them.
+ * Inline, as Linux's: every read() and write() checks its buffer and copies.
  */
-bool access_ok(const void *uptr, size_t n);
+static inline bool access_ok(const void *uptr, size_t n)
+{
+	unsigned long addr = (unsigned long)uptr;
+
+	return n <= TASK_SIZE && addr <= TASK_SIZE - n;
+}
+
 /* Bytes not copied: 0 on success. */
-size_t copy_to_user(void *udst, const void *src, size_t n);
-size_t copy_from_user(void *dst, const void *usrc, size_t n);
+static inline size_t copy_to_user(void *udst, const void *src, size_t n)
+{
+	return access_ok(udst, n) ? __copy_user(udst, src, n) : n;
+}
+
+static inline size_t copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	return access_ok(usrc, n) ? __copy_user(dst, usrc, n) : n;
+}
+
 size_t clear_user(void *udst, size_t n);
 /*
  * Without resolving a fault (the copy just ends short): for a caller

@@ -677,12 +677,17 @@ static void entry_unlink(struct wait_entry *e)
 	e->pprev = NULL;
 }
 
+/*
+ * The owner looks at its condition after this returns: the fence orders the
+ * entry's link before those loads (see wake_up()).
+ */
 void wait_entry_add(struct wait_queue *wq, struct wait_entry *e)
 {
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
 
 	entry_link(wq, e);
 	spin_unlock_irqrestore(&wq->lock, flags);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
 void wait_entry_del(struct wait_queue *wq, struct wait_entry *e)
@@ -706,33 +711,52 @@ static void task_wake(struct wait_entry *e)
 	wake_up_task(container_of(e, struct task_wait, entry)->task);
 }
 
+/*
+ * The entry is queued before each look at cond, with a full fence between
+ * (paired with wake_up()'s): a waker that changes the condition after the
+ * look finds the entry. Queued first, not after a first look, because
+ * cond may be costly (wait4's scan of the children) and callers mostly
+ * sleep: they looked themselves before calling.
+ */
 void wait_event(struct wait_queue *wq, bool (*cond)(void *arg), void *arg)
 {
 	struct task_wait w = { { NULL, NULL, task_wake }, current_task() };
 	unsigned long flags = spin_lock_irqsave(&wq->lock);
 
-	while (!cond(arg)) {
-		w.task->state = TASK_SLEEPING;
+	for (;;) {
 		entry_link(wq, &w.entry);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (cond(arg))
+			break;
+		w.task->state = TASK_SLEEPING;
 		spin_unlock_irqrestore(&wq->lock, flags);
 		schedule();
 		flags = spin_lock_irqsave(&wq->lock);
 		/* Woken by a signal, not wake_up(): still queued. */
 		entry_unlink(&w.entry);
 	}
+	entry_unlink(&w.entry);
 	spin_unlock_irqrestore(&wq->lock, flags);
 }
 
 /*
- * Under the lock: a task a signal woke may run meanwhile, but it takes the
- * lock to leave the queue, so its entry stays put while we walk. An entry's
- * func may unlink it: its successor is read first.
+ * An empty queue is left without its lock (Linux's wq_has_sleeper()): the
+ * fence orders the caller's change of the condition before the look at
+ * the list, and every waiter queues itself, fences and only then looks at
+ * the condition (wait_event(), wait_entry_add()), so one of the two sees
+ * the other. Under the lock: a task a signal woke may run meanwhile, but
+ * it takes the lock to leave the queue, so its entry stays put while we
+ * walk. An entry's func may unlink it: its successor is read first.
  */
 void wake_up(struct wait_queue *wq)
 {
-	unsigned long flags = spin_lock_irqsave(&wq->lock);
+	unsigned long flags;
 	struct wait_entry *e, *next;
 
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (!READ_ONCE(wq->head))
+		return;
+	flags = spin_lock_irqsave(&wq->lock);
 	for (e = wq->head; e; e = next) {
 		next = e->next;
 		e->func(e);

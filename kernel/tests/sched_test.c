@@ -111,6 +111,65 @@ static void busy_idle_task_gets_its_hart_back(struct ktest *t)
 	KT_EXPECT_EQ(t, woken, 1);
 }
 
+/*
+ * Two kernel threads pass a turn back and forth through two wait queues,
+ * on two harts when there are two: wake_up() leaves an empty queue without
+ * its lock, so a waiter that looked at the condition before queuing itself
+ * (or a waker that looked at the queue before its change was visible)
+ * would sleep through its turn. The test gives up after a deadline, so a
+ * lost wake-up fails it instead of hanging the run.
+ */
+#define PP_ROUNDS 10000UL
+
+static struct wait_queue pp_wq[2] = { WAIT_QUEUE_INIT, WAIT_QUEUE_INIT };
+static unsigned long pp_turn, pp_stop;
+
+static bool pp_my_turn(void *arg)
+{
+	return (READ_ONCE(pp_turn) & 1) == (unsigned long)arg ||
+	       READ_ONCE(pp_stop);
+}
+
+static void pp_player(void *arg)
+{
+	unsigned long me = (unsigned long)arg, turn;
+
+	for (;;) {
+		wait_event(&pp_wq[me], pp_my_turn, arg);
+		turn = READ_ONCE(pp_turn);
+		if (READ_ONCE(pp_stop) || turn >= PP_ROUNDS)
+			break;
+		WRITE_ONCE(pp_turn, turn + 1);
+		wake_up(&pp_wq[!me]);
+	}
+	WRITE_ONCE(pp_stop, 1);
+	wake_up(&pp_wq[!me]);
+}
+
+static void wake_up_loses_no_turn(struct ktest *t)
+{
+	int last = (int)num_online_cpus() - 1;
+	u64 deadline = get_ticks() + ms_to_ticks(120000);
+	struct task *a, *b;
+
+	pp_turn = pp_stop = 0;
+	/* The last two harts: this one runs the test, yielding to a player here. */
+	a = kthread_run(pp_player, (void *)0UL, "ktest-ping", last);
+	KT_ASSERT(t, a != NULL);
+	b = kthread_run(pp_player, (void *)1UL, "ktest-pong", last ? last - 1 : 0);
+	KT_ASSERT(t, b != NULL);
+	while (!(task_reapable(a) && task_reapable(b)) &&
+	       get_ticks() < deadline)
+		yield();
+	KT_EXPECT_EQ(t, READ_ONCE(pp_turn), PP_ROUNDS);
+	/* Stuck: let both go, so the suite goes on. */
+	WRITE_ONCE(pp_stop, 1);
+	wake_up(&pp_wq[0]);
+	wake_up(&pp_wq[1]);
+	task_reap(a);
+	task_reap(b);
+}
+
 static u64 sleeper_elapsed;
 
 static void timed_sleeper(void *arg)
@@ -237,6 +296,7 @@ KTEST_SUITE(sched,
 	    KTEST_CASE(pinned_thread_stays),
 	    KTEST_CASE(wait_queue_wakes_all),
 	    KTEST_CASE(busy_idle_task_gets_its_hart_back),
+	    KTEST_CASE(wake_up_loses_no_turn),
 	    KTEST_CASE(task_msleep_on_time),
 	    PREEMPT_CASES
 	    KTEST_CASE(reaped_tasks_leak_nothing));

@@ -46,7 +46,7 @@ def run(image, smp, icount, log):
 GOALS = {
     "getpid": ("1,130", "187", "100"),
     "sched_yield_round_trip": ("-", "-", "-"),
-    "pipe_round_trip": ("95,800", "10,600", "5,000"),
+    "pipe_round_trip": ("95,800", "10,600", "3,000"),
     "fork+exit+wait": ("474,700", "159,700", "60,000"),
     "thread_create+join": ("-", "-", "40,000"),
     "boot_to_init": ("~400 M", "~53 M", "2 M"),

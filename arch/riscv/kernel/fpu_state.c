@@ -29,14 +29,20 @@ static void set_fs(struct task *t, unsigned long fs)
 	regs->status = (regs->status & ~SR_FS) | fs;
 }
 
-void fpu_flush(struct task *t)
+/* Preemption or interrupts off: the registers of this hart, and its flag. */
+static inline void save_if_dirty(struct task *t)
 {
-	preempt_disable(); /* the registers of this hart, and its flag */
 	if (fs_of(t) == SR_FS_DIRTY) {
 		__fpu_save(&t->fp);
 		set_fs(t, SR_FS_CLEAN);
 		this_cpu()->fpu_regs_zero = false;
 	}
+}
+
+void fpu_flush(struct task *t)
+{
+	preempt_disable();
+	save_if_dirty(t);
 	preempt_enable();
 }
 
@@ -63,7 +69,7 @@ void fpu_switch(struct task *prev, struct task *next)
 	unsigned long fs;
 
 	if (prev->mm)
-		fpu_flush(prev);
+		save_if_dirty(prev); /* schedule() has interrupts masked */
 	if (!next->mm || (fs = fs_of(next)) == SR_FS_OFF)
 		return;
 	if (fs == SR_FS_INITIAL && cpu->fpu_regs_zero)
