@@ -662,11 +662,16 @@ enum {
 	 * another value (slot e), the product first, then second.
 	 */
 	X_MULOP,
-	/* 4: f64.add, sub, mul, div (0xa0..0xa3) of a value (slot k) and an f64.load from x + y */
+	/*
+	 * 6: f64.add, sub, mul, div (0xa0..0xa3) of a value (slot k) and an
+	 * f64.load from x + y, then sub and div with the loaded value left.
+	 */
 	X_LDF64 = X_MULOP + 6,
-	X_INCBR32 = X_LDF64 + 4,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
+	X_INCBR32 = X_LDF64 + 6,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
 	X_LDBR32 = X_INCBR32 + 10,	/* 10: i32.load into d, then X_BRC32 + k of d and y */
-	X_COUNT = X_LDBR32 + 10,
+	/* 6: X_LDF64 + k whose result an f64.store puts back where it was loaded from */
+	X_RMWF64 = X_LDBR32 + 10,
+	X_COUNT = X_RMWF64 + 6,
 };
 
 /* Constants kept in the frame, at most (more are written by X_CONST). */
@@ -884,10 +889,19 @@ static bool branch_handler(const void *const *labels, const void *h)
 	for (u32 i = X_BRC32; i < X_IMM; i++)
 		if (h == labels[i])
 			return true;
-	for (u32 i = X_INCBR32; i < X_COUNT; i++)
+	for (u32 i = X_INCBR32; i < X_RMWF64; i++)
 		if (h == labels[i])
 			return true;
 	return false;
+}
+
+/* No label on instruction i nor on those before it lowered since output n was made. */
+static bool no_label_since(const struct lower *w, u32 i, u32 n)
+{
+	for (u32 t = i; t && w->map[t] >= n; t--)
+		if (w->target[t])
+			return false;
+	return !w->target[i];
 }
 
 /* Instruction i follows, with no label between, the one that made the last result. */
@@ -909,11 +923,9 @@ static void fuse_branch_pair(struct lower *w, u32 i, u32 k, bool imm)
 {
 	struct rinsn *b = &w->out[w->nout - 1], *r = b - 1;
 
-	if (w->oom || w->nout < 2 || r->h != w->labels[imm ? X_INC32 : 0x28] || r->d != b->x)
+	if (w->oom || w->nout < 2 || r->h != w->labels[imm ? X_INC32 : 0x28] || r->d != b->x ||
+	    !no_label_since(w, i, w->nout - 1))
 		return;
-	for (u32 t = i; t && w->map[t] > w->nout - 2; t--)
-		if (w->target[t])
-			return;
 	r->h = w->labels[(imm ? X_INCBR32 : X_LDBR32) + k];
 	if (imm)
 		r->e = r->y;
@@ -952,6 +964,21 @@ static bool fuse_mulop(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d, u32 
 	return true;
 }
 
+/* Which of handlers lo .. lo + n - 1 h is (0 ..), or -1. */
+static int handler_in(const struct lower *w, const void *h, u32 lo, u32 n)
+{
+	for (u32 k = 0; k < n; k++)
+		if (w->labels[lo + k] == h)
+			return (int)k;
+	return -1;
+}
+
+/* An f64.load into slot s, from an address or an address plus a constant (X_LDI). */
+static bool is_f64_load(const struct lower *w, const struct rinsn *r, u32 s)
+{
+	return (r->h == w->labels[0x2b] || r->h == w->labels[X_LDI + 0x2b - 0x28]) && r->d == s * 8;
+}
+
 /*
  * f64.add, sub, mul or div (op, instruction i) of x and y, y the f64.load
  * just before made, from an address or an address plus a constant (X_LDI;
@@ -959,19 +986,56 @@ static bool fuse_mulop(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d, u32 
  * it), no label between: the load becomes X_LDF64 + op - 0xa0, x's slot in k.
  * A product of a plain load is left to X_MULOP, which may take the add
  * after it (the last step of an unrolled dot product).
+ *
+ * Or x the load, made into its operand slot just before the f64 operation
+ * (not reading it) that made y: that operation goes first, it cannot trap,
+ * and the load computes, loaded value left (a read-modify-write's
+ * x -= a * b, which an f64.store may then take).
  */
 static bool fuse_load_f64(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d)
 {
-	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
+	static const u8 left[4] = { 0, 4, 2, 5 };	/* m + v, m - v, m * v, m / v */
+	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL, *p, t;
 
-	/* A load always ends its output (its fused add taken out, no copy after it). */
-	if (!r || w->oom || !i || w->target[i] || w->code->insns[i - 1].op != 0x2b ||
-	    (r->h != w->labels[X_LDI + 0x2b - 0x28] && (r->h != w->labels[0x2b] || op == 0xa2)) ||
-	    r->d != y * 8 || y != nat(w, w->vh + 1))
+	if (!r || w->oom || !i || w->target[i])
 		return false;
-	r->h = w->labels[X_LDF64 + op - 0xa0];
-	r->k = x * 8;
+	/* A load always ends its output (its fused add taken out, no copy after it). */
+	if (w->code->insns[i - 1].op == 0x2b && is_f64_load(w, r, y) &&
+	    (r->h != w->labels[0x2b] || op != 0xa2) && y == nat(w, w->vh + 1)) {
+		r->h = w->labels[X_LDF64 + op - 0xa0];
+		r->k = x * 8;
+		r->d = d * 8;
+		return true;
+	}
+	p = r - 1;
+	if (w->nout < 2 || !is_f64_load(w, p, x) || x != nat(w, w->vh) || r->d != y * 8 ||
+	    y != nat(w, w->vh + 1) || !no_label_since(w, i, w->nout - 1) ||
+	    (handler_in(w, r->h, 0xa0, 4) < 0 && handler_in(w, r->h, X_MULOP, 6) < 0) ||
+	    r->x == x * 8 || r->y == x * 8 || r->e == x * 8)
+		return false;
+	t = *p;
+	*p = *r;
+	*r = t;
+	r->h = w->labels[X_LDF64 + left[op - 0xa0]];
+	r->k = y * 8;
 	r->d = d * 8;
+	return true;
+}
+
+/*
+ * An f64.store (instruction i) of slot v at x + offset, v what the
+ * X_LDF64 just output made from that same address, no label between: one
+ * X_RMWF64, which loads, computes and stores back.
+ */
+static bool fuse_rmw_f64(struct lower *w, u32 i, u32 x, u32 v, u32 offset)
+{
+	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
+	int k = r ? handler_in(w, r->h, X_LDF64, 6) : -1;
+
+	if (k < 0 || w->oom || r->d != v * 8 || v != nat(w, w->vh + 1) || r->x != x * 8 || r->y || r->e != offset ||
+	    !no_label_since(w, i, w->nout))
+		return false;
+	r->h = w->labels[X_RMWF64 + k];
 	return true;
 }
 
@@ -1219,6 +1283,8 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		NEED(2);
 		y = pop_ent(w);
 		x = pop_ent(w);
+		if (op == 0x39 && fuse_rmw_f64(w, i, x, y, in->a))
+			return true;
 		r = put(w, op);
 		r->x = x * 8;
 		r->y = y * 8;
@@ -1378,9 +1444,16 @@ out:
 	({ R v_; __asm__(insn " %0, %1" : "=r"(v_) : "m"(*(const T *)(p))); v_; })
 #define MSTORE(T, insn, p, v) \
 	__asm__ volatile(insn " %1, %0" : "=m"(*(T *)(p)) : "r"((T)(v)))
+/* f64 straight between memory and an FP register. */
+#define MLOAD_F64(p) \
+	({ double v_; __asm__("fld %0, %1" : "=f"(v_) : "m"(*(const double *)(p))); v_; })
+#define MSTORE_F64(p, v) \
+	__asm__ volatile("fsd %1, %0" : "=m"(*(double *)(p)) : "f"((double)(v)))
 #else
 #define MLOAD(T, R, insn, p)	({ T v_; __builtin_memcpy(&v_, (p), sizeof(T)); (R)v_; })
 #define MSTORE(T, insn, p, v)	do { T v_ = (T)(v); __builtin_memcpy((p), &v_, sizeof(T)); } while (0)
+#define MLOAD_F64(p)		MLOAD(double, double, "fld", p)
+#define MSTORE_F64(p, v)	MSTORE(double, "fsd", p, v)
 #endif
 
 #define SLOT(o)		(*(u64 *)((u8 *)fp + (o)))
@@ -1448,8 +1521,9 @@ typedef double slot_f64 __attribute__((may_alias));
 #define STORE(T, insn)		{ EA(sizeof(T)); MSTORE(T, insn, mb + ea, Y); } NEXT()
 /* y read after d is written: it may be the same slot. */
 #define LDBR32(c) \
-	{ EA(4); D = MLOAD(s32, s64, "lw", mb + ea); \
-	  { u32 a = (u32)D, b = (u32)Y; \
+	{ EA(4); s64 v_ = MLOAD(s32, s64, "lw", mb + ea); u32 y_ = in->y; \
+	  D = (u64)v_; \
+	  { u32 a = (u32)v_, b = (u32)SLOT(y_); \
 	    if (c) \
 		JUMP(); } } NEXT()
 
@@ -1503,8 +1577,9 @@ typedef double slot_f64 __attribute__((may_alias));
 /* An f64.mul's product p and another value c (X_MULOP + k): two roundings, as the two instructions. */
 #define MUL_F64_OPS(C) \
 	C(0, p + c) C(1, c + p) C(2, p - c) C(3, c - p) C(4, p * c) C(5, c * p)
-/* f64 arithmetic with a right operand loaded (X_LDF64 + k). */
-#define LOAD_F64_OPS(C)		C(0, +) C(1, -) C(2, *) C(3, /)
+/* f64 arithmetic of a value v and one loaded, m (X_LDF64 + k and X_RMWF64 + k). */
+#define LOAD_F64_OPS(C) \
+	C(0, v + m) C(1, v - m) C(2, v * m) C(3, v / m) C(4, m - v) C(5, m / v)
 
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
 
@@ -1520,7 +1595,7 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 #define L_LOAD(op, T, R, insn, conv) \
 	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op, [X_LDS + op - 0x28] = &&op_X_LDS_##op,
 #define L_OP(op)		[op] = &&op_##op,
-#define L_LDF64(k, OP)		[X_LDF64 + k] = &&op_X_LDF64_##k,
+#define L_LDF64(k, e)		[X_LDF64 + k] = &&op_X_LDF64_##k, [X_RMWF64 + k] = &&op_X_RMWF64_##k,
 #define L_MULOP(k, v)		[X_MULOP + k] = &&op_X_MULOP_##k,
 	static const void *const labels[X_COUNT] = {
 		INT_CMPS(L_CMP) IMM_ARITH(L_IMM) LOADS(L_LOAD) OTHER_OPS(L_OP) CONTROL_OPS(L_OP)
@@ -1797,10 +1872,17 @@ H(0xa0) BINF64(a + b);
 #define H_MULOP(n, v) \
 	H(X_MULOP_##n) { double c = *(slot_f64 *)&SLOT(in->e), p = XF64 * YF64; DF64 = (v); NEXT(); }
 MUL_F64_OPS(H_MULOP)
-#define H_LDF64(n, OP) \
+#define H_LDF64(n, e) \
 	H(X_LDF64_##n) { \
 		EA_AT((u32)X + in->y, 8); \
-		DF64 = *(slot_f64 *)&SLOT(in->k) OP f64_of(MLOAD(u64, u64, "ld", mb + ea)); \
+		double v = *(slot_f64 *)&SLOT(in->k), m = MLOAD_F64(mb + ea); \
+		DF64 = (e); \
+		NEXT(); \
+	} \
+	H(X_RMWF64_##n) { \
+		EA(8); \
+		double v = *(slot_f64 *)&SLOT(in->k), m = MLOAD_F64(mb + ea); \
+		MSTORE_F64(mb + ea, (e)); \
 		NEXT(); \
 	}
 LOAD_F64_OPS(H_LDF64)
