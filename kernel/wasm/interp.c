@@ -907,7 +907,7 @@ static bool branch_handler(const void *const *labels, const void *h)
 	for (u32 i = X_INCLDBR32; i < X_LDPOST32; i++)
 		if (h == labels[i])
 			return true;
-	for (u32 i = X_INC2LDBR32; i < X_COUNT; i++)
+	for (u32 i = X_INC2LDBR32; i < X_COPY2; i++)
 		if (h == labels[i])
 			return true;
 	return false;
