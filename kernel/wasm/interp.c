@@ -630,6 +630,7 @@ struct rinsn {
 	u32 d, x, y;		/* slots (byte offsets from fp): result, operands */
 	u32 e;			/* memory offset, count, arity; select: the condition's slot */
 	u64 k;			/* constant, global, function, table, branch target */
+	u32 f, g;		/* a three-instruction handler's third: a slot, a constant */
 };
 
 struct wasm_rcode {
@@ -662,11 +663,27 @@ enum {
 	 * another value (slot e), the product first, then second.
 	 */
 	X_MULOP,
-	/* 4: f64.add, sub, mul, div (0xa0..0xa3) of a value (slot k) and an f64.load from x + y */
+	/*
+	 * 6: f64.add, sub, mul, div (0xa0..0xa3) of a value (slot k) and an
+	 * f64.load from x + y, then sub and div with the loaded value left.
+	 */
 	X_LDF64 = X_MULOP + 6,
-	X_INCBR32 = X_LDF64 + 4,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
+	X_INCBR32 = X_LDF64 + 6,	/* 10: X_INC32 by e, then X_BRCI32 + k of the slot it wrote */
 	X_LDBR32 = X_INCBR32 + 10,	/* 10: i32.load into d, then X_BRC32 + k of d and y */
-	X_COUNT = X_LDBR32 + 10,
+	/* 6: X_LDF64 + k whose result an f64.store puts back where it was loaded from */
+	X_RMWF64 = X_LDBR32 + 10,
+	X_SHLADD = X_RMWF64 + 6,	/* i32.add of y and x << e (i32.shl of a constant): an element's address */
+	X_ADDI2,			/* X_IMM + i32.add into d, and into slot e too: local.tee d, local.set e */
+	X_STI,				/* 9: stores 0x36..0x3e of d at x + y (i32.add of a constant fused in) */
+	X_INCLDBR32 = X_STI + 9,	/* 10: X_INC32 by e, then X_LDBR32 + k from the slot it wrote */
+	/* i32.load into d from x (not d, no offset), then X_ADDI2 of x and y into slots e and k */
+	X_LDPOST32 = X_INCLDBR32 + 10,
+	X_INC2LDBR32,			/* 10: X_INC32 of slot f by g, then X_INCLDBR32 + k */
+	/* 10: X_LDPOST32 (the step's constant in f, its second slot in g), then X_BRC32 + k of d and y */
+	X_LDPOSTBR32 = X_INC2LDBR32 + 10,
+	X_COPY2 = X_LDPOSTBR32 + 10,	/* X_COPY, then the same of e into y */
+	X_MULRMWF64,			/* 6: X_RMWF64 + k of the product of slots f and g */
+	X_COUNT = X_MULRMWF64 + 6,
 };
 
 /* Constants kept in the frame, at most (more are written by X_CONST). */
@@ -884,10 +901,25 @@ static bool branch_handler(const void *const *labels, const void *h)
 	for (u32 i = X_BRC32; i < X_IMM; i++)
 		if (h == labels[i])
 			return true;
-	for (u32 i = X_INCBR32; i < X_COUNT; i++)
+	for (u32 i = X_INCBR32; i < X_RMWF64; i++)
+		if (h == labels[i])
+			return true;
+	for (u32 i = X_INCLDBR32; i < X_LDPOST32; i++)
+		if (h == labels[i])
+			return true;
+	for (u32 i = X_INC2LDBR32; i < X_COPY2; i++)
 		if (h == labels[i])
 			return true;
 	return false;
+}
+
+/* No label on instruction i nor on those before it lowered since output n was made. */
+static bool no_label_since(const struct lower *w, u32 i, u32 n)
+{
+	for (u32 t = i; t && w->map[t] >= n; t--)
+		if (w->target[t])
+			return false;
+	return !w->target[i];
 }
 
 /* Instruction i follows, with no label between, the one that made the last result. */
@@ -903,20 +935,55 @@ static bool fusable(const struct lower *w, u32 i, u32 last_at, u32 last_insn)
  * instructions after that one's, which output nothing else). Then the two
  * are one: X_INCBR32 + k after an X_INC32, a loop counter's step and test
  * (the step moves to e), or X_LDBR32 + k after an i32.load, a scan for a
- * bound (the load keeps its address and offset).
+ * bound (the load keeps its address and offset). And an X_LDBR32 without
+ * an offset whose address an X_INC32 just stepped, no label after the
+ * step, is X_INCLDBR32 + k: a pointer's step, load and test; with another
+ * X_INC32 just before, no label after it, X_INC2LDBR32 + k (a counter's
+ * step too). An X_LDPOST32 whose loaded value is tested, the step not
+ * writing it, is X_LDPOSTBR32 + k: a scan down with a pointer.
  */
 static void fuse_branch_pair(struct lower *w, u32 i, u32 k, bool imm)
 {
 	struct rinsn *b = &w->out[w->nout - 1], *r = b - 1;
 
-	if (w->oom || w->nout < 2 || r->h != w->labels[imm ? X_INC32 : 0x28] || r->d != b->x)
+	if (w->oom || w->nout < 2 || r->d != b->x || !no_label_since(w, i, w->nout - 1))
 		return;
-	for (u32 t = i; t && w->map[t] > w->nout - 2; t--)
-		if (w->target[t])
-			return;
+	if (!imm && r->h == w->labels[X_LDPOST32] && r->e != r->d && r->k != r->d) {
+		r->h = w->labels[X_LDPOSTBR32 + k];
+		r->f = r->y;
+		r->g = (u32)r->k;
+		r->y = b->y;
+		r->k = b->k;
+		w->nout--;
+		return;
+	}
+	if (r->h != w->labels[imm ? X_INC32 : 0x28])
+		return;
 	r->h = w->labels[(imm ? X_INCBR32 : X_LDBR32) + k];
 	if (imm)
 		r->e = r->y;
+	r->y = b->y;
+	r->k = b->k;
+	w->nout--;
+	b = r - 1;
+	if (imm || w->nout < 2 || b->h != w->labels[X_INC32] || b->d != r->x || r->e ||
+	    !no_label_since(w, i, w->nout - 1))
+		return;
+	b->h = w->labels[X_INCLDBR32 + k];
+	b->e = b->y;
+	b->d = r->d;
+	b->y = r->y;
+	b->k = r->k;
+	w->nout--;
+	r = b - 1;
+	if (w->nout < 2 || r->h != w->labels[X_INC32] || !no_label_since(w, i, w->nout - 1))
+		return;
+	r->h = w->labels[X_INC2LDBR32 + k];
+	r->f = r->x;
+	r->g = r->y;
+	r->x = b->x;
+	r->e = b->e;
+	r->d = b->d;
 	r->y = b->y;
 	r->k = b->k;
 	w->nout--;
@@ -952,6 +1019,21 @@ static bool fuse_mulop(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d, u32 
 	return true;
 }
 
+/* Which of handlers lo .. lo + n - 1 h is (0 ..), or -1. */
+static int handler_in(const struct lower *w, const void *h, u32 lo, u32 n)
+{
+	for (u32 k = 0; k < n; k++)
+		if (w->labels[lo + k] == h)
+			return (int)k;
+	return -1;
+}
+
+/* An f64.load into slot s, from an address or an address plus a constant (X_LDI). */
+static bool is_f64_load(const struct lower *w, const struct rinsn *r, u32 s)
+{
+	return (r->h == w->labels[0x2b] || r->h == w->labels[X_LDI + 0x2b - 0x28]) && r->d == s * 8;
+}
+
 /*
  * f64.add, sub, mul or div (op, instruction i) of x and y, y the f64.load
  * just before made, from an address or an address plus a constant (X_LDI;
@@ -959,19 +1041,118 @@ static bool fuse_mulop(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d, u32 
  * it), no label between: the load becomes X_LDF64 + op - 0xa0, x's slot in k.
  * A product of a plain load is left to X_MULOP, which may take the add
  * after it (the last step of an unrolled dot product).
+ *
+ * Or x the load, made into its operand slot just before the f64 operation
+ * (not reading it) that made y: that operation goes first, it cannot trap,
+ * and the load computes, loaded value left (a read-modify-write's
+ * x -= a * b, which an f64.store may then take).
  */
 static bool fuse_load_f64(struct lower *w, u32 i, u32 op, u32 x, u32 y, u32 d)
 {
+	static const u8 left[4] = { 0, 4, 2, 5 };	/* m + v, m - v, m * v, m / v */
+	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL, *p, t;
+
+	if (!r || w->oom || !i || w->target[i])
+		return false;
+	/* A load always ends its output (its fused add taken out, no copy after it). */
+	if (w->code->insns[i - 1].op == 0x2b && is_f64_load(w, r, y) &&
+	    (r->h != w->labels[0x2b] || op != 0xa2) && y == nat(w, w->vh + 1)) {
+		r->h = w->labels[X_LDF64 + op - 0xa0];
+		r->k = x * 8;
+		r->d = d * 8;
+		return true;
+	}
+	p = r - 1;
+	if (w->nout < 2 || !is_f64_load(w, p, x) || x != nat(w, w->vh) || r->d != y * 8 ||
+	    y != nat(w, w->vh + 1) || !no_label_since(w, i, w->nout - 1) ||
+	    (handler_in(w, r->h, 0xa0, 4) < 0 && handler_in(w, r->h, X_MULOP, 6) < 0) ||
+	    r->x == x * 8 || r->y == x * 8 || r->e == x * 8)
+		return false;
+	t = *p;
+	*p = *r;
+	*r = t;
+	r->h = w->labels[X_LDF64 + left[op - 0xa0]];
+	r->k = y * 8;
+	r->d = d * 8;
+	return true;
+}
+
+/*
+ * An f64.store (instruction i) of slot v at x + offset, v what the
+ * X_LDF64 just output made from that same address, no label between: one
+ * X_RMWF64, which loads, computes and stores back. When an f64.mul output
+ * just before made its other operand, into the same operand slot, no label
+ * between: X_MULRMWF64 (x += a * b, rounded twice).
+ */
+static bool fuse_rmw_f64(struct lower *w, u32 i, u32 x, u32 v, u32 offset)
+{
+	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
+	int k = r ? handler_in(w, r->h, X_LDF64, 6) : -1;
+
+	if (k < 0 || w->oom || r->d != v * 8 || v != nat(w, w->vh + 1) || r->x != x * 8 || r->y || r->e != offset ||
+	    !no_label_since(w, i, w->nout))
+		return false;
+	r->h = w->labels[X_RMWF64 + k];
+	if (w->nout >= 2 && r[-1].h == w->labels[0xa2] && r[-1].d == r->k && r->k == v * 8 &&
+	    no_label_since(w, i, w->nout - 1)) {
+		r->h = w->labels[X_MULRMWF64 + k];
+		r->f = r[-1].x;
+		r->g = r[-1].y;
+		r[-1] = *r;
+		w->nout--;
+	}
+	return true;
+}
+
+static bool is_const_slot(const struct lower *w, u32 x)
+{
+	return x >= w->nlocals && x < w->nlocals + w->nconsts;
+}
+
+/*
+ * i32.add (instruction i) of x and y into d, one of them the operand slot
+ * an i32.shl by a constant just output wrote, the other no constant (that
+ * is X_IMM's, which a load may take as X_LDS), no label between: one
+ * X_SHLADD.
+ */
+static bool fuse_shl_add(struct lower *w, u32 i, u32 x, u32 y, u32 d)
+{
+	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
+	u32 other;
+
+	if (!r || w->oom || r->h != w->labels[X_IMM + 0x74 - 0x45] ||
+	    !no_label_since(w, i, w->nout))
+		return false;
+	if (r->d == y * 8 && y == nat(w, w->vh + 1))
+		other = x;
+	else if (r->d == x * 8 && x == nat(w, w->vh))
+		other = y;
+	else
+		return false;
+	if (is_const_slot(w, other))
+		return false;
+	r->h = w->labels[X_SHLADD];
+	r->e = r->y & 31;
+	r->y = other * 8;
+	r->d = d * 8;
+	return true;
+}
+
+/*
+ * A store (op, instruction i) of v at the address x plus an offset, x the
+ * operand slot an i32.add of a constant just output wrote, no label
+ * between: one X_STI, which adds (the wrap to 32 bits kept).
+ */
+static bool fuse_add_store(struct lower *w, u32 i, u32 op, u32 x, u32 v, u32 offset)
+{
 	struct rinsn *r = w->nout ? &w->out[w->nout - 1] : NULL;
 
-	/* A load always ends its output (its fused add taken out, no copy after it). */
-	if (!r || w->oom || !i || w->target[i] || w->code->insns[i - 1].op != 0x2b ||
-	    (r->h != w->labels[X_LDI + 0x2b - 0x28] && (r->h != w->labels[0x2b] || op == 0xa2)) ||
-	    r->d != y * 8 || y != nat(w, w->vh + 1))
+	if (!r || w->oom || r->h != w->labels[X_IMM + 0x6a - 0x45] || r->d != x * 8 ||
+	    x != nat(w, w->vh) || !no_label_since(w, i, w->nout))
 		return false;
-	r->h = w->labels[X_LDF64 + op - 0xa0];
-	r->k = x * 8;
-	r->d = d * 8;
+	r->h = w->labels[X_STI + op - 0x36];
+	r->d = v * 8;
+	r->e = offset;
 	return true;
 }
 
@@ -1120,8 +1301,38 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		NEED(1);
 		x = pop_ent(w);
 		before_write(w, in->a);
-		if (x != in->a)
-			copy_slot(w, in->a, x);
+		if (x == in->a)
+			return true;
+		/* i32.add of a constant, local.tee x, local.set: one X_ADDI2 writes both. */
+		r = w->nout ? &w->out[w->nout - 1] : NULL;
+		if (r && !w->oom && i && x < w->nlocals && c->insns[i - 1].op == 0x22 &&
+		    c->insns[i - 1].a == x && r->d == x * 8 && no_label_since(w, i, w->nout) &&
+		    (r->h == w->labels[X_IMM + 0x6a - 0x45] || r->h == w->labels[X_INC32])) {
+			r->h = w->labels[X_ADDI2];
+			r->e = in->a * 8;
+			/*
+			 * After an i32.load without an offset from the slot it
+			 * adds to, into another, no label since: one
+			 * X_LDPOST32, a pointer's load and step.
+			 */
+			if (w->nout >= 2 && r[-1].h == w->labels[0x28] && r[-1].x == r->x &&
+			    r[-1].d != r->x && !r[-1].e && no_label_since(w, i, w->nout - 1)) {
+				r[-1].h = w->labels[X_LDPOST32];
+				r[-1].y = r->y;
+				r[-1].e = r->d;
+				r[-1].k = r->e;
+				w->nout--;
+			}
+			return true;
+		}
+		/* Right after another local.set's copy, no label between: one X_COPY2. */
+		if (r && !w->oom && r->h == w->labels[X_COPY] && no_label_since(w, i, w->nout)) {
+			r->h = w->labels[X_COPY2];
+			r->y = in->a * 8;
+			r->e = x * 8;
+			return true;
+		}
+		copy_slot(w, in->a, x);
 		return true;
 	case 0x22:
 		NEED(1);
@@ -1219,6 +1430,9 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		NEED(2);
 		y = pop_ent(w);
 		x = pop_ent(w);
+		if ((op == 0x39 && fuse_rmw_f64(w, i, x, y, in->a)) ||
+		    fuse_add_store(w, i, op, x, y, in->a))
+			return true;
 		r = put(w, op);
 		r->x = x * 8;
 		r->y = y * 8;
@@ -1232,7 +1446,8 @@ static bool lower_insn(struct lower *w, u32 *pi, u32 *cmp_at, u32 *cmp_insn)
 		x = pop_ent(w);
 		d = result_slot(w, i, &skip, &tee);
 		if ((op >= 0xa0 && op <= 0xa2 && fuse_mulop(w, i, op, x, y, d, *cmp_at, *cmp_insn)) ||
-		    (op >= 0xa0 && op <= 0xa3 && fuse_load_f64(w, i, op, x, y, d))) {
+		    (op >= 0xa0 && op <= 0xa3 && fuse_load_f64(w, i, op, x, y, d)) ||
+		    (op == 0x6a && fuse_shl_add(w, i, x, y, d))) {
 			*pi += skip;
 			finish_result(w, skip, tee);
 			return true;
@@ -1378,9 +1593,16 @@ out:
 	({ R v_; __asm__(insn " %0, %1" : "=r"(v_) : "m"(*(const T *)(p))); v_; })
 #define MSTORE(T, insn, p, v) \
 	__asm__ volatile(insn " %1, %0" : "=m"(*(T *)(p)) : "r"((T)(v)))
+/* f64 straight between memory and an FP register. */
+#define MLOAD_F64(p) \
+	({ double v_; __asm__("fld %0, %1" : "=f"(v_) : "m"(*(const double *)(p))); v_; })
+#define MSTORE_F64(p, v) \
+	__asm__ volatile("fsd %1, %0" : "=m"(*(double *)(p)) : "f"((double)(v)))
 #else
 #define MLOAD(T, R, insn, p)	({ T v_; __builtin_memcpy(&v_, (p), sizeof(T)); (R)v_; })
 #define MSTORE(T, insn, p, v)	do { T v_ = (T)(v); __builtin_memcpy((p), &v_, sizeof(T)); } while (0)
+#define MLOAD_F64(p)		MLOAD(double, double, "fld", p)
+#define MSTORE_F64(p, v)	MSTORE(double, "fsd", p, v)
 #endif
 
 #define SLOT(o)		(*(u64 *)((u8 *)fp + (o)))
@@ -1448,8 +1670,38 @@ typedef double slot_f64 __attribute__((may_alias));
 #define STORE(T, insn)		{ EA(sizeof(T)); MSTORE(T, insn, mb + ea, Y); } NEXT()
 /* y read after d is written: it may be the same slot. */
 #define LDBR32(c) \
-	{ EA(4); D = MLOAD(s32, s64, "lw", mb + ea); \
-	  { u32 a = (u32)D, b = (u32)Y; \
+	{ EA(4); s64 v_ = MLOAD(s32, s64, "lw", mb + ea); const u64 *y_ = &Y; \
+	  D = (u64)v_; \
+	  { u32 a = (u32)v_, b = (u32)*y_; \
+	    if (c) \
+		JUMP(); } } NEXT()
+
+/* X_INC32 of slot f by g, then INCLDBR32. */
+#define INC2LDBR32(c) \
+	{ u64 *q_ = &SLOT(in->f); *q_ = (u64)(s64)(s32)((u32)*q_ + in->g); } \
+	INCLDBR32(c)
+/* X_LDPOST32, its step's constant in f, its second slot g, then BRC32 of the loaded value and y. */
+#define LDPOSTBR32(c) \
+	{ u64 ea = (u32)X, *d_ = &D, *e_ = &SLOT(in->e), *g_ = &SLOT(in->g), s_; s64 v_; \
+	  if (ea + 4 > msz) \
+		TRAP(WASM_TRAP_MEM_OOB); \
+	  v_ = MLOAD(s32, s64, "lw", mb + ea); \
+	  *d_ = (u64)v_; \
+	  s_ = (u64)(s64)(s32)((u32)ea + in->f); \
+	  *e_ = s_; \
+	  *g_ = s_; \
+	  { u32 a = (u32)v_, b = (u32)Y; \
+	    if (c) \
+		JUMP(); } } NEXT()
+/* X_INC32 of slot x by e, then LDBR32 from the address it made. */
+#define INCLDBR32(c) \
+	{ u64 *p_ = &X; u32 a_ = (u32)*p_ + in->e; u64 ea = a_; \
+	  *p_ = (u64)(s64)(s32)a_; \
+	  if (ea + 4 > msz) \
+		TRAP(WASM_TRAP_MEM_OOB); \
+	  s64 v_ = MLOAD(s32, s64, "lw", mb + ea); const u64 *y_ = &Y; \
+	  D = (u64)v_; \
+	  { u32 a = (u32)v_, b = (u32)*y_; \
 	    if (c) \
 		JUMP(); } } NEXT()
 
@@ -1485,12 +1737,17 @@ typedef double slot_f64 __attribute__((may_alias));
 	C(0x30, s8, s64, "lb", (u64)(s64)v) C(0x31, u8, u64, "lbu", v) \
 	C(0x32, s16, s64, "lh", (u64)(s64)v) C(0x33, u16, u64, "lhu", v) \
 	C(0x34, s32, s64, "lw", (u64)(s64)v) C(0x35, u32, u64, "lwu", v)
-/* Stores 0x36..0x3e and the other numeric operations keep a handler each. */
+/* Stores: the access's type and the RV64 instruction. */
+#define STORES(C) \
+	C(0x36, u32, "sw") C(0x37, u64, "sd") C(0x38, u32, "sw") C(0x39, u64, "sd") \
+	C(0x3a, u8, "sb") C(0x3b, u16, "sh") C(0x3c, u8, "sb") C(0x3d, u16, "sh") \
+	C(0x3e, u32, "sw")
+/* The other numeric operations keep a handler each. */
 #define ROW16(C, hi) \
 	C(hi##0) C(hi##1) C(hi##2) C(hi##3) C(hi##4) C(hi##5) C(hi##6) C(hi##7) \
 	C(hi##8) C(hi##9) C(hi##a) C(hi##b) C(hi##c) C(hi##d) C(hi##e) C(hi##f)
 #define OTHER_OPS(C) \
-	C(0x36) C(0x37) C(0x38) C(0x39) C(0x3a) C(0x3b) C(0x3c) C(0x3d) C(0x3e) C(0x45) \
+	C(0x45) \
 	C(0x50) C(0x5b) C(0x5c) C(0x5d) C(0x5e) C(0x5f) ROW16(C, 0x6) ROW16(C, 0x7) \
 	ROW16(C, 0x8) ROW16(C, 0x9) ROW16(C, 0xa) ROW16(C, 0xb) C(0xc0) C(0xc1) C(0xc2) \
 	C(0xc3) C(0xc4) C(0xd1) C(0xe0) C(0xe1) C(0xe2) C(0xe3) C(0xe4) C(0xe5) C(0xe6) \
@@ -1499,12 +1756,13 @@ typedef double slot_f64 __attribute__((may_alias));
 #define CONTROL_OPS(C) \
 	C(X_TRAP) C(X_COPY) C(X_CONST) C(X_BR) C(X_BRV) C(X_BR_Z) C(X_BR_NZ) C(X_BRV_IF) \
 	C(X_BR_TABLE) C(X_RET) C(X_RET1) C(X_CALL) C(X_CALL_IND) C(X_GGET) C(X_GSET) \
-	C(X_RTOP) C(X_SELECT) C(X_INC32)
+	C(X_RTOP) C(X_SELECT) C(X_INC32) C(X_SHLADD) C(X_ADDI2) C(X_LDPOST32) C(X_COPY2)
 /* An f64.mul's product p and another value c (X_MULOP + k): two roundings, as the two instructions. */
 #define MUL_F64_OPS(C) \
 	C(0, p + c) C(1, c + p) C(2, p - c) C(3, c - p) C(4, p * c) C(5, c * p)
-/* f64 arithmetic with a right operand loaded (X_LDF64 + k). */
-#define LOAD_F64_OPS(C)		C(0, +) C(1, -) C(2, *) C(3, /)
+/* f64 arithmetic of a value v and one loaded, m (X_LDF64 + k and X_RMWF64 + k). */
+#define LOAD_F64_OPS(C) \
+	C(0, v + m) C(1, v - m) C(2, v * m) C(3, v / m) C(4, m - v) C(5, m / v)
 
 static enum wasm_trap call_out(struct wasm_store *s, struct wasm_func *f, u64 *base);
 
@@ -1515,15 +1773,19 @@ static enum wasm_trap run(struct wasm_store *s, struct wasm_func *entry, u64 *ba
 	[X_IMM + op32 - 0x45] = &&op_X_I_##op32, [X_IMM + op64 - 0x45] = &&op_X_I_##op64, \
 	[X_BRC32 + k] = &&op_X_BRC32_##k, [X_BRC64 + k] = &&op_X_BRC64_##k, \
 	[X_BRCI32 + k] = &&op_X_BRCI32_##k, [X_BRCI64 + k] = &&op_X_BRCI64_##k, \
-	[X_INCBR32 + k] = &&op_X_INCBR32_##k, [X_LDBR32 + k] = &&op_X_LDBR32_##k,
+	[X_INCBR32 + k] = &&op_X_INCBR32_##k, [X_LDBR32 + k] = &&op_X_LDBR32_##k, \
+	[X_INCLDBR32 + k] = &&op_X_INCLDBR32_##k, [X_INC2LDBR32 + k] = &&op_X_INC2LDBR32_##k, \
+	[X_LDPOSTBR32 + k] = &&op_X_LDPOSTBR32_##k,
 #define L_IMM(op, e)		[X_IMM + op - 0x45] = &&op_X_I_##op,
 #define L_LOAD(op, T, R, insn, conv) \
 	[op] = &&op_##op, [X_LDI + op - 0x28] = &&op_X_LDI_##op, [X_LDS + op - 0x28] = &&op_X_LDS_##op,
 #define L_OP(op)		[op] = &&op_##op,
-#define L_LDF64(k, OP)		[X_LDF64 + k] = &&op_X_LDF64_##k,
+#define L_STORE(op, T, insn)	[op] = &&op_##op, [X_STI + op - 0x36] = &&op_X_STI_##op,
+#define L_LDF64(k, e)		[X_LDF64 + k] = &&op_X_LDF64_##k, [X_RMWF64 + k] = &&op_X_RMWF64_##k, \
+				[X_MULRMWF64 + k] = &&op_X_MULRMWF64_##k,
 #define L_MULOP(k, v)		[X_MULOP + k] = &&op_X_MULOP_##k,
 	static const void *const labels[X_COUNT] = {
-		INT_CMPS(L_CMP) IMM_ARITH(L_IMM) LOADS(L_LOAD) OTHER_OPS(L_OP) CONTROL_OPS(L_OP)
+		INT_CMPS(L_CMP) IMM_ARITH(L_IMM) LOADS(L_LOAD) STORES(L_STORE) OTHER_OPS(L_OP) CONTROL_OPS(L_OP)
 		LOAD_F64_OPS(L_LDF64) MUL_F64_OPS(L_MULOP)
 	};
 	struct wasm_frame *frames = s->frames;
@@ -1585,6 +1847,13 @@ H(X_TRAP)
 H(X_COPY)
 	D = X;
 	NEXT();
+H(X_COPY2) {
+	u64 *y = &Y;
+
+	D = X;
+	*y = SLOT(in->e);
+	NEXT();
+}
 H(X_CONST)
 	D = in->k;
 	NEXT();
@@ -1670,7 +1939,10 @@ H(X_SELECT)
 	H(X_I_##op32) BIN32I(CMP32_##sg(a, OP, b)); H(X_I_##op64) BIN64I(CMP64_##sg(a, OP, b)); \
 	H(X_BRC32_##k) BRC32(CMP32_##sg(a, OP, b)); H(X_BRC64_##k) BRC64(CMP64_##sg(a, OP, b)); \
 	H(X_BRCI32_##k) BRC32I(CMP32_##sg(a, OP, b)); H(X_BRCI64_##k) BRC64I(CMP64_##sg(a, OP, b)); \
-	H(X_INCBR32_##k) INCBR32(CMP32_##sg(a, OP, b)); H(X_LDBR32_##k) LDBR32(CMP32_##sg(a, OP, b));
+	H(X_INCBR32_##k) INCBR32(CMP32_##sg(a, OP, b)); H(X_LDBR32_##k) LDBR32(CMP32_##sg(a, OP, b)); \
+	H(X_INCLDBR32_##k) INCLDBR32(CMP32_##sg(a, OP, b)); \
+	H(X_INC2LDBR32_##k) INC2LDBR32(CMP32_##sg(a, OP, b)); \
+	H(X_LDPOSTBR32_##k) LDPOSTBR32(CMP32_##sg(a, OP, b));
 #define H_IMM(op, e)		H(X_I_##op) e;
 #define H_LOAD(op, T, R, insn, conv) \
 	H(op) LOAD(T, R, insn, conv); H(X_LDI_##op) LOADA(T, R, insn, conv, (u32)X + in->y); \
@@ -1684,15 +1956,34 @@ H(X_INC32) {
 	*p = (u64)(s64)(s32)((u32)*p + in->y);
 	NEXT();
 }
-H(0x36) STORE(u32, "sw");
-H(0x37) STORE(u64, "sd");
-H(0x38) STORE(u32, "sw");
-H(0x39) STORE(u64, "sd");
-H(0x3a) STORE(u8, "sb");
-H(0x3b) STORE(u16, "sh");
-H(0x3c) STORE(u8, "sb");
-H(0x3d) STORE(u16, "sh");
-H(0x3e) STORE(u32, "sw");
+#define H_STORE(op, T, insn) \
+	H(op) STORE(T, insn); \
+	H(X_STI_##op) { EA_AT((u32)X + in->y, sizeof(T)); MSTORE(T, insn, mb + ea, D); } NEXT();
+STORES(H_STORE)
+H(X_SHLADD) {
+	u32 a = (u32)X, b = (u32)Y;
+
+	D = (u64)(s64)(s32)(b + (a << in->e));
+	NEXT();
+}
+H(X_LDPOST32) {
+	u64 ea = (u32)X, *d = &D, *e = &SLOT(in->e), *k = &SLOT(in->k), v;
+
+	if (ea + 4 > msz)
+		TRAP(WASM_TRAP_MEM_OOB);
+	*d = (u64)MLOAD(s32, s64, "lw", mb + ea);
+	v = (u64)(s64)(s32)((u32)ea + in->y);
+	*e = v;
+	*k = v;
+	NEXT();
+}
+H(X_ADDI2) {
+	u64 v = (u64)(s64)(s32)((u32)X + in->y), *d = &D, *e = &SLOT(in->e);
+
+	*d = v;
+	*e = v;
+	NEXT();
+}
 H(0x45) UN32(a == 0);
 H(0x50) UN64(a == 0);
 H(0x5b) CMPF32(a == b);
@@ -1797,10 +2088,24 @@ H(0xa0) BINF64(a + b);
 #define H_MULOP(n, v) \
 	H(X_MULOP_##n) { double c = *(slot_f64 *)&SLOT(in->e), p = XF64 * YF64; DF64 = (v); NEXT(); }
 MUL_F64_OPS(H_MULOP)
-#define H_LDF64(n, OP) \
+#define H_LDF64(n, e) \
 	H(X_LDF64_##n) { \
 		EA_AT((u32)X + in->y, 8); \
-		DF64 = *(slot_f64 *)&SLOT(in->k) OP f64_of(MLOAD(u64, u64, "ld", mb + ea)); \
+		double v = *(slot_f64 *)&SLOT(in->k), m = MLOAD_F64(mb + ea); \
+		DF64 = (e); \
+		NEXT(); \
+	} \
+	H(X_RMWF64_##n) { \
+		EA(8); \
+		double v = *(slot_f64 *)&SLOT(in->k), m = MLOAD_F64(mb + ea); \
+		MSTORE_F64(mb + ea, (e)); \
+		NEXT(); \
+	} \
+	H(X_MULRMWF64_##n) { \
+		EA(8); \
+		double v = *(slot_f64 *)&SLOT(in->f) * *(slot_f64 *)&SLOT(in->g); \
+		double m = MLOAD_F64(mb + ea); \
+		MSTORE_F64(mb + ea, (e)); \
 		NEXT(); \
 	}
 LOAD_F64_OPS(H_LDF64)
