@@ -145,12 +145,7 @@ static bool on_a_cpu(const struct task *t)
 	return false;
 }
 
-/*
- * Runnable (or marked running on no hart) and not run since the limit, at
- * two scans in a row with the same sched_stamp: a task that slept past the
- * limit and is being woken is runnable with its old stamp until its waker
- * queues it (see check_lost()).
- */
+/* At each scan: every hart's late-tick sum, into the ring late_since() reads. */
 static void record_lateness(u64 now)
 {
 	struct late_sample *ls = &late_hist[late_scans++ % LATE_HIST];
@@ -200,6 +195,12 @@ static void show_lateness(const struct task *t, u64 stamp, u64 now)
 	sched_show_placement(t);
 }
 
+/*
+ * Runnable (or marked running on no hart) and not run since the limit, at
+ * two scans in a row with the same sched_stamp: a task that slept past the
+ * limit and is being woken is runnable with its old stamp until its waker
+ * queues it (see check_lost()).
+ */
 static void check_hung(struct task *t, u64 now, u64 limit)
 {
 	enum task_state state = READ_ONCE(t->state);
